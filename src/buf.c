@@ -1,0 +1,175 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+static bool
+grow(struct buf *b, size_t extra)
+{
+	size_t	 need, cap;
+	char	*p;
+
+	if (b->failed)
+		return false;
+	if (extra >= (size_t)-1 - b->len - 1) {
+		b->failed = true;
+		return false;
+	}
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+	if ((p = realloc(b->data, cap)) == NULL) {
+		b->failed = true;
+		return false;
+	}
+	b->data = p;
+	b->cap = cap;
+	return true;
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (!grow(b, len))
+		return;
+	if (len > 0)
+		memcpy(b->data + b->len, p, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = true;
+		return;
+	}
+	if (!grow(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->failed = false;
+}
+
+char *
+buf_take(struct buf *b, size_t *len)
+{
+	char	*p;
+
+	if (b->failed) {
+		buf_free(b);
+		return NULL;
+	}
+	if (b->data == NULL && !grow(b, 0))
+		return NULL;
+	p = b->data;
+	if (len != NULL)
+		*len = b->len;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+int
+buf_load_at(struct buf *b, int dirfd, const char *rel, size_t max,
+    const char **errstr)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = openat(dirfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		*errstr = errno == ELOOP ? "is a symbolic link" : strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		*errstr = strerror(errno);
+		goto bad;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*errstr = "not a regular file";
+		goto bad;
+	}
+	if ((size_t)st.st_size > max) {
+		*errstr = "file too large";
+		goto bad;
+	}
+	buf_reset(b);
+	if (!grow(b, (size_t)st.st_size)) {
+		*errstr = "out of memory";
+		goto bad;
+	}
+	for (;;) {
+		if (!grow(b, 4096)) {
+			*errstr = "out of memory";
+			goto bad;
+		}
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*errstr = strerror(errno);
+			goto bad;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		if (b->len > max) {
+			*errstr = "file too large";
+			goto bad;
+		}
+	}
+	b->data[b->len] = '\0';
+	close(fd);
+	return 0;
+ bad:
+	close(fd);
+	return -1;
+}

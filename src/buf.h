@@ -1,0 +1,48 @@
+/*
+ * buf: a growable byte buffer, used by every renderer.
+ *
+ * A buf owns its data.  BUF_INIT is an empty buffer; buf_free() releases it
+ * and leaves an empty buffer behind.  The data is always NUL-terminated
+ * (not counted in len) so that it can be handed to string functions, but it
+ * may itself contain NUL bytes.
+ *
+ * Appending never fails in a way the caller must handle: on allocation
+ * failure the buffer is marked failed (buf.failed) and further appends do
+ * nothing, so a renderer checks once at the end.
+ */
+#ifndef BUF_H
+#define BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf {
+	char	*data;		/* owned, NUL-terminated */
+	size_t	 len;
+	size_t	 cap;
+	bool	 failed;	/* an allocation failed */
+};
+
+#define BUF_INIT { NULL, 0, 0, false }
+
+void	buf_add(struct buf *, const void *, size_t);
+void	buf_adds(struct buf *, const char *);
+void	buf_addc(struct buf *, char);
+void	buf_addf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	buf_reset(struct buf *);
+void	buf_free(struct buf *);
+
+/*
+ * Hand the data over to the caller (who frees it with free()) and leave an
+ * empty buffer.  Returns NULL if an allocation failed earlier.
+ */
+char	*buf_take(struct buf *, size_t *);
+
+/*
+ * Read the regular file REL below the directory DIRFD into B, refusing
+ * symbolic links and files over MAX bytes.  Returns 0 or -1 with errstr set.
+ */
+int	buf_load_at(struct buf *, int, const char *, size_t, const char **);
+
+#endif

@@ -1,0 +1,437 @@
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "capsule.h"
+#include "gemtext.h"
+#include "log.h"
+#include "mime.h"
+#include "render.h"
+#include "site.h"
+
+struct walk {
+	struct site	*s;
+	const char	*root;		/* for messages */
+	char		*err;
+	size_t		 errlen;
+};
+
+/* What one folder holds, gathered while its entries are read. */
+struct folder {
+	const char	*rel;		/* "/" or "/forum/" */
+	struct buf	 index;		/* index.gmi, if there is one */
+	bool		 has_index;
+	struct buf	 listing;	/* links for a generated index */
+	struct article	*articles;
+	size_t		 narticles;
+};
+
+static void
+fail(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+fail(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (line > 0)
+		n = snprintf(w->err, w->errlen, "%s%s:%zu: ", w->root, rel,
+		    line);
+	else
+		n = snprintf(w->err, w->errlen, "%s%s: ", w->root, rel);
+	if (n < 0 || (size_t)n >= w->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->err + n, w->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * File names become addresses on Gemini and selectors on Gopher, so they
+ * are kept to what every client passes through untouched.
+ */
+static bool
+is_good_name(const char *name)
+{
+	const char	*p;
+
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
+		    *p != '-')
+			return false;
+	return p - name <= 255;
+}
+
+/* YYYY-MM-DD-slug.gmi: returns true and fills DATE for an article. */
+static bool
+is_article(const char *name, char date[11])
+{
+	static const char	 pat[] = "dddd-dd-dd-";
+	size_t			 i, len = strlen(name);
+	int			 month, day;
+
+	if (len <= sizeof(pat) - 1 + 4 ||
+	    strcmp(name + len - 4, ".gmi") != 0)
+		return false;
+	for (i = 0; i < sizeof(pat) - 1; i++) {
+		if (pat[i] == 'd' ? !isdigit((unsigned char)name[i]) :
+		    name[i] != pat[i])
+			return false;
+	}
+	month = (name[5] - '0') * 10 + (name[6] - '0');
+	day = (name[8] - '0') * 10 + (name[9] - '0');
+	if (month < 1 || month > 12 || day < 1 || day > 31)
+		return false;
+	memcpy(date, name, 10);
+	date[10] = '\0';
+	return true;
+}
+
+static int
+parse_gemtext(struct walk *w, struct page *pg, const char *rel)
+{
+	const char	*errstr;
+	size_t		 line;
+
+	if (gemtext_parse(pg->body, pg->body_len, &pg->doc, &errstr,
+	    &line) == -1) {
+		fail(w, rel, line, "%s", errstr);
+		return -1;
+	}
+	pg->is_gemtext = true;
+	pg->mime = MIME_GEMTEXT;
+	pg->gopher_type = '1';
+	return 0;
+}
+
+static int
+load_file(struct walk *w, struct folder *f, int dirfd, const char *name)
+{
+	const struct mime_type	*mt;
+	struct buf		 src = BUF_INIT;
+	struct buf		 path = BUF_INIT;
+	struct page		*pg = NULL;
+	struct article		*a;
+	const char		*errstr;
+	char			 date[11];
+	int			 ret = -1;
+
+	buf_addf(&path, "%s%s", f->rel, name);
+	if (path.failed) {
+		fail(w, f->rel, 0, "out of memory");
+		goto done;
+	}
+	if (buf_load_at(&src, dirfd, name, CAPSULE_FILE_MAX, &errstr) == -1) {
+		fail(w, path.data, 0, "%s", errstr);
+		goto done;
+	}
+	if (strcmp(name, "index.gmi") == 0) {
+		f->index = src;
+		f->has_index = true;
+		src = (struct buf)BUF_INIT;
+		ret = 0;
+		goto done;
+	}
+	if ((pg = page_new(path.data)) == NULL) {
+		fail(w, path.data, 0, "out of memory");
+		goto done;
+	}
+	mt = mime_lookup(name);
+	pg->mime = mt->mime;
+	pg->gopher_type = mt->gopher;
+	pg->body = buf_take(&src, &pg->body_len);
+	if (pg->body == NULL) {
+		fail(w, path.data, 0, "out of memory");
+		goto done;
+	}
+	if (strcmp(mt->mime, MIME_GEMTEXT) == 0 &&
+	    parse_gemtext(w, pg, path.data) == -1)
+		goto done;
+
+	if (pg->is_gemtext && is_article(name, date)) {
+		if (pg->doc.title == NULL) {
+			fail(w, path.data, 1, "an article needs a \"# \" "
+			    "title as its first heading");
+			goto done;
+		}
+		a = reallocarray(f->articles, f->narticles + 1, sizeof(*a));
+		if (a == NULL) {
+			fail(w, path.data, 0, "out of memory");
+			goto done;
+		}
+		f->articles = a;
+		a = &f->articles[f->narticles++];
+		memcpy(a->date, date, sizeof(a->date));
+		a->title = pg->doc.title;
+		a->path = pg->path;
+		a->page = pg;
+	}
+	buf_addf(&f->listing, "=> %s %s\n", name,
+	    pg->is_gemtext && pg->doc.title ? pg->doc.title : name);
+	if (site_add_page(w->s, pg) == -1) {
+		fail(w, path.data, 0, "out of memory");
+		goto done;
+	}
+	pg = NULL;			/* the site owns it */
+	ret = 0;
+ done:
+	page_free(pg);
+	buf_free(&src);
+	buf_free(&path);
+	return ret;
+}
+
+static int
+article_cmp(const void *a, const void *b)
+{
+	const struct article	*x = a, *y = b;
+	int			 cmp;
+
+	/* newest first; on the same day, by address */
+	if ((cmp = strcmp(y->date, x->date)) != 0)
+		return cmp;
+	return strcmp(x->path, y->path);
+}
+
+/* Append the folder's article list, newest first, as gemfeed links. */
+static void
+add_article_list(struct buf *out, struct folder *f)
+{
+	const char	*name;
+	size_t		 i;
+
+	qsort(f->articles, f->narticles, sizeof(*f->articles), article_cmp);
+	if (out->len > 0 && out->data[out->len - 1] != '\n')
+		buf_addc(out, '\n');
+	buf_adds(out, "\n## Beiträge\n\n");
+	for (i = 0; i < f->narticles; i++) {
+		name = strrchr(f->articles[i].path, '/') + 1;
+		buf_addf(out, "=> %s %s %s\n", name, f->articles[i].date,
+		    f->articles[i].title);
+	}
+}
+
+static int
+add_folder_page(struct walk *w, struct folder *f)
+{
+	struct page	*pg;
+	struct buf	 body = BUF_INIT;
+	struct buf	 file = BUF_INIT;
+	struct blog	*b;
+
+	if ((pg = page_new(f->rel)) == NULL) {
+		fail(w, f->rel, 0, "out of memory");
+		return -1;
+	}
+	if (f->has_index) {
+		body = f->index;
+		f->index = (struct buf)BUF_INIT;
+	} else {
+		buf_addf(&body, "# %s\n\n", f->rel);
+		if (strcmp(f->rel, "/") != 0)
+			buf_adds(&body, "=> ../ Eine Ebene höher\n");
+		buf_add(&body, f->listing.data, f->listing.len);
+	}
+	if (f->narticles > 0) {
+		add_article_list(&body, f);
+		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
+		if (b == NULL)
+			goto oom;
+		w->s->blogs = b;
+		b = &w->s->blogs[w->s->nblogs];
+		if ((b->path = strdup(f->rel)) == NULL)
+			goto oom;
+		b->articles = f->articles;
+		b->narticles = f->narticles;
+		w->s->nblogs++;
+		f->articles = NULL;
+		f->narticles = 0;
+	}
+	if ((pg->body = buf_take(&body, &pg->body_len)) == NULL)
+		goto oom;
+	buf_addf(&file, "%s%s", f->rel, f->has_index ? "index.gmi" : "");
+	if (file.failed)
+		goto oom;
+	if (parse_gemtext(w, pg, file.data) == -1)
+		goto bad;
+	if (site_add_page(w->s, pg) == -1)
+		goto oom;
+	buf_free(&file);
+	return 0;
+ oom:
+	fail(w, f->rel, 0, "out of memory");
+ bad:
+	buf_free(&file);
+	buf_free(&body);
+	page_free(pg);
+	return -1;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Read the names in DIRFD, sorted, dot files left out. */
+static char **
+read_names(int dirfd, size_t *n)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**names = NULL, **p;
+	size_t		 cap = 0;
+	int		 fd;
+
+	*n = 0;
+	if ((fd = dup(dirfd)) == -1)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((p = reallocarray(names, cap, sizeof(*p))) == NULL)
+				goto bad;
+			names = p;
+		}
+		if ((names[*n] = strdup(de->d_name)) == NULL)
+			goto bad;
+		(*n)++;
+	}
+	closedir(d);
+	if (names == NULL)
+		names = calloc(1, sizeof(*names));
+	qsort(names, *n, sizeof(*names), name_cmp);
+	return names;
+ bad:
+	closedir(d);
+	while (*n > 0)
+		free(names[--(*n)]);
+	free(names);
+	return NULL;
+}
+
+static int
+load_dir(struct walk *w, int dirfd, const char *rel, int depth)
+{
+	struct folder	 f;
+	struct stat	 st;
+	struct buf	 sub = BUF_INIT;
+	char		**names;
+	size_t		 i, n;
+	int		 fd, ret = -1;
+
+	memset(&f, 0, sizeof(f));
+	f.rel = rel;
+	if (depth > CAPSULE_DEPTH_MAX) {
+		fail(w, rel, 0, "folders nested too deep");
+		return -1;
+	}
+	if ((names = read_names(dirfd, &n)) == NULL) {
+		fail(w, rel, 0, "cannot read folder: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!is_good_name(names[i])) {
+			fail(w, rel, 0, "\"%s\": file names may only hold "
+			    "A-Z a-z 0-9 . _ -", names[i]);
+			goto done;
+		}
+		if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == -1) {
+			fail(w, rel, 0, "%s: %s", names[i], strerror(errno));
+			goto done;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			log_warnx("%s%s%s: symbolic link, not served", w->root,
+			    rel, names[i]);
+		} else if (S_ISDIR(st.st_mode)) {
+			buf_reset(&sub);
+			buf_addf(&sub, "%s%s/", rel, names[i]);
+			fd = openat(dirfd, names[i],
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub.failed || fd == -1) {
+				fail(w, rel, 0, "%s: %s", names[i],
+				    strerror(errno));
+				goto done;
+			}
+			if (load_dir(w, fd, sub.data, depth + 1) == -1) {
+				close(fd);
+				goto done;
+			}
+			close(fd);
+			buf_addf(&f.listing, "=> %s/ %s/\n", names[i],
+			    names[i]);
+		} else if (S_ISREG(st.st_mode)) {
+			if (load_file(w, &f, dirfd, names[i]) == -1)
+				goto done;
+		}
+	}
+	ret = add_folder_page(w, &f);
+ done:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_free(&sub);
+	buf_free(&f.index);
+	buf_free(&f.listing);
+	free(f.articles);
+	return ret;
+}
+
+struct site *
+capsule_load(const char *root, const struct site_opts *opts, char *err,
+    size_t errlen)
+{
+	struct walk	 w;
+	char		 top[1024];
+	size_t		 len;
+	int		 fd;
+
+	memset(&w, 0, sizeof(w));
+	/* messages read "capsule/forum/x.gmi": drop trailing slashes */
+	len = strlen(root);
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	snprintf(top, sizeof(top), "%.*s", (int)len, root);
+	w.root = strcmp(top, "/") == 0 ? "" : top;
+	w.err = err;
+	w.errlen = errlen;
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", root, strerror(errno));
+		return NULL;
+	}
+	if ((w.s = site_new(opts)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", root);
+		close(fd);
+		return NULL;
+	}
+	if (load_dir(&w, fd, "/", 0) == -1)
+		goto bad;
+	site_sort(w.s);
+	if (render_site(w.s) == -1) {
+		snprintf(err, errlen, "%s: out of memory", root);
+		goto bad;
+	}
+	close(fd);
+	return w.s;
+ bad:
+	close(fd);
+	site_unref(w.s);
+	return NULL;
+}

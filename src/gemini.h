@@ -1,0 +1,25 @@
+/*
+ * gemini: the Gemini front-end.  A request line (an absolute gemini://
+ * URL) goes through the checks, is looked up in the site, and is answered
+ * with a status line and, for 20, the pre-rendered body.
+ */
+#ifndef GEMINI_H
+#define GEMINI_H
+
+#include "net.h"
+
+#define GEMINI_URL_MAX		1024	/* request URL, CRLF excluded */
+#define GEMINI_META_MAX		1024
+
+enum gemini_status {
+	GEMINI_INPUT = 10,
+	GEMINI_SUCCESS = 20,
+	GEMINI_REDIRECT_PERMANENT = 31,
+	GEMINI_NOT_FOUND = 51,
+	GEMINI_PROXY_REFUSED = 53,
+	GEMINI_BAD_REQUEST = 59,
+};
+
+extern const struct front gemini_front;
+
+#endif

@@ -1,0 +1,200 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "gemtext.h"
+#include "utf8.h"
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static char *
+skip_ws(char *s)
+{
+	while (is_ws(*s))
+		s++;
+	return s;
+}
+
+static void
+rtrim(char *s)
+{
+	size_t	 n = strlen(s);
+
+	while (n > 0 && is_ws(s[n - 1]))
+		s[--n] = '\0';
+}
+
+static int
+classify(struct gemtext_line *l, char *s, int in_pre, const char **errstr)
+{
+	char	*p;
+
+	if (strncmp(s, "```", 3) == 0) {
+		l->type = in_pre ? GEMTEXT_PRE_END : GEMTEXT_PRE_START;
+		l->text = skip_ws(s + 3);
+		rtrim(s);
+		return 0;
+	}
+	if (in_pre) {
+		l->type = GEMTEXT_PRE;
+		l->text = s;
+		return 0;
+	}
+	if (strncmp(s, "=>", 2) == 0) {
+		l->type = GEMTEXT_LINK;
+		p = skip_ws(s + 2);
+		if (*p == '\0') {
+			*errstr = "link without a URL";
+			return -1;
+		}
+		l->url = p;
+		while (*p != '\0' && !is_ws(*p))
+			p++;
+		if (*p != '\0')
+			*p++ = '\0';
+		l->text = skip_ws(p);
+		rtrim(p);
+		return 0;
+	}
+	if (strncmp(s, "###", 3) == 0) {
+		l->type = GEMTEXT_H3;
+		s += 3;
+	} else if (strncmp(s, "##", 2) == 0) {
+		l->type = GEMTEXT_H2;
+		s += 2;
+	} else if (s[0] == '#') {
+		l->type = GEMTEXT_H1;
+		s += 1;
+	} else if (s[0] == '*' && s[1] == ' ') {
+		l->type = GEMTEXT_LIST;
+		s += 2;
+	} else if (s[0] == '>') {
+		l->type = GEMTEXT_QUOTE;
+		s += 1;
+	} else {
+		l->type = GEMTEXT_TEXT;
+		rtrim(s);
+		l->text = s;
+		return 0;
+	}
+	s = skip_ws(s);
+	rtrim(s);
+	l->text = s;
+	return 0;
+}
+
+int
+gemtext_parse(const char *data, size_t len, struct gemtext *doc,
+    const char **errstr, size_t *lineno)
+{
+	struct gemtext_line	*l;
+	const unsigned char	*u;
+	const char		*end;
+	char			*s, *nl;
+	size_t			 i, n, ll, cap = 0, pre_line = 0;
+	int			 in_pre = 0;
+
+	memset(doc, 0, sizeof(*doc));
+	*lineno = 0;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	/* check bytes first, so that errors name the right line */
+	for (i = 0, n = 1, u = (const unsigned char *)data; i < len; i++) {
+		if (u[i] == '\n')
+			n++;
+		else if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\r') ||
+		    u[i] == 0x7f || (u[i] == '\r' && i + 1 < len &&
+		    u[i + 1] != '\n')) {
+			*errstr = "control character";
+			*lineno = n;
+			return -1;
+		}
+	}
+	for (i = 0, n = 1; i < len; ) {
+		end = memchr(data + i, '\n', len - i);
+		ll = end ? (size_t)(end - (data + i)) : len - i;
+		if (!utf8_is_valid(data + i, ll)) {
+			*errstr = "invalid UTF-8";
+			*lineno = n;
+			return -1;
+		}
+		i += ll + 1;
+		n++;
+	}
+
+	if ((doc->src = malloc(len + 1)) == NULL) {
+		*errstr = "out of memory";
+		return -1;
+	}
+	memcpy(doc->src, data, len);
+	doc->src[len] = '\0';
+
+	for (s = doc->src, n = 1; s < doc->src + len; n++) {
+		if ((nl = strchr(s, '\n')) != NULL)
+			*nl = '\0';
+		if (nl != NULL && nl > s && nl[-1] == '\r')
+			nl[-1] = '\0';
+		else if (nl == NULL && *s != '\0' && s[strlen(s) - 1] == '\r')
+			s[strlen(s) - 1] = '\0';
+		if (doc->nlines == cap) {
+			cap = cap ? cap * 2 : 32;
+			l = reallocarray(doc->lines, cap, sizeof(*l));
+			if (l == NULL) {
+				*errstr = "out of memory";
+				goto bad;
+			}
+			doc->lines = l;
+		}
+		l = &doc->lines[doc->nlines];
+		memset(l, 0, sizeof(*l));
+		l->lineno = n;
+		if (classify(l, s, in_pre, errstr) == -1) {
+			*lineno = n;
+			goto bad;
+		}
+		if (l->type == GEMTEXT_PRE_START) {
+			in_pre = 1;
+			pre_line = n;
+		} else if (l->type == GEMTEXT_PRE_END)
+			in_pre = 0;
+		else if (l->type == GEMTEXT_H1 && doc->title == NULL)
+			doc->title = l->text;
+		doc->nlines++;
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+	if (in_pre) {
+		*errstr = "preformatted block is never closed";
+		*lineno = pre_line;
+		goto bad;
+	}
+	return 0;
+ bad:
+	gemtext_free(doc);
+	return -1;
+}
+
+void
+gemtext_free(struct gemtext *doc)
+{
+	free(doc->lines);
+	free(doc->src);
+	memset(doc, 0, sizeof(*doc));
+}
+
+void
+gemtext_add_text(struct buf *out, const char *text)
+{
+	if (strncmp(text, "=>", 2) == 0 || strncmp(text, "```", 3) == 0 ||
+	    text[0] == '#' || text[0] == '>' ||
+	    (text[0] == '*' && text[1] == ' '))
+		buf_addc(out, ' ');
+	buf_adds(out, text);
+}

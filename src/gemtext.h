@@ -1,0 +1,62 @@
+/*
+ * gemtext: parse text/gemini into typed lines (pure).
+ *
+ * The parsed document owns a copy of its source; every line points into
+ * that copy.  Line types follow the gemtext specification: the type is
+ * decided by the first characters of a line alone.
+ */
+#ifndef GEMTEXT_H
+#define GEMTEXT_H
+
+#include <stddef.h>
+
+enum gemtext_type {
+	GEMTEXT_TEXT,
+	GEMTEXT_LINK,		/* url and text (the label, may be empty) */
+	GEMTEXT_PRE_START,	/* text is the alt text */
+	GEMTEXT_PRE,		/* a line inside a preformatted block */
+	GEMTEXT_PRE_END,
+	GEMTEXT_H1,
+	GEMTEXT_H2,
+	GEMTEXT_H3,
+	GEMTEXT_LIST,
+	GEMTEXT_QUOTE,
+};
+
+struct gemtext_line {
+	enum gemtext_type	 type;
+	const char		*text;	/* NUL-terminated, marker stripped */
+	const char		*url;	/* links only, else NULL */
+	size_t			 lineno;
+};
+
+struct gemtext {
+	char			*src;	/* owned: the lines point into it */
+	struct gemtext_line	*lines;	/* owned */
+	size_t			 nlines;
+	const char		*title;	/* the first "# " heading, or NULL */
+};
+
+#define GEMTEXT_INIT { NULL, NULL, 0, NULL }
+
+/*
+ * Parse LEN bytes of gemtext into DOC.  Refuses what would be a broken
+ * capsule file: invalid UTF-8, NUL or control bytes other than TAB, a
+ * link without a URL or with a URL holding a control byte, and a
+ * preformatted block that is never closed.  Returns 0, or -1 with errstr
+ * and *lineno set (1-based).  CRLF and LF line ends are both accepted, and
+ * a leading byte order mark is skipped.
+ */
+int	gemtext_parse(const char *, size_t, struct gemtext *, const char **,
+	    size_t *);
+void	gemtext_free(struct gemtext *);
+
+/*
+ * Append TEXT to OUT as the body of a gemtext text line, prefixed with a
+ * space when it would otherwise be read as a link, heading, list item,
+ * quote or toggle.  Used by every page generator.
+ */
+struct buf;
+void	gemtext_add_text(struct buf *, const char *);
+
+#endif

@@ -1,0 +1,259 @@
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "gopher.h"
+#include "gophermap.h"
+#include "log.h"
+#include "site.h"
+#include "url.h"
+
+static void	gopher_serve(struct conn *, char *, size_t);
+static void	gopher_reject(struct conn *, const char *);
+
+const struct front gopher_front = {
+	.name = "gopher",
+	.lf_ok = true,			/* many clients send a bare LF */
+	.eof_ends = true,		/* and some only half-close */
+	.line_max = GOPHER_REQUEST_MAX,
+	.serve = gopher_serve,
+	.reject = gopher_reject,
+};
+
+/* A menu holding one type 3 line: how Gopher says "error". */
+static void
+error_menu(struct conn *c, const char *msg, const char *why)
+{
+	struct buf	 out = BUF_INIT;
+
+	gophermap_add_item(&out, '3', msg, "", "null.host", "1");
+	gophermap_end(&out);
+	conn_reply(c, out.data, out.len);
+	buf_free(&out);
+	conn_done(c, "3", why);
+}
+
+static void
+gopher_reject(struct conn *c, const char *why)
+{
+	char	 msg[160];
+
+	snprintf(msg, sizeof(msg), "Fehler: %s", why);
+	error_menu(c, msg, why);
+}
+
+static void
+add_html_escaped(struct buf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			buf_adds(out, "&amp;");
+			break;
+		case '<':
+			buf_adds(out, "&lt;");
+			break;
+		case '>':
+			buf_adds(out, "&gt;");
+			break;
+		case '"':
+			buf_adds(out, "&quot;");
+			break;
+		default:
+			buf_addc(out, *s);
+		}
+	}
+}
+
+/* A small HTML page, with an HTTP header when HTTP_STATUS is set. */
+static void
+html_reply(struct conn *c, const char *http_status, const char *title,
+    const char *head_extra, const struct buf *body, const char *status,
+    const char *why)
+{
+	struct buf	 doc = BUF_INIT, out = BUF_INIT;
+
+	buf_adds(&doc, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>");
+	add_html_escaped(&doc, title);
+	buf_addf(&doc, "</title>\n%s</head>\n<body>\n", head_extra);
+	buf_add(&doc, body->data, body->len);
+	buf_adds(&doc, "</body>\n</html>\n");
+	if (http_status != NULL)
+		buf_addf(&out, "HTTP/1.0 %s\r\nContent-Type: text/html; "
+		    "charset=utf-8\r\nContent-Length: %zu\r\n"
+		    "Connection: close\r\n\r\n", http_status, doc.len);
+	buf_add(&out, doc.data, doc.len);
+	conn_reply(c, out.data, out.len);
+	buf_free(&doc);
+	buf_free(&out);
+	conn_done(c, status, why);
+}
+
+static bool
+is_http(const char *line)
+{
+	static const char *const methods[] = {
+		"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strncmp(line, methods[i], strlen(methods[i])) == 0)
+			return strstr(line, " HTTP/") != NULL;
+	return false;
+}
+
+/* A web browser on the Gopher port: say where the capsule really is. */
+static void
+serve_http(struct conn *c, const struct site *s)
+{
+	struct buf	 body = BUF_INIT, url = BUF_INIT;
+
+	buf_adds(&body, "<h1>Dies ist ein Gopher-Server</h1>\n"
+	    "<p>This is a Gopher server, not a web server. Open it with a "
+	    "Gopher or Gemini client:</p>\n<ul>\n");
+	buf_addf(&url, "gopher://%s:%s/", s->host, s->gopher_port);
+	buf_adds(&body, "<li><a href=\"");
+	add_html_escaped(&body, url.data);
+	buf_adds(&body, "\">");
+	add_html_escaped(&body, url.data);
+	buf_adds(&body, "</a></li>\n");
+	buf_reset(&url);
+	buf_addf(&url, "gemini://%s", s->host);
+	if (strcmp(s->gemini_port, "1965") != 0)
+		buf_addf(&url, ":%s", s->gemini_port);
+	buf_adds(&url, "/");
+	buf_adds(&body, "<li><a href=\"");
+	add_html_escaped(&body, url.data);
+	buf_adds(&body, "\">");
+	add_html_escaped(&body, url.data);
+	buf_adds(&body, "</a></li>\n</ul>\n");
+	html_reply(c, "400 Bad Request", "Gopher-Server", "", &body, "http",
+	    "HTTP request on the Gopher port");
+	buf_free(&body);
+	buf_free(&url);
+}
+
+/*
+ * "URL:" selectors: the page that clients without URL support show for an
+ * h item, pointing on to the real address (Goerzen's convention).
+ */
+static void
+serve_url(struct conn *c, const char *url)
+{
+	static const char *const schemes[] = {
+		"http://", "https://", "gemini://", "gopher://", "mailto:",
+		"ftp://", "irc://",
+	};
+	struct buf	 head = BUF_INIT, body = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strncasecmp(url, schemes[i], strlen(schemes[i])) == 0)
+			break;
+	if (i == sizeof(schemes) / sizeof(schemes[0]) ||
+	    strpbrk(url, "\"<> ") != NULL) {
+		error_menu(c, "Fehler: diese Adresse wird nicht weitergeleitet",
+		    "URL: with a scheme not redirected");
+		return;
+	}
+	buf_adds(&head, "<meta http-equiv=\"refresh\" content=\"1;url=");
+	add_html_escaped(&head, url);
+	buf_adds(&head, "\">\n");
+	buf_adds(&body, "<p>Weiter zu / continue to <a href=\"");
+	add_html_escaped(&body, url);
+	buf_adds(&body, "\">");
+	add_html_escaped(&body, url);
+	buf_adds(&body, "</a></p>\n");
+	html_reply(c, NULL, "Weiterleitung", head.data, &body, "h", NULL);
+	buf_free(&head);
+	buf_free(&body);
+}
+
+/* caps.txt: what Gophernicus-era clients read to learn the server. */
+static void
+serve_caps(struct conn *c, const struct site *s)
+{
+	conn_replyf(c, "CAPS\r\n\r\n"
+	    "CapsVersion=1\r\n"
+	    "ExpireCapsAfter=3600\r\n\r\n"
+	    "PathDelimeter=/\r\n"
+	    "PathIdentity=.\r\n"
+	    "PathParent=..\r\n"
+	    "PathParentDouble=FALSE\r\n"
+	    "PathEscapeCharacter=\\\r\n"
+	    "PathKeepPreDelimeter=FALSE\r\n\r\n"
+	    "ServerSoftware=zeche\r\n"
+	    "ServerSoftwareVersion=%s\r\n"
+	    "ServerDescription=Themenforum 17: Innovation\r\n"
+	    "ServerDefaultEncoding=UTF-8\r\n"
+	    "ServerTLSPort=%s\r\n", ZECHE_VERSION, s->gopher_port);
+	conn_done(c, "0", NULL);
+}
+
+static void
+serve_page(struct conn *c, const struct page *pg)
+{
+	if (pg->gopher != NULL)
+		conn_reply_ref(c, pg->gopher, pg->gopher_len);
+	else
+		conn_reply_ref(c, pg->body, pg->body_len);
+	conn_done(c, pg->is_gemtext ? "1" : "0", NULL);
+}
+
+static void
+gopher_serve(struct conn *c, char *line, size_t len)
+{
+	struct site		*s = conn_site(c);
+	const struct page	*pg;
+	struct buf		 path = BUF_INIT;
+	char			*tab, *sel = line;
+	const unsigned char	*p;
+
+	if (is_http(line)) {
+		serve_http(c, s);
+		return;
+	}
+	/*
+	 * SELECTOR TAB QUERY is a search; SELECTOR TAB "+", "!" or "$" is a
+	 * Gopher+ client, which gets the plain RFC 1436 answer.
+	 */
+	if ((tab = strchr(line, '\t')) != NULL)
+		*tab = '\0';
+	for (p = (const unsigned char *)sel; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			gopher_reject(c, "control character in selector");
+			return;
+		}
+	if (strncmp(sel, "URL:", 4) == 0 || strncmp(sel, "/URL:", 5) == 0) {
+		serve_url(c, strchr(sel, ':') + 1);
+		return;
+	}
+	while (*sel == '/')
+		sel++;
+	if (strcmp(sel, "caps.txt") == 0) {
+		serve_caps(c, s);
+		return;
+	}
+	buf_addf(&path, "/%s", sel);
+	if (path.failed) {
+		gopher_reject(c, "out of memory");
+		return;
+	}
+	url_path_clean(path.data);
+	path.len = strlen(path.data);
+	if ((pg = site_lookup(s, path.data)) == NULL &&
+	    site_is_folder(s, path.data)) {
+		buf_addc(&path, '/');
+		pg = site_lookup(s, path.data);
+	}
+	buf_free(&path);
+	if (pg == NULL) {
+		error_menu(c, "Fehler: nicht gefunden (not found)",
+		    "not found");
+		return;
+	}
+	serve_page(c, pg);
+}

@@ -1,0 +1,258 @@
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "capsule.h"
+#include "gemini.h"
+#include "gopher.h"
+#include "log.h"
+#include "net.h"
+#include "site.h"
+#include "tls.h"
+
+struct listen_addr {
+	char	*addr;		/* NULL: every address */
+	char	*port;
+};
+
+struct conf {
+	const char		*root;
+	const char		*certs;
+	const char		*host;
+	struct listen_addr	 gemini;
+	struct listen_addr	 gopher;
+	bool			 check;
+	bool			 verbose;
+	bool			 log_ip;
+};
+
+static struct conf	 conf;
+static struct site_opts	 site_opts;
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+"usage: zeche [options]\n"
+"Serve the capsule in --root over Gemini (TLS) and Gopher.\n"
+"\n"
+"  -r, --root DIR          the capsule folder (default: capsule)\n"
+"  -c, --certs DIR         TLS certificate and key folder (default: certs);\n"
+"                          a self-signed one is made there if missing\n"
+"  -H, --host NAME         the host name served (default: localhost)\n"
+"  -g, --gemini [ADDR:]PORT  Gemini listener (default: 1965, all addresses)\n"
+"  -G, --gopher [ADDR:]PORT  Gopher listener (default: 70 as root, else 7070)\n"
+"  -n, --check             load and check the capsule, report, exit 0 or 1\n"
+"      --log-ip            write client addresses to the access log\n"
+"  -v, --verbose           log debugging details\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"Signals: SIGHUP reloads the capsule (a failed reload keeps the old one);\n"
+"SIGINT and SIGTERM stop the server.\n");
+	exit(status);
+}
+
+/* [ADDR:]PORT, ADDR may be "*" or an IPv6 address in brackets. */
+static void
+parse_listen(const char *opt, const char *arg, struct listen_addr *la)
+{
+	char		*s, *colon, *end;
+	long		 port;
+
+	if ((s = strdup(arg)) == NULL)
+		fatal("strdup");
+	if ((colon = strrchr(s, ':')) != NULL &&
+	    (s[0] != '[' || colon > strchr(s, ']'))) {
+		*colon = '\0';
+		la->port = colon + 1;
+		la->addr = s;
+		if (s[0] == '[') {
+			la->addr = s + 1;
+			if ((end = strchr(la->addr, ']')) != NULL)
+				*end = '\0';
+		}
+		if (strcmp(la->addr, "*") == 0 || la->addr[0] == '\0')
+			la->addr = NULL;
+	} else {
+		la->port = s;
+		la->addr = NULL;
+	}
+	errno = 0;
+	port = strtol(la->port, &end, 10);
+	if (la->port[0] == '\0' || *end != '\0' || port < 1 || port > 65535)
+		fatalx("%s %s: the port must be a number from 1 to 65535",
+		    opt, arg);
+}
+
+static void
+parse_options(int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "root",	required_argument,	NULL, 'r' },
+		{ "certs",	required_argument,	NULL, 'c' },
+		{ "host",	required_argument,	NULL, 'H' },
+		{ "gemini",	required_argument,	NULL, 'g' },
+		{ "gopher",	required_argument,	NULL, 'G' },
+		{ "check",	no_argument,		NULL, 'n' },
+		{ "log-ip",	no_argument,		NULL, 'I' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	int	 ch;
+
+	conf.root = "capsule";
+	conf.certs = "certs";
+	conf.host = "localhost";
+	parse_listen("--gemini", "1965", &conf.gemini);
+	parse_listen("--gopher", geteuid() == 0 ? "70" : "7070", &conf.gopher);
+	while ((ch = getopt_long(argc, argv, "r:c:H:g:G:nvhV", opts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			conf.root = optarg;
+			break;
+		case 'c':
+			conf.certs = optarg;
+			break;
+		case 'H':
+			conf.host = optarg;
+			break;
+		case 'g':
+			parse_listen("--gemini", optarg, &conf.gemini);
+			break;
+		case 'G':
+			parse_listen("--gopher", optarg, &conf.gopher);
+			break;
+		case 'n':
+			conf.check = true;
+			break;
+		case 'I':
+			conf.log_ip = true;
+			break;
+		case 'v':
+			conf.verbose = true;
+			break;
+		case 'h':
+			usage(0);
+		case 'V':
+			printf("zeche %s\n", ZECHE_VERSION);
+			exit(0);
+		default:
+			usage(1);
+		}
+	}
+	if (optind != argc)
+		usage(1);
+	if (conf.host[0] == '\0' || strpbrk(conf.host, "/\t\r\n ") != NULL)
+		fatalx("--host %s: not a host name", conf.host);
+}
+
+static struct site *
+load(void)
+{
+	struct site	*s;
+	char		 err[1024];
+
+	if ((s = capsule_load(conf.root, &site_opts, err, sizeof(err))) ==
+	    NULL)
+		log_warnx("%s", err);
+	return s;
+}
+
+static void
+sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct site	*s;
+
+	log_info("SIGHUP: reloading %s", conf.root);
+	if ((s = load()) == NULL) {
+		log_warnx("reload failed; still serving the last good capsule");
+		return;
+	}
+	net_set_site(s);
+	site_unref(s);
+	log_info("reloaded %s: %zu pages", conf.root, s->npages);
+}
+
+static void
+sigterm(evutil_socket_t sig, short what, void *arg)
+{
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct event_base	*base;
+	struct event		*ev_hup, *ev_int, *ev_term;
+	struct site		*s;
+	SSL_CTX			*ctx;
+	char			 err[1024], fp[128];
+
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	parse_options(argc, argv);
+	log_init(conf.verbose);
+	site_opts.host = conf.host;
+	site_opts.gemini_port = conf.gemini.port;
+	site_opts.gopher_port = conf.gopher.port;
+
+	if ((s = load()) == NULL)
+		return 1;
+	if (conf.check) {
+		printf("%s: OK, %zu pages\n", conf.root, s->npages);
+		site_unref(s);
+		return 0;
+	}
+	log_info("loaded %s: %zu pages", conf.root, s->npages);
+
+	if ((ctx = tls_init(conf.certs, conf.host, fp, sizeof(fp), err,
+	    sizeof(err))) == NULL)
+		fatalx("%s", err);
+	log_info("certificate %s/%s.crt SHA-256 fingerprint %s", conf.certs,
+	    conf.host, fp);
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	net_init(base, ctx, conf.log_ip);
+	net_set_site(s);
+	site_unref(s);
+	if (net_listen(conf.gemini.addr, conf.gemini.port, &gemini_front,
+	    NET_TLS, err, sizeof(err)) == -1)
+		fatalx("gemini: %s", err);
+	if (net_listen(conf.gopher.addr, conf.gopher.port, &gopher_front,
+	    NET_SNIFF, err, sizeof(err)) == -1)
+		fatalx("gopher: %s", err);
+	log_info("serving gemini://%s:%s/ and gopher://%s:%s/", conf.host,
+	    conf.gemini.port, conf.host, conf.gopher.port);
+
+	ev_hup = evsignal_new(base, SIGHUP, sighup, NULL);
+	ev_int = evsignal_new(base, SIGINT, sigterm, base);
+	ev_term = evsignal_new(base, SIGTERM, sigterm, base);
+	if (ev_hup == NULL || ev_int == NULL || ev_term == NULL ||
+	    evsignal_add(ev_hup, NULL) == -1 ||
+	    evsignal_add(ev_int, NULL) == -1 ||
+	    evsignal_add(ev_term, NULL) == -1)
+		fatalx("cannot install signal handlers");
+
+	event_base_dispatch(base);
+
+	net_shutdown();
+	event_free(ev_hup);
+	event_free(ev_int);
+	event_free(ev_term);
+	event_base_free(base);
+	SSL_CTX_free(ctx);
+	return 0;
+}

@@ -1,0 +1,157 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "site.h"
+
+struct site *
+site_new(const struct site_opts *opts)
+{
+	struct site	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->refs = 1;
+	if ((s->host = strdup(opts->host)) == NULL ||
+	    (s->gemini_port = strdup(opts->gemini_port)) == NULL ||
+	    (s->gopher_port = strdup(opts->gopher_port)) == NULL) {
+		site_unref(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+site_ref(struct site *s)
+{
+	s->refs++;
+}
+
+void
+site_unref(struct site *s)
+{
+	size_t	 i;
+
+	if (s == NULL || --s->refs > 0)
+		return;
+	for (i = 0; i < s->npages; i++)
+		page_free(s->pages[i]);
+	free(s->pages);
+	for (i = 0; i < s->nblogs; i++) {
+		free(s->blogs[i].path);
+		free(s->blogs[i].articles);
+	}
+	free(s->blogs);
+	free(s->host);
+	free(s->gemini_port);
+	free(s->gopher_port);
+	free(s);
+}
+
+int
+site_add_page(struct site *s, struct page *pg)
+{
+	struct page	**p;
+
+	if (s->npages == s->pagecap) {
+		p = reallocarray(s->pages, s->pagecap ? s->pagecap * 2 : 16,
+		    sizeof(*p));
+		if (p == NULL)
+			return -1;
+		s->pages = p;
+		s->pagecap = s->pagecap ? s->pagecap * 2 : 16;
+	}
+	s->pages[s->npages++] = pg;
+	return 0;
+}
+
+static int
+page_cmp(const void *a, const void *b)
+{
+	const struct page	*pa = *(struct page *const *)a;
+	const struct page	*pb = *(struct page *const *)b;
+
+	return strcmp(pa->path, pb->path);
+}
+
+void
+site_sort(struct site *s)
+{
+	qsort(s->pages, s->npages, sizeof(*s->pages), page_cmp);
+}
+
+static struct page *
+find(const struct site *s, const char *path, size_t len)
+{
+	size_t	 lo = 0, hi = s->npages, mid;
+	int	 cmp;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		cmp = strncmp(path, s->pages[mid]->path, len);
+		if (cmp == 0 && s->pages[mid]->path[len] != '\0')
+			cmp = -1;
+		if (cmp < 0)
+			hi = mid;
+		else if (cmp > 0)
+			lo = mid + 1;
+		else
+			return s->pages[mid];
+	}
+	return NULL;
+}
+
+struct page *
+site_lookup(const struct site *s, const char *path)
+{
+	static const char	 index[] = "/index.gmi";
+	size_t			 len = strlen(path);
+	struct page		*pg;
+
+	if ((pg = find(s, path, len)) != NULL)
+		return pg;
+	if (len >= sizeof(index) - 1 &&
+	    strcmp(path + len - (sizeof(index) - 1), index) == 0)
+		return find(s, path, len - (sizeof(index) - 1) + 1);
+	return NULL;
+}
+
+bool
+site_is_folder(const struct site *s, const char *path)
+{
+	char	 tmp[2048];
+	size_t	 len = strlen(path);
+
+	if (len == 0 || path[len - 1] == '/' || len + 2 > sizeof(tmp))
+		return false;
+	memcpy(tmp, path, len);
+	tmp[len] = '/';
+	tmp[len + 1] = '\0';
+	return find(s, tmp, len + 1) != NULL;
+}
+
+struct page *
+page_new(const char *path)
+{
+	struct page	*pg;
+
+	if ((pg = calloc(1, sizeof(*pg))) == NULL)
+		return NULL;
+	if ((pg->path = strdup(path)) == NULL) {
+		free(pg);
+		return NULL;
+	}
+	return pg;
+}
+
+void
+page_free(struct page *pg)
+{
+	if (pg == NULL)
+		return;
+	gemtext_free(&pg->doc);
+	free(pg->path);
+	free(pg->body);
+	free(pg->gemini_hdr);
+	free(pg->gopher);
+	free(pg);
+}

@@ -1,0 +1,84 @@
+/*
+ * site: the immutable, reference-counted model that every request is
+ * served from.  capsule_load() builds a site whole (files, parsed
+ * gemtext, generated pages, and the bytes each protocol sends); after that
+ * nothing in it changes.  The "current" site holds one reference, and
+ * every connection and queued response holds another, so a reload can
+ * swap in a new site while requests in flight finish on the old one.
+ */
+#ifndef SITE_H
+#define SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gemtext.h"
+
+/* What the rendered pages need to know of the server. */
+struct site_opts {
+	const char	*host;		/* --host */
+	const char	*gemini_port;	/* public Gemini port */
+	const char	*gopher_port;	/* public Gopher port */
+};
+
+struct page {
+	char		*path;		/* owned: "/", "/forum/", "/a.gmi" */
+	const char	*mime;		/* static */
+	char		 gopher_type;	/* how Gopher lists it: '1', '0', ... */
+	bool		 is_gemtext;
+	struct gemtext	 doc;		/* gemtext pages: the parsed body */
+	char		*body;		/* owned: what Gemini sends after */
+	size_t		 body_len;	/* the header: file or gemtext */
+	char		*gemini_hdr;	/* owned: "20 text/gemini...\r\n" */
+	size_t		 gemini_hdr_len;
+	char		*gopher;	/* owned: the Gopher response, or */
+	size_t		 gopher_len;	/* NULL to send the body as it is */
+};
+
+struct article {
+	char		 date[11];	/* YYYY-MM-DD */
+	const char	*title;		/* borrowed from the page's doc */
+	const char	*path;		/* borrowed from the page */
+	struct page	*page;		/* borrowed */
+};
+
+/* A folder whose article files (YYYY-MM-DD-slug.gmi) are listed. */
+struct blog {
+	char		*path;		/* owned: the folder, "/forum/" */
+	struct article	*articles;	/* owned: newest first */
+	size_t		 narticles;
+};
+
+struct site {
+	int		 refs;
+	char		*host;		/* owned copies of the options */
+	char		*gemini_port;
+	char		*gopher_port;
+	struct page	**pages;	/* owned, sorted by path */
+	size_t		 npages;
+	size_t		 pagecap;
+	struct blog	*blogs;		/* owned */
+	size_t		 nblogs;
+};
+
+struct site	*site_new(const struct site_opts *);
+void		 site_ref(struct site *);
+void		 site_unref(struct site *);
+
+/* Add PG (the site owns it from here on); call site_sort() when done. */
+int		 site_add_page(struct site *, struct page *);
+void		 site_sort(struct site *);
+
+/*
+ * The page served at the absolute, normalised PATH: "/f/index.gmi" is the
+ * page of "/f/".  NULL if there is none.
+ */
+struct page	*site_lookup(const struct site *, const char *);
+
+/* True if PATH names a folder without its trailing slash. */
+bool		 site_is_folder(const struct site *, const char *);
+
+struct page	*page_new(const char *);
+void		 page_free(struct page *);
+
+#endif

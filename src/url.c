@@ -1,0 +1,272 @@
+#include <ctype.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "buf.h"
+#include "url.h"
+#include "utf8.h"
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+url_decode(char *s)
+{
+	char	*w = s, *r = s;
+	int	 hi, lo;
+
+	while (*r != '\0') {
+		if (*r != '%') {
+			*w++ = *r++;
+			continue;
+		}
+		if ((hi = hexval((unsigned char)r[1])) == -1 ||
+		    (lo = hexval((unsigned char)r[2])) == -1)
+			return -1;
+		if (hi == 0 && lo == 0)
+			return -1;
+		*w++ = (char)(hi << 4 | lo);
+		r += 3;
+	}
+	*w = '\0';
+	return (int)(w - s);
+}
+
+void
+url_path_clean(char *p)
+{
+	char	*w = p, *r = p, *seg;
+	size_t	 n;
+
+	/* p[0] is '/'; w always ends just after a '/' it wrote. */
+	*w++ = '/';
+	while (*r != '\0') {
+		while (*r == '/')
+			r++;
+		if (*r == '\0')
+			break;
+		seg = r;
+		while (*r != '\0' && *r != '/')
+			r++;
+		n = (size_t)(r - seg);
+		if (n == 1 && seg[0] == '.') {
+			continue;
+		} else if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (w - p > 1) {
+				w--;		/* the '/' after the last segment */
+				while (w[-1] != '/')
+					w--;
+			}
+			continue;
+		}
+		memmove(w, seg, n);
+		w += n;
+		if (*r == '/')
+			*w++ = '/';
+	}
+	/* "a/." and "a/.." name a folder: keep the slash they imply. */
+	*w = '\0';
+}
+
+int
+url_parse(char *s, struct url *u, const char **errstr)
+{
+	unsigned char	*c;
+	char		*p, *auth, *path;
+	size_t		 len;
+
+	memset(u, 0, sizeof(*u));
+	if ((unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
+	    (unsigned char)s[2] == 0xbf) {
+		*errstr = "request starts with a byte order mark";
+		return -1;
+	}
+	for (c = (unsigned char *)s; *c != '\0'; c++) {
+		if (*c <= 0x20 || *c == 0x7f) {
+			*errstr = "space or control character in URL";
+			return -1;
+		}
+	}
+	if (!utf8_is_valid(s, strlen(s))) {
+		*errstr = "URL is not UTF-8";
+		return -1;
+	}
+
+	/* scheme ":" "//" */
+	for (p = s; isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (p == s || *p != ':' || !isalpha((unsigned char)s[0])) {
+		*errstr = "not an absolute URL";
+		return -1;
+	}
+	*p++ = '\0';
+	u->scheme = s;
+	if (p[0] != '/' || p[1] != '/') {
+		*errstr = "URL has no host";
+		return -1;
+	}
+	auth = p + 2;
+
+	if (strchr(auth, '#') != NULL) {
+		*errstr = "URL has a fragment";
+		return -1;
+	}
+	if ((p = strchr(auth, '?')) != NULL) {
+		*p++ = '\0';
+		u->query = p;
+	}
+	if ((path = strchr(auth, '/')) != NULL) {
+		/* keep room for the leading '/': shift the authority left */
+		len = (size_t)(path - auth);
+		memmove(auth - 1, auth, len);
+		auth--;
+		auth[len] = '\0';
+	}
+	if (strchr(auth, '@') != NULL) {
+		*errstr = "URL has userinfo";
+		return -1;
+	}
+
+	if (auth[0] == '[') {
+		if ((p = strchr(auth, ']')) == NULL) {
+			*errstr = "bad IPv6 address";
+			return -1;
+		}
+		*p++ = '\0';
+		u->host = auth + 1;
+		if (*p == ':')
+			u->port = p + 1;
+		else if (*p != '\0') {
+			*errstr = "bad host";
+			return -1;
+		}
+	} else {
+		u->host = auth;
+		if ((p = strrchr(auth, ':')) != NULL) {
+			*p = '\0';
+			u->port = p + 1;
+		}
+	}
+	if (u->host[0] == '\0') {
+		*errstr = "URL has no host";
+		return -1;
+	}
+	for (p = u->host; *p != '\0'; p++) {
+		if (*p == '%' || *p == '/' || *p == '\\') {
+			*errstr = "bad host";
+			return -1;
+		}
+		*p = (char)tolower((unsigned char)*p);
+	}
+	len = strlen(u->host);
+	if (len > 1 && u->host[len - 1] == '.')
+		u->host[len - 1] = '\0';
+	if (u->port != NULL) {
+		if (u->port[0] == '\0')
+			u->port = NULL;
+		else if (strspn(u->port, "0123456789") != strlen(u->port) ||
+		    strlen(u->port) > 5) {
+			*errstr = "bad port";
+			return -1;
+		}
+	}
+
+	if (path == NULL) {
+		/* an empty path is "/": reuse the byte after the authority */
+		u->path = (char *)"/";
+	} else {
+		u->path = path;
+		if (url_decode(u->path) == -1) {
+			*errstr = "bad percent-encoding in path";
+			return -1;
+		}
+		if (!utf8_is_valid(u->path, strlen(u->path))) {
+			*errstr = "path is not UTF-8";
+			return -1;
+		}
+		for (c = (unsigned char *)u->path; *c != '\0'; c++)
+			if (*c < 0x20 || *c == 0x7f) {
+				*errstr = "control character in path";
+				return -1;
+			}
+		url_path_clean(u->path);
+	}
+	return 0;
+}
+
+static bool
+has_scheme(const char *ref)
+{
+	const char	*p;
+
+	if (!isalpha((unsigned char)ref[0]))
+		return false;
+	for (p = ref; isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.'; p++)
+		;
+	return *p == ':';
+}
+
+int
+url_resolve_path(const char *base, const char *ref, struct buf *out)
+{
+	const char	*slash;
+	size_t		 start, n;
+
+	if (has_scheme(ref) || (ref[0] == '/' && ref[1] == '/'))
+		return -1;
+	start = out->len;
+	n = strcspn(ref, "?#");
+	if (ref[0] == '/') {
+		buf_add(out, ref, n);
+	} else {
+		/* the folder of the base page, up to and with its last '/' */
+		if ((slash = strrchr(base, '/')) == NULL)
+			buf_addc(out, '/');
+		else
+			buf_add(out, base, (size_t)(slash - base) + 1);
+		buf_add(out, ref, n);
+	}
+	if (out->failed)
+		return -1;
+	if (out->len == start)
+		buf_addc(out, '/');
+	/* a trailing "." or ".." names a folder */
+	n = out->len - start;
+	if ((n >= 2 && strcmp(out->data + out->len - 2, "/.") == 0) ||
+	    (n >= 3 && strcmp(out->data + out->len - 3, "/..") == 0))
+		buf_addc(out, '/');
+	url_decode(out->data + start);
+	url_path_clean(out->data + start);
+	out->len = start + strlen(out->data + start);
+	return 0;
+}
+
+void
+url_encode_path(struct buf *out, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned char		 c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~' || c == '/')
+			buf_addc(out, (char)c);
+		else {
+			buf_addc(out, '%');
+			buf_addc(out, hex[c >> 4]);
+			buf_addc(out, hex[c & 15]);
+		}
+	}
+}

@@ -1,0 +1,58 @@
+/*
+ * url: parse absolute gemini:// request URLs in place, percent-decode,
+ * normalise paths and resolve relative references (pure).
+ */
+#ifndef URL_H
+#define URL_H
+
+#include <stddef.h>
+
+struct buf;
+
+#define URL_MAX		1024	/* Gemini: a request URL is at most 1024 bytes */
+
+struct url {
+	char	*scheme;	/* lower-cased */
+	char	*host;		/* lower-cased, no trailing dot, no brackets */
+	char	*port;		/* digits, or NULL when absent */
+	char	*path;		/* decoded and normalised, always starts "/" */
+	char	*query;		/* still percent-encoded, or NULL */
+};
+
+/*
+ * Parse the absolute URL in S, which is modified: the fields of U point
+ * into it.  Rejects what a server must refuse: no scheme, userinfo, a
+ * fragment, an empty host, a bad port, spaces and control bytes, %00,
+ * and anything that is not UTF-8 once decoded.  Returns 0, or -1 with
+ * errstr set.
+ */
+int	url_parse(char *, struct url *, const char **);
+
+/*
+ * Percent-decode S in place.  Returns the new length, or -1 on a bad
+ * escape or an encoded NUL.
+ */
+int	url_decode(char *);
+
+/*
+ * Normalise the absolute path P in place: collapse "//", drop "." and
+ * resolve ".." segments; ".." at the root stays at the root.  A trailing
+ * slash is kept.
+ */
+void	url_path_clean(char *);
+
+/*
+ * Resolve the reference REF (a link target in a capsule page) against the
+ * absolute path BASE of that page and write the absolute, normalised path
+ * to OUT.  Returns 0, or -1 if REF is not a path on this capsule (it has
+ * a scheme or starts with "//").
+ */
+int	url_resolve_path(const char *, const char *, struct buf *);
+
+/*
+ * Append S to OUT with every byte outside the RFC 3986 "unreserved" set
+ * and "/" percent-encoded.
+ */
+void	url_encode_path(struct buf *, const char *);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * gemget: the small Gemini client the end-to-end tests speak TLS with.
+ *
+ * usage: gemget [-nqS] [-m maxver] [-s sni] [-w ms] addr port [request]
+ *
+ * Sends REQUEST followed by CRLF (or, without REQUEST, standard input as it
+ * is, so that a test can send NUL bytes or leave out the CRLF) and writes
+ * the whole response to standard output.  It exits 0 when the server
+ * closed the connection with a TLS close_notify, 3 when it closed without
+ * one, 2 when the handshake failed and 1 on other errors.
+ *
+ *   -n        send REQUEST without CRLF
+ *   -m VER    highest TLS version to offer: 1.1, 1.2 or 1.3
+ *   -s SNI    server name to send (default: none for addresses)
+ *   -S        send no SNI at all
+ *   -w MS     send the request one byte per TLS record, MS ms apart
+ *   -f        print the server certificate's SHA-256 fingerprint and exit
+ */
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+static int
+dial(const char *addr, const char *port)
+{
+	struct addrinfo	 hints, *res, *ai;
+	int		 fd = -1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if (getaddrinfo(addr, port, &hints, &res) != 0)
+		return -1;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype, 0)) == -1)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static void
+msleep(int ms)
+{
+	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	SSL_CTX		*ctx;
+	SSL		*ssl;
+	X509		*crt;
+	char		*req = NULL, buf[16384];
+	const char	*sni = NULL, *maxver = "1.3";
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen, i;
+	size_t		 reqlen = 0, cap = 0;
+	ssize_t		 r;
+	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
+	int		 fp = 0, version;
+	struct timeval	 tv = { 20, 0 };
+
+	while ((ch = getopt(argc, argv, "fm:ns:Sw:")) != -1) {
+		switch (ch) {
+		case 'f':
+			fp = 1;
+			break;
+		case 'm':
+			maxver = optarg;
+			break;
+		case 'n':
+			nocrlf = 1;
+			break;
+		case 's':
+			sni = optarg;
+			break;
+		case 'S':
+			nosni = 1;
+			break;
+		case 'w':
+			wait = atoi(optarg);
+			break;
+		default:
+			return 1;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: gemget [-fnS] [-m ver] [-s sni] "
+		    "[-w ms] addr port [request]\n");
+		return 1;
+	}
+	if (argc == 3) {
+		reqlen = strlen(argv[2]);
+		if ((req = malloc(reqlen + 3)) == NULL)
+			return 1;
+		memcpy(req, argv[2], reqlen);
+		if (!nocrlf) {
+			memcpy(req + reqlen, "\r\n", 2);
+			reqlen += 2;
+		}
+	} else if (!fp) {
+		while ((r = read(0, buf, sizeof(buf))) > 0) {
+			if (reqlen + (size_t)r > cap) {
+				cap = (reqlen + (size_t)r) * 2;
+				if ((req = realloc(req, cap)) == NULL)
+					return 1;
+			}
+			memcpy(req + reqlen, buf, (size_t)r);
+			reqlen += (size_t)r;
+		}
+	}
+
+	version = strcmp(maxver, "1.1") == 0 ? TLS1_1_VERSION :
+	    strcmp(maxver, "1.2") == 0 ? TLS1_2_VERSION : TLS1_3_VERSION;
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return 1;
+	/* allow old versions so that the server is the one to refuse */
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_min_proto_version(ctx, 0);
+	SSL_CTX_set_max_proto_version(ctx, version);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);	/* TOFU: no CA */
+
+	if ((fd = dial(argv[0], argv[1])) == -1) {
+		perror("connect");
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if ((ssl = SSL_new(ctx)) == NULL || !SSL_set_fd(ssl, fd))
+		return 1;
+	if (sni == NULL && !nosni && strchr(argv[0], ':') == NULL &&
+	    strspn(argv[0], "0123456789.") != strlen(argv[0]))
+		sni = argv[0];
+	if (sni != NULL && !nosni)
+		SSL_set_tlsext_host_name(ssl, sni);
+	if (SSL_connect(ssl) != 1) {
+		fprintf(stderr, "gemget: handshake failed\n");
+		ERR_print_errors_fp(stderr);
+		return 2;
+	}
+	if (fp) {
+		crt = SSL_get1_peer_certificate(ssl);
+		if (crt == NULL || !X509_digest(crt, EVP_sha256(), md, &mdlen))
+			return 1;
+		for (i = 0; i < mdlen; i++)
+			printf("%s%02X", i ? ":" : "", md[i]);
+		printf("\n");
+		X509_free(crt);
+		return 0;
+	}
+	if (wait >= 0) {
+		for (i = 0; i < reqlen; i++) {
+			if (SSL_write(ssl, req + i, 1) != 1)
+				return 1;
+			msleep(wait);
+		}
+	} else if (reqlen > 0 && SSL_write(ssl, req, (int)reqlen) <= 0) {
+		fprintf(stderr, "gemget: write failed\n");
+		return 1;
+	}
+	for (;;) {
+		n = SSL_read(ssl, buf, sizeof(buf));
+		if (n > 0) {
+			fwrite(buf, 1, (size_t)n, stdout);
+			continue;
+		}
+		err = SSL_get_error(ssl, n);
+		fflush(stdout);
+		if (err == SSL_ERROR_ZERO_RETURN)
+			return 0;		/* close_notify */
+		fprintf(stderr, "gemget: connection closed without "
+		    "close_notify\n");
+		return 3;
+	}
+}

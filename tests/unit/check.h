@@ -1,0 +1,43 @@
+/*
+ * check.h: the unit tests' only "framework".  CHECK() prints the failing
+ * expression with its file and line and counts it; a test's main() ends
+ * with CHECK_DONE(), which prints "N passed, N failed" and sets the exit
+ * status.
+ */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int check_passed, check_failed;
+
+#define CHECK(expr) do {						\
+	if (expr)							\
+		check_passed++;						\
+	else {								\
+		check_failed++;						\
+		fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__,\
+		    #expr);						\
+	}								\
+} while (0)
+
+/* Compare two NUL-terminated strings and show both on failure. */
+#define CHECK_STR(got, want) do {					\
+	const char *check_g = (got), *check_w = (want);			\
+	if (check_g != NULL && strcmp(check_g, check_w) == 0)		\
+		check_passed++;						\
+	else {								\
+		check_failed++;						\
+		fprintf(stderr, "%s:%d: FAIL: %s\n  got:  \"%s\"\n"	\
+		    "  want: \"%s\"\n", __FILE__, __LINE__, #got,	\
+		    check_g ? check_g : "(null)", check_w);		\
+	}								\
+} while (0)
+
+#define CHECK_DONE() do {						\
+	printf("%d passed, %d failed\n", check_passed, check_failed);	\
+	return check_failed ? 1 : 0;					\
+} while (0)
+
+#endif
