@@ -18,6 +18,7 @@
 #include "tls.h"
 
 struct listen_addr {
+	char	 spec[300];	/* a copy of the option; the fields point in */
 	char	*addr;		/* NULL: every address */
 	char	*port;
 };
@@ -64,11 +65,12 @@ usage(int status)
 static void
 parse_listen(const char *opt, const char *arg, struct listen_addr *la)
 {
-	char		*s, *colon, *end;
+	char		*s = la->spec, *colon, *end;
 	long		 port;
 
-	if ((s = strdup(arg)) == NULL)
-		fatal("strdup");
+	if (snprintf(la->spec, sizeof(la->spec), "%s", arg) >=
+	    (int)sizeof(la->spec))
+		fatalx("%s %s: too long", opt, arg);
 	if ((colon = strrchr(s, ':')) != NULL &&
 	    (s[0] != '[' || colon > strchr(s, ']'))) {
 		*colon = '\0';

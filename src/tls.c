@@ -147,6 +147,17 @@ fingerprint(X509 *crt, char *fp, size_t fplen)
 		    i ? ":" : "", md[i]);
 }
 
+/*
+ * Accept every SNI name: the request's host is checked against it later,
+ * where a wrong one gets a clear 53 rather than a handshake alert.  With
+ * the callback in place OpenSSL keeps the name for SSL_get_servername().
+ */
+static int
+servername_cb(SSL *ssl, int *alert, void *arg)
+{
+	return SSL_TLSEXT_ERR_OK;
+}
+
 SSL_CTX *
 tls_init(const char *dir, const char *host, char *fp, size_t fplen,
     char *err, size_t errlen)
@@ -187,6 +198,7 @@ tls_init(const char *dir, const char *host, char *fp, size_t fplen,
 		goto ossl;
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
 	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"zeche",
 	    5);
 	if (SSL_CTX_use_certificate_chain_file(ctx, crtpath) != 1) {

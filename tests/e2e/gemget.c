@@ -15,8 +15,13 @@
  *   -S        send no SNI at all
  *   -w MS     send the request one byte per TLS record, MS ms apart
  *   -f        print the server certificate's SHA-256 fingerprint and exit
+ *
+ * gemget -F prints a TCP port that is free on 127.0.0.1 and exits.
  */
 #include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <netdb.h>
 #include <stdio.h>
@@ -52,6 +57,28 @@ dial(const char *addr, const char *port)
 	return fd;
 }
 
+/* Let the kernel pick a free loopback port, and print it. */
+static int
+free_port(void)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+	int			 fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1) {
+		perror("gemget -F");
+		return 1;
+	}
+	printf("%d\n", ntohs(sin.sin_port));
+	close(fd);
+	return 0;
+}
+
 static void
 msleep(int ms)
 {
@@ -73,11 +100,13 @@ main(int argc, char **argv)
 	size_t		 reqlen = 0, cap = 0;
 	ssize_t		 r;
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
-	int		 fp = 0, version;
+	int		 fp = 0, version, status = 1;
 	struct timeval	 tv = { 20, 0 };
 
-	while ((ch = getopt(argc, argv, "fm:ns:Sw:")) != -1) {
+	while ((ch = getopt(argc, argv, "Ffm:ns:Sw:")) != -1) {
 		switch (ch) {
+		case 'F':
+			return free_port();
 		case 'f':
 			fp = 1;
 			break;
@@ -153,7 +182,8 @@ main(int argc, char **argv)
 	if (SSL_connect(ssl) != 1) {
 		fprintf(stderr, "gemget: handshake failed\n");
 		ERR_print_errors_fp(stderr);
-		return 2;
+		status = 2;
+		goto done;
 	}
 	if (fp) {
 		crt = SSL_get1_peer_certificate(ssl);
@@ -163,17 +193,18 @@ main(int argc, char **argv)
 			printf("%s%02X", i ? ":" : "", md[i]);
 		printf("\n");
 		X509_free(crt);
-		return 0;
+		status = 0;
+		goto done;
 	}
 	if (wait >= 0) {
 		for (i = 0; i < reqlen; i++) {
 			if (SSL_write(ssl, req + i, 1) != 1)
-				return 1;
+				goto done;
 			msleep(wait);
 		}
 	} else if (reqlen > 0 && SSL_write(ssl, req, (int)reqlen) <= 0) {
 		fprintf(stderr, "gemget: write failed\n");
-		return 1;
+		goto done;
 	}
 	for (;;) {
 		n = SSL_read(ssl, buf, sizeof(buf));
@@ -182,11 +213,20 @@ main(int argc, char **argv)
 			continue;
 		}
 		err = SSL_get_error(ssl, n);
-		fflush(stdout);
-		if (err == SSL_ERROR_ZERO_RETURN)
-			return 0;		/* close_notify */
+		if (err == SSL_ERROR_ZERO_RETURN) {
+			status = 0;		/* close_notify */
+			break;
+		}
 		fprintf(stderr, "gemget: connection closed without "
 		    "close_notify\n");
-		return 3;
+		status = 3;
+		break;
 	}
+ done:
+	fflush(stdout);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	close(fd);
+	free(req);
+	return status;
 }

@@ -1,0 +1,65 @@
+#!/bin/sh
+# dev.sh: install what zeche needs from Debian, build it, and serve or test.
+#
+#   contrib/dev.sh serve   build and serve capsule/ on localhost
+#   contrib/dev.sh test    build and run the whole test suite under ctest,
+#                          once as built and once with ASan and UBSan
+#   contrib/dev.sh bench   build and compare with molly-brown and gophernicus
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+# What building needs, and what the tests use as real clients and peers.
+BUILD_PKGS="gcc make cmake pkg-config libssl-dev libevent-dev openssl"
+TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus"
+
+install_missing() {
+	missing=
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		    grep -q '^install ok installed$' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "dev.sh: installing:$missing"
+	sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+	    --no-install-recommends $missing >/dev/null
+}
+
+build() {	# DIR [cmake options...]
+	dir=$1
+	shift
+	cmake -S "$top" -B "$dir" "$@" >/dev/null
+	cmake --build "$dir" -j "$(nproc)"
+}
+
+case "${1:-}" in
+serve)
+	install_missing $BUILD_PKGS
+	build build
+	echo "dev.sh: serving gemini://localhost/ and gopher://localhost:7070/"
+	exec build/zeche --root capsule --certs certs --host localhost \
+	    --gemini 1965 --gopher 7070
+	;;
+test)
+	install_missing $BUILD_PKGS $TEST_PKGS
+	build build
+	(cd build && ctest --output-on-failure)
+	build build-sanitize -DCMAKE_BUILD_TYPE=Debug \
+	    -DZECHE_SANITIZE=address,undefined
+	(cd build-sanitize && ctest --output-on-failure)
+	;;
+bench)
+	install_missing $BUILD_PKGS $TEST_PKGS
+	build build -DCMAKE_BUILD_TYPE=Release
+	exec tests/bench/run-bench.sh build
+	;;
+*)
+	echo "usage: contrib/dev.sh serve | test | bench" >&2
+	exit 2
+	;;
+esac

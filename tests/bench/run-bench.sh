@@ -1,0 +1,424 @@
+#!/bin/bash
+#
+# run-bench.sh BUILD_DIR: benchmark zeche against the Debian peers,
+# molly-brown (Gemini) and gophernicus (Gopher), in one run, and print a
+# Markdown table with the ratios.  See tests/bench/README.md.
+#
+# BUILD_DIR must hold the built `zeche` and `zeche-bench` (searched up to
+# three levels down); if one is missing, `cmake --build BUILD_DIR` is run
+# for it.  Knobs, from the environment:
+#
+#	BENCH_N=5000		requests per measured run
+#	BENCH_C=8		concurrency (connections in flight)
+#	BENCH_D=60		cap in seconds per run (every run is bounded)
+#	BENCH_WARMUP=500	requests in the warm-up run before each
+#	BENCH_CAPSULE=DIR	content to serve (default: the repo's capsule/)
+#
+# Everything listens on 127.0.0.1 only; as root, the whole run happens in
+# a private network namespace (molly-brown binds all addresses, and has
+# no option to do otherwise).  Everything started is killed on exit and
+# the temporary directory removed.
+
+set -eu
+set -o pipefail
+
+ME=$(basename "$0")
+die() { echo "$ME: $*" >&2; exit 1; }
+note() { echo "$ME: $*" >&2; }
+
+[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
+BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
+ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
+SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
+
+N=${BENCH_N:-5000}
+C=${BENCH_C:-8}
+D=${BENCH_D:-60}
+WARM=${BENCH_WARMUP:-500}
+CAPSULE=${BENCH_CAPSULE:-$SRC_DIR/capsule}
+for v in "$N" "$C" "$D" "$WARM"; do
+	case $v in ''|*[!0-9]*) die "BENCH_* must be positive integers";; esac
+done
+
+findbin() {	# BUILD_DIR/NAME first, else the first found below
+	if [ -f "$BUILD_DIR/$1" ] && [ -x "$BUILD_DIR/$1" ]; then
+		echo "$BUILD_DIR/$1"
+	else
+		find "$BUILD_DIR" -maxdepth 3 -type f -name "$1" -perm -u+x \
+		    -print -quit
+	fi
+}
+
+# --- 1. the peers -------------------------------------------------------
+# Done before entering the network namespace: apt needs the network.
+if [ -z "${ZECHE_BENCH_NETNS:-}" ]; then
+	need=
+	command -v molly-brown >/dev/null || need="$need molly-brown"
+	[ -x /usr/sbin/gophernicus ] || need="$need gophernicus"
+	command -v systemd-socket-activate >/dev/null || need="$need systemd"
+	command -v openssl >/dev/null || need="$need openssl"
+	[ -x /usr/bin/time ] || need="$need time"
+	if [ -n "$need" ]; then
+		[ "$(id -u)" -eq 0 ] || die "missing:$need (run as root" \
+		    "to apt-get install them)"
+		for p in $need; do
+			if ! apt-cache show "$p" >/dev/null 2>&1; then
+				apt-get update -qq
+				break
+			fi
+		done
+		# shellcheck disable=SC2086
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need \
+		    >/dev/null
+	fi
+
+	for b in zeche zeche-bench; do
+		if [ -z "$(findbin $b)" ]; then
+			note "building $b in $BUILD_DIR"
+			cmake --build "$BUILD_DIR" --target "$b" >&2
+		fi
+	done
+
+	# A private network namespace holds only a loopback interface; a
+	# private IPC namespace takes gophernicus' shared-memory sessions
+	# away with it when the run ends.
+	if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null &&
+	    command -v ip >/dev/null && unshare -n -i true 2>/dev/null; then
+		ZECHE_BENCH_NETNS=1 ZECHE_BENCH_ARG=$1 \
+		    exec unshare -n -i "$SCRIPT" "$BUILD_DIR"
+	fi
+	note "warning: no private network namespace; molly-brown will" \
+	    "listen on all addresses during the run"
+	ZECHE_BENCH_NETNS=none
+fi
+shm_ids() { ipcs -m 2>/dev/null | awk -v u="$(id -un)" '$3 == u { print $2 }'; }
+SHM_BEFORE=" $(shm_ids | tr '\n' ' ') "
+if [ "$ZECHE_BENCH_NETNS" = 1 ]; then
+	ip link set lo up
+fi
+
+ZECHE=$(findbin zeche)
+BENCH=$(findbin zeche-bench)
+[ -n "$ZECHE" ] || die "no zeche in $BUILD_DIR"
+[ -n "$BENCH" ] || die "no zeche-bench in $BUILD_DIR"
+MOLLY=$(command -v molly-brown)
+GOPHERNICUS=/usr/sbin/gophernicus
+SSA=$(command -v systemd-socket-activate)
+
+# --- 2. the content, certificates and logs -----------------------------
+PIDS=()
+WORK=
+cleanup() {
+	local p
+	set +e
+	for p in "${PIDS[@]}"; do
+		# gophernicus children of the inetd-style listener first.
+		pkill -TERM -P "$p" 2>/dev/null
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	[ -n "$WORK" ] && rm -rf "$WORK"
+	# Outside a private IPC namespace: gophernicus' sessions.
+	if [ "$ZECHE_BENCH_NETNS" != 1 ]; then
+		for p in $(shm_ids); do
+			case $SHM_BEFORE in *" $p "*) ;; *) ipcrm -m "$p";; esac
+		done
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-bench.XXXXXX")
+chmod 755 "$WORK"
+mkdir "$WORK/capsule" "$WORK/certs-zeche" "$WORK/certs-molly" "$WORK/log"
+
+if [ -d "$CAPSULE" ] && [ -n "$(ls -A "$CAPSULE" 2>/dev/null)" ]; then
+	cp -R "$CAPSULE/." "$WORK/capsule/"
+	CAPSULE_DESC="$CAPSULE"
+else
+	# No capsule yet: a small stand-in, said so in the output.
+	mkdir "$WORK/capsule/articles"
+	{
+		echo "# Bench capsule"
+		echo
+		for i in $(seq 1 20); do
+			echo "=> articles/a$i.gmi Article $i"
+		done
+		echo "=> notes.txt Notes"
+	} >"$WORK/capsule/index.gmi"
+	for i in $(seq 1 20); do
+		{
+			echo "# Article $i"
+			echo
+			for j in $(seq 1 30); do
+				echo "Paragraph $j of article $i, which is" \
+				    "long enough to be a paragraph of text."
+			done
+		} >"$WORK/capsule/articles/a$i.gmi"
+	done
+	seq 1 200 | sed 's/^/A line of plain text, number /' \
+	    >"$WORK/capsule/notes.txt"
+	CAPSULE_DESC="generated stand-in (no capsule/ in the tree)"
+fi
+chmod -R a+rX "$WORK/capsule"
+
+# Paths: the root page and one article (the first .gmi in sorted order
+# below the root); for Gopher the root menu and one text file.
+cd "$WORK/capsule"
+ARTICLE=$(find . -mindepth 2 -type f -name '*.gmi' | LC_ALL=C sort |
+    head -n 1)
+[ -n "$ARTICLE" ] || ARTICLE=$(find . -type f -name '*.gmi' \
+    ! -name index.gmi | LC_ALL=C sort | head -n 1)
+TEXT=$(find . -type f -name '*.txt' | LC_ALL=C sort | head -n 1)
+cd - >/dev/null
+[ -n "$ARTICLE" ] || die "no article (*.gmi) in the capsule"
+[ -n "$TEXT" ] || die "no text file (*.txt) in the capsule"
+ARTICLE=${ARTICLE#.}
+TEXT=${TEXT#.}
+
+# Servers run unprivileged (gophernicus refuses root), all as the same
+# user.
+RUNAS=()
+if [ "$(id -u)" -eq 0 ]; then
+	RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	chown nobody "$WORK/certs-zeche" "$WORK/log"
+fi
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$WORK/certs-molly/key.pem" -out "$WORK/certs-molly/cert.pem" \
+    -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+    >/dev/null 2>&1 || die "openssl req failed"
+chmod 644 "$WORK/certs-molly/key.pem"	# a throw-away key, for nobody
+
+# --- 3. start the servers on free loopback ports -----------------------
+is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+USED=" "
+free_port() {
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 40000))
+		case $USED in *" $p "*) continue;; esac
+		if ! is_open "$p"; then
+			USED="$USED$p "
+			echo "$p"
+			return
+		fi
+	done
+	die "no free port"
+}
+wait_port() {
+	local i
+	for i in $(seq 1 100); do	# 10 seconds at most
+		is_open "$1" && return 0
+		sleep 0.1
+	done
+	die "$2: port $1 does not accept (see below)
+$(tail -n 20 "$WORK/log/$2.log" 2>/dev/null)"
+}
+start() {
+	local name=$1
+	shift
+	"${RUNAS[@]}" "$@" >"$WORK/log/$name.log" 2>&1 </dev/null &
+	PIDS+=("$!")
+	eval "PID_$name=$!"
+}
+
+P_ZGEM=$(free_port)
+P_ZGOPH=$(free_port)
+P_MOLLY=$(free_port)
+P_GN=$(free_port)
+P_GNMEM=$(free_port)
+
+ZECHE_CMD=("$ZECHE" --root "$WORK/capsule" --certs "$WORK/certs-zeche"
+    --host localhost --gemini "127.0.0.1:$P_ZGEM"
+    --gopher "127.0.0.1:$P_ZGOPH")
+start zeche "${ZECHE_CMD[@]}"
+
+cat >"$WORK/molly.conf" <<EOF
+Port = $P_MOLLY
+Hostname = "localhost"
+CertPath = "$WORK/certs-molly/cert.pem"
+KeyPath = "$WORK/certs-molly/key.pem"
+DocBase = "$WORK/capsule/"
+AccessLog = "$WORK/log/molly-access.log"
+ErrorLog = "$WORK/log/molly-error.log"
+EOF
+start molly "$MOLLY" -c "$WORK/molly.conf"
+
+# -i 0 -k 0: no throttling (else, after 4096 hits from one address, it
+# sleeps a second per request; 3.1.1 swaps the two flags, both are 0);
+# -ns: no syslog, -l: an access log file like the others.  Not -nm: it
+# makes every request ~10 times slower.
+GN_ARGS=(-h localhost -r "$WORK/capsule" -i 0 -k 0 -ns)
+start gophernicus "$SSA" --inetd -l "127.0.0.1:$P_GN" -a "$GOPHERNICUS" \
+    -p "$P_GN" "${GN_ARGS[@]}" -l "$WORK/log/gophernicus-access.log"
+# The same, each process wrapped in time(1) to get its peak RSS.
+start gnmem "$SSA" --inetd -l "127.0.0.1:$P_GNMEM" -a /usr/bin/time \
+    -f %M -a -o "$WORK/log/gnmem" "$GOPHERNICUS" -p "$P_GNMEM" \
+    "${GN_ARGS[@]}"
+
+wait_port "$P_ZGEM" zeche
+wait_port "$P_ZGOPH" zeche
+wait_port "$P_MOLLY" molly
+wait_port "$P_GN" gophernicus
+wait_port "$P_GNMEM" gnmem
+
+# --- 4. check what each serves, then warm up and measure ---------------
+gopher_get() {
+	# shellcheck disable=SC2016	# expanded by the inner bash
+	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" &&
+	    printf "%s\r\n" "$1" >&3 && cat <&3' "$1" "$2"
+}
+gemini_ok() {
+	"$BENCH" -p gemini -P "$1" -n 1 -c 1 -d 10 -u "$2" >/dev/null ||
+	    die "gemini port $1: $2 does not answer 20"
+}
+gopher_ok() {
+	local out
+	out=$(gopher_get "$1" "$2" | head -c 4096 | tr -d '\0') || true
+	case $out in
+	'') die "gopher port $1: \"$2\": empty response";;
+	3*) die "gopher port $1: \"$2\": error: ${out%%$'\t'*}";;
+	esac
+}
+for p in "$P_ZGEM" "$P_MOLLY"; do
+	gemini_ok "$p" /
+	gemini_ok "$p" "$ARTICLE"
+done
+for p in "$P_ZGOPH" "$P_GN"; do
+	gopher_ok "$p" ""
+	gopher_ok "$p" "$TEXT"
+done
+how_sent() {	# how_sent PORT: how the text file arrives
+	local f="$WORK/capsule$TEXT" got="$WORK/got"
+	gopher_get "$1" "$TEXT" >"$got" || true
+	if cmp -s "$got" "$f"; then
+		echo "as is"
+	elif cmp -s <(tr -d '\r' <"$got") "$f"; then
+		echo "with CRLF line ends"
+	elif cmp -s <(tr -d '\r' <"$got" | sed '$d') "$f"; then
+		echo "with CRLF line ends and a final \".\""
+	else
+		echo "changed ($(wc -c <"$got") bytes for $(wc -c <"$f"))"
+	fi
+	rm -f "$got"
+}
+HOW_Z=$(how_sent "$P_ZGOPH")
+HOW_GN=$(how_sent "$P_GN")
+SZ_ZMENU=$(gopher_get "$P_ZGOPH" "" | wc -c)
+SZ_GNMENU=$(gopher_get "$P_GN" "" | wc -c)
+
+# Results by key: R_<server>_<proto>="key=value ..."
+declare -A R
+BENCH_LINES=()
+bench() {
+	local key=$1 proto=$2 port=$3 server=$4 line rc=0
+	shift 4
+	local paths=()
+	for u in "$@"; do paths+=(-u "$u"); done
+	"$BENCH" -p "$proto" -P "$port" -c "$C" -n "$WARM" -d "$D" \
+	    "${paths[@]}" >/dev/null 2>&1 || true
+	line="$(basename "$BENCH") -p $proto -P $port -c $C -n $N -d $D"
+	for u in "$@"; do line="$line -u '$u'"; done
+	BENCH_LINES+=("$line")
+	line=$("$BENCH" -p "$proto" -P "$port" -c "$C" -n "$N" -d "$D" \
+	    "${paths[@]}") || rc=$?
+	R[$key]=$line
+	note "$key: $line"
+	if [ "$rc" -ne 0 ]; then
+		note "$key: zeche-bench exit status $rc; $server log:"
+		tail -n 5 "$WORK/log/$server.log" >&2
+	fi
+}
+get() {	# get KEY FIELD
+	local f
+	for f in ${R[$1]}; do
+		case $f in "$2"=*) echo "${f#*=}"; return;; esac
+	done
+	echo 0
+}
+hwm() {	# peak RSS in KiB
+	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+bench zeche_gemini gemini "$P_ZGEM" zeche / "$ARTICLE"
+bench molly_gemini gemini "$P_MOLLY" molly-error / "$ARTICLE"
+bench zeche_gopher gopher "$P_ZGOPH" zeche "" "$TEXT"
+bench gn_gopher gopher "$P_GN" gophernicus "" "$TEXT"
+
+# --- 5. memory ---------------------------------------------------------
+# shellcheck disable=SC2154
+HWM_ZECHE=$(hwm "$PID_zeche")
+# shellcheck disable=SC2154
+HWM_MOLLY=$(hwm "$PID_molly")
+# One process per connection: its own peak, from time(1) over a few
+# sequential requests, plus the listener that forks them.
+"$BENCH" -p gopher -P "$P_GNMEM" -c 1 -n 40 -d 30 -u "" -u "$TEXT" \
+    >/dev/null || note "warning: gophernicus memory run had errors"
+HWM_GNPROC=$(sort -n "$WORK/log/gnmem" 2>/dev/null | tail -n 1)
+HWM_GNPROC=${HWM_GNPROC:-0}
+# shellcheck disable=SC2154
+HWM_GNLISTEN=$(hwm "$PID_gophernicus")
+HWM_GNTOTAL=$((HWM_GNLISTEN + C * HWM_GNPROC))
+
+# --- 6. the table ------------------------------------------------------
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+row() {	# row SERVER PROTO KEY RSS_TEXT RPS_RATIO RSS_RATIO
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	    "$1" "$2" "$(get "$3" rps)" "$(get "$3" p50_ms)" \
+	    "$(get "$3" p99_ms)" "$(get "$3" errors)" "$4" "$5" "$6"
+}
+
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+echo
+echo "## zeche benchmark"
+echo
+echo "| server | protocol | req/s | p50 ms | p99 ms | errors | peak RSS" \
+    "| req/s zeche/peer | RSS zeche/peer |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+row zeche gemini zeche_gemini "$(mib "$HWM_ZECHE")" "" ""
+row molly-brown gemini molly_gemini "$(mib "$HWM_MOLLY")" \
+    "$(ratio "$(get zeche_gemini rps)" "$(get molly_gemini rps)")" \
+    "$(ratio "$HWM_ZECHE" "$HWM_MOLLY")"
+row zeche gopher zeche_gopher "$(mib "$HWM_ZECHE")" "" ""
+row gophernicus gopher gn_gopher \
+    "$(mib "$HWM_GNTOTAL") ($(mib "$HWM_GNPROC")/conn)" \
+    "$(ratio "$(get zeche_gopher rps)" "$(get gn_gopher rps)")" \
+    "$(ratio "$HWM_ZECHE" "$HWM_GNTOTAL")"
+echo
+echo "- command: \`BENCH_N=$N BENCH_C=$C BENCH_D=$D BENCH_WARMUP=$WARM" \
+    "tests/bench/run-bench.sh $ARG\`"
+for l in "${BENCH_LINES[@]}"; do
+	echo "  - \`$l\`"
+done
+echo "- each run: $WARM warm-up requests, then $N measured, $C" \
+    "connections in flight, one request per connection (full TCP and" \
+    "TLS handshake each, no session resumption); latency is from" \
+    "connect to close"
+echo "- content: $CAPSULE_DESC; Gemini \`/\` and \`$ARTICLE\` from the" \
+    "same files for both; Gopher: zeche sends its rendered root menu" \
+    "($SZ_ZMENU bytes), gophernicus its generated directory listing" \
+    "($SZ_GNMENU bytes); \`$TEXT\`: zeche $HOW_Z, gophernicus $HOW_GN"
+echo "- TLS: zeche $(get zeche_gemini tls), molly-brown" \
+    "$(get molly_gemini tls); responses ended without close_notify:" \
+    "zeche $(get zeche_gemini no_close_notify), molly-brown" \
+    "$(get molly_gemini no_close_notify)"
+echo "- peak RSS is VmHWM after all runs; zeche is one process for both" \
+    "protocols; gophernicus forks a process per connection, shown as" \
+    "listener ($(mib "$HWM_GNLISTEN"), systemd-socket-activate --inetd)" \
+    "+ $C × per-process peak (from time(1)), the most alive at once"
+echo "- machine: $(nproc) CPUs, $CPU, Linux $(uname -r), load average" \
+    "$(cut -d' ' -f1-3 /proc/loadavg) at the end; the servers and" \
+    "zeche-bench share the CPUs"
+V_ZECHE=$(git -C "$SRC_DIR" describe --always --dirty 2>/dev/null) ||
+    V_ZECHE=unknown
+V_MOLLY=$(dpkg-query -W -f '${Version}' molly-brown 2>/dev/null) || true
+V_GN=$(dpkg-query -W -f '${Version}' gophernicus 2>/dev/null) || true
+echo "- versions: zeche $V_ZECHE, molly-brown $V_MOLLY, gophernicus" \
+    "$V_GN, $(openssl version | cut -d' ' -f1-2)"

@@ -1,0 +1,167 @@
+# lib.sh: the end-to-end tests' harness, sourced by tests/e2e/test_*.sh.
+#
+# It starts the built zeche on free loopback ports with a temporary
+# --certs folder and a copy of the capsule, checks after every case that
+# the server still answers, and prints "N passed, N failed" at the end.
+# ctest sets ZECHE, GEMGET and ZECHE_SOURCE_DIR.
+
+set -u
+: "${ZECHE:?ZECHE must name the zeche binary}"
+: "${GEMGET:?GEMGET must name the gemget client}"
+: "${ZECHE_SOURCE_DIR:?}"
+
+passed=0
+failed=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-e2e.XXXXXX")
+ROOT=$WORK/capsule
+CERTS=$WORK/certs
+LOG=$WORK/zeche.log
+ZPID=
+H=localhost
+cp -R "$ZECHE_SOURCE_DIR/capsule" "$ROOT"
+
+cleanup() {
+	stop_zeche
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() {
+	passed=$((passed + 1))
+	echo "ok - $1"
+}
+
+not_ok() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | head -c 2000 | sed 's/^/#   /'
+	return 0
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		not_ok "$1" "got:  $(printf %q "$2")
+want: $(printf %q "$3")"
+	fi
+}
+
+# expect_contains NAME HAYSTACK NEEDLE
+expect_contains() {
+	case "$2" in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1" "missing: $3
+in: $2" ;;
+	esac
+}
+
+# expect_not_contains NAME HAYSTACK NEEDLE
+expect_not_contains() {
+	case "$2" in
+	*"$3"*) not_ok "$1" "unexpected: $3" ;;
+	*) ok "$1" ;;
+	esac
+}
+
+# expect_file_eq NAME FILE1 FILE2: byte for byte
+expect_file_eq() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		not_ok "$1" "$(diff -u "$3" "$2" | head -20)"
+	fi
+}
+
+free_port() {
+	"$GEMGET" -F
+}
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (10 s at most)
+wait_port() {
+	local i
+	for i in $(seq 1 100); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_zeche [extra options]: start on fresh free ports, wait for both
+start_zeche() {
+	GEMINI_PORT=$(free_port)
+	GOPHER_PORT=$(free_port)
+	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
+	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" \
+	    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
+	    "$@" >>"$LOG" 2>&1 &
+	ZPID=$!
+	if ! wait_port "$GEMINI_PORT" || ! wait_port "$GOPHER_PORT"; then
+		not_ok "zeche starts and listens" "$(cat "$LOG")"
+		finish
+	fi
+}
+
+# stop_zeche: SIGTERM, and zeche must exit 0 (under the sanitizers that
+# also means no leak and no undefined behaviour on the way)
+stop_zeche() {
+	local rc
+	if [ -n "$ZPID" ]; then
+		kill "$ZPID" 2>/dev/null
+		wait "$ZPID" 2>/dev/null
+		rc=$?
+		ZPID=
+		if [ "$rc" -ne 0 ]; then
+			not_ok "zeche exits cleanly on SIGTERM (status $rc)" \
+			    "$(tail -30 "$LOG")"
+		fi
+	fi
+}
+
+# gem REQUEST [gemget options...]: the whole response; $GEM_RC is gemget's
+# exit status (0 = closed with close_notify)
+gem() {
+	local req=$1
+	shift
+	GEM_OUT=$("$GEMGET" "$@" 127.0.0.1 "$GEMINI_PORT" "$req" 2>"$WORK/gemget.err")
+	GEM_RC=$?
+	printf '%s' "$GEM_OUT"
+}
+
+# gem_header REQUEST: the status line without CRLF
+gem_header() {
+	gem "$@" | head -n 1 | tr -d '\r'
+}
+
+# gopher SELECTOR: the raw response of a plain Gopher request
+gopher() {
+	curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/$1"
+}
+
+# alive NAME: the server still runs and still answers a request
+alive() {
+	if kill -0 "$ZPID" 2>/dev/null &&
+	    [ "$(gem_header "gemini://$H/")" = "20 text/gemini; lang=de" ]; then
+		ok "still serving after: $1"
+	else
+		not_ok "still serving after: $1" "$(tail -20 "$LOG")"
+	fi
+}
+
+finish() {
+	stop_zeche
+	if [ "$failed" -gt 0 ]; then
+		echo "--- zeche log"
+		tail -40 "$LOG"
+	fi
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+# gem_to FILE REQUEST [gemget options...]: the response, byte for byte
+gem_to() {
+	local f=$1 req=$2
+	shift 2
+	"$GEMGET" "$@" 127.0.0.1 "$GEMINI_PORT" "$req" >"$f" 2>"$WORK/gemget.err"
+	GEM_RC=$?
+}

@@ -1,0 +1,44 @@
+# The generated certificate: made once, kept, and reused on every start.
+. "$(dirname "$0")/lib.sh"
+
+start_zeche
+crt=$CERTS/$H.crt
+key=$CERTS/$H.key
+expect_eq "certificate generated" "$(test -s "$crt" && echo yes)" yes
+expect_eq "key generated with mode 0600" "$(stat -c %a "$key")" 600
+text=$(openssl x509 -in "$crt" -noout -text)
+expect_contains "ECDSA P-256" "$text" "NIST CURVE: P-256"
+expect_contains "subject is the host" "$text" "Subject: CN = $H"
+expect_contains "SAN is the host" "$text" "DNS:$H"
+expect_contains "long validity" "$text" "Not After : Dec 31 23:59:59 9999 GMT"
+fp1=$(openssl x509 -in "$crt" -noout -fingerprint -sha256 | cut -d= -f2)
+expect_eq "the server presents that certificate" \
+    "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
+expect_contains "its fingerprint is logged at start" "$(cat "$LOG")" \
+    "SHA-256 fingerprint $fp1"
+sum1=$(cat "$crt" "$key" | md5sum)
+stop_zeche
+
+start_zeche
+expect_eq "a second start reuses the certificate and key" \
+    "$(cat "$crt" "$key" | md5sum)" "$sum1"
+expect_eq "and presents the same fingerprint" \
+    "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
+stop_zeche
+
+# a certificate without its key is an error, not a silent regeneration
+mv "$key" "$WORK/key.bak"
+out=$("$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" \
+    --gemini "127.0.0.1:$(free_port)" --gopher "127.0.0.1:$(free_port)" 2>&1)
+expect_eq "missing key: exit 1" "$?" 1
+expect_contains "missing key: says which file" "$out" "$H.key"
+mv "$WORK/key.bak" "$key"
+
+# another --host gets a certificate of its own
+H=zeche.test
+start_zeche
+expect_contains "a certificate per host name" \
+    "$(openssl x509 -in "$CERTS/zeche.test.crt" -noout -subject)" "CN = zeche.test"
+expect_eq "and serves that host" "$(gem_header "gemini://zeche.test/")" \
+    "20 text/gemini; lang=de"
+finish

@@ -1,0 +1,87 @@
+# --check on good and bad capsules, and reloads that fail or succeed.
+. "$(dirname "$0")/lib.sh"
+
+check() {
+	CHECK_OUT=$("$ZECHE" --check --root "$ROOT" 2>&1)
+	CHECK_RC=$?
+}
+
+check
+expect_eq "shipped capsule: --check exits 0" "$CHECK_RC" 0
+expect_contains "shipped capsule: --check says OK" "$CHECK_OUT" "OK"
+expect_eq "--check writes no certificate" "$(ls "$CERTS" 2>/dev/null)" ""
+
+A=$ROOT/themenforum-17/2019-02-26-roundtable-zollverein.gmi
+cp "$A" "$WORK/good.gmi"
+
+printf '# Titel\n\nZeile zwei\nkaputt: \xc3\x28 hier\n' >"$A"
+check
+expect_eq "invalid UTF-8: exit 1" "$CHECK_RC" 1
+expect_contains "invalid UTF-8: file and line" "$CHECK_OUT" \
+    "themenforum-17/2019-02-26-roundtable-zollverein.gmi:4: invalid UTF-8"
+
+printf '# Titel\n```\nvorformatiert\n' >"$A"
+check
+expect_contains "unclosed preformatted block: line of the toggle" "$CHECK_OUT" \
+    "roundtable-zollverein.gmi:2: preformatted block is never closed"
+
+printf 'Text ohne Titel\n' >"$A"
+check
+expect_contains "article without a title" "$CHECK_OUT" \
+    "roundtable-zollverein.gmi:1: an article needs a \"# \" title"
+
+printf '# Titel\n=>\n' >"$A"
+check
+expect_contains "link without URL" "$CHECK_OUT" \
+    "roundtable-zollverein.gmi:2: link without a URL"
+
+printf '# Titel\nA\x01B\n' >"$A"
+check
+expect_contains "control character" "$CHECK_OUT" \
+    "roundtable-zollverein.gmi:2: control character"
+
+cp "$WORK/good.gmi" "$A"
+printf '# Start\n\xff\n' >"$ROOT/index.gmi.new"
+cp "$ROOT/index.gmi" "$WORK/index.good"
+mv "$ROOT/index.gmi.new" "$ROOT/index.gmi"
+check
+expect_contains "error in a folder's index.gmi names it" "$CHECK_OUT" \
+    "capsule/index.gmi:2: invalid UTF-8"
+cp "$WORK/index.good" "$ROOT/index.gmi"
+
+touch "$ROOT/Bad Name.gmi"
+check
+expect_contains "file name outside the safe set" "$CHECK_OUT" "Bad Name.gmi"
+rm "$ROOT/Bad Name.gmi"
+
+out=$("$ZECHE" --check --root "$WORK/nichts" 2>&1)
+expect_eq "missing root: exit 1" "$?" 1
+expect_contains "missing root: named" "$out" "$WORK/nichts"
+
+# --- reload: a bad capsule keeps the last good one in service
+start_zeche
+before=$(gem "gemini://$H/themenforum-17/")
+printf '# Kaputt\n\xff\n' >"$A"
+kill -HUP "$ZPID"
+sleep 0.5
+expect_contains "failed reload is logged with file and line" "$(cat "$LOG")" \
+    "roundtable-zollverein.gmi:2: invalid UTF-8"
+expect_contains "failed reload says it keeps serving" "$(cat "$LOG")" \
+    "still serving the last good capsule"
+expect_eq "failed reload: the last good capsule is served" \
+    "$(gem "gemini://$H/themenforum-17/")" "$before"
+alive "failed reload"
+
+# a good reload picks up a new article with no other edit
+cp "$WORK/good.gmi" "$A"
+printf '# Ein neuer Beitrag\n\nText.\n' >"$ROOT/themenforum-17/2020-01-15-neu.gmi"
+kill -HUP "$ZPID"
+sleep 0.5
+forum=$(gem "gemini://$H/themenforum-17/")
+expect_eq "reload: the new article heads the list" \
+    "$(printf '%s\n' "$forum" | grep '^=> 20' | head -n1)" \
+    "=> 2020-01-15-neu.gmi 2020-01-15 Ein neuer Beitrag"
+expect_eq "reload: the new article is served" \
+    "$(gem_header "gemini://$H/themenforum-17/2020-01-15-neu.gmi")" \
+    "20 text/gemini; lang=de"
+finish

@@ -1,0 +1,141 @@
+# Gemini over real TLS against the built server and the shipped capsule.
+. "$(dirname "$0")/lib.sh"
+
+start_zeche
+F=themenforum-17
+A1=2019-02-26-roundtable-zollverein.gmi
+A2=2018-05-28-innovationskonferenz-tel-aviv.gmi
+
+# --- pages
+gem_to "$WORK/home" "gemini://$H/"
+expect_eq "home: closed with close_notify" "$GEM_RC" 0
+home=$(cat "$WORK/home")
+expect_eq "home: 20 with lang=de" "$(head -n1 "$WORK/home")" \
+    $'20 text/gemini; lang=de\r'
+expect_contains "home: says what the capsule is" "$home" \
+    "# Ruhr-Konferenz: Themenforum 17 – Innovation"
+expect_contains "home: links to the forum" "$home" "=> $F/ "
+expect_contains "home: links to the partners" "$home" "=> partner/ Partner"
+
+forum=$(gem "gemini://$H/$F/")
+expect_contains "forum: title" "$forum" "# Themenforum 17 – Innovation"
+list=$(printf '%s\n' "$forum" | grep '^=> 20')
+expect_eq "forum: both articles, newest first, gemfeed links" "$list" \
+"=> $A1 2019-02-26 Roundtable auf Zollverein
+=> $A2 2018-05-28 Innovationskonferenz in Tel Aviv"
+
+for a in "$A1" "$A2"; do
+	gem_to "$WORK/resp" "gemini://$H/$F/$a"
+	head -n1 "$WORK/resp" >"$WORK/hdr"
+	tail -n +2 "$WORK/resp" >"$WORK/body"
+	expect_eq "$a: header" "$(cat "$WORK/hdr")" $'20 text/gemini; lang=de\r'
+	expect_file_eq "$a: the full text, byte for byte" "$WORK/body" "$ROOT/$F/$a"
+done
+body=$(gem "gemini://$H/$F/$A1")
+expect_contains "article: umlauts arrive as UTF-8" "$body" \
+    "Staatssekretär Dr. Mark Speich und seine Co-Moderatorin Prof. Uta Hohn"
+
+# --- statuses
+expect_eq "folder without slash: 31" "$(gem_header "gemini://$H/$F")" \
+    "31 gemini://$H:$GEMINI_PORT/$F/"
+expect_eq "missing page: 51" "$(gem_header "gemini://$H/nichts.gmi")" "51 Not found"
+gem_to "$WORK/resp" "gemini://$H/nichts.gmi"
+expect_eq "51 has no body" "$(wc -c <"$WORK/resp")" 14
+expect_eq "index.gmi names the folder page" \
+    "$(gem "gemini://$H/$F/index.gmi" | md5sum)" "$(gem "gemini://$H/$F/" | md5sum)"
+expect_eq "empty path is the home page, no redirect" \
+    "$(gem_header "gemini://$H")" "20 text/gemini; lang=de"
+expect_eq "port in the URL" "$(gem_header "gemini://$H:$GEMINI_PORT/")" \
+    "20 text/gemini; lang=de"
+expect_eq "scheme and host in upper case" \
+    "$(gem_header "GEMINI://LOCALHOST/")" "20 text/gemini; lang=de"
+expect_eq "host with a trailing dot" "$(gem_header "gemini://$H./")" \
+    "20 text/gemini; lang=de"
+expect_eq "raw and encoded paths alike" \
+    "$(gem_header "gemini://$H/%74hemenforum-17/")" "20 text/gemini; lang=de"
+expect_eq "dot segments resolve" \
+    "$(gem_header "gemini://$H/partner/../$F/./$A1")" "20 text/gemini; lang=de"
+expect_eq "query on a static page is ignored" \
+    "$(gem_header "gemini://$H/$F/$A1?x=1")" "20 text/gemini; lang=de"
+expect_eq "other text files: their MIME type" \
+    "$(gem_header "gemini://$H/partner/partners.txt")" "20 text/plain; charset=utf-8"
+
+# --- bad requests: 59 and 53, and the server lives on
+bad() {	# NAME REQUEST WANT-STATUS
+	expect_eq "$1" "$(gem_header "$2" | cut -c1-2)" "$3"
+	alive "$1"
+}
+bad "not a URL: 59" "Hallo Gemini!" 59
+bad "empty request: 59" "" 59
+bad "relative URL: 59" "/" 59
+bad "no scheme: 59" "//$H/" 59
+bad "userinfo: 59" "gemini://user@$H/" 59
+bad "fragment: 59" "gemini://$H/#oben" 59
+bad "space in URL: 59" "gemini://$H/a b" 59
+bad "encoded NUL: 59" "gemini://$H/%00" 59
+bad "bad escape: 59" "gemini://$H/%zz" 59
+bad "other scheme: 53" "https://$H/" 53
+bad "gopher scheme: 53" "gopher://$H/" 53
+bad "other host: 53" "gemini://example.org/" 53
+bad "other port: 53" "gemini://$H:1/" 53
+bad "byte order mark: 59" $'\xef\xbb\xbfgemini://'"$H/" 59
+bad "invalid UTF-8: 59" $'gemini://'"$H"$'/\xdc.gmi' 59
+
+# 1024 bytes of URL are fine, 1025 are not
+pad() { printf "%0${1}d" 0; }
+u="gemini://$H/"; u1024="$u$(pad $((1024 - ${#u})))"; u1025="${u1024}0"
+bad "URL of 1024 bytes: handled (51)" "$u1024" 51
+bad "URL of 1025 bytes: 59" "$u1025" 59
+expect_eq "3000 bytes without CRLF: 59 at once" \
+    "$(pad 3000 | "$GEMGET" 127.0.0.1 "$GEMINI_PORT" 2>/dev/null | head -c 2)" 59
+alive "3000 bytes without CRLF"
+expect_eq "a NUL byte in the request: 59" \
+    "$(printf 'gemini://%s/\0x\r\n' "$H" | "$GEMGET" 127.0.0.1 "$GEMINI_PORT" 2>/dev/null | head -c 2)" 59
+alive "NUL byte"
+
+# --- no byte from outside the capsule
+echo "GEHEIM-$$" >"$WORK/secret.txt"
+ln -s "$WORK/secret.txt" "$ROOT/partner/geheim.txt"
+ln -s "$WORK" "$ROOT/draussen"
+echo "versteckt" >"$ROOT/.versteckt.gmi"
+kill -HUP "$ZPID"; sleep 0.5
+for req in "gemini://$H/partner/geheim.txt" "gemini://$H/draussen/secret.txt" \
+    "gemini://$H/.versteckt.gmi" "gemini://$H/../secret.txt" \
+    "gemini://$H/%2e%2e/%2e%2e/etc/passwd" "gemini://$H/a%2F..%2F..%2Fetc%2Fpasswd" \
+    "gemini://$H/../../../../etc/passwd"; do
+	r=$(gem "$req")
+	expect_not_contains "nothing from outside: $req" "$r" "GEHEIM"
+	expect_not_contains "no /etc/passwd: $req" "$r" "root:"
+	expect_eq "not found: $req" "$(printf '%s' "$r" | head -c 2)" 51
+done
+rm -f "$ROOT/partner/geheim.txt" "$ROOT/draussen" "$ROOT/.versteckt.gmi"
+
+# --- TLS
+gem "gemini://$H/" -m 1.1 >/dev/null
+expect_eq "TLS 1.1 is refused" "$GEM_RC" 2
+expect_eq "TLS 1.2 is served" "$(gem_header "gemini://$H/" -m 1.2)" "20 text/gemini; lang=de"
+expect_eq "TLS 1.3 is served" "$(gem_header "gemini://$H/" -m 1.3)" "20 text/gemini; lang=de"
+expect_eq "wrong SNI: 53" "$(gem_header "gemini://$H/" -s example.org | cut -c1-2)" 53
+expect_eq "no SNI: served" "$(gem_header "gemini://$H/" -S)" "20 text/gemini; lang=de"
+for req in "gemini://$H/nichts" "x" "gemini://$H/$F"; do
+	gem "$req" >/dev/null
+	expect_eq "close_notify after every answer: $req" "$GEM_RC" 0
+done
+# a client sending one byte per TLS record is parsed all the same
+expect_eq "request in 1-byte records" \
+    "$(gem_header "gemini://$H/" -w 5)" "20 text/gemini; lang=de"
+# a plain-text request on the TLS port gets no plain-text answer
+plain=$( (printf 'gemini://%s/\r\n' "$H"; sleep 1) | \
+    timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$GEMINI_PORT; cat >&3 & cat <&3" 2>/dev/null | head -c 100)
+expect_not_contains "non-TLS hello: no plain-text reply" "$plain" "20 "
+alive "non-TLS hello"
+
+# an idle client does not hold up another one
+exec 5<>"/dev/tcp/127.0.0.1/$GEMINI_PORT"
+expect_eq "served while another client idles" \
+    "$(gem_header "gemini://$H/")" "20 text/gemini; lang=de"
+exec 5>&-
+
+# every answer is in the access log with its status
+expect_contains "access log line" "$(cat "$LOG")" "gemini \"gemini://$H/nichts.gmi\" 51"
+finish
