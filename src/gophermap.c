@@ -1,0 +1,574 @@
+/*
+ * gophermap: gemtext -> RFC 1436 menu (pure: no globals, no logging).
+ *
+ * The mapping follows research/gopher-anchors.md section 3:
+ *
+ *	text		greedy-wrapped info lines
+ *	# / ##		the text, then a line of '=' / '-' as wide (in columns)
+ *	###		"### " + text, continuation lines indented 4
+ *	* item		"* " + text, hanging indent 2
+ *	> quote		"> " on every wrapped line
+ *	```		dropped (with the alt text); the lines between are
+ *			verbatim info lines, TABs expanded, never wrapped
+ *	blank		one empty info line per run of blank lines
+ *	=> link		a local item, a gopher:// item, or an 'h' URL: item
+ *			that points back to us (for clients without URL:)
+ *
+ * Display strings are measured in terminal columns (utf8_cp_width), never
+ * bytes, and are always valid UTF-8: a byte that does not start a
+ * well-formed sequence is shown as U+FFFD, control characters as a space.
+ * Outside preformatted text a TAB counts as four spaces (section 3, "any
+ * line"); inside, it moves to the next multiple of eight columns.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "gemtext.h"
+#include "gophermap.h"
+#include "mime.h"
+#include "url.h"
+#include "utf8.h"
+
+#define INFO_TAIL	"\t\tnull.host\t1\r\n"	/* Gophernicus' info fields */
+#define TAB_SPACES	4			/* a TAB in prose or a label */
+#define PRE_TABSTOP	8			/* a TAB in preformatted text */
+#define ELLIPSIS	"..."			/* ASCII, for old clients */
+#define REPLACEMENT	"\xef\xbf\xbd"		/* U+FFFD */
+
+/* One code point as it is displayed: the bytes to write and its columns. */
+struct cell {
+	const char	*s;
+	size_t		 n;		/* bytes to write */
+	size_t		 len;		/* bytes of input consumed */
+	size_t		 w;		/* columns */
+	bool		 space;		/* a place to wrap */
+};
+
+/* An info paragraph being wrapped. */
+struct wrap {
+	struct buf	*out;
+	const char	*prefix;	/* ASCII, first line */
+	const char	*indent;	/* ASCII, continuation lines */
+	size_t		 width;
+	size_t		 col;		/* columns on the open line */
+	size_t		 lines;		/* lines closed so far */
+	size_t		 maxw;		/* widest line, in columns */
+	bool		 open;		/* a line has been started */
+	bool		 content;	/* ... and holds more than its prefix */
+};
+
+static size_t
+opts_width(const struct gophermap_opts *opts)
+{
+	if (opts == NULL || opts->width == 0)
+		return GOPHERMAP_WIDTH;
+	return opts->width;
+}
+
+/*
+ * Decode the display cell at S (LEN > 0).  Never consumes less than one
+ * byte, so every loop over cells terminates.
+ */
+static void
+next_cell(const char *s, size_t len, struct cell *c)
+{
+	unsigned char	 u = (unsigned char)*s;
+	uint32_t	 cp;
+	size_t		 n;
+
+	c->space = false;
+	c->len = 1;
+	if (u == '\t') {
+		c->s = "    ";
+		c->n = c->w = TAB_SPACES;
+		c->space = true;
+		return;
+	}
+	if (u == ' ' || u < 0x20 || u == 0x7f) {
+		c->s = " ";
+		c->n = c->w = 1;
+		c->space = true;
+		return;
+	}
+	if ((n = utf8_decode(s, len, &cp)) == 0) {
+		c->s = REPLACEMENT;
+		c->n = sizeof(REPLACEMENT) - 1;
+		c->w = 1;
+		return;
+	}
+	c->len = n;
+	if (cp >= 0x80 && cp < 0xa0) {		/* C1 controls */
+		c->s = " ";
+		c->n = c->w = 1;
+		c->space = true;
+		return;
+	}
+	c->s = s;
+	c->n = n;
+	c->w = (size_t)utf8_cp_width(cp);
+}
+
+static void
+wrap_open(struct wrap *wr)
+{
+	const char	*p = wr->lines == 0 ? wr->prefix : wr->indent;
+
+	buf_addc(wr->out, 'i');
+	buf_adds(wr->out, p);
+	wr->col = strlen(p);
+	wr->open = true;
+	wr->content = false;
+}
+
+static void
+wrap_close(struct wrap *wr)
+{
+	buf_adds(wr->out, INFO_TAIL);
+	if (wr->col > wr->maxw)
+		wr->maxw = wr->col;
+	wr->lines++;
+	wr->open = false;
+}
+
+/* Write the cells of S..END, breaking hard where a line is full. */
+static void
+wrap_cells(struct wrap *wr, const char *s, const char *end, bool hard)
+{
+	struct cell	 c;
+
+	while (s < end) {
+		next_cell(s, (size_t)(end - s), &c);
+		/* a line always takes one cell, or a tiny width never ends */
+		if (hard && wr->content && wr->col + c.w > wr->width) {
+			wrap_close(wr);
+			wrap_open(wr);
+		}
+		buf_add(wr->out, c.s, c.n);
+		wr->col += c.w;
+		wr->content = true;
+		s += c.len;
+	}
+}
+
+/*
+ * Greedy wrap of LEN bytes at S: words go on the open line while they
+ * fit, the space where a line breaks is dropped, and a word wider than a
+ * whole line is broken at a code point (a zero-width mark stays with the
+ * character before it, as its width never overflows a line).  Leading
+ * space on the first line is kept as indentation if the first word fits
+ * with it.  Leaves the last line open.
+ */
+static void
+wrap_text(struct wrap *wr, const char *s, size_t len)
+{
+	struct cell	 c;
+	const char	*end = s + len, *gs, *ws;
+	size_t		 gw, ww;
+
+	while (s < end) {
+		for (gs = s, gw = 0; s < end; s += c.len) {
+			next_cell(s, (size_t)(end - s), &c);
+			if (!c.space)
+				break;
+			gw += c.w;
+		}
+		for (ws = s, ww = 0; s < end; s += c.len) {
+			next_cell(s, (size_t)(end - s), &c);
+			if (c.space)
+				break;
+			ww += c.w;
+		}
+		if (ws == s)
+			break;			/* trailing space */
+		if (!wr->open) {
+			wrap_open(wr);
+			if (gw > 0 && wr->col + gw + ww <= wr->width)
+				wrap_cells(wr, gs, ws, false);
+		} else if (wr->col + gw + ww <= wr->width) {
+			wrap_cells(wr, gs, ws, false);
+		} else if (wr->content) {
+			wrap_close(wr);
+			wrap_open(wr);
+		}
+		wrap_cells(wr, ws, s, true);
+	}
+}
+
+/*
+ * Info lines for S (LEN bytes, no line breaks) with PREFIX on the first
+ * line and INDENT on the others.  Empty text still gives one line, with
+ * the prefix's trailing space dropped.  Returns the widest line's columns.
+ */
+static size_t
+add_para(struct buf *out, const char *s, size_t len, const char *prefix,
+    const char *indent, size_t width)
+{
+	struct wrap	 wr;
+	size_t		 n;
+
+	memset(&wr, 0, sizeof(wr));
+	wr.out = out;
+	wr.prefix = prefix;
+	wr.indent = indent;
+	wr.width = width;
+	wrap_text(&wr, s, len);
+	if (wr.open)
+		wrap_close(&wr);
+	if (wr.lines == 0) {
+		n = strlen(prefix);
+		while (n > 0 && prefix[n - 1] == ' ')
+			n--;
+		buf_addc(out, 'i');
+		buf_add(out, prefix, n);
+		buf_adds(out, INFO_TAIL);
+		wr.maxw = n;
+	}
+	return wr.maxw;
+}
+
+/* A line of N copies of C under a heading. */
+static void
+add_rule(struct buf *out, char c, size_t n)
+{
+	if (n == 0)
+		return;
+	buf_addc(out, 'i');
+	while (n-- > 0)
+		buf_addc(out, c);
+	buf_adds(out, INFO_TAIL);
+}
+
+/* A preformatted line: verbatim, TABs expanded, never wrapped. */
+static void
+add_pre(struct buf *out, const char *s)
+{
+	struct cell	 c;
+	const char	*end = s + strlen(s);
+	size_t		 col = 0;
+
+	buf_addc(out, 'i');
+	while (s < end) {
+		if (*s == '\t') {
+			do
+				buf_addc(out, ' ');
+			while (++col % PRE_TABSTOP != 0);
+			s++;
+			continue;
+		}
+		next_cell(s, (size_t)(end - s), &c);
+		buf_add(out, c.s, c.n);
+		col += c.w;
+		s += c.len;
+	}
+	buf_adds(out, INFO_TAIL);
+}
+
+/* Append S, with TAB, CR and LF turned into spaces. */
+static void
+add_field(struct buf *out, const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL)
+		return;
+	while (*s != '\0') {
+		n = strcspn(s, "\t\r\n");
+		buf_add(out, s, n);
+		s += n;
+		if (*s != '\0') {
+			buf_addc(out, ' ');
+			s++;
+		}
+	}
+}
+
+/*
+ * The display string for a link LABEL in TMP: cleaned like any display
+ * text and, if wider than WIDTH, cut to WIDTH - 3 columns at a code point
+ * (at the last space if that keeps at least half of it) and ended with
+ * "...".  A link's display string cannot wrap.
+ */
+static void
+label_display(struct buf *tmp, const char *label, size_t width)
+{
+	struct cell	 c;
+	const char	*s, *end = label + strlen(label);
+	size_t		 col = 0, limit, cut = 0, cutcol = 0;
+
+	for (s = label; s < end; s += c.len) {
+		next_cell(s, (size_t)(end - s), &c);
+		col += c.w;
+	}
+	if (col <= width) {
+		for (s = label; s < end; s += c.len) {
+			next_cell(s, (size_t)(end - s), &c);
+			buf_add(tmp, c.s, c.n);
+		}
+		return;
+	}
+	limit = width > sizeof(ELLIPSIS) - 1 ? width - (sizeof(ELLIPSIS) - 1) :
+	    0;
+	for (s = label, col = 0; s < end; s += c.len) {
+		next_cell(s, (size_t)(end - s), &c);
+		if (col + c.w > limit)
+			break;
+		if (c.space && col > 0) {
+			cut = tmp->len;
+			cutcol = col;
+		}
+		buf_add(tmp, c.s, c.n);
+		col += c.w;
+	}
+	if (cut > 0 && cutcol >= limit / 2)
+		tmp->len = cut;
+	while (tmp->len > 0 && tmp->data[tmp->len - 1] == ' ')
+		tmp->len--;
+	buf_adds(tmp, ELLIPSIS);
+}
+
+/*
+ * Split the gopher:// URL U (modified in place) into TYPE, HOST, PORT and
+ * SELECTOR as RFC 4266 has it: gopher://host[:port]/Tselector, type '1'
+ * for an empty path, port 70 by default, the selector percent-decoded.
+ * Returns false if U is not one or cannot be written as a menu item (a
+ * decoded TAB, CR or LF, a bad host or port).
+ */
+static bool
+gopher_url(char *u, char *type, const char **host, const char **port,
+    const char **sel)
+{
+	char		*auth, *path, *p;
+	long		 n;
+
+	if (strncasecmp(u, "gopher://", 9) != 0)
+		return false;
+	auth = u + 9;
+	if ((path = strchr(auth, '/')) != NULL)
+		*path++ = '\0';
+	*port = NULL;
+	if (auth[0] == '[') {
+		if ((p = strchr(auth, ']')) == NULL)
+			return false;
+		*p++ = '\0';
+		*host = auth + 1;
+		if (*p == ':')
+			*port = p + 1;
+		else if (*p != '\0')
+			return false;
+		if (strspn(*host, "0123456789abcdefABCDEF:.") != strlen(*host))
+			return false;
+	} else {
+		*host = auth;
+		if ((p = strchr(auth, ':')) != NULL) {
+			*p++ = '\0';
+			*port = p;
+		}
+		if (strspn(*host, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
+		    strlen(*host))
+			return false;
+	}
+	if (**host == '\0')
+		return false;
+	if (*port == NULL || **port == '\0')
+		*port = "70";
+	else {
+		if (strlen(*port) > 5 ||
+		    strspn(*port, "0123456789") != strlen(*port))
+			return false;
+		for (n = 0, p = (char *)*port; *p != '\0'; p++)
+			n = n * 10 + (*p - '0');
+		if (n < 1 || n > 65535)
+			return false;
+	}
+	if (path == NULL || *path == '\0') {
+		*type = '1';
+		*sel = "";
+		return true;
+	}
+	if ((unsigned char)*path <= ' ' || (unsigned char)*path >= 0x7f ||
+	    *path == '%')
+		return false;
+	*type = *path++;
+	if (url_decode(path) == -1 || strpbrk(path, "\t\r\n") != NULL)
+		return false;
+	*sel = path;
+	return true;
+}
+
+/* One => line. */
+static void
+add_link(struct buf *out, const struct gemtext_line *l, const char *base,
+    const struct gophermap_opts *opts, size_t width)
+{
+	struct buf	 disp = BUF_INIT, path = BUF_INIT, url = BUF_INIT;
+	const char	*host, *port, *sel;
+	char		 type = 0;
+
+	label_display(&disp, l->text[0] != '\0' ? l->text : l->url, width);
+
+	if (url_resolve_path(base, l->url, &path) == 0) {
+		if (opts->local_type != NULL)
+			type = opts->local_type(path.data, opts->arg);
+		if (type == 0) {
+			/* mime_lookup knows .gmi (and .gemini) as menus */
+			if (path.data[path.len - 1] == '/')
+				type = '1';
+			else
+				type = mime_lookup(path.data)->gopher;
+		}
+		gophermap_add_item(out, type, disp.data, path.data,
+		    opts->host, opts->port);
+		goto done;
+	}
+	if (path.failed)
+		goto done;
+
+	buf_adds(&url, l->url);
+	if (!url.failed && gopher_url(url.data, &type, &host, &port, &sel)) {
+		gophermap_add_item(out, type, disp.data, sel, host, port);
+		goto done;
+	}
+	/* any other scheme, or "//host": our URL: redirect page */
+	buf_reset(&url);
+	buf_adds(&url, "URL:");
+	buf_adds(&url, l->url);
+	gophermap_add_item(out, 'h', disp.data, url.data, opts->host,
+	    opts->port);
+ done:
+	if (disp.failed || path.failed || url.failed)
+		out->failed = true;
+	buf_free(&disp);
+	buf_free(&path);
+	buf_free(&url);
+}
+
+int
+gophermap_render(const struct gemtext *doc, const char *base,
+    const struct gophermap_opts *opts, struct buf *out)
+{
+	const struct gemtext_line	*l;
+	size_t				 i, w, width = opts_width(opts);
+	bool				 blank = false;	/* last line out */
+
+	for (i = 0; i < doc->nlines; i++) {
+		l = &doc->lines[i];
+		switch (l->type) {
+		case GEMTEXT_TEXT:
+		case GEMTEXT_H1:
+		case GEMTEXT_H2:
+			if (l->text[0] == '\0') {
+				if (!blank)
+					add_para(out, "", 0, "", "", width);
+				blank = true;
+				continue;
+			}
+			w = add_para(out, l->text, strlen(l->text), "", "",
+			    width);
+			if (l->type == GEMTEXT_H1)
+				add_rule(out, '=', w);
+			else if (l->type == GEMTEXT_H2)
+				add_rule(out, '-', w);
+			break;
+		case GEMTEXT_H3:
+			add_para(out, l->text, strlen(l->text), "### ", "    ",
+			    width);
+			break;
+		case GEMTEXT_LIST:
+			add_para(out, l->text, strlen(l->text), "* ", "  ",
+			    width);
+			break;
+		case GEMTEXT_QUOTE:
+			add_para(out, l->text, strlen(l->text), "> ", "> ",
+			    width);
+			break;
+		case GEMTEXT_PRE_START:
+		case GEMTEXT_PRE_END:
+			continue;		/* the alt text is dropped */
+		case GEMTEXT_PRE:
+			add_pre(out, l->text);
+			blank = l->text[0] == '\0';
+			continue;
+		case GEMTEXT_LINK:
+			add_link(out, l, base, opts, width);
+			break;
+		}
+		blank = false;
+	}
+	gophermap_end(out);
+	return out->failed ? -1 : 0;
+}
+
+void
+gophermap_add_item(struct buf *out, char type, const char *display,
+    const char *selector, const char *host, const char *port)
+{
+	buf_addc(out, type);
+	add_field(out, display);
+	buf_addc(out, '\t');
+	add_field(out, selector);
+	buf_addc(out, '\t');
+	add_field(out, host);
+	buf_addc(out, '\t');
+	add_field(out, port);
+	buf_adds(out, "\r\n");
+}
+
+void
+gophermap_add_info(struct buf *out, const char *text,
+    const struct gophermap_opts *opts)
+{
+	size_t	 n, width = opts_width(opts);
+
+	if (text == NULL)
+		text = "";
+	/* LF (or CRLF) starts a new paragraph */
+	for (;;) {
+		n = strcspn(text, "\n");
+		add_para(out, text, n > 0 && text[n - 1] == '\r' ? n - 1 : n,
+		    "", "", width);
+		if (text[n] == '\0')
+			break;
+		text += n + 1;
+	}
+}
+
+void
+gophermap_end(struct buf *out)
+{
+	buf_adds(out, ".\r\n");
+}
+
+bool
+gophermap_is_wellformed(const char *map, size_t len)
+{
+	const char	*s = map, *end = map + len, *nl, *p;
+	size_t		 tabs;
+
+	while (s < end) {
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL ||
+		    nl == s || nl[-1] != '\r')
+			return false;		/* no LF, or a bare one */
+		if (nl - s == 2 && s[0] == '.')
+			return nl + 1 == end;	/* the last line */
+		if (s[0] == '\t' || s[0] == '\r')
+			return false;		/* no type byte */
+		for (p = s, tabs = 0; p < nl - 1; p++) {
+			if (*p == '\r' || *p == '\0')
+				return false;
+			if (*p == '\t') {
+				tabs++;
+				if (tabs == 3 && p + 1 == nl - 1)
+					return false;	/* empty port */
+			} else if (tabs == 3 && (*p < '0' || *p > '9'))
+				return false;
+		}
+		if (tabs != 3)
+			return false;
+		s = nl + 1;
+	}
+	return false;				/* no "." */
+}
