@@ -15,6 +15,7 @@
  *   -S        send no SNI at all
  *   -w MS     send the request one byte per TLS record, MS ms apart
  *   -f        print the server certificate's SHA-256 fingerprint and exit
+ *   -t        plain TCP, no TLS (for Gopher): send, half-close, read all
  *
  * gemget -F prints a TCP port that is free on 127.0.0.1 and exits.
  */
@@ -100,11 +101,14 @@ main(int argc, char **argv)
 	size_t		 reqlen = 0, cap = 0;
 	ssize_t		 r;
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
-	int		 fp = 0, version, status = 1;
+	int		 fp = 0, version, status = 1, plain = 0;
 	struct timeval	 tv = { 20, 0 };
 
-	while ((ch = getopt(argc, argv, "Ffm:ns:Sw:")) != -1) {
+	while ((ch = getopt(argc, argv, "Ffm:ns:Stw:")) != -1) {
 		switch (ch) {
+		case 't':
+			plain = 1;
+			break;
 		case 'F':
 			return free_port();
 		case 'f':
@@ -172,6 +176,17 @@ main(int argc, char **argv)
 		return 1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (plain) {
+		if (reqlen > 0 && write(fd, req, reqlen) != (ssize_t)reqlen)
+			perror("write");
+		shutdown(fd, SHUT_WR);
+		while ((r = read(fd, buf, sizeof(buf))) > 0)
+			fwrite(buf, 1, (size_t)r, stdout);
+		close(fd);
+		free(req);
+		SSL_CTX_free(ctx);
+		return r == 0 ? 0 : 1;
+	}
 	if ((ssl = SSL_new(ctx)) == NULL || !SSL_set_fd(ssl, fd))
 		return 1;
 	if (sni == NULL && !nosni && strchr(argv[0], ':') == NULL &&

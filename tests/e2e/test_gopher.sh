@@ -1,0 +1,197 @@
+# Gopher against the built server: well-formed menus everywhere, the full
+# text of both articles, errors, and what else reaches the Gopher port.
+. "$(dirname "$0")/lib.sh"
+
+start_zeche
+F=themenforum-17
+A1=2019-02-26-roundtable-zollverein.gmi
+A2=2018-05-28-innovationskonferenz-tel-aviv.gmi
+
+# raw SELECTOR-BYTES: send them as they are (printf escapes), print the answer
+# (plain TCP, half-closed after sending, as most Gopher clients do)
+raw() {
+	printf "$1" | "$GEMGET" -t 127.0.0.1 "$GOPHER_PORT"
+}
+
+# wellformed: standard input is an RFC 1436 menu (CRLF, 3 TABs, lone ".")
+wellformed() {
+	LC_ALL=C awk '
+	{ n++ }
+	!/\r$/ { print "line " n ": no CRLF"; bad = 1 }
+	{ sub(/\r$/, "") ; last = $0 }
+	last == "." { dot = n; next }
+	dot { print "line " n ": after the closing ."; bad = 1 }
+	{
+		if (split($0, f, "\t") != 4) { print "line " n ": not 4 fields: " $0; bad = 1 }
+		else if (f[4] !~ /^[0-9]+$/) { print "line " n ": bad port"; bad = 1 }
+		else if (length(f[1]) < 1) { print "line " n ": no type"; bad = 1 }
+	}
+	END { if (!dot || dot != n) { print "no closing . line"; bad = 1 } exit bad }'
+}
+
+# --- crawl every menu reachable from the root
+declare -A seen
+queue=("")
+menus=0
+texts=0
+while [ ${#queue[@]} -gt 0 ]; do
+	sel=${queue[0]}
+	queue=("${queue[@]:1}")
+	[ -n "${seen[k$sel]+x}" ] && continue
+	seen[k$sel]=1
+	raw "$sel\r\n" >"$WORK/menu"
+	if msg=$(wellformed <"$WORK/menu"); then
+		menus=$((menus + 1))
+	else
+		not_ok "menu \"$sel\" is well formed" "$msg"
+		continue
+	fi
+	if ! iconv -f UTF-8 -t UTF-8 <"$WORK/menu" >/dev/null 2>&1; then
+		not_ok "menu \"$sel\" is UTF-8"
+	fi
+	# display fields no wider than 70 columns
+	wide=$(tr -d '\r' <"$WORK/menu" | cut -f1 | cut -c2- |
+	    LC_ALL=C.UTF-8 bash -c 'while IFS= read -r l; do
+		[ ${#l} -gt 70 ] && printf "%s\n" "$l"; done')
+	[ -n "$wide" ] && not_ok "menu \"$sel\": display within 70 columns" "$wide"
+	while IFS=$'\t' read -r disp s host port; do
+		type=${disp:0:1}
+		[ "$host" = "$H" ] && [ "${port%$'\r'}" = "$GOPHER_PORT" ] || continue
+		case $type in
+		1) queue+=("$s") ;;
+		0)
+			if [ -z "${seen[k$s]+x}" ]; then
+				seen[k$s]=1
+				out=$(raw "$s\r\n" | head -c 100)
+				if [ -n "$out" ] && [ "${out:0:1}" != 3 ]; then
+					texts=$((texts + 1))
+				else
+					not_ok "text item $s is served" "$out"
+				fi
+			fi ;;
+		esac
+	done <"$WORK/menu"
+done
+expect_eq "every menu reachable from the root is well formed" \
+    "$([ "$menus" -ge 4 ] && echo yes)" yes
+echo "# crawled $menus menus and $texts text items"
+
+# --- the root
+root=$(gopher "")
+expect_contains "root: title as an info line" "$root" \
+    $'iRuhr-Konferenz: Themenforum 17 – Innovation\t\tnull.host\t1\r'
+expect_contains "root: forum as a menu item" "$root" \
+    $'\t/'"$F"$'/\t'"$H"$'\t'"$GOPHER_PORT"$'\r'
+expect_eq "root: \"/\" and \"\" are the same menu" "$(raw '/\r\n' | md5sum)" \
+    "$(raw '\r\n' | md5sum)"
+expect_eq "root: a bare LF works too" "$(raw '\n' | md5sum)" \
+    "$(raw '\r\n' | md5sum)"
+expect_eq "a client that half-closes without a newline" \
+    "$(raw "/$F/" | md5sum)" "$(raw "/$F/\r\n" | md5sum)"
+expect_eq "curl and a raw request agree" "$(gopher "1/$F/" | md5sum)" \
+    "$(raw "/$F/\r\n" | md5sum)"
+expect_eq "folder with and without the slash" "$(raw "/$F\r\n" | md5sum)" \
+    "$(raw "/$F/\r\n" | md5sum)"
+expect_eq "selector without the leading slash" "$(raw "$F/\r\n" | md5sum)" \
+    "$(raw "/$F/\r\n" | md5sum)"
+
+# --- the forum: both articles, newest first, as menus
+forum=$(gopher "1/$F/")
+items=$(printf '%s\n' "$forum" | grep -a "^120" | cut -f1,2)
+expect_eq "forum: both articles newest first" "$items" \
+"12019-02-26 Roundtable auf Zollverein	/$F/$A1
+12018-05-28 Innovationskonferenz in Tel Aviv	/$F/$A2"
+
+# the full text of each article reaches a Gopher reader, with its umlauts
+for a in "$A1" "$A2"; do
+	got=$(raw "/$F/$a\r\n" | tr -d '\r' | grep -a '^i' | cut -f1 | cut -c2- |
+	    tr '\n' ' ' | tr -s ' ')
+	want=$(grep -v '^=>' "$ROOT/$F/$a" | sed 's/^# //' | tr '\n' ' ' | tr -s ' ')
+	# the underline of the title is the only addition
+	got=$(printf '%s' "$got" | sed 's/ =\{3,\} / /')
+	expect_eq "$a: the full text over Gopher" "${got% }" "${want% }"
+done
+expect_contains "umlauts and quotes arrive as UTF-8" "$(gopher "1/$F/$A1")" \
+    "„Governance of Metropolitan Innovation Ecosystems"
+
+# --- real clients
+if command -v lynx >/dev/null; then
+	dump=$(lynx -dump -display_charset=utf-8 -width=100 \
+	    "gopher://127.0.0.1:$GOPHER_PORT/1/$F/" 2>&1)
+	expect_contains "lynx: shows the forum's title" "$dump" "Themenforum 17 – Innovation"
+	expect_contains "lynx: lists the Zollverein article as a link" "$dump" \
+	    "2019-02-26 Roundtable auf Zollverein"
+	dump=$(lynx -dump -display_charset=utf-8 -width=100 \
+	    "gopher://127.0.0.1:$GOPHER_PORT/1/$F/$A2" 2>&1)
+	expect_contains "lynx: reads the Tel Aviv article with umlauts" \
+	    "$(printf '%s' "$dump" | tr '\n' ' ' | tr -s ' ')" \
+	    "Die israelische Start-up-Szene ist äußerst agil"
+	expect_not_contains "lynx: no stray tabs or field garbage" "$dump" "null.host"
+else
+	not_ok "lynx is installed (contrib/dev.sh installs it)"
+fi
+txt=$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/0/partner/partners.txt")
+expect_contains "curl: a text item arrives as it is" "$txt" "Südwestfälische Industrie- und Handelskammer zu Hagen"
+
+# --- errors: a type 3 menu, never a crash
+err3() {	# NAME BYTES
+	local out
+	out=$(raw "$2")
+	expect_eq "$1: type 3" "${out:0:1}" 3
+	printf '%s' "$out" | wellformed >/dev/null || not_ok "$1: well-formed error menu"
+	alive "$1"
+}
+err3 "missing selector" "/gibt/es/nicht\r\n"
+err3 "NUL in the selector" "/a\0b\r\n"
+err3 "control byte in the selector" "/a\x01b\r\n"
+err3 "selector over 1024 bytes" "/$(printf '%01100d' 0)\r\n"
+for s in "/../../etc/passwd" "/$F/../../../etc/passwd" "../../etc/passwd" \
+    "/%2e%2e/%2e%2e/etc/passwd"; do
+	out=$(raw "$s\r\n")
+	expect_not_contains "nothing from outside: $s" "$out" "root:"
+	expect_eq "not found: $s" "${out:0:1}" 3
+done
+expect_eq "dot segments inside the capsule still resolve" \
+    "$(raw "/partner/../$F/\r\n" | md5sum)" "$(raw "/$F/\r\n" | md5sum)"
+
+# --- Gopher+ and search probes get ordinary answers
+expect_eq "Gopher+ \"+\" gets the plain menu" "$(raw "/$F/\t+\r\n" | md5sum)" \
+    "$(raw "/$F/\r\n" | md5sum)"
+expect_eq "Gopher+ \"\$\" gets the plain menu" "$(raw "\t\$\r\n" | md5sum)" \
+    "$(raw "\r\n" | md5sum)"
+expect_eq "Gopher+ \"!\" gets the plain menu" "$(raw "/$F/\t!\r\n" | md5sum)" \
+    "$(raw "/$F/\r\n" | md5sum)"
+
+# --- caps.txt
+caps=$(gopher "0caps.txt")
+expect_eq "caps.txt starts with CAPS" "${caps:0:4}" "CAPS"
+expect_contains "caps.txt: path delimiter" "$caps" "PathDelimeter=/"
+expect_contains "caps.txt: UTF-8" "$caps" "ServerDefaultEncoding=UTF-8"
+expect_contains "caps.txt: server software" "$caps" "ServerSoftware=zeche"
+expect_eq "caps.txt with a leading slash too" "$(raw "/caps.txt\r\n" | md5sum)" \
+    "$(raw "caps.txt\r\n" | md5sum)"
+
+# --- HTTP on the Gopher port
+http=$(curl -s --max-time 10 -i "http://127.0.0.1:$GOPHER_PORT/")
+expect_contains "HTTP: a real HTTP status line" "$http" "HTTP/1.0 400 Bad Request"
+expect_contains "HTTP: HTML" "$http" "Content-Type: text/html; charset=utf-8"
+expect_contains "HTTP: links to gopher://" "$http" "href=\"gopher://$H:$GOPHER_PORT/\""
+expect_contains "HTTP: links to gemini://" "$http" "href=\"gemini://$H:$GEMINI_PORT/\""
+alive "HTTP request on the Gopher port"
+
+# --- URL: redirect pages
+page=$(raw "URL:https://www.ruhr-konferenz.nrw/\r\n")
+expect_contains "URL: selector gives an HTML redirect" "$page" \
+    'content="1;url=https://www.ruhr-konferenz.nrw/"'
+expect_contains "URL: selector links on" "$page" '<a href="https://www.ruhr-konferenz.nrw/">'
+page=$(raw "URL:javascript:alert(1)\r\n")
+expect_eq "URL: with another scheme is refused" "${page:0:1}" 3
+page=$(raw 'URL:https://x/"><script>\r\n')
+expect_not_contains "URL: never echoes markup" "$page" "<script>"
+
+# --- gophers: TLS on the same port, the same content
+expect_eq "TLS on the Gopher port serves the same menu" \
+    "$("$GEMGET" 127.0.0.1 "$GOPHER_PORT" "/$F/" | md5sum)" \
+    "$(raw "/$F/\r\n" | md5sum)"
+alive "gophers"
+finish
