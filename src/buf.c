@@ -109,6 +109,7 @@ buf_take(struct buf *b, size_t *len)
 	}
 	if (b->data == NULL && !grow(b, 0))
 		return NULL;
+	b->data[b->len] = '\0';
 	p = b->data;
 	if (len != NULL)
 		*len = b->len;

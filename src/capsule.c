@@ -15,6 +15,7 @@
 #include "gemtext.h"
 #include "log.h"
 #include "mime.h"
+#include "partners.h"
 #include "render.h"
 #include "site.h"
 
@@ -33,6 +34,7 @@ struct folder {
 	struct buf	 listing;	/* links for a generated index */
 	struct article	*articles;
 	size_t		 narticles;
+	bool		 has_partners;	/* partners.txt: a generated index */
 };
 
 static void
@@ -115,6 +117,73 @@ parse_gemtext(struct walk *w, struct page *pg, const char *rel)
 	return 0;
 }
 
+/* Add a page of generated gemtext at PATH. */
+static int
+add_generated(struct walk *w, const char *path, const char *text, size_t len)
+{
+	struct page	*pg;
+
+	if ((pg = page_new(path)) == NULL ||
+	    (pg->body = malloc(len + 1)) == NULL) {
+		page_free(pg);
+		fail(w, path, 0, "out of memory");
+		return -1;
+	}
+	memcpy(pg->body, text, len);
+	pg->body[len] = '\0';
+	pg->body_len = len;
+	if (parse_gemtext(w, pg, path) == -1 || site_add_page(w->s, pg) == -1) {
+		if (w->err[0] == '\0')
+			fail(w, path, 0, "out of memory");
+		page_free(pg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * partners.txt: the partner directory is served in its folder, every
+ * static page generated now; the index stays in the site for searches.
+ */
+static int
+add_partners(struct walk *w, struct folder *f, const struct buf *src,
+    const char *file)
+{
+	struct partners		*ps;
+	struct partners_page	*pages = NULL;
+	const char		*errstr;
+	size_t			 i, n = 0, line;
+	int			 ret = -1;
+
+	if (w->s->partners != NULL) {
+		fail(w, file, 0, "a capsule holds one partner directory; "
+		    "this is a second %s", PARTNERS_FILE);
+		return -1;
+	}
+	if ((ps = partners_load(src->data, src->len, f->rel, &errstr,
+	    &line)) == NULL) {
+		fail(w, file, line, "%s", errstr);
+		return -1;
+	}
+	w->s->partners = ps;		/* the site owns it from here on */
+	if (partners_render(ps, &pages, &n, &errstr) == -1) {
+		fail(w, file, 0, "%s", errstr);
+		return -1;
+	}
+	/* the overview, pages[0], is the folder's page */
+	for (i = 1; i < n; i++)
+		if (add_generated(w, pages[i].path, pages[i].text,
+		    pages[i].len) == -1)
+			goto done;
+	buf_reset(&f->index);
+	buf_add(&f->index, pages[0].text, pages[0].len);
+	f->has_partners = true;
+	ret = 0;
+ done:
+	partners_pages_free(pages, n);
+	return ret;
+}
+
 static int
 load_file(struct walk *w, struct folder *f, int dirfd, const char *name)
 {
@@ -136,6 +205,9 @@ load_file(struct walk *w, struct folder *f, int dirfd, const char *name)
 		fail(w, path.data, 0, "%s", errstr);
 		goto done;
 	}
+	if (strcmp(name, PARTNERS_FILE) == 0 &&
+	    add_partners(w, f, &src, path.data) == -1)
+		goto done;
 	if (strcmp(name, "index.gmi") == 0) {
 		f->index = src;
 		f->has_index = true;
@@ -234,7 +306,12 @@ add_folder_page(struct walk *w, struct folder *f)
 		fail(w, f->rel, 0, "out of memory");
 		return -1;
 	}
-	if (f->has_index) {
+	if (f->has_index && f->has_partners) {
+		fail(w, f->rel, 0, "index.gmi and %s in one folder: the "
+		    "directory's overview is generated", PARTNERS_FILE);
+		goto bad;
+	}
+	if (f->has_index || f->has_partners) {
 		body = f->index;
 		f->index = (struct buf)BUF_INIT;
 	} else {
@@ -404,6 +481,8 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 	int		 fd;
 
 	memset(&w, 0, sizeof(w));
+	if (errlen > 0)
+		err[0] = '\0';
 	/* messages read "capsule/forum/x.gmi": drop trailing slashes */
 	len = strlen(root);
 	while (len > 1 && root[len - 1] == '/')

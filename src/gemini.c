@@ -6,6 +6,8 @@
 
 #include "buf.h"
 #include "gemini.h"
+#include "mime.h"
+#include "partners.h"
 #include "site.h"
 #include "url.h"
 
@@ -69,13 +71,49 @@ redirect_folder(struct conn *c, const struct site *s, const char *path)
 	buf_free(&loc);
 }
 
+/*
+ * The partner search: 10 asks for the words, results are rendered from
+ * the in-memory index for this request alone.
+ */
+static void
+serve_search(struct conn *c, const struct site *s, struct url *u,
+    size_t page, const char *pathq)
+{
+	struct buf	 out = BUF_INIT;
+	const char	*query = pathq, *errstr;
+
+	if (query == NULL) {
+		if (u->query == NULL || u->query[0] == '\0') {
+			reply(c, GEMINI_INPUT, PARTNERS_PROMPT, NULL);
+			return;
+		}
+		if (url_decode(u->query) == -1) {
+			reply(c, GEMINI_BAD_REQUEST, "Bad search query",
+			    "bad percent-encoding in query");
+			return;
+		}
+		query = u->query;
+	}
+	buf_adds(&out, "20 " MIME_GEMTEXT "\r\n");
+	if (partners_search(s->partners, query, page, PARTNERS_GEMINI, &out,
+	    &errstr) == -1) {
+		buf_free(&out);
+		reply(c, GEMINI_BAD_REQUEST, "Bad search query", errstr);
+		return;
+	}
+	conn_reply(c, out.data, out.len);
+	buf_free(&out);
+	conn_done(c, "20", "search");
+}
+
 static void
 gemini_serve(struct conn *c, char *line, size_t len)
 {
 	struct site	*s = conn_site(c);
 	struct page	*pg;
 	struct url	 u;
-	const char	*errstr, *sni;
+	const char	*errstr, *sni, *pathq;
+	size_t		 page;
 
 	if (url_parse(line, &u, &errstr) == -1) {
 		reply(c, GEMINI_BAD_REQUEST, "Bad request", errstr);
@@ -111,6 +149,11 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	}
 	if (site_is_folder(s, u.path)) {
 		redirect_folder(c, s, u.path);
+		return;
+	}
+	if (s->partners != NULL &&
+	    partners_is_search(s->partners, u.path, &page, &pathq)) {
+		serve_search(c, s, &u, page, pathq);
 		return;
 	}
 	reply(c, GEMINI_NOT_FOUND, "Not found", NULL);

@@ -4,7 +4,10 @@
 
 #include "buf.h"
 #include "gopher.h"
+#include "gemtext.h"
 #include "gophermap.h"
+#include "partners.h"
+#include "render.h"
 #include "log.h"
 #include "site.h"
 #include "url.h"
@@ -203,14 +206,44 @@ serve_page(struct conn *c, const struct page *pg)
 	conn_done(c, pg->is_gemtext ? "1" : "0", NULL);
 }
 
+/* A type 7 search: the results as a menu rendered for this request. */
+static void
+serve_search(struct conn *c, const struct site *s, const char *path,
+    size_t page, const char *query)
+{
+	struct buf	 text = BUF_INIT, out = BUF_INIT;
+	struct gemtext	 doc = GEMTEXT_INIT;
+	const char	*errstr;
+	size_t		 line;
+
+	if (partners_search(s->partners, query, page, PARTNERS_GOPHER, &text,
+	    &errstr) == -1) {
+		buf_free(&text);
+		gopher_reject(c, errstr);
+		return;
+	}
+	if (gemtext_parse(text.data, text.len, &doc, &errstr, &line) == -1 ||
+	    render_gophermap(s, &doc, path, &out) == -1 || out.failed) {
+		gopher_reject(c, "cannot render the results");
+	} else {
+		conn_reply(c, out.data, out.len);
+		conn_done(c, "1", "search");
+	}
+	gemtext_free(&doc);
+	buf_free(&text);
+	buf_free(&out);
+}
+
 static void
 gopher_serve(struct conn *c, char *line, size_t len)
 {
 	struct site		*s = conn_site(c);
 	const struct page	*pg;
 	struct buf		 path = BUF_INIT;
-	char			*tab, *sel = line;
+	char			*tab, *sel = line, *query = NULL;
+	const char		*pathq;
 	const unsigned char	*p;
+	size_t			 page;
 
 	if (is_http(line)) {
 		serve_http(c, s);
@@ -220,8 +253,10 @@ gopher_serve(struct conn *c, char *line, size_t len)
 	 * SELECTOR TAB QUERY is a search; SELECTOR TAB "+", "!" or "$" is a
 	 * Gopher+ client, which gets the plain RFC 1436 answer.
 	 */
-	if ((tab = strchr(line, '\t')) != NULL)
+	if ((tab = strchr(line, '\t')) != NULL) {
 		*tab = '\0';
+		query = tab + 1;
+	}
 	for (p = (const unsigned char *)sel; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f) {
 			gopher_reject(c, "control character in selector");
@@ -248,6 +283,17 @@ gopher_serve(struct conn *c, char *line, size_t len)
 	    site_is_folder(s, path.data)) {
 		buf_addc(&path, '/');
 		pg = site_lookup(s, path.data);
+	}
+	if (pg == NULL && s->partners != NULL &&
+	    partners_is_search(s->partners, path.data, &page, &pathq)) {
+		/* Gopher+ clients send "+" and the like, not search words */
+		if (query != NULL && strchr("+!$", query[0]) != NULL &&
+		    query[0] != '\0' && query[1] == '\0')
+			query = NULL;
+		serve_search(c, s, path.data, page, pathq != NULL ? pathq :
+		    query != NULL ? query : "");
+		buf_free(&path);
+		return;
 	}
 	buf_free(&path);
 	if (pg == NULL) {

@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "gemtext.h"
 #include "gophermap.h"
+#include "partners.h"
 #include "render.h"
 #include "site.h"
 
@@ -12,11 +13,16 @@ local_type(const char *path, void *arg)
 {
 	const struct site	*s = arg;
 	const struct page	*pg;
+	const char		*pathq;
+	size_t			 page;
 
 	if ((pg = site_lookup(s, path)) != NULL)
 		return pg->gopher_type;
 	if (site_is_folder(s, path))
 		return '1';
+	if (s->partners != NULL &&
+	    partners_is_search(s->partners, path, &page, &pathq))
+		return pathq == NULL ? '7' : '1';	/* query or results */
 	return 0;
 }
 

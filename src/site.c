@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "partners.h"
 #include "site.h"
 
 struct site *
@@ -41,6 +42,7 @@ site_unref(struct site *s)
 		free(s->blogs[i].articles);
 	}
 	free(s->blogs);
+	partners_free(s->partners);
 	free(s->host);
 	free(s->gemini_port);
 	free(s->gopher_port);

@@ -49,6 +49,8 @@ struct blog {
 	size_t		 narticles;
 };
 
+struct partners;
+
 struct site {
 	int		 refs;
 	char		*host;		/* owned copies of the options */
@@ -59,6 +61,7 @@ struct site {
 	size_t		 pagecap;
 	struct blog	*blogs;		/* owned */
 	size_t		 nblogs;
+	struct partners	*partners;	/* owned: the directory, or NULL */
 };
 
 struct site	*site_new(const struct site_opts *);

@@ -1,0 +1,155 @@
+/*
+ * partners: partners.txt -> a sorted, grouped, searchable directory whose
+ * pages are gemtext (pure).
+ *
+ * File format (UTF-8, one partner per line, LF or CRLF):
+ *
+ *	# a comment: '#' in the first column
+ *	Ruhr-Universität Bochum<TAB>https://www.ruhr-uni-bochum.de/
+ *	GFOS mbH
+ *
+ *	field 1	 the name; leading and trailing spaces are dropped and runs
+ *		 of spaces collapse to one.  Must not be empty.
+ *	field 2	 optional web address: an absolute http, https, gemini or
+ *		 gopher URL with a host and without spaces.  An empty field
+ *		 (a trailing TAB) means no address.
+ *
+ * A line holds at most one TAB and no other control character (a CR just
+ * before the LF is fine), is at most PARTNERS_LINE_MAX bytes long and is
+ * valid UTF-8, or the file is refused.  Blank lines (spaces and TABs only)
+ * are skipped.  A name that equals an earlier one once case is ignored
+ * (and ß = ss) is listed once: the first spelling wins.
+ *
+ * Order is DIN 5007 variant 1: ä = a, ö = o, ü = u, ß = ss, accents
+ * dropped (é = e, ł = l, æ = ae, ...), case ignored, and every run of
+ * spaces and punctuation counts as one space, which sorts before digits
+ * and letters ("Ruhr-Universität" < "Ruhrgebiet").  Ties go by the
+ * case-folded name, so the order never depends on the order of the file.
+ * Digits sort as text ("10" < "2").
+ *
+ * Addresses, below BASE, the folder that holds partners.txt (here
+ * "/partner/"); every part zeche makes is [a-z0-9._/-]:
+ *
+ *	/partner/			overview; page 1 of the whole list
+ *	/partner/seite-N.gmi		page N >= 2 of the whole list
+ *	/partner/a-e/			group A-E, page 1 (also 0-9, f-j, k-o,
+ *	/partner/a-e/seite-N.gmi	p-t, u-z); page N >= 2
+ *	/partner/suche			search (Gemini: input; Gopher: type 7)
+ *	/partner/suche?Q		Gemini results, page 1
+ *	/partner/suche/N?Q		Gemini results, page N
+ *	/partner/suche/N/F		results for the folded query F (used in
+ *					Gopher menus, works over Gemini too)
+ *
+ * Q is the query, percent-encoded.  F is the query folded to lower-case
+ * [a-z0-9] with ä -> ae, ö -> oe, ü -> ue, ß -> ss, accents dropped and
+ * every run of other characters as one "-" ("Münster (Westf.)" ->
+ * "muenster-westf"); searching for F finds exactly what the query finds.
+ *
+ * Every group gets its pages even when empty (they say so), so no link
+ * ever ends in "not found".  The overview links the five letter groups
+ * always and "0-9" (names starting with a digit or any other sign) only
+ * when it has entries.  A list with no partners still has its page 1.
+ *
+ * Search: the query and every name are folded as for F above; a name
+ * matches when F is a substring of its folded form, or of its form with
+ * ä -> a, ö -> o, ü -> u.  So "Münster", "muenster" and "munster" all
+ * find "Münster"; "munster" does not find a name spelled "Muenster".
+ * Only Latin letters and digits are searchable.
+ */
+#ifndef PARTNERS_H
+#define PARTNERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+struct partners;
+
+#define PARTNERS_FILE		"partners.txt"
+#define PARTNERS_LINE_MAX	512	/* bytes, without the line end */
+#define PARTNERS_PER_PAGE	20
+#define PARTNERS_QUERY_MAX	256	/* bytes of decoded query */
+#define PARTNERS_NGROUPS	6	/* 0-9, a-e, f-j, k-o, p-t, u-z */
+#define PARTNERS_SEARCH		"suche"	/* the search, below BASE */
+#define PARTNERS_PROMPT		"Suchbegriff eingeben (Name oder Teil davon)"
+
+/* The protocol whose links a search result page carries. */
+enum partners_proto {
+	PARTNERS_GEMINI,	/* .../suche/N?Q */
+	PARTNERS_GOPHER,	/* .../suche/N/F */
+};
+
+/* One static page: the site serves TEXT at PATH. */
+struct partners_page {
+	char	*path;		/* owned: absolute, not encoded */
+	char	*text;		/* owned: gemtext, NUL-terminated */
+	size_t	 len;
+};
+
+/*
+ * Parse LEN bytes of partners.txt served at BASE (an absolute folder path
+ * starting and ending in "/", e.g. "/partner/"), sort, group and fold the
+ * names.  Returns the index, owned by the caller (partners_free()), or
+ * NULL with errstr and *lineno set (1-based; 0 when no line is to blame).
+ * Call once per load; everything after works from memory.
+ */
+struct partners	*partners_load(const char *, size_t, const char *,
+		    const char **, size_t *);
+void		 partners_free(struct partners *);
+
+/* The partners in order, counted once; the name and address of the Ith. */
+size_t		 partners_count(const struct partners *);
+const char	*partners_name(const struct partners *, size_t);
+const char	*partners_url(const struct partners *, size_t);
+
+/* Group G (0 is "0-9", then a-e ... u-z): its slug and its size. */
+const char	*partners_group_slug(size_t);
+size_t		 partners_group_count(const struct partners *, size_t);
+
+/* Pages needed for N entries: at least 1, PARTNERS_PER_PAGE to a page. */
+size_t		 partners_npages(size_t);
+
+/*
+ * Render every static page (overview, list pages, group pages) as
+ * gemtext.  On success *pages (owned by the caller, partners_pages_free())
+ * holds *npages pages, the overview first.  Returns 0, or -1 with errstr.
+ */
+int		 partners_render(const struct partners *,
+		    struct partners_page **, size_t *, const char **);
+void		 partners_pages_free(struct partners_page *, size_t);
+
+/*
+ * True if PATH (decoded and normalised) asks for the search: BASE
+ * "suche", "suche/N" or "suche/N/F", N >= 1 without leading zeros and F
+ * of [a-z0-9-].  Sets *page and *pathq: F (pointing into PATH) or NULL
+ * when the query comes with the request (Gemini "?Q", Gopher's TAB
+ * field).  The front-ends then:
+ *
+ *	pathq != NULL		partners_search(ps, pathq, page, ...)
+ *	query given, not ""	partners_search(ps, query, page, ...)
+ *	no query		Gemini: 10 PARTNERS_PROMPT; Gopher:
+ *				partners_search(ps, "", 1, ...)
+ *
+ * In Gopher menus "suche" is an item of type 7; "suche/N/F" is type 1.
+ */
+bool		 partners_is_search(const struct partners *, const char *,
+		    size_t *, const char **);
+
+/*
+ * Append to OUT the gemtext of result page PAGE (>= 1) for QUERY (decoded
+ * UTF-8; a folded F works the same), its links made for PROTO.  No hit,
+ * a page past the last and a query without letters or digits each give a
+ * friendly page.  Returns 0, or -1 with errstr when QUERY is longer than
+ * PARTNERS_QUERY_MAX bytes, is not UTF-8 or holds a control character
+ * (Gemini answers 59), or an allocation failed (check out->failed).
+ */
+int		 partners_search(const struct partners *, const char *, size_t,
+		    enum partners_proto, struct buf *, const char **);
+
+/*
+ * Fold the UTF-8 text S to the search form F into OUT (see above).  For
+ * tests and for front-ends that want to log the canonical query.
+ */
+void		 partners_fold(struct buf *, const char *, size_t);
+
+#endif

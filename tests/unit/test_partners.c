@@ -1,0 +1,889 @@
+/*
+ * test_partners: the partner directory (src/partners.c).
+ *
+ * Run from tests/ (ctest does).  With a file argument it only loads that
+ * file and renders every static page, and prints how long that took:
+ *
+ *	tests/gen-partners.sh 100000 > /tmp/p.txt && test_partners /tmp/p.txt
+ */
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "check.h"
+#include "partners.h"
+
+#define BASE	"/partner/"
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static struct partners *
+load(const char *s, const char **errstr, size_t *lineno)
+{
+	return partners_load(s, strlen(s), BASE, errstr, lineno);
+}
+
+static struct partners *
+load_file(const char *path)
+{
+	struct buf	 b = BUF_INIT;
+	struct partners	*ps;
+	const char	*errstr = NULL;
+	size_t		 lineno = 0;
+
+	if (buf_load_at(&b, AT_FDCWD, path, 64 << 20, &errstr) == -1) {
+		fprintf(stderr, "%s: %s\n", path, errstr);
+		return NULL;
+	}
+	if ((ps = partners_load(b.data, b.len, BASE, &errstr,
+	    &lineno)) == NULL)
+		fprintf(stderr, "%s:%zu: %s\n", path, lineno, errstr);
+	buf_free(&b);
+	return ps;
+}
+
+/* True if PS lists exactly the names WANT, in that order. */
+static bool
+has_order(const struct partners *ps, const char *const *want, size_t n)
+{
+	size_t	 i;
+	bool	 ok = partners_count(ps) == n;
+
+	for (i = 0; i < n && i < partners_count(ps); i++)
+		if (strcmp(partners_name(ps, i), want[i]) != 0)
+			ok = false;
+	if (!ok) {
+		fprintf(stderr, "  order got:\n");
+		for (i = 0; i < partners_count(ps); i++)
+			fprintf(stderr, "    %s\n", partners_name(ps, i));
+	}
+	return ok;
+}
+
+/* Load S (names, one a line) and check the order WANT. */
+static bool
+sorts_as(const char *s, const char *const *want, size_t n)
+{
+	struct partners	*ps;
+	const char	*errstr = NULL;
+	size_t		 lineno;
+	bool		 ok;
+
+	if ((ps = load(s, &errstr, &lineno)) == NULL) {
+		fprintf(stderr, "  load: %zu: %s\n", lineno, errstr);
+		return false;
+	}
+	ok = has_order(ps, want, n);
+	partners_free(ps);
+	return ok;
+}
+
+/* The load error for S: its message and line, or "ok". */
+static const char *
+load_error(const char *s, size_t *lineno)
+{
+	struct partners	*ps;
+	const char	*errstr = NULL;
+
+	*lineno = 0;
+	if ((ps = load(s, &errstr, lineno)) != NULL) {
+		partners_free(ps);
+		return "ok";
+	}
+	return errstr;
+}
+
+static const struct partners_page *
+find_page(const struct partners_page *pages, size_t n, const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(pages[i].path, path) == 0)
+			return &pages[i];
+	return NULL;
+}
+
+static bool
+page_has(const struct partners_page *pg, const char *needle)
+{
+	if (pg == NULL)
+		return false;
+	if (strstr(pg->text, needle) == NULL) {
+		fprintf(stderr, "  \"%s\" not on %s:\n%s\n", needle, pg->path,
+		    pg->text);
+		return false;
+	}
+	return true;
+}
+
+static size_t
+count_str(const char *hay, const char *needle)
+{
+	size_t	 n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * N synthetic names "<L>-Bäckerei <i>": the initial cycles through the
+ * letters and, every ninth, digits.  Returns the file; COUNTS gets the
+ * expected group sizes.
+ */
+static char *
+make_names(size_t n, size_t counts[PARTNERS_NGROUPS])
+{
+	static const char	 letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	struct buf		 b = BUF_INIT;
+	size_t			 i;
+	char			 c;
+
+	memset(counts, 0, PARTNERS_NGROUPS * sizeof(counts[0]));
+	for (i = 0; i < n; i++) {
+		if (i % 9 == 8) {
+			c = (char)('0' + i % 10);
+			counts[0]++;
+		} else {
+			c = letters[i % 26];
+			counts[c >= 'U' ? 5 : 1 + (c - 'A') / 5]++;
+		}
+		buf_addf(&b, "%c-Bäckerei %04zu", c, i);
+		if (i % 3 == 0)
+			buf_addf(&b, "\thttps://b%zu.example/", i);
+		buf_addc(&b, '\n');
+	}
+	buf_add(&b, "", 0);	/* buf_take() of an empty buf: no NUL */
+	return buf_take(&b, NULL);
+}
+
+static bool
+is_address(const char *p)
+{
+	return strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789._/-") ==
+	    strlen(p);
+}
+
+/*
+ * Every page's address is made of safe characters and every link below
+ * BASE leads to a page or to the search.
+ */
+static bool
+links_resolve(const struct partners_page *pages, size_t n)
+{
+	const char	*l, *e;
+	char		 target[256];
+	size_t		 i, len;
+	bool		 ok = true;
+
+	for (i = 0; i < n; i++) {
+		if (!is_address(pages[i].path)) {
+			fprintf(stderr, "  bad address %s\n", pages[i].path);
+			ok = false;
+		}
+		for (l = pages[i].text; (l = strstr(l, "=> " BASE)) != NULL;
+		    l = e) {
+			l += 3;
+			e = l + strcspn(l, " \n");
+			len = (size_t)(e - l);
+			if (len >= sizeof(target))
+				return false;
+			memcpy(target, l, len);
+			target[len] = '\0';
+			if (strcmp(target, BASE PARTNERS_SEARCH) == 0)
+				continue;
+			if (find_page(pages, n, target) == NULL) {
+				fprintf(stderr, "  %s: dead link %s\n",
+				    pages[i].path, target);
+				ok = false;
+			}
+		}
+	}
+	return ok;
+}
+
+static void
+test_seed_collation(void)
+{
+	static const char *const want[] = {
+		"GFOS mbH",
+		"Handwerkskammer Bildungszentrum Münster",
+		"Hundertmark Verkehrssicherungsanlagen GmbH",
+		"Industrie- und Handelskammer zu Dortmund",
+		"KRANKIKOM Alexander Kranki Kommunikation GmbH",
+		"NRW.International GmbH",
+		"Ruhr-Universität Bochum",
+		("Stiftung und Verein Westfalen-Initiative für "
+		    "Eigenverantwortung und Gemeinwohl"),
+		"Südwestfälische Industrie- und Handelskammer zu Hagen",
+	};
+	struct partners			*ps;
+	struct partners_page		*pages = NULL;
+	const struct partners_page	*pg;
+	const char			*errstr;
+	size_t				 n = 0;
+
+	if ((ps = load_file("data/partners/seed.txt")) == NULL) {
+		CHECK(!"seed.txt loads");
+		return;
+	}
+	/* the Stiftung is in the file twice, listed once */
+	CHECK(has_order(ps, want, NELEM(want)));
+	CHECK_STR(partners_url(ps, 6), "https://www.ruhr-uni-bochum.de/");
+	CHECK(partners_url(ps, 0) == NULL);
+	CHECK(partners_group_count(ps, 0) == 0);
+	CHECK(partners_group_count(ps, 1) == 0);
+	CHECK(partners_group_count(ps, 2) == 4);
+	CHECK(partners_group_count(ps, 3) == 2);
+	CHECK(partners_group_count(ps, 4) == 3);
+	CHECK(partners_group_count(ps, 5) == 0);
+
+	CHECK(partners_render(ps, &pages, &n, &errstr) == 0);
+	CHECK(n == 7);		/* overview + one page per group */
+	CHECK_STR(pages[0].path, BASE);
+	pg = find_page(pages, n, BASE);
+	CHECK(pg != NULL && strncmp(pg->text, "# ", 2) == 0);
+	CHECK(page_has(pg, "\n9 Treffer\n"));
+	CHECK(page_has(pg, "\n=> /partner/f-j/ F–J (4)\n"));
+	CHECK(page_has(pg, "\n=> /partner/a-e/ A–E (0)\n"));
+	CHECK(pg != NULL && strstr(pg->text, "0-9/") == NULL);
+	CHECK(page_has(pg, "\n=> /partner/suche "));
+	CHECK(page_has(pg, "\nSeite 1 von 1\n"));
+	CHECK(page_has(pg, "\nGFOS mbH\nHandwerkskammer Bildungszentrum "
+	    "Münster\n"));
+	CHECK(page_has(pg, "\n=> https://www.ruhr-uni-bochum.de/ "
+	    "Ruhr-Universität Bochum\n"));
+	CHECK(page_has(pg, "\n=> gemini://nrw.example/ "
+	    "NRW.International GmbH\n"));
+	CHECK(page_has(pg, "\n=> ../ Zurück\n"));
+	CHECK(page_has(pg, "\n=> / Startseite\n"));
+	CHECK(pg != NULL && strstr(pg->text, "Nächste Seite") == NULL);
+	CHECK(page_has(find_page(pages, n, BASE "a-e/"),
+	    "Keine Partner unter A–E."));
+	CHECK(page_has(find_page(pages, n, BASE "0-9/"), "\n0 Treffer\n"));
+	CHECK(page_has(find_page(pages, n, BASE "p-t/"),
+	    "Ruhr-Universität Bochum\nStiftung und Verein"));
+	CHECK(links_resolve(pages, n));
+	partners_pages_free(pages, n);
+	partners_free(ps);
+
+	if ((ps = load_file("data/partners/crlf.txt")) == NULL) {
+		CHECK(!"crlf.txt loads");
+		return;
+	}
+	CHECK(partners_count(ps) == 2);
+	CHECK_STR(partners_name(ps, 0), "GFOS mbH");
+	CHECK_STR(partners_url(ps, 1), "https://www.ruhr-uni-bochum.de/");
+	partners_free(ps);
+}
+
+static void
+test_collation_umlaut_is_base_letter(void)
+{
+	static const char *const want[] = { "Baer", "Bahn", "Bar", "Bär" };
+
+	/* ä sorts as a, not ae: Bär after Bahn; Bar/Bär tie by bytes */
+	CHECK(sorts_as("Bär\nBahn\nBaer\nBar\n", want, NELEM(want)));
+	CHECK(sorts_as("Bar\nBaer\nBär\nBahn\n", want, NELEM(want)));
+}
+
+static void
+test_collation_sharp_s_is_ss(void)
+{
+	static const char *const want[] = {
+		"Strand", "Straßenbau", "Strasser", "Strauß", "Strom"
+	};
+
+	CHECK(sorts_as("Strom\nStrauß\nStraßenbau\nStrand\nStrasser\n",
+	    want, NELEM(want)));
+}
+
+static void
+test_collation_digits_and_signs_first(void)
+{
+	static const char *const want[] = {
+		"»Die Tafel« e.V.", "1. FC Köln", "10er Club", "3D Druck",
+		"Aachen", "Zeche Zollverein"
+	};
+	struct partners	*ps;
+	const char	*errstr;
+	size_t		 lineno;
+
+	CHECK(sorts_as("Zeche Zollverein\nAachen\n3D Druck\n10er Club\n"
+	    "1. FC Köln\n»Die Tafel« e.V.\n", want, NELEM(want)));
+	ps = load("Aachen\n3D Druck\n»Die Tafel« e.V.\n", &errstr, &lineno);
+	CHECK(ps != NULL && partners_group_count(ps, 0) == 2);
+	CHECK(ps != NULL && partners_group_count(ps, 1) == 1);
+	CHECK_STR(partners_group_slug(0), "0-9");
+	partners_free(ps);
+}
+
+static void
+test_collation_ignores_case(void)
+{
+	static const char *const want[] = {
+		"abc", "ABD", "Abe", "zander", "ZEBRA"
+	};
+
+	CHECK(sorts_as("ZEBRA\nAbe\nzander\nABD\nabc\n", want, NELEM(want)));
+}
+
+static void
+test_collation_accents_and_punctuation(void)
+{
+	static const char *const want[] = {
+		"Eisen", "Élan", "Emma", "Lodz", "Łódź Partner", "Œuvre",
+		"Ruhr Park", "Ruhr-Universität", "Ruhrgebiet"
+	};
+
+	CHECK(sorts_as("Œuvre\nRuhrgebiet\nEmma\nŁódź Partner\nRuhr-"
+	    "Universität\nÉlan\nLodz\nEisen\nRuhr Park\n", want,
+	    NELEM(want)));
+}
+
+static void
+test_collation_ties_do_not_depend_on_file_order(void)
+{
+	static const char *const want[] = { "Muller", "Müller" };
+
+	CHECK(sorts_as("Müller\nMuller\n", want, NELEM(want)));
+	CHECK(sorts_as("Muller\nMüller\n", want, NELEM(want)));
+}
+
+static void
+test_duplicates_listed_once(void)
+{
+	static const char *const want[] = { "Mueller GmbH", "Müller GmbH" };
+	static const char *const want2[] = { "Straße 1" };
+	struct partners	*ps;
+	const char	*errstr;
+	size_t		 lineno;
+
+	/* case and spaces do not matter, ü vs ue does; first one wins */
+	ps = load("Müller GmbH\thttps://m.example/\nMÜLLER  GMBH\n"
+	    "  müller gmbh \nMueller GmbH\n", &errstr, &lineno);
+	CHECK(ps != NULL && has_order(ps, want, NELEM(want)));
+	CHECK(ps != NULL &&
+	    strcmp(partners_url(ps, 1), "https://m.example/") == 0);
+	partners_free(ps);
+	CHECK(sorts_as("Straße 1\nSTRASSE 1\n", want2, NELEM(want2)));
+}
+
+static void
+test_names_trimmed_and_escaped(void)
+{
+	struct partners		*ps;
+	struct partners_page	*pages = NULL;
+	const char		*errstr;
+	size_t			 lineno, n = 0;
+
+	ps = load("  Weit   weg  GmbH  \n* Stern GmbH\n=> Pfeil AG\n"
+	    "> Zitat KG\n", &errstr, &lineno);
+	CHECK(ps != NULL);
+	if (ps == NULL)
+		return;
+	CHECK_STR(partners_name(ps, 3), "Weit weg GmbH");
+	CHECK(partners_render(ps, &pages, &n, &errstr) == 0);
+	CHECK(page_has(&pages[0], "\n * Stern GmbH\n"));
+	CHECK(page_has(&pages[0], "\n => Pfeil AG\n"));
+	CHECK(page_has(&pages[0], "\n > Zitat KG\n"));
+	/* "0-9" is linked when it has entries */
+	CHECK(page_has(&pages[0], "\n=> /partner/0-9/ 0–9 und Zeichen (3)\n"));
+	partners_pages_free(pages, n);
+	partners_free(ps);
+}
+
+static void
+test_paging(void)
+{
+	static const struct {
+		size_t	 n, pages, last;	/* entries on the last page */
+	} cases[] = {
+		{ 0, 1, 0 }, { 1, 1, 1 }, { 20, 1, 20 }, { 21, 2, 1 },
+		{ 634, 32, 14 },
+	};
+	struct partners			*ps;
+	struct partners_page		*pages;
+	const struct partners_page	*pg;
+	const char			*errstr;
+	char				*src, path[64], want[64];
+	size_t				 i, g, n, lineno, total, counts[6];
+
+	for (i = 0; i < NELEM(cases); i++) {
+		src = make_names(cases[i].n, counts);
+		ps = partners_load(src ? src : "", src ? strlen(src) : 0,
+		    BASE, &errstr, &lineno);
+		free(src);
+		CHECK(ps != NULL);
+		if (ps == NULL)
+			continue;
+		CHECK(partners_count(ps) == cases[i].n);
+		CHECK(partners_npages(cases[i].n) == cases[i].pages);
+		total = cases[i].pages;
+		for (g = 0; g < PARTNERS_NGROUPS; g++) {
+			CHECK(partners_group_count(ps, g) == counts[g]);
+			total += partners_npages(counts[g]);
+		}
+		pages = NULL;
+		n = 0;
+		CHECK(partners_render(ps, &pages, &n, &errstr) == 0);
+		CHECK(n == total);
+		CHECK(links_resolve(pages, n));
+
+		snprintf(want, sizeof(want), "\n%zu Treffer\n", cases[i].n);
+		CHECK(page_has(&pages[0], want));
+		snprintf(want, sizeof(want), "\nSeite 1 von %zu\n",
+		    cases[i].pages);
+		CHECK(page_has(&pages[0], want));
+		if (cases[i].pages == 1)
+			snprintf(path, sizeof(path), BASE);
+		else
+			snprintf(path, sizeof(path), BASE "seite-%zu.gmi",
+			    cases[i].pages);
+		pg = find_page(pages, n, path);
+		CHECK(pg != NULL);
+		CHECK(pg != NULL &&
+		    count_str(pg->text, "-Bäckerei ") == cases[i].last);
+		snprintf(path, sizeof(path), BASE "seite-%zu.gmi",
+		    cases[i].pages + 1);
+		CHECK(find_page(pages, n, path) == NULL);
+		CHECK(count_str(pages[0].text, "-Bäckerei ") ==
+		    (cases[i].n < 20 ? cases[i].n : 20));
+		if (cases[i].n == 0)
+			CHECK(page_has(&pages[0],
+			    "Noch keine Partner eingetragen."));
+		if (cases[i].n == 21) {
+			CHECK(page_has(&pages[0], "\n=> /partner/seite-2.gmi "
+			    "Nächste Seite (2 von 2)\n"));
+			CHECK(page_has(find_page(pages, n,
+			    BASE "seite-2.gmi"), "\n=> /partner/ "
+			    "Vorherige Seite (1 von 2)\n"));
+			CHECK(page_has(find_page(pages, n,
+			    BASE "seite-2.gmi"), "\nSeite 2 von 2\n"));
+		}
+		if (cases[i].n == 634) {
+			/* 634 / 9 digits, the rest cycle A-Z: 563 letters */
+			CHECK(counts[0] == 70);
+			pg = find_page(pages, n, BASE "a-e/seite-2.gmi");
+			CHECK(page_has(pg, "\n=> /partner/a-e/ Vorherige"));
+			CHECK(page_has(pg, "\n=> /partner/a-e/seite-3.gmi "
+			    "Nächste"));
+			CHECK(page_has(pg, "\n=> https://b"));
+			CHECK(page_has(pg, "\n=> /partner/ Übersicht\n"));
+		}
+		partners_pages_free(pages, n);
+		partners_free(ps);
+	}
+}
+
+/* The search page for Q, or "" */
+static char *
+search(const struct partners *ps, const char *q, size_t page,
+    enum partners_proto proto)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*errstr;
+
+	if (partners_search(ps, q, page, proto, &b, &errstr) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b, NULL);
+}
+
+static bool
+finds(const struct partners *ps, const char *q, const char *name,
+    size_t hits)
+{
+	char	*t, want[128];
+	bool	 ok;
+
+	if ((t = search(ps, q, 1, PARTNERS_GEMINI)) == NULL)
+		return false;
+	snprintf(want, sizeof(want), "\n%zu Treffer für „%s“\n", hits, q);
+	ok = strstr(t, want) != NULL && strstr(t, name) != NULL;
+	if (!ok)
+		fprintf(stderr, "  search %s:\n%s", q, t);
+	free(t);
+	return ok;
+}
+
+/* The page for Q without its second line, which repeats the query. */
+static char *
+results(const struct partners *ps, const char *q, size_t page)
+{
+	char	*t, *a, *b;
+
+	if ((t = search(ps, q, page, PARTNERS_GOPHER)) == NULL)
+		return NULL;
+	if ((a = strchr(t, '\n')) != NULL && (b = strchr(a + 1, '\n')) != NULL)
+		memmove(a + 1, b + 1, strlen(b + 1) + 1);
+	return t;
+}
+
+static bool
+gopher_form_same(const struct partners *ps, const char *q, size_t page)
+{
+	struct buf	 f = BUF_INIT;
+	char		*a, *b;
+	bool		 ok;
+
+	partners_fold(&f, q, strlen(q));
+	buf_addc(&f, '\0');
+	a = results(ps, q, page);
+	b = results(ps, f.data, page);
+	ok = a != NULL && b != NULL && strcmp(a, b) == 0;
+	if (!ok)
+		fprintf(stderr, "  %s vs %s:\n%s\n---\n%s\n", q, f.data,
+		    a ? a : "(null)", b ? b : "(null)");
+	free(a);
+	free(b);
+	buf_free(&f);
+	return ok;
+}
+
+static void
+test_search_folding(void)
+{
+	static const char *const queries[] = {
+		"munster", "muenster", "Münster", "MÜNSTER", "Ruhr-Uni",
+		"ruhr uni", "Straße", "handelskammer", "Südwestfälische",
+		"NRW.International", "  gmbh  ", "xyz",
+	};
+	struct partners	*ps;
+	struct buf	 f = BUF_INIT;
+	const char	*hk = "Handwerkskammer Bildungszentrum Münster";
+	char		*t;
+	size_t		 i;
+
+	if ((ps = load_file("data/partners/seed.txt")) == NULL) {
+		CHECK(!"seed.txt loads");
+		return;
+	}
+	CHECK(finds(ps, "munster", hk, 1));
+	CHECK(finds(ps, "muenster", hk, 1));
+	CHECK(finds(ps, "Münster", hk, 1));
+	CHECK(finds(ps, "MÜNSTER", hk, 1));
+	CHECK(finds(ps, "Mu\xcc\x88nster", hk, 1));	/* u + U+0308 */
+	CHECK(finds(ps, "bildungszentrum münster", hk, 1));
+	CHECK(finds(ps, "Handelskammer", "zu Dortmund", 2));
+	CHECK(finds(ps, "handelskammer", "zu Hagen", 2));
+	CHECK(finds(ps, "sudwestfalische", "Südwestfälische", 1));
+	CHECK(finds(ps, "suedwestfaelische", "Südwestfälische", 1));
+	CHECK(finds(ps, "ruhr uni", "Ruhr-Universität", 1));
+	CHECK(finds(ps, "NRW International",
+	    "=> gemini://nrw.example/ NRW.International GmbH\n", 1));
+	CHECK(finds(ps, "gmbh", "\nSeite 1 von 1\n", 3));
+
+	t = search(ps, "xyz", 1, PARTNERS_GEMINI);
+	CHECK(t != NULL && strncmp(t, "# ", 2) == 0);
+	CHECK(t != NULL && strstr(t, "\nKeine Treffer für „xyz“.\n") != NULL);
+	CHECK(t != NULL && strstr(t, "\n=> /partner/suche Neue Suche\n"));
+	free(t);
+	t = search(ps, "", 1, PARTNERS_GOPHER);
+	CHECK(t != NULL && strstr(t, "Bitte einen Suchbegriff") != NULL);
+	free(t);
+	t = search(ps, " ?! ", 1, PARTNERS_GEMINI);
+	CHECK(t != NULL && strstr(t, "Bitte einen Suchbegriff") != NULL);
+	free(t);
+
+	partners_fold(&f, "Münster (Westf.) Straße",
+	    strlen("Münster (Westf.) Straße"));
+	buf_addc(&f, '\0');
+	CHECK_STR(f.data, "muenster-westf-strasse");
+	buf_free(&f);
+	partners_fold(&f, "ÆØÅ-Þing", strlen("ÆØÅ-Þing"));
+	buf_addc(&f, '\0');
+	CHECK_STR(f.data, "aeoa-thing");
+	buf_free(&f);
+
+	for (i = 0; i < NELEM(queries); i++)
+		CHECK(gopher_form_same(ps, queries[i], 1));
+	partners_free(ps);
+}
+
+static void
+test_search_bad_query(void)
+{
+	struct partners	*ps;
+	struct buf	 b = BUF_INIT;
+	const char	*errstr = NULL;
+	char		 q[PARTNERS_QUERY_MAX + 2];
+	size_t		 lineno;
+
+	if ((ps = load("Ahaus\n", &errstr, &lineno)) == NULL) {
+		CHECK(!"loads");
+		return;
+	}
+	memset(q, 'a', sizeof(q) - 1);
+	q[sizeof(q) - 1] = '\0';
+	CHECK(partners_search(ps, q, 1, PARTNERS_GEMINI, &b, &errstr) == -1);
+	CHECK_STR(errstr, "search query too long");
+	CHECK(b.len == 0);
+	q[PARTNERS_QUERY_MAX] = '\0';
+	CHECK(partners_search(ps, q, 1, PARTNERS_GEMINI, &b, &errstr) == 0);
+	buf_reset(&b);
+	CHECK(partners_search(ps, "M\xc3", 1, PARTNERS_GEMINI, &b,
+	    &errstr) == -1);
+	CHECK_STR(errstr, "search query is not UTF-8");
+	CHECK(partners_search(ps, "\xff", 1, PARTNERS_GOPHER, &b,
+	    &errstr) == -1);
+	CHECK(partners_search(ps, "a\tb", 1, PARTNERS_GEMINI, &b,
+	    &errstr) == -1);
+	CHECK_STR(errstr, "control character in search query");
+	CHECK(partners_search(ps, "a\xc2\x85", 1, PARTNERS_GEMINI, &b,
+	    &errstr) == -1);
+	CHECK(b.len == 0);
+	buf_free(&b);
+	partners_free(ps);
+}
+
+static void
+test_search_paging(void)
+{
+	struct partners	*ps;
+	const char	*errstr;
+	char		*src, *t;
+	size_t		 lineno, counts[6];
+
+	src = make_names(634, counts);
+	ps = partners_load(src, strlen(src), BASE, &errstr, &lineno);
+	free(src);
+	if (ps == NULL) {
+		CHECK(!"loads");
+		return;
+	}
+	t = search(ps, "Bäckerei", 2, PARTNERS_GEMINI);
+	CHECK(t != NULL && strstr(t, "\n634 Treffer für „Bäckerei“\n"));
+	CHECK(t != NULL && strstr(t, "\nSeite 2 von 32\n"));
+	CHECK(t != NULL && count_str(t, "-Bäckerei ") == 20);
+	CHECK(t != NULL && strstr(t, "\n=> /partner/suche?B%C3%A4ckerei "
+	    "Vorherige Seite (1 von 32)\n"));
+	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/3?B%C3%A4ckerei "
+	    "Nächste Seite (3 von 32)\n"));
+	free(t);
+	t = search(ps, "Bäckerei", 2, PARTNERS_GOPHER);
+	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/1/baeckerei "
+	    "Vorherige Seite (1 von 32)\n"));
+	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/3/baeckerei "
+	    "Nächste Seite (3 von 32)\n"));
+	free(t);
+	t = search(ps, "backerei", 32, PARTNERS_GOPHER);
+	CHECK(t != NULL && count_str(t, "-Bäckerei ") == 14);
+	CHECK(t != NULL && strstr(t, "Nächste Seite") == NULL);
+	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/31/backerei "));
+	free(t);
+	t = search(ps, "backerei", 33, PARTNERS_GEMINI);
+	CHECK(t != NULL && strstr(t, "\nSeite 33 gibt es nicht"));
+	CHECK(t != NULL && strstr(t, "\n=> /partner/suche?backerei "
+	    "Erste Seite\n"));
+	free(t);
+	/* query words with spaces are re-encoded */
+	t = search(ps, "bäckerei 0", 1, PARTNERS_GEMINI);
+	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/2?"
+	    "b%C3%A4ckerei%200 Nächste"));
+	free(t);
+	CHECK(finds(ps, "q-backerei 0016", "Q-Bäckerei 0016", 1));
+	CHECK(gopher_form_same(ps, "Bäckerei", 2));
+	CHECK(gopher_form_same(ps, "BACKEREI", 32));
+	CHECK(gopher_form_same(ps, "Bäckerei 01", 1));
+	partners_free(ps);
+}
+
+static void
+test_search_paths(void)
+{
+	static const char *const bad[] = {
+		"/partner/suche/", "/partner/suche/0", "/partner/suche/02",
+		"/partner/suche/2/", "/partner/suche/2/Muenster",
+		"/partner/suche/2/m%C3", "/partner/suche/2/a/b",
+		"/partner/suchen", "/partner/", "/other/suche",
+		"/partner/suche/x", "/partner/suche/1234567890",
+		"/partner/a-e/suche",
+	};
+	struct partners	*ps;
+	const char	*errstr, *pq = "x";
+	size_t		 lineno, page = 0, i;
+
+	if ((ps = load("Ahaus\n", &errstr, &lineno)) == NULL) {
+		CHECK(!"loads");
+		return;
+	}
+	CHECK(partners_is_search(ps, "/partner/suche", &page, &pq));
+	CHECK(page == 1 && pq == NULL);
+	CHECK(partners_is_search(ps, "/partner/suche/2", &page, &pq));
+	CHECK(page == 2 && pq == NULL);
+	CHECK(partners_is_search(ps, "/partner/suche/12/muenster-westf",
+	    &page, &pq));
+	CHECK(page == 12);
+	CHECK_STR(pq, "muenster-westf");
+	for (i = 0; i < NELEM(bad); i++)
+		if (partners_is_search(ps, bad[i], &page, &pq)) {
+			fprintf(stderr, "  matched %s\n", bad[i]);
+			CHECK(!"not a search path");
+		}
+	partners_free(ps);
+}
+
+static void
+test_load_errors(void)
+{
+	static const struct {
+		const char	*src;
+		const char	*err;
+		size_t		 line;
+	} cases[] = {
+		{ "A\nB\nC\xff\n", "invalid UTF-8", 3 },
+		{ "A\n\xc3\xa4\xc3\n", "invalid UTF-8", 2 },
+		{ "A\nB\xc0\xaf\n", "invalid UTF-8", 2 },
+		{ "# c\n\nA\n\nB\xed\xa0\x80", "invalid UTF-8", 5 },
+		{ "A\nB\x01\n", "control character", 2 },
+		{ "A\nB\rC\n", "control character", 2 },
+		{ "A\r\r\n", "control character", 1 },
+		{ "A\x7f\n", "control character", 1 },
+		{ "A\nB\xc2\x85\n", "control character", 2 },
+		{ "# \x1b[31m\n", "control character", 1 },
+		{ "A\thttps://a.example/\tx\n", "more than one TAB", 1 },
+		{ "A\n\thttps://a.example/\n", "empty name", 2 },
+		{ "A\n   \t https://a.example/\n", "empty name", 2 },
+		{ "A\tftp://a.example/\n", "web address is not an http, "
+		    "https, gemini or gopher URL", 1 },
+		{ "A\nB\twww.example.org\n", "web address is not an http, "
+		    "https, gemini or gopher URL", 2 },
+		{ "A\thttps://\n", "web address is not an http, https, "
+		    "gemini or gopher URL", 1 },
+		{ "A\thttps:///x\n", "web address is not an http, https, "
+		    "gemini or gopher URL", 1 },
+		{ "A\thttps://a.example/x y\n", "space in web address", 1 },
+		{ "A\r\nB\r\nC\tgemini://c.example/\r\nD\r\n", "ok", 0 },
+		{ "\xef\xbb\xbf# BOM\nA\n", "ok", 0 },
+		{ "A\t\nB\t  \n", "ok", 0 },
+		{ "A\tHTTPS://A.EXAMPLE\nB\tgopher://b.example/1/x\n", "ok",
+		    0 },
+		{ "", "ok", 0 },
+		{ "\n\n   \n\t\n# only comments\n", "ok", 0 },
+	};
+	struct partners	*ps;
+	struct buf	 b = BUF_INIT;
+	const char	*err, *errstr;
+	size_t		 i, line;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		err = load_error(cases[i].src, &line);
+		if (strcmp(err, cases[i].err) != 0 || line != cases[i].line) {
+			fprintf(stderr, "  case %zu: %zu: %s\n", i, line, err);
+			CHECK(!"load error as expected");
+		} else
+			CHECK(1);
+	}
+
+	/* a NUL in the file is a control character */
+	CHECK(partners_load("A\nB\0C\n", 6, BASE, &errstr, &line) == NULL);
+	CHECK(line == 2);
+	CHECK_STR(errstr, "control character");
+
+	/* PARTNERS_LINE_MAX bytes are fine, one more is not */
+	buf_adds(&b, "A\n");
+	for (i = 0; i < PARTNERS_LINE_MAX; i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "\r\nB\n");
+	CHECK_STR(load_error(b.data, &line), "ok");
+	buf_reset(&b);
+	buf_adds(&b, "A\n");
+	for (i = 0; i <= PARTNERS_LINE_MAX; i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "\nB\n");
+	CHECK_STR(load_error(b.data, &line), "line too long");
+	CHECK(line == 2);
+	buf_free(&b);
+
+	CHECK(partners_load("A\n", 2, "partner", &errstr, &line) == NULL);
+	CHECK(line == 0);
+	CHECK(partners_load("A\n", 2, "/partner", &errstr, &line) == NULL);
+
+	/* URLs are trimmed, a trailing TAB means no URL */
+	ps = load("A\t  https://a.example/  \nB\t\n", &errstr, &line);
+	CHECK(ps != NULL);
+	if (ps != NULL) {
+		CHECK_STR(partners_url(ps, 0), "https://a.example/");
+		CHECK(partners_url(ps, 1) == NULL);
+		partners_free(ps);
+	}
+}
+
+static double
+seconds(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static int
+bench(const char *path)
+{
+	static const char *const queries[] = { "Münster", "e", "zzz" };
+	struct timespec		 t0, t1, t2;
+	struct buf		 b = BUF_INIT;
+	struct partners		*ps;
+	struct partners_page	*pages;
+	const char		*errstr;
+	size_t			 n, bytes = 0, i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((ps = load_file(path)) == NULL)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (partners_render(ps, &pages, &n, &errstr) == -1) {
+		fprintf(stderr, "%s\n", errstr);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	for (i = 0; i < n; i++)
+		bytes += pages[i].len;
+	printf("%zu partners, %zu pages (%zu bytes): load %.3f s, "
+	    "render %.3f s, total %.3f s\n", partners_count(ps), n, bytes,
+	    seconds(&t0, &t1), seconds(&t1, &t2), seconds(&t0, &t2));
+	for (i = 0; i < NELEM(queries); i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		buf_reset(&b);
+		if (partners_search(ps, queries[i], 4000, PARTNERS_GEMINI,
+		    &b, &errstr) == -1)
+			fprintf(stderr, "%s\n", errstr);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("search \"%s\", page 4000: %.1f ms\n", queries[i],
+		    seconds(&t0, &t1) * 1e3);
+	}
+	buf_free(&b);
+	partners_pages_free(pages, n);
+	partners_free(ps);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc == 2)
+		return bench(argv[1]);
+
+	test_seed_collation();
+	test_collation_umlaut_is_base_letter();
+	test_collation_sharp_s_is_ss();
+	test_collation_digits_and_signs_first();
+	test_collation_ignores_case();
+	test_collation_accents_and_punctuation();
+	test_collation_ties_do_not_depend_on_file_order();
+	test_duplicates_listed_once();
+	test_names_trimmed_and_escaped();
+	test_paging();
+	test_search_folding();
+	test_search_bad_query();
+	test_search_paging();
+	test_search_paths();
+	test_load_errors();
+	CHECK_DONE();
+}
