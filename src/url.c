@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -175,7 +176,7 @@ url_parse(char *s, struct url *u, const char **errstr)
 		if (u->port[0] == '\0')
 			u->port = NULL;
 		else if (strspn(u->port, "0123456789") != strlen(u->port) ||
-		    strlen(u->port) > 5) {
+		    strlen(u->port) > 5 || strtol(u->port, NULL, 10) > 65535) {
 			*errstr = "bad port";
 			return -1;
 		}
@@ -229,6 +230,9 @@ url_resolve_path(const char *base, const char *ref, struct buf *out)
 	n = strcspn(ref, "?#");
 	if (ref[0] == '/') {
 		buf_add(out, ref, n);
+	} else if (n == 0) {
+		/* "", "?q" and "#frag" name the base page itself */
+		buf_adds(out, base);
 	} else {
 		/* the folder of the base page, up to and with its last '/' */
 		if ((slash = strrchr(base, '/')) == NULL)
@@ -246,7 +250,12 @@ url_resolve_path(const char *base, const char *ref, struct buf *out)
 	if ((n >= 2 && strcmp(out->data + out->len - 2, "/.") == 0) ||
 	    (n >= 3 && strcmp(out->data + out->len - 3, "/..") == 0))
 		buf_addc(out, '/');
-	url_decode(out->data + start);
+	if (url_decode(out->data + start) == -1) {
+		/* a bad escape names no file here: leave OUT as it was */
+		out->len = start;
+		out->data[start] = '\0';
+		return -1;
+	}
 	url_path_clean(out->data + start);
 	out->len = start + strlen(out->data + start);
 	return 0;

@@ -1,0 +1,667 @@
+/*
+ * test_capsule: loading a capsule folder into a site (src/capsule.c,
+ * src/site.c).  Every case builds its own capsule below a mkdtemp()
+ * folder and removes it again.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capsule.h"
+#include "check.h"
+#include "site.h"
+
+static const struct site_opts	 opts = { "localhost", "1965", "70" };
+
+static char	 root[64];
+static char	 err[1024];
+
+static void
+capsule_new(void)
+{
+	snprintf(root, sizeof(root), "/tmp/zeche-capsule-XXXXXX");
+	if (mkdtemp(root) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (remove(path) == -1)
+		perror(path);
+	return 0;
+}
+
+static void
+capsule_rm(void)
+{
+	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Write the file REL (below the capsule) with the text S. */
+static void
+put(const char *rel, const char *s)
+{
+	char	 path[512];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if ((fp = fopen(path, "w")) == NULL || fputs(s, fp) == EOF ||
+	    fclose(fp) == EOF) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void
+folder(const char *rel)
+{
+	char	 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if (mkdir(path, 0755) == -1) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void
+link_to(const char *target, const char *rel)
+{
+	char	 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if (symlink(target, path) == -1) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static struct site *
+load(void)
+{
+	struct site	*s;
+
+	err[0] = '\0';
+	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL)
+		fprintf(stderr, "  capsule_load: %s\n", err);
+	return s;
+}
+
+/* The error of loading the capsule, or "ok". */
+static const char *
+load_error(void)
+{
+	struct site	*s;
+
+	err[0] = '\0';
+	if ((s = capsule_load(root, &opts, err, sizeof(err))) != NULL) {
+		site_unref(s);
+		return "ok";
+	}
+	return err;
+}
+
+/* The error expected for REL: root, REL and then TAIL. */
+static const char *
+want_error(const char *rel, const char *tail)
+{
+	static char	 want[1024];
+
+	snprintf(want, sizeof(want), "%s%s%s", root, rel, tail);
+	return want;
+}
+
+/* The body of the page at PATH as a string ("(no page)" if none). */
+static const char *
+body_of(const struct site *s, const char *path)
+{
+	const struct page	*pg;
+
+	if (s == NULL || (pg = site_lookup(s, path)) == NULL)
+		return "(no page)";
+	if (pg->body == NULL || strlen(pg->body) != pg->body_len)
+		return "(body not a string)";
+	return pg->body;
+}
+
+/* True if NEEDLE is in the body of PATH, and shows the body if not. */
+static bool
+page_has(const struct site *s, const char *path, const char *needle)
+{
+	const char	*body = body_of(s, path);
+
+	if (strstr(body, needle) != NULL)
+		return true;
+	fprintf(stderr, "  \"%s\" not on %s:\n%s\n", needle, path, body);
+	return false;
+}
+
+/* True if NEEDLE is not in the body of PATH, which must exist. */
+static bool
+page_lacks(const struct site *s, const char *path, const char *needle)
+{
+	const char	*body = body_of(s, path);
+
+	if (body[0] != '(' && strstr(body, needle) == NULL)
+		return true;
+	fprintf(stderr, "  \"%s\" on %s:\n%s\n", needle, path, body);
+	return false;
+}
+
+/* True if A comes before B in the body of PATH. */
+static bool
+page_order(const struct site *s, const char *path, const char *a,
+    const char *b)
+{
+	const char	*body = body_of(s, path), *pa, *pb;
+
+	pa = strstr(body, a);
+	pb = strstr(body, b);
+	return pa != NULL && pb != NULL && pa < pb;
+}
+
+/* A small forum: an index page and two articles. */
+static void
+make_forum(void)
+{
+	put("index.gmi", "# Zeche\n\n=> f/ Forum\n");
+	folder("f");
+	put("f/index.gmi", "# Forum\n\nWillkommen.\n");
+	put("f/2024-01-15-erstes.gmi", "# Erstes Treffen\n\nText.\n");
+	put("f/2024-03-02-zweites.gmi", "# Zweites Treffen\n");
+}
+
+static void
+test_article_list_appended_newest_first(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	make_forum();
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/f/"),
+	    "# Forum\n\nWillkommen.\n"
+	    "\n## Beitr\xc3\xa4ge\n\n"
+	    "=> 2024-03-02-zweites.gmi 2024-03-02 Zweites Treffen\n"
+	    "=> 2024-01-15-erstes.gmi 2024-01-15 Erstes Treffen\n");
+	/* the root has no articles and gets no list */
+	CHECK_STR(body_of(s, "/"), "# Zeche\n\n=> f/ Forum\n");
+	if (s != NULL) {
+		CHECK(s->nblogs == 1);
+		CHECK(s->nblogs == 1 && strcmp(s->blogs[0].path, "/f/") == 0);
+		CHECK(s->nblogs == 1 && s->blogs[0].narticles == 2 &&
+		    strcmp(s->blogs[0].articles[0].date, "2024-03-02") == 0 &&
+		    strcmp(s->blogs[0].articles[0].path,
+		    "/f/2024-03-02-zweites.gmi") == 0 &&
+		    s->blogs[0].articles[0].page == site_lookup(s,
+		    "/f/2024-03-02-zweites.gmi"));
+	}
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_article_list_parsed_as_links(void)
+{
+	const struct page	*pg;
+	struct site		*s;
+	size_t			 i, links = 0;
+
+	capsule_new();
+	make_forum();
+	CHECK((s = load()) != NULL);
+	if (s != NULL && (pg = site_lookup(s, "/f/")) != NULL) {
+		CHECK(pg->is_gemtext);
+		for (i = 0; i < pg->doc.nlines; i++)
+			if (pg->doc.lines[i].type == GEMTEXT_LINK)
+				links++;
+		CHECK(links == 2);
+		CHECK_STR(pg->doc.title, "Forum");
+	} else
+		CHECK(!"no page /f/");
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_article_list_after_index_without_newline(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	put("index.gmi", "# Blog\nZuletzt:");
+	put("2020-12-31-silvester.gmi", "# Silvester");
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/"), "# Blog\nZuletzt:\n\n## Beitr\xc3\xa4ge\n\n"
+	    "=> 2020-12-31-silvester.gmi 2020-12-31 Silvester\n");
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_new_article_listed_at_next_load(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	make_forum();
+	CHECK((s = load()) != NULL);
+	CHECK(page_lacks(s, "/f/", "drittes"));
+	site_unref(s);
+
+	put("f/2024-02-10-drittes.gmi", "# Drittes Treffen\n");
+	CHECK((s = load()) != NULL);
+	CHECK(page_has(s, "/f/",
+	    "=> 2024-02-10-drittes.gmi 2024-02-10 Drittes Treffen\n"));
+	CHECK(page_order(s, "/f/", "2024-03-02", "2024-02-10"));
+	CHECK(page_order(s, "/f/", "2024-02-10", "2024-01-15"));
+	CHECK(site_lookup(s, "/f/2024-02-10-drittes.gmi") != NULL);
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_same_day_articles_by_name(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	put("index.gmi", "# I\n");
+	put("2024-05-01-b.gmi", "# B\n");
+	put("2024-05-01-a.gmi", "# A\n");
+	put("2024-05-02-c.gmi", "# C\n");
+	CHECK((s = load()) != NULL);
+	CHECK(page_order(s, "/", "2024-05-02-c.gmi", "2024-05-01-a.gmi"));
+	CHECK(page_order(s, "/", "2024-05-01-a.gmi", "2024-05-01-b.gmi"));
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_only_dated_gmi_files_are_articles(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	put("index.gmi", "# I\n");
+	/* none of these is an article, so none needs a title */
+	put("2024-13-01-monat.gmi", "kein Titel\n");
+	put("2024-01-32-tag.gmi", "kein Titel\n");
+	put("2024-01-01-.gmi", "kein Titel\n");
+	put("2024-01-01-notiz.txt", "kein Titel\n");
+	put("24-01-01-kurz.gmi", "kein Titel\n");
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/"), "# I\n");
+	CHECK(s == NULL || s->nblogs == 0);
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_article_without_title_fails(void)
+{
+	capsule_new();
+	make_forum();
+	put("f/2024-04-01-ohne.gmi", "Nur Text.\n## Zwischentitel\n");
+	CHECK_STR(load_error(), want_error("/f/2024-04-01-ohne.gmi",
+	    ":1: an article needs a \"# \" title as its first heading"));
+	capsule_rm();
+}
+
+static void
+test_bad_gemtext_fails_with_line(void)
+{
+	capsule_new();
+	make_forum();
+	put("f/kaputt.gmi", "# Kaputt\n\n```\ncode\n");
+	CHECK_STR(load_error(), want_error("/f/kaputt.gmi",
+	    ":3: preformatted block is never closed"));
+	capsule_rm();
+
+	capsule_new();
+	put("index.gmi", "# I\nok\n=>\n");
+	CHECK_STR(load_error(), want_error("/index.gmi",
+	    ":3: link without a URL"));
+	capsule_rm();
+}
+
+static void
+test_lookup(void)
+{
+	const struct page	*f;
+	struct site		*s;
+
+	capsule_new();
+	make_forum();
+	CHECK((s = load()) != NULL);
+	if (s == NULL) {
+		capsule_rm();
+		return;
+	}
+	CHECK(site_lookup(s, "/") != NULL);
+	CHECK(site_lookup(s, "/index.gmi") == site_lookup(s, "/"));
+	CHECK((f = site_lookup(s, "/f/")) != NULL);
+	CHECK(site_lookup(s, "/f/index.gmi") == f);
+	CHECK(f != NULL && strcmp(f->path, "/f/") == 0);
+	CHECK(site_lookup(s, "/f/2024-01-15-erstes.gmi") != NULL);
+	CHECK(site_lookup(s, "/f/2024-01-15-erstes.gmi") != f);
+	CHECK_STR(body_of(s, "/f/2024-01-15-erstes.gmi"),
+	    "# Erstes Treffen\n\nText.\n");
+	CHECK(site_lookup(s, "/f") == NULL);
+	CHECK(site_lookup(s, "/nope.gmi") == NULL);
+	CHECK(site_lookup(s, "/f/nope.gmi") == NULL);
+	CHECK(site_lookup(s, "/f/2024-01-15-erstes") == NULL);
+	CHECK(site_lookup(s, "/F/") == NULL);
+	CHECK(site_lookup(s, "") == NULL);
+	CHECK(site_is_folder(s, "/f"));
+	CHECK(!site_is_folder(s, "/f/"));
+	CHECK(!site_is_folder(s, "/nope"));
+	CHECK(!site_is_folder(s, "/f/2024-01-15-erstes.gmi"));
+	CHECK(!site_is_folder(s, ""));
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_dot_files_not_served(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	make_forum();
+	put(".geheim.gmi", "# Geheim\n");
+	put("f/.htaccess", "deny\n");
+	folder(".git");
+	put(".git/config", "[core]\n");
+	folder("g");
+	put("g/.versteckt.txt", "x\n");
+	CHECK((s = load()) != NULL);
+	CHECK(site_lookup(s, "/.geheim.gmi") == NULL);
+	CHECK(site_lookup(s, "/f/.htaccess") == NULL);
+	CHECK(site_lookup(s, "/.git/") == NULL);
+	CHECK(site_lookup(s, "/.git/config") == NULL);
+	CHECK(!site_is_folder(s, "/.git"));
+	CHECK(site_lookup(s, "/g/.versteckt.txt") == NULL);
+	/* and the generated page does not list them */
+	CHECK(page_lacks(s, "/g/", ".versteckt"));
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_symlinks_not_served(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	make_forum();
+	link_to("index.gmi", "kopie.gmi");
+	link_to("/etc/passwd", "f/passwd.txt");
+	link_to("/etc", "etc");
+	link_to("f", "forum");
+	link_to("nirgends.gmi", "tot.gmi");
+	folder("g");
+	link_to("../index.gmi", "g/index.gmi");
+	CHECK((s = load()) != NULL);
+	CHECK(site_lookup(s, "/kopie.gmi") == NULL);
+	CHECK(site_lookup(s, "/f/passwd.txt") == NULL);
+	CHECK(site_lookup(s, "/etc/") == NULL);
+	CHECK(site_lookup(s, "/etc/passwd") == NULL);
+	CHECK(!site_is_folder(s, "/etc"));
+	CHECK(site_lookup(s, "/forum/") == NULL);
+	CHECK(site_lookup(s, "/forum/2024-01-15-erstes.gmi") == NULL);
+	CHECK(site_lookup(s, "/tot.gmi") == NULL);
+	/* a linked index.gmi is not used: the folder gets a generated page */
+	CHECK(page_has(s, "/g/", "# /g/\n"));
+	CHECK(page_lacks(s, "/g/", "Zeche"));
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_bad_file_name_fails(void)
+{
+	const char	*e;
+
+	capsule_new();
+	make_forum();
+	put("f/mit leerzeichen.gmi", "# Leer\n");
+	e = load_error();
+	CHECK(strstr(e, "\"mit leerzeichen.gmi\"") != NULL);
+	CHECK(strncmp(e, want_error("/f/", ""), strlen(root) + 3) == 0);
+	CHECK_STR(e, want_error("/f/", ": \"mit leerzeichen.gmi\": file names "
+	    "may only hold A-Z a-z 0-9 . _ -"));
+	capsule_rm();
+
+	capsule_new();
+	put("index.gmi", "# I\n");
+	put("\xc3\x9c" "bersicht.gmi", "# \xc3\x9c\n");
+	CHECK(strstr(load_error(), "\"\xc3\x9c" "bersicht.gmi\"") != NULL);
+	capsule_rm();
+
+	capsule_new();
+	put("index.gmi", "# I\n");
+	folder("a b");
+	CHECK(strstr(load_error(), "\"a b\"") != NULL);
+	capsule_rm();
+}
+
+static void
+test_folder_without_index_gets_generated_page(void)
+{
+	const struct page	*pg;
+	struct site		*s;
+
+	capsule_new();
+	make_forum();
+	folder("g");
+	put("g/b.txt", "Notiz\n");
+	put("g/a.gmi", "Text\n# Alpha\n");
+	put("g/c.gmi", "ohne Titel\n");
+	folder("g/sub");
+	folder("leer");
+	CHECK((s = load()) != NULL);
+	CHECK((pg = site_lookup(s, "/g/")) != NULL);
+	CHECK(pg != NULL && pg->is_gemtext);
+	CHECK(pg != NULL && strcmp(pg->doc.title, "/g/") == 0);
+	CHECK_STR(body_of(s, "/g/"),
+	    "# /g/\n\n"
+	    "=> ../ Eine Ebene h\xc3\xb6her\n"
+	    "=> a.gmi Alpha\n"
+	    "=> b.txt b.txt\n"
+	    "=> c.gmi c.gmi\n"
+	    "=> sub/ sub/\n");
+	CHECK_STR(body_of(s, "/g/sub/"),
+	    "# /g/sub/\n\n=> ../ Eine Ebene h\xc3\xb6her\n");
+	CHECK(site_lookup(s, "/leer/") != NULL);
+	CHECK(site_is_folder(s, "/g/sub"));
+	/* the root has an index.gmi, so it lists nothing by itself */
+	CHECK(page_lacks(s, "/", "=> leer/"));
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_root_without_index(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	put("a.txt", "a\n");
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/"), "# /\n\n=> a.txt a.txt\n");
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_articles_listed_on_generated_page(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	folder("blog");
+	put("blog/2023-06-01-sommer.gmi", "# Sommer\n");
+	CHECK((s = load()) != NULL);
+	CHECK(page_has(s, "/blog/", "=> 2023-06-01-sommer.gmi Sommer\n"));
+	CHECK(page_has(s, "/blog/",
+	    "=> 2023-06-01-sommer.gmi 2023-06-01 Sommer\n"));
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_gemtext_headers_and_gopher_menu(void)
+{
+	static const char	*const paths[] = {
+		"/", "/f/", "/f/2024-01-15-erstes.gmi", "/g/",
+	};
+	const struct page	*pg;
+	struct site		*s;
+	size_t			 i;
+
+	capsule_new();
+	make_forum();
+	folder("g");
+	CHECK((s = load()) != NULL);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if ((pg = site_lookup(s, paths[i])) == NULL) {
+			CHECK(!"page missing");
+			continue;
+		}
+		CHECK_STR(pg->gemini_hdr, "20 text/gemini; lang=de\r\n");
+		CHECK(pg->gemini_hdr_len == strlen(pg->gemini_hdr));
+		CHECK(pg->gopher != NULL);
+		CHECK(pg->gopher != NULL && pg->gopher_len >= 3 &&
+		    strlen(pg->gopher) == pg->gopher_len &&
+		    strcmp(pg->gopher + pg->gopher_len - 3, ".\r\n") == 0);
+		CHECK(pg->gopher_type == '1');
+	}
+	/* the menu links the articles on this host and Gopher port */
+	pg = site_lookup(s, "/f/");
+	CHECK(pg != NULL && pg->gopher != NULL && strstr(pg->gopher,
+	    "/f/2024-03-02-zweites.gmi\tlocalhost\t70\r\n") != NULL);
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_text_file_sent_as_is(void)
+{
+	static const char	 text[] = "Zeile 1\r\nZeile \xc3\xbc\n";
+	const struct page	*pg;
+	struct site		*s;
+
+	capsule_new();
+	make_forum();
+	put("f/notiz.txt", text);
+	put("f/bild.png", "\x89PNG");
+	CHECK((s = load()) != NULL);
+	CHECK((pg = site_lookup(s, "/f/notiz.txt")) != NULL);
+	if (pg != NULL) {
+		CHECK_STR(pg->gemini_hdr, "20 text/plain; charset=utf-8\r\n");
+		CHECK(pg->gemini_hdr_len == strlen(pg->gemini_hdr));
+		CHECK(pg->gopher == NULL);
+		CHECK(!pg->is_gemtext);
+		CHECK(pg->gopher_type == '0');
+		CHECK(pg->body_len == sizeof(text) - 1 &&
+		    memcmp(pg->body, text, pg->body_len) == 0);
+	}
+	CHECK((pg = site_lookup(s, "/f/bild.png")) != NULL);
+	if (pg != NULL) {
+		CHECK_STR(pg->gemini_hdr, "20 image/png\r\n");
+		CHECK(pg->gopher == NULL);
+		CHECK(pg->gopher_type == 'I');
+	}
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_missing_root_fails(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	capsule_rm();
+	err[0] = '\0';
+	s = capsule_load(root, &opts, err, sizeof(err));
+	CHECK(s == NULL);
+	CHECK(strncmp(err, root, strlen(root)) == 0);
+	site_unref(s);
+}
+
+static void
+test_messages_without_double_slash(void)
+{
+	char		 slashed[80];
+	struct site	*s;
+
+	capsule_new();
+	put("index.gmi", "=>\n");
+	snprintf(slashed, sizeof(slashed), "%s//", root);
+	err[0] = '\0';
+	s = capsule_load(slashed, &opts, err, sizeof(err));
+	CHECK(s == NULL);
+	CHECK_STR(err, want_error("/index.gmi", ":1: link without a URL"));
+	site_unref(s);
+	capsule_rm();
+}
+
+static void
+test_site_refcount(void)
+{
+	struct site	*s;
+
+	capsule_new();
+	make_forum();
+	CHECK((s = load()) != NULL);
+	if (s != NULL) {
+		CHECK(s->refs == 1);
+		site_ref(s);
+		CHECK(s->refs == 2);
+		site_unref(s);
+		CHECK(s->refs == 1);
+		CHECK_STR(s->host, "localhost");
+		CHECK_STR(s->gopher_port, "70");
+	}
+	site_unref(s);
+	capsule_rm();
+}
+
+int
+main(void)
+{
+	test_article_list_appended_newest_first();
+	test_article_list_parsed_as_links();
+	test_article_list_after_index_without_newline();
+	test_new_article_listed_at_next_load();
+	test_same_day_articles_by_name();
+	test_only_dated_gmi_files_are_articles();
+	test_article_without_title_fails();
+	test_bad_gemtext_fails_with_line();
+	test_lookup();
+	test_dot_files_not_served();
+	test_symlinks_not_served();
+	test_bad_file_name_fails();
+	test_folder_without_index_gets_generated_page();
+	test_root_without_index();
+	test_articles_listed_on_generated_page();
+	test_gemtext_headers_and_gopher_menu();
+	test_text_file_sent_as_is();
+	test_missing_root_fails();
+	test_messages_without_double_slash();
+	test_site_refcount();
+	CHECK_DONE();
+}
