@@ -26,12 +26,22 @@
 #include "tls.h"
 
 #define LISTENERS_MAX	8
+#define PEER_BUCKETS	1024
+
+/* Open connections per client address: the budget is checked at accept. */
+struct peer {
+	struct peer	*next;
+	unsigned char	 addr[16];	/* IPv4 or IPv6 address bytes */
+	size_t		 len;
+	unsigned int	 conns;
+};
 
 struct conn {
 	struct bufferevent	*bev;		/* owned: frees fd and SSL */
 	struct event		*sniff;		/* owned: waiting for byte 1 */
 	int			 fd;
 	const struct front	*front;		/* static */
+	struct peer		*peer_entry;	/* borrowed from the table */
 	struct site		*site;		/* counted */
 	char			*line;		/* owned: the request */
 	SSL			*ssl;		/* borrowed from bev */
@@ -52,17 +62,82 @@ static const struct front	*fronts[LISTENERS_MAX];
 static enum net_tls		 modes[LISTENERS_MAX];
 static size_t			 nlisteners;
 static struct event		*resume_ev;
+static struct peer		*peers[PEER_BUCKETS];
+static int			 read_timeout = NET_READ_TIMEOUT;
 
 static void	conn_readcb(struct bufferevent *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 
 void
-net_init(struct event_base *b, SSL_CTX *ctx, bool ip)
+net_init(struct event_base *b, SSL_CTX *ctx, bool ip, int timeout)
 {
 	base = b;
 	ssl_ctx = ctx;
 	log_ip = ip;
+	read_timeout = timeout;
+}
+
+/*
+ * Count a connection from the address in SA.  Returns the table entry,
+ * or NULL when that address already has NET_PEER_MAX connections open
+ * (or memory ran out).
+ */
+static struct peer *
+peer_take(const struct sockaddr *sa)
+{
+	const unsigned char	*a;
+	struct peer		*p;
+	size_t			 len, i;
+	unsigned int		 h = 2166136261u;
+
+	if (sa->sa_family == AF_INET) {
+		a = (const unsigned char *)
+		    &((const struct sockaddr_in *)sa)->sin_addr;
+		len = 4;
+	} else if (sa->sa_family == AF_INET6) {
+		a = (const unsigned char *)
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		len = 16;
+	} else
+		return NULL;
+	for (i = 0; i < len; i++)
+		h = (h ^ a[i]) * 16777619u;
+	h %= PEER_BUCKETS;
+	for (p = peers[h]; p != NULL; p = p->next)
+		if (p->len == len && memcmp(p->addr, a, len) == 0)
+			break;
+	if (p == NULL) {
+		if ((p = calloc(1, sizeof(*p))) == NULL)
+			return NULL;
+		memcpy(p->addr, a, len);
+		p->len = len;
+		p->next = peers[h];
+		peers[h] = p;
+	}
+	if (p->conns >= NET_PEER_MAX)
+		return NULL;
+	p->conns++;
+	return p;
+}
+
+static void
+peer_release(struct peer *p)
+{
+	struct peer	**pp;
+	unsigned int	  h = 2166136261u;
+	size_t		  i;
+
+	if (p == NULL || --p->conns > 0)
+		return;
+	for (i = 0; i < p->len; i++)
+		h = (h ^ p->addr[i]) * 16777619u;
+	for (pp = &peers[h % PEER_BUCKETS]; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			free(p);
+			return;
+		}
 }
 
 void
@@ -93,6 +168,7 @@ conn_free(struct conn *c)
 		close(c->fd);
 	if (c->sniff != NULL)
 		event_free(c->sniff);
+	peer_release(c->peer_entry);
 	site_unref(c->site);
 	free(c->line);
 	free(c);
@@ -108,7 +184,7 @@ conn_fail(struct conn *c, const char *why)
 static int
 conn_start(struct conn *c, bool tls)
 {
-	struct timeval	 rtv = { NET_READ_TIMEOUT, 0 };
+	struct timeval	 rtv = { read_timeout, 0 };
 	struct timeval	 wtv = { NET_WRITE_TIMEOUT, 0 };
 
 	if (tls) {
@@ -167,7 +243,8 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 {
 	const struct front	*front = NULL;
 	enum net_tls		 mode = NET_PLAIN;
-	struct timeval		 tv = { NET_READ_TIMEOUT, 0 };
+	struct timeval		 tv = { read_timeout, 0 };
+	struct peer		*p;
 	struct conn		*c;
 	char			 host[INET6_ADDRSTRLEN], port[NI_MAXSERV];
 	size_t			 i;
@@ -177,10 +254,26 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 			front = fronts[i];
 			mode = modes[i];
 		}
-	if (front == NULL || (c = calloc(1, sizeof(*c))) == NULL) {
+	if (front == NULL) {
 		close(fd);
 		return;
 	}
+	/* the budget first, before anything is allocated for the client */
+	if ((p = peer_take(sa)) == NULL) {
+		if (getnameinfo(sa, (socklen_t)salen, host, sizeof(host),
+		    NULL, 0, NI_NUMERICHOST) != 0)
+			snprintf(host, sizeof(host), "?");
+		log_warnx("%s: %s%stoo many connections from one address",
+		    front->name, log_ip ? host : "", log_ip ? ": " : "");
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		peer_release(p);
+		close(fd);
+		return;
+	}
+	c->peer_entry = p;
 	c->fd = fd;
 	c->front = front;
 	c->site = current;
@@ -310,6 +403,7 @@ net_shutdown(void)
 	site_unref(current);
 	current = NULL;
 }
+
 
 static void
 take_request(struct conn *c, char *line, size_t len)

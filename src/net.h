@@ -17,6 +17,7 @@ struct site;
 
 #define NET_READ_TIMEOUT	10	/* seconds to send a whole request */
 #define NET_WRITE_TIMEOUT	30	/* seconds without progress writing */
+#define NET_PEER_MAX		32	/* open connections from one address */
 
 struct front {
 	const char	*name;		/* "gemini", "gopher" */
@@ -33,8 +34,11 @@ enum net_tls {
 	NET_SNIFF,			/* TLS if the first byte is a handshake */
 };
 
-/* Set the loop and the TLS context every connection uses. */
-void	net_init(struct event_base *, SSL_CTX *, bool);
+/*
+ * Set the loop and the TLS context every connection uses, whether client
+ * addresses go to the access log, and the read timeout in seconds.
+ */
+void	net_init(struct event_base *, SSL_CTX *, bool, int);
 
 /*
  * Listen on ADDR (NULL: all addresses, IPv4 and IPv6) and PORT.  Returns 0,

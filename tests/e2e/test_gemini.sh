@@ -138,4 +138,22 @@ exec 5>&-
 
 # every answer is in the access log with its status
 expect_contains "access log line" "$(cat "$LOG")" "gemini \"gemini://$H/nichts.gmi\" 51"
+expect_not_contains "no client addresses in the log by default" "$(cat "$LOG")" "127.0.0.1"
+
+# --- slow and greedy clients
+stop_zeche
+start_zeche --timeout 1 --log-ip
+expect_eq "a client that never sends its request: 59 after --timeout" \
+    "$(gem_header "" -n | cut -c1-2)" 59
+expect_contains "--log-ip: addresses in the log" "$(cat "$LOG")" "gemini 127.0.0.1 "
+fds=()
+for i in $(seq 1 32); do
+	exec {fd}<>"/dev/tcp/127.0.0.1/$GEMINI_PORT" && fds+=("$fd")
+done
+gem "gemini://$H/" >/dev/null
+expect_eq "the 33rd connection from one address is refused" "$GEM_RC" 2
+expect_contains "and that is logged" "$(cat "$LOG")" "too many connections from one address"
+for fd in "${fds[@]}"; do exec {fd}>&-; done
+sleep 1.5
+alive "32 idle connections from one address"
 finish
