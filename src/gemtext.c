@@ -95,7 +95,7 @@ gemtext_parse(const char *data, size_t len, struct gemtext *doc,
 	const unsigned char	*u;
 	const char		*end;
 	char			*s, *nl;
-	size_t			 i, n, ll, cap = 0, pre_line = 0;
+	size_t			 i, j, n, ll, cap = 0, pre_line = 0;
 	int			 in_pre = 0;
 
 	memset(doc, 0, sizeof(*doc));
@@ -104,28 +104,23 @@ gemtext_parse(const char *data, size_t len, struct gemtext *doc,
 		data += 3;
 		len -= 3;
 	}
-	/* check bytes first, so that errors name the right line */
-	for (i = 0, n = 1, u = (const unsigned char *)data; i < len; i++) {
-		if (u[i] == '\n')
-			n++;
-		else if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\r') ||
-		    u[i] == 0x7f || (u[i] == '\r' && i + 1 < len &&
-		    u[i + 1] != '\n')) {
-			*errstr = "control character";
-			*lineno = n;
-			return -1;
-		}
-	}
-	for (i = 0, n = 1; i < len; ) {
+	/* check each line's bytes first, so that errors name the line */
+	for (i = 0, n = 1, u = (const unsigned char *)data; i < len; n++) {
 		end = memchr(data + i, '\n', len - i);
 		ll = end ? (size_t)(end - (data + i)) : len - i;
+		for (j = i; j < i + ll; j++)
+			if ((u[j] < 0x20 && u[j] != '\t' && (u[j] != '\r' ||
+			    j + 1 != i + ll)) || u[j] == 0x7f) {
+				*errstr = "control character";
+				*lineno = n;
+				return -1;
+			}
 		if (!utf8_is_valid(data + i, ll)) {
 			*errstr = "invalid UTF-8";
 			*lineno = n;
 			return -1;
 		}
 		i += ll + 1;
-		n++;
 	}
 
 	if ((doc->src = malloc(len + 1)) == NULL) {

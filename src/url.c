@@ -183,7 +183,7 @@ url_parse(char *s, struct url *u, const char **errstr)
 	}
 
 	if (path == NULL) {
-		/* an empty path is "/": reuse the byte after the authority */
+		/* an empty path is "/" (a constant: the path is never written) */
 		u->path = (char *)"/";
 	} else {
 		u->path = path;

@@ -351,6 +351,11 @@ test_control_chars_rejected_with_line(void)
 	CHECK(line == 1);
 	/* TAB is text */
 	CHECK_STR(ERROR_OF("a\tb", &line), "ok");
+	/* the first bad line is named, whatever is wrong with it */
+	CHECK_STR(ERROR_OF("a\xff\nb\x01\n", &line), "invalid UTF-8");
+	CHECK(line == 1);
+	CHECK_STR(ERROR_OF("a\x01\nb\xff\n", &line), "control character");
+	CHECK(line == 1);
 }
 
 static void
