@@ -1,8 +1,15 @@
 #!/bin/bash
 #
-# run-bench.sh BUILD_DIR: benchmark zeche against the Debian peers,
-# molly-brown (Gemini) and gophernicus (Gopher), in one run, and print a
-# Markdown table with the ratios.  See tests/bench/README.md.
+# run-bench.sh BUILD_DIR [peers|partners|all]: benchmark zeche.  See
+# tests/bench/README.md.
+#
+#	peers		zeche against the Debian peers, molly-brown (Gemini)
+#			and gophernicus (Gopher), in one run: a Markdown
+#			table with the ratios
+#	partners	the partner directory at 634, 10,000 and 100,000
+#			entries (partners-bench.sh): load, reload, memory,
+#			search latency
+#	all		both, one after the other (the default)
 #
 # BUILD_DIR must hold the built `zeche` and `zeche-bench` (searched up to
 # three levels down); if one is missing, `cmake --build BUILD_DIR` is run
@@ -13,6 +20,8 @@
 #	BENCH_D=60		cap in seconds per run (every run is bounded)
 #	BENCH_WARMUP=500	requests in the warm-up run before each
 #	BENCH_CAPSULE=DIR	content to serve (default: the repo's capsule/)
+#
+# and for the partners section those listed in partners-bench.sh.
 #
 # Everything listens on 127.0.0.1 only; as root, the whole run happens in
 # a private network namespace (molly-brown binds all addresses, and has
@@ -26,11 +35,15 @@ ME=$(basename "$0")
 die() { echo "$ME: $*" >&2; exit 1; }
 note() { echo "$ME: $*" >&2; }
 
-[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
+usage() { echo "usage: $ME BUILD_DIR [peers|partners|all]" >&2; exit 2; }
+[ $# -eq 1 ] || [ $# -eq 2 ] || usage
+SECTION=${2:-all}
+case $SECTION in peers|partners|all) ;; *) usage;; esac
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
+PARTNERS="$SRC_DIR/tests/bench/partners-bench.sh"
 
 N=${BENCH_N:-5000}
 C=${BENCH_C:-8}
@@ -49,6 +62,25 @@ findbin() {	# BUILD_DIR/NAME first, else the first found below
 		    -print -quit
 	fi
 }
+
+# --- 0. the sections ---------------------------------------------------
+# Each section runs on its own, so that the servers of one never share
+# the CPUs with the measurements of the other.
+if [ -z "${ZECHE_BENCH_NETNS:-}" ] && [ "$SECTION" != peers ]; then
+	for b in zeche zeche-bench; do
+		if [ -z "$(findbin $b)" ]; then
+			note "building $b in $BUILD_DIR"
+			cmake --build "$BUILD_DIR" --target "$b" >&2
+		fi
+	done
+	if [ "$SECTION" = partners ]; then
+		ZECHE_BENCH_ARG=$ARG exec "$PARTNERS" "$BUILD_DIR"
+	fi
+	rc=0
+	ZECHE_BENCH_ARG=$ARG "$SCRIPT" "$BUILD_DIR" peers || rc=$?
+	ZECHE_BENCH_ARG=$ARG "$PARTNERS" "$BUILD_DIR" || rc=$?
+	exit "$rc"
+fi
 
 # --- 1. the peers -------------------------------------------------------
 # Done before entering the network namespace: apt needs the network.
@@ -85,8 +117,8 @@ if [ -z "${ZECHE_BENCH_NETNS:-}" ]; then
 	# away with it when the run ends.
 	if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null &&
 	    command -v ip >/dev/null && unshare -n -i true 2>/dev/null; then
-		ZECHE_BENCH_NETNS=1 ZECHE_BENCH_ARG=$1 \
-		    exec unshare -n -i "$SCRIPT" "$BUILD_DIR"
+		ZECHE_BENCH_NETNS=1 ZECHE_BENCH_ARG=$ARG \
+		    exec unshare -n -i "$SCRIPT" "$BUILD_DIR" peers
 	fi
 	note "warning: no private network namespace; molly-brown will" \
 	    "listen on all addresses during the run"
@@ -393,7 +425,7 @@ row gophernicus gopher gn_gopher \
     "$(ratio "$HWM_ZECHE" "$HWM_GNTOTAL")"
 echo
 echo "- command: \`BENCH_N=$N BENCH_C=$C BENCH_D=$D BENCH_WARMUP=$WARM" \
-    "tests/bench/run-bench.sh $ARG\`"
+    "tests/bench/run-bench.sh $ARG peers\`"
 for l in "${BENCH_LINES[@]}"; do
 	echo "  - \`$l\`"
 done

@@ -12,6 +12,11 @@
  * Only loopback addresses are accepted: this tool must never load a host
  * that is not the machine it runs on.
  *
+ * Gopher selectors are sent as given, except that the two characters
+ * "\t" stand for a TAB, so that a search (SELECTOR TAB QUERY) can be
+ * typed on a command line; with -e, a Gopher response that starts with
+ * an error item (type 3) counts as an error.
+ *
  * Output is one line of key=value pairs on stdout; the first error, if
  * any, goes to stderr.  Exit status: 0 if every request succeeded, 1 if
  * some failed, 2 on usage errors.
@@ -70,6 +75,7 @@ struct bench {
 	size_t			 reqlens[BENCH_PATHS_MAX];
 	size_t			 npaths;
 	char			 status[3];	/* expected Gemini status */
+	bool			 goph_err3;	/* -e: type 3 is an error */
 	int			 conc;
 	long			 nreq;
 	double			 dur;
@@ -109,7 +115,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: zeche-bench -p gemini|gopher -P port "
 	    "[-a addr] [-H host] [-c conc]\n"
-	    "\t[-n requests] [-d seconds] [-s status] [-T 1.2|1.3] "
+	    "\t[-e] [-n requests] [-d seconds] [-s status] [-T 1.2|1.3] "
 	    "[-u path] ...\n");
 	exit(2);
 }
@@ -179,9 +185,19 @@ build_requests(struct bench *b)
 			    (size_t)n - 2 > GEMINI_URL_MAX)
 				return -1;
 		} else {
-			n = snprintf(buf, sizeof(buf), "%s\r\n", p);
-			if (n < 0 || (size_t)n >= sizeof(buf))
-				return -1;
+			/* "\t" is a TAB; everything else goes as is. */
+			for (n = 0; *p != '\0'; p++) {
+				if ((size_t)n + 3 > sizeof(buf))
+					return -1;
+				if (p[0] == '\\' && p[1] == 't') {
+					buf[n++] = '\t';
+					p++;
+				} else
+					buf[n++] = *p;
+			}
+			buf[n++] = '\r';
+			buf[n++] = '\n';
+			buf[n] = '\0';
 		}
 		if ((b->reqs[i] = strdup(buf)) == NULL)
 			return -1;
@@ -341,7 +357,7 @@ gemini_one(struct bench *b, size_t ri, double start, uint64_t *nbytes,
 static int
 gopher_one(struct bench *b, size_t ri, double start, uint64_t *nbytes)
 {
-	char	 buf[16384];
+	char	 buf[16384], first = '\0';
 	ssize_t	 n;
 	size_t	 off;
 	int	 fd, ret = -1;
@@ -371,10 +387,16 @@ gopher_one(struct bench *b, size_t ri, double start, uint64_t *nbytes)
 			seterr(b, "read: %s", strerror(errno));
 			goto done;
 		}
+		if (*nbytes == 0)
+			first = buf[0];
 		*nbytes += n;
 	}
 	if (*nbytes == 0) {
 		seterr(b, "%s", "empty response");
+		goto done;
+	}
+	if (b->goph_err3 && first == '3') {
+		seterr(b, "%s", "error item (type 3)");
 		goto done;
 	}
 	ret = 0;
@@ -476,7 +498,7 @@ main(int argc, char *argv[])
 	memcpy(b.status, "20", 2);
 	pthread_mutex_init(&b.errmtx, NULL);
 
-	while ((ch = getopt(argc, argv, "a:c:d:H:n:p:P:s:T:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:d:eH:n:p:P:s:T:u:")) != -1) {
 		switch (ch) {
 		case 'a':
 			b.addr = optarg;
@@ -491,6 +513,9 @@ main(int argc, char *argv[])
 			    !(b.dur > 0 && b.dur <= BENCH_DUR_MAX))
 				usage();
 			dflag = 1;
+			break;
+		case 'e':
+			b.goph_err3 = true;
 			break;
 		case 'H':
 			b.host = optarg;

@@ -1,0 +1,337 @@
+#!/bin/bash
+#
+# partners-bench.sh BUILD_DIR: the partner-directory section of the
+# benchmark (run-bench.sh BUILD_DIR partners).  For each size, a copy of
+# capsule/ gets a synthetic partners.txt from tests/gen-partners.sh; then
+# load time, reload time, memory and search latency of zeche serving it
+# are measured, and a Markdown table is printed.  See tests/bench/README.md.
+#
+# Knobs, from the environment:
+#
+#	BENCH_PARTNERS="634 10000 100000"	sizes (entries generated)
+#	BENCH_PN=300		requests per latency run (concurrency 1)
+#	BENCH_PWARMUP=30	warm-up requests before each latency run
+#	BENCH_PRUNS=5		runs of --check and of SIGHUP (median)
+#	BENCH_D=60		cap in seconds per latency run
+#	BENCH_CAPSULE=DIR	the capsule copied (default: the repo's capsule/)
+#
+# Everything listens on 127.0.0.1 only; everything started is killed on
+# exit and the temporary directory removed.
+
+set -eu
+set -o pipefail
+
+ME=$(basename "$0")
+die() { echo "$ME: $*" >&2; exit 1; }
+note() { echo "$ME: $*" >&2; }
+
+[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
+BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
+ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
+SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+GEN="$SRC_DIR/tests/gen-partners.sh"
+
+SIZES=${BENCH_PARTNERS:-634 10000 100000}
+PN=${BENCH_PN:-300}
+PWARM=${BENCH_PWARMUP:-30}
+RUNS=${BENCH_PRUNS:-5}
+D=${BENCH_D:-60}
+CAPSULE=${BENCH_CAPSULE:-$SRC_DIR/capsule}
+for v in $SIZES "$PN" "$PWARM" "$RUNS" "$D"; do
+	case $v in ''|*[!0-9]*) die "BENCH_* must be positive integers";; esac
+done
+if [ "$RUNS" -lt 1 ] || [ "$RUNS" -gt 50 ]; then
+	die "BENCH_PRUNS: 1 to 50"
+fi
+for n in $SIZES; do
+	[ "$n" -le 1000000 ] || die "BENCH_PARTNERS: at most 1000000 each"
+done
+[ -d "$CAPSULE" ] || die "$CAPSULE: no capsule"
+
+findbin() {	# BUILD_DIR/NAME first, else the first found below
+	if [ -f "$BUILD_DIR/$1" ] && [ -x "$BUILD_DIR/$1" ]; then
+		echo "$BUILD_DIR/$1"
+	else
+		find "$BUILD_DIR" -maxdepth 3 -type f -name "$1" -perm -u+x \
+		    -print -quit
+	fi
+}
+ZECHE=$(findbin zeche)
+BENCH=$(findbin zeche-bench)
+[ -n "$ZECHE" ] || die "no zeche in $BUILD_DIR"
+[ -n "$BENCH" ] || die "no zeche-bench in $BUILD_DIR"
+HYPERFINE=$(command -v hyperfine) || HYPERFINE=
+
+# --- the temporary directory, and cleanup ------------------------------
+PID_ZECHE=
+WORK=
+cleanup() {
+	set +e
+	if [ -n "$PID_ZECHE" ]; then
+		kill -TERM "$PID_ZECHE" 2>/dev/null
+		wait "$PID_ZECHE" 2>/dev/null
+	fi
+	[ -n "$WORK" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-pbench.XXXXXX")
+chmod 755 "$WORK"
+
+# The server runs unprivileged, as in run-bench.sh.
+RUNAS=()
+if [ "$(id -u)" -eq 0 ]; then
+	RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+fi
+
+# --- helpers -----------------------------------------------------------
+is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+USED=" "
+free_port() {
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 40000))
+		case $USED in *" $p "*) continue;; esac
+		if ! is_open "$p"; then
+			USED="$USED$p "
+			echo "$p"
+			return
+		fi
+	done
+	die "no free port"
+}
+wait_port() {	# wait_port PORT LOG
+	local i
+	for i in $(seq 1 300); do	# 30 seconds at most
+		is_open "$1" && return 0
+		kill -0 "$PID_ZECHE" 2>/dev/null || break
+		sleep 0.1
+	done
+	die "zeche: port $1 does not accept:
+$(tail -n 20 "$2" 2>/dev/null)"
+}
+gopher_get() {	# gopher_get PORT SELECTOR (a TAB is sent as is)
+	# shellcheck disable=SC2016	# expanded by the inner bash
+	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" &&
+	    printf "%s\r\n" "$1" >&3 && cat <&3' "$1" "$2"
+}
+median() {	# the median of the numbers on stdin
+	sort -g | awk '{ v[NR] = $1 }
+	    END { if (NR == 0) print "n/a";
+		else if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+field() {	# field LINE KEY: a value from zeche-bench's output
+	local f
+	for f in $1; do
+		case $f in "$2"=*) echo "${f#*=}"; return;; esac
+	done
+	echo n/a
+}
+kib() {	# kib PID FIELD: VmRSS or VmHWM in KiB
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null ||
+	    echo 0
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+
+# load_ms DIR: the median wall time of `zeche --check --root DIR`, in ms.
+load_ms() {
+	local dir=$1 i t0 t1
+	if [ -n "$HYPERFINE" ]; then
+		timeout 600 "$HYPERFINE" -N --style none --warmup 1 \
+		    --runs "$RUNS" --export-csv "$WORK/hf.csv" \
+		    -- "$ZECHE --check --root $dir" >/dev/null 2>&1 ||
+		    die "hyperfine: zeche --check failed"
+		# command,mean,stddev,median,...: seconds
+		awk -F, 'NR == 2 { printf "%.1f\n", $4 * 1000 }' "$WORK/hf.csv"
+		return
+	fi
+	for i in $(seq 1 "$RUNS"); do
+		t0=$(date +%s.%N)
+		timeout 60 "$ZECHE" --check --root "$dir" >/dev/null ||
+		    die "zeche --check failed"
+		t1=$(date +%s.%N)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
+	done | median
+}
+
+# lat KEY PROTO PORT PATH...: warm up, then PN requests at concurrency 1.
+declare -A R
+lat() {
+	local key=$1 proto=$2 port=$3 line rc=0 u
+	shift 3
+	local args=(-p "$proto" -P "$port" -c 1 -d "$D")
+	[ "$proto" = gopher ] && args+=(-e)
+	for u in "$@"; do args+=(-u "$u"); done
+	"$BENCH" "${args[@]}" -n "$PWARM" >/dev/null 2>&1 || true
+	line=$("$BENCH" "${args[@]}" -n "$PN") || rc=$?
+	R[$key]=$line
+	if [ "$rc" -ne 0 ]; then
+		note "$key: zeche-bench exit status $rc: $line"
+		ERRORS="$ERRORS $key"
+	fi
+}
+cmdline() {	# the zeche-bench command, as the report shows it
+	local proto=$1 l u
+	shift
+	l="zeche-bench -p $proto -P PORT -c 1 -n $PN -d $D"
+	[ "$proto" = gopher ] && l="$l -e"
+	for u in "$@"; do l="$l -u '$u'"; done
+	echo "$l"
+}
+
+GEM_SEARCH=('/partner/suche?muenster' '/partner/suche?gmbh'
+    '/partner/suche?zzzz')
+GOPH_SEARCH=('/partner/suche\tmuenster' '/partner/suche\tgmbh'
+    '/partner/suche\tzzzz')
+PAGE=/partner/seite-2.gmi
+
+# --- one size ----------------------------------------------------------
+ROWS=()
+NOTES=()
+ERRORS=
+one() {
+	local n=$1 dir="$WORK/capsule-$1" log="$WORK/zeche-$1.log"
+	local pages partners load pgem pgoph i got reloads=() rss hwm hwm2
+
+	note "N=$n: generating, loading"
+	mkdir "$dir"
+	cp -R "$CAPSULE/." "$dir/"
+	mkdir -p "$dir/partner"
+	"$GEN" "$n" >"$dir/partner/partners.txt"
+	chmod -R a+rX "$dir"
+	pages=$(timeout 60 "$ZECHE" --check --root "$dir") ||
+	    die "zeche --check --root $dir failed: $pages"
+	pages=${pages##*OK, }
+	pages=${pages%% pages*}
+	load=$(load_ms "$dir")
+
+	rm -rf "$WORK/certs"
+	mkdir "$WORK/certs"
+	[ ${#RUNAS[@]} -eq 0 ] || chown nobody "$WORK/certs"
+	pgem=$(free_port)
+	pgoph=$(free_port)
+	"${RUNAS[@]}" "$ZECHE" --root "$dir" --certs "$WORK/certs" \
+	    --host localhost --gemini "127.0.0.1:$pgem" \
+	    --gopher "127.0.0.1:$pgoph" >"$log" 2>&1 </dev/null &
+	PID_ZECHE=$!
+	wait_port "$pgem" "$log"
+	wait_port "$pgoph" "$log"
+	rss=$(kib "$PID_ZECHE" VmRSS)
+
+	# The partners after dedupe: "N Treffer" on the overview.
+	partners=$(gopher_get "$pgoph" /partner/ |
+	    sed -n 's/^i\([0-9][0-9]*\) Treffer\t.*/\1/p' | head -n 1) || true
+	[ -n "$partners" ] || die "N=$n: no \"N Treffer\" on /partner/"
+
+	note "N=$n: latency"
+	lat gem_search gemini "$pgem" "${GEM_SEARCH[@]}"
+	lat goph_search gopher "$pgoph" "${GOPH_SEARCH[@]}"
+	lat gem_page gemini "$pgem" "$PAGE"
+	lat goph_page gopher "$pgoph" "$PAGE"
+	hwm=$(kib "$PID_ZECHE" VmHWM)
+
+	# Reload: zeche logs how long each SIGHUP took, in ms.
+	note "N=$n: reload"
+	for i in $(seq 1 "$RUNS"); do
+		kill -HUP "$PID_ZECHE"
+		got=
+		for _ in $(seq 1 600); do	# 60 seconds at most
+			got=$(sed -n 's/.*reloaded .* pages in \([0-9]*\) ms$/\1/p' \
+			    "$log" | sed -n "${i}p")
+			[ -n "$got" ] && break
+			grep -q 'reload failed' "$log" &&
+			    die "N=$n: reload failed: $(tail -n 3 "$log")"
+			sleep 0.1
+		done
+		[ -n "$got" ] || die "N=$n: no \"reloaded ... in N ms\" in" \
+		    "the log (is zeche older than the change that logs it?)"
+		reloads+=("$got")
+	done
+	hwm2=$(kib "$PID_ZECHE" VmHWM)
+	# Still serving after the reloads?
+	"$BENCH" -p gopher -P "$pgoph" -e -c 1 -n 3 -d 10 \
+	    -u "${GOPH_SEARCH[0]}" >/dev/null || ERRORS="$ERRORS reload-$n"
+
+	kill -TERM "$PID_ZECHE"
+	wait "$PID_ZECHE" 2>/dev/null || true
+	PID_ZECHE=
+	rm -rf "$dir"
+
+	ROWS+=("$(printf '| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s |' \
+	    "$n" "$partners" "$pages" "$load" \
+	    "$(printf '%s\n' "${reloads[@]}" | median)" \
+	    "$(mib "$rss")" "$(mib "$hwm")" \
+	    "$(field "${R[gem_search]}" p50_ms)" \
+	    "$(field "${R[gem_search]}" p99_ms)" \
+	    "$(field "${R[goph_search]}" p50_ms)" \
+	    "$(field "${R[goph_search]}" p99_ms)" \
+	    "$(field "${R[gem_page]}" p50_ms)" \
+	    "$(field "${R[goph_page]}" p50_ms)")")
+	NOTES+=("N=$n: reloads ${reloads[*]} ms; peak RSS after them\
+ $(mib "$hwm2") MiB (old and new capsule in memory at once); errors:\
+ Gemini search $(field "${R[gem_search]}" errors), Gopher search\
+ $(field "${R[goph_search]}" errors), Gemini page\
+ $(field "${R[gem_page]}" errors), Gopher page\
+ $(field "${R[goph_page]}" errors); Gopher search p90/max\
+ $(field "${R[goph_search]}" p90_ms)/$(field "${R[goph_search]}" max_ms) ms")
+}
+
+for n in $SIZES; do
+	one "$n"
+done
+
+# --- the table ---------------------------------------------------------
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+echo
+echo "## zeche partner directory"
+echo
+echo "| N generated | partners | pages | load ms | reload ms | RSS MiB" \
+    "start / peak | Gemini search p50 / p99 ms | Gopher search p50 / p99" \
+    "ms | Gemini page p50 ms | Gopher page p50 ms |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for r in "${ROWS[@]}"; do
+	echo "$r"
+done
+echo
+echo "- command: \`BENCH_PARTNERS=\"$SIZES\" BENCH_PN=$PN" \
+    "BENCH_PWARMUP=$PWARM BENCH_PRUNS=$RUNS BENCH_D=$D" \
+    "tests/bench/run-bench.sh $ARG partners\`"
+echo "- partners: \`tests/gen-partners.sh N\` in a copy of" \
+    "$CAPSULE; \"partners\" is the \"N Treffer\" of \`/partner/\`" \
+    "(names counted once); \"pages\" is what \`zeche --check\` reports"
+if [ -n "$HYPERFINE" ]; then
+	echo "- load: median of $RUNS runs (after 1 warm-up) of" \
+	    "\`zeche --check --root DIR\` (read, sort, render every page," \
+	    "exit), by $("$HYPERFINE" --version)"
+else
+	echo "- load: median of $RUNS runs of \`zeche --check --root DIR\`" \
+	    "(read, sort, render every page, exit), timed with date(1)"
+fi
+echo "- reload: median of $RUNS SIGHUPs to the running server, as zeche" \
+    "logs it (\"reloaded ... in N ms\": load plus swap, whole ms)"
+echo "- RSS: VmRSS once the ports accept; peak is VmHWM after the" \
+    "latency runs, before any reload"
+echo "- latency: $PWARM warm-up, then $PN requests, one connection at a" \
+    "time, connect to close; search cycles through three queries (many," \
+    "most and no hits); page is \`$PAGE\`, served from memory. Gemini" \
+    "includes a full TLS handshake per request; Gopher shows the search" \
+    "cost itself"
+echo "  - \`$(cmdline gemini "${GEM_SEARCH[@]}")\`"
+echo "  - \`$(cmdline gopher "${GOPH_SEARCH[@]}")\`"
+echo "  - \`$(cmdline gemini "$PAGE")\`, the same for gopher with -e"
+for l in "${NOTES[@]}"; do
+	echo "- $l"
+done
+echo "- machine: $(nproc) CPUs, $CPU, Linux $(uname -r), load average" \
+    "$(cut -d' ' -f1-3 /proc/loadavg) at the end; server and client" \
+    "share the CPUs"
+V_ZECHE=$(git -C "$SRC_DIR" describe --always --dirty 2>/dev/null) ||
+    V_ZECHE=unknown
+echo "- versions: zeche $V_ZECHE, $(openssl version | cut -d' ' -f1-2)"
+if [ -n "$ERRORS" ]; then
+	note "errors in:$ERRORS"
+	exit 1
+fi
