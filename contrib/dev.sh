@@ -3,7 +3,8 @@
 #
 #   contrib/dev.sh serve   build and serve capsule/ on localhost
 #   contrib/dev.sh test    build and run the whole test suite under ctest,
-#                          once as built and once with ASan and UBSan
+#                          once as built, once with ASan and UBSan, and
+#                          the libFuzzer targets for a bounded time
 #   contrib/dev.sh bench   build and compare with molly-brown and gophernicus
 set -eu
 
@@ -12,7 +13,8 @@ cd "$top"
 
 # What building needs, and what the tests use as real clients and peers.
 BUILD_PKGS="gcc make cmake pkg-config libssl-dev libevent-dev openssl"
-TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus"
+TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd clang
+    libclang-rt-14-dev"
 
 install_missing() {
 	missing=
@@ -52,6 +54,8 @@ test)
 	build build-sanitize -DCMAKE_BUILD_TYPE=Debug \
 	    -DZECHE_SANITIZE=address,undefined
 	(cd build-sanitize && ctest --output-on-failure)
+	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DZECHE_FUZZ=ON
+	(cd build-fuzz && ctest --output-on-failure -L fuzz)
 	;;
 bench)
 	install_missing $BUILD_PKGS $TEST_PKGS

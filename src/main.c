@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "capsule.h"
+#include "export.h"
 #include "gemini.h"
 #include "gopher.h"
 #include "log.h"
@@ -30,8 +32,10 @@ struct conf {
 	struct listen_addr	 gemini;
 	struct listen_addr	 gopher;
 	bool			 check;
+	const char		*export;	/* --export DIR, or NULL */
 	bool			 verbose;
 	bool			 log_ip;
+	int			 timeout;
 };
 
 static struct conf	 conf;
@@ -52,6 +56,9 @@ usage(int status)
 "  -G, --gopher [ADDR:]PORT  Gopher listener (default: 70 as root, else 7070)\n"
 "  -n, --check             load and check the capsule, report, exit 0 or 1\n"
 "      --log-ip            write client addresses to the access log\n"
+"      --export DIR        write the site as files for a static Gemini server\n"
+"                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
+"  -t, --timeout SECONDS   time a client has to send its request (default: 10)\n"
 "  -v, --verbose           log debugging details\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -105,19 +112,24 @@ parse_options(int argc, char **argv)
 		{ "gopher",	required_argument,	NULL, 'G' },
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "log-ip",	no_argument,		NULL, 'I' },
+		{ "export",	required_argument,	NULL, 'X' },
+		{ "timeout",	required_argument,	NULL, 't' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 },
 	};
+	char	*end;
+	long	 n;
 	int	 ch;
 
 	conf.root = "capsule";
+	conf.timeout = NET_READ_TIMEOUT;
 	conf.certs = "certs";
 	conf.host = "localhost";
 	parse_listen("--gemini", "1965", &conf.gemini);
 	parse_listen("--gopher", geteuid() == 0 ? "70" : "7070", &conf.gopher);
-	while ((ch = getopt_long(argc, argv, "r:c:H:g:G:nvhV", opts,
+	while ((ch = getopt_long(argc, argv, "r:c:H:g:G:nt:vhV", opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -140,6 +152,17 @@ parse_options(int argc, char **argv)
 			break;
 		case 'I':
 			conf.log_ip = true;
+			break;
+		case 'X':
+			conf.export = optarg;
+			break;
+		case 't':
+			n = strtol(optarg, &end, 10);
+			if (optarg[0] == '\0' || *end != '\0' || n < 1 ||
+			    n > 3600)
+				fatalx("--timeout %s: seconds from 1 to 3600",
+				    optarg);
+			conf.timeout = (int)n;
 			break;
 		case 'v':
 			conf.verbose = true;
@@ -175,15 +198,21 @@ static void
 sighup(evutil_socket_t sig, short what, void *arg)
 {
 	struct site	*s;
+	struct timespec	 t0, t1;
+	size_t		 npages;
 
 	log_info("SIGHUP: reloading %s", conf.root);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((s = load()) == NULL) {
 		log_warnx("reload failed; still serving the last good capsule");
 		return;
 	}
+	npages = s->npages;
 	net_set_site(s);
 	site_unref(s);
-	log_info("reloaded %s: %zu pages", conf.root, s->npages);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("reloaded %s: %zu pages in %.0f ms", conf.root, npages,
+	    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 }
 
 static void
@@ -201,6 +230,7 @@ main(int argc, char **argv)
 	struct site		*s;
 	SSL_CTX			*ctx;
 	char			 err[1024], fp[128];
+	long			 n;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	parse_options(argc, argv);
@@ -216,6 +246,17 @@ main(int argc, char **argv)
 		site_unref(s);
 		return 0;
 	}
+	if (conf.export != NULL) {	/* no TLS, no network */
+		n = export_site(s, conf.export, conf.root, err, sizeof(err));
+		site_unref(s);
+		if (n == -1) {
+			log_warnx("export failed: %s", err);
+			return 1;
+		}
+		printf("%s: exported %ld pages to %s/gemini and %s/gopher\n",
+		    conf.root, n, conf.export, conf.export);
+		return 0;
+	}
 	log_info("loaded %s: %zu pages", conf.root, s->npages);
 
 	if ((ctx = tls_init(conf.certs, conf.host, fp, sizeof(fp), err,
@@ -227,7 +268,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	net_init(base, ctx, conf.log_ip);
+	net_init(base, ctx, conf.log_ip, conf.timeout);
 	net_set_site(s);
 	site_unref(s);
 	if (net_listen(conf.gemini.addr, conf.gemini.port, &gemini_front,

@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,8 @@ main(int argc, char **argv)
 	int		 fp = 0, version, status = 1, plain = 0;
 	struct timeval	 tv = { 20, 0 };
 
+	/* a server that refuses us must not kill us with SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	while ((ch = getopt(argc, argv, "Ffm:ns:Stw:")) != -1) {
 		switch (ch) {
 		case 't':

@@ -194,7 +194,8 @@ test_article_list_appended_newest_first(void)
 	    "# Forum\n\nWillkommen.\n"
 	    "\n## Beitr\xc3\xa4ge\n\n"
 	    "=> 2024-03-02-zweites.gmi 2024-03-02 Zweites Treffen\n"
-	    "=> 2024-01-15-erstes.gmi 2024-01-15 Erstes Treffen\n");
+	    "=> 2024-01-15-erstes.gmi 2024-01-15 Erstes Treffen\n"
+	    "\n=> atom.xml Atom-Feed\n");
 	/* the root has no articles and gets no list */
 	CHECK_STR(body_of(s, "/"), "# Zeche\n\n=> f/ Forum\n");
 	if (s != NULL) {
@@ -226,7 +227,7 @@ test_article_list_parsed_as_links(void)
 		for (i = 0; i < pg->doc.nlines; i++)
 			if (pg->doc.lines[i].type == GEMTEXT_LINK)
 				links++;
-		CHECK(links == 2);
+		CHECK(links == 3);	/* two articles and the Atom feed */
 		CHECK_STR(pg->doc.title, "Forum");
 	} else
 		CHECK(!"no page /f/");
@@ -244,7 +245,8 @@ test_article_list_after_index_without_newline(void)
 	put("2020-12-31-silvester.gmi", "# Silvester");
 	CHECK((s = load()) != NULL);
 	CHECK_STR(body_of(s, "/"), "# Blog\nZuletzt:\n\n## Beitr\xc3\xa4ge\n\n"
-	    "=> 2020-12-31-silvester.gmi 2020-12-31 Silvester\n");
+	    "=> 2020-12-31-silvester.gmi 2020-12-31 Silvester\n"
+	    "\n=> atom.xml Atom-Feed\n");
 	site_unref(s);
 	capsule_rm();
 }
@@ -483,7 +485,8 @@ test_folder_without_index_gets_generated_page(void)
 	    "=> c.gmi c.gmi\n"
 	    "=> sub/ sub/\n");
 	CHECK_STR(body_of(s, "/g/sub/"),
-	    "# /g/sub/\n\n=> ../ Eine Ebene h\xc3\xb6her\n");
+	    "# /g/sub/\n\n=> ../ Eine Ebene h\xc3\xb6her\n"
+	    "=> / Startseite\n");
 	CHECK(site_lookup(s, "/leer/") != NULL);
 	CHECK(site_is_folder(s, "/g/sub"));
 	/* the root has an index.gmi, so it lists nothing by itself */

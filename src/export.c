@@ -1,0 +1,539 @@
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "export.h"
+#include "site.h"
+
+#define NEW_TREE	".zeche-new"
+#define OLD_TREE	".zeche-old"
+#define RM_DEPTH_MAX	64
+
+struct export {
+	const struct site	*s;
+	const char		*dir;		/* for messages */
+	int			 dirfd;
+	int			 newfd;		/* DIR/.zeche-new */
+	char			*err;
+	size_t			 errlen;
+};
+
+static void
+fail(struct export *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+fail(struct export *x, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	n = snprintf(x->err, x->errlen, "%s: ", x->dir);
+	if (n < 0 || (size_t)n >= x->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(x->err + n, x->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* A path of plain names, as capsule.c makes them: "/", "/f/", "/f/a.gmi". */
+static bool
+is_safe_path(const char *path, bool gopher)
+{
+	const char	*p = path, *end;
+	size_t		 n;
+
+	if (*p++ != '/' || strlen(path) >= PATH_MAX / 2)
+		return false;
+	while (*p != '\0') {
+		end = strchr(p, '/');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || p[0] == '.')
+			return false;
+		if (gopher && ((n == 9 && strncmp(p, "gophermap", n) == 0) ||
+		    (n == 9 && strncmp(p, "gophertag", n) == 0)))
+			return false;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return true;
+}
+
+int
+export_gemini_path(const char *path, struct buf *out)
+{
+	size_t	 len = strlen(path);
+
+	if (!is_safe_path(path, false))
+		return -1;
+	buf_addf(out, "gemini%s", path);
+	if (path[len - 1] == '/')
+		buf_adds(out, "index.gmi");
+	return out->failed ? -1 : 0;
+}
+
+int
+export_gopher_path(const char *path, bool menu, struct buf *out)
+{
+	size_t	 len = strlen(path);
+
+	if (!is_safe_path(path, true) || (!menu && path[len - 1] == '/'))
+		return -1;
+	buf_addf(out, "gopher%s", path);
+	if (menu)
+		buf_adds(out, path[len - 1] == '/' ? "gophermap" :
+		    "/gophermap");
+	return out->failed ? -1 : 0;
+}
+
+/*
+ * Remove NAME below DIRFD, and all it holds, without following a
+ * symbolic link: nothing outside DIRFD is ever touched.
+ */
+static int
+rm_tree(int dirfd, const char *name, int depth)
+{
+	struct stat	 st;
+	struct dirent	*de;
+	DIR		*d;
+	int		 fd, ret = 0;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0);
+	if (depth > RM_DEPTH_MAX) {
+		errno = ELOOP;
+		return -1;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while (ret == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		ret = rm_tree(fd, de->d_name, depth + 1);
+	}
+	closedir(d);
+	if (ret == 0)
+		ret = unlinkat(dirfd, name, AT_REMOVEDIR);
+	return ret;
+}
+
+/*
+ * Write LEN bytes at DATA to the fresh file REL below the new tree,
+ * making its folders on the way.  O_EXCL: two pages never share a file,
+ * O_NOFOLLOW: no component is a link (the tree is new, but be sure).
+ */
+static int
+write_file(struct export *x, const char *rel, const char *data, size_t len)
+{
+	char		 comp[NAME_MAX + 1];
+	const char	*p = rel, *slash;
+	ssize_t		 n;
+	size_t		 clen;
+	int		 fd, next, ret = -1;
+
+	if ((fd = dup(x->newfd)) == -1) {
+		fail(x, "%s", strerror(errno));
+		return -1;
+	}
+	while ((slash = strchr(p, '/')) != NULL) {
+		if ((clen = (size_t)(slash - p)) >= sizeof(comp))
+			goto toolong;
+		memcpy(comp, p, clen);
+		comp[clen] = '\0';
+		if (mkdirat(fd, comp, 0755) == 0) {
+			if (fchmodat(fd, comp, 0755, 0) == -1)
+				goto bad;
+		} else if (errno != EEXIST)
+			goto bad;
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (next == -1)
+			goto bad;
+		close(fd);
+		fd = next;
+		p = slash + 1;
+	}
+	if (strlen(p) >= sizeof(comp))
+		goto toolong;
+	next = openat(fd, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644);
+	if (next == -1)
+		goto bad;
+	close(fd);
+	fd = next;
+	if (fchmod(fd, 0644) == -1)
+		goto bad;
+	while (len > 0) {
+		if ((n = write(fd, data, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto bad;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		goto bad;
+	}
+	return 0;
+ toolong:
+	errno = ENAMETOOLONG;
+ bad:
+	if (errno == EEXIST || errno == ENOTDIR)
+		fail(x, "%s: two pages would share this file (%s)", rel,
+		    strerror(errno));
+	else
+		fail(x, "%s: %s", rel, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return ret;
+}
+
+/* A selector that the export serves itself. */
+static bool
+is_exported(const struct site *s, const char *sel)
+{
+	return sel[0] == '/' && (site_lookup(s, sel) != NULL ||
+	    site_is_folder(s, sel));
+}
+
+/*
+ * A menu as zeche sends it, turned into a gophermap: the same lines, but
+ * items that point to a page of the export lose their host and port
+ * fields, which Gophernicus then fills in with its own.  Every line of a
+ * rendered menu starts with its item type, so none of them is one of
+ * Gophernicus' own directives (#, !, -, :, =, ~, %, *), and the closing
+ * "." ends the map.
+ */
+static int
+to_gophermap(const struct site *s, const char *menu, size_t len,
+    struct buf *out)
+{
+	struct buf	 sel = BUF_INIT;
+	const char	*line = menu, *end = menu + len, *eol, *t1, *t2, *t3;
+	const char	*host, *port;
+	size_t		 n, hlen, plen;
+
+	while (line < end) {
+		if ((eol = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			eol = end;
+		n = (size_t)(eol - line);
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		t1 = memchr(line, '\t', n);
+		t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - line)) :
+		    NULL;
+		t3 = t2 ? memchr(t2 + 1, '\t', n - (size_t)(t2 + 1 - line)) :
+		    NULL;
+		if (t3 != NULL && line[0] != 'i' && line[0] != '3' &&
+		    memchr(t3 + 1, '\t', n - (size_t)(t3 + 1 - line)) == NULL) {
+			host = t2 + 1;
+			hlen = (size_t)(t3 - host);
+			port = t3 + 1;
+			plen = n - (size_t)(port - line);
+			buf_reset(&sel);
+			buf_add(&sel, t1 + 1, (size_t)(t2 - t1 - 1));
+			if (hlen == strlen(s->host) &&
+			    strncasecmp(host, s->host, hlen) == 0 &&
+			    plen == strlen(s->gopher_port) &&
+			    strncmp(port, s->gopher_port, plen) == 0 &&
+			    !sel.failed && is_exported(s, sel.data))
+				n = (size_t)(t2 - line);
+		}
+		buf_add(out, line, n);
+		buf_adds(out, "\r\n");
+		line = eol < end ? eol + 1 : end;
+	}
+	if (sel.failed)
+		out->failed = true;
+	buf_free(&sel);
+	return out->failed ? -1 : 0;
+}
+
+static int
+export_page(struct export *x, const struct page *pg)
+{
+	struct buf	 rel = BUF_INIT, map = BUF_INIT;
+	int		 ret = -1;
+
+	if (export_gemini_path(pg->path, &rel) == -1) {
+		fail(x, "%s: cannot be exported as a file", pg->path);
+		goto done;
+	}
+	if (write_file(x, rel.data, pg->body, pg->body_len) == -1)
+		goto done;
+	buf_reset(&rel);
+	if (export_gopher_path(pg->path, pg->gopher != NULL, &rel) == -1) {
+		fail(x, "%s: cannot be exported as a file", pg->path);
+		goto done;
+	}
+	if (pg->gopher != NULL) {
+		if (to_gophermap(x->s, pg->gopher, pg->gopher_len, &map) ==
+		    -1) {
+			fail(x, "out of memory");
+			goto done;
+		}
+		ret = write_file(x, rel.data, map.data, map.len);
+	} else
+		ret = write_file(x, rel.data, pg->body, pg->body_len);
+ done:
+	buf_free(&rel);
+	buf_free(&map);
+	return ret;
+}
+
+/* PATH made absolute and free of links, also when its last part is new. */
+static int
+resolve(const char *path, char out[PATH_MAX])
+{
+	char		 tmp[PATH_MAX], parent[PATH_MAX];
+	char		*slash, *base;
+	size_t		 len;
+
+	if (realpath(path, out) != NULL)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(tmp, path, len);
+	tmp[len] = '\0';
+	if ((slash = strrchr(tmp, '/')) == NULL) {
+		base = tmp;
+		if (realpath(".", parent) == NULL)
+			return -1;
+	} else {
+		*slash = '\0';
+		base = slash + 1;
+		if (realpath(tmp[0] == '\0' ? "/" : tmp, parent) == NULL)
+			return -1;
+	}
+	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (snprintf(out, PATH_MAX, "%s/%s", strcmp(parent, "/") == 0 ? "" :
+	    parent, base) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* A is B or below it. */
+static bool
+is_within(const char *a, const char *b)
+{
+	size_t	 n = strlen(b);
+
+	if (strcmp(b, "/") == 0)
+		return true;
+	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
+
+/*
+ * DIR may hold an earlier export (gemini/, gopher/, the marker, and the
+ * remains of an interrupted run) and nothing else.
+ */
+static int
+check_dir(struct export *x)
+{
+	struct dirent	*de;
+	DIR		*d;
+	bool		 marked = false, trees = false, other = false;
+	int		 fd;
+
+	if ((fd = dup(x->dirfd)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		fail(x, "%s", strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, NEW_TREE) == 0 ||
+		    strcmp(de->d_name, OLD_TREE) == 0)
+			continue;
+		if (strcmp(de->d_name, EXPORT_MARKER) == 0)
+			marked = true;
+		else if (strcmp(de->d_name, "gemini") == 0 ||
+		    strcmp(de->d_name, "gopher") == 0)
+			trees = true;
+		else
+			other = true;
+	}
+	closedir(d);
+	if (other || (trees && !marked)) {
+		fail(x, "not empty and not an earlier export (no %s): "
+		    "refusing to write there", EXPORT_MARKER);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_dir(struct export *x, const char *dir, const char *root)
+{
+	char		 rdir[PATH_MAX], rroot[PATH_MAX];
+
+	if (resolve(root, rroot) == -1) {
+		fail(x, "capsule root %s: %s", root, strerror(errno));
+		return -1;
+	}
+	if (resolve(dir, rdir) == -1) {
+		fail(x, "%s", strerror(errno));
+		return -1;
+	}
+	if (strcmp(rdir, "/") == 0) {
+		fail(x, "refusing to export into /");
+		return -1;
+	}
+	if (is_within(rdir, rroot) || is_within(rroot, rdir)) {
+		fail(x, "refusing to export into the capsule root %s or a "
+		    "folder that holds or is held by it", root);
+		return -1;
+	}
+	if (mkdir(rdir, 0755) == 0)
+		(void)chmod(rdir, 0755);
+	else if (errno != EEXIST) {
+		fail(x, "%s", strerror(errno));
+		return -1;
+	}
+	x->dirfd = open(rdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (x->dirfd == -1) {
+		fail(x, "%s", strerror(errno));
+		return -1;
+	}
+	if (flock(x->dirfd, LOCK_EX | LOCK_NB) == -1) {
+		fail(x, "another export into this folder is running");
+		return -1;
+	}
+	return check_dir(x);
+}
+
+static int
+write_marker(struct export *x)
+{
+	static const char	 text[] = "Made by zeche --export; the next "
+	    "export replaces gemini/ and gopher/.\n";
+	int			 fd;
+
+	fd = openat(x->dirfd, EXPORT_MARKER, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd == -1 || write(fd, text, sizeof(text) - 1) !=
+	    (ssize_t)(sizeof(text) - 1) || close(fd) == -1) {
+		fail(x, "%s: %s", EXPORT_MARKER, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Swap the new trees in, the old ones out, and remove the old. */
+static int
+swap_trees(struct export *x)
+{
+	static const char *const trees[] = { "gemini", "gopher" };
+	char			 from[64], to[64];
+	size_t			 i;
+
+	if (mkdirat(x->dirfd, OLD_TREE, 0700) == -1) {
+		fail(x, "%s: %s", OLD_TREE, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+		snprintf(to, sizeof(to), "%s/%s", OLD_TREE, trees[i]);
+		if (renameat(x->dirfd, trees[i], x->dirfd, to) == -1 &&
+		    errno != ENOENT) {
+			fail(x, "%s: %s", trees[i], strerror(errno));
+			return -1;
+		}
+		snprintf(from, sizeof(from), "%s/%s", NEW_TREE, trees[i]);
+		if (renameat(x->dirfd, from, x->dirfd, trees[i]) == -1) {
+			fail(x, "%s: %s", trees[i], strerror(errno));
+			return -1;
+		}
+	}
+	if (rm_tree(x->dirfd, OLD_TREE, 0) == -1 ||
+	    unlinkat(x->dirfd, NEW_TREE, AT_REMOVEDIR) == -1) {
+		fail(x, "removing the old export: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+long
+export_site(const struct site *s, const char *dir, const char *root,
+    char *err, size_t errlen)
+{
+	struct export	 x;
+	size_t		 i;
+	long		 ret = -1;
+
+	memset(&x, 0, sizeof(x));
+	x.s = s;
+	x.dir = dir;
+	x.dirfd = x.newfd = -1;
+	x.err = err;
+	x.errlen = errlen;
+	if (open_dir(&x, dir, root) == -1)
+		goto done;
+	/* the remains of an interrupted run are ours to remove */
+	if (rm_tree(x.dirfd, NEW_TREE, 0) == -1 ||
+	    rm_tree(x.dirfd, OLD_TREE, 0) == -1) {
+		fail(&x, "removing an earlier, unfinished export: %s",
+		    strerror(errno));
+		goto done;
+	}
+	if (mkdirat(x.dirfd, NEW_TREE, 0700) == -1 ||
+	    (x.newfd = openat(x.dirfd, NEW_TREE, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    mkdirat(x.newfd, "gemini", 0755) == -1 ||
+	    fchmodat(x.newfd, "gemini", 0755, 0) == -1 ||
+	    mkdirat(x.newfd, "gopher", 0755) == -1 ||
+	    fchmodat(x.newfd, "gopher", 0755, 0) == -1) {
+		fail(&x, "%s: %s", NEW_TREE, strerror(errno));
+		goto done;
+	}
+	for (i = 0; i < s->npages; i++)
+		if (export_page(&x, s->pages[i]) == -1)
+			goto done;
+	if (write_marker(&x) == -1 || swap_trees(&x) == -1)
+		goto done;
+	ret = (long)s->npages;
+ done:
+	if (ret == -1 && x.dirfd != -1)
+		(void)rm_tree(x.dirfd, NEW_TREE, 0);
+	if (x.newfd != -1)
+		close(x.newfd);
+	if (x.dirfd != -1)
+		close(x.dirfd);
+	return ret;
+}

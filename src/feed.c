@@ -1,0 +1,155 @@
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "feed.h"
+#include "utf8.h"
+
+/* XML 1.0, 2.2: Char */
+static bool
+is_xml_char(uint32_t cp)
+{
+	return cp == 0x9 || cp == 0xa || cp == 0xd ||
+	    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
+	    (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+void
+feed_add_escaped(struct buf *out, const char *s, size_t len)
+{
+	uint32_t	 cp;
+	size_t		 n;
+
+	while (len > 0) {
+		if ((n = utf8_decode(s, len, &cp)) == 0) {
+			s++;			/* not UTF-8: dropped */
+			len--;
+			continue;
+		}
+		switch (cp) {
+		case '&':
+			buf_adds(out, "&amp;");
+			break;
+		case '<':
+			buf_adds(out, "&lt;");
+			break;
+		case '>':
+			buf_adds(out, "&gt;");
+			break;
+		case '"':
+			buf_adds(out, "&quot;");
+			break;
+		case '\'':
+			buf_adds(out, "&apos;");
+			break;
+		default:
+			if (is_xml_char(cp))
+				buf_add(out, s, n);
+		}
+		s += n;
+		len -= n;
+	}
+}
+
+/*
+ * Text content, words joined by single spaces on lines of at most
+ * FEED_WRAP bytes (see feed.h).  White space of any kind separates words.
+ */
+static void
+add_text(struct buf *out, const char *s)
+{
+	static const char	 ws[] = " \t\r\n";
+	struct buf		 word = BUF_INIT;
+	size_t			 n, col = 0;
+
+	s += strspn(s, ws);
+	while (*s != '\0') {
+		n = strcspn(s, ws);
+		buf_reset(&word);
+		feed_add_escaped(&word, s, n);
+		if (col > 0 && col + 1 + word.len > FEED_WRAP) {
+			buf_addc(out, '\n');
+			col = 0;
+		} else if (col > 0) {
+			buf_addc(out, ' ');
+			col++;
+		}
+		buf_add(out, word.data, word.len);
+		col += word.len;
+		s += n;
+		s += strspn(s, ws);
+	}
+	if (word.failed)
+		out->failed = true;
+	buf_free(&word);
+}
+
+static void
+add_element(struct buf *out, const char *indent, const char *name,
+    const char *text)
+{
+	buf_addf(out, "%s<%s>", indent, name);
+	add_text(out, text);
+	buf_addf(out, "</%s>\n", name);
+}
+
+static void
+add_link(struct buf *out, const char *indent, const char *rel,
+    const char *type, const char *href)
+{
+	buf_addf(out, "%s<link rel=\"%s\"", indent, rel);
+	if (type != NULL) {
+		buf_adds(out, " type=\"");
+		feed_add_escaped(out, type, strlen(type));
+		buf_addc(out, '"');
+	}
+	buf_adds(out, " href=\"");
+	feed_add_escaped(out, href, strlen(href));
+	buf_adds(out, "\"/>\n");
+}
+
+int
+feed_write_atom(const struct feed *f, struct buf *out)
+{
+	const struct feed_entry	*e;
+	size_t			 i;
+
+	if (f->id == NULL || f->title == NULL || f->updated == NULL ||
+	    f->author == NULL)
+		return -1;
+	for (i = 0; i < f->nentries; i++) {
+		e = &f->entries[i];
+		if (e->id == NULL || e->title == NULL || e->updated == NULL)
+			return -1;
+	}
+
+	buf_adds(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+	add_element(out, "  ", "id", f->id);
+	add_element(out, "  ", "title", f->title);
+	add_element(out, "  ", "updated", f->updated);
+	buf_adds(out, "  <author>\n");
+	add_element(out, "    ", "name", f->author);
+	buf_adds(out, "  </author>\n");
+	if (f->self != NULL)
+		add_link(out, "  ", "self", "application/atom+xml", f->self);
+	if (f->alternate != NULL)
+		add_link(out, "  ", "alternate", f->alternate_type,
+		    f->alternate);
+	for (i = 0; i < f->nentries; i++) {
+		e = &f->entries[i];
+		buf_adds(out, "  <entry>\n");
+		add_element(out, "    ", "id", e->id);
+		add_element(out, "    ", "title", e->title);
+		add_element(out, "    ", "updated", e->updated);
+		if (e->link != NULL)
+			add_link(out, "    ", "alternate", e->link_type,
+			    e->link);
+		if (e->summary != NULL && e->summary[0] != '\0')
+			add_element(out, "    ", "summary", e->summary);
+		buf_adds(out, "  </entry>\n");
+	}
+	buf_adds(out, "</feed>\n");
+	return out->failed ? -1 : 0;
+}

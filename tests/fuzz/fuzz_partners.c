@@ -1,0 +1,112 @@
+/*
+ * fuzz_partners: load any bytes as partners.txt below "/partner/".  On
+ * success: no more partners than lines, the groups add up to the list,
+ * there is one page per list and group page, every page lives below
+ * "/partner/" in [a-z0-9./-] and is valid gemtext, and searching for the
+ * first word of the first name finds at least that name.
+ */
+#include <assert.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "gemtext.h"
+#include "partners.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define BASE	"/partner/"
+
+static void
+check_search(const struct partners *ps)
+{
+	struct buf	 out = BUF_INIT, f = BUF_INIT;
+	struct gemtext	 doc;
+	const char	*name, *sp, *errstr;
+	char		*word, *nl, *end;
+	size_t		 len, lineno;
+	unsigned long	 hits;
+
+	if (partners_count(ps) == 0)
+		return;
+	name = partners_name(ps, 0);
+	assert(name != NULL && name[0] != '\0' && name[0] != ' ');
+	len = (sp = strchr(name, ' ')) != NULL ? (size_t)(sp - name) :
+	    strlen(name);
+	if (len > PARTNERS_QUERY_MAX)
+		return;
+	word = strndup(name, len);
+	assert(word != NULL);
+	partners_fold(&f, word, len);
+	assert(!f.failed);
+
+	assert(partners_search(ps, word, 1, PARTNERS_GEMINI, &out,
+	    &errstr) == 0);
+	assert(!out.failed);
+	assert(gemtext_parse(out.data, out.len, &doc, &errstr,
+	    &lineno) == 0);
+	gemtext_free(&doc);
+	if (f.len > 0) {
+		/* "# Partnersuche\n" then "N Treffer für ..." */
+		assert((nl = strchr(out.data, '\n')) != NULL);
+		hits = strtoul(nl + 1, &end, 10);
+		assert(end != nl + 1 && hits >= 1 &&
+		    strncmp(end, " Treffer", 8) == 0);
+	}
+	buf_free(&f);
+	buf_free(&out);
+	free(word);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct partners		*ps;
+	struct partners_page	*pages;
+	struct gemtext		 doc;
+	const char		*errstr;
+	size_t			 lineno, npages, nlines, i, g, sum, want;
+
+	if ((ps = partners_load((const char *)data, size, BASE, &errstr,
+	    &lineno)) == NULL) {
+		assert(errstr != NULL);
+		return 0;
+	}
+	for (i = 0, nlines = 1; i < size; i++)
+		if (data[i] == '\n')
+			nlines++;
+	assert(partners_count(ps) <= nlines);
+	for (i = 0; i < partners_count(ps); i++)
+		assert(partners_name(ps, i) != NULL);
+	assert(partners_name(ps, partners_count(ps)) == NULL);
+
+	want = partners_npages(partners_count(ps));
+	for (g = 0, sum = 0; g < PARTNERS_NGROUPS; g++) {
+		sum += partners_group_count(ps, g);
+		want += partners_npages(partners_group_count(ps, g));
+	}
+	assert(sum == partners_count(ps));
+
+	if (partners_render(ps, &pages, &npages, &errstr) == 0) {
+		assert(npages == want);
+		assert(strcmp(pages[0].path, BASE) == 0);
+		for (i = 0; i < npages; i++) {
+			assert(strncmp(pages[i].path, BASE,
+			    strlen(BASE)) == 0);
+			assert(strspn(pages[i].path,
+			    "abcdefghijklmnopqrstuvwxyz0123456789./-") ==
+			    strlen(pages[i].path));
+			assert(strlen(pages[i].text) == pages[i].len);
+			assert(gemtext_parse(pages[i].text, pages[i].len,
+			    &doc, &errstr, &lineno) == 0);
+			gemtext_free(&doc);
+		}
+		partners_pages_free(pages, npages);
+	}
+	check_search(ps);
+	partners_free(ps);
+	return 0;
+}

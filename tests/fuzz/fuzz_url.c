@@ -1,0 +1,97 @@
+/*
+ * fuzz_url: parse any bytes as a request URL and resolve them as a link.
+ *
+ * url_parse, on success: scheme and host lower case, the port digits, the
+ * path absolute, valid UTF-8 without control bytes, and normalised (no
+ * "//", no "." or ".." segment).  url_resolve_path against "/f/a.gmi", on
+ * success: an absolute path without "//", "." or "..".
+ */
+#include <assert.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "url.h"
+#include "utf8.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static bool
+no_upper(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			return false;
+	return true;
+}
+
+static bool
+no_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* Absolute, and no empty, "." or ".." segment but a trailing "/". */
+static bool
+is_clean(const char *p)
+{
+	const char	*seg, *e;
+	size_t		 n;
+
+	if (p[0] != '/')
+		return false;
+	for (seg = p + 1; *seg != '\0'; seg = e + 1) {
+		if ((e = strchr(seg, '/')) == NULL)
+			e = seg + strlen(seg);
+		n = (size_t)(e - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+		if (*e == '\0')
+			break;
+	}
+	return true;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct url	 u;
+	struct buf	 out = BUF_INIT;
+	const char	*errstr;
+	char		*s;
+
+	if ((s = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+
+	if (url_resolve_path("/f/a.gmi", s, &out) == 0) {
+		assert(!out.failed);
+		assert(strlen(out.data) == out.len);
+		assert(is_clean(out.data));
+	}
+	buf_free(&out);
+
+	if (url_parse(s, &u, &errstr) == 0) {
+		assert(u.scheme != NULL && u.scheme[0] != '\0');
+		assert(no_upper(u.scheme));
+		assert(u.host != NULL && u.host[0] != '\0');
+		assert(no_upper(u.host));
+		assert(u.port == NULL || (u.port[0] != '\0' &&
+		    strspn(u.port, "0123456789") == strlen(u.port)));
+		assert(u.path != NULL);
+		assert(is_clean(u.path));
+		assert(utf8_is_valid(u.path, strlen(u.path)));
+		assert(no_control(u.path));
+	} else
+		assert(errstr != NULL);
+	free(s);
+	return 0;
+}

@@ -1,0 +1,294 @@
+/*
+ * test_export: where each page of a site goes in an export (src/export.c),
+ * and what export_site() writes, replaces and refuses.  Every case works
+ * below its own mkdtemp() folder.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "capsule.h"
+#include "check.h"
+#include "export.h"
+#include "site.h"
+
+static const struct site_opts	 opts = { "localhost", "1965", "7070" };
+
+static char	 tmp[64];
+static char	 err[1024];
+
+static const char *
+gemini_path(const char *path)
+{
+	static struct buf	 b = BUF_INIT;
+
+	buf_free(&b);
+	return export_gemini_path(path, &b) == 0 ? b.data : "(refused)";
+}
+
+static const char *
+gopher_path(const char *path, bool menu)
+{
+	static struct buf	 b = BUF_INIT;
+
+	buf_free(&b);
+	return export_gopher_path(path, menu, &b) == 0 ? b.data : "(refused)";
+}
+
+static void
+test_path_mapping(void)
+{
+	CHECK_STR(gemini_path("/"), "gemini/index.gmi");
+	CHECK_STR(gopher_path("/", true), "gopher/gophermap");
+	CHECK_STR(gemini_path("/f/"), "gemini/f/index.gmi");
+	CHECK_STR(gopher_path("/f/", true), "gopher/f/gophermap");
+	CHECK_STR(gemini_path("/f/a.gmi"), "gemini/f/a.gmi");
+	CHECK_STR(gopher_path("/f/a.gmi", true), "gopher/f/a.gmi/gophermap");
+	CHECK_STR(gemini_path("/f/x.txt"), "gemini/f/x.txt");
+	CHECK_STR(gopher_path("/f/x.txt", false), "gopher/f/x.txt");
+	CHECK_STR(gemini_path("/f/g/h/atom.xml"), "gemini/f/g/h/atom.xml");
+	CHECK_STR(gopher_path("/robots.txt", false), "gopher/robots.txt");
+}
+
+static void
+test_path_refusals(void)
+{
+	CHECK_STR(gemini_path(""), "(refused)");
+	CHECK_STR(gemini_path("f/a.gmi"), "(refused)");
+	CHECK_STR(gemini_path("/../etc/passwd"), "(refused)");
+	CHECK_STR(gemini_path("/f/../../x"), "(refused)");
+	CHECK_STR(gemini_path("/f/./x"), "(refused)");
+	CHECK_STR(gemini_path("/f//x"), "(refused)");
+	CHECK_STR(gemini_path("/.hidden"), "(refused)");
+	CHECK_STR(gopher_path("/f/..", true), "(refused)");
+	/* Gophernicus never serves these names */
+	CHECK_STR(gopher_path("/f/gophermap", false), "(refused)");
+	CHECK_STR(gopher_path("/gophertag", false), "(refused)");
+	CHECK_STR(gemini_path("/f/gophermap"), "gemini/f/gophermap");
+	/* a folder is always a menu */
+	CHECK_STR(gopher_path("/f/", false), "(refused)");
+}
+
+static void
+mk(const char *rel)
+{
+	char	 path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	if (mkdir(path, 0755) == -1) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void
+put(const char *rel, const char *text)
+{
+	char	 path[256];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	if ((fp = fopen(path, "w")) == NULL || fputs(text, fp) == EOF ||
+	    fclose(fp) == EOF) {
+		perror(path);
+		exit(2);
+	}
+}
+
+/* The file REL below the test folder, or "(none)". */
+static const char *
+get(const char *rel)
+{
+	static char	 data[8192];
+	char		 path[256];
+	ssize_t		 n;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1)
+		return "(none)";
+	n = read(fd, data, sizeof(data) - 1);
+	close(fd);
+	data[n > 0 ? n : 0] = '\0';
+	return data;
+}
+
+static bool
+exists(const char *rel)
+{
+	char		 path[256];
+	struct stat	 st;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	return lstat(path, &st) == 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static long
+export(const char *rel_capsule, const char *rel_dir)
+{
+	char		 root[256], dir[256];
+	struct site	*s;
+	long		 n;
+
+	snprintf(root, sizeof(root), "%s/%s", tmp, rel_capsule);
+	snprintf(dir, sizeof(dir), "%s/%s", tmp, rel_dir);
+	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "capsule_load: %s\n", err);
+		return -2;
+	}
+	n = export_site(s, dir, root, err, sizeof(err));
+	site_unref(s);
+	return n;
+}
+
+static void
+test_export_and_reexport(void)
+{
+	struct stat	 st;
+	char		 path[256];
+
+	snprintf(tmp, sizeof(tmp), "/tmp/zeche-export-XXXXXX");
+	if (mkdtemp(tmp) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	mk("c");
+	mk("c/f");
+	mk("outside");
+	put("outside/keep.txt", "keep\n");
+	put("c/index.gmi", "# Start\n\n=> f/ Forum\n=> f/x.txt Text\n"
+	    "=> gopher://other.example/1/ Anderswo\n");
+	put("c/f/index.gmi", "# Forum\n");
+	put("c/f/2020-01-01-a.gmi", "# A\n\nText A.\n\n=> ../ Start\n");
+	put("c/f/x.txt", "Zeile 1\n.\nZeile 3\n");
+	put("c/f/old.txt", "alt\n");
+
+	CHECK(export("c", "out") > 0);
+	CHECK_STR(get("out/gemini/index.gmi"), "# Start\n\n=> f/ Forum\n"
+	    "=> f/x.txt Text\n=> gopher://other.example/1/ Anderswo\n");
+	CHECK_STR(get("out/gemini/f/2020-01-01-a.gmi"),
+	    "# A\n\nText A.\n\n=> ../ Start\n");
+	CHECK_STR(get("out/gemini/f/x.txt"), "Zeile 1\n.\nZeile 3\n");
+	CHECK_STR(get("out/gopher/f/x.txt"), "Zeile 1\n.\nZeile 3\n");
+	CHECK(strstr(get("out/gemini/f/index.gmi"), "=> atom.xml Atom-Feed\n")
+	    != NULL);
+	CHECK(strncmp(get("out/gemini/f/atom.xml"), "<?xml", 5) == 0);
+	CHECK(strncmp(get("out/gopher/f/atom.xml"), "<?xml", 5) == 0);
+	CHECK(strncmp(get("out/gemini/robots.txt"), "# robots.txt", 12) == 0);
+	/* menus: local items lose host and port, others keep theirs */
+	CHECK(strstr(get("out/gopher/gophermap"), "\r\n1Forum\t/f/\r\n"
+	    "0Text\t/f/x.txt\r\n1Anderswo\t/\tother.example\t70\r\n.\r\n")
+	    != NULL);
+	CHECK(strstr(get("out/gopher/gophermap"), "iStart\t\tnull.host\t1\r\n")
+	    != NULL);
+	CHECK(strstr(get("out/gopher/f/2020-01-01-a.gmi/gophermap"),
+	    "iText A.\t\tnull.host\t1\r\n") != NULL);
+	CHECK(strstr(get("out/gopher/f/gophermap"),
+	    "12020-01-01 A\t/f/2020-01-01-a.gmi\r\n") != NULL);
+	CHECK(strstr(get("out/gopher/f/gophermap"),
+	    "0Atom-Feed\t/f/atom.xml\r\n") != NULL);
+	CHECK(exists("out/" EXPORT_MARKER));
+	CHECK(!exists("out/.zeche-new") && !exists("out/.zeche-old"));
+	snprintf(path, sizeof(path), "%s/out/gopher/f/x.txt", tmp);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644);
+	snprintf(path, sizeof(path), "%s/out/gopher/f/2020-01-01-a.gmi", tmp);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0755);
+
+	/*
+	 * Again, without old.txt and with a link planted in the old export:
+	 * the link goes, what it points to stays.
+	 */
+	CHECK(exists("out/gemini/f/old.txt") && exists("out/gopher/f/old.txt"));
+	snprintf(path, sizeof(path), "%s/c/f/old.txt", tmp);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/out/gemini/f/link", tmp);
+	CHECK(symlink("../../../outside", path) == 0);
+	put("out/gopher/stale.txt", "stale\n");
+	CHECK(export("c", "out") > 0);
+	CHECK(!exists("out/gemini/f/old.txt"));
+	CHECK(!exists("out/gopher/f/old.txt"));
+	CHECK(!exists("out/gemini/f/link") && !exists("out/gopher/stale.txt"));
+	CHECK_STR(get("outside/keep.txt"), "keep\n");
+	CHECK(exists("out/gemini/f/x.txt"));
+	/* the remains of an interrupted run go too */
+	mk("out/.zeche-new");
+	put("out/.zeche-new/junk", "x");
+	CHECK(export("c", "out") > 0);
+	CHECK(!exists("out/.zeche-new"));
+}
+
+static void
+test_refusals(void)
+{
+	struct site	*s;
+	char		 root[256], dir[256];
+
+	snprintf(root, sizeof(root), "%s/c", tmp);
+	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(export_site(s, "/", root, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "refusing") != NULL);
+	CHECK(export_site(s, root, root, err, sizeof(err)) == -1);
+	snprintf(dir, sizeof(dir), "%s/c/", tmp);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
+	snprintf(dir, sizeof(dir), "%s/c/f/export", tmp);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
+	CHECK(!exists("c/f/export"));
+	CHECK(export_site(s, tmp, root, err, sizeof(err)) == -1);
+	/* a folder holding other things is not overwritten */
+	snprintf(dir, sizeof(dir), "%s/outside", tmp);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "not an earlier export") != NULL);
+	CHECK(!exists("outside/gemini"));
+	mk("mine");
+	mk("mine/gemini");
+	snprintf(dir, sizeof(dir), "%s/mine", tmp);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
+	/* a missing parent is an error, not a surprise tree */
+	snprintf(dir, sizeof(dir), "%s/no/such", tmp);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
+	/* an empty folder is fine */
+	mk("empty");
+	snprintf(dir, sizeof(dir), "%s/empty", tmp);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) > 0);
+	site_unref(s);
+}
+
+static void
+test_gophermap_name_refused(void)
+{
+	put("c/f/gophermap", "1x\t/\r\n");
+	CHECK(export("c", "out") == -1);
+	CHECK(strstr(err, "/f/gophermap") != NULL);
+	CHECK(exists("out/gemini/f/x.txt"));	/* the old export stays */
+	CHECK(!exists("out/.zeche-new"));
+}
+
+int
+main(void)
+{
+	test_path_mapping();
+	test_path_refusals();
+	test_export_and_reexport();
+	test_refusals();
+	test_gophermap_name_refused();
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	gemini_path("");
+	gopher_path("", false);
+	CHECK_DONE();
+}
