@@ -294,6 +294,8 @@ add_article_list(struct buf *out, struct folder *f)
 		buf_addf(out, "=> %s %s %s\n", name, f->articles[i].date,
 		    f->articles[i].title);
 	}
+	/* generated after the walk, unless the capsule has its own */
+	buf_adds(out, "\n=> atom.xml Atom-Feed\n");
 }
 
 static int
@@ -507,7 +509,10 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 		close(fd);
 		return NULL;
 	}
-	if (load_dir(&w, fd, "/", 0) == -1 || add_site_extras(&w) == -1)
+	if (load_dir(&w, fd, "/", 0) == -1)
+		goto bad;
+	site_sort(w.s);
+	if (add_site_extras(&w) == -1)
 		goto bad;
 	site_sort(w.s);
 	if (render_site(w.s) == -1) {
@@ -523,9 +528,9 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 }
 
 /*
- * Pages generated from the loaded capsule, after the walk: an Atom feed
- * per article folder and /robots.txt.  A file of the same name in the
- * capsule wins over a generated one.
+ * Pages generated from the loaded capsule, after the walk (the pages are
+ * sorted by then): an Atom feed per article folder and /robots.txt.  A
+ * file of the same name in the capsule wins over a generated one.
  */
 
 /*
@@ -554,29 +559,11 @@ static const char robots_default[] =
 "User-agent: *\n"
 "Disallow:\n";
 
-static struct page *
-find_page(const struct site *s, const char *path)
-{
-	size_t	 i;
-
-	/* the pages are not sorted yet: no site_lookup() */
-	for (i = 0; i < s->npages; i++)
-		if (strcmp(s->pages[i]->path, path) == 0)
-			return s->pages[i];
-	return NULL;
-}
-
+/* True if the capsule already serves PATH, as a file or a folder. */
 static bool
 has_path(const struct site *s, const char *path)
 {
-	struct buf	 dir = BUF_INIT;
-	bool		 found;
-
-	buf_addf(&dir, "%s/", path);
-	found = find_page(s, path) != NULL ||
-	    (!dir.failed && find_page(s, dir.data) != NULL);
-	buf_free(&dir);
-	return found;
+	return site_lookup(s, path) != NULL || site_is_folder(s, path);
 }
 
 /* A generated, non-gemtext page, served as is over both protocols. */
@@ -601,15 +588,6 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 	return -1;
 }
 
-static void
-add_gemini_url(struct buf *out, const struct site *s, const char *path)
-{
-	buf_addf(out, "gemini://%s", s->host);
-	if (strcmp(s->gemini_port, "1965") != 0)
-		buf_addf(out, ":%s", s->gemini_port);
-	url_encode_path(out, path);
-}
-
 /* The article's first text paragraph: its summary in the feed. */
 static const char *
 first_paragraph(const struct gemtext *doc)
@@ -622,27 +600,6 @@ first_paragraph(const struct gemtext *doc)
 		    '\0')
 			return doc->lines[i].text;
 	return NULL;
-}
-
-/* The folder page links to its feed: "=> atom.xml Atom-Feed". */
-static int
-link_feed(struct walk *w, struct page *pg)
-{
-	struct buf	 body = BUF_INIT;
-
-	buf_add(&body, pg->body, pg->body_len);
-	if (body.len > 0 && body.data[body.len - 1] != '\n')
-		buf_addc(&body, '\n');
-	buf_adds(&body, "\n=> atom.xml Atom-Feed\n");
-	if (body.failed) {
-		buf_free(&body);
-		fail(w, pg->path, 0, "out of memory");
-		return -1;
-	}
-	free(pg->body);
-	pg->body = buf_take(&body, &pg->body_len);
-	gemtext_free(&pg->doc);
-	return parse_gemtext(w, pg, pg->path);
 }
 
 /*
@@ -668,7 +625,7 @@ add_feed(struct walk *w, const struct blog *b)
 	if (path.failed)
 		goto oom;
 	if (has_path(s, path.data) ||
-	    (folder = find_page(s, b->path)) == NULL) {
+	    (folder = site_lookup(s, b->path)) == NULL) {
 		ret = 0;			/* the capsule has its own */
 		goto done;
 	}
@@ -677,7 +634,7 @@ add_feed(struct walk *w, const struct blog *b)
 	    (dates = calloc(b->narticles, sizeof(*dates))) == NULL)
 		goto oom;
 	for (i = 0; i < b->narticles; i++) {
-		add_gemini_url(&urls[i], s, b->articles[i].path);
+		site_gemini_url(s, b->articles[i].path, &urls[i]);
 		if (urls[i].failed)
 			goto oom;
 		snprintf(dates[i], sizeof(dates[i]), "%sT00:00:00Z",
@@ -688,8 +645,8 @@ add_feed(struct walk *w, const struct blog *b)
 		e[i].updated = dates[i];
 		e[i].summary = first_paragraph(&b->articles[i].page->doc);
 	}
-	add_gemini_url(&alt, s, b->path);
-	add_gemini_url(&self, s, path.data);
+	site_gemini_url(s, b->path, &alt);
+	site_gemini_url(s, path.data, &self);
 	if (alt.failed || self.failed)
 		goto oom;
 	memset(&f, 0, sizeof(f));
@@ -703,8 +660,7 @@ add_feed(struct walk *w, const struct blog *b)
 	f.entries = e;
 	f.nentries = b->narticles;
 	if (feed_write_atom(&f, &out) == -1 ||
-	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1 ||
-	    link_feed(w, folder) == -1)
+	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1)
 		goto done;
 	ret = 0;
 	goto done;

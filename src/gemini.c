@@ -59,10 +59,7 @@ redirect_folder(struct conn *c, const struct site *s, const char *path)
 {
 	struct buf	 loc = BUF_INIT;
 
-	buf_addf(&loc, "gemini://%s", s->host);
-	if (strcmp(s->gemini_port, "1965") != 0)
-		buf_addf(&loc, ":%s", s->gemini_port);
-	url_encode_path(&loc, path);
+	site_gemini_url(s, path, &loc);
 	buf_addc(&loc, '/');
 	if (loc.failed || loc.len > GEMINI_META_MAX)
 		reply(c, GEMINI_BAD_REQUEST, "Request too long", "redirect");

@@ -124,10 +124,7 @@ serve_http(struct conn *c, const struct site *s)
 	add_html_escaped(&body, url.data);
 	buf_adds(&body, "</a></li>\n");
 	buf_reset(&url);
-	buf_addf(&url, "gemini://%s", s->host);
-	if (strcmp(s->gemini_port, "1965") != 0)
-		buf_addf(&url, ":%s", s->gemini_port);
-	buf_adds(&url, "/");
+	site_gemini_url(s, "/", &url);
 	buf_adds(&body, "<li><a href=\"");
 	add_html_escaped(&body, url.data);
 	buf_adds(&body, "\">");

@@ -1,8 +1,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "partners.h"
 #include "site.h"
+#include "url.h"
 
 struct site *
 site_new(const struct site_opts *opts)
@@ -129,6 +131,15 @@ site_is_folder(const struct site *s, const char *path)
 	tmp[len] = '/';
 	tmp[len + 1] = '\0';
 	return find(s, tmp, len + 1) != NULL;
+}
+
+void
+site_gemini_url(const struct site *s, const char *path, struct buf *out)
+{
+	buf_addf(out, "gemini://%s", s->host);
+	if (strcmp(s->gemini_port, "1965") != 0)
+		buf_addf(out, ":%s", s->gemini_port);
+	url_encode_path(out, path);
 }
 
 struct page *

@@ -81,6 +81,14 @@ struct page	*site_lookup(const struct site *, const char *);
 /* True if PATH names a folder without its trailing slash. */
 bool		 site_is_folder(const struct site *, const char *);
 
+/*
+ * Append the gemini:// address of PATH on this site to OUT: the host, the
+ * port unless it is 1965, and the path percent-encoded.
+ */
+struct buf;
+void		 site_gemini_url(const struct site *, const char *,
+		    struct buf *);
+
 struct page	*page_new(const char *);
 void		 page_free(struct page *);
 

@@ -327,7 +327,8 @@ test_new_article_appears(void)
 	}
 	CHECK_STR(body(s, "/robots.txt"), "User-agent: *\nDisallow: /f/\n");
 	CHECK_STR(body(s, "/f/atom.xml"), "<feed/>\n");
-	CHECK(strstr(body(s, "/f/"), "Atom-Feed") == NULL);
+	/* and the folder page links to it all the same */
+	CHECK(strstr(body(s, "/f/"), "\n=> atom.xml Atom-Feed\n") != NULL);
 	site_unref(s);
  done:
 	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
