@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "utf8.h"
 
 static bool
 grow(struct buf *b, size_t extra)
@@ -79,6 +81,52 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+}
+
+/* XML 1.0, 2.2: Char */
+static bool
+is_xml_char(uint32_t cp)
+{
+	return cp == 0x9 || cp == 0xa || cp == 0xd ||
+	    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
+	    (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+void
+buf_add_markup(struct buf *out, const char *s, size_t len)
+{
+	uint32_t	 cp;
+	size_t		 n;
+
+	while (len > 0) {
+		if ((n = utf8_decode(s, len, &cp)) == 0) {
+			s++;			/* not UTF-8: dropped */
+			len--;
+			continue;
+		}
+		switch (cp) {
+		case '&':
+			buf_adds(out, "&amp;");
+			break;
+		case '<':
+			buf_adds(out, "&lt;");
+			break;
+		case '>':
+			buf_adds(out, "&gt;");
+			break;
+		case '"':
+			buf_adds(out, "&quot;");
+			break;
+		case '\'':
+			buf_adds(out, "&apos;");
+			break;
+		default:
+			if (is_xml_char(cp))
+				buf_add(out, s, n);
+		}
+		s += n;
+		len -= n;
+	}
 }
 
 void

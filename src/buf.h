@@ -30,6 +30,12 @@ void	buf_adds(struct buf *, const char *);
 void	buf_addc(struct buf *, char);
 void	buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Append LEN bytes of text as XML or HTML character data or attribute
+ * value: & < > " ' escaped, bytes that are not UTF-8 and characters XML 1.0
+ * does not allow (control characters but TAB, CR, LF) dropped.
+ */
+void	buf_add_markup(struct buf *, const char *, size_t);
 void	buf_reset(struct buf *);
 void	buf_free(struct buf *);
 

@@ -6,52 +6,6 @@
 #include "feed.h"
 #include "utf8.h"
 
-/* XML 1.0, 2.2: Char */
-static bool
-is_xml_char(uint32_t cp)
-{
-	return cp == 0x9 || cp == 0xa || cp == 0xd ||
-	    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
-	    (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
-void
-feed_add_escaped(struct buf *out, const char *s, size_t len)
-{
-	uint32_t	 cp;
-	size_t		 n;
-
-	while (len > 0) {
-		if ((n = utf8_decode(s, len, &cp)) == 0) {
-			s++;			/* not UTF-8: dropped */
-			len--;
-			continue;
-		}
-		switch (cp) {
-		case '&':
-			buf_adds(out, "&amp;");
-			break;
-		case '<':
-			buf_adds(out, "&lt;");
-			break;
-		case '>':
-			buf_adds(out, "&gt;");
-			break;
-		case '"':
-			buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			buf_adds(out, "&apos;");
-			break;
-		default:
-			if (is_xml_char(cp))
-				buf_add(out, s, n);
-		}
-		s += n;
-		len -= n;
-	}
-}
-
 /*
  * Text content, words joined by single spaces on lines of at most
  * FEED_WRAP bytes (see feed.h).  White space of any kind separates words.
@@ -67,7 +21,7 @@ add_text(struct buf *out, const char *s)
 	while (*s != '\0') {
 		n = strcspn(s, ws);
 		buf_reset(&word);
-		feed_add_escaped(&word, s, n);
+		buf_add_markup(&word, s, n);
 		if (col > 0 && col + 1 + word.len > FEED_WRAP) {
 			buf_addc(out, '\n');
 			col = 0;
@@ -101,11 +55,11 @@ add_link(struct buf *out, const char *indent, const char *rel,
 	buf_addf(out, "%s<link rel=\"%s\"", indent, rel);
 	if (type != NULL) {
 		buf_adds(out, " type=\"");
-		feed_add_escaped(out, type, strlen(type));
+		buf_add_markup(out, type, strlen(type));
 		buf_addc(out, '"');
 	}
 	buf_adds(out, " href=\"");
-	feed_add_escaped(out, href, strlen(href));
+	buf_add_markup(out, href, strlen(href));
 	buf_adds(out, "\"/>\n");
 }
 

@@ -50,10 +50,5 @@ struct feed {
  */
 int	feed_write_atom(const struct feed *, struct buf *);
 
-/*
- * Append the LEN bytes at S to OUT as XML character data or attribute
- * value: escaped and XML-safe as described above.
- */
-void	feed_add_escaped(struct buf *, const char *, size_t);
 
 #endif

@@ -46,29 +46,6 @@ gopher_reject(struct conn *c, const char *why)
 	error_menu(c, msg, why);
 }
 
-static void
-add_html_escaped(struct buf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			buf_adds(out, "&amp;");
-			break;
-		case '<':
-			buf_adds(out, "&lt;");
-			break;
-		case '>':
-			buf_adds(out, "&gt;");
-			break;
-		case '"':
-			buf_adds(out, "&quot;");
-			break;
-		default:
-			buf_addc(out, *s);
-		}
-	}
-}
-
 /* A small HTML page, with an HTTP header when HTTP_STATUS is set. */
 static void
 html_reply(struct conn *c, const char *http_status, const char *title,
@@ -79,7 +56,7 @@ html_reply(struct conn *c, const char *http_status, const char *title,
 
 	buf_adds(&doc, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>");
-	add_html_escaped(&doc, title);
+	buf_add_markup(&doc, title, strlen(title));
 	buf_addf(&doc, "</title>\n%s</head>\n<body>\n", head_extra);
 	buf_add(&doc, body->data, body->len);
 	buf_adds(&doc, "</body>\n</html>\n");
@@ -119,16 +96,16 @@ serve_http(struct conn *c, const struct site *s)
 	    "Gopher or Gemini client:</p>\n<ul>\n");
 	buf_addf(&url, "gopher://%s:%s/", s->host, s->gopher_port);
 	buf_adds(&body, "<li><a href=\"");
-	add_html_escaped(&body, url.data);
+	buf_add_markup(&body, url.data, strlen(url.data));
 	buf_adds(&body, "\">");
-	add_html_escaped(&body, url.data);
+	buf_add_markup(&body, url.data, strlen(url.data));
 	buf_adds(&body, "</a></li>\n");
 	buf_reset(&url);
 	site_gemini_url(s, "/", &url);
 	buf_adds(&body, "<li><a href=\"");
-	add_html_escaped(&body, url.data);
+	buf_add_markup(&body, url.data, strlen(url.data));
 	buf_adds(&body, "\">");
-	add_html_escaped(&body, url.data);
+	buf_add_markup(&body, url.data, strlen(url.data));
 	buf_adds(&body, "</a></li>\n</ul>\n");
 	html_reply(c, "400 Bad Request", "Gopher-Server", "", &body, "http",
 	    "HTTP request on the Gopher port");
@@ -160,12 +137,12 @@ serve_url(struct conn *c, const char *url)
 		return;
 	}
 	buf_adds(&head, "<meta http-equiv=\"refresh\" content=\"1;url=");
-	add_html_escaped(&head, url);
+	buf_add_markup(&head, url, strlen(url));
 	buf_adds(&head, "\">\n");
 	buf_adds(&body, "<p>Weiter zu / continue to <a href=\"");
-	add_html_escaped(&body, url);
+	buf_add_markup(&body, url, strlen(url));
 	buf_adds(&body, "\">");
-	add_html_escaped(&body, url);
+	buf_add_markup(&body, url, strlen(url));
 	buf_adds(&body, "</a></p>\n");
 	html_reply(c, NULL, "Weiterleitung", head.data, &body, "h", NULL);
 	buf_free(&head);

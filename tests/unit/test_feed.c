@@ -24,7 +24,7 @@ escaped(const char *s, size_t len)
 	static struct buf	 b = BUF_INIT;
 
 	buf_free(&b);
-	feed_add_escaped(&b, s, len);
+	buf_add_markup(&b, s, len);
 	return b.data != NULL ? b.data : "";
 }
 
