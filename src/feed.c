@@ -22,7 +22,12 @@ add_text(struct buf *out, const char *s)
 		n = strcspn(s, ws);
 		buf_reset(&word);
 		buf_add_markup(&word, s, n);
-		if (col > 0 && col + 1 + word.len > FEED_WRAP) {
+		/*
+		 * Never start a line with a dot: the feed is also a Gopher
+		 * text item, where a line "." would end the text early.
+		 */
+		if (col > 0 && col + 1 + word.len > FEED_WRAP &&
+		    word.data[0] != '.') {
 			buf_addc(out, '\n');
 			col = 0;
 		} else if (col > 0) {

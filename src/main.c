@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -29,6 +30,7 @@ struct conf {
 	const char		*root;
 	const char		*certs;
 	const char		*host;
+	char			 hostbuf[256];
 	struct listen_addr	 gemini;
 	struct listen_addr	 gopher;
 	bool			 check;
@@ -119,7 +121,7 @@ parse_options(int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 },
 	};
-	char	*end;
+	char	*end, *p;
 	long	 n;
 	int	 ch;
 
@@ -180,6 +182,15 @@ parse_options(int argc, char **argv)
 		usage(1);
 	if (conf.host[0] == '\0' || strpbrk(conf.host, "/\t\r\n ") != NULL)
 		fatalx("--host %s: not a host name", conf.host);
+	/* requests are compared in lower case, without a trailing dot */
+	if (snprintf(conf.hostbuf, sizeof(conf.hostbuf), "%s", conf.host) >=
+	    (int)sizeof(conf.hostbuf))
+		fatalx("--host %s: too long", conf.host);
+	for (p = conf.hostbuf; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (p - conf.hostbuf > 1 && p[-1] == '.')
+		p[-1] = '\0';
+	conf.host = conf.hostbuf;
 }
 
 static struct site *

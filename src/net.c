@@ -278,8 +278,8 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c->front = front;
 	c->site = current;
 	site_ref(c->site);
-	if (getnameinfo(sa, (socklen_t)salen, host, sizeof(host), port,
-	    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+	if (log_ip && getnameinfo(sa, (socklen_t)salen, host, sizeof(host),
+	    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
 		snprintf(c->peer, sizeof(c->peer), "%s ", host);
 	if (mode == NET_SNIFF) {
 		c->sniff = event_new(base, fd, EV_READ, conn_sniffcb, c);

@@ -41,4 +41,13 @@ expect_contains "a certificate per host name" \
     "$(openssl x509 -in "$CERTS/zeche.test.crt" -noout -subject)" "CN = zeche.test"
 expect_eq "and serves that host" "$(gem_header "gemini://zeche.test/")" \
     "20 text/gemini; lang=de"
+sum=$(md5sum <"$CERTS/zeche.test.crt")
+stop_zeche
+
+# host names are compared in lower case, without a trailing dot
+start_zeche --host ZECHE.Test.
+expect_eq "--host in upper case with a dot: the same certificate" \
+    "$(md5sum <"$CERTS/zeche.test.crt")" "$sum"
+expect_eq "--host in upper case with a dot: served" \
+    "$(gem_header "gemini://zeche.test/")" "20 text/gemini; lang=de"
 finish
