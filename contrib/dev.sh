@@ -13,7 +13,7 @@ cd "$top"
 
 # What building needs, and what the tests use as real clients and peers.
 BUILD_PKGS="gcc make cmake pkg-config libssl-dev libevent-dev openssl"
-TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd clang
+TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd tmux amfora sacc clang
     libclang-rt-14-dev"
 
 install_missing() {
