@@ -41,6 +41,14 @@ struct partners {
 	char		*arena;		/* owned: the strings of v */
 	struct partner	*v;		/* owned: sorted, no duplicates */
 	size_t		 n;
+	/*
+	 * The search keys of v in order, "key_ae \1 key_a \n" each, so
+	 * one memmem() pass finds the hits in order; a folded query holds
+	 * only [a-z0-9-], so no match crosses a separator.  hay_off[i] is
+	 * where entry i starts, hay_off[n] the end.
+	 */
+	char		*hay;		/* owned */
+	size_t		*hay_off;	/* owned, n + 1 */
 	size_t		 gstart[PARTNERS_NGROUPS];
 	size_t		 gcount[PARTNERS_NGROUPS];
 };
@@ -550,6 +558,19 @@ partners_load(const char *data, size_t len, const char *base,
 	for (g = 1; g < PARTNERS_NGROUPS; g++)
 		if (ps->gcount[g] == 0)
 			ps->gstart[g] = ps->gstart[g - 1] + ps->gcount[g - 1];
+
+	if ((ps->hay_off = calloc(ps->n + 1, sizeof(*ps->hay_off))) == NULL)
+		goto nomem;
+	for (i = 0; i < ps->n; i++) {
+		ps->hay_off[i] = enc.len;
+		buf_adds(&enc, ps->v[i].key_ae);
+		buf_addc(&enc, '\1');
+		buf_adds(&enc, ps->v[i].key_a);
+		buf_addc(&enc, '\n');
+	}
+	ps->hay_off[ps->n] = enc.len;
+	if ((ps->hay = buf_take(&enc, NULL)) == NULL)
+		goto nomem;
 	return ps;
 
  nomem:
@@ -571,6 +592,8 @@ partners_free(struct partners *ps)
 	free(ps->base_enc);
 	free(ps->arena);
 	free(ps->v);
+	free(ps->hay);
+	free(ps->hay_off);
 	free(ps);
 }
 
@@ -810,10 +833,46 @@ partners_is_search(const struct partners *ps, const char *path,
 	return true;
 }
 
-static bool
-matches(const struct partner *e, const char *fq)
+/* The entry whose search keys hold byte OFF of the haystack. */
+static size_t
+entry_at(const struct partners *ps, size_t off)
 {
-	return strstr(e->key_ae, fq) != NULL || strstr(e->key_a, fq) != NULL;
+	size_t	 lo = 0, hi = ps->n, mid;
+
+	while (hi - lo > 1) {
+		mid = (lo + hi) / 2;
+		if (ps->hay_off[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Count the entries matching the folded query FQ, and put the indexes of
+ * hits FROM to FROM + PARTNERS_PER_PAGE - 1 into SEL (*NSEL of them).
+ */
+static size_t
+scan(const struct partners *ps, const char *fq, size_t from,
+    size_t sel[PARTNERS_PER_PAGE], size_t *nsel)
+{
+	const char	*p, *end, *m;
+	size_t		 qlen = strlen(fq), hits = 0, i;
+
+	*nsel = 0;
+	if (ps->n == 0)
+		return 0;
+	p = ps->hay;
+	end = ps->hay + ps->hay_off[ps->n];
+	while ((m = memmem(p, (size_t)(end - p), fq, qlen)) != NULL) {
+		i = entry_at(ps, (size_t)(m - ps->hay));
+		if (hits >= from && *nsel < PARTNERS_PER_PAGE)
+			sel[(*nsel)++] = i;
+		hits++;
+		p = ps->hay + ps->hay_off[i + 1];	/* each entry once */
+	}
+	return hits;
 }
 
 /* The address of result page PAGE, below BASE. */
@@ -865,6 +924,7 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 {
 	char	 fq[PARTNERS_QUERY_MAX + 1], label[64];
 	size_t	 len = strlen(query), start = out->len, hits = 0, i, np, from;
+	size_t	 sel[PARTNERS_PER_PAGE], nsel;
 
 	if (check_query(query, len, errstr) == -1)
 		return -1;
@@ -897,9 +957,8 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 		buf_adds(out, "=> / Startseite\n");
 		goto done;
 	}
-	for (i = 0; i < ps->n; i++)
-		if (matches(&ps->v[i], fq))
-			hits++;
+	from = page > 0 ? (page - 1) * PARTNERS_PER_PAGE : 0;
+	hits = scan(ps, fq, from, sel, &nsel);
 	np = npages(hits);
 	if (hits == 0)
 		buf_addf(out, "Keine Treffer für „%s“.\n", query);
@@ -911,14 +970,8 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 		add_result_link(out, ps, query, fq, 1, proto, "Erste Seite");
 	} else if (hits > 0) {
 		buf_addf(out, "Seite %zu von %zu\n\n", page, np);
-		from = (page - 1) * PARTNERS_PER_PAGE;
-		for (i = 0, hits = 0; i < ps->n &&
-		    hits < from + PARTNERS_PER_PAGE; i++) {
-			if (!matches(&ps->v[i], fq))
-				continue;
-			if (hits++ >= from)
-				add_entry(out, &ps->v[i]);
-		}
+		for (i = 0; i < nsel; i++)
+			add_entry(out, &ps->v[sel[i]]);
 		if (np > 1)
 			buf_adds(out, "\n");
 		if (page > 1) {
