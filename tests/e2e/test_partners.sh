@@ -111,6 +111,22 @@ expect_eq "634: Gopher page 7 lists what Gemini page 7 lists" "$gop_p7" \
     "$(gem_names "gemini://$H/$P/seite-7.gmi")"
 expect_eq "634: page 7 has 20 entries" "$(printf '%s\n' "$gop_p7" | wc -l)" 20
 
+# search results are paged like the list, on both protocols alike
+r1=$(gem "gemini://$H/$P/suche?gmbh")
+np=$(printf '%s' "$r1" | sed -n 's/^Seite 1 von \([0-9]*\)\r\{0,1\}$/\1/p')
+expect_eq "634: many hits for gmbh, over several pages" "$([ "${np:-0}" -ge 2 ] && echo yes)" yes
+expect_contains "634: results link on to page 2" "$r1" "=> /$P/suche/2?gmbh "
+expect_contains "634: results page 2" "$(gem "gemini://$H/$P/suche/2?gmbh")" "Seite 2 von $np"
+g1=$(raw "/$P/suche\tgmbh\r\n")
+expect_contains "634: Gopher results link on to page 2 as a menu" "$g1" \
+    $'\t/'"$P"$'/suche/2/gmbh\t'"$H"$'\t'"$GOPHER_PORT"
+expect_eq "634: Gopher and Gemini list the same hits on page 2" \
+    "$(raw "/$P/suche/2/gmbh\r\n" | tr -d '\r' | awk -F '\t' '
+	/^iSeite [0-9]+ von/ { on = 1; next }
+	on && $1 == "i" { if (seen) exit; next }
+	on { seen = 1; print substr($1, 2) }')" \
+    "$(gem_names "gemini://$H/$P/suche/2?gmbh")"
+
 # --- a bad partners.txt: file and line, and the last good directory stays
 printf 'Gute Firma GmbH\nKaputt \xff GmbH\n' >"$ROOT/$P/partners.txt"
 out=$("$ZECHE" --check --root "$ROOT" 2>&1)
