@@ -126,6 +126,8 @@ expect_eq "634: Gopher and Gemini list the same hits on page 2" \
 	on && $1 == "i" { if (seen) exit; next }
 	on { seen = 1; print substr($1, 2) }')" \
     "$(gem_names "gemini://$H/$P/suche/2?gmbh")"
+expect_eq "634: results page 2 is not empty" \
+    "$([ "$(gem_names "gemini://$H/$P/suche/2?gmbh" | wc -l)" -ge 1 ] && echo yes)" yes
 
 # --- a bad partners.txt: file and line, and the last good directory stays
 printf 'Gute Firma GmbH\nKaputt \xff GmbH\n' >"$ROOT/$P/partners.txt"
