@@ -1,6 +1,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -38,6 +40,7 @@ struct conf {
 	bool			 verbose;
 	bool			 log_ip;
 	int			 timeout;
+	const char		*user;		/* --user NAME, or NULL */
 };
 
 static struct conf	 conf;
@@ -61,6 +64,7 @@ usage(int status)
 "      --export DIR        write the site as files for a static Gemini server\n"
 "                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
 "  -t, --timeout SECONDS   time a client has to send its request (default: 10)\n"
+"  -u, --user NAME         run as this user once the ports are open\n"
 "  -v, --verbose           log debugging details\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -116,6 +120,7 @@ parse_options(int argc, char **argv)
 		{ "log-ip",	no_argument,		NULL, 'I' },
 		{ "export",	required_argument,	NULL, 'X' },
 		{ "timeout",	required_argument,	NULL, 't' },
+		{ "user",	required_argument,	NULL, 'u' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -131,7 +136,7 @@ parse_options(int argc, char **argv)
 	conf.host = "localhost";
 	parse_listen("--gemini", "1965", &conf.gemini);
 	parse_listen("--gopher", geteuid() == 0 ? "70" : "7070", &conf.gopher);
-	while ((ch = getopt_long(argc, argv, "r:c:H:g:G:nt:vhV", opts,
+	while ((ch = getopt_long(argc, argv, "r:c:H:g:G:nt:u:vhV", opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -154,6 +159,9 @@ parse_options(int argc, char **argv)
 			break;
 		case 'I':
 			conf.log_ip = true;
+			break;
+		case 'u':
+			conf.user = optarg;
 			break;
 		case 'X':
 			conf.export = optarg;
@@ -191,6 +199,27 @@ parse_options(int argc, char **argv)
 	if (p - conf.hostbuf > 1 && p[-1] == '.')
 		p[-1] = '\0';
 	conf.host = conf.hostbuf;
+}
+
+/*
+ * Become USER for good: the ports (70, 1965) are open and the key is
+ * loaded, so nothing after this needs root.  Reloads then read the
+ * capsule as USER.
+ */
+static void
+drop_privileges(const char *user)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("--user %s: no such user", user);
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("--user %s", user);
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		fatalx("--user %s: could still become root", user);
+	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
 }
 
 static struct site *
@@ -288,6 +317,11 @@ main(int argc, char **argv)
 	if (net_listen(conf.gopher.addr, conf.gopher.port, &gopher_front,
 	    NET_SNIFF, err, sizeof(err)) == -1)
 		fatalx("gopher: %s", err);
+	if (conf.user != NULL)
+		drop_privileges(conf.user);
+	else if (geteuid() == 0)
+		log_warnx("running as root; --user NAME drops root once the "
+		    "ports are open");
 	log_info("serving gemini://%s:%s/ and gopher://%s:%s/", conf.host,
 	    conf.gemini.port, conf.host, conf.gopher.port);
 

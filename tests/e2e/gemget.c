@@ -95,7 +95,7 @@ main(int argc, char **argv)
 	SSL_CTX		*ctx;
 	SSL		*ssl;
 	X509		*crt;
-	char		*req = NULL, buf[16384];
+	char		*req = NULL, *p, buf[16384];
 	const char	*sni = NULL, *maxver = "1.3";
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen, i;
@@ -156,8 +156,11 @@ main(int argc, char **argv)
 		while ((r = read(0, buf, sizeof(buf))) > 0) {
 			if (reqlen + (size_t)r > cap) {
 				cap = (reqlen + (size_t)r) * 2;
-				if ((req = realloc(req, cap)) == NULL)
+				if ((p = realloc(req, cap)) == NULL) {
+					free(req);
 					return 1;
+				}
+				req = p;
 			}
 			memcpy(req + reqlen, buf, (size_t)r);
 			reqlen += (size_t)r;

@@ -86,13 +86,15 @@ wait_port() {
 	return 1
 }
 
-# start_zeche [extra options]: start on fresh free ports, wait for both
+# start_zeche [extra options]: start on fresh free ports, wait for both;
+# GEMINI_ADDR="" listens for Gemini on every address
+GEMINI_ADDR=127.0.0.1:
 start_zeche() {
 	GEMINI_PORT=$(free_port)
 	GOPHER_PORT=$(free_port)
 	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" \
-	    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
+	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
 	    "$@" >>"$LOG" 2>&1 &
 	ZPID=$!
 	if ! wait_port "$GEMINI_PORT" || ! wait_port "$GOPHER_PORT"; then
