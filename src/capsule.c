@@ -328,6 +328,7 @@ add_folder_page(struct walk *w, struct folder *f)
 		buf_add(&body, f->listing.data, f->listing.len);
 	}
 	if (f->narticles > 0) {
+		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
 		add_article_list(&body, f);
 		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
 		if (b == NULL)

@@ -233,6 +233,9 @@ conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 		conn_free(c);		/* closed before saying anything */
 		return;
 	}
+	if (b == 0x16)
+		log_debug("%s: a TLS handshake, answered over TLS",
+		    c->front->name);
 	if (conn_start(c, b == 0x16) == -1)
 		conn_fail(c, "out of memory");
 }
@@ -468,6 +471,8 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->handshaken = true;
+		log_debug("%s: %s handshake done, SNI %s", c->front->name,
+		    SSL_get_version(c->ssl), conn_sni(c) ? conn_sni(c) : "none");
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && !c->done && c->line == NULL &&

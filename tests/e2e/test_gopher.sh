@@ -2,7 +2,7 @@
 # text of both articles, errors, and what else reaches the Gopher port.
 . "$(dirname "$0")/lib.sh"
 
-start_zeche
+start_zeche --verbose
 F=themenforum-17
 A1=2019-02-26-roundtable-zollverein.gmi
 A2=2018-05-28-innovationskonferenz-tel-aviv.gmi
@@ -194,4 +194,8 @@ expect_eq "TLS on the Gopher port serves the same menu" \
     "$("$GEMGET" 127.0.0.1 "$GOPHER_PORT" "/$F/" | md5sum)" \
     "$(raw "/$F/\r\n" | md5sum)"
 alive "gophers"
+expect_contains "--verbose: the TLS on the Gopher port is logged" "$(cat "$LOG")" \
+    "debug: gopher: a TLS handshake, answered over TLS"
+expect_contains "--verbose: the handshake and its SNI" "$(cat "$LOG")" \
+    "debug: gopher: TLSv1.3 handshake done, SNI"
 finish
