@@ -468,6 +468,7 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 	char		 tmp[256];
 	char		*line;
 	size_t		 len;
+	unsigned long	 e;
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->handshaken = true;
@@ -499,8 +500,13 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
-		if (c->ssl != NULL && ERR_peek_error() != 0)
-			conn_fail(c, tls_errors(tmp, sizeof(tmp)));
+		if (c->ssl != NULL && (e = bufferevent_get_openssl_error(bev))
+		    != 0) {
+			memcpy(tmp, "TLS: ", 5);
+			ERR_error_string_n(e, tmp + 5, sizeof(tmp) - 5);
+			conn_fail(c, tmp);
+		} else if (c->ssl != NULL && !c->handshaken)
+			conn_fail(c, "TLS handshake failed");
 		else if (EVUTIL_SOCKET_ERROR() != 0)
 			conn_fail(c, evutil_socket_error_to_string(
 			    EVUTIL_SOCKET_ERROR()));

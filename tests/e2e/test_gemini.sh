@@ -129,6 +129,8 @@ plain=$( (printf 'gemini://%s/\r\n' "$H"; sleep 1) | \
     timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$GEMINI_PORT; cat >&3 & cat <&3" 2>/dev/null | head -c 100)
 expect_not_contains "non-TLS hello: no plain-text reply" "$plain" "20 "
 alive "non-TLS hello"
+expect_contains "non-TLS hello: the TLS error is logged" "$(cat "$LOG")" \
+    'gemini "" - TLS: error:'
 
 # an idle client does not hold up another one
 exec 5<>"/dev/tcp/127.0.0.1/$GEMINI_PORT"
