@@ -86,21 +86,8 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # --- helpers -----------------------------------------------------------
-is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-USED=" "
-free_port() {
-	local p i
-	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
-		case $USED in *" $p "*) continue;; esac
-		if ! is_open "$p"; then
-			USED="$USED$p "
-			echo "$p"
-			return
-		fi
-	done
-	die "no free port"
-}
+# shellcheck source=tests/bench/ports.sh
+. "$SRC_DIR/tests/bench/ports.sh"
 wait_port() {	# wait_port PORT LOG
 	local i
 	for i in $(seq 1 300); do	# 30 seconds at most

@@ -226,21 +226,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 chmod 644 "$WORK/certs-molly/key.pem"	# a throw-away key, for nobody
 
 # --- 3. start the servers on free loopback ports -----------------------
-is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-USED=" "
-free_port() {
-	local p i
-	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
-		case $USED in *" $p "*) continue;; esac
-		if ! is_open "$p"; then
-			USED="$USED$p "
-			echo "$p"
-			return
-		fi
-	done
-	die "no free port"
-}
+# shellcheck source=tests/bench/ports.sh
+. "$SRC_DIR/tests/bench/ports.sh"
 wait_port() {
 	local i
 	for i in $(seq 1 100); do	# 10 seconds at most
