@@ -6,6 +6,7 @@
 #define LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 void	log_init(bool);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
