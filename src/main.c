@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <event2/thread.h>
 
 #include "capsule.h"
 #include "export.h"
@@ -234,25 +236,81 @@ load(void)
 	return s;
 }
 
+/*
+ * Reloads run in a thread of their own, so that the loop goes on serving
+ * the old site while the new one is read, sorted and rendered (a third of
+ * a second for 100,000 partners).  The thread touches nothing but what
+ * capsule_load() builds; reload_done() takes the result on the loop.
+ */
+struct reload {
+	pthread_t	 thread;
+	bool		 running;
+	bool		 again;		/* another SIGHUP came meanwhile */
+	struct site	*site;		/* the thread's result, or NULL */
+	char		 err[1024];
+	struct timespec	 t0;
+	struct event	*done;		/* made active by the thread */
+};
+
+static struct reload	 reload;
+
+static void *
+reload_thread(void *arg)
+{
+	reload.site = capsule_load(conf.root, &site_opts, reload.err,
+	    sizeof(reload.err));
+	event_active(reload.done, EV_READ, 0);
+	return NULL;
+}
+
+static void
+reload_start(void)
+{
+	if (reload.running) {
+		reload.again = true;
+		return;
+	}
+	log_info("SIGHUP: reloading %s", conf.root);
+	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
+	reload.running = true;
+	if ((errno = pthread_create(&reload.thread, NULL, reload_thread,
+	    NULL)) != 0) {
+		log_warn("reload");
+		reload.running = false;
+	}
+}
+
+static void
+reload_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct timespec	 t1;
+	size_t		 npages;
+
+	pthread_join(reload.thread, NULL);
+	reload.running = false;
+	if (reload.site == NULL) {
+		log_warnx("%s", reload.err);
+		log_warnx("reload failed; still serving the last good capsule");
+	} else {
+		npages = reload.site->npages;
+		net_set_site(reload.site);
+		site_unref(reload.site);
+		reload.site = NULL;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_info("reloaded %s: %zu pages in %.0f ms", conf.root,
+		    npages, (double)(t1.tv_sec - reload.t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - reload.t0.tv_nsec) / 1e6);
+	}
+	if (reload.again) {
+		reload.again = false;
+		reload_start();
+	}
+}
+
 static void
 sighup(evutil_socket_t sig, short what, void *arg)
 {
-	struct site	*s;
-	struct timespec	 t0, t1;
-	size_t		 npages;
-
-	log_info("SIGHUP: reloading %s", conf.root);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((s = load()) == NULL) {
-		log_warnx("reload failed; still serving the last good capsule");
-		return;
-	}
-	npages = s->npages;
-	net_set_site(s);
-	site_unref(s);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_info("reloaded %s: %zu pages in %.0f ms", conf.root, npages,
-	    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	reload_start();
 }
 
 static void
@@ -306,8 +364,10 @@ main(int argc, char **argv)
 	    conf.host, fp);
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
+	if (evthread_use_pthreads() == -1 ||
+	    (base = event_base_new()) == NULL ||
+	    (reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL)
+		fatalx("cannot set up the event loop");
 	net_init(base, ctx, conf.log_ip, conf.timeout);
 	net_set_site(s);
 	site_unref(s);
@@ -336,6 +396,11 @@ main(int argc, char **argv)
 
 	event_base_dispatch(base);
 
+	if (reload.running) {		/* let it finish, and drop its site */
+		pthread_join(reload.thread, NULL);
+		site_unref(reload.site);
+	}
+	event_free(reload.done);
 	net_shutdown();
 	event_free(ev_hup);
 	event_free(ev_int);
