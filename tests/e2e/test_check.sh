@@ -84,4 +84,21 @@ expect_eq "reload: the new article heads the list" \
 expect_eq "reload: the new article is served" \
     "$(gem_header "gemini://$H/themenforum-17/2020-01-15-neu.gmi")" \
     "20 text/gemini; lang=de"
+
+# SIGHUPs that come while a reload runs: the last state of the capsule wins
+rm "$ROOT/themenforum-17/2020-01-15-neu.gmi"
+kill -HUP "$ZPID"; kill -HUP "$ZPID"
+printf '# Noch einer\n\nText.\n' >"$ROOT/themenforum-17/2020-02-01-noch.gmi"
+kill -HUP "$ZPID"
+for i in $(seq 1 50); do
+	[ "$(gem_header "gemini://$H/themenforum-17/2020-02-01-noch.gmi")" = \
+	    "20 text/gemini; lang=de" ] && break
+	sleep 0.2
+done
+expect_eq "several SIGHUPs: the last capsule is served" \
+    "$(gem "gemini://$H/themenforum-17/" | grep '^=> 20' | head -n1 | tr -d '\r')" \
+    "=> 2020-02-01-noch.gmi 2020-02-01 Noch einer"
+expect_eq "several SIGHUPs: the removed article is gone" \
+    "$(gem_header "gemini://$H/themenforum-17/2020-01-15-neu.gmi")" "51 Not found"
+alive "several SIGHUPs"
 finish
