@@ -18,69 +18,18 @@
 #include "capsule.h"
 #include "check.h"
 #include "site.h"
+#include "tmptree.h"
 
 static const struct site_opts	 opts = { "localhost", "1965", "70" };
 
-static char	 root[64];
 static char	 err[1024];
-
-static void
-capsule_new(void)
-{
-	snprintf(root, sizeof(root), "/tmp/zeche-capsule-XXXXXX");
-	if (mkdtemp(root) == NULL) {
-		perror("mkdtemp");
-		exit(2);
-	}
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (remove(path) == -1)
-		perror(path);
-	return 0;
-}
-
-static void
-capsule_rm(void)
-{
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Write the file REL (below the capsule) with the text S. */
-static void
-put(const char *rel, const char *s)
-{
-	char	 path[512];
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	if ((fp = fopen(path, "w")) == NULL || fputs(s, fp) == EOF ||
-	    fclose(fp) == EOF) {
-		perror(path);
-		exit(2);
-	}
-}
-
-static void
-folder(const char *rel)
-{
-	char	 path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	if (mkdir(path, 0755) == -1) {
-		perror(path);
-		exit(2);
-	}
-}
 
 static void
 link_to(const char *target, const char *rel)
 {
 	char	 path[512];
 
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	snprintf(path, sizeof(path), "%s/%s", tmptree, rel);
 	if (symlink(target, path) == -1) {
 		perror(path);
 		exit(2);
@@ -93,7 +42,7 @@ load(void)
 	struct site	*s;
 
 	err[0] = '\0';
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL)
+	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL)
 		fprintf(stderr, "  capsule_load: %s\n", err);
 	return s;
 }
@@ -105,20 +54,20 @@ load_error(void)
 	struct site	*s;
 
 	err[0] = '\0';
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) != NULL) {
+	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) != NULL) {
 		site_unref(s);
 		return "ok";
 	}
 	return err;
 }
 
-/* The error expected for REL: root, REL and then TAIL. */
+/* The error expected for REL: the tree, REL and then TAIL. */
 static const char *
 want_error(const char *rel, const char *tail)
 {
 	static char	 want[1024];
 
-	snprintf(want, sizeof(want), "%s%s%s", root, rel, tail);
+	snprintf(want, sizeof(want), "%s%s%s", tmptree, rel, tail);
 	return want;
 }
 
@@ -175,11 +124,11 @@ page_order(const struct site *s, const char *path, const char *a,
 static void
 make_forum(void)
 {
-	put("index.gmi", "# Zeche\n\n=> f/ Forum\n");
-	folder("f");
-	put("f/index.gmi", "# Forum\n\nWillkommen.\n");
-	put("f/2024-01-15-erstes.gmi", "# Erstes Treffen\n\nText.\n");
-	put("f/2024-03-02-zweites.gmi", "# Zweites Treffen\n");
+	tmptree_put("index.gmi", "# Zeche\n\n=> f/ Forum\n");
+	tmptree_mkdir("f");
+	tmptree_put("f/index.gmi", "# Forum\n\nWillkommen.\n");
+	tmptree_put("f/2024-01-15-erstes.gmi", "# Erstes Treffen\n\nText.\n");
+	tmptree_put("f/2024-03-02-zweites.gmi", "# Zweites Treffen\n");
 }
 
 static void
@@ -187,7 +136,7 @@ test_article_list_appended_newest_first(void)
 {
 	struct site	*s;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
 	CHECK((s = load()) != NULL);
 	CHECK_STR(body_of(s, "/f/"),
@@ -209,7 +158,7 @@ test_article_list_appended_newest_first(void)
 		    "/f/2024-03-02-zweites.gmi"));
 	}
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -219,7 +168,7 @@ test_article_list_parsed_as_links(void)
 	struct site		*s;
 	size_t			 i, links = 0;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
 	CHECK((s = load()) != NULL);
 	if (s != NULL && (pg = site_lookup(s, "/f/")) != NULL) {
@@ -232,7 +181,7 @@ test_article_list_parsed_as_links(void)
 	} else
 		CHECK(!"no page /f/");
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -240,15 +189,15 @@ test_article_list_after_index_without_newline(void)
 {
 	struct site	*s;
 
-	capsule_new();
-	put("index.gmi", "# Blog\nZuletzt:");
-	put("2020-12-31-silvester.gmi", "# Silvester");
+	tmptree_new();
+	tmptree_put("index.gmi", "# Blog\nZuletzt:");
+	tmptree_put("2020-12-31-silvester.gmi", "# Silvester");
 	CHECK((s = load()) != NULL);
 	CHECK_STR(body_of(s, "/"), "# Blog\nZuletzt:\n\n## Beitr\xc3\xa4ge\n\n"
 	    "=> 2020-12-31-silvester.gmi 2020-12-31 Silvester\n"
 	    "\n=> atom.xml Atom-Feed\n");
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -256,13 +205,13 @@ test_new_article_listed_at_next_load(void)
 {
 	struct site	*s;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
 	CHECK((s = load()) != NULL);
 	CHECK(page_lacks(s, "/f/", "drittes"));
 	site_unref(s);
 
-	put("f/2024-02-10-drittes.gmi", "# Drittes Treffen\n");
+	tmptree_put("f/2024-02-10-drittes.gmi", "# Drittes Treffen\n");
 	CHECK((s = load()) != NULL);
 	CHECK(page_has(s, "/f/",
 	    "=> 2024-02-10-drittes.gmi 2024-02-10 Drittes Treffen\n"));
@@ -270,7 +219,7 @@ test_new_article_listed_at_next_load(void)
 	CHECK(page_order(s, "/f/", "2024-02-10", "2024-01-15"));
 	CHECK(site_lookup(s, "/f/2024-02-10-drittes.gmi") != NULL);
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -278,16 +227,16 @@ test_same_day_articles_by_name(void)
 {
 	struct site	*s;
 
-	capsule_new();
-	put("index.gmi", "# I\n");
-	put("2024-05-01-b.gmi", "# B\n");
-	put("2024-05-01-a.gmi", "# A\n");
-	put("2024-05-02-c.gmi", "# C\n");
+	tmptree_new();
+	tmptree_put("index.gmi", "# I\n");
+	tmptree_put("2024-05-01-b.gmi", "# B\n");
+	tmptree_put("2024-05-01-a.gmi", "# A\n");
+	tmptree_put("2024-05-02-c.gmi", "# C\n");
 	CHECK((s = load()) != NULL);
 	CHECK(page_order(s, "/", "2024-05-02-c.gmi", "2024-05-01-a.gmi"));
 	CHECK(page_order(s, "/", "2024-05-01-a.gmi", "2024-05-01-b.gmi"));
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -295,47 +244,47 @@ test_only_dated_gmi_files_are_articles(void)
 {
 	struct site	*s;
 
-	capsule_new();
-	put("index.gmi", "# I\n");
+	tmptree_new();
+	tmptree_put("index.gmi", "# I\n");
 	/* none of these is an article, so none needs a title */
-	put("2024-13-01-monat.gmi", "kein Titel\n");
-	put("2024-01-32-tag.gmi", "kein Titel\n");
-	put("2024-01-01-.gmi", "kein Titel\n");
-	put("2024-01-01-notiz.txt", "kein Titel\n");
-	put("24-01-01-kurz.gmi", "kein Titel\n");
+	tmptree_put("2024-13-01-monat.gmi", "kein Titel\n");
+	tmptree_put("2024-01-32-tag.gmi", "kein Titel\n");
+	tmptree_put("2024-01-01-.gmi", "kein Titel\n");
+	tmptree_put("2024-01-01-notiz.txt", "kein Titel\n");
+	tmptree_put("24-01-01-kurz.gmi", "kein Titel\n");
 	CHECK((s = load()) != NULL);
 	CHECK_STR(body_of(s, "/"), "# I\n");
 	CHECK(s == NULL || s->nblogs == 0);
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
 test_article_without_title_fails(void)
 {
-	capsule_new();
+	tmptree_new();
 	make_forum();
-	put("f/2024-04-01-ohne.gmi", "Nur Text.\n## Zwischentitel\n");
+	tmptree_put("f/2024-04-01-ohne.gmi", "Nur Text.\n## Zwischentitel\n");
 	CHECK_STR(load_error(), want_error("/f/2024-04-01-ohne.gmi",
 	    ":1: an article needs a \"# \" title as its first heading"));
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
 test_bad_gemtext_fails_with_line(void)
 {
-	capsule_new();
+	tmptree_new();
 	make_forum();
-	put("f/kaputt.gmi", "# Kaputt\n\n```\ncode\n");
+	tmptree_put("f/kaputt.gmi", "# Kaputt\n\n```\ncode\n");
 	CHECK_STR(load_error(), want_error("/f/kaputt.gmi",
 	    ":3: preformatted block is never closed"));
-	capsule_rm();
+	tmptree_rm();
 
-	capsule_new();
-	put("index.gmi", "# I\nok\n=>\n");
+	tmptree_new();
+	tmptree_put("index.gmi", "# I\nok\n=>\n");
 	CHECK_STR(load_error(), want_error("/index.gmi",
 	    ":3: link without a URL"));
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -344,11 +293,11 @@ test_lookup(void)
 	const struct page	*f;
 	struct site		*s;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
 	CHECK((s = load()) != NULL);
 	if (s == NULL) {
-		capsule_rm();
+		tmptree_rm();
 		return;
 	}
 	CHECK(site_lookup(s, "/") != NULL);
@@ -372,7 +321,7 @@ test_lookup(void)
 	CHECK(!site_is_folder(s, "/f/2024-01-15-erstes.gmi"));
 	CHECK(!site_is_folder(s, ""));
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -380,14 +329,14 @@ test_dot_files_not_served(void)
 {
 	struct site	*s;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
-	put(".geheim.gmi", "# Geheim\n");
-	put("f/.htaccess", "deny\n");
-	folder(".git");
-	put(".git/config", "[core]\n");
-	folder("g");
-	put("g/.versteckt.txt", "x\n");
+	tmptree_put(".geheim.gmi", "# Geheim\n");
+	tmptree_put("f/.htaccess", "deny\n");
+	tmptree_mkdir(".git");
+	tmptree_put(".git/config", "[core]\n");
+	tmptree_mkdir("g");
+	tmptree_put("g/.versteckt.txt", "x\n");
 	CHECK((s = load()) != NULL);
 	CHECK(site_lookup(s, "/.geheim.gmi") == NULL);
 	CHECK(site_lookup(s, "/f/.htaccess") == NULL);
@@ -398,7 +347,7 @@ test_dot_files_not_served(void)
 	/* and the generated page does not list them */
 	CHECK(page_lacks(s, "/g/", ".versteckt"));
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -406,14 +355,14 @@ test_symlinks_not_served(void)
 {
 	struct site	*s;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
 	link_to("index.gmi", "kopie.gmi");
 	link_to("/etc/passwd", "f/passwd.txt");
 	link_to("/etc", "etc");
 	link_to("f", "forum");
 	link_to("nirgends.gmi", "tot.gmi");
-	folder("g");
+	tmptree_mkdir("g");
 	link_to("../index.gmi", "g/index.gmi");
 	CHECK((s = load()) != NULL);
 	CHECK(site_lookup(s, "/kopie.gmi") == NULL);
@@ -428,7 +377,7 @@ test_symlinks_not_served(void)
 	CHECK(page_has(s, "/g/", "# /g/\n"));
 	CHECK(page_lacks(s, "/g/", "Zeche"));
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -436,27 +385,27 @@ test_bad_file_name_fails(void)
 {
 	const char	*e;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
-	put("f/mit leerzeichen.gmi", "# Leer\n");
+	tmptree_put("f/mit leerzeichen.gmi", "# Leer\n");
 	e = load_error();
 	CHECK(strstr(e, "\"mit leerzeichen.gmi\"") != NULL);
-	CHECK(strncmp(e, want_error("/f/", ""), strlen(root) + 3) == 0);
+	CHECK(strncmp(e, want_error("/f/", ""), strlen(tmptree) + 3) == 0);
 	CHECK_STR(e, want_error("/f/", ": \"mit leerzeichen.gmi\": file names "
 	    "may only hold A-Z a-z 0-9 . _ -"));
-	capsule_rm();
+	tmptree_rm();
 
-	capsule_new();
-	put("index.gmi", "# I\n");
-	put("\xc3\x9c" "bersicht.gmi", "# \xc3\x9c\n");
+	tmptree_new();
+	tmptree_put("index.gmi", "# I\n");
+	tmptree_put("\xc3\x9c" "bersicht.gmi", "# \xc3\x9c\n");
 	CHECK(strstr(load_error(), "\"\xc3\x9c" "bersicht.gmi\"") != NULL);
-	capsule_rm();
+	tmptree_rm();
 
-	capsule_new();
-	put("index.gmi", "# I\n");
-	folder("a b");
+	tmptree_new();
+	tmptree_put("index.gmi", "# I\n");
+	tmptree_mkdir("a b");
 	CHECK(strstr(load_error(), "\"a b\"") != NULL);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -465,14 +414,14 @@ test_folder_without_index_gets_generated_page(void)
 	const struct page	*pg;
 	struct site		*s;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
-	folder("g");
-	put("g/b.txt", "Notiz\n");
-	put("g/a.gmi", "Text\n# Alpha\n");
-	put("g/c.gmi", "ohne Titel\n");
-	folder("g/sub");
-	folder("leer");
+	tmptree_mkdir("g");
+	tmptree_put("g/b.txt", "Notiz\n");
+	tmptree_put("g/a.gmi", "Text\n# Alpha\n");
+	tmptree_put("g/c.gmi", "ohne Titel\n");
+	tmptree_mkdir("g/sub");
+	tmptree_mkdir("leer");
 	CHECK((s = load()) != NULL);
 	CHECK((pg = site_lookup(s, "/g/")) != NULL);
 	CHECK(pg != NULL && pg->is_gemtext);
@@ -492,7 +441,7 @@ test_folder_without_index_gets_generated_page(void)
 	/* the root has an index.gmi, so it lists nothing by itself */
 	CHECK(page_lacks(s, "/", "=> leer/"));
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -500,12 +449,12 @@ test_root_without_index(void)
 {
 	struct site	*s;
 
-	capsule_new();
-	put("a.txt", "a\n");
+	tmptree_new();
+	tmptree_put("a.txt", "a\n");
 	CHECK((s = load()) != NULL);
 	CHECK_STR(body_of(s, "/"), "# /\n\n=> a.txt a.txt\n");
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -513,15 +462,15 @@ test_articles_listed_on_generated_page(void)
 {
 	struct site	*s;
 
-	capsule_new();
-	folder("blog");
-	put("blog/2023-06-01-sommer.gmi", "# Sommer\n");
+	tmptree_new();
+	tmptree_mkdir("blog");
+	tmptree_put("blog/2023-06-01-sommer.gmi", "# Sommer\n");
 	CHECK((s = load()) != NULL);
 	CHECK(page_has(s, "/blog/", "=> 2023-06-01-sommer.gmi Sommer\n"));
 	CHECK(page_has(s, "/blog/",
 	    "=> 2023-06-01-sommer.gmi 2023-06-01 Sommer\n"));
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -534,9 +483,9 @@ test_gemtext_headers_and_gopher_menu(void)
 	struct site		*s;
 	size_t			 i;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
-	folder("g");
+	tmptree_mkdir("g");
 	CHECK((s = load()) != NULL);
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		if ((pg = site_lookup(s, paths[i])) == NULL) {
@@ -556,7 +505,7 @@ test_gemtext_headers_and_gopher_menu(void)
 	CHECK(pg != NULL && pg->gopher != NULL && strstr(pg->gopher,
 	    "/f/2024-03-02-zweites.gmi\tlocalhost\t70\r\n") != NULL);
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -566,10 +515,10 @@ test_text_file_sent_as_is(void)
 	const struct page	*pg;
 	struct site		*s;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
-	put("f/notiz.txt", text);
-	put("f/bild.png", "\x89PNG");
+	tmptree_put("f/notiz.txt", text);
+	tmptree_put("f/bild.png", "\x89PNG");
 	CHECK((s = load()) != NULL);
 	CHECK((pg = site_lookup(s, "/f/notiz.txt")) != NULL);
 	if (pg != NULL) {
@@ -588,7 +537,7 @@ test_text_file_sent_as_is(void)
 		CHECK(pg->gopher_type == 'I');
 	}
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -596,12 +545,12 @@ test_missing_root_fails(void)
 {
 	struct site	*s;
 
-	capsule_new();
-	capsule_rm();
+	tmptree_new();
+	tmptree_rm();
 	err[0] = '\0';
-	s = capsule_load(root, &opts, err, sizeof(err));
+	s = capsule_load(tmptree, &opts, err, sizeof(err));
 	CHECK(s == NULL);
-	CHECK(strncmp(err, root, strlen(root)) == 0);
+	CHECK(strncmp(err, tmptree, strlen(tmptree)) == 0);
 	site_unref(s);
 }
 
@@ -611,15 +560,15 @@ test_messages_without_double_slash(void)
 	char		 slashed[80];
 	struct site	*s;
 
-	capsule_new();
-	put("index.gmi", "=>\n");
-	snprintf(slashed, sizeof(slashed), "%s//", root);
+	tmptree_new();
+	tmptree_put("index.gmi", "=>\n");
+	snprintf(slashed, sizeof(slashed), "%s//", tmptree);
 	err[0] = '\0';
 	s = capsule_load(slashed, &opts, err, sizeof(err));
 	CHECK(s == NULL);
 	CHECK_STR(err, want_error("/index.gmi", ":1: link without a URL"));
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 static void
@@ -627,7 +576,7 @@ test_site_refcount(void)
 {
 	struct site	*s;
 
-	capsule_new();
+	tmptree_new();
 	make_forum();
 	CHECK((s = load()) != NULL);
 	if (s != NULL) {
@@ -640,7 +589,7 @@ test_site_refcount(void)
 		CHECK_STR(s->gopher_port, "70");
 	}
 	site_unref(s);
-	capsule_rm();
+	tmptree_rm();
 }
 
 int

@@ -16,12 +16,12 @@
 #include "buf.h"
 #include "capsule.h"
 #include "check.h"
+#include "tmptree.h"
 #include "export.h"
 #include "site.h"
 
 static const struct site_opts	 opts = { "localhost", "1965", "7070" };
 
-static char	 tmp[64];
 static char	 err[1024];
 
 static const char *
@@ -76,32 +76,6 @@ test_path_refusals(void)
 	CHECK_STR(gopher_path("/f/", false), "(refused)");
 }
 
-static void
-mk(const char *rel)
-{
-	char	 path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
-	if (mkdir(path, 0755) == -1) {
-		perror(path);
-		exit(2);
-	}
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	char	 path[256];
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
-	if ((fp = fopen(path, "w")) == NULL || fputs(text, fp) == EOF ||
-	    fclose(fp) == EOF) {
-		perror(path);
-		exit(2);
-	}
-}
-
 /* The file REL below the test folder, or "(none)". */
 static const char *
 get(const char *rel)
@@ -111,7 +85,7 @@ get(const char *rel)
 	ssize_t		 n;
 	int		 fd;
 
-	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	snprintf(path, sizeof(path), "%s/%s", tmptree, rel);
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1)
 		return "(none)";
 	n = read(fd, data, sizeof(data) - 1);
@@ -126,14 +100,8 @@ exists(const char *rel)
 	char		 path[256];
 	struct stat	 st;
 
-	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	snprintf(path, sizeof(path), "%s/%s", tmptree, rel);
 	return lstat(path, &st) == 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
 }
 
 static long
@@ -143,8 +111,8 @@ export(const char *rel_capsule, const char *rel_dir)
 	struct site	*s;
 	long		 n;
 
-	snprintf(root, sizeof(root), "%s/%s", tmp, rel_capsule);
-	snprintf(dir, sizeof(dir), "%s/%s", tmp, rel_dir);
+	snprintf(root, sizeof(root), "%s/%s", tmptree, rel_capsule);
+	snprintf(dir, sizeof(dir), "%s/%s", tmptree, rel_dir);
 	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "capsule_load: %s\n", err);
 		return -2;
@@ -160,21 +128,17 @@ test_export_and_reexport(void)
 	struct stat	 st;
 	char		 path[256];
 
-	snprintf(tmp, sizeof(tmp), "/tmp/zeche-export-XXXXXX");
-	if (mkdtemp(tmp) == NULL) {
-		perror("mkdtemp");
-		exit(2);
-	}
-	mk("c");
-	mk("c/f");
-	mk("outside");
-	put("outside/keep.txt", "keep\n");
-	put("c/index.gmi", "# Start\n\n=> f/ Forum\n=> f/x.txt Text\n"
+	tmptree_new();
+	tmptree_mkdir("c");
+	tmptree_mkdir("c/f");
+	tmptree_mkdir("outside");
+	tmptree_put("outside/keep.txt", "keep\n");
+	tmptree_put("c/index.gmi", "# Start\n\n=> f/ Forum\n=> f/x.txt Text\n"
 	    "=> gopher://other.example/1/ Anderswo\n");
-	put("c/f/index.gmi", "# Forum\n");
-	put("c/f/2020-01-01-a.gmi", "# A\n\nText A.\n\n=> ../ Start\n");
-	put("c/f/x.txt", "Zeile 1\n.\nZeile 3\n");
-	put("c/f/old.txt", "alt\n");
+	tmptree_put("c/f/index.gmi", "# Forum\n");
+	tmptree_put("c/f/2020-01-01-a.gmi", "# A\n\nText A.\n\n=> ../ Start\n");
+	tmptree_put("c/f/x.txt", "Zeile 1\n.\nZeile 3\n");
+	tmptree_put("c/f/old.txt", "alt\n");
 
 	CHECK(export("c", "out") > 0);
 	CHECK_STR(get("out/gemini/index.gmi"), "# Start\n\n=> f/ Forum\n"
@@ -202,9 +166,9 @@ test_export_and_reexport(void)
 	    "0Atom-Feed\t/f/atom.xml\r\n") != NULL);
 	CHECK(exists("out/" EXPORT_MARKER));
 	CHECK(!exists("out/.zeche-new") && !exists("out/.zeche-old"));
-	snprintf(path, sizeof(path), "%s/out/gopher/f/x.txt", tmp);
+	snprintf(path, sizeof(path), "%s/out/gopher/f/x.txt", tmptree);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644);
-	snprintf(path, sizeof(path), "%s/out/gopher/f/2020-01-01-a.gmi", tmp);
+	snprintf(path, sizeof(path), "%s/out/gopher/f/2020-01-01-a.gmi", tmptree);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0755);
 
 	/*
@@ -212,11 +176,11 @@ test_export_and_reexport(void)
 	 * the link goes, what it points to stays.
 	 */
 	CHECK(exists("out/gemini/f/old.txt") && exists("out/gopher/f/old.txt"));
-	snprintf(path, sizeof(path), "%s/c/f/old.txt", tmp);
+	snprintf(path, sizeof(path), "%s/c/f/old.txt", tmptree);
 	unlink(path);
-	snprintf(path, sizeof(path), "%s/out/gemini/f/link", tmp);
+	snprintf(path, sizeof(path), "%s/out/gemini/f/link", tmptree);
 	CHECK(symlink("../../../outside", path) == 0);
-	put("out/gopher/stale.txt", "stale\n");
+	tmptree_put("out/gopher/stale.txt", "stale\n");
 	CHECK(export("c", "out") > 0);
 	CHECK(!exists("out/gemini/f/old.txt"));
 	CHECK(!exists("out/gopher/f/old.txt"));
@@ -224,8 +188,8 @@ test_export_and_reexport(void)
 	CHECK_STR(get("outside/keep.txt"), "keep\n");
 	CHECK(exists("out/gemini/f/x.txt"));
 	/* the remains of an interrupted run go too */
-	mk("out/.zeche-new");
-	put("out/.zeche-new/junk", "x");
+	tmptree_mkdir("out/.zeche-new");
+	tmptree_put("out/.zeche-new/junk", "x");
 	CHECK(export("c", "out") > 0);
 	CHECK(!exists("out/.zeche-new"));
 }
@@ -236,7 +200,7 @@ test_refusals(void)
 	struct site	*s;
 	char		 root[256], dir[256];
 
-	snprintf(root, sizeof(root), "%s/c", tmp);
+	snprintf(root, sizeof(root), "%s/c", tmptree);
 	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		return;
@@ -244,27 +208,27 @@ test_refusals(void)
 	CHECK(export_site(s, "/", root, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "refusing") != NULL);
 	CHECK(export_site(s, root, root, err, sizeof(err)) == -1);
-	snprintf(dir, sizeof(dir), "%s/c/", tmp);
+	snprintf(dir, sizeof(dir), "%s/c/", tmptree);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
-	snprintf(dir, sizeof(dir), "%s/c/f/export", tmp);
+	snprintf(dir, sizeof(dir), "%s/c/f/export", tmptree);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
 	CHECK(!exists("c/f/export"));
-	CHECK(export_site(s, tmp, root, err, sizeof(err)) == -1);
+	CHECK(export_site(s, tmptree, root, err, sizeof(err)) == -1);
 	/* a folder holding other things is not overwritten */
-	snprintf(dir, sizeof(dir), "%s/outside", tmp);
+	snprintf(dir, sizeof(dir), "%s/outside", tmptree);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "not an earlier export") != NULL);
 	CHECK(!exists("outside/gemini"));
-	mk("mine");
-	mk("mine/gemini");
-	snprintf(dir, sizeof(dir), "%s/mine", tmp);
+	tmptree_mkdir("mine");
+	tmptree_mkdir("mine/gemini");
+	snprintf(dir, sizeof(dir), "%s/mine", tmptree);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
 	/* a missing parent is an error, not a surprise tree */
-	snprintf(dir, sizeof(dir), "%s/no/such", tmp);
+	snprintf(dir, sizeof(dir), "%s/no/such", tmptree);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
 	/* an empty folder is fine */
-	mk("empty");
-	snprintf(dir, sizeof(dir), "%s/empty", tmp);
+	tmptree_mkdir("empty");
+	snprintf(dir, sizeof(dir), "%s/empty", tmptree);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) > 0);
 	site_unref(s);
 }
@@ -272,7 +236,7 @@ test_refusals(void)
 static void
 test_gophermap_name_refused(void)
 {
-	put("c/f/gophermap", "1x\t/\r\n");
+	tmptree_put("c/f/gophermap", "1x\t/\r\n");
 	CHECK(export("c", "out") == -1);
 	CHECK(strstr(err, "/f/gophermap") != NULL);
 	CHECK(exists("out/gemini/f/x.txt"));	/* the old export stays */
@@ -287,7 +251,7 @@ main(void)
 	test_export_and_reexport();
 	test_refusals();
 	test_gophermap_name_refused();
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_rm();
 	gemini_path("");
 	gopher_path("", false);
 	CHECK_DONE();

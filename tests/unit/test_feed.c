@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "check.h"
+#include "tmptree.h"
 #include "feed.h"
 #include "site.h"
 
@@ -241,48 +242,22 @@ test_port_in_ids(void)
 	site_unref(s);
 }
 
-static char	 tmp[64];
-
-static void
-put(const char *rel, const char *text)
-{
-	char	 path[256];
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
-	if ((fp = fopen(path, "w")) == NULL || fputs(text, fp) == EOF ||
-	    fclose(fp) == EOF) {
-		perror(path);
-		exit(2);
-	}
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
 
 static void
 test_new_article_appears(void)
 {
 	struct site		*s;
 	const struct page	*pg;
-	char			 path[256], err[1024];
+	char			 err[1024];
 	const char		*x;
 
-	snprintf(tmp, sizeof(tmp), "/tmp/zeche-feed-XXXXXX");
-	if (mkdtemp(tmp) == NULL) {
-		perror("mkdtemp");
-		exit(2);
-	}
-	snprintf(path, sizeof(path), "%s/f", tmp);
-	mkdir(path, 0755);
-	put("index.gmi", "# Start\n=> f/ Forum\n");
-	put("f/index.gmi", "# Forum & <Freunde>\n");
-	put("f/2020-01-01-alt.gmi",
+	tmptree_new();
+	tmptree_mkdir("f");
+	tmptree_put("index.gmi", "# Start\n=> f/ Forum\n");
+	tmptree_put("f/index.gmi", "# Forum & <Freunde>\n");
+	tmptree_put("f/2020-01-01-alt.gmi",
 	    "# Alt\n\n   \nErster Absatz.\n\nZweiter.\n");
-	if ((s = capsule_load(tmp, &opts, err, sizeof(err))) == NULL) {
+	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "capsule_load: %s\n", err);
 		CHECK(s != NULL);
 		goto done;
@@ -295,8 +270,8 @@ test_new_article_appears(void)
 	site_unref(s);
 
 	/* a new file: in the list, the feed and the menu, nothing else */
-	put("f/2021-06-30-neu.gmi", "# Neu\n=> / kein Text\n");
-	if ((s = capsule_load(tmp, &opts, err, sizeof(err))) == NULL) {
+	tmptree_put("f/2021-06-30-neu.gmi", "# Neu\n=> / kein Text\n");
+	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		goto done;
 	}
@@ -319,9 +294,9 @@ test_new_article_appears(void)
 	site_unref(s);
 
 	/* the capsule's own robots.txt and atom.xml win */
-	put("robots.txt", "User-agent: *\nDisallow: /f/\n");
-	put("f/atom.xml", "<feed/>\n");
-	if ((s = capsule_load(tmp, &opts, err, sizeof(err))) == NULL) {
+	tmptree_put("robots.txt", "User-agent: *\nDisallow: /f/\n");
+	tmptree_put("f/atom.xml", "<feed/>\n");
+	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		goto done;
 	}
@@ -331,7 +306,7 @@ test_new_article_appears(void)
 	CHECK(strstr(body(s, "/f/"), "\n=> atom.xml Atom-Feed\n") != NULL);
 	site_unref(s);
  done:
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_rm();
 }
 
 static void
