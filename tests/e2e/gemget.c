@@ -14,6 +14,7 @@
  *   -s SNI    server name to send (default: none for addresses)
  *   -S        send no SNI at all
  *   -w MS     send the request one byte per TLS record, MS ms apart
+ *   -d MS     wait MS ms after sending, then read slowly (a slow reader)
  *   -f        print the server certificate's SHA-256 fingerprint and exit
  *   -t        plain TCP, no TLS (for Gopher): send, half-close, read all
  *
@@ -102,13 +103,16 @@ main(int argc, char **argv)
 	size_t		 reqlen = 0, cap = 0;
 	ssize_t		 r;
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
-	int		 fp = 0, version, status = 1, plain = 0;
+	int		 fp = 0, version, status = 1, plain = 0, slow = 0;
 	struct timeval	 tv = { 20, 0 };
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "Ffm:ns:Stw:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:Ffm:ns:Stw:")) != -1) {
 		switch (ch) {
+		case 'd':
+			slow = atoi(optarg);
+			break;
 		case 't':
 			plain = 1;
 			break;
@@ -227,8 +231,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "gemget: write failed\n");
 		goto done;
 	}
+	if (slow > 0)
+		msleep(slow);
 	for (;;) {
-		n = SSL_read(ssl, buf, sizeof(buf));
+		n = SSL_read(ssl, buf, slow > 0 ? 1024 : sizeof(buf));
 		if (n > 0) {
 			fwrite(buf, 1, (size_t)n, stdout);
 			continue;

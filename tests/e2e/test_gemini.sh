@@ -3,6 +3,7 @@
 
 start_zeche
 F=themenforum-17
+GEMINI_BIN_HDR="20 application/octet-stream"
 A1=2019-02-26-roundtable-zollverein.gmi
 A2=2018-05-28-innovationskonferenz-tel-aviv.gmi
 
@@ -131,6 +132,22 @@ expect_not_contains "non-TLS hello: no plain-text reply" "$plain" "20 "
 alive "non-TLS hello"
 expect_contains "non-TLS hello: the TLS error is logged" "$(cat "$LOG")" \
     'gemini "" - TLS: error:'
+
+# a large file to a client that starts reading late and reads slowly:
+# every byte arrives, then close_notify
+head -c 4000000 /dev/urandom >"$ROOT/gross.bin"
+kill -HUP "$ZPID"
+for i in $(seq 1 50); do
+	[ "$(gem_header "gemini://$H/gross.bin" | cut -c1-2)" = 20 ] && break
+	sleep 0.1
+done
+gem_to "$WORK/resp" "gemini://$H/gross.bin" -d 300
+expect_eq "large file to a slow reader: closed with close_notify" "$GEM_RC" 0
+tail -c +$((${#GEMINI_BIN_HDR} + 3)) "$WORK/resp" >"$WORK/body"
+expect_file_eq "large file to a slow reader: every byte" "$WORK/body" "$ROOT/gross.bin"
+expect_eq "large file: its MIME type" "$(head -n1 "$WORK/resp" | head -c 40 | tr -d '\r')" \
+    "$GEMINI_BIN_HDR"
+rm "$ROOT/gross.bin"
 
 # an idle client does not hold up another one
 exec 5<>"/dev/tcp/127.0.0.1/$GEMINI_PORT"
