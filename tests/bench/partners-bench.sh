@@ -29,6 +29,8 @@ note() { echo "$ME: $*" >&2; }
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$SRC_DIR/tests/bench/lib.sh"
 GEN="$SRC_DIR/tests/gen-partners.sh"
 
 SIZES=${BENCH_PARTNERS:-634 10000 100000}
@@ -48,14 +50,6 @@ for n in $SIZES; do
 done
 [ -d "$CAPSULE" ] || die "$CAPSULE: no capsule"
 
-findbin() {	# BUILD_DIR/NAME first, else the first found below
-	if [ -f "$BUILD_DIR/$1" ] && [ -x "$BUILD_DIR/$1" ]; then
-		echo "$BUILD_DIR/$1"
-	else
-		find "$BUILD_DIR" -maxdepth 3 -type f -name "$1" -perm -u+x \
-		    -print -quit
-	fi
-}
 ZECHE=$(findbin zeche)
 BENCH=$(findbin zeche-bench)
 [ -n "$ZECHE" ] || die "no zeche in $BUILD_DIR"
@@ -86,8 +80,6 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # --- helpers -----------------------------------------------------------
-# shellcheck source=tests/bench/ports.sh
-. "$SRC_DIR/tests/bench/ports.sh"
 wait_port() {	# wait_port PORT LOG
 	local i
 	for i in $(seq 1 300); do	# 30 seconds at most

@@ -42,6 +42,8 @@ case $SECTION in peers|partners|all) ;; *) usage;; esac
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$SRC_DIR/tests/bench/lib.sh"
 SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
 PARTNERS="$SRC_DIR/tests/bench/partners-bench.sh"
 
@@ -54,14 +56,6 @@ for v in "$N" "$C" "$D" "$WARM"; do
 	case $v in ''|*[!0-9]*) die "BENCH_* must be positive integers";; esac
 done
 
-findbin() {	# BUILD_DIR/NAME first, else the first found below
-	if [ -f "$BUILD_DIR/$1" ] && [ -x "$BUILD_DIR/$1" ]; then
-		echo "$BUILD_DIR/$1"
-	else
-		find "$BUILD_DIR" -maxdepth 3 -type f -name "$1" -perm -u+x \
-		    -print -quit
-	fi
-}
 
 # --- 0. the sections ---------------------------------------------------
 # Each section runs on its own, so that the servers of one never share
@@ -226,8 +220,6 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 chmod 644 "$WORK/certs-molly/key.pem"	# a throw-away key, for nobody
 
 # --- 3. start the servers on free loopback ports -----------------------
-# shellcheck source=tests/bench/ports.sh
-. "$SRC_DIR/tests/bench/ports.sh"
 wait_port() {
 	local i
 	for i in $(seq 1 100); do	# 10 seconds at most
