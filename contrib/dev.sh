@@ -6,13 +6,18 @@
 #                          once as built, once with ASan and UBSan, and
 #                          the libFuzzer targets for a bounded time
 #   contrib/dev.sh bench   build and compare with molly-brown and gophernicus
+#   contrib/dev.sh packages build|test
+#                          print a package list (the test suite checks that
+#                          the build list names every package the build uses)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 # What building needs, and what the tests use as real clients and peers.
-BUILD_PKGS="gcc make cmake pkg-config libssl-dev libevent-dev openssl"
+# Installed without recommends, so every package the build uses is named:
+# libc6-dev (crt files, libc headers) is only recommended by gcc.
+BUILD_PKGS="gcc libc6-dev make cmake pkg-config libssl-dev libevent-dev openssl"
 TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd tmux amfora sacc clang
     libclang-rt-14-dev"
 
@@ -49,12 +54,13 @@ serve)
 	;;
 test)
 	install_missing $BUILD_PKGS $TEST_PKGS
-	build build
+	build build -DZECHE_WERROR=ON
 	(cd build && ctest --output-on-failure)
-	build build-sanitize -DCMAKE_BUILD_TYPE=Debug \
+	build build-sanitize -DCMAKE_BUILD_TYPE=Debug -DZECHE_WERROR=ON \
 	    -DZECHE_SANITIZE=address,undefined
 	(cd build-sanitize && ctest --output-on-failure)
-	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DZECHE_FUZZ=ON
+	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DZECHE_WERROR=ON \
+	    -DZECHE_FUZZ=ON
 	(cd build-fuzz && ctest --output-on-failure -L fuzz)
 	;;
 bench)
@@ -62,8 +68,15 @@ bench)
 	build build -DCMAKE_BUILD_TYPE=Release
 	exec tests/bench/run-bench.sh build
 	;;
+packages)
+	case "${2:-}" in
+	build)	echo $BUILD_PKGS ;;
+	test)	echo $TEST_PKGS ;;
+	*)	echo "usage: contrib/dev.sh packages build|test" >&2; exit 2 ;;
+	esac
+	;;
 *)
-	echo "usage: contrib/dev.sh serve | test | bench" >&2
+	echo "usage: contrib/dev.sh serve | test | bench | packages build|test" >&2
 	exit 2
 	;;
 esac

@@ -1,0 +1,75 @@
+#!/bin/bash
+# test_packages.sh: the build's package list in contrib/dev.sh names every
+# Debian package the build uses.  dev.sh installs with
+# --no-install-recommends, so a package that is only recommended (libc6-dev
+# by gcc) is missing on a fresh machine unless the list names it.
+#
+# The files the build touches (the compiler, make, cmake, pkg-config, the
+# C runtime objects, every header zeche's sources include, the libraries it
+# links) are mapped to their packages with dpkg -S; each must be in the
+# list, be pulled in by it as a hard dependency, or be essential.
+set -u
+: "${ZECHE_SOURCE_DIR:?}"
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+
+list=$("$ZECHE_SOURCE_DIR/contrib/dev.sh" packages build)
+[ -n "$list" ] && ok "dev.sh prints the build package list" ||
+    not_ok "dev.sh prints the build package list"
+
+# The closure of the list under Depends and Pre-Depends.
+# shellcheck disable=SC2086
+closure=$(apt-cache depends --recurse --no-recommends --no-suggests \
+    --no-conflicts --no-breaks --no-replaces --no-enhances $list 2>/dev/null |
+    sed -n 's/^\([a-z0-9][^ :]*\).*/\1/p' | sort -u)
+echo "$closure" | grep -qx gcc && ok "apt-cache resolves the list" ||
+    not_ok "apt-cache resolves the list"
+
+# owner FILE: the package that ships FILE (merged /usr aware)
+owner() {
+	local f
+	f=$(readlink -f "$1")
+	for p in "$f" "${f#/usr}" "/usr$f" "$1"; do
+		dpkg -S "$p" 2>/dev/null | sed -n '1s/:.*//p' | sed 's/,.*//' |
+		    grep . && return 0
+	done
+	return 1
+}
+
+files=""
+for b in gcc cc make cmake pkg-config; do
+	files="$files $(command -v "$b")"
+done
+for o in Scrt1.o crti.o crtn.o libc.so; do
+	files="$files $(gcc -print-file-name=$o)"
+done
+# every header the sources include, as the compiler finds them
+incs=$(cat "$ZECHE_SOURCE_DIR"/src/*.c | sed -n 's/^#include <\(.*\)>.*/\1/p' |
+    sort -u | sed 's/.*/#include <&>/')
+hdrs=$(printf '%s\n' "$incs" | gcc -D_GNU_SOURCE -M -x c - 2>/dev/null |
+    tr ' \\' '\n\n' | grep '^/')
+[ -n "$hdrs" ] && ok "the compiler finds every header the sources include" ||
+    not_ok "the compiler finds every header the sources include"
+for l in ssl crypto event event_openssl event_pthreads; do
+	files="$files $(gcc -print-file-name=lib$l.so)"
+done
+missing=""
+for f in $files $hdrs; do
+	[ -e "$f" ] || { missing="$missing $f(absent)"; continue; }
+	pkg=$(owner "$f") || { missing="$missing $f(no package)"; continue; }
+	pkg=${pkg%%:*}
+	if echo "$closure" | grep -qx "$pkg"; then continue; fi
+	[ "$(dpkg-query -W -f='${Essential}' "$pkg" 2>/dev/null)" = yes ] &&
+	    continue
+	missing="$missing $pkg"
+done
+if [ -z "$missing" ]; then
+	ok "every package the build uses is in the list or required by it"
+else
+	not_ok "every package the build uses is in the list or required by it"
+	echo "# not covered:$(printf '%s\n' $missing | sort -u | tr '\n' ' ')"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
