@@ -257,8 +257,8 @@ to_gophermap(const struct site *s, const char *menu, size_t len,
 			buf_add(&sel, t1 + 1, (size_t)(t2 - t1 - 1));
 			if (hlen == strlen(s->host) &&
 			    strncasecmp(host, s->host, hlen) == 0 &&
-			    plen == strlen(s->gopher_port) &&
-			    strncmp(port, s->gopher_port, plen) == 0 &&
+			    plen == strlen(s->port[PROTO_GOPHER]) &&
+			    strncmp(port, s->port[PROTO_GOPHER], plen) == 0 &&
 			    !sel.failed && is_exported(s, sel.data))
 				n = (size_t)(t2 - line);
 		}
@@ -275,8 +275,9 @@ to_gophermap(const struct site *s, const char *menu, size_t len,
 static int
 export_page(struct export *x, const struct page *pg)
 {
-	struct buf	 rel = BUF_INIT, map = BUF_INIT;
-	int		 ret = -1;
+	const struct blob	*gopher = &pg->out[PROTO_GOPHER];
+	struct buf		 rel = BUF_INIT, map = BUF_INIT;
+	int			 ret = -1;
 
 	if (export_gemini_path(pg->path, &rel) == -1) {
 		fail(x, "%s: cannot be exported as a file", pg->path);
@@ -285,12 +286,12 @@ export_page(struct export *x, const struct page *pg)
 	if (write_file(x, rel.data, pg->body, pg->body_len) == -1)
 		goto done;
 	buf_reset(&rel);
-	if (export_gopher_path(pg->path, pg->gopher != NULL, &rel) == -1) {
+	if (export_gopher_path(pg->path, gopher->data != NULL, &rel) == -1) {
 		fail(x, "%s: cannot be exported as a file", pg->path);
 		goto done;
 	}
-	if (pg->gopher != NULL) {
-		if (to_gophermap(x->s, pg->gopher, pg->gopher_len, &map) ==
+	if (gopher->data != NULL) {
+		if (to_gophermap(x->s, gopher->data, gopher->len, &map) ==
 		    -1) {
 			fail(x, "out of memory");
 			goto done;

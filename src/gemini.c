@@ -1,5 +1,3 @@
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -8,6 +6,7 @@
 #include "gemini.h"
 #include "mime.h"
 #include "partners.h"
+#include "route.h"
 #include "site.h"
 #include "url.h"
 
@@ -44,15 +43,6 @@ gemini_reject(struct conn *c, const char *why)
 	reply(c, GEMINI_BAD_REQUEST, "Bad request", why);
 }
 
-static bool
-is_ip_literal(const char *host)
-{
-	unsigned char	 a[16];
-
-	return inet_pton(AF_INET, host, a) == 1 ||
-	    inet_pton(AF_INET6, host, a) == 1;
-}
-
 /* 31 to the same path with the trailing slash a folder needs. */
 static void
 redirect_folder(struct conn *c, const struct site *s, const char *path)
@@ -68,32 +58,16 @@ redirect_folder(struct conn *c, const struct site *s, const char *path)
 	buf_free(&loc);
 }
 
-/*
- * The partner search: 10 asks for the words, results are rendered from
- * the in-memory index for this request alone.
- */
+/* Partner search results, rendered from the index for this request. */
 static void
-serve_search(struct conn *c, const struct site *s, struct url *u,
-    size_t page, const char *pathq)
+serve_search(struct conn *c, const struct site *s, struct route *r)
 {
 	struct buf	 out = BUF_INIT;
-	const char	*query = pathq, *errstr;
+	const char	*errstr;
 
-	if (query == NULL) {
-		if (u->query == NULL || u->query[0] == '\0') {
-			reply(c, GEMINI_INPUT, PARTNERS_PROMPT, NULL);
-			return;
-		}
-		if (url_decode(u->query) == -1) {
-			reply(c, GEMINI_BAD_REQUEST, "Bad search query",
-			    "bad percent-encoding in query");
-			return;
-		}
-		query = u->query;
-	}
 	buf_adds(&out, "20 " MIME_GEMTEXT "\r\n");
-	if (partners_search(s->partners, query, page, PARTNERS_GEMINI, &out,
-	    &errstr) == -1) {
+	if (partners_search(s->partners, r->query, r->result_page,
+	    PARTNERS_LINK_QUERY, &out, &errstr) == -1) {
 		buf_free(&out);
 		reply(c, GEMINI_BAD_REQUEST, "Bad search query", errstr);
 		return;
@@ -106,11 +80,12 @@ serve_search(struct conn *c, const struct site *s, struct url *u,
 static void
 gemini_serve(struct conn *c, char *line, size_t len)
 {
-	struct site	*s = conn_site(c);
-	struct page	*pg;
-	struct url	 u;
-	const char	*errstr, *sni, *pathq;
-	size_t		 page;
+	struct site		*s = conn_site(c);
+	const struct page	*pg;
+	struct route		 r;
+	struct url		 u;
+	const char		*errstr, *sni, *data;
+	size_t			 n;
 
 	if (url_parse(line, &u, &errstr) == -1) {
 		reply(c, GEMINI_BAD_REQUEST, "Bad request", errstr);
@@ -121,7 +96,7 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		    "other scheme");
 		return;
 	}
-	if (strcmp(u.host, s->host) != 0 && !is_ip_literal(u.host)) {
+	if (!route_is_host(s, u.host)) {
 		reply(c, GEMINI_PROXY_REFUSED, "This host is not served here",
 		    "other host");
 		return;
@@ -133,25 +108,35 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		    "SNI names another host");
 		return;
 	}
-	if (u.port != NULL && strcmp(u.port, s->gemini_port) != 0) {
+	if (u.port != NULL && strcmp(u.port, s->port[PROTO_GEMINI]) != 0) {
 		reply(c, GEMINI_PROXY_REFUSED, "This port is not served here",
 		    "other port");
 		return;
 	}
-	if ((pg = site_lookup(s, u.path)) != NULL) {
-		conn_reply_ref(c, pg->gemini_hdr, pg->gemini_hdr_len);
-		conn_reply_ref(c, pg->body, pg->body_len);
+	switch (route(s, u.path, u.query, &r)) {
+	case ROUTE_PAGE:
+		pg = r.page;
+		conn_reply_ref(c, pg->out[PROTO_GEMINI].head,
+		    pg->out[PROTO_GEMINI].head_len);
+		data = page_data(pg, PROTO_GEMINI, &n);
+		conn_reply_ref(c, data, n);
 		conn_done(c, "20", NULL);
-		return;
-	}
-	if (site_is_folder(s, u.path)) {
+		break;
+	case ROUTE_FOLDER:
 		redirect_folder(c, s, u.path);
-		return;
+		break;
+	case ROUTE_INPUT:
+		reply(c, GEMINI_INPUT, PARTNERS_PROMPT, NULL);
+		break;
+	case ROUTE_SEARCH:
+		if (!r.query_in_path && url_decode(u.query) == -1)
+			reply(c, GEMINI_BAD_REQUEST, "Bad search query",
+			    "bad percent-encoding in query");
+		else
+			serve_search(c, s, &r);
+		break;
+	case ROUTE_NOT_FOUND:
+		reply(c, GEMINI_NOT_FOUND, "Not found", NULL);
+		break;
 	}
-	if (s->partners != NULL &&
-	    partners_is_search(s->partners, u.path, &page, &pathq)) {
-		serve_search(c, s, &u, page, pathq);
-		return;
-	}
-	reply(c, GEMINI_NOT_FOUND, "Not found", NULL);
 }

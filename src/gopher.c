@@ -9,6 +9,7 @@
 #include "partners.h"
 #include "render.h"
 #include "log.h"
+#include "route.h"
 #include "site.h"
 #include "url.h"
 
@@ -94,7 +95,7 @@ serve_http(struct conn *c, const struct site *s)
 	buf_adds(&body, "<h1>Dies ist ein Gopher-Server</h1>\n"
 	    "<p>This is a Gopher server, not a web server. Open it with a "
 	    "Gopher or Gemini client:</p>\n<ul>\n");
-	buf_addf(&url, "gopher://%s:%s/", s->host, s->gopher_port);
+	buf_addf(&url, "gopher://%s:%s/", s->host, s->port[PROTO_GOPHER]);
 	buf_adds(&body, "<li><a href=\"");
 	buf_add_markup(&body, url.data, strlen(url.data));
 	buf_adds(&body, "\">");
@@ -166,17 +167,18 @@ serve_caps(struct conn *c, const struct site *s)
 	    "ServerSoftwareVersion=%s\r\n"
 	    "ServerDescription=Themenforum 17: Innovation\r\n"
 	    "ServerDefaultEncoding=UTF-8\r\n"
-	    "ServerTLSPort=%s\r\n", ZECHE_VERSION, s->gopher_port);
+	    "ServerTLSPort=%s\r\n", ZECHE_VERSION, s->port[PROTO_GOPHER]);
 	conn_done(c, "0", NULL);
 }
 
 static void
 serve_page(struct conn *c, const struct page *pg)
 {
-	if (pg->gopher != NULL)
-		conn_reply_ref(c, pg->gopher, pg->gopher_len);
-	else
-		conn_reply_ref(c, pg->body, pg->body_len);
+	const char	*data;
+	size_t		 len;
+
+	data = page_data(pg, PROTO_GOPHER, &len);
+	conn_reply_ref(c, data, len);
 	conn_done(c, pg->is_gemtext ? "1" : "0", NULL);
 }
 
@@ -190,7 +192,7 @@ serve_search(struct conn *c, const struct site *s, const char *path,
 	const char	*errstr;
 	size_t		 line;
 
-	if (partners_search(s->partners, query, page, PARTNERS_GOPHER, &text,
+	if (partners_search(s->partners, query, page, PARTNERS_LINK_PATH, &text,
 	    &errstr) == -1) {
 		buf_free(&text);
 		gopher_reject(c, errstr);
@@ -212,12 +214,10 @@ static void
 gopher_serve(struct conn *c, char *line, size_t len)
 {
 	struct site		*s = conn_site(c);
-	const struct page	*pg;
+	struct route		 r;
 	struct buf		 path = BUF_INIT;
 	char			*tab, *sel = line, *query = NULL;
-	const char		*pathq;
 	const unsigned char	*p;
-	size_t			 page;
 
 	if (is_http(line)) {
 		serve_http(c, s);
@@ -230,6 +230,9 @@ gopher_serve(struct conn *c, char *line, size_t len)
 	if ((tab = strchr(line, '\t')) != NULL) {
 		*tab = '\0';
 		query = tab + 1;
+		if (query[0] != '\0' && strchr("+!$", query[0]) != NULL &&
+		    query[1] == '\0')
+			query = NULL;
 	}
 	for (p = (const unsigned char *)sel; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f) {
@@ -252,28 +255,21 @@ gopher_serve(struct conn *c, char *line, size_t len)
 		return;
 	}
 	url_path_clean(path.data);
-	path.len = strlen(path.data);
-	if ((pg = site_lookup(s, path.data)) == NULL &&
-	    site_is_folder(s, path.data)) {
-		buf_addc(&path, '/');
-		pg = site_lookup(s, path.data);
-	}
-	if (pg == NULL && s->partners != NULL &&
-	    partners_is_search(s->partners, path.data, &page, &pathq)) {
-		/* Gopher+ clients send "+" and the like, not search words */
-		if (query != NULL && strchr("+!$", query[0]) != NULL &&
-		    query[0] != '\0' && query[1] == '\0')
-			query = NULL;
-		serve_search(c, s, path.data, page, pathq != NULL ? pathq :
-		    query != NULL ? query : "");
-		buf_free(&path);
-		return;
-	}
-	buf_free(&path);
-	if (pg == NULL) {
+	switch (route(s, path.data, query, &r)) {
+	case ROUTE_PAGE:
+	case ROUTE_FOLDER:		/* Gopher has no redirect: serve it */
+		serve_page(c, r.page);
+		break;
+	case ROUTE_INPUT:		/* the prompt comes from the client */
+		serve_search(c, s, path.data, r.result_page, "");
+		break;
+	case ROUTE_SEARCH:
+		serve_search(c, s, path.data, r.result_page, r.query);
+		break;
+	case ROUTE_NOT_FOUND:
 		error_menu(c, "Fehler: nicht gefunden (not found)",
 		    "not found");
-		return;
+		break;
 	}
-	serve_page(c, pg);
+	buf_free(&path);
 }

@@ -17,10 +17,9 @@
 
 #include "capsule.h"
 #include "export.h"
-#include "gemini.h"
-#include "gopher.h"
 #include "log.h"
 #include "net.h"
+#include "protocols.h"
 #include "site.h"
 #include "tls.h"
 
@@ -35,8 +34,7 @@ struct conf {
 	const char		*certs;
 	const char		*host;
 	char			 hostbuf[256];
-	struct listen_addr	 gemini;
-	struct listen_addr	 gopher;
+	struct listen_addr	 listen[PROTO_COUNT];	/* port NULL: off */
 	bool			 check;
 	const char		*export;	/* --export DIR, or NULL */
 	bool			 verbose;
@@ -109,15 +107,16 @@ parse_listen(const char *opt, const char *arg, struct listen_addr *la)
 		    opt, arg);
 }
 
+/* Long options of their own, then one per row of the protocol table. */
+#define OPT_PROTO	0x100
+
 static void
 parse_options(int argc, char **argv)
 {
-	static const struct option	 opts[] = {
+	static const struct option	 fixed[] = {
 		{ "root",	required_argument,	NULL, 'r' },
 		{ "certs",	required_argument,	NULL, 'c' },
 		{ "host",	required_argument,	NULL, 'H' },
-		{ "gemini",	required_argument,	NULL, 'g' },
-		{ "gopher",	required_argument,	NULL, 'G' },
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "log-ip",	no_argument,		NULL, 'I' },
 		{ "export",	required_argument,	NULL, 'X' },
@@ -126,20 +125,48 @@ parse_options(int argc, char **argv)
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
-		{ NULL,		0,			NULL, 0 },
 	};
-	char	*end, *p;
-	long	 n;
-	int	 ch;
+	struct option	 opts[sizeof(fixed) / sizeof(fixed[0]) + PROTO_COUNT + 1];
+	const struct protocol	*pr;
+	char		 shorts[64] = "r:c:H:nt:u:vhV", optname[32];
+	char		*end, *p;
+	size_t		 nfixed = sizeof(fixed) / sizeof(fixed[0]), len;
+	long		 n;
+	int		 ch, i;
 
+	memset(opts, 0, sizeof(opts));
+	memcpy(opts, fixed, sizeof(fixed));
 	conf.root = "capsule";
 	conf.timeout = NET_READ_TIMEOUT;
 	conf.certs = "certs";
 	conf.host = "localhost";
-	parse_listen("--gemini", "1965", &conf.gemini);
-	parse_listen("--gopher", geteuid() == 0 ? "70" : "7070", &conf.gopher);
-	while ((ch = getopt_long(argc, argv, "r:c:H:g:G:nt:u:vhV", opts,
-	    NULL)) != -1) {
+	for (i = 0; i < PROTO_COUNT; i++) {
+		pr = &protocols[i];
+		opts[nfixed + i].name = pr->name;
+		opts[nfixed + i].has_arg = required_argument;
+		opts[nfixed + i].val = pr->short_opt ? pr->short_opt :
+		    OPT_PROTO + i;
+		if (pr->short_opt) {
+			len = strlen(shorts);
+			shorts[len] = (char)pr->short_opt;
+			shorts[len + 1] = ':';
+			shorts[len + 2] = '\0';
+		}
+		snprintf(optname, sizeof(optname), "--%s", pr->name);
+		if (pr->port != NULL)
+			parse_listen(optname, geteuid() == 0 ? pr->root_port :
+			    pr->port, &conf.listen[i]);
+	}
+	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		for (i = 0; i < PROTO_COUNT; i++)
+			if (ch == opts[nfixed + i].val)
+				break;
+		if (i < PROTO_COUNT) {
+			snprintf(optname, sizeof(optname), "--%s",
+			    protocols[i].name);
+			parse_listen(optname, optarg, &conf.listen[i]);
+			continue;
+		}
 		switch (ch) {
 		case 'r':
 			conf.root = optarg;
@@ -149,12 +176,6 @@ parse_options(int argc, char **argv)
 			break;
 		case 'H':
 			conf.host = optarg;
-			break;
-		case 'g':
-			parse_listen("--gemini", optarg, &conf.gemini);
-			break;
-		case 'G':
-			parse_listen("--gopher", optarg, &conf.gopher);
 			break;
 		case 'n':
 			conf.check = true;
@@ -329,13 +350,14 @@ main(int argc, char **argv)
 	SSL_CTX			*ctx;
 	char			 err[1024], fp[128];
 	long			 n;
+	int			 i;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	parse_options(argc, argv);
 	log_init(conf.verbose);
 	site_opts.host = conf.host;
-	site_opts.gemini_port = conf.gemini.port;
-	site_opts.gopher_port = conf.gopher.port;
+	for (i = 0; i < PROTO_COUNT; i++)
+		site_opts.port[i] = conf.listen[i].port;
 
 	if ((s = load()) == NULL)
 		return 1;
@@ -371,19 +393,21 @@ main(int argc, char **argv)
 	net_init(base, ctx, conf.log_ip, conf.timeout);
 	net_set_site(s);
 	site_unref(s);
-	if (net_listen(conf.gemini.addr, conf.gemini.port, &gemini_front,
-	    NET_TLS, err, sizeof(err)) == -1)
-		fatalx("gemini: %s", err);
-	if (net_listen(conf.gopher.addr, conf.gopher.port, &gopher_front,
-	    NET_SNIFF, err, sizeof(err)) == -1)
-		fatalx("gopher: %s", err);
+	for (i = 0; i < PROTO_COUNT; i++)
+		if (conf.listen[i].port != NULL &&
+		    net_listen(conf.listen[i].addr, conf.listen[i].port,
+		    protocols[i].front, protocols[i].tls, err,
+		    sizeof(err)) == -1)
+			fatalx("%s: %s", protocols[i].name, err);
 	if (conf.user != NULL)
 		drop_privileges(conf.user);
 	else if (geteuid() == 0)
 		log_warnx("running as root; --user NAME drops root once the "
 		    "ports are open");
-	log_info("serving gemini://%s:%s/ and gopher://%s:%s/", conf.host,
-	    conf.gemini.port, conf.host, conf.gopher.port);
+	for (i = 0; i < PROTO_COUNT; i++)
+		if (conf.listen[i].port != NULL)
+			log_info("serving %s://%s:%s/", protocols[i].name,
+			    conf.host, conf.listen[i].port);
 
 	ev_hup = evsignal_new(base, SIGHUP, sighup, NULL);
 	ev_int = evsignal_new(base, SIGINT, sigterm, base);

@@ -879,10 +879,10 @@ scan(const struct partners *ps, const char *fq, size_t from,
 static void
 add_result_link(struct buf *out, const struct partners *ps,
     const char *query, const char *fq, size_t page,
-    enum partners_proto proto, const char *label)
+    enum partners_link link, const char *label)
 {
 	buf_addf(out, "=> %s%s", ps->base_enc, PARTNERS_SEARCH);
-	if (proto == PARTNERS_GOPHER)
+	if (link == PARTNERS_LINK_PATH)
 		buf_addf(out, "/%zu/%s", page, fq);
 	else {
 		if (page > 1)
@@ -920,7 +920,7 @@ check_query(const char *query, size_t len, const char **errstr)
 
 int
 partners_search(const struct partners *ps, const char *query, size_t page,
-    enum partners_proto proto, struct buf *out, const char **errstr)
+    enum partners_link link, struct buf *out, const char **errstr)
 {
 	char	 fq[PARTNERS_QUERY_MAX + 1], label[64];
 	size_t	 len = strlen(query), start = out->len, hits = 0, i, np, from;
@@ -967,7 +967,7 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 	if (hits > 0 && page > np) {
 		buf_addf(out, "Seite %zu gibt es nicht, die Treffer stehen "
 		    "auf %zu Seite%s.\n\n", page, np, np == 1 ? "" : "n");
-		add_result_link(out, ps, query, fq, 1, proto, "Erste Seite");
+		add_result_link(out, ps, query, fq, 1, link, "Erste Seite");
 	} else if (hits > 0) {
 		buf_addf(out, "Seite %zu von %zu\n\n", page, np);
 		for (i = 0; i < nsel; i++)
@@ -977,13 +977,13 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 		if (page > 1) {
 			snprintf(label, sizeof(label),
 			    "Vorherige Seite (%zu von %zu)", page - 1, np);
-			add_result_link(out, ps, query, fq, page - 1, proto,
+			add_result_link(out, ps, query, fq, page - 1, link,
 			    label);
 		}
 		if (page < np) {
 			snprintf(label, sizeof(label),
 			    "Nächste Seite (%zu von %zu)", page + 1, np);
-			add_result_link(out, ps, query, fq, page + 1, proto,
+			add_result_link(out, ps, query, fq, page + 1, link,
 			    label);
 		}
 	}

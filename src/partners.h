@@ -73,10 +73,13 @@ struct partners;
 #define PARTNERS_SEARCH		"suche"	/* the search, below BASE */
 #define PARTNERS_PROMPT		"Suchbegriff eingeben (Name oder Teil davon)"
 
-/* The protocol whose links a search result page carries. */
-enum partners_proto {
-	PARTNERS_GEMINI,	/* .../suche/N?Q */
-	PARTNERS_GOPHER,	/* .../suche/N/F */
+/*
+ * How the links of a search result page carry the query: after "?" for
+ * a protocol whose addresses have a query, else folded into the path.
+ */
+enum partners_link {
+	PARTNERS_LINK_QUERY,	/* .../suche/N?Q */
+	PARTNERS_LINK_PATH,	/* .../suche/N/F */
 };
 
 /* One static page: the site serves TEXT at PATH. */
@@ -137,14 +140,14 @@ bool		 partners_is_search(const struct partners *, const char *,
 
 /*
  * Append to OUT the gemtext of result page PAGE (>= 1) for QUERY (decoded
- * UTF-8; a folded F works the same), its links made for PROTO.  No hit,
+ * UTF-8; a folded F works the same), its links in the form LINK.  No hit,
  * a page past the last and a query without letters or digits each give a
  * friendly page.  Returns 0, or -1 with errstr when QUERY is longer than
  * PARTNERS_QUERY_MAX bytes, is not UTF-8 or holds a control character
  * (Gemini answers 59), or an allocation failed (check out->failed).
  */
 int		 partners_search(const struct partners *, const char *, size_t,
-		    enum partners_proto, struct buf *, const char **);
+		    enum partners_link, struct buf *, const char **);
 
 /*
  * Fold the UTF-8 text S to the search form F into OUT (see above).  For

@@ -3,27 +3,29 @@
 #include "buf.h"
 #include "gemtext.h"
 #include "gophermap.h"
-#include "partners.h"
+#include "protocols.h"
 #include "render.h"
+#include "route.h"
 #include "site.h"
 
-/* The Gopher item type of a local path, as the site knows it. */
+/* The Gopher item type of a local path, as the site routes it. */
 static char
 local_type(const char *path, void *arg)
 {
-	const struct site	*s = arg;
-	const struct page	*pg;
-	const char		*pathq;
-	size_t			 page;
+	struct route	 r;
 
-	if ((pg = site_lookup(s, path)) != NULL)
-		return pg->gopher_type;
-	if (site_is_folder(s, path))
+	switch (route(arg, path, NULL, &r)) {
+	case ROUTE_PAGE:
+		return r.page->gopher_type;
+	case ROUTE_FOLDER:
 		return '1';
-	if (s->partners != NULL &&
-	    partners_is_search(s->partners, path, &page, &pathq))
-		return pathq == NULL ? '7' : '1';	/* query or results */
-	return 0;
+	case ROUTE_INPUT:
+		return '7';		/* a Gopher search asks itself */
+	case ROUTE_SEARCH:
+		return '1';		/* results of a query in the path */
+	default:
+		return 0;
+	}
 }
 
 int
@@ -34,25 +36,33 @@ render_gophermap(const struct site *s, const struct gemtext *doc,
 
 	memset(&opts, 0, sizeof(opts));
 	opts.host = s->host;
-	opts.port = s->gopher_port;
+	opts.port = s->port[PROTO_GOPHER];
 	opts.width = GOPHERMAP_WIDTH;
 	opts.local_type = local_type;
 	opts.arg = (void *)s;
 	return gophermap_render(doc, path, &opts, out);
 }
 
-static int
-render_page(const struct site *s, struct page *pg)
+int
+render_gemini(const struct site *s, struct page *pg)
 {
 	struct buf	 out = BUF_INIT;
+	struct blob	*b = &pg->out[PROTO_GEMINI];
 
 	buf_addf(&out, "20 %s\r\n", pg->mime);
-	if ((pg->gemini_hdr = buf_take(&out, &pg->gemini_hdr_len)) == NULL)
-		return -1;
+	return (b->head = buf_take(&out, &b->head_len)) == NULL ? -1 : 0;
+}
+
+int
+render_gopher(const struct site *s, struct page *pg)
+{
+	struct buf	 out = BUF_INIT;
+	struct blob	*b = &pg->out[PROTO_GOPHER];
+
 	if (!pg->is_gemtext)
 		return 0;		/* Gopher sends the file as it is */
 	if (render_gophermap(s, &pg->doc, pg->path, &out) == -1 ||
-	    (pg->gopher = buf_take(&out, &pg->gopher_len)) == NULL) {
+	    (b->data = buf_take(&out, &b->len)) == NULL) {
 		buf_free(&out);
 		return -1;
 	}
@@ -63,9 +73,14 @@ int
 render_site(struct site *s)
 {
 	size_t	 i;
+	int	 p;
 
-	for (i = 0; i < s->npages; i++)
-		if (render_page(s, s->pages[i]) == -1)
-			return -1;
+	for (p = 0; p < PROTO_COUNT; p++) {
+		if (s->port[p] == NULL)
+			continue;
+		for (i = 0; i < s->npages; i++)
+			if (protocols[p].render(s, s->pages[i]) == -1)
+				return -1;
+	}
 	return 0;
 }

@@ -10,17 +10,21 @@ struct site *
 site_new(const struct site_opts *opts)
 {
 	struct site	*s;
+	int		 p;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
-	if ((s->host = strdup(opts->host)) == NULL ||
-	    (s->gemini_port = strdup(opts->gemini_port)) == NULL ||
-	    (s->gopher_port = strdup(opts->gopher_port)) == NULL) {
-		site_unref(s);
-		return NULL;
-	}
+	if ((s->host = strdup(opts->host)) == NULL)
+		goto bad;
+	for (p = 0; p < PROTO_COUNT; p++)
+		if (opts->port[p] != NULL &&
+		    (s->port[p] = strdup(opts->port[p])) == NULL)
+			goto bad;
 	return s;
+ bad:
+	site_unref(s);
+	return NULL;
 }
 
 void
@@ -33,6 +37,7 @@ void
 site_unref(struct site *s)
 {
 	size_t	 i;
+	int	 p;
 
 	if (s == NULL || --s->refs > 0)
 		return;
@@ -46,8 +51,8 @@ site_unref(struct site *s)
 	free(s->blogs);
 	partners_free(s->partners);
 	free(s->host);
-	free(s->gemini_port);
-	free(s->gopher_port);
+	for (p = 0; p < PROTO_COUNT; p++)
+		free(s->port[p]);
 	free(s);
 }
 
@@ -137,8 +142,8 @@ void
 site_gemini_url(const struct site *s, const char *path, struct buf *out)
 {
 	buf_addf(out, "gemini://%s", s->host);
-	if (strcmp(s->gemini_port, "1965") != 0)
-		buf_addf(out, ":%s", s->gemini_port);
+	if (strcmp(s->port[PROTO_GEMINI], "1965") != 0)
+		buf_addf(out, ":%s", s->port[PROTO_GEMINI]);
 	url_encode_path(out, path);
 }
 
@@ -159,12 +164,27 @@ page_new(const char *path)
 void
 page_free(struct page *pg)
 {
+	int	 p;
+
 	if (pg == NULL)
 		return;
 	gemtext_free(&pg->doc);
 	free(pg->path);
 	free(pg->body);
-	free(pg->gemini_hdr);
-	free(pg->gopher);
+	for (p = 0; p < PROTO_COUNT; p++) {
+		free(pg->out[p].head);
+		free(pg->out[p].data);
+	}
 	free(pg);
+}
+
+const char *
+page_data(const struct page *pg, enum proto p, size_t *len)
+{
+	if (pg->out[p].data != NULL) {
+		*len = pg->out[p].len;
+		return pg->out[p].data;
+	}
+	*len = pg->body_len;
+	return pg->body;
 }

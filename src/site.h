@@ -13,12 +13,12 @@
 #include <stddef.h>
 
 #include "gemtext.h"
+#include "proto.h"
 
 /* What the rendered pages need to know of the server. */
 struct site_opts {
 	const char	*host;		/* --host */
-	const char	*gemini_port;	/* public Gemini port */
-	const char	*gopher_port;	/* public Gopher port */
+	const char	*port[PROTO_COUNT];	/* public ports; NULL: off */
 };
 
 struct page {
@@ -27,12 +27,10 @@ struct page {
 	char		 gopher_type;	/* how Gopher lists it: '1', '0', ... */
 	bool		 is_gemtext;
 	struct gemtext	 doc;		/* gemtext pages: the parsed body */
-	char		*body;		/* owned: what Gemini sends after */
-	size_t		 body_len;	/* the header: file or gemtext */
-	char		*gemini_hdr;	/* owned: "20 text/gemini...\r\n" */
-	size_t		 gemini_hdr_len;
-	char		*gopher;	/* owned: the Gopher response, or */
-	size_t		 gopher_len;	/* NULL to send the body as it is */
+	char		*body;		/* owned: the file or gemtext as it */
+	size_t		 body_len;	/* is, which Gemini sends */
+	struct blob	 out[PROTO_COUNT];	/* owned: what each enabled
+						   protocol sends (render.c) */
 };
 
 struct article {
@@ -54,8 +52,7 @@ struct partners;
 struct site {
 	int		 refs;
 	char		*host;		/* owned copies of the options */
-	char		*gemini_port;
-	char		*gopher_port;
+	char		*port[PROTO_COUNT];	/* NULL: the protocol is off */
 	struct page	**pages;	/* owned, sorted by path */
 	size_t		 npages;
 	size_t		 pagecap;
@@ -90,6 +87,9 @@ void		 site_gemini_url(const struct site *, const char *,
 		    struct buf *);
 
 struct page	*page_new(const char *);
+
+/* What protocol P sends after the page's head: its own bytes or the body. */
+const char	*page_data(const struct page *, enum proto, size_t *);
 void		 page_free(struct page *);
 
 #endif

@@ -43,7 +43,7 @@ check_search(const struct partners *ps)
 	partners_fold(&f, word, len);
 	assert(!f.failed);
 
-	assert(partners_search(ps, word, 1, PARTNERS_GEMINI, &out,
+	assert(partners_search(ps, word, 1, PARTNERS_LINK_QUERY, &out,
 	    &errstr) == 0);
 	assert(!out.failed);
 	assert(gemtext_parse(out.data, out.len, &doc, &errstr,

@@ -20,7 +20,7 @@
 #include "site.h"
 #include "tmptree.h"
 
-static const struct site_opts	 opts = { "localhost", "1965", "70" };
+static const struct site_opts	 opts = { "localhost", { "1965", "70" } };
 
 static char	 err[1024];
 
@@ -492,17 +492,17 @@ test_gemtext_headers_and_gopher_menu(void)
 			CHECK(!"page missing");
 			continue;
 		}
-		CHECK_STR(pg->gemini_hdr, "20 text/gemini; lang=de\r\n");
-		CHECK(pg->gemini_hdr_len == strlen(pg->gemini_hdr));
-		CHECK(pg->gopher != NULL);
-		CHECK(pg->gopher != NULL && pg->gopher_len >= 3 &&
-		    strlen(pg->gopher) == pg->gopher_len &&
-		    strcmp(pg->gopher + pg->gopher_len - 3, ".\r\n") == 0);
+		CHECK_STR(pg->out[PROTO_GEMINI].head, "20 text/gemini; lang=de\r\n");
+		CHECK(pg->out[PROTO_GEMINI].head_len == strlen(pg->out[PROTO_GEMINI].head));
+		CHECK(pg->out[PROTO_GOPHER].data != NULL);
+		CHECK(pg->out[PROTO_GOPHER].data != NULL && pg->out[PROTO_GOPHER].len >= 3 &&
+		    strlen(pg->out[PROTO_GOPHER].data) == pg->out[PROTO_GOPHER].len &&
+		    strcmp(pg->out[PROTO_GOPHER].data + pg->out[PROTO_GOPHER].len - 3, ".\r\n") == 0);
 		CHECK(pg->gopher_type == '1');
 	}
 	/* the menu links the articles on this host and Gopher port */
 	pg = site_lookup(s, "/f/");
-	CHECK(pg != NULL && pg->gopher != NULL && strstr(pg->gopher,
+	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL && strstr(pg->out[PROTO_GOPHER].data,
 	    "/f/2024-03-02-zweites.gmi\tlocalhost\t70\r\n") != NULL);
 	site_unref(s);
 	tmptree_rm();
@@ -522,9 +522,9 @@ test_text_file_sent_as_is(void)
 	CHECK((s = load()) != NULL);
 	CHECK((pg = site_lookup(s, "/f/notiz.txt")) != NULL);
 	if (pg != NULL) {
-		CHECK_STR(pg->gemini_hdr, "20 text/plain; charset=utf-8\r\n");
-		CHECK(pg->gemini_hdr_len == strlen(pg->gemini_hdr));
-		CHECK(pg->gopher == NULL);
+		CHECK_STR(pg->out[PROTO_GEMINI].head, "20 text/plain; charset=utf-8\r\n");
+		CHECK(pg->out[PROTO_GEMINI].head_len == strlen(pg->out[PROTO_GEMINI].head));
+		CHECK(pg->out[PROTO_GOPHER].data == NULL);
 		CHECK(!pg->is_gemtext);
 		CHECK(pg->gopher_type == '0');
 		CHECK(pg->body_len == sizeof(text) - 1 &&
@@ -532,8 +532,8 @@ test_text_file_sent_as_is(void)
 	}
 	CHECK((pg = site_lookup(s, "/f/bild.png")) != NULL);
 	if (pg != NULL) {
-		CHECK_STR(pg->gemini_hdr, "20 image/png\r\n");
-		CHECK(pg->gopher == NULL);
+		CHECK_STR(pg->out[PROTO_GEMINI].head, "20 image/png\r\n");
+		CHECK(pg->out[PROTO_GOPHER].data == NULL);
 		CHECK(pg->gopher_type == 'I');
 	}
 	site_unref(s);
@@ -586,7 +586,7 @@ test_site_refcount(void)
 		site_unref(s);
 		CHECK(s->refs == 1);
 		CHECK_STR(s->host, "localhost");
-		CHECK_STR(s->gopher_port, "70");
+		CHECK_STR(s->port[PROTO_GOPHER], "70");
 	}
 	site_unref(s);
 	tmptree_rm();

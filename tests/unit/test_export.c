@@ -20,7 +20,7 @@
 #include "export.h"
 #include "site.h"
 
-static const struct site_opts	 opts = { "localhost", "1965", "7070" };
+static const struct site_opts	 opts = { "localhost", { "1965", "7070" } };
 
 static char	 err[1024];
 

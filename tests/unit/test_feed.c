@@ -17,7 +17,7 @@
 #include "feed.h"
 #include "site.h"
 
-static const struct site_opts	 opts = { "localhost", "1965", "70" };
+static const struct site_opts	 opts = { "localhost", { "1965", "70" } };
 
 static char *
 escaped(const char *s, size_t len)
@@ -181,7 +181,7 @@ test_seed_capsule_feed(void)
 	if (pg == NULL)
 		goto done;
 	CHECK_STR(pg->mime, "application/atom+xml");
-	CHECK(pg->gopher == NULL && pg->gopher_type == '0' &&
+	CHECK(pg->out[PROTO_GOPHER].data == NULL && pg->gopher_type == '0' &&
 	    !pg->is_gemtext);
 	x = pg->body;
 	CHECK(pos(x, "<id>gemini://localhost/themenforum-17/</id>") > 0);
@@ -210,7 +210,7 @@ test_seed_capsule_feed(void)
 	CHECK(pos(body(s, "/themenforum-17/"), "\n=> atom.xml Atom-Feed\n") >
 	    0);
 	pg = site_lookup(s, "/themenforum-17/");
-	CHECK(pg != NULL && pg->gopher != NULL && strstr(pg->gopher,
+	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL && strstr(pg->out[PROTO_GOPHER].data,
 	    "0Atom-Feed\t/themenforum-17/atom.xml\tlocalhost\t70\r\n") !=
 	    NULL);
 	/* stable: a second load says the same */
@@ -227,7 +227,7 @@ test_seed_capsule_feed(void)
 static void
 test_port_in_ids(void)
 {
-	static const struct site_opts	 o = { "zeche.example", "1966", "70" };
+	static const struct site_opts	 o = { "zeche.example", { "1966", "70" } };
 	const char			*dir = getenv("ZECHE_SOURCE_DIR");
 	struct site			*s;
 	char				 root[1024], err[1024];
@@ -289,7 +289,7 @@ test_new_article_appears(void)
 	    "=> 2020-01-01-alt.gmi 2020-01-01 Alt\n\n=> atom.xml Atom-Feed\n")
 	    != NULL);
 	pg = site_lookup(s, "/f/");
-	CHECK(pg != NULL && pg->gopher != NULL && strstr(pg->gopher,
+	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL && strstr(pg->out[PROTO_GOPHER].data,
 	    "12021-06-30 Neu\t/f/2021-06-30-neu.gmi\t") != NULL);
 	site_unref(s);
 
@@ -326,7 +326,7 @@ test_default_robots(void)
 	CHECK(pg != NULL);
 	if (pg != NULL) {
 		CHECK_STR(pg->mime, "text/plain; charset=utf-8");
-		CHECK(pg->gopher == NULL && pg->gopher_type == '0');
+		CHECK(pg->out[PROTO_GOPHER].data == NULL && pg->gopher_type == '0');
 		CHECK(strstr(pg->body, "User-agent: webproxy\nDisallow: /\n") !=
 		    NULL);
 		CHECK(strstr(pg->body, "User-agent: archiver\n") != NULL);

@@ -485,7 +485,7 @@ test_paging(void)
 /* The search page for Q, or "" */
 static char *
 search(const struct partners *ps, const char *q, size_t page,
-    enum partners_proto proto)
+    enum partners_link proto)
 {
 	struct buf	 b = BUF_INIT;
 	const char	*errstr;
@@ -504,7 +504,7 @@ finds(const struct partners *ps, const char *q, const char *name,
 	char	*t, want[128];
 	bool	 ok;
 
-	if ((t = search(ps, q, 1, PARTNERS_GEMINI)) == NULL)
+	if ((t = search(ps, q, 1, PARTNERS_LINK_QUERY)) == NULL)
 		return false;
 	snprintf(want, sizeof(want), "\n%zu Treffer für „%s“\n", hits, q);
 	ok = strstr(t, want) != NULL && strstr(t, name) != NULL;
@@ -520,7 +520,7 @@ results(const struct partners *ps, const char *q, size_t page)
 {
 	char	*t, *a, *b;
 
-	if ((t = search(ps, q, page, PARTNERS_GOPHER)) == NULL)
+	if ((t = search(ps, q, page, PARTNERS_LINK_PATH)) == NULL)
 		return NULL;
 	if ((a = strchr(t, '\n')) != NULL && (b = strchr(a + 1, '\n')) != NULL)
 		memmove(a + 1, b + 1, strlen(b + 1) + 1);
@@ -581,15 +581,15 @@ test_search_folding(void)
 	    "=> gemini://nrw.example/ NRW.International GmbH\n", 1));
 	CHECK(finds(ps, "gmbh", "\nSeite 1 von 1\n", 3));
 
-	t = search(ps, "xyz", 1, PARTNERS_GEMINI);
+	t = search(ps, "xyz", 1, PARTNERS_LINK_QUERY);
 	CHECK(t != NULL && strncmp(t, "# ", 2) == 0);
 	CHECK(t != NULL && strstr(t, "\nKeine Treffer für „xyz“.\n") != NULL);
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche Neue Suche\n"));
 	free(t);
-	t = search(ps, "", 1, PARTNERS_GOPHER);
+	t = search(ps, "", 1, PARTNERS_LINK_PATH);
 	CHECK(t != NULL && strstr(t, "Bitte einen Suchbegriff") != NULL);
 	free(t);
-	t = search(ps, " ?! ", 1, PARTNERS_GEMINI);
+	t = search(ps, " ?! ", 1, PARTNERS_LINK_QUERY);
 	CHECK(t != NULL && strstr(t, "Bitte einen Suchbegriff") != NULL);
 	free(t);
 
@@ -623,21 +623,21 @@ test_search_bad_query(void)
 	}
 	memset(q, 'a', sizeof(q) - 1);
 	q[sizeof(q) - 1] = '\0';
-	CHECK(partners_search(ps, q, 1, PARTNERS_GEMINI, &b, &errstr) == -1);
+	CHECK(partners_search(ps, q, 1, PARTNERS_LINK_QUERY, &b, &errstr) == -1);
 	CHECK_STR(errstr, "search query too long");
 	CHECK(b.len == 0);
 	q[PARTNERS_QUERY_MAX] = '\0';
-	CHECK(partners_search(ps, q, 1, PARTNERS_GEMINI, &b, &errstr) == 0);
+	CHECK(partners_search(ps, q, 1, PARTNERS_LINK_QUERY, &b, &errstr) == 0);
 	buf_reset(&b);
-	CHECK(partners_search(ps, "M\xc3", 1, PARTNERS_GEMINI, &b,
+	CHECK(partners_search(ps, "M\xc3", 1, PARTNERS_LINK_QUERY, &b,
 	    &errstr) == -1);
 	CHECK_STR(errstr, "search query is not UTF-8");
-	CHECK(partners_search(ps, "\xff", 1, PARTNERS_GOPHER, &b,
+	CHECK(partners_search(ps, "\xff", 1, PARTNERS_LINK_PATH, &b,
 	    &errstr) == -1);
-	CHECK(partners_search(ps, "a\tb", 1, PARTNERS_GEMINI, &b,
+	CHECK(partners_search(ps, "a\tb", 1, PARTNERS_LINK_QUERY, &b,
 	    &errstr) == -1);
 	CHECK_STR(errstr, "control character in search query");
-	CHECK(partners_search(ps, "a\xc2\x85", 1, PARTNERS_GEMINI, &b,
+	CHECK(partners_search(ps, "a\xc2\x85", 1, PARTNERS_LINK_QUERY, &b,
 	    &errstr) == -1);
 	CHECK(b.len == 0);
 	buf_free(&b);
@@ -659,7 +659,7 @@ test_search_paging(void)
 		CHECK(!"loads");
 		return;
 	}
-	t = search(ps, "Bäckerei", 2, PARTNERS_GEMINI);
+	t = search(ps, "Bäckerei", 2, PARTNERS_LINK_QUERY);
 	CHECK(t != NULL && strstr(t, "\n634 Treffer für „Bäckerei“\n"));
 	CHECK(t != NULL && strstr(t, "\nSeite 2 von 32\n"));
 	CHECK(t != NULL && count_str(t, "-Bäckerei ") == 20);
@@ -668,24 +668,24 @@ test_search_paging(void)
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/3?B%C3%A4ckerei "
 	    "Nächste Seite (3 von 32)\n"));
 	free(t);
-	t = search(ps, "Bäckerei", 2, PARTNERS_GOPHER);
+	t = search(ps, "Bäckerei", 2, PARTNERS_LINK_PATH);
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/1/baeckerei "
 	    "Vorherige Seite (1 von 32)\n"));
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/3/baeckerei "
 	    "Nächste Seite (3 von 32)\n"));
 	free(t);
-	t = search(ps, "backerei", 32, PARTNERS_GOPHER);
+	t = search(ps, "backerei", 32, PARTNERS_LINK_PATH);
 	CHECK(t != NULL && count_str(t, "-Bäckerei ") == 14);
 	CHECK(t != NULL && strstr(t, "Nächste Seite") == NULL);
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/31/backerei "));
 	free(t);
-	t = search(ps, "backerei", 33, PARTNERS_GEMINI);
+	t = search(ps, "backerei", 33, PARTNERS_LINK_QUERY);
 	CHECK(t != NULL && strstr(t, "\nSeite 33 gibt es nicht"));
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche?backerei "
 	    "Erste Seite\n"));
 	free(t);
 	/* query words with spaces are re-encoded */
-	t = search(ps, "bäckerei 0", 1, PARTNERS_GEMINI);
+	t = search(ps, "bäckerei 0", 1, PARTNERS_LINK_QUERY);
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche/2?"
 	    "b%C3%A4ckerei%200 Nächste"));
 	free(t);
@@ -851,7 +851,7 @@ bench(const char *path)
 	for (i = 0; i < NELEM(queries); i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		buf_reset(&b);
-		if (partners_search(ps, queries[i], 4000, PARTNERS_GEMINI,
+		if (partners_search(ps, queries[i], 4000, PARTNERS_LINK_QUERY,
 		    &b, &errstr) == -1)
 			fprintf(stderr, "%s\n", errstr);
 		clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -1,0 +1,11 @@
+#include "gemini.h"
+#include "gopher.h"
+#include "protocols.h"
+#include "render.h"
+
+const struct protocol protocols[PROTO_COUNT] = {
+	[PROTO_GEMINI] = { "gemini", 'g', "1965", "1965", NET_TLS,
+	    &gemini_front, render_gemini },
+	[PROTO_GOPHER] = { "gopher", 'G', "7070", "70", NET_SNIFF,
+	    &gopher_front, render_gopher },
+};

@@ -1,0 +1,50 @@
+#include <arpa/inet.h>
+
+#include <string.h>
+
+#include "partners.h"
+#include "route.h"
+#include "site.h"
+
+enum route_kind
+route(const struct site *s, const char *path, const char *query,
+    struct route *r)
+{
+	char		 folder[2048];
+	const char	*pathq;
+	size_t		 len = strlen(path), page;
+
+	memset(r, 0, sizeof(*r));
+	if ((r->page = site_lookup(s, path)) != NULL)
+		return r->kind = ROUTE_PAGE;
+	if (len > 0 && path[len - 1] != '/' && len + 2 <= sizeof(folder)) {
+		memcpy(folder, path, len);
+		folder[len] = '/';
+		folder[len + 1] = '\0';
+		if ((r->page = site_lookup(s, folder)) != NULL)
+			return r->kind = ROUTE_FOLDER;
+	}
+	if (s->partners != NULL &&
+	    partners_is_search(s->partners, path, &page, &pathq)) {
+		r->result_page = page;
+		if (pathq != NULL) {
+			r->query = pathq;
+			r->query_in_path = true;
+		} else if (query != NULL && query[0] != '\0')
+			r->query = query;
+		else
+			return r->kind = ROUTE_INPUT;
+		return r->kind = ROUTE_SEARCH;
+	}
+	return r->kind = ROUTE_NOT_FOUND;
+}
+
+bool
+route_is_host(const struct site *s, const char *host)
+{
+	unsigned char	 a[16];
+
+	return strcmp(host, s->host) == 0 ||
+	    inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1;
+}

@@ -1,0 +1,45 @@
+/*
+ * route: where a request goes.  Every front-end hands the decoded,
+ * normalised path (and the query its protocol carries, if any) to
+ * route() and turns the result into its own bytes; none of them looks
+ * pages, folders or the search up on its own.
+ */
+#ifndef ROUTE_H
+#define ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct page;
+struct site;
+
+enum route_kind {
+	ROUTE_PAGE,		/* serve .page */
+	ROUTE_FOLDER,		/* a folder without its trailing slash */
+	ROUTE_SEARCH,		/* partner search results for .query */
+	ROUTE_INPUT,		/* the search, but no query came with it */
+	ROUTE_NOT_FOUND,
+};
+
+struct route {
+	enum route_kind		 kind;
+	const struct page	*page;		/* PAGE; FOLDER: the folder's */
+	size_t			 result_page;	/* SEARCH: >= 1 */
+	const char		*query;		/* SEARCH: the query */
+	bool			 query_in_path;	/* SEARCH: .query is the folded
+						   F of the path, not QUERY */
+};
+
+/*
+ * Route PATH (absolute, decoded, normalised) on S.  QUERY is what the
+ * request carried besides the path (Gemini's "?", Gopher's TAB field,
+ * Spartan's data block), still as sent, or NULL.  Fills R (pointers into
+ * S, PATH and QUERY) and returns R->kind.
+ */
+enum route_kind	 route(const struct site *, const char *, const char *,
+		    struct route *);
+
+/* True if HOST (lower-case, no trailing dot) is one that S serves. */
+bool		 route_is_host(const struct site *, const char *);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * test_route: the one routing function every front-end calls, and the
+ * per-protocol columns of a page that render_site() fills only for the
+ * protocols that are on.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "capsule.h"
+#include "check.h"
+#include "route.h"
+#include "site.h"
+#include "tmptree.h"
+
+static struct site *
+load(const char *gopher_port)
+{
+	struct site_opts	 o = { "localhost", { "1965", gopher_port } };
+	struct site		*s;
+	char			 err[512];
+
+	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL)
+		fprintf(stderr, "capsule_load: %s\n", err);
+	return s;
+}
+
+static void
+test_routes(struct site *s)
+{
+	struct route	 r;
+
+	CHECK(route(s, "/", NULL, &r) == ROUTE_PAGE &&
+	    strcmp(r.page->path, "/") == 0);
+	CHECK(route(s, "/a.gmi", "ignored", &r) == ROUTE_PAGE &&
+	    strcmp(r.page->path, "/a.gmi") == 0);
+	CHECK(route(s, "/f/index.gmi", NULL, &r) == ROUTE_PAGE &&
+	    strcmp(r.page->path, "/f/") == 0);
+	CHECK(route(s, "/f", NULL, &r) == ROUTE_FOLDER &&
+	    strcmp(r.page->path, "/f/") == 0);
+	CHECK(route(s, "/nope", NULL, &r) == ROUTE_NOT_FOUND &&
+	    r.page == NULL);
+	CHECK(route(s, "/f/nope/", NULL, &r) == ROUTE_NOT_FOUND);
+
+	CHECK(route(s, "/p/suche", NULL, &r) == ROUTE_INPUT &&
+	    r.result_page == 1);
+	CHECK(route(s, "/p/suche", "", &r) == ROUTE_INPUT);
+	CHECK(route(s, "/p/suche", "m%C3%BCnster", &r) == ROUTE_SEARCH &&
+	    strcmp(r.query, "m%C3%BCnster") == 0 && !r.query_in_path &&
+	    r.result_page == 1);
+	CHECK(route(s, "/p/suche/3", "x", &r) == ROUTE_SEARCH &&
+	    r.result_page == 3 && strcmp(r.query, "x") == 0);
+	CHECK(route(s, "/p/suche/2/muenster", "other", &r) == ROUTE_SEARCH &&
+	    r.result_page == 2 && strcmp(r.query, "muenster") == 0 &&
+	    r.query_in_path);
+	CHECK(route(s, "/p/suche/0", "x", &r) == ROUTE_NOT_FOUND);
+}
+
+static void
+test_hosts(struct site *s)
+{
+	CHECK(route_is_host(s, "localhost"));
+	CHECK(route_is_host(s, "127.0.0.1"));
+	CHECK(route_is_host(s, "::1"));
+	CHECK(!route_is_host(s, "example.org"));
+	CHECK(!route_is_host(s, "localhost.example"));
+}
+
+/* Every enabled protocol has its column; one that is off has none. */
+static void
+test_columns(void)
+{
+	struct site		*s;
+	const struct page	*pg;
+	const char		*data;
+	size_t			 len;
+
+	if ((s = load("70")) == NULL) {
+		CHECK(!"load with Gopher on");
+		return;
+	}
+	pg = site_lookup(s, "/a.gmi");
+	CHECK(pg != NULL && pg->out[PROTO_GEMINI].head != NULL &&
+	    strncmp(pg->out[PROTO_GEMINI].head, "20 text/gemini", 14) == 0);
+	CHECK(pg != NULL && pg->out[PROTO_GOPHER].head == NULL &&
+	    pg->out[PROTO_GOPHER].data != NULL &&
+	    strstr(pg->out[PROTO_GOPHER].data, "\tlocalhost\t70\r\n"));
+	data = pg != NULL ? page_data(pg, PROTO_GEMINI, &len) : NULL;
+	CHECK(data != NULL && len == strlen("# A\n=> /p/suche S\n") &&
+	    memcmp(data, "# A\n", 4) == 0);
+	pg = site_lookup(s, "/t.txt");
+	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data == NULL &&
+	    page_data(pg, PROTO_GOPHER, &len) == pg->body);
+	site_unref(s);
+
+	if ((s = load(NULL)) == NULL) {
+		CHECK(!"load with Gopher off");
+		return;
+	}
+	pg = site_lookup(s, "/a.gmi");
+	CHECK(pg != NULL && pg->out[PROTO_GEMINI].head != NULL);
+	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data == NULL &&
+	    pg->out[PROTO_GOPHER].head == NULL);
+	site_unref(s);
+}
+
+int
+main(void)
+{
+	struct site	*s;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# Home\n=> a.gmi A\n");
+	tmptree_put("a.gmi", "# A\n=> /p/suche S\n");
+	tmptree_put("t.txt", "text\n");
+	tmptree_mkdir("f");
+	tmptree_put("f/index.gmi", "# F\n");
+	tmptree_mkdir("p");
+	tmptree_put("p/partners.txt", "M\xc3\xbcnster GmbH\n");
+	if ((s = load("70")) != NULL) {
+		test_routes(s);
+		test_hosts(s);
+		site_unref(s);
+	} else
+		CHECK(!"load");
+	test_columns();
+	tmptree_rm();
+	CHECK_DONE();
+}
