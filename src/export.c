@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "export.h"
 #include "site.h"
+#include "url.h"
 
 #define NEW_TREE	".zeche-new"
 #define OLD_TREE	".zeche-old"
@@ -220,12 +221,61 @@ is_exported(const struct site *s, const char *sel)
 }
 
 /*
+ * The item types a gophermap may start a line with: RFC 1436's, and the
+ * common g, I, h, i, s and d.  Gophernicus reads a line starting with any
+ * other byte as a directive of its own ("." ends the map, "#" is a
+ * comment, "*" lists the folder, "=" runs or includes a file, "!" is a
+ * title, "-" hides a file, ":" sets a type, "~" and "%" list users and
+ * hosts), so an item of another type, which a link such as
+ * gopher://host/.x makes, is never written as it is.
+ */
+static bool
+is_safe_type(char type)
+{
+	return type != '\0' && strchr("0123456789gIThisd", type) != NULL;
+}
+
+/*
+ * An item of an unsafe type (the line LINE, N bytes, with its TABs at T1,
+ * T2 and T3, or NULL) becomes an info line.  A link to another Gopher
+ * server keeps its address there, as a gopher:// URL (RFC 4266, the type
+ * percent-encoded like the selector): an h item with a "URL:gopher://"
+ * selector would be no better, Gophernicus refuses to redirect to one.
+ */
+static void
+add_unsafe_item(struct buf *out, const char *line, size_t n, const char *t1,
+    const char *t2, const char *t3)
+{
+	struct buf	 sel = BUF_INIT;
+	const char	*p;
+
+	buf_addc(out, 'i');
+	for (p = line + 1; p < line + n && *p != '\t'; p++)
+		buf_addc(out, *p);
+	if (t3 != NULL) {
+		buf_addc(&sel, line[0]);
+		buf_add(&sel, t1 + 1, (size_t)(t2 - t1 - 1));
+		buf_adds(out, ": gopher://");
+		buf_add(out, t2 + 1, (size_t)(t3 - t2 - 1));	/* host */
+		buf_addc(out, ':');
+		buf_add(out, t3 + 1, n - (size_t)(t3 + 1 - line));	/* port */
+		buf_addc(out, '/');
+		if (!sel.failed)
+			url_encode_path(out, sel.data);
+		if (sel.failed)
+			out->failed = true;
+		buf_free(&sel);
+	}
+	buf_adds(out, "\t\tnull.host\t1");
+}
+
+/*
  * A menu as zeche sends it, turned into a gophermap: the same lines, but
  * items that point to a page of the export lose their host and port
- * fields, which Gophernicus then fills in with its own.  Every line of a
- * rendered menu starts with its item type, so none of them is one of
- * Gophernicus' own directives (#, !, -, :, =, ~, %, *), and the closing
- * "." ends the map.
+ * fields, which Gophernicus then fills in with its own, and items of a
+ * type outside is_safe_type() are rewritten by add_unsafe_item().  So no
+ * line is one of Gophernicus' own directives, and the closing "." alone
+ * ends the map.
  */
 static int
 to_gophermap(const struct site *s, const char *menu, size_t len,
@@ -247,8 +297,17 @@ to_gophermap(const struct site *s, const char *menu, size_t len,
 		    NULL;
 		t3 = t2 ? memchr(t2 + 1, '\t', n - (size_t)(t2 + 1 - line)) :
 		    NULL;
-		if (t3 != NULL && line[0] != 'i' && line[0] != '3' &&
-		    memchr(t3 + 1, '\t', n - (size_t)(t3 + 1 - line)) == NULL) {
+		if (t3 != NULL && memchr(t3 + 1, '\t',
+		    n - (size_t)(t3 + 1 - line)) != NULL)
+			t3 = NULL;		/* more than 4 fields */
+		if (n == 0 || (n == 1 && line[0] == '.' && eol + 1 >= end)) {
+			/* an empty line, or the "." that ends the menu */
+		} else if (!is_safe_type(line[0])) {
+			add_unsafe_item(out, line, n, t1, t2, t3);
+			buf_adds(out, "\r\n");
+			line = eol < end ? eol + 1 : end;
+			continue;
+		} else if (t3 != NULL && line[0] != 'i' && line[0] != '3') {
 			host = t2 + 1;
 			hlen = (size_t)(t3 - host);
 			port = t3 + 1;

@@ -225,11 +225,15 @@ gopher_serve(struct conn *c, char *line, size_t len)
 	}
 	/*
 	 * SELECTOR TAB QUERY is a search; SELECTOR TAB "+", "!" or "$" is a
-	 * Gopher+ client, which gets the plain RFC 1436 answer.
+	 * Gopher+ client, which gets the plain RFC 1436 answer, and so does
+	 * a Gopher+ search, SELECTOR TAB QUERY TAB "+" (the Gopher+ field
+	 * after the second TAB is dropped).
 	 */
 	if ((tab = strchr(line, '\t')) != NULL) {
 		*tab = '\0';
 		query = tab + 1;
+		if ((tab = strchr(query, '\t')) != NULL)
+			*tab = '\0';
 		if (query[0] != '\0' && strchr("+!$", query[0]) != NULL &&
 		    query[1] == '\0')
 			query = NULL;
@@ -254,7 +258,12 @@ gopher_serve(struct conn *c, char *line, size_t len)
 		gopher_reject(c, "out of memory");
 		return;
 	}
-	url_path_clean(path.data);
+	/* the rule of url_parse(): no climbing above the root */
+	if (url_path_clean(path.data) == -1) {
+		buf_free(&path);
+		gopher_reject(c, "selector climbs above the root");
+		return;
+	}
 	switch (route(s, path.data, query, &r)) {
 	case ROUTE_PAGE:
 	case ROUTE_FOLDER:		/* Gopher has no redirect: serve it */

@@ -42,11 +42,12 @@ url_decode(char *s)
 	return (int)(w - s);
 }
 
-void
+int
 url_path_clean(char *p)
 {
 	char	*w = p, *r = p, *seg;
 	size_t	 n;
+	int	 ret = 0;
 
 	/* p[0] is '/'; w always ends just after a '/' it wrote. */
 	*w++ = '/';
@@ -66,7 +67,8 @@ url_path_clean(char *p)
 				w--;		/* the '/' after the last segment */
 				while (w[-1] != '/')
 					w--;
-			}
+			} else
+				ret = -1;	/* above the root: stay there */
 			continue;
 		}
 		memmove(w, seg, n);
@@ -76,6 +78,7 @@ url_path_clean(char *p)
 	}
 	/* "a/." and "a/.." name a folder: keep the slash they imply. */
 	*w = '\0';
+	return ret;
 }
 
 int
@@ -200,7 +203,10 @@ url_parse(char *s, struct url *u, const char **errstr)
 				*errstr = "control character in path";
 				return -1;
 			}
-		url_path_clean(u->path);
+		if (url_path_clean(u->path) == -1) {
+			*errstr = "path climbs above the root";
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -256,7 +262,8 @@ url_resolve_path(const char *base, const char *ref, struct buf *out)
 		out->data[start] = '\0';
 		return -1;
 	}
-	url_path_clean(out->data + start);
+	/* a link may climb above the root: browsers stop there too */
+	(void)url_path_clean(out->data + start);
 	out->len = start + strlen(out->data + start);
 	return 0;
 }

@@ -23,7 +23,8 @@ struct url {
  * Parse the absolute URL in S, which is modified: the fields of U point
  * into it.  Rejects what a server must refuse: no scheme, userinfo, a
  * fragment, an empty host, a bad port, spaces and control bytes, %00,
- * and anything that is not UTF-8 once decoded.  Returns 0, or -1 with
+ * anything that is not UTF-8 once decoded, and a path whose ".."
+ * segments (also percent-encoded ones) climb above the root.  Returns 0, or -1 with
  * errstr set.
  */
 int	url_parse(char *, struct url *, const char **);
@@ -37,9 +38,10 @@ int	url_decode(char *);
 /*
  * Normalise the absolute path P in place: collapse "//", drop "." and
  * resolve ".." segments; ".." at the root stays at the root.  A trailing
- * slash is kept.
+ * slash is kept.  Returns 0, or -1 if a ".." climbed above the root (P
+ * is cleaned all the same; a request doing this is refused).
  */
-void	url_path_clean(char *);
+int	url_path_clean(char *);
 
 /*
  * Resolve the reference REF (a link target in a capsule page) against the

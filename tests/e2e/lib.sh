@@ -70,6 +70,30 @@ expect_file_eq() {
 	fi
 }
 
+# expect_same NAME GOT WANT NEEDLE: two answers alike, and WANT holds
+# NEEDLE, so that two empty answers or the same error twice never pass
+expect_same() {
+	case "$3" in
+	*"$4"*) expect_eq "$1" "$2" "$3" ;;
+	*) not_ok "$1" "the answer compared with lacks: $4
+it is: $3" ;;
+	esac
+}
+
+# reload [NAME]: SIGHUP, then wait (10 s at most) until the log says that
+# a reload ended since, well or not; not ok if it never does
+reload() {
+	local n i pat='reloaded |reload failed'
+	n=$(grep -cE "$pat" "$LOG")
+	kill -HUP "$ZPID"
+	for i in $(seq 1 100); do
+		[ "$(grep -cE "$pat" "$LOG")" -gt "$n" ] && return 0
+		sleep 0.1
+	done
+	not_ok "${1:-SIGHUP}: the reload ends" "$(tail -5 "$LOG")"
+	return 1
+}
+
 free_port() {
 	"$GEMGET" -F
 }

@@ -62,8 +62,7 @@ expect_contains "missing root: named" "$out" "$WORK/nichts"
 start_zeche
 before=$(gem "gemini://$H/themenforum-17/")
 printf '# Kaputt\n\xff\n' >"$A"
-kill -HUP "$ZPID"
-sleep 0.5
+reload "failed reload"
 expect_contains "failed reload is logged with file and line" "$(cat "$LOG")" \
     "roundtable-zollverein.gmi:2: invalid UTF-8"
 expect_contains "failed reload says it keeps serving" "$(cat "$LOG")" \
@@ -75,8 +74,7 @@ alive "failed reload"
 # a good reload picks up a new article with no other edit
 cp "$WORK/good.gmi" "$A"
 printf '# Ein neuer Beitrag\n\nText.\n' >"$ROOT/themenforum-17/2020-01-15-neu.gmi"
-kill -HUP "$ZPID"
-sleep 0.5
+reload "good reload"
 forum=$(gem "gemini://$H/themenforum-17/")
 expect_eq "reload: the new article heads the list" \
     "$(printf '%s\n' "$forum" | grep '^=> 20' | head -n1)" \

@@ -24,6 +24,28 @@ screen_has() {
 $screen"
 }
 
+# key KEY: send KEY and wait (5 s at most) until the screen, with its
+# colours and highlights, changes
+key() {
+	local i before
+	before=$(tm capture-pane -ep -t c 2>/dev/null)
+	tm send-keys -t c "$1"
+	for i in $(seq 1 50); do
+		[ "$(tm capture-pane -ep -t c 2>/dev/null)" != "$before" ] && return
+		sleep 0.1
+	done
+	not_ok "the screen changes after the key $1"
+}
+
+# tm_gone: wait (5 s at most) until the tmux server has gone
+tm_gone() {
+	local i
+	for i in $(seq 1 50); do
+		tm has-session 2>/dev/null || return 0
+		sleep 0.1
+	done
+}
+
 start_zeche
 F=themenforum-17
 
@@ -38,7 +60,7 @@ tm send-keys -t c 2 Enter
 screen_has "amfora: following the link opens the article" "# Roundtable auf Zollverein"
 screen_has "amfora: umlauts as they should be" "Staatssekretär Dr. Mark Speich"
 tm kill-server 2>/dev/null
-sleep 0.2
+tm_gone
 
 # --- sacc: the same forum as a Gopher menu
 tm new-session -d -s c -x 100 -y 40 "sacc gopher://127.0.0.1:$GOPHER_PORT/1/$F/; sleep 30"
@@ -46,10 +68,8 @@ screen_has "sacc: the forum's title" "| Themenforum 17 – Innovation"
 screen_has "sacc: the articles are menu items" "Dir+ 2019-02-26 Roundtable auf Zollverein"
 screen_has "sacc: the feed is a text item" "Txt+ Atom-Feed"
 # J J: to the second link item (the first article), l: open it
-tm send-keys -t c J
-sleep 0.3
-tm send-keys -t c J
-sleep 0.3
+key J
+key J
 tm send-keys -t c l
 screen_has "sacc: opens the article" "| Roundtable auf Zollverein"
 screen_has "sacc: with its umlauts" "| Staatssekretär Dr. Mark Speich"

@@ -108,7 +108,7 @@ expect_contains "forum menu lists the feed as text" "$(gopher "1/$F/")" \
 # --- a new article: in the list, the feed and the menu after a reload
 NEW=2024-05-01-grubenfahrt.gmi
 printf '# Grubenfahrt & <Führung>\n\nGlück auf!\n' >"$ROOT/$F/$NEW"
-kill -HUP "$ZPID"; sleep 0.5
+reload "a new article"
 expect_contains "new article: in the list" "$(gem "gemini://$H/$F/")" \
     "=> $NEW 2024-05-01 Grubenfahrt & <Führung>"
 gem_to "$WORK/resp" "gemini://$H/$F/atom.xml"
@@ -122,7 +122,9 @@ expect_eq "new article: the feed's updated" \
 expect_contains "new article: in the Gopher menu" "$(gopher "1/$F/")" \
     $'12024-05-01 Grubenfahrt & <Führung>\t/'"$F/$NEW"
 rm "$ROOT/$F/$NEW"
-kill -HUP "$ZPID"; sleep 0.5
+reload "the new article removed"
+expect_eq "the new article removed: not found" \
+    "$(gem_header "gemini://$H/$F/$NEW")" "51 Not found"
 
 # --- robots.txt and favicon.txt
 gem_to "$WORK/resp" "gemini://$H/robots.txt"
@@ -154,6 +156,10 @@ EXP=$WORK/export
 # no byte from outside the capsule
 echo "GEHEIM-$$" >"$WORK/secret.txt"
 ln -s "$WORK/secret.txt" "$ROOT/partner/geheim.txt"
+# a page whose Gopher links have item types Gophernicus reads as its own
+# directives ("." ends a map, "*" lists the folder, "=" runs a file)
+printf '# Feindlich\n\n=> gopher://evil.example/.x Punkt\n=> gopher://evil.example/*y Stern\n=> gopher://evil.example/=z Gleich\n=> gopher://evil.example/#k Raute\nEnde der Seite.\n' \
+    >"$ROOT/feindlich.gmi"
 export_site() {
 	"$ZECHE" --root "$ROOT" --host "$H" --gemini "127.0.0.1:$GEMINI_PORT" \
 	    --gopher "127.0.0.1:$GOPHER_PORT" --export "$EXP" >"$WORK/export.out" 2>&1
@@ -334,11 +340,27 @@ gopher_at "$GP" 0 "/$F/atom.xml" >"$WORK/atom-gn.xml"
 expect_file_eq "gophernicus: the feed byte for byte" "$WORK/atom-gn.xml" \
     "$WORK/atom-gemini.xml"
 check_feed "feed from gophernicus" "$WORK/atom-gn.xml"
-expect_eq "gophernicus: robots.txt" \
-    "$(gopher_at "$GP" 0 /robots.txt | tr -d '\r' | md5sum)" \
-    "$(md5sum <"$WORK/robots-gemini")"
+expect_same "gophernicus: robots.txt" \
+    "$(gopher_at "$GP" 0 /robots.txt | tr -d '\r')" \
+    "$(cat "$WORK/robots-gemini")" $'User-agent: *\nDisallow:'
 expect_not_contains "gophernicus: no footer of its own" \
     "$(gopher_at "$GP" 1 "")" "Gophernicus"
+
+# --- links of unsafe item types: the menu is whole, they are info lines
+hostile=$(gopher_at "$GP" 1 /feindlich.gmi | tr -d '\r')
+expect_contains "gophernicus: a \".\" item does not end the menu" "$hostile" \
+    $'iPunkt: gopher://evil.example:70/.x\t'
+expect_contains "gophernicus: a \"*\" item is an info line" "$hostile" \
+    $'iStern: gopher://evil.example:70/%2Ay\t'
+expect_contains "gophernicus: a \"=\" item is an info line" "$hostile" \
+    $'iGleich: gopher://evil.example:70/%3Dz\t'
+expect_contains "gophernicus: a \"#\" item is an info line" "$hostile" \
+    $'iRaute: gopher://evil.example:70/%23k\t'
+expect_contains "gophernicus: the text after them, then the end" "$hostile" \
+    $'iEnde der Seite.\t'
+expect_eq "gophernicus: the menu ends with its \".\"" \
+    "$(printf '%s\n' "$hostile" | tail -n 1)" "."
+rm "$ROOT/feindlich.gmi"
 
 # --- again, after a file left the capsule: exactly the new content
 (cd "$EXP" && find . | sort) >"$WORK/before"
@@ -349,10 +371,13 @@ else
 	not_ok "re-export: exit 0" "$(cat "$WORK/export.out")"
 fi
 (cd "$EXP" && find . | sort) >"$WORK/after"
-expect_eq "re-export: only favicon.txt is gone" \
+expect_eq "re-export: only favicon.txt and feindlich.gmi are gone" \
     "$(diff "$WORK/before" "$WORK/after" | grep '^[<>]')" \
 "< ./gemini/favicon.txt
-< ./gopher/favicon.txt"
+< ./gemini/feindlich.gmi
+< ./gopher/favicon.txt
+< ./gopher/feindlich.gmi
+< ./gopher/feindlich.gmi/gophermap"
 expect_eq "re-export: molly-brown no longer has it" \
     "$("$GEMGET" -s localhost 127.0.0.1 "$MP" "gemini://localhost:$MP/favicon.txt" 2>/dev/null | head -c 2)" 51
 expect_eq "re-export: the new tree is served" \

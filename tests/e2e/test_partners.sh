@@ -62,6 +62,12 @@ for q in munster muenster "Münster"; do
 	expect_contains "gopher search \"$q\" finds the Handwerkskammer" "$r" \
 	    "Handwerkskammer Bildungszentrum Münster"
 done
+# a Gopher+ client searches with SELECTOR TAB WORDS TAB "+"
+r=$(raw "/$P/suche\tmuenster\t+\r\n")
+expect_contains "Gopher+ search finds the Handwerkskammer" "$r" \
+    "Handwerkskammer Bildungszentrum Münster"
+expect_same "Gopher+ search: the plain search's answer" "$r" \
+    "$(raw "/$P/suche\tmuenster\r\n")" "Handwerkskammer Bildungszentrum Münster"
 r=$(gem "gemini://$H/$P/suche?industrie")
 expect_contains "search: several hits" "$r" "2 Treffer"
 r=$(gem "gemini://$H/$P/suche?zzzzzz")
@@ -134,8 +140,9 @@ printf 'Gute Firma GmbH\nKaputt \xff GmbH\n' >"$ROOT/$P/partners.txt"
 out=$("$ZECHE" --check --root "$ROOT" 2>&1)
 expect_eq "bad partners.txt: --check exits 1" "$?" 1
 expect_contains "bad partners.txt: file and line" "$out" "$P/partners.txt:2:"
-kill -HUP "$ZPID"
-sleep 0.5
+reload "bad partners.txt"
+expect_contains "bad partners.txt: the reload fails" "$(tail -3 "$LOG")" \
+    "$P/partners.txt:2:"
 expect_contains "bad partners.txt: reload keeps the last good directory" \
     "$(gem "gemini://$H/$P/")" "634 Treffer"
 printf 'Eine Firma\x01 GmbH\n' >"$ROOT/$P/partners.txt"

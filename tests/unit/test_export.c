@@ -194,6 +194,67 @@ test_export_and_reexport(void)
 	CHECK(!exists("out/.zeche-new"));
 }
 
+/*
+ * Links to other Gopher servers whose item type Gophernicus would read as
+ * a directive of its own ("." ends the map, "*" lists the folder, "="
+ * runs a file, ...) become info lines naming the link; the menu goes on
+ * past them and ends with its own "." alone.
+ */
+static void
+test_unsafe_item_types(void)
+{
+	const char	*map;
+
+	tmptree_new();
+	tmptree_mkdir("c");
+	tmptree_put("c/index.gmi", "# Start\n\n"
+	    "=> gopher://evil.example/.x Punkt\n"
+	    "=> gopher://evil.example:7070/*y Stern\n"
+	    "=> gopher://evil.example/=%22a%20b%3E Gleich\n"
+	    "=> gopher://evil.example/#k Raute\n"
+	    "=> gopher://evil.example/-k Minus\n"
+	    "=> gopher://evil.example/!k Ausruf\n"
+	    "=> gopher://evil.example/:k Doppelpunkt\n"
+	    "=> gopher://evil.example/~k Tilde\n"
+	    "=> gopher://evil.example/%25k Prozent\n"
+	    "=> gopher://evil.example/1/ok Gut\n"
+	    "=> gopher://evil.example/Ibild Bild\n"
+	    "Ende.\n");
+	CHECK(export("c", "out") > 0);
+	map = get("out/gopher/gophermap");
+	CHECK(strstr(map, "\r\n"
+	    "iPunkt: gopher://evil.example:70/.x\t\tnull.host\t1\r\n"
+	    "iStern: gopher://evil.example:7070/%2Ay\t\tnull.host\t1\r\n"
+	    "iGleich: gopher://evil.example:70/%3D%22a%20b%3E\t\tnull.host\t1"
+	    "\r\n"
+	    "iRaute: gopher://evil.example:70/%23k\t\tnull.host\t1\r\n"
+	    "iMinus: gopher://evil.example:70/-k\t\tnull.host\t1\r\n"
+	    "iAusruf: gopher://evil.example:70/%21k\t\tnull.host\t1\r\n"
+	    "iDoppelpunkt: gopher://evil.example:70/%3Ak\t\tnull.host\t1\r\n"
+	    "iTilde: gopher://evil.example:70/~k\t\tnull.host\t1\r\n")
+	    != NULL);
+	/* "%" cannot start a gopher:// path: an h URL: item already */
+	CHECK(strstr(map, "\r\nhProzent\tURL:gopher://evil.example/%25k\t")
+	    != NULL);
+	CHECK(strstr(map, "\r\n1Gut\t/ok\tevil.example\t70\r\n"
+	    "IBild\tbild\tevil.example\t70\r\n") != NULL);
+	CHECK(strstr(map, "iEnde.\t\tnull.host\t1\r\n.\r\n") != NULL);
+	/* every line starts with a safe type, and "." alone ends the map */
+	for (; *map != '\0'; map = strchr(map, '\n') + 1) {
+		if (strcmp(map, ".\r\n") == 0)
+			break;
+		if (strchr("0123456789gIThisd", *map) == NULL) {
+			CHECK(!"a line with an unsafe type");
+			fprintf(stderr, "  line: %.40s\n", map);
+		}
+		if (strchr(map, '\n') == NULL) {
+			CHECK(!"a line without LF");
+			break;
+		}
+	}
+	CHECK_STR(map, ".\r\n");
+}
+
 static void
 test_refusals(void)
 {
@@ -251,6 +312,7 @@ main(void)
 	test_export_and_reexport();
 	test_refusals();
 	test_gophermap_name_refused();
+	test_unsafe_item_types();
 	tmptree_rm();
 	gemini_path("");
 	gopher_path("", false);

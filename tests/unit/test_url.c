@@ -326,29 +326,43 @@ test_dot_segments(void)
 }
 
 static void
-test_dot_segments_clamped_at_root(void)
+test_dot_segments_above_root_rejected(void)
 {
-	CHECK_STR(path_of("gemini://h/../../etc/passwd"), "/etc/passwd");
-	CHECK_STR(path_of("gemini://h/.."), "/");
-	CHECK_STR(path_of("gemini://h/a/../../../b"), "/b");
+	const char	*errstr = NULL;
+	char		 s[64];
+	struct url	 u;
+
+	CHECK(rejects("gemini://h/../../etc/passwd"));
+	CHECK(rejects("gemini://h/.."));
+	CHECK(rejects("gemini://h/../"));
+	CHECK(rejects("gemini://h/../../"));
+	CHECK(rejects("gemini://h/a/../../../b"));
+	CHECK(rejects("gemini://h/a/b/../../.."));
+	snprintf(s, sizeof(s), "gemini://localhost/../../");
+	CHECK(url_parse(s, &u, &errstr) == -1);
+	CHECK_STR(errstr, "path climbs above the root");
+	/* down to the root, and no further, is fine */
+	CHECK_STR(path_of("gemini://h/a/.."), "/");
+	CHECK_STR(path_of("gemini://h/a/b/../../"), "/");
+	CHECK_STR(path_of("gemini://h/a/../b/../c"), "/c");
 }
 
 static void
 test_encoded_dot_segments(void)
 {
-	CHECK_STR(path_of("gemini://h/a/%2e%2e/%2e%2e/x"), "/x");
-	CHECK_STR(path_of("gemini://h/a/%2E%2E/%2E%2E/x"), "/x");
-	CHECK_STR(path_of("gemini://h/%2e%2e%2f%2e%2e%2fetc/passwd"),
-	    "/etc/passwd");
+	CHECK_STR(path_of("gemini://h/a/b/%2e%2e/%2e%2e/x"), "/x");
+	CHECK_STR(path_of("gemini://h/a/b/%2E%2E/%2E%2E/x"), "/x");
+	CHECK(rejects("gemini://h/a/%2e%2e/%2e%2e/x"));
+	CHECK(rejects("gemini://h/%2e%2e%2f%2e%2e%2fetc/passwd"));
 	CHECK_STR(path_of("gemini://h/a/%2e"), "/a/");
 }
 
 static void
 test_encoded_slash_never_above_root(void)
 {
-	CHECK_STR(path_of("gemini://h/a%2F..%2F..%2Fetc"), "/etc");
-	CHECK_STR(path_of("gemini://h/x/a%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd"),
-	    "/etc/passwd");
+	CHECK(rejects("gemini://h/a%2F..%2F..%2Fetc"));
+	CHECK(rejects("gemini://h/x/a%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd"));
+	CHECK_STR(path_of("gemini://h/x/a%2F..%2F..%2Fetc"), "/etc");
 }
 
 static void
@@ -370,6 +384,26 @@ test_path_clean(void)
 	CHECK_STR(clean("/../../etc/passwd"), "/etc/passwd");
 	CHECK_STR(clean("/a/b/c/../../../.."), "/");
 	CHECK_STR(clean("/./"), "/");
+}
+
+/* url_path_clean() says whether a ".." tried to climb above the root. */
+static void
+test_path_clean_reports_climbing(void)
+{
+	char	 p[64];
+
+	snprintf(p, sizeof(p), "/a/b/../..");
+	CHECK(url_path_clean(p) == 0);
+	CHECK_STR(p, "/");
+	snprintf(p, sizeof(p), "/a/../..");
+	CHECK(url_path_clean(p) == -1);
+	CHECK_STR(p, "/");
+	snprintf(p, sizeof(p), "/../x");
+	CHECK(url_path_clean(p) == -1);
+	CHECK_STR(p, "/x");
+	snprintf(p, sizeof(p), "/x/./../y");
+	CHECK(url_path_clean(p) == 0);
+	CHECK_STR(p, "/y");
 }
 
 static void
@@ -508,11 +542,12 @@ main(void)
 	test_encoded_utf8_equals_raw();
 	test_plus_stays_plus();
 	test_dot_segments();
-	test_dot_segments_clamped_at_root();
+	test_dot_segments_above_root_rejected();
 	test_encoded_dot_segments();
 	test_encoded_slash_never_above_root();
 	test_repeated_slashes_collapse();
 	test_path_clean();
+	test_path_clean_reports_climbing();
 	test_resolve_relative();
 	test_resolve_absolute_path();
 	test_resolve_other_capsule_refused();
