@@ -4,7 +4,9 @@
 # fuzz:    copy SRC/corpus/ into WORK/corpus/ (the source tree is never
 #          written to; what the fuzzer finds stays in the build directory)
 #          and fuzz for SECONDS.  Crashers land in WORK/crashes/.
-# regress: run FUZZER on every file in SRC/regress/ but README and .keep.
+# regress: run FUZZER on every file in SRC/regress/ but README and .keep,
+#          and on every seed in SRC/corpus/; fails on the first input
+#          that crashes, and when there is nothing to replay.
 foreach(v MODE FUZZER SRC WORK)
 	if(NOT DEFINED ${v})
 		message(FATAL_ERROR "run-fuzzer.cmake: ${v} is not set")
@@ -31,21 +33,39 @@ if(MODE STREQUAL "fuzz")
 		    "${WORK}/crashes/: copy it to ${SRC}/regress/")
 	endif()
 elseif(MODE STREQUAL "regress")
-	file(GLOB inputs LIST_DIRECTORIES false ${SRC}/regress/*)
-	list(FILTER inputs EXCLUDE REGEX "/(README[^/]*|\\.keep)$")
+	# The crashers kept in regress/, and the seed corpus with them: a
+	# target with no crasher yet still replays something, and a run that
+	# finds nothing at all to replay fails rather than passing unchecked.
+	file(GLOB kept LIST_DIRECTORIES false ${SRC}/regress/*)
+	list(FILTER kept EXCLUDE REGEX "/(README[^/]*|\\.keep)$")
+	file(GLOB seeds LIST_DIRECTORIES false ${SRC}/corpus/*)
+	list(LENGTH kept nkept)
+	list(LENGTH seeds nseeds)
+	set(inputs ${kept} ${seeds})
 	if(NOT inputs)
-		message(STATUS "${SRC}/regress/: nothing to replay")
-		return()
+		message(FATAL_ERROR "${SRC}: nothing to replay (no file in "
+		    "regress/ or corpus/)")
 	endif()
-	list(LENGTH inputs n)
-	message(STATUS "replaying ${n} file(s) from ${SRC}/regress/")
+	message(STATUS "replaying ${nkept} file(s) from ${SRC}/regress/ and "
+	    "${nseeds} from ${SRC}/corpus/")
 	file(MAKE_DIRECTORY ${WORK})
-	execute_process(COMMAND ${FUZZER} ${inputs}
-	    WORKING_DIRECTORY ${WORK}
-	    RESULT_VARIABLE rc)
-	if(NOT rc EQUAL 0)
-		message(FATAL_ERROR "${FUZZER} failed (${rc}) on a regress input")
-	endif()
+	# one input per run: libFuzzer stops at the first crash, and every
+	# file must be seen to pass
+	foreach(input ${inputs})
+		execute_process(COMMAND ${FUZZER} ${input}
+		    WORKING_DIRECTORY ${WORK}
+		    RESULT_VARIABLE rc
+		    OUTPUT_VARIABLE out
+		    ERROR_VARIABLE out)
+		if(NOT rc EQUAL 0)
+			message("${out}")
+			message(FATAL_ERROR "${FUZZER} failed (${rc}) on ${input}")
+		endif()
+		# libFuzzer says "Executed FILE"; anything else ran nothing
+		if(NOT out MATCHES "Executed ")
+			message(FATAL_ERROR "${FUZZER} did not run ${input}")
+		endif()
+	endforeach()
 else()
 	message(FATAL_ERROR "run-fuzzer.cmake: MODE must be fuzz or regress")
 endif()
