@@ -20,6 +20,7 @@
 #include "log.h"
 #include "net.h"
 #include "protocols.h"
+#include "sandbox.h"
 #include "site.h"
 #include "tls.h"
 
@@ -64,7 +65,10 @@ usage(int status)
 "      --export DIR        write the site as files for a static Gemini server\n"
 "                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
 "  -t, --timeout SECONDS   time a client has to send its request (default: 10)\n"
-"  -u, --user NAME         run as this user once the ports are open\n"
+"  -u, --user NAME         run as this user once the ports are open, in a\n"
+"                          chroot into the capsule's parent folder and, on\n"
+"                          Linux, read-only beneath the capsule (Landlock)\n"
+"                          with a seccomp filter\n"
 "  -v, --verbose           log debugging details\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -224,27 +228,6 @@ parse_options(int argc, char **argv)
 	conf.host = conf.hostbuf;
 }
 
-/*
- * Become USER for good: the ports (70, 1965) are open and the key is
- * loaded, so nothing after this needs root.  Reloads then read the
- * capsule as USER.
- */
-static void
-drop_privileges(const char *user)
-{
-	struct passwd	*pw;
-
-	if ((pw = getpwnam(user)) == NULL)
-		fatalx("--user %s: no such user", user);
-	if (setgroups(1, &pw->pw_gid) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-		fatal("--user %s", user);
-	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
-		fatalx("--user %s: could still become root", user);
-	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
-}
-
 static struct site *
 load(void)
 {
@@ -400,7 +383,7 @@ main(int argc, char **argv)
 		    sizeof(err)) == -1)
 			fatalx("%s: %s", protocols[i].name, err);
 	if (conf.user != NULL)
-		drop_privileges(conf.user);
+		conf.root = sandbox_enter(conf.root, conf.user);
 	else if (geteuid() == 0)
 		log_warnx("running as root; --user NAME drops root once the "
 		    "ports are open");

@@ -209,20 +209,5 @@ if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
 	    "$("$GEMGET" ::1 "$GEMINI_PORT" "gemini://[::1]/" | head -n1)" $'20 text/gemini; lang=de\r'
 fi
 
-# --- --user: root is dropped once the ports are open
-if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
-	stop_zeche
-	start_zeche --user nobody
-	expect_eq "--user nobody: the server runs as nobody" \
-	    "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$ZPID/status")" \
-	    "$(id -u nobody)$(id -u nobody)$(id -u nobody)$(id -u nobody)"
-	alive "--user nobody"
-	start_fail=$("$ZECHE" --root "$ROOT" --certs "$CERTS" --user nosuchuser-zeche \
-	    --gemini "127.0.0.1:$(free_port)" --gopher "127.0.0.1:$(free_port)" 2>&1)
-	expect_eq "--user with an unknown user: exit 1" "$?" 1
-	expect_contains "--user with an unknown user: says so" "$start_fail" \
-	    "--user nosuchuser-zeche: no such user"
-else
-	echo "# not root: --user is not tested"
-fi
+# --user, the chroot, Landlock and seccomp: test_sandbox.sh
 finish

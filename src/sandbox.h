@@ -1,0 +1,34 @@
+/*
+ * sandbox: confine the serving process once its ports are open and its
+ * certificate and key are loaded.
+ */
+#ifndef SANDBOX_H
+#define SANDBOX_H
+
+/*
+ * With USER (zeche started as root with --user), confine the process for
+ * good, in this order:
+ *
+ *  1. chroot into the folder that holds the capsule folder ROOT (its
+ *     parent once links are resolved), so that renaming a new capsule into
+ *     place still works, and so that nothing else of the file system can
+ *     be named;
+ *  2. become USER: its uid, its gid, no other group;
+ *  3. on Linux, Landlock: the file system may only be read, and only
+ *     beneath the capsule folder (the one ROOT named at this moment); no
+ *     TCP port may be bound or connected to (kernel ABI 4 and later);
+ *  4. on Linux, seccomp: system calls a server never makes (execve,
+ *     ptrace, mount, chroot, setuid and the like, bpf, module loading, ...)
+ *     fail with EPERM.
+ *
+ * A kernel without Landlock or seccomp gets a warning and what it can
+ * do.  Only the calling thread is confined, and the threads it starts
+ * later: call it before any other thread runs.  Any other failure is
+ * fatal.  Without USER nothing is done.
+ *
+ * Returns the path to read the capsule through from now on: ROOT, or
+ * the capsule's path inside the chroot ("/capsule").
+ */
+const char	*sandbox_enter(const char *, const char *);
+
+#endif

@@ -1,0 +1,87 @@
+# --user as root: zeche chroots into the folder holding the capsule,
+# becomes the user, and on Linux confines itself with Landlock (read-only
+# beneath the capsule) and seccomp.  It still serves and reloads, and it
+# cannot open a file outside its capsule.
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then
+	echo "# not root, or no user nobody: the sandbox is not tested"
+	exit 77
+fi
+NOBODY=$(id -u nobody)
+# nobody must reach the capsule in $WORK (mktemp -d makes it 0700)
+chmod 755 "$WORK"
+# LeakSanitizer needs /proc and ptrace at exit, which the chroot and the
+# seccomp filter take away: the sanitizer build checks this process for
+# everything but leaks (every other test checks leaks)
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+
+# a folder nobody may read, outside the capsule
+mkdir "$WORK/draussen"
+printf '# GEHEIM-%s\n' "$$" >"$WORK/draussen/index.gmi"
+chmod 755 "$WORK/draussen"
+chmod 644 "$WORK/draussen/index.gmi"
+expect_contains "without the sandbox, nobody can read the folder outside" \
+    "$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    cat "$WORK/draussen/index.gmi" 2>&1)" "GEHEIM-$$"
+
+start_zeche --user nobody
+alive "--user nobody"
+expect_eq "--user nobody: the server runs as nobody" \
+    "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$ZPID/status")" \
+    "$NOBODY$NOBODY$NOBODY$NOBODY"
+expect_eq "--user nobody: its group and no other" \
+    "$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$ZPID/status" | xargs)" \
+    "$(id -g nobody)"
+
+# the chroot: the process's / is the folder holding the capsule
+expect_eq "chroot: / is the capsule's parent" \
+    "$(readlink "/proc/$ZPID/root")" "$(realpath "$WORK")"
+expect_eq "chroot: /etc/passwd is out of reach" \
+    "$([ -e "/proc/$ZPID/root/etc/passwd" ] && echo there || echo gone)" gone
+expect_contains "chroot: the log says where the capsule is" "$(cat "$LOG")" \
+    "in the chroot $(realpath "$WORK"); the capsule is /capsule there"
+
+# seccomp and no_new_privs, as the kernel reports them
+expect_eq "no_new_privs is set" \
+    "$(awk '/^NoNewPrivs:/ { print $2 }' "/proc/$ZPID/status")" 1
+expect_eq "a seccomp filter is in place" \
+    "$(awk '/^Seccomp:/ { print $2 }' "/proc/$ZPID/status")" 2
+
+# it still reloads: a new article is served
+F=themenforum-17
+printf '# Im Käfig\n\nText.\n' >"$ROOT/$F/2024-06-01-kaefig.gmi"
+reload "a new article under --user"
+expect_eq "reload under --user: the new article is served" \
+    "$(gem_header "gemini://$H/$F/2024-06-01-kaefig.gmi")" "20 text/gemini; lang=de"
+expect_contains "reload under --user: in the forum's list" \
+    "$(gem "gemini://$H/$F/")" "=> 2024-06-01-kaefig.gmi 2024-06-01 Im Käfig"
+
+# Landlock: once the capsule's name leads outside it, the process cannot
+# read there, although nobody could
+if grep -q "landlock (ABI" "$LOG"; then
+	mv "$ROOT" "$WORK/capsule.echt"
+	ln -s draussen "$ROOT"
+	reload "the capsule's name leading outside"
+	expect_contains "Landlock: the folder outside cannot be opened" \
+	    "$(tail -3 "$LOG")" "/capsule: Permission denied"
+	expect_not_contains "Landlock: nothing from outside is served" \
+	    "$(gem "gemini://$H/")" "GEHEIM"
+	alive "a reload denied by Landlock"
+	rm "$ROOT"
+	mv "$WORK/capsule.echt" "$ROOT"
+	reload "the capsule back"
+	expect_contains "the capsule back: reloaded" "$(tail -1 "$LOG")" \
+	    "reloaded /capsule:"
+else
+	echo "# this kernel has no Landlock: $(grep 'landlock' "$LOG")"
+fi
+alive "the sandbox"
+stop_zeche
+
+start_fail=$("$ZECHE" --root "$ROOT" --certs "$CERTS" --user nosuchuser-zeche \
+    --gemini "127.0.0.1:$(free_port)" --gopher "127.0.0.1:$(free_port)" 2>&1)
+expect_eq "--user with an unknown user: exit 1" "$?" 1
+expect_contains "--user with an unknown user: says so" "$start_fail" \
+    "--user nosuchuser-zeche: no such user"
+finish
