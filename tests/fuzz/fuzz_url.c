@@ -3,7 +3,8 @@
  *
  * url_parse, on success: scheme and host lower case, the port digits, the
  * path absolute, valid UTF-8 without control bytes, and normalised (no
- * "//", no "." or ".." segment).  url_resolve_path against "/f/a.gmi", on
+ * "//", no "." or ".." segment).  url_path_clean on any absolute path: a
+ * clean path, and -1 exactly when a ".." would climb above the root.  url_resolve_path against "/f/a.gmi", on
  * success: an absolute path without "//", "." or "..".
  */
 #include <assert.h>
@@ -59,6 +60,28 @@ is_clean(const char *p)
 	return true;
 }
 
+/* Would the ".." segments of the absolute path P climb above "/"? */
+static bool
+climbs(const char *p)
+{
+	const char	*seg, *e;
+	size_t		 n, depth = 0;
+
+	for (seg = p + 1; ; seg = e + 1) {
+		if ((e = strchr(seg, '/')) == NULL)
+			e = seg + strlen(seg);
+		n = (size_t)(e - seg);
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (depth == 0)
+				return true;
+			depth--;
+		} else if (n > 0 && !(n == 1 && seg[0] == '.'))
+			depth++;
+		if (*e == '\0')
+			return false;
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -78,6 +101,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(is_clean(out.data));
 	}
 	buf_free(&out);
+
+	/* url_path_clean: a clean path, and -1 exactly when ".." climbs */
+	if (s[0] == '/') {
+		char	*p = strdup(s);
+
+		if (p != NULL) {
+			assert(url_path_clean(p) == (climbs(s) ? -1 : 0));
+			assert(is_clean(p));
+			free(p);
+		}
+	}
 
 	if (url_parse(s, &u, &errstr) == 0) {
 		assert(u.scheme != NULL && u.scheme[0] != '\0');
