@@ -259,7 +259,8 @@ while [ ${#queue[@]} -gt 0 ]; do
 	zh=$(head -n1 "$WORK/z" | tr -d '\r')
 	case $zh in
 	"20 "*) ;;
-	*) continue ;;		# a search prompt: nothing a file can answer
+	"10 "*) continue ;;	# a search prompt: nothing a file can answer
+	*) not_ok "zeche serves $p, linked from the capsule" "$zh"; continue ;;
 	esac
 	"$GEMGET" -s localhost 127.0.0.1 "$MP" "gemini://localhost:$MP$p" \
 	    >"$WORK/m" 2>/dev/null
@@ -304,6 +305,12 @@ while [ ${#queue[@]} -gt 0 ]; do
 	{ cr = sub(/\r$/, "") }
 	NF == 4 && $3 == h && $4 == zp && substr($1, 1, 1) != "7" { $4 = gp }
 	{ printf "%s%s\n", $0, cr ? "\r" : "" }' "$WORK/z" >"$WORK/want"
+	if [ "$(tail -n 1 "$WORK/want")" != $'.\r' ] ||
+	    [ "$(head -c 1 "$WORK/want")" = 3 ]; then
+		not_ok "zeche: menu \"$s\" is a menu, not an error" \
+		    "$(head -5 "$WORK/want")"
+		continue
+	fi
 	if cmp -s "$WORK/want" "$WORK/g"; then
 		menus=$((menus + 1))
 	else
@@ -321,6 +328,10 @@ while [ ${#queue[@]} -gt 0 ]; do
 			seen[t$sel]=1
 			gopher_at "$GOPHER_PORT" 0 "$sel" >"$WORK/zt"
 			gopher_at "$GP" 0 "$sel" >"$WORK/gt"
+			if [ ! -s "$WORK/zt" ]; then
+				not_ok "zeche: text $sel is not empty"
+				continue
+			fi
 			# Gophernicus sends *.txt with CRLF line ends
 			if cmp -s "$WORK/zt" "$WORK/gt" || cmp -s \
 			    <(tr -d '\r' <"$WORK/zt") <(tr -d '\r' <"$WORK/gt"); then
