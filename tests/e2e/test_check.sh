@@ -67,8 +67,9 @@ expect_contains "failed reload is logged with file and line" "$(cat "$LOG")" \
     "roundtable-zollverein.gmi:2: invalid UTF-8"
 expect_contains "failed reload says it keeps serving" "$(cat "$LOG")" \
     "still serving the last good capsule"
-expect_eq "failed reload: the last good capsule is served" \
-    "$(gem "gemini://$H/themenforum-17/")" "$before"
+expect_same "failed reload: the last good capsule is served" \
+    "$(gem "gemini://$H/themenforum-17/")" "$before" \
+    "=> 2019-02-26-roundtable-zollverein.gmi 2019-02-26 Roundtable auf Zollverein"
 alive "failed reload"
 
 # a good reload picks up a new article with no other edit
