@@ -174,7 +174,9 @@ buf_load_at(struct buf *b, int dirfd, const char *rel, size_t max,
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = openat(dirfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO opens at once, and is then turned away */
+	if ((fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
 		*errstr = errno == ELOOP ? "is a symbolic link" : strerror(errno);
 		return -1;
 	}

@@ -4,7 +4,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,18 +22,26 @@
 #include "render.h"
 #include "site.h"
 #include "url.h"
+#include "utf8.h"
 
 struct walk {
 	struct site	*s;
 	const char	*root;		/* for messages */
+	int		 rootfd;	/* borrowed: the site's */
 	char		*err;
 	size_t		 errlen;
+	size_t		 errused;
+	size_t		 nerrors;
+	size_t		 nomitted;	/* errors that did not fit in err */
+	size_t		 memused;	/* bytes of files kept in memory */
+	bool		 fatal;		/* out of memory: stop */
 };
 
 /* What one folder holds, gathered while its entries are read. */
 struct folder {
 	const char	*rel;		/* "/" or "/forum/" */
-	struct buf	 index;		/* index.gmi, if there is one */
+	const char	*index_name;	/* "index.gmi", "index.gemini" */
+	struct buf	 index;		/* the index file, if there is one */
 	bool		 has_index;
 	struct buf	 listing;	/* links for a generated index */
 	struct article	*articles;
@@ -40,78 +50,207 @@ struct folder {
 };
 
 static void
+vproblem(struct walk *w, bool error, const char *rel, size_t line,
+    const char *fmt, va_list ap)
+{
+	char	 msg[1024];
+	size_t	 n, len;
+
+	if (line > 0)
+		snprintf(msg, sizeof(msg), "%s%s:%zu: %s", w->root, rel, line,
+		    error ? "" : "warning: ");
+	else
+		snprintf(msg, sizeof(msg), "%s%s: %s", w->root, rel,
+		    error ? "" : "warning: ");
+	n = strlen(msg);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	if (!error) {
+		w->s->nwarnings++;
+		log_warnx("%s", msg);
+		return;
+	}
+	w->nerrors++;
+	/* every error on a line of its own; keep room for the last line */
+	len = strlen(msg);
+	if (w->nomitted == 0 && w->errused + len + 1 + 64 < w->errlen) {
+		snprintf(w->err + w->errused, w->errlen - w->errused, "%s%s",
+		    w->errused > 0 ? "\n" : "", msg);
+		w->errused += len + (w->errused > 0 ? 1 : 0);
+	} else
+		w->nomitted++;
+}
+
+static void
 fail(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void
+warn(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
 fail(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
 {
 	va_list	 ap;
-	int	 n;
 
-	if (line > 0)
-		n = snprintf(w->err, w->errlen, "%s%s:%zu: ", w->root, rel,
-		    line);
-	else
-		n = snprintf(w->err, w->errlen, "%s%s: ", w->root, rel);
-	if (n < 0 || (size_t)n >= w->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(w->err + n, w->errlen - (size_t)n, fmt, ap);
+	vproblem(w, true, rel, line, fmt, ap);
 	va_end(ap);
 }
 
-/*
- * File names become addresses on Gemini and selectors on Gopher, so they
- * are kept to what every client passes through untouched.
- */
-static bool
-is_good_name(const char *name)
+static void
+warn(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
 {
-	const char	*p;
+	va_list	 ap;
 
-	for (p = name; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
-		    *p != '-')
-			return false;
-	return p - name <= 255;
+	va_start(ap, fmt);
+	vproblem(w, false, rel, line, fmt, ap);
+	va_end(ap);
 }
 
-/* YYYY-MM-DD-slug.gmi: returns true and fills DATE for an article. */
-static bool
-is_article(const char *name, char date[11])
+/* Out of memory: nothing more can be checked. */
+static void
+fail_oom(struct walk *w, const char *rel)
 {
-	static const char	 pat[] = "dddd-dd-dd-";
-	size_t			 i, len = strlen(name);
-	int			 month, day;
+	fail(w, rel, 0, "out of memory");
+	w->fatal = true;
+}
 
-	if (len <= sizeof(pat) - 1 + 4 ||
-	    strcmp(name + len - 4, ".gmi") != 0)
-		return false;
-	for (i = 0; i < sizeof(pat) - 1; i++) {
-		if (pat[i] == 'd' ? !isdigit((unsigned char)name[i]) :
-		    name[i] != pat[i])
+/*
+ * A file name is served if it is UTF-8 without control characters (C0,
+ * DEL, C1): links and selectors percent-encode what their protocol needs.
+ */
+static bool
+is_servable_name(const char *name)
+{
+	const char	*p = name, *end = name + strlen(name);
+	uint32_t	 cp;
+	size_t		 n;
+
+	while (p < end) {
+		if ((n = utf8_decode(p, (size_t)(end - p), &cp)) == 0)
 			return false;
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			return false;
+		p += n;
 	}
-	month = (name[5] - '0') * 10 + (name[6] - '0');
-	day = (name[8] - '0') * 10 + (name[9] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > 31)
-		return false;
-	memcpy(date, name, 10);
-	date[10] = '\0';
 	return true;
 }
 
+/* The name with what it must not show escaped, for a message. */
+static const char *
+shown(const char *name, char *buf, size_t size)
+{
+	log_escape(buf, size, name, strlen(name));
+	return buf;
+}
+
+static bool
+is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+enum dated {
+	NOT_DATED,
+	DATED,
+	BAD_DATE,		/* YYYY-MM-DD-... but no such day */
+};
+
+/*
+ * YYYY-MM-DD-slug.gmi (or .gemini): an article of the date DATE.  A name
+ * of that shape whose date does not exist is BAD_DATE.
+ */
+static enum dated
+is_article(const char *name, char date[11])
+{
+	static const char	 pat[] = "dddd-dd-dd-";
+	static const int	 mdays[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	size_t			 i, len = strlen(name);
+	int			 year, month, day;
+
+	if (len <= sizeof(pat) - 1 || !mime_is_gemtext(name))
+		return NOT_DATED;
+	for (i = 0; i < sizeof(pat) - 1; i++) {
+		if (pat[i] == 'd' ? !isdigit((unsigned char)name[i]) :
+		    name[i] != pat[i])
+			return NOT_DATED;
+	}
+	if (name[sizeof(pat) - 1] == '.')
+		return NOT_DATED;		/* "2024-01-01-.gmi" */
+	year = atoi(name);
+	month = (name[5] - '0') * 10 + (name[6] - '0');
+	day = (name[8] - '0') * 10 + (name[9] - '0');
+	if (month < 1 || month > 12 || day < 1 || day > mdays[month - 1] ||
+	    (month == 2 && day == 29 && !is_leap(year)))
+		return BAD_DATE;
+	memcpy(date, name, 10);
+	date[10] = '\0';
+	return DATED;
+}
+
+/* The title of an article without a "# " heading: its slug, "-" as " ". */
+static char *
+title_from_name(const char *name)
+{
+	const char	*slug = name + 11, *dot = strrchr(name, '.');
+	char		*t, *p;
+
+	if ((t = strndup(slug, (size_t)(dot - slug))) == NULL)
+		return NULL;
+	for (p = t; *p != '\0'; p++)
+		if (*p == '-' || *p == '_')
+			*p = ' ';
+	return t;
+}
+
+/*
+ * Parse PG's body as gemtext.  A BOM is dropped from what is sent, and a
+ * preformatted block left open is closed at the end (both with a
+ * warning), so that clients and the lists appended to an index get a
+ * clean page.  Errors name FILE.
+ */
 static int
-parse_gemtext(struct walk *w, struct page *pg, const char *rel)
+parse_gemtext(struct walk *w, struct page *pg, const char *file)
 {
 	const char	*errstr;
-	size_t		 line;
+	size_t		 line, len;
+	char		*body;
 
 	if (gemtext_parse(pg->body, pg->body_len, &pg->doc, &errstr,
 	    &line) == -1) {
-		fail(w, rel, line, "%s", errstr);
+		if (strcmp(errstr, "out of memory") == 0)
+			w->fatal = true;
+		fail(w, file, line, "%s", errstr);
 		return -1;
+	}
+	if (pg->doc.bom) {
+		if (!pg->generated)
+			warn(w, file, 1, "byte order mark removed");
+		memmove(pg->body, pg->body + 3, pg->body_len - 3 + 1);
+		pg->body_len -= 3;
+	}
+	if (pg->doc.pre_open > 0) {
+		if (!pg->generated)
+			warn(w, file, pg->doc.pre_open, "preformatted block "
+			    "is never closed; closed at the end");
+		len = pg->body_len;
+		if ((body = realloc(pg->body, len + 6)) == NULL) {
+			fail_oom(w, file);
+			return -1;
+		}
+		if (len > 0 && body[len - 1] != '\n')
+			body[len++] = '\n';
+		memcpy(body + len, "```\n", 5);
+		pg->body = body;
+		pg->body_len = len + 4;
+		gemtext_free(&pg->doc);
+		if (gemtext_parse(pg->body, pg->body_len, &pg->doc, &errstr,
+		    &line) == -1) {
+			fail(w, file, line, "%s", errstr);
+			return -1;
+		}
 	}
 	pg->is_gemtext = true;
 	pg->mime = MIME_GEMTEXT;
@@ -128,16 +267,20 @@ add_generated(struct walk *w, const char *path, const char *text, size_t len)
 	if ((pg = page_new(path)) == NULL ||
 	    (pg->body = malloc(len + 1)) == NULL) {
 		page_free(pg);
-		fail(w, path, 0, "out of memory");
+		fail_oom(w, path);
 		return -1;
 	}
+	pg->generated = true;
 	memcpy(pg->body, text, len);
 	pg->body[len] = '\0';
 	pg->body_len = len;
-	if (parse_gemtext(w, pg, path) == -1 || site_add_page(w->s, pg) == -1) {
-		if (w->err[0] == '\0')
-			fail(w, path, 0, "out of memory");
+	if (parse_gemtext(w, pg, path) == -1) {
 		page_free(pg);
+		return -1;
+	}
+	if (site_add_page(w->s, pg) == -1) {
+		page_free(pg);
+		fail_oom(w, path);
 		return -1;
 	}
 	return 0;
@@ -186,80 +329,273 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 	return ret;
 }
 
+/*
+ * Read at most MAX bytes of FD into B.  Returns 0 (the file may hold
+ * more), or -1 with errstr set.
+ */
 static int
-load_file(struct walk *w, struct folder *f, int dirfd, const char *name)
+read_fd(struct buf *b, int fd, size_t max, const char **errstr)
 {
-	const struct mime_type	*mt;
+	ssize_t	 n;
+	char	 chunk[65536];
+
+	buf_reset(b);
+	while (b->len < max) {
+		n = read(fd, chunk, max - b->len < sizeof(chunk) ?
+		    max - b->len : sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*errstr = strerror(errno);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		buf_add(b, chunk, (size_t)n);
+		if (b->failed) {
+			*errstr = "out of memory";
+			return -1;
+		}
+	}
+	if (b->data == NULL)
+		buf_add(b, "", 0);
+	return b->failed ? -1 : 0;
+}
+
+/*
+ * True if the whole file FD is UTF-8, read in chunks: for a text file
+ * served from disk, whose charset parameter depends on it.
+ */
+static bool
+is_utf8_fd(int fd)
+{
+	char		 chunk[65536 + 4];
+	size_t		 carry = 0, ok, n;
+	ssize_t		 r;
+	uint32_t	 cp;
+
+	for (;;) {
+		r = read(fd, chunk + carry, sizeof(chunk) - 4 - carry);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return false;
+		if (r == 0)
+			return carry == 0;
+		n = carry + (size_t)r;
+		/* a sequence cut at the chunk's end waits for the next */
+		for (ok = 0; ok < n; ok += carry) {
+			if ((carry = utf8_decode(chunk + ok, n - ok, &cp)) ==
+			    0)
+				break;
+		}
+		if (ok < n && n - ok < 4 &&
+		    (unsigned char)chunk[ok] >= 0xc2 &&
+		    (unsigned char)chunk[ok] <= 0xf4) {
+			carry = n - ok;
+			memmove(chunk, chunk + ok, carry);
+			continue;
+		}
+		if (ok < n)
+			return false;
+		carry = 0;
+	}
+}
+
+/*
+ * The MIME type of the file NAME, whose first bytes are DATA (LEN): text
+ * gets a charset only when it is UTF-8 (UTF8), XML that is a feed its
+ * feed type.
+ */
+static const char *
+file_mime(const char *name, const char *data, size_t len, bool utf8)
+{
+	const struct mime_type	*mt = mime_lookup(name);
+	const char		*feed;
+
+	if (strcmp(mt->ext, "xml") == 0 &&
+	    (feed = mime_sniff_feed(data, len < 1024 ? len : 1024)) != NULL)
+		return feed;
+	return utf8 ? mt->mime : mt->mime_raw;
+}
+
+/* A file kept on disk: its type from its first kilobyte and its text. */
+static int
+add_disk_file(struct walk *w, struct page *pg, int fd, const char *name,
+    const char *file)
+{
+	char		 head[1024];
+	ssize_t		 n;
+	bool		 utf8 = false;
+
+	if ((n = pread(fd, head, sizeof(head), 0)) == -1) {
+		fail(w, pg->path, 0, "%s", strerror(errno));
+		return -1;
+	}
+	if (strcmp(mime_lookup(name)->mime, mime_lookup(name)->mime_raw) !=
+	    0)
+		utf8 = is_utf8_fd(fd);
+	pg->mime = file_mime(name, head, (size_t)n, utf8);
+	if ((pg->file = strdup(file)) == NULL) {
+		fail_oom(w, pg->path);
+		return -1;
+	}
+	log_debug("%s%s: %s, served from disk", w->root, pg->path, file);
+	return 0;
+}
+
+/* Record PG as an article of F if its name is dated. */
+static int
+add_article(struct walk *w, struct folder *f, struct page *pg,
+    const char *name)
+{
+	struct article	*a;
+	char		 date[11];
+
+	switch (is_article(name, date)) {
+	case NOT_DATED:
+		return 0;
+	case BAD_DATE:
+		warn(w, pg->path, 0, "no such date; not listed as a post");
+		return 0;
+	case DATED:
+		break;
+	}
+	if (pg->doc.title == NULL || pg->doc.title[0] == '\0') {
+		warn(w, pg->path, 1, "a post without a \"# \" title; titled "
+		    "by its name");
+		if ((pg->title = title_from_name(name)) == NULL) {
+			fail_oom(w, pg->path);
+			return -1;
+		}
+	}
+	a = reallocarray(f->articles, f->narticles + 1, sizeof(*a));
+	if (a == NULL) {
+		fail_oom(w, pg->path);
+		return -1;
+	}
+	f->articles = a;
+	a = &f->articles[f->narticles++];
+	memcpy(a->date, date, sizeof(a->date));
+	a->title = pg->title != NULL ? pg->title : pg->doc.title;
+	a->path = pg->path;
+	a->page = pg;
+	return 0;
+}
+
+/*
+ * The regular file NAME of F, open at FD (taken over), with the size
+ * SIZE; FILE is its path below the root without links (for a link, its
+ * target's).  Returns 0, or -1 after an error has been reported.
+ */
+static int
+load_file(struct walk *w, struct folder *f, int fd, long long size,
+    const char *name, const char *file)
+{
 	struct buf		 src = BUF_INIT;
 	struct buf		 path = BUF_INIT;
 	struct page		*pg = NULL;
-	struct article		*a;
 	const char		*errstr;
-	char			 date[11];
+	bool			 gemtext = mime_is_gemtext(name);
+	size_t			 max;
 	int			 ret = -1;
 
 	buf_addf(&path, "%s%s", f->rel, name);
 	if (path.failed) {
-		fail(w, f->rel, 0, "out of memory");
-		goto done;
-	}
-	if (buf_load_at(&src, dirfd, name, CAPSULE_FILE_MAX, &errstr) == -1) {
-		fail(w, path.data, 0, "%s", errstr);
-		goto done;
-	}
-	if (strcmp(name, PARTNERS_FILE) == 0 &&
-	    add_partners(w, f, &src, path.data) == -1)
-		goto done;
-	if (strcmp(name, "index.gmi") == 0) {
-		f->index = src;
-		f->has_index = true;
-		src = (struct buf)BUF_INIT;
-		ret = 0;
+		fail_oom(w, f->rel);
 		goto done;
 	}
 	if ((pg = page_new(path.data)) == NULL) {
-		fail(w, path.data, 0, "out of memory");
+		fail_oom(w, path.data);
 		goto done;
 	}
-	mt = mime_lookup(name);
-	pg->mime = mt->mime;
-	pg->gopher_type = mt->gopher;
+	pg->gopher_type = mime_lookup(name)->gopher;
+	if (!gemtext && strcmp(name, PARTNERS_FILE) != 0 &&
+	    (size > CAPSULE_MEM_FILE_MAX ||
+	    w->memused + (size_t)size > CAPSULE_MEM_TOTAL)) {
+		if (add_disk_file(w, pg, fd, name, file) == -1)
+			goto done;
+		goto add;
+	}
+	/*
+	 * Gemtext: one byte over a page's limit, so that the parser names
+	 * the line; other files: one byte over what is kept in memory, in
+	 * case the file grew since fstat().
+	 */
+	if (gemtext)
+		max = GEMTEXT_BYTES_MAX + 1;
+	else if (strcmp(name, PARTNERS_FILE) == 0)
+		max = CAPSULE_PARTNERS_MAX + 1;
+	else
+		max = CAPSULE_MEM_FILE_MAX + 1;
+	if (read_fd(&src, fd, max, &errstr) == -1) {
+		if (src.failed)
+			fail_oom(w, path.data);
+		else
+			fail(w, path.data, 0, "%s", errstr);
+		goto done;
+	}
+	if (strcmp(name, PARTNERS_FILE) == 0) {
+		if (src.len > CAPSULE_PARTNERS_MAX) {
+			fail(w, path.data, 0, "over 64 MiB");
+			goto done;
+		}
+		if (add_partners(w, f, &src, path.data) == -1)
+			goto done;
+	} else if (!gemtext && src.len > CAPSULE_MEM_FILE_MAX) {
+		if (add_disk_file(w, pg, fd, name, file) == -1)
+			goto done;
+		goto add;
+	}
+	w->memused += src.len;
+	if (f->index_name != NULL && strcmp(name, f->index_name) == 0) {
+		/* checked, a BOM dropped, a block closed: then kept */
+		pg->body = buf_take(&src, &pg->body_len);
+		if (pg->body == NULL) {
+			fail_oom(w, path.data);
+			goto done;
+		}
+		if (parse_gemtext(w, pg, path.data) == -1)
+			goto done;
+		buf_add(&f->index, pg->body, pg->body_len);
+		if (f->index.failed) {
+			fail_oom(w, path.data);
+			goto done;
+		}
+		f->has_index = true;
+		ret = 0;
+		goto done;
+	}
 	pg->body = buf_take(&src, &pg->body_len);
 	if (pg->body == NULL) {
-		fail(w, path.data, 0, "out of memory");
+		fail_oom(w, path.data);
 		goto done;
 	}
-	if (strcmp(mt->mime, MIME_GEMTEXT) == 0 &&
-	    parse_gemtext(w, pg, path.data) == -1)
+	if (gemtext) {
+		if (parse_gemtext(w, pg, path.data) == -1)
+			goto done;
+	} else
+		pg->mime = file_mime(name, pg->body, pg->body_len,
+		    utf8_is_valid(pg->body, pg->body_len));
+	if (pg->is_gemtext && add_article(w, f, pg, name) == -1)
 		goto done;
-
-	if (pg->is_gemtext && is_article(name, date)) {
-		if (pg->doc.title == NULL || pg->doc.title[0] == '\0') {
-			fail(w, path.data, 1, "an article needs a \"# \" "
-			    "title as its first heading");
-			goto done;
-		}
-		a = reallocarray(f->articles, f->narticles + 1, sizeof(*a));
-		if (a == NULL) {
-			fail(w, path.data, 0, "out of memory");
-			goto done;
-		}
-		f->articles = a;
-		a = &f->articles[f->narticles++];
-		memcpy(a->date, date, sizeof(a->date));
-		a->title = pg->doc.title;
-		a->path = pg->path;
-		a->page = pg;
-	}
-	buf_addf(&f->listing, "=> %s %s\n", name,
-	    pg->is_gemtext && pg->doc.title ? pg->doc.title : name);
+ add:
+	buf_addc(&f->listing, '=');
+	buf_addc(&f->listing, '>');
+	buf_addc(&f->listing, ' ');
+	url_encode_path(&f->listing, name);
+	buf_addc(&f->listing, ' ');
+	gemtext_add_text(&f->listing, pg->is_gemtext && pg->doc.title ?
+	    pg->doc.title : name);
+	buf_addc(&f->listing, '\n');
 	if (site_add_page(w->s, pg) == -1) {
-		fail(w, path.data, 0, "out of memory");
+		fail_oom(w, path.data);
 		goto done;
 	}
 	pg = NULL;			/* the site owns it */
 	ret = 0;
  done:
+	close(fd);
 	page_free(pg);
 	buf_free(&src);
 	buf_free(&path);
@@ -278,24 +614,90 @@ article_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Append the folder's article list, newest first, as gemfeed links. */
-static void
+/*
+ * What the index DOC of the folder REL already links: LINKED[i] for the
+ * article i, and *FEED for the folder's atom.xml.
+ */
+static int
+index_links(const struct gemtext *doc, const char *rel, struct folder *f,
+    bool *linked, bool *feed)
+{
+	struct buf	 path = BUF_INIT, atom = BUF_INIT;
+	size_t		 i, j;
+
+	*feed = false;
+	buf_addf(&atom, "%satom.xml", rel);
+	for (i = 0; i < doc->nlines; i++) {
+		if (doc->lines[i].type != GEMTEXT_LINK)
+			continue;
+		buf_reset(&path);
+		if (url_resolve_path(rel, doc->lines[i].url, &path) == -1)
+			continue;
+		if (strcmp(path.data, atom.data) == 0)
+			*feed = true;
+		for (j = 0; j < f->narticles; j++)
+			if (strcmp(path.data, f->articles[j].path) == 0)
+				linked[j] = true;
+	}
+	buf_free(&atom);
+	if (path.failed) {
+		buf_free(&path);
+		return -1;
+	}
+	buf_free(&path);
+	return 0;
+}
+
+/*
+ * Append the folder's article list, newest first, as gemfeed links, but
+ * not the articles that the folder's own index already links (nor the
+ * feed link if it links atom.xml).
+ */
+static int
 add_article_list(struct buf *out, struct folder *f)
 {
-	const char	*name;
-	size_t		 i;
+	struct gemtext	 doc = GEMTEXT_INIT;
+	const char	*name, *errstr;
+	bool		*linked, feed = false;
+	size_t		 i, n, line;
 
 	qsort(f->articles, f->narticles, sizeof(*f->articles), article_cmp);
-	if (out->len > 0 && out->data[out->len - 1] != '\n')
-		buf_addc(out, '\n');
-	buf_adds(out, "\n## Beiträge\n\n");
-	for (i = 0; i < f->narticles; i++) {
-		name = strrchr(f->articles[i].path, '/') + 1;
-		buf_addf(out, "=> %s %s %s\n", name, f->articles[i].date,
-		    f->articles[i].title);
+	if ((linked = calloc(f->narticles, sizeof(*linked))) == NULL)
+		return -1;
+	if (f->has_index && gemtext_parse(out->data, out->len, &doc, &errstr,
+	    &line) == 0) {
+		if (index_links(&doc, f->rel, f, linked, &feed) == -1) {
+			gemtext_free(&doc);
+			free(linked);
+			return -1;
+		}
+		gemtext_free(&doc);
+	}
+	for (i = n = 0; i < f->narticles; i++)
+		if (!linked[i])
+			n++;
+	if (n > 0 || !feed) {
+		if (out->len > 0 && out->data[out->len - 1] != '\n')
+			buf_addc(out, '\n');
+	}
+	if (n > 0) {
+		buf_adds(out, "\n## Beiträge\n\n");
+		for (i = 0; i < f->narticles; i++) {
+			if (linked[i])
+				continue;
+			name = strrchr(f->articles[i].path, '/') + 1;
+			buf_adds(out, "=> ");
+			url_encode_path(out, name);
+			buf_addf(out, " %s ", f->articles[i].date);
+			buf_adds(out, f->articles[i].title);
+			buf_addc(out, '\n');
+		}
 	}
 	/* generated after the walk, unless the capsule has its own */
-	buf_adds(out, "\n=> atom.xml Atom-Feed\n");
+	if (!feed)
+		buf_adds(out, "\n=> atom.xml Atom-Feed\n");
+	free(linked);
+	return out->failed ? -1 : 0;
 }
 
 static int
@@ -307,19 +709,26 @@ add_folder_page(struct walk *w, struct folder *f)
 	struct blog	*b;
 
 	if ((pg = page_new(f->rel)) == NULL) {
-		fail(w, f->rel, 0, "out of memory");
+		fail_oom(w, f->rel);
 		return -1;
 	}
 	if (f->has_index && f->has_partners) {
-		fail(w, f->rel, 0, "index.gmi and %s in one folder: the "
-		    "directory's overview is generated", PARTNERS_FILE);
+		fail(w, f->rel, 0, "%s and %s in one folder: the "
+		    "directory's overview is generated", f->index_name,
+		    PARTNERS_FILE);
 		goto bad;
 	}
+	pg->generated = !f->has_index;
+	if (f->has_index)
+		pg->index = strcmp(f->index_name, "index.gmi") == 0 ?
+		    "index.gmi" : "index.gemini";
 	if (f->has_index || f->has_partners) {
 		body = f->index;
 		f->index = (struct buf)BUF_INIT;
 	} else {
-		buf_addf(&body, "# %s\n\n", f->rel);
+		buf_adds(&body, "# ");
+		gemtext_add_text(&body, f->rel);
+		buf_adds(&body, "\n\n");
 		if (strcmp(f->rel, "/") != 0)
 			buf_adds(&body, "=> ../ Eine Ebene höher\n");
 		if (f->rel[1] != '\0' &&	/* deeper folders: home too */
@@ -329,7 +738,8 @@ add_folder_page(struct walk *w, struct folder *f)
 	}
 	if (f->narticles > 0) {
 		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
-		add_article_list(&body, f);
+		if (add_article_list(&body, f) == -1)
+			goto oom;
 		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
 		if (b == NULL)
 			goto oom;
@@ -345,7 +755,7 @@ add_folder_page(struct walk *w, struct folder *f)
 	}
 	if ((pg->body = buf_take(&body, &pg->body_len)) == NULL)
 		goto oom;
-	buf_addf(&file, "%s%s", f->rel, f->has_index ? "index.gmi" : "");
+	buf_addf(&file, "%s%s", f->rel, f->has_index ? f->index_name : "");
 	if (file.failed)
 		goto oom;
 	if (parse_gemtext(w, pg, file.data) == -1)
@@ -355,7 +765,7 @@ add_folder_page(struct walk *w, struct folder *f)
 	buf_free(&file);
 	return 0;
  oom:
-	fail(w, f->rel, 0, "out of memory");
+	fail_oom(w, f->rel);
  bad:
 	buf_free(&file);
 	buf_free(&body);
@@ -412,13 +822,198 @@ read_names(int dirfd, size_t *n)
 	return NULL;
 }
 
+/*
+ * Clean the relative path P in place ("a/./b/../c" -> "a/c", no empty
+ * parts).  Returns -1 if a ".." would climb above its start.
+ */
+static int
+clean_beneath(char *p)
+{
+	char	*in = p, *out = p, *seg;
+	size_t	 n;
+
+	/* OUT never passes IN: each '/' written was read before */
+	while (*in != '\0') {
+		n = strcspn(in, "/");
+		seg = in;
+		in += n;
+		if (*in == '/')
+			in++;
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (out == p)
+				return -1;
+			while (out > p && out[-1] != '/')
+				out--;
+			if (out > p)
+				out--;		/* and the '/' before it */
+			continue;
+		}
+		if (out != p)
+			*out++ = '/';
+		memmove(out, seg, n);
+		out += n;
+	}
+	*out = '\0';
+	return 0;
+}
+
+int
+capsule_open(int rootfd, const char *rel, bool follow, char **resolved,
+    long long *len, const char **errstr)
+{
+	struct stat	 st;
+	struct buf	 todo = BUF_INIT, done = BUF_INIT;
+	char		 target[PATH_MAX], *comp, *rest;
+	ssize_t		 n;
+	int		 cur = rootfd, fd = -1, hops = 0, flags;
+
+	buf_adds(&todo, rel);
+ again:
+	if (todo.failed || clean_beneath(todo.data) == -1) {
+		*errstr = todo.failed ? "out of memory" :
+		    "symbolic link leads out of the capsule";
+		goto bad;
+	}
+	todo.len = strlen(todo.data);
+	if (todo.len == 0) {
+		*errstr = "symbolic link leads to the capsule folder";
+		goto bad;
+	}
+	if (cur != rootfd)
+		close(cur);
+	cur = rootfd;
+	buf_reset(&done);
+	for (comp = todo.data; comp != NULL; comp = rest) {
+		if ((rest = strchr(comp, '/')) != NULL)
+			*rest++ = '\0';
+		if (comp[0] == '.') {
+			*errstr = "leads to a dot file";
+			goto bad;
+		}
+		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+			*errstr = strerror(errno);
+			goto bad;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (!follow) {
+				*errstr = "is a symbolic link";
+				goto bad;
+			}
+			if (++hops > CAPSULE_LINKS_MAX) {
+				*errstr = "too many symbolic links";
+				goto bad;
+			}
+			if ((n = readlinkat(cur, comp, target,
+			    sizeof(target) - 1)) == -1) {
+				*errstr = strerror(errno);
+				goto bad;
+			}
+			target[n] = '\0';
+			if (target[0] == '/') {
+				*errstr = "symbolic link to an absolute path";
+				goto bad;
+			}
+			/* DONE/TARGET/REST, resolved again from the root */
+			buf_adds(&done, target);
+			if (rest != NULL) {
+				buf_addc(&done, '/');
+				buf_adds(&done, rest);
+			}
+			buf_reset(&todo);
+			buf_add(&todo, done.data, done.len);
+			goto again;
+		}
+		if (rest != NULL && !S_ISDIR(st.st_mode)) {
+			*errstr = strerror(ENOTDIR);
+			goto bad;
+		}
+		if (rest == NULL && !S_ISREG(st.st_mode)) {
+			*errstr = S_ISDIR(st.st_mode) ? "leads to a folder" :
+			    "not a regular file";
+			goto bad;
+		}
+		flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
+		if (rest != NULL)
+			flags |= O_DIRECTORY;
+		if ((fd = openat(cur, comp, flags)) == -1) {
+			*errstr = errno == ELOOP ? "is a symbolic link" :
+			    strerror(errno);
+			goto bad;
+		}
+		if (cur != rootfd)
+			close(cur);
+		cur = fd;
+		fd = -1;
+		buf_adds(&done, comp);
+		if (rest != NULL)
+			buf_addc(&done, '/');
+	}
+	/* a FIFO swapped in since fstatat() is open, but never read */
+	if (fstat(cur, &st) == -1 || !S_ISREG(st.st_mode)) {
+		*errstr = "not a regular file";
+		goto bad;
+	}
+	if (done.failed) {
+		*errstr = "out of memory";
+		goto bad;
+	}
+	if (resolved != NULL && (*resolved = buf_take(&done, NULL)) == NULL) {
+		*errstr = "out of memory";
+		goto bad;
+	}
+	*len = (long long)st.st_size;
+	buf_free(&todo);
+	buf_free(&done);
+	return cur;
+ bad:
+	if (cur != rootfd)
+		close(cur);
+	buf_free(&todo);
+	buf_free(&done);
+	return -1;
+}
+
+/* The symbolic link NAME in F (at DIRFD): served if it stays inside. */
+static int
+load_link(struct walk *w, struct folder *f, const char *name)
+{
+	struct buf	 rel = BUF_INIT;
+	const char	*errstr;
+	char		*file = NULL;
+	long long	 size;
+	int		 fd, ret = 0;
+
+	buf_addf(&rel, "%s%s", f->rel + 1, name);
+	if (rel.failed) {
+		fail_oom(w, f->rel);
+		return -1;
+	}
+	if ((fd = capsule_open(w->rootfd, rel.data, true, &file, &size,
+	    &errstr)) == -1) {
+		if (strcmp(errstr, "out of memory") == 0) {
+			fail_oom(w, f->rel);
+			ret = -1;
+		} else
+			warn(w, f->rel, 0, "%s: %s; not served", name,
+			    errstr);
+		goto done;
+	}
+	ret = load_file(w, f, fd, size, name, file);
+ done:
+	free(file);
+	buf_free(&rel);
+	return ret;
+}
+
 static int
 load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 {
 	struct folder	 f;
-	struct stat	 st;
+	struct stat	 st, st2;
 	struct buf	 sub = BUF_INIT;
-	char		**names;
+	char		**names, esc[512];
 	size_t		 i, n;
 	int		 fd, ret = -1;
 
@@ -432,43 +1027,79 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 		fail(w, rel, 0, "cannot read folder: %s", strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		if (!is_good_name(names[i])) {
-			fail(w, rel, 0, "\"%s\": file names may only hold "
-			    "A-Z a-z 0-9 . _ -", names[i]);
-			goto done;
+	/* index.gmi is the folder's page, else index.gemini */
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], "index.gemini") == 0)
+			f.index_name = names[i];
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], "index.gmi") == 0)
+			f.index_name = names[i];
+	for (i = 0; i < n && !w->fatal; i++) {
+		if (!is_servable_name(names[i])) {
+			warn(w, rel, 0, "\"%s\": not served: a name must be "
+			    "UTF-8 without control characters",
+			    shown(names[i], esc, sizeof(esc)));
+			continue;
 		}
 		if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == -1) {
 			fail(w, rel, 0, "%s: %s", names[i], strerror(errno));
-			goto done;
+			continue;
 		}
 		if (S_ISLNK(st.st_mode)) {
-			log_warnx("%s%s%s: symbolic link, not served", w->root,
-			    rel, names[i]);
+			(void)load_link(w, &f, names[i]);
 		} else if (S_ISDIR(st.st_mode)) {
 			buf_reset(&sub);
 			buf_addf(&sub, "%s%s/", rel, names[i]);
-			fd = openat(dirfd, names[i],
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub.failed || fd == -1) {
+			fd = openat(dirfd, names[i], O_RDONLY | O_DIRECTORY |
+			    O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+			if (sub.failed) {
+				fail_oom(w, rel);
+			} else if (fd == -1) {
 				fail(w, rel, 0, "%s: %s", names[i],
 				    strerror(errno));
-				goto done;
+			} else if (load_dir(w, fd, sub.data, depth + 1) == 0) {
+				buf_adds(&f.listing, "=> ");
+				url_encode_path(&f.listing, names[i]);
+				buf_adds(&f.listing, "/ ");
+				gemtext_add_text(&f.listing, names[i]);
+				buf_adds(&f.listing, "/\n");
 			}
-			if (load_dir(w, fd, sub.data, depth + 1) == -1) {
+			if (fd != -1)
 				close(fd);
-				goto done;
-			}
-			close(fd);
-			buf_addf(&f.listing, "=> %s/ %s/\n", names[i],
-			    names[i]);
 		} else if (S_ISREG(st.st_mode)) {
-			if (load_file(w, &f, dirfd, names[i]) == -1)
-				goto done;
+			/*
+			 * O_NONBLOCK: a FIFO swapped in since fstatat() opens
+			 * at once, and fstat() then turns it away.
+			 */
+			fd = openat(dirfd, names[i], O_RDONLY | O_NONBLOCK |
+			    O_NOFOLLOW | O_CLOEXEC);
+			if (fd == -1) {
+				fail(w, rel, 0, "%s: %s", names[i],
+				    strerror(errno));
+			} else if (fstat(fd, &st2) == -1 ||
+			    !S_ISREG(st2.st_mode)) {
+				warn(w, rel, 0, "%s: changed into something "
+				    "other than a file while loading; not "
+				    "served", names[i]);
+				close(fd);
+			} else {
+				buf_reset(&sub);
+				buf_addf(&sub, "%s%s", rel + 1, names[i]);
+				if (sub.failed) {
+					close(fd);
+					fail_oom(w, rel);
+				} else
+					(void)load_file(w, &f, fd,
+					    (long long)st2.st_size, names[i],
+					    sub.data);
+			}
+		} else {
+			warn(w, rel, 0, "%s: not a file or folder; not served",
+			    names[i]);
 		}
 	}
-	ret = add_folder_page(w, &f);
- done:
+	if (!w->fatal)
+		ret = add_folder_page(w, &f);
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -480,6 +1111,38 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 }
 
 static int	add_site_extras(struct walk *);
+static void	check_links(struct walk *);
+
+/*
+ * A capsule file wins over anything generated for the same path (a feed,
+ * robots.txt, a partner page): with the pages sorted, drop the generated
+ * twin of a file.
+ */
+static void
+drop_generated_twins(struct walk *w)
+{
+	struct site	*s = w->s;
+	struct page	*a, *b;
+	size_t		 i, j;
+
+	for (i = j = 0; i < s->npages; i++) {
+		if (j > 0 && strcmp(s->pages[j - 1]->path,
+		    s->pages[i]->path) == 0) {
+			a = s->pages[j - 1];
+			b = s->pages[i];
+			if (a->generated && !b->generated) {
+				s->pages[j - 1] = b;
+				b = a;
+			}
+			log_debug("%s%s: the capsule's file is served, not "
+			    "a generated page", w->root, b->path);
+			page_free(b);
+			continue;
+		}
+		s->pages[j++] = s->pages[i];
+	}
+	s->npages = j;
+}
 
 struct site *
 capsule_load(const char *root, const struct site_opts *opts, char *err,
@@ -501,7 +1164,8 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 	w.root = strcmp(top, "/") == 0 ? "" : top;
 	w.err = err;
 	w.errlen = errlen;
-	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", root, strerror(errno));
 		return NULL;
 	}
@@ -510,22 +1174,82 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 		close(fd);
 		return NULL;
 	}
-	if (load_dir(&w, fd, "/", 0) == -1)
+	w.s->rootfd = w.rootfd = fd;	/* the site owns it from here on */
+	(void)load_dir(&w, fd, "/", 0);
+	if (w.fatal)
 		goto bad;
 	site_sort(w.s);
 	if (add_site_extras(&w) == -1)
 		goto bad;
 	site_sort(w.s);
+	drop_generated_twins(&w);
+	check_links(&w);
+	if (w.nerrors > 0)
+		goto bad;
 	if (render_site(w.s) == -1) {
 		snprintf(err, errlen, "%s: out of memory", root);
 		goto bad;
 	}
-	close(fd);
 	return w.s;
  bad:
-	close(fd);
+	if (w.nomitted > 0 && w.errused < errlen)
+		snprintf(err + w.errused, errlen - w.errused,
+		    "\n... and %zu more errors", w.nomitted);
 	site_unref(w.s);
 	return NULL;
+}
+
+/* True if the local PATH leads to something this site serves. */
+static bool
+is_served(const struct site *s, const char *path)
+{
+	const char	*pathq;
+	size_t		 page;
+
+	return site_lookup(s, path) != NULL || site_is_folder(s, path) ||
+	    (s->partners != NULL &&
+	    partners_is_search(s->partners, path, &page, &pathq));
+}
+
+/*
+ * Warn about every link in a capsule page that leads to nothing this site
+ * serves: a relative or absolute path, or the capsule's own address.
+ */
+static void
+check_links(struct walk *w)
+{
+	const struct site		*s = w->s;
+	const struct page		*pg;
+	const struct gemtext_line	*l;
+	struct buf			 path = BUF_INIT, file = BUF_INIT;
+	size_t				 i, j;
+
+	for (i = 0; i < s->npages && !w->fatal; i++) {
+		pg = s->pages[i];
+		if (!pg->is_gemtext || pg->generated)
+			continue;
+		for (j = 0; j < pg->doc.nlines; j++) {
+			l = &pg->doc.lines[j];
+			if (l->type != GEMTEXT_LINK)
+				continue;
+			buf_reset(&path);
+			if (url_resolve_path(pg->path, l->url, &path) == -1 &&
+			    (s->port[PROTO_GEMINI] == NULL ||
+			    url_own_path(l->url, s->host,
+			    s->port[PROTO_GEMINI], &path) == -1))
+				continue;
+			if (path.failed || is_served(s, path.data))
+				continue;
+			buf_reset(&file);
+			buf_adds(&file, pg->path);
+			if (pg->index != NULL)
+				buf_adds(&file, pg->index);
+			warn(w, file.data, l->lineno, "link to %s leads "
+			    "nowhere", path.data);
+		}
+	}
+	buf_free(&path);
+	buf_free(&file);
 }
 
 /*
@@ -578,6 +1302,7 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 		goto oom;
 	pg->mime = mime;
 	pg->gopher_type = '0';
+	pg->generated = true;
 	if ((pg->body = buf_take(body, &pg->body_len)) == NULL ||
 	    site_add_page(w->s, pg) == -1) {
 		page_free(pg);
@@ -585,7 +1310,7 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 	}
 	return 0;
  oom:
-	fail(w, path, 0, "out of memory");
+	fail_oom(w, path);
 	return -1;
 }
 
@@ -666,7 +1391,7 @@ add_feed(struct walk *w, const struct blog *b)
 	ret = 0;
 	goto done;
  oom:
-	fail(w, b->path, 0, "out of memory");
+	fail_oom(w, b->path);
  done:
 	for (i = 0; urls != NULL && i < b->narticles; i++)
 		buf_free(&urls[i]);
@@ -686,10 +1411,17 @@ add_site_extras(struct walk *w)
 	struct buf	 robots = BUF_INIT;
 	size_t		 i;
 
-	for (i = 0; i < w->s->nblogs; i++)
+	/*
+	 * Lookups need the pages sorted: sort after each page added, or a
+	 * second feed no longer finds its folder, and robots.txt not the
+	 * capsule's own.
+	 */
+	for (i = 0; i < w->s->nblogs; i++) {
 		if (w->s->blogs[i].narticles > 0 &&
 		    add_feed(w, &w->s->blogs[i]) == -1)
 			return -1;
+		site_sort(w->s);
+	}
 	if (has_path(w->s, "/robots.txt"))
 		return 0;
 	buf_adds(&robots, robots_default);

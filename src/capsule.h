@@ -11,16 +11,41 @@
 struct site;
 struct site_opts;
 
-#define CAPSULE_FILE_MAX	(64 * 1024 * 1024)
-#define CAPSULE_DEPTH_MAX	16
+#include <stdbool.h>
+
+/*
+ * Files other than gemtext over CAPSULE_MEM_FILE_MAX bytes, and any file
+ * once CAPSULE_MEM_TOTAL bytes of files are held, are read from disk when
+ * requested instead of being kept in memory.
+ */
+#define CAPSULE_MEM_FILE_MAX	(1024 * 1024)
+#define CAPSULE_MEM_TOTAL	(256 * 1024 * 1024)
+#define CAPSULE_PARTNERS_MAX	(64 * 1024 * 1024)	/* "64 MiB" */
+#define CAPSULE_DEPTH_MAX	16	/* folders below the root */
+#define CAPSULE_LINKS_MAX	16	/* symbolic links in one path */
 
 /*
  * Load the capsule below ROOT.  Returns a new site (one reference, the
- * caller's), or NULL with "file:line: message" (the line where one
- * applies) written to ERR.  Reads only below ROOT: symbolic links and
- * dot files are never followed or served.
+ * caller's), or NULL with every error found, one per line, written to
+ * ERR as "file:line: message" (the line where one applies).  Warnings
+ * (a file not served, a page served with a fix) are logged as
+ * "file:line: warning: message" and counted in site->nwarnings.  Reads
+ * only below ROOT: dot files are never served, and symbolic links only
+ * when they lead to a file inside the capsule.
  */
 struct site	*capsule_load(const char *, const struct site_opts *, char *,
 		    size_t);
+
+/*
+ * Open the file PATH ("a/b.txt", relative) below the folder ROOTFD
+ * without ever leaving it: each part is opened with O_NOFOLLOW, and a
+ * symbolic link is followed (if FOLLOW) only when its target stays below
+ * ROOTFD and holds no dot file.  A FIFO or device is never opened for
+ * reading.  Returns a descriptor (O_NONBLOCK) of a regular file, its
+ * size in *LEN, and (if RESOLVED is not NULL) the path without links in
+ * a new string; or -1 with ERRSTR set.
+ */
+int		 capsule_open(int, const char *, bool, char **, long long *,
+		    const char **);
 
 #endif

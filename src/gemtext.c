@@ -5,6 +5,9 @@
 #include "gemtext.h"
 #include "utf8.h"
 
+#define STR2(x)	#x
+#define STR(x)	STR2(x)
+
 static int
 is_ws(char c)
 {
@@ -103,11 +106,23 @@ gemtext_parse(const char *data, size_t len, struct gemtext *doc,
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
 		data += 3;
 		len -= 3;
+		doc->bom = 1;
 	}
 	/* check each line's bytes first, so that errors name the line */
 	for (i = 0, n = 1, u = (const unsigned char *)data; i < len; n++) {
 		end = memchr(data + i, '\n', len - i);
 		ll = end ? (size_t)(end - (data + i)) : len - i;
+		if (i + ll > GEMTEXT_BYTES_MAX) {
+			*errstr = "the page is over 4 MiB";
+			*lineno = n;
+			return -1;
+		}
+		if (n > GEMTEXT_LINES_MAX) {
+			*errstr = "the page is over " STR(GEMTEXT_LINES_MAX)
+			    " lines";
+			*lineno = n;
+			return -1;
+		}
 		for (j = i; j < i + ll; j++)
 			if ((u[j] < 0x20 && u[j] != '\t' && (u[j] != '\r' ||
 			    j + 1 != i + ll)) || u[j] == 0x7f) {
@@ -153,6 +168,13 @@ gemtext_parse(const char *data, size_t len, struct gemtext *doc,
 			*lineno = n;
 			goto bad;
 		}
+		if (l->type == GEMTEXT_LINK &&
+		    ++doc->nlinks > GEMTEXT_LINKS_MAX) {
+			*errstr = "the page has over " STR(GEMTEXT_LINKS_MAX)
+			    " links";
+			*lineno = n;
+			goto bad;
+		}
 		if (l->type == GEMTEXT_PRE_START) {
 			in_pre = 1;
 			pre_line = n;
@@ -165,11 +187,8 @@ gemtext_parse(const char *data, size_t len, struct gemtext *doc,
 			break;
 		s = nl + 1;
 	}
-	if (in_pre) {
-		*errstr = "preformatted block is never closed";
-		*lineno = pre_line;
-		goto bad;
-	}
+	if (in_pre)
+		doc->pre_open = pre_line;
 	return 0;
  bad:
 	gemtext_free(doc);

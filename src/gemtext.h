@@ -35,17 +35,30 @@ struct gemtext {
 	struct gemtext_line	*lines;	/* owned */
 	size_t			 nlines;
 	const char		*title;	/* the first "# " heading, or NULL */
+	size_t			 nlinks;
+	size_t			 pre_open;	/* the line of a ``` never */
+						/* closed, or 0 */
+	int			 bom;	/* the source began with a BOM */
 };
 
-#define GEMTEXT_INIT { NULL, NULL, 0, NULL }
+#define GEMTEXT_INIT { NULL, NULL, 0, NULL, 0, 0, 0 }
+
+/*
+ * What one page may cost: its bytes, lines and links.  A page over any of
+ * them is refused with the line where the limit is crossed.
+ */
+#define GEMTEXT_BYTES_MAX	(4 * 1024 * 1024)	/* "4 MiB" in gemtext.c */
+#define GEMTEXT_LINES_MAX	100000
+#define GEMTEXT_LINKS_MAX	10000
 
 /*
  * Parse LEN bytes of gemtext into DOC.  Refuses what would be a broken
  * capsule file: invalid UTF-8, NUL or control bytes other than TAB, a
- * link without a URL or with a URL holding a control byte, and a
- * preformatted block that is never closed.  Returns 0, or -1 with errstr
- * and *lineno set (1-based).  CRLF and LF line ends are both accepted, and
- * a leading byte order mark is skipped.
+ * link without a URL or with a URL holding a control byte, and a page
+ * over GEMTEXT_BYTES_MAX, GEMTEXT_LINES_MAX or GEMTEXT_LINKS_MAX.  Returns
+ * 0, or -1 with errstr and *lineno set (1-based).  CRLF and LF line ends
+ * are both accepted; a leading byte order mark is skipped (doc->bom); a
+ * preformatted block left open runs to the end (doc->pre_open).
  */
 int	gemtext_parse(const char *, size_t, struct gemtext *, const char **,
 	    size_t *);

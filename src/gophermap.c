@@ -11,7 +11,8 @@
  *	```		dropped (with the alt text); the lines between are
  *			verbatim info lines, TABs expanded, never wrapped
  *	blank		one empty info line per run of blank lines
- *	=> link		a local item, a gopher:// item, or an 'h' URL: item
+ *	=> link		a local item (also for gemini:// links to this
+ *			capsule), a gopher:// item, or an 'h' URL: item
  *			that points back to us (for clients without URL:)
  *
  * Display strings are measured in terminal columns (utf8_cp_width), never
@@ -410,7 +411,9 @@ add_link(struct buf *out, const struct gemtext_line *l, const char *base,
 
 	label_display(&disp, l->text[0] != '\0' ? l->text : l->url, width);
 
-	if (url_resolve_path(base, l->url, &path) == 0) {
+	if (url_resolve_path(base, l->url, &path) == 0 ||
+	    (opts->gemini_port != NULL && !path.failed &&
+	    url_own_path(l->url, opts->host, opts->gemini_port, &path) == 0)) {
 		if (opts->local_type != NULL)
 			type = opts->local_type(path.data, opts->arg);
 		if (type == 0) {

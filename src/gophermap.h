@@ -32,6 +32,9 @@ struct gophermap_opts {
 	 */
 	char		(*local_type)(const char *, void *);
 	void		*arg;
+	const char	*gemini_port;	/* the public Gemini port: links to */
+					/* gemini://HOST:PORT/ are local; */
+					/* NULL: none is */
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,15 +229,34 @@ parse_options(int argc, char **argv)
 	conf.host = conf.hostbuf;
 }
 
+/* Log the errors of a failed load, one per line; returns how many. */
+static size_t
+log_errors(const char *err)
+{
+	size_t	 n, count = 0;
+
+	for (; *err != '\0'; err += n + (err[n] == '\n')) {
+		n = strcspn(err, "\n");
+		log_warnx("%.*s", (int)n, err);
+		count++;
+	}
+	return count;
+}
+
 static struct site *
 load(void)
 {
 	struct site	*s;
-	char		 err[1024];
+	char		 err[8192];
+	size_t		 n;
 
 	if ((s = capsule_load(conf.root, &site_opts, err, sizeof(err))) ==
-	    NULL)
-		log_warnx("%s", err);
+	    NULL) {
+		n = log_errors(err);
+		if (conf.check)
+			printf("%s: %zu error%s, not served\n", conf.root, n,
+			    n == 1 ? "" : "s");
+	}
 	return s;
 }
 
@@ -246,14 +266,17 @@ load(void)
  * a second for 100,000 partners).  The thread touches nothing but what
  * capsule_load() builds; reload_done() takes the result on the loop.
  */
+#define RELOAD_STOP_WAIT	5	/* seconds a stop waits for a reload */
+
 struct reload {
 	pthread_t	 thread;
 	bool		 running;
 	bool		 again;		/* another SIGHUP came meanwhile */
 	struct site	*site;		/* the thread's result, or NULL */
-	char		 err[1024];
+	char		 err[8192];
 	struct timespec	 t0;
 	struct event	*done;		/* made active by the thread */
+	atomic_bool	 finished;	/* the thread is about to return */
 };
 
 static struct reload	 reload;
@@ -263,6 +286,7 @@ reload_thread(void *arg)
 {
 	reload.site = capsule_load(conf.root, &site_opts, reload.err,
 	    sizeof(reload.err));
+	atomic_store(&reload.finished, true);
 	event_active(reload.done, EV_READ, 0);
 	return NULL;
 }
@@ -277,11 +301,27 @@ reload_start(void)
 	log_info("SIGHUP: reloading %s", conf.root);
 	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
 	reload.running = true;
+	atomic_store(&reload.finished, false);
 	if ((errno = pthread_create(&reload.thread, NULL, reload_thread,
 	    NULL)) != 0) {
 		log_warn("reload");
 		reload.running = false;
 	}
+}
+
+/* Wait up to SECONDS for the reload thread to finish; true if it did. */
+static bool
+reload_wait(int seconds)
+{
+	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
+	int		 i;
+
+	for (i = 0; i < seconds * 100; i++) {
+		if (atomic_load(&reload.finished))
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	return atomic_load(&reload.finished);
 }
 
 static void
@@ -293,7 +333,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	pthread_join(reload.thread, NULL);
 	reload.running = false;
 	if (reload.site == NULL) {
-		log_warnx("%s", reload.err);
+		log_errors(reload.err);
 		log_warnx("reload failed; still serving the last good capsule");
 	} else {
 		npages = reload.site->npages;
@@ -345,7 +385,11 @@ main(int argc, char **argv)
 	if ((s = load()) == NULL)
 		return 1;
 	if (conf.check) {
-		printf("%s: OK, %zu pages\n", conf.root, s->npages);
+		printf("%s: OK, %zu pages", conf.root, s->npages);
+		if (s->nwarnings > 0)
+			printf(", %zu warning%s", s->nwarnings,
+			    s->nwarnings == 1 ? "" : "s");
+		printf("\n");
 		site_unref(s);
 		return 0;
 	}
@@ -403,7 +447,17 @@ main(int argc, char **argv)
 
 	event_base_dispatch(base);
 
-	if (reload.running) {		/* let it finish, and drop its site */
+	/*
+	 * Let a reload finish, and drop its site, but wait a bounded time:
+	 * a reload stuck in the file system must not keep zeche from
+	 * stopping (the process then exits with the thread still in it).
+	 */
+	if (reload.running && !reload_wait(RELOAD_STOP_WAIT)) {
+		log_warnx("a reload is still running after %d s; exiting "
+		    "without it", RELOAD_STOP_WAIT);
+		return 1;
+	}
+	if (reload.running) {
 		pthread_join(reload.thread, NULL);
 		site_unref(reload.site);
 	}

@@ -5,18 +5,33 @@
 #ifndef MIME_H
 #define MIME_H
 
+#include <stdbool.h>
+
 struct mime_type {
 	const char	*ext;		/* without the dot, lower case */
 	const char	*mime;		/* as sent in a Gemini 20 header */
+	const char	*mime_raw;	/* the same without "; charset=utf-8", */
+					/* for text that is not UTF-8 */
 	char		 gopher;	/* RFC 1436 item type */
 };
 
 #define MIME_GEMTEXT	"text/gemini; lang=de"
+#define MIME_ATOM	"application/atom+xml"
+#define MIME_RSS	"application/rss+xml"
 
 /*
  * The type of the file named PATH, by its extension (case ignored).
  * Never NULL: unknown files are application/octet-stream, type '9'.
  */
 const struct mime_type	*mime_lookup(const char *);
+
+/* True for gemtext: the name ends in .gmi or .gemini (case ignored). */
+bool	mime_is_gemtext(const char *);
+
+/*
+ * The feed type of LEN bytes of XML at DATA (its first kilobyte will do):
+ * MIME_ATOM for a <feed> document, MIME_RSS for <rss>, else NULL.
+ */
+const char	*mime_sniff_feed(const char *, size_t);
 
 #endif

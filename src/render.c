@@ -37,6 +37,7 @@ render_gophermap(const struct site *s, const struct gemtext *doc,
 	memset(&opts, 0, sizeof(opts));
 	opts.host = s->host;
 	opts.port = s->port[PROTO_GOPHER];
+	opts.gemini_port = s->port[PROTO_GEMINI];
 	opts.width = GOPHERMAP_WIDTH;
 	opts.local_type = local_type;
 	opts.arg = (void *)s;

@@ -1,7 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "capsule.h"
 #include "partners.h"
 #include "site.h"
 #include "url.h"
@@ -15,6 +17,7 @@ site_new(const struct site_opts *opts)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
+	s->rootfd = -1;
 	if ((s->host = strdup(opts->host)) == NULL)
 		goto bad;
 	for (p = 0; p < PROTO_COUNT; p++)
@@ -53,6 +56,8 @@ site_unref(struct site *s)
 	free(s->host);
 	for (p = 0; p < PROTO_COUNT; p++)
 		free(s->port[p]);
+	if (s->rootfd != -1)
+		close(s->rootfd);
 	free(s);
 }
 
@@ -112,16 +117,28 @@ find(const struct site *s, const char *path, size_t len)
 struct page *
 site_lookup(const struct site *s, const char *path)
 {
-	static const char	 index[] = "/index.gmi";
-	size_t			 len = strlen(path);
+	static const char *const index[] = { "/index.gmi", "/index.gemini" };
+	size_t			 i, n, len = strlen(path);
 	struct page		*pg;
 
 	if ((pg = find(s, path, len)) != NULL)
 		return pg;
-	if (len >= sizeof(index) - 1 &&
-	    strcmp(path + len - (sizeof(index) - 1), index) == 0)
-		return find(s, path, len - (sizeof(index) - 1) + 1);
+	for (i = 0; i < sizeof(index) / sizeof(index[0]); i++) {
+		n = strlen(index[i]);
+		if (len >= n && strcmp(path + len - n, index[i]) == 0)
+			return find(s, path, len - n + 1);
+	}
 	return NULL;
+}
+
+int
+site_open_file(const struct site *s, const struct page *pg, long long *len)
+{
+	const char	*errstr;
+
+	if (pg->file == NULL || s->rootfd == -1)
+		return -1;
+	return capsule_open(s->rootfd, pg->file, false, NULL, len, &errstr);
 }
 
 bool
@@ -170,6 +187,8 @@ page_free(struct page *pg)
 		return;
 	gemtext_free(&pg->doc);
 	free(pg->path);
+	free(pg->title);
+	free(pg->file);
 	free(pg->body);
 	for (p = 0; p < PROTO_COUNT; p++) {
 		free(pg->out[p].head);

@@ -26,7 +26,17 @@ struct page {
 	const char	*mime;		/* static */
 	char		 gopher_type;	/* how Gopher lists it: '1', '0', ... */
 	bool		 is_gemtext;
+	bool		 generated;	/* made by zeche, not a capsule file */
+	const char	*index;		/* static: a folder page's file */
+					/* ("index.gmi"), or NULL */
 	struct gemtext	 doc;		/* gemtext pages: the parsed body */
+	char		*title;		/* owned: an article's title taken */
+					/* from its name (no "# "), or NULL */
+	char		*file;		/* owned: a file too large to keep in */
+					/* memory, read from disk at request */
+					/* time: its path below the root, */
+					/* without links ("v/big.mp4"); the */
+					/* body is then NULL */
 	char		*body;		/* owned: the file or gemtext as it */
 	size_t		 body_len;	/* is, which Gemini sends */
 	struct blob	 out[PROTO_COUNT];	/* owned: what each enabled
@@ -51,6 +61,8 @@ struct partners;
 
 struct site {
 	int		 refs;
+	int		 rootfd;	/* owned: the capsule folder, or -1 */
+	size_t		 nwarnings;	/* found while loading */
 	char		*host;		/* owned copies of the options */
 	char		*port[PROTO_COUNT];	/* NULL: the protocol is off */
 	struct page	**pages;	/* owned, sorted by path */
@@ -70,8 +82,8 @@ int		 site_add_page(struct site *, struct page *);
 void		 site_sort(struct site *);
 
 /*
- * The page served at the absolute, normalised PATH: "/f/index.gmi" is the
- * page of "/f/".  NULL if there is none.
+ * The page served at the absolute, normalised PATH: "/f/index.gmi" (or
+ * "/f/index.gemini") is the page of "/f/".  NULL if there is none.
  */
 struct page	*site_lookup(const struct site *, const char *);
 
@@ -85,6 +97,14 @@ bool		 site_is_folder(const struct site *, const char *);
 struct buf;
 void		 site_gemini_url(const struct site *, const char *,
 		    struct buf *);
+
+/*
+ * Open the file of PG, a page served from disk (pg->file != NULL), below
+ * the site's root without following any link.  Returns a descriptor and
+ * its size in *LEN, or -1 (gone, replaced, not a regular file).
+ */
+int		 site_open_file(const struct site *, const struct page *,
+		    long long *);
 
 struct page	*page_new(const char *);
 

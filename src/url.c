@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "url.h"
@@ -266,6 +267,36 @@ url_resolve_path(const char *base, const char *ref, struct buf *out)
 	(void)url_path_clean(out->data + start);
 	out->len = start + strlen(out->data + start);
 	return 0;
+}
+
+int
+url_own_path(const char *url, const char *host, const char *port,
+    struct buf *out)
+{
+	const char	*p;
+	size_t		 n, hlen = strlen(host);
+
+	if (strncasecmp(url, "gemini://", 9) != 0)
+		return -1;
+	p = url + 9;
+	if (hlen == 0 || strncasecmp(p, host, hlen) != 0)
+		return -1;
+	p += hlen;
+	if (*p == '.')
+		p++;
+	if (*p == ':') {
+		p++;
+		/* compared as numbers: "01965" is 1965 */
+		n = strspn(p, "0123456789");
+		if (n == 0 || n > 5 || strtol(p, NULL, 10) !=
+		    strtol(port, NULL, 10))
+			return -1;
+		p += n;
+	} else if (strcmp(port, "1965") != 0)
+		return -1;
+	if (*p != '\0' && *p != '/' && *p != '?' && *p != '#')
+		return -1;
+	return url_resolve_path("/", *p == '/' ? p : "/", out);
 }
 
 void

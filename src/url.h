@@ -52,6 +52,14 @@ int	url_path_clean(char *);
 int	url_resolve_path(const char *, const char *, struct buf *);
 
 /*
+ * The local path of URL if it is an address on this capsule itself:
+ * gemini://HOST[:PORT]/path, the host in any case, with or without a
+ * trailing dot, the port left out only when PORT is 1965.  The path is
+ * decoded and normalised into OUT.  Returns 0, or -1 if URL is not one.
+ */
+int	url_own_path(const char *, const char *, const char *, struct buf *);
+
+/*
  * Append S to OUT with every byte outside the RFC 3986 "unreserved" set
  * and "/" percent-encoded.
  */

@@ -35,7 +35,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gophermap_opts	 opts = {
-		"localhost", "70", GOPHERMAP_WIDTH, NULL, NULL
+		"localhost", "70", GOPHERMAP_WIDTH, NULL, NULL, "1965"
 	};
 	struct gemtext		 doc;
 	struct buf		 out = BUF_INIT;

@@ -42,7 +42,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gophermap_opts	 opts = {
-		"localhost", "7070", GOPHERMAP_WIDTH, fuzz_type, NULL
+		"localhost", "7070", GOPHERMAP_WIDTH, fuzz_type, NULL, "1965"
 	};
 	struct gemtext		 doc;
 	struct buf		 out = BUF_INIT;

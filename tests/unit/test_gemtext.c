@@ -231,17 +231,64 @@ test_markup_inside_pre_is_pre(void)
 }
 
 static void
-test_unclosed_pre_rejected_at_toggle(void)
+test_unclosed_pre_reported_at_toggle(void)
 {
-	size_t	 line;
+	struct gemtext	 doc = GEMTEXT_INIT;
+	size_t		 line;
 
-	CHECK_STR(ERROR_OF("# T\n\n```\ncode\n", &line),
-	    "preformatted block is never closed");
-	CHECK(line == 3);
+	CHECK_STR(ERROR_OF("# T\n\n```\ncode\n", &line), "ok");
+	CHECK(parse("# T\n\n```\ncode\n", &doc) == 0);
+	CHECK(doc.pre_open == 3);
+	CHECK(line_is(&doc, 3, GEMTEXT_PRE, "code", NULL));
+	gemtext_free(&doc);
 	/* the second block is the one left open */
-	CHECK_STR(ERROR_OF("```\n```\ntext\n```alt\nx", &line),
-	    "preformatted block is never closed");
-	CHECK(line == 4);
+	CHECK(parse("```\n```\ntext\n```alt\nx", &doc) == 0);
+	CHECK(doc.pre_open == 4);
+	gemtext_free(&doc);
+	CHECK(parse("```\n```\n", &doc) == 0);
+	CHECK(doc.pre_open == 0);
+	gemtext_free(&doc);
+}
+
+/* Repeat S N times into B. */
+static void
+repeat(struct buf *b, const char *s, size_t n)
+{
+	while (n-- > 0)
+		buf_adds(b, s);
+}
+
+static void
+test_limits_name_the_line(void)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 line;
+
+	repeat(&b, "=> a\n", GEMTEXT_LINKS_MAX);
+	CHECK_STR(error_of(b.data, b.len, &line), "ok");
+	buf_adds(&b, "=> b\n");
+	CHECK_STR(error_of(b.data, b.len, &line),
+	    "the page has over 10000 links");
+	CHECK(line == GEMTEXT_LINKS_MAX + 1);
+
+	buf_reset(&b);
+	repeat(&b, "x\n", GEMTEXT_LINES_MAX);
+	CHECK_STR(error_of(b.data, b.len, &line), "ok");
+	buf_adds(&b, "y");
+	CHECK_STR(error_of(b.data, b.len, &line),
+	    "the page is over 100000 lines");
+	CHECK(line == GEMTEXT_LINES_MAX + 1);
+
+	/* 4 MiB in lines of 64 bytes pass; one byte more does not */
+	buf_reset(&b);
+	repeat(&b, "* a list item of sixty-three bytes, and its newline makes 64...\n", GEMTEXT_BYTES_MAX / 64 / 2);
+	repeat(&b, "just a line of text that is sixty-three bytes long, plus LF....\n", GEMTEXT_BYTES_MAX / 64 / 2);
+	CHECK(b.len == GEMTEXT_BYTES_MAX);
+	CHECK_STR(error_of(b.data, b.len, &line), "ok");
+	buf_adds(&b, "x");
+	CHECK_STR(error_of(b.data, b.len, &line), "the page is over 4 MiB");
+	CHECK(line == GEMTEXT_BYTES_MAX / 64 + 1);
+	buf_free(&b);
 }
 
 static void
@@ -296,6 +343,7 @@ test_bom_skipped(void)
 	size_t		 line;
 
 	CHECK(parse("\xef\xbb\xbf# Titel\ntext", &doc) == 0);
+	CHECK(doc.bom);
 	CHECK(doc.nlines == 2);
 	CHECK(line_is(&doc, 0, GEMTEXT_H1, "Titel", NULL));
 	CHECK_STR(doc.title, "Titel");
@@ -485,7 +533,8 @@ main(void)
 	test_quote();
 	test_preformatted_block();
 	test_markup_inside_pre_is_pre();
-	test_unclosed_pre_rejected_at_toggle();
+	test_unclosed_pre_reported_at_toggle();
+	test_limits_name_the_line();
 	test_crlf_and_lf();
 	test_final_newline_adds_no_line();
 	test_bom_skipped();

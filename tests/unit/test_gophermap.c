@@ -29,7 +29,7 @@ static const char *golden[] = {
 };
 
 static const struct gophermap_opts opts = {
-	"localhost", "7070", GOPHERMAP_WIDTH, NULL, NULL
+	"localhost", "7070", GOPHERMAP_WIDTH, NULL, NULL, "1965"
 };
 
 static char	*last;		/* the last rendering, freed by the next */
