@@ -145,9 +145,10 @@ rm_tree(int dirfd, const char *name, int depth)
  * O_NOFOLLOW: no component is a link (the tree is new, but be sure).
  */
 static int
-write_file(struct export *x, const char *rel, const char *data, size_t len)
+write_file(struct export *x, const char *rel, const char *data, size_t len,
+    int src)
 {
-	char		 comp[NAME_MAX + 1];
+	char		 comp[NAME_MAX + 1], chunk[65536];
 	const char	*p = rel, *slash;
 	ssize_t		 n;
 	size_t		 clen;
@@ -185,7 +186,19 @@ write_file(struct export *x, const char *rel, const char *data, size_t len)
 	fd = next;
 	if (fchmod(fd, 0644) == -1)
 		goto bad;
-	while (len > 0) {
+	for (;;) {
+		/* a file served from disk is copied from SRC */
+		if (len == 0 && src != -1) {
+			if ((n = read(src, chunk, sizeof(chunk))) == -1) {
+				if (errno == EINTR)
+					continue;
+				goto bad;
+			}
+			data = chunk;
+			len = (size_t)n;
+		}
+		if (len == 0)
+			break;
 		if ((n = write(fd, data, len)) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -331,6 +344,25 @@ to_gophermap(const struct site *s, const char *menu, size_t len,
 	return out->failed ? -1 : 0;
 }
 
+/* The body of PG into the file REL: from memory, or from the capsule. */
+static int
+write_body(struct export *x, const char *rel, const struct page *pg)
+{
+	long long	 len;
+	int		 src, ret;
+
+	if (pg->file == NULL)
+		return write_file(x, rel, pg->body, pg->body_len, -1);
+	if ((src = site_open_file(x->s, pg, &len)) == -1) {
+		fail(x, "%s: cannot open %s in the capsule", pg->path,
+		    pg->file);
+		return -1;
+	}
+	ret = write_file(x, rel, NULL, 0, src);
+	close(src);
+	return ret;
+}
+
 static int
 export_page(struct export *x, const struct page *pg)
 {
@@ -342,7 +374,7 @@ export_page(struct export *x, const struct page *pg)
 		fail(x, "%s: cannot be exported as a file", pg->path);
 		goto done;
 	}
-	if (write_file(x, rel.data, pg->body, pg->body_len) == -1)
+	if (write_body(x, rel.data, pg) == -1)
 		goto done;
 	buf_reset(&rel);
 	if (export_gopher_path(pg->path, gopher->data != NULL, &rel) == -1) {
@@ -355,9 +387,9 @@ export_page(struct export *x, const struct page *pg)
 			fail(x, "out of memory");
 			goto done;
 		}
-		ret = write_file(x, rel.data, map.data, map.len);
+		ret = write_file(x, rel.data, map.data, map.len, -1);
 	} else
-		ret = write_file(x, rel.data, pg->body, pg->body_len);
+		ret = write_body(x, rel.data, pg);
  done:
 	buf_free(&rel);
 	buf_free(&map);

@@ -86,6 +86,8 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	struct url		 u;
 	const char		*errstr, *sni, *data;
 	size_t			 n;
+	long long		 flen;
+	int			 fd = -1;
 
 	if (url_parse(line, &u, &errstr) == -1) {
 		reply(c, GEMINI_BAD_REQUEST, "Bad request", errstr);
@@ -116,10 +118,21 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	switch (route(s, u.path, u.query, &r)) {
 	case ROUTE_PAGE:
 		pg = r.page;
+		/* a large file: opened now, read from disk as it is sent */
+		if (pg->file != NULL &&
+		    (fd = site_open_file(s, pg, &flen)) == -1) {
+			reply(c, GEMINI_NOT_FOUND, "Not found",
+			    "file gone since the load");
+			break;
+		}
 		conn_reply_ref(c, pg->out[PROTO_GEMINI].head,
 		    pg->out[PROTO_GEMINI].head_len);
-		data = page_data(pg, PROTO_GEMINI, &n);
-		conn_reply_ref(c, data, n);
+		if (pg->file != NULL)
+			(void)conn_reply_file(c, fd, 0, (off_t)flen);
+		else {
+			data = page_data(pg, PROTO_GEMINI, &n);
+			conn_reply_ref(c, data, n);
+		}
 		conn_done(c, "20", NULL);
 		break;
 	case ROUTE_FOLDER:

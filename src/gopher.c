@@ -172,11 +172,24 @@ serve_caps(struct conn *c, const struct site *s)
 }
 
 static void
-serve_page(struct conn *c, const struct page *pg)
+serve_page(struct conn *c, const struct site *s, const struct page *pg)
 {
 	const char	*data;
 	size_t		 len;
+	long long	 flen;
+	int		 fd;
 
+	if (pg->file != NULL) {
+		/* a large file: opened now, read from disk as it is sent */
+		if ((fd = site_open_file(s, pg, &flen)) == -1) {
+			error_menu(c, "Fehler: nicht gefunden (not found)",
+			    "file gone since the load");
+			return;
+		}
+		(void)conn_reply_file(c, fd, 0, (off_t)flen);
+		conn_done(c, "0", NULL);
+		return;
+	}
 	data = page_data(pg, PROTO_GOPHER, &len);
 	conn_reply_ref(c, data, len);
 	conn_done(c, pg->is_gemtext ? "1" : "0", NULL);
@@ -267,7 +280,7 @@ gopher_serve(struct conn *c, char *line, size_t len)
 	switch (route(s, path.data, query, &r)) {
 	case ROUTE_PAGE:
 	case ROUTE_FOLDER:		/* Gopher has no redirect: serve it */
-		serve_page(c, r.page);
+		serve_page(c, s, r.page);
 		break;
 	case ROUTE_INPUT:		/* the prompt comes from the client */
 		serve_search(c, s, path.data, r.result_page, "");

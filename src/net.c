@@ -586,3 +586,28 @@ conn_done(struct conn *c, const char *status, const char *why)
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		conn_free(c);
 }
+
+/*
+ * Queue LEN bytes of the file FD from OFFSET; the connection owns FD from
+ * here on.  libevent maps the file (or sends it with sendfile() on plain
+ * TCP) rather than copying it into memory.
+ */
+int
+conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
+{
+	if (offset < 0 || len < 0) {
+		close(fd);
+		return -1;
+	}
+	if (len == 0) {
+		close(fd);
+		return 0;
+	}
+	/*
+	 * libevent closes FD once the data has gone out, and on some of its
+	 * failures too: not closed here, where a double close would be worse
+	 * than a leak when memory runs out.
+	 */
+	return evbuffer_add_file(bufferevent_get_output(c->bev), fd, offset,
+	    len);
+}

@@ -6,6 +6,8 @@
 #ifndef NET_H
 #define NET_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -67,6 +69,13 @@ void	conn_replyf(struct conn *, const char *, ...)
 
 /* Queue bytes that live in conn_site(c), without copying them. */
 void	conn_reply_ref(struct conn *, const void *, size_t);
+
+/*
+ * Queue LEN bytes of the open file FD from OFFSET, after what is queued
+ * already.  The connection owns FD from the call on (it is closed also on
+ * error).  Returns 0, or -1 (FD closed, nothing queued).
+ */
+int	conn_reply_file(struct conn *, int, off_t, off_t);
 
 /*
  * The answer is complete: STATUS (e.g. "20", "3") goes to the access log

@@ -22,13 +22,16 @@ expect_contains "invalid UTF-8: file and line" "$CHECK_OUT" \
 
 printf '# Titel\n```\nvorformatiert\n' >"$A"
 check
+expect_eq "unclosed preformatted block: a warning, exit 0" "$CHECK_RC" 0
 expect_contains "unclosed preformatted block: line of the toggle" "$CHECK_OUT" \
-    "roundtable-zollverein.gmi:2: preformatted block is never closed"
+    "roundtable-zollverein.gmi:2: warning: preformatted block is never closed"
+expect_contains "a warning is counted" "$CHECK_OUT" "pages, 1 warning"
 
 printf 'Text ohne Titel\n' >"$A"
 check
+expect_eq "article without a title: a warning, exit 0" "$CHECK_RC" 0
 expect_contains "article without a title" "$CHECK_OUT" \
-    "roundtable-zollverein.gmi:1: an article needs a \"# \" title"
+    "roundtable-zollverein.gmi:1: warning: a post without a \"# \" title"
 
 printf '# Titel\n=>\n' >"$A"
 check
@@ -51,8 +54,31 @@ cp "$WORK/index.good" "$ROOT/index.gmi"
 
 touch "$ROOT/Bad Name.gmi"
 check
-expect_contains "file name outside the safe set" "$CHECK_OUT" "Bad Name.gmi"
+expect_eq "a name with a space is served" "$CHECK_RC" 0
 rm "$ROOT/Bad Name.gmi"
+
+# every problem in one run: two errors and a warning, exit 1
+printf '# A\n\xff\n' >"$ROOT/a.gmi"
+printf '# B\n=>\n' >"$ROOT/themenforum-17/b.gmi"
+printf '# C\n=> nirgends.gmi dangling\n' >"$ROOT/c.gmi"
+check
+expect_eq "errors: exit 1" "$CHECK_RC" 1
+expect_contains "errors: the first" "$CHECK_OUT" "capsule/a.gmi:2: invalid UTF-8"
+expect_contains "errors: the second" "$CHECK_OUT" \
+    "capsule/themenforum-17/b.gmi:2: link without a URL"
+expect_contains "errors: a dangling link warned too" "$CHECK_OUT" \
+    "capsule/c.gmi:2: warning: link to /nirgends.gmi leads nowhere"
+expect_contains "errors: counted" "$CHECK_OUT" "2 errors, not served"
+rm "$ROOT/a.gmi" "$ROOT/themenforum-17/b.gmi" "$ROOT/c.gmi"
+
+# a FIFO in the capsule: never read, never waited for
+mkfifo "$ROOT/rohr.gmi"
+CHECK_OUT=$(timeout 20 "$ZECHE" --check --root "$ROOT" 2>&1)
+CHECK_RC=$?
+expect_eq "FIFO at --check: exit 0 (not blocked)" "$CHECK_RC" 0
+expect_contains "FIFO at --check: a warning naming it" "$CHECK_OUT" \
+    "capsule/: warning: rohr.gmi: not a file or folder; not served"
+rm "$ROOT/rohr.gmi"
 
 out=$("$ZECHE" --check --root "$WORK/nichts" 2>&1)
 expect_eq "missing root: exit 1" "$?" 1
@@ -83,6 +109,29 @@ expect_eq "reload: the new article heads the list" \
 expect_eq "reload: the new article is served" \
     "$(gem_header "gemini://$H/themenforum-17/2020-01-15-neu.gmi")" \
     "20 text/gemini; lang=de"
+
+# a FIFO at start and at a reload: both go on
+mkfifo "$ROOT/rohr.gmi"
+stop_zeche
+start_zeche
+expect_contains "FIFO at start: warned" "$(cat "$LOG")" \
+    "rohr.gmi: not a file or folder; not served"
+mkfifo "$ROOT/themenforum-17/rohr2.gmi"
+printf '# Nach dem Rohr\n\nText.\n' >"$ROOT/themenforum-17/2020-01-20-rohr.gmi"
+kill -HUP "$ZPID"
+for i in $(seq 1 50); do
+	[ "$(gem_header "gemini://$H/themenforum-17/2020-01-20-rohr.gmi")" = \
+	    "20 text/gemini; lang=de" ] && break
+	sleep 0.2
+done
+expect_eq "FIFO at reload: the reload completes" \
+    "$(gem_header "gemini://$H/themenforum-17/2020-01-20-rohr.gmi")" \
+    "20 text/gemini; lang=de"
+expect_eq "FIFO at reload: not served" \
+    "$(gem_header "gemini://$H/themenforum-17/rohr2.gmi")" "51 Not found"
+rm "$ROOT/rohr.gmi" "$ROOT/themenforum-17/rohr2.gmi" \
+    "$ROOT/themenforum-17/2020-01-20-rohr.gmi"
+alive "FIFOs in the capsule"
 
 # SIGHUPs that come while a reload runs: the last state of the capsule wins
 rm "$ROOT/themenforum-17/2020-01-15-neu.gmi"
