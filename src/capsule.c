@@ -619,8 +619,8 @@ article_cmp(const void *a, const void *b)
  * article i, and *FEED for the folder's atom.xml.
  */
 static int
-index_links(const struct gemtext *doc, const char *rel, struct folder *f,
-    bool *linked, bool *feed)
+index_links(const struct site *s, const struct gemtext *doc,
+    const char *rel, struct folder *f, bool *linked, bool *feed)
 {
 	struct buf	 path = BUF_INIT, atom = BUF_INIT;
 	size_t		 i, j;
@@ -631,7 +631,10 @@ index_links(const struct gemtext *doc, const char *rel, struct folder *f,
 		if (doc->lines[i].type != GEMTEXT_LINK)
 			continue;
 		buf_reset(&path);
-		if (url_resolve_path(rel, doc->lines[i].url, &path) == -1)
+		if (url_resolve_path(rel, doc->lines[i].url, &path) == -1 &&
+		    (s->port[PROTO_GEMINI] == NULL ||
+		    url_own_path(doc->lines[i].url, s->host,
+		    s->port[PROTO_GEMINI], &path) == -1))
 			continue;
 		if (strcmp(path.data, atom.data) == 0)
 			*feed = true;
@@ -654,7 +657,7 @@ index_links(const struct gemtext *doc, const char *rel, struct folder *f,
  * feed link if it links atom.xml).
  */
 static int
-add_article_list(struct buf *out, struct folder *f)
+add_article_list(const struct site *s, struct buf *out, struct folder *f)
 {
 	struct gemtext	 doc = GEMTEXT_INIT;
 	const char	*name, *errstr;
@@ -666,7 +669,7 @@ add_article_list(struct buf *out, struct folder *f)
 		return -1;
 	if (f->has_index && gemtext_parse(out->data, out->len, &doc, &errstr,
 	    &line) == 0) {
-		if (index_links(&doc, f->rel, f, linked, &feed) == -1) {
+		if (index_links(s, &doc, f->rel, f, linked, &feed) == -1) {
 			gemtext_free(&doc);
 			free(linked);
 			return -1;
@@ -738,7 +741,7 @@ add_folder_page(struct walk *w, struct folder *f)
 	}
 	if (f->narticles > 0) {
 		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
-		if (add_article_list(&body, f) == -1)
+		if (add_article_list(w->s, &body, f) == -1)
 			goto oom;
 		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
 		if (b == NULL)

@@ -61,7 +61,8 @@ usage(int status)
 "  -H, --host NAME         the host name served (default: localhost)\n"
 "  -g, --gemini [ADDR:]PORT  Gemini listener (default: 1965, all addresses)\n"
 "  -G, --gopher [ADDR:]PORT  Gopher listener (default: 70 as root, else 7070)\n"
-"  -n, --check             load and check the capsule, report, exit 0 or 1\n"
+"  -n, --check             load the capsule, report every error and warning,\n"
+"                          exit 1 only on errors\n"
 "      --log-ip            write client addresses to the access log\n"
 "      --export DIR        write the site as files for a static Gemini server\n"
 "                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
@@ -229,6 +230,26 @@ parse_options(int argc, char **argv)
 	conf.host = conf.hostbuf;
 }
 
+/*
+ * Name both fingerprints of the certificate, since clients pin one or the
+ * other; --check does this too, without making a certificate.
+ */
+static void
+log_certificate(void)
+{
+	char	 path[1024], crt[128], spki[128];
+
+	snprintf(path, sizeof(path), "%s/%s.crt", conf.certs, conf.host);
+	if (tls_fingerprints(path, crt, sizeof(crt), spki, sizeof(spki)) ==
+	    -1) {
+		log_info("certificate %s: none yet; one is made at the first "
+		    "start", path);
+		return;
+	}
+	log_info("certificate %s: certificate SHA-256 %s", path, crt);
+	log_info("certificate %s: public key (SPKI) SHA-256 %s", path, spki);
+}
+
 /* Log the errors of a failed load, one per line; returns how many. */
 static size_t
 log_errors(const char *err)
@@ -385,6 +406,7 @@ main(int argc, char **argv)
 	if ((s = load()) == NULL)
 		return 1;
 	if (conf.check) {
+		log_certificate();
 		printf("%s: OK, %zu pages", conf.root, s->npages);
 		if (s->nwarnings > 0)
 			printf(", %zu warning%s", s->nwarnings,
@@ -409,8 +431,7 @@ main(int argc, char **argv)
 	if ((ctx = tls_init(conf.certs, conf.host, fp, sizeof(fp), err,
 	    sizeof(err))) == NULL)
 		fatalx("%s", err);
-	log_info("certificate %s/%s.crt SHA-256 fingerprint %s", conf.certs,
-	    conf.host, fp);
+	log_certificate();
 
 	signal(SIGPIPE, SIG_IGN);
 	if (evthread_use_pthreads() == -1 ||

@@ -133,18 +133,78 @@ generate(const char *crtpath, const char *keypath, const char *host,
 }
 
 static void
-fingerprint(X509 *crt, char *fp, size_t fplen)
+hex(const unsigned char *md, unsigned int n, char *fp, size_t fplen)
 {
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 n = 0, i;
+	unsigned int	 i;
 	size_t		 o = 0;
 
 	fp[0] = '\0';
-	if (!X509_digest(crt, EVP_sha256(), md, &n))
-		return;
 	for (i = 0; i < n && o + 4 <= fplen; i++)
 		o += (size_t)snprintf(fp + o, fplen - o, "%s%02X",
 		    i ? ":" : "", md[i]);
+}
+
+static void
+fingerprint(X509 *crt, char *fp, size_t fplen)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0;
+
+	fp[0] = '\0';
+	if (X509_digest(crt, EVP_sha256(), md, &n))
+		hex(md, n, fp, fplen);
+}
+
+int
+tls_fingerprints(const char *path, char *crtfp, size_t crtlen, char *spki,
+    size_t spkilen)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE], *der = NULL;
+	unsigned int	 n = 0;
+	X509		*crt = NULL;
+	FILE		*fp;
+	int		 len, ret = -1;
+
+	if ((fp = fopen(path, "re")) == NULL)
+		return -1;
+	crt = PEM_read_X509(fp, NULL, NULL, NULL);
+	fclose(fp);
+	if (crt == NULL)
+		goto done;
+	fingerprint(crt, crtfp, crtlen);
+	if ((len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(crt), &der)) <= 0 ||
+	    !EVP_Digest(der, (size_t)len, md, &n, EVP_sha256(), NULL))
+		goto done;
+	hex(md, n, spki, spkilen);
+	ret = 0;
+ done:
+	OPENSSL_free(der);
+	X509_free(crt);
+	ERR_clear_error();
+	return ret;
+}
+
+/* mkdir -p DIR, every folder made with MODE. */
+static int
+mkdirs(const char *dir, mode_t mode)
+{
+	char	 tmp[1024], *p;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", dir) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = tmp + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
 }
 
 /*
@@ -185,7 +245,7 @@ tls_init(const char *dir, const char *host, char *fp, size_t fplen,
 		return NULL;
 	}
 	if (!has_crt) {
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		if (mkdirs(dir, 0700) == -1) {
 			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 			return NULL;
 		}

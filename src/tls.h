@@ -13,10 +13,19 @@
 /*
  * Load DIR/HOST.crt and DIR/HOST.key, or generate a self-signed ECDSA
  * P-256 pair there (subject and SAN = HOST, key mode 0600) when neither
- * exists.  Writes the certificate's SHA-256 fingerprint (AA:BB:...) to FP.
+ * exists, making DIR and its missing parents (mode 0700) first.  Writes
+ * the certificate's SHA-256 fingerprint (AA:BB:...) to FP.
  * Returns a new context, or NULL with a message in ERR.
  */
 SSL_CTX	*tls_init(const char *, const char *, char *, size_t, char *, size_t);
+
+/*
+ * The fingerprints of the PEM certificate at PATH, both as clients pin
+ * them: the SHA-256 of the whole certificate into CRT and of its public
+ * key (the DER SubjectPublicKeyInfo, what amfora pins) into SPKI, as
+ * AA:BB:...  Returns 0, or -1 if it cannot be read.
+ */
+int	 tls_fingerprints(const char *, char *, size_t, char *, size_t);
 
 /* Take OpenSSL's error queue as one line into BUF; returns BUF. */
 const char *tls_errors(char *, size_t);

@@ -14,8 +14,16 @@ expect_contains "long validity" "$text" "Not After : Dec 31 23:59:59 9999 GMT"
 fp1=$(openssl x509 -in "$crt" -noout -fingerprint -sha256 | cut -d= -f2)
 expect_eq "the server presents that certificate" \
     "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
-expect_contains "its fingerprint is logged at start" "$(cat "$LOG")" \
-    "SHA-256 fingerprint $fp1"
+expect_contains "its fingerprint is logged at start, named" "$(cat "$LOG")" \
+    "$H.crt: certificate SHA-256 $fp1"
+spki=$(openssl x509 -in "$crt" -noout -pubkey | openssl pkey -pubin \
+    -outform DER | sha256sum | cut -d' ' -f1 | tr a-f A-F | sed 's/../&:/g; s/:$//')
+expect_contains "the public key's (SPKI) fingerprint too, named" \
+    "$(cat "$LOG")" "$H.crt: public key (SPKI) SHA-256 $spki"
+out=$("$ZECHE" --check --root "$ROOT" --certs "$CERTS" --host "$H" 2>&1)
+expect_contains "--check names both fingerprints" "$out" \
+    "certificate SHA-256 $fp1"
+expect_contains "--check: SPKI" "$out" "public key (SPKI) SHA-256 $spki"
 cp "$crt" "$WORK/crt1"
 cp "$key" "$WORK/key1"
 stop_zeche
@@ -35,6 +43,15 @@ out=$("$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" \
 expect_eq "missing key: exit 1" "$?" 1
 expect_contains "missing key: says which file" "$out" "$H.key"
 mv "$WORK/key.bak" "$key"
+
+# a missing parent of the certs folder is made, mode 0700
+CERTS_SAVE=$CERTS
+CERTS=$WORK/new/parent/certs
+start_zeche
+expect_eq "missing parents of --certs: made" "$(test -s "$CERTS/$H.crt" && echo yes)" yes
+expect_eq "missing parents of --certs: mode 0700" "$(stat -c %a "$WORK/new/parent")" 700
+stop_zeche
+CERTS=$CERTS_SAVE
 
 # another --host gets a certificate of its own
 H=zeche.test

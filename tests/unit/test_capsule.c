@@ -750,6 +750,130 @@ test_site_refcount(void)
 	tmptree_rm();
 }
 
+static void
+test_own_files_win_with_two_post_folders(void)
+{
+	const struct page	*pg;
+	struct site		*s;
+
+	tmptree_new();
+	make_forum();
+	tmptree_mkdir("notes");
+	tmptree_put("notes/2025-06-01-old.gmi", "# Old\n");
+	tmptree_put("robots.txt", "User-agent: *\nDisallow: /notes/\n");
+	tmptree_put("f/atom.xml", "<?xml version=\"1.0\"?>\n<!-- own -->\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Own</title>"
+	    "</feed>\n");
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/robots.txt"),
+	    "User-agent: *\nDisallow: /notes/\n");
+	CHECK(page_has(s, "/f/atom.xml", "<title>Own</title>"));
+	CHECK((pg = site_lookup(s, "/f/atom.xml")) != NULL &&
+	    strcmp(pg->mime, "application/atom+xml") == 0 && !pg->generated);
+	CHECK(page_has(s, "/notes/atom.xml", "notes/2025-06-01-old.gmi"));
+	CHECK(s != NULL && s->nblogs == 2);
+	site_unref(s);
+	tmptree_rm();
+}
+
+static void
+test_index_linking_posts_not_listed_again(void)
+{
+	struct site	*s;
+
+	tmptree_new();
+	make_forum();
+	tmptree_put("f/index.gmi", "# Forum\n\n"
+	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n");
+	CHECK((s = load()) != NULL);
+	/* only the post the index does not link, and no second feed link */
+	CHECK_STR(body_of(s, "/f/"), "# Forum\n\n"
+	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n\n"
+	    "## Beitr\xc3\xa4ge\n\n"
+	    "=> 2024-03-02-zweites.gmi 2024-03-02 Zweites Treffen\n");
+	site_unref(s);
+
+	tmptree_put("f/index.gmi", "# Forum\n\n"
+	    "=> /f/2024-03-02-zweites.gmi Two\n"
+	    "=> gemini://localhost/f/2024-01-15-erstes.gmi One\n");
+	CHECK((s = load()) != NULL);
+	CHECK(page_lacks(s, "/f/", "## "));
+	CHECK(page_has(s, "/f/", "=> atom.xml "));
+	site_unref(s);
+	tmptree_rm();
+}
+
+static void
+test_types_and_charset(void)
+{
+	const struct page	*pg;
+	struct site		*s;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "\xef\xbb\xbf# I\n");
+	tmptree_put("a.txt", "gr\xc3\xbc\xc3\x9f" "e\n");
+	tmptree_put("b.txt", "caf\xe9\n");
+	tmptree_put("c.json", "{}\n");
+	tmptree_put("d.xml", "<rss version=\"2.0\"></rss>\n");
+	tmptree_put("e.xml", "<html/>\n");
+	tmptree_put("f.opus", "x");
+	tmptree_put("g.webm", "x");
+	tmptree_put("h.gemini", "# H\n");
+	tmptree_mkdir("i");
+	tmptree_put("i/index.gemini", "# I2\n");
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/"), "# I\n");
+	CHECK((pg = site_lookup(s, "/a.txt")) && strcmp(pg->mime,
+	    "text/plain; charset=utf-8") == 0);
+	CHECK((pg = site_lookup(s, "/b.txt")) && strcmp(pg->mime,
+	    "text/plain") == 0);
+	CHECK((pg = site_lookup(s, "/c.json")) && strcmp(pg->mime,
+	    "application/json") == 0);
+	CHECK((pg = site_lookup(s, "/d.xml")) && strcmp(pg->mime,
+	    "application/rss+xml") == 0);
+	CHECK((pg = site_lookup(s, "/e.xml")) && strcmp(pg->mime,
+	    "application/xml") == 0);
+	CHECK((pg = site_lookup(s, "/f.opus")) && pg->gopher_type == 's');
+	CHECK((pg = site_lookup(s, "/g.webm")) && strcmp(pg->mime,
+	    "video/webm") == 0);
+	CHECK((pg = site_lookup(s, "/h.gemini")) && pg->is_gemtext);
+	CHECK(page_has(s, "/i/", "# I2\n"));
+	CHECK(site_lookup(s, "/i/index.gemini") == site_lookup(s, "/i/"));
+	site_unref(s);
+	tmptree_rm();
+}
+
+/* Large files stay on disk and are opened when asked for. */
+static void
+test_large_file_from_disk(void)
+{
+	const struct page	*pg;
+	struct site		*s;
+	struct buf		 big = BUF_INIT;
+	long long		 len = 0;
+	int			 fd;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# I\n");
+	while (big.len <= CAPSULE_MEM_FILE_MAX)
+		buf_adds(&big, "0123456789abcdef");
+	tmptree_put("big.txt", big.data);
+	CHECK((s = load()) != NULL);
+	CHECK((pg = site_lookup(s, "/big.txt")) != NULL);
+	if (pg != NULL) {
+		CHECK(pg->body == NULL);
+		CHECK_STR(pg->file, "big.txt");
+		CHECK_STR(pg->mime, "text/plain; charset=utf-8");
+		CHECK((fd = site_open_file(s, pg, &len)) != -1);
+		CHECK(len == (long long)big.len);
+		if (fd != -1)
+			close(fd);
+	}
+	site_unref(s);
+	tmptree_rm();
+	buf_free(&big);
+}
+
 int
 main(void)
 {
@@ -778,5 +902,9 @@ main(void)
 	test_missing_root_fails();
 	test_messages_without_double_slash();
 	test_site_refcount();
+	test_own_files_win_with_two_post_folders();
+	test_index_linking_posts_not_listed_again();
+	test_types_and_charset();
+	test_large_file_from_disk();
 	CHECK_DONE();
 }

@@ -259,6 +259,13 @@ test_links(void)
 	CHECK_STR(render("=> gemini://partner.example/katalog.gmi Katalog"),
 	    ITEM("h", "Katalog", "URL:gemini://partner.example/katalog.gmi")
 	    END);
+	/* the capsule's own address: a local item */
+	CHECK_STR(render("=> gemini://localhost/forum/regeln.txt Regeln"),
+	    ITEM("0", "Regeln", "/forum/regeln.txt") END);
+	CHECK_STR(render("=> gemini://LOCALHOST:1965/a%20b.gmi AB"),
+	    ITEM("1", "AB", "/a b.gmi") END);
+	CHECK_STR(render("=> gemini://localhost:1966/x.gmi X"),
+	    ITEM("h", "X", "URL:gemini://localhost:1966/x.gmi") END);
 	CHECK_STR(render("=> https://www.example.de/impressum Impressum"),
 	    ITEM("h", "Impressum", "URL:https://www.example.de/impressum")
 	    END);

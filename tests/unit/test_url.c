@@ -519,6 +519,37 @@ test_encode_decode_round_trip(void)
 	CHECK_STR(s, in);
 }
 
+/* url_own_path() into a static buffer; "(-1)" when it refuses. */
+static const char *
+own(const char *url, const char *port)
+{
+	static char	 res[256];
+	struct buf	 out = BUF_INIT;
+
+	if (url_own_path(url, "example.org", port, &out) == -1)
+		snprintf(res, sizeof(res), "(-1)");
+	else
+		snprintf(res, sizeof(res), "%s", out.data);
+	buf_free(&out);
+	return res;
+}
+
+static void
+test_own_path(void)
+{
+	CHECK_STR(own("gemini://example.org/a.gmi", "1965"), "/a.gmi");
+	CHECK_STR(own("gemini://EXAMPLE.org./a%20b.gmi?q", "1965"), "/a b.gmi");
+	CHECK_STR(own("gemini://example.org", "1965"), "/");
+	CHECK_STR(own("gemini://example.org:1965/x/../y/", "1965"), "/y/");
+	CHECK_STR(own("gemini://example.org:01966/a", "1966"), "/a");
+	CHECK_STR(own("gemini://example.org/a", "1966"), "(-1)");
+	CHECK_STR(own("gemini://example.org:1967/a", "1966"), "(-1)");
+	CHECK_STR(own("gemini://example.org.evil/a", "1965"), "(-1)");
+	CHECK_STR(own("gemini://example.orgx/a", "1965"), "(-1)");
+	CHECK_STR(own("gopher://example.org/a", "1965"), "(-1)");
+	CHECK_STR(own("https://example.org/a", "1965"), "(-1)");
+}
+
 int
 main(void)
 {
@@ -558,5 +589,6 @@ main(void)
 	test_encode_escapes_the_rest();
 	test_decode();
 	test_encode_decode_round_trip();
+	test_own_path();
 	CHECK_DONE();
 }

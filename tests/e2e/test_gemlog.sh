@@ -1,0 +1,143 @@
+# An English gemlog laid out as its author likes (tests/data/gemlog): its
+# own robots.txt, feed and index win over generated ones with posts in two
+# folders, any UTF-8 file name, a symbolic link inside the capsule, a BOM,
+# an unclosed block, a post without a title, an impossible date, a large
+# file from disk; over Gemini, Gopher, --check and the export.
+. "$(dirname "$0")/lib.sh"
+
+DATA=$ZECHE_SOURCE_DIR/tests/data/gemlog
+rm -rf "$ROOT"
+cp -R "$DATA" "$ROOT"
+# a file too large to keep in memory: read from disk when asked for
+head -c 3000000 /dev/urandom >"$ROOT/big.bin"
+GRUSS='Grüße aus Köln.gmi'
+GRUSS_URL='Gr%C3%BC%C3%9Fe%20aus%20K%C3%B6ln.gmi'
+
+# body FILE: a Gemini response without its header line
+body() {
+	tail -n +2 "$1"
+}
+
+# --- --check: every warning, with file and line, and exit 0
+out=$("$ZECHE" --check --root "$ROOT" 2>&1)
+expect_eq "--check: warnings only, exit 0" "$?" 0
+expect_contains "--check: BOM" "$out" "capsule/about.gmi:1: warning: byte order mark removed"
+expect_contains "--check: unclosed block" "$out" \
+    "capsule/gemlog/2025-07-15-second-post.gmi:5: warning: preformatted block is never closed"
+expect_contains "--check: post without a title" "$out" \
+    "capsule/gemlog/2025-08-02-untitled.gmi:1: warning: a post without a \"# \" title"
+expect_contains "--check: impossible date" "$out" \
+    "capsule/notes/2026-13-45-x.gmi: warning: no such date"
+expect_contains "--check: dangling link" "$out" \
+    "capsule/index.gmi:12: warning: link to /missing.gmi leads nowhere"
+expect_contains "--check: counts the warnings" "$out" "OK, 20 pages, 6 warnings"
+
+start_zeche
+
+# --- the capsule's own files win over generated ones
+gem_to "$WORK/r" "gemini://$H/robots.txt"
+expect_eq "Gemini robots.txt: text/plain" "$(head -n1 "$WORK/r")" \
+    $'20 text/plain; charset=utf-8\r'
+body "$WORK/r" >"$WORK/b"
+expect_file_eq "Gemini robots.txt: the capsule's own" "$WORK/b" "$ROOT/robots.txt"
+gopher "0/robots.txt" >"$WORK/b"
+expect_file_eq "Gopher robots.txt: the capsule's own" "$WORK/b" "$ROOT/robots.txt"
+
+gem_to "$WORK/r" "gemini://$H/gemlog/atom.xml"
+expect_eq "own atom.xml: application/atom+xml" "$(head -n1 "$WORK/r")" \
+    $'20 application/atom+xml\r'
+body "$WORK/r" >"$WORK/b"
+expect_file_eq "own atom.xml over Gemini: the capsule's" "$WORK/b" \
+    "$ROOT/gemlog/atom.xml"
+gopher "0/gemlog/atom.xml" >"$WORK/b"
+expect_file_eq "own atom.xml over Gopher: the capsule's" "$WORK/b" \
+    "$ROOT/gemlog/atom.xml"
+expect_contains "the other post folder gets a generated feed" \
+    "$(gem "gemini://$H/notes/atom.xml")" "notes/2025-06-01-old.gmi</id>"
+
+gem_to "$WORK/r" "gemini://$H/gemlog/"
+body "$WORK/r" >"$WORK/b"
+expect_file_eq "an index that links its posts: served as written" "$WORK/b" \
+    "$ROOT/gemlog/index.gmi"
+notes=$(gem "gemini://$H/notes/")
+expect_eq "a folder without index: each post listed once" \
+    "$(printf '%s\n' "$notes" | grep -c '2025-06-01-old.gmi')" 2
+expect_eq "... one dated line" \
+    "$(printf '%s\n' "$notes" | grep -c '^=> 2025-06-01-old.gmi 2025-06-01 ')" 1
+expect_not_contains "an impossible date is no post" \
+    "$(printf '%s\n' "$notes" | grep '^=> 2026')" "2026-13-45-x.gmi 2026"
+
+# --- any file name, percent-encoded where a link needs it
+expect_contains "a name with spaces and umlauts over Gemini" \
+    "$(gem "gemini://$H/$GRUSS_URL")" "# Greetings from Cologne"
+gem_to "$WORK/r" "gemini://$H/images/my%20photo.png"
+expect_eq "a photo with a space: image/png" "$(head -n1 "$WORK/r")" $'20 image/png\r'
+body "$WORK/r" >"$WORK/b"
+expect_file_eq "a photo with a space: its bytes" "$WORK/b" "$ROOT/images/my photo.png"
+menu=$(gopher "1/")
+expect_contains "Gopher: the umlaut page is a local menu item" "$menu" \
+    $'1Greetings from Cologne\t/'"$GRUSS"$'\t'"$H"$'\t'"$GOPHER_PORT"$'\r\n'
+expect_contains "Gopher: the photo is an image item" "$menu" \
+    $'IMy photo\t/images/my photo.png\t'"$H"$'\t'"$GOPHER_PORT"$'\r\n'
+expect_contains "Gopher: the umlaut page by its selector" \
+    "$(gopher "1/$GRUSS_URL")" "iGreetings from Cologne"
+
+# --- a symbolic link inside the capsule; a BOM is not sent
+gem_to "$WORK/r" "gemini://$H/about.gmi"
+expect_eq "BOM: not sent" "$(body "$WORK/r" | head -c 9)" "# About m"
+expect_eq "an inner symbolic link is served" \
+    "$(gem "gemini://$H/notes/about.gmi" | tail -n +2)" "$(body "$WORK/r")"
+expect_contains "... over Gopher too" "$(gopher "1/notes/about.gmi")" "iAbout me"
+
+# --- content as clients expect it
+expect_eq "JSON" "$(gem_header "gemini://$H/data.json")" "20 application/json"
+expect_eq "text that is not UTF-8: no charset" \
+    "$(gem_header "gemini://$H/notes/latin1.txt")" "20 text/plain"
+expect_eq "an unclosed block is closed at the end" \
+    "$(gem "gemini://$H/gemlog/2025-07-15-second-post.gmi" | tail -n 1)" '```'
+expect_eq "a post without a title is served" \
+    "$(gem_header "gemini://$H/gemlog/2025-08-02-untitled.gmi")" \
+    "20 text/gemini; lang=de"
+expect_contains "index.gemini is the folder's page" \
+    "$(gem "gemini://$H/links/")" "# Links"
+
+# --- a large file, read from disk at request time
+gem_to "$WORK/r" "gemini://$H/big.bin"
+body "$WORK/r" >"$WORK/b"
+expect_file_eq "large file over Gemini: every byte" "$WORK/b" "$ROOT/big.bin"
+gopher "9/big.bin" >"$WORK/b"
+expect_file_eq "large file over Gopher: every byte" "$WORK/b" "$ROOT/big.bin"
+
+# --- a link to the capsule's own address is a local Gopher item
+printf '# Own\n\n=> gemini://%s:%s/about.gmi About, absolute\n' "$H" \
+    "$GEMINI_PORT" >"$ROOT/own.gmi"
+kill -HUP "$ZPID"
+for i in $(seq 1 50); do
+	[ "$(gem_header "gemini://$H/own.gmi")" = "20 text/gemini; lang=de" ] && break
+	sleep 0.2
+done
+expect_contains "own host: a local item over Gopher" "$(gopher "1/own.gmi")" \
+    $'1About, absolute\t/about.gmi\t'"$H"$'\t'"$GOPHER_PORT"$'\r\n'
+alive "the gemlog capsule"
+stop_zeche
+
+# --- the export: the capsule's files win there too
+"$ZECHE" --root "$ROOT" --host "$H" --gemini "$GEMINI_PORT" \
+    --gopher "$GOPHER_PORT" --export "$WORK/exp" >"$WORK/out" 2>&1
+expect_eq "export: two post folders and an own robots.txt, exit 0" "$?" 0
+E=$WORK/exp
+expect_file_eq "export: gemini/robots.txt is the capsule's" "$E/gemini/robots.txt" \
+    "$ROOT/robots.txt"
+expect_file_eq "export: gopher/robots.txt is the capsule's" "$E/gopher/robots.txt" \
+    "$ROOT/robots.txt"
+expect_file_eq "export: the own feed" "$E/gemini/gemlog/atom.xml" \
+    "$ROOT/gemlog/atom.xml"
+expect_contains "export: the generated feed of the other folder" \
+    "$(cat "$E/gemini/notes/atom.xml" 2>&1)" "2025-06-01-old.gmi</id>"
+expect_file_eq "export: the own index, as written" "$E/gemini/gemlog/index.gmi" \
+    "$ROOT/gemlog/index.gmi"
+expect_contains "export: the umlaut page" "$(cat "$E/gemini/$GRUSS" 2>&1)" \
+    "# Greetings from Cologne"
+expect_file_eq "export: the large file, Gemini" "$E/gemini/big.bin" "$ROOT/big.bin"
+expect_file_eq "export: the large file, Gopher" "$E/gopher/big.bin" "$ROOT/big.bin"
+finish
