@@ -76,7 +76,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 	}
-	assert(!in_pre);
+	/* a block left open runs to the end, and the parser says where */
+	assert(in_pre == (doc.pre_open != 0));
+	assert(doc.nlines <= GEMTEXT_LINES_MAX &&
+	    doc.nlines <= size + 1 && doc.nlinks <= GEMTEXT_LINKS_MAX);
 	assert(doc.title == NULL || clean_text(doc.title, true));
 
 	if (gophermap_render(&doc, "/fuzz/index.gmi", &opts, &out) == 0)
