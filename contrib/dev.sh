@@ -6,6 +6,9 @@
 #                          once as built, once with ASan and UBSan, and
 #                          the libFuzzer targets for a bounded time
 #   contrib/dev.sh bench   build and compare with molly-brown and gophernicus
+#   contrib/dev.sh package [DIR]
+#                          build the Debian package zeche_VERSION_ARCH.deb
+#                          in DIR (default: build-package/)
 #   contrib/dev.sh packages build|test
 #                          print a package list (the test suite checks that
 #                          the build list names every package the build uses)
@@ -19,7 +22,10 @@ cd "$top"
 # libc6-dev (crt files, libc headers) is only recommended by gcc.
 BUILD_PKGS="gcc libc6-dev make cmake pkg-config libssl-dev libevent-dev openssl"
 TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd tmux amfora sacc clang
-    libclang-rt-14-dev"
+    libclang-rt-14-dev dpkg-dev file lintian haproxy"
+# What cpack needs beyond the build: dpkg-shlibdeps, and file(1) to find
+# the ELF files it runs on.
+PACKAGE_PKGS="dpkg-dev file"
 
 install_missing() {
 	missing=
@@ -68,15 +74,31 @@ bench)
 	build build -DCMAKE_BUILD_TYPE=Release
 	exec tests/bench/run-bench.sh build
 	;;
+package)
+	install_missing $BUILD_PKGS $PACKAGE_PKGS
+	dir=${2:-build-package}
+	# Debian's compiler and linker flags, hardening included
+	export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+	CFLAGS="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CFLAGS)"
+	LDFLAGS=$(dpkg-buildflags --get LDFLAGS)
+	export CFLAGS LDFLAGS
+	build "$dir" -DCMAKE_BUILD_TYPE=None -DCMAKE_INSTALL_PREFIX=/usr \
+	    -DBUILD_TESTING=OFF
+	(cd "$dir" && cpack -G DEB >/dev/null)
+	ls "$dir"/zeche_*.deb
+	;;
 packages)
 	case "${2:-}" in
 	build)	echo $BUILD_PKGS ;;
 	test)	echo $TEST_PKGS ;;
-	*)	echo "usage: contrib/dev.sh packages build|test" >&2; exit 2 ;;
+	package) echo $PACKAGE_PKGS ;;
+	*)	echo "usage: contrib/dev.sh packages build|test|package" >&2
+		exit 2 ;;
 	esac
 	;;
 *)
-	echo "usage: contrib/dev.sh serve | test | bench | packages build|test" >&2
+	echo "usage: contrib/dev.sh serve | test | bench | package [DIR] |" \
+	    "packages build|test|package" >&2
 	exit 2
 	;;
 esac

@@ -1,0 +1,153 @@
+#!/bin/bash
+# test_deb.sh: contrib/dev.sh package builds zeche_VERSION_ARCH.deb (here
+# into the build directory), lintian reports no error or warning on it,
+# and dpkg-deb shows what Debian expects of a daemon's package: the files
+# in their places, the conffile, computed library dependencies, and the
+# maintainer scripts that create _zeche and its state folder.
+set -u
+: "${ZECHE_SOURCE_DIR:?}"
+: "${ZECHE_BINARY_DIR:?}"
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | head -40 | sed 's/^/#   /'
+	return 0
+}
+check() {	# NAME COMMAND...: ok when COMMAND succeeds
+	local name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok "$name"; else not_ok "$name"; fi
+}
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+dir=$ZECHE_BINARY_DIR/package
+rm -f "$dir"/zeche_*.deb
+out=$("$ZECHE_SOURCE_DIR/contrib/dev.sh" package "$dir" 2>&1)
+version=$(sed -n 's/^project(zeche VERSION \([0-9.]*\).*/\1/p' \
+    "$ZECHE_SOURCE_DIR/CMakeLists.txt")
+deb=$dir/zeche_${version}_$(dpkg --print-architecture).deb
+if [ -f "$deb" ]; then
+	ok "dev.sh package leaves $(basename "$deb")"
+else
+	not_ok "dev.sh package leaves zeche_${version}_ARCH.deb" "$out"
+	finish
+fi
+
+if lint=$(lintian --fail-on error,warning "$deb" 2>&1); then
+	ok "lintian: no error, no warning"
+else
+	not_ok "lintian: no error, no warning" "$lint"
+fi
+
+files=$(dpkg-deb -c "$deb" | awk '{ print $1, $2, $6 }')
+has() {		# NAME MODE OWNER PATH
+	if printf '%s\n' "$files" | grep -qxF -- "$2 $3 ./$4"; then ok "$1"; else
+		not_ok "$1" "want: $2 $3 ./$4"
+	fi
+}
+has "the daemon in /usr/sbin" -rwxr-xr-x root/root usr/sbin/zeche
+has "its man page, compressed" -rw-r--r-- root/root \
+    usr/share/man/man8/zeche.8.gz
+has "the unit in /lib/systemd/system" -rw-r--r-- root/root \
+    lib/systemd/system/zeche.service
+has "the example config in /etc/zeche" -rw-r--r-- root/root \
+    etc/zeche/zeche.conf
+has "the shipped capsule under /usr/share/zeche" -rw-r--r-- root/root \
+    usr/share/zeche/capsule/index.gmi
+has "the copyright file" -rw-r--r-- root/root \
+    usr/share/doc/zeche/copyright
+n=$(find "$ZECHE_SOURCE_DIR/capsule" -type f | wc -l)
+got=$(printf '%s\n' "$files" | grep -c '^-.* \./usr/share/zeche/capsule/')
+[ "$got" -eq "$n" ] && ok "every capsule file ($n)" ||
+    not_ok "every capsule file" "$got of $n"
+# nothing but root-owned files, and no state shipped in /var
+printf '%s\n' "$files" | grep -v ' root/root ' | grep -q . &&
+    not_ok "every file belongs to root" || ok "every file belongs to root"
+printf '%s\n' "$files" | grep -q ' \./var/' &&
+    not_ok "nothing shipped in /var" || ok "nothing shipped in /var"
+
+ctl=$(mktemp -d "${TMPDIR:-/tmp}/zeche-deb.XXXXXX")
+trap 'rm -rf "$ctl"' EXIT
+dpkg-deb -e "$deb" "$ctl/DEBIAN"
+dpkg-deb -x "$deb" "$ctl/root"
+[ "$(cat "$ctl/DEBIAN/conffiles")" = /etc/zeche/zeche.conf ] &&
+    ok "/etc/zeche/zeche.conf is the one conffile" ||
+    not_ok "/etc/zeche/zeche.conf is the one conffile" \
+    "$(cat "$ctl/DEBIAN/conffiles")"
+deps=$(dpkg-deb -f "$deb" Depends)
+for d in libc6 libssl3 libevent-2.1-7 libevent-openssl-2.1-7 adduser procps; do
+	case ", $deps," in
+	*", $d "*|*", $d,"*) ok "Depends: $d" ;;
+	*) not_ok "Depends: $d" "$deps" ;;
+	esac
+done
+for s in postinst prerm postrm; do
+	check "$s is an executable sh script" test -x "$ctl/DEBIAN/$s"
+	check "$s parses" sh -n "$ctl/DEBIAN/$s"
+done
+# what the maintainer scripts do, run against a fake system: DPKG_ROOT
+# (which Debian's tools set for a root other than /) is a folder here,
+# and the commands that would change this machine write their arguments
+# to a log instead
+sys=$ctl/sys
+mkdir -p "$ctl/bin" "$sys/var/lib" "$sys/etc/zeche"
+for c in getent adduser chown deb-systemd-helper systemctl \
+    deb-systemd-invoke rm rmdir; do
+	printf '#!/bin/sh\necho "%s $*" >>"%s"\n[ %s != getent ]\n' \
+	    "$c" "$ctl/calls" "$c" >"$ctl/bin/$c"
+	chmod +x "$ctl/bin/$c"
+done
+run() {		# SCRIPT ARGS...: the calls it made, one a line
+	rm -f "$ctl/calls"
+	DPKG_ROOT=$sys PATH=$ctl/bin:$PATH sh "$ctl/DEBIAN/$1" "${@:2}" ||
+	    echo "exit status $?" >>"$ctl/calls"
+	cat "$ctl/calls" 2>/dev/null
+}
+expect_call() {	# NAME CALLS CALL
+	if printf '%s\n' "$2" | grep -qxF -- "$3"; then ok "$1"; else
+		not_ok "$1" "want: $3
+got: $2"
+	fi
+}
+calls=$(run postinst configure)
+expect_call "postinst adds the system user and group _zeche" "$calls" \
+    "adduser --system --group --quiet --home /var/lib/zeche --no-create-home --gecos zeche Gemini and Gopher server _zeche"
+[ "$(stat -c %a "$sys/var/lib/zeche" 2>/dev/null)" = 700 ] &&
+    ok "postinst makes the state folder /var/lib/zeche, mode 0700" ||
+    not_ok "postinst makes the state folder /var/lib/zeche, mode 0700"
+expect_call "postinst gives the state folder to _zeche" "$calls" \
+    "chown _zeche:_zeche $sys/var/lib/zeche"
+expect_call "postinst enables the unit" "$calls" \
+    "deb-systemd-helper enable zeche.service"
+printf '%s\n' "$calls" | grep -q '^exit status' &&
+    not_ok "postinst exits 0" "$calls" || ok "postinst exits 0"
+calls=$(run postrm remove)
+printf '%s\n' "$calls" | grep -q "^rm " &&
+    not_ok "postrm remove keeps the state folder" "$calls" ||
+    ok "postrm remove keeps the state folder"
+calls=$(run postrm purge)
+expect_call "postrm purge removes the state folder" "$calls" \
+    "rm -rf $sys/var/lib/zeche"
+expect_call "postrm purge forgets the unit's enablement" "$calls" \
+    "deb-systemd-helper purge zeche.service"
+calls=$(run prerm remove)
+printf '%s\n' "$calls" | grep -q '^exit status' &&
+    not_ok "prerm exits 0" "$calls" || ok "prerm exits 0"
+
+# the unit in the package is the one in contrib/, and starts zeche with
+# the packaged config
+cmp -s "$ctl/root/lib/systemd/system/zeche.service" \
+    "$ZECHE_SOURCE_DIR/contrib/zeche.service" &&
+    ok "the packaged unit is contrib/zeche.service" ||
+    not_ok "the packaged unit is contrib/zeche.service"
+"$ctl/root/usr/sbin/zeche" --version | grep -qx "zeche $version" &&
+    ok "the packaged zeche runs and says $version" ||
+    not_ok "the packaged zeche runs and says $version"
+finish

@@ -1,0 +1,62 @@
+#!/bin/bash
+# test_unit.sh: contrib/zeche.service has no key systemd does not know,
+# runs zeche as _zeche with the packaged config and nothing but
+# CAP_NET_BIND_SERVICE, reloads with SIGHUP, and systemd-analyze security
+# rates its exposure 2.0 or lower ("OK").
+set -u
+: "${ZECHE_SOURCE_DIR:?}"
+unit=$ZECHE_SOURCE_DIR/contrib/zeche.service
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | head -60 | sed 's/^/#   /'
+	return 0
+}
+key() {		# NAME LINE: the unit has exactly this line
+	if grep -qxF -- "$2" "$unit"; then ok "$1"; else
+		not_ok "$1" "missing: $2"
+	fi
+}
+
+# verify complains about unknown keys and bad values; the binary itself
+# need not be installed here
+out=$(systemd-analyze verify --man=no "$unit" 2>&1 |
+    grep -v 'Command /usr/sbin/zeche is not executable')
+[ -z "$out" ] && ok "systemd-analyze verify: no complaint" ||
+    not_ok "systemd-analyze verify: no complaint" "$out"
+
+key "starts zeche with the packaged config" \
+    "ExecStart=/usr/sbin/zeche --config /etc/zeche/zeche.conf"
+key "reloads with SIGHUP" 'ExecReload=kill -HUP $MAINPID'
+key "runs as its own user" "User=_zeche"
+key "only CAP_NET_BIND_SERVICE (bounding set)" \
+    "CapabilityBoundingSet=CAP_NET_BIND_SERVICE"
+key "only CAP_NET_BIND_SERVICE (ambient)" \
+    "AmbientCapabilities=CAP_NET_BIND_SERVICE"
+key "the certificates' state folder" "StateDirectory=zeche"
+key "the state folder is the service's alone" "StateDirectoryMode=0700"
+
+sec=$(systemd-analyze security --offline=yes "$unit" 2>&1)
+score=$(printf '%s\n' "$sec" |
+    sed -n 's/^→ Overall exposure level for zeche.service: \([0-9.]*\) .*/\1/p')
+echo "# exposure: ${score:-?}"
+if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'; then
+	ok "systemd-analyze security: exposure $score <= 2.0"
+else
+	not_ok "systemd-analyze security: exposure <= 2.0" "$sec"
+fi
+for k in NoNewPrivileges= PrivateTmp= PrivateDevices= ProtectSystem= \
+    RestrictAddressFamilies=~AF_PACKET SystemCallFilter=~@privileged \
+    CapabilityBoundingSet=~CAP_SYS_ADMIN RestrictNamespaces=~user; do
+	if printf '%s\n' "$sec" | grep -q "^✓ $k"; then
+		ok "systemd-analyze security: $k"
+	else
+		not_ok "systemd-analyze security: $k" \
+		    "$(printf '%s\n' "$sec" | grep -F "$k")"
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
