@@ -1,7 +1,8 @@
 /*
  * gemget: the small Gemini client the end-to-end tests speak TLS with.
  *
- * usage: gemget [-nqS] [-m maxver] [-s sni] [-w ms] addr port [request]
+ * usage: gemget [-nqS] [-b addr] [-m maxver] [-s sni] [-w ms] [-x file]
+ *     addr port [request]
  *
  * Sends REQUEST followed by CRLF (or, without REQUEST, standard input as it
  * is, so that a test can send NUL bytes or leave out the CRLF) and writes
@@ -17,6 +18,8 @@
  *   -d MS     wait MS ms after sending, then read slowly (a slow reader)
  *   -f        print the server certificate's SHA-256 fingerprint and exit
  *   -t        plain TCP, no TLS (for Gopher): send, half-close, read all
+ *   -b ADDR   connect from this local address (e.g. 127.0.0.2)
+ *   -x FILE   send FILE's bytes first, before TLS (a PROXY header)
  *
  * gemget -F prints a TCP port that is free on 127.0.0.1 and exits.
  */
@@ -38,9 +41,9 @@
 #include <openssl/x509.h>
 
 static int
-dial(const char *addr, const char *port)
+dial(const char *addr, const char *port, const char *from)
 {
-	struct addrinfo	 hints, *res, *ai;
+	struct addrinfo	 hints, *res, *ai, *src = NULL;
 	int		 fd = -1;
 
 	memset(&hints, 0, sizeof(hints));
@@ -48,15 +51,22 @@ dial(const char *addr, const char *port)
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 	if (getaddrinfo(addr, port, &hints, &res) != 0)
 		return -1;
+	if (from != NULL && getaddrinfo(from, "0", &hints, &src) != 0) {
+		freeaddrinfo(res);
+		return -1;
+	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype, 0)) == -1)
 			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if ((src == NULL || bind(fd, src->ai_addr, src->ai_addrlen) ==
+		    0) && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		close(fd);
 		fd = -1;
 	}
 	freeaddrinfo(res);
+	if (src != NULL)
+		freeaddrinfo(src);
 	return fd;
 }
 
@@ -97,7 +107,9 @@ main(int argc, char **argv)
 	SSL		*ssl;
 	X509		*crt;
 	char		*req = NULL, *p, buf[16384];
-	const char	*sni = NULL, *maxver = "1.3";
+	const char	*sni = NULL, *maxver = "1.3", *from = NULL;
+	const char	*first = NULL;
+	FILE		*f;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen, i;
 	size_t		 reqlen = 0, cap = 0;
@@ -108,8 +120,14 @@ main(int argc, char **argv)
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "d:Ffm:ns:Stw:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:d:Ffm:ns:Stw:x:")) != -1) {
 		switch (ch) {
+		case 'b':
+			from = optarg;
+			break;
+		case 'x':
+			first = optarg;
+			break;
 		case 'd':
 			slow = atoi(optarg);
 			break;
@@ -143,8 +161,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: gemget [-fnS] [-m ver] [-s sni] "
-		    "[-w ms] addr port [request]\n");
+		fprintf(stderr, "usage: gemget [-fnS] [-b addr] [-m ver] "
+		    "[-s sni] [-w ms] [-x file] addr port [request]\n");
 		return 1;
 	}
 	if (argc == 3) {
@@ -181,11 +199,21 @@ main(int argc, char **argv)
 	SSL_CTX_set_max_proto_version(ctx, version);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);	/* TOFU: no CA */
 
-	if ((fd = dial(argv[0], argv[1])) == -1) {
+	if ((fd = dial(argv[0], argv[1], from)) == -1) {
 		perror("connect");
 		return 1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (first != NULL) {
+		if ((f = fopen(first, "rb")) == NULL) {
+			perror(first);
+			return 1;
+		}
+		while ((r = (ssize_t)fread(buf, 1, sizeof(buf), f)) > 0)
+			if (write(fd, buf, (size_t)r) != r)
+				perror("write");
+		fclose(f);
+	}
 	if (plain) {
 		if (reqlen > 0 && write(fd, req, reqlen) != (ssize_t)reqlen)
 			perror("write");
