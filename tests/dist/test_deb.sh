@@ -2,7 +2,7 @@
 # test_deb.sh: contrib/dev.sh package builds zeche_VERSION_ARCH.deb (here
 # into the build directory), lintian reports no error or warning on it,
 # and dpkg-deb shows what Debian expects of a daemon's package: the files
-# in their places, the conffile, computed library dependencies, and the
+# in their places, computed library dependencies, and the
 # maintainer scripts that create _zeche and its state folder.
 set -u
 : "${ZECHE_SOURCE_DIR:?}"
@@ -57,8 +57,6 @@ has "its man page, compressed" -rw-r--r-- root/root \
     usr/share/man/man8/zeche.8.gz
 has "the unit in /lib/systemd/system" -rw-r--r-- root/root \
     lib/systemd/system/zeche.service
-has "the example config in /etc/zeche" -rw-r--r-- root/root \
-    etc/zeche/zeche.conf
 has "the shipped capsule under /usr/share/zeche" -rw-r--r-- root/root \
     usr/share/zeche/capsule/index.gmi
 has "the copyright file" -rw-r--r-- root/root \
@@ -77,10 +75,6 @@ ctl=$(mktemp -d "${TMPDIR:-/tmp}/zeche-deb.XXXXXX")
 trap 'rm -rf "$ctl"' EXIT
 dpkg-deb -e "$deb" "$ctl/DEBIAN"
 dpkg-deb -x "$deb" "$ctl/root"
-[ "$(cat "$ctl/DEBIAN/conffiles")" = /etc/zeche/zeche.conf ] &&
-    ok "/etc/zeche/zeche.conf is the one conffile" ||
-    not_ok "/etc/zeche/zeche.conf is the one conffile" \
-    "$(cat "$ctl/DEBIAN/conffiles")"
 deps=$(dpkg-deb -f "$deb" Depends)
 for d in libc6 libssl3 libevent-2.1-7 libevent-openssl-2.1-7 adduser procps; do
 	case ", $deps," in
@@ -141,8 +135,7 @@ calls=$(run prerm remove)
 printf '%s\n' "$calls" | grep -q '^exit status' &&
     not_ok "prerm exits 0" "$calls" || ok "prerm exits 0"
 
-# the unit in the package is the one in contrib/, and starts zeche with
-# the packaged config
+# the unit in the package is the one in contrib/
 cmp -s "$ctl/root/lib/systemd/system/zeche.service" \
     "$ZECHE_SOURCE_DIR/contrib/zeche.service" &&
     ok "the packaged unit is contrib/zeche.service" ||
