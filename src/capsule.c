@@ -72,10 +72,15 @@ vproblem(struct walk *w, bool error, const char *rel, size_t line,
 	w->nerrors++;
 	/* every error on a line of its own; keep room for the last line */
 	len = strlen(msg);
-	if (w->nomitted == 0 && w->errused + len + 1 + 64 < w->errlen) {
-		snprintf(w->err + w->errused, w->errlen - w->errused, "%s%s",
-		    w->errused > 0 ? "\n" : "", msg);
-		w->errused += len + (w->errused > 0 ? 1 : 0);
+	if (w->errlen == 0)
+		return;
+	if (w->errused == 0) {		/* the first, shortened if need be */
+		snprintf(w->err, w->errlen, "%s", msg);
+		w->errused = strlen(w->err);
+	} else if (w->nomitted == 0 && w->errused + len + 1 + 64 < w->errlen) {
+		snprintf(w->err + w->errused, w->errlen - w->errused, "\n%s",
+		    msg);
+		w->errused += len + 1;
 	} else
 		w->nomitted++;
 }

@@ -874,6 +874,58 @@ test_large_file_from_disk(void)
 	buf_free(&big);
 }
 
+/* A capsule file wins over a generated partner page of its path. */
+static void
+test_own_file_wins_over_partner_page(void)
+{
+	struct buf	 list = BUF_INIT;
+	struct site	*s;
+	size_t		 i;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# I\n");
+	tmptree_mkdir("p");
+	for (i = 0; i < 45; i++)
+		buf_addf(&list, "Partner %02zu\n", i);
+	tmptree_put("p/partners.txt", list.data);
+	CHECK((s = load()) != NULL);
+	CHECK(site_lookup(s, "/p/seite-2.gmi") != NULL &&
+	    site_lookup(s, "/p/seite-2.gmi")->generated);
+	site_unref(s);
+	tmptree_put("p/seite-2.gmi", "# Mine\n");
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/p/seite-2.gmi"), "# Mine\n");
+	site_unref(s);
+	tmptree_rm();
+	buf_free(&list);
+}
+
+/* Text on disk gets a charset only if all of it is UTF-8. */
+static void
+test_large_text_charset(void)
+{
+	const struct page	*pg;
+	struct site		*s;
+	struct buf		 big = BUF_INIT;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# I\n");
+	/* a two-byte sequence across every 64 KiB read */
+	while (big.len <= CAPSULE_MEM_FILE_MAX)
+		buf_adds(&big, "gr\xc3\xbc\xc3\x9f" "e ");
+	tmptree_put("utf8.txt", big.data);
+	buf_adds(&big, "caf\xe9");
+	tmptree_put("latin1.txt", big.data);
+	CHECK((s = load()) != NULL);
+	CHECK((pg = site_lookup(s, "/utf8.txt")) != NULL && pg->file != NULL &&
+	    strcmp(pg->mime, "text/plain; charset=utf-8") == 0);
+	CHECK((pg = site_lookup(s, "/latin1.txt")) != NULL &&
+	    pg->file != NULL && strcmp(pg->mime, "text/plain") == 0);
+	site_unref(s);
+	tmptree_rm();
+	buf_free(&big);
+}
+
 int
 main(void)
 {
@@ -906,5 +958,7 @@ main(void)
 	test_index_linking_posts_not_listed_again();
 	test_types_and_charset();
 	test_large_file_from_disk();
+	test_own_file_wins_over_partner_page();
+	test_large_text_charset();
 	CHECK_DONE();
 }
