@@ -22,7 +22,8 @@ cd "$top"
 # libc6-dev (crt files, libc headers) is only recommended by gcc.
 BUILD_PKGS="gcc libc6-dev make cmake pkg-config libssl-dev libevent-dev openssl"
 TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd tmux amfora sacc clang
-    libclang-rt-14-dev dpkg-dev file lintian haproxy"
+    libclang-rt-14-dev dpkg-dev file lintian haproxy
+    groff-base man-db"
 # What cpack needs beyond the build: dpkg-shlibdeps, and file(1) to find
 # the ELF files it runs on.
 PACKAGE_PKGS="dpkg-dev file"

@@ -1,0 +1,959 @@
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+/*
+ * The lexer: words, quoted strings, braces, ends of line.  A token's
+ * text is copied into tok.text (unquoted, unescaped).
+ */
+enum tok_type {
+	TOK_EOF,
+	TOK_EOL,			/* end of line (a comment ends there) */
+	TOK_WORD,			/* bare or quoted */
+	TOK_OPEN,			/* { */
+	TOK_CLOSE,			/* } */
+	TOK_ERROR,
+};
+
+struct tok {
+	enum tok_type	 type;
+	bool		 quoted;
+	size_t		 line, col;	/* where it starts, from 1 */
+	char		 text[CONF_STRING_MAX + 1];
+};
+
+struct parser {
+	const char	*p, *end;
+	size_t		 line;
+	const char	*bol;		/* the start of the current line */
+	const char	*file;		/* for messages */
+	size_t		 dirlen;	/* FILE's folder: the first DIRLEN */
+	struct conf	*conf;		/* bytes of FILE, with the "/" */
+	char		*err;
+	size_t		 errlen;
+	bool		 failed;
+	struct tok	 tok;		/* the current token */
+	struct tok	 peek;		/* one token of look-ahead */
+	bool		 has_peek;
+};
+
+static void __attribute__((format(printf, 4, 5)))
+fail(struct parser *ps, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (ps->failed)
+		return;			/* the first error is the one */
+	ps->failed = true;
+	if (ps->errlen == 0)
+		return;
+	n = snprintf(ps->err, ps->errlen, "%s:%zu:%zu: ", ps->file, line,
+	    col);
+	if (n < 0 || (size_t)n >= ps->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static bool
+is_word_byte(unsigned char ch)
+{
+	return ch > ' ' && ch != 0x7f && ch != '"' && ch != '#' &&
+	    ch != '{' && ch != '}' && ch != '\\';
+}
+
+static void
+lex(struct parser *ps, struct tok *t)
+{
+	unsigned char	 ch;
+	size_t		 n = 0;
+
+	t->quoted = false;
+	t->text[0] = '\0';
+	while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' ||
+	    *ps->p == '\r'))
+		ps->p++;
+	if (ps->p < ps->end && *ps->p == '#')	/* a comment, to the EOL */
+		while (ps->p < ps->end && *ps->p != '\n')
+			ps->p++;
+	t->line = ps->line;
+	t->col = (size_t)(ps->p - ps->bol) + 1;
+	if (ps->p == ps->end) {
+		t->type = TOK_EOF;
+		return;
+	}
+	ch = (unsigned char)*ps->p;
+	if (ch == '\n') {
+		ps->p++;
+		ps->line++;
+		ps->bol = ps->p;
+		t->type = TOK_EOL;
+		return;
+	}
+	if (ch == '{' || ch == '}') {
+		ps->p++;
+		t->type = ch == '{' ? TOK_OPEN : TOK_CLOSE;
+		return;
+	}
+	t->type = TOK_WORD;
+	if (ch == '"') {
+		t->quoted = true;
+		for (ps->p++;; ps->p++) {
+			if (ps->p == ps->end || *ps->p == '\n') {
+				fail(ps, t->line, t->col, "expected a closing "
+				    "quote for this string");
+				t->type = TOK_ERROR;
+				return;
+			}
+			ch = (unsigned char)*ps->p;
+			if (ch == '"')
+				break;
+			if (ch == '\\') {
+				if (ps->p + 1 == ps->end || (ps->p[1] != '"' &&
+				    ps->p[1] != '\\')) {
+					fail(ps, ps->line, (size_t)(ps->p -
+					    ps->bol) + 1, "expected \\\" or "
+					    "\\\\ in a string");
+					t->type = TOK_ERROR;
+					return;
+				}
+				ch = (unsigned char)*++ps->p;
+			} else if (ch < ' ' || ch == 0x7f) {
+				fail(ps, ps->line, (size_t)(ps->p - ps->bol) +
+				    1, "expected text, not a control "
+				    "character");
+				t->type = TOK_ERROR;
+				return;
+			}
+			if (n == CONF_STRING_MAX) {
+				fail(ps, t->line, t->col, "expected a string "
+				    "of at most %d bytes", CONF_STRING_MAX);
+				t->type = TOK_ERROR;
+				return;
+			}
+			t->text[n++] = (char)ch;
+		}
+		ps->p++;
+		t->text[n] = '\0';
+		return;
+	}
+	if (!is_word_byte(ch)) {
+		fail(ps, t->line, t->col, ch < ' ' || ch == 0x7f ?
+		    "expected a word, not a control character" :
+		    "expected a word, not \"%c\"", ch);
+		t->type = TOK_ERROR;
+		return;
+	}
+	while (ps->p < ps->end && is_word_byte((unsigned char)*ps->p)) {
+		if (n == CONF_STRING_MAX) {
+			fail(ps, t->line, t->col, "expected a word of at most "
+			    "%d bytes", CONF_STRING_MAX);
+			t->type = TOK_ERROR;
+			return;
+		}
+		t->text[n++] = *ps->p++;
+	}
+	t->text[n] = '\0';
+}
+
+/* The next token into ps->tok. */
+static enum tok_type
+next(struct parser *ps)
+{
+	if (ps->has_peek) {
+		ps->tok = ps->peek;
+		ps->has_peek = false;
+	} else
+		lex(ps, &ps->tok);
+	return ps->tok.type;
+}
+
+static enum tok_type
+peek(struct parser *ps)
+{
+	if (!ps->has_peek) {
+		lex(ps, &ps->peek);
+		ps->has_peek = true;
+	}
+	return ps->peek.type;
+}
+
+/* What the token looks like, for "expected X, not Y" messages. */
+static const char *
+tok_name(const struct tok *t)
+{
+	switch (t->type) {
+	case TOK_EOF:
+		return "the end of the file";
+	case TOK_EOL:
+		return "the end of the line";
+	case TOK_OPEN:
+		return "\"{\"";
+	case TOK_CLOSE:
+		return "\"}\"";
+	default:
+		return "a word";
+	}
+}
+
+/* A value token; anything else is "expected WHAT". */
+static bool
+value(struct parser *ps, const char *what)
+{
+	if (next(ps) == TOK_WORD)
+		return true;
+	if (ps->tok.type != TOK_ERROR)
+		fail(ps, ps->tok.line, ps->tok.col, "expected %s, not %s",
+		    what, tok_name(&ps->tok));
+	return false;
+}
+
+/* The directive ends here: at the end of the line, the file, or a "}". */
+static bool
+end_of_directive(struct parser *ps)
+{
+	enum tok_type	 t = peek(ps);
+
+	if (t == TOK_EOL) {
+		next(ps);
+		return true;
+	}
+	if (t == TOK_EOF || t == TOK_CLOSE)
+		return true;
+	if (t != TOK_ERROR)
+		fail(ps, ps->peek.line, ps->peek.col, "expected the end of "
+		    "the line, not %s", ps->peek.type == TOK_WORD ?
+		    "another value" : tok_name(&ps->peek));
+	return false;
+}
+
+static char *
+dup_or_fail(struct parser *ps, const char *s)
+{
+	char	*d;
+
+	if ((d = strdup(s)) == NULL)
+		fail(ps, ps->tok.line, ps->tok.col, "out of memory");
+	return d;
+}
+
+/*
+ * Values, one function per type.  Each reads the value token(s) after the
+ * directive and stores at DST; the table below says which goes where.
+ */
+enum key_type {
+	KEY_LISTEN_GEMINI,		/* append to conf->gemini */
+	KEY_LISTEN_GOPHER,		/* append to conf->gopher, "host N" */
+	KEY_STRING,			/* char *: any text without controls */
+	KEY_USER,			/* char *: a user name */
+	KEY_PATH,			/* char *: relative to the file */
+	KEY_LANG,			/* char *: a language tag */
+	KEY_ALIAS,			/* append to host->aliases */
+	KEY_INT,			/* int, from MIN to MAX */
+	KEY_BOOL,			/* bool: on or off */
+	KEY_LOG_IP,			/* enum conf_log_ip */
+};
+
+struct key {
+	const char	*name;
+	enum key_type	 type;
+	size_t		 off;		/* in struct conf or conf_host */
+	long		 min, max;
+};
+
+#define G(m)	offsetof(struct conf, m)
+#define H(m)	offsetof(struct conf_host, m)
+
+static const struct key global_keys[] = {
+	{ "gemini",	KEY_LISTEN_GEMINI,	0,		0, 0 },
+	{ "gopher",	KEY_LISTEN_GOPHER,	0,		0, 0 },
+	{ "user",	KEY_USER,		G(user),	0, 0 },
+	{ "timeout",	KEY_INT,		G(timeout),	1, 3600 },
+	{ "per_address", KEY_INT,		G(peer_max),	1, 100000 },
+	{ "log",	KEY_PATH,		G(log),		0, 0 },
+	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
+	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },
+	{ NULL,		0,			0,		0, 0 },
+};
+
+static const struct key host_keys[] = {
+	{ "alias",	KEY_ALIAS,		0,		0, 0 },
+	{ "root",	KEY_PATH,		H(root),	0, 0 },
+	{ "certs",	KEY_PATH,		H(certs),	0, 0 },
+	{ "cert",	KEY_PATH,		H(cert),	0, 0 },
+	{ "key",	KEY_PATH,		H(key),		0, 0 },
+	{ "lang",	KEY_LANG,		H(lang),	0, 0 },
+	{ "description", KEY_STRING,		H(description),	0, 0 },
+	{ "gopher",	KEY_BOOL,		H(gopher),	0, 0 },
+	{ NULL,		0,			0,		0, 0 },
+};
+
+#undef G
+#undef H
+
+/* The directives that may be given more than once. */
+static bool
+is_repeatable(enum key_type type)
+{
+	return type == KEY_LISTEN_GEMINI || type == KEY_LISTEN_GOPHER ||
+	    type == KEY_ALIAS;
+}
+
+int
+conf_parse_listen(const char *spec, struct conf_listen *la,
+    const char **errstr)
+{
+	const char	*colon, *close, *addr = NULL, *port = spec;
+	size_t		 addrlen = 0;
+	long		 n;
+	char		*end;
+
+	memset(la, 0, sizeof(*la));
+	if (spec[0] == '[') {		/* [v6]:PORT */
+		if ((close = strchr(spec, ']')) == NULL || close[1] != ':') {
+			*errstr = "expected [ADDRESS]:PORT";
+			return -1;
+		}
+		addr = spec + 1;
+		addrlen = (size_t)(close - addr);
+		port = close + 2;
+	} else if ((colon = strrchr(spec, ':')) != NULL) {
+		if (strchr(spec, ':') != colon) {
+			*errstr = "expected an IPv6 address in brackets: "
+			    "[ADDRESS]:PORT";
+			return -1;
+		}
+		addr = spec;
+		addrlen = (size_t)(colon - spec);
+		port = colon + 1;
+	}
+	if (addr != NULL && (addrlen == 0 ||
+	    (addrlen == 1 && addr[0] == '*')))
+		addr = NULL;		/* every address */
+	errno = 0;
+	n = strtol(port, &end, 10);
+	if (!isdigit((unsigned char)port[0]) || *end != '\0' || n < 1 ||
+	    n > 65535) {
+		*errstr = "expected a port number from 1 to 65535";
+		return -1;
+	}
+	if ((addr != NULL && (la->addr = strndup(addr, addrlen)) == NULL) ||
+	    (la->port = strdup(port)) == NULL) {
+		free(la->addr);
+		la->addr = NULL;
+		*errstr = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_host_normalise(char *name)
+{
+	size_t	 len;
+	char	*p;
+
+	for (p = name; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '/' ||
+		    *p == '\\')
+			return -1;
+		*p = (char)tolower((unsigned char)*p);
+	}
+	len = (size_t)(p - name);
+	if (len > 1 && name[len - 1] == '.')
+		name[--len] = '\0';
+	if (len == 0 || len > 253 || strcmp(name, ".") == 0)
+		return -1;
+	return 0;
+}
+
+int
+conf_parse_log_ip(const char *s, enum conf_log_ip *type)
+{
+	if (strcmp(s, "off") == 0)
+		*type = CONF_LOG_IP_OFF;
+	else if (strcmp(s, "anon") == 0)
+		*type = CONF_LOG_IP_ANON;
+	else if (strcmp(s, "full") == 0)
+		*type = CONF_LOG_IP_FULL;
+	else
+		return -1;
+	return 0;
+}
+
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* A path relative to the folder of the file, as a new string. */
+static char *
+path_value(struct parser *ps, const char *text)
+{
+	char	*p;
+	size_t	 len;
+
+	if (text[0] == '/' || ps->dirlen == 0)
+		return dup_or_fail(ps, text);
+	len = ps->dirlen + strlen(text) + 1;
+	if ((p = malloc(len)) == NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, "out of memory");
+		return NULL;
+	}
+	snprintf(p, len, "%.*s%s", (int)ps->dirlen, ps->file, text);
+	return p;
+}
+
+static int
+add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
+    bool gopher)
+{
+	struct conf_listen	 la, *l;
+	const char		*errstr;
+	size_t			 col;
+
+	if (!value(ps, "[ADDRESS:]PORT"))
+		return -1;
+	if (conf_parse_listen(ps->tok.text, &la, &errstr) == -1) {
+		col = ps->tok.col + ps->tok.quoted;
+		if (strncmp(errstr, "expected a port", 15) == 0 &&
+		    strrchr(ps->tok.text, ':') != NULL)
+			col += (size_t)(strrchr(ps->tok.text, ':') -
+			    ps->tok.text) + 1;
+		fail(ps, ps->tok.line, col, "%s", errstr);
+		return -1;
+	}
+	la.line = ps->tok.line;
+	if (*n == CONF_LISTEN_MAX ||
+	    (l = reallocarray(*list, *n + 1, sizeof(*l))) == NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, *n == CONF_LISTEN_MAX ?
+		    "expected at most %d listeners" : "out of memory",
+		    CONF_LISTEN_MAX);
+		free(la.addr);
+		free(la.port);
+		return -1;
+	}
+	*list = l;
+	l[(*n)++] = la;
+	if (!gopher || peek(ps) != TOK_WORD)
+		return 0;
+	next(ps);
+	if (strcmp(ps->tok.text, "host") != 0 || ps->tok.quoted) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected \"host\" or the "
+		    "end of the line");
+		return -1;
+	}
+	if (!value(ps, "a host name"))
+		return -1;
+	if ((l[*n - 1].host = dup_or_fail(ps, ps->tok.text)) == NULL)
+		return -1;
+	if (conf_host_normalise(l[*n - 1].host) == -1) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected a host name");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct conf_host *name_taken(const struct conf *,
+		    const struct conf_host *, const char *);
+
+/* An alias names no other host, nor this one twice. */
+static int
+check_alias(struct parser *ps, const struct conf_host *h, const char *alias)
+{
+	const struct conf_host	*other;
+	size_t			 i;
+
+	if ((other = name_taken(ps->conf, h, alias)) != NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, "two hosts named \"%s\": "
+		    "host \"%s\" (line %zu) and host \"%s\" (line %zu)",
+		    alias, other->name, other->line, h->name, h->line);
+		return -1;
+	}
+	for (i = 0; i + 1 < h->naliases; i++)
+		if (strcmp(h->aliases[i], alias) == 0)
+			break;
+	if (strcmp(alias, h->name) == 0 || i + 1 < h->naliases) {
+		fail(ps, ps->tok.line, ps->tok.col, "alias \"%s\" given twice "
+		    "in host \"%s\"", alias, h->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_key(struct parser *ps, const struct key *k, void *base,
+    struct conf_host *h)
+{
+	char		**sp = (char **)((char *)base + k->off);
+	char		**a, *end;
+	long		 n;
+	const char	*t;
+
+	switch (k->type) {
+	case KEY_LISTEN_GEMINI:
+		return add_listen(ps, &ps->conf->gemini, &ps->conf->ngemini,
+		    false);
+	case KEY_LISTEN_GOPHER:
+		return add_listen(ps, &ps->conf->gopher, &ps->conf->ngopher,
+		    true);
+	default:
+		break;
+	}
+	if (!value(ps, k->type == KEY_INT ? "a number" :
+	    k->type == KEY_BOOL ? "on or off" :
+	    k->type == KEY_LOG_IP ? "off, anon or full" :
+	    k->type == KEY_PATH ? "a path" :
+	    k->type == KEY_ALIAS ? "a host name" :
+	    k->type == KEY_LANG ? "a language tag" : "a string"))
+		return -1;
+	t = ps->tok.text;
+	switch (k->type) {
+	case KEY_STRING:
+		if (has_control(t))
+			goto bad;
+		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
+	case KEY_USER:
+		if (t[0] == '\0' || strpbrk(t, ":/ \t") != NULL ||
+		    has_control(t))
+			goto bad;
+		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
+	case KEY_PATH:
+		if (t[0] == '\0' || has_control(t))
+			goto bad;
+		return (*sp = path_value(ps, t)) == NULL ? -1 : 0;
+	case KEY_LANG:
+		/* BCP 47 in its simplest form: letters, digits, "-" */
+		if (t[0] == '\0' || strlen(t) > 35 ||
+		    strspn(t, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != strlen(t) ||
+		    !isalpha((unsigned char)t[0]))
+			goto bad;
+		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
+	case KEY_ALIAS:
+		if (h->naliases == CONF_ALIASES_MAX) {
+			fail(ps, ps->tok.line, ps->tok.col, "expected at most "
+			    "%d aliases", CONF_ALIASES_MAX);
+			return -1;
+		}
+		if ((a = reallocarray(h->aliases, h->naliases + 1,
+		    sizeof(*a))) == NULL) {
+			fail(ps, ps->tok.line, ps->tok.col, "out of memory");
+			return -1;
+		}
+		h->aliases = a;
+		if ((a[h->naliases] = dup_or_fail(ps, t)) == NULL)
+			return -1;
+		if (conf_host_normalise(a[h->naliases]) == -1) {
+			free(a[h->naliases]);
+			goto bad;
+		}
+		h->naliases++;
+		return check_alias(ps, h, a[h->naliases - 1]);
+	case KEY_INT:
+		errno = 0;
+		n = strtol(t, &end, 10);
+		if (!isdigit((unsigned char)t[0]) || *end != '\0' ||
+		    errno != 0 || n < k->min || n > k->max) {
+			fail(ps, ps->tok.line, ps->tok.col, "expected a number "
+			    "from %ld to %ld", k->min, k->max);
+			return -1;
+		}
+		*(int *)((char *)base + k->off) = (int)n;
+		return 0;
+	case KEY_BOOL:
+		if (strcmp(t, "on") != 0 && strcmp(t, "off") != 0)
+			goto bad;
+		*(bool *)((char *)base + k->off) = strcmp(t, "on") == 0;
+		return 0;
+	case KEY_LOG_IP:
+		if (conf_parse_log_ip(t, (enum conf_log_ip *)((char *)base +
+		    k->off)) == -1)
+			goto bad;
+		return 0;
+	default:
+		break;
+	}
+ bad:
+	fail(ps, ps->tok.line, ps->tok.col, "expected %s",
+	    k->type == KEY_BOOL ? "on or off" :
+	    k->type == KEY_LOG_IP ? "off, anon or full" :
+	    k->type == KEY_PATH ? "a path" :
+	    k->type == KEY_USER ? "a user name" :
+	    k->type == KEY_ALIAS ? "a host name" :
+	    k->type == KEY_LANG ? "a language tag such as \"en\" or \"de-CH\"" :
+	    "one line of text");
+	return -1;
+}
+
+/*
+ * One directive, its name in ps->tok: look it up in KEYS, refuse a second
+ * one that may be given once (SEEN has a bit per key), read its value.
+ */
+static int
+directive(struct parser *ps, const struct key *keys, void *base,
+    struct conf_host *h, unsigned long *seen, size_t *seen_line)
+{
+	const struct key	*k;
+	size_t			 i, line = ps->tok.line, col = ps->tok.col;
+
+	for (i = 0; keys[i].name != NULL; i++)
+		if (strcmp(keys[i].name, ps->tok.text) == 0 && !ps->tok.quoted)
+			break;
+	k = &keys[i];
+	if (k->name == NULL) {
+		if (strcmp(ps->tok.text, "host") == 0 && h != NULL)
+			fail(ps, line, col, "expected \"}\" to end host \"%s\" "
+			    "(line %zu) before the next host", h->name,
+			    h->line);
+		else
+			fail(ps, line, col, "unknown directive \"%s\"%s",
+			    ps->tok.text, h != NULL ? " in a host block" : "");
+		return -1;
+	}
+	if (!is_repeatable(k->type)) {
+		if (*seen & (1UL << i)) {
+			fail(ps, line, col, "\"%s\" given twice (first on "
+			    "line %zu)", k->name, seen_line[i]);
+			return -1;
+		}
+		*seen |= 1UL << i;
+		seen_line[i] = line;
+	}
+	if (set_key(ps, k, base, h) == -1 || !end_of_directive(ps))
+		return -1;
+	return 0;
+}
+
+/* Is NAME already a host's name or alias (other than in H itself)? */
+static const struct conf_host *
+name_taken(const struct conf *conf, const struct conf_host *h,
+    const char *name)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < conf->nhosts; i++) {
+		if (&conf->hosts[i] == h)
+			continue;
+		if (strcmp(conf->hosts[i].name, name) == 0)
+			return &conf->hosts[i];
+		for (j = 0; j < conf->hosts[i].naliases; j++)
+			if (strcmp(conf->hosts[i].aliases[j], name) == 0)
+				return &conf->hosts[i];
+	}
+	return NULL;
+}
+
+static void
+host_free(struct conf_host *h)
+{
+	size_t	 i;
+
+	free(h->name);
+	for (i = 0; i < h->naliases; i++)
+		free(h->aliases[i]);
+	free(h->aliases);
+	free(h->root);
+	free(h->certs);
+	free(h->cert);
+	free(h->key);
+	free(h->lang);
+	free(h->description);
+	memset(h, 0, sizeof(*h));
+}
+
+/* host "NAME" { ... }, "host" in ps->tok. */
+static int
+host_block(struct parser *ps)
+{
+	struct conf		*conf = ps->conf;
+	struct conf_host	*h, *hosts;
+	const struct conf_host	*other;
+	unsigned long		 seen = 0;
+	size_t			 seen_line[sizeof(host_keys) /
+				    sizeof(host_keys[0])];
+	size_t			 i, line = ps->tok.line, col = ps->tok.col;
+	size_t			 name_line, name_col;
+
+	if (conf->nhosts == CONF_HOSTS_MAX) {
+		fail(ps, line, col, "expected at most %d hosts",
+		    CONF_HOSTS_MAX);
+		return -1;
+	}
+	if ((hosts = reallocarray(conf->hosts, conf->nhosts + 1,
+	    sizeof(*hosts))) == NULL) {
+		fail(ps, line, col, "out of memory");
+		return -1;
+	}
+	conf->hosts = hosts;
+	h = &conf->hosts[conf->nhosts++];
+	memset(h, 0, sizeof(*h));
+	h->line = line;
+	if (!value(ps, "a host name"))
+		return -1;
+	name_line = ps->tok.line;
+	name_col = ps->tok.col;
+	if ((h->name = dup_or_fail(ps, ps->tok.text)) == NULL)
+		return -1;
+	if (conf_host_normalise(h->name) == -1) {
+		fail(ps, name_line, name_col, "expected a host name");
+		return -1;
+	}
+	for (i = 0; i + 1 < conf->nhosts; i++)
+		if (strcmp(conf->hosts[i].name, h->name) == 0) {
+			fail(ps, name_line, name_col, "duplicate host \"%s\" "
+			    "(first on line %zu)", h->name,
+			    conf->hosts[i].line);
+			return -1;
+		}
+	if ((other = name_taken(conf, h, h->name)) != NULL) {
+		fail(ps, name_line, name_col, "two hosts named \"%s\": it is "
+		    "an alias of host \"%s\" (line %zu)", h->name, other->name,
+		    other->line);
+		return -1;
+	}
+	if (next(ps) != TOK_OPEN) {
+		if (ps->tok.type != TOK_ERROR)
+			fail(ps, ps->tok.line, ps->tok.col, "expected \"{\" "
+			    "after the host name, not %s", tok_name(&ps->tok));
+		return -1;
+	}
+	if (!end_of_directive(ps))
+		return -1;
+	for (;;) {
+		switch (next(ps)) {
+		case TOK_EOL:
+			continue;
+		case TOK_CLOSE:
+			break;
+		case TOK_WORD:
+			if (directive(ps, host_keys, h, h, &seen,
+			    seen_line) == -1)
+				return -1;
+			continue;
+		case TOK_EOF:
+			fail(ps, ps->tok.line, ps->tok.col, "expected \"}\" to "
+			    "end host \"%s\" (line %zu)", h->name, h->line);
+			return -1;
+		case TOK_OPEN:
+			fail(ps, ps->tok.line, ps->tok.col, "expected a "
+			    "directive, not \"{\"");
+			return -1;
+		default:
+			return -1;
+		}
+		break;
+	}
+	/* the block is whole: check what needs all of it */
+	if (h->root == NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
+		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);
+		return -1;
+	}
+	if (h->certs != NULL && (h->cert != NULL || h->key != NULL)) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected either \"certs\" "
+		    "or \"cert\" and \"key\" in host \"%s\", not both",
+		    h->name);
+		return -1;
+	}
+	if (h->certs == NULL && (h->cert == NULL || h->key == NULL)) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected \"certs\", or "
+		    "\"cert\" and \"key\", in host \"%s\" (line %zu)", h->name,
+		    h->line);
+		return -1;
+	}
+	return end_of_directive(ps) ? 0 : -1;
+}
+
+static int
+parse(struct parser *ps)
+{
+	struct conf	*conf = ps->conf;
+	unsigned long	 seen = 0;
+	size_t		 seen_line[sizeof(global_keys) /
+			    sizeof(global_keys[0])];
+	size_t		 i, j;
+
+	for (;;) {
+		switch (next(ps)) {
+		case TOK_EOF:
+			break;
+		case TOK_EOL:
+			continue;
+		case TOK_WORD:
+			if (strcmp(ps->tok.text, "host") == 0 &&
+			    !ps->tok.quoted) {
+				if (host_block(ps) == -1)
+					return -1;
+			} else if (directive(ps, global_keys, conf, NULL,
+			    &seen, seen_line) == -1)
+				return -1;
+			continue;
+		case TOK_OPEN:
+		case TOK_CLOSE:
+			fail(ps, ps->tok.line, ps->tok.col, "expected a "
+			    "directive, not %s", tok_name(&ps->tok));
+			return -1;
+		default:
+			return -1;
+		}
+		break;
+	}
+	if (conf->nhosts == 0) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected at least one "
+		    "host block");
+		return -1;
+	}
+	for (i = 0; i < conf->ngopher; i++) {
+		if (conf->gopher[i].host == NULL)
+			continue;
+		for (j = 0; j < conf->nhosts; j++)
+			if (strcmp(conf->hosts[j].name,
+			    conf->gopher[i].host) == 0)
+				break;
+		if (j == conf->nhosts) {
+			fail(ps, conf->gopher[i].line, 1, "expected the name "
+			    "of a host block, not \"%s\"",
+			    conf->gopher[i].host);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+conf_parse(const char *buf, size_t len, const char *file, struct conf *conf,
+    char *err, size_t errlen)
+{
+	struct parser	*ps;
+	const char	*slash;
+	int		 ret;
+
+	memset(conf, 0, sizeof(*conf));
+	if (errlen > 0)
+		err[0] = '\0';
+	/* the parser holds two tokens of up to 1 KiB: not on the stack */
+	if ((ps = calloc(1, sizeof(*ps))) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", file);
+		return -1;
+	}
+	ps->p = ps->bol = buf;
+	ps->end = buf + len;
+	ps->line = 1;
+	ps->file = file;
+	if ((slash = strrchr(file, '/')) != NULL)
+		ps->dirlen = (size_t)(slash - file) + 1;
+	ps->conf = conf;
+	ps->err = err;
+	ps->errlen = errlen;
+	if (memchr(buf, '\0', len) != NULL) {
+		fail(ps, 1, 1, "expected text, not a NUL byte");
+		ret = -1;
+	} else
+		ret = parse(ps);
+	if (ret == -1 && !ps->failed)
+		fail(ps, ps->tok.line, ps->tok.col, "syntax error");
+	free(ps);
+	if (ret == -1)
+		conf_free(conf);
+	return ret;
+}
+
+int
+conf_read(const char *path, struct conf *conf, char *err, size_t errlen)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd, ret = -1;
+
+	memset(conf, 0, sizeof(*conf));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > CONF_FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", path, S_ISREG(st.st_mode) ?
+		    "too large" : "not a file");
+		goto done;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto done;
+	}
+	while (len < (size_t)st.st_size) {
+		n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "%s: %s", path, n == 0 ?
+			    "changed while read" : strerror(errno));
+			goto done;
+		}
+		len += (size_t)n;
+	}
+	ret = conf_parse(buf, len, path, conf, err, errlen);
+ done:
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+void
+conf_free(struct conf *conf)
+{
+	size_t	 i;
+
+	for (i = 0; i < conf->ngemini; i++) {
+		free(conf->gemini[i].addr);
+		free(conf->gemini[i].port);
+		free(conf->gemini[i].host);
+	}
+	free(conf->gemini);
+	for (i = 0; i < conf->ngopher; i++) {
+		free(conf->gopher[i].addr);
+		free(conf->gopher[i].port);
+		free(conf->gopher[i].host);
+	}
+	free(conf->gopher);
+	for (i = 0; i < conf->nhosts; i++)
+		host_free(&conf->hosts[i]);
+	free(conf->hosts);
+	free(conf->user);
+	free(conf->log);
+	memset(conf, 0, sizeof(*conf));
+}
+
+const struct conf_host *
+conf_find_host(const struct conf *conf, const char *name)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < conf->nhosts; i++) {
+		if (strcmp(conf->hosts[i].name, name) == 0)
+			return &conf->hosts[i];
+		for (j = 0; j < conf->hosts[i].naliases; j++)
+			if (strcmp(conf->hosts[i].aliases[j], name) == 0)
+				return &conf->hosts[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,114 @@
+/*
+ * config: the configuration file (zeche.conf(5)) → struct conf (pure:
+ * no I/O but conf_read(), no logging, no globals, so that a reload, the
+ * unit tests and the fuzzer can parse as often as they like).
+ *
+ *	gemini  *:1965			# repeatable: ADDR:PORT, *:PORT, PORT
+ *	gopher  70 host "example.org"	# the host it serves (default: the
+ *					# first host with "gopher on")
+ *	user    _zeche
+ *	timeout 10
+ *	log     "/var/log/zeche/access.log"
+ *	host "example.org" {
+ *		alias "www.example.org"
+ *		root  "/srv/zeche/example"
+ *		certs "/var/lib/zeche/certs"	# or: cert "x.crt" and key "x.key"
+ *		lang  "de"
+ *		description "A capsule"
+ *		gopher on
+ *	}
+ *
+ * One directive a line, "#" starts a comment, strings may be quoted
+ * ("...", with \" and \\), blocks are in braces.  Relative paths are
+ * relative to the folder of the file.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONF_FILE_MAX		(1024 * 1024)
+#define CONF_STRING_MAX		1024
+#define CONF_HOSTS_MAX		256
+#define CONF_LISTEN_MAX		16
+#define CONF_ALIASES_MAX	32
+
+enum conf_log_ip {
+	CONF_LOG_IP_OFF,		/* no client addresses (default) */
+	CONF_LOG_IP_ANON,		/* IPv4 /24, IPv6 /48 */
+	CONF_LOG_IP_FULL,
+};
+
+struct conf_listen {
+	char	*addr;			/* owned; NULL: every address */
+	char	*port;			/* owned: digits, 1-65535 */
+	char	*host;			/* owned: the host served, or NULL */
+	size_t	 line;			/* where it was given, 0: an option */
+};
+
+struct conf_host {
+	char		*name;		/* owned: lower case, no trailing dot */
+	char		**aliases;	/* owned, alike */
+	size_t		 naliases;
+	char		*root;		/* owned: the capsule folder */
+	char		*certs;		/* owned: folder of NAME.crt/.key, or */
+	char		*cert;		/* owned: the certificate and */
+	char		*key;		/* owned: its key */
+	char		*lang;		/* owned: BCP 47 tag, or NULL */
+	char		*description;	/* owned: one line, or NULL */
+	bool		 gopher;	/* served over Gopher */
+	size_t		 line;		/* of the "host" line */
+};
+
+struct conf {
+	struct conf_listen	*gemini;	/* owned */
+	size_t			 ngemini;
+	struct conf_listen	*gopher;	/* owned */
+	size_t			 ngopher;
+	char			*user;		/* owned, or NULL */
+	int			 timeout;	/* seconds, 0: the default */
+	int			 peer_max;	/* per address, 0: the default */
+	char			*log;		/* owned: access log, or NULL */
+	enum conf_log_ip	 log_ip;
+	bool			 watch;
+	struct conf_host	*hosts;		/* owned; the first is the */
+	size_t			 nhosts;	/* default host */
+};
+
+/*
+ * Parse LEN bytes of BUF, read from the file FILE (named in messages;
+ * relative paths in it are taken relative to its folder), into CONF,
+ * which is cleared first.  Returns 0, or -1 with
+ * "FILE:LINE:COLUMN: message" in ERR (of ERRLEN) and CONF empty.
+ */
+int	conf_parse(const char *, size_t, const char *, struct conf *, char *,
+	    size_t);
+
+/* conf_parse() on the contents of the file PATH. */
+int	conf_read(const char *, struct conf *, char *, size_t);
+
+/* Free what CONF owns and clear it; CONF may be empty. */
+void	conf_free(struct conf *);
+
+/*
+ * Parse "[ADDR:]PORT" (ADDR "*", a name, an address, or an IPv6 address
+ * in brackets) into LA's addr and port.  Returns 0, or -1 with ERRSTR
+ * set (LA then owns nothing).
+ */
+int	conf_parse_listen(const char *, struct conf_listen *, const char **);
+
+/*
+ * Lower-case NAME in place and drop one trailing dot.  Returns 0, or -1
+ * if it is no host name (empty, too long, or holding "/", white space
+ * or control bytes).
+ */
+int	conf_host_normalise(char *);
+
+/* The host named NAME or one of its aliases, or NULL. */
+const struct conf_host *conf_find_host(const struct conf *, const char *);
+
+/* Set TYPE from "off", "anon" or "full"; returns 0 or -1. */
+int	conf_parse_log_ip(const char *, enum conf_log_ip *);
+
+#endif

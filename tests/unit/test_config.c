@@ -1,0 +1,402 @@
+/*
+ * test_config: the configuration file parser (src/config.c): every
+ * directive, and every kind of error with its line and column.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "config.h"
+
+static char	 err[512];
+
+static int
+parse(const char *text, struct conf *conf)
+{
+	return conf_parse(text, strlen(text), "/etc/zeche/zeche.conf", conf,
+	    err, sizeof(err));
+}
+
+/* The error message for TEXT, or "(accepted)". */
+static const char *
+error_of(const char *text)
+{
+	struct conf	 conf;
+
+	if (parse(text, &conf) == 0) {
+		conf_free(&conf);
+		return "(accepted)";
+	}
+	if (conf.nhosts != 0 || conf.hosts != NULL)
+		return "(conf not emptied)";
+	return err;
+}
+
+#define HOST_OK "host \"a.example\" {\n root \"/srv/a\"\n certs \"c\"\n}\n"
+
+static void
+test_full_example(void)
+{
+	struct conf	 conf;
+	const char	*text =
+	    "gemini  *:1965                  # repeatable\n"
+	    "gemini  [::1]:1966\n"
+	    "gemini  127.0.0.1:1967\n"
+	    "gopher  70\n"
+	    "gopher  7070 host \"b.example\"\n"
+	    "user    _zeche\n"
+	    "timeout 10\n"
+	    "per_address 8\n"
+	    "log     \"/var/log/zeche/access.log\"\n"
+	    "log_ip  anon\n"
+	    "watch   on\n"
+	    "\n"
+	    "host \"Example.ORG.\" {\n"
+	    "\talias       \"www.example.org\"\n"
+	    "\talias       gem.example.org\n"
+	    "\troot        \"/srv/zeche/example\"\n"
+	    "\tcerts       \"certs\"   # relative: to the file\n"
+	    "\tlang        \"de\"\n"
+	    "\tdescription \"Themenforum 17 \xe2\x80\x93 Innovation \\\"x\\\"\"\n"
+	    "\tgopher      on\n"
+	    "}\n"
+	    "host \"b.example\" {\n"
+	    "  root ../b\n"
+	    "  cert \"/etc/b.crt\"\n"
+	    "  key \"/etc/b.key\"\n"
+	    "}";
+
+	CHECK(parse(text, &conf) == 0);
+	CHECK(conf.ngemini == 3);
+	CHECK(conf.ngemini == 3 && conf.gemini[0].addr == NULL);
+	CHECK_STR(conf.ngemini == 3 ? conf.gemini[0].port : NULL, "1965");
+	CHECK_STR(conf.ngemini == 3 ? conf.gemini[1].addr : NULL, "::1");
+	CHECK_STR(conf.ngemini == 3 ? conf.gemini[1].port : NULL, "1966");
+	CHECK_STR(conf.ngemini == 3 ? conf.gemini[2].addr : NULL,
+	    "127.0.0.1");
+	CHECK(conf.ngopher == 2);
+	CHECK(conf.ngopher == 2 && conf.gopher[0].host == NULL);
+	CHECK_STR(conf.ngopher == 2 ? conf.gopher[1].host : NULL,
+	    "b.example");
+	CHECK_STR(conf.user, "_zeche");
+	CHECK(conf.timeout == 10);
+	CHECK(conf.peer_max == 8);
+	CHECK_STR(conf.log, "/var/log/zeche/access.log");
+	CHECK(conf.log_ip == CONF_LOG_IP_ANON);
+	CHECK(conf.watch);
+	CHECK(conf.nhosts == 2);
+	if (conf.nhosts != 2) {
+		conf_free(&conf);
+		return;
+	}
+	CHECK_STR(conf.hosts[0].name, "example.org");
+	CHECK(conf.hosts[0].naliases == 2);
+	CHECK_STR(conf.hosts[0].aliases[0], "www.example.org");
+	CHECK_STR(conf.hosts[0].aliases[1], "gem.example.org");
+	CHECK_STR(conf.hosts[0].root, "/srv/zeche/example");
+	CHECK_STR(conf.hosts[0].certs, "/etc/zeche/certs");
+	CHECK_STR(conf.hosts[0].lang, "de");
+	CHECK_STR(conf.hosts[0].description,
+	    "Themenforum 17 \xe2\x80\x93 Innovation \"x\"");
+	CHECK(conf.hosts[0].gopher);
+	CHECK(conf.hosts[0].line == 13);
+	CHECK_STR(conf.hosts[1].root, "/etc/zeche/../b");
+	CHECK_STR(conf.hosts[1].cert, "/etc/b.crt");
+	CHECK_STR(conf.hosts[1].key, "/etc/b.key");
+	CHECK(conf.hosts[1].lang == NULL);
+	CHECK(!conf.hosts[1].gopher);
+	CHECK(conf_find_host(&conf, "gem.example.org") == &conf.hosts[0]);
+	CHECK(conf_find_host(&conf, "b.example") == &conf.hosts[1]);
+	CHECK(conf_find_host(&conf, "c.example") == NULL);
+	conf_free(&conf);
+}
+
+static void
+test_defaults(void)
+{
+	struct conf	 conf;
+
+	CHECK(parse(HOST_OK, &conf) == 0);
+	CHECK(conf.ngemini == 0 && conf.ngopher == 0);
+	CHECK(conf.user == NULL && conf.log == NULL);
+	CHECK(conf.timeout == 0 && conf.peer_max == 0);
+	CHECK(conf.log_ip == CONF_LOG_IP_OFF && !conf.watch);
+	CHECK(conf.nhosts == 1 && !conf.hosts[0].gopher);
+	conf_free(&conf);
+}
+
+static void
+test_relative_paths(void)
+{
+	struct conf	 conf;
+	const char	*t = "host a {\n root capsule\n certs c\n}\n";
+
+	/* a file named without a folder: paths stay as they are */
+	CHECK(conf_parse(t, strlen(t), "zeche.conf", &conf, err,
+	    sizeof(err)) == 0);
+	CHECK_STR(conf.nhosts ? conf.hosts[0].root : NULL, "capsule");
+	conf_free(&conf);
+	CHECK(conf_parse(t, strlen(t), "contrib/zeche.conf", &conf, err,
+	    sizeof(err)) == 0);
+	CHECK_STR(conf.nhosts ? conf.hosts[0].root : NULL, "contrib/capsule");
+	CHECK_STR(conf.nhosts ? conf.hosts[0].certs : NULL, "contrib/c");
+	conf_free(&conf);
+}
+
+static void
+test_one_line_block(void)
+{
+	struct conf	 conf;
+
+	CHECK(parse("host a {\nroot r\ncerts c }\n", &conf) == 0);
+	conf_free(&conf);
+	CHECK(parse("host a {\r\nroot r\r\ncerts c\r\n}\r\n", &conf) == 0);
+	conf_free(&conf);
+}
+
+static void
+test_error_unknown_directive(void)
+{
+	CHECK_STR(error_of("listen 1965\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:1: unknown directive \"listen\"");
+	CHECK_STR(error_of(HOST_OK "host b {\n\troot r\n\tcerts c\n"
+	    "\tindex x\n}\n"), "/etc/zeche/zeche.conf:8:2: unknown "
+	    "directive \"index\" in a host block");
+	/* a global directive is no host directive, and the reverse */
+	CHECK_STR(error_of("root /srv\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:1: unknown directive \"root\"");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n user x\n}\n"),
+	    "/etc/zeche/zeche.conf:4:2: unknown directive \"user\" in a host "
+	    "block");
+}
+
+static void
+test_error_port(void)
+{
+	CHECK_STR(error_of("gemini *:x\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:10: expected a port number from 1 to "
+	    "65535");
+	CHECK_STR(error_of("\n\ngemini  70000\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:3:9: expected a port number from 1 to "
+	    "65535");
+	CHECK_STR(error_of("gopher 0\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:8: expected a port number from 1 to "
+	    "65535");
+	CHECK_STR(error_of("gemini\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:7: expected [ADDRESS:]PORT, not the "
+	    "end of the line");
+	CHECK_STR(error_of("gemini ::1:1965\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:8: expected an IPv6 address in "
+	    "brackets: [ADDRESS]:PORT");
+	CHECK_STR(error_of("gemini [::1]1965\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:8: expected [ADDRESS]:PORT");
+	CHECK_STR(error_of("gemini 1965 1966\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:13: expected the end of the line, not "
+	    "another value");
+	CHECK_STR(error_of("gopher 70 for a\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:11: expected \"host\" or the end of the "
+	    "line");
+	CHECK_STR(error_of("gopher 70 host nowhere\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:1: expected the name of a host block, "
+	    "not \"nowhere\"");
+}
+
+static void
+test_error_values(void)
+{
+	CHECK_STR(error_of("timeout 0\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: expected a number from 1 to 3600");
+	CHECK_STR(error_of("timeout 10s\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: expected a number from 1 to 3600");
+	CHECK_STR(error_of("per_address -1\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:13: expected a number from 1 to 100000");
+	CHECK_STR(error_of("watch yes\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:7: expected on or off");
+	CHECK_STR(error_of("log_ip some\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:8: expected off, anon or full");
+	CHECK_STR(error_of("user \"a b\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:6: expected a user name");
+	CHECK_STR(error_of("log \"\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:5: expected a path");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n lang \"d e\"\n}\n"),
+	    "/etc/zeche/zeche.conf:4:7: expected a language tag such as "
+	    "\"en\" or \"de-CH\"");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n gopher 1\n}\n"),
+	    "/etc/zeche/zeche.conf:4:9: expected on or off");
+	CHECK_STR(error_of("host \"a/b\" {\n root r\n certs c\n}\n"),
+	    "/etc/zeche/zeche.conf:1:6: expected a host name");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n alias \"\"\n}\n"),
+	    "/etc/zeche/zeche.conf:4:8: expected a host name");
+	CHECK_STR(error_of("timeout 5\ntimeout 6\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:2:1: \"timeout\" given twice (first on "
+	    "line 1)");
+	CHECK_STR(error_of("host a {\n root r\n root s\n certs c\n}\n"),
+	    "/etc/zeche/zeche.conf:3:2: \"root\" given twice (first on line "
+	    "2)");
+}
+
+static void
+test_error_syntax(void)
+{
+	CHECK_STR(error_of("user \"_zeche\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:6: expected a closing quote for this "
+	    "string");
+	CHECK_STR(error_of("user \"a\\nb\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:8: expected \\\" or \\\\ in a string");
+	CHECK_STR(error_of("user \"a\tb\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:8: expected text, not a control "
+	    "character");
+	CHECK_STR(error_of("}\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:1: expected a directive, not \"}\"");
+	CHECK_STR(error_of("host a\n root r\n"),
+	    "/etc/zeche/zeche.conf:1:7: expected \"{\" after the host name, "
+	    "not the end of the line");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n"),
+	    "/etc/zeche/zeche.conf:4:1: expected \"}\" to end host \"a\" "
+	    "(line 1)");
+	CHECK_STR(error_of("host a {\n root r\n certs c\nhost b {\n"),
+	    "/etc/zeche/zeche.conf:4:1: expected \"}\" to end host \"a\" "
+	    "(line 1) before the next host");
+	CHECK_STR(error_of("host a { root r\n certs c\n}\n"),
+	    "/etc/zeche/zeche.conf:1:10: expected the end of the line, not "
+	    "another value");
+	CHECK_STR(error_of("user a\x01\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:7: expected a word, not a control "
+	    "character");
+	CHECK_STR(error_of("user a\\b\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:7: expected a word, not \"\\\"");
+	CHECK(strstr(error_of("user a\0b\n"), ":1:1: expected text, not a "
+	    "NUL byte") == NULL);	/* strlen stops at the NUL */
+	CHECK_STR(error_of(""),
+	    "/etc/zeche/zeche.conf:1:1: expected at least one host block");
+	CHECK_STR(error_of("# nothing\n\n"),
+	    "/etc/zeche/zeche.conf:3:1: expected at least one host block");
+}
+
+static void
+test_error_nul(void)
+{
+	struct conf	 conf;
+	const char	 text[] = "user a\0b\n" HOST_OK;
+
+	CHECK(conf_parse(text, sizeof(text) - 1, "z.conf", &conf, err,
+	    sizeof(err)) == -1);
+	CHECK_STR(err, "z.conf:1:1: expected text, not a NUL byte");
+}
+
+static void
+test_error_hosts(void)
+{
+	/* a host without a capsule */
+	CHECK_STR(error_of("host a {\n certs c\n}\n"),
+	    "/etc/zeche/zeche.conf:3:1: expected \"root\" in host \"a\" "
+	    "(line 1): its capsule folder");
+	CHECK_STR(error_of("host a {\n root r\n}\n"),
+	    "/etc/zeche/zeche.conf:3:1: expected \"certs\", or \"cert\" and "
+	    "\"key\", in host \"a\" (line 1)");
+	CHECK_STR(error_of("host a {\n root r\n cert x\n}\n"),
+	    "/etc/zeche/zeche.conf:4:1: expected \"certs\", or \"cert\" and "
+	    "\"key\", in host \"a\" (line 1)");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n key k\n}\n"),
+	    "/etc/zeche/zeche.conf:5:1: expected either \"certs\" or \"cert\" "
+	    "and \"key\" in host \"a\", not both");
+	/* duplicate hosts, in any spelling */
+	CHECK_STR(error_of(HOST_OK "host \"A.Example.\" {\n root r\n "
+	    "certs c\n}\n"), "/etc/zeche/zeche.conf:5:6: duplicate host "
+	    "\"a.example\" (first on line 1)");
+	/* two hosts with one name, through an alias */
+	CHECK_STR(error_of(HOST_OK "host b {\n root r\n certs c\n alias "
+	    "a.example\n}\n"), "/etc/zeche/zeche.conf:8:8: two hosts named "
+	    "\"a.example\": host \"a.example\" (line 1) and host \"b\" (line "
+	    "5)");
+	CHECK_STR(error_of("host b {\n root r\n certs c\n alias a.example\n}\n"
+	    HOST_OK), "/etc/zeche/zeche.conf:6:6: two hosts named "
+	    "\"a.example\": it is an alias of host \"b\" (line 1)");
+	CHECK_STR(error_of("host b {\n root r\n certs c\n alias x\n alias "
+	    "X.\n}\n"), "/etc/zeche/zeche.conf:5:8: alias \"x\" given twice "
+	    "in host \"b\"");
+	CHECK_STR(error_of("host b {\n root r\n certs c\n alias b\n}\n"),
+	    "/etc/zeche/zeche.conf:4:8: alias \"b\" given twice in host "
+	    "\"b\"");
+}
+
+static void
+test_listen(void)
+{
+	struct conf_listen	 la;
+	const char		*errstr;
+
+	CHECK(conf_parse_listen("1965", &la, &errstr) == 0);
+	CHECK(la.addr == NULL);
+	CHECK_STR(la.port, "1965");
+	free(la.port);
+	CHECK(conf_parse_listen("*:70", &la, &errstr) == 0);
+	CHECK(la.addr == NULL);
+	free(la.port);
+	CHECK(conf_parse_listen("[2001:db8::1]:70", &la, &errstr) == 0);
+	CHECK_STR(la.addr, "2001:db8::1");
+	free(la.addr);
+	free(la.port);
+	CHECK(conf_parse_listen("localhost:70", &la, &errstr) == 0);
+	CHECK_STR(la.addr, "localhost");
+	free(la.addr);
+	free(la.port);
+	CHECK(conf_parse_listen("70x", &la, &errstr) == -1);
+	CHECK(conf_parse_listen("+70", &la, &errstr) == -1);
+	CHECK(conf_parse_listen("", &la, &errstr) == -1);
+	CHECK(conf_parse_listen("a:", &la, &errstr) == -1);
+}
+
+static void
+test_host_normalise(void)
+{
+	char	 a[] = "WWW.Example.ORG.", b[] = ".", c[] = "a b", d[] = "";
+
+	CHECK(conf_host_normalise(a) == 0);
+	CHECK_STR(a, "www.example.org");
+	CHECK(conf_host_normalise(b) == -1);
+	CHECK(conf_host_normalise(c) == -1);
+	CHECK(conf_host_normalise(d) == -1);
+}
+
+static void
+test_read_shipped_example(void)
+{
+	struct conf	 conf;
+	const char	*top = getenv("ZECHE_SOURCE_DIR");
+	char		 path[1024];
+
+	snprintf(path, sizeof(path), "%s/contrib/zeche.conf",
+	    top != NULL ? top : "..");
+	CHECK(conf_read(path, &conf, err, sizeof(err)) == 0);
+	if (conf.nhosts > 0) {
+		CHECK_STR(conf.hosts[0].lang, "de");
+		CHECK(conf.hosts[0].gopher);
+		CHECK(strstr(conf.hosts[0].root, "/capsule") != NULL);
+	}
+	conf_free(&conf);
+	CHECK(conf_read("/nonexistent/zeche.conf", &conf, err,
+	    sizeof(err)) == -1);
+	CHECK_STR(err, "/nonexistent/zeche.conf: No such file or directory");
+}
+
+int
+main(void)
+{
+	test_full_example();
+	test_defaults();
+	test_relative_paths();
+	test_one_line_block();
+	test_error_unknown_directive();
+	test_error_port();
+	test_error_values();
+	test_error_syntax();
+	test_error_nul();
+	test_error_hosts();
+	test_listen();
+	test_host_normalise();
+	test_read_shipped_example();
+	CHECK_DONE();
+}
