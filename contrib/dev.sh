@@ -1,7 +1,8 @@
 #!/bin/sh
 # dev.sh: install what zeche needs from Debian, build it, and serve or test.
 #
-#   contrib/dev.sh serve   build and serve capsule/ on localhost
+#   contrib/dev.sh serve   build and serve capsule/ on localhost, as
+#                          contrib/zeche.conf says
 #   contrib/dev.sh test    build and run the whole test suite under ctest,
 #                          once as built, once with ASan and UBSan, and
 #                          the libFuzzer targets for a bounded time
@@ -56,8 +57,7 @@ serve)
 	install_missing $BUILD_PKGS
 	build build
 	echo "dev.sh: serving gemini://localhost/ and gopher://localhost:7070/"
-	exec build/zeche --root capsule --certs certs --host localhost \
-	    --gemini 1965 --gopher 7070
+	exec build/zeche --config contrib/zeche.conf
 	;;
 test)
 	install_missing $BUILD_PKGS $TEST_PKGS

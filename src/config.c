@@ -254,8 +254,8 @@ dup_or_fail(struct parser *ps, const char *s)
  * directive and stores at DST; the table below says which goes where.
  */
 enum key_type {
-	KEY_LISTEN_GEMINI,		/* append to conf->gemini */
-	KEY_LISTEN_GOPHER,		/* append to conf->gopher, "host N" */
+	KEY_LISTEN,			/* append to conf->listen[MIN]; MAX 1:
+					   "host NAME" may follow */
 	KEY_STRING,			/* char *: any text without controls */
 	KEY_USER,			/* char *: a user name */
 	KEY_PATH,			/* char *: relative to the file */
@@ -277,14 +277,11 @@ struct key {
 #define H(m)	offsetof(struct conf_host, m)
 
 static const struct key global_keys[] = {
-	{ "gemini",	KEY_LISTEN_GEMINI,	0,		0, 0 },
-	{ "gopher",	KEY_LISTEN_GOPHER,	0,		0, 0 },
+	{ "gemini",	KEY_LISTEN,		0,	PROTO_GEMINI, 0 },
+	{ "gopher",	KEY_LISTEN,		0,	PROTO_GOPHER, 1 },
 	{ "user",	KEY_USER,		G(user),	0, 0 },
 	{ "timeout",	KEY_INT,		G(timeout),	1, 3600 },
-	{ "per_address", KEY_INT,		G(peer_max),	1, 100000 },
-	{ "log",	KEY_PATH,		G(log),		0, 0 },
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
-	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -307,8 +304,7 @@ static const struct key host_keys[] = {
 static bool
 is_repeatable(enum key_type type)
 {
-	return type == KEY_LISTEN_GEMINI || type == KEY_LISTEN_GOPHER ||
-	    type == KEY_ALIAS;
+	return type == KEY_LISTEN || type == KEY_ALIAS;
 }
 
 int
@@ -384,8 +380,6 @@ conf_parse_log_ip(const char *s, enum conf_log_ip *type)
 {
 	if (strcmp(s, "off") == 0)
 		*type = CONF_LOG_IP_OFF;
-	else if (strcmp(s, "anon") == 0)
-		*type = CONF_LOG_IP_ANON;
 	else if (strcmp(s, "full") == 0)
 		*type = CONF_LOG_IP_FULL;
 	else
@@ -422,7 +416,7 @@ path_value(struct parser *ps, const char *text)
 
 static int
 add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
-    bool gopher)
+    bool named)
 {
 	struct conf_listen	 la, *l;
 	const char		*errstr;
@@ -451,7 +445,7 @@ add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
 	}
 	*list = l;
 	l[(*n)++] = la;
-	if (!gopher || peek(ps) != TOK_WORD)
+	if (!named || peek(ps) != TOK_WORD)
 		return 0;
 	next(ps);
 	if (strcmp(ps->tok.text, "host") != 0 || ps->tok.quoted) {
@@ -506,19 +500,12 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	long		 n;
 	const char	*t;
 
-	switch (k->type) {
-	case KEY_LISTEN_GEMINI:
-		return add_listen(ps, &ps->conf->gemini, &ps->conf->ngemini,
-		    false);
-	case KEY_LISTEN_GOPHER:
-		return add_listen(ps, &ps->conf->gopher, &ps->conf->ngopher,
-		    true);
-	default:
-		break;
-	}
+	if (k->type == KEY_LISTEN)
+		return add_listen(ps, &ps->conf->listen[k->min],
+		    &ps->conf->nlisten[k->min], k->max == 1);
 	if (!value(ps, k->type == KEY_INT ? "a number" :
 	    k->type == KEY_BOOL ? "on or off" :
-	    k->type == KEY_LOG_IP ? "off, anon or full" :
+	    k->type == KEY_LOG_IP ? "off or full" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_ALIAS ? "a host name" :
 	    k->type == KEY_LANG ? "a language tag" : "a string"))
@@ -593,7 +580,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
  bad:
 	fail(ps, ps->tok.line, ps->tok.col, "expected %s",
 	    k->type == KEY_BOOL ? "on or off" :
-	    k->type == KEY_LOG_IP ? "off, anon or full" :
+	    k->type == KEY_LOG_IP ? "off or full" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_USER ? "a user name" :
 	    k->type == KEY_ALIAS ? "a host name" :
@@ -789,6 +776,7 @@ parse(struct parser *ps)
 	size_t		 seen_line[sizeof(global_keys) /
 			    sizeof(global_keys[0])];
 	size_t		 i, j;
+	int		 p;
 
 	for (;;) {
 		switch (next(ps)) {
@@ -820,20 +808,21 @@ parse(struct parser *ps)
 		    "host block");
 		return -1;
 	}
-	for (i = 0; i < conf->ngopher; i++) {
-		if (conf->gopher[i].host == NULL)
-			continue;
-		for (j = 0; j < conf->nhosts; j++)
-			if (strcmp(conf->hosts[j].name,
-			    conf->gopher[i].host) == 0)
-				break;
-		if (j == conf->nhosts) {
-			fail(ps, conf->gopher[i].line, 1, "expected the name "
-			    "of a host block, not \"%s\"",
-			    conf->gopher[i].host);
-			return -1;
+	for (p = 0; p < PROTO_COUNT; p++)
+		for (i = 0; i < conf->nlisten[p]; i++) {
+			if (conf->listen[p][i].host == NULL)
+				continue;
+			for (j = 0; j < conf->nhosts; j++)
+				if (strcmp(conf->hosts[j].name,
+				    conf->listen[p][i].host) == 0)
+					break;
+			if (j == conf->nhosts) {
+				fail(ps, conf->listen[p][i].line, 1, "expected "
+				    "the name of a host block, not \"%s\"",
+				    conf->listen[p][i].host);
+				return -1;
+			}
 		}
-	}
 	return 0;
 }
 
@@ -922,24 +911,20 @@ void
 conf_free(struct conf *conf)
 {
 	size_t	 i;
+	int	 p;
 
-	for (i = 0; i < conf->ngemini; i++) {
-		free(conf->gemini[i].addr);
-		free(conf->gemini[i].port);
-		free(conf->gemini[i].host);
+	for (p = 0; p < PROTO_COUNT; p++) {
+		for (i = 0; i < conf->nlisten[p]; i++) {
+			free(conf->listen[p][i].addr);
+			free(conf->listen[p][i].port);
+			free(conf->listen[p][i].host);
+		}
+		free(conf->listen[p]);
 	}
-	free(conf->gemini);
-	for (i = 0; i < conf->ngopher; i++) {
-		free(conf->gopher[i].addr);
-		free(conf->gopher[i].port);
-		free(conf->gopher[i].host);
-	}
-	free(conf->gopher);
 	for (i = 0; i < conf->nhosts; i++)
 		host_free(&conf->hosts[i]);
 	free(conf->hosts);
 	free(conf->user);
-	free(conf->log);
 	memset(conf, 0, sizeof(*conf));
 }
 

@@ -8,12 +8,11 @@
  *					# first host with "gopher on")
  *	user    _zeche
  *	timeout 10
- *	log     "/var/log/zeche/access.log"
  *	host "example.org" {
  *		alias "www.example.org"
  *		root  "/srv/zeche/example"
  *		certs "/var/lib/zeche/certs"	# or: cert "x.crt" and key "x.key"
- *		lang  "de"
+ *		lang  "en"
  *		description "A capsule"
  *		gopher on
  *	}
@@ -28,6 +27,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "proto.h"
+
 #define CONF_FILE_MAX		(1024 * 1024)
 #define CONF_STRING_MAX		1024
 #define CONF_HOSTS_MAX		256
@@ -36,7 +37,6 @@
 
 enum conf_log_ip {
 	CONF_LOG_IP_OFF,		/* no client addresses (default) */
-	CONF_LOG_IP_ANON,		/* IPv4 /24, IPv6 /48 */
 	CONF_LOG_IP_FULL,
 };
 
@@ -62,16 +62,11 @@ struct conf_host {
 };
 
 struct conf {
-	struct conf_listen	*gemini;	/* owned */
-	size_t			 ngemini;
-	struct conf_listen	*gopher;	/* owned */
-	size_t			 ngopher;
+	struct conf_listen	*listen[PROTO_COUNT];	/* owned, per protocol */
+	size_t			 nlisten[PROTO_COUNT];
 	char			*user;		/* owned, or NULL */
 	int			 timeout;	/* seconds, 0: the default */
-	int			 peer_max;	/* per address, 0: the default */
-	char			*log;		/* owned: access log, or NULL */
 	enum conf_log_ip	 log_ip;
-	bool			 watch;
 	struct conf_host	*hosts;		/* owned; the first is the */
 	size_t			 nhosts;	/* default host */
 };
@@ -108,7 +103,7 @@ int	conf_host_normalise(char *);
 /* The host named NAME or one of its aliases, or NULL. */
 const struct conf_host *conf_find_host(const struct conf *, const char *);
 
-/* Set TYPE from "off", "anon" or "full"; returns 0 or -1. */
+/* Set TYPE from "off" or "full"; returns 0 or -1. */
 int	conf_parse_log_ip(const char *, enum conf_log_ip *);
 
 #endif

@@ -87,6 +87,8 @@ feed_write_atom(const struct feed *f, struct buf *out)
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
 	add_element(out, "  ", "id", f->id);
 	add_element(out, "  ", "title", f->title);
+	if (f->subtitle != NULL && f->subtitle[0] != '\0')
+		add_element(out, "  ", "subtitle", f->subtitle);
 	add_element(out, "  ", "updated", f->updated);
 	buf_adds(out, "  <author>\n");
 	add_element(out, "    ", "name", f->author);

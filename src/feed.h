@@ -36,6 +36,7 @@ struct feed {
 	const char		*title;
 	const char		*updated;	/* RFC 3339 */
 	const char		*author;	/* atom:author/name */
+	const char		*subtitle;	/* or NULL for none */
 	const char		*self;		/* this feed's own address */
 	const char		*alternate;	/* the page it is the feed of */
 	const char		*alternate_type; /* its MIME type, or NULL */

@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "gemini.h"
 #include "mime.h"
+#include "msg.h"
 #include "partners.h"
 #include "route.h"
 #include "site.h"
@@ -40,7 +41,8 @@ reply(struct conn *c, enum gemini_status status, const char *meta,
 static void
 gemini_reject(struct conn *c, const char *why)
 {
-	reply(c, GEMINI_BAD_REQUEST, "Bad request", why);
+	reply(c, GEMINI_BAD_REQUEST, msg_get(conn_site(c)->msg,
+	    MSG_BAD_REQUEST), why);
 }
 
 /* 31 to the same path with the trailing slash a folder needs. */
@@ -52,7 +54,8 @@ redirect_folder(struct conn *c, const struct site *s, const char *path)
 	site_gemini_url(s, path, &loc);
 	buf_addc(&loc, '/');
 	if (loc.failed || loc.len > GEMINI_META_MAX)
-		reply(c, GEMINI_BAD_REQUEST, "Request too long", "redirect");
+		reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg,
+		    MSG_REQUEST_TOO_LONG), "redirect");
 	else
 		reply(c, GEMINI_REDIRECT_PERMANENT, loc.data, NULL);
 	buf_free(&loc);
@@ -65,11 +68,12 @@ serve_search(struct conn *c, const struct site *s, struct route *r)
 	struct buf	 out = BUF_INIT;
 	const char	*errstr;
 
-	buf_adds(&out, "20 " MIME_GEMTEXT "\r\n");
+	buf_addf(&out, "20 %s\r\n", s->gemtext_mime);
 	if (partners_search(s->partners, r->query, r->result_page,
 	    PARTNERS_LINK_QUERY, &out, &errstr) == -1) {
 		buf_free(&out);
-		reply(c, GEMINI_BAD_REQUEST, "Bad search query", errstr);
+		reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_QUERY),
+		    errstr);
 		return;
 	}
 	conn_reply(c, out.data, out.len);
@@ -90,28 +94,29 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	int			 fd = -1;
 
 	if (url_parse(line, &u, &errstr) == -1) {
-		reply(c, GEMINI_BAD_REQUEST, "Bad request", errstr);
+		reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_REQUEST),
+		    errstr);
 		return;
 	}
 	if (strcmp(u.scheme, "gemini") != 0) {
-		reply(c, GEMINI_PROXY_REFUSED, "Only gemini:// is served here",
-		    "other scheme");
+		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg,
+		    MSG_OTHER_SCHEME), "other scheme");
 		return;
 	}
 	if (!route_is_host(s, u.host)) {
-		reply(c, GEMINI_PROXY_REFUSED, "This host is not served here",
+		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_HOST),
 		    "other host");
 		return;
 	}
 	sni = conn_sni(c);
 	if (sni != NULL && strcasecmp(sni, s->host) != 0 &&
 	    strcasecmp(sni, u.host) != 0) {
-		reply(c, GEMINI_PROXY_REFUSED, "This host is not served here",
+		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_HOST),
 		    "SNI names another host");
 		return;
 	}
 	if (u.port != NULL && strcmp(u.port, s->port[PROTO_GEMINI]) != 0) {
-		reply(c, GEMINI_PROXY_REFUSED, "This port is not served here",
+		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_PORT),
 		    "other port");
 		return;
 	}
@@ -121,8 +126,8 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		/* a large file: opened now, read from disk as it is sent */
 		if (pg->file != NULL &&
 		    (fd = site_open_file(s, pg, &flen)) == -1) {
-			reply(c, GEMINI_NOT_FOUND, "Not found",
-			    "file gone since the load");
+			reply(c, GEMINI_NOT_FOUND, msg_get(s->msg,
+			    MSG_NOT_FOUND), "file gone since the load");
 			break;
 		}
 		conn_reply_ref(c, pg->out[PROTO_GEMINI].head,
@@ -139,17 +144,19 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		redirect_folder(c, s, u.path);
 		break;
 	case ROUTE_INPUT:
-		reply(c, GEMINI_INPUT, PARTNERS_PROMPT, NULL);
+		reply(c, GEMINI_INPUT, msg_get(s->msg, MSG_PARTNERS_PROMPT),
+		    NULL);
 		break;
 	case ROUTE_SEARCH:
 		if (!r.query_in_path && url_decode(u.query) == -1)
-			reply(c, GEMINI_BAD_REQUEST, "Bad search query",
-			    "bad percent-encoding in query");
+			reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg,
+			    MSG_BAD_QUERY), "bad percent-encoding in query");
 		else
 			serve_search(c, s, &r);
 		break;
 	case ROUTE_NOT_FOUND:
-		reply(c, GEMINI_NOT_FOUND, "Not found", NULL);
+		reply(c, GEMINI_NOT_FOUND, msg_get(s->msg, MSG_NOT_FOUND),
+		    NULL);
 		break;
 	}
 }

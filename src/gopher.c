@@ -9,6 +9,7 @@
 #include "partners.h"
 #include "render.h"
 #include "log.h"
+#include "msg.h"
 #include "route.h"
 #include "site.h"
 #include "url.h"
@@ -43,20 +44,25 @@ gopher_reject(struct conn *c, const char *why)
 {
 	char	 msg[160];
 
-	snprintf(msg, sizeof(msg), "Fehler: %s", why);
+	snprintf(msg, sizeof(msg), msg_get(conn_site(c)->msg, MSG_ERROR), why);
 	error_menu(c, msg, why);
 }
 
 /* A small HTML page, with an HTTP header when HTTP_STATUS is set. */
 static void
-html_reply(struct conn *c, const char *http_status, const char *title,
-    const char *head_extra, const struct buf *body, const char *status,
-    const char *why)
+html_reply(struct conn *c, const struct site *s, const char *http_status,
+    const char *title, const char *head_extra, const struct buf *body,
+    const char *status, const char *why)
 {
 	struct buf	 doc = BUF_INIT, out = BUF_INIT;
 
-	buf_adds(&doc, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<title>");
+	buf_adds(&doc, "<!DOCTYPE html>\n<html");
+	if (s->lang != NULL) {
+		buf_adds(&doc, " lang=\"");
+		buf_add_markup(&doc, s->lang, strlen(s->lang));
+		buf_adds(&doc, "\"");
+	}
+	buf_adds(&doc, ">\n<head>\n<meta charset=\"utf-8\">\n<title>");
 	buf_add_markup(&doc, title, strlen(title));
 	buf_addf(&doc, "</title>\n%s</head>\n<body>\n", head_extra);
 	buf_add(&doc, body->data, body->len);
@@ -92,9 +98,13 @@ serve_http(struct conn *c, const struct site *s)
 {
 	struct buf	 body = BUF_INIT, url = BUF_INIT;
 
-	buf_adds(&body, "<h1>Dies ist ein Gopher-Server</h1>\n"
-	    "<p>This is a Gopher server, not a web server. Open it with a "
-	    "Gopher or Gemini client:</p>\n<ul>\n");
+	buf_adds(&body, "<h1>");
+	buf_add_markup(&body, msg_get(s->msg, MSG_HTTP_TITLE),
+	    strlen(msg_get(s->msg, MSG_HTTP_TITLE)));
+	buf_adds(&body, "</h1>\n<p>");
+	buf_add_markup(&body, msg_get(s->msg, MSG_HTTP_TEXT),
+	    strlen(msg_get(s->msg, MSG_HTTP_TEXT)));
+	buf_adds(&body, "</p>\n<ul>\n");
 	buf_addf(&url, "gopher://%s:%s/", s->host, s->port[PROTO_GOPHER]);
 	buf_adds(&body, "<li><a href=\"");
 	buf_add_markup(&body, url.data, strlen(url.data));
@@ -108,8 +118,8 @@ serve_http(struct conn *c, const struct site *s)
 	buf_adds(&body, "\">");
 	buf_add_markup(&body, url.data, strlen(url.data));
 	buf_adds(&body, "</a></li>\n</ul>\n");
-	html_reply(c, "400 Bad Request", "Gopher-Server", "", &body, "http",
-	    "HTTP request on the Gopher port");
+	html_reply(c, s, "400 Bad Request", msg_get(s->msg, MSG_HTTP_TITLE),
+	    "", &body, "http", "HTTP request on the Gopher port");
 	buf_free(&body);
 	buf_free(&url);
 }
@@ -119,7 +129,7 @@ serve_http(struct conn *c, const struct site *s)
  * h item, pointing on to the real address (Goerzen's convention).
  */
 static void
-serve_url(struct conn *c, const char *url)
+serve_url(struct conn *c, const struct site *s, const char *url)
 {
 	static const char *const schemes[] = {
 		"http://", "https://", "gemini://", "gopher://", "mailto:",
@@ -133,19 +143,23 @@ serve_url(struct conn *c, const char *url)
 			break;
 	if (i == sizeof(schemes) / sizeof(schemes[0]) ||
 	    strpbrk(url, "\"<> ") != NULL) {
-		error_menu(c, "Fehler: diese Adresse wird nicht weitergeleitet",
+		error_menu(c, msg_get(s->msg, MSG_URL_REFUSED),
 		    "URL: with a scheme not redirected");
 		return;
 	}
 	buf_adds(&head, "<meta http-equiv=\"refresh\" content=\"1;url=");
 	buf_add_markup(&head, url, strlen(url));
 	buf_adds(&head, "\">\n");
-	buf_adds(&body, "<p>Weiter zu / continue to <a href=\"");
+	buf_adds(&body, "<p>");
+	buf_add_markup(&body, msg_get(s->msg, MSG_REDIRECT_TO),
+	    strlen(msg_get(s->msg, MSG_REDIRECT_TO)));
+	buf_adds(&body, " <a href=\"");
 	buf_add_markup(&body, url, strlen(url));
 	buf_adds(&body, "\">");
 	buf_add_markup(&body, url, strlen(url));
 	buf_adds(&body, "</a></p>\n");
-	html_reply(c, NULL, "Weiterleitung", head.data, &body, "h", NULL);
+	html_reply(c, s, NULL, msg_get(s->msg, MSG_REDIRECT_TITLE), head.data,
+	    &body, "h", NULL);
 	buf_free(&head);
 	buf_free(&body);
 }
@@ -164,10 +178,11 @@ serve_caps(struct conn *c, const struct site *s)
 	    "PathEscapeCharacter=\\\r\n"
 	    "PathKeepPreDelimeter=FALSE\r\n\r\n"
 	    "ServerSoftware=zeche\r\n"
-	    "ServerSoftwareVersion=%s\r\n"
-	    "ServerDescription=Themenforum 17: Innovation\r\n"
-	    "ServerDefaultEncoding=UTF-8\r\n"
-	    "ServerTLSPort=%s\r\n", ZECHE_VERSION, s->port[PROTO_GOPHER]);
+	    "ServerSoftwareVersion=%s\r\n", ZECHE_VERSION);
+	if (s->description != NULL)
+		conn_replyf(c, "ServerDescription=%s\r\n", s->description);
+	conn_replyf(c, "ServerDefaultEncoding=UTF-8\r\n"
+	    "ServerTLSPort=%s\r\n", s->port[PROTO_GOPHER]);
 	conn_done(c, "0", NULL);
 }
 
@@ -182,7 +197,7 @@ serve_page(struct conn *c, const struct site *s, const struct page *pg)
 	if (pg->file != NULL) {
 		/* a large file: opened now, read from disk as it is sent */
 		if ((fd = site_open_file(s, pg, &flen)) == -1) {
-			error_menu(c, "Fehler: nicht gefunden (not found)",
+			error_menu(c, msg_get(s->msg, MSG_GOPHER_NOT_FOUND),
 			    "file gone since the load");
 			return;
 		}
@@ -257,7 +272,7 @@ gopher_serve(struct conn *c, char *line, size_t len)
 			return;
 		}
 	if (strncmp(sel, "URL:", 4) == 0 || strncmp(sel, "/URL:", 5) == 0) {
-		serve_url(c, strchr(sel, ':') + 1);
+		serve_url(c, s, strchr(sel, ':') + 1);
 		return;
 	}
 	while (*sel == '/')
@@ -289,7 +304,7 @@ gopher_serve(struct conn *c, char *line, size_t len)
 		serve_search(c, s, path.data, r.result_page, r.query);
 		break;
 	case ROUTE_NOT_FOUND:
-		error_menu(c, "Fehler: nicht gefunden (not found)",
+		error_menu(c, msg_get(s->msg, MSG_GOPHER_NOT_FOUND),
 		    "not found");
 		break;
 	}

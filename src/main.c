@@ -17,52 +17,65 @@
 #include <event2/thread.h>
 
 #include "capsule.h"
+#include "config.h"
 #include "export.h"
 #include "log.h"
 #include "net.h"
 #include "protocols.h"
 #include "sandbox.h"
+#include "server.h"
 #include "site.h"
 #include "tls.h"
 
-struct listen_addr {
-	char	 spec[300];	/* a copy of the option; the fields point in */
-	char	*addr;		/* NULL: every address */
-	char	*port;
-};
-
-struct conf {
-	const char		*root;
+/*
+ * The command line.  Options given beside --config override the file;
+ * without --config they make a configuration of one host.
+ */
+struct opts {
+	const char		*config;	/* --config FILE, or NULL */
+	const char		*root;		/* NULL: not given */
 	const char		*certs;
 	const char		*host;
-	char			 hostbuf[256];
-	struct listen_addr	 listen[PROTO_COUNT];	/* port NULL: off */
-	bool			 check;
+	const char		*lang;
+	const char		*listen[PROTO_COUNT];	/* [ADDR:]PORT */
+	const char		*user;
 	const char		*export;	/* --export DIR, or NULL */
+	int			 timeout;	/* 0: not given */
+	int			 log_ip;	/* -1: not given */
+	bool			 check;
 	bool			 verbose;
-	bool			 log_ip;
-	int			 timeout;
-	const char		*user;		/* --user NAME, or NULL */
 };
 
-static struct conf	 conf;
-static struct site_opts	 site_opts;
+static struct opts	 opts = { .log_ip = -1 };
+
+/*
+ * Inside the sandbox (--user without --config) the capsule is read
+ * through this path, and reloads keep the certificates they cannot read.
+ */
+static const char	*sandbox_root;
 
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 "usage: zeche [options]\n"
-"Serve the capsule in --root over Gemini (TLS) and Gopher.\n"
+"Serve the capsule in --root over Gemini (TLS) and Gopher, or the hosts\n"
+"of a configuration file (--config).\n"
 "\n"
+"  -f, --config FILE       read the hosts and settings from FILE\n"
+"                          (zeche.conf(5)); the options below override it\n"
 "  -r, --root DIR          the capsule folder (default: capsule)\n"
 "  -c, --certs DIR         TLS certificate and key folder (default: certs);\n"
 "                          a self-signed one is made there if missing\n"
 "  -H, --host NAME         the host name served (default: localhost)\n"
+"  -L, --lang TAG          the capsule's language: the lang parameter of\n"
+"                          gemtext and zeche's own labels (default: none,\n"
+"                          English labels)\n"
 "  -g, --gemini [ADDR:]PORT  Gemini listener (default: 1965, all addresses)\n"
 "  -G, --gopher [ADDR:]PORT  Gopher listener (default: 70 as root, else 7070)\n"
 "  -n, --check             load the capsule, report every error and warning,\n"
-"                          exit 1 only on errors\n"
+"                          exit 1 only on errors; with --config every host's\n"
+"                          capsule and certificate\n"
 "      --log-ip            write client addresses to the access log\n"
 "      --export DIR        write the site as files for a static Gemini server\n"
 "                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
@@ -75,42 +88,9 @@ usage(int status)
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
-"Signals: SIGHUP reloads the capsule (a failed reload keeps the old one);\n"
-"SIGINT and SIGTERM stop the server.\n");
+"Signals: SIGHUP reloads the configuration file and every capsule (a failed\n"
+"reload keeps the old ones); SIGINT and SIGTERM stop the server.\n");
 	exit(status);
-}
-
-/* [ADDR:]PORT, ADDR may be "*" or an IPv6 address in brackets. */
-static void
-parse_listen(const char *opt, const char *arg, struct listen_addr *la)
-{
-	char		*s = la->spec, *colon, *end;
-	long		 port;
-
-	if (snprintf(la->spec, sizeof(la->spec), "%s", arg) >=
-	    (int)sizeof(la->spec))
-		fatalx("%s %s: too long", opt, arg);
-	if ((colon = strrchr(s, ':')) != NULL &&
-	    (s[0] != '[' || colon > strchr(s, ']'))) {
-		*colon = '\0';
-		la->port = colon + 1;
-		la->addr = s;
-		if (s[0] == '[') {
-			la->addr = s + 1;
-			if ((end = strchr(la->addr, ']')) != NULL)
-				*end = '\0';
-		}
-		if (strcmp(la->addr, "*") == 0 || la->addr[0] == '\0')
-			la->addr = NULL;
-	} else {
-		la->port = s;
-		la->addr = NULL;
-	}
-	errno = 0;
-	port = strtol(la->port, &end, 10);
-	if (la->port[0] == '\0' || *end != '\0' || port < 1 || port > 65535)
-		fatalx("%s %s: the port must be a number from 1 to 65535",
-		    opt, arg);
 }
 
 /* Long options of their own, then one per row of the protocol table. */
@@ -120,9 +100,11 @@ static void
 parse_options(int argc, char **argv)
 {
 	static const struct option	 fixed[] = {
+		{ "config",	required_argument,	NULL, 'f' },
 		{ "root",	required_argument,	NULL, 'r' },
 		{ "certs",	required_argument,	NULL, 'c' },
 		{ "host",	required_argument,	NULL, 'H' },
+		{ "lang",	required_argument,	NULL, 'L' },
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "log-ip",	no_argument,		NULL, 'I' },
 		{ "export",	required_argument,	NULL, 'X' },
@@ -132,25 +114,24 @@ parse_options(int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 	};
-	struct option	 opts[sizeof(fixed) / sizeof(fixed[0]) + PROTO_COUNT + 1];
+	struct option	 longopts[sizeof(fixed) / sizeof(fixed[0]) +
+			    PROTO_COUNT + 1];
 	const struct protocol	*pr;
-	char		 shorts[64] = "r:c:H:nt:u:vhV", optname[32];
-	char		*end, *p;
-	size_t		 nfixed = sizeof(fixed) / sizeof(fixed[0]), len;
-	long		 n;
-	int		 ch, i;
+	struct conf_listen	 la;
+	const char		*errstr;
+	char			 shorts[64] = "f:r:c:H:L:nt:u:vhV";
+	char			*end;
+	size_t			 nfixed = sizeof(fixed) / sizeof(fixed[0]), len;
+	long			 n;
+	int			 ch, i;
 
-	memset(opts, 0, sizeof(opts));
-	memcpy(opts, fixed, sizeof(fixed));
-	conf.root = "capsule";
-	conf.timeout = NET_READ_TIMEOUT;
-	conf.certs = "certs";
-	conf.host = "localhost";
+	memset(longopts, 0, sizeof(longopts));
+	memcpy(longopts, fixed, sizeof(fixed));
 	for (i = 0; i < PROTO_COUNT; i++) {
 		pr = &protocols[i];
-		opts[nfixed + i].name = pr->name;
-		opts[nfixed + i].has_arg = required_argument;
-		opts[nfixed + i].val = pr->short_opt ? pr->short_opt :
+		longopts[nfixed + i].name = pr->name;
+		longopts[nfixed + i].has_arg = required_argument;
+		longopts[nfixed + i].val = pr->short_opt ? pr->short_opt :
 		    OPT_PROTO + i;
 		if (pr->short_opt) {
 			len = strlen(shorts);
@@ -158,42 +139,47 @@ parse_options(int argc, char **argv)
 			shorts[len + 1] = ':';
 			shorts[len + 2] = '\0';
 		}
-		snprintf(optname, sizeof(optname), "--%s", pr->name);
-		if (pr->port != NULL)
-			parse_listen(optname, geteuid() == 0 ? pr->root_port :
-			    pr->port, &conf.listen[i]);
 	}
-	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
 		for (i = 0; i < PROTO_COUNT; i++)
-			if (ch == opts[nfixed + i].val)
+			if (ch == longopts[nfixed + i].val)
 				break;
 		if (i < PROTO_COUNT) {
-			snprintf(optname, sizeof(optname), "--%s",
-			    protocols[i].name);
-			parse_listen(optname, optarg, &conf.listen[i]);
+			if (conf_parse_listen(optarg, &la, &errstr) == -1)
+				fatalx("--%s %s: %s", protocols[i].name,
+				    optarg, errstr);
+			free(la.addr);
+			free(la.port);
+			opts.listen[i] = optarg;
 			continue;
 		}
 		switch (ch) {
+		case 'f':
+			opts.config = optarg;
+			break;
 		case 'r':
-			conf.root = optarg;
+			opts.root = optarg;
 			break;
 		case 'c':
-			conf.certs = optarg;
+			opts.certs = optarg;
 			break;
 		case 'H':
-			conf.host = optarg;
+			opts.host = optarg;
+			break;
+		case 'L':
+			opts.lang = optarg;
 			break;
 		case 'n':
-			conf.check = true;
+			opts.check = true;
 			break;
 		case 'I':
-			conf.log_ip = true;
+			opts.log_ip = CONF_LOG_IP_FULL;
 			break;
 		case 'u':
-			conf.user = optarg;
+			opts.user = optarg;
 			break;
 		case 'X':
-			conf.export = optarg;
+			opts.export = optarg;
 			break;
 		case 't':
 			n = strtol(optarg, &end, 10);
@@ -201,10 +187,10 @@ parse_options(int argc, char **argv)
 			    n > 3600)
 				fatalx("--timeout %s: seconds from 1 to 3600",
 				    optarg);
-			conf.timeout = (int)n;
+			opts.timeout = (int)n;
 			break;
 		case 'v':
-			conf.verbose = true;
+			opts.verbose = true;
 			break;
 		case 'h':
 			usage(0);
@@ -217,37 +203,174 @@ parse_options(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(1);
-	if (conf.host[0] == '\0' || strpbrk(conf.host, "/\t\r\n ") != NULL)
-		fatalx("--host %s: not a host name", conf.host);
-	/* requests are compared in lower case, without a trailing dot */
-	if (snprintf(conf.hostbuf, sizeof(conf.hostbuf), "%s", conf.host) >=
-	    (int)sizeof(conf.hostbuf))
-		fatalx("--host %s: too long", conf.host);
-	for (p = conf.hostbuf; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (p - conf.hostbuf > 1 && p[-1] == '.')
-		p[-1] = '\0';
-	conf.host = conf.hostbuf;
+}
+
+/* Replace *P (owned) by a copy of S. */
+static int
+set_str(char **p, const char *s)
+{
+	char	*d;
+
+	if ((d = strdup(s)) == NULL)
+		return -1;
+	free(*p);
+	*p = d;
+	return 0;
+}
+
+/* Replace the listeners in *LIST by SPEC alone. */
+static int
+set_listen(struct conf_listen **list, size_t *n, const char *spec,
+    const char **errstr)
+{
+	struct conf_listen	*l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		*errstr = "out of memory";
+		return -1;
+	}
+	if (conf_parse_listen(spec, l, errstr) == -1) {
+		free(l);
+		return -1;
+	}
+	while (*n > 0) {
+		(*n)--;
+		free((*list)[*n].addr);
+		free((*list)[*n].port);
+		free((*list)[*n].host);
+	}
+	free(*list);
+	*list = l;
+	*n = 1;
+	return 0;
 }
 
 /*
- * Name both fingerprints of the certificate, since clients pin one or the
- * other; --check does this too, without making a certificate.
+ * The configuration: the file (--config) or one host made of the
+ * defaults, with the options on top.  Returns 0, or -1 with a message in
+ * ERR.  Runs again on every reload, in the reload thread.
+ */
+static int
+make_conf(struct conf *conf, char *err, size_t errlen)
+{
+	struct conf_host	*h;
+	const struct protocol	*pr;
+	const char		*errstr = "out of memory";
+	char			*name = NULL;
+	int			 p;
+
+	if (opts.config != NULL) {
+		if (conf_read(opts.config, conf, err, errlen) == -1)
+			return -1;
+		pr = &protocols[PROTO_GEMINI];
+		if (conf->nlisten[PROTO_GEMINI] == 0 &&
+		    set_listen(&conf->listen[PROTO_GEMINI],
+		    &conf->nlisten[PROTO_GEMINI], geteuid() == 0 ?
+		    pr->root_port : pr->port, &errstr) == -1)
+			goto bad;
+	} else {
+		memset(conf, 0, sizeof(*conf));
+		if ((conf->hosts = calloc(1, sizeof(*conf->hosts))) == NULL)
+			goto bad;
+		conf->nhosts = 1;
+		h = &conf->hosts[0];
+		h->gopher = true;
+		if (set_str(&h->name, "localhost") == -1 ||
+		    set_str(&h->root, "capsule") == -1 ||
+		    set_str(&h->certs, "certs") == -1)
+			goto bad;
+		for (p = 0; p < PROTO_COUNT; p++) {
+			pr = &protocols[p];
+			if (pr->port != NULL && set_listen(&conf->listen[p],
+			    &conf->nlisten[p], geteuid() == 0 ?
+			    pr->root_port : pr->port, &errstr) == -1)
+				goto bad;
+		}
+	}
+	h = &conf->hosts[0];		/* the options set the default host */
+	if (opts.host != NULL) {
+		if ((name = strdup(opts.host)) == NULL)
+			goto bad;
+		if (conf_host_normalise(name) == -1) {
+			snprintf(err, errlen, "--host %s: not a host name",
+			    opts.host);
+			free(name);
+			conf_free(conf);
+			return -1;
+		}
+		free(h->name);
+		h->name = name;
+	}
+	if ((sandbox_root != NULL && set_str(&h->root, sandbox_root) == -1) ||
+	    (sandbox_root == NULL && opts.root != NULL &&
+	    set_str(&h->root, opts.root) == -1) ||
+	    (opts.lang != NULL && set_str(&h->lang, opts.lang) == -1))
+		goto bad;
+	if (opts.certs != NULL) {
+		if (set_str(&h->certs, opts.certs) == -1)
+			goto bad;
+		free(h->cert);
+		free(h->key);
+		h->cert = h->key = NULL;
+	}
+	for (p = 0; p < PROTO_COUNT; p++)
+		if (opts.listen[p] != NULL && set_listen(&conf->listen[p],
+		    &conf->nlisten[p], opts.listen[p], &errstr) == -1)
+			goto bad;
+	if (opts.user != NULL && set_str(&conf->user, opts.user) == -1)
+		goto bad;
+	if (opts.timeout != 0)
+		conf->timeout = opts.timeout;
+	if (conf->timeout == 0)
+		conf->timeout = NET_READ_TIMEOUT;
+	if (opts.log_ip != -1)
+		conf->log_ip = (enum conf_log_ip)opts.log_ip;
+	return 0;
+ bad:
+	snprintf(err, errlen, "%s", errstr);
+	conf_free(conf);
+	return -1;
+}
+
+/*
+ * With --config, become USER for good without a chroot: reloads read the
+ * file, every capsule and every certificate, wherever they are, as USER.
+ * (Without --config, sandbox_enter() confines the one capsule.)
  */
 static void
-log_certificate(void)
+drop_privileges(const char *user)
 {
-	char	 path[1024], crt[128], spki[128];
+	struct passwd	*pw;
 
-	snprintf(path, sizeof(path), "%s/%s.crt", conf.certs, conf.host);
-	if (tls_fingerprints(path, crt, sizeof(crt), spki, sizeof(spki)) ==
-	    -1) {
-		log_info("certificate %s: none yet; one is made at the first "
-		    "start", path);
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("--user %s: no such user", user);
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("--user %s", user);
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		fatalx("--user %s: could still become root", user);
+	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
+}
+
+/*
+ * Name both fingerprints of the host's certificate, since clients pin one
+ * or the other; --check does this too, without making a certificate.
+ */
+static void
+log_certificate(const struct vhost *vh)
+{
+	char	 crt[128], spki[128];
+
+	if (vh->crt[0] == '\0' || tls_fingerprints(vh->crt, crt, sizeof(crt),
+	    spki, sizeof(spki)) == -1) {
+		log_info("certificate for %s: none yet in %s; one is made at "
+		    "the first start", vh->conf->name, vh->conf->certs);
 		return;
 	}
-	log_info("certificate %s: certificate SHA-256 %s", path, crt);
-	log_info("certificate %s: public key (SPKI) SHA-256 %s", path, spki);
+	log_info("certificate %s: certificate SHA-256 %s", vh->crt, crt);
+	log_info("certificate %s: public key (SPKI) SHA-256 %s", vh->crt,
+	    spki);
 }
 
 /* Log the errors of a failed load, one per line; returns how many. */
@@ -264,28 +387,34 @@ log_errors(const char *err)
 	return count;
 }
 
-static struct site *
-load(void)
+/* Load what the configuration names; NULL after logging why. */
+static struct server *
+load(bool make_certs)
 {
-	struct site	*s;
+	struct conf	 conf;
+	struct server	*srv;
 	char		 err[8192];
 	size_t		 n;
 
-	if ((s = capsule_load(conf.root, &site_opts, err, sizeof(err))) ==
-	    NULL) {
+	if (make_conf(&conf, err, sizeof(err)) == -1 ||
+	    (srv = server_load(&conf, make_certs, NULL, err,
+	    sizeof(err))) == NULL) {
 		n = log_errors(err);
-		if (conf.check)
-			printf("%s: %zu error%s, not served\n", conf.root, n,
+		if (opts.check)
+			printf("%s: %zu error%s, not served\n",
+			    opts.config != NULL ? opts.config :
+			    opts.root != NULL ? opts.root : "capsule", n,
 			    n == 1 ? "" : "s");
+		return NULL;
 	}
-	return s;
+	return srv;
 }
 
 /*
  * Reloads run in a thread of their own, so that the loop goes on serving
- * the old site while the new one is read, sorted and rendered (a third of
- * a second for 100,000 partners).  The thread touches nothing but what
- * capsule_load() builds; reload_done() takes the result on the loop.
+ * the old server while the new one is read, sorted and rendered (a third
+ * of a second for 100,000 partners).  The thread touches nothing but what
+ * it builds; reload_done() takes the result on the loop.
  */
 #define RELOAD_STOP_WAIT	5	/* seconds a stop waits for a reload */
 
@@ -293,7 +422,7 @@ struct reload {
 	pthread_t	 thread;
 	bool		 running;
 	bool		 again;		/* another SIGHUP came meanwhile */
-	struct site	*site;		/* the thread's result, or NULL */
+	struct server	*srv;		/* the thread's result, or NULL */
 	char		 err[8192];
 	struct timespec	 t0;
 	struct event	*done;		/* made active by the thread */
@@ -301,12 +430,17 @@ struct reload {
 };
 
 static struct reload	 reload;
+static struct server	*current;	/* what new requests are served from */
 
 static void *
 reload_thread(void *arg)
 {
-	reload.site = capsule_load(conf.root, &site_opts, reload.err,
-	    sizeof(reload.err));
+	struct conf	 conf;
+
+	reload.srv = NULL;
+	if (make_conf(&conf, reload.err, sizeof(reload.err)) == 0)
+		reload.srv = server_load(&conf, true, sandbox_root != NULL ?
+		    current : NULL, reload.err, sizeof(reload.err));
 	atomic_store(&reload.finished, true);
 	event_active(reload.done, EV_READ, 0);
 	return NULL;
@@ -319,7 +453,8 @@ reload_start(void)
 		reload.again = true;
 		return;
 	}
-	log_info("SIGHUP: reloading %s", conf.root);
+	log_info("SIGHUP: reloading %s", opts.config != NULL ? opts.config :
+	    current->hosts[0].conf->root);
 	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
 	reload.running = true;
 	atomic_store(&reload.finished, false);
@@ -346,30 +481,76 @@ reload_wait(int seconds)
 }
 
 static void
+set_current(struct server *srv)
+{
+	if (srv != current)
+		server_unref(current);
+	current = srv;
+	net_set_site(server_default(srv)->site);
+}
+
+static void
 reload_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct timespec	 t1;
-	size_t		 npages;
+	size_t		 i, npages = 0;
 
 	pthread_join(reload.thread, NULL);
 	reload.running = false;
-	if (reload.site == NULL) {
+	if (reload.srv == NULL) {
 		log_errors(reload.err);
-		log_warnx("reload failed; still serving the last good capsule");
+		log_warnx("reload failed; still serving the last good "
+		    "capsule and configuration");
 	} else {
-		npages = reload.site->npages;
-		net_set_site(reload.site);
-		site_unref(reload.site);
-		reload.site = NULL;
+		for (i = 0; i < reload.srv->nhosts; i++)
+			npages += reload.srv->hosts[i].site->npages;
+		set_current(reload.srv);
+		reload.srv = NULL;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		log_info("reloaded %s: %zu pages in %.0f ms", conf.root,
-		    npages, (double)(t1.tv_sec - reload.t0.tv_sec) * 1e3 +
+		log_info("reloaded %s: %zu hosts, %zu pages in %.0f ms",
+		    opts.config != NULL ? opts.config :
+		    current->hosts[0].conf->root, current->nhosts, npages,
+		    (double)(t1.tv_sec - reload.t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - reload.t0.tv_nsec) / 1e6);
 	}
 	if (reload.again) {
 		reload.again = false;
 		reload_start();
 	}
+}
+
+/* --check: every host's capsule and, with --config, certificate. */
+static int
+check(void)
+{
+	struct server		*srv;
+	const struct vhost	*vh;
+	size_t			 i;
+
+	if ((srv = load(false)) == NULL)
+		return 1;
+	for (i = 0; i < srv->nhosts; i++) {
+		vh = &srv->hosts[i];
+		log_certificate(vh);
+		if (opts.config == NULL) {
+			printf("%s: OK, %zu pages", vh->conf->root,
+			    vh->site->npages);
+			if (vh->site->nwarnings > 0)
+				printf(", %zu warning%s", vh->site->nwarnings,
+				    vh->site->nwarnings == 1 ? "" : "s");
+			printf("\n");
+		} else if (vh->ctx == NULL)
+			printf("%s: OK, %zu pages in %s; no certificate in "
+			    "%s yet: one is made at the first start\n",
+			    vh->conf->name, vh->site->npages, vh->conf->root,
+			    vh->conf->certs);
+		else
+			printf("%s: OK, %zu pages in %s; certificate %s "
+			    "SHA-256 %s\n", vh->conf->name, vh->site->npages,
+			    vh->conf->root, vh->crt, vh->fp);
+	}
+	server_unref(srv);
+	return 0;
 }
 
 static void
@@ -390,72 +571,73 @@ main(int argc, char **argv)
 {
 	struct event_base	*base;
 	struct event		*ev_hup, *ev_int, *ev_term;
-	struct site		*s;
+	const struct conf	*conf;
+	struct vhost		*vh;
 	SSL_CTX			*ctx;
-	char			 err[1024], fp[128];
+	char			 err[1024];
 	long			 n;
-	int			 i;
+	size_t			 i;
+	int			 p;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	parse_options(argc, argv);
-	log_init(conf.verbose);
-	site_opts.host = conf.host;
-	for (i = 0; i < PROTO_COUNT; i++)
-		site_opts.port[i] = conf.listen[i].port;
+	log_init(opts.verbose);
 
-	if ((s = load()) == NULL)
-		return 1;
-	if (conf.check) {
-		log_certificate();
-		printf("%s: OK, %zu pages", conf.root, s->npages);
-		if (s->nwarnings > 0)
-			printf(", %zu warning%s", s->nwarnings,
-			    s->nwarnings == 1 ? "" : "s");
-		printf("\n");
-		site_unref(s);
-		return 0;
-	}
-	if (conf.export != NULL) {	/* no TLS, no network */
-		n = export_site(s, conf.export, conf.root, err, sizeof(err));
-		site_unref(s);
-		if (n == -1) {
-			log_warnx("export failed: %s", err);
+	if (opts.check)
+		return check();
+	if (opts.export != NULL) {	/* no TLS, no network */
+		if ((current = load(false)) == NULL)
 			return 1;
-		}
-		printf("%s: exported %ld pages to %s/gemini and %s/gopher\n",
-		    conf.root, n, conf.export, conf.export);
-		return 0;
+		vh = server_default(current);
+		n = export_site(vh->site, opts.export, vh->conf->root, err,
+		    sizeof(err));
+		if (n == -1)
+			log_warnx("export failed: %s", err);
+		else
+			printf("%s: exported %ld pages to %s/gemini and "
+			    "%s/gopher\n", vh->conf->root, n, opts.export,
+			    opts.export);
+		server_unref(current);
+		return n == -1;
 	}
-	log_info("loaded %s: %zu pages", conf.root, s->npages);
-
-	if ((ctx = tls_init(conf.certs, conf.host, fp, sizeof(fp), err,
-	    sizeof(err))) == NULL)
-		fatalx("%s", err);
-	log_certificate();
+	if ((current = load(true)) == NULL)
+		return 1;
+	conf = &current->conf;
+	for (i = 0; i < current->nhosts; i++) {
+		vh = &current->hosts[i];
+		log_info("loaded %s: %zu pages", vh->conf->root,
+		    vh->site->npages);
+		log_certificate(vh);
+	}
 
 	signal(SIGPIPE, SIG_IGN);
 	if (evthread_use_pthreads() == -1 ||
 	    (base = event_base_new()) == NULL ||
 	    (reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL)
 		fatalx("cannot set up the event loop");
-	net_init(base, ctx, conf.log_ip, conf.timeout);
-	net_set_site(s);
-	site_unref(s);
-	for (i = 0; i < PROTO_COUNT; i++)
-		if (conf.listen[i].port != NULL &&
-		    net_listen(conf.listen[i].addr, conf.listen[i].port,
-		    protocols[i].front, protocols[i].tls, err,
-		    sizeof(err)) == -1)
-			fatalx("%s: %s", protocols[i].name, err);
-	if (conf.user != NULL)
-		conf.root = sandbox_enter(conf.root, conf.user);
+	ctx = server_default(current)->ctx;
+	SSL_CTX_up_ref(ctx);
+	net_init(base, ctx, conf->log_ip != CONF_LOG_IP_OFF, conf->timeout);
+	set_current(current);
+	for (p = 0; p < PROTO_COUNT; p++)
+		for (i = 0; i < conf->nlisten[p]; i++)
+			if (net_listen(conf->listen[p][i].addr,
+			    conf->listen[p][i].port, protocols[p].front,
+			    protocols[p].tls, err, sizeof(err)) == -1)
+				fatalx("%s: %s", protocols[p].name, err);
+	if (conf->user != NULL && opts.config != NULL)
+		drop_privileges(conf->user);
+	else if (conf->user != NULL)
+		sandbox_root = sandbox_enter(server_default(current)->conf->root,
+		    conf->user);
 	else if (geteuid() == 0)
 		log_warnx("running as root; --user NAME drops root once the "
 		    "ports are open");
-	for (i = 0; i < PROTO_COUNT; i++)
-		if (conf.listen[i].port != NULL)
-			log_info("serving %s://%s:%s/", protocols[i].name,
-			    conf.host, conf.listen[i].port);
+	for (p = 0; p < PROTO_COUNT; p++)
+		for (i = 0; i < conf->nlisten[p]; i++)
+			log_info("serving %s://%s:%s/", protocols[p].name,
+			    server_listen_host(current, p, i)->conf->name,
+			    conf->listen[p][i].port);
 
 	ev_hup = evsignal_new(base, SIGHUP, sighup, NULL);
 	ev_int = evsignal_new(base, SIGINT, sigterm, base);
@@ -469,7 +651,7 @@ main(int argc, char **argv)
 	event_base_dispatch(base);
 
 	/*
-	 * Let a reload finish, and drop its site, but wait a bounded time:
+	 * Let a reload finish, and drop its result, but wait a bounded time:
 	 * a reload stuck in the file system must not keep zeche from
 	 * stopping (the process then exits with the thread still in it).
 	 */
@@ -480,10 +662,11 @@ main(int argc, char **argv)
 	}
 	if (reload.running) {
 		pthread_join(reload.thread, NULL);
-		site_unref(reload.site);
+		server_unref(reload.srv);
 	}
 	event_free(reload.done);
 	net_shutdown();
+	server_unref(current);
 	event_free(ev_hup);
 	event_free(ev_int);
 	event_free(ev_term);

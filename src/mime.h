@@ -15,7 +15,8 @@ struct mime_type {
 	char		 gopher;	/* RFC 1436 item type */
 };
 
-#define MIME_GEMTEXT	"text/gemini; lang=de"
+/* The language of a page is the host's: render.c adds "; lang=". */
+#define MIME_GEMTEXT	"text/gemini"
 #define MIME_ATOM	"application/atom+xml"
 #define MIME_RSS	"application/rss+xml"
 

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "gemtext.h"
+#include "msg.h"
 #include "partners.h"
 #include "url.h"
 #include "utf8.h"
@@ -51,6 +52,7 @@ struct partners {
 	size_t		*hay_off;	/* owned, n + 1 */
 	size_t		 gstart[PARTNERS_NGROUPS];
 	size_t		 gcount[PARTNERS_NGROUPS];
+	const struct msg_table *msg;	/* static: the labels; NULL English */
 };
 
 /* While loading, the arena still moves: keep offsets. */
@@ -65,7 +67,7 @@ static const struct {
 	const char	*slug;
 	const char	*label;
 } groups[PARTNERS_NGROUPS] = {
-	{ "0-9", "0–9 und Zeichen" },
+	{ "0-9", NULL },		/* MSG_PARTNERS_GROUP_OTHER */
 	{ "a-e", "A–E" },
 	{ "f-j", "F–J" },
 	{ "k-o", "K–O" },
@@ -627,6 +629,21 @@ partners_group_count(const struct partners *ps, size_t g)
 	return g < PARTNERS_NGROUPS ? ps->gcount[g] : 0;
 }
 
+void
+partners_set_msg(struct partners *ps, const struct msg_table *t)
+{
+	ps->msg = t;
+}
+
+#define M(id)	msg_get(ps->msg, (id))
+
+static const char *
+group_label(const struct partners *ps, int g)
+{
+	return groups[g].label != NULL ? groups[g].label :
+	    M(MSG_PARTNERS_GROUP_OTHER);
+}
+
 /* "=> BASE" REL " " LABEL; REL is made of safe characters only. */
 static void
 add_link(struct buf *out, const struct partners *ps, const char *rel,
@@ -667,48 +684,53 @@ static void
 add_footer(struct buf *out, const struct partners *ps)
 {
 	buf_adds(out, "\n");
-	add_link(out, ps, "", "Übersicht");
-	add_link(out, ps, PARTNERS_SEARCH, "Partner suchen");
-	buf_adds(out, "=> / Startseite\n");
+	add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
+	add_link(out, ps, PARTNERS_SEARCH, M(MSG_PARTNERS_SEARCH));
+	buf_addf(out, "=> / %s\n", M(MSG_HOME));
 }
 
 /* Page PAGE of group G, or of the whole list when G < 0. */
 static void
 render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 {
-	char	 rel[64], label[64];
+	char	 rel[64], label[128];
 	size_t	 first, count, last, i, np, k;
 
 	first = g < 0 ? 0 : ps->gstart[g];
 	count = g < 0 ? ps->n : ps->gcount[g];
 	np = npages(count);
 
+	buf_adds(out, "# ");
 	if (g < 0)
-		buf_adds(out, "# Partnerverzeichnis\n");
+		buf_adds(out, M(MSG_PARTNERS_TITLE));
 	else
-		buf_addf(out, "# Partnerverzeichnis: %s\n", groups[g].label);
-	buf_addf(out, "%zu Treffer\n", count);
+		buf_addf(out, M(MSG_PARTNERS_GROUP), group_label(ps, g));
+	buf_adds(out, "\n");
+	buf_addf(out, M(MSG_PARTNERS_COUNT), count);
+	buf_adds(out, "\n");
 	if (g < 0 && page == 1) {
-		buf_adds(out, "\n## Nach Anfangsbuchstaben\n");
+		buf_addf(out, "\n## %s\n", M(MSG_PARTNERS_BY_LETTER));
 		for (k = 0; k < PARTNERS_NGROUPS; k++) {
 			if (k == 0 && ps->gcount[k] == 0)
 				continue;
 			page_rel(rel, sizeof(rel), (int)k, 1);
 			snprintf(label, sizeof(label), "%s (%zu)",
-			    groups[k].label, ps->gcount[k]);
+			    group_label(ps, (int)k), ps->gcount[k]);
 			add_link(out, ps, rel, label);
 		}
-		add_link(out, ps, PARTNERS_SEARCH, "Partner suchen");
-		buf_adds(out, "\n## Alle Partner\n");
+		add_link(out, ps, PARTNERS_SEARCH, M(MSG_PARTNERS_SEARCH));
+		buf_addf(out, "\n## %s\n", M(MSG_PARTNERS_ALL));
 	}
-	buf_addf(out, "Seite %zu von %zu\n\n", page, np);
+	buf_addf(out, M(MSG_PAGE_N_OF_M), page, np);
+	buf_adds(out, "\n\n");
 
 	if (count == 0) {
 		if (g < 0)
-			buf_adds(out, "Noch keine Partner eingetragen.\n");
+			buf_adds(out, M(MSG_PARTNERS_NONE));
 		else
-			buf_addf(out, "Keine Partner unter %s.\n",
-			    groups[g].label);
+			buf_addf(out, M(MSG_PARTNERS_NONE_IN),
+			    group_label(ps, g));
+		buf_adds(out, "\n");
 	}
 	i = first + (page - 1) * PARTNERS_PER_PAGE;
 	last = first + count;
@@ -721,18 +743,17 @@ render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 		buf_adds(out, "\n");
 	if (page > 1) {
 		page_rel(rel, sizeof(rel), g, page - 1);
-		snprintf(label, sizeof(label), "Vorherige Seite (%zu von %zu)",
-		    page - 1, np);
+		snprintf(label, sizeof(label), M(MSG_PREV_PAGE), page - 1, np);
 		add_link(out, ps, rel, label);
 	}
 	if (page < np) {
 		page_rel(rel, sizeof(rel), g, page + 1);
-		snprintf(label, sizeof(label), "Nächste Seite (%zu von %zu)",
-		    page + 1, np);
+		snprintf(label, sizeof(label), M(MSG_NEXT_PAGE), page + 1, np);
 		add_link(out, ps, rel, label);
 	}
 	if (g < 0 && page == 1)
-		buf_adds(out, "\n=> ../ Zurück\n=> / Startseite\n");
+		buf_addf(out, "\n=> ../ %s\n=> / %s\n", M(MSG_BACK),
+		    M(MSG_HOME));
 	else
 		add_footer(out, ps);
 }
@@ -922,7 +943,7 @@ int
 partners_search(const struct partners *ps, const char *query, size_t page,
     enum partners_link link, struct buf *out, const char **errstr)
 {
-	char	 fq[PARTNERS_QUERY_MAX + 1], label[64];
+	char	 fq[PARTNERS_QUERY_MAX + 1], label[128];
 	size_t	 len = strlen(query), start = out->len, hits = 0, i, np, from;
 	size_t	 sel[PARTNERS_PER_PAGE], nsel;
 
@@ -948,49 +969,52 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 	}
 	fq[i] = '\0';
 
-	buf_adds(out, "# Partnersuche\n");
+	buf_addf(out, "# %s\n", M(MSG_SEARCH_TITLE));
 	if (fq[0] == '\0') {
-		buf_adds(out, "Bitte einen Suchbegriff mit Buchstaben oder "
-		    "Ziffern eingeben.\n\n");
-		add_link(out, ps, PARTNERS_SEARCH, "Partner suchen");
-		add_link(out, ps, "", "Übersicht");
-		buf_adds(out, "=> / Startseite\n");
+		buf_addf(out, "%s\n\n", M(MSG_SEARCH_EMPTY));
+		add_link(out, ps, PARTNERS_SEARCH, M(MSG_PARTNERS_SEARCH));
+		add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
+		buf_addf(out, "=> / %s\n", M(MSG_HOME));
 		goto done;
 	}
 	from = page > 0 ? (page - 1) * PARTNERS_PER_PAGE : 0;
 	hits = scan(ps, fq, from, sel, &nsel);
 	np = npages(hits);
 	if (hits == 0)
-		buf_addf(out, "Keine Treffer für „%s“.\n", query);
+		buf_addf(out, M(MSG_SEARCH_NO_HITS), query);
 	else
-		buf_addf(out, "%zu Treffer für „%s“\n", hits, query);
+		buf_addf(out, M(MSG_SEARCH_HITS), hits, query);
+	buf_adds(out, "\n");
 	if (hits > 0 && page > np) {
-		buf_addf(out, "Seite %zu gibt es nicht, die Treffer stehen "
-		    "auf %zu Seite%s.\n\n", page, np, np == 1 ? "" : "n");
-		add_result_link(out, ps, query, fq, 1, link, "Erste Seite");
+		buf_addf(out, M(np == 1 ? MSG_SEARCH_NO_PAGE_1 :
+		    MSG_SEARCH_NO_PAGE_N), page, np);
+		buf_adds(out, "\n\n");
+		add_result_link(out, ps, query, fq, 1, link,
+		    M(MSG_SEARCH_FIRST_PAGE));
 	} else if (hits > 0) {
-		buf_addf(out, "Seite %zu von %zu\n\n", page, np);
+		buf_addf(out, M(MSG_PAGE_N_OF_M), page, np);
+		buf_adds(out, "\n\n");
 		for (i = 0; i < nsel; i++)
 			add_entry(out, &ps->v[sel[i]]);
 		if (np > 1)
 			buf_adds(out, "\n");
 		if (page > 1) {
-			snprintf(label, sizeof(label),
-			    "Vorherige Seite (%zu von %zu)", page - 1, np);
+			snprintf(label, sizeof(label), M(MSG_PREV_PAGE),
+			    page - 1, np);
 			add_result_link(out, ps, query, fq, page - 1, link,
 			    label);
 		}
 		if (page < np) {
-			snprintf(label, sizeof(label),
-			    "Nächste Seite (%zu von %zu)", page + 1, np);
+			snprintf(label, sizeof(label), M(MSG_NEXT_PAGE),
+			    page + 1, np);
 			add_result_link(out, ps, query, fq, page + 1, link,
 			    label);
 		}
 	}
 	buf_adds(out, "\n");
-	add_link(out, ps, PARTNERS_SEARCH, "Neue Suche");
-	add_link(out, ps, "", "Übersicht");
-	buf_adds(out, "=> / Startseite\n");
+	add_link(out, ps, PARTNERS_SEARCH, M(MSG_SEARCH_NEW));
+	add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
+	buf_addf(out, "=> / %s\n", M(MSG_HOME));
  done:
 	if (out->failed)
 		goto nomem;

@@ -5,7 +5,7 @@
  * File format (UTF-8, one partner per line, LF or CRLF):
  *
  *	# a comment: '#' in the first column
- *	Ruhr-Universität Bochum<TAB>https://www.ruhr-uni-bochum.de/
+ *	Universität Musterstadt<TAB>https://www.example.org/
  *	GFOS mbH
  *
  *	field 1	 the name; leading and trailing spaces are dropped and runs
@@ -23,7 +23,7 @@
  * Order is DIN 5007 variant 1: ä = a, ö = o, ü = u, ß = ss, accents
  * dropped (é = e, ł = l, æ = ae, ...), case ignored, and every run of
  * spaces and punctuation counts as one space, which sorts before digits
- * and letters ("Ruhr-Universität" < "Ruhrgebiet").  Ties go by the
+ * and letters ("Nord-Werk" < "Nordbahn").  Ties go by the
  * case-folded name, so the order never depends on the order of the file.
  * Digits sort as text ("10" < "2").
  *
@@ -63,6 +63,7 @@
 #include <stddef.h>
 
 struct buf;
+struct msg_table;
 struct partners;
 
 #define PARTNERS_FILE		"partners.txt"
@@ -71,7 +72,6 @@ struct partners;
 #define PARTNERS_QUERY_MAX	256	/* bytes of decoded query */
 #define PARTNERS_NGROUPS	6	/* 0-9, a-e, f-j, k-o, p-t, u-z */
 #define PARTNERS_SEARCH		"suche"	/* the search, below BASE */
-#define PARTNERS_PROMPT		"Suchbegriff eingeben (Name oder Teil davon)"
 
 /*
  * How the links of a search result page carry the query: after "?" for
@@ -99,6 +99,12 @@ struct partners_page {
 struct partners	*partners_load(const char *, size_t, const char *,
 		    const char **, size_t *);
 void		 partners_free(struct partners *);
+
+/*
+ * The labels of the rendered pages and results come from T (msg.h); until
+ * this is called, and for NULL, they are English.
+ */
+void		 partners_set_msg(struct partners *, const struct msg_table *);
 
 /* The partners in order, counted once; the name and address of the Ith. */
 size_t		 partners_count(const struct partners *);
@@ -130,7 +136,7 @@ void		 partners_pages_free(struct partners_page *, size_t);
  *
  *	pathq != NULL		partners_search(ps, pathq, page, ...)
  *	query given, not ""	partners_search(ps, query, page, ...)
- *	no query		Gemini: 10 PARTNERS_PROMPT; Gopher:
+ *	no query		Gemini: 10 MSG_PARTNERS_PROMPT; Gopher:
  *				partners_search(ps, "", 1, ...)
  *
  * In Gopher menus "suche" is an item of type 7; "suche/N/F" is type 1.

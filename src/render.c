@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "gemtext.h"
 #include "gophermap.h"
+#include "mime.h"
 #include "protocols.h"
 #include "render.h"
 #include "route.h"
@@ -50,7 +51,8 @@ render_gemini(const struct site *s, struct page *pg)
 	struct buf	 out = BUF_INIT;
 	struct blob	*b = &pg->out[PROTO_GEMINI];
 
-	buf_addf(&out, "20 %s\r\n", pg->mime);
+	buf_addf(&out, "20 %s\r\n", strcmp(pg->mime, MIME_GEMTEXT) == 0 ?
+	    s->gemtext_mime : pg->mime);
 	return (b->head = buf_take(&out, &b->head_len)) == NULL ? -1 : 0;
 }
 

@@ -4,6 +4,8 @@
 
 #include "buf.h"
 #include "capsule.h"
+#include "mime.h"
+#include "msg.h"
 #include "partners.h"
 #include "site.h"
 #include "url.h"
@@ -12,13 +14,23 @@ struct site *
 site_new(const struct site_opts *opts)
 {
 	struct site	*s;
+	struct buf	 mime = BUF_INIT;
 	int		 p;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
 	s->rootfd = -1;
-	if ((s->host = strdup(opts->host)) == NULL)
+	s->msg = msg_table(opts->lang);
+	buf_adds(&mime, MIME_GEMTEXT);
+	if (opts->lang != NULL)
+		buf_addf(&mime, "; lang=%s", opts->lang);
+	if ((s->gemtext_mime = buf_take(&mime, NULL)) == NULL)
+		goto bad;
+	if ((s->host = strdup(opts->host)) == NULL ||
+	    (opts->lang != NULL && (s->lang = strdup(opts->lang)) == NULL) ||
+	    (opts->description != NULL &&
+	    (s->description = strdup(opts->description)) == NULL))
 		goto bad;
 	for (p = 0; p < PROTO_COUNT; p++)
 		if (opts->port[p] != NULL &&
@@ -58,6 +70,9 @@ site_unref(struct site *s)
 		free(s->port[p]);
 	if (s->rootfd != -1)
 		close(s->rootfd);
+	free(s->lang);
+	free(s->description);
+	free(s->gemtext_mime);
 	free(s);
 }
 

@@ -19,6 +19,8 @@
 struct site_opts {
 	const char	*host;		/* --host */
 	const char	*port[PROTO_COUNT];	/* public ports; NULL: off */
+	const char	*lang;		/* language tag, or NULL */
+	const char	*description;	/* one line, or NULL */
 };
 
 struct page {
@@ -57,6 +59,7 @@ struct blog {
 	size_t		 narticles;
 };
 
+struct msg_table;
 struct partners;
 
 struct site {
@@ -65,6 +68,10 @@ struct site {
 	size_t		 nwarnings;	/* found while loading */
 	char		*host;		/* owned copies of the options */
 	char		*port[PROTO_COUNT];	/* NULL: the protocol is off */
+	char		*lang;		/* or NULL */
+	char		*description;	/* or NULL */
+	char		*gemtext_mime;	/* owned: "text/gemini; lang=..." */
+	const struct msg_table *msg;	/* static: the labels, by lang */
 	struct page	**pages;	/* owned, sorted by path */
 	size_t		 npages;
 	size_t		 pagecap;

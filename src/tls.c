@@ -218,40 +218,47 @@ servername_cb(SSL *ssl, int *alert, void *arg)
 	return SSL_TLSEXT_ERR_OK;
 }
 
-SSL_CTX *
-tls_init(const char *dir, const char *host, char *fp, size_t fplen,
-    char *err, size_t errlen)
+int
+tls_cert_paths(const char *dir, const char *host, bool make, char *crtpath,
+    char *keypath, size_t pathlen, char *err, size_t errlen)
 {
-	SSL_CTX		*ctx = NULL;
-	char		 crtpath[1024], keypath[1024], tmp[512];
 	struct stat	 st;
 	bool		 has_crt, has_key;
 
-	if (snprintf(crtpath, sizeof(crtpath), "%s/%s.crt", dir, host) >=
-	    (int)sizeof(crtpath) || snprintf(keypath, sizeof(keypath),
-	    "%s/%s.key", dir, host) >= (int)sizeof(keypath)) {
-		snprintf(err, errlen, "%s: path too long", dir);
-		return NULL;
-	}
-	if (strchr(host, '/') != NULL) {
+	if (strchr(host, '/') != NULL || host[0] == '\0') {
 		snprintf(err, errlen, "bad host name \"%s\"", host);
-		return NULL;
+		return -1;
+	}
+	if (snprintf(crtpath, pathlen, "%s/%s.crt", dir, host) >=
+	    (int)pathlen || snprintf(keypath, pathlen, "%s/%s.key", dir,
+	    host) >= (int)pathlen) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -1;
 	}
 	has_crt = stat(crtpath, &st) == 0;
 	has_key = stat(keypath, &st) == 0;
 	if (has_crt != has_key) {
 		snprintf(err, errlen, "%s: found %s without %s", dir,
 		    has_crt ? crtpath : keypath, has_crt ? keypath : crtpath);
-		return NULL;
+		return -1;
 	}
-	if (!has_crt) {
-		if (mkdirs(dir, 0700) == -1) {
-			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-			return NULL;
-		}
-		if (generate(crtpath, keypath, host, err, errlen) == -1)
-			return NULL;
+	if (has_crt)
+		return 0;
+	if (!make)
+		return 1;
+	if (mkdirs(dir, 0700) == -1) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
 	}
+	return generate(crtpath, keypath, host, err, errlen);
+}
+
+SSL_CTX *
+tls_load(const char *crtpath, const char *keypath, char *fp, size_t fplen,
+    char *err, size_t errlen)
+{
+	SSL_CTX		*ctx = NULL;
+	char		 tmp[512];
 
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
 	    !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))
@@ -279,4 +286,16 @@ tls_init(const char *dir, const char *host, char *fp, size_t fplen,
  bad:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+SSL_CTX *
+tls_init(const char *dir, const char *host, char *fp, size_t fplen,
+    char *err, size_t errlen)
+{
+	char	 crtpath[1024], keypath[1024];
+
+	if (tls_cert_paths(dir, host, true, crtpath, keypath, sizeof(crtpath),
+	    err, errlen) == -1)
+		return NULL;
+	return tls_load(crtpath, keypath, fp, fplen, err, errlen);
 }

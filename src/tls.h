@@ -6,6 +6,7 @@
 #ifndef TLS_H
 #define TLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <openssl/ssl.h>
@@ -26,6 +27,22 @@ SSL_CTX	*tls_init(const char *, const char *, char *, size_t, char *, size_t);
  * AA:BB:...  Returns 0, or -1 if it cannot be read.
  */
 int	 tls_fingerprints(const char *, char *, size_t, char *, size_t);
+
+/*
+ * The paths DIR/HOST.crt and DIR/HOST.key (into CRT and KEY, of PATHLEN).
+ * When neither exists and MAKE is set, generate the pair as tls_init()
+ * does.  Returns 0 (they exist), 1 (neither exists, MAKE unset), or -1
+ * with a message in ERR (one without the other, or generating failed).
+ */
+int	tls_cert_paths(const char *, const char *, bool, char *, char *,
+	    size_t, char *, size_t);
+
+/*
+ * A new context serving the PEM certificate (chain) CRT with its key KEY;
+ * the certificate's SHA-256 fingerprint goes to FP.  NULL with a message
+ * in ERR on failure.
+ */
+SSL_CTX	*tls_load(const char *, const char *, char *, size_t, char *, size_t);
 
 /* Take OpenSSL's error queue as one line into BUF; returns BUF. */
 const char *tls_errors(char *, size_t);

@@ -117,7 +117,7 @@ start_zeche() {
 	GEMINI_PORT=$(free_port)
 	GOPHER_PORT=$(free_port)
 	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
-	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" \
+	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
 	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
 	    "$@" >>"$LOG" 2>&1 &
 	ZPID=$!

@@ -128,7 +128,7 @@ expect_eq "FIFO at reload: the reload completes" \
     "$(gem_header "gemini://$H/themenforum-17/2020-01-20-rohr.gmi")" \
     "20 text/gemini; lang=de"
 expect_eq "FIFO at reload: not served" \
-    "$(gem_header "gemini://$H/themenforum-17/rohr2.gmi")" "51 Not found"
+    "$(gem_header "gemini://$H/themenforum-17/rohr2.gmi")" "51 Nicht gefunden"
 rm "$ROOT/rohr.gmi" "$ROOT/themenforum-17/rohr2.gmi" \
     "$ROOT/themenforum-17/2020-01-20-rohr.gmi"
 alive "FIFOs in the capsule"
@@ -147,6 +147,6 @@ expect_eq "several SIGHUPs: the last capsule is served" \
     "$(gem "gemini://$H/themenforum-17/" | grep '^=> 20' | head -n1 | tr -d '\r')" \
     "=> 2020-02-01-noch.gmi 2020-02-01 Noch einer"
 expect_eq "several SIGHUPs: the removed article is gone" \
-    "$(gem_header "gemini://$H/themenforum-17/2020-01-15-neu.gmi")" "51 Not found"
+    "$(gem_header "gemini://$H/themenforum-17/2020-01-15-neu.gmi")" "51 Nicht gefunden"
 alive "several SIGHUPs"
 finish

@@ -124,7 +124,7 @@ expect_contains "new article: in the Gopher menu" "$(gopher "1/$F/")" \
 rm "$ROOT/$F/$NEW"
 reload "the new article removed"
 expect_eq "the new article removed: not found" \
-    "$(gem_header "gemini://$H/$F/$NEW")" "51 Not found"
+    "$(gem_header "gemini://$H/$F/$NEW")" "51 Nicht gefunden"
 
 # --- robots.txt and favicon.txt
 gem_to "$WORK/resp" "gemini://$H/robots.txt"
@@ -161,7 +161,7 @@ ln -s "$WORK/secret.txt" "$ROOT/partner/geheim.txt"
 printf '# Feindlich\n\n=> gopher://evil.example/.x Punkt\n=> gopher://evil.example/*y Stern\n=> gopher://evil.example/=z Gleich\n=> gopher://evil.example/#k Raute\nEnde der Seite.\n' \
     >"$ROOT/feindlich.gmi"
 export_site() {
-	"$ZECHE" --root "$ROOT" --host "$H" --gemini "127.0.0.1:$GEMINI_PORT" \
+	"$ZECHE" --root "$ROOT" --host "$H" --lang de --gemini "127.0.0.1:$GEMINI_PORT" \
 	    --gopher "127.0.0.1:$GOPHER_PORT" --export "$EXP" >"$WORK/export.out" 2>&1
 }
 if export_site; then

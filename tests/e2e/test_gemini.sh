@@ -39,9 +39,9 @@ expect_contains "article: umlauts arrive as UTF-8" "$body" \
 # --- statuses
 expect_eq "folder without slash: 31" "$(gem_header "gemini://$H/$F")" \
     "31 gemini://$H:$GEMINI_PORT/$F/"
-expect_eq "missing page: 51" "$(gem_header "gemini://$H/nichts.gmi")" "51 Not found"
+expect_eq "missing page: 51" "$(gem_header "gemini://$H/nichts.gmi")" "51 Nicht gefunden"
 gem_to "$WORK/resp" "gemini://$H/nichts.gmi"
-expect_eq "51 has no body" "$(wc -c <"$WORK/resp")" 14
+expect_eq "51 has no body" "$(wc -c <"$WORK/resp")" 19
 expect_same "index.gmi names the folder page" \
     "$(gem "gemini://$H/$F/index.gmi")" "$(gem "gemini://$H/$F/")" \
     $'20 text/gemini; lang=de\r\n# Themenforum 17'
@@ -120,7 +120,7 @@ for req in "gemini://$H/../secret.txt" "gemini://$H/../../" \
 	expect_not_contains "nothing from outside: $req" "$r" "GEHEIM"
 	expect_not_contains "no /etc/passwd: $req" "$r" "root:"
 	expect_eq "climbs above the root, 59: $req" \
-	    "$(printf '%s' "$r" | head -n 1 | tr -d '\r')" "59 Bad request"
+	    "$(printf '%s' "$r" | head -n 1 | tr -d '\r')" "59 Fehlerhafte Anfrage"
 done
 expect_contains "climbing above the root is logged as such" "$(cat "$LOG")" \
     "path climbs above the root"

@@ -66,12 +66,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    &conf.hosts[i]);
 			}
 		}
-		for (i = 0; i < conf.ngemini; i++)
-			assert(is_port(conf.gemini[i].port));
-		for (i = 0; i < conf.ngopher; i++) {
-			assert(is_port(conf.gopher[i].port));
-			assert(conf.gopher[i].host == NULL ||
-			    conf_find_host(&conf, conf.gopher[i].host) !=
+		for (i = 0; i < conf.nlisten[PROTO_GEMINI]; i++)
+			assert(is_port(conf.listen[PROTO_GEMINI][i].port));
+		for (i = 0; i < conf.nlisten[PROTO_GOPHER]; i++) {
+			assert(is_port(conf.listen[PROTO_GOPHER][i].port));
+			assert(conf.listen[PROTO_GOPHER][i].host == NULL ||
+			    conf_find_host(&conf, conf.listen[PROTO_GOPHER][i].host) !=
 			    NULL);
 		}
 		conf_free(&conf);
@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(sscanf(err, "f.conf:%lu:%lu: ", &line, &col) == 2);
 		assert(line >= 1 && col >= 1);
 		assert(conf.nhosts == 0 && conf.hosts == NULL &&
-		    conf.ngemini == 0 && conf.gemini == NULL);
+		    conf.nlisten[PROTO_GEMINI] == 0 && conf.listen[PROTO_GEMINI] == NULL);
 	}
 	return 0;
 }

@@ -22,7 +22,8 @@
 #include "site.h"
 #include "tmptree.h"
 
-static const struct site_opts	 opts = { "localhost", { "1965", "70" } };
+static const struct site_opts	 opts = { .host = "localhost",
+    .port = { "1965", "70" }, .lang = "de" };
 
 static char	 err[1024];
 

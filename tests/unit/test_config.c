@@ -48,10 +48,7 @@ test_full_example(void)
 	    "gopher  7070 host \"b.example\"\n"
 	    "user    _zeche\n"
 	    "timeout 10\n"
-	    "per_address 8\n"
-	    "log     \"/var/log/zeche/access.log\"\n"
-	    "log_ip  anon\n"
-	    "watch   on\n"
+	    "log_ip  full\n"
 	    "\n"
 	    "host \"Example.ORG.\" {\n"
 	    "\talias       \"www.example.org\"\n"
@@ -69,23 +66,20 @@ test_full_example(void)
 	    "}";
 
 	CHECK(parse(text, &conf) == 0);
-	CHECK(conf.ngemini == 3);
-	CHECK(conf.ngemini == 3 && conf.gemini[0].addr == NULL);
-	CHECK_STR(conf.ngemini == 3 ? conf.gemini[0].port : NULL, "1965");
-	CHECK_STR(conf.ngemini == 3 ? conf.gemini[1].addr : NULL, "::1");
-	CHECK_STR(conf.ngemini == 3 ? conf.gemini[1].port : NULL, "1966");
-	CHECK_STR(conf.ngemini == 3 ? conf.gemini[2].addr : NULL,
+	CHECK(conf.nlisten[PROTO_GEMINI] == 3);
+	CHECK(conf.nlisten[PROTO_GEMINI] == 3 && conf.listen[PROTO_GEMINI][0].addr == NULL);
+	CHECK_STR(conf.nlisten[PROTO_GEMINI] == 3 ? conf.listen[PROTO_GEMINI][0].port : NULL, "1965");
+	CHECK_STR(conf.nlisten[PROTO_GEMINI] == 3 ? conf.listen[PROTO_GEMINI][1].addr : NULL, "::1");
+	CHECK_STR(conf.nlisten[PROTO_GEMINI] == 3 ? conf.listen[PROTO_GEMINI][1].port : NULL, "1966");
+	CHECK_STR(conf.nlisten[PROTO_GEMINI] == 3 ? conf.listen[PROTO_GEMINI][2].addr : NULL,
 	    "127.0.0.1");
-	CHECK(conf.ngopher == 2);
-	CHECK(conf.ngopher == 2 && conf.gopher[0].host == NULL);
-	CHECK_STR(conf.ngopher == 2 ? conf.gopher[1].host : NULL,
+	CHECK(conf.nlisten[PROTO_GOPHER] == 2);
+	CHECK(conf.nlisten[PROTO_GOPHER] == 2 && conf.listen[PROTO_GOPHER][0].host == NULL);
+	CHECK_STR(conf.nlisten[PROTO_GOPHER] == 2 ? conf.listen[PROTO_GOPHER][1].host : NULL,
 	    "b.example");
 	CHECK_STR(conf.user, "_zeche");
 	CHECK(conf.timeout == 10);
-	CHECK(conf.peer_max == 8);
-	CHECK_STR(conf.log, "/var/log/zeche/access.log");
-	CHECK(conf.log_ip == CONF_LOG_IP_ANON);
-	CHECK(conf.watch);
+	CHECK(conf.log_ip == CONF_LOG_IP_FULL);
 	CHECK(conf.nhosts == 2);
 	if (conf.nhosts != 2) {
 		conf_free(&conf);
@@ -101,7 +95,7 @@ test_full_example(void)
 	CHECK_STR(conf.hosts[0].description,
 	    "Themenforum 17 \xe2\x80\x93 Innovation \"x\"");
 	CHECK(conf.hosts[0].gopher);
-	CHECK(conf.hosts[0].line == 13);
+	CHECK(conf.hosts[0].line == 10);
 	CHECK_STR(conf.hosts[1].root, "/etc/zeche/../b");
 	CHECK_STR(conf.hosts[1].cert, "/etc/b.crt");
 	CHECK_STR(conf.hosts[1].key, "/etc/b.key");
@@ -119,10 +113,10 @@ test_defaults(void)
 	struct conf	 conf;
 
 	CHECK(parse(HOST_OK, &conf) == 0);
-	CHECK(conf.ngemini == 0 && conf.ngopher == 0);
-	CHECK(conf.user == NULL && conf.log == NULL);
-	CHECK(conf.timeout == 0 && conf.peer_max == 0);
-	CHECK(conf.log_ip == CONF_LOG_IP_OFF && !conf.watch);
+	CHECK(conf.nlisten[PROTO_GEMINI] == 0 && conf.nlisten[PROTO_GOPHER] == 0);
+	CHECK(conf.user == NULL);
+	CHECK(conf.timeout == 0);
+	CHECK(conf.log_ip == CONF_LOG_IP_OFF);
 	CHECK(conf.nhosts == 1 && !conf.hosts[0].gopher);
 	conf_free(&conf);
 }
@@ -210,16 +204,12 @@ test_error_values(void)
 	    "/etc/zeche/zeche.conf:1:9: expected a number from 1 to 3600");
 	CHECK_STR(error_of("timeout 10s\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:9: expected a number from 1 to 3600");
-	CHECK_STR(error_of("per_address -1\n" HOST_OK),
-	    "/etc/zeche/zeche.conf:1:13: expected a number from 1 to 100000");
-	CHECK_STR(error_of("watch yes\n" HOST_OK),
-	    "/etc/zeche/zeche.conf:1:7: expected on or off");
+
 	CHECK_STR(error_of("log_ip some\n" HOST_OK),
-	    "/etc/zeche/zeche.conf:1:8: expected off, anon or full");
+	    "/etc/zeche/zeche.conf:1:8: expected off or full");
 	CHECK_STR(error_of("user \"a b\"\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:6: expected a user name");
-	CHECK_STR(error_of("log \"\"\n" HOST_OK),
-	    "/etc/zeche/zeche.conf:1:5: expected a path");
+
 	CHECK_STR(error_of("host a {\n root r\n certs c\n lang \"d e\"\n}\n"),
 	    "/etc/zeche/zeche.conf:4:7: expected a language tag such as "
 	    "\"en\" or \"de-CH\"");

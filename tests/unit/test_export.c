@@ -20,7 +20,8 @@
 #include "export.h"
 #include "site.h"
 
-static const struct site_opts	 opts = { "localhost", { "1965", "7070" } };
+static const struct site_opts	 opts = { .host = "localhost",
+    .port = { "1965", "7070" }, .lang = "de" };
 
 static char	 err[1024];
 

@@ -17,7 +17,8 @@
 #include "feed.h"
 #include "site.h"
 
-static const struct site_opts	 opts = { "localhost", { "1965", "70" } };
+static const struct site_opts	 opts = { .host = "localhost",
+    .port = { "1965", "70" }, .lang = "de" };
 
 static char *
 escaped(const char *s, size_t len)
@@ -227,7 +228,8 @@ test_seed_capsule_feed(void)
 static void
 test_port_in_ids(void)
 {
-	static const struct site_opts	 o = { "zeche.example", { "1966", "70" } };
+	static const struct site_opts	 o = { .host = "zeche.example",
+	    .port = { "1966", "70" }, .lang = "de" };
 	const char			*dir = getenv("ZECHE_SOURCE_DIR");
 	struct site			*s;
 	char				 root[1024], err[1024];

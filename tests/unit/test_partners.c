@@ -15,15 +15,28 @@
 
 #include "buf.h"
 #include "check.h"
+#include "msg.h"
 #include "partners.h"
 
 #define BASE	"/partner/"
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* The tests read the German labels, as the shipped capsule has them. */
+static struct partners *
+load_de(const char *src, size_t len, const char *base, const char **errstr,
+    size_t *lineno)
+{
+	struct partners	*ps;
+
+	if ((ps = partners_load(src, len, base, errstr, lineno)) != NULL)
+		partners_set_msg(ps, msg_table("de"));
+	return ps;
+}
+
 static struct partners *
 load(const char *s, const char **errstr, size_t *lineno)
 {
-	return partners_load(s, strlen(s), BASE, errstr, lineno);
+	return load_de(s, strlen(s), BASE, errstr, lineno);
 }
 
 static struct partners *
@@ -38,7 +51,7 @@ load_file(const char *path)
 		fprintf(stderr, "%s: %s\n", path, errstr);
 		return NULL;
 	}
-	if ((ps = partners_load(b.data, b.len, BASE, &errstr,
+	if ((ps = load_de(b.data, b.len, BASE, &errstr,
 	    &lineno)) == NULL)
 		fprintf(stderr, "%s:%zu: %s\n", path, lineno, errstr);
 	buf_free(&b);
@@ -417,7 +430,7 @@ test_paging(void)
 
 	for (i = 0; i < NELEM(cases); i++) {
 		src = make_names(cases[i].n, counts);
-		ps = partners_load(src ? src : "", src ? strlen(src) : 0,
+		ps = load_de(src ? src : "", src ? strlen(src) : 0,
 		    BASE, &errstr, &lineno);
 		free(src);
 		CHECK(ps != NULL);
@@ -653,7 +666,7 @@ test_search_paging(void)
 	size_t		 lineno, counts[6];
 
 	src = make_names(634, counts);
-	ps = partners_load(src, strlen(src), BASE, &errstr, &lineno);
+	ps = load_de(src, strlen(src), BASE, &errstr, &lineno);
 	free(src);
 	if (ps == NULL) {
 		CHECK(!"loads");
@@ -784,7 +797,7 @@ test_load_errors(void)
 	}
 
 	/* a NUL in the file is a control character */
-	CHECK(partners_load("A\nB\0C\n", 6, BASE, &errstr, &line) == NULL);
+	CHECK(load_de("A\nB\0C\n", 6, BASE, &errstr, &line) == NULL);
 	CHECK(line == 2);
 	CHECK_STR(errstr, "control character");
 
@@ -803,9 +816,9 @@ test_load_errors(void)
 	CHECK(line == 2);
 	buf_free(&b);
 
-	CHECK(partners_load("A\n", 2, "partner", &errstr, &line) == NULL);
+	CHECK(load_de("A\n", 2, "partner", &errstr, &line) == NULL);
 	CHECK(line == 0);
-	CHECK(partners_load("A\n", 2, "/partner", &errstr, &line) == NULL);
+	CHECK(load_de("A\n", 2, "/partner", &errstr, &line) == NULL);
 
 	/* URLs are trimmed, a trailing TAB means no URL */
 	ps = load("A\t  https://a.example/  \nB\t\n", &errstr, &line);

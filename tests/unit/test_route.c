@@ -15,7 +15,8 @@
 static struct site *
 load(const char *gopher_port)
 {
-	struct site_opts	 o = { "localhost", { "1965", gopher_port } };
+	struct site_opts	 o = { .host = "localhost",
+	    .port = { "1965", gopher_port } };
 	struct site		*s;
 	char			 err[512];
 

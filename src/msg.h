@@ -1,0 +1,81 @@
+/*
+ * msg: the text zeche itself writes for a capsule's readers (titles of
+ * generated pages, navigation, search prompts, error messages), one table
+ * per language, picked by the host's language tag (pure).
+ *
+ * Entries marked "fmt" are printf formats; every language takes the same
+ * arguments in the same order.
+ */
+#ifndef MSG_H
+#define MSG_H
+
+enum msg {
+	/* navigation on generated pages */
+	MSG_HOME,		/* link to "/" */
+	MSG_UP,			/* link to "../" from a folder listing */
+	MSG_BACK,		/* link to "../" from the partner overview */
+	MSG_ARTICLES,		/* heading above an article list */
+	MSG_ATOM_FEED,		/* link to atom.xml */
+	MSG_ROBOTS,		/* the whole default robots.txt */
+
+	/* the partner directory */
+	MSG_PARTNERS_TITLE,	/* heading of the overview */
+	MSG_PARTNERS_GROUP,	/* fmt: heading of a group: its label */
+	MSG_PARTNERS_GROUP_OTHER, /* the label of the group "0-9" */
+	MSG_PARTNERS_COUNT,	/* fmt: number of entries */
+	MSG_PARTNERS_BY_LETTER,	/* heading above the group links */
+	MSG_PARTNERS_ALL,	/* heading above the whole list */
+	MSG_PARTNERS_NONE,	/* an empty directory */
+	MSG_PARTNERS_NONE_IN,	/* fmt: an empty group: its label */
+	MSG_PARTNERS_OVERVIEW,	/* link to the overview */
+	MSG_PARTNERS_SEARCH,	/* link to the search */
+	MSG_PARTNERS_PROMPT,	/* Gemini 10 / Gopher search prompt */
+	MSG_SEARCH_TITLE,	/* heading of a result page */
+	MSG_SEARCH_EMPTY,	/* a query without letters or digits */
+	MSG_SEARCH_NO_HITS,	/* fmt: the query */
+	MSG_SEARCH_HITS,	/* fmt: number of hits, the query */
+	MSG_SEARCH_NO_PAGE_1,	/* fmt: page asked for, 1 page */
+	MSG_SEARCH_NO_PAGE_N,	/* fmt: page asked for, N pages */
+	MSG_SEARCH_FIRST_PAGE,	/* link to result page 1 */
+	MSG_SEARCH_NEW,		/* link to a new search */
+	MSG_PAGE_N_OF_M,	/* fmt: page, pages */
+	MSG_PREV_PAGE,		/* fmt: page, pages */
+	MSG_NEXT_PAGE,		/* fmt: page, pages */
+
+	/* Gemini status lines (the meta text) */
+	MSG_BAD_REQUEST,
+	MSG_REQUEST_TOO_LONG,
+	MSG_BAD_QUERY,
+	MSG_NOT_FOUND,
+	MSG_OTHER_SCHEME,
+	MSG_OTHER_HOST,
+	MSG_OTHER_PORT,
+
+	/* Gopher */
+	MSG_ERROR,		/* fmt: a type 3 item: the reason */
+	MSG_GOPHER_NOT_FOUND,	/* type 3 item: no such selector */
+	MSG_URL_REFUSED,	/* type 3 item: a URL: not redirected */
+	MSG_REDIRECT_TITLE,	/* the page for a URL: selector */
+	MSG_REDIRECT_TO,	/* its text before the link */
+	MSG_HTTP_TITLE,		/* the HTML page for a browser */
+	MSG_HTTP_TEXT,		/* its paragraph (HTML) */
+
+	MSG_COUNT
+};
+
+struct msg_table;
+
+/*
+ * The table for the language tag LANG ("de", "de-CH", "en-GB"; case
+ * ignored), by its primary subtag; English for NULL or any language
+ * without a table of its own.  Never NULL.
+ */
+const struct msg_table	*msg_table(const char *);
+
+/* The text of M in T (T NULL: English).  Never NULL. */
+const char		*msg_get(const struct msg_table *, enum msg);
+
+/* The table's own language ("en", "de"). */
+const char		*msg_lang(const struct msg_table *);
+
+#endif

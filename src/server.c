@@ -1,0 +1,196 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsule.h"
+#include "config.h"
+#include "server.h"
+#include "site.h"
+#include "tls.h"
+
+/* Which host each Gopher listener serves: its own, or the first with
+ * "gopher on".  Returns the index into hosts, or -1. */
+static long
+gopher_index(const struct conf *conf, size_t i)
+{
+	const struct conf_host	*h;
+	size_t			 j;
+
+	const struct conf_listen	*la = &conf->listen[PROTO_GOPHER][i];
+
+	if (la->host != NULL) {
+		if ((h = conf_find_host(conf, la->host)) == NULL)
+			return -1;
+		return h - conf->hosts;
+	}
+	for (j = 0; j < conf->nhosts; j++)
+		if (conf->hosts[j].gopher)
+			return (long)j;
+	return -1;
+}
+
+/*
+ * The port host J names in its links for protocol P: the first listener
+ * serving it, or NULL when none does (the protocol is off for it).
+ */
+static const char *
+public_port(const struct conf *conf, int p, size_t j)
+{
+	size_t	 i;
+
+	if (p != PROTO_GOPHER)
+		return conf->nlisten[p] > 0 ? conf->listen[p][0].port : NULL;
+	for (i = 0; i < conf->nlisten[p]; i++)
+		if (gopher_index(conf, i) == (long)j)
+			return conf->listen[p][i].port;
+	return NULL;
+}
+
+static int
+load_cert(struct vhost *vh, bool make, char *err, size_t errlen)
+{
+	const struct conf_host	*h = vh->conf;
+	char			 key[1024];
+	int			 rc;
+
+	if (h->cert != NULL) {
+		snprintf(vh->crt, sizeof(vh->crt), "%s", h->cert);
+		snprintf(key, sizeof(key), "%s", h->key);
+	} else {
+		rc = tls_cert_paths(h->certs, h->name, make, vh->crt, key,
+		    sizeof(key), err, errlen);
+		if (rc == -1)
+			return -1;
+		if (rc == 1)
+			return 0;	/* a check: made at the first start */
+	}
+	if ((vh->ctx = tls_load(vh->crt, key, vh->fp, sizeof(vh->fp), err,
+	    errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* The TLS context of OLD's host NAME, shared. */
+static int
+keep_cert(struct vhost *vh, const struct server *old, char *err,
+    size_t errlen)
+{
+	const struct vhost	*ov;
+
+	if ((ov = server_host(old, vh->conf->name)) == NULL ||
+	    ov->ctx == NULL) {
+		snprintf(err, errlen, "%s: no certificate loaded for it",
+		    vh->conf->name);
+		return -1;
+	}
+	SSL_CTX_up_ref(ov->ctx);
+	vh->ctx = ov->ctx;
+	memcpy(vh->crt, ov->crt, sizeof(vh->crt));
+	memcpy(vh->fp, ov->fp, sizeof(vh->fp));
+	return 0;
+}
+
+struct server *
+server_load(struct conf *conf, bool make_certs, const struct server *old,
+    char *err, size_t errlen)
+{
+	struct server		*srv;
+	struct site_opts	 so;
+	struct vhost		*vh;
+	size_t			 i;
+	long			 j;
+	int			 p;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		conf_free(conf);
+		return NULL;
+	}
+	srv->refs = 1;
+	srv->conf = *conf;
+	memset(conf, 0, sizeof(*conf));
+	conf = &srv->conf;
+	if ((srv->hosts = calloc(conf->nhosts, sizeof(*srv->hosts))) == NULL ||
+	    (srv->gopher_host = calloc(conf->nlisten[PROTO_GOPHER] + 1,
+	    sizeof(*srv->gopher_host))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto bad;
+	}
+	for (i = 0; i < conf->nlisten[PROTO_GOPHER]; i++) {
+		if ((j = gopher_index(conf, i)) == -1) {
+			snprintf(err, errlen, "gopher listener on port %s: no "
+			    "host has \"gopher on\"",
+			    conf->listen[PROTO_GOPHER][i].port);
+			goto bad;
+		}
+		srv->gopher_host[i] = (size_t)j;
+	}
+	for (i = 0; i < conf->nhosts; i++) {
+		vh = &srv->hosts[i];
+		vh->conf = &conf->hosts[i];
+		srv->nhosts++;
+		memset(&so, 0, sizeof(so));
+		so.host = vh->conf->name;
+		for (p = 0; p < PROTO_COUNT; p++)
+			so.port[p] = public_port(conf, p, i);
+		so.lang = vh->conf->lang;
+		so.description = vh->conf->description;
+		if ((vh->site = capsule_load(vh->conf->root, &so, err,
+		    errlen)) == NULL)
+			goto bad;
+		if (old != NULL ? keep_cert(vh, old, err, errlen) == -1 :
+		    load_cert(vh, make_certs, err, errlen) == -1)
+			goto bad;
+	}
+	return srv;
+ bad:
+	server_unref(srv);
+	return NULL;
+}
+
+void
+server_ref(struct server *srv)
+{
+	srv->refs++;
+}
+
+void
+server_unref(struct server *srv)
+{
+	size_t	 i;
+
+	if (srv == NULL || --srv->refs > 0)
+		return;
+	for (i = 0; i < srv->nhosts; i++) {
+		site_unref(srv->hosts[i].site);
+		SSL_CTX_free(srv->hosts[i].ctx);
+	}
+	free(srv->hosts);
+	free(srv->gopher_host);
+	conf_free(&srv->conf);
+	free(srv);
+}
+
+struct vhost *
+server_host(const struct server *srv, const char *name)
+{
+	const struct conf_host	*h;
+
+	if ((h = conf_find_host(&srv->conf, name)) == NULL)
+		return NULL;
+	return &srv->hosts[h - srv->conf.hosts];
+}
+
+struct vhost *
+server_default(const struct server *srv)
+{
+	return &srv->hosts[0];
+}
+
+struct vhost *
+server_listen_host(const struct server *srv, int p, size_t i)
+{
+	if (p != PROTO_GOPHER || i >= srv->conf.nlisten[PROTO_GOPHER])
+		return server_default(srv);
+	return &srv->hosts[srv->gopher_host[i]];
+}

@@ -1,0 +1,63 @@
+/*
+ * server: everything zeche serves at one time, built whole from a struct
+ * conf: each host with its site snapshot and its TLS context.  A server
+ * never changes once built; a reload builds a new one beside it and swaps
+ * it in at once.  It is reference-counted like a site: the "current"
+ * pointer holds one reference and every request served from it another.
+ */
+#ifndef SERVER_H
+#define SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+
+#include "config.h"
+
+struct site;
+
+struct vhost {
+	const struct conf_host	*conf;		/* borrowed from server.conf */
+	struct site		*site;		/* counted */
+	SSL_CTX			*ctx;		/* owned; NULL in a check */
+	char			 crt[1024];	/* the certificate's path */
+	char			 fp[100];	/* its SHA-256 fingerprint */
+};
+
+struct server {
+	int		 refs;
+	struct conf	 conf;			/* owned */
+	struct vhost	*hosts;			/* owned, as conf.hosts */
+	size_t		 nhosts;
+	size_t		*gopher_host;		/* owned: per Gopher listener, */
+						/* the index of its host */
+};
+
+/*
+ * Load every host of CONF (the server takes it over and clears it): the
+ * capsule, and the certificate (generated when missing if MAKE_CERTS is
+ * set; in a check a missing one leaves ctx NULL and fp empty).  With OLD,
+ * each host takes the TLS context of OLD's host of the same name instead
+ * (a sandbox cannot read the keys again).  Returns a server with one
+ * reference, or NULL with "file:line: message" in ERR.
+ */
+struct server	*server_load(struct conf *, bool, const struct server *,
+		    char *, size_t);
+
+void		 server_ref(struct server *);
+void		 server_unref(struct server *);
+
+/* The host named NAME or one of its aliases (lower case), or NULL. */
+struct vhost	*server_host(const struct server *, const char *);
+
+/* The default host: the first one. */
+struct vhost	*server_default(const struct server *);
+
+/*
+ * The host that listener I of protocol P serves when a request names
+ * none: for Gopher the host of the listener, else the default host.
+ */
+struct vhost	*server_listen_host(const struct server *, int, size_t);
+
+#endif
