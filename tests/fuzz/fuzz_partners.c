@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "gemtext.h"
+#include "msg.h"
 #include "partners.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -75,6 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(errstr != NULL);
 		return 0;
 	}
+	partners_set_msg(ps, msg_table("de"));	/* the checks read German */
 	for (i = 0, nlines = 1; i < size; i++)
 		if (data[i] == '\n')
 			nlines++;
