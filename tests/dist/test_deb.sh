@@ -2,7 +2,7 @@
 # test_deb.sh: contrib/dev.sh package builds zeche_VERSION_ARCH.deb (here
 # into the build directory), lintian reports no error or warning on it,
 # and dpkg-deb shows what Debian expects of a daemon's package: the files
-# in their places, computed library dependencies, and the
+# in their places, the conffile, computed library dependencies, and the
 # maintainer scripts that create _zeche and its state folder.
 set -u
 : "${ZECHE_SOURCE_DIR:?}"
@@ -55,8 +55,12 @@ has() {		# NAME MODE OWNER PATH
 has "the daemon in /usr/sbin" -rwxr-xr-x root/root usr/sbin/zeche
 has "its man page, compressed" -rw-r--r-- root/root \
     usr/share/man/man8/zeche.8.gz
+has "the configuration's man page" -rw-r--r-- root/root \
+    usr/share/man/man5/zeche.conf.5.gz
 has "the unit in /lib/systemd/system" -rw-r--r-- root/root \
     lib/systemd/system/zeche.service
+has "the configuration in /etc/zeche" -rw-r--r-- root/root \
+    etc/zeche/zeche.conf
 has "the shipped capsule under /usr/share/zeche" -rw-r--r-- root/root \
     usr/share/zeche/capsule/index.gmi
 has "the copyright file" -rw-r--r-- root/root \
@@ -75,6 +79,10 @@ ctl=$(mktemp -d "${TMPDIR:-/tmp}/zeche-deb.XXXXXX")
 trap 'rm -rf "$ctl"' EXIT
 dpkg-deb -e "$deb" "$ctl/DEBIAN"
 dpkg-deb -x "$deb" "$ctl/root"
+[ "$(cat "$ctl/DEBIAN/conffiles")" = /etc/zeche/zeche.conf ] &&
+    ok "/etc/zeche/zeche.conf is the one conffile" ||
+    not_ok "/etc/zeche/zeche.conf is the one conffile" \
+    "$(cat "$ctl/DEBIAN/conffiles")"
 deps=$(dpkg-deb -f "$deb" Depends)
 for d in libc6 libssl3 libevent-2.1-7 libevent-openssl-2.1-7 adduser procps; do
 	case ", $deps," in
@@ -143,4 +151,18 @@ cmp -s "$ctl/root/lib/systemd/system/zeche.service" \
 "$ctl/root/usr/sbin/zeche" --version | grep -qx "zeche $version" &&
     ok "the packaged zeche runs and says $version" ||
     not_ok "the packaged zeche runs and says $version"
+# the packaged configuration, with its paths moved into the scratch root,
+# passes --check on the packaged capsule
+sed -e "s|\"/usr/share/zeche|\"$ctl/root/usr/share/zeche|" \
+    -e "s|\"/var/lib/zeche|\"$sys/var/lib/zeche|" \
+    "$ctl/root/etc/zeche/zeche.conf" >"$ctl/zeche.conf"
+grep -q "$ctl/root/usr/share/zeche/capsule" "$ctl/zeche.conf" &&
+    grep -q "$sys/var/lib/zeche" "$ctl/zeche.conf" &&
+    ok "the configuration names /usr/share/zeche/capsule and /var/lib/zeche" ||
+    not_ok "the configuration names /usr/share/zeche/capsule and /var/lib/zeche" \
+    "$(cat "$ctl/zeche.conf")"
+mkdir -p "$sys/var/lib/zeche"
+out=$("$ctl/root/usr/sbin/zeche" --config "$ctl/zeche.conf" --check 2>&1)
+[ $? -eq 0 ] && ok "zeche --check passes the packaged configuration" ||
+    not_ok "zeche --check passes the packaged configuration" "$out"
 finish

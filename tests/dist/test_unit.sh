@@ -28,8 +28,8 @@ out=$(systemd-analyze verify --man=no "$unit" 2>&1 |
 [ -z "$out" ] && ok "systemd-analyze verify: no complaint" ||
     not_ok "systemd-analyze verify: no complaint" "$out"
 
-key "starts zeche on the shipped capsule" \
-    "ExecStart=/usr/sbin/zeche --root /usr/share/zeche/capsule \\"
+key "starts zeche with the packaged configuration" \
+    "ExecStart=/usr/sbin/zeche --config /etc/zeche/zeche.conf"
 key "reloads with SIGHUP" 'ExecReload=kill -HUP $MAINPID'
 key "runs as its own user" "User=_zeche"
 key "only CAP_NET_BIND_SERVICE (bounding set)" \
