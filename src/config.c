@@ -281,6 +281,7 @@ static const struct key global_keys[] = {
 	{ "gopher",	KEY_LISTEN,		0,	PROTO_GOPHER, 1 },
 	{ "user",	KEY_USER,		G(user),	0, 0 },
 	{ "timeout",	KEY_INT,		G(timeout),	1, 3600 },
+	{ "log",	KEY_PATH,		G(log),		0, 0 },
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
@@ -925,6 +926,7 @@ conf_free(struct conf *conf)
 		host_free(&conf->hosts[i]);
 	free(conf->hosts);
 	free(conf->user);
+	free(conf->log);
 	memset(conf, 0, sizeof(*conf));
 }
 

@@ -8,6 +8,7 @@
  *					# first host with "gopher on")
  *	user    _zeche
  *	timeout 10
+ *	log     "/var/log/zeche/zeche.log"
  *	host "example.org" {
  *		alias "www.example.org"
  *		root  "/srv/zeche/example"
@@ -66,6 +67,7 @@ struct conf {
 	size_t			 nlisten[PROTO_COUNT];
 	char			*user;		/* owned, or NULL */
 	int			 timeout;	/* seconds, 0: the default */
+	char			*log;		/* owned: the log file, or NULL */
 	enum conf_log_ip	 log_ip;
 	struct conf_host	*hosts;		/* owned; the first is the */
 	size_t			 nhosts;	/* default host */

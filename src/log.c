@@ -1,10 +1,12 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -124,4 +126,22 @@ log_escape(char *dst, size_t size, const char *src, size_t len)
 		dst[o++] = '.';
 	}
 	dst[o] = '\0';
+}
+
+int
+log_open(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) == -1)
+		return -1;
+	fflush(stderr);
+	if (fd != STDERR_FILENO && dup2(fd, STDERR_FILENO) == -1) {
+		close(fd);
+		return -1;
+	}
+	if (fd != STDERR_FILENO)
+		close(fd);
+	return 0;
 }

@@ -19,6 +19,14 @@ void	fatalx(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 
 /*
+ * Send every line from now on (messages and access lines) to the file
+ * PATH, appended, instead of stderr.  Called again (SIGUSR1) it opens
+ * PATH anew, for log rotation.  Returns 0, or -1 with errno set (the
+ * lines then go where they went before).
+ */
+int	log_open(const char *);
+
+/*
  * Copy client bytes into DST (of DSTSIZE) with control bytes, quotes and
  * backslashes escaped (\xNN), so that a log line stays one line.
  */

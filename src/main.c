@@ -39,6 +39,7 @@ struct opts {
 	const char		*lang;
 	const char		*listen[PROTO_COUNT];	/* [ADDR:]PORT */
 	const char		*user;
+	const char		*log;		/* --log FILE, or NULL */
 	const char		*export;	/* --export DIR, or NULL */
 	int			 timeout;	/* 0: not given */
 	int			 log_ip;	/* -1: not given */
@@ -76,6 +77,8 @@ usage(int status)
 "  -n, --check             load the capsule, report every error and warning,\n"
 "                          exit 1 only on errors; with --config every host's\n"
 "                          capsule and certificate\n"
+"      --log FILE          write the log (messages and the access lines) to\n"
+"                          FILE instead of stderr; SIGUSR1 reopens it\n"
 "      --log-ip            write client addresses to the access log\n"
 "      --export DIR        write the site as files for a static Gemini server\n"
 "                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
@@ -89,7 +92,8 @@ usage(int status)
 "  -V, --version           show the version and exit\n"
 "\n"
 "Signals: SIGHUP reloads the configuration file and every capsule (a failed\n"
-"reload keeps the old ones); SIGINT and SIGTERM stop the server.\n");
+"reload keeps the old ones); SIGUSR1 reopens the --log file; SIGINT and\n"
+"SIGTERM stop the server.\n");
 	exit(status);
 }
 
@@ -106,6 +110,7 @@ parse_options(int argc, char **argv)
 		{ "host",	required_argument,	NULL, 'H' },
 		{ "lang",	required_argument,	NULL, 'L' },
 		{ "check",	no_argument,		NULL, 'n' },
+		{ "log",	required_argument,	NULL, 'l' },
 		{ "log-ip",	no_argument,		NULL, 'I' },
 		{ "export",	required_argument,	NULL, 'X' },
 		{ "timeout",	required_argument,	NULL, 't' },
@@ -174,6 +179,9 @@ parse_options(int argc, char **argv)
 			break;
 		case 'I':
 			opts.log_ip = CONF_LOG_IP_FULL;
+			break;
+		case 'l':
+			opts.log = optarg;
 			break;
 		case 'u':
 			opts.user = optarg;
@@ -318,6 +326,8 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 		    &conf->nlisten[p], opts.listen[p], &errstr) == -1)
 			goto bad;
 	if (opts.user != NULL && set_str(&conf->user, opts.user) == -1)
+		goto bad;
+	if (opts.log != NULL && set_str(&conf->log, opts.log) == -1)
 		goto bad;
 	if (opts.timeout != 0)
 		conf->timeout = opts.timeout;
@@ -480,6 +490,8 @@ reload_wait(int seconds)
 	return atomic_load(&reload.finished);
 }
 
+static void	 open_log(bool);
+
 static void
 set_current(struct server *srv)
 {
@@ -505,6 +517,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		for (i = 0; i < reload.srv->nhosts; i++)
 			npages += reload.srv->hosts[i].site->npages;
 		set_current(reload.srv);
+		open_log(false);
 		reload.srv = NULL;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		log_info("reloaded %s: %zu hosts, %zu pages in %.0f ms",
@@ -559,6 +572,34 @@ sighup(evutil_socket_t sig, short what, void *arg)
 	reload_start();
 }
 
+/*
+ * The log file: open the one the configuration names (a reload may name
+ * another), or open it anew on SIGUSR1 once logrotate has moved it away.
+ */
+static char	 logpath[1024];	/* the file open, or "" */
+
+static void
+open_log(bool again)
+{
+	const char	*path = current->conf.log;
+
+	if (path == NULL || (!again && strcmp(path, logpath) == 0))
+		return;
+	if (log_open(path) == -1) {
+		log_warn("log %s", path);
+		return;
+	}
+	snprintf(logpath, sizeof(logpath), "%s", path);
+	if (again)
+		log_info("SIGUSR1: log %s reopened", path);
+}
+
+static void
+sigusr1(evutil_socket_t sig, short what, void *arg)
+{
+	open_log(true);
+}
+
 static void
 sigterm(evutil_socket_t sig, short what, void *arg)
 {
@@ -570,7 +611,7 @@ int
 main(int argc, char **argv)
 {
 	struct event_base	*base;
-	struct event		*ev_hup, *ev_int, *ev_term;
+	struct event		*ev_hup, *ev_int, *ev_term, *ev_usr1;
 	const struct conf	*conf;
 	struct vhost		*vh;
 	SSL_CTX			*ctx;
@@ -603,6 +644,11 @@ main(int argc, char **argv)
 	if ((current = load(true)) == NULL)
 		return 1;
 	conf = &current->conf;
+	if (conf->log != NULL) {
+		if (log_open(conf->log) == -1)
+			fatal("log %s", conf->log);
+		snprintf(logpath, sizeof(logpath), "%s", conf->log);
+	}
 	for (i = 0; i < current->nhosts; i++) {
 		vh = &current->hosts[i];
 		log_info("loaded %s: %zu pages", vh->conf->root,
@@ -640,9 +686,11 @@ main(int argc, char **argv)
 			    conf->listen[p][i].port);
 
 	ev_hup = evsignal_new(base, SIGHUP, sighup, NULL);
+	ev_usr1 = evsignal_new(base, SIGUSR1, sigusr1, NULL);
 	ev_int = evsignal_new(base, SIGINT, sigterm, base);
 	ev_term = evsignal_new(base, SIGTERM, sigterm, base);
 	if (ev_hup == NULL || ev_int == NULL || ev_term == NULL ||
+	    ev_usr1 == NULL || evsignal_add(ev_usr1, NULL) == -1 ||
 	    evsignal_add(ev_hup, NULL) == -1 ||
 	    evsignal_add(ev_int, NULL) == -1 ||
 	    evsignal_add(ev_term, NULL) == -1)
@@ -668,6 +716,7 @@ main(int argc, char **argv)
 	net_shutdown();
 	server_unref(current);
 	event_free(ev_hup);
+	event_free(ev_usr1);
 	event_free(ev_int);
 	event_free(ev_term);
 	event_base_free(base);

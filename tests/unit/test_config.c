@@ -48,6 +48,7 @@ test_full_example(void)
 	    "gopher  7070 host \"b.example\"\n"
 	    "user    _zeche\n"
 	    "timeout 10\n"
+	    "log     \"/var/log/zeche/access.log\"\n"
 	    "log_ip  full\n"
 	    "\n"
 	    "host \"Example.ORG.\" {\n"
@@ -79,6 +80,7 @@ test_full_example(void)
 	    "b.example");
 	CHECK_STR(conf.user, "_zeche");
 	CHECK(conf.timeout == 10);
+	CHECK_STR(conf.log, "/var/log/zeche/access.log");
 	CHECK(conf.log_ip == CONF_LOG_IP_FULL);
 	CHECK(conf.nhosts == 2);
 	if (conf.nhosts != 2) {
@@ -95,7 +97,7 @@ test_full_example(void)
 	CHECK_STR(conf.hosts[0].description,
 	    "Themenforum 17 \xe2\x80\x93 Innovation \"x\"");
 	CHECK(conf.hosts[0].gopher);
-	CHECK(conf.hosts[0].line == 10);
+	CHECK(conf.hosts[0].line == 11);
 	CHECK_STR(conf.hosts[1].root, "/etc/zeche/../b");
 	CHECK_STR(conf.hosts[1].cert, "/etc/b.crt");
 	CHECK_STR(conf.hosts[1].key, "/etc/b.key");
@@ -207,6 +209,8 @@ test_error_values(void)
 
 	CHECK_STR(error_of("log_ip some\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:8: expected off or full");
+	CHECK_STR(error_of("log \"\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:5: expected a path");
 	CHECK_STR(error_of("user \"a b\"\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:6: expected a user name");
 

@@ -1,0 +1,74 @@
+# --log FILE: every line goes to the file; SIGUSR1 opens it anew after it
+# was moved away (logrotate); the config file's "log" does the same.
+. "$(dirname "$0")/lib.sh"
+
+AL=$WORK/zeche-access.log
+GEMINI_PORT=$(free_port)
+GOPHER_PORT=$(free_port)
+while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
+
+# wait_for FILE TEXT: until FILE holds TEXT (10 s at most)
+wait_for() {
+	local i
+	for i in $(seq 1 100); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+start_logged() {
+	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
+	    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
+	    "$@" >>"$LOG" 2>&1 &
+	ZPID=$!
+	if ! wait_port "$GEMINI_PORT" || ! wait_port "$GOPHER_PORT"; then
+		not_ok "zeche starts and listens" "$(tail -20 "$LOG")"
+		finish
+	fi
+}
+
+start_logged --log "$AL"
+gem "gemini://$H/erste-anfrage" >/dev/null
+wait_for "$AL" "erste-anfrage" && ok "--log: the access line is in the file" ||
+    not_ok "--log: the access line is in the file" "$(cat "$AL" 2>&1)"
+expect_contains "--log: the start messages are in the file" "$(cat "$AL")" \
+    "loaded $ROOT"
+expect_not_contains "--log: nothing of it on stderr" "$(cat "$LOG")" \
+    "erste-anfrage"
+
+mv "$AL" "$AL.1"
+kill -USR1 "$ZPID"
+wait_for "$AL" "SIGUSR1: log $AL reopened" &&
+    ok "SIGUSR1: a new file" || not_ok "SIGUSR1: a new file" "$(ls "$WORK")"
+gem "gemini://$H/zweite-anfrage" >/dev/null
+wait_for "$AL" "zweite-anfrage" &&
+    ok "SIGUSR1: later lines go to the new file" ||
+    not_ok "SIGUSR1: later lines go to the new file" "$(cat "$AL" 2>&1)"
+expect_not_contains "SIGUSR1: the moved file keeps only the old lines" \
+    "$(cat "$AL.1")" "zweite-anfrage"
+expect_contains "SIGUSR1: the moved file keeps the old lines" \
+    "$(cat "$AL.1")" "erste-anfrage"
+alive "SIGUSR1"
+stop_zeche
+
+# the config file's "log", relative to the file's folder
+rm -f "$AL"
+cat >"$WORK/zeche.conf" <<CONF
+log zeche-access.log
+host "$H" {
+	root  capsule
+	certs certs
+	lang  de
+	gopher on
+}
+CONF
+"$ZECHE" --config "$WORK/zeche.conf" --gemini "127.0.0.1:$GEMINI_PORT" \
+    --gopher "127.0.0.1:$GOPHER_PORT" >>"$LOG" 2>&1 &
+ZPID=$!
+wait_port "$GEMINI_PORT"
+gem "gemini://$H/dritte-anfrage" >/dev/null
+wait_for "$AL" "dritte-anfrage" && ok "config log: the access line is in the file" ||
+    not_ok "config log: the access line is in the file" "$(tail -5 "$LOG")"
+
+finish
