@@ -53,6 +53,12 @@ ROBOTS_RULES
 	    "digits.",
 	[MSG_SEARCH_NO_HITS] = "No hits for \xe2\x80\x9c%s\xe2\x80\x9d.",
 	[MSG_SEARCH_HITS] = "%zu hits for \xe2\x80\x9c%s\xe2\x80\x9d",
+	[MSG_SEARCH_MORE] = "More than %zu hits for \xe2\x80\x9c%s"
+	    "\xe2\x80\x9d, the first %zu here: please narrow the search.",
+	[MSG_SEARCH_STOPPED_NONE] = "No hits for \xe2\x80\x9c%s\xe2\x80\x9d "
+	    "found before the search stopped: please narrow it.",
+	[MSG_SEARCH_STOPPED] = "At least %zu hits for \xe2\x80\x9c%s"
+	    "\xe2\x80\x9d; the search stopped: please narrow it.",
 	[MSG_SEARCH_NO_PAGE_1] = "There is no page %zu; the hits are on "
 	    "%zu page.",
 	[MSG_SEARCH_NO_PAGE_N] = "There is no page %zu; the hits are on "
@@ -117,6 +123,14 @@ ROBOTS_RULES
 	    "\xe2\x80\x9c.",
 	[MSG_SEARCH_HITS] = "%zu Treffer f\xc3\xbcr \xe2\x80\x9e%s"
 	    "\xe2\x80\x9c",
+	[MSG_SEARCH_MORE] = "Mehr als %zu Treffer f\xc3\xbcr \xe2\x80\x9e%s"
+	    "\xe2\x80\x9c, hier die ersten %zu: bitte genauer suchen.",
+	[MSG_SEARCH_STOPPED_NONE] = "Keine Treffer f\xc3\xbcr \xe2\x80\x9e%s"
+	    "\xe2\x80\x9c gefunden, die Suche wurde abgebrochen: bitte "
+	    "genauer suchen.",
+	[MSG_SEARCH_STOPPED] = "Mindestens %zu Treffer f\xc3\xbcr "
+	    "\xe2\x80\x9e%s\xe2\x80\x9c, die Suche wurde abgebrochen: "
+	    "bitte genauer suchen.",
 	[MSG_SEARCH_NO_PAGE_1] = "Seite %zu gibt es nicht, die Treffer "
 	    "stehen auf %zu Seite.",
 	[MSG_SEARCH_NO_PAGE_N] = "Seite %zu gibt es nicht, die Treffer "

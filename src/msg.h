@@ -34,6 +34,9 @@ enum msg {
 	MSG_SEARCH_EMPTY,	/* a query without letters or digits */
 	MSG_SEARCH_NO_HITS,	/* fmt: the query */
 	MSG_SEARCH_HITS,	/* fmt: number of hits, the query */
+	MSG_SEARCH_MORE,	/* fmt: the cap, the query, the cap */
+	MSG_SEARCH_STOPPED_NONE, /* fmt: the query; work bound, no hit */
+	MSG_SEARCH_STOPPED,	/* fmt: hits so far, the query */
 	MSG_SEARCH_NO_PAGE_1,	/* fmt: page asked for, 1 page */
 	MSG_SEARCH_NO_PAGE_N,	/* fmt: page asked for, N pages */
 	MSG_SEARCH_FIRST_PAGE,	/* link to result page 1 */

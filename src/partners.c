@@ -2,10 +2,31 @@
  * partners: the partner directory.  See partners.h for the file format,
  * the order, the addresses and the search rules.
  *
- * At load every name gets four keys, kept in one arena: the DIN 5007-1
- * sort key, the case-folded name (duplicates, ties) and the two search
- * forms (ä -> ae and ä -> a).  Sorting compares keys with strcmp() only,
- * and a search is one strstr() per name and form.
+ * At load every name gets a DIN 5007-1 sort key and a case-folded key
+ * (duplicates, ties); sorting compares them with strcmp() only, and both
+ * are dropped once the list is sorted.  What stays, per partner: the name
+ * and address, and the two search forms (ä -> ae and ä -> a) in one
+ * haystack.
+ *
+ * Search goes through a trigram index over the search forms, so that its
+ * cost grows with the hits, not with the directory.  Each form is read
+ * as if followed by two end marks ("gmbh" gives gmb, mbh, bh$, h$$), so
+ * every substring of one to three characters is the start of a trigram
+ * in it:
+ *
+ *	query of 1 or 2 characters	the union of the trigrams starting
+ *					with it (exact)
+ *	query of 3			that trigram (exact)
+ *	query of 4 or more		the intersection of its trigrams,
+ *					smallest first; each candidate is
+ *					then checked with memmem()
+ *
+ * Posting lists hold partner numbers in list order, so hits come out in
+ * list order and a search stops once it has counted PARTNERS_HITS_MAX + 1
+ * of them, or has tried SEARCH_STEPS candidates per hit it may count.
+ * Lists are delta-coded (LEB128) in blocks of POST_BLOCK, each block's
+ * first number and offset in a skip table, so a list is skipped through
+ * without decoding all of it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,37 +48,66 @@ enum fold {
 };
 
 struct partner {
-	const char	*name;		/* borrowed: all strings are in */
-	const char	*url;		/* ps->arena; url may be NULL */
-	const char	*sortkey;
-	const char	*casekey;
-	const char	*key_ae;
-	const char	*key_a;
-	size_t		 lineno;
+	const char	*name;		/* borrowed: both are in ps->names */
+	const char	*url;		/* NULL: no address */
+};
+
+/*
+ * Trigrams: a search form holds only [a-z0-9-] (37 symbols); symbol 37
+ * is the end mark.  A trigram's number is s0 * 38 * 38 + s1 * 38 + s2.
+ */
+#define NSYM		38
+#define SYM_END		37
+#define NTRI		(NSYM * NSYM * NSYM)
+#define POST_BLOCK	64	/* postings per block of a list */
+#define SEARCH_STEPS	16	/* candidates tried per hit counted */
+
+struct skip {
+	uint32_t	 first;		/* the block's first partner */
+	uint32_t	 off;		/* where its deltas start in post */
 };
 
 struct partners {
 	char		*base;		/* owned: "/partner/" */
 	char		*base_enc;	/* owned: percent-encoded for links */
-	char		*arena;		/* owned: the strings of v */
+	char		*names;		/* owned: the strings of v */
 	struct partner	*v;		/* owned: sorted, no duplicates */
 	size_t		 n;
 	/*
-	 * The search keys of v in order, "key_ae \1 key_a \n" each, so
-	 * one memmem() pass finds the hits in order; a folded query holds
-	 * only [a-z0-9-], so no match crosses a separator.  hay_off[i] is
-	 * where entry i starts, hay_off[n] the end.
+	 * The search forms of v in order, "key_ae \1 key_a \n" each (key_a
+	 * and its \1 only where it differs): a folded query holds only
+	 * [a-z0-9-], so no match crosses a separator.  hay_off[i] is where
+	 * entry i starts, hay_off[n] the end.
 	 */
 	char		*hay;		/* owned */
 	size_t		*hay_off;	/* owned, n + 1 */
+	/*
+	 * The trigram index.  List T has count[T] postings in blocks
+	 * skip[tblk[T]] to skip[tblk[T + 1] - 1]; a block's postings after
+	 * its first are LEB128 deltas in post, from its off on.
+	 */
+	uint32_t	*count;		/* owned, NTRI */
+	uint32_t	*tblk;		/* owned, NTRI + 1 */
+	struct skip	*skip;		/* owned */
+	uint8_t		*post;		/* owned */
 	size_t		 gstart[PARTNERS_NGROUPS];
 	size_t		 gcount[PARTNERS_NGROUPS];
 	const struct msg_table *msg;	/* static: the labels; NULL English */
 };
 
-/* While loading, the arena still moves: keep offsets. */
+/*
+ * One entry while loading.  The arenas still move then, so the keys are
+ * offsets until the file is read, pointers when sorting.
+ */
+union key {
+	size_t		 off;
+	const char	*s;
+};
+
 struct rawent {
-	size_t		 name, url, sortkey, casekey, key_ae, key_a;
+	union key	 sortkey;	/* in the keys arena */
+	union key	 casekey;
+	size_t		 name, url;	/* in the names arena */
 	size_t		 lineno;
 };
 
@@ -372,13 +422,37 @@ check_url(const char *s, size_t len, const char **errstr)
 	return -1;
 }
 
-/* Parse one partner line; its keys go to ARENA, the offsets to E. */
+/*
+ * Append the web address U (LEN bytes, checked) to OUT with '"', '<' and
+ * '>' percent-encoded: RFC 3986 does not allow them in a URL, a Gopher
+ * client's "URL:" selector with them is refused, and an HTML page would
+ * end its attribute there.
+ */
+static void
+add_url(struct buf *out, const char *u, size_t len)
+{
+	size_t	 i, run;
+
+	for (i = run = 0; i < len; i++) {
+		if (u[i] != '"' && u[i] != '<' && u[i] != '>')
+			continue;
+		buf_add(out, u + run, i - run);
+		buf_addf(out, "%%%02X", (unsigned char)u[i]);
+		run = i + 1;
+	}
+	buf_add(out, u + run, len - run);
+}
+
+/*
+ * Parse one partner line: its name and address go to NAMES, its sort and
+ * case keys to KEYS, the offsets to E.
+ */
 static int
 parse_entry(const char *line, size_t len, const char *tab,
-    struct buf *arena, struct rawent *e, const char **errstr)
+    struct buf *names, struct buf *keys, struct rawent *e,
+    const char **errstr)
 {
-	const char	*u, *ue;
-	char		 copy[PARTNERS_LINE_MAX];
+	const char	*u, *ue, *name;
 	size_t		 namelen, start;
 
 	e->url = NO_URL;
@@ -392,42 +466,35 @@ parse_entry(const char *line, size_t len, const char *tab,
 		if (u < ue) {
 			if (check_url(u, (size_t)(ue - u), errstr) == -1)
 				return -1;
-			e->url = arena->len;
-			buf_add(arena, u, (size_t)(ue - u));
-			buf_addc(arena, '\0');
+			e->url = names->len;
+			add_url(names, u, (size_t)(ue - u));
+			buf_addc(names, '\0');
 		}
 		len = (size_t)(tab - line);
 	}
 
-	start = arena->len;
-	add_name(arena, line, len);
-	if (arena->len == start) {
+	start = names->len;
+	add_name(names, line, len);
+	if (names->len == start) {
 		*errstr = "empty name";
 		return -1;
 	}
-	if (arena->failed) {
+	if (names->failed) {
 		*errstr = "out of memory";
 		return -1;
 	}
-	namelen = arena->len - start;
-	buf_addc(arena, '\0');
+	namelen = names->len - start;
+	buf_addc(names, '\0');
 	e->name = start;
 
-	/* the arena moves as it grows: fold from a copy of the name */
-	memcpy(copy, arena->data + start, namelen);
-	e->sortkey = arena->len;
-	fold(arena, copy, namelen, FOLD_SORT);
-	buf_addc(arena, '\0');
-	e->casekey = arena->len;
-	casefold(arena, copy, namelen);
-	buf_addc(arena, '\0');
-	e->key_ae = arena->len;
-	fold(arena, copy, namelen, FOLD_AE);
-	buf_addc(arena, '\0');
-	e->key_a = arena->len;
-	fold(arena, copy, namelen, FOLD_A);
-	buf_addc(arena, '\0');
-	if (arena->failed) {
+	name = names->data + start;	/* NAMES stays put while KEYS grows */
+	e->sortkey.off = keys->len;
+	fold(keys, name, namelen, FOLD_SORT);
+	buf_addc(keys, '\0');
+	e->casekey.off = keys->len;
+	casefold(keys, name, namelen);
+	buf_addc(keys, '\0');
+	if (keys->failed) {
 		*errstr = "out of memory";
 		return -1;
 	}
@@ -435,14 +502,14 @@ parse_entry(const char *line, size_t len, const char *tab,
 }
 
 static int
-cmp_partner(const void *a, const void *b)
+cmp_rawent(const void *a, const void *b)
 {
-	const struct partner	*x = a, *y = b;
+	const struct rawent	*x = a, *y = b;
 	int			 r;
 
-	if ((r = strcmp(x->sortkey, y->sortkey)) != 0)
+	if ((r = strcmp(x->sortkey.s, y->sortkey.s)) != 0)
 		return r;
-	if ((r = strcmp(x->casekey, y->casekey)) != 0)
+	if ((r = strcmp(x->casekey.s, y->casekey.s)) != 0)
 		return r;
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
@@ -468,13 +535,191 @@ is_blank(const char *s, size_t len)
 	return true;
 }
 
+/* The trigram symbol of C, or -1 for a byte no search form holds. */
+static int
+sym(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= '0' && c <= '9')
+		return 26 + (c - '0');
+	return c == '-' ? 36 : -1;
+}
+
+/* Trigrams of one entry: at most one per byte of its search forms. */
+#define TRI_MAX		(2 * PARTNERS_LINE_MAX + 2)
+
+/*
+ * Put the distinct trigrams of the search forms in S..E (one entry of the
+ * haystack) into TRI; STAMP[t] == MARK means t is in already.  A form is
+ * read as if followed by two end marks.  Returns how many.
+ */
+static size_t
+entry_trigrams(const char *s, const char *e, uint32_t tri[TRI_MAX],
+    uint32_t *stamp, uint32_t mark)
+{
+	size_t		 n = 0;
+	uint32_t	 t;
+	int		 a, b, c;
+
+	for (; s < e && n < TRI_MAX; s++) {
+		if ((a = sym((unsigned char)*s)) < 0)
+			continue;		/* \1, \n: between forms */
+		b = s + 1 < e ? sym((unsigned char)s[1]) : -1;
+		c = b >= 0 && s + 2 < e ? sym((unsigned char)s[2]) : -1;
+		t = (uint32_t)a * NSYM * NSYM +
+		    (uint32_t)(b < 0 ? SYM_END : b) * NSYM +
+		    (uint32_t)(b < 0 || c < 0 ? SYM_END : c);
+		if (stamp[t] != mark) {
+			stamp[t] = mark;
+			tri[n++] = t;
+		}
+	}
+	return n;
+}
+
+static size_t
+leb_len(uint32_t v)
+{
+	size_t	 n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static uint8_t *
+leb_put(uint8_t *p, uint32_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static uint32_t
+leb_get(const uint8_t **pp)
+{
+	const uint8_t	*p = *pp;
+	uint32_t	 v = 0;
+	int		 shift = 0;
+
+	do {
+		v |= (uint32_t)(*p & 0x7f) << shift;
+		shift += 7;
+	} while (*p++ & 0x80);
+	*pp = p;
+	return v;
+}
+
+/*
+ * Build the trigram index over ps->hay in two passes: count and size the
+ * lists, then fill them.  Returns 0, or -1 with errstr.
+ */
+static int
+build_index(struct partners *ps, const char **errstr)
+{
+	uint32_t	 tri[TRI_MAX], *stamp = NULL, *last = NULL, t, d;
+	size_t		*pos = NULL, i, k, nt, nblk = 0, nbytes = 0, b;
+	int		 ret = -1;
+
+	if ((ps->count = calloc(NTRI, sizeof(*ps->count))) == NULL ||
+	    (ps->tblk = calloc(NTRI + 1, sizeof(*ps->tblk))) == NULL ||
+	    (stamp = calloc(NTRI, sizeof(*stamp))) == NULL ||
+	    (last = calloc(NTRI, sizeof(*last))) == NULL ||
+	    (pos = calloc(NTRI, sizeof(*pos))) == NULL)
+		goto nomem;
+
+	/* pass 1: postings per list, and the bytes of their deltas */
+	for (i = 0; i < ps->n; i++) {
+		nt = entry_trigrams(ps->hay + ps->hay_off[i],
+		    ps->hay + ps->hay_off[i + 1], tri, stamp, (uint32_t)i + 1);
+		for (k = 0; k < nt; k++) {
+			t = tri[k];
+			if (ps->count[t] % POST_BLOCK != 0)
+				pos[t] += leb_len((uint32_t)i - last[t]);
+			last[t] = (uint32_t)i;
+			ps->count[t]++;
+		}
+	}
+	for (t = 0; t < NTRI; t++) {
+		ps->tblk[t] = (uint32_t)nblk;
+		nblk += (ps->count[t] + POST_BLOCK - 1) / POST_BLOCK;
+		b = pos[t];
+		pos[t] = nbytes;
+		nbytes += b;
+		if (nblk > UINT32_MAX || nbytes > UINT32_MAX) {
+			*errstr = "partner directory too large to index";
+			goto done;
+		}
+	}
+	ps->tblk[NTRI] = (uint32_t)nblk;
+	if ((ps->skip = calloc(nblk + 1, sizeof(*ps->skip))) == NULL ||
+	    (ps->post = malloc(nbytes + 1)) == NULL)
+		goto nomem;
+
+	/* pass 2: the same walk fills them */
+	memset(ps->count, 0, NTRI * sizeof(*ps->count));
+	memset(stamp, 0, NTRI * sizeof(*stamp));
+	for (i = 0; i < ps->n; i++) {
+		nt = entry_trigrams(ps->hay + ps->hay_off[i],
+		    ps->hay + ps->hay_off[i + 1], tri, stamp, (uint32_t)i + 1);
+		for (k = 0; k < nt; k++) {
+			t = tri[k];
+			if (ps->count[t] % POST_BLOCK == 0) {
+				b = ps->tblk[t] + ps->count[t] / POST_BLOCK;
+				ps->skip[b].first = (uint32_t)i;
+				ps->skip[b].off = (uint32_t)pos[t];
+			} else {
+				d = (uint32_t)i - last[t];
+				pos[t] = (size_t)(leb_put(ps->post + pos[t],
+				    d) - ps->post);
+			}
+			last[t] = (uint32_t)i;
+			ps->count[t]++;
+		}
+	}
+	ret = 0;
+	goto done;
+ nomem:
+	*errstr = "out of memory";
+ done:
+	free(stamp);
+	free(last);
+	free(pos);
+	return ret;
+}
+
+/*
+ * Append entry E's search forms to HAY: key_ae, and "\1" key_a when that
+ * differs, then "\n".
+ */
+static void
+add_forms(struct buf *hay, const char *name)
+{
+	size_t	 len = strlen(name), start = hay->len, mid;
+
+	fold(hay, name, len, FOLD_AE);
+	mid = hay->len;
+	buf_addc(hay, '\1');
+	fold(hay, name, len, FOLD_A);
+	if (!hay->failed && hay->len - mid - 1 == mid - start &&
+	    memcmp(hay->data + start, hay->data + mid + 1, mid - start) == 0)
+		hay->len = mid;
+	buf_addc(hay, '\n');
+}
+
 struct partners *
 partners_load(const char *data, size_t len, const char *base,
     const char **errstr, size_t *lineno)
 {
 	struct partners	*ps = NULL;
 	struct rawent	*raw = NULL, *tmp;
-	struct buf	 arena = BUF_INIT, enc = BUF_INIT;
+	struct buf	 names = BUF_INIT, keys = BUF_INIT, enc = BUF_INIT;
 	const char	*line, *end, *tab;
 	size_t		 i, next, ll, ln, nraw = 0, capraw = 0, g, w;
 
@@ -515,71 +760,73 @@ partners_load(const char *data, size_t len, const char *base,
 			raw = tmp;
 		}
 		raw[nraw].lineno = ln;
-		if (parse_entry(line, ll, tab, &arena, &raw[nraw],
+		if (parse_entry(line, ll, tab, &names, &keys, &raw[nraw],
 		    errstr) == -1) {
 			*lineno = ln;
 			goto bad;
 		}
 		nraw++;
 	}
+	if (nraw >= UINT32_MAX) {
+		*errstr = "too many partners";
+		goto bad;
+	}
 
-	if (arena.failed || (ps->arena = buf_take(&arena, NULL)) == NULL)
-		goto nomem;
-	if (nraw > 0 && (ps->v = calloc(nraw, sizeof(*ps->v))) == NULL)
+	/* the arenas are done: sort by pointers */
+	if (names.failed || keys.failed ||
+	    (ps->names = buf_take(&names, NULL)) == NULL)
 		goto nomem;
 	for (i = 0; i < nraw; i++) {
-		ps->v[i].name = ps->arena + raw[i].name;
-		ps->v[i].url = raw[i].url == NO_URL ? NULL :
-		    ps->arena + raw[i].url;
-		ps->v[i].sortkey = ps->arena + raw[i].sortkey;
-		ps->v[i].casekey = ps->arena + raw[i].casekey;
-		ps->v[i].key_ae = ps->arena + raw[i].key_ae;
-		ps->v[i].key_a = ps->arena + raw[i].key_a;
-		ps->v[i].lineno = raw[i].lineno;
+		raw[i].sortkey.s = keys.data + raw[i].sortkey.off;
+		raw[i].casekey.s = keys.data + raw[i].casekey.off;
 	}
-	free(raw);
-	raw = NULL;
 	if (nraw > 0)
-		qsort(ps->v, nraw, sizeof(*ps->v), cmp_partner);
+		qsort(raw, nraw, sizeof(*raw), cmp_rawent);
 
 	/* duplicates are neighbours now, the first one in the file first */
+	if (nraw > 0 && (ps->v = calloc(nraw, sizeof(*ps->v))) == NULL)
+		goto nomem;
 	for (i = 0, w = 0; i < nraw; i++) {
-		if (w > 0 && strcmp(ps->v[w - 1].casekey,
-		    ps->v[i].casekey) == 0)
+		if (i > 0 && strcmp(raw[i - 1].casekey.s,
+		    raw[i].casekey.s) == 0)
 			continue;
-		ps->v[w++] = ps->v[i];
+		ps->v[w].name = ps->names + raw[i].name;
+		ps->v[w].url = raw[i].url == NO_URL ? NULL :
+		    ps->names + raw[i].url;
+		/* groups are contiguous: their order is the keys' order */
+		g = group_of(raw[i].sortkey.s);
+		if (ps->gcount[g]++ == 0)
+			ps->gstart[g] = w;
+		w++;
 	}
 	ps->n = w;
-
-	/* groups are contiguous: their order is the order of sort keys */
-	for (i = ps->n; i > 0; i--) {
-		g = group_of(ps->v[i - 1].sortkey);
-		ps->gstart[g] = i - 1;
-		ps->gcount[g]++;
-	}
 	for (g = 1; g < PARTNERS_NGROUPS; g++)
 		if (ps->gcount[g] == 0)
 			ps->gstart[g] = ps->gstart[g - 1] + ps->gcount[g - 1];
+	free(raw);
+	raw = NULL;
+	buf_free(&keys);
 
+	/* the search forms, in list order, and their index */
 	if ((ps->hay_off = calloc(ps->n + 1, sizeof(*ps->hay_off))) == NULL)
 		goto nomem;
 	for (i = 0; i < ps->n; i++) {
 		ps->hay_off[i] = enc.len;
-		buf_adds(&enc, ps->v[i].key_ae);
-		buf_addc(&enc, '\1');
-		buf_adds(&enc, ps->v[i].key_a);
-		buf_addc(&enc, '\n');
+		add_forms(&enc, ps->v[i].name);
 	}
 	ps->hay_off[ps->n] = enc.len;
-	if ((ps->hay = buf_take(&enc, NULL)) == NULL)
+	if (enc.failed || (ps->hay = buf_take(&enc, NULL)) == NULL)
 		goto nomem;
+	if (build_index(ps, errstr) == -1)
+		goto bad;
 	return ps;
 
  nomem:
 	*errstr = "out of memory";
  bad:
 	free(raw);
-	buf_free(&arena);
+	buf_free(&names);
+	buf_free(&keys);
 	buf_free(&enc);
 	partners_free(ps);
 	return NULL;
@@ -592,10 +839,14 @@ partners_free(struct partners *ps)
 		return;
 	free(ps->base);
 	free(ps->base_enc);
-	free(ps->arena);
+	free(ps->names);
 	free(ps->v);
 	free(ps->hay);
 	free(ps->hay_off);
+	free(ps->count);
+	free(ps->tblk);
+	free(ps->skip);
+	free(ps->post);
 	free(ps);
 }
 
@@ -854,46 +1105,266 @@ partners_is_search(const struct partners *ps, const char *path,
 	return true;
 }
 
-/* The entry whose search keys hold byte OFF of the haystack. */
-static size_t
-entry_at(const struct partners *ps, size_t off)
-{
-	size_t	 lo = 0, hi = ps->n, mid;
+/* Where hits go: the SEL window from hit FROM on, counted up to MAX + 1. */
+struct hits {
+	size_t		 from, max, count;
+	size_t		*sel, nsel, cap;
+};
 
-	while (hi - lo > 1) {
-		mid = (lo + hi) / 2;
-		if (ps->hay_off[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
+/* Count hit I; false once MAX + 1 are counted, the count is enough. */
+static bool
+add_hit(struct hits *h, size_t i)
+{
+	if (h->count >= h->from && h->nsel < h->cap)
+		h->sel[h->nsel++] = i;
+	return ++h->count <= h->max;
+}
+
+static bool
+is_folded(const char *fq, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (sym((unsigned char)fq[i]) < 0)
+			return false;
+	return len > 0;
+}
+
+/* A position in one posting list. */
+struct cursor {
+	const struct skip	*skip;		/* the list's blocks */
+	const uint8_t		*p;		/* the next delta */
+	uint32_t		 nblk, blk;
+	uint32_t		 count;		/* postings in the list */
+	uint32_t		 left;		/* in this block, after val */
+	uint32_t		 val;		/* the current partner */
+	bool			 end;
+};
+
+static void
+cur_block(struct cursor *c, const uint8_t *post, uint32_t b)
+{
+	c->blk = b;
+	c->val = c->skip[b].first;
+	c->p = post + c->skip[b].off;
+	c->left = (b + 1 < c->nblk ? POST_BLOCK :
+	    c->count - b * POST_BLOCK) - 1;
+}
+
+static void
+cur_init(struct cursor *c, const struct partners *ps, uint32_t t)
+{
+	c->skip = ps->skip + ps->tblk[t];
+	c->nblk = ps->tblk[t + 1] - ps->tblk[t];
+	c->count = ps->count[t];
+	c->end = c->count == 0;
+	if (!c->end)
+		cur_block(c, ps->post, 0);
+}
+
+static void
+cur_next(struct cursor *c, const uint8_t *post)
+{
+	if (c->left > 0) {
+		c->val += leb_get(&c->p);
+		c->left--;
+	} else if (c->blk + 1 < c->nblk)
+		cur_block(c, post, c->blk + 1);
+	else
+		c->end = true;
+}
+
+/* Move C to its first partner >= TARGET; blocks before it are skipped. */
+static void
+cur_seek(struct cursor *c, const uint8_t *post, uint32_t target)
+{
+	uint32_t	 lo, hi, mid, step = 1;
+
+	if (c->end || c->val >= target)
+		return;
+	if (c->blk + 1 < c->nblk && c->skip[c->blk + 1].first <= target) {
+		/* gallop, then halve: the last block starting <= TARGET */
+		lo = c->blk + 1;
+		while (lo + step < c->nblk && c->skip[lo + step].first <=
+		    target) {
+			lo += step;
+			step *= 2;
+		}
+		hi = lo + step < c->nblk ? lo + step : c->nblk;
+		while (hi - lo > 1) {
+			mid = lo + (hi - lo) / 2;
+			if (c->skip[mid].first <= target)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		cur_block(c, post, lo);
 	}
-	return lo;
+	while (!c->end && c->val < target)
+		cur_next(c, post);
+}
+
+static bool
+entry_has(const struct partners *ps, size_t i, const char *fq, size_t len)
+{
+	return memmem(ps->hay + ps->hay_off[i],
+	    ps->hay_off[i + 1] - ps->hay_off[i], fq, len) != NULL;
 }
 
 /*
- * Count the entries matching the folded query FQ, and put the indexes of
- * hits FROM to FROM + PARTNERS_PER_PAGE - 1 into SEL (*NSEL of them).
+ * A query of one or two symbols: the union of the lists of the trigrams
+ * that start with it, merged through a heap ordered by partner.  Exact:
+ * every such trigram holds the query.
  */
-static size_t
-scan(const struct partners *ps, const char *fq, size_t from,
-    size_t sel[PARTNERS_PER_PAGE], size_t *nsel)
+static void
+find_short(const struct partners *ps, const char *fq, size_t len,
+    struct hits *h)
 {
-	const char	*p, *end, *m;
-	size_t		 qlen = strlen(fq), hits = 0, i;
+	struct cursor	 cur[NSYM * NSYM], tmp;
+	uint32_t	 t, first, n, last = UINT32_MAX;
+	size_t		 k = 0, i, j, c;
 
-	*nsel = 0;
-	if (ps->n == 0)
+	first = (uint32_t)sym((unsigned char)fq[0]) * NSYM * NSYM;
+	n = NSYM * NSYM;
+	if (len == 2) {
+		first += (uint32_t)sym((unsigned char)fq[1]) * NSYM;
+		n = NSYM;
+	}
+	for (t = first; t < first + n; t++)
+		if (ps->count[t] > 0)
+			cur_init(&cur[k++], ps, t);
+	/* a binary min-heap on val */
+	for (i = k / 2; i-- > 0; ) {
+		for (j = i; (c = 2 * j + 1) < k; j = c) {
+			if (c + 1 < k && cur[c + 1].val < cur[c].val)
+				c++;
+			if (cur[j].val <= cur[c].val)
+				break;
+			tmp = cur[j], cur[j] = cur[c], cur[c] = tmp;
+		}
+	}
+	while (k > 0) {
+		if (cur[0].val != last) {
+			last = cur[0].val;
+			if (!add_hit(h, last))
+				return;
+		}
+		cur_next(&cur[0], ps->post);
+		if (cur[0].end)
+			cur[0] = cur[--k];
+		for (j = 0; (c = 2 * j + 1) < k; j = c) {
+			if (c + 1 < k && cur[c + 1].val < cur[c].val)
+				c++;
+			if (cur[j].val <= cur[c].val)
+				break;
+			tmp = cur[j], cur[j] = cur[c], cur[c] = tmp;
+		}
+	}
+}
+
+/*
+ * Three symbols or more: the intersection of the query's trigram lists,
+ * led by the shortest (leapfrog), each candidate checked when the query
+ * is longer than a trigram.  Gives up after SEARCH_STEPS rounds per hit
+ * it may count; returns false then.
+ */
+static bool
+find_long(const struct partners *ps, const char *fq, size_t len,
+    struct hits *h)
+{
+	struct cursor	 cur[PARTNERS_QUERY_MAX], tmp;
+	uint32_t	 tri[PARTNERS_QUERY_MAX], t, target;
+	size_t		 k = 0, i, j, steps = 0, budget;
+
+	for (i = 0; i + 2 < len; i++) {
+		t = (uint32_t)sym((unsigned char)fq[i]) * NSYM * NSYM +
+		    (uint32_t)sym((unsigned char)fq[i + 1]) * NSYM +
+		    (uint32_t)sym((unsigned char)fq[i + 2]);
+		for (j = 0; j < k && tri[j] != t; j++)
+			;
+		if (j < k)
+			continue;
+		if (ps->count[t] == 0)
+			return true;			/* no hit */
+		tri[k] = t;
+		cur_init(&cur[k++], ps, t);
+	}
+	/* the shortest list first: it leads, the others are skipped */
+	for (i = 1; i < k; i++)
+		for (j = i; j > 0 && cur[j].count < cur[j - 1].count; j--)
+			tmp = cur[j], cur[j] = cur[j - 1], cur[j - 1] = tmp;
+
+	budget = h->max >= SIZE_MAX / SEARCH_STEPS - 1 ? SIZE_MAX :
+	    SEARCH_STEPS * (h->max + 1);
+	while (!cur[0].end) {
+		if (++steps > budget)
+			return false;
+		target = cur[0].val;
+		for (j = 1; j < k; j++) {
+			cur_seek(&cur[j], ps->post, target);
+			if (cur[j].end)
+				return true;
+			if (cur[j].val != target)
+				break;
+		}
+		if (j < k) {
+			cur_seek(&cur[0], ps->post, cur[j].val);
+			continue;
+		}
+		if ((len == 3 || entry_has(ps, target, fq, len)) &&
+		    !add_hit(h, target))
+			return true;
+		cur_next(&cur[0], ps->post);
+	}
+	return true;
+}
+
+size_t
+partners_find(const struct partners *ps, const char *fq, size_t from,
+    size_t *sel, size_t nsel, size_t max, bool *partial)
+{
+	struct hits	 h = { from, max, 0, sel, 0, nsel };
+	size_t		 len = strlen(fq);
+
+	*partial = false;
+	if (ps->n == 0 || !is_folded(fq, len))
+		return 0;
+	if (len < 3)
+		find_short(ps, fq, len, &h);
+	else
+		*partial = !find_long(ps, fq, len, &h);
+	return h.count;
+}
+
+size_t
+partners_find_linear(const struct partners *ps, const char *fq,
+    size_t from, size_t *sel, size_t nsel, size_t max)
+{
+	struct hits	 h = { from, max, 0, sel, 0, nsel };
+	const char	*p, *end, *m;
+	size_t		 len = strlen(fq), lo, hi, mid;
+
+	if (ps->n == 0 || !is_folded(fq, len))
 		return 0;
 	p = ps->hay;
 	end = ps->hay + ps->hay_off[ps->n];
-	while ((m = memmem(p, (size_t)(end - p), fq, qlen)) != NULL) {
-		i = entry_at(ps, (size_t)(m - ps->hay));
-		if (hits >= from && *nsel < PARTNERS_PER_PAGE)
-			sel[(*nsel)++] = i;
-		hits++;
-		p = ps->hay + ps->hay_off[i + 1];	/* each entry once */
+	while ((m = memmem(p, (size_t)(end - p), fq, len)) != NULL) {
+		/* the entry holding byte m: the last one starting <= m */
+		lo = 0;
+		hi = ps->n;
+		while (hi - lo > 1) {
+			mid = (lo + hi) / 2;
+			if (ps->hay + ps->hay_off[mid] <= m)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (!add_hit(&h, lo))
+			break;
+		p = ps->hay + ps->hay_off[lo + 1];	/* each entry once */
 	}
-	return hits;
+	return h.count;
 }
 
 /* The address of result page PAGE, below BASE. */
@@ -946,6 +1417,7 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 	char	 fq[PARTNERS_QUERY_MAX + 1], label[128];
 	size_t	 len = strlen(query), start = out->len, hits = 0, i, np, from;
 	size_t	 sel[PARTNERS_PER_PAGE], nsel;
+	bool	 partial, more;
 
 	if (check_query(query, len, errstr) == -1)
 		return -1;
@@ -977,14 +1449,28 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 		buf_addf(out, "=> / %s\n", M(MSG_HOME));
 		goto done;
 	}
-	from = page > 0 ? (page - 1) * PARTNERS_PER_PAGE : 0;
-	hits = scan(ps, fq, from, sel, &nsel);
-	np = npages(hits);
-	if (hits == 0)
+	from = (page - 1) * PARTNERS_PER_PAGE;
+	hits = partners_find(ps, fq, from, sel, PARTNERS_PER_PAGE,
+	    PARTNERS_HITS_MAX, &partial);
+	more = hits > PARTNERS_HITS_MAX;
+	if (more)
+		hits = PARTNERS_HITS_MAX;
+	/* the hits on this page: SEL may hold one past the count */
+	nsel = hits > from ? hits - from : 0;
+	if (nsel > PARTNERS_PER_PAGE)
+		nsel = PARTNERS_PER_PAGE;
+	if (more)
+		buf_addf(out, M(MSG_SEARCH_MORE), hits, query, hits);
+	else if (partial && hits == 0)
+		buf_addf(out, M(MSG_SEARCH_STOPPED_NONE), query);
+	else if (partial)
+		buf_addf(out, M(MSG_SEARCH_STOPPED), hits, query);
+	else if (hits == 0)
 		buf_addf(out, M(MSG_SEARCH_NO_HITS), query);
 	else
 		buf_addf(out, M(MSG_SEARCH_HITS), hits, query);
 	buf_adds(out, "\n");
+	np = npages(hits);
 	if (hits > 0 && page > np) {
 		buf_addf(out, M(np == 1 ? MSG_SEARCH_NO_PAGE_1 :
 		    MSG_SEARCH_NO_PAGE_N), page, np);

@@ -55,6 +55,12 @@
  * ä -> a, ö -> o, ü -> u.  So "Münster", "muenster" and "munster" all
  * find "Münster"; "munster" does not find a name spelled "Muenster".
  * Only Latin letters and digits are searchable.
+ *
+ * A search counts at most PARTNERS_HITS_MAX hits: past that its page says
+ * "Mehr als 1000 Treffer" and pages through the first 1000 only.  Its
+ * work is bounded too: it tries at most a fixed number of candidates per
+ * hit it may count, and says so when it stops early.  A web address with
+ * '"', '<' or '>' is kept with them percent-encoded.
  */
 #ifndef PARTNERS_H
 #define PARTNERS_H
@@ -70,6 +76,7 @@ struct partners;
 #define PARTNERS_LINE_MAX	512	/* bytes, without the line end */
 #define PARTNERS_PER_PAGE	20
 #define PARTNERS_QUERY_MAX	256	/* bytes of decoded query */
+#define PARTNERS_HITS_MAX	1000	/* hits a search counts and pages */
 #define PARTNERS_NGROUPS	6	/* 0-9, a-e, f-j, k-o, p-t, u-z */
 #define PARTNERS_SEARCH		"suche"	/* the search, below BASE */
 
@@ -154,6 +161,20 @@ bool		 partners_is_search(const struct partners *, const char *,
  */
 int		 partners_search(const struct partners *, const char *, size_t,
 		    enum partners_link, struct buf *, const char **);
+
+/*
+ * The hits of the folded query FQ ([a-z0-9-] only; anything else finds
+ * nothing) in list order: the indexes of hit FROM (0-based) and up to
+ * NSEL - 1 after it go to SEL.  Hits are counted up to MAX + 1, so a
+ * result over MAX means "more than MAX".  Returns the hits counted;
+ * *partial is set when the work bound stopped the count before that.
+ * partners_find() uses the trigram index; partners_find_linear() is one
+ * pass over every name, the reference the index is tested against.
+ */
+size_t		 partners_find(const struct partners *, const char *, size_t,
+		    size_t *, size_t, size_t, bool *);
+size_t		 partners_find_linear(const struct partners *, const char *,
+		    size_t, size_t *, size_t, size_t);
 
 /*
  * Fold the UTF-8 text S to the search form F into OUT (see above).  For

@@ -85,6 +85,22 @@ r=$(raw "/$P/suche\t$long\r\n")
 expect_eq "gopher search words too long: type 3" "${r:0:1}" 3
 alive "bad search words"
 
+# --- web addresses with '"', '<' and '>': percent-encoded at load, so the
+# Gopher h item's "URL:" selector is one zeche's own handler follows
+stop_zeche
+printf 'Anf\xc3\xbchrung GmbH\thttps://a.example/?q="x"&t=<b>\n' \
+    >"$ROOT/$P/partners.txt"
+start_zeche
+expect_contains "quotes in a web address: Gemini link encoded" \
+    "$(gem "gemini://$H/$P/")" '=> https://a.example/?q=%22x%22&t=%3Cb%3E Anführung GmbH'
+sel=$(raw "/$P/\r\n" | grep -a '^hAnführung GmbH' | cut -f2)
+expect_eq "quotes in a web address: Gopher h item" "$sel" \
+    'URL:https://a.example/?q=%22x%22&t=%3Cb%3E'
+r=$(printf '%s\r\n' "$sel" | "$GEMGET" -t 127.0.0.1 "$GOPHER_PORT")
+expect_contains "quotes in a web address: zeche's URL: page leads on" "$r" \
+    'href="https://a.example/?q=%22x%22&amp;t=%3Cb%3E"'
+expect_not_contains "quotes in a web address: no error item" "$r" "Fehler"
+
 # --- a synthetic directory of 634 entries: 32 pages of 20
 stop_zeche
 "$ZECHE_SOURCE_DIR/tests/gen-partners.sh" 634 >"$ROOT/$P/partners.txt"

@@ -2,8 +2,10 @@
  * fuzz_partners: load any bytes as partners.txt below "/partner/".  On
  * success: no more partners than lines, the groups add up to the list,
  * there is one page per list and group page, every page lives below
- * "/partner/" in [a-z0-9./-] and is valid gemtext, and searching for the
- * first word of the first name finds at least that name.
+ * "/partner/" in [a-z0-9./-] and is valid gemtext, no web address holds
+ * '"', '<' or '>', searching for the first word of the first name finds
+ * at least that name, and the trigram index finds exactly what the
+ * linear pass finds for pieces of that word's folded form.
  */
 #include <assert.h>
 #include <stdbool.h>
@@ -21,6 +23,27 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define BASE	"/partner/"
 
+/* The index and the linear pass agree on every hit of FQ (LEN bytes). */
+static void
+check_index(const struct partners *ps, const char *fq, size_t len)
+{
+	size_t	 n = partners_count(ps), na, nb, *a, *b;
+	char	 q[PARTNERS_QUERY_MAX + 1];
+	bool	 partial;
+
+	memcpy(q, fq, len);
+	q[len] = '\0';
+	a = calloc(n + 1, sizeof(*a));
+	b = calloc(n + 1, sizeof(*b));
+	assert(a != NULL && b != NULL);
+	na = partners_find(ps, q, 0, a, n, n, &partial);
+	nb = partners_find_linear(ps, q, 0, b, n, n);
+	assert(!partial && na == nb && na <= n);
+	assert(memcmp(a, b, na * sizeof(*a)) == 0);
+	free(a);
+	free(b);
+}
+
 static void
 check_search(const struct partners *ps)
 {
@@ -28,7 +51,7 @@ check_search(const struct partners *ps)
 	struct gemtext	 doc;
 	const char	*name, *sp, *errstr;
 	char		*word, *nl, *end;
-	size_t		 len, lineno;
+	size_t		 len, lineno, i, k;
 	unsigned long	 hits;
 
 	if (partners_count(ps) == 0)
@@ -50,6 +73,9 @@ check_search(const struct partners *ps)
 	assert(gemtext_parse(out.data, out.len, &doc, &errstr,
 	    &lineno) == 0);
 	gemtext_free(&doc);
+	for (i = 0; i < f.len && i < 4; i++)
+		for (k = 1; i + k <= f.len && k <= 5; k++)
+			check_index(ps, f.data + i, k);
 	if (f.len > 0) {
 		/* "# Partnersuche\n" then "N Treffer für ..." */
 		assert((nl = strchr(out.data, '\n')) != NULL);
@@ -81,8 +107,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (data[i] == '\n')
 			nlines++;
 	assert(partners_count(ps) <= nlines);
-	for (i = 0; i < partners_count(ps); i++)
+	for (i = 0; i < partners_count(ps); i++) {
 		assert(partners_name(ps, i) != NULL);
+		assert(partners_url(ps, i) == NULL ||
+		    strpbrk(partners_url(ps, i), "\"<>") == NULL);
+	}
 	assert(partners_name(ps, partners_count(ps)) == NULL);
 
 	want = partners_npages(partners_count(ps));

@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -830,6 +831,211 @@ test_load_errors(void)
 	}
 }
 
+/* A small, fixed pseudo-random sequence (xorshift64): tests repeat. */
+static uint64_t	 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static size_t
+rnd(size_t k)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (size_t)(rng_state % k);
+}
+
+/* Compare the index with the linear pass for the folded query FQ. */
+static bool
+same_hits(const struct partners *ps, const char *fq, size_t *a, size_t *b)
+{
+	size_t	 n = partners_count(ps), na, nb, from, max, i;
+	bool	 partial;
+
+	na = partners_find(ps, fq, 0, a, n, n, &partial);
+	nb = partners_find_linear(ps, fq, 0, b, n, n);
+	if (na != nb || partial || memcmp(a, b, na * sizeof(*a)) != 0) {
+		fprintf(stderr, "  \"%s\": index %zu hits, linear %zu\n", fq,
+		    na, nb);
+		return false;
+	}
+	/* a window and a cap, as a result page asks */
+	from = rnd(na + 2);
+	max = rnd(na + 2);
+	memset(a, 0xff, 20 * sizeof(*a));
+	memset(b, 0xff, 20 * sizeof(*b));
+	na = partners_find(ps, fq, from, a, 20, max, &partial);
+	nb = partners_find_linear(ps, fq, from, b, 20, max);
+	for (i = 0; i < 20; i++)
+		if (a[i] != b[i])
+			na = (size_t)-1;
+	if (na != nb || partial) {
+		fprintf(stderr, "  \"%s\" from %zu max %zu differ\n", fq, from,
+		    max);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The trigram index finds exactly what one pass over every name finds:
+ * random names made of parts with umlauts, ß, accents, a combining
+ * diaeresis, signs and digits, and random folded queries of 1 to 8
+ * symbols, plus the folded forms of the parts themselves.
+ */
+static void
+test_search_index_matches_linear(void)
+{
+	static const char *const parts[] = {
+		"Müller", "Mueller", "Muller", "Straße", "Strasse", "Öko",
+		"Oeko", "Bäcker", "Baecker", "Süd", "Sued", "Mu\xcc\x88nster",
+		"Münster", "GmbH", "& Co.", "KG", "e.V.", "Café", "Élan",
+		"ÆØÅ", "Þing", "1.", "24/7", "A", "B2", "x", "ß", "Ä", "ue",
+		"ae-oe", "Groß", "GROSS", "Łódź", "İz", "東京", "-", "(Westf.)",
+		"aaa", "aaaa", "abab", "zz",
+	};
+	static const char	 sym[] = "abeousmnrtz12-";
+	struct partners		*ps;
+	struct buf		 src = BUF_INIT, f = BUF_INIT;
+	const char		*errstr;
+	char			 q[16];
+	size_t			*a, *b, i, j, k, lineno, bad = 0, n;
+
+	for (i = 0; i < 4000; i++) {
+		k = 1 + rnd(5);
+		for (j = 0; j < k; j++)
+			buf_addf(&src, "%s%s", j ? (rnd(4) ? " " : "") : "",
+			    parts[rnd(NELEM(parts))]);
+		buf_addf(&src, " %zu\n", rnd(50));
+	}
+	ps = partners_load(src.data, src.len, BASE, &errstr, &lineno);
+	buf_free(&src);
+	if (ps == NULL) {
+		fprintf(stderr, "  %zu: %s\n", lineno, errstr);
+		CHECK(!"random names load");
+		return;
+	}
+	n = partners_count(ps);
+	a = calloc(n + 1, sizeof(*a));
+	b = calloc(n + 1, sizeof(*b));
+	if (a == NULL || b == NULL) {
+		CHECK(!"calloc");
+		goto done;
+	}
+	for (i = 0; i < 3000; i++) {
+		k = 1 + rnd(8);
+		for (j = 0; j < k; j++)
+			q[j] = sym[rnd(sizeof(sym) - 1)];
+		q[k] = '\0';
+		if (!same_hits(ps, q, a, b))
+			bad++;
+	}
+	for (i = 0; i < NELEM(parts); i++) {
+		buf_reset(&f);
+		partners_fold(&f, parts[i], strlen(parts[i]));
+		buf_addc(&f, '\0');
+		if (f.data[0] != '\0' && !same_hits(ps, f.data, a, b))
+			bad++;
+	}
+	CHECK(bad == 0);
+	/* anything but [a-z0-9-] finds nothing, as the linear pass */
+	CHECK(partners_find_linear(ps, "A", 0, a, 1, 10) == 0);
+	CHECK(partners_find(ps, "mu ", 0, a, 1, 10, &(bool){ false }) == 0);
+	CHECK(partners_find(ps, "", 0, a, 1, 10, &(bool){ false }) == 0);
+ done:
+	free(a);
+	free(b);
+	buf_free(&f);
+	partners_free(ps);
+}
+
+/*
+ * A query that matches more than PARTNERS_HITS_MAX names counts that many
+ * and pages through them; one whose candidates are many but whose hits
+ * are few stops after a bounded number of tries and says so.
+ */
+static void
+test_search_bounded(void)
+{
+	struct partners	*ps;
+	struct buf	 src = BUF_INIT;
+	const char	*errstr;
+	char		*t;
+	size_t		 i, lineno, sel[PARTNERS_PER_PAGE], lin[20];
+	bool		 partial;
+
+	for (i = 0; i < 1500; i++)
+		buf_addf(&src, "Firma %04zu Xanten\n", i);
+	ps = partners_load(src.data, src.len, BASE, &errstr, &lineno);
+	buf_free(&src);
+	if (ps == NULL) {
+		CHECK(!"loads");
+		return;
+	}
+	t = search(ps, "X", 1, PARTNERS_LINK_QUERY);
+	CHECK(t != NULL && strstr(t, "\nMehr als 1000 Treffer für „X“, hier "
+	    "die ersten 1000: bitte genauer suchen.\n"));
+	CHECK(t != NULL && strstr(t, "\nSeite 1 von 50\n"));
+	CHECK(t != NULL && strstr(t, "\nFirma 0000 Xanten\n"));
+	free(t);
+	t = search(ps, "xanten", 50, PARTNERS_LINK_PATH);
+	CHECK(t != NULL && count_str(t, " Xanten\n") == 20);
+	CHECK(t != NULL && strstr(t, "\nFirma 0999 Xanten\n"));
+	CHECK(t != NULL && strstr(t, "Firma 1000 Xanten") == NULL);
+	CHECK(t != NULL && strstr(t, "Nächste Seite") == NULL);
+	free(t);
+	t = search(ps, "xanten", 51, PARTNERS_LINK_QUERY);
+	CHECK(t != NULL && strstr(t, "\nSeite 51 gibt es nicht"));
+	free(t);
+	CHECK(partners_find(ps, "xan", 40, sel, PARTNERS_PER_PAGE, 1000,
+	    &partial) == 1001 && !partial);
+	CHECK(partners_find_linear(ps, "xan", 40, lin, 20, 1000) == 1001);
+	CHECK(memcmp(sel, lin, sizeof(lin)) == 0);
+	partners_free(ps);
+
+	/*
+	 * "abcab-abd-N" holds every trigram of "abcabd" but never the
+	 * whole: each name is a candidate, none a hit.
+	 */
+	for (i = 0; i < 20000; i++)
+		buf_addf(&src, "Abcab Abd %zu\n", i);
+	ps = partners_load(src.data, src.len, BASE, &errstr, &lineno);
+	buf_free(&src);
+	if (ps == NULL) {
+		CHECK(!"loads");
+		return;
+	}
+	CHECK(partners_find(ps, "abcabd", 0, sel, PARTNERS_PER_PAGE,
+	    PARTNERS_HITS_MAX, &partial) == 0 && partial);
+	CHECK(partners_find(ps, "abcabd", 0, sel, PARTNERS_PER_PAGE,
+	    partners_count(ps), &partial) == 0 && !partial);
+	t = search(ps, "abcabd", 1, PARTNERS_LINK_QUERY);
+	CHECK(t != NULL && strstr(t, "\nKeine Treffer für „abcabd“ gefunden, "
+	    "die Suche wurde abgebrochen: bitte genauer suchen.\n"));
+	free(t);
+	t = search(ps, "abcab abd 19999", 1, PARTNERS_LINK_QUERY);
+	CHECK(t != NULL && strstr(t, "\n1 Treffer für „abcab abd 19999“\n"));
+	free(t);
+	partners_free(ps);
+}
+
+/* '"', '<' and '>' in a web address are percent-encoded at load. */
+static void
+test_url_encoded(void)
+{
+	struct partners	*ps;
+	const char	*errstr;
+	size_t		 lineno;
+
+	ps = load("A\thttps://a.example/?q=\"x\"<y>&z=%41\n"
+	    "B\tgopher://b.example/1/<>\n", &errstr, &lineno);
+	CHECK(ps != NULL);
+	if (ps == NULL)
+		return;
+	CHECK_STR(partners_url(ps, 0),
+	    "https://a.example/?q=%22x%22%3Cy%3E&z=%41");
+	CHECK_STR(partners_url(ps, 1), "gopher://b.example/1/%3C%3E");
+	partners_free(ps);
+}
+
 static double
 seconds(const struct timespec *a, const struct timespec *b)
 {
@@ -898,5 +1104,8 @@ main(int argc, char *argv[])
 	test_search_paging();
 	test_search_paths();
 	test_load_errors();
+	test_search_index_matches_linear();
+	test_search_bounded();
+	test_url_encoded();
 	CHECK_DONE();
 }
