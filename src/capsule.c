@@ -293,8 +293,10 @@ add_generated(struct walk *w, const char *path, const char *text, size_t len)
 }
 
 /*
- * partners.txt: the partner directory is served in its folder, every
- * static page generated now; the index stays in the site for searches.
+ * partners.txt: the partner directory is served in its folder.  Page 1 of
+ * the list and of each group is generated now; the index stays in the
+ * site for searches and for the other pages, which route() sends to be
+ * rendered on request.
  */
 static int
 add_partners(struct walk *w, struct folder *f, const struct buf *src,
@@ -318,7 +320,7 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 	}
 	w->s->partners = ps;		/* the site owns it from here on */
 	partners_set_msg(ps, w->s->msg);
-	if (partners_render(ps, &pages, &n, &errstr) == -1) {
+	if (partners_render(ps, false, &pages, &n, &errstr) == -1) {
 		fail(w, file, 0, "%s", errstr);
 		return -1;
 	}

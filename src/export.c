@@ -14,6 +14,10 @@
 
 #include "buf.h"
 #include "export.h"
+#include "gemtext.h"
+#include "mime.h"
+#include "partners.h"
+#include "render.h"
 #include "site.h"
 #include "url.h"
 
@@ -229,8 +233,12 @@ write_file(struct export *x, const char *rel, const char *data, size_t len,
 static bool
 is_exported(const struct site *s, const char *sel)
 {
+	int	 g;
+	size_t	 page;
+
 	return sel[0] == '/' && (site_lookup(s, sel) != NULL ||
-	    site_is_folder(s, sel));
+	    site_is_folder(s, sel) || (s->partners != NULL &&
+	    partners_is_list(s->partners, sel, &g, &page)));
 }
 
 /*
@@ -393,6 +401,59 @@ export_page(struct export *x, const struct page *pg)
  done:
 	buf_free(&rel);
 	buf_free(&map);
+	return ret;
+}
+
+/*
+ * The partner list's pages past the first of each list, which the server
+ * renders on request, exported like the site's own pages.  Adds them to
+ * *COUNT.
+ */
+static int
+export_partner_pages(struct export *x, long *count)
+{
+	const struct site	*s = x->s;
+	struct partners_page	*pages = NULL;
+	struct page		*pg;
+	const char		*errstr;
+	size_t			 i, n = 0, line, page;
+	int			 g, ret = -1;
+
+	if (s->partners == NULL)
+		return 0;
+	if (partners_render(s->partners, true, &pages, &n, &errstr) == -1) {
+		fail(x, "partner pages: %s", errstr);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!partners_is_list(s->partners, pages[i].path, &g, &page))
+			continue;		/* a page the site holds */
+		if ((pg = page_new(pages[i].path)) == NULL) {
+			fail(x, "out of memory");
+			goto done;
+		}
+		pg->body = pages[i].text;	/* pg owns it from here on */
+		pg->body_len = pages[i].len;
+		pages[i].text = NULL;
+		pg->is_gemtext = true;
+		pg->mime = MIME_GEMTEXT;
+		pg->gopher_type = '1';
+		if (gemtext_parse(pg->body, pg->body_len, &pg->doc, &errstr,
+		    &line) == -1 || render_gopher(s, pg) == -1) {
+			fail(x, "%s: cannot be rendered", pg->path);
+			page_free(pg);
+			goto done;
+		}
+		ret = export_page(x, pg);
+		page_free(pg);
+		if (ret == -1)
+			goto done;
+		ret = -1;
+		(*count)++;
+	}
+	ret = 0;
+ done:
+	partners_pages_free(pages, n);
 	return ret;
 }
 
@@ -587,7 +648,7 @@ export_site(const struct site *s, const char *dir, const char *root,
 {
 	struct export	 x;
 	size_t		 i;
-	long		 ret = -1;
+	long		 ret = -1, count;
 
 	memset(&x, 0, sizeof(x));
 	x.s = s;
@@ -617,9 +678,11 @@ export_site(const struct site *s, const char *dir, const char *root,
 	for (i = 0; i < s->npages; i++)
 		if (export_page(&x, s->pages[i]) == -1)
 			goto done;
-	if (write_marker(&x) == -1 || swap_trees(&x) == -1)
+	count = (long)s->npages;
+	if (export_partner_pages(&x, &count) == -1 ||
+	    write_marker(&x) == -1 || swap_trees(&x) == -1)
 		goto done;
-	ret = (long)s->npages;
+	ret = count;
  done:
 	if (ret == -1 && x.dirfd != -1)
 		(void)rm_tree(x.dirfd, NEW_TREE, 0);

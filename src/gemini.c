@@ -81,6 +81,25 @@ serve_search(struct conn *c, const struct site *s, struct route *r)
 	conn_done(c, "20", "search");
 }
 
+/* A page of the partner list past the first, rendered for this request. */
+static void
+serve_list(struct conn *c, const struct site *s, struct route *r)
+{
+	struct buf	 out = BUF_INIT;
+	const char	*errstr;
+
+	buf_adds(&out, "20 " MIME_GEMTEXT "\r\n");
+	if (partners_list_page(s->partners, r->group, r->result_page, &out,
+	    &errstr) == -1) {
+		buf_free(&out);
+		reply(c, GEMINI_TEMPORARY_FAILURE, "Try again later", errstr);
+		return;
+	}
+	conn_reply(c, out.data, out.len);
+	buf_free(&out);
+	conn_done(c, "20", NULL);
+}
+
 static void
 gemini_serve(struct conn *c, char *line, size_t len)
 {
@@ -146,6 +165,9 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	case ROUTE_INPUT:
 		reply(c, GEMINI_INPUT, msg_get(s->msg, MSG_PARTNERS_PROMPT),
 		    NULL);
+		break;
+	case ROUTE_LIST:
+		serve_list(c, s, &r);
 		break;
 	case ROUTE_SEARCH:
 		if (!r.query_in_path && url_decode(u.query) == -1)

@@ -210,32 +210,57 @@ serve_page(struct conn *c, const struct site *s, const struct page *pg)
 	conn_done(c, pg->is_gemtext ? "1" : "0", NULL);
 }
 
+/* The gemtext TEXT of PATH, made for this request, as a menu. */
+static void
+serve_menu(struct conn *c, const struct site *s, const char *path,
+    const struct buf *text, const char *why)
+{
+	struct buf	 out = BUF_INIT;
+	struct gemtext	 doc = GEMTEXT_INIT;
+	const char	*errstr;
+	size_t		 line;
+
+	if (gemtext_parse(text->data, text->len, &doc, &errstr, &line) == -1 ||
+	    render_gophermap(s, &doc, path, &out) == -1 || out.failed) {
+		gopher_reject(c, "cannot render the page");
+	} else {
+		conn_reply(c, out.data, out.len);
+		conn_done(c, "1", why);
+	}
+	gemtext_free(&doc);
+	buf_free(&out);
+}
+
 /* A type 7 search: the results as a menu rendered for this request. */
 static void
 serve_search(struct conn *c, const struct site *s, const char *path,
     size_t page, const char *query)
 {
-	struct buf	 text = BUF_INIT, out = BUF_INIT;
-	struct gemtext	 doc = GEMTEXT_INIT;
+	struct buf	 text = BUF_INIT;
 	const char	*errstr;
-	size_t		 line;
 
 	if (partners_search(s->partners, query, page, PARTNERS_LINK_PATH, &text,
-	    &errstr) == -1) {
-		buf_free(&text);
+	    &errstr) == -1)
 		gopher_reject(c, errstr);
-		return;
-	}
-	if (gemtext_parse(text.data, text.len, &doc, &errstr, &line) == -1 ||
-	    render_gophermap(s, &doc, path, &out) == -1 || out.failed) {
-		gopher_reject(c, "cannot render the results");
-	} else {
-		conn_reply(c, out.data, out.len);
-		conn_done(c, "1", "search");
-	}
-	gemtext_free(&doc);
+	else
+		serve_menu(c, s, path, &text, "search");
 	buf_free(&text);
-	buf_free(&out);
+}
+
+/* A page of the partner list past the first, rendered on request. */
+static void
+serve_list(struct conn *c, const struct site *s, const char *path,
+    const struct route *r)
+{
+	struct buf	 text = BUF_INIT;
+	const char	*errstr;
+
+	if (partners_list_page(s->partners, r->group, r->result_page, &text,
+	    &errstr) == -1)
+		gopher_reject(c, errstr);
+	else
+		serve_menu(c, s, path, &text, NULL);
+	buf_free(&text);
 }
 
 static void
@@ -299,6 +324,9 @@ gopher_serve(struct conn *c, char *line, size_t len)
 		break;
 	case ROUTE_INPUT:		/* the prompt comes from the client */
 		serve_search(c, s, path.data, r.result_page, "");
+		break;
+	case ROUTE_LIST:
+		serve_list(c, s, path.data, &r);
 		break;
 	case ROUTE_SEARCH:
 		serve_search(c, s, path.data, r.result_page, r.query);

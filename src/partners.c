@@ -105,6 +105,7 @@ union key {
 };
 
 struct rawent {
+	uint64_t	 prefix;	/* the sort key's first 8 bytes */
 	union key	 sortkey;	/* in the keys arena */
 	union key	 casekey;
 	size_t		 name, url;	/* in the names arena */
@@ -453,7 +454,7 @@ parse_entry(const char *line, size_t len, const char *tab,
     const char **errstr)
 {
 	const char	*u, *ue, *name;
-	size_t		 namelen, start;
+	size_t		 namelen, start, i, k;
 
 	e->url = NO_URL;
 	if (tab != NULL) {
@@ -491,6 +492,13 @@ parse_entry(const char *line, size_t len, const char *tab,
 	e->sortkey.off = keys->len;
 	fold(keys, name, namelen, FOLD_SORT);
 	buf_addc(keys, '\0');
+	/* strcmp() order is unsigned byte order: big-endian, NUL-padded */
+	e->prefix = 0;
+	for (i = 0, k = e->sortkey.off; i < 8; i++) {
+		e->prefix <<= 8;
+		if (!keys->failed && keys->data[k] != '\0')
+			e->prefix |= (unsigned char)keys->data[k++];
+	}
 	e->casekey.off = keys->len;
 	casefold(keys, name, namelen);
 	buf_addc(keys, '\0');
@@ -507,6 +515,9 @@ cmp_rawent(const void *a, const void *b)
 	const struct rawent	*x = a, *y = b;
 	int			 r;
 
+	/* most pairs differ in the prefix: no cache miss for the keys */
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
 	if ((r = strcmp(x->sortkey.s, y->sortkey.s)) != 0)
 		return r;
 	if ((r = strcmp(x->casekey.s, y->casekey.s)) != 0)
@@ -1027,20 +1038,19 @@ add_page(struct partners_page *pg, const struct partners *ps, int g,
 }
 
 int
-partners_render(const struct partners *ps, struct partners_page **pagesp,
-    size_t *npagesp, const char **errstr)
+partners_render(const struct partners *ps, bool all,
+    struct partners_page **pagesp, size_t *npagesp, const char **errstr)
 {
 	struct partners_page	*pages;
-	size_t			 total, n = 0, page, np;
+	size_t			 total = 0, n = 0, page, np;
 	int			 g;
 
-	total = npages(ps->n);
-	for (g = 0; g < PARTNERS_NGROUPS; g++)
-		total += npages(ps->gcount[g]);
+	for (g = -1; g < PARTNERS_NGROUPS; g++)
+		total += all ? npages(g < 0 ? ps->n : ps->gcount[g]) : 1;
 	if ((pages = calloc(total, sizeof(*pages))) == NULL)
 		goto nomem;
 	for (g = -1; g < PARTNERS_NGROUPS; g++) {
-		np = npages(g < 0 ? ps->n : ps->gcount[g]);
+		np = all ? npages(g < 0 ? ps->n : ps->gcount[g]) : 1;
 		for (page = 1; page <= np; page++)
 			if (add_page(&pages[n++], ps, g, page) == -1)
 				goto nomem;
@@ -1052,6 +1062,61 @@ partners_render(const struct partners *ps, struct partners_page **pagesp,
 	partners_pages_free(pages, total);
 	*errstr = "out of memory";
 	return -1;
+}
+
+bool
+partners_is_list(const struct partners *ps, const char *path, int *group,
+    size_t *page)
+{
+	static const char	 pfx[] = "seite-", sfx[] = ".gmi";
+	const char		*p;
+	size_t			 blen = strlen(ps->base), slen, n = 0, d;
+	int			 g;
+
+	if (strncmp(path, ps->base, blen) != 0)
+		return false;
+	p = path + blen;
+	*group = -1;
+	for (g = 0; g < PARTNERS_NGROUPS; g++) {
+		slen = strlen(groups[g].slug);
+		if (strncmp(p, groups[g].slug, slen) == 0 && p[slen] == '/') {
+			*group = g;
+			p += slen + 1;
+			break;
+		}
+	}
+	if (strncmp(p, pfx, sizeof(pfx) - 1) != 0)
+		return false;
+	p += sizeof(pfx) - 1;
+	if (*p < '1' || *p > '9')
+		return false;
+	for (d = 0; *p >= '0' && *p <= '9'; p++) {
+		if (++d > 9)
+			return false;
+		n = n * 10 + (size_t)(*p - '0');
+	}
+	if (strcmp(p, sfx) != 0)
+		return false;
+	*page = n;
+	/* page 1 is the folder's own page */
+	return n >= 2 && n <= npages(*group < 0 ? ps->n : ps->gcount[*group]);
+}
+
+int
+partners_list_page(const struct partners *ps, int group, size_t page,
+    struct buf *out, const char **errstr)
+{
+	if (group < -1 || group >= PARTNERS_NGROUPS || page < 1 ||
+	    page > npages(group < 0 ? ps->n : ps->gcount[group])) {
+		*errstr = "no such page";
+		return -1;
+	}
+	render_list(out, ps, group, page);
+	if (out->failed) {
+		*errstr = "out of memory";
+		return -1;
+	}
+	return 0;
 }
 
 void

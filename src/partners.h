@@ -126,13 +126,34 @@ size_t		 partners_group_count(const struct partners *, size_t);
 size_t		 partners_npages(size_t);
 
 /*
- * Render every static page (overview, list pages, group pages) as
- * gemtext.  On success *pages (owned by the caller, partners_pages_free())
- * holds *npages pages, the overview first.  Returns 0, or -1 with errstr.
+ * Render the directory's pages as gemtext: page 1 of the whole list (the
+ * overview) and of each group, or with ALL every page.  On success
+ * *pages (owned by the caller, partners_pages_free()) holds *npages
+ * pages, the overview first.  Returns 0, or -1 with errstr.  The pages
+ * after the first of each list are what partners_is_list() names: a
+ * server renders them on request with partners_list_page(), so that a
+ * large directory does not hold every page in memory.
  */
-int		 partners_render(const struct partners *,
+int		 partners_render(const struct partners *, bool,
 		    struct partners_page **, size_t *, const char **);
 void		 partners_pages_free(struct partners_page *, size_t);
+
+/*
+ * True if PATH (decoded and normalised) is page N >= 2 of the whole list
+ * (BASE "seite-N.gmi") or of a group (BASE "a-e/seite-N.gmi"), N without
+ * leading zeros and no more than the pages there are.  Sets *group (-1:
+ * the whole list, else 0 to PARTNERS_NGROUPS - 1) and *page.
+ */
+bool		 partners_is_list(const struct partners *, const char *, int *,
+		    size_t *);
+
+/*
+ * Append to OUT the gemtext of page PAGE of GROUP (as partners_is_list()
+ * sets them), the same bytes partners_render() makes for it.  Returns 0,
+ * or -1 with errstr when there is no such page or memory ran out.
+ */
+int		 partners_list_page(const struct partners *, int, size_t,
+		    struct buf *, const char **);
 
 /*
  * True if PATH (decoded and normalised) asks for the search: BASE

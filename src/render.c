@@ -22,6 +22,8 @@ local_type(const char *path, void *arg)
 		return '1';
 	case ROUTE_INPUT:
 		return '7';		/* a Gopher search asks itself */
+	case ROUTE_LIST:
+		return '1';		/* a list page rendered on request */
 	case ROUTE_SEARCH:
 		return '1';		/* results of a query in the path */
 	default:

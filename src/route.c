@@ -25,6 +25,11 @@ route(const struct site *s, const char *path, const char *query,
 			return r->kind = ROUTE_FOLDER;
 	}
 	if (s->partners != NULL &&
+	    partners_is_list(s->partners, path, &r->group, &page)) {
+		r->result_page = page;
+		return r->kind = ROUTE_LIST;
+	}
+	if (s->partners != NULL &&
 	    partners_is_search(s->partners, path, &page, &pathq)) {
 		r->result_page = page;
 		if (pathq != NULL) {

@@ -16,6 +16,8 @@ struct site;
 enum route_kind {
 	ROUTE_PAGE,		/* serve .page */
 	ROUTE_FOLDER,		/* a folder without its trailing slash */
+	ROUTE_LIST,		/* partner list page .result_page of
+				   .group, rendered on request */
 	ROUTE_SEARCH,		/* partner search results for .query */
 	ROUTE_INPUT,		/* the search, but no query came with it */
 	ROUTE_NOT_FOUND,
@@ -24,7 +26,8 @@ enum route_kind {
 struct route {
 	enum route_kind		 kind;
 	const struct page	*page;		/* PAGE; FOLDER: the folder's */
-	size_t			 result_page;	/* SEARCH: >= 1 */
+	size_t			 result_page;	/* SEARCH: >= 1; LIST: >= 2 */
+	int			 group;		/* LIST: -1 (all) or a group */
 	const char		*query;		/* SEARCH: the query */
 	bool			 query_in_path;	/* SEARCH: .query is the folded
 						   F of the path, not QUERY */

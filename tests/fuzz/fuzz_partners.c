@@ -2,7 +2,9 @@
  * fuzz_partners: load any bytes as partners.txt below "/partner/".  On
  * success: no more partners than lines, the groups add up to the list,
  * there is one page per list and group page, every page lives below
- * "/partner/" in [a-z0-9./-] and is valid gemtext, no web address holds
+ * "/partner/" in [a-z0-9./-] and is valid gemtext, each page past the
+ * first of its list is one partners_is_list() names and
+ * partners_list_page() renders to the same bytes, no web address holds
  * '"', '<' or '>', searching for the first word of the first name finds
  * at least that name, and the trigram index finds exactly what the
  * linear pass finds for pieces of that word's folded form.
@@ -95,7 +97,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct partners_page	*pages;
 	struct gemtext		 doc;
 	const char		*errstr;
-	size_t			 lineno, npages, nlines, i, g, sum, want;
+	struct buf		 b = BUF_INIT;
+	size_t			 lineno, npages, nlines, i, g, sum, want, pg;
+	int			 g2;
+	bool			 lazy, first;
 
 	if ((ps = partners_load((const char *)data, size, BASE, &errstr,
 	    &lineno)) == NULL) {
@@ -121,7 +126,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	assert(sum == partners_count(ps));
 
-	if (partners_render(ps, &pages, &npages, &errstr) == 0) {
+	if (partners_render(ps, true, &pages, &npages, &errstr) == 0) {
 		assert(npages == want);
 		assert(strcmp(pages[0].path, BASE) == 0);
 		for (i = 0; i < npages; i++) {
@@ -134,7 +139,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(gemtext_parse(pages[i].text, pages[i].len,
 			    &doc, &errstr, &lineno) == 0);
 			gemtext_free(&doc);
+			/* page 1 of each list is held, the rest rendered
+			   on request: the same bytes */
+			lazy = partners_is_list(ps, pages[i].path, &g2, &pg);
+			first = strcmp(pages[i].path + strlen(pages[i].path) -
+			    1, "/") == 0;
+			assert(lazy != first);
+			if (lazy) {
+				buf_reset(&b);
+				assert(partners_list_page(ps, g2, pg, &b,
+				    &errstr) == 0);
+				assert(b.len == pages[i].len && memcmp(b.data,
+				    pages[i].text, b.len) == 0);
+			}
 		}
+		buf_free(&b);
 		partners_pages_free(pages, npages);
 	}
 	check_search(ps);

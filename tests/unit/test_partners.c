@@ -2,7 +2,7 @@
  * test_partners: the partner directory (src/partners.c).
  *
  * Run from tests/ (ctest does).  With a file argument it only loads that
- * file and renders every static page, and prints how long that took:
+ * file, renders the pages held in memory and times searches in process:
  *
  *	tests/gen-partners.sh 100000 > /tmp/p.txt && test_partners /tmp/p.txt
  */
@@ -258,7 +258,7 @@ test_seed_collation(void)
 	CHECK(partners_group_count(ps, 4) == 3);
 	CHECK(partners_group_count(ps, 5) == 0);
 
-	CHECK(partners_render(ps, &pages, &n, &errstr) == 0);
+	CHECK(partners_render(ps, true, &pages, &n, &errstr) == 0);
 	CHECK(n == 7);		/* overview + one page per group */
 	CHECK_STR(pages[0].path, BASE);
 	pg = find_page(pages, n, BASE);
@@ -403,7 +403,7 @@ test_names_trimmed_and_escaped(void)
 	if (ps == NULL)
 		return;
 	CHECK_STR(partners_name(ps, 3), "Weit weg GmbH");
-	CHECK(partners_render(ps, &pages, &n, &errstr) == 0);
+	CHECK(partners_render(ps, true, &pages, &n, &errstr) == 0);
 	CHECK(page_has(&pages[0], "\n * Stern GmbH\n"));
 	CHECK(page_has(&pages[0], "\n => Pfeil AG\n"));
 	CHECK(page_has(&pages[0], "\n > Zitat KG\n"));
@@ -446,7 +446,7 @@ test_paging(void)
 		}
 		pages = NULL;
 		n = 0;
-		CHECK(partners_render(ps, &pages, &n, &errstr) == 0);
+		CHECK(partners_render(ps, true, &pages, &n, &errstr) == 0);
 		CHECK(n == total);
 		CHECK(links_resolve(pages, n));
 
@@ -494,6 +494,77 @@ test_paging(void)
 		partners_pages_free(pages, n);
 		partners_free(ps);
 	}
+}
+
+/*
+ * The server holds page 1 of the list and of each group; every other page
+ * is named by partners_is_list() and rendered on request, byte for byte
+ * what partners_render() makes of it.
+ */
+static void
+test_list_pages_on_request(void)
+{
+	static const char *const notlist[] = {
+		BASE, BASE "seite-1.gmi", BASE "seite-02.gmi",
+		BASE "seite-33.gmi", BASE "seite-2", BASE "seite-2.gmi/",
+		BASE "seite-.gmi", BASE "x-y/seite-2.gmi",
+		BASE "a-e/seite-9.gmi", BASE "a-e/", "/other/seite-2.gmi",
+		BASE "seite-1234567890.gmi", BASE "suche/2",
+	};
+	struct partners		*ps;
+	struct partners_page	*all = NULL, *first = NULL;
+	struct buf		 b = BUF_INIT;
+	const char		*errstr;
+	char			*src;
+	size_t			 i, nall = 0, nfirst = 0, lineno, page, lazy = 0;
+	size_t			 counts[PARTNERS_NGROUPS];
+	int			 g;
+
+	src = make_names(634, counts);
+	ps = partners_load(src, strlen(src), BASE, &errstr, &lineno);
+	free(src);
+	if (ps == NULL) {
+		CHECK(!"loads");
+		return;
+	}
+	CHECK(partners_render(ps, false, &first, &nfirst, &errstr) == 0);
+	CHECK(partners_render(ps, true, &all, &nall, &errstr) == 0);
+	CHECK(nfirst == 1 + PARTNERS_NGROUPS);
+	for (i = 0; i < nfirst; i++)
+		CHECK(find_page(all, nall, first[i].path) != NULL &&
+		    strcmp(find_page(all, nall, first[i].path)->text,
+		    first[i].text) == 0);
+	CHECK_STR(first[0].path, BASE);
+	CHECK_STR(first[1].path, BASE "0-9/");
+	CHECK_STR(first[6].path, BASE "u-z/");
+	for (i = 0; i < nall; i++) {
+		if (!partners_is_list(ps, all[i].path, &g, &page)) {
+			CHECK(all[i].path[strlen(all[i].path) - 1] == '/');
+			continue;
+		}
+		lazy++;
+		buf_reset(&b);
+		CHECK(partners_list_page(ps, g, page, &b, &errstr) == 0);
+		CHECK(b.len == all[i].len &&
+		    memcmp(b.data, all[i].text, b.len) == 0);
+	}
+	CHECK(lazy == nall - nfirst);
+	CHECK(partners_is_list(ps, BASE "seite-32.gmi", &g, &page));
+	CHECK(g == -1 && page == 32);
+	CHECK(partners_is_list(ps, BASE "u-z/seite-2.gmi", &g, &page));
+	CHECK(g == 5 && page == 2);
+	for (i = 0; i < NELEM(notlist); i++)
+		if (partners_is_list(ps, notlist[i], &g, &page)) {
+			fprintf(stderr, "  matched %s\n", notlist[i]);
+			CHECK(!"not a list page");
+		}
+	buf_reset(&b);
+	CHECK(partners_list_page(ps, -1, 33, &b, &errstr) == -1);
+	CHECK(partners_list_page(ps, PARTNERS_NGROUPS, 2, &b, &errstr) == -1);
+	buf_free(&b);
+	partners_pages_free(first, nfirst);
+	partners_pages_free(all, nall);
+	partners_free(ps);
 }
 
 /* The search page for Q, or "" */
@@ -1043,40 +1114,67 @@ seconds(const struct timespec *a, const struct timespec *b)
 }
 
 static int
+cmp_double(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Load FILE, render the pages held in memory, then time searches in
+ * process: each query 200 times, page 1 and page 50.
+ */
+static int
 bench(const char *path)
 {
-	static const char *const queries[] = { "Münster", "e", "zzz" };
-	struct timespec		 t0, t1, t2;
+	static const char *const queries[] = {
+		"muenster", "gmbh", "zzzz", "e", "Straßenbau", "ko",
+		"schmidt weber", "Bäcker Köhler",
+	};
+	struct timespec		 t0, t1, c0, c1;
 	struct buf		 b = BUF_INIT;
 	struct partners		*ps;
 	struct partners_page	*pages;
 	const char		*errstr;
-	size_t			 n, bytes = 0, i;
+	double			*lat;
+	size_t			 n, i, j, k = 0, runs = 200;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	if ((ps = load_file(path)) == NULL)
 		return 1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (partners_render(ps, &pages, &n, &errstr) == -1) {
+	if (partners_render(ps, false, &pages, &n, &errstr) == -1) {
 		fprintf(stderr, "%s\n", errstr);
 		return 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t2);
-	for (i = 0; i < n; i++)
-		bytes += pages[i].len;
-	printf("%zu partners, %zu pages (%zu bytes): load %.3f s, "
-	    "render %.3f s, total %.3f s\n", partners_count(ps), n, bytes,
-	    seconds(&t0, &t1), seconds(&t1, &t2), seconds(&t0, &t2));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+	printf("%zu partners: load and render %zu pages %.3f s "
+	    "(CPU %.3f s)\n", partners_count(ps), n, seconds(&t0, &t1),
+	    seconds(&c0, &c1));
+	if ((lat = calloc(NELEM(queries) * runs * 2, sizeof(*lat))) == NULL)
+		return 1;
 	for (i = 0; i < NELEM(queries); i++) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		buf_reset(&b);
-		if (partners_search(ps, queries[i], 4000, PARTNERS_LINK_QUERY,
-		    &b, &errstr) == -1)
-			fprintf(stderr, "%s\n", errstr);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		printf("search \"%s\", page 4000: %.1f ms\n", queries[i],
-		    seconds(&t0, &t1) * 1e3);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+		for (j = 0; j < runs * 2; j++) {
+			buf_reset(&b);
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			if (partners_search(ps, queries[i], j % 2 ? 50 : 1,
+			    PARTNERS_LINK_QUERY, &b, &errstr) == -1)
+				fprintf(stderr, "%s\n", errstr);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			lat[k++] = seconds(&t0, &t1) * 1e3;
+		}
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+		printf("  \"%s\": %.3f ms CPU each\n", queries[i],
+		    seconds(&c0, &c1) * 1e3 / (double)(runs * 2));
 	}
+	qsort(lat, k, sizeof(*lat), cmp_double);
+	printf("%zu searches (%zu queries, pages 1 and 50): p50 %.3f ms, "
+	    "p99 %.3f ms, max %.3f ms\n", k, NELEM(queries), lat[k / 2],
+	    lat[k * 99 / 100], lat[k - 1]);
+	free(lat);
 	buf_free(&b);
 	partners_pages_free(pages, n);
 	partners_free(ps);
@@ -1099,6 +1197,7 @@ main(int argc, char *argv[])
 	test_duplicates_listed_once();
 	test_names_trimmed_and_escaped();
 	test_paging();
+	test_list_pages_on_request();
 	test_search_folding();
 	test_search_bad_query();
 	test_search_paging();
