@@ -19,6 +19,7 @@
 #include "capsule.h"
 #include "check.h"
 #include "gemtext.h"
+#include "route.h"
 #include "site.h"
 #include "tmptree.h"
 
@@ -875,12 +876,17 @@ test_large_file_from_disk(void)
 	buf_free(&big);
 }
 
-/* A capsule file wins over a generated partner page of its path. */
+/*
+ * A capsule file wins over a generated partner page of its path: over
+ * a group's first page, which the site holds, and over a list page
+ * that route() sends to be rendered on request.
+ */
 static void
 test_own_file_wins_over_partner_page(void)
 {
 	struct buf	 list = BUF_INIT;
 	struct site	*s;
+	struct route	 r;
 	size_t		 i;
 
 	tmptree_new();
@@ -890,12 +896,19 @@ test_own_file_wins_over_partner_page(void)
 		buf_addf(&list, "Partner %02zu\n", i);
 	tmptree_put("p/partners.txt", list.data);
 	CHECK((s = load()) != NULL);
-	CHECK(site_lookup(s, "/p/seite-2.gmi") != NULL &&
-	    site_lookup(s, "/p/seite-2.gmi")->generated);
+	CHECK(site_lookup(s, "/p/seite-2.gmi") == NULL);
+	CHECK(route(s, "/p/seite-2.gmi", NULL, &r) == ROUTE_LIST &&
+	    r.group == -1 && r.result_page == 2);
+	CHECK(site_lookup(s, "/p/a-e/") != NULL &&
+	    site_lookup(s, "/p/a-e/")->generated);
 	site_unref(s);
 	tmptree_put("p/seite-2.gmi", "# Mine\n");
+	tmptree_mkdir("p/a-e");
+	tmptree_put("p/a-e/index.gmi", "# Meins\n");
 	CHECK((s = load()) != NULL);
+	CHECK(route(s, "/p/seite-2.gmi", NULL, &r) == ROUTE_PAGE);
 	CHECK_STR(body_of(s, "/p/seite-2.gmi"), "# Mine\n");
+	CHECK_STR(body_of(s, "/p/a-e/"), "# Meins\n");
 	site_unref(s);
 	tmptree_rm();
 	buf_free(&list);

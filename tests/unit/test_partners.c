@@ -521,7 +521,7 @@ test_list_pages_on_request(void)
 	int			 g;
 
 	src = make_names(634, counts);
-	ps = partners_load(src, strlen(src), BASE, &errstr, &lineno);
+	ps = load_de(src, strlen(src), BASE, &errstr, &lineno);
 	free(src);
 	if (ps == NULL) {
 		CHECK(!"loads");
@@ -1035,7 +1035,7 @@ test_search_bounded(void)
 
 	for (i = 0; i < 1500; i++)
 		buf_addf(&src, "Firma %04zu Xanten\n", i);
-	ps = partners_load(src.data, src.len, BASE, &errstr, &lineno);
+	ps = load_de(src.data, src.len, BASE, &errstr, &lineno);
 	buf_free(&src);
 	if (ps == NULL) {
 		CHECK(!"loads");
@@ -1068,7 +1068,7 @@ test_search_bounded(void)
 	 */
 	for (i = 0; i < 20000; i++)
 		buf_addf(&src, "Abcab Abd %zu\n", i);
-	ps = partners_load(src.data, src.len, BASE, &errstr, &lineno);
+	ps = load_de(src.data, src.len, BASE, &errstr, &lineno);
 	buf_free(&src);
 	if (ps == NULL) {
 		CHECK(!"loads");
