@@ -27,17 +27,6 @@ closure=$(apt-cache depends --recurse --no-recommends --no-suggests \
 echo "$closure" | grep -qx gcc && ok "apt-cache resolves the list" ||
     not_ok "apt-cache resolves the list"
 
-# owner FILE: the package that ships FILE (merged /usr aware)
-owner() {
-	local f
-	f=$(readlink -f "$1")
-	for p in "$f" "${f#/usr}" "/usr$f" "$1"; do
-		dpkg -S "$p" 2>/dev/null | sed -n '1s/:.*//p' | sed 's/,.*//' |
-		    grep . && return 0
-	done
-	return 1
-}
-
 files=""
 for b in gcc cc make cmake pkg-config; do
 	files="$files $(command -v "$b")"
@@ -55,11 +44,22 @@ hdrs=$(printf '%s\n' "$incs" | gcc -D_GNU_SOURCE -M -x c - 2>/dev/null |
 for l in ssl crypto event event_openssl event_pthreads; do
 	files="$files $(gcc -print-file-name=lib$l.so)"
 done
+# One dpkg -S for every file (merged /usr: try /usr/x and /x as well);
+# each line is "pkg[, pkg...]: path".
+paths=$(for f in $files $hdrs; do
+	[ -e "$f" ] || continue
+	r=$(readlink -f "$f")
+	printf '%s\n%s\n' "$r" "${r#/usr}"
+done | sort -u)
+# shellcheck disable=SC2086
+owners=$(dpkg -S $paths 2>/dev/null)
 missing=""
 for f in $files $hdrs; do
 	[ -e "$f" ] || { missing="$missing $f(absent)"; continue; }
-	pkg=$(owner "$f") || { missing="$missing $f(no package)"; continue; }
-	pkg=${pkg%%:*}
+	r=$(readlink -f "$f")
+	pkg=$(printf '%s\n' "$owners" | awk -F': ' -v a="$r" -v b="${r#/usr}" \
+	    '$2 == a || $2 == b { print $1; exit }' | sed 's/[,:].*//')
+	[ -n "$pkg" ] || { missing="$missing $f(no package)"; continue; }
 	if echo "$closure" | grep -qx "$pkg"; then continue; fi
 	[ "$(dpkg-query -W -f='${Essential}' "$pkg" 2>/dev/null)" = yes ] &&
 	    continue
