@@ -256,9 +256,17 @@ test_only_dated_gmi_files_are_articles(void)
 	tmptree_put("2024-01-01-.gmi", "kein Titel\n");
 	tmptree_put("2024-01-01-notiz.txt", "kein Titel\n");
 	tmptree_put("24-01-01-kurz.gmi", "kein Titel\n");
+	tmptree_put("2023-02-29-kein-schaltjahr.gmi", "# K\n");
+	tmptree_put("2024-04-31-april.gmi", "# A\n");
 	CHECK((s = load()) != NULL);
 	CHECK_STR(body_of(s, "/"), "# I\n");
 	CHECK(s == NULL || s->nblogs == 0);
+	/* each impossible date is a warning */
+	CHECK(s != NULL && s->nwarnings == 4);
+	site_unref(s);
+	tmptree_put("2024-02-29-schalttag.gmi", "# S\n");
+	CHECK((s = load()) != NULL);
+	CHECK(s != NULL && s->nblogs == 1);
 	site_unref(s);
 	tmptree_rm();
 }
