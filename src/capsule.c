@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "capsule.h"
+#include "config.h"
 #include "feed.h"
 #include "gemtext.h"
 #include "log.h"
@@ -27,6 +28,7 @@
 
 struct walk {
 	struct site	*s;
+	const struct site_opts *opts;	/* borrowed */
 	const char	*root;		/* for messages */
 	int		 rootfd;	/* borrowed: the site's */
 	char		*err;
@@ -713,6 +715,36 @@ add_article_list(const struct site *s, struct buf *out, struct folder *f)
 	return out->failed ? -1 : 0;
 }
 
+/*
+ * What the config says of the folder REL: a generated page if it has no
+ * index (LISTING), a generated post list (POSTS).  The host's setting,
+ * unless the longest location above REL that sets it says otherwise.
+ */
+static void
+folder_policy(const struct walk *w, const char *rel, bool *listing,
+    bool *posts)
+{
+	const struct conf_location	*l, *bl = NULL, *bp = NULL;
+	size_t				 i, n;
+
+	*listing = !w->opts->no_listing;
+	*posts = !w->opts->no_posts;
+	for (i = 0; i < w->opts->nlocations; i++) {
+		l = &w->opts->locations[i];
+		n = strlen(l->path);
+		if (strncmp(rel, l->path, n) != 0)
+			continue;
+		if (l->set_listing && (bl == NULL || n > strlen(bl->path)))
+			bl = l;
+		if (l->set_posts && (bp == NULL || n > strlen(bp->path)))
+			bp = l;
+	}
+	if (bl != NULL)
+		*listing = bl->listing;
+	if (bp != NULL)
+		*posts = bp->posts;
+}
+
 static int
 add_folder_page(struct walk *w, struct folder *f)
 {
@@ -720,7 +752,9 @@ add_folder_page(struct walk *w, struct folder *f)
 	struct buf	 body = BUF_INIT;
 	struct buf	 file = BUF_INIT;
 	struct blog	*b;
+	bool		 listing, posts;
 
+	folder_policy(w, f->rel, &listing, &posts);
 	if ((pg = page_new(f->rel)) == NULL) {
 		fail_oom(w, f->rel);
 		return -1;
@@ -753,7 +787,9 @@ add_folder_page(struct walk *w, struct folder *f)
 	}
 	if (f->narticles > 0) {
 		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
-		if (add_article_list(w->s, &body, f) == -1)
+		qsort(f->articles, f->narticles, sizeof(*f->articles),
+		    article_cmp);
+		if (posts && add_article_list(w->s, &body, f) == -1)
 			goto oom;
 		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
 		if (b == NULL)
@@ -767,6 +803,12 @@ add_folder_page(struct walk *w, struct folder *f)
 		w->s->nblogs++;
 		f->articles = NULL;
 		f->narticles = 0;
+	}
+	if (!f->has_index && !f->has_partners && !listing) {
+		/* "listing off": the folder has no page of its own */
+		buf_free(&body);
+		page_free(pg);
+		return 0;
 	}
 	if ((pg->body = buf_take(&body, &pg->body_len)) == NULL)
 		goto oom;
@@ -1179,6 +1221,7 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 	w.root = strcmp(top, "/") == 0 ? "" : top;
 	w.err = err;
 	w.errlen = errlen;
+	w.opts = opts;
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_NONBLOCK |
 	    O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", root, strerror(errno));
@@ -1222,6 +1265,7 @@ is_served(const struct site *s, const char *path)
 	size_t		 page;
 
 	return site_lookup(s, path) != NULL || site_is_folder(s, path) ||
+	    site_redirect(s, path) != NULL ||
 	    (s->partners != NULL &&
 	    partners_is_search(s->partners, path, &page, &pathq));
 }

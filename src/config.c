@@ -295,11 +295,23 @@ static const struct key host_keys[] = {
 	{ "lang",	KEY_LANG,		H(lang),	0, 0 },
 	{ "description", KEY_STRING,		H(description),	0, 0 },
 	{ "gopher",	KEY_BOOL,		H(gopher),	0, 0 },
+	{ "listing",	KEY_BOOL,		H(listing),	0, 0 },
+	{ "posts",	KEY_BOOL,		H(posts),	0, 0 },
+	{ NULL,		0,			0,		0, 0 },
+};
+
+#define L(m)	offsetof(struct conf_location, m)
+
+/* In a location block; the first two bits of "seen" say what was set. */
+static const struct key location_keys[] = {
+	{ "listing",	KEY_BOOL,		L(listing),	0, 0 },
+	{ "posts",	KEY_BOOL,		L(posts),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
 #undef G
 #undef H
+#undef L
 
 /* The directives that may be given more than once. */
 static bool
@@ -663,7 +675,146 @@ host_free(struct conf_host *h)
 	free(h->key);
 	free(h->lang);
 	free(h->description);
+	for (i = 0; i < h->nlocations; i++)
+		free(h->locations[i].path);
+	free(h->locations);
+	for (i = 0; i < h->nredirects; i++) {
+		free(h->redirects[i].from);
+		free(h->redirects[i].to);
+	}
+	free(h->redirects);
 	memset(h, 0, sizeof(*h));
+}
+
+/* An absolute path of the capsule: "/" and no control character. */
+static bool
+is_abs_path(const char *s)
+{
+	return s[0] == '/' && !has_control(s) && strchr(s, ' ') == NULL;
+}
+
+/* redirect [30|31] FROM TO, "redirect" in ps->tok. */
+static int
+redirect_line(struct parser *ps, struct conf_host *h)
+{
+	struct conf_redirect	*r;
+	int			 status = 31;
+
+	if (!value(ps, "30, 31 or a path"))
+		return -1;
+	if (!ps->tok.quoted && (strcmp(ps->tok.text, "30") == 0 ||
+	    strcmp(ps->tok.text, "31") == 0)) {
+		status = atoi(ps->tok.text);
+		if (!value(ps, "a path"))
+			return -1;
+	}
+	if (!is_abs_path(ps->tok.text)) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected an absolute "
+		    "path such as \"/old.gmi\"");
+		return -1;
+	}
+	if (h->nredirects == CONF_REDIRECTS_MAX ||
+	    (r = reallocarray(h->redirects, h->nredirects + 1,
+	    sizeof(*r))) == NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, h->nredirects ==
+		    CONF_REDIRECTS_MAX ? "expected at most %d redirects" :
+		    "out of memory", CONF_REDIRECTS_MAX);
+		return -1;
+	}
+	h->redirects = r;
+	r = &h->redirects[h->nredirects];
+	memset(r, 0, sizeof(*r));
+	r->status = status;
+	r->line = ps->tok.line;
+	if ((r->from = dup_or_fail(ps, ps->tok.text)) == NULL)
+		return -1;
+	h->nredirects++;
+	if (!value(ps, "where it leads: a path or a URL"))
+		return -1;
+	if (!is_abs_path(ps->tok.text) && (strstr(ps->tok.text, "://") ==
+	    NULL || has_control(ps->tok.text) ||
+	    strpbrk(ps->tok.text, " \t") != NULL)) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected an absolute "
+		    "path or a URL such as \"gemini://example.org/\"");
+		return -1;
+	}
+	if ((r->to = dup_or_fail(ps, ps->tok.text)) == NULL)
+		return -1;
+	return end_of_directive(ps) ? 0 : -1;
+}
+
+/* location "PATH" { ... }, "location" in ps->tok. */
+static int
+location_block(struct parser *ps, struct conf_host *h)
+{
+	struct conf_location	*l;
+	unsigned long		 seen = 0;
+	size_t			 seen_line[sizeof(location_keys) /
+				    sizeof(location_keys[0])];
+	size_t			 len, line = ps->tok.line;
+
+	if (!value(ps, "a folder path such as \"/notes/\""))
+		return -1;
+	if (!is_abs_path(ps->tok.text)) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected a folder path "
+		    "such as \"/notes/\"");
+		return -1;
+	}
+	if (h->nlocations == CONF_LOCATIONS_MAX ||
+	    (l = reallocarray(h->locations, h->nlocations + 1,
+	    sizeof(*l))) == NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, h->nlocations ==
+		    CONF_LOCATIONS_MAX ? "expected at most %d locations" :
+		    "out of memory", CONF_LOCATIONS_MAX);
+		return -1;
+	}
+	h->locations = l;
+	l = &h->locations[h->nlocations];
+	memset(l, 0, sizeof(*l));
+	l->line = line;
+	/* a folder: "/notes" is "/notes/" */
+	len = strlen(ps->tok.text);
+	if ((l->path = malloc(len + 2)) == NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, "out of memory");
+		return -1;
+	}
+	snprintf(l->path, len + 2, "%s%s", ps->tok.text,
+	    ps->tok.text[len - 1] == '/' ? "" : "/");
+	h->nlocations++;
+	if (next(ps) != TOK_OPEN) {
+		if (ps->tok.type != TOK_ERROR)
+			fail(ps, ps->tok.line, ps->tok.col, "expected \"{\" "
+			    "after the location's path, not %s",
+			    tok_name(&ps->tok));
+		return -1;
+	}
+	if (!end_of_directive(ps))
+		return -1;
+	for (;;) {
+		switch (next(ps)) {
+		case TOK_EOL:
+			continue;
+		case TOK_CLOSE:
+			l->set_listing = (seen & 1) != 0;
+			l->set_posts = (seen & 2) != 0;
+			return end_of_directive(ps) ? 0 : -1;
+		case TOK_WORD:
+			if (directive(ps, location_keys, l, h, &seen,
+			    seen_line) == -1)
+				return -1;
+			continue;
+		case TOK_EOF:
+			fail(ps, ps->tok.line, ps->tok.col, "expected \"}\" to "
+			    "end location \"%s\" (line %zu)", l->path, l->line);
+			return -1;
+		case TOK_OPEN:
+			fail(ps, ps->tok.line, ps->tok.col, "expected a "
+			    "directive, not \"{\"");
+			return -1;
+		default:
+			return -1;
+		}
+	}
 }
 
 /* host "NAME" { ... }, "host" in ps->tok. */
@@ -693,6 +844,7 @@ host_block(struct parser *ps)
 	h = &conf->hosts[conf->nhosts++];
 	memset(h, 0, sizeof(*h));
 	h->line = line;
+	h->listing = h->posts = true;
 	if (!value(ps, "a host name"))
 		return -1;
 	name_line = ps->tok.line;
@@ -731,7 +883,15 @@ host_block(struct parser *ps)
 		case TOK_CLOSE:
 			break;
 		case TOK_WORD:
-			if (directive(ps, host_keys, h, h, &seen,
+			if (!ps->tok.quoted &&
+			    strcmp(ps->tok.text, "redirect") == 0) {
+				if (redirect_line(ps, h) == -1)
+					return -1;
+			} else if (!ps->tok.quoted &&
+			    strcmp(ps->tok.text, "location") == 0) {
+				if (location_block(ps, h) == -1)
+					return -1;
+			} else if (directive(ps, host_keys, h, h, &seen,
 			    seen_line) == -1)
 				return -1;
 			continue;

@@ -16,6 +16,12 @@
  *		lang  "en"
  *		description "A capsule"
  *		gopher on
+ *		listing off		# no generated folder pages
+ *		posts off		# no generated post lists
+ *		redirect "/old.gmi" "/new.gmi"	# 31; or: redirect 30 ...
+ *		location "/notes/" {	# below a folder: listing, posts
+ *			listing on
+ *		}
  *	}
  *
  * One directive a line, "#" starts a comment, strings may be quoted
@@ -48,6 +54,27 @@ struct conf_listen {
 	size_t	 line;			/* where it was given, 0: an option */
 };
 
+#define CONF_LOCATIONS_MAX	256
+#define CONF_REDIRECTS_MAX	4096
+
+/* location "PATH" { ... }: settings for a folder and all below it. */
+struct conf_location {
+	char		*path;		/* owned: absolute, ends in "/" */
+	bool		 listing;	/* when set_listing */
+	bool		 posts;		/* when set_posts */
+	bool		 set_listing;
+	bool		 set_posts;
+	size_t		 line;
+};
+
+/* redirect [30|31] FROM TO */
+struct conf_redirect {
+	char		*from;		/* owned: an absolute path */
+	char		*to;		/* owned: a path or an absolute URL */
+	int		 status;	/* 30 temporary, 31 permanent */
+	size_t		 line;
+};
+
 struct conf_host {
 	char		*name;		/* owned: lower case, no trailing dot */
 	char		**aliases;	/* owned, alike */
@@ -59,6 +86,12 @@ struct conf_host {
 	char		*lang;		/* owned: BCP 47 tag, or NULL */
 	char		*description;	/* owned: one line, or NULL */
 	bool		 gopher;	/* served over Gopher */
+	bool		 listing;	/* generated folder pages (on) */
+	bool		 posts;		/* generated post lists (on) */
+	struct conf_location *locations;	/* owned */
+	size_t		 nlocations;
+	struct conf_redirect *redirects;	/* owned */
+	size_t		 nredirects;
 	size_t		 line;		/* of the "host" line */
 };
 

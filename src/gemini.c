@@ -25,6 +25,7 @@ const struct front gemini_front = {
 
 static const char *const status_str[] = {
 	[GEMINI_INPUT] = "10", [GEMINI_SUCCESS] = "20",
+	[GEMINI_REDIRECT_TEMPORARY] = "30",
 	[GEMINI_REDIRECT_PERMANENT] = "31", [GEMINI_NOT_FOUND] = "51",
 	[GEMINI_PROXY_REFUSED] = "53", [GEMINI_BAD_REQUEST] = "59",
 };
@@ -58,6 +59,25 @@ redirect_folder(struct conn *c, const struct site *s, const char *path)
 		    MSG_REQUEST_TOO_LONG), "redirect");
 	else
 		reply(c, GEMINI_REDIRECT_PERMANENT, loc.data, NULL);
+	buf_free(&loc);
+}
+
+/* A redirect of the config: 30 or 31 to a path here or to a URL. */
+static void
+redirect_to(struct conn *c, const struct site *s, const struct route *r)
+{
+	struct buf	 loc = BUF_INIT;
+
+	if (r->location[0] == '/')
+		site_gemini_url(s, r->location, &loc);
+	else
+		buf_adds(&loc, r->location);
+	if (loc.failed || loc.len > GEMINI_META_MAX)
+		reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg,
+		    MSG_REQUEST_TOO_LONG), "redirect");
+	else
+		reply(c, r->status == 30 ? GEMINI_REDIRECT_TEMPORARY :
+		    GEMINI_REDIRECT_PERMANENT, loc.data, "redirect");
 	buf_free(&loc);
 }
 
@@ -161,6 +181,9 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		break;
 	case ROUTE_FOLDER:
 		redirect_folder(c, s, u.path);
+		break;
+	case ROUTE_REDIRECT:
+		redirect_to(c, s, &r);
 		break;
 	case ROUTE_INPUT:
 		reply(c, GEMINI_INPUT, msg_get(s->msg, MSG_PARTNERS_PROMPT),

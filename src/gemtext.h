@@ -47,7 +47,8 @@ struct gemtext {
  * What one page may cost: its bytes, lines and links.  A page over any of
  * them is refused with the line where the limit is crossed.
  */
-#define GEMTEXT_BYTES_MAX	(4 * 1024 * 1024)	/* "4 MiB" in gemtext.c */
+/* "4 MiB" in the message of gemtext.c */
+#define GEMTEXT_BYTES_MAX	(4 * 1024 * 1024)
 #define GEMTEXT_LINES_MAX	100000
 #define GEMTEXT_LINKS_MAX	10000
 

@@ -317,10 +317,14 @@ gopher_serve(struct conn *c, char *line, size_t len)
 		gopher_reject(c, "selector climbs above the root");
 		return;
 	}
-	switch (route(s, path.data, query, &r)) {
+	/* Gopher has no redirect: the old place serves the new one */
+	switch (route_follow(s, path.data, query, &r)) {
 	case ROUTE_PAGE:
-	case ROUTE_FOLDER:		/* Gopher has no redirect: serve it */
+	case ROUTE_FOLDER:
 		serve_page(c, s, r.page);
+		break;
+	case ROUTE_REDIRECT:		/* to another server */
+		serve_url(c, s, r.location);
 		break;
 	case ROUTE_INPUT:		/* the prompt comes from the client */
 		serve_search(c, s, path.data, r.result_page, "");

@@ -283,6 +283,7 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 		conf->nhosts = 1;
 		h = &conf->hosts[0];
 		h->gopher = true;
+		h->listing = h->posts = true;
 		if (set_str(&h->name, "localhost") == -1 ||
 		    set_str(&h->root, "capsule") == -1 ||
 		    set_str(&h->certs, "certs") == -1)
@@ -538,6 +539,7 @@ check(void)
 {
 	struct server		*srv;
 	const struct vhost	*vh;
+	char			 warnings[64];
 	size_t			 i;
 
 	if ((srv = load(false)) == NULL)
@@ -545,22 +547,23 @@ check(void)
 	for (i = 0; i < srv->nhosts; i++) {
 		vh = &srv->hosts[i];
 		log_certificate(vh);
-		if (opts.config == NULL) {
-			printf("%s: OK, %zu pages", vh->conf->root,
-			    vh->site->npages);
-			if (vh->site->nwarnings > 0)
-				printf(", %zu warning%s", vh->site->nwarnings,
-				    vh->site->nwarnings == 1 ? "" : "s");
-			printf("\n");
-		} else if (vh->ctx == NULL)
-			printf("%s: OK, %zu pages in %s; no certificate in "
+		warnings[0] = '\0';
+		if (vh->site->nwarnings > 0)
+			snprintf(warnings, sizeof(warnings), ", %zu warning%s",
+			    vh->site->nwarnings,
+			    vh->site->nwarnings == 1 ? "" : "s");
+		if (opts.config == NULL)
+			printf("%s: OK, %zu pages%s\n", vh->conf->root,
+			    vh->site->npages, warnings);
+		else if (vh->ctx == NULL)
+			printf("%s: OK, %zu pages%s in %s; no certificate in "
 			    "%s yet: one is made at the first start\n",
-			    vh->conf->name, vh->site->npages, vh->conf->root,
-			    vh->conf->certs);
+			    vh->conf->name, vh->site->npages, warnings,
+			    vh->conf->root, vh->conf->certs);
 		else
-			printf("%s: OK, %zu pages in %s; certificate %s "
+			printf("%s: OK, %zu pages%s in %s; certificate %s "
 			    "SHA-256 %s\n", vh->conf->name, vh->site->npages,
-			    vh->conf->root, vh->crt, vh->fp);
+			    warnings, vh->conf->root, vh->crt, vh->fp);
 	}
 	server_unref(srv);
 	return 0;

@@ -10,8 +10,8 @@
 struct mime_type {
 	const char	*ext;		/* without the dot, lower case */
 	const char	*mime;		/* as sent in a Gemini 20 header */
-	const char	*mime_raw;	/* the same without "; charset=utf-8", */
-					/* for text that is not UTF-8 */
+	const char	*mime_raw;	/* without "; charset=utf-8": for */
+					/* text that is not UTF-8 */
 	char		 gopher;	/* RFC 1436 item type */
 };
 

@@ -15,7 +15,9 @@ local_type(const char *path, void *arg)
 {
 	struct route	 r;
 
-	switch (route(arg, path, NULL, &r)) {
+	switch (route_follow(arg, path, NULL, &r)) {
+	case ROUTE_REDIRECT:
+		return 'h';		/* elsewhere: the URL: page */
 	case ROUTE_PAGE:
 		return r.page->gopher_type;
 	case ROUTE_FOLDER:

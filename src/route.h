@@ -20,6 +20,7 @@ enum route_kind {
 				   .group, rendered on request */
 	ROUTE_SEARCH,		/* partner search results for .query */
 	ROUTE_INPUT,		/* the search, but no query came with it */
+	ROUTE_REDIRECT,		/* config "redirect": to .location */
 	ROUTE_NOT_FOUND,
 };
 
@@ -31,6 +32,9 @@ struct route {
 	const char		*query;		/* SEARCH: the query */
 	bool			 query_in_path;	/* SEARCH: .query is the folded
 						   F of the path, not QUERY */
+	const char		*location;	/* REDIRECT: a path on this
+						   capsule or an absolute URL */
+	int			 status;	/* REDIRECT: 30 or 31 */
 };
 
 /*
@@ -41,6 +45,16 @@ struct route {
  */
 enum route_kind	 route(const struct site *, const char *, const char *,
 		    struct route *);
+
+/*
+ * Route PATH, following redirects to other paths of S (at most
+ * ROUTE_HOPS_MAX): the result is never a REDIRECT to a path, only to an
+ * absolute URL (or NOT_FOUND when the hops run out).  For protocols
+ * without redirects (Gopher), where the old place serves the new.
+ */
+#define ROUTE_HOPS_MAX	8
+enum route_kind	 route_follow(const struct site *, const char *,
+		    const char *, struct route *);
 
 /* True if HOST (lower-case, no trailing dot) is one that S serves. */
 bool		 route_is_host(const struct site *, const char *);

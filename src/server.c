@@ -135,6 +135,12 @@ server_load(struct conf *conf, bool make_certs, const struct server *old,
 			so.port[p] = public_port(conf, p, i);
 		so.lang = vh->conf->lang;
 		so.description = vh->conf->description;
+		so.no_listing = !vh->conf->listing;
+		so.no_posts = !vh->conf->posts;
+		so.locations = vh->conf->locations;
+		so.nlocations = vh->conf->nlocations;
+		so.redirects = vh->conf->redirects;
+		so.nredirects = vh->conf->nredirects;
 		if ((vh->site = capsule_load(vh->conf->root, &so, err,
 		    errlen)) == NULL)
 			goto bad;

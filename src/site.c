@@ -4,17 +4,38 @@
 
 #include "buf.h"
 #include "capsule.h"
+#include "config.h"
 #include "mime.h"
 #include "msg.h"
 #include "partners.h"
 #include "site.h"
 #include "url.h"
 
+static int
+redirect_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct site_redirect *)a)->from,
+	    ((const struct site_redirect *)b)->from);
+}
+
+const struct site_redirect *
+site_redirect(const struct site *s, const char *path)
+{
+	struct site_redirect	 key;
+
+	if (s->nredirects == 0)
+		return NULL;
+	key.from = (char *)path;
+	return bsearch(&key, s->redirects, s->nredirects,
+	    sizeof(*s->redirects), redirect_cmp);
+}
+
 struct site *
 site_new(const struct site_opts *opts)
 {
 	struct site	*s;
 	struct buf	 mime = BUF_INIT;
+	size_t		 i;
 	int		 p;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -36,6 +57,20 @@ site_new(const struct site_opts *opts)
 		if (opts->port[p] != NULL &&
 		    (s->port[p] = strdup(opts->port[p])) == NULL)
 			goto bad;
+	if (opts->nredirects > 0 && (s->redirects = calloc(opts->nredirects,
+	    sizeof(*s->redirects))) == NULL)
+		goto bad;
+	for (i = 0; i < opts->nredirects; i++) {
+		s->redirects[i].status = opts->redirects[i].status;
+		s->nredirects++;
+		if ((s->redirects[i].from = strdup(opts->redirects[i].from)) ==
+		    NULL ||
+		    (s->redirects[i].to = strdup(opts->redirects[i].to)) ==
+		    NULL)
+			goto bad;
+	}
+	qsort(s->redirects, s->nredirects, sizeof(*s->redirects),
+	    redirect_cmp);
 	return s;
  bad:
 	site_unref(s);
@@ -56,6 +91,11 @@ site_unref(struct site *s)
 
 	if (s == NULL || --s->refs > 0)
 		return;
+	for (i = 0; i < s->nredirects; i++) {
+		free(s->redirects[i].from);
+		free(s->redirects[i].to);
+	}
+	free(s->redirects);
 	for (i = 0; i < s->npages; i++)
 		page_free(s->pages[i]);
 	free(s->pages);

@@ -15,12 +15,28 @@
 #include "gemtext.h"
 #include "proto.h"
 
+struct conf_location;
+struct conf_redirect;
+
 /* What the rendered pages need to know of the server. */
 struct site_opts {
 	const char	*host;		/* --host */
 	const char	*port[PROTO_COUNT];	/* public ports; NULL: off */
 	const char	*lang;		/* language tag, or NULL */
 	const char	*description;	/* one line, or NULL */
+	bool		 no_listing;	/* no generated folder pages */
+	bool		 no_posts;	/* no generated post lists */
+	const struct conf_location *locations;	/* borrowed: per folder */
+	size_t		 nlocations;
+	const struct conf_redirect *redirects;	/* borrowed: copied */
+	size_t		 nredirects;
+};
+
+/* An old path that leads elsewhere (config "redirect"). */
+struct site_redirect {
+	char		*from;		/* owned: an absolute path */
+	char		*to;		/* owned: a path or an absolute URL */
+	int		 status;	/* 30 or 31 */
 };
 
 struct page {
@@ -78,9 +94,15 @@ struct site {
 	struct blog	*blogs;		/* owned */
 	size_t		 nblogs;
 	struct partners	*partners;	/* owned: the directory, or NULL */
+	struct site_redirect *redirects;	/* owned, sorted by from */
+	size_t		 nredirects;
 };
 
 struct site	*site_new(const struct site_opts *);
+
+/* The redirect of the absolute PATH, or NULL. */
+const struct site_redirect *site_redirect(const struct site *,
+		    const char *);
 void		 site_ref(struct site *);
 void		 site_unref(struct site *);
 

@@ -121,6 +121,52 @@ expect_contains "own host: a local item over Gopher" "$(gopher "1/own.gmi")" \
 alive "the gemlog capsule"
 stop_zeche
 
+# --- the config: redirects, and generated lists switched off per path
+CONF=$WORK/zeche.conf
+cat >"$CONF" <<EOC
+gemini 127.0.0.1:$GEMINI_PORT
+gopher 127.0.0.1:$GOPHER_PORT
+host "$H" {
+	root "$ROOT"
+	certs "$CERTS"
+	lang "en"
+	gopher on
+	listing off
+	redirect "/old-about.gmi" "/about.gmi"
+	redirect 30 "/moved/" "gemini://elsewhere.example/gemlog/"
+	location "/notes/" {
+		listing on
+		posts off
+	}
+}
+EOC
+printf '# Temp\n' >"$ROOT/2026-01-01-temp.gmi"
+"$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
+ZPID=$!
+wait_port "$GEMINI_PORT" && wait_port "$GOPHER_PORT" ||
+    not_ok "zeche --config starts" "$(tail -20 "$LOG")"
+expect_eq "redirect: 31 to the new place" \
+    "$(gem_header "gemini://$H/old-about.gmi")" \
+    "31 gemini://$H:$GEMINI_PORT/about.gmi"
+expect_eq "redirect 30 to another capsule" \
+    "$(gem_header "gemini://$H/moved/")" "30 gemini://elsewhere.example/gemlog/"
+expect_contains "redirect over Gopher: the old selector serves the new page" \
+    "$(gopher "1/old-about.gmi")" "iAbout me"
+expect_contains "redirect elsewhere over Gopher: the URL: page" \
+    "$(gopher "1/moved/")" "gemini://elsewhere.example/gemlog/"
+expect_eq "listing off: a folder without index has no page" \
+    "$(gem_header "gemini://$H/images/")" "51 Not found"
+hdr=$(gem_header "gemini://$H/images/my%20photo.png")
+expect_eq "listing off: its files are still served" "$hdr" "20 image/png"
+notes=$(gem "gemini://$H/notes/")
+expect_contains "location: listing on below" "$notes" "=> 2025-06-01-old.gmi "
+expect_not_contains "location: posts off, no post list" "$notes" \
+    "=> 2025-06-01-old.gmi 2025-06-01"
+expect_contains "posts on for the host: the root lists its post" \
+    "$(gem "gemini://$H/")" "=> 2026-01-01-temp.gmi 2026-01-01 Temp"
+stop_zeche
+rm "$ROOT/2026-01-01-temp.gmi"
+
 # --- the export: the capsule's files win there too
 "$ZECHE" --root "$ROOT" --host "$H" --gemini "$GEMINI_PORT" \
     --gopher "$GOPHER_PORT" --export "$WORK/exp" >"$WORK/out" 2>&1

@@ -376,6 +376,67 @@ test_read_shipped_example(void)
 	CHECK_STR(err, "/nonexistent/zeche.conf: No such file or directory");
 }
 
+static void
+test_locations_and_redirects(void)
+{
+	struct conf		 conf;
+	const struct conf_host	*h;
+
+	CHECK(parse("host a {\n root r\n certs c\n listing off\n"
+	    " redirect \"/old.gmi\" \"/new.gmi\"\n"
+	    " redirect 30 /tmp/ gemini://b.example/x\n"
+	    " location \"/notes\" {\n  listing on\n }\n"
+	    " location /gemlog/ {\n  posts off\n }\n}\n", &conf) == 0);
+	h = &conf.hosts[0];
+	CHECK(!h->listing && h->posts);
+	CHECK(h->nredirects == 2);
+	if (h->nredirects == 2) {
+		CHECK_STR(h->redirects[0].from, "/old.gmi");
+		CHECK_STR(h->redirects[0].to, "/new.gmi");
+		CHECK(h->redirects[0].status == 31 &&
+		    h->redirects[0].line == 5);
+		CHECK_STR(h->redirects[1].to, "gemini://b.example/x");
+		CHECK(h->redirects[1].status == 30);
+	}
+	CHECK(h->nlocations == 2);
+	if (h->nlocations == 2) {
+		CHECK_STR(h->locations[0].path, "/notes/");
+		CHECK(h->locations[0].set_listing && h->locations[0].listing);
+		CHECK(!h->locations[0].set_posts);
+		CHECK_STR(h->locations[1].path, "/gemlog/");
+		CHECK(h->locations[1].set_posts && !h->locations[1].posts);
+		CHECK(!h->locations[1].set_listing);
+	}
+	conf_free(&conf);
+
+	CHECK(parse(HOST_OK, &conf) == 0);
+	CHECK(conf.hosts[0].listing && conf.hosts[0].posts);
+	conf_free(&conf);
+
+	CHECK_STR(error_of("host a {\n root r\n certs c\n redirect old "
+	    "new\n}\n"),
+	    "/etc/zeche/zeche.conf:4:11: expected an absolute path such as "
+	    "\"/old.gmi\"");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n redirect /a b\n}\n"),
+	    "/etc/zeche/zeche.conf:4:14: expected an absolute path or a URL "
+	    "such as \"gemini://example.org/\"");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n redirect /a\n}\n"),
+	    "/etc/zeche/zeche.conf:4:13: expected where it leads: a path or "
+	    "a URL, not the end of the line");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n location /n {\n"
+	    "  root x\n }\n}\n"),
+	    "/etc/zeche/zeche.conf:5:3: unknown directive \"root\" in a host "
+	    "block");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n location /n {\n"
+	    "  posts on\n  posts off\n }\n}\n"),
+	    "/etc/zeche/zeche.conf:6:3: \"posts\" given twice (first on line "
+	    "5)");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n location /n {\n"
+	    "  posts on\n"),
+	    "/etc/zeche/zeche.conf:6:1: expected \"}\" to end location "
+	    "\"/n/\" (line 4)");
+}
+
 int
 main(void)
 {
@@ -392,5 +453,6 @@ main(void)
 	test_listen();
 	test_host_normalise();
 	test_read_shipped_example();
+	test_locations_and_redirects();
 	CHECK_DONE();
 }

@@ -8,6 +8,7 @@
 
 #include "capsule.h"
 #include "check.h"
+#include "config.h"
 #include "route.h"
 #include "site.h"
 #include "tmptree.h"
@@ -104,6 +105,42 @@ test_columns(void)
 	site_unref(s);
 }
 
+/* Config redirects: one hop for Gemini, followed for Gopher. */
+static void
+test_redirects(void)
+{
+	static const struct conf_redirect rd[] = {
+		{ "/old.gmi", "/a.gmi", 31, 1 },
+		{ "/a.gmi", "/t.txt", 30, 2 },
+		{ "/ext/", "gemini://b.example/", 31, 3 },
+		{ "/loop1", "/loop2", 31, 4 },
+		{ "/loop2", "/loop1", 31, 5 },
+	};
+	struct site_opts	 o = { .host = "localhost",
+	    .port = { "1965", "70" }, .redirects = rd,
+	    .nredirects = sizeof(rd) / sizeof(rd[0]) };
+	struct site		*s;
+	struct route		 r;
+	char			 err[512];
+
+	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL) {
+		CHECK(!"capsule_load");
+		return;
+	}
+	CHECK(route(s, "/old.gmi", NULL, &r) == ROUTE_REDIRECT &&
+	    strcmp(r.location, "/a.gmi") == 0 && r.status == 31);
+	/* a redirect wins over the file a.gmi */
+	CHECK(route(s, "/a.gmi", NULL, &r) == ROUTE_REDIRECT &&
+	    r.status == 30);
+	CHECK(route_follow(s, "/old.gmi", NULL, &r) == ROUTE_PAGE &&
+	    strcmp(r.page->path, "/t.txt") == 0);
+	CHECK(route_follow(s, "/ext/", NULL, &r) == ROUTE_REDIRECT &&
+	    strcmp(r.location, "gemini://b.example/") == 0);
+	CHECK(route_follow(s, "/loop1", NULL, &r) == ROUTE_NOT_FOUND);
+	CHECK(route(s, "/t.txt", NULL, &r) == ROUTE_PAGE);
+	site_unref(s);
+}
+
 int
 main(void)
 {
@@ -121,6 +158,7 @@ main(void)
 		test_routes(s);
 		test_hosts(s);
 		site_unref(s);
+		test_redirects();
 	} else
 		CHECK(!"load");
 	test_columns();
