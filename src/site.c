@@ -69,8 +69,9 @@ site_new(const struct site_opts *opts)
 		    NULL)
 			goto bad;
 	}
-	qsort(s->redirects, s->nredirects, sizeof(*s->redirects),
-	    redirect_cmp);
+	if (s->nredirects > 1)
+		qsort(s->redirects, s->nredirects, sizeof(*s->redirects),
+		    redirect_cmp);
 	return s;
  bad:
 	site_unref(s);
