@@ -105,7 +105,7 @@ union key {
 };
 
 struct rawent {
-	uint64_t	 prefix;	/* the sort key's first 8 bytes */
+	uint64_t	 prefix[2];	/* the sort key's first 16 bytes */
 	union key	 sortkey;	/* in the keys arena */
 	union key	 casekey;
 	size_t		 name, url;	/* in the names arena */
@@ -493,11 +493,11 @@ parse_entry(const char *line, size_t len, const char *tab,
 	fold(keys, name, namelen, FOLD_SORT);
 	buf_addc(keys, '\0');
 	/* strcmp() order is unsigned byte order: big-endian, NUL-padded */
-	e->prefix = 0;
-	for (i = 0, k = e->sortkey.off; i < 8; i++) {
-		e->prefix <<= 8;
+	e->prefix[0] = e->prefix[1] = 0;
+	for (i = 0, k = e->sortkey.off; i < 16; i++) {
+		e->prefix[i / 8] <<= 8;
 		if (!keys->failed && keys->data[k] != '\0')
-			e->prefix |= (unsigned char)keys->data[k++];
+			e->prefix[i / 8] |= (unsigned char)keys->data[k++];
 	}
 	e->casekey.off = keys->len;
 	casefold(keys, name, namelen);
@@ -516,8 +516,10 @@ cmp_rawent(const void *a, const void *b)
 	int			 r;
 
 	/* most pairs differ in the prefix: no cache miss for the keys */
-	if (x->prefix != y->prefix)
-		return x->prefix < y->prefix ? -1 : 1;
+	if (x->prefix[0] != y->prefix[0])
+		return x->prefix[0] < y->prefix[0] ? -1 : 1;
+	if (x->prefix[1] != y->prefix[1])
+		return x->prefix[1] < y->prefix[1] ? -1 : 1;
 	if ((r = strcmp(x->sortkey.s, y->sortkey.s)) != 0)
 		return r;
 	if ((r = strcmp(x->casekey.s, y->casekey.s)) != 0)

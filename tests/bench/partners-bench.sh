@@ -8,7 +8,7 @@
 #
 # Knobs, from the environment:
 #
-#	BENCH_PARTNERS="634 10000 100000"	sizes (entries generated)
+#	BENCH_PARTNERS="634 100000 1000000"	sizes (entries generated)
 #	BENCH_PN=300		requests per latency run (concurrency 1)
 #	BENCH_PWARMUP=30	warm-up requests before each latency run
 #	BENCH_PRUNS=5		runs of --check and of SIGHUP (median)
@@ -33,7 +33,7 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$SRC_DIR/tests/bench/lib.sh"
 GEN="$SRC_DIR/tests/gen-partners.sh"
 
-SIZES=${BENCH_PARTNERS:-634 10000 100000}
+SIZES=${BENCH_PARTNERS:-634 100000 1000000}
 PN=${BENCH_PN:-300}
 PWARM=${BENCH_PWARMUP:-30}
 RUNS=${BENCH_PRUNS:-5}
@@ -52,6 +52,7 @@ done
 
 ZECHE=$(findbin zeche)
 BENCH=$(findbin zeche-bench)
+UNIT=$(findbin test_partners)	# times searches in process, if built
 [ -n "$ZECHE" ] || die "no zeche in $BUILD_DIR"
 [ -n "$BENCH" ] || die "no zeche-bench in $BUILD_DIR"
 HYPERFINE=$(command -v hyperfine) || HYPERFINE=
@@ -115,25 +116,31 @@ kib() {	# kib PID FIELD: VmRSS or VmHWM in KiB
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 
-# load_ms DIR: the median wall time of `zeche --check --root DIR`, in ms.
+# load_ms DIR: the median wall time of `zeche --check --root DIR` and the
+# median CPU time (user + system) it took, in ms: "WALL / CPU".  On a
+# shared machine the wall time waits for the CPU; the CPU time does not.
 load_ms() {
-	local dir=$1 i t0 t1
+	local dir=$1 i t
 	if [ -n "$HYPERFINE" ]; then
 		timeout 600 "$HYPERFINE" -N --style none --warmup 1 \
 		    --runs "$RUNS" --export-csv "$WORK/hf.csv" \
 		    -- "$ZECHE --check --root $dir" >/dev/null 2>&1 ||
 		    die "hyperfine: zeche --check failed"
-		# command,mean,stddev,median,...: seconds
-		awk -F, 'NR == 2 { printf "%.1f\n", $4 * 1000 }' "$WORK/hf.csv"
+		# command,mean,stddev,median,user,system,...: seconds (means)
+		awk -F, 'NR == 2 { printf "%.1f / %.1f\n", $4 * 1000,
+		    ($5 + $6) * 1000 }' "$WORK/hf.csv"
 		return
 	fi
+	local TIMEFORMAT='%R %U %S'
 	for i in $(seq 1 "$RUNS"); do
-		t0=$(date +%s.%N)
-		timeout 60 "$ZECHE" --check --root "$dir" >/dev/null ||
-		    die "zeche --check failed"
-		t1=$(date +%s.%N)
-		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
-	done | median
+		t=$( { time timeout 60 "$ZECHE" --check --root "$dir" \
+		    >/dev/null 2>&1; } 2>&1) || die "zeche --check failed"
+		echo "$t"
+	done >"$WORK/load.txt"
+	printf '%s / %s\n' \
+	    "$(awk '{ printf "%.1f\n", $1 * 1000 }' "$WORK/load.txt" | median)" \
+	    "$(awk '{ printf "%.1f\n", ($2 + $3) * 1000 }' "$WORK/load.txt" |
+	    median)"
 }
 
 # lat KEY PROTO PORT PATH...: warm up, then PN requests at concurrency 1.
@@ -237,6 +244,13 @@ one() {
 	kill -TERM "$PID_ZECHE"
 	wait "$PID_ZECHE" 2>/dev/null || true
 	PID_ZECHE=
+	inproc=
+	if [ -n "$UNIT" ]; then
+		# "N searches (...): p50 A ms, p99 B ms, max C ms"
+		inproc=$(cd "$SRC_DIR/tests" &&
+		    "$UNIT" "$dir/partner/partners.txt" 2>/dev/null |
+		    sed -n 's/^\([0-9]* searches .*\)$/\1/p') || inproc=
+	fi
 	rm -rf "$dir"
 
 	ROWS+=("$(printf '| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s |' \
@@ -255,7 +269,8 @@ one() {
  $(field "${R[goph_search]}" errors), Gemini page\
  $(field "${R[gem_page]}" errors), Gopher page\
  $(field "${R[goph_page]}" errors); Gopher search p90/max\
- $(field "${R[goph_search]}" p90_ms)/$(field "${R[goph_search]}" max_ms) ms")
+ $(field "${R[goph_search]}" p90_ms)/$(field "${R[goph_search]}" max_ms) ms${inproc:+;\
+ in process (test_partners FILE, wall clock): $inproc}")
 }
 
 for n in $SIZES; do
@@ -267,7 +282,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "## zeche partner directory"
 echo
-echo "| N generated | partners | pages | load ms | reload ms | RSS MiB" \
+echo "| N generated | partners | pages | load ms wall / CPU | reload ms | RSS MiB" \
     "start / peak | Gemini search p50 / p99 ms | Gopher search p50 / p99" \
     "ms | Gemini page p50 ms | Gopher page p50 ms |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -283,11 +298,13 @@ echo "- partners: \`tests/gen-partners.sh N\` in a copy of" \
     "(names counted once); \"pages\" is what \`zeche --check\` reports"
 if [ -n "$HYPERFINE" ]; then
 	echo "- load: median of $RUNS runs (after 1 warm-up) of" \
-	    "\`zeche --check --root DIR\` (read, sort, render every page," \
-	    "exit), by $("$HYPERFINE" --version)"
+	    "\`zeche --check --root DIR\` (read, sort, index, render the" \
+	    "pages held in memory, exit), by $("$HYPERFINE" --version);" \
+	    "CPU is the mean user + system time"
 else
 	echo "- load: median of $RUNS runs of \`zeche --check --root DIR\`" \
-	    "(read, sort, render every page, exit), timed with date(1)"
+	    "(read, sort, index, render the pages held in memory, exit):" \
+	    "wall and user + system CPU time from bash's time"
 fi
 echo "- reload: median of $RUNS SIGHUPs to the running server, as zeche" \
     "logs it (\"reloaded ... in N ms\": load plus swap, whole ms)"
@@ -295,9 +312,9 @@ echo "- RSS: VmRSS once the ports accept; peak is VmHWM after the" \
     "latency runs, before any reload"
 echo "- latency: $PWARM warm-up, then $PN requests, one connection at a" \
     "time, connect to close; search cycles through three queries (many," \
-    "most and no hits); page is \`$PAGE\`, served from memory. Gemini" \
-    "includes a full TLS handshake per request; Gopher shows the search" \
-    "cost itself"
+    "most and no hits); page is \`$PAGE\`, rendered on request from" \
+    "the list in memory. Gemini includes a full TLS handshake per" \
+    "request; Gopher shows the search cost itself"
 echo "  - \`$(cmdline gemini "${GEM_SEARCH[@]}")\`"
 echo "  - \`$(cmdline gopher "${GOPH_SEARCH[@]}")\`"
 echo "  - \`$(cmdline gemini "$PAGE")\`, the same for gopher with -e"
