@@ -133,6 +133,21 @@ gop_p7=$(raw "/$P/seite-7.gmi\r\n" | tr -d '\r' | awk -F '\t' '
 expect_eq "634: Gopher page 7 lists what Gemini page 7 lists" "$gop_p7" \
     "$(gem_names "gemini://$H/$P/seite-7.gmi")"
 expect_eq "634: page 7 has 20 entries" "$(printf '%s\n' "$gop_p7" | wc -l)" 20
+# a group's pages past the first are rendered on request too, and the
+# Gopher menus link them as menus
+g2=$(gem "gemini://$H/$P/a-e/seite-2.gmi")
+expect_contains "634: group page 2 over Gemini" "$g2" "Seite 2 von"
+expect_contains "634: group page 2 links back to its page 1" "$g2" "=> /$P/a-e/ "
+expect_contains "634: Gopher group page 1 links page 2 as a menu" \
+    "$(raw "/$P/a-e/\r\n")" $'\t/'"$P"$'/a-e/seite-2.gmi\t'"$H"$'\t'"$GOPHER_PORT"
+expect_eq "634: Gopher group page 2 lists what Gemini lists" \
+    "$(raw "/$P/a-e/seite-2.gmi\r\n" | tr -d '\r' | awk -F '\t' '
+	/^iSeite [0-9]+ von/ { on = 1; next }
+	on && $1 == "i" { if (seen) exit; next }
+	on { seen = 1; print substr($1, 2) }')" \
+    "$(gem_names "gemini://$H/$P/a-e/seite-2.gmi")"
+expect_eq "634: no page 1 under a second name" \
+    "$(gem_header "gemini://$H/$P/seite-1.gmi" | cut -c1-2)" 51
 
 # search results are paged like the list, on both protocols alike
 r1=$(gem "gemini://$H/$P/suche?gmbh")
