@@ -56,6 +56,12 @@ UNIT=$(findbin test_partners)	# times searches in process, if built
 [ -n "$ZECHE" ] || die "no zeche in $BUILD_DIR"
 [ -n "$BENCH" ] || die "no zeche-bench in $BUILD_DIR"
 HYPERFINE=$(command -v hyperfine) || HYPERFINE=
+# The shipped capsule is German and "N Treffer" is read below; a zeche
+# from before --lang writes German anyway.
+LANGOPT=()
+if "$ZECHE" --help 2>&1 | grep -q -- --lang; then
+	LANGOPT=(--lang de)
+fi
 
 # --- the temporary directory, and cleanup ------------------------------
 PID_ZECHE=
@@ -144,16 +150,23 @@ load_ms() {
 }
 
 # lat KEY PROTO PORT PATH...: warm up, then PN requests at concurrency 1.
-declare -A R
+# The server's CPU time so far, in ns: its main thread, which runs the
+# event loop (first field of /proc/PID/schedstat).
+cpu_ns() { awk '{ print $1 }' "/proc/$PID_ZECHE/schedstat"; }
+declare -A R CPU
 lat() {
-	local key=$1 proto=$2 port=$3 line rc=0 u
+	local key=$1 proto=$2 port=$3 line rc=0 u t0 t1
 	shift 3
 	local args=(-p "$proto" -P "$port" -c 1 -d "$D")
 	[ "$proto" = gopher ] && args+=(-e)
 	for u in "$@"; do args+=(-u "$u"); done
 	"$BENCH" "${args[@]}" -n "$PWARM" >/dev/null 2>&1 || true
+	t0=$(cpu_ns)
 	line=$("$BENCH" "${args[@]}" -n "$PN") || rc=$?
+	t1=$(cpu_ns)
 	R[$key]=$line
+	CPU[$key]=$(awk -v a="$t0" -v b="$t1" -v n="$PN" \
+	    'BEGIN { printf "%.0f", (b - a) / n / 1000 }')
 	if [ "$rc" -ne 0 ]; then
 		note "$key: zeche-bench exit status $rc: $line"
 		ERRORS="$ERRORS $key"
@@ -200,7 +213,7 @@ one() {
 	pgem=$(free_port)
 	pgoph=$(free_port)
 	"${RUNAS[@]}" "$ZECHE" --root "$dir" --certs "$WORK/certs" \
-	    --host localhost --gemini "127.0.0.1:$pgem" \
+	    --host localhost "${LANGOPT[@]}" --gemini "127.0.0.1:$pgem" \
 	    --gopher "127.0.0.1:$pgoph" >"$log" 2>&1 </dev/null &
 	PID_ZECHE=$!
 	wait_port "$pgem" "$log"
@@ -253,7 +266,7 @@ one() {
 	fi
 	rm -rf "$dir"
 
-	ROWS+=("$(printf '| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s |' \
+	ROWS+=("$(printf '| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s | %s |' \
 	    "$n" "$partners" "$pages" "$load" \
 	    "$(printf '%s\n' "${reloads[@]}" | median)" \
 	    "$(mib "$rss")" "$(mib "$hwm")" \
@@ -261,6 +274,7 @@ one() {
 	    "$(field "${R[gem_search]}" p99_ms)" \
 	    "$(field "${R[goph_search]}" p50_ms)" \
 	    "$(field "${R[goph_search]}" p99_ms)" \
+	    "${CPU[gem_search]}" "${CPU[goph_search]}" \
 	    "$(field "${R[gem_page]}" p50_ms)" \
 	    "$(field "${R[goph_page]}" p50_ms)")")
 	NOTES+=("N=$n: reloads ${reloads[*]} ms; peak RSS after them\
@@ -284,8 +298,9 @@ echo "## zeche partner directory"
 echo
 echo "| N generated | partners | pages | load ms wall / CPU | reload ms | RSS MiB" \
     "start / peak | Gemini search p50 / p99 ms | Gopher search p50 / p99" \
-    "ms | Gemini page p50 ms | Gopher page p50 ms |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "ms | server CPU µs per search Gemini / Gopher | Gemini page p50 ms" \
+    "| Gopher page p50 ms |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for r in "${ROWS[@]}"; do
 	echo "$r"
 done
@@ -308,6 +323,10 @@ else
 fi
 echo "- reload: median of $RUNS SIGHUPs to the running server, as zeche" \
     "logs it (\"reloaded ... in N ms\": load plus swap, whole ms)"
+echo "- server CPU per search: the CPU time of zeche's event-loop thread" \
+    "(/proc/PID/schedstat) over the $PN measured requests, divided by" \
+    "them; Gemini's includes the TLS handshake. Unlike the latencies it" \
+    "does not count time spent waiting for a CPU"
 echo "- RSS: VmRSS once the ports accept; peak is VmHWM after the" \
     "latency runs, before any reload"
 echo "- latency: $PWARM warm-up, then $PN requests, one connection at a" \
