@@ -108,11 +108,12 @@ serve_list(struct conn *c, const struct site *s, struct route *r)
 	struct buf	 out = BUF_INIT;
 	const char	*errstr;
 
-	buf_adds(&out, "20 " MIME_GEMTEXT "\r\n");
+	buf_addf(&out, "20 %s\r\n", s->gemtext_mime);
 	if (partners_list_page(s->partners, r->group, r->result_page, &out,
 	    &errstr) == -1) {
 		buf_free(&out);
-		reply(c, GEMINI_TEMPORARY_FAILURE, "Try again later", errstr);
+		reply(c, GEMINI_TEMPORARY_FAILURE, msg_get(s->msg,
+		    MSG_TRY_LATER), errstr);
 		return;
 	}
 	conn_reply(c, out.data, out.len);

@@ -53,6 +53,7 @@ enum msg {
 	MSG_OTHER_SCHEME,
 	MSG_OTHER_HOST,
 	MSG_OTHER_PORT,
+	MSG_TRY_LATER,		/* 40: a page could not be made now */
 
 	/* Gopher */
 	MSG_ERROR,		/* fmt: a type 3 item: the reason */

@@ -1344,7 +1344,8 @@ find_long(const struct partners *ps, const char *fq, size_t len,
 	uint32_t	 tri[PARTNERS_QUERY_MAX], t, target;
 	size_t		 k = 0, i, j, steps = 0, budget;
 
-	for (i = 0; i + 2 < len; i++) {
+	/* past PARTNERS_QUERY_MAX trigrams the check below decides alone */
+	for (i = 0; i + 2 < len && k < PARTNERS_QUERY_MAX; i++) {
 		t = (uint32_t)sym((unsigned char)fq[i]) * NSYM * NSYM +
 		    (uint32_t)sym((unsigned char)fq[i + 1]) * NSYM +
 		    (uint32_t)sym((unsigned char)fq[i + 2]);

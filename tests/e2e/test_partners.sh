@@ -148,6 +148,16 @@ expect_eq "634: Gopher group page 2 lists what Gemini lists" \
     "$(gem_names "gemini://$H/$P/a-e/seite-2.gmi")"
 expect_eq "634: no page 1 under a second name" \
     "$(gem_header "gemini://$H/$P/seite-1.gmi" | cut -c1-2)" 51
+# a page made on request speaks the host's language, as the pages made
+# at load do: labels and the lang parameter
+stop_zeche
+start_zeche --lang en
+expect_eq "634, English: a page made on request has the overview's header" \
+    "$(gem_header "gemini://$H/$P/seite-2.gmi")" "$(gem_header "gemini://$H/$P/")"
+expect_contains "634, English: its labels" \
+    "$(gem "gemini://$H/$P/a-e/seite-2.gmi")" "Page 2 of"
+stop_zeche
+start_zeche
 
 # search results are paged like the list, on both protocols alike
 r1=$(gem "gemini://$H/$P/suche?gmbh")
