@@ -15,11 +15,14 @@
 # three levels down); if one is missing, `cmake --build BUILD_DIR` is run
 # for it.  Knobs, from the environment:
 #
-#	BENCH_N=5000		requests per measured run
-#	BENCH_C=8		concurrency (connections in flight)
+#	BENCH_N=3000		requests per measured run
+#	BENCH_C="16 128"	concurrencies (connections in flight)
+#	BENCH_A=64		client source addresses, 127.0.0.2 and up
 #	BENCH_D=60		cap in seconds per run (every run is bounded)
-#	BENCH_WARMUP=500	requests in the warm-up run before each
+#	BENCH_WARMUP=300	requests in the warm-up run before each
 #	BENCH_CAPSULE=DIR	content to serve (default: the repo's capsule/)
+#	BENCH_PIN=1		servers on CPU 0, zeche-bench on CPU 1 (0: off)
+#	BENCH_ZECHE_ARGS=	more options for zeche (e.g. "--workers 2")
 #
 # and for the partners section those listed in partners-bench.sh.
 #
@@ -47,14 +50,17 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
 PARTNERS="$SRC_DIR/tests/bench/partners-bench.sh"
 
-N=${BENCH_N:-5000}
-C=${BENCH_C:-8}
+N=${BENCH_N:-3000}
+CONCS=${BENCH_C:-16 128}
+A=${BENCH_A:-64}
 D=${BENCH_D:-60}
-WARM=${BENCH_WARMUP:-500}
+WARM=${BENCH_WARMUP:-300}
 CAPSULE=${BENCH_CAPSULE:-$SRC_DIR/capsule}
-for v in "$N" "$C" "$D" "$WARM"; do
+ZECHE_ARGS=${BENCH_ZECHE_ARGS:-}
+for v in "$N" $CONCS "$A" "$D" "$WARM"; do
 	case $v in ''|*[!0-9]*) die "BENCH_* must be positive integers";; esac
 done
+[ -n "$CONCS" ] || die "BENCH_C: no concurrency given"
 
 
 # --- 0. the sections ---------------------------------------------------
@@ -229,10 +235,24 @@ wait_port() {
 	die "$2: port $1 does not accept (see below)
 $(tail -n 20 "$WORK/log/$2.log" 2>/dev/null)"
 }
+# With two CPUs or more, the servers (and the TCP floor) run on one, the
+# load generator on another, so neither takes the other's CPU.
+PIN_SERVER=()
+PIN_CLIENT=()
+SERVER_CPU=0
+PIN_DESC="none (BENCH_PIN=0 or one CPU); servers and zeche-bench share the CPUs"
+if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] &&
+    command -v taskset >/dev/null; then
+	PIN_SERVER=(taskset -c "$SERVER_CPU")
+	PIN_CLIENT=(taskset -c 1)
+	PIN_DESC="servers and the TCP floor on CPU 0, zeche-bench (and the OpenSSL floor) on CPU 1"
+fi
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 start() {
 	local name=$1
 	shift
-	"${RUNAS[@]}" "$@" >"$WORK/log/$name.log" 2>&1 </dev/null &
+	"${PIN_SERVER[@]}" "${RUNAS[@]}" "$@" >"$WORK/log/$name.log" 2>&1 \
+	    </dev/null &
 	PIDS+=("$!")
 	eval "PID_$name=$!"
 }
@@ -246,6 +266,8 @@ P_GNMEM=$(free_port)
 ZECHE_CMD=("$ZECHE" --root "$WORK/capsule" --certs "$WORK/certs-zeche"
     --host localhost --gemini "127.0.0.1:$P_ZGEM"
     --gopher "127.0.0.1:$P_ZGOPH")
+# shellcheck disable=SC2206	# split on purpose
+[ -n "$ZECHE_ARGS" ] && ZECHE_CMD+=($ZECHE_ARGS)
 start zeche "${ZECHE_CMD[@]}"
 
 cat >"$WORK/molly.conf" <<EOF
@@ -322,31 +344,26 @@ HOW_GN=$(how_sent "$P_GN")
 SZ_ZMENU=$(gopher_get "$P_ZGOPH" "" | wc -c)
 SZ_GNMENU=$(gopher_get "$P_GN" "" | wc -c)
 
-# Results by key: R_<server>_<proto>="key=value ..."
+# Results by key: R[KEY]="key=value ..." as zeche-bench prints it.
 declare -A R
 BENCH_LINES=()
-bench() {
-	local key=$1 proto=$2 port=$3 server=$4 line rc=0
-	shift 4
-	local paths=()
-	for u in "$@"; do paths+=(-u "$u"); done
-	"$BENCH" -p "$proto" -P "$port" -c "$C" -n "$WARM" -d "$D" \
-	    "${paths[@]}" >/dev/null 2>&1 || true
-	line="$(basename "$BENCH") -p $proto -P $port -c $C -n $N -d $D"
-	for u in "$@"; do line="$line -u '$u'"; done
-	BENCH_LINES+=("$line")
-	line=$("$BENCH" -p "$proto" -P "$port" -c "$C" -n "$N" -d "$D" \
-	    "${paths[@]}") || rc=$?
+# run KEY PID ARGS...: a warm-up run, then the measured one, with the
+# server's CPU read from /proc/PID/stat around it (-S).
+run() {
+	local key=$1 pid=$2 line rc=0
+	shift 2
+	"${PIN_CLIENT[@]}" "$BENCH" -n "$WARM" -d "$D" "$@" >/dev/null 2>&1 ||
+	    true
+	BENCH_LINES+=("$(basename "$BENCH") -n $N -d $D$(printf " %q" "$@")")
+	line=$("${PIN_CLIENT[@]}" "$BENCH" -n "$N" -d "$D" \
+	    ${pid:+-S "$pid"} "$@") || rc=$?
 	R[$key]=$line
 	note "$key: $line"
-	if [ "$rc" -ne 0 ]; then
-		note "$key: zeche-bench exit status $rc; $server log:"
-		tail -n 5 "$WORK/log/$server.log" >&2
-	fi
+	[ "$rc" -eq 0 ] || note "$key: zeche-bench exit status $rc"
 }
 get() {	# get KEY FIELD
 	local f
-	for f in ${R[$1]}; do
+	for f in ${R[$1]:-}; do
 		case $f in "$2"=*) echo "${f#*=}"; return;; esac
 	done
 	echo 0
@@ -355,10 +372,31 @@ hwm() {	# peak RSS in KiB
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
-bench zeche_gemini gemini "$P_ZGEM" zeche / "$ARTICLE"
-bench molly_gemini gemini "$P_MOLLY" molly-error / "$ARTICLE"
-bench zeche_gopher gopher "$P_ZGOPH" zeche "" "$TEXT"
-bench gn_gopher gopher "$P_GN" gophernicus "" "$TEXT"
+# The floors, measured by zeche-bench itself: OpenSSL alone over a BIO
+# pair (one thread, its own CPU clock), and a minimal epoll responder
+# that it forks (pinned like the servers).
+run tls_full "" -p tls-floor -u "$ARTICLE"
+run tls_res "" -p tls-floor -R -u "$ARTICLE"
+FLOOR_PIN=()
+[ "${#PIN_SERVER[@]}" -gt 0 ] && FLOOR_PIN=(-K "$SERVER_CPU")
+for c in $CONCS; do
+	run "tcp_$c" "" -p tcp-floor -c "$c" -A "$A" "${FLOOR_PIN[@]}"
+done
+# shellcheck disable=SC2154
+for c in $CONCS; do
+	for h in full res; do
+		r=()
+		[ "$h" = res ] && r=(-R)
+		run "zeche_gem_${h}_$c" "$PID_zeche" -p gemini -P "$P_ZGEM" \
+		    -c "$c" -A "$A" "${r[@]}" -u / -u "$ARTICLE"
+		run "molly_gem_${h}_$c" "$PID_molly" -p gemini -P "$P_MOLLY" \
+		    -c "$c" -A "$A" "${r[@]}" -u / -u "$ARTICLE"
+	done
+	run "zeche_goph_$c" "$PID_zeche" -p gopher -P "$P_ZGOPH" -c "$c" \
+	    -A "$A" -u "" -u "$TEXT"
+	run "gn_goph_$c" "$PID_gophernicus" -p gopher -P "$P_GN" -c "$c" \
+	    -A "$A" -u "" -u "$TEXT"
+done
 
 # --- 5. memory ---------------------------------------------------------
 # shellcheck disable=SC2154
@@ -373,63 +411,125 @@ HWM_GNPROC=$(sort -n "$WORK/log/gnmem" 2>/dev/null | tail -n 1)
 HWM_GNPROC=${HWM_GNPROC:-0}
 # shellcheck disable=SC2154
 HWM_GNLISTEN=$(hwm "$PID_gophernicus")
-HWM_GNTOTAL=$((HWM_GNLISTEN + C * HWM_GNPROC))
+CMAX=${CONCS##* }
+HWM_GNTOTAL=$((HWM_GNLISTEN + CMAX * HWM_GNPROC))
 
-# --- 6. the table ------------------------------------------------------
+# --- 6. the tables -----------------------------------------------------
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" \
     'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+sum() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a + b }'; }
+cpu() { get "$1" cpu_us_per_req; }
 
-row() {	# row SERVER PROTO KEY RSS_TEXT RPS_RATIO RSS_RATIO
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-	    "$1" "$2" "$(get "$3" rps)" "$(get "$3" p50_ms)" \
-	    "$(get "$3" p99_ms)" "$(get "$3" errors)" "$4" "$5" "$6"
+row() {	# row SERVER PROTOCOL HANDSHAKE KEY RSS
+	local res=""
+	case $3 in resumed) res=" ($(get "$4" resumed) resumed)";; esac
+	printf '| %s | %s | %s%s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	    "$1" "$2" "$3" "$res" "$(get "$4" concurrency)" \
+	    "$(get "$4" rps)" "$(cpu "$4")" "$(get "$4" p50_ms)" \
+	    "$(get "$4" p99_ms)" "$(get "$4" errors)" "$5"
 }
 
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "## zeche benchmark"
 echo
-echo "| server | protocol | req/s | p50 ms | p99 ms | errors | peak RSS" \
-    "| req/s zeche/peer | RSS zeche/peer |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-row zeche gemini zeche_gemini "$(mib "$HWM_ZECHE")" "" ""
-row molly-brown gemini molly_gemini "$(mib "$HWM_MOLLY")" \
-    "$(ratio "$(get zeche_gemini rps)" "$(get molly_gemini rps)")" \
-    "$(ratio "$HWM_ZECHE" "$HWM_MOLLY")"
-row zeche gopher zeche_gopher "$(mib "$HWM_ZECHE")" "" ""
-row gophernicus gopher gn_gopher \
-    "$(mib "$HWM_GNTOTAL") ($(mib "$HWM_GNPROC")/conn)" \
-    "$(ratio "$(get zeche_gopher rps)" "$(get gn_gopher rps)")" \
-    "$(ratio "$HWM_ZECHE" "$HWM_GNTOTAL")"
+echo "| server | protocol | handshake | in flight | req/s |" \
+    "server CPU µs/req | p50 ms | p99 ms | errors | peak RSS |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+row "floor: OpenSSL, memory BIOs" gemini full tls_full "-"
+row "floor: OpenSSL, memory BIOs" gemini resumed tls_res "-"
+for c in $CONCS; do
+	row "floor: epoll responder" tcp - "tcp_$c" \
+	    "$(mib "$(get "tcp_$c" hwm_kb)")"
+done
+for c in $CONCS; do
+	for h in full res; do
+		hh=full
+		[ "$h" = res ] && hh=resumed
+		row zeche gemini "$hh" "zeche_gem_${h}_$c" "$(mib "$HWM_ZECHE")"
+		row molly-brown gemini "$hh" "molly_gem_${h}_$c" \
+		    "$(mib "$HWM_MOLLY")"
+	done
+done
+for c in $CONCS; do
+	row zeche gopher - "zeche_goph_$c" "$(mib "$HWM_ZECHE")"
+	row gophernicus gopher - "gn_goph_$c" \
+	    "$(mib "$HWM_GNTOTAL") ($(mib "$HWM_GNPROC")/conn)"
+done
+
 echo
-echo "- command: \`BENCH_N=$N BENCH_C=$C BENCH_D=$D BENCH_WARMUP=$WARM" \
-    "tests/bench/run-bench.sh $ARG peers\`"
+echo "| ratio (same run) | target |$(for c in $CONCS; do
+	printf ' %s in flight |' "$c"; done)"
+echo "|---|---|$(for c in $CONCS; do printf -- '---:|'; done)"
+ratios() {	# ratios TEXT TARGET FUNCTION: one row, FUNCTION C per column
+	local c out="| $1 | $2 |"
+	for c in $CONCS; do out="$out $($3 "$c") |"; done
+	echo "$out"
+}
+r_floor() { ratio "$(cpu "zeche_gem_full_$1")" \
+    "$(sum "$(cpu tls_full)" "$(cpu "tcp_$1")")"; }
+r_floor_res() { ratio "$(cpu "zeche_gem_res_$1")" \
+    "$(sum "$(cpu tls_res)" "$(cpu "tcp_$1")")"; }
+r_molly() { ratio "$(cpu "zeche_gem_full_$1")" "$(cpu "molly_gem_full_$1")"; }
+r_molly_res() { ratio "$(cpu "zeche_gem_res_$1")" \
+    "$(cpu "molly_gem_res_$1")"; }
+r_p99() { ratio "$(get "zeche_gem_full_$1" p99_ms)" \
+    "$(get "molly_gem_full_$1" p99_ms)"; }
+r_zres() { ratio "$(cpu "zeche_gem_res_$1")" "$(cpu "zeche_gem_full_$1")"; }
+r_mres() { ratio "$(cpu "molly_gem_res_$1")" "$(cpu "molly_gem_full_$1")"; }
+r_goph() { ratio "$(cpu "zeche_goph_$1")" "$(cpu "tcp_$1")"; }
+r_gophrps() { ratio "$(get "zeche_goph_$1" rps)" "$(get "tcp_$1" rps)"; }
+r_gn() { ratio "$(cpu "zeche_goph_$1")" "$(cpu "gn_goph_$1")"; }
+ratios "Gemini full, CPU: zeche / (TLS floor + TCP floor)" "≤ 1.2" r_floor
+ratios "Gemini full, CPU: zeche / molly-brown" "≤ 0.6" r_molly
+ratios "Gemini full, p99: zeche / molly-brown" "≤ 1" r_p99
+ratios "Gemini resumed, CPU: zeche / (TLS floor resumed + TCP floor)" \
+    "-" r_floor_res
+ratios "Gemini resumed, CPU: zeche / molly-brown" "-" r_molly_res
+ratios "CPU resumed / full: zeche" "clearly < 1" r_zres
+ratios "CPU resumed / full: molly-brown" "-" r_mres
+ratios "Gopher, CPU: zeche / TCP floor" "≤ 1.3" r_goph
+ratios "Gopher, req/s: zeche / TCP floor" "≥ 0.8" r_gophrps
+ratios "Gopher, CPU: zeche / gophernicus" "-" r_gn
+
+echo
+echo "- command: \`BENCH_N=$N BENCH_C=\"$CONCS\" BENCH_A=$A BENCH_D=$D" \
+    "BENCH_WARMUP=$WARM tests/bench/run-bench.sh $ARG peers\`"
 for l in "${BENCH_LINES[@]}"; do
 	echo "  - \`$l\`"
 done
-echo "- each run: $WARM warm-up requests, then $N measured, $C" \
-    "connections in flight, one request per connection (full TCP and" \
-    "TLS handshake each, no session resumption); latency is from" \
-    "connect to close"
+echo "- each run: $WARM warm-up requests, then $N measured; one request" \
+    "per connection; clients bound to $A loopback addresses" \
+    "(127.0.0.2 and up); \"full\": a full handshake each, no" \
+    "resumption; \"resumed\": each client thread offers the session" \
+    "ticket of its previous connection; latency is from connect to close"
+echo "- server CPU µs/req: utime + stime (of the process and of the" \
+    "children it reaped) from /proc/PID/stat, before and after the" \
+    "measured run, over the requests made; the OpenSSL floor is the" \
+    "server side's thread CPU time (SSL_new to SSL_free: handshake," \
+    "request line, status line and a 2 KiB page, close_notify) with a" \
+    "client in the same thread over a BIO pair, no socket, no event" \
+    "loop, no session cache; the TCP floor is an epoll loop forked by" \
+    "zeche-bench: accept, one read, one write of 2 KiB, close"
+echo "- pinning: ${PIN_DESC}"
 echo "- content: $CAPSULE_DESC; Gemini \`/\` and \`$ARTICLE\` from the" \
     "same files for both; Gopher: zeche sends its rendered root menu" \
     "($SZ_ZMENU bytes), gophernicus its generated directory listing" \
     "($SZ_GNMENU bytes); \`$TEXT\`: zeche $HOW_Z, gophernicus $HOW_GN"
-echo "- TLS: zeche $(get zeche_gemini tls), molly-brown" \
-    "$(get molly_gemini tls); responses ended without close_notify:" \
-    "zeche $(get zeche_gemini no_close_notify), molly-brown" \
-    "$(get molly_gemini no_close_notify)"
+echo "- TLS: zeche $(get "zeche_gem_full_$CMAX" tls), molly-brown" \
+    "$(get "molly_gem_full_$CMAX" tls); responses ended without" \
+    "close_notify: zeche $(get "zeche_gem_full_$CMAX" no_close_notify)," \
+    "molly-brown $(get "molly_gem_full_$CMAX" no_close_notify)"
 echo "- peak RSS is VmHWM after all runs; zeche is one process for both" \
     "protocols; gophernicus forks a process per connection, shown as" \
     "listener ($(mib "$HWM_GNLISTEN"), systemd-socket-activate --inetd)" \
-    "+ $C × per-process peak (from time(1)), the most alive at once"
+    "+ $CMAX × per-process peak (from time(1)), the most alive at once"
 echo "- machine: $(nproc) CPUs, $CPU, Linux $(uname -r), load average" \
-    "$(cut -d' ' -f1-3 /proc/loadavg) at the end; the servers and" \
-    "zeche-bench share the CPUs"
+    "$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 V_ZECHE=$(git -C "$SRC_DIR" describe --always --dirty 2>/dev/null) ||
     V_ZECHE=unknown
 V_MOLLY=$(dpkg-query -W -f '${Version}' molly-brown 2>/dev/null) || true
 V_GN=$(dpkg-query -W -f '${Version}' gophernicus 2>/dev/null) || true
-echo "- versions: zeche $V_ZECHE, molly-brown $V_MOLLY, gophernicus" \
-    "$V_GN, $(openssl version | cut -d' ' -f1-2)"
+echo "- versions: zeche $V_ZECHE${ZECHE_ARGS:+ ($ZECHE_ARGS)}, molly-brown" \
+    "$V_MOLLY, gophernicus $V_GN, $(openssl version | cut -d' ' -f1-2)"

@@ -22,8 +22,10 @@
  * some failed, 2 on usage errors.
  */
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,7 +47,9 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #define BENCH_CONC_MAX		1024
 #define BENCH_REQ_MAX		10000000L	/* bounds the latency array */
@@ -56,11 +60,21 @@
 #define BENCH_PATHS_MAX		64
 #define GEMINI_URL_MAX		1024		/* gemini spec, section 5 */
 #define GEMINI_PORT		1965
+#define BENCH_SRC_MAX		4096		/* -A: source addresses */
+#define FLOOR_BODY		2048		/* the floors' page size */
 
 enum bench_proto {
 	PROTO_NONE,
 	PROTO_GEMINI,
 	PROTO_GOPHER,
+	PROTO_TLS_FLOOR,	/* OpenSSL over a BIO pair, no sockets */
+	PROTO_TCP_FLOOR,	/* a minimal epoll responder, forked */
+};
+
+struct wctx {
+	struct bench		*b;
+	int			 id;
+	SSL_SESSION		*sess;		/* owned: to resume, -R */
 };
 
 struct bench {
@@ -80,6 +94,10 @@ struct bench {
 	long			 nreq;
 	double			 dur;
 	int			 tlsmax;	/* 0 or TLS1_x_VERSION */
+	int			 nsrc;		/* -A: source addresses */
+	bool			 resume;	/* -R: resume sessions */
+	pid_t			 spid;		/* -S: the server's pid */
+	int			 floorcpu;	/* -K: pin the responder */
 	SSL_CTX			*ctx;		/* owned, NULL for gopher */
 
 	double			 t0;
@@ -90,6 +108,7 @@ struct bench {
 	atomic_long		 ok;
 	atomic_long		 errors;
 	atomic_long		 no_close_notify;
+	atomic_long		 resumed;
 	atomic_ullong		 bytes;
 	atomic_int		 tlsvers;	/* first negotiated version */
 
@@ -113,9 +132,11 @@ now(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: zeche-bench -p gemini|gopher -P port "
-	    "[-a addr] [-H host] [-c conc]\n"
-	    "\t[-e] [-n requests] [-d seconds] [-s status] [-T 1.2|1.3] "
+	fprintf(stderr, "usage: zeche-bench -p gemini|gopher|tls-floor|"
+	    "tcp-floor [-P port]\n"
+	    "\t[-a addr] [-A naddrs] [-H host] [-c conc] [-eR] "
+	    "[-K cpu] [-n requests]\n"
+	    "\t[-d seconds] [-S pid] [-s status] [-T 1.2|1.3] "
 	    "[-u path] ...\n");
 	exit(2);
 }
@@ -176,7 +197,7 @@ build_requests(struct bench *b)
 		snprintf(port, sizeof(port), ":%d", b->port);
 	for (i = 0; i < b->npaths; i++) {
 		p = b->paths[i];
-		if (b->proto == PROTO_GEMINI) {
+		if (b->proto == PROTO_GEMINI || b->proto == PROTO_TLS_FLOOR) {
 			if (*p == '/')
 				p++;
 			n = snprintf(buf, sizeof(buf), "gemini://%s%s/%s\r\n",
@@ -219,15 +240,33 @@ set_timeouts(int fd)
 
 /* Connect with a bounded wait, then return a blocking socket. */
 static int
-dial(struct bench *b)
+dial(struct bench *b, int id)
 {
-	struct pollfd	pfd;
-	socklen_t	len;
-	int		fd, flags, err, one = 1;
+	struct sockaddr_in	src;
+	struct pollfd		pfd;
+	socklen_t		len;
+	int			fd, flags, err, one = 1;
 
 	if ((fd = socket(b->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
 	    -1)
 		return -1;
+	/*
+	 * -A N: client I comes from 127.0.0.(2 + I mod N), as real clients
+	 * come from many addresses (a server's per-address budget would
+	 * otherwise refuse most of a large -c).  The port is chosen at
+	 * connect(), so the four-tuple, not the address, must be unique.
+	 */
+	if (b->nsrc > 0) {
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		src.sin_addr.s_addr = htonl(0x7f000002u + id % b->nsrc);
+#ifdef IP_BIND_ADDRESS_NO_PORT
+		(void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+		    sizeof(one));
+#endif
+		if (bind(fd, (struct sockaddr *)&src, sizeof(src)) == -1)
+			goto bad;
+	}
 	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
 		goto bad;
@@ -279,9 +318,10 @@ ssl_errstr(char *buf, size_t len)
  * server ended the stream with close_notify.
  */
 static int
-gemini_one(struct bench *b, size_t ri, double start, uint64_t *nbytes,
+gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
     bool *notify)
 {
+	struct bench	*b = w->b;
 	SSL		*ssl = NULL;
 	char		 buf[16384], ebuf[160], head[3];
 	size_t		 nhead = 0;
@@ -290,11 +330,12 @@ gemini_one(struct bench *b, size_t ri, double start, uint64_t *nbytes,
 	*notify = false;
 	ERR_clear_error();
 	errno = 0;
-	if ((fd = dial(b)) == -1) {
+	if ((fd = dial(b, w->id)) == -1) {
 		seterr(b, "connect: %s", strerror(errno));
 		return -1;
 	}
-	if ((ssl = SSL_new(b->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1) {
+	if ((ssl = SSL_new(b->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1 ||
+	    (w->sess != NULL && SSL_set_session(ssl, w->sess) != 1)) {
 		seterr(b, "SSL_new: %s", ssl_errstr(ebuf, sizeof(ebuf)));
 		goto done;
 	}
@@ -308,6 +349,8 @@ gemini_one(struct bench *b, size_t ri, double start, uint64_t *nbytes,
 	}
 	if (atomic_load(&b->tlsvers) == 0)
 		atomic_store(&b->tlsvers, SSL_version(ssl));
+	if (SSL_session_reused(ssl))
+		atomic_fetch_add(&b->resumed, 1);
 	if (SSL_write(ssl, b->reqs[ri], b->reqlens[ri]) <= 0) {
 		seterr(b, "write: %s", ssl_errstr(ebuf, sizeof(ebuf)));
 		goto done;
@@ -346,6 +389,14 @@ gemini_one(struct bench *b, size_t ri, double start, uint64_t *nbytes,
 	}
 	if (*notify)
 		(void)SSL_shutdown(ssl);	/* answer it; may race a RST */
+	/* TLS 1.3 tickets come after the handshake: keep the newest. */
+	if (b->resume) {
+		SSL_SESSION_free(w->sess);
+		w->sess = SSL_get1_session(ssl);
+		/* SSL_free would spoil a session not closed cleanly. */
+		SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN |
+		    SSL_RECEIVED_SHUTDOWN);
+	}
 	ret = 0;
  done:
 	ERR_clear_error();
@@ -355,14 +406,15 @@ gemini_one(struct bench *b, size_t ri, double start, uint64_t *nbytes,
 }
 
 static int
-gopher_one(struct bench *b, size_t ri, double start, uint64_t *nbytes)
+gopher_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes)
 {
+	struct bench	*b = w->b;
 	char	 buf[16384], first = '\0';
 	ssize_t	 n;
 	size_t	 off;
 	int	 fd, ret = -1;
 
-	if ((fd = dial(b)) == -1) {
+	if ((fd = dial(b, w->id)) == -1) {
 		seterr(b, "connect: %s", strerror(errno));
 		return -1;
 	}
@@ -408,7 +460,8 @@ gopher_one(struct bench *b, size_t ri, double start, uint64_t *nbytes)
 static void *
 worker(void *arg)
 {
-	struct bench	*b = arg;
+	struct wctx	*w = arg;
+	struct bench	*b = w->b;
 	uint64_t	 nbytes;
 	double		 start, us;
 	long		 i;
@@ -424,10 +477,10 @@ worker(void *arg)
 		notify = true;
 		start = now();
 		if (b->proto == PROTO_GEMINI)
-			r = gemini_one(b, i % b->npaths, start, &nbytes,
+			r = gemini_one(w, i % b->npaths, start, &nbytes,
 			    &notify);
 		else
-			r = gopher_one(b, i % b->npaths, start, &nbytes);
+			r = gopher_one(w, i % b->npaths, start, &nbytes);
 		us = (now() - start) * 1e6;
 		b->lat[i] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 		if (r == 0) {
@@ -439,6 +492,325 @@ worker(void *arg)
 		atomic_fetch_add(&b->bytes, nbytes);
 	}
 	return NULL;
+}
+
+/*
+ * The server's CPU time so far, in clock ticks: utime + stime of PID
+ * and of the children it waited for (fields 14 to 17 of /proc/PID/stat),
+ * so that an inetd-style server counts its short-lived children too.
+ * Returns -1 if it cannot be read.
+ */
+static long long
+proc_cpu(pid_t pid)
+{
+	char		 path[64], buf[1024], *p;
+	long long	 v[4];
+	FILE		*f;
+	size_t		 n;
+	int		 i;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The name, field 2, may hold spaces: count from its ')'. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	for (i = 0; i < 11; i++)	/* fields 3 to 13 */
+		if ((p = strchr(p + 1, ' ')) == NULL)
+			return -1;
+	if (sscanf(p, " %lld %lld %lld %lld", &v[0], &v[1], &v[2],
+	    &v[3]) != 4)
+		return -1;
+	return v[0] + v[1] + v[2] + v[3];
+}
+
+/* KEY ("VmRSS:", "VmHWM:") of /proc/PID/status in KiB, or 0. */
+static long
+proc_kb(pid_t pid, const char *key)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 kb = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0) {
+			kb = strtol(line + strlen(key), NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kb;
+}
+
+static double
+thread_cpu(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The TLS floor: what OpenSSL alone spends on the server side of one
+ * Gemini request, with no socket and no event loop.  A client and a
+ * server SSL talk over a BIO pair in this one thread; only the server's
+ * calls are timed, on the thread's CPU clock: SSL_new, the handshake,
+ * reading the request line, writing a status line and a FLOOR_BODY page,
+ * close_notify and SSL_free.  The server has an ECDSA P-256 certificate
+ * made here, no session cache, and with -R sends one stateless ticket
+ * per handshake, which the client uses for its next request.
+ */
+static SSL_CTX *
+floor_server_ctx(bool resume)
+{
+	SSL_CTX		*ctx = NULL;
+	EVP_PKEY	*key = NULL;
+	X509		*crt = NULL;
+	X509_NAME	*name;
+
+	if ((key = EVP_EC_gen("P-256")) == NULL ||
+	    (crt = X509_new()) == NULL ||
+	    X509_set_version(crt, 2) != 1 ||
+	    ASN1_INTEGER_set(X509_get_serialNumber(crt), 1) != 1 ||
+	    X509_gmtime_adj(X509_getm_notBefore(crt), 0) == NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(crt), 86400) == NULL ||
+	    X509_set_pubkey(crt, key) != 1 ||
+	    (name = X509_get_subject_name(crt)) == NULL ||
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"localhost", -1, -1, 0) != 1 ||
+	    X509_set_issuer_name(crt, name) != 1 ||
+	    X509_sign(crt, key, EVP_sha256()) == 0 ||
+	    (ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
+	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_use_certificate(ctx, crt) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, key) != 1) {
+		SSL_CTX_free(ctx);
+		ctx = NULL;
+		goto done;
+	}
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_num_tickets(ctx, resume ? 1 : 0);
+	if (!resume)
+		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+ done:
+	X509_free(crt);
+	EVP_PKEY_free(key);
+	return ctx;
+}
+
+/* One request over a BIO pair; adds the server's CPU time to *scpu. */
+static int
+floor_one(struct bench *b, struct wctx *w, SSL_CTX *sctx, const char *resp,
+    size_t resplen, double *scpu)
+{
+	SSL		*c = NULL, *s = NULL;
+	BIO		*cb = NULL, *sb = NULL;
+	char		 buf[16384], line[GEMINI_URL_MAX + 3];
+	size_t		 llen = 0, got = 0, sent = 0;
+	double		 t;
+	int		 n, i, ret = -1;
+	bool		 cdone = false, sdone = false, creq = false;
+	bool		 sshut = false;
+
+	if ((c = SSL_new(b->ctx)) == NULL ||
+	    (w->sess != NULL && SSL_set_session(c, w->sess) != 1))
+		goto done;
+	t = thread_cpu();
+	if ((s = SSL_new(sctx)) == NULL ||
+	    BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) {
+		*scpu += thread_cpu() - t;
+		goto done;
+	}
+	SSL_set_bio(s, sb, sb);
+	SSL_set_accept_state(s);
+	*scpu += thread_cpu() - t;
+	SSL_set_bio(c, cb, cb);
+	SSL_set_connect_state(c);
+	SSL_set_tlsext_host_name(c, b->host);
+
+	for (i = 0; i < 64 && !(cdone && sdone); i++) {
+		/* The client: handshake, one request, read to the end. */
+		if (!cdone) {
+			if (!creq) {
+				if (SSL_write(c, b->reqs[0], b->reqlens[0]) > 0)
+					creq = true;
+			}
+			while ((n = SSL_read(c, buf, sizeof(buf))) > 0)
+				got += n;
+			if (SSL_get_error(c, n) == SSL_ERROR_ZERO_RETURN)
+				cdone = true;
+		}
+		/* The server: read a line, answer, close_notify. */
+		t = thread_cpu();
+		if (!sdone) {
+			while (llen < sizeof(line) && (llen == 0 ||
+			    line[llen - 1] != '\n') && (n = SSL_read(s,
+			    line + llen, sizeof(line) - llen)) > 0)
+				llen += n;
+			if (llen > 0 && line[llen - 1] == '\n') {
+				while (sent < resplen && (n = SSL_write(s,
+				    resp + sent, resplen - sent)) > 0)
+					sent += n;
+				if (sent == resplen && !sshut &&
+				    SSL_shutdown(s) >= 0)
+					sshut = true;
+				if (sshut)
+					sdone = true;
+			}
+		}
+		*scpu += thread_cpu() - t;
+	}
+	if (!cdone || !sdone || got != resplen)
+		goto done;
+	if (SSL_session_reused(c))
+		atomic_fetch_add(&b->resumed, 1);
+	if (atomic_load(&b->tlsvers) == 0)
+		atomic_store(&b->tlsvers, SSL_version(c));
+	if (b->resume) {
+		SSL_SESSION_free(w->sess);
+		w->sess = SSL_get1_session(c);
+	}
+	/* Closed cleanly, so SSL_free leaves the session resumable. */
+	SSL_set_shutdown(c, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+	atomic_fetch_add(&b->bytes, got);
+	ret = 0;
+ done:
+	SSL_free(c);
+	t = thread_cpu();
+	SSL_free(s);
+	*scpu += thread_cpu() - t;
+	ERR_clear_error();
+	return ret;
+}
+
+static int
+tls_floor(struct bench *b, double *scpu)
+{
+	struct wctx	 w = { b, 0, NULL };
+	SSL_CTX		*sctx;
+	char		*resp;
+	size_t		 hlen, resplen;
+	double		 start, us;
+	long		 i;
+
+	if ((sctx = floor_server_ctx(b->resume)) == NULL) {
+		seterr(b, "%s", "TLS floor: server context");
+		return -1;
+	}
+	hlen = strlen("20 text/gemini\r\n");
+	resplen = hlen + FLOOR_BODY;
+	if ((resp = malloc(resplen)) == NULL) {
+		SSL_CTX_free(sctx);
+		return -1;
+	}
+	memcpy(resp, "20 text/gemini\r\n", hlen);
+	memset(resp + hlen, 'x', FLOOR_BODY);
+	for (i = 0; i < b->nreq && now() < b->deadline; i++) {
+		start = now();
+		if (floor_one(b, &w, sctx, resp, resplen, scpu) == 0)
+			atomic_fetch_add(&b->ok, 1);
+		else {
+			atomic_fetch_add(&b->errors, 1);
+			seterr(b, "%s", "TLS floor: a request failed");
+		}
+		us = (now() - start) * 1e6;
+		b->lat[i] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	}
+	SSL_SESSION_free(w.sess);
+	SSL_CTX_free(sctx);
+	free(resp);
+	return 0;
+}
+
+/*
+ * The TCP floor: a minimal epoll responder in a child process, which
+ * accepts, reads until a newline, writes FLOOR_BODY bytes in one call and
+ * closes; nothing is parsed, logged or allocated.  It listens on
+ * b->ss (port 0: any free one, written back) and never returns.
+ */
+static void __attribute__((noreturn))
+floor_responder(int lfd, int cpu)
+{
+	struct epoll_event	 ev, evs[256];
+	char			 body[FLOOR_BODY], buf[2048];
+	cpu_set_t		 set;
+	ssize_t			 n;
+	int			 ep, i, fd, nev;
+
+	if (cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		(void)sched_setaffinity(0, sizeof(set), &set);
+	}
+	memset(body, 'x', sizeof(body));
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		_exit(1);
+	ev.events = EPOLLIN;
+	ev.data.fd = lfd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) == -1)
+		_exit(1);
+	for (;;) {
+		if ((nev = epoll_wait(ep, evs, 256, -1)) == -1) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		for (i = 0; i < nev; i++) {
+			if (evs[i].data.fd == lfd) {
+				while ((fd = accept4(lfd, NULL, NULL,
+				    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+					ev.events = EPOLLIN;
+					ev.data.fd = fd;
+					if (epoll_ctl(ep, EPOLL_CTL_ADD, fd,
+					    &ev) == -1)
+						close(fd);
+				}
+				continue;
+			}
+			fd = evs[i].data.fd;
+			n = read(fd, buf, sizeof(buf));
+			if (n == -1 && errno == EAGAIN)
+				continue;
+			/* A request line comes in one segment on loopback. */
+			if (n > 0 && memchr(buf, '\n', n) == NULL)
+				continue;
+			if (n > 0)
+				(void)write(fd, body, sizeof(body));
+			close(fd);	/* also leaves the epoll set */
+		}
+	}
+}
+
+static pid_t
+tcp_floor_start(struct bench *b)
+{
+	struct sockaddr_storage	 ss = b->ss;
+	socklen_t		 len = b->sslen;
+	pid_t			 pid;
+	int			 lfd, one = 1;
+
+	if ((lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ==
+	    -1 || bind(lfd, (struct sockaddr *)&ss, len) == -1 ||
+	    listen(lfd, 4096) == -1 ||
+	    getsockname(lfd, (struct sockaddr *)&b->ss, &b->sslen) == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		/* Bounded like the client: it dies with its parent. */
+		alarm((unsigned)b->dur + 2 * BENCH_IO_TIMEOUT);
+		floor_responder(lfd, b->floorcpu);
+	}
+	close(lfd);
+	return pid;
 }
 
 static int
@@ -483,23 +855,30 @@ main(int argc, char *argv[])
 {
 	static struct bench	 b;
 	pthread_t		*tids;
-	const char		*vers;
-	double			 secs;
+	struct wctx		*ws;
+	const char		*vers, *pname;
+	double			 secs, scpu = 0;
+	long long		 cpu0 = -1, cpu1 = -1;
 	char			*ep;
 	long			 done;
 	size_t			 i;
-	int			 ch, t, nthr, nflag = 0, dflag = 0;
+	pid_t			 floorpid = -1;
+	int			 ch, t, nthr, nflag = 0, dflag = 0, st;
 
 	b.addr = "127.0.0.1";
 	b.host = "localhost";
 	b.conc = 8;
 	b.nreq = BENCH_REQ_DEFAULT;
 	b.dur = BENCH_DUR_DEFAULT;
+	b.floorcpu = -1;
 	memcpy(b.status, "20", 2);
 	pthread_mutex_init(&b.errmtx, NULL);
 
-	while ((ch = getopt(argc, argv, "a:c:d:eH:n:p:P:s:T:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:a:c:d:eH:K:n:p:P:RS:s:T:u:")) != -1) {
 		switch (ch) {
+		case 'A':
+			b.nsrc = num(optarg, 1, BENCH_SRC_MAX);
+			break;
 		case 'a':
 			b.addr = optarg;
 			break;
@@ -520,6 +899,9 @@ main(int argc, char *argv[])
 		case 'H':
 			b.host = optarg;
 			break;
+		case 'K':
+			b.floorcpu = num(optarg, 0, CPU_SETSIZE - 1);
+			break;
 		case 'n':
 			b.nreq = num(optarg, 1, BENCH_REQ_MAX);
 			nflag = 1;
@@ -529,11 +911,21 @@ main(int argc, char *argv[])
 				b.proto = PROTO_GEMINI;
 			else if (strcmp(optarg, "gopher") == 0)
 				b.proto = PROTO_GOPHER;
+			else if (strcmp(optarg, "tls-floor") == 0)
+				b.proto = PROTO_TLS_FLOOR;
+			else if (strcmp(optarg, "tcp-floor") == 0)
+				b.proto = PROTO_TCP_FLOOR;
 			else
 				usage();
 			break;
 		case 'P':
 			b.port = num(optarg, 1, 65535);
+			break;
+		case 'R':
+			b.resume = true;
+			break;
+		case 'S':
+			b.spid = num(optarg, 1, INT_MAX);
 			break;
 		case 's':
 			if (strlen(optarg) != 2 || optarg[0] < '1' ||
@@ -559,13 +951,18 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc || b.proto == PROTO_NONE || b.port == 0)
+	/* The floors need no port: the TCP one picks a free one. */
+	if (optind != argc || b.proto == PROTO_NONE || (b.port == 0 &&
+	    b.proto != PROTO_TLS_FLOOR && b.proto != PROTO_TCP_FLOOR))
 		usage();
+	if (b.proto == PROTO_TLS_FLOOR)
+		b.port = GEMINI_PORT;
 	/* -d alone: run for that long, up to the size of the array. */
 	if (dflag && !nflag)
 		b.nreq = BENCH_REQ_MAX;
 	if (b.npaths == 0)
-		b.paths[b.npaths++] = b.proto == PROTO_GEMINI ? "/" : "";
+		b.paths[b.npaths++] = b.proto == PROTO_GOPHER ||
+		    b.proto == PROTO_TCP_FLOOR ? "" : "/";
 	if (parse_loopback(&b, b.addr, b.port) == -1) {
 		fprintf(stderr, "zeche-bench: %s: refusing a non-loopback "
 		    "address (numeric 127.0.0.0/8 or ::1 only)\n", b.addr);
@@ -581,7 +978,11 @@ main(int argc, char *argv[])
 	}
 	signal(SIGPIPE, SIG_IGN);
 
-	if (b.proto == PROTO_GEMINI) {
+	if (b.nsrc > 0 && b.ss.ss_family != AF_INET) {
+		fprintf(stderr, "zeche-bench: -A needs an IPv4 address\n");
+		return 2;
+	}
+	if (b.proto == PROTO_GEMINI || b.proto == PROTO_TLS_FLOOR) {
 		if ((b.ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
 		    SSL_CTX_set_min_proto_version(b.ctx, TLS1_2_VERSION) != 1 ||
 		    (b.tlsmax != 0 &&
@@ -592,30 +993,62 @@ main(int argc, char *argv[])
 		/*
 		 * Gemini uses TOFU, and servers here have throw-away
 		 * self-signed certificates: don't verify.  Every
-		 * connection does a full handshake, the worst case.
+		 * connection does a full handshake, the worst case, unless
+		 * -R: then each client thread offers the last session
+		 * (ticket) it got.
 		 */
 		SSL_CTX_set_verify(b.ctx, SSL_VERIFY_NONE, NULL);
-		SSL_CTX_set_session_cache_mode(b.ctx, SSL_SESS_CACHE_OFF);
-		SSL_CTX_set_options(b.ctx, SSL_OP_NO_TICKET);
+		if (!b.resume) {
+			SSL_CTX_set_session_cache_mode(b.ctx,
+			    SSL_SESS_CACHE_OFF);
+			SSL_CTX_set_options(b.ctx, SSL_OP_NO_TICKET);
+		} else
+			SSL_CTX_set_session_cache_mode(b.ctx,
+			    SSL_SESS_CACHE_CLIENT |
+			    SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	}
+	if (b.proto == PROTO_TCP_FLOOR) {
+		if ((floorpid = tcp_floor_start(&b)) == -1) {
+			fprintf(stderr, "zeche-bench: TCP floor: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+		b.spid = floorpid;
 	}
 
 	if ((b.lat = calloc(b.nreq, sizeof(*b.lat))) == NULL ||
-	    (tids = calloc(b.conc, sizeof(*tids))) == NULL) {
+	    (tids = calloc(b.conc, sizeof(*tids))) == NULL ||
+	    (ws = calloc(b.conc, sizeof(*ws))) == NULL) {
 		fprintf(stderr, "zeche-bench: out of memory\n");
 		return 1;
 	}
+	if (b.spid > 0 && (cpu0 = proc_cpu(b.spid)) == -1) {
+		fprintf(stderr, "zeche-bench: no process %ld\n", (long)b.spid);
+		return 2;
+	}
 	b.t0 = now();
 	b.deadline = b.t0 + b.dur;
+	if (b.proto == PROTO_TLS_FLOOR) {
+		b.conc = 0;		/* one thread: this one */
+		tls_floor(&b, &scpu);
+	}
 	for (nthr = 0; nthr < b.conc; nthr++) {
-		if ((t = pthread_create(&tids[nthr], NULL, worker, &b)) != 0) {
+		ws[nthr].b = &b;
+		ws[nthr].id = nthr;
+		if ((t = pthread_create(&tids[nthr], NULL, worker,
+		    &ws[nthr])) != 0) {
 			fprintf(stderr, "zeche-bench: pthread_create: %s\n",
 			    strerror(t));
 			break;
 		}
 	}
-	for (t = 0; t < nthr; t++)
+	for (t = 0; t < nthr; t++) {
 		pthread_join(tids[t], NULL);
+		SSL_SESSION_free(ws[t].sess);
+	}
 	secs = now() - b.t0;
+	if (b.spid > 0 && (cpu1 = proc_cpu(b.spid)) != -1)
+		scpu = (double)(cpu1 - cpu0) / sysconf(_SC_CLK_TCK);
 
 	done = atomic_load(&b.ok) + atomic_load(&b.errors);
 	qsort(b.lat, done, sizeof(*b.lat), cmp_u32);
@@ -629,10 +1062,23 @@ main(int argc, char *argv[])
 	default:
 		vers = "-";
 	}
+	switch (b.proto) {
+	case PROTO_GEMINI:
+		pname = "gemini";
+		break;
+	case PROTO_TLS_FLOOR:
+		pname = "tls-floor";
+		nthr = 1;
+		break;
+	case PROTO_TCP_FLOOR:
+		pname = "tcp-floor";
+		break;
+	default:
+		pname = "gopher";
+	}
 	printf("proto=%s requests=%ld errors=%ld seconds=%.3f rps=%.1f "
 	    "p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f bytes=%llu "
-	    "concurrency=%d",
-	    b.proto == PROTO_GEMINI ? "gemini" : "gopher", done,
+	    "concurrency=%d", pname, done,
 	    atomic_load(&b.errors), secs,
 	    secs > 0 ? atomic_load(&b.ok) / secs : 0.0,
 	    pct(b.lat, done, 50), pct(b.lat, done, 90), pct(b.lat, done, 99),
@@ -640,7 +1086,23 @@ main(int argc, char *argv[])
 	if (b.proto == PROTO_GEMINI)
 		printf(" tls=%s no_close_notify=%ld", vers,
 		    atomic_load(&b.no_close_notify));
+	if (b.proto == PROTO_GEMINI || b.proto == PROTO_TLS_FLOOR)
+		printf(" resumed=%ld", atomic_load(&b.resumed));
+	if (b.nsrc > 0)
+		printf(" sources=%d", b.nsrc);
+	/* Server CPU per request: the thread's clock, or /proc ticks. */
+	if (b.proto == PROTO_TLS_FLOOR || cpu1 != -1)
+		printf(" cpu_s=%.3f cpu_us_per_req=%.1f", scpu,
+		    done > 0 ? scpu * 1e6 / done : 0.0);
+	if (b.spid > 0)
+		printf(" rss_kb=%ld hwm_kb=%ld", proc_kb(b.spid, "VmRSS:"),
+		    proc_kb(b.spid, "VmHWM:"));
 	printf("\n");
+	if (floorpid > 0) {
+		kill(floorpid, SIGKILL);
+		while (waitpid(floorpid, &st, 0) == -1 && errno == EINTR)
+			;
+	}
 	if (b.firsterr[0] != '\0')
 		fprintf(stderr, "zeche-bench: first error: %s\n", b.firsterr);
 
@@ -648,6 +1110,7 @@ main(int argc, char *argv[])
 		free(b.reqs[i]);
 	free(b.lat);
 	free(tids);
+	free(ws);
 	SSL_CTX_free(b.ctx);
 	pthread_mutex_destroy(&b.errmtx);
 	return atomic_load(&b.errors) == 0 && done > 0 ? 0 : 1;

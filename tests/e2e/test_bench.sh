@@ -1,0 +1,65 @@
+# The benchmark tool works: zeche-bench runs for about a second against
+# the built server and against its own two floors, and every run makes
+# requests with no error.  Speed is never asserted here.
+. "$(dirname "$0")/lib.sh"
+: "${ZECHE_BENCH:?ZECHE_BENCH must name the zeche-bench binary}"
+
+start_zeche
+
+# field LINE KEY: the value of KEY=value in zeche-bench's output line
+field() {
+	local f
+	for f in $1; do
+		case $f in "$2"=*) echo "${f#*=}"; return;; esac
+	done
+	echo missing
+}
+
+# works NAME OUTPUT: some requests, no error, a server CPU figure
+works() {
+	local n e
+	n=$(field "$2" requests)
+	e=$(field "$2" errors)
+	if [ "$n" != missing ] && [ "$n" -gt 0 ] && [ "$e" = 0 ] &&
+	    [ "$(field "$2" cpu_us_per_req)" != missing ]; then
+		ok "$1: $n requests, no error"
+	else
+		not_ok "$1" "$2
+$(cat "$WORK/bench.err")"
+	fi
+}
+
+B=("$ZECHE_BENCH" -d 1 -c 4 -A 4)
+out=$("${B[@]}" -p gemini -P "$GEMINI_PORT" -S "$ZPID" -u / 2>"$WORK/bench.err")
+works "Gemini, full handshakes, from 4 addresses" "$out"
+expect_eq "Gemini: no handshake was resumed" "$(field "$out" resumed)" 0
+expect_eq "Gemini: every response ended with close_notify" \
+    "$(field "$out" no_close_notify)" 0
+
+out=$("${B[@]}" -R -p gemini -P "$GEMINI_PORT" -S "$ZPID" -u / 2>"$WORK/bench.err")
+works "Gemini, offering the last session ticket" "$out"
+res=$(field "$out" resumed)
+if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
+	ok "Gemini: sessions are resumed ($res)"
+else
+	not_ok "Gemini: sessions are resumed" "$out"
+fi
+
+out=$("${B[@]}" -p gopher -P "$GOPHER_PORT" -S "$ZPID" -u "" 2>"$WORK/bench.err")
+works "Gopher" "$out"
+
+out=$("$ZECHE_BENCH" -d 1 -n 200 -p tls-floor 2>"$WORK/bench.err")
+works "the OpenSSL floor, full handshakes" "$out"
+out=$("$ZECHE_BENCH" -d 1 -n 200 -R -p tls-floor 2>"$WORK/bench.err")
+works "the OpenSSL floor, resumed" "$out"
+res=$(field "$out" resumed)
+if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
+	ok "the OpenSSL floor resumes sessions ($res)"
+else
+	not_ok "the OpenSSL floor resumes sessions" "$out"
+fi
+out=$("${B[@]}" -p tcp-floor 2>"$WORK/bench.err")
+works "the TCP floor" "$out"
+
+alive "the benchmark runs"
+finish
