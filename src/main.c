@@ -610,6 +610,26 @@ sigterm(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(arg);
 }
 
+/*
+ * The event loop.  With the epoll change list, the adds and deletes
+ * that an SSL bufferevent makes while it handshakes, reads and writes
+ * within one pass of the loop become one epoll_ctl per socket, made
+ * before the next wait.
+ */
+static struct event_base *
+base_new(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*base = NULL;
+
+	if ((cfg = event_config_new()) != NULL &&
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) ==
+	    0)
+		base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -661,7 +681,7 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	if (evthread_use_pthreads() == -1 ||
-	    (base = event_base_new()) == NULL ||
+	    (base = base_new()) == NULL ||
 	    (reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL)
 		fatalx("cannot set up the event loop");
 	ctx = server_default(current)->ctx;

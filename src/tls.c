@@ -2,11 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -218,6 +221,159 @@ servername_cb(SSL *ssl, int *alert, void *arg)
 	return SSL_TLSEXT_ERR_OK;
 }
 
+/*
+ * Session tickets.  zeche keeps no session cache: a client resumes with a
+ * stateless ticket, the session sealed under a key only this process
+ * knows (AES-256-CBC and HMAC-SHA256, RFC 5077's layout, as OpenSSL's
+ * own tickets).  One key ring serves every SSL_CTX and every thread that
+ * handshakes, so a ticket made on one worker or for one host resumes on
+ * any.  A new key seals tickets every TLS_TICKET_ROTATE seconds; the one
+ * before it still opens them for one more period, then is wiped, so no
+ * ticket outlives 2 * TLS_TICKET_ROTATE and a stolen key opens at most
+ * two periods of sessions.  The mutex is held for a copy of the keys, and
+ * a rotation draws 80 random bytes: nothing slow happens under it.
+ */
+#define TLS_TICKET_ROTATE	3600		/* seconds a key seals */
+#define TLS_TICKET_NAME		16		/* RFC 5077 key_name */
+#define TLS_TICKET_KEY		32		/* AES-256 and HMAC keys */
+
+struct ticket_key {
+	unsigned char	 name[TLS_TICKET_NAME];
+	unsigned char	 aes[TLS_TICKET_KEY];
+	unsigned char	 hmac[TLS_TICKET_KEY];
+	time_t		 made;		/* CLOCK_MONOTONIC seconds; 0: none */
+};
+
+static struct {
+	pthread_mutex_t		 mtx;
+	struct ticket_key	 cur, prev;
+	EVP_CIPHER		*aes;		/* fetched once, never freed */
+} tickets = { .mtx = PTHREAD_MUTEX_INITIALIZER };
+
+static time_t
+mono_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * Copy the sealing key (ENC) or the key named NAME into K, making or
+ * rotating keys when due.  Returns 1 when found, 0 when NAME is unknown,
+ * -1 on error.
+ */
+static int
+ticket_key_get(bool enc, const unsigned char *name, struct ticket_key *k)
+{
+	time_t	 now = mono_now();
+	int	 ret = -1;
+
+	pthread_mutex_lock(&tickets.mtx);
+	if (tickets.aes == NULL &&
+	    (tickets.aes = EVP_CIPHER_fetch(NULL, "AES-256-CBC", NULL)) ==
+	    NULL)
+		goto done;
+	if (tickets.cur.made == 0 ||
+	    now - tickets.cur.made >= TLS_TICKET_ROTATE) {
+		/* The old previous key is wiped; the current one goes. */
+		tickets.prev = tickets.cur;
+		if (RAND_bytes(tickets.cur.name, sizeof(tickets.cur.name)) != 1 ||
+		    RAND_priv_bytes(tickets.cur.aes,
+		    sizeof(tickets.cur.aes)) != 1 ||
+		    RAND_priv_bytes(tickets.cur.hmac,
+		    sizeof(tickets.cur.hmac)) != 1) {
+			OPENSSL_cleanse(&tickets.cur, sizeof(tickets.cur));
+			goto done;
+		}
+		/* Never 0, the "no key" mark, even right after boot. */
+		tickets.cur.made = now > 0 ? now : 1;
+	}
+	if (tickets.prev.made != 0 &&
+	    now - tickets.prev.made >= 2 * TLS_TICKET_ROTATE)
+		OPENSSL_cleanse(&tickets.prev, sizeof(tickets.prev));
+	if (enc || memcmp(name, tickets.cur.name, TLS_TICKET_NAME) == 0) {
+		*k = tickets.cur;
+		ret = 1;
+	} else if (tickets.prev.made != 0 &&
+	    memcmp(name, tickets.prev.name, TLS_TICKET_NAME) == 0) {
+		*k = tickets.prev;
+		ret = 1;
+	} else
+		ret = 0;
+ done:
+	pthread_mutex_unlock(&tickets.mtx);
+	return ret;
+}
+
+/*
+ * OpenSSL's ticket key callback (SSL_CTX_set_tlsext_ticket_key_evp_cb):
+ * with ENC, name the key and set up the cipher and the MAC to seal a
+ * ticket; else find the key NAME and set them up to open one.
+ */
+static int
+ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
+    EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
+{
+	struct ticket_key	 k;
+	OSSL_PARAM		 params[2];
+	int			 r, ret = -1;
+
+	if ((r = ticket_key_get(enc, name, &k)) <= 0)
+		return r;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (enc) {
+		memcpy(name, k.name, TLS_TICKET_NAME);
+		if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(tickets.aes)) != 1 ||
+		    EVP_EncryptInit_ex2(cctx, tickets.aes, k.aes, iv, NULL) !=
+		    1)
+			goto done;
+	} else if (EVP_DecryptInit_ex2(cctx, tickets.aes, k.aes, iv, NULL) !=
+	    1)
+		goto done;
+	if (EVP_MAC_init(hctx, k.hmac, sizeof(k.hmac), params) != 1)
+		goto done;
+	/*
+	 * 2 on a resumption: send a fresh ticket.  A TLS 1.3 client uses
+	 * a ticket once (RFC 8446, C.4), and without a fresh one every
+	 * other connection of a Gemini client would be a full handshake.
+	 */
+	ret = enc ? 1 : 2;
+ done:
+	OPENSSL_cleanse(&k, sizeof(k));
+	return ret;
+}
+
+void
+tls_ctx_setup(SSL_CTX *ctx)
+{
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
+	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"zeche",
+	    5);
+	/*
+	 * No session cache: its hash table, locks and expiry walks cost
+	 * every handshake, and it would be one per worker.  Tickets
+	 * (above) resume TLS 1.3 and 1.2 sessions instead, one per
+	 * handshake: a Gemini client makes one request per connection and
+	 * needs one for the next.
+	 */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
+	SSL_CTX_set_num_tickets(ctx, 1);
+	SSL_CTX_set_timeout(ctx, TLS_TICKET_ROTATE);
+	/*
+	 * No read-ahead: it would save a read per record, but libevent's
+	 * SSL bufferevent waits for the socket to be readable, so a request
+	 * that arrived with the client's Finished would sit in OpenSSL's
+	 * buffer until the deadline.
+	 */
+}
+
 int
 tls_cert_paths(const char *dir, const char *host, bool make, char *crtpath,
     char *keypath, size_t pathlen, char *err, size_t errlen)
@@ -263,11 +419,7 @@ tls_load(const char *crtpath, const char *keypath, char *fp, size_t fplen,
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
 	    !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))
 		goto ossl;
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
-	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-	SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
-	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"zeche",
-	    5);
+	tls_ctx_setup(ctx);
 	if (SSL_CTX_use_certificate_chain_file(ctx, crtpath) != 1) {
 		snprintf(err, errlen, "%s: %s", crtpath,
 		    tls_errors(tmp, sizeof(tmp)));

@@ -21,6 +21,15 @@
 SSL_CTX	*tls_init(const char *, const char *, char *, size_t, char *, size_t);
 
 /*
+ * The settings every server SSL_CTX gets, one per served host: TLS
+ * options, the SNI callback, no session cache, one stateless session
+ * ticket per handshake under keys shared by all contexts and threads
+ * and rotated on a schedule, read-ahead.  Call it once on a new context
+ * (tls_init does).
+ */
+void	 tls_ctx_setup(SSL_CTX *);
+
+/*
  * The fingerprints of the PEM certificate at PATH, both as clients pin
  * them: the SHA-256 of the whole certificate into CRT and of its public
  * key (the DER SubjectPublicKeyInfo, what amfora pins) into SPKI, as
