@@ -109,6 +109,7 @@ struct bench {
 	atomic_long		 errors;
 	atomic_long		 no_close_notify;
 	atomic_long		 resumed;
+	atomic_long		 tickets;	/* session tickets received */
 	atomic_ullong		 bytes;
 	atomic_int		 tlsvers;	/* first negotiated version */
 
@@ -119,6 +120,16 @@ struct bench {
 static void	usage(void) __attribute__((noreturn));
 static void	seterr(struct bench *, const char *, const char *)
 		    __attribute__((format(printf, 2, 0)));
+
+static struct bench	*the_bench;	/* for the OpenSSL callback */
+
+/* A session (ticket) arrived; SSL_get1_session takes the newest. */
+static int
+new_session_cb(SSL *ssl, SSL_SESSION *sess)
+{
+	atomic_fetch_add(&the_bench->tickets, 1);
+	return 0;			/* not kept here */
+}
 
 static double
 now(void)
@@ -871,6 +882,7 @@ main(int argc, char *argv[])
 	b.nreq = BENCH_REQ_DEFAULT;
 	b.dur = BENCH_DUR_DEFAULT;
 	b.floorcpu = -1;
+	the_bench = &b;
 	memcpy(b.status, "20", 2);
 	pthread_mutex_init(&b.errmtx, NULL);
 
@@ -1002,10 +1014,12 @@ main(int argc, char *argv[])
 			SSL_CTX_set_session_cache_mode(b.ctx,
 			    SSL_SESS_CACHE_OFF);
 			SSL_CTX_set_options(b.ctx, SSL_OP_NO_TICKET);
-		} else
+		} else {
 			SSL_CTX_set_session_cache_mode(b.ctx,
 			    SSL_SESS_CACHE_CLIENT |
 			    SSL_SESS_CACHE_NO_INTERNAL_STORE);
+			SSL_CTX_sess_set_new_cb(b.ctx, new_session_cb);
+		}
 	}
 	if (b.proto == PROTO_TCP_FLOOR) {
 		if ((floorpid = tcp_floor_start(&b)) == -1) {
@@ -1087,7 +1101,8 @@ main(int argc, char *argv[])
 		printf(" tls=%s no_close_notify=%ld", vers,
 		    atomic_load(&b.no_close_notify));
 	if (b.proto == PROTO_GEMINI || b.proto == PROTO_TLS_FLOOR)
-		printf(" resumed=%ld", atomic_load(&b.resumed));
+		printf(" resumed=%ld tickets=%ld", atomic_load(&b.resumed),
+		    atomic_load(&b.tickets));
 	if (b.nsrc > 0)
 		printf(" sources=%d", b.nsrc);
 	/* Server CPU per request: the thread's clock, or /proc ticks. */

@@ -45,6 +45,20 @@ else
 	not_ok "Gemini: sessions are resumed" "$out"
 fi
 
+# One ticket per handshake, full or resumed: the client's next request
+# needs one, and more cost the server a ticket each.
+expect_eq "Gemini: one session ticket per connection" \
+    "$(field "$out" tickets)" "$(field "$out" requests)"
+
+out=$("${B[@]}" -R -T 1.2 -p gemini -P "$GEMINI_PORT" -S "$ZPID" -u / 2>"$WORK/bench.err")
+works "Gemini over TLS 1.2, offering the last session ticket" "$out"
+res=$(field "$out" resumed)
+if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
+	ok "Gemini over TLS 1.2: sessions are resumed ($res)"
+else
+	not_ok "Gemini over TLS 1.2: sessions are resumed" "$out"
+fi
+
 out=$("${B[@]}" -p gopher -P "$GOPHER_PORT" -S "$ZPID" -u "" 2>"$WORK/bench.err")
 works "Gopher" "$out"
 
