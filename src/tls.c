@@ -367,6 +367,12 @@ tls_ctx_setup(SSL_CTX *ctx)
 	SSL_CTX_set_num_tickets(ctx, 1);
 	SSL_CTX_set_timeout(ctx, TLS_TICKET_ROTATE);
 	/*
+	 * A connection waiting for its request, or for a slow reader, holds
+	 * no empty 16 KiB record buffers: they are freed once drained and
+	 * made again for the next record.
+	 */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	/*
 	 * No read-ahead: it would save a read per record, but libevent's
 	 * SSL bufferevent waits for the socket to be readable, so a request
 	 * that arrived with the client's Finished would sit in OpenSSL's

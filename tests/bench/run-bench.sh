@@ -18,6 +18,7 @@
 #	BENCH_N=3000		requests per measured run
 #	BENCH_C="16 128"	concurrencies (connections in flight)
 #	BENCH_A=64		client source addresses, 127.0.0.2 and up
+#	BENCH_IDLE=1000		idle connections held for the memory rows
 #	BENCH_D=60		cap in seconds per run (every run is bounded)
 #	BENCH_WARMUP=300	requests in the warm-up run before each
 #	BENCH_CAPSULE=DIR	content to serve (default: the repo's capsule/)
@@ -53,11 +54,12 @@ PARTNERS="$SRC_DIR/tests/bench/partners-bench.sh"
 N=${BENCH_N:-3000}
 CONCS=${BENCH_C:-16 128}
 A=${BENCH_A:-64}
+IDLE=${BENCH_IDLE:-1000}
 D=${BENCH_D:-60}
 WARM=${BENCH_WARMUP:-300}
 CAPSULE=${BENCH_CAPSULE:-$SRC_DIR/capsule}
 ZECHE_ARGS=${BENCH_ZECHE_ARGS:-}
-for v in "$N" $CONCS "$A" "$D" "$WARM"; do
+for v in "$N" $CONCS "$A" "$IDLE" "$D" "$WARM"; do
 	case $v in ''|*[!0-9]*) die "BENCH_* must be positive integers";; esac
 done
 [ -n "$CONCS" ] || die "BENCH_C: no concurrency given"
@@ -372,6 +374,27 @@ hwm() {	# peak RSS in KiB
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
+# Memory per idle connection, first, while the servers are fresh:
+# IDLE connections from A addresses held open with nothing sent (TCP
+# only), or after the TLS handshake with no request; VmRSS of the server
+# before and while they are held.
+idle() {	# idle KEY PID ARGS...
+	local key=$1 pid=$2 line
+	shift 2
+	line=$("${PIN_CLIENT[@]}" "$BENCH" -I -c "$IDLE" -A "$A" -d 30 \
+	    -S "$pid" "$@") || note "$key: zeche-bench had errors"
+	R[$key]=$line
+	note "$key: $line"
+	BENCH_LINES+=("$(basename "$BENCH") -I -c $IDLE -A $A -d 30$(printf " %q" "$@")")
+}
+# shellcheck disable=SC2154	# set by start()
+{
+	idle zeche_idle_tcp "$PID_zeche" -p gopher -P "$P_ZGEM"
+	idle zeche_idle_tls "$PID_zeche" -p gemini -P "$P_ZGEM"
+	idle molly_idle_tcp "$PID_molly" -p gopher -P "$P_MOLLY"
+	idle molly_idle_tls "$PID_molly" -p gemini -P "$P_MOLLY"
+}
+
 # The floors, measured by zeche-bench itself: OpenSSL alone over a BIO
 # pair (one thread, its own CPU clock), and a minimal epoll responder
 # that it forks (pinned like the servers).
@@ -459,6 +482,20 @@ for c in $CONCS; do
 done
 
 echo
+echo "| idle connections to the Gemini port ($IDLE from $A addresses) |" \
+    "zeche | molly-brown |"
+echo "|---|---:|---:|"
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+echo "| per connection, before any byte of a handshake | $(kib \
+    "$(get zeche_idle_tcp bytes_per_conn)") | $(kib \
+    "$(get molly_idle_tcp bytes_per_conn)") |"
+echo "| per connection, after the handshake, no request | $(kib \
+    "$(get zeche_idle_tls bytes_per_conn)") | $(kib \
+    "$(get molly_idle_tls bytes_per_conn)") |"
+echo "| RSS before them | $(mib "$(get zeche_idle_tcp rss_before_kb)") |" \
+    "$(mib "$(get molly_idle_tcp rss_before_kb)") |"
+
+echo
 echo "| ratio (same run) | target |$(for c in $CONCS; do
 	printf ' %s in flight |' "$c"; done)"
 echo "|---|---|$(for c in $CONCS; do printf -- '---:|'; done)"
@@ -512,6 +549,10 @@ echo "- server CPU µs/req: utime + stime (of the process and of the" \
     "client in the same thread over a BIO pair, no socket, no event" \
     "loop, no session cache; the TCP floor is an epoll loop forked by" \
     "zeche-bench: accept, one read, one write of 2 KiB, close"
+echo "- idle connections: zeche-bench -I holds $IDLE connections open (TCP" \
+    "only, or after the TLS handshake) until it has read the server's" \
+    "VmRSS, before the runs above, on fresh servers; the growth over" \
+    "the RSS before them, per connection"
 echo "- pinning: ${PIN_DESC}"
 echo "- content: $CAPSULE_DESC; Gemini \`/\` and \`$ARTICLE\` from the" \
     "same files for both; Gopher: zeche sends its rendered root menu" \

@@ -96,6 +96,7 @@ struct bench {
 	int			 tlsmax;	/* 0 or TLS1_x_VERSION */
 	int			 nsrc;		/* -A: source addresses */
 	bool			 resume;	/* -R: resume sessions */
+	bool			 hold;		/* -I: hold idle connections */
 	pid_t			 spid;		/* -S: the server's pid */
 	int			 floorcpu;	/* -K: pin the responder */
 	SSL_CTX			*ctx;		/* owned, NULL for gopher */
@@ -110,6 +111,8 @@ struct bench {
 	atomic_long		 no_close_notify;
 	atomic_long		 resumed;
 	atomic_long		 tickets;	/* session tickets received */
+	atomic_long		 held;		/* -I: connections held */
+	atomic_bool		 release;	/* -I: let them go */
 	atomic_ullong		 bytes;
 	atomic_int		 tlsvers;	/* first negotiated version */
 
@@ -145,7 +148,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: zeche-bench -p gemini|gopher|tls-floor|"
 	    "tcp-floor [-P port]\n"
-	    "\t[-a addr] [-A naddrs] [-H host] [-c conc] [-eR] "
+	    "\t[-a addr] [-A naddrs] [-H host] [-c conc] [-eIR] "
 	    "[-K cpu] [-n requests]\n"
 	    "\t[-d seconds] [-S pid] [-s status] [-T 1.2|1.3] "
 	    "[-u path] ...\n");
@@ -328,6 +331,18 @@ ssl_errstr(char *buf, size_t len)
  * filled in).  *nbytes gets the response size, *notify whether the
  * server ended the stream with close_notify.
  */
+/*
+ * -I: keep this connection open and idle until the main thread has read
+ * the server's memory (or the time is up).
+ */
+static void
+hold(struct bench *b)
+{
+	atomic_fetch_add(&b->held, 1);
+	while (!atomic_load(&b->release) && now() < b->deadline)
+		usleep(5000);
+}
+
 static int
 gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
     bool *notify)
@@ -362,6 +377,11 @@ gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
 		atomic_store(&b->tlsvers, SSL_version(ssl));
 	if (SSL_session_reused(ssl))
 		atomic_fetch_add(&b->resumed, 1);
+	if (b->hold) {
+		hold(b);
+		ret = 0;
+		goto done;
+	}
 	if (SSL_write(ssl, b->reqs[ri], b->reqlens[ri]) <= 0) {
 		seterr(b, "write: %s", ssl_errstr(ebuf, sizeof(ebuf)));
 		goto done;
@@ -428,6 +448,11 @@ gopher_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes)
 	if ((fd = dial(b, w->id)) == -1) {
 		seterr(b, "connect: %s", strerror(errno));
 		return -1;
+	}
+	if (b->hold) {
+		hold(b);
+		ret = 0;
+		goto done;
 	}
 	for (off = 0; off < b->reqlens[ri]; off += n) {
 		n = send(fd, b->reqs[ri] + off, b->reqlens[ri] - off,
@@ -871,7 +896,7 @@ main(int argc, char *argv[])
 	double			 secs, scpu = 0;
 	long long		 cpu0 = -1, cpu1 = -1;
 	char			*ep;
-	long			 done;
+	long			 done, rss0 = 0, rssheld = 0, nheld = 0;
 	size_t			 i;
 	pid_t			 floorpid = -1;
 	int			 ch, t, nthr, nflag = 0, dflag = 0, st;
@@ -886,7 +911,7 @@ main(int argc, char *argv[])
 	memcpy(b.status, "20", 2);
 	pthread_mutex_init(&b.errmtx, NULL);
 
-	while ((ch = getopt(argc, argv, "A:a:c:d:eH:K:n:p:P:RS:s:T:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:a:c:d:eH:IK:n:p:P:RS:s:T:u:")) != -1) {
 		switch (ch) {
 		case 'A':
 			b.nsrc = num(optarg, 1, BENCH_SRC_MAX);
@@ -910,6 +935,9 @@ main(int argc, char *argv[])
 			break;
 		case 'H':
 			b.host = optarg;
+			break;
+		case 'I':
+			b.hold = true;
 			break;
 		case 'K':
 			b.floorcpu = num(optarg, 0, CPU_SETSIZE - 1);
@@ -1036,6 +1064,14 @@ main(int argc, char *argv[])
 		fprintf(stderr, "zeche-bench: out of memory\n");
 		return 1;
 	}
+	/* -I: one connection per thread, held (Gemini: after the handshake). */
+	if (b.hold) {
+		if (b.proto != PROTO_GEMINI && b.proto != PROTO_GOPHER)
+			usage();
+		b.nreq = b.conc;
+	}
+	if (b.spid > 0)
+		rss0 = proc_kb(b.spid, "VmRSS:");
 	if (b.spid > 0 && (cpu0 = proc_cpu(b.spid)) == -1) {
 		fprintf(stderr, "zeche-bench: no process %ld\n", (long)b.spid);
 		return 2;
@@ -1055,6 +1091,16 @@ main(int argc, char *argv[])
 			    strerror(t));
 			break;
 		}
+	}
+	if (b.hold) {
+		while (atomic_load(&b.held) + atomic_load(&b.errors) < nthr &&
+		    now() < b.deadline)
+			usleep(10000);
+		usleep(200000);		/* let the server settle */
+		if (b.spid > 0)
+			rssheld = proc_kb(b.spid, "VmRSS:");
+		nheld = atomic_load(&b.held);
+		atomic_store(&b.release, true);
 	}
 	for (t = 0; t < nthr; t++) {
 		pthread_join(tids[t], NULL);
@@ -1109,6 +1155,13 @@ main(int argc, char *argv[])
 	if (b.proto == PROTO_TLS_FLOOR || cpu1 != -1)
 		printf(" cpu_s=%.3f cpu_us_per_req=%.1f", scpu,
 		    done > 0 ? scpu * 1e6 / done : 0.0);
+	if (b.hold) {
+		printf(" held=%ld", nheld);
+		if (b.spid > 0)
+			printf(" rss_before_kb=%ld rss_held_kb=%ld "
+			    "bytes_per_conn=%.0f", rss0, rssheld, nheld > 0 ?
+			    (rssheld - rss0) * 1024.0 / nheld : 0.0);
+	}
 	if (b.spid > 0)
 		printf(" rss_kb=%ld hwm_kb=%ld", proc_kb(b.spid, "VmRSS:"),
 		    proc_kb(b.spid, "VmHWM:"));

@@ -62,6 +62,13 @@ fi
 out=$("${B[@]}" -p gopher -P "$GOPHER_PORT" -S "$ZPID" -u "" 2>"$WORK/bench.err")
 works "Gopher" "$out"
 
+# -I: connections held open after the handshake, then let go
+out=$("$ZECHE_BENCH" -I -c 4 -A 4 -d 10 -p gemini -P "$GEMINI_PORT" -S "$ZPID" 2>"$WORK/bench.err")
+expect_eq "Gemini: 4 connections held after the handshake" \
+    "$(field "$out" held) $(field "$out" errors)" "4 0"
+expect_contains "Gemini: the server's memory while they are held" "$out" \
+    " rss_held_kb="
+
 out=$("$ZECHE_BENCH" -d 1 -n 200 -p tls-floor 2>"$WORK/bench.err")
 works "the OpenSSL floor, full handshakes" "$out"
 out=$("$ZECHE_BENCH" -d 1 -n 200 -R -p tls-floor 2>"$WORK/bench.err")
