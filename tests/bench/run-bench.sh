@@ -374,26 +374,39 @@ hwm() {	# peak RSS in KiB
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
-# Memory per idle connection, first, while the servers are fresh:
-# IDLE connections from A addresses held open with nothing sent (TCP
-# only), or after the TLS handshake with no request; VmRSS of the server
-# before and while they are held.
-idle() {	# idle KEY PID ARGS...
-	local key=$1 pid=$2 line
-	shift 2
+# Memory per idle connection: IDLE connections from A addresses to the
+# Gemini port of a server started for this alone, held open with nothing
+# sent (TCP only) or after the TLS handshake with no request; VmRSS of
+# the server before and while they are held.  A fresh server each time,
+# so that no memory freed by an earlier run is reused.
+idle() {	# idle KEY SERVER PROTO
+	local key=$1 port pid line
+	port=$(free_port)
+	case $2 in
+	zeche)
+		start idle "$ZECHE" --root "$WORK/capsule" \
+		    --certs "$WORK/certs-zeche" --host localhost \
+		    --gemini "127.0.0.1:$port" ;;
+	molly)
+		sed "s/^Port = .*/Port = $port/" "$WORK/molly.conf" \
+		    >"$WORK/molly-idle.conf"
+		start idle "$MOLLY" -c "$WORK/molly-idle.conf" ;;
+	esac
+	# shellcheck disable=SC2154	# set by start()
+	pid=$PID_idle
+	wait_port "$port" idle
 	line=$("${PIN_CLIENT[@]}" "$BENCH" -I -c "$IDLE" -A "$A" -d 30 \
-	    -S "$pid" "$@") || note "$key: zeche-bench had errors"
+	    -S "$pid" -p "$3" -P "$port") || note "$key: zeche-bench had errors"
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
 	R[$key]=$line
 	note "$key: $line"
-	BENCH_LINES+=("$(basename "$BENCH") -I -c $IDLE -A $A -d 30$(printf " %q" "$@")")
+	BENCH_LINES+=("$(basename "$BENCH") -I -c $IDLE -A $A -d 30 -p $3 -P $port")
 }
-# shellcheck disable=SC2154	# set by start()
-{
-	idle zeche_idle_tcp "$PID_zeche" -p gopher -P "$P_ZGEM"
-	idle zeche_idle_tls "$PID_zeche" -p gemini -P "$P_ZGEM"
-	idle molly_idle_tcp "$PID_molly" -p gopher -P "$P_MOLLY"
-	idle molly_idle_tls "$PID_molly" -p gemini -P "$P_MOLLY"
-}
+idle zeche_idle_tcp zeche gopher
+idle zeche_idle_tls zeche gemini
+idle molly_idle_tcp molly gopher
+idle molly_idle_tls molly gemini
 
 # The floors, measured by zeche-bench itself: OpenSSL alone over a BIO
 # pair (one thread, its own CPU clock), and a minimal epoll responder
@@ -551,7 +564,7 @@ echo "- server CPU µs/req: utime + stime (of the process and of the" \
     "zeche-bench: accept, one read, one write of 2 KiB, close"
 echo "- idle connections: zeche-bench -I holds $IDLE connections open (TCP" \
     "only, or after the TLS handshake) until it has read the server's" \
-    "VmRSS, before the runs above, on fresh servers; the growth over" \
+    "VmRSS, each time against a server started for it; the growth over" \
     "the RSS before them, per connection"
 echo "- pinning: ${PIN_DESC}"
 echo "- content: $CAPSULE_DESC; Gemini \`/\` and \`$ARTICLE\` from the" \
