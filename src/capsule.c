@@ -50,6 +50,10 @@ struct folder {
 	struct article	*articles;
 	size_t		 narticles;
 	bool		 has_partners;	/* partners.txt: a generated index */
+	bool		 gen_listing;	/* the config: a generated page */
+	bool		 gen_posts;	/* ... and post list */
+	const char	*gemtext_mime;	/* borrowed: a location's, or NULL */
+	const struct msg_table *msg;	/* the labels, by language */
 };
 
 static void
@@ -585,6 +589,7 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 	if (gemtext) {
 		if (parse_gemtext(w, pg, path.data) == -1)
 			goto done;
+		pg->gemtext_mime = f->gemtext_mime;
 	} else
 		pg->mime = file_mime(name, pg->body, pg->body_len,
 		    utf8_is_valid(pg->body, pg->body_len));
@@ -695,7 +700,7 @@ add_article_list(const struct site *s, struct buf *out, struct folder *f)
 			buf_addc(out, '\n');
 	}
 	if (n > 0) {
-		buf_addf(out, "\n## %s\n\n", msg_get(s->msg, MSG_ARTICLES));
+		buf_addf(out, "\n## %s\n\n", msg_get(f->msg, MSG_ARTICLES));
 		for (i = 0; i < f->narticles; i++) {
 			if (linked[i])
 				continue;
@@ -709,7 +714,7 @@ add_article_list(const struct site *s, struct buf *out, struct folder *f)
 	}
 	/* generated after the walk, unless the capsule has its own */
 	if (!feed)
-		buf_addf(out, "\n=> atom.xml %s\n", msg_get(s->msg,
+		buf_addf(out, "\n=> atom.xml %s\n", msg_get(f->msg,
 		    MSG_ATOM_FEED));
 	free(linked);
 	return out->failed ? -1 : 0;
@@ -721,28 +726,38 @@ add_article_list(const struct site *s, struct buf *out, struct folder *f)
  * unless the longest location above REL that sets it says otherwise.
  */
 static void
-folder_policy(const struct walk *w, const char *rel, bool *listing,
-    bool *posts)
+folder_policy(const struct walk *w, struct folder *f)
 {
 	const struct conf_location	*l, *bl = NULL, *bp = NULL;
-	size_t				 i, n;
+	size_t				 i, n, lang = 0;
+	bool				 has_lang = false;
 
-	*listing = !w->opts->no_listing;
-	*posts = !w->opts->no_posts;
+	f->gen_listing = !w->opts->no_listing;
+	f->gen_posts = !w->opts->no_posts;
+	f->msg = w->s->msg;
 	for (i = 0; i < w->opts->nlocations; i++) {
 		l = &w->opts->locations[i];
 		n = strlen(l->path);
-		if (strncmp(rel, l->path, n) != 0)
+		if (strncmp(f->rel, l->path, n) != 0)
 			continue;
 		if (l->set_listing && (bl == NULL || n > strlen(bl->path)))
 			bl = l;
 		if (l->set_posts && (bp == NULL || n > strlen(bp->path)))
 			bp = l;
+		if (l->lang != NULL && (!has_lang ||
+		    n > strlen(w->opts->locations[lang].path))) {
+			lang = i;
+			has_lang = true;
+		}
 	}
 	if (bl != NULL)
-		*listing = bl->listing;
+		f->gen_listing = bl->listing;
 	if (bp != NULL)
-		*posts = bp->posts;
+		f->gen_posts = bp->posts;
+	if (has_lang && lang < w->s->nloc_mime) {
+		f->gemtext_mime = w->s->loc_mime[lang];
+		f->msg = msg_table(w->opts->locations[lang].lang);
+	}
 }
 
 static int
@@ -752,9 +767,7 @@ add_folder_page(struct walk *w, struct folder *f)
 	struct buf	 body = BUF_INIT;
 	struct buf	 file = BUF_INIT;
 	struct blog	*b;
-	bool		 listing, posts;
 
-	folder_policy(w, f->rel, &listing, &posts);
 	if ((pg = page_new(f->rel)) == NULL) {
 		fail_oom(w, f->rel);
 		return -1;
@@ -777,11 +790,11 @@ add_folder_page(struct walk *w, struct folder *f)
 		gemtext_add_text(&body, f->rel);
 		buf_adds(&body, "\n\n");
 		if (strcmp(f->rel, "/") != 0)
-			buf_addf(&body, "=> ../ %s\n", msg_get(w->s->msg,
+			buf_addf(&body, "=> ../ %s\n", msg_get(f->msg,
 			    MSG_UP));
 		if (f->rel[1] != '\0' &&	/* deeper folders: home too */
 		    strchr(f->rel + 1, '/') != strrchr(f->rel, '/'))
-			buf_addf(&body, "=> / %s\n", msg_get(w->s->msg,
+			buf_addf(&body, "=> / %s\n", msg_get(f->msg,
 			    MSG_HOME));
 		buf_add(&body, f->listing.data, f->listing.len);
 	}
@@ -789,7 +802,7 @@ add_folder_page(struct walk *w, struct folder *f)
 		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
 		qsort(f->articles, f->narticles, sizeof(*f->articles),
 		    article_cmp);
-		if (posts && add_article_list(w->s, &body, f) == -1)
+		if (f->gen_posts && add_article_list(w->s, &body, f) == -1)
 			goto oom;
 		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
 		if (b == NULL)
@@ -804,7 +817,7 @@ add_folder_page(struct walk *w, struct folder *f)
 		f->articles = NULL;
 		f->narticles = 0;
 	}
-	if (!f->has_index && !f->has_partners && !listing) {
+	if (!f->has_index && !f->has_partners && !f->gen_listing) {
 		/* "listing off": the folder has no page of its own */
 		buf_free(&body);
 		page_free(pg);
@@ -817,6 +830,7 @@ add_folder_page(struct walk *w, struct folder *f)
 		goto oom;
 	if (parse_gemtext(w, pg, file.data) == -1)
 		goto bad;
+	pg->gemtext_mime = f->gemtext_mime;
 	if (site_add_page(w->s, pg) == -1)
 		goto oom;
 	buf_free(&file);
@@ -1076,6 +1090,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 
 	memset(&f, 0, sizeof(f));
 	f.rel = rel;
+	folder_policy(w, &f);
 	if (depth > CAPSULE_DEPTH_MAX) {
 		fail(w, rel, 0, "folders nested too deep");
 		return -1;

@@ -306,6 +306,7 @@ static const struct key host_keys[] = {
 static const struct key location_keys[] = {
 	{ "listing",	KEY_BOOL,		L(listing),	0, 0 },
 	{ "posts",	KEY_BOOL,		L(posts),	0, 0 },
+	{ "lang",	KEY_LANG,		L(lang),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -675,8 +676,10 @@ host_free(struct conf_host *h)
 	free(h->key);
 	free(h->lang);
 	free(h->description);
-	for (i = 0; i < h->nlocations; i++)
+	for (i = 0; i < h->nlocations; i++) {
 		free(h->locations[i].path);
+		free(h->locations[i].lang);
+	}
 	free(h->locations);
 	for (i = 0; i < h->nredirects; i++) {
 		free(h->redirects[i].from);

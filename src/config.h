@@ -19,7 +19,7 @@
  *		listing off		# no generated folder pages
  *		posts off		# no generated post lists
  *		redirect "/old.gmi" "/new.gmi"	# 31; or: redirect 30 ...
- *		location "/notes/" {	# below a folder: listing, posts
+ *		location "/notes/" {	# below a folder: listing, posts, lang
  *			listing on
  *		}
  *	}
@@ -64,6 +64,7 @@ struct conf_location {
 	bool		 posts;		/* when set_posts */
 	bool		 set_listing;
 	bool		 set_posts;
+	char		*lang;		/* owned: a language tag, or NULL */
 	size_t		 line;
 };
 

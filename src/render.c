@@ -55,8 +55,9 @@ render_gemini(const struct site *s, struct page *pg)
 	struct buf	 out = BUF_INIT;
 	struct blob	*b = &pg->out[PROTO_GEMINI];
 
-	buf_addf(&out, "20 %s\r\n", strcmp(pg->mime, MIME_GEMTEXT) == 0 ?
-	    s->gemtext_mime : pg->mime);
+	buf_addf(&out, "20 %s\r\n", strcmp(pg->mime, MIME_GEMTEXT) != 0 ?
+	    pg->mime : pg->gemtext_mime != NULL ? pg->gemtext_mime :
+	    s->gemtext_mime);
 	return (b->head = buf_take(&out, &b->head_len)) == NULL ? -1 : 0;
 }
 

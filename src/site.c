@@ -69,6 +69,19 @@ site_new(const struct site_opts *opts)
 		    NULL)
 			goto bad;
 	}
+	if (opts->nlocations > 0 && (s->loc_mime = calloc(opts->nlocations,
+	    sizeof(*s->loc_mime))) == NULL)
+		goto bad;
+	for (i = 0; i < opts->nlocations; i++) {
+		s->nloc_mime++;
+		if (opts->locations[i].lang == NULL)
+			continue;
+		buf_reset(&mime);
+		buf_addf(&mime, "%s; lang=%s", MIME_GEMTEXT,
+		    opts->locations[i].lang);
+		if ((s->loc_mime[i] = buf_take(&mime, NULL)) == NULL)
+			goto bad;
+	}
 	if (s->nredirects > 1)
 		qsort(s->redirects, s->nredirects, sizeof(*s->redirects),
 		    redirect_cmp);
@@ -97,6 +110,9 @@ site_unref(struct site *s)
 		free(s->redirects[i].to);
 	}
 	free(s->redirects);
+	for (i = 0; i < s->nloc_mime; i++)
+		free(s->loc_mime[i]);
+	free(s->loc_mime);
 	for (i = 0; i < s->npages; i++)
 		page_free(s->pages[i]);
 	free(s->pages);

@@ -47,6 +47,9 @@ struct page {
 	bool		 generated;	/* made by zeche, not a capsule file */
 	const char	*index;		/* static: a folder page's file */
 					/* ("index.gmi"), or NULL */
+	const char	*gemtext_mime;	/* borrowed from the site: a page */
+					/* below a location with its own */
+					/* lang; NULL: the site's */
 	struct gemtext	 doc;		/* gemtext pages: the parsed body */
 	char		*title;		/* owned: an article's title taken */
 					/* from its name (no "# "), or NULL */
@@ -96,6 +99,9 @@ struct site {
 	struct partners	*partners;	/* owned: the directory, or NULL */
 	struct site_redirect *redirects;	/* owned, sorted by from */
 	size_t		 nredirects;
+	char		**loc_mime;	/* owned: per location of the */
+	size_t		 nloc_mime;	/* options, its gemtext MIME type */
+					/* ("text/gemini; lang=..") or NULL */
 };
 
 struct site	*site_new(const struct site_opts *);

@@ -137,6 +137,7 @@ host "$H" {
 	location "/notes/" {
 		listing on
 		posts off
+		lang "de"
 	}
 }
 EOC
@@ -162,6 +163,13 @@ notes=$(gem "gemini://$H/notes/")
 expect_contains "location: listing on below" "$notes" "=> 2025-06-01-old.gmi "
 expect_not_contains "location: posts off, no post list" "$notes" \
     "=> 2025-06-01-old.gmi 2025-06-01"
+expect_eq "location: its own lang" \
+    "$(gem_header "gemini://$H/notes/2025-06-01-old.gmi")" \
+    "20 text/gemini; lang=de"
+expect_eq "location: its own lang on the folder page" \
+    "$(gem_header "gemini://$H/notes/")" "20 text/gemini; lang=de"
+expect_eq "the host's lang elsewhere" "$(gem_header "gemini://$H/about.gmi")" \
+    "20 text/gemini; lang=en"
 expect_contains "posts on for the host: the root lists its post" \
     "$(gem "gemini://$H/")" "=> 2026-01-01-temp.gmi 2026-01-01 Temp"
 stop_zeche

@@ -386,7 +386,8 @@ test_locations_and_redirects(void)
 	    " redirect \"/old.gmi\" \"/new.gmi\"\n"
 	    " redirect 30 /tmp/ gemini://b.example/x\n"
 	    " location \"/notes\" {\n  listing on\n }\n"
-	    " location /gemlog/ {\n  posts off\n }\n}\n", &conf) == 0);
+	    " location /gemlog/ {\n  posts off\n  lang de\n }\n}\n",
+	    &conf) == 0);
 	h = &conf.hosts[0];
 	CHECK(!h->listing && h->posts);
 	CHECK(h->nredirects == 2);
@@ -405,6 +406,8 @@ test_locations_and_redirects(void)
 		CHECK(!h->locations[0].set_posts);
 		CHECK_STR(h->locations[1].path, "/gemlog/");
 		CHECK(h->locations[1].set_posts && !h->locations[1].posts);
+		CHECK_STR(h->locations[1].lang, "de");
+		CHECK(h->locations[0].lang == NULL);
 		CHECK(!h->locations[1].set_listing);
 	}
 	conf_free(&conf);
