@@ -520,18 +520,19 @@ cmp_rawent(const void *a, const void *b)
 		return x->prefix[0] < y->prefix[0] ? -1 : 1;
 	if (x->prefix[1] != y->prefix[1])
 		return x->prefix[1] < y->prefix[1] ? -1 : 1;
-	if ((r = strcmp(x->sortkey.s, y->sortkey.s)) != 0)
+	/* equal so far: equal keys if they end there, else read on */
+	if ((x->prefix[1] & 0xff) != 0 &&
+	    (r = strcmp(x->sortkey.s + 16, y->sortkey.s + 16)) != 0)
 		return r;
 	if ((r = strcmp(x->casekey.s, y->casekey.s)) != 0)
 		return r;
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
 
+/* The group of a name whose sort key starts with C. */
 static size_t
-group_of(const char *sortkey)
+group_of(unsigned char c)
 {
-	unsigned char	 c = (unsigned char)sortkey[0];
-
 	if (c < 'a' || c > 'z')
 		return 0;
 	return c >= 'u' ? 5 : 1 + (size_t)(c - 'a') / 5;
@@ -800,6 +801,8 @@ partners_load(const char *data, size_t len, const char *base,
 	if (nraw > 0 && (ps->v = calloc(nraw, sizeof(*ps->v))) == NULL)
 		goto nomem;
 	for (i = 0, w = 0; i < nraw; i++) {
+		if (i + 16 < nraw)
+			__builtin_prefetch(raw[i + 16].casekey.s);
 		if (i > 0 && strcmp(raw[i - 1].casekey.s,
 		    raw[i].casekey.s) == 0)
 			continue;
@@ -807,7 +810,7 @@ partners_load(const char *data, size_t len, const char *base,
 		ps->v[w].url = raw[i].url == NO_URL ? NULL :
 		    ps->names + raw[i].url;
 		/* groups are contiguous: their order is the keys' order */
-		g = group_of(raw[i].sortkey.s);
+		g = group_of((unsigned char)(raw[i].prefix[0] >> 56));
 		if (ps->gcount[g]++ == 0)
 			ps->gstart[g] = w;
 		w++;
@@ -824,6 +827,9 @@ partners_load(const char *data, size_t len, const char *base,
 	if ((ps->hay_off = calloc(ps->n + 1, sizeof(*ps->hay_off))) == NULL)
 		goto nomem;
 	for (i = 0; i < ps->n; i++) {
+		/* the names are in file order, read here in list order */
+		if (i + 16 < ps->n)
+			__builtin_prefetch(ps->v[i + 16].name);
 		ps->hay_off[i] = enc.len;
 		add_forms(&enc, ps->v[i].name);
 	}
