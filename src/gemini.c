@@ -1,4 +1,10 @@
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -42,8 +48,63 @@ reply(struct conn *c, enum gemini_status status, const char *meta,
 static void
 gemini_reject(struct conn *c, const char *why)
 {
-	reply(c, GEMINI_BAD_REQUEST, msg_get(conn_site(c)->msg,
-	    MSG_BAD_REQUEST), why);
+	const struct site	*s = conn_ctx(c);
+
+	reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_REQUEST), why);
+}
+
+/*
+ * True if HOST is an IP literal naming the address this connection came
+ * in on: a client may ask for that instead of the host name.  Any other
+ * address is a request for another server.
+ */
+static bool
+is_our_address(struct conn *c, const char *host)
+{
+	const struct sockaddr	*sa;
+	struct in6_addr		 a6;
+	struct in_addr		 a4;
+	socklen_t		 len;
+
+	if ((sa = conn_local_addr(c, &len)) == NULL)
+		return false;
+	if (sa->sa_family == AF_INET && inet_pton(AF_INET, host, &a4) == 1)
+		return memcmp(&a4, &((const struct sockaddr_in *)sa)->sin_addr,
+		    sizeof(a4)) == 0;
+	if (sa->sa_family == AF_INET6 && inet_pton(AF_INET6, host, &a6) == 1)
+		return memcmp(&a6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    sizeof(a6)) == 0;
+	return false;
+}
+
+/* Host names alike: case aside, and a trailing dot on either. */
+static bool
+is_same_host(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b);
+
+	if (la > 1 && a[la - 1] == '.')
+		la--;
+	if (lb > 1 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* Ports alike as numbers: "01965" is 1965.  An empty port is no port. */
+static bool
+is_same_port(const char *req, const char *ours)
+{
+	char	*end;
+	long	 a, b;
+
+	if (req == NULL || req[0] == '\0')
+		return true;
+	a = strtol(req, &end, 10);
+	if (*end != '\0' || a < 0)
+		return false;
+	b = strtol(ours, &end, 10);
+	return a == b;
 }
 
 /* 31 to the same path with the trailing slash a folder needs. */
@@ -149,7 +210,7 @@ reply_page(struct conn *c, const char *head, size_t hlen, const char *body,
 static void
 gemini_serve(struct conn *c, char *line, size_t len)
 {
-	struct site		*s = conn_site(c);
+	struct site		*s = conn_ctx(c);
 	const struct page	*pg;
 	struct route		 r;
 	struct url		 u;
@@ -168,19 +229,19 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		    MSG_OTHER_SCHEME), "other scheme");
 		return;
 	}
-	if (!route_is_host(s, u.host)) {
+	if (!route_is_host(s, u.host) && !is_our_address(c, u.host)) {
 		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_HOST),
 		    "other host");
 		return;
 	}
 	sni = conn_sni(c);
-	if (sni != NULL && strcasecmp(sni, s->host) != 0 &&
-	    strcasecmp(sni, u.host) != 0) {
+	if (sni != NULL && !is_same_host(sni, s->host) &&
+	    !is_same_host(sni, u.host)) {
 		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_HOST),
 		    "SNI names another host");
 		return;
 	}
-	if (u.port != NULL && strcmp(u.port, s->port[PROTO_GEMINI]) != 0) {
+	if (!is_same_port(u.port, s->port[PROTO_GEMINI])) {
 		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_PORT),
 		    "other port");
 		return;

@@ -42,9 +42,10 @@ error_menu(struct conn *c, const char *msg, const char *why)
 static void
 gopher_reject(struct conn *c, const char *why)
 {
-	char	 msg[160];
+	const struct site	*s = conn_ctx(c);
+	char			 msg[160];
 
-	snprintf(msg, sizeof(msg), msg_get(conn_site(c)->msg, MSG_ERROR), why);
+	snprintf(msg, sizeof(msg), msg_get(s->msg, MSG_ERROR), why);
 	error_menu(c, msg, why);
 }
 
@@ -266,7 +267,7 @@ serve_list(struct conn *c, const struct site *s, const char *path,
 static void
 gopher_serve(struct conn *c, char *line, size_t len)
 {
-	struct site		*s = conn_site(c);
+	struct site		*s = conn_ctx(c);
 	struct route		 r;
 	struct buf		 path = BUF_INIT;
 	char			*tab, *sel = line, *query = NULL;

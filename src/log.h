@@ -27,8 +27,11 @@ void	fatalx(const char *, ...)
 int	log_open(const char *);
 
 /*
- * Copy client bytes into DST (of DSTSIZE) with control bytes, quotes and
- * backslashes escaped (\xNN), so that a log line stays one line.
+ * Copy client bytes into DST (of DSTSIZE) with everything that is not
+ * printable, well-formed UTF-8 escaped as \xNN (control bytes, C1
+ * controls, invalid sequences), and quotes and backslashes too, so that a
+ * log line stays one line and the field stays in its quotes.  Every log
+ * line is escaped this way as well, quotes and backslashes aside.
  */
 void	log_escape(char *, size_t, const char *, size_t);
 

@@ -1,3 +1,5 @@
+#include <sys/resource.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -45,6 +47,7 @@ struct opts {
 	int			 log_ip;	/* -1: not given */
 	bool			 check;
 	bool			 verbose;
+	int			 max_conns;	/* 0: fitted to the fd limit */
 };
 
 static struct opts	 opts = { .log_ip = -1 };
@@ -82,7 +85,12 @@ usage(int status)
 "      --log-ip            write client addresses to the access log\n"
 "      --export DIR        write the site as files for a static Gemini server\n"
 "                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
-"  -t, --timeout SECONDS   time a client has to send its request (default: 10)\n"
+"  -t, --timeout SECONDS   time a client has for the TLS handshake and its\n"
+"                          whole request (default: 10); a reader that takes\n"
+"                          less than 1 KiB a second of the answer over such a\n"
+"                          span is cut off\n"
+"  -m, --max-conns N       open connections at most (default: fitted to the\n"
+"                          file descriptor limit)\n"
 "  -u, --user NAME         run as this user once the ports are open, in a\n"
 "                          chroot into the capsule's parent folder and, on\n"
 "                          Linux, read-only beneath the capsule (Landlock)\n"
@@ -93,7 +101,8 @@ usage(int status)
 "\n"
 "Signals: SIGHUP reloads the configuration file and every capsule (a failed\n"
 "reload keeps the old ones); SIGUSR1 reopens the --log file; SIGINT and\n"
-"SIGTERM stop the server.\n");
+"SIGTERM stop the server: answers being sent get a few seconds, connections\n"
+"without a request are closed at once.\n");
 	exit(status);
 }
 
@@ -114,6 +123,7 @@ parse_options(int argc, char **argv)
 		{ "log-ip",	no_argument,		NULL, 'I' },
 		{ "export",	required_argument,	NULL, 'X' },
 		{ "timeout",	required_argument,	NULL, 't' },
+		{ "max-conns",	required_argument,	NULL, 'm' },
 		{ "user",	required_argument,	NULL, 'u' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -124,7 +134,7 @@ parse_options(int argc, char **argv)
 	const struct protocol	*pr;
 	struct conf_listen	 la;
 	const char		*errstr;
-	char			 shorts[64] = "f:r:c:H:L:nt:u:vhV";
+	char			 shorts[64] = "f:r:c:H:L:nt:m:u:vhV";
 	char			*end;
 	size_t			 nfixed = sizeof(fixed) / sizeof(fixed[0]), len;
 	long			 n;
@@ -196,6 +206,14 @@ parse_options(int argc, char **argv)
 				fatalx("--timeout %s: seconds from 1 to 3600",
 				    optarg);
 			opts.timeout = (int)n;
+			break;
+		case 'm':
+			n = strtol(optarg, &end, 10);
+			if (optarg[0] == '\0' || *end != '\0' || n < 1 ||
+			    n > 1000000)
+				fatalx("--max-conns %s: a number from 1 to "
+				    "1000000", optarg);
+			opts.max_conns = (int)n;
 			break;
 		case 'v':
 			opts.verbose = true;
@@ -398,6 +416,45 @@ log_errors(const char *err)
 	return count;
 }
 
+/*
+ * Raise the soft descriptor limit to the hard one, and return how many
+ * connections fit: each may hold a socket and a file being sent, and some
+ * descriptors stay for listeners, the log and reloads.
+ */
+static int
+fit_max_conns(void)
+{
+	struct rlimit	 rl;
+	rlim_t		 n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 256;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur;
+	if (n == RLIM_INFINITY || n > 2000000)
+		n = 2000000;
+	if (n < 128)
+		return 32;
+	return (int)((n - 64) / 2);
+}
+
+/* The context the transport hands the front-ends is a site. */
+static void
+ctx_ref(void *s)
+{
+	site_ref(s);
+}
+
+static void
+ctx_unref(void *s)
+{
+	site_unref(s);
+}
+
 /* Load what the configuration names; NULL after logging why. */
 static struct server *
 load(bool make_certs)
@@ -499,7 +556,7 @@ set_current(struct server *srv)
 	if (srv != current)
 		server_unref(current);
 	current = srv;
-	net_set_site(server_default(srv)->site);
+	net_set_ctx(server_default(srv)->site);
 }
 
 static void
@@ -607,7 +664,7 @@ static void
 sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	log_info("signal %d: stopping", (int)sig);
-	event_base_loopbreak(arg);
+	net_stop();
 }
 
 /*
@@ -638,6 +695,7 @@ main(int argc, char **argv)
 	const struct conf	*conf;
 	struct vhost		*vh;
 	SSL_CTX			*ctx;
+	struct net_conf		 nc;
 	char			 err[1024];
 	long			 n;
 	size_t			 i;
@@ -686,7 +744,13 @@ main(int argc, char **argv)
 		fatalx("cannot set up the event loop");
 	ctx = server_default(current)->ctx;
 	SSL_CTX_up_ref(ctx);
-	net_init(base, ctx, conf->log_ip != CONF_LOG_IP_OFF, conf->timeout);
+	memset(&nc, 0, sizeof(nc));
+	nc.timeout = conf->timeout;
+	nc.max_conns = opts.max_conns ? opts.max_conns : fit_max_conns();
+	nc.log_ip = conf->log_ip != CONF_LOG_IP_OFF;
+	nc.ref = ctx_ref;
+	nc.unref = ctx_unref;
+	net_init(base, ctx, &nc);
 	set_current(current);
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)

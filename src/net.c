@@ -1,4 +1,6 @@
+#include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <netinet/in.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -22,102 +25,164 @@
 
 #include "log.h"
 #include "net.h"
-#include "site.h"
-#include "tls.h"
 
 #define LISTENERS_MAX	8
 #define PEER_BUCKETS	1024
 
-/* Open connections per client address: the budget is checked at accept. */
+/*
+ * Open connections per client address (an IPv6 client per /64): the
+ * budget is checked at accept, before anything is allocated.
+ */
 struct peer {
 	struct peer	*next;
-	unsigned char	 addr[16];	/* IPv4 or IPv6 address bytes */
+	unsigned char	 key[16];
 	size_t		 len;
 	unsigned int	 conns;
+	unsigned int	 refused;	/* since the last log line */
+	time_t		 warned;	/* when that line was written */
+};
+
+/*
+ * Where a connection is in its life.  One timer (c->timer) bounds each
+ * state: the deadline set at accept covers the TLS handshake and the
+ * whole request; the answer is then written under a rate check every
+ * --timeout seconds; the close (close_notify, then reading what the client
+ * still sends) is bounded by NET_LINGER_TIME.
+ */
+enum conn_state {
+	CONN_SNIFF,		/* waiting for the first byte (NET_SNIFF) */
+	CONN_REQUEST,		/* handshake and request */
+	CONN_ANSWER,		/* the request is read; writing the answer */
+	CONN_CLOSE,		/* answered: close_notify, then linger */
 };
 
 struct conn {
+	TAILQ_ENTRY(conn)	 entry;
+	enum conn_state		 state;
 	struct bufferevent	*bev;		/* owned: frees fd and SSL */
 	struct event		*sniff;		/* owned: waiting for byte 1 */
+	struct event		*timer;		/* owned: the state's bound */
+	struct event		*closer;	/* owned: close_notify, linger */
 	int			 fd;
 	const struct front	*front;		/* static */
 	struct peer		*peer_entry;	/* borrowed from the table */
-	struct site		*site;		/* counted */
+	void			*ctx;		/* counted, once asked for */
 	char			*line;		/* owned: the request */
 	SSL			*ssl;		/* borrowed from bev */
+	int			 file;		/* owned: a file being sent */
+	off_t			 file_off;
+	off_t			 file_left;
+	size_t			 queued;	/* bytes of answer queued */
+	size_t			 mark;		/* sent at the last rate check */
+	size_t			 lingered;	/* bytes read after answering */
 	bool			 handshaken;
 	bool			 done;
+	bool			 has_local;
+	struct sockaddr_storage	 local;
+	socklen_t		 local_len;
 	char			 peer[INET6_ADDRSTRLEN + 8];
 	char			 req[200];	/* escaped, for the log */
 	const char		*status;	/* static */
 	char			 why[128];
+	char			 cut[96];	/* how the answer was cut */
 };
+
+TAILQ_HEAD(conn_list, conn);
 
 static struct event_base	*base;
 static SSL_CTX			*ssl_ctx;
-static struct site		*current;
-static bool			 log_ip;
+static struct net_conf		 nconf = { NET_TIMEOUT, 1024, false, NULL,
+				    NULL };
+static void			*current;	/* counted */
+static struct conn_list		 conns = TAILQ_HEAD_INITIALIZER(conns);
+static size_t			 nconns;
 static struct evconnlistener	*listeners[LISTENERS_MAX];
 static const struct front	*fronts[LISTENERS_MAX];
 static enum net_tls		 modes[LISTENERS_MAX];
 static size_t			 nlisteners;
 static struct event		*resume_ev;
+static struct event		*stop_ev;
+static bool			 stopping;
 static struct peer		*peers[PEER_BUCKETS];
-static int			 read_timeout = NET_READ_TIMEOUT;
+static unsigned int		 cap_refused;
+static time_t			 cap_warned;
 
 static void	conn_readcb(struct bufferevent *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
+static void	conn_free(struct conn *);
 
 void
-net_init(struct event_base *b, SSL_CTX *ctx, bool ip, int timeout)
+net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 {
 	base = b;
 	ssl_ctx = ctx;
-	log_ip = ip;
-	read_timeout = timeout;
+	nconf = *conf;
+	if (nconf.timeout < 1)
+		nconf.timeout = NET_TIMEOUT;
+	if (nconf.max_conns < 1)
+		nconf.max_conns = 1;
+}
+
+static time_t
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+size_t
+net_peer_key(const struct sockaddr *sa, unsigned char *key)
+{
+	if (sa->sa_family == AF_INET) {
+		memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return 4;
+	}
+	if (sa->sa_family == AF_INET6) {
+		/* one host usually has a whole /64 to pick from */
+		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 8);
+		return 8;
+	}
+	return 0;
+}
+
+static unsigned int
+peer_hash(const unsigned char *key, size_t len)
+{
+	unsigned int	 h = 2166136261u;
+	size_t		 i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ key[i]) * 16777619u;
+	return h % PEER_BUCKETS;
 }
 
 /*
- * Count a connection from the address in SA.  Returns the table entry,
- * or NULL when that address already has NET_PEER_MAX connections open
- * (or memory ran out).
+ * The table entry of the address in SA, made if missing.  NULL when
+ * memory ran out or the family is neither IPv4 nor IPv6.
  */
 static struct peer *
-peer_take(const struct sockaddr *sa)
+peer_get(const struct sockaddr *sa)
 {
-	const unsigned char	*a;
-	struct peer		*p;
-	size_t			 len, i;
-	unsigned int		 h = 2166136261u;
+	unsigned char	 key[16];
+	struct peer	*p;
+	size_t		 len;
+	unsigned int	 h;
 
-	if (sa->sa_family == AF_INET) {
-		a = (const unsigned char *)
-		    &((const struct sockaddr_in *)sa)->sin_addr;
-		len = 4;
-	} else if (sa->sa_family == AF_INET6) {
-		a = (const unsigned char *)
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
-		len = 16;
-	} else
+	if ((len = net_peer_key(sa, key)) == 0)
 		return NULL;
-	for (i = 0; i < len; i++)
-		h = (h ^ a[i]) * 16777619u;
-	h %= PEER_BUCKETS;
+	h = peer_hash(key, len);
 	for (p = peers[h]; p != NULL; p = p->next)
-		if (p->len == len && memcmp(p->addr, a, len) == 0)
-			break;
-	if (p == NULL) {
-		if ((p = calloc(1, sizeof(*p))) == NULL)
-			return NULL;
-		memcpy(p->addr, a, len);
-		p->len = len;
-		p->next = peers[h];
-		peers[h] = p;
-	}
-	if (p->conns >= NET_PEER_MAX)
+		if (p->len == len && memcmp(p->key, key, len) == 0)
+			return p;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	p->conns++;
+	memcpy(p->key, key, len);
+	p->len = len;
+	p->next = peers[h];
+	peers[h] = p;
 	return p;
 }
 
@@ -125,14 +190,11 @@ static void
 peer_release(struct peer *p)
 {
 	struct peer	**pp;
-	unsigned int	  h = 2166136261u;
-	size_t		  i;
 
-	if (p == NULL || --p->conns > 0)
+	if (p == NULL || (p->conns > 0 && --p->conns > 0))
 		return;
-	for (i = 0; i < p->len; i++)
-		h = (h ^ p->addr[i]) * 16777619u;
-	for (pp = &peers[h % PEER_BUCKETS]; *pp != NULL; pp = &(*pp)->next)
+	for (pp = &peers[peer_hash(p->key, p->len)]; *pp != NULL;
+	    pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
 			free(p);
@@ -140,38 +202,98 @@ peer_release(struct peer *p)
 		}
 }
 
-void
-net_set_site(struct site *s)
+/*
+ * Count a refusal; true when it is time to log (the first one, then once
+ * per NET_WARN_INTERVAL), with *N set to the refusals that line stands
+ * for.
+ */
+static bool
+refusal_due(unsigned int *refused, time_t *warned, unsigned int *n)
 {
-	site_ref(s);
-	site_unref(current);
-	current = s;
+	time_t	 t = now();
+
+	(*refused)++;
+	if (*warned != 0 && t - *warned < NET_WARN_INTERVAL)
+		return false;
+	*n = *refused;
+	*refused = 0;
+	*warned = t;
+	return true;
+}
+
+void
+net_set_ctx(void *ctx)
+{
+	if (ctx != NULL && nconf.ref != NULL)
+		nconf.ref(ctx);
+	if (current != NULL && nconf.unref != NULL)
+		nconf.unref(current);
+	current = ctx;
+}
+
+size_t
+net_conns(void)
+{
+	return nconns;
+}
+
+/* The bytes of the answer that have left the output buffer. */
+static size_t
+conn_sent(struct conn *c)
+{
+	size_t	 pending = 0;
+
+	if (c->bev != NULL)
+		pending = evbuffer_get_length(bufferevent_get_output(c->bev));
+	return pending > c->queued ? 0 : c->queued - pending;
+}
+
+static void
+conn_cut_note(struct conn *c, const char *how)
+{
+	snprintf(c->cut, sizeof(c->cut), "cut (%s): %zu of %lld bytes sent",
+	    how, conn_sent(c), (long long)c->queued + (long long)c->file_left);
 }
 
 /*
  * The one close function: safe on a half-built conn.  Writes the access
- * line, sends close_notify on a TLS connection whose handshake finished,
- * and frees what the conn owns.
+ * line and frees what the conn owns.  close_notify has been sent before
+ * (conn_close) if the answer was complete.
  */
 static void
 conn_free(struct conn *c)
 {
-	if (c->status != NULL || c->why[0] != '\0')
-		log_info("%s %s\"%s\" %s%s%s", c->front->name,
-		    log_ip ? c->peer : "", c->req,
-		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why);
-	if (c->ssl != NULL && c->handshaken && c->done)
-		SSL_shutdown(c->ssl);
+	if (c->done && c->cut[0] == '\0' && c->state != CONN_CLOSE &&
+	    (c->file_left > 0 || (c->bev != NULL && evbuffer_get_length(
+	    bufferevent_get_output(c->bev)) > 0)))
+		/* the answer did not all leave */
+		conn_cut_note(c, "closed");
+	if (c->status != NULL || c->why[0] != '\0' || c->cut[0] != '\0')
+		log_info("%s %s\"%s\" %s%s%s%s%s", c->front->name,
+		    nconf.log_ip ? c->peer : "", c->req,
+		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why,
+		    c->cut[0] ? " " : "", c->cut);
+	TAILQ_REMOVE(&conns, c, entry);
+	nconns--;
+	if (c->closer != NULL)
+		event_free(c->closer);
+	if (c->timer != NULL)
+		event_free(c->timer);
+	if (c->sniff != NULL)
+		event_free(c->sniff);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	else if (c->fd != -1)
 		close(c->fd);
-	if (c->sniff != NULL)
-		event_free(c->sniff);
+	if (c->file != -1)
+		close(c->file);
 	peer_release(c->peer_entry);
-	site_unref(c->site);
+	if (c->ctx != NULL && nconf.unref != NULL)
+		nconf.unref(c->ctx);
 	free(c->line);
 	free(c);
+	if (stopping && nconns == 0)
+		event_base_loopbreak(base);
 }
 
 static void
@@ -181,22 +303,249 @@ conn_fail(struct conn *c, const char *why)
 	conn_free(c);
 }
 
+/* Add the state's bound: SECONDS from now. */
+static int
+conn_arm(struct conn *c, int seconds)
+{
+	struct timeval	 tv = { seconds, 0 };
+
+	return event_add(c->timer, &tv);
+}
+
+/*
+ * Cut a transfer: the access line says so, with what was sent, and the
+ * connection closes without close_notify.
+ */
+static void
+conn_cut(struct conn *c, const char *how)
+{
+	struct linger	 l = { 1, 0 };
+	int		 fd;
+
+	conn_cut_note(c, how);
+	/* a reset: what the kernel still holds for the client goes too */
+	if (c->bev != NULL && (fd = bufferevent_getfd(c->bev)) != -1)
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	conn_free(c);
+}
+
+/*
+ * After the answer and its close_notify: half-close, then read and drop
+ * what the client still sends (at most NET_LINGER_MAX bytes) until it
+ * closes, so that unread input does not turn our close into a reset that
+ * destroys the answer on its way.
+ */
+static void
+lingercb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	char		 buf[4096];
+	ssize_t		 n;
+
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n > 0) {
+			c->lingered += (size_t)n;
+			if (c->lingered > NET_LINGER_MAX)
+				break;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		break;				/* EOF or an error */
+	}
+	conn_free(c);
+}
+
+static void
+linger_start(struct conn *c)
+{
+	int	 fd = bufferevent_getfd(c->bev);
+
+	if (c->closer != NULL)
+		event_free(c->closer);
+	c->closer = NULL;
+	if (fd == -1 || shutdown(fd, SHUT_WR) == -1 ||
+	    (c->closer = event_new(base, fd, EV_READ | EV_PERSIST, lingercb,
+	    c)) == NULL || event_add(c->closer, NULL) == -1) {
+		conn_free(c);
+		return;
+	}
+}
+
+/*
+ * Send close_notify.  SSL_shutdown writes to the socket itself; when the
+ * send buffer is full it says WANT_WRITE and is called again once the
+ * socket takes more, until the alert is out or the bound expires.
+ */
+static void
+notifycb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	int		 r;
+
+	ERR_clear_error();
+	if ((r = SSL_shutdown(c->ssl)) >= 0) {
+		linger_start(c);
+		return;
+	}
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_WRITE:
+	case SSL_ERROR_WANT_READ:
+		if (c->closer == NULL && (c->closer = event_new(base,
+		    bufferevent_getfd(c->bev), EV_WRITE | EV_PERSIST, notifycb,
+		    c)) == NULL)
+			break;
+		if (event_add(c->closer, NULL) == -1)
+			break;
+		return;
+	default:
+		break;
+	}
+	ERR_clear_error();
+	conn_free(c);			/* the client is gone: nothing to say */
+}
+
+/* The answer has left: close_notify (TLS), then linger. */
+static void
+conn_close(struct conn *c)
+{
+	c->state = CONN_CLOSE;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	if (conn_arm(c, NET_LINGER_TIME < nconf.timeout ? NET_LINGER_TIME :
+	    nconf.timeout) == -1) {
+		conn_free(c);
+		return;
+	}
+	if (c->ssl != NULL && c->handshaken)
+		notifycb(bufferevent_getfd(c->bev), EV_WRITE, c);
+	else if (c->ssl != NULL)
+		conn_free(c);
+	else
+		linger_start(c);
+}
+
+/* Read the next piece of the file being sent, if the output wants one. */
+static int
+file_refill(struct conn *c)
+{
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
+	struct evbuffer_iovec	 v;
+	size_t			 want;
+	ssize_t			 n;
+
+	if (c->file_left == 0 || evbuffer_get_length(out) >= NET_FILE_CHUNK)
+		return 0;
+	want = c->file_left < NET_FILE_CHUNK ? (size_t)c->file_left :
+	    NET_FILE_CHUNK;
+	if (evbuffer_reserve_space(out, (ev_ssize_t)want, &v, 1) < 1)
+		return -1;
+	do
+		n = pread(c->file, v.iov_base, want, c->file_off);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0) {
+		v.iov_len = 0;
+		evbuffer_commit_space(out, &v, 1);
+		return -1;
+	}
+	v.iov_len = (size_t)n;
+	if (evbuffer_commit_space(out, &v, 1) == -1)
+		return -1;
+	c->file_off += n;
+	c->file_left -= n;
+	c->queued += (size_t)n;
+	if (c->file_left == 0) {
+		close(c->file);
+		c->file = -1;
+		/* from now on, call the write callback once drained */
+		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	}
+	return 0;
+}
+
+static void
+conn_writecb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (c->file_left > 0 && file_refill(c) == -1) {
+		conn_cut(c, "file read error");
+		return;
+	}
+	if (c->done && c->file_left == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_close(c);
+}
+
+/*
+ * The bound of the state ran out.  Waiting for the request: a handshake
+ * that did not finish is dropped, a request that did not come is refused.
+ * Answering: the client must have taken NET_WRITE_RATE_MIN bytes a second
+ * over the last window, else it is cut.  Closing: give up on the client.
+ */
+static void
+conn_timercb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	size_t		 sent;
+
+	switch (c->state) {
+	case CONN_SNIFF:
+		conn_fail(c, "timeout waiting for the request");
+		break;
+	case CONN_REQUEST:
+		if (c->ssl != NULL && !c->handshaken) {
+			conn_fail(c, "TLS handshake timed out");
+			break;
+		}
+		c->state = CONN_ANSWER;
+		c->mark = 0;
+		if (conn_arm(c, nconf.timeout) == -1) {
+			conn_fail(c, "out of memory");
+			break;
+		}
+		bufferevent_disable(c->bev, EV_READ);
+		c->front->reject(c, "timeout waiting for the request");
+		break;
+	case CONN_ANSWER:
+		sent = conn_sent(c);
+		if (!c->done || sent - c->mark <
+		    (size_t)NET_WRITE_RATE_MIN * (size_t)nconf.timeout) {
+			if (c->done)
+				conn_cut(c, "reader too slow");
+			else
+				conn_fail(c, "no answer in time");
+			break;
+		}
+		c->mark = sent;
+		if (conn_arm(c, nconf.timeout) == -1)
+			conn_cut(c, "out of memory");
+		break;
+	case CONN_CLOSE:
+		conn_free(c);
+		break;
+	}
+}
+
 static int
 conn_start(struct conn *c, bool tls)
 {
-	struct timeval	 rtv = { read_timeout, 0 };
-	struct timeval	 wtv = { NET_WRITE_TIMEOUT, 0 };
+	SSL	*ssl;
 
 	if (tls) {
-		if ((c->ssl = SSL_new(ssl_ctx)) == NULL)
+		if ((ssl = SSL_new(ssl_ctx)) == NULL)
 			return -1;
-		c->bev = bufferevent_openssl_socket_new(base, c->fd, c->ssl,
+		/*
+		 * On failure libevent has freed SSL already (freeing it
+		 * again was a double free); the socket is still ours.
+		 */
+		c->bev = bufferevent_openssl_socket_new(base, c->fd, ssl,
 		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-		if (c->bev == NULL) {
-			SSL_free(c->ssl);
-			c->ssl = NULL;
+		if (c->bev == NULL)
 			return -1;
-		}
+		c->ssl = ssl;
 		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	} else {
 		c->bev = bufferevent_socket_new(base, c->fd,
@@ -205,8 +554,8 @@ conn_start(struct conn *c, bool tls)
 			return -1;
 	}
 	c->fd = -1;			/* the bev owns it now */
+	c->state = CONN_REQUEST;
 	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
-	bufferevent_set_timeouts(c->bev, &rtv, &wtv);
 	/* stop reading once a request can no longer be valid */
 	bufferevent_setwatermark(c->bev, EV_READ, 0, c->front->line_max + 64);
 	return bufferevent_enable(c->bev, EV_READ);
@@ -220,13 +569,14 @@ conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 	unsigned char	 b;
 	ssize_t		 n;
 
-	if (what & EV_TIMEOUT) {
-		conn_fail(c, "timeout");
+	n = recv(fd, &b, 1, MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR)) {
+		/* nothing after all: wait again (the deadline still runs) */
+		if (event_add(c->sniff, NULL) == -1)
+			conn_fail(c, "out of memory");
 		return;
 	}
-	n = recv(fd, &b, 1, MSG_PEEK);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
 	event_free(c->sniff);
 	c->sniff = NULL;
 	if (n <= 0) {
@@ -241,52 +591,87 @@ conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
+{
+	if (getnameinfo(sa, (socklen_t)salen, host, (socklen_t)len, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(host, len, "?");
+}
+
+static void
 acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
 	const struct front	*front = NULL;
 	enum net_tls		 mode = NET_PLAIN;
-	struct timeval		 tv = { read_timeout, 0 };
 	struct peer		*p;
 	struct conn		*c;
-	char			 host[INET6_ADDRSTRLEN], port[NI_MAXSERV];
+	char			 host[INET6_ADDRSTRLEN];
 	size_t			 i;
+	unsigned int		 n;
 
 	for (i = 0; i < nlisteners; i++)
 		if (listeners[i] == l) {
 			front = fronts[i];
 			mode = modes[i];
 		}
-	if (front == NULL) {
+	if (front == NULL || stopping) {
 		close(fd);
 		return;
 	}
-	/* the budget first, before anything is allocated for the client */
-	if ((p = peer_take(sa)) == NULL) {
-		if (getnameinfo(sa, (socklen_t)salen, host, sizeof(host),
-		    NULL, 0, NI_NUMERICHOST) != 0)
-			snprintf(host, sizeof(host), "?");
-		log_warnx("%s: %s%stoo many connections from one address",
-		    front->name, log_ip ? host : "", log_ip ? ": " : "");
+	/*
+	 * The budgets first, before anything is done for the client: no
+	 * handshake, no allocation, and one log line per interval.
+	 */
+	if (nconns >= (size_t)nconf.max_conns) {
+		close(fd);
+		if (refusal_due(&cap_refused, &cap_warned, &n))
+			log_warnx("%s: %zu connections open, refusing more "
+			    "(%u refused)", front->name, nconns, n);
+		return;
+	}
+	if ((p = peer_get(sa)) == NULL) {
 		close(fd);
 		return;
 	}
+	if (p->conns >= NET_PEER_MAX) {
+		close(fd);
+		if (refusal_due(&p->refused, &p->warned, &n)) {
+			peer_name(sa, salen, host, sizeof(host));
+			log_warnx("%s: %s%stoo many connections from one "
+			    "address (%u refused)", front->name,
+			    nconf.log_ip ? host : "", nconf.log_ip ? ": " : "",
+			    n);
+		}
+		return;
+	}
+	p->conns++;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		peer_release(p);
 		close(fd);
 		return;
 	}
+	TAILQ_INSERT_TAIL(&conns, c, entry);
+	nconns++;
 	c->peer_entry = p;
 	c->fd = fd;
+	c->file = -1;
 	c->front = front;
-	c->site = current;
-	site_ref(c->site);
-	if (log_ip && getnameinfo(sa, (socklen_t)salen, host, sizeof(host),
-	    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+	c->state = CONN_REQUEST;
+	if (nconf.log_ip) {
+		peer_name(sa, salen, host, sizeof(host));
 		snprintf(c->peer, sizeof(c->peer), "%s ", host);
+	}
+	/* one deadline for the handshake and the whole request */
+	if ((c->timer = evtimer_new(base, conn_timercb, c)) == NULL ||
+	    conn_arm(c, nconf.timeout) == -1) {
+		conn_fail(c, "out of memory");
+		return;
+	}
 	if (mode == NET_SNIFF) {
+		c->state = CONN_SNIFF;
 		c->sniff = event_new(base, fd, EV_READ, conn_sniffcb, c);
-		if (c->sniff == NULL || event_add(c->sniff, &tv) == -1)
+		if (c->sniff == NULL || event_add(c->sniff, NULL) == -1)
 			conn_fail(c, "out of memory");
 		return;
 	}
@@ -392,8 +777,8 @@ net_listen(const char *addr, const char *port, const struct front *front,
 	return -1;
 }
 
-void
-net_shutdown(void)
+static void
+close_listeners(void)
 {
 	size_t	 i;
 
@@ -403,10 +788,77 @@ net_shutdown(void)
 	if (resume_ev != NULL)
 		event_free(resume_ev);
 	resume_ev = NULL;
-	site_unref(current);
-	current = NULL;
 }
 
+static void
+close_all(const char *why)
+{
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&conns)) != NULL) {
+		if (c->done && c->state != CONN_CLOSE)
+			conn_cut(c, why);
+		else if (!c->done && c->why[0] == '\0' &&
+		    c->state == CONN_ANSWER)
+			conn_fail(c, why);
+		else
+			conn_free(c);
+	}
+}
+
+static void
+stopcb(evutil_socket_t fd, short what, void *arg)
+{
+	close_all("stopping");
+	event_base_loopbreak(base);
+}
+
+void
+net_stop(void)
+{
+	struct timeval	 tv = { NET_STOP_GRACE, 0 };
+	struct conn	*c, *next;
+
+	close_listeners();
+	if (stopping) {			/* asked twice: at once */
+		stopcb(-1, 0, NULL);
+		return;
+	}
+	stopping = true;
+	/* no request yet: nothing to finish */
+	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state == CONN_SNIFF || c->state == CONN_REQUEST)
+			conn_free(c);
+	}
+	if (nconns == 0) {
+		event_base_loopbreak(base);
+		return;
+	}
+	if ((stop_ev = evtimer_new(base, stopcb, NULL)) == NULL ||
+	    evtimer_add(stop_ev, &tv) == -1)
+		stopcb(-1, 0, NULL);
+}
+
+void
+net_shutdown(void)
+{
+	struct peer	*p;
+	size_t		 i;
+
+	close_listeners();
+	stopping = false;		/* no loopbreak from here on */
+	close_all("stopping");
+	if (stop_ev != NULL)
+		event_free(stop_ev);
+	stop_ev = NULL;
+	for (i = 0; i < PEER_BUCKETS; i++)
+		while ((p = peers[i]) != NULL) {
+			peers[i] = p->next;
+			free(p);
+		}
+	net_set_ctx(NULL);
+}
 
 static void
 take_request(struct conn *c, char *line, size_t len)
@@ -414,6 +866,13 @@ take_request(struct conn *c, char *line, size_t len)
 	c->line = line;
 	log_escape(c->req, sizeof(c->req), line, len);
 	bufferevent_disable(c->bev, EV_READ);	/* one request a connection */
+	/* from here on, a bound on writing the answer */
+	c->state = CONN_ANSWER;
+	c->mark = 0;
+	if (conn_arm(c, nconf.timeout) == -1) {
+		conn_fail(c, "out of memory");
+		return;
+	}
 	if (len > c->front->line_max)
 		c->front->reject(c, "request too long");
 	else if (memchr(line, '\0', len) != NULL)
@@ -428,9 +887,10 @@ conn_readcb(struct bufferevent *bev, void *arg)
 	struct conn	*c = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	char		*line;
+	char		 head[64];
 	size_t		 len;
 
-	if (c->done || c->line != NULL)
+	if (c->state != CONN_REQUEST)
 		return;
 	line = evbuffer_readln(in, &len, c->front->lf_ok ?
 	    EVBUFFER_EOL_CRLF : EVBUFFER_EOL_CRLF_STRICT);
@@ -438,26 +898,21 @@ conn_readcb(struct bufferevent *bev, void *arg)
 		len = evbuffer_get_length(in);
 		if (len > c->front->line_max + 2) {
 			/* log what came, and refuse it */
-			char	 head[64];
-
 			evbuffer_copyout(in, head, sizeof(head));
 			log_escape(c->req, sizeof(c->req), head,
 			    sizeof(head));
 			bufferevent_disable(bev, EV_READ);
+			c->state = CONN_ANSWER;
+			c->mark = 0;
+			if (conn_arm(c, nconf.timeout) == -1) {
+				conn_fail(c, "out of memory");
+				return;
+			}
 			c->front->reject(c, "request too long");
 		}
 		return;
 	}
 	take_request(c, line, len);
-}
-
-static void
-conn_writecb(struct bufferevent *bev, void *arg)
-{
-	struct conn	*c = arg;
-
-	if (c->done && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		conn_free(c);
 }
 
 static void
@@ -476,7 +931,7 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 		    SSL_get_version(c->ssl), conn_sni(c) ? conn_sni(c) : "none");
 		return;
 	}
-	if ((what & BEV_EVENT_EOF) && !c->done && c->line == NULL &&
+	if ((what & BEV_EVENT_EOF) && c->state == CONN_REQUEST &&
 	    c->front->eof_ends && (len = evbuffer_get_length(in)) > 0 &&
 	    len <= c->front->line_max) {
 		/* a client that half-closes instead of sending CRLF */
@@ -489,14 +944,15 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 		take_request(c, line, len);
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT) {
-		if (!c->done && c->line == NULL && c->ssl != NULL &&
-		    !c->handshaken)
-			conn_fail(c, "TLS handshake timed out");
-		else if (!c->done && c->line == NULL)
-			c->front->reject(c, "timeout waiting for the request");
-		else
-			conn_fail(c, "timeout writing the response");
+	if ((what & BEV_EVENT_EOF) && c->state == CONN_ANSWER &&
+	    !(what & BEV_EVENT_WRITING)) {
+		/* a half-close after the request: the answer still goes */
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
+	if (c->done) {
+		conn_cut(c, what & BEV_EVENT_EOF ? "closed by the client" :
+		    "connection error");
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
@@ -515,17 +971,19 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	/* EOF: the client went away */
-	if (!c->done)
-		conn_fail(c, c->line == NULL ? "closed before a request" :
-		    "closed before the response was sent");
-	else
-		conn_free(c);
+	conn_fail(c, c->line == NULL ? "closed before a request" :
+	    "closed before the response was sent");
 }
 
-struct site *
-conn_site(struct conn *c)
+void *
+conn_ctx(struct conn *c)
 {
-	return c->site;
+	if (c->ctx == NULL && current != NULL) {
+		c->ctx = current;
+		if (nconf.ref != NULL)
+			nconf.ref(c->ctx);
+	}
+	return c->ctx;
 }
 
 const char *
@@ -542,37 +1000,97 @@ conn_is_tls(struct conn *c)
 	return c->ssl != NULL;
 }
 
+const struct sockaddr *
+conn_local_addr(struct conn *c, socklen_t *len)
+{
+	int	 fd;
+
+	if (!c->has_local) {
+		fd = c->bev != NULL ? bufferevent_getfd(c->bev) : c->fd;
+		c->local_len = sizeof(c->local);
+		if (fd == -1 || getsockname(fd, (struct sockaddr *)&c->local,
+		    &c->local_len) == -1)
+			return NULL;
+		c->has_local = true;
+	}
+	*len = c->local_len;
+	return (const struct sockaddr *)&c->local;
+}
+
 void
 conn_reply(struct conn *c, const void *data, size_t len)
 {
-	bufferevent_write(c->bev, data, len);
+	if (c->file_left > 0)
+		return;
+	if (bufferevent_write(c->bev, data, len) == 0)
+		c->queued += len;
 }
 
 void
 conn_replyf(struct conn *c, const char *fmt, ...)
 {
 	va_list	 ap;
+	int	 n;
 
+	if (c->file_left > 0)
+		return;
 	va_start(ap, fmt);
-	evbuffer_add_vprintf(bufferevent_get_output(c->bev), fmt, ap);
+	n = evbuffer_add_vprintf(bufferevent_get_output(c->bev), fmt, ap);
 	va_end(ap);
+	if (n > 0)
+		c->queued += (size_t)n;
 }
 
 static void
 unref_cb(const void *data, size_t len, void *arg)
 {
-	site_unref(arg);
+	if (nconf.unref != NULL)
+		nconf.unref(arg);
 }
 
 void
 conn_reply_ref(struct conn *c, const void *data, size_t len)
 {
-	if (len == 0)
+	void	*ctx = conn_ctx(c);
+
+	if (len == 0 || c->file_left > 0)
 		return;
-	site_ref(c->site);
+	if (ctx != NULL && nconf.ref != NULL)
+		nconf.ref(ctx);
 	if (evbuffer_add_reference(bufferevent_get_output(c->bev), data, len,
-	    unref_cb, c->site) == -1)
-		site_unref(c->site);
+	    unref_cb, ctx) == -1) {
+		if (ctx != NULL && nconf.unref != NULL)
+			nconf.unref(ctx);
+		return;
+	}
+	c->queued += len;
+}
+
+int
+conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
+{
+	if (c->file != -1 || c->file_left > 0 || offset < 0 || len < 0) {
+		close(fd);
+		return -1;
+	}
+	if (len == 0) {
+		close(fd);
+		return 0;
+	}
+	c->file = fd;
+	c->file_off = offset;
+	c->file_left = len;
+	/* the write callback refills as the output runs low */
+	bufferevent_setwatermark(c->bev, EV_WRITE, NET_FILE_CHUNK / 2, 0);
+	if (file_refill(c) == -1) {
+		/* nothing of the file went out: as if never queued */
+		close(c->file);
+		c->file = -1;
+		c->file_left = 0;
+		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -583,31 +1101,7 @@ conn_done(struct conn *c, const char *status, const char *why)
 	if (why != NULL)
 		snprintf(c->why, sizeof(c->why), "%s", why);
 	bufferevent_disable(c->bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-		conn_free(c);
-}
-
-/*
- * Queue LEN bytes of the file FD from OFFSET; the connection owns FD from
- * here on.  libevent maps the file (or sends it with sendfile() on plain
- * TCP) rather than copying it into memory.
- */
-int
-conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
-{
-	if (offset < 0 || len < 0) {
-		close(fd);
-		return -1;
-	}
-	if (len == 0) {
-		close(fd);
-		return 0;
-	}
-	/*
-	 * libevent closes FD once the data has gone out, and on some of its
-	 * failures too: not closed here, where a double close would be worse
-	 * than a leak when memory runs out.
-	 */
-	return evbuffer_add_file(bufferevent_get_output(c->bev), fd, offset,
-	    len);
+	if (c->file_left == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c);
 }

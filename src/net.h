@@ -1,12 +1,16 @@
 /*
- * net: listeners, connections, timeouts and the close that ends each one.
+ * net: listeners, connections, deadlines and the close that ends each one.
  * Transport only: the front-ends (gemini.c, gopher.c) see a request line
- * and answer through conn_reply*(); they never see TLS.
+ * and answer through conn_reply*(); they never see TLS.  The transport
+ * does not know what it serves either: main hands it an opaque,
+ * reference-counted context (net_set_ctx), and a front-end gets the one
+ * its request is served from with conn_ctx().
  */
 #ifndef NET_H
 #define NET_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,11 +19,16 @@
 
 struct conn;
 struct event_base;
-struct site;
 
-#define NET_READ_TIMEOUT	10	/* seconds to send a whole request */
-#define NET_WRITE_TIMEOUT	30	/* seconds without progress writing */
+#define NET_TIMEOUT		10	/* seconds for handshake and request */
+#define NET_READ_TIMEOUT	NET_TIMEOUT
+#define NET_WRITE_RATE_MIN	1024	/* bytes a second a reader must take */
 #define NET_PEER_MAX		32	/* open connections from one address */
+#define NET_STOP_GRACE		3	/* seconds answers get to finish at stop */
+#define NET_LINGER_MAX		65536	/* bytes read and dropped after answering */
+#define NET_LINGER_TIME		2	/* seconds to wait for the client's close */
+#define NET_FILE_CHUNK		65536	/* bytes of a file read at a time */
+#define NET_WARN_INTERVAL	60	/* seconds between two "refused" lines */
 
 struct front {
 	const char	*name;		/* "gemini", "gopher" */
@@ -36,11 +45,18 @@ enum net_tls {
 	NET_SNIFF,			/* TLS if the first byte is a handshake */
 };
 
-/*
- * Set the loop and the TLS context every connection uses, whether client
- * addresses go to the access log, and the read timeout in seconds.
- */
-void	net_init(struct event_base *, SSL_CTX *, bool, int);
+struct net_conf {
+	int		 timeout;	/* seconds: handshake and request, and
+					   the window the write rate is
+					   measured over */
+	int		 max_conns;	/* open connections in all */
+	bool		 log_ip;	/* client addresses in the access log */
+	void		(*ref)(void *);		/* take a reference on a ctx */
+	void		(*unref)(void *);	/* drop one (NULL: nothing) */
+};
+
+/* Set the loop, the TLS context every connection uses and the limits. */
+void	net_init(struct event_base *, SSL_CTX *, const struct net_conf *);
 
 /*
  * Listen on ADDR (NULL: all addresses, IPv4 and IPv6) and PORT.  Returns 0,
@@ -49,38 +65,75 @@ void	net_init(struct event_base *, SSL_CTX *, bool, int);
 int	net_listen(const char *, const char *, const struct front *,
 	    enum net_tls, char *, size_t);
 
-/* Serve new connections from S (takes a reference; drops the old one). */
-void	net_set_site(struct site *);
+/*
+ * Serve requests parsed from now on from CTX: takes a reference on it and
+ * drops the one on the previous context.  Requests in flight keep theirs.
+ */
+void	net_set_ctx(void *);
 
-/* Close the listeners and free the current site, for a clean exit. */
+/*
+ * Stop: close the listeners and every connection that has no request yet,
+ * give the answers being written NET_STOP_GRACE seconds, then close the
+ * rest.  Once no connection is left the loop is broken
+ * (event_base_loopbreak).  A second call closes everything at once.
+ */
+void	net_stop(void);
+
+/* Free every connection, listener and the context, for a clean exit. */
 void	net_shutdown(void);
 
-/* The site this connection is served from; valid until conn_done(). */
-struct site	*conn_site(struct conn *);
+/* Open connections, for the tests and the log. */
+size_t	net_conns(void);
+
+/*
+ * The context this request is served from.  The first call takes a
+ * reference, so call it only once the request is read; it is dropped when
+ * the connection closes.
+ */
+void		*conn_ctx(struct conn *);
 
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);
 bool		 conn_is_tls(struct conn *);
+
+/*
+ * The local address the connection arrived on, or NULL (with *LEN unset)
+ * if it cannot be known.
+ */
+const struct sockaddr *conn_local_addr(struct conn *, socklen_t *);
 
 /* Queue a copy of the bytes. */
 void	conn_reply(struct conn *, const void *, size_t);
 void	conn_replyf(struct conn *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* Queue bytes that live in conn_site(c), without copying them. */
+/* Queue bytes that live in conn_ctx(c), without copying them. */
 void	conn_reply_ref(struct conn *, const void *, size_t);
 
 /*
  * Queue LEN bytes of the open file FD from OFFSET, after what is queued
- * already.  The connection owns FD from the call on (it is closed also on
- * error).  Returns 0, or -1 (FD closed, nothing queued).
+ * already.  The connection owns FD from the call on (it is closed when the
+ * connection closes, also on error).  The file is read NET_FILE_CHUNK
+ * bytes at a time as the client takes them, over TLS too, so a large file
+ * costs no more memory than a small one; it must not shrink meanwhile (if
+ * it does, the transfer is cut and logged).  At most one file per
+ * connection, and nothing may be queued after it.  Call conn_done() as
+ * usual.  Returns 0, or -1 (FD closed, nothing queued).
  */
 int	conn_reply_file(struct conn *, int, off_t, off_t);
 
 /*
  * The answer is complete: STATUS (e.g. "20", "3") goes to the access log
  * with WHY (or NULL); the connection closes once the output has drained.
+ * C must not be used after this call.
  */
 void	conn_done(struct conn *, const char *, const char *);
+
+/*
+ * The key an address is counted under in the per-address budget: the
+ * whole IPv4 address, or the /64 network of an IPv6 address.  Writes it to
+ * KEY (16 bytes) and returns its length, or 0 for another family.
+ */
+size_t	net_peer_key(const struct sockaddr *, unsigned char *);
 
 #endif

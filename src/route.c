@@ -1,5 +1,3 @@
-#include <arpa/inet.h>
-
 #include <string.h>
 
 #include "partners.h"
@@ -72,9 +70,5 @@ route_follow(const struct site *s, const char *path, const char *query,
 bool
 route_is_host(const struct site *s, const char *host)
 {
-	unsigned char	 a[16];
-
-	return strcmp(host, s->host) == 0 ||
-	    inet_pton(AF_INET, host, a) == 1 ||
-	    inet_pton(AF_INET6, host, a) == 1;
+	return strcmp(host, s->host) == 0;
 }

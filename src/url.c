@@ -176,11 +176,14 @@ url_parse(char *s, struct url *u, const char **errstr)
 	len = strlen(u->host);
 	if (len > 1 && u->host[len - 1] == '.')
 		u->host[len - 1] = '\0';
+	if (u->port != NULL && u->port[0] == '\0')
+		u->port = NULL;
 	if (u->port != NULL) {
-		if (u->port[0] == '\0')
-			u->port = NULL;
-		else if (strspn(u->port, "0123456789") != strlen(u->port) ||
-		    strlen(u->port) > 5 || strtol(u->port, NULL, 10) > 65535) {
+		/* leading zeros are allowed: "01965" is port 1965 */
+		for (p = u->port; p[0] == '0' && p[1] != '\0'; p++)
+			;
+		if (strspn(p, "0123456789") != strlen(p) ||
+		    strlen(p) > 5 || strtol(p, NULL, 10) > 65535) {
 			*errstr = "bad port";
 			return -1;
 		}

@@ -1,8 +1,9 @@
 /*
  * gemget: the small Gemini client the end-to-end tests speak TLS with.
  *
- * usage: gemget [-nqS] [-b addr] [-m maxver] [-s sni] [-w ms] [-x file]
- *     addr port [request]
+ * usage: gemget [-fnSt] [-b addr] [-c bytes] [-d ms] [-m maxver] [-r ms]
+ *               [-s sni] [-w ms] [-x file] addr port [request]
+ *        gemget [-b addr] -I n addr port
  *
  * Sends REQUEST followed by CRLF (or, without REQUEST, standard input as it
  * is, so that a test can send NUL bytes or leave out the CRLF) and writes
@@ -17,10 +18,16 @@
  *   -w MS     send the request one byte per TLS record, MS ms apart
  *   -d MS     wait MS ms after sending, then read slowly (a slow reader)
  *   -f        print the server certificate's SHA-256 fingerprint and exit
- *   -t        plain TCP, no TLS (for Gopher): send, half-close, read all
+ *   -r MS     a trickling reader: a small receive buffer, 256 bytes read
+ *             every MS ms
+ *   -c BYTES  read BYTES of the response, then close without a word
+ *   -t        plain TCP, no TLS (for Gopher): send, half-close, read all;
+ *             with -w, one byte every MS ms
  *   -b ADDR   connect from this local address (e.g. 127.0.0.2)
  *   -x FILE   send FILE's bytes first, before TLS (a PROXY header)
  *
+ * gemget -I N opens N TCP connections, prints N once they are all open and
+ * holds them, saying nothing, until it is killed.
  * gemget -F prints a TCP port that is free on 127.0.0.1 and exits.
  */
 #include <sys/socket.h>
@@ -40,6 +47,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+static int		 rcvbuf;
+
 static int
 dial(const char *addr, const char *port, const char *from)
 {
@@ -58,6 +67,9 @@ dial(const char *addr, const char *port, const char *from)
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype, 0)) == -1)
 			continue;
+		if (rcvbuf > 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			    sizeof(rcvbuf));
 		if ((src == NULL || bind(fd, src->ai_addr, src->ai_addrlen) ==
 		    0) && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
@@ -68,6 +80,23 @@ dial(const char *addr, const char *port, const char *from)
 	if (src != NULL)
 		freeaddrinfo(src);
 	return fd;
+}
+
+/* Open N connections and hold them until killed. */
+static int
+hold(int n, const char *addr, const char *port, const char *from)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (dial(addr, port, from) == -1) {
+			perror("connect");
+			return 1;
+		}
+	printf("%d\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
 }
 
 /* Let the kernel pick a free loopback port, and print it. */
@@ -116,17 +145,30 @@ main(int argc, char **argv)
 	ssize_t		 r;
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
 	int		 fp = 0, version, status = 1, plain = 0, slow = 0;
+	int		 trickle = 0, cutoff = -1, nhold = 0;
+	long		 got = 0;
+	int		 want;
 	struct timeval	 tv = { 20, 0 };
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "b:d:Ffm:ns:Stw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:c:d:FfI:m:nr:s:Stw:x:")) != -1) {
 		switch (ch) {
 		case 'b':
 			from = optarg;
 			break;
 		case 'x':
 			first = optarg;
+			break;
+		case 'c':
+			cutoff = atoi(optarg);
+			break;
+		case 'I':
+			nhold = atoi(optarg);
+			break;
+		case 'r':
+			trickle = atoi(optarg);
+			rcvbuf = 4096;
 			break;
 		case 'd':
 			slow = atoi(optarg);
@@ -161,10 +203,13 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: gemget [-fnS] [-b addr] [-m ver] "
-		    "[-s sni] [-w ms] [-x file] addr port [request]\n");
+		fprintf(stderr, "usage: gemget [-fnSt] [-b addr] [-c bytes] "
+		    "[-d ms] [-m ver] [-r ms] [-s sni] [-w ms] [-x file] addr "
+		    "port [request]\n");
 		return 1;
 	}
+	if (nhold > 0)
+		return hold(nhold, argv[0], argv[1], from);
 	if (argc == 3) {
 		reqlen = strlen(argv[2]);
 		if ((req = malloc(reqlen + 3)) == NULL)
@@ -215,7 +260,16 @@ main(int argc, char **argv)
 		fclose(f);
 	}
 	if (plain) {
-		if (reqlen > 0 && write(fd, req, reqlen) != (ssize_t)reqlen)
+		if (wait >= 0) {
+			for (i = 0; i < reqlen; i++) {
+				if (write(fd, req + i, 1) != 1) {
+					perror("write");
+					break;
+				}
+				msleep(wait);
+			}
+		} else if (reqlen > 0 && write(fd, req, reqlen) !=
+		    (ssize_t)reqlen)
 			perror("write");
 		shutdown(fd, SHUT_WR);
 		while ((r = read(fd, buf, sizeof(buf))) > 0)
@@ -250,9 +304,10 @@ main(int argc, char **argv)
 		goto done;
 	}
 	if (wait >= 0) {
+		/* the server may answer (and close) before the end */
 		for (i = 0; i < reqlen; i++) {
 			if (SSL_write(ssl, req + i, 1) != 1)
-				goto done;
+				break;
 			msleep(wait);
 		}
 	} else if (reqlen > 0 && SSL_write(ssl, req, (int)reqlen) <= 0) {
@@ -262,9 +317,20 @@ main(int argc, char **argv)
 	if (slow > 0)
 		msleep(slow);
 	for (;;) {
-		n = SSL_read(ssl, buf, slow > 0 ? 1024 : sizeof(buf));
+		if (trickle > 0)
+			msleep(trickle);
+		want = trickle > 0 ? 256 : slow > 0 ? 1024 : (int)sizeof(buf);
+		if (cutoff >= 0 && cutoff - got < want)
+			want = (int)(cutoff - got);
+		n = want > 0 ? SSL_read(ssl, buf, want) : 0;
 		if (n > 0) {
 			fwrite(buf, 1, (size_t)n, stdout);
+			got += n;
+			if (cutoff >= 0 && got >= cutoff) {
+				close(fd);	/* unread data: a reset */
+				status = 4;	/* we hung up */
+				goto done;
+			}
 			continue;
 		}
 		err = SSL_get_error(ssl, n);

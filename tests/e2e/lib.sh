@@ -110,29 +110,51 @@ wait_port() {
 	return 1
 }
 
-# start_zeche [extra options]: start on fresh free ports, wait for both;
-# GEMINI_ADDR="" listens for Gemini on every address
+# start_zeche [extra options]: start on fresh free ports and wait until
+# zeche says it serves (it listens before saying so), or until it exits.
+# Nothing probes the ports before that: a probe of a port nobody listens
+# on can connect to itself and take the port away from zeche.
+# GEMINI_ADDR="" listens for Gemini on every address.
 GEMINI_ADDR=127.0.0.1:
 start_zeche() {
+	local before i
 	GEMINI_PORT=$(free_port)
 	GOPHER_PORT=$(free_port)
 	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
+	before=$(grep -c 'zeche: serving ' "$LOG" 2>/dev/null)
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
 	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
 	    "$@" >>"$LOG" 2>&1 &
 	ZPID=$!
-	if ! wait_port "$GEMINI_PORT" || ! wait_port "$GOPHER_PORT"; then
-		not_ok "zeche starts and listens" "$(cat "$LOG")"
-		finish
-	fi
+	# a loaded machine and the sanitizers can make start-up slow: wait
+	# as long as zeche runs (two minutes at most)
+	for i in $(seq 1 1200); do
+		if [ "$(grep -c 'zeche: serving ' "$LOG" 2>/dev/null)" -gt "${before:-0}" ]; then
+			return 0
+		fi
+		kill -0 "$ZPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	not_ok "zeche starts and listens" "$(tail -30 "$LOG")"
+	finish
 }
 
-# stop_zeche: SIGTERM, and zeche must exit 0 (under the sanitizers that
-# also means no leak and no undefined behaviour on the way)
+# stop_zeche: SIGTERM, and zeche must exit 0 within STOP_WAIT seconds
+# (default 10; under the sanitizers exit 0 also means no leak and no
+# undefined behaviour on the way)
 stop_zeche() {
-	local rc
+	local rc i
 	if [ -n "$ZPID" ]; then
 		kill "$ZPID" 2>/dev/null
+		for i in $(seq 1 $((${STOP_WAIT:-10} * 10))); do
+			kill -0 "$ZPID" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$ZPID" 2>/dev/null; then
+			not_ok "zeche stops within ${STOP_WAIT:-10} s of SIGTERM" \
+			    "$(tail -30 "$LOG")"
+			kill -9 "$ZPID" 2>/dev/null
+		fi
 		wait "$ZPID" 2>/dev/null
 		rc=$?
 		ZPID=

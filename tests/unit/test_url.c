@@ -153,6 +153,11 @@ test_port(void)
 	CHECK(parse("gemini://h:70", &u) == 0);
 	CHECK_STR(u.port, "70");
 	CHECK_STR(u.path, "/");
+	/* leading zeros: the port is a number */
+	CHECK(parse("gemini://h:01965/", &u) == 0);
+	CHECK_STR(u.port, "01965");
+	CHECK(parse("gemini://h:000000000070/", &u) == 0);
+	CHECK(parse("gemini://h:0/", &u) == 0);
 }
 
 static void
@@ -165,6 +170,7 @@ test_bad_port_rejected(void)
 	CHECK(rejects("gemini://h:1965x/"));
 	CHECK(rejects("gemini://h:65536/"));
 	CHECK(rejects("gemini://h:99999/"));
+	CHECK(rejects("gemini://h:0065536/"));
 }
 
 static void

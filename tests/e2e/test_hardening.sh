@@ -1,0 +1,186 @@
+# Hostile clients against the transport: deadlines that do not restart
+# with every byte, a bound on writing, budgets per address (IPv6 by /64)
+# and in all, the access line of a cut transfer, escaped log lines, the
+# host and port checks, and a stop with connections open.
+. "$(dirname "$0")/lib.sh"
+
+BIG=$ROOT/gross.bin
+head -c 16777216 /dev/zero >"$BIG"
+hdr="20 application/octet-stream"
+BIG_LEN=$((16777216 + ${#hdr} + 2))
+
+count() {	# PATTERN: matching lines in the log
+	grep -c -- "$1" "$LOG"
+}
+
+# poll_alive NAME: the server answers again within 10 s
+poll_alive() {
+	local i
+	for i in $(seq 1 100); do
+		[ "$(gem_header "gemini://$H/")" = "20 text/gemini; lang=de" ] && break
+		sleep 0.1
+	done
+	alive "$1"
+}
+
+start_zeche --timeout 2
+
+# --- one deadline from accept for the handshake and the whole request,
+# whatever trickles in meanwhile (these run side by side)
+"$GEMGET" -w 250 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >"$WORK/trickle" 2>/dev/null &
+p1=$!
+printf '\026\003\001\002\000\001\000\001\374\003\003\000\000\000' |
+    "$GEMGET" -t -w 300 127.0.0.1 "$GEMINI_PORT" >/dev/null 2>&1 &
+p2=$!
+"$GEMGET" -t -w 200 127.0.0.1 "$GOPHER_PORT" "themenforum-17/" >"$WORK/gtrickle" 2>/dev/null &
+p3=$!
+# a reader that takes 512 bytes a second is cut off
+timeout 30 "$GEMGET" -r 500 127.0.0.1 "$GEMINI_PORT" "gemini://$H/gross.bin" >/dev/null 2>&1 &
+p4=$!
+wait $p1 $p2 $p3
+expect_eq "a request trickled past --timeout: 59" "$(head -c 2 "$WORK/trickle")" 59
+expect_contains "a handshake trickled past --timeout: dropped" "$(cat "$LOG")" \
+    "TLS handshake timed out"
+expect_contains "a Gopher request trickled past --timeout: error item" \
+    "$(head -n 1 "$WORK/gtrickle")" "timeout waiting for the request"
+for i in $(seq 1 100); do grep -q "gross.bin\" 20 cut (" "$LOG" && break; sleep 0.1; done
+expect_contains "a reader too slow: cut, and logged so" "$(cat "$LOG")" \
+    "\"gemini://$H/gross.bin\" 20 cut (reader too slow): "
+kill $p4 2>/dev/null
+wait $p4 2>/dev/null
+alive "slow clients"
+
+# --- a transfer the client aborts is logged as cut, with what was sent
+gem "gemini://$H/gross.bin" -c 4096 >/dev/null
+for i in $(seq 1 50); do
+	grep -q "gross.bin\" 20 cut (" "$LOG" && [ "$(count 'gross.bin" 20 cut (')" -ge 2 ] && break
+	sleep 0.1
+done
+line=$(grep 'gross.bin" 20 cut (' "$LOG" | tail -n 1)
+expect_contains "an aborted transfer: logged as cut" "$line" \
+    "bytes sent"
+expect_contains "an aborted transfer: the size it had" "$line" \
+    " of $BIG_LEN bytes sent"
+expect_not_contains "an aborted transfer: not all of it sent" "$line" \
+    ": $BIG_LEN of"
+
+# --- host and port checks
+expect_eq "an IP literal the request came in on: served" \
+    "$(gem_header "gemini://127.0.0.1/")" "20 text/gemini; lang=de"
+expect_eq "another IP literal: 53" \
+    "$(gem_header "gemini://8.8.8.8/" | cut -c1-2)" 53
+expect_eq "an IPv6 literal on an IPv4 connection: 53" \
+    "$(gem_header "gemini://[::1]/" | cut -c1-2)" 53
+expect_eq "SNI with a trailing dot: served" \
+    "$(gem_header "gemini://$H/" -s "$H.")" "20 text/gemini; lang=de"
+expect_eq "port with a leading zero: served" \
+    "$(gem_header "gemini://$H:0$GEMINI_PORT/")" "20 text/gemini; lang=de"
+expect_eq "another port: 53" \
+    "$(gem_header "gemini://$H:$((GEMINI_PORT + 1))/" | cut -c1-2)" 53
+
+# --- log lines: nothing but printable UTF-8
+# a file whose name holds a newline, an escape and a C1 control
+touch "$ROOT/"$'bo\nse\x1b[31m\xc2\x9b.gmi'
+kill -HUP "$ZPID"
+for i in $(seq 1 100); do grep -q "reload failed" "$LOG" && break; sleep 0.1; done
+rm -f "$ROOT/"$'bo\nse\x1b[31m\xc2\x9b.gmi'
+gem "gemini://$H/"$'\xc2\x9b\x1b[2J\xff' >/dev/null
+gem "gemini://$H/caf"$'\xc3\xa9'"-ok" >/dev/null
+log=$(cat "$LOG")
+expect_eq "log: no escape byte" "$(LC_ALL=C grep -c $'\x1b' "$LOG")" 0
+expect_eq "log: no C1 control" "$(LC_ALL=C grep -c $'\xc2\x9b' "$LOG")" 0
+expect_eq "log: no invalid UTF-8" "$(LC_ALL=C grep -c $'\xff' "$LOG")" 0
+expect_contains "log: request bytes escaped" "$log" '\xc2\x9b\x1b[2J\xff'
+expect_contains "log: valid UTF-8 kept" "$log" "caf"$'\xc3\xa9'"-ok"
+expect_contains "log: a file name escaped" "$log" 'bo\x0ase\x1b[31m\xc2\x9b.gmi'
+
+# --- read the rest of an over-long request, so the answer is not lost in
+# a reset: 40 KB without a line end get their 59 and close_notify
+head -c 40000 /dev/zero | tr '\0' a >"$WORK/long"
+"$GEMGET" 127.0.0.1 "$GEMINI_PORT" <"$WORK/long" >"$WORK/resp" 2>"$WORK/gemget.err"
+expect_eq "a request of 40 KB: its 59 arrives" "$(head -c 2 "$WORK/resp")" 59
+alive "a request of 40 KB"
+
+# --- budgets: 32 per address, and --max-conns in all; one log line for
+# many refusals
+stop_zeche
+start_zeche --timeout 10 --max-conns 36
+"$GEMGET" -I 32 -b 127.0.0.3 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold1" &
+h1=$!
+for i in $(seq 1 100); do [ -s "$WORK/hold1" ] && break; sleep 0.1; done
+for i in 1 2 3 4 5 6; do
+	"$GEMGET" -b 127.0.0.3 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
+	rc=$?
+done
+expect_eq "the 33rd connection from one address: refused" "$rc" 2
+expect_eq "six refusals: one log line" \
+    "$(count 'too many connections from one address')" 1
+expect_eq "another address: served meanwhile" \
+    "$("$GEMGET" -b 127.0.0.4 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" | head -n 1)" \
+    $'20 text/gemini; lang=de\r'
+"$GEMGET" -I 4 -b 127.0.0.5 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold2" &
+h2=$!
+for i in $(seq 1 100); do [ -s "$WORK/hold2" ] && break; sleep 0.1; done
+for i in 1 2 3; do
+	"$GEMGET" -b 127.0.0.6 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
+	rc=$?
+done
+expect_eq "--max-conns 36: the 37th connection is refused" "$rc" 2
+expect_eq "three refusals: one log line" \
+    "$(count 'connections open, refusing more')" 1
+kill $h1 $h2
+wait $h1 $h2 2>/dev/null
+poll_alive "budgets"
+
+# --- IPv6 clients are counted by /64 (in a network namespace of our own,
+# where the addresses can be made up)
+if unshare -rn true 2>/dev/null; then
+	export ZECHE GEMGET ROOT CERTS H WORK
+	unshare -rn bash -c '
+	ip link set lo up
+	ip -6 addr add fd00::1/64 dev lo nodad
+	ip -6 addr add fd00::2/64 dev lo nodad
+	ip -6 addr add fd00::3/64 dev lo nodad
+	ip -6 addr add fd01::1/64 dev lo nodad
+	port=$("$GEMGET" -F)
+	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --gemini "[fd00::1]:$port" \
+	    --gopher "127.0.0.1:$("$GEMGET" -F)" >"$WORK/v6.log" 2>&1 &
+	z=$!
+	for i in $(seq 1 600); do grep -q "zeche: serving " "$WORK/v6.log" && break; sleep 0.1; done
+	"$GEMGET" -I 32 -b fd00::2 fd00::1 "$port" >"$WORK/v6hold" &
+	h=$!
+	for i in $(seq 1 100); do [ -s "$WORK/v6hold" ] && break; sleep 0.1; done
+	"$GEMGET" -b fd00::3 fd00::1 "$port" "gemini://$H/" >/dev/null 2>&1
+	echo "same64=$?"
+	"$GEMGET" -b fd01::1 fd00::1 "$port" "gemini://$H/" 2>/dev/null | head -c 2
+	echo " other64"
+	kill $h; wait $h 2>/dev/null
+	kill $z; wait $z; echo "exit=$?"' >"$WORK/v6" 2>&1
+	v6=$(cat "$WORK/v6")
+	expect_contains "IPv6: a 33rd connection from the same /64 is refused" "$v6" "same64=2"
+	expect_contains "IPv6: another /64 is served" "$v6" "20 other64"
+	expect_contains "IPv6: exit 0" "$v6" "exit=0"
+else
+	echo "# no network namespace: the IPv6 /64 budget is not tested"
+fi
+
+# --- stop: SIGTERM with ten idle connections and a transfer in flight:
+# exit 0 within 5 s, the transfer cut and logged
+"$GEMGET" -I 10 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold3" &
+h3=$!
+timeout 30 "$GEMGET" -r 200 127.0.0.1 "$GEMINI_PORT" "gemini://$H/gross.bin" >"$WORK/partial" 2>/dev/null &
+p5=$!
+for i in $(seq 1 100); do
+	[ -s "$WORK/hold3" ] && [ "$(wc -c <"$WORK/partial")" -gt 0 ] && break
+	sleep 0.1
+done
+f0=$failed
+STOP_WAIT=5 stop_zeche
+[ "$failed" = "$f0" ] && ok "SIGTERM with ten idle connections and a transfer: exit 0 within 5 s"
+expect_contains "the transfer in flight: cut at the stop" "$(cat "$LOG")" \
+    "gross.bin\" 20 cut (stopping): "
+kill $h3 2>/dev/null
+wait $h3 $p5 2>/dev/null
+
+rm -f "$BIG"
+finish
