@@ -533,10 +533,20 @@ static int
 conn_start(struct conn *c, bool tls)
 {
 	SSL	*ssl;
+	BIO	*bio;
 
 	if (tls) {
 		if ((ssl = SSL_new(ssl_ctx)) == NULL)
 			return -1;
+		/*
+		 * The socket BIO is made here, where its failure can be seen:
+		 * libevent would go on with an SSL that has none.
+		 */
+		if ((bio = BIO_new_socket(c->fd, BIO_NOCLOSE)) == NULL) {
+			SSL_free(ssl);
+			return -1;
+		}
+		SSL_set_bio(ssl, bio, bio);
 		/*
 		 * On failure libevent has freed SSL already (freeing it
 		 * again was a double free); the socket is still ours.
@@ -556,8 +566,11 @@ conn_start(struct conn *c, bool tls)
 	c->fd = -1;			/* the bev owns it now */
 	c->state = CONN_REQUEST;
 	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
-	/* stop reading once a request can no longer be valid */
-	bufferevent_setwatermark(c->bev, EV_READ, 0, c->front->line_max + 64);
+	/*
+	 * No read high watermark: libevent 2.1 allocates for it and crashes
+	 * when that fails.  conn_readcb() refuses a request that has grown
+	 * too long after each read (16 KiB at most) and stops reading.
+	 */
 	return bufferevent_enable(c->bev, EV_READ);
 }
 
@@ -884,16 +897,21 @@ take_request(struct conn *c, char *line, size_t len)
 static void
 conn_readcb(struct bufferevent *bev, void *arg)
 {
-	struct conn	*c = arg;
-	struct evbuffer	*in = bufferevent_get_input(bev);
-	char		*line;
-	char		 head[64];
-	size_t		 len;
+	struct conn		*c = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	enum evbuffer_eol_style	 eol;
+	char			*line;
+	char			 head[64];
+	size_t			 len;
 
 	if (c->state != CONN_REQUEST)
 		return;
-	line = evbuffer_readln(in, &len, c->front->lf_ok ?
-	    EVBUFFER_EOL_CRLF : EVBUFFER_EOL_CRLF_STRICT);
+	eol = c->front->lf_ok ? EVBUFFER_EOL_CRLF : EVBUFFER_EOL_CRLF_STRICT;
+	line = evbuffer_readln(in, &len, eol);
+	if (line == NULL && evbuffer_search_eol(in, NULL, NULL, eol).pos != -1) {
+		conn_fail(c, "out of memory");	/* a line, but no copy */
+		return;
+	}
 	if (line == NULL) {
 		len = evbuffer_get_length(in);
 		if (len > c->front->line_max + 2) {

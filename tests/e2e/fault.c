@@ -1,0 +1,217 @@
+/*
+ * fault: a preloaded library that makes the server's system fail where a
+ * test asks it to (LD_PRELOAD=libzeche_fault.so), to walk the error paths
+ * that a healthy machine never takes.  Set in the environment:
+ *
+ *   ZECHE_FAULT_MALLOC=STEP   after the K-th accepted connection, the
+ *                             (K * STEP)-th allocation from then on fails,
+ *                             once; so connection 1, 2, 3... each see one
+ *                             allocation fail, later and later in its life
+ *   ZECHE_FAULT_PEEK=N        the first N recv(MSG_PEEK) say EAGAIN
+ *   ZECHE_FAULT_WRITE=LEN     the first write() of exactly LEN bytes says
+ *                             EAGAIN (24: a TLS 1.3 close_notify record)
+ *   ZECHE_FAULT_COUNT=FILE    at exit, write the allocations made after
+ *                             the last accept to FILE (to size the tests)
+ *
+ * No allocation fails inside bufferevent_openssl_socket_new(): libevent
+ * 2.1 does not survive that itself (it frees a half-built bufferevent and
+ * crashes), so there is nothing a caller could do about it.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void	*(*real_malloc)(size_t);
+static void	*(*real_calloc)(size_t, size_t);
+static void	*(*real_realloc)(void *, size_t);
+static void	 (*real_free)(void *);
+static int	 (*real_accept4)(int, struct sockaddr *, socklen_t *, int);
+static ssize_t	 (*real_recv)(int, void *, size_t, int);
+static ssize_t	 (*real_write)(int, const void *, size_t);
+
+static bool			 in_init;	/* no TLS: too early for it */
+static char			 boot[4096] __attribute__((aligned(16)));
+static size_t			 boot_used;
+
+static long	 step = -1, peeks = -1, write_len = -1;
+static long	 accepts, countdown, since_accept;
+static bool	 spared;		/* inside a call that cannot fail */
+
+static void
+init(void)
+{
+	const char	*s;
+
+	if (real_malloc != NULL || in_init)
+		return;
+	in_init = true;
+	real_calloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc");
+	real_realloc = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
+	real_free = (void (*)(void *))dlsym(RTLD_NEXT, "free");
+	real_accept4 = (int (*)(int, struct sockaddr *, socklen_t *, int))
+	    dlsym(RTLD_NEXT, "accept4");
+	real_recv = (ssize_t (*)(int, void *, size_t, int))
+	    dlsym(RTLD_NEXT, "recv");
+	real_write = (ssize_t (*)(int, const void *, size_t))
+	    dlsym(RTLD_NEXT, "write");
+	real_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
+	if ((s = getenv("ZECHE_FAULT_MALLOC")) != NULL)
+		step = atol(s);
+	if ((s = getenv("ZECHE_FAULT_PEEK")) != NULL)
+		peeks = atol(s);
+	if ((s = getenv("ZECHE_FAULT_WRITE")) != NULL)
+		write_len = atol(s);
+	in_init = false;
+}
+
+static bool
+fail_now(void)
+{
+	since_accept++;
+	if (!spared && countdown > 0 && --countdown == 0) {
+		errno = ENOMEM;
+		return true;
+	}
+	return false;
+}
+
+/* dlsym may allocate before the real functions are known */
+static void *
+boot_alloc(size_t n)
+{
+	void	*p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (boot_used + n > sizeof(boot))
+		return NULL;
+	p = boot + boot_used;
+	boot_used += n;
+	return p;
+}
+
+static bool
+is_boot(const void *p)
+{
+	return (const char *)p >= boot && (const char *)p < boot + sizeof(boot);
+}
+
+void *
+malloc(size_t n)
+{
+	init();
+	if (real_malloc == NULL)
+		return boot_alloc(n);
+	if (fail_now())
+		return NULL;
+	return real_malloc(n);
+}
+
+void *
+calloc(size_t n, size_t m)
+{
+	init();
+	if (real_calloc == NULL)
+		return boot_alloc(n * m);	/* static: zeroed */
+	if (fail_now())
+		return NULL;
+	return real_calloc(n, m);
+}
+
+void *
+realloc(void *p, size_t n)
+{
+	init();
+	if (is_boot(p))
+		return NULL;
+	if (fail_now())
+		return NULL;
+	return real_realloc(p, n);
+}
+
+void
+free(void *p)
+{
+	init();
+	if (p == NULL || is_boot(p))
+		return;
+	real_free(p);
+}
+
+int
+accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	int	 r;
+
+	init();
+	r = real_accept4(fd, sa, len, flags);
+	if (r != -1) {
+		accepts++;
+		since_accept = 0;
+		if (step > 0)
+			countdown = accepts * step;
+	}
+	return r;
+}
+
+ssize_t
+recv(int fd, void *buf, size_t len, int flags)
+{
+	init();
+	if ((flags & MSG_PEEK) && peeks > 0) {
+		peeks--;
+		errno = EAGAIN;
+		return -1;
+	}
+	return real_recv(fd, buf, len, flags);
+}
+
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+	init();
+	if (write_len > 0 && (long)len == write_len) {
+		write_len = -1;
+		errno = EAGAIN;
+		return -1;
+	}
+	return real_write(fd, buf, len);
+}
+
+void	*bufferevent_openssl_socket_new(void *, int, void *, int, int);
+
+void *
+bufferevent_openssl_socket_new(void *base, int fd, void *ssl, int state,
+    int options)
+{
+	static void	*(*real)(void *, int, void *, int, int);
+	void		*bev;
+
+	init();
+	if (real == NULL)
+		real = (void *(*)(void *, int, void *, int, int))
+		    dlsym(RTLD_NEXT, "bufferevent_openssl_socket_new");
+	spared = true;
+	bev = real(base, fd, ssl, state, options);
+	spared = false;
+	return bev;
+}
+
+__attribute__((destructor)) static void
+report(void)
+{
+	const char	*s = getenv("ZECHE_FAULT_COUNT");
+	FILE		*f;
+
+	if (s != NULL && (f = fopen(s, "w")) != NULL) {
+		fprintf(f, "%ld\n", since_accept);
+		fclose(f);
+	}
+}

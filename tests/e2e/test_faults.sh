@@ -1,0 +1,70 @@
+# The error paths of a connection, walked with failures injected by a
+# preloaded library (tests/e2e/fault.c): allocations that fail at every
+# point of a connection's life, a first-byte peek that says EAGAIN, and a
+# close_notify that cannot be written at the first try.  The server must
+# answer or close, serve on, and exit 0 on SIGTERM (in the sanitizer
+# build: without a leak).
+. "$(dirname "$0")/lib.sh"
+
+: "${ZECHE_FAULT:?ZECHE_FAULT must name the fault library}"
+# the library sits in front of the sanitizers' allocator
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
+# with_faults VAR=VALUE... -- start_zeche options: start with the library
+with_faults() {
+	local envs=()
+	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+	shift
+	env_save=$ZECHE
+	ZECHE="$WORK/zeche-faults"
+	{
+		echo '#!/bin/sh'
+		printf 'export LD_PRELOAD=%q' "$ZECHE_FAULT"
+		for e in "${envs[@]}"; do printf ' %q' "$e"; done
+		printf '\nexec %q "$@"\n' "$env_save"
+	} >"$ZECHE"
+	chmod +x "$ZECHE"
+	start_zeche "$@"
+	ZECHE=$env_save
+}
+
+# --- the first byte on the Gopher port: a peek that finds nothing yet
+# is tried again (the read event is re-armed)
+with_faults ZECHE_FAULT_PEEK=1 -- --timeout 5
+expect_contains "a peek that says EAGAIN: the Gopher request is answered" \
+    "$(curl -s --max-time 4 "gopher://127.0.0.1:$GOPHER_PORT/")" "Themenforum"
+stop_zeche
+
+# --- close_notify that meets a full send buffer is sent once it drains
+with_faults ZECHE_FAULT_WRITE=24 --
+gem "gemini://$H/nichts" -m 1.3 >/dev/null
+expect_eq "close_notify after EAGAIN: sent all the same" "$GEM_RC" 0
+alive "close_notify after EAGAIN"
+stop_zeche
+
+# --- allocations that fail: connection K sees its (K*STEP)-th allocation
+# after accept fail.  The first run walks the set-up one allocation at a
+# time, the second the handshake and the answer in larger steps.
+run_malloc() {	# STEP CONNECTIONS
+	local i n=0
+	with_faults ZECHE_FAULT_MALLOC="$1" -- --timeout 5
+	for i in $(seq 1 "$2"); do
+		if [ $((i % 4)) = 0 ]; then
+			"$GEMGET" -t 127.0.0.1 "$GOPHER_PORT" "/" >/dev/null 2>&1
+		else
+			"$GEMGET" 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
+		fi
+		kill -0 "$ZPID" 2>/dev/null || break
+		n=$i
+	done
+	expect_eq "allocation failures, step $1: every connection handled" "$n" "$2"
+	for i in 1 2 3; do
+		[ "$(gem_header "gemini://$H/")" = "20 text/gemini; lang=de" ] && break
+	done
+	alive "allocation failures, step $1"
+	stop_zeche
+}
+run_malloc 1 60
+run_malloc 7 180
+
+finish

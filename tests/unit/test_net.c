@@ -1,0 +1,283 @@
+/*
+ * test_net: the transport in one process, over real loopback sockets.  A
+ * front-end of its own streams a file with conn_reply_file(), to a plain
+ * client and to a TLS client (each in a thread); the context's references
+ * balance; the per-address key counts IPv6 by /64.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include <openssl/ssl.h>
+
+#include "check.h"
+#include "net.h"
+#include "tls.h"
+
+#define FILE_LEN	(3 * NET_FILE_CHUNK + 12345)
+#define OFFSET		7
+
+static char		 path[] = "/tmp/zeche-test-net.XXXXXX";
+static char		 certs[] = "/tmp/zeche-test-certs.XXXXXX";
+static unsigned char	*data;
+static int		 refs;
+static atomic_int	 clients_done;
+static char		 port_plain[8], port_tls[8];
+
+static void
+ctx_ref(void *ctx)
+{
+	CHECK(ctx == &refs);
+	refs++;
+}
+
+static void
+ctx_unref(void *ctx)
+{
+	CHECK(ctx == &refs);
+	refs--;
+}
+
+/* Answer every request with a line, then the file from OFFSET on. */
+static void
+serve(struct conn *c, char *line, size_t len)
+{
+	int	 fd;
+
+	CHECK(conn_ctx(c) == &refs);
+	conn_reply(c, "OK\n", 3);
+	if ((fd = open(path, O_RDONLY)) == -1 ||
+	    conn_reply_file(c, fd, OFFSET, FILE_LEN - OFFSET) == -1) {
+		CHECK(!"conn_reply_file");
+		conn_done(c, "x", "no file");
+		return;
+	}
+	conn_done(c, "20", NULL);
+}
+
+static void
+reject(struct conn *c, const char *why)
+{
+	conn_replyf(c, "NO %s\n", why);
+	conn_done(c, "59", why);
+}
+
+static const struct front test_front = {
+	.name = "test",
+	.lf_ok = true,
+	.line_max = 100,
+	.serve = serve,
+	.reject = reject,
+};
+
+static int
+dial(const char *port)
+{
+	struct sockaddr_in	 sin;
+	int			 fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)atoi(port));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The whole answer is "OK\n" and the file from OFFSET on. */
+static bool
+is_answer(const unsigned char *got, size_t len)
+{
+	return len == 3 + FILE_LEN - OFFSET && memcmp(got, "OK\n", 3) == 0 &&
+	    memcmp(got + 3, data + OFFSET, FILE_LEN - OFFSET) == 0;
+}
+
+static void *
+plain_client(void *arg)
+{
+	unsigned char	*got = malloc(2 * FILE_LEN);
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if (got != NULL && (fd = dial(port_plain)) != -1) {
+		if (write(fd, "x\r\n", 3) == 3)
+			while ((n = read(fd, got + len, 2 * FILE_LEN - len)) > 0)
+				len += (size_t)n;
+		close(fd);
+	}
+	CHECK(got != NULL && is_answer(got, len));
+	free(got);
+	atomic_fetch_add(&clients_done, 1);
+	return NULL;
+}
+
+static void *
+tls_client(void *arg)
+{
+	SSL_CTX		*ctx = SSL_CTX_new(TLS_client_method());
+	SSL		*ssl = NULL;
+	unsigned char	*got = malloc(2 * FILE_LEN);
+	size_t		 len = 0;
+	int		 fd = -1, n;
+	bool		 notified = false;
+
+	if (ctx != NULL && got != NULL && (fd = dial(port_tls)) != -1 &&
+	    (ssl = SSL_new(ctx)) != NULL && SSL_set_fd(ssl, fd) == 1 &&
+	    SSL_connect(ssl) == 1 && SSL_write(ssl, "x\r\n", 3) == 3) {
+		while ((n = SSL_read(ssl, got + len,
+		    (int)(2 * FILE_LEN - len))) > 0)
+			len += (size_t)n;
+		notified = SSL_get_error(ssl, n) == SSL_ERROR_ZERO_RETURN;
+	}
+	CHECK(got != NULL && is_answer(got, len));
+	CHECK(notified);		/* and then close_notify */
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	if (fd != -1)
+		close(fd);
+	free(got);
+	atomic_fetch_add(&clients_done, 1);
+	return NULL;
+}
+
+static void
+free_port(char *buf, size_t len)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
+	int			 fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &sl) == -1)
+		snprintf(buf, len, "0");
+	else
+		snprintf(buf, len, "%d", ntohs(sin.sin_port));
+	if (fd != -1)
+		close(fd);
+}
+
+static void
+watch(evutil_socket_t fd, short what, void *arg)
+{
+	if (atomic_load(&clients_done) == 2)
+		event_base_loopbreak(arg);
+}
+
+static void
+test_reply_file_plain_and_tls(void)
+{
+	struct event_base	*base;
+	struct event		*tick;
+	struct timeval		 tv = { 0, 10000 };
+	struct net_conf		 nc = { 5, 100, false, ctx_ref, ctx_unref };
+	SSL_CTX			*ctx;
+	pthread_t		 t1, t2;
+	char			 fp[128], err[256];
+	size_t			 i;
+	int			 fd;
+
+	CHECK((data = malloc(FILE_LEN)) != NULL);
+	for (i = 0; i < FILE_LEN; i++)
+		data[i] = (unsigned char)(i * 7 + i / 251);
+	CHECK((fd = mkstemp(path)) != -1);
+	CHECK(write(fd, data, FILE_LEN) == FILE_LEN);
+	close(fd);
+	CHECK(mkdtemp(certs) != NULL);
+	ctx = tls_init(certs, "localhost", fp, sizeof(fp), err, sizeof(err));
+	CHECK(ctx != NULL);
+
+	CHECK(evthread_use_pthreads() == 0);
+	CHECK((base = event_base_new()) != NULL);
+	net_init(base, ctx, &nc);
+	net_set_ctx(&refs);
+	CHECK(refs == 1);
+	free_port(port_plain, sizeof(port_plain));
+	free_port(port_tls, sizeof(port_tls));
+	CHECK(net_listen("127.0.0.1", port_plain, &test_front, NET_PLAIN, err,
+	    sizeof(err)) == 0);
+	CHECK(net_listen("127.0.0.1", port_tls, &test_front, NET_TLS, err,
+	    sizeof(err)) == 0);
+	CHECK((tick = event_new(base, -1, EV_PERSIST, watch, base)) != NULL);
+	event_add(tick, &tv);
+	pthread_create(&t1, NULL, plain_client, NULL);
+	pthread_create(&t2, NULL, tls_client, NULL);
+	event_base_dispatch(base);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+
+	/* the connections linger until the clients' close is seen */
+	for (i = 0; i < 200 && net_conns() > 0; i++)
+		event_base_loop(base, EVLOOP_ONCE);
+	CHECK(net_conns() == 0);
+	CHECK(refs == 1);		/* only the current one is left */
+	net_shutdown();
+	CHECK(refs == 0);
+	event_free(tick);
+	event_base_free(base);
+	SSL_CTX_free(ctx);
+	unlink(path);
+	snprintf(err, sizeof(err), "%s/localhost.crt", certs);
+	unlink(err);
+	snprintf(err, sizeof(err), "%s/localhost.key", certs);
+	unlink(err);
+	rmdir(certs);
+	free(data);
+}
+
+static void
+test_peer_key_ipv4_whole_ipv6_by_64(void)
+{
+	struct sockaddr_in	 a4;
+	struct sockaddr_in6	 a6, b6;
+	unsigned char		 k1[16], k2[16];
+
+	memset(&a4, 0, sizeof(a4));
+	a4.sin_family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.7", &a4.sin_addr);
+	CHECK(net_peer_key((struct sockaddr *)&a4, k1) == 4);
+	CHECK(memcmp(k1, "\xc0\x00\x02\x07", 4) == 0);
+
+	memset(&a6, 0, sizeof(a6));
+	memset(&b6, 0, sizeof(b6));
+	a6.sin6_family = b6.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8:1:2::1", &a6.sin6_addr);
+	inet_pton(AF_INET6, "2001:db8:1:2:ffff:eeee:dddd:cccc", &b6.sin6_addr);
+	CHECK(net_peer_key((struct sockaddr *)&a6, k1) == 8);
+	CHECK(net_peer_key((struct sockaddr *)&b6, k2) == 8);
+	CHECK(memcmp(k1, k2, 8) == 0);		/* one /64, one budget */
+	inet_pton(AF_INET6, "2001:db8:1:3::1", &b6.sin6_addr);
+	CHECK(net_peer_key((struct sockaddr *)&b6, k2) == 8);
+	CHECK(memcmp(k1, k2, 8) != 0);		/* the next /64: another */
+}
+
+int
+main(void)
+{
+	test_peer_key_ipv4_whole_ipv6_by_64();
+	test_reply_file_plain_and_tls();
+	CHECK_DONE();
+}
