@@ -77,6 +77,7 @@ struct conn {
 	size_t			 lingered;	/* bytes read after answering */
 	bool			 handshaken;
 	bool			 done;
+	bool			 logged;	/* the access line is out */
 	bool			 has_local;
 	struct sockaddr_storage	 local;
 	socklen_t		 local_len;
@@ -260,6 +261,24 @@ conn_cut_note(struct conn *c, const char *how)
  * line and frees what the conn owns.  close_notify has been sent before
  * (conn_close) if the answer was complete.
  */
+/*
+ * The access line, once: when the answer has left (before close_notify, so
+ * that it is written by the time the client sees the end), or when the
+ * connection is freed before that.
+ */
+static void
+conn_log(struct conn *c)
+{
+	if (c->logged)
+		return;
+	c->logged = true;
+	if (c->status != NULL || c->why[0] != '\0' || c->cut[0] != '\0')
+		log_info("%s %s\"%s\" %s%s%s%s%s", c->front->name,
+		    nconf.log_ip ? c->peer : "", c->req,
+		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why,
+		    c->cut[0] ? " " : "", c->cut);
+}
+
 static void
 conn_free(struct conn *c)
 {
@@ -268,11 +287,7 @@ conn_free(struct conn *c)
 	    bufferevent_get_output(c->bev)) > 0)))
 		/* the answer did not all leave */
 		conn_cut_note(c, "closed");
-	if (c->status != NULL || c->why[0] != '\0' || c->cut[0] != '\0')
-		log_info("%s %s\"%s\" %s%s%s%s%s", c->front->name,
-		    nconf.log_ip ? c->peer : "", c->req,
-		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why,
-		    c->cut[0] ? " " : "", c->cut);
+	conn_log(c);
 	TAILQ_REMOVE(&conns, c, entry);
 	nconns--;
 	if (c->closer != NULL)
@@ -413,6 +428,7 @@ static void
 conn_close(struct conn *c)
 {
 	c->state = CONN_CLOSE;
+	conn_log(c);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	if (conn_arm(c, NET_LINGER_TIME < nconf.timeout ? NET_LINGER_TIME :
 	    nconf.timeout) == -1) {
