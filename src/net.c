@@ -5,10 +5,14 @@
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#ifdef __linux__
+#include <linux/tcp.h>		/* struct tcp_info with tcpi_bytes_acked */
+#endif
 
 #include <errno.h>
 #include <netdb.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +77,7 @@ struct conn {
 	off_t			 file_off;
 	off_t			 file_left;
 	size_t			 queued;	/* bytes of answer queued */
-	size_t			 mark;		/* sent at the last rate check */
+	uint64_t		 mark;		/* progress at the last check */
 	size_t			 lingered;	/* bytes read after answering */
 	bool			 handshaken;
 	bool			 done;
@@ -247,6 +251,29 @@ conn_sent(struct conn *c)
 	if (c->bev != NULL)
 		pending = evbuffer_get_length(bufferevent_get_output(c->bev));
 	return pending > c->queued ? 0 : c->queued - pending;
+}
+
+/*
+ * How far the client has read, for the write rate check.  On Linux: the
+ * bytes its TCP has acknowledged, which move with every segment it takes.
+ * Elsewhere: the bytes that have left the output buffer, which over TLS
+ * move a record (16 KiB) at a time.
+ */
+static uint64_t
+conn_progress(struct conn *c)
+{
+#ifdef __linux__
+	struct tcp_info	 ti;
+	socklen_t	 len = sizeof(ti);
+	int		 fd = bufferevent_getfd(c->bev);
+
+	memset(&ti, 0, sizeof(ti));
+	if (fd != -1 && getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_bytes_acked) +
+	    sizeof(ti.tcpi_bytes_acked))
+		return ti.tcpi_bytes_acked;
+#endif
+	return conn_sent(c);
 }
 
 static void
@@ -505,7 +532,7 @@ static void
 conn_timercb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
-	size_t		 sent;
+	uint64_t	 sent;
 
 	switch (c->state) {
 	case CONN_SNIFF:
@@ -517,7 +544,7 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		c->state = CONN_ANSWER;
-		c->mark = 0;
+		c->mark = conn_progress(c);
 		if (conn_arm(c, nconf.timeout) == -1) {
 			conn_fail(c, "out of memory");
 			break;
@@ -526,9 +553,9 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 		c->front->reject(c, "timeout waiting for the request");
 		break;
 	case CONN_ANSWER:
-		sent = conn_sent(c);
+		sent = conn_progress(c);
 		if (!c->done || sent - c->mark <
-		    (size_t)NET_WRITE_RATE_MIN * (size_t)nconf.timeout) {
+		    (uint64_t)NET_WRITE_RATE_MIN * (uint64_t)nconf.timeout) {
 			if (c->done)
 				conn_cut(c, "reader too slow");
 			else
@@ -897,7 +924,7 @@ take_request(struct conn *c, char *line, size_t len)
 	bufferevent_disable(c->bev, EV_READ);	/* one request a connection */
 	/* from here on, a bound on writing the answer */
 	c->state = CONN_ANSWER;
-	c->mark = 0;
+	c->mark = conn_progress(c);
 	if (conn_arm(c, nconf.timeout) == -1) {
 		conn_fail(c, "out of memory");
 		return;
@@ -937,7 +964,7 @@ conn_readcb(struct bufferevent *bev, void *arg)
 			    sizeof(head));
 			bufferevent_disable(bev, EV_READ);
 			c->state = CONN_ANSWER;
-			c->mark = 0;
+			c->mark = conn_progress(c);
 			if (conn_arm(c, nconf.timeout) == -1) {
 				conn_fail(c, "out of memory");
 				return;

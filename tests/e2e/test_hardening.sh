@@ -82,7 +82,7 @@ expect_eq "another port: 53" \
 # a file whose name holds a newline, an escape and a C1 control
 touch "$ROOT/"$'bo\nse\x1b[31m\xc2\x9b.gmi'
 kill -HUP "$ZPID"
-for i in $(seq 1 100); do grep -q "reload failed" "$LOG" && break; sleep 0.1; done
+for i in $(seq 1 100); do grep -qF 'bo\x0ase' "$LOG" && break; sleep 0.1; done
 rm -f "$ROOT/"$'bo\nse\x1b[31m\xc2\x9b.gmi'
 gem "gemini://$H/"$'\xc2\x9b\x1b[2J\xff' >/dev/null
 gem "gemini://$H/caf"$'\xc3\xa9'"-ok" >/dev/null
@@ -179,7 +179,7 @@ STOP_WAIT=5 stop_zeche
 [ "$failed" = "$f0" ] && ok "SIGTERM with ten idle connections and a transfer: exit 0 within 5 s"
 expect_contains "the transfer in flight: cut at the stop" "$(cat "$LOG")" \
     "gross.bin\" 20 cut (stopping): "
-kill $h3 2>/dev/null
+kill $h3 $p5 2>/dev/null
 wait $h3 $p5 2>/dev/null
 
 rm -f "$BIG"

@@ -131,6 +131,46 @@ plain_client(void *arg)
 	return NULL;
 }
 
+/*
+ * A client that connects, waits until it is told to go on, then asks: the
+ * server must not hold a reference on the context before the request.
+ */
+static atomic_int	 idle_go;
+
+static void *
+idle_client(void *arg)
+{
+	unsigned char	*got = malloc(2 * FILE_LEN);
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if (got != NULL && (fd = dial(port_plain)) != -1) {
+		while (!atomic_load(&idle_go))
+			usleep(1000);
+		if (write(fd, "x\r\n", 3) == 3)
+			while ((n = read(fd, got + len, 2 * FILE_LEN - len)) > 0)
+				len += (size_t)n;
+		close(fd);
+	}
+	CHECK(got != NULL && is_answer(got, len));
+	free(got);
+	atomic_fetch_add(&clients_done, 1);
+	return NULL;
+}
+
+static void
+idle_watch(evutil_socket_t fd, short what, void *arg)
+{
+	if (net_conns() == 1 && !atomic_load(&idle_go)) {
+		/* accepted, no request yet: no reference taken */
+		CHECK(refs == 1);
+		atomic_store(&idle_go, 1);
+	}
+	if (atomic_load(&clients_done) == 1)
+		event_base_loopbreak(arg);
+}
+
 static void *
 tls_client(void *arg)
 {
@@ -221,6 +261,17 @@ test_reply_file_plain_and_tls(void)
 	    sizeof(err)) == 0);
 	CHECK(net_listen("127.0.0.1", port_tls, &test_front, NET_TLS, err,
 	    sizeof(err)) == 0);
+	/* first a client that connects and waits before it asks */
+	CHECK((tick = event_new(base, -1, EV_PERSIST, idle_watch, base)) !=
+	    NULL);
+	event_add(tick, &tv);
+	pthread_create(&t1, NULL, idle_client, NULL);
+	event_base_dispatch(base);
+	pthread_join(t1, NULL);
+	CHECK(atomic_load(&idle_go) == 1);
+	event_free(tick);
+	atomic_store(&clients_done, 0);
+
 	CHECK((tick = event_new(base, -1, EV_PERSIST, watch, base)) != NULL);
 	event_add(tick, &tv);
 	pthread_create(&t1, NULL, plain_client, NULL);
