@@ -7,6 +7,8 @@
  *                             (K * STEP)-th allocation from then on fails,
  *                             once; so connection 1, 2, 3... each see one
  *                             allocation fail, later and later in its life
+ *   ZECHE_FAULT_CONNS=N       only the first N connections (then none, so
+ *                             that a test can see the server serve on)
  *   ZECHE_FAULT_PEEK=N        the first N recv(MSG_PEEK) say EAGAIN
  *   ZECHE_FAULT_WRITE=LEN     the first write() of exactly LEN bytes says
  *                             EAGAIN (24: a TLS 1.3 close_notify record)
@@ -41,7 +43,7 @@ static bool			 in_init;	/* no TLS: too early for it */
 static char			 boot[4096] __attribute__((aligned(16)));
 static size_t			 boot_used;
 
-static long	 step = -1, peeks = -1, write_len = -1;
+static long	 step = -1, peeks = -1, write_len = -1, max_conns = -1;
 static long	 accepts, countdown, since_accept;
 static bool	 spared;		/* inside a call that cannot fail */
 
@@ -65,6 +67,8 @@ init(void)
 	real_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
 	if ((s = getenv("ZECHE_FAULT_MALLOC")) != NULL)
 		step = atol(s);
+	if ((s = getenv("ZECHE_FAULT_CONNS")) != NULL)
+		max_conns = atol(s);
 	if ((s = getenv("ZECHE_FAULT_PEEK")) != NULL)
 		peeks = atol(s);
 	if ((s = getenv("ZECHE_FAULT_WRITE")) != NULL)
@@ -155,7 +159,8 @@ accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 	if (r != -1) {
 		accepts++;
 		since_accept = 0;
-		if (step > 0)
+		countdown = 0;
+		if (step > 0 && (max_conns < 0 || accepts <= max_conns))
 			countdown = accepts * step;
 	}
 	return r;
