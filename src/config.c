@@ -459,21 +459,34 @@ add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
 	}
 	*list = l;
 	l[(*n)++] = la;
-	if (!named || peek(ps) != TOK_WORD)
-		return 0;
-	next(ps);
-	if (strcmp(ps->tok.text, "host") != 0 || ps->tok.quoted) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected \"host\" or the "
-		    "end of the line");
-		return -1;
-	}
-	if (!value(ps, "a host name"))
-		return -1;
-	if ((l[*n - 1].host = dup_or_fail(ps, ps->tok.text)) == NULL)
-		return -1;
-	if (conf_host_normalise(l[*n - 1].host) == -1) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected a host name");
-		return -1;
+	/* then "proxy", and (Gopher) "host NAME", each once, in any order */
+	while (peek(ps) == TOK_WORD) {
+		if (strcmp(ps->peek.text, "proxy") == 0 && !ps->peek.quoted &&
+		    !l[*n - 1].proxy) {
+			next(ps);
+			l[*n - 1].proxy = true;
+			continue;
+		}
+		if (!named)
+			return 0;	/* the end of the directive is checked */
+		next(ps);
+		if (strcmp(ps->tok.text, "host") != 0 || ps->tok.quoted ||
+		    l[*n - 1].host != NULL) {
+			fail(ps, ps->tok.line, ps->tok.col, "expected %s the "
+			    "end of the line", l[*n - 1].host != NULL ?
+			    "\"proxy\" or" : l[*n - 1].proxy ? "\"host\" or" :
+			    "\"host\", \"proxy\" or");
+			return -1;
+		}
+		if (!value(ps, "a host name"))
+			return -1;
+		if ((l[*n - 1].host = dup_or_fail(ps, ps->tok.text)) == NULL)
+			return -1;
+		if (conf_host_normalise(l[*n - 1].host) == -1) {
+			fail(ps, ps->tok.line, ps->tok.col,
+			    "expected a host name");
+			return -1;
+		}
 	}
 	return 0;
 }

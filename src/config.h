@@ -6,6 +6,8 @@
  *	gemini  *:1965			# repeatable: ADDR:PORT, *:PORT, PORT
  *	gopher  70 host "example.org"	# the host it serves (default: the
  *					# first host with "gopher on")
+ *	gemini  10.0.0.2:1965 proxy	# behind a proxy: a PROXY header
+ *					# (v1 or v2) starts each connection
  *	user    _zeche
  *	timeout 10
  *	log     "/var/log/zeche/zeche.log"
@@ -51,6 +53,7 @@ struct conf_listen {
 	char	*addr;			/* owned; NULL: every address */
 	char	*port;			/* owned: digits, 1-65535 */
 	char	*host;			/* owned: the host served, or NULL */
+	bool	 proxy;			/* a PROXY header starts each connection */
 	size_t	 line;			/* where it was given, 0: an option */
 };
 

@@ -47,6 +47,7 @@ struct opts {
 	int			 log_ip;	/* -1: not given */
 	bool			 check;
 	bool			 verbose;
+	bool			 proxy;		/* --proxy-protocol */
 	int			 max_conns;	/* 0: fitted to the fd limit */
 };
 
@@ -83,6 +84,10 @@ usage(int status)
 "      --log FILE          write the log (messages and the access lines) to\n"
 "                          FILE instead of stderr; SIGUSR1 reopens it\n"
 "      --log-ip            write client addresses to the access log\n"
+"      --proxy-protocol    every listener expects a PROXY protocol header\n"
+"                          (v1 or v2, as HAProxy sends) before the client's\n"
+"                          bytes; the client address in it is logged and\n"
+"                          counted\n"
 "      --export DIR        write the site as files for a static Gemini server\n"
 "                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
 "  -t, --timeout SECONDS   time a client has for the TLS handshake and its\n"
@@ -121,6 +126,7 @@ parse_options(int argc, char **argv)
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "log",	required_argument,	NULL, 'l' },
 		{ "log-ip",	no_argument,		NULL, 'I' },
+		{ "proxy-protocol", no_argument,	NULL, 'P' },
 		{ "export",	required_argument,	NULL, 'X' },
 		{ "timeout",	required_argument,	NULL, 't' },
 		{ "max-conns",	required_argument,	NULL, 'm' },
@@ -192,6 +198,9 @@ parse_options(int argc, char **argv)
 			break;
 		case 'l':
 			opts.log = optarg;
+			break;
+		case 'P':
+			opts.proxy = true;
 			break;
 		case 'u':
 			opts.user = optarg;
@@ -756,7 +765,8 @@ main(int argc, char **argv)
 		for (i = 0; i < conf->nlisten[p]; i++)
 			if (net_listen(conf->listen[p][i].addr,
 			    conf->listen[p][i].port, protocols[p].front,
-			    protocols[p].tls, err, sizeof(err)) == -1)
+			    protocols[p].tls, opts.proxy ||
+			    conf->listen[p][i].proxy, err, sizeof(err)) == -1)
 				fatalx("%s: %s", protocols[p].name, err);
 	if (conf->user != NULL && opts.config != NULL)
 		drop_privileges(conf->user);

@@ -29,6 +29,7 @@
 
 #include "log.h"
 #include "net.h"
+#include "proxy.h"
 
 #define LISTENERS_MAX	8
 #define PEER_BUCKETS	1024
@@ -54,6 +55,7 @@ struct peer {
  * still sends) is bounded by NET_LINGER_TIME.
  */
 enum conn_state {
+	CONN_PROXY,		/* reading the PROXY header (--proxy-protocol) */
 	CONN_SNIFF,		/* waiting for the first byte (NET_SNIFF) */
 	CONN_REQUEST,		/* handshake and request */
 	CONN_ANSWER,		/* the request is read; writing the answer */
@@ -65,6 +67,10 @@ struct conn {
 	enum conn_state		 state;
 	struct bufferevent	*bev;		/* owned: frees fd and SSL */
 	struct event		*sniff;		/* owned: waiting for byte 1 */
+	struct event		*proxy;		/* owned: reading the header */
+	unsigned char		*proxy_buf;	/* owned: the header so far */
+	size_t			 proxy_len;
+	enum net_tls		 mode;
 	struct event		*timer;		/* owned: the state's bound */
 	struct event		*closer;	/* owned: close_notify, linger */
 	int			 fd;
@@ -96,14 +102,15 @@ TAILQ_HEAD(conn_list, conn);
 
 static struct event_base	*base;
 static SSL_CTX			*ssl_ctx;
-static struct net_conf		 nconf = { NET_TIMEOUT, 1024, false, NULL,
-				    NULL };
+static struct net_conf		 nconf = { .timeout = NET_TIMEOUT,
+				    .max_conns = 1024 };
 static void			*current;	/* counted */
 static struct conn_list		 conns = TAILQ_HEAD_INITIALIZER(conns);
 static size_t			 nconns;
 static struct evconnlistener	*listeners[LISTENERS_MAX];
 static const struct front	*fronts[LISTENERS_MAX];
 static enum net_tls		 modes[LISTENERS_MAX];
+static bool			 proxies[LISTENERS_MAX];
 static size_t			 nlisteners;
 static struct event		*resume_ev;
 static struct event		*stop_ev;
@@ -323,6 +330,9 @@ conn_free(struct conn *c)
 		event_free(c->timer);
 	if (c->sniff != NULL)
 		event_free(c->sniff);
+	if (c->proxy != NULL)
+		event_free(c->proxy);
+	free(c->proxy_buf);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	else if (c->fd != -1)
@@ -535,6 +545,9 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 	uint64_t	 sent;
 
 	switch (c->state) {
+	case CONN_PROXY:
+		conn_fail(c, "timeout waiting for the PROXY header");
+		break;
 	case CONN_SNIFF:
 		conn_fail(c, "timeout waiting for the request");
 		break;
@@ -654,13 +667,154 @@ peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
 		snprintf(host, len, "?");
 }
 
+/*
+ * Count a connection from SA against its address's budget.  Returns the
+ * table entry, or NULL (logged once per NET_WARN_INTERVAL) when that
+ * address has NET_PEER_MAX connections open already, or memory ran out.
+ */
+static struct peer *
+peer_take(const struct sockaddr *sa, socklen_t salen,
+    const struct front *front)
+{
+	struct peer	*p;
+	char		 host[INET6_ADDRSTRLEN];
+	unsigned int	 n;
+
+	if ((p = peer_get(sa)) == NULL)
+		return NULL;
+	if (p->conns >= NET_PEER_MAX) {
+		if (refusal_due(&p->refused, &p->warned, &n)) {
+			peer_name(sa, (int)salen, host, sizeof(host));
+			log_warnx("%s: %s%stoo many connections from one "
+			    "address (%u refused)", front->name,
+			    nconf.log_ip ? host : "", nconf.log_ip ? ": " : "",
+			    n);
+		}
+		return NULL;
+	}
+	p->conns++;
+	return p;
+}
+
+/* The client is known and counted: the handshake and the request. */
+static void
+conn_begin(struct conn *c)
+{
+	if (c->mode == NET_SNIFF) {
+		c->state = CONN_SNIFF;
+		c->sniff = event_new(base, c->fd, EV_READ, conn_sniffcb, c);
+		if (c->sniff == NULL || event_add(c->sniff, NULL) == -1)
+			conn_fail(c, "out of memory");
+		return;
+	}
+	if (conn_start(c, c->mode == NET_TLS) == -1)
+		conn_fail(c, "out of memory");
+}
+
+/*
+ * The PROXY header is read: the client it names (the connection's own
+ * peer for LOCAL and UNKNOWN) is the one the budget counts and the log
+ * shows from here on.
+ */
+static void
+conn_proxied(struct conn *c, const struct proxy_hdr *hdr)
+{
+	const struct sockaddr_in6 *src6 = (const void *)&hdr->src;
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	socklen_t		 len = sizeof(ss);
+	char			 host[INET6_ADDRSTRLEN];
+
+	if (hdr->local) {
+		if (getpeername(c->fd, (struct sockaddr *)&ss, &len) == -1) {
+			conn_fail(c, "PROXY LOCAL: no peer address");
+			return;
+		}
+	} else if (hdr->src.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&src6->sin6_addr)) {
+		/* an IPv4 client: counted as one, not in ::ffff:0:0/64 */
+		memset(&ss, 0, sizeof(ss));
+		sin->sin_family = AF_INET;
+		sin->sin_port = src6->sin6_port;
+		memcpy(&sin->sin_addr, &src6->sin6_addr.s6_addr[12], 4);
+		len = sizeof(*sin);
+	} else {
+		memcpy(&ss, &hdr->src, sizeof(ss));
+		len = ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+		    sizeof(struct sockaddr_in6);
+	}
+	if ((c->peer_entry = peer_take((struct sockaddr *)&ss, len,
+	    c->front)) == NULL) {
+		conn_free(c);
+		return;
+	}
+	if (nconf.log_ip) {
+		peer_name((struct sockaddr *)&ss, (int)len, host,
+		    sizeof(host));
+		snprintf(c->peer, sizeof(c->peer), "%s ", host);
+	}
+	conn_begin(c);
+}
+
+/*
+ * Bytes of the PROXY header.  They are peeked at, and only the header's
+ * own are taken from the socket: what follows belongs to the TLS
+ * handshake or the request.  While the header is incomplete every byte
+ * so far is part of it, so the socket is drained and the event does not
+ * fire again until more comes.
+ */
+static void
+conn_proxycb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn		*c = arg;
+	struct proxy_hdr	 hdr;
+	const char		*errstr = NULL;
+	ssize_t			 n, len;
+	size_t			 take;
+
+	n = recv(fd, c->proxy_buf + c->proxy_len,
+	    PROXY_HEADER_MAX - c->proxy_len, MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		return;
+	if (n == 0 && c->proxy_len == 0) {
+		conn_free(c);		/* closed before saying anything */
+		return;
+	}
+	if (n <= 0) {
+		conn_fail(c, n == 0 ? "closed within the PROXY header" :
+		    strerror(errno));
+		return;
+	}
+	len = proxy_parse(c->proxy_buf, c->proxy_len + (size_t)n, &hdr,
+	    &errstr);
+	if (len == -1) {
+		conn_fail(c, errstr);
+		return;
+	}
+	take = len == 0 ? (size_t)n : (size_t)len - c->proxy_len;
+	if (recv(fd, c->proxy_buf + c->proxy_len, take, 0) != (ssize_t)take) {
+		conn_fail(c, "PROXY header: read error");
+		return;
+	}
+	c->proxy_len += take;
+	if (len == 0)
+		return;			/* the rest is on its way */
+	event_free(c->proxy);
+	c->proxy = NULL;
+	free(c->proxy_buf);
+	c->proxy_buf = NULL;
+	conn_proxied(c, &hdr);
+}
+
 static void
 acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
 	const struct front	*front = NULL;
 	enum net_tls		 mode = NET_PLAIN;
-	struct peer		*p;
+	bool			 proxy = false;
+	struct peer		*p = NULL;
 	struct conn		*c;
 	char			 host[INET6_ADDRSTRLEN];
 	size_t			 i;
@@ -670,6 +824,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		if (listeners[i] == l) {
 			front = fronts[i];
 			mode = modes[i];
+			proxy = proxies[i];
 		}
 	if (front == NULL || stopping) {
 		close(fd);
@@ -677,7 +832,8 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	/*
 	 * The budgets first, before anything is done for the client: no
-	 * handshake, no allocation, and one log line per interval.
+	 * handshake, no allocation, and one log line per interval.  Behind
+	 * a proxy the client is only known from its header: counted then.
 	 */
 	if (nconns >= (size_t)nconf.max_conns) {
 		close(fd);
@@ -686,22 +842,11 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 			    "(%u refused)", front->name, nconns, n);
 		return;
 	}
-	if ((p = peer_get(sa)) == NULL) {
+	if (!proxy &&
+	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL) {
 		close(fd);
 		return;
 	}
-	if (p->conns >= NET_PEER_MAX) {
-		close(fd);
-		if (refusal_due(&p->refused, &p->warned, &n)) {
-			peer_name(sa, salen, host, sizeof(host));
-			log_warnx("%s: %s%stoo many connections from one "
-			    "address (%u refused)", front->name,
-			    nconf.log_ip ? host : "", nconf.log_ip ? ": " : "",
-			    n);
-		}
-		return;
-	}
-	p->conns++;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		peer_release(p);
 		close(fd);
@@ -713,26 +858,28 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c->fd = fd;
 	c->file = -1;
 	c->front = front;
+	c->mode = mode;
 	c->state = CONN_REQUEST;
 	if (nconf.log_ip) {
 		peer_name(sa, salen, host, sizeof(host));
 		snprintf(c->peer, sizeof(c->peer), "%s ", host);
 	}
-	/* one deadline for the handshake and the whole request */
+	/* one deadline for the PROXY header, the handshake and the request */
 	if ((c->timer = evtimer_new(base, conn_timercb, c)) == NULL ||
 	    conn_arm(c, nconf.timeout) == -1) {
 		conn_fail(c, "out of memory");
 		return;
 	}
-	if (mode == NET_SNIFF) {
-		c->state = CONN_SNIFF;
-		c->sniff = event_new(base, fd, EV_READ, conn_sniffcb, c);
-		if (c->sniff == NULL || event_add(c->sniff, NULL) == -1)
+	if (proxy) {
+		c->state = CONN_PROXY;
+		if ((c->proxy_buf = malloc(PROXY_HEADER_MAX)) == NULL ||
+		    (c->proxy = event_new(base, fd, EV_READ | EV_PERSIST,
+		    conn_proxycb, c)) == NULL ||
+		    event_add(c->proxy, NULL) == -1)
 			conn_fail(c, "out of memory");
 		return;
 	}
-	if (conn_start(c, mode == NET_TLS) == -1)
-		conn_fail(c, "out of memory");
+	conn_begin(c);
 }
 
 static void
@@ -768,7 +915,7 @@ accept_errorcb(struct evconnlistener *l, void *arg)
 
 int
 net_listen(const char *addr, const char *port, const struct front *front,
-    enum net_tls mode, char *err, size_t errlen)
+    enum net_tls mode, bool proxy, char *err, size_t errlen)
 {
 	struct addrinfo		 hints, *res, *ai;
 	struct evconnlistener	*l;
@@ -818,6 +965,7 @@ net_listen(const char *addr, const char *port, const struct front *front,
 		listeners[nlisteners] = l;
 		fronts[nlisteners] = front;
 		modes[nlisteners] = mode;
+		proxies[nlisteners] = proxy;
 		nlisteners++;
 		n++;
 	}
@@ -884,7 +1032,8 @@ net_stop(void)
 	/* no request yet: nothing to finish */
 	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if (c->state == CONN_SNIFF || c->state == CONN_REQUEST)
+		if (c->state == CONN_PROXY || c->state == CONN_SNIFF ||
+		    c->state == CONN_REQUEST)
 			conn_free(c);
 	}
 	if (nconns == 0) {

@@ -59,11 +59,13 @@ struct net_conf {
 void	net_init(struct event_base *, SSL_CTX *, const struct net_conf *);
 
 /*
- * Listen on ADDR (NULL: all addresses, IPv4 and IPv6) and PORT.  Returns 0,
- * or -1 with a message in ERR.
+ * Listen on ADDR (NULL: all addresses, IPv4 and IPv6) and PORT.  With
+ * PROXY, every connection must start with a PROXY protocol header (v1 or
+ * v2) within the timeout, and the client it names is the one counted and
+ * logged.  Returns 0, or -1 with a message in ERR.
  */
 int	net_listen(const char *, const char *, const struct front *,
-	    enum net_tls, char *, size_t);
+	    enum net_tls, bool, char *, size_t);
 
 /*
  * Serve requests parsed from now on from CTX: takes a reference on it and

@@ -64,4 +64,35 @@ run_malloc() {	# STEP CONNECTIONS
 run_malloc 1 60
 run_malloc 7 180
 
+# --- behind a proxy (--proxy-protocol): the header's peek, and failed
+# allocations on the way from the header to the answer, over Gopher (no
+# TLS: OpenSSL's own state, shared by all connections, is walked above)
+printf 'PROXY TCP4 192.0.2.7 127.0.0.1 40000 1965\r\n' >"$WORK/v1"
+pgem() {
+	"$GEMGET" -x "$WORK/v1" 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" \
+	    2>/dev/null | head -n 1 | tr -d '\r'
+}
+with_faults ZECHE_FAULT_PEEK=1 -- --timeout 5 --proxy-protocol
+expect_eq "a PROXY header peek that says EAGAIN: answered" "$(pgem)" \
+    "20 text/gemini; lang=de"
+stop_zeche
+run_proxy_malloc() {	# STEP CONNECTIONS
+	local i n=0
+	with_faults ZECHE_FAULT_MALLOC="$1" ZECHE_FAULT_CONNS="$2" -- --timeout 5 \
+	    --proxy-protocol
+	for i in $(seq 1 "$2"); do
+		"$GEMGET" -t -x "$WORK/v1" 127.0.0.1 "$GOPHER_PORT" "/" \
+		    >/dev/null 2>&1
+		kill -0 "$ZPID" 2>/dev/null || break
+		n=$i
+	done
+	expect_eq "PROXY, allocation failures, step $1: every connection" \
+	    "$n" "$2"
+	expect_contains "PROXY, allocation failures, step $1: still serving" \
+	    "$("$GEMGET" -t -x "$WORK/v1" 127.0.0.1 "$GOPHER_PORT" "/" \
+	    2>/dev/null)" "Themenforum"
+	stop_zeche
+}
+run_proxy_malloc 1 40
+
 finish

@@ -192,8 +192,8 @@ test_error_port(void)
 	    "/etc/zeche/zeche.conf:1:13: expected the end of the line, not "
 	    "another value");
 	CHECK_STR(error_of("gopher 70 for a\n" HOST_OK),
-	    "/etc/zeche/zeche.conf:1:11: expected \"host\" or the end of the "
-	    "line");
+	    "/etc/zeche/zeche.conf:1:11: expected \"host\", \"proxy\" or the "
+	    "end of the line");
 	CHECK_STR(error_of("gopher 70 host nowhere\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:1: expected the name of a host block, "
 	    "not \"nowhere\"");
@@ -343,6 +343,50 @@ test_listen(void)
 	CHECK(conf_parse_listen("a:", &la, &errstr) == -1);
 }
 
+/* "proxy" after a listener: a PROXY header starts its connections. */
+static void
+test_listen_proxy(void)
+{
+	struct conf	 conf;
+	const char	*text =
+	    "gemini  1965\n"
+	    "gemini  10.0.0.2:1966 proxy\n"
+	    "gopher  70 proxy\n"
+	    "gopher  7070 host \"a.example\" proxy\n"
+	    "gopher  7071 proxy host \"a.example\"\n"
+	    HOST_OK;
+
+	CHECK(parse(text, &conf) == 0);
+	CHECK(conf.nlisten[PROTO_GEMINI] == 2 &&
+	    !conf.listen[PROTO_GEMINI][0].proxy &&
+	    conf.listen[PROTO_GEMINI][1].proxy);
+	CHECK(conf.nlisten[PROTO_GOPHER] == 3 &&
+	    conf.listen[PROTO_GOPHER][0].proxy &&
+	    conf.listen[PROTO_GOPHER][1].proxy &&
+	    conf.listen[PROTO_GOPHER][2].proxy);
+	CHECK_STR(conf.nlisten[PROTO_GOPHER] == 3 ?
+	    conf.listen[PROTO_GOPHER][1].host : NULL, "a.example");
+	CHECK_STR(conf.nlisten[PROTO_GOPHER] == 3 ?
+	    conf.listen[PROTO_GOPHER][2].host : NULL, "a.example");
+	conf_free(&conf);
+
+	CHECK_STR(error_of("gemini 1965 proxy proxy\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:19: expected the end of the line, not "
+	    "another value");
+	CHECK_STR(error_of("gemini 1965 \"proxy\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:13: expected the end of the line, not "
+	    "another value");
+	CHECK_STR(error_of("gemini 1965 host a.example\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:13: expected the end of the line, not "
+	    "another value");
+	CHECK_STR(error_of("gopher 70 proxy proxy\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:17: expected \"host\" or the end of the "
+	    "line");
+	CHECK_STR(error_of("gopher 70 host a.example x\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:26: expected \"proxy\" or the end of the "
+	    "line");
+}
+
 static void
 test_host_normalise(void)
 {
@@ -454,6 +498,7 @@ main(void)
 	test_error_nul();
 	test_error_hosts();
 	test_listen();
+	test_listen_proxy();
 	test_host_normalise();
 	test_read_shipped_example();
 	test_locations_and_redirects();

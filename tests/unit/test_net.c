@@ -233,7 +233,8 @@ test_reply_file_plain_and_tls(void)
 	struct event_base	*base;
 	struct event		*tick;
 	struct timeval		 tv = { 0, 10000 };
-	struct net_conf		 nc = { 5, 100, false, ctx_ref, ctx_unref };
+	struct net_conf		 nc = { .timeout = 5, .max_conns = 100,
+				    .ref = ctx_ref, .unref = ctx_unref };
 	SSL_CTX			*ctx;
 	pthread_t		 t1, t2;
 	char			 fp[128], err[256];
@@ -257,9 +258,9 @@ test_reply_file_plain_and_tls(void)
 	CHECK(refs == 1);
 	free_port(port_plain, sizeof(port_plain));
 	free_port(port_tls, sizeof(port_tls));
-	CHECK(net_listen("127.0.0.1", port_plain, &test_front, NET_PLAIN, err,
+	CHECK(net_listen("127.0.0.1", port_plain, &test_front, NET_PLAIN, false, err,
 	    sizeof(err)) == 0);
-	CHECK(net_listen("127.0.0.1", port_tls, &test_front, NET_TLS, err,
+	CHECK(net_listen("127.0.0.1", port_tls, &test_front, NET_TLS, false, err,
 	    sizeof(err)) == 0);
 	/* first a client that connects and waits before it asks */
 	CHECK((tick = event_new(base, -1, EV_PERSIST, idle_watch, base)) !=
