@@ -23,7 +23,7 @@
 #	BENCH_WARMUP=300	requests in the warm-up run before each
 #	BENCH_CAPSULE=DIR	content to serve (default: the repo's capsule/)
 #	BENCH_PIN=1		servers on CPU 0, zeche-bench on CPU 1 (0: off)
-#	BENCH_ZECHE_ARGS=	more options for zeche (e.g. "--workers 2")
+#	BENCH_ZECHE_ARGS=	more options for zeche (e.g. "--log-ip")
 #
 # and for the partners section those listed in partners-bench.sh.
 #
