@@ -721,6 +721,26 @@ add_article_list(const struct site *s, struct buf *out, struct folder *f)
 }
 
 /*
+ * The home page names the addresses a reader may not know of: Spartan's,
+ * when it is on (Gemini and Gopher readers know the other two).
+ */
+static void
+add_other_addresses(const struct site *s, struct buf *body)
+{
+	struct buf	 url = BUF_INIT;
+
+	site_spartan_url(s, "/", &url);
+	if (url.len > 0 && !url.failed) {
+		if (body->len > 0 && body->data[body->len - 1] != '\n')
+			buf_addc(body, '\n');
+		buf_addf(body, "\n=> %s ", url.data);
+		buf_addf(body, msg_get(s->msg, MSG_ALSO_SPARTAN), url.data);
+		buf_addc(body, '\n');
+	}
+	buf_free(&url);
+}
+
+/*
  * What the config says of the folder REL: a generated page if it has no
  * index (LISTING), a generated post list (POSTS).  The host's setting,
  * unless the longest location above REL that sets it says otherwise.
@@ -823,6 +843,8 @@ add_folder_page(struct walk *w, struct folder *f)
 		page_free(pg);
 		return 0;
 	}
+	if (strcmp(f->rel, "/") == 0)
+		add_other_addresses(w->s, &body);
 	if ((pg->body = buf_take(&body, &pg->body_len)) == NULL)
 		goto oom;
 	buf_addf(&file, "%s%s", f->rel, f->has_index ? f->index_name : "");

@@ -98,13 +98,15 @@ static void
 serve_http(struct conn *c, const struct site *s)
 {
 	struct buf	 body = BUF_INIT, url = BUF_INIT;
+	const char	*http_text;
 
+	http_text = msg_get(s->msg, s->port[PROTO_SPARTAN] != NULL ?
+	    MSG_HTTP_TEXT_SPARTAN : MSG_HTTP_TEXT);
 	buf_adds(&body, "<h1>");
 	buf_add_markup(&body, msg_get(s->msg, MSG_HTTP_TITLE),
 	    strlen(msg_get(s->msg, MSG_HTTP_TITLE)));
 	buf_adds(&body, "</h1>\n<p>");
-	buf_add_markup(&body, msg_get(s->msg, MSG_HTTP_TEXT),
-	    strlen(msg_get(s->msg, MSG_HTTP_TEXT)));
+	buf_add_markup(&body, http_text, strlen(http_text));
 	buf_adds(&body, "</p>\n<ul>\n");
 	buf_addf(&url, "gopher://%s:%s/", s->host, s->port[PROTO_GOPHER]);
 	buf_adds(&body, "<li><a href=\"");
@@ -118,7 +120,17 @@ serve_http(struct conn *c, const struct site *s)
 	buf_add_markup(&body, url.data, strlen(url.data));
 	buf_adds(&body, "\">");
 	buf_add_markup(&body, url.data, strlen(url.data));
-	buf_adds(&body, "</a></li>\n</ul>\n");
+	buf_adds(&body, "</a></li>\n");
+	buf_reset(&url);
+	site_spartan_url(s, "/", &url);
+	if (url.len > 0) {
+		buf_adds(&body, "<li><a href=\"");
+		buf_add_markup(&body, url.data, url.len);
+		buf_adds(&body, "\">");
+		buf_add_markup(&body, url.data, url.len);
+		buf_adds(&body, "</a></li>\n");
+	}
+	buf_adds(&body, "</ul>\n");
 	html_reply(c, s, "400 Bad Request", msg_get(s->msg, MSG_HTTP_TITLE),
 	    "", &body, "http", "HTTP request on the Gopher port");
 	buf_free(&body);
@@ -133,7 +145,8 @@ static void
 serve_url(struct conn *c, const struct site *s, const char *url)
 {
 	static const char *const schemes[] = {
-		"http://", "https://", "gemini://", "gopher://", "mailto:",
+		"http://", "https://", "gemini://", "gopher://", "spartan://",
+		"mailto:",
 		"ftp://", "irc://",
 	};
 	struct buf	 head = BUF_INIT, body = BUF_INIT;
@@ -165,10 +178,15 @@ serve_url(struct conn *c, const struct site *s, const char *url)
 	buf_free(&body);
 }
 
-/* caps.txt: what Gophernicus-era clients read to learn the server. */
+/*
+ * caps.txt: what Gophernicus-era clients read to learn the server; the
+ * Spartan address, when Spartan is on, as ServerSpartan.
+ */
 static void
 serve_caps(struct conn *c, const struct site *s)
 {
+	struct buf	 url = BUF_INIT;
+
 	conn_replyf(c, "CAPS\r\n\r\n"
 	    "CapsVersion=1\r\n"
 	    "ExpireCapsAfter=3600\r\n\r\n"
@@ -184,6 +202,10 @@ serve_caps(struct conn *c, const struct site *s)
 		conn_replyf(c, "ServerDescription=%s\r\n", s->description);
 	conn_replyf(c, "ServerDefaultEncoding=UTF-8\r\n"
 	    "ServerTLSPort=%s\r\n", s->port[PROTO_GOPHER]);
+	site_spartan_url(s, "/", &url);
+	if (url.len > 0 && !url.failed)
+		conn_replyf(c, "ServerSpartan=%s\r\n", url.data);
+	buf_free(&url);
 	conn_done(c, "0", NULL);
 }
 

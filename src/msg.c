@@ -84,6 +84,9 @@ ROBOTS_RULES
 	[MSG_HTTP_TITLE] = "This is a Gopher server",
 	[MSG_HTTP_TEXT] = "This is a Gopher server, not a web server. Open it "
 	    "with a Gopher or Gemini client:",
+	[MSG_HTTP_TEXT_SPARTAN] = "This is a Gopher server, not a web server. "
+	    "Open it with a Gopher, Gemini or Spartan client:",
+	[MSG_ALSO_SPARTAN] = "Also over Spartan: %s",
 } };
 
 static const struct msg_table	 de = { "de", {
@@ -157,6 +160,10 @@ ROBOTS_RULES
 	[MSG_HTTP_TITLE] = "Dies ist ein Gopher-Server",
 	[MSG_HTTP_TEXT] = "Dies ist ein Gopher-Server, kein Web-Server. "
 	    "\xc3\x96" "ffnen Sie ihn mit einem Gopher- oder Gemini-Client:",
+	[MSG_HTTP_TEXT_SPARTAN] = "Dies ist ein Gopher-Server, kein "
+	    "Web-Server. \xc3\x96" "ffnen Sie ihn mit einem Gopher-, Gemini- "
+	    "oder Spartan-Client:",
+	[MSG_ALSO_SPARTAN] = "Auch \xc3\xbc" "ber Spartan: %s",
 } };
 
 static const struct msg_table *const tables[] = { &en, &de };

@@ -63,6 +63,10 @@ enum msg {
 	MSG_REDIRECT_TO,	/* its text before the link */
 	MSG_HTTP_TITLE,		/* the HTML page for a browser */
 	MSG_HTTP_TEXT,		/* its paragraph (HTML) */
+	MSG_HTTP_TEXT_SPARTAN,	/* the same, when Spartan is on */
+
+	/* the home page */
+	MSG_ALSO_SPARTAN,	/* fmt: link to the spartan:// address */
 
 	MSG_COUNT
 };

@@ -78,6 +78,8 @@ struct conn {
 	struct peer		*peer_entry;	/* borrowed from the table */
 	void			*ctx;		/* counted, once asked for */
 	char			*line;		/* owned: the request */
+	char			*data;		/* owned: the data block */
+	size_t			 data_len;	/* announced; then in data */
 	SSL			*ssl;		/* borrowed from bev */
 	int			 file;		/* owned: a file being sent */
 	off_t			 file_off;
@@ -123,6 +125,7 @@ static void	conn_readcb(struct bufferevent *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
+static int	to_answer(struct conn *);
 
 void
 net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
@@ -343,6 +346,7 @@ conn_free(struct conn *c)
 	if (c->ctx != NULL && nconf.unref != NULL)
 		nconf.unref(c->ctx);
 	free(c->line);
+	free(c->data);
 	free(c);
 	if (stopping && nconns == 0)
 		event_base_loopbreak(base);
@@ -556,14 +560,11 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 			conn_fail(c, "TLS handshake timed out");
 			break;
 		}
-		c->state = CONN_ANSWER;
-		c->mark = conn_progress(c);
-		if (conn_arm(c, nconf.timeout) == -1) {
-			conn_fail(c, "out of memory");
+		if (to_answer(c) == -1)
 			break;
-		}
-		bufferevent_disable(c->bev, EV_READ);
-		c->front->reject(c, "timeout waiting for the request");
+		c->front->reject(c, c->line != NULL ?
+		    "timeout waiting for the data block" :
+		    "timeout waiting for the request");
 		break;
 	case CONN_ANSWER:
 		sent = conn_progress(c);
@@ -1065,19 +1066,71 @@ net_shutdown(void)
 	net_set_ctx(NULL);
 }
 
+/*
+ * The request is read (or refused): stop reading, and from here on bound
+ * the writing of the answer.  Returns 0, or -1 when C was freed.
+ */
+static int
+to_answer(struct conn *c)
+{
+	bufferevent_disable(c->bev, EV_READ);	/* one request a connection */
+	c->state = CONN_ANSWER;
+	c->mark = conn_progress(c);
+	if (conn_arm(c, nconf.timeout) == -1) {
+		conn_fail(c, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* For the log: the start of a request that never became a line. */
+static void
+note_head(struct conn *c, struct evbuffer *in)
+{
+	char		 head[64];
+	ev_ssize_t	 n;
+
+	if ((n = evbuffer_copyout(in, head, sizeof(head))) > 0)
+		log_escape(c->req, sizeof(c->req), head, (size_t)n);
+}
+
+/*
+ * The data block a request line announced is complete once DATA_LEN bytes
+ * have come (more are ignored); the request deadline runs on meanwhile.
+ */
+static void
+take_data(struct conn *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+
+	if (evbuffer_get_length(in) < c->data_len)
+		return;				/* wait for the rest */
+	if (to_answer(c) == -1)
+		return;
+	if ((c->data = malloc(c->data_len + 1)) == NULL) {
+		conn_fail(c, "out of memory");
+		return;
+	}
+	evbuffer_remove(in, c->data, c->data_len);
+	c->data[c->data_len] = '\0';
+	c->front->serve(c, c->line, strlen(c->line));
+}
+
 static void
 take_request(struct conn *c, char *line, size_t len)
 {
 	c->line = line;
 	log_escape(c->req, sizeof(c->req), line, len);
-	bufferevent_disable(c->bev, EV_READ);	/* one request a connection */
-	/* from here on, a bound on writing the answer */
-	c->state = CONN_ANSWER;
-	c->mark = conn_progress(c);
-	if (conn_arm(c, nconf.timeout) == -1) {
-		conn_fail(c, "out of memory");
+	if (len <= c->front->line_max && memchr(line, '\0', len) == NULL &&
+	    c->front->data_len != NULL &&
+	    (c->data_len = c->front->data_len(line, len)) > 0 &&
+	    c->data_len <= c->front->data_max) {
+		take_data(c);
 		return;
 	}
+	c->data_len = 0;
+	if (to_answer(c) == -1)
+		return;
 	if (len > c->front->line_max)
 		c->front->reject(c, "request too long");
 	else if (memchr(line, '\0', len) != NULL)
@@ -1093,11 +1146,14 @@ conn_readcb(struct bufferevent *bev, void *arg)
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	enum evbuffer_eol_style	 eol;
 	char			*line;
-	char			 head[64];
 	size_t			 len;
 
 	if (c->state != CONN_REQUEST)
 		return;
+	if (c->line != NULL) {			/* the line is in: its data */
+		take_data(c);
+		return;
+	}
 	eol = c->front->lf_ok ? EVBUFFER_EOL_CRLF : EVBUFFER_EOL_CRLF_STRICT;
 	line = evbuffer_readln(in, &len, eol);
 	if (line == NULL && evbuffer_search_eol(in, NULL, NULL, eol).pos != -1) {
@@ -1106,19 +1162,18 @@ conn_readcb(struct bufferevent *bev, void *arg)
 	}
 	if (line == NULL) {
 		len = evbuffer_get_length(in);
-		if (len > c->front->line_max + 2) {
+		if (!c->front->lf_ok &&
+		    evbuffer_search(in, "\n", 1, NULL).pos != -1) {
+			/* a bare LF: CRLF_STRICT would never find the end */
+			note_head(c, in);
+			if (to_answer(c) == 0)
+				c->front->reject(c,
+				    "request line ends in LF, not CRLF");
+		} else if (len > c->front->line_max + 2) {
 			/* log what came, and refuse it */
-			evbuffer_copyout(in, head, sizeof(head));
-			log_escape(c->req, sizeof(c->req), head,
-			    sizeof(head));
-			bufferevent_disable(bev, EV_READ);
-			c->state = CONN_ANSWER;
-			c->mark = conn_progress(c);
-			if (conn_arm(c, nconf.timeout) == -1) {
-				conn_fail(c, "out of memory");
-				return;
-			}
-			c->front->reject(c, "request too long");
+			note_head(c, in);
+			if (to_answer(c) == 0)
+				c->front->reject(c, "request too long");
 		}
 		return;
 	}
@@ -1154,6 +1209,18 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 		take_request(c, line, len);
 		return;
 	}
+	if ((what & BEV_EVENT_EOF) && c->state == CONN_REQUEST &&
+	    !c->front->eof_ends && (c->line != NULL ||
+	    evbuffer_get_length(in) > 0)) {
+		/* the client half-closed; it may still read the answer */
+		if (c->line == NULL)
+			note_head(c, in);
+		if (to_answer(c) == 0)
+			c->front->reject(c, c->line != NULL ?
+			    "closed before the whole data block came" :
+			    "request line does not end in CRLF");
+		return;
+	}
 	if ((what & BEV_EVENT_EOF) && c->state == CONN_ANSWER &&
 	    !(what & BEV_EVENT_WRITING)) {
 		/* a half-close after the request: the answer still goes */
@@ -1183,6 +1250,13 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 	/* EOF: the client went away */
 	conn_fail(c, c->line == NULL ? "closed before a request" :
 	    "closed before the response was sent");
+}
+
+const char *
+conn_data(struct conn *c, size_t *len)
+{
+	*len = c->data != NULL ? c->data_len : 0;
+	return c->data;
 }
 
 void *

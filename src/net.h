@@ -35,6 +35,14 @@ struct front {
 	bool		 lf_ok;		/* a bare LF ends a request too */
 	bool		 eof_ends;	/* EOF ends a request without a newline */
 	size_t		 line_max;	/* longest request, end of line excluded */
+	/*
+	 * Protocols whose request line announces a data block: how many
+	 * bytes follow LINE (at most data_max; 0 for a line that serve()
+	 * will refuse).  The transport reads them, within the request
+	 * timeout, before serve(); conn_data() hands them out.  NULL: none.
+	 */
+	size_t		 data_max;
+	size_t		(*data_len)(const char *, size_t);
 	void		(*serve)(struct conn *, char *, size_t);
 	void		(*reject)(struct conn *, const char *);
 };
@@ -93,6 +101,9 @@ size_t	net_conns(void);
  * the connection closes.
  */
 void		*conn_ctx(struct conn *);
+
+/* The data block that came after the request line, or NULL (none). */
+const char	*conn_data(struct conn *, size_t *);
 
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);

@@ -10,6 +10,7 @@
 enum proto {
 	PROTO_GEMINI,
 	PROTO_GOPHER,
+	PROTO_SPARTAN,
 	PROTO_COUNT
 };
 

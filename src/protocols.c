@@ -2,10 +2,13 @@
 #include "gopher.h"
 #include "protocols.h"
 #include "render.h"
+#include "spartan.h"
 
 const struct protocol protocols[PROTO_COUNT] = {
 	[PROTO_GEMINI] = { "gemini", 'g', "1965", "1965", NET_TLS,
 	    &gemini_front, render_gemini },
 	[PROTO_GOPHER] = { "gopher", 'G', "7070", "70", NET_SNIFF,
 	    &gopher_front, render_gopher },
+	[PROTO_SPARTAN] = { "spartan", 0, NULL, NULL, NET_PLAIN,
+	    &spartan_front, spartan_render },
 };

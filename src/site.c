@@ -236,6 +236,17 @@ site_gemini_url(const struct site *s, const char *path, struct buf *out)
 	url_encode_path(out, path);
 }
 
+void
+site_spartan_url(const struct site *s, const char *path, struct buf *out)
+{
+	if (s->port[PROTO_SPARTAN] == NULL)
+		return;
+	buf_addf(out, "spartan://%s", s->host);
+	if (strcmp(s->port[PROTO_SPARTAN], "300") != 0)
+		buf_addf(out, ":%s", s->port[PROTO_SPARTAN]);
+	url_encode_path(out, path);
+}
+
 struct page *
 page_new(const char *path)
 {

@@ -141,6 +141,10 @@ void		 site_gemini_url(const struct site *, const char *,
 int		 site_open_file(const struct site *, const struct page *,
 		    long long *);
 
+/* The same for spartan:// (the port unless it is 300), if Spartan is on. */
+void		 site_spartan_url(const struct site *, const char *,
+		    struct buf *);
+
 struct page	*page_new(const char *);
 
 /* What protocol P sends after the page's head: its own bytes or the body. */

@@ -82,6 +82,28 @@ url_path_clean(char *p)
 	return ret;
 }
 
+/* Percent-decode PATH in place: UTF-8 without control bytes, or -1. */
+static int
+decode_path(char *path, const char **errstr)
+{
+	const unsigned char	*c;
+
+	if (url_decode(path) == -1) {
+		*errstr = "bad percent-encoding in path";
+		return -1;
+	}
+	if (!utf8_is_valid(path, strlen(path))) {
+		*errstr = "path is not UTF-8";
+		return -1;
+	}
+	for (c = (const unsigned char *)path; *c != '\0'; c++)
+		if (*c < 0x20 || *c == 0x7f) {
+			*errstr = "control character in path";
+			return -1;
+		}
+	return 0;
+}
+
 int
 url_parse(char *s, struct url *u, const char **errstr)
 {
@@ -194,24 +216,85 @@ url_parse(char *s, struct url *u, const char **errstr)
 		u->path = (char *)"/";
 	} else {
 		u->path = path;
-		if (url_decode(u->path) == -1) {
-			*errstr = "bad percent-encoding in path";
+		if (decode_path(u->path, errstr) == -1)
 			return -1;
-		}
-		if (!utf8_is_valid(u->path, strlen(u->path))) {
-			*errstr = "path is not UTF-8";
-			return -1;
-		}
-		for (c = (unsigned char *)u->path; *c != '\0'; c++)
-			if (*c < 0x20 || *c == 0x7f) {
-				*errstr = "control character in path";
-				return -1;
-			}
 		if (url_path_clean(u->path) == -1) {
 			*errstr = "path climbs above the root";
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int
+url_parse_spartan(char *s, struct spartan_request *r, const char **errstr)
+{
+	const unsigned char	*c;
+	char			*path, *clen, *p;
+	size_t			 len, n = 0;
+
+	memset(r, 0, sizeof(*r));
+	for (c = (const unsigned char *)s; *c != '\0'; c++) {
+		if (*c >= 0x80) {
+			*errstr = "non-ASCII byte in the request line "
+			    "(percent-encode the path, punycode the host)";
+			return -1;
+		}
+		if (*c < 0x20 || *c == 0x7f) {
+			*errstr = "control character in the request line";
+			return -1;
+		}
+	}
+	if ((path = strchr(s, ' ')) == NULL ||
+	    (clen = strchr(path + 1, ' ')) == NULL ||
+	    strchr(clen + 1, ' ') != NULL) {
+		*errstr = "the request line is HOST SP PATH SP LENGTH";
+		return -1;
+	}
+	*path++ = '\0';
+	*clen++ = '\0';
+
+	if (s[0] == '[' && (p = strchr(s, ']')) != NULL && p[1] == '\0') {
+		*p = '\0';
+		s++;
+	}
+	if (s[0] == '\0' || strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") != strlen(s)) {
+		*errstr = "bad host";
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	len = strlen(s);
+	if (len > 1 && s[len - 1] == '.')
+		s[len - 1] = '\0';
+	r->host = s;
+
+	if (clen[0] == '\0' || strspn(clen, "0123456789") != strlen(clen)) {
+		*errstr = "the content length is not a decimal number";
+		return -1;
+	}
+	for (p = clen; *p != '\0'; p++) {
+		n = n * 10 + (size_t)(*p - '0');
+		if (n > SPARTAN_DATA_MAX) {
+			*errstr = "content length over the limit; zeche "
+			    "takes search words, not uploads";
+			return -1;
+		}
+	}
+	r->content_length = n;
+
+	if (path[0] != '/') {
+		*errstr = "the path must be absolute";
+		return -1;
+	}
+	if (decode_path(path, errstr) == -1)
+		return -1;
+	if (url_path_clean(path) == -1) {
+		*errstr = "path climbs above the root";
+		return -1;
+	}
+	r->path = path;
 	return 0;
 }
 

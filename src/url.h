@@ -1,6 +1,7 @@
 /*
- * url: parse absolute gemini:// request URLs in place, percent-decode,
- * normalise paths and resolve relative references (pure).
+ * url: parse absolute gemini:// request URLs and Spartan request lines in
+ * place, percent-decode, normalise paths and resolve relative references
+ * (pure).
  */
 #ifndef URL_H
 #define URL_H
@@ -28,6 +29,29 @@ struct url {
  * errstr set.
  */
 int	url_parse(char *, struct url *, const char **);
+
+#define SPARTAN_REQUEST_MAX	1024	/* request line, CRLF excluded */
+#define SPARTAN_DATA_MAX	4096	/* bytes of data block: search words */
+
+/* A Spartan request line: HOST SP PATH SP CONTENT-LENGTH. */
+struct spartan_request {
+	char	*host;		/* lower-cased, no trailing dot, no brackets */
+	char	*path;		/* decoded and normalised, starts with "/" */
+	size_t	 content_length;	/* <= SPARTAN_DATA_MAX */
+};
+
+/*
+ * Parse the Spartan request line S (CRLF stripped), which is modified:
+ * the fields of R point into it.  Refuses non-ASCII and control bytes, a
+ * line not made of three fields with single spaces, a host with anything
+ * but letters, digits, ".", "-" and ":" (IPv6, in brackets or not), a
+ * content length that is not decimal or is over SPARTAN_DATA_MAX, and a
+ * path that is not absolute, has a bad escape or %00, is not UTF-8 once
+ * decoded, holds a control byte, or whose ".." segments climb above the
+ * root.  Dot segments are resolved as for Gemini.  Returns 0, or -1 with
+ * errstr set to a message fit for the client.
+ */
+int	url_parse_spartan(char *, struct spartan_request *, const char **);
 
 /*
  * Percent-decode S in place.  Returns the new length, or -1 on a bad

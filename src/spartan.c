@@ -1,0 +1,246 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mime.h"
+#include "msg.h"
+#include "partners.h"
+#include "route.h"
+#include "site.h"
+#include "spartan.h"
+#include "url.h"
+
+static size_t	spartan_data_len(const char *, size_t);
+static void	spartan_serve(struct conn *, char *, size_t);
+static void	spartan_reject(struct conn *, const char *);
+
+const struct front spartan_front = {
+	.name = "spartan",
+	.lf_ok = false,			/* the spec wants CRLF */
+	.eof_ends = false,
+	.line_max = SPARTAN_REQUEST_MAX,
+	.data_max = SPARTAN_DATA_MAX,
+	.data_len = spartan_data_len,
+	.serve = spartan_serve,
+	.reject = spartan_reject,
+};
+
+/* A status line alone: every status but 2.  MSG is for the client. */
+static void
+reply(struct conn *c, const char *status, const char *msg, const char *why)
+{
+	conn_replyf(c, "%s %s\r\n", status, msg);
+	conn_done(c, status, why);
+}
+
+static void
+spartan_reject(struct conn *c, const char *why)
+{
+	const struct site	*s = conn_ctx(c);
+	char			 msg[200];
+
+	snprintf(msg, sizeof(msg), "%s: %s", msg_get(s->msg, MSG_BAD_REQUEST),
+	    why);
+	reply(c, "4", msg, why);
+}
+
+/* How many bytes of data the line announces: 0 if serve() refuses it. */
+static size_t
+spartan_data_len(const char *line, size_t len)
+{
+	struct spartan_request	 r;
+	char			 tmp[SPARTAN_REQUEST_MAX + 1];
+	const char		*errstr;
+
+	if (len > SPARTAN_REQUEST_MAX)
+		return 0;
+	memcpy(tmp, line, len);
+	tmp[len] = '\0';
+	if (url_parse_spartan(tmp, &r, &errstr) == -1)
+		return 0;
+	return r.content_length;
+}
+
+/* Is LINE (up to END) a link line, and where do its target and rest start? */
+static bool
+is_link(const char *line, const char *end, const char **target,
+    size_t *tlen)
+{
+	const char	*p;
+
+	if (end - line < 2 || line[0] != '=' || line[1] != '>')
+		return false;
+	for (p = line + 2; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
+	*target = p;
+	for (; p < end && *p != ' ' && *p != '\t' && *p != '\r'; p++)
+		;
+	*tlen = (size_t)(p - *target);
+	return *tlen > 0;
+}
+
+static bool
+asks_input(const struct site *s, const char *path, const char *target,
+    size_t tlen)
+{
+	struct buf	 ref = BUF_INIT, abs = BUF_INIT;
+	struct route	 r;
+	bool		 yes = false;
+
+	buf_add(&ref, target, tlen);
+	if (!ref.failed && url_resolve_path(path, ref.data, &abs) == 0)
+		yes = route(s, abs.data, NULL, &r) == ROUTE_INPUT;
+	buf_free(&ref);
+	buf_free(&abs);
+	return yes;
+}
+
+size_t
+spartan_gemtext(const struct site *s, const char *path, const char *text,
+    size_t len, struct buf *out)
+{
+	const char	*line = text, *end = text + len, *eol, *target;
+	size_t		 tlen, changed = 0;
+	bool		 pre = false;
+
+	while (line < end) {
+		if ((eol = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			eol = end;
+		else
+			eol++;
+		if (eol - line >= 3 && strncmp(line, "```", 3) == 0)
+			pre = !pre;
+		else if (!pre && is_link(line, eol, &target, &tlen) &&
+		    asks_input(s, path, target, tlen)) {
+			buf_adds(out, "=:");
+			line += 2;
+			changed++;
+		}
+		buf_add(out, line, (size_t)(eol - line));
+		line = eol;
+	}
+	return changed;
+}
+
+int
+spartan_render(const struct site *s, struct page *pg)
+{
+	struct blob	*b = &pg->out[PROTO_SPARTAN];
+	struct buf	 out = BUF_INIT;
+
+	buf_addf(&out, "2 %s\r\n", strcmp(pg->mime, MIME_GEMTEXT) == 0 ?
+	    s->gemtext_mime : pg->mime);
+	if ((b->head = buf_take(&out, &b->head_len)) == NULL)
+		return -1;
+	if (!pg->is_gemtext ||
+	    spartan_gemtext(s, pg->path, pg->body, pg->body_len, &out) == 0) {
+		buf_free(&out);		/* the body as Gemini sends it */
+		return 0;
+	}
+	return (b->data = buf_take(&out, &b->len)) == NULL ? -1 : 0;
+}
+
+/* "3 /folder/": the path percent-encoded, with the trailing slash. */
+static void
+redirect_folder(struct conn *c, const char *path)
+{
+	struct buf	 loc = BUF_INIT;
+
+	url_encode_path(&loc, path);
+	buf_addc(&loc, '/');
+	if (loc.failed || loc.len > SPARTAN_REQUEST_MAX)
+		reply(c, "4", msg_get(((const struct site *)conn_ctx(c))->msg,
+		    MSG_REQUEST_TOO_LONG), "redirect");
+	else
+		reply(c, "3", loc.data, NULL);
+	buf_free(&loc);
+}
+
+/* Partner search results for QUERY, rendered for this request. */
+static void
+serve_search(struct conn *c, const struct site *s, const char *path,
+    size_t page, const char *query)
+{
+	struct buf	 text = BUF_INIT, out = BUF_INIT;
+	const char	*errstr;
+	char		 msg[200];
+
+	if (partners_search(s->partners, query, page, PARTNERS_LINK_PATH,
+	    &text, &errstr) == -1) {
+		snprintf(msg, sizeof(msg), "%s: %s",
+		    msg_get(s->msg, MSG_BAD_QUERY), errstr);
+		reply(c, "4", msg, errstr);
+		buf_free(&text);
+		return;
+	}
+	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
+	spartan_gemtext(s, path, text.data, text.len, &out);
+	if (out.failed)
+		reply(c, "5", "Out of memory", "out of memory");
+	else {
+		conn_reply(c, out.data, out.len);
+		conn_done(c, "2", "search");
+	}
+	buf_free(&text);
+	buf_free(&out);
+}
+
+static void
+spartan_serve(struct conn *c, char *line, size_t len)
+{
+	struct site		*s = conn_ctx(c);
+	const struct page	*pg;
+	struct spartan_request	 req;
+	struct route		 r;
+	const char		*errstr, *data, *body;
+	size_t			 dlen, n;
+	long long		 flen;
+	int			 fd = -1;
+
+	if (url_parse_spartan(line, &req, &errstr) == -1) {
+		spartan_reject(c, errstr);
+		return;
+	}
+	if (!route_is_host(s, req.host)) {
+		reply(c, "4", msg_get(s->msg, MSG_OTHER_HOST), "other host");
+		return;
+	}
+	data = conn_data(c, &dlen);
+	if (data != NULL && memchr(data, '\0', dlen) != NULL) {
+		reply(c, "4", "NUL byte in the data block", "NUL in data");
+		return;
+	}
+	switch (route(s, req.path, data, &r)) {
+	case ROUTE_PAGE:
+		pg = r.page;
+		/* a large file: opened now, read from disk as it is sent */
+		if (pg->file != NULL &&
+		    (fd = site_open_file(s, pg, &flen)) == -1) {
+			reply(c, "4", msg_get(s->msg, MSG_NOT_FOUND),
+			    "file gone since the load");
+			break;
+		}
+		conn_reply_ref(c, pg->out[PROTO_SPARTAN].head,
+		    pg->out[PROTO_SPARTAN].head_len);
+		if (pg->file != NULL)
+			(void)conn_reply_file(c, fd, 0, (off_t)flen);
+		else {
+			body = page_data(pg, PROTO_SPARTAN, &n);
+			conn_reply_ref(c, body, n);
+		}
+		conn_done(c, "2", NULL);
+		break;
+	case ROUTE_FOLDER:
+		redirect_folder(c, req.path);
+		break;
+	case ROUTE_INPUT:		/* a page with the "=:" line */
+		serve_search(c, s, req.path, r.result_page, "");
+		break;
+	case ROUTE_SEARCH:
+		serve_search(c, s, req.path, r.result_page, r.query);
+		break;
+	case ROUTE_NOT_FOUND:
+		reply(c, "4", msg_get(s->msg, MSG_NOT_FOUND), NULL);
+		break;
+	}
+}
