@@ -56,7 +56,8 @@ case "${1:-}" in
 serve)
 	install_missing $BUILD_PKGS
 	build build
-	echo "dev.sh: serving gemini://localhost/ and gopher://localhost:7070/"
+	echo "dev.sh: serving gemini://localhost/, gopher://localhost:7070/" \
+	    "and spartan://localhost:3000/"
 	exec build/zeche --config contrib/zeche.conf
 	;;
 test)

@@ -279,6 +279,7 @@ struct key {
 static const struct key global_keys[] = {
 	{ "gemini",	KEY_LISTEN,		0,	PROTO_GEMINI, 0 },
 	{ "gopher",	KEY_LISTEN,		0,	PROTO_GOPHER, 1 },
+	{ "spartan",	KEY_LISTEN,		0,	PROTO_SPARTAN, 0 },
 	{ "user",	KEY_USER,		G(user),	0, 0 },
 	{ "timeout",	KEY_INT,		G(timeout),	1, 3600 },
 	{ "log",	KEY_PATH,		G(log),		0, 0 },

@@ -6,6 +6,7 @@
  *	gemini  *:1965			# repeatable: ADDR:PORT, *:PORT, PORT
  *	gopher  70 host "example.org"	# the host it serves (default: the
  *					# first host with "gopher on")
+ *	spartan 300			# repeatable; none: no Spartan
  *	gemini  10.0.0.2:1965 proxy	# behind a proxy: a PROXY header
  *					# (v1 or v2) starts each connection
  *	user    _zeche

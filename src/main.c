@@ -64,8 +64,8 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 "usage: zeche [options]\n"
-"Serve the capsule in --root over Gemini (TLS) and Gopher, or the hosts\n"
-"of a configuration file (--config).\n"
+"Serve the capsule in --root over Gemini (TLS), Gopher and Spartan, or the\n"
+"hosts of a configuration file (--config).\n"
 "\n"
 "  -f, --config FILE       read the hosts and settings from FILE\n"
 "                          (zeche.conf(5)); the options below override it\n"
@@ -78,6 +78,7 @@ usage(int status)
 "                          English labels)\n"
 "  -g, --gemini [ADDR:]PORT  Gemini listener (default: 1965, all addresses)\n"
 "  -G, --gopher [ADDR:]PORT  Gopher listener (default: 70 as root, else 7070)\n"
+"      --spartan [ADDR:]PORT Spartan listener (default: off; usually 300)\n"
 "  -n, --check             load the capsule, report every error and warning,\n"
 "                          exit 1 only on errors; with --config every host's\n"
 "                          capsule and certificate\n"
@@ -91,7 +92,8 @@ usage(int status)
 "      --export DIR        write the site as files for a static Gemini server\n"
 "                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
 "  -t, --timeout SECONDS   time a client has for the TLS handshake and its\n"
-"                          whole request (default: 10); a reader that takes\n"
+"                          whole request, with a Spartan data block\n"
+"                          (default: 10); a reader that takes\n"
 "                          less than 1 KiB a second of the answer over such a\n"
 "                          span is cut off\n"
 "  -m, --max-conns N       open connections at most (default: fitted to the\n"

@@ -94,6 +94,13 @@ alive "3000 bytes without CRLF"
 expect_eq "a NUL byte in the request: 59" \
     "$(printf 'gemini://%s/\0x\r\n' "$H" | "$GEMGET" 127.0.0.1 "$GEMINI_PORT" 2>/dev/null | head -c 2)" 59
 alive "NUL byte"
+expect_eq "a bare LF ends no request: 59" \
+    "$(printf 'gemini://%s/\n' "$H" | "$GEMGET" 127.0.0.1 "$GEMINI_PORT" 2>/dev/null | tr -d '\r')" \
+    "59 Bad request"
+expect_contains "... refused as a bare LF, not for a timeout" \
+    "$(grep -a 'gemini "gemini://localhost/' "$LOG" | tail -n 1)" \
+    "request line ends in LF, not CRLF"
+alive "a bare LF"
 
 # --- no byte from outside the capsule
 echo "GEHEIM-$$" >"$WORK/secret.txt"

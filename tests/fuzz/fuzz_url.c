@@ -85,10 +85,12 @@ climbs(const char *p)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct url	 u;
-	struct buf	 out = BUF_INIT;
-	const char	*errstr;
-	char		*s;
+	struct url		 u;
+	struct spartan_request	 sr;
+	struct buf		 out = BUF_INIT;
+	const char		*errstr;
+	char			*s;
+	size_t			 i;
 
 	if ((s = malloc(size + 1)) == NULL)
 		return 0;
@@ -124,6 +126,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(is_clean(u.path));
 		assert(utf8_is_valid(u.path, strlen(u.path)));
 		assert(no_control(u.path));
+	} else
+		assert(errstr != NULL);
+	memcpy(s, data, size);
+	if (url_parse_spartan(s, &sr, &errstr) == 0) {
+		for (i = 0; i < size && data[i] != '\0'; i++)
+			assert(data[i] >= 0x20 && data[i] < 0x7f);
+		assert(sr.host != NULL && sr.host[0] != '\0');
+		assert(no_upper(sr.host));
+		assert(strspn(sr.host, "abcdefghijklmnopqrstuvwxyz0123456789"
+		    ".:-") == strlen(sr.host));
+		assert(sr.path != NULL);
+		assert(is_clean(sr.path));
+		assert(utf8_is_valid(sr.path, strlen(sr.path)));
+		assert(no_control(sr.path));
+		assert(sr.content_length <= SPARTAN_DATA_MAX);
 	} else
 		assert(errstr != NULL);
 	free(s);

@@ -10,20 +10,78 @@
 #include "check.h"
 #include "config.h"
 #include "route.h"
+#include "buf.h"
 #include "site.h"
+#include "spartan.h"
 #include "tmptree.h"
 
 static struct site *
-load(const char *gopher_port)
+load3(const char *gopher_port, const char *spartan_port)
 {
 	struct site_opts	 o = { .host = "localhost",
-	    .port = { "1965", gopher_port } };
+	    .port = { "1965", gopher_port, spartan_port } };
 	struct site		*s;
 	char			 err[512];
 
 	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL)
 		fprintf(stderr, "capsule_load: %s\n", err);
 	return s;
+}
+
+static struct site *
+load(const char *gopher_port)
+{
+	return load3(gopher_port, NULL);
+}
+
+/* Spartan: "=>" to the search becomes "=:", the rest stays as it is. */
+static void
+test_spartan_column(void)
+{
+	struct site		*s;
+	const struct page	*pg;
+	struct buf		 out = BUF_INIT;
+	const char		*text;
+	size_t			 n;
+
+	if ((s = load3("70", "300")) == NULL) {
+		CHECK(!"load with Spartan on");
+		return;
+	}
+	pg = site_lookup(s, "/a.gmi");
+	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].head != NULL &&
+	    strncmp(pg->out[PROTO_SPARTAN].head, "2 text/gemini", 13) == 0);
+	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].data != NULL &&
+	    strcmp(pg->out[PROTO_SPARTAN].data, "# A\n=: /p/suche S\n") == 0);
+	pg = site_lookup(s, "/f/");
+	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].head != NULL &&
+	    pg->out[PROTO_SPARTAN].data == NULL &&
+	    page_data(pg, PROTO_SPARTAN, &n) == pg->body);
+	pg = site_lookup(s, "/");
+	CHECK(pg != NULL && strstr(pg->body,
+	    "\n=> spartan://localhost/ ") != NULL);
+
+	text = "=> suche a\n```\n=> suche b\n```\n=>  /p/suche\tc\r\n"
+	    "=> suche/1/x d\n=> /p/ e\n=> spartan://h/p/suche f\n=>\n";
+	n = spartan_gemtext(s, "/p/", text, strlen(text), &out);
+	CHECK(n == 2);
+	CHECK(out.data != NULL && strcmp(out.data, "=: suche a\n```\n"
+	    "=> suche b\n```\n=:  /p/suche\tc\r\n=> suche/1/x d\n"
+	    "=> /p/ e\n=> spartan://h/p/suche f\n=>\n") == 0);
+	buf_free(&out);
+	site_unref(s);
+
+	s = load3("70", "3000");
+	pg = s != NULL ? site_lookup(s, "/") : NULL;
+	CHECK(pg != NULL && strstr(pg->body,
+	    "\n=> spartan://localhost:3000/ ") != NULL);
+	site_unref(s);
+
+	s = load("70");
+	pg = s != NULL ? site_lookup(s, "/") : NULL;
+	CHECK(pg != NULL && strstr(pg->body, "spartan") == NULL &&
+	    pg->out[PROTO_SPARTAN].head == NULL);
+	site_unref(s);
 }
 
 static void
@@ -162,6 +220,7 @@ main(void)
 	} else
 		CHECK(!"load");
 	test_columns();
+	test_spartan_column();
 	tmptree_rm();
 	CHECK_DONE();
 }

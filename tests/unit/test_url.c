@@ -412,6 +412,78 @@ test_path_clean_reports_climbing(void)
 	CHECK_STR(p, "/y");
 }
 
+/* Parse a copy of LINE; the fields as "host|path|length", or the error. */
+static const char *
+spartan(const char *line)
+{
+	static char		 buf[2048], out[2200];
+	struct spartan_request	 r;
+	const char		*errstr = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	if (url_parse_spartan(buf, &r, &errstr) == -1)
+		snprintf(out, sizeof(out), "error: %s", errstr);
+	else
+		snprintf(out, sizeof(out), "%s|%s|%zu", r.host, r.path,
+		    r.content_length);
+	return out;
+}
+
+static void
+test_spartan_fields(void)
+{
+	CHECK_STR(spartan("example.org / 0"), "example.org|/|0");
+	CHECK_STR(spartan("Example.ORG. /a/b.gmi 12"),
+	    "example.org|/a/b.gmi|12");
+	CHECK_STR(spartan("[::1] /x 0"), "::1|/x|0");
+	CHECK_STR(spartan("127.0.0.1 /x 4096"), "127.0.0.1|/x|4096");
+	CHECK_STR(spartan("h /m%C3%BCnster/ 0"), "h|/münster/|0");
+	CHECK_STR(spartan("h //a/./b/../c 0"), "h|/a/c|0");
+	CHECK_STR(spartan("h /a/.. 0"), "h|/|0");
+	CHECK_STR(spartan("h / 007"), "h|/|7");
+}
+
+static void
+test_spartan_rejects(void)
+{
+	CHECK(strncmp(spartan("h / 4097"), "error: content length over", 26)
+	    == 0);
+	CHECK(strncmp(spartan("h / 99999999999999999999999999"),
+	    "error: content length over", 26) == 0);
+	CHECK(strncmp(spartan("h / -1"), "error: the content length", 25)
+	    == 0);
+	CHECK(strncmp(spartan("h / "), "error: the content length", 25) == 0);
+	CHECK(strncmp(spartan("h / 1x"), "error: the content length", 25)
+	    == 0);
+	CHECK(strncmp(spartan("h /"), "error: the request line", 23) == 0);
+	CHECK(strncmp(spartan("h  / 0"), "error:", 6) == 0);
+	CHECK(strncmp(spartan("h / 0 "), "error: the request line", 23) == 0);
+	CHECK(strncmp(spartan(" / 0"), "error: bad host", 15) == 0);
+	CHECK(strncmp(spartan("h_x / 0"), "error: bad host", 15) == 0);
+	CHECK(strncmp(spartan("u@h / 0"), "error: bad host", 15) == 0);
+	CHECK(strncmp(spartan("h x 0"), "error: the path must be", 23) == 0);
+	CHECK(strncmp(spartan("h /.. 0"), "error: path climbs above the root", 33)
+	    == 0);
+	CHECK(strncmp(spartan("h /a/../../b 0"),
+	    "error: path climbs above the root", 33) == 0);
+	CHECK(strncmp(spartan("h /%2e%2e/x 0"),
+	    "error: path climbs above the root", 33) == 0);
+	CHECK(strncmp(spartan("h /%00 0"), "error: bad percent", 18) == 0);
+	CHECK(strncmp(spartan("h /%zz 0"), "error: bad percent", 18) == 0);
+	CHECK(strncmp(spartan("h /%0a 0"), "error: control character in "
+	    "path", 32) == 0);
+	CHECK(strncmp(spartan("h /%ff 0"), "error: path is not UTF-8", 24)
+	    == 0);
+	CHECK(strncmp(spartan("h /\t 0"), "error: control character", 24)
+	    == 0);
+	CHECK(strncmp(spartan("h /\x7f 0"), "error: control character", 24)
+	    == 0);
+	CHECK(strncmp(spartan("h /\xc3\xbc 0"), "error: non-ASCII", 16)
+	    == 0);
+	CHECK(strncmp(spartan("h\xc3\xbc / 0"), "error: non-ASCII", 16)
+	    == 0);
+}
+
 static void
 test_resolve_relative(void)
 {
@@ -585,6 +657,8 @@ main(void)
 	test_repeated_slashes_collapse();
 	test_path_clean();
 	test_path_clean_reports_climbing();
+	test_spartan_fields();
+	test_spartan_rejects();
 	test_resolve_relative();
 	test_resolve_absolute_path();
 	test_resolve_other_capsule_refused();
