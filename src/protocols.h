@@ -13,14 +13,14 @@ struct page;
 struct site;
 
 struct protocol {
-	const char		*name;		/* "gemini": --NAME, the log */
-	int			 short_opt;	/* 'g', or 0 for none */
-	const char		*port;		/* default, or NULL: off */
-	const char		*root_port;	/* default when run as root */
-	enum net_tls		 tls;
-	const struct front	*front;
+	const char	*name;		/* "gemini": --NAME, the log */
+	int		 short_opt;	/* 'g', or 0 for none */
+	const char	*port;		/* default, or NULL: off */
+	const char	*root_port;	/* default when run as root */
+	enum net_tls	 tls;
+	const struct front *front;
 	/* fill PG->out[this protocol]; 0, or -1 when memory ran out */
-	int			(*render)(const struct site *, struct page *);
+	int		(*render)(const struct site *, struct page *);
 };
 
 extern const struct protocol	 protocols[PROTO_COUNT];

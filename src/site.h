@@ -58,8 +58,8 @@ struct page {
 					/* time: its path below the root, */
 					/* without links ("v/big.mp4"); the */
 					/* body is then NULL */
-	char		*body;		/* owned: the file or gemtext as it */
-	size_t		 body_len;	/* is, which Gemini sends */
+	char		*body;		/* owned: the file or gemtext */
+	size_t		 body_len;	/* as it is: what Gemini sends */
 	struct blob	 out[PROTO_COUNT];	/* owned: what each enabled
 						   protocol sends (render.c) */
 };

@@ -31,12 +31,12 @@ struct url {
 int	url_parse(char *, struct url *, const char **);
 
 #define SPARTAN_REQUEST_MAX	1024	/* request line, CRLF excluded */
-#define SPARTAN_DATA_MAX	4096	/* bytes of data block: search words */
+#define SPARTAN_DATA_MAX	4096	/* data block: search words */
 
 /* A Spartan request line: HOST SP PATH SP CONTENT-LENGTH. */
 struct spartan_request {
-	char	*host;		/* lower-cased, no trailing dot, no brackets */
-	char	*path;		/* decoded and normalised, starts with "/" */
+	char	*host;		/* lower case, no trailing dot or brackets */
+	char	*path;		/* decoded, normalised, starts with "/" */
 	size_t	 content_length;	/* <= SPARTAN_DATA_MAX */
 };
 
