@@ -96,7 +96,7 @@ expect_eq "a NUL byte in the request: 59" \
 alive "NUL byte"
 expect_eq "a bare LF ends no request: 59" \
     "$(printf 'gemini://%s/\n' "$H" | "$GEMGET" 127.0.0.1 "$GEMINI_PORT" 2>/dev/null | tr -d '\r')" \
-    "59 Bad request"
+    "59 Fehlerhafte Anfrage"
 expect_contains "... refused as a bare LF, not for a timeout" \
     "$(grep -a 'gemini "gemini://localhost/' "$LOG" | tail -n 1)" \
     "request line ends in LF, not CRLF"

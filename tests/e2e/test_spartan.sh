@@ -6,6 +6,10 @@
 
 P=partner
 F=themenforum-17
+# zeche's own messages in the capsule's language (lib.sh: --lang de)
+BR="Fehlerhafte Anfrage"
+NF="Nicht gefunden"
+OH="Dieser Host wird hier nicht bedient"
 
 # sp PATH [DATA]: the whole Spartan response for host $H
 sp() {
@@ -206,7 +210,7 @@ sp_alive "a bad search query"
 # --- redirects and not found
 expect_eq "a folder without its slash: 3" "$(sp_header "/$F")" "3 /$F/"
 expect_eq "the directory without its slash: 3" "$(sp_header "/$P")" "3 /$P/"
-expect_eq "not found: 4" "$(sp_header /nichts.gmi)" "4 Not found"
+expect_eq "not found: 4" "$(sp_header /nichts.gmi)" "4 $NF"
 expect_eq "percent-encoded path: the same page" \
     "$(sp "/%74hemenforum-17/" | md5sum)" "$(sp "/$F/" | md5sum)"
 expect_eq "dot segments inside the root are resolved" \
@@ -219,48 +223,48 @@ expect_eq "non-gemtext files: as over Gemini" \
 # --- malformed requests: 4 with a message, and the server goes on
 long=$(printf '/%01100d' 0)
 expect_contains "a request line over 1024 bytes: 4" \
-    "$(sp_raw "$H $long 0\r\n")" "4 Bad request: request too long"
+    "$(sp_raw "$H $long 0\r\n")" "4 $BR: request too long"
 sp_alive "a request line over 1024 bytes"
 expect_contains "no CRLF (the client half-closes): 4" \
-    "$(sp_raw "$H / 0" -H)" "4 Bad request: request line does not end in CRLF"
+    "$(sp_raw "$H / 0" -H)" "4 $BR: request line does not end in CRLF"
 expect_contains "a bare LF: 4" "$(sp_raw "$H / 0\n")" \
-    "4 Bad request: request line ends in LF, not CRLF"
+    "4 $BR: request line ends in LF, not CRLF"
 expect_contains "a control byte: 4" "$(sp_raw "$H /\x01 0\r\n")" \
-    "4 Bad request: control character"
+    "4 $BR: control character"
 expect_contains "a TAB: 4" "$(sp_raw "$H /a\tb 0\r\n")" \
-    "4 Bad request: control character"
-expect_contains "a NUL byte: 4" "$(sp_raw "$H /\0 0\r\n")" "4 Bad request"
+    "4 $BR: control character"
+expect_contains "a NUL byte: 4" "$(sp_raw "$H /\0 0\r\n")" "4 $BR"
 expect_contains "non-ASCII in the request line: 4" \
-    "$(sp_raw "$H /münster 0\r\n")" "4 Bad request: non-ASCII byte"
+    "$(sp_raw "$H /münster 0\r\n")" "4 $BR: non-ASCII byte"
 expect_contains "an encoded control byte: 4" "$(sp_raw "$H /%%0a 0\r\n")" \
-    "4 Bad request: control character in path"
+    "4 $BR: control character in path"
 expect_contains "a bad escape: 4" "$(sp_raw "$H /%%zz 0\r\n")" \
-    "4 Bad request: bad percent-encoding"
+    "4 $BR: bad percent-encoding"
 expect_contains "two fields only: 4" "$(sp_raw "$H /\r\n")" \
-    "4 Bad request: the request line is HOST SP PATH SP LENGTH"
-expect_contains "two spaces: 4" "$(sp_raw "$H  / 0\r\n")" "4 Bad request"
+    "4 $BR: the request line is HOST SP PATH SP LENGTH"
+expect_contains "two spaces: 4" "$(sp_raw "$H  / 0\r\n")" "4 $BR"
 expect_contains "a relative path: 4" "$(sp_raw "$H index.gmi 0\r\n")" \
-    "4 Bad request: the path must be absolute"
+    "4 $BR: the path must be absolute"
 expect_contains "a length that is no number: 4" \
-    "$(sp_raw "$H / zwei\r\n")" "4 Bad request: the content length is not"
+    "$(sp_raw "$H / zwei\r\n")" "4 $BR: the content length is not"
 expect_contains "a negative length: 4" "$(sp_raw "$H / -1\r\n")" \
-    "4 Bad request: the content length is not"
+    "4 $BR: the content length is not"
 # no data follows: the answer comes at once, not after the timeout
 expect_contains "a content length over the limit: 4 without reading" \
-    "$(sp_raw "$H /$P/suche 4097\r\n")" "4 Bad request: content length over"
+    "$(sp_raw "$H /$P/suche 4097\r\n")" "4 $BR: content length over"
 expect_contains "a huge content length: 4" \
     "$(sp_raw "$H / 99999999999999999999999\r\n")" \
-    "4 Bad request: content length over"
+    "4 $BR: content length over"
 expect_eq "4096 bytes of data are fine" \
     "$(sp "/$P/suche" "$(printf 'a%.0s' $(seq 1 4096))" | head -c 2)" "4 "
 expect_contains "... but the search refuses so long a query" \
     "$(sp "/$P/suche" "$(printf 'a%.0s' $(seq 1 4096))" | head -n 1)" \
     "search query too long"
 expect_eq "another host: 4" "$(sp_raw "example.org / 0\r\n" | tr -d '\r')" \
-    "4 This host is not served here"
+    "4 $OH"
 expect_eq "a host with a port: 4" \
     "$(sp_raw "$H:$SPARTAN_PORT / 0\r\n" | tr -d '\r')" \
-    "4 This host is not served here"
+    "4 $OH"
 expect_eq "host names in any case" "$(sp_raw "LocalHost. / 0\r\n" | head -n 1 |
     tr -d '\r')" "2 text/gemini; lang=de"
 expect_eq "an IP address as host" "$(sp_raw "127.0.0.1 / 0\r\n" | head -n 1 |
@@ -268,14 +272,14 @@ expect_eq "an IP address as host" "$(sp_raw "127.0.0.1 / 0\r\n" | head -n 1 |
 for p in "/../etc/passwd" "/%%2e%%2e/etc/passwd" "/$F/../../x" "/.."; do
 	expect_eq "\"$p\" climbs above the root: 4" \
 	    "$(sp_raw "$H $p 0\r\n" | tr -d '\r')" \
-	    "4 Bad request: path climbs above the root"
+	    "4 $BR: path climbs above the root"
 done
 expect_contains "a data block that stops short is cut by the timeout: 4" \
     "$(sp_raw "$H /$P/suche 10\r\nabc")" \
-    "4 Bad request: timeout waiting for the data block"
+    "4 $BR: timeout waiting for the data block"
 expect_contains "a data block cut off by the client: 4" \
     "$(sp_raw "$H /$P/suche 10\r\nabc" -H)" \
-    "4 Bad request: closed before the whole data block"
+    "4 $BR: closed before the whole data block"
 expect_contains "a data block longer than announced: the rest is ignored" \
     "$(sp_raw "$H /$P/suche 8\r\nmuensterXYZ")" "„muenster“"
 sp_alive "the malformed requests"

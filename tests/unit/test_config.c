@@ -46,6 +46,7 @@ test_full_example(void)
 	    "gemini  127.0.0.1:1967\n"
 	    "gopher  70\n"
 	    "gopher  7070 host \"b.example\"\n"
+	    "spartan 300\n"
 	    "user    _zeche\n"
 	    "timeout 10\n"
 	    "log     \"/var/log/zeche/access.log\"\n"
@@ -78,6 +79,9 @@ test_full_example(void)
 	CHECK(conf.nlisten[PROTO_GOPHER] == 2 && conf.listen[PROTO_GOPHER][0].host == NULL);
 	CHECK_STR(conf.nlisten[PROTO_GOPHER] == 2 ? conf.listen[PROTO_GOPHER][1].host : NULL,
 	    "b.example");
+	CHECK(conf.nlisten[PROTO_SPARTAN] == 1);
+	CHECK_STR(conf.nlisten[PROTO_SPARTAN] == 1 ?
+	    conf.listen[PROTO_SPARTAN][0].port : NULL, "300");
 	CHECK_STR(conf.user, "_zeche");
 	CHECK(conf.timeout == 10);
 	CHECK_STR(conf.log, "/var/log/zeche/access.log");
@@ -116,6 +120,7 @@ test_defaults(void)
 
 	CHECK(parse(HOST_OK, &conf) == 0);
 	CHECK(conf.nlisten[PROTO_GEMINI] == 0 && conf.nlisten[PROTO_GOPHER] == 0);
+	CHECK(conf.nlisten[PROTO_SPARTAN] == 0);
 	CHECK(conf.user == NULL);
 	CHECK(conf.timeout == 0);
 	CHECK(conf.log_ip == CONF_LOG_IP_OFF);
@@ -409,6 +414,9 @@ test_read_shipped_example(void)
 	snprintf(path, sizeof(path), "%s/contrib/zeche.conf",
 	    top != NULL ? top : "..");
 	CHECK(conf_read(path, &conf, err, sizeof(err)) == 0);
+	/* contrib/dev.sh serve: Spartan beside Gemini and Gopher */
+	CHECK_STR(conf.nlisten[PROTO_SPARTAN] == 1 ?
+	    conf.listen[PROTO_SPARTAN][0].port : NULL, "3000");
 	if (conf.nhosts > 0) {
 		CHECK_STR(conf.hosts[0].lang, "de");
 		CHECK(conf.hosts[0].gopher);
