@@ -176,10 +176,36 @@ serve_search(struct conn *c, const struct site *s, const char *path,
 	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
 	spartan_gemtext(s, path, text.data, text.len, &out);
 	if (out.failed)
-		reply(c, "5", "Out of memory", "out of memory");
+		reply(c, "5", "Try again later", "out of memory");
 	else {
 		conn_reply(c, out.data, out.len);
 		conn_done(c, "2", "search");
+	}
+	buf_free(&text);
+	buf_free(&out);
+}
+
+/* A page of the partner list past the first, rendered for this request. */
+static void
+serve_list(struct conn *c, const struct site *s, const char *path,
+    const struct route *r)
+{
+	struct buf	 text = BUF_INIT, out = BUF_INIT;
+	const char	*errstr;
+
+	if (partners_list_page(s->partners, r->group, r->result_page, &text,
+	    &errstr) == -1) {
+		reply(c, "5", "Try again later", errstr);
+		buf_free(&text);
+		return;
+	}
+	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
+	spartan_gemtext(s, path, text.data, text.len, &out);
+	if (out.failed)
+		reply(c, "5", "Try again later", "out of memory");
+	else {
+		conn_reply(c, out.data, out.len);
+		conn_done(c, "2", NULL);
 	}
 	buf_free(&text);
 	buf_free(&out);
@@ -232,6 +258,9 @@ spartan_serve(struct conn *c, char *line, size_t len)
 		break;
 	case ROUTE_FOLDER:
 		redirect_folder(c, req.path);
+		break;
+	case ROUTE_LIST:
+		serve_list(c, s, req.path, &r);
 		break;
 	case ROUTE_INPUT:		/* a page with the "=:" line */
 		serve_search(c, s, req.path, r.result_page, "");
