@@ -316,6 +316,21 @@ expect_eq "634: page 2 lists what Gemini's page 2 lists" \
     "$(gem "gemini://$H/$P/suche/2?gmbh" | tr -d '\r' | grep -a '^=> http\|^[^=#]' | tail -n +3)"
 expect_contains "634: page 2 is not empty" \
     "$(sp "/$P/suche/2/gmbh")" "Seite 2 von $np"
+for page in "/$P/seite-2.gmi" "/$P/a-e/seite-2.gmi"; do
+	gem_to "$WORK/list.gemini" "gemini://$H$page"
+	sp "$page" >"$WORK/list.spartan"
+	expect_eq "634: list page $page over Gemini: the host's lang" \
+	    "$(head -n 1 "$WORK/list.gemini" | tr -d '\r')" \
+	    "20 text/gemini; lang=de"
+	expect_eq "634: list page $page: 2 and Gemini's type" \
+	    "$(head -n 1 "$WORK/list.spartan" | tr -d '\r')" \
+	    "2 $(head -n 1 "$WORK/list.gemini" | tr -d '\r' | cut -c4-)"
+	expect_eq "634: list page $page: Gemini's body, =: for the search" \
+	    "$(tail -n +2 "$WORK/list.spartan" | sed 's/^=:/=>/' | md5sum)" \
+	    "$(tail -n +2 "$WORK/list.gemini" | md5sum)"
+	expect_contains "634: list page $page has entries" \
+	    "$(cat "$WORK/list.spartan")" "Seite 2 von"
+done
 
 # --- off unless asked for
 stop_zeche
