@@ -156,6 +156,29 @@ redirect_folder(struct conn *c, const char *path)
 	buf_free(&loc);
 }
 
+/*
+ * A redirect of the config: "3 /path" to a path here; Spartan has no
+ * redirect to another server, so a URL elsewhere is named in a "4".
+ */
+static void
+redirect_to(struct conn *c, const struct site *s, const struct route *r)
+{
+	struct buf	 loc = BUF_INIT;
+
+	if (r->location[0] == '/')
+		url_encode_path(&loc, r->location);
+	else
+		buf_addf(&loc, "%s: %s", msg_get(s->msg, MSG_NOT_FOUND),
+		    r->location);
+	if (loc.failed || loc.len > SPARTAN_REQUEST_MAX)
+		reply(c, "4", msg_get(s->msg, MSG_REQUEST_TOO_LONG),
+		    "redirect");
+	else
+		reply(c, r->location[0] == '/' ? "3" : "4", loc.data,
+		    "redirect");
+	buf_free(&loc);
+}
+
 /* Partner search results for QUERY, rendered for this request. */
 static void
 serve_search(struct conn *c, const struct site *s, const char *path,
@@ -261,6 +284,9 @@ spartan_serve(struct conn *c, char *line, size_t len)
 		break;
 	case ROUTE_LIST:
 		serve_list(c, s, req.path, &r);
+		break;
+	case ROUTE_REDIRECT:
+		redirect_to(c, s, &r);
 		break;
 	case ROUTE_INPUT:		/* a page with the "=:" line */
 		serve_search(c, s, req.path, r.result_page, "");

@@ -332,6 +332,34 @@ for page in "/$P/seite-2.gmi" "/$P/a-e/seite-2.gmi"; do
 	    "$(cat "$WORK/list.spartan")" "Seite 2 von"
 done
 
+# --- the configuration file: "spartan" and the config's redirects
+stop_zeche
+CONF=$WORK/zeche.conf
+cat >"$CONF" <<EOC
+gemini 127.0.0.1:$GEMINI_PORT
+gopher 127.0.0.1:$GOPHER_PORT
+spartan 127.0.0.1:$SPARTAN_PORT
+host "$H" {
+	root "$ROOT"
+	certs "$CERTS"
+	lang "de"
+	gopher on
+	redirect "/alt.gmi" "/$F/"
+	redirect 30 "/weg/" "gemini://elsewhere.example/"
+}
+EOC
+"$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
+ZPID=$!
+wait_port "$SPARTAN_PORT" || not_ok "zeche --config starts Spartan" \
+    "$(tail -20 "$LOG")"
+expect_eq "config: spartan listens" "$(sp_header /)" \
+    "2 text/gemini; lang=de"
+expect_eq "config redirect: 3 to the path" "$(sp_header /alt.gmi)" "3 /$F/"
+expect_eq "config redirect to another server: 4 naming it" \
+    "$(sp_header /weg/)" "4 $NF: gemini://elsewhere.example/"
+expect_contains "config: the home page names the Spartan address" \
+    "$(gem "gemini://$H/")" "=> spartan://$H:$SPARTAN_PORT/ "
+
 # --- off unless asked for
 stop_zeche
 : >"$LOG"
