@@ -199,7 +199,7 @@ serve_search(struct conn *c, const struct site *s, const char *path,
 	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
 	spartan_gemtext(s, path, text.data, text.len, &out);
 	if (out.failed)
-		reply(c, "5", "Try again later", "out of memory");
+		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), "out of memory");
 	else {
 		conn_reply(c, out.data, out.len);
 		conn_done(c, "2", "search");
@@ -218,14 +218,14 @@ serve_list(struct conn *c, const struct site *s, const char *path,
 
 	if (partners_list_page(s->partners, r->group, r->result_page, &text,
 	    &errstr) == -1) {
-		reply(c, "5", "Try again later", errstr);
+		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), errstr);
 		buf_free(&text);
 		return;
 	}
 	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
 	spartan_gemtext(s, path, text.data, text.len, &out);
 	if (out.failed)
-		reply(c, "5", "Try again later", "out of memory");
+		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), "out of memory");
 	else {
 		conn_reply(c, out.data, out.len);
 		conn_done(c, "2", NULL);
