@@ -3,7 +3,6 @@
 #include "buf.h"
 #include "gemtext.h"
 #include "gophermap.h"
-#include "mime.h"
 #include "protocols.h"
 #include "render.h"
 #include "route.h"
@@ -55,9 +54,7 @@ render_gemini(const struct site *s, struct page *pg)
 	struct buf	 out = BUF_INIT;
 	struct blob	*b = &pg->out[PROTO_GEMINI];
 
-	buf_addf(&out, "20 %s\r\n", strcmp(pg->mime, MIME_GEMTEXT) != 0 ?
-	    pg->mime : pg->gemtext_mime != NULL ? pg->gemtext_mime :
-	    s->gemtext_mime);
+	buf_addf(&out, "20 %s\r\n", page_mime(s, pg));
 	return (b->head = buf_take(&out, &b->head_len)) == NULL ? -1 : 0;
 }
 

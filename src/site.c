@@ -281,6 +281,14 @@ page_free(struct page *pg)
 }
 
 const char *
+page_mime(const struct site *s, const struct page *pg)
+{
+	if (strcmp(pg->mime, MIME_GEMTEXT) != 0)
+		return pg->mime;
+	return pg->gemtext_mime != NULL ? pg->gemtext_mime : s->gemtext_mime;
+}
+
+const char *
 page_data(const struct page *pg, enum proto p, size_t *len)
 {
 	if (pg->out[p].data != NULL) {

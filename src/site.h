@@ -147,6 +147,9 @@ void		 site_spartan_url(const struct site *, const char *,
 
 struct page	*page_new(const char *);
 
+/* The page's MIME type as sent: gemtext with its lang parameter. */
+const char	*page_mime(const struct site *, const struct page *);
+
 /* What protocol P sends after the page's head: its own bytes or the body. */
 const char	*page_data(const struct page *, enum proto, size_t *);
 void		 page_free(struct page *);

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "mime.h"
 #include "msg.h"
 #include "partners.h"
 #include "route.h"
@@ -128,8 +127,7 @@ spartan_render(const struct site *s, struct page *pg)
 	struct blob	*b = &pg->out[PROTO_SPARTAN];
 	struct buf	 out = BUF_INIT;
 
-	buf_addf(&out, "2 %s\r\n", strcmp(pg->mime, MIME_GEMTEXT) == 0 ?
-	    s->gemtext_mime : pg->mime);
+	buf_addf(&out, "2 %s\r\n", page_mime(s, pg));
 	if ((b->head = buf_take(&out, &b->head_len)) == NULL)
 		return -1;
 	if (!pg->is_gemtext ||

@@ -346,6 +346,9 @@ host "$H" {
 	gopher on
 	redirect "/alt.gmi" "/$F/"
 	redirect 30 "/weg/" "gemini://elsewhere.example/"
+	location "/$F/" {
+		lang "en"
+	}
 }
 EOC
 "$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
@@ -357,6 +360,10 @@ expect_eq "config: spartan listens" "$(sp_header /)" \
 expect_eq "config redirect: 3 to the path" "$(sp_header /alt.gmi)" "3 /$F/"
 expect_eq "config redirect to another server: 4 naming it" \
     "$(sp_header /weg/)" "4 $NF: gemini://elsewhere.example/"
+expect_eq "config: a location's lang over Spartan as over Gemini" \
+    "$(sp_header "/$F/")" "2 $(gem_header "gemini://$H/$F/" | cut -c4-)"
+expect_eq "... which is its own" "$(sp_header "/$F/")" \
+    "2 text/gemini; lang=en"
 expect_contains "config: the home page names the Spartan address" \
     "$(gem "gemini://$H/")" "=> spartan://$H:$SPARTAN_PORT/ "
 
