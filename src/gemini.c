@@ -1,8 +1,3 @@
-#include <sys/socket.h>
-
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,31 +46,6 @@ gemini_reject(struct conn *c, const char *why)
 	const struct site	*s = conn_ctx(c);
 
 	reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_REQUEST), why);
-}
-
-/*
- * True if HOST is an IP literal naming the address this connection came
- * in on: a client may ask for that instead of the host name.  Any other
- * address is a request for another server.
- */
-static bool
-is_our_address(struct conn *c, const char *host)
-{
-	const struct sockaddr	*sa;
-	struct in6_addr		 a6;
-	struct in_addr		 a4;
-	socklen_t		 len;
-
-	if ((sa = conn_local_addr(c, &len)) == NULL)
-		return false;
-	if (sa->sa_family == AF_INET && inet_pton(AF_INET, host, &a4) == 1)
-		return memcmp(&a4, &((const struct sockaddr_in *)sa)->sin_addr,
-		    sizeof(a4)) == 0;
-	if (sa->sa_family == AF_INET6 && inet_pton(AF_INET6, host, &a6) == 1)
-		return memcmp(&a6,
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
-		    sizeof(a6)) == 0;
-	return false;
 }
 
 /* Host names alike: case aside, and a trailing dot on either. */
@@ -229,7 +199,7 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		    MSG_OTHER_SCHEME), "other scheme");
 		return;
 	}
-	if (!route_is_host(s, u.host) && !is_our_address(c, u.host)) {
+	if (!route_is_host(s, u.host) && !conn_is_local_addr(c, u.host)) {
 		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_HOST),
 		    "other host");
 		return;

@@ -1252,6 +1252,26 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 	    "closed before the response was sent");
 }
 
+bool
+conn_is_local_addr(struct conn *c, const char *host)
+{
+	const struct sockaddr	*sa;
+	struct in6_addr		 a6;
+	struct in_addr		 a4;
+	socklen_t		 len;
+
+	if ((sa = conn_local_addr(c, &len)) == NULL)
+		return false;
+	if (sa->sa_family == AF_INET && inet_pton(AF_INET, host, &a4) == 1)
+		return memcmp(&a4, &((const struct sockaddr_in *)sa)->sin_addr,
+		    sizeof(a4)) == 0;
+	if (sa->sa_family == AF_INET6 && inet_pton(AF_INET6, host, &a6) == 1)
+		return memcmp(&a6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    sizeof(a6)) == 0;
+	return false;
+}
+
 const char *
 conn_data(struct conn *c, size_t *len)
 {

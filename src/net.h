@@ -115,6 +115,13 @@ bool		 conn_is_tls(struct conn *);
  */
 const struct sockaddr *conn_local_addr(struct conn *, socklen_t *);
 
+/*
+ * True if HOST is an IP literal naming the address the connection came in
+ * on: a client may ask for that instead of the host name.  Any other
+ * address is a request for another server.
+ */
+bool	conn_is_local_addr(struct conn *, const char *);
+
 /* Queue a copy of the bytes. */
 void	conn_reply(struct conn *, const void *, size_t);
 void	conn_replyf(struct conn *, const char *, ...)

@@ -248,7 +248,7 @@ spartan_serve(struct conn *c, char *line, size_t len)
 		spartan_reject(c, errstr);
 		return;
 	}
-	if (!route_is_host(s, req.host)) {
+	if (!route_is_host(s, req.host) && !conn_is_local_addr(c, req.host)) {
 		reply(c, "4", msg_get(s->msg, MSG_OTHER_HOST), "other host");
 		return;
 	}

@@ -267,8 +267,11 @@ expect_eq "a host with a port: 4" \
     "4 $OH"
 expect_eq "host names in any case" "$(sp_raw "LocalHost. / 0\r\n" | head -n 1 |
     tr -d '\r')" "2 text/gemini; lang=de"
-expect_eq "an IP address as host" "$(sp_raw "127.0.0.1 / 0\r\n" | head -n 1 |
-    tr -d '\r')" "2 text/gemini; lang=de"
+expect_eq "the address it was reached on as host" \
+    "$(sp_raw "127.0.0.1 / 0\r\n" | head -n 1 | tr -d '\r')" \
+    "2 text/gemini; lang=de"
+expect_eq "another IP address as host: 4" \
+    "$(sp_raw "192.0.2.1 / 0\r\n" | tr -d '\r')" "4 $OH"
 for p in "/../etc/passwd" "/%%2e%%2e/etc/passwd" "/$F/../../x" "/.."; do
 	expect_eq "\"$p\" climbs above the root: 4" \
 	    "$(sp_raw "$H $p 0\r\n" | tr -d '\r')" \
