@@ -284,6 +284,7 @@ static const struct key global_keys[] = {
 	{ "timeout",	KEY_INT,		G(timeout),	1, 3600 },
 	{ "log",	KEY_PATH,		G(log),		0, 0 },
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
+	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 

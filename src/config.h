@@ -107,6 +107,7 @@ struct conf {
 	int			 timeout;	/* seconds, 0: the default */
 	char			*log;		/* owned: the log file, or NULL */
 	enum conf_log_ip	 log_ip;
+	bool			 watch;		/* reload when files change */
 	struct conf_host	*hosts;		/* owned; the first is the */
 	size_t			 nhosts;	/* default host */
 };

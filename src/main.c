@@ -28,6 +28,7 @@
 #include "server.h"
 #include "site.h"
 #include "tls.h"
+#include "watch.h"
 
 /*
  * The command line.  Options given beside --config override the file;
@@ -49,6 +50,7 @@ struct opts {
 	bool			 verbose;
 	bool			 proxy;		/* --proxy-protocol */
 	int			 max_conns;	/* 0: fitted to the fd limit */
+	bool			 watch;		/* --watch */
 };
 
 static struct opts	 opts = { .log_ip = -1 };
@@ -82,6 +84,8 @@ usage(int status)
 "  -n, --check             load the capsule, report every error and warning,\n"
 "                          exit 1 only on errors; with --config every host's\n"
 "                          capsule and certificate\n"
+"      --watch             reload by itself when the configuration file or a\n"
+"                          capsule changes (once changes settle for 0.5 s)\n"
 "      --log FILE          write the log (messages and the access lines) to\n"
 "                          FILE instead of stderr; SIGUSR1 reopens it\n"
 "      --log-ip            write client addresses to the access log\n"
@@ -127,6 +131,7 @@ parse_options(int argc, char **argv)
 		{ "lang",	required_argument,	NULL, 'L' },
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "log",	required_argument,	NULL, 'l' },
+		{ "watch",	no_argument,		NULL, 'W' },
 		{ "log-ip",	no_argument,		NULL, 'I' },
 		{ "proxy-protocol", no_argument,	NULL, 'P' },
 		{ "export",	required_argument,	NULL, 'X' },
@@ -203,6 +208,9 @@ parse_options(int argc, char **argv)
 			break;
 		case 'P':
 			opts.proxy = true;
+			break;
+		case 'W':
+			opts.watch = true;
 			break;
 		case 'u':
 			opts.user = optarg;
@@ -363,6 +371,8 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 		conf->timeout = opts.timeout;
 	if (conf->timeout == 0)
 		conf->timeout = NET_READ_TIMEOUT;
+	if (opts.watch)
+		conf->watch = true;
 	if (opts.log_ip != -1)
 		conf->log_ip = (enum conf_log_ip)opts.log_ip;
 	return 0;
@@ -560,6 +570,7 @@ reload_wait(int seconds)
 }
 
 static void	 open_log(bool);
+static void	 watch_update(void);
 
 static void
 set_current(struct server *srv)
@@ -587,6 +598,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 			npages += reload.srv->hosts[i].site->npages;
 		set_current(reload.srv);
 		open_log(false);
+		watch_update();
 		reload.srv = NULL;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		log_info("reloaded %s: %zu hosts, %zu pages in %.0f ms",
@@ -663,6 +675,32 @@ open_log(bool again)
 	snprintf(logpath, sizeof(logpath), "%s", path);
 	if (again)
 		log_info("SIGUSR1: log %s reopened", path);
+}
+
+/* --watch: the configuration file and every capsule folder. */
+static struct watch	*watcher;
+
+static void
+watch_update(void)
+{
+	const char	*paths[CONF_HOSTS_MAX + 1];
+	size_t		 i, n = 0;
+
+	if (watcher == NULL)
+		return;
+	if (opts.config != NULL)
+		paths[n++] = opts.config;
+	for (i = 0; i < current->nhosts; i++)
+		paths[n++] = current->hosts[i].conf->root;
+	if (watch_set(watcher, paths, n) == -1)
+		log_warn("watch");
+}
+
+static void
+watch_changed(void *arg)
+{
+	log_info("watch: files changed");
+	reload_start();
 }
 
 static void
@@ -770,6 +808,11 @@ main(int argc, char **argv)
 			    protocols[p].tls, opts.proxy ||
 			    conf->listen[p][i].proxy, err, sizeof(err)) == -1)
 				fatalx("%s: %s", protocols[p].name, err);
+	if (conf->watch) {	/* before a chroot hides the paths */
+		if ((watcher = watch_new(base, watch_changed, NULL)) == NULL)
+			fatal("--watch");
+		watch_update();
+	}
 	if (conf->user != NULL && opts.config != NULL)
 		drop_privileges(conf->user);
 	else if (conf->user != NULL)
@@ -816,6 +859,7 @@ main(int argc, char **argv)
 	server_unref(current);
 	event_free(ev_hup);
 	event_free(ev_usr1);
+	watch_free(watcher);
 	event_free(ev_int);
 	event_free(ev_term);
 	event_base_free(base);

@@ -51,6 +51,7 @@ test_full_example(void)
 	    "timeout 10\n"
 	    "log     \"/var/log/zeche/access.log\"\n"
 	    "log_ip  full\n"
+	    "watch   on\n"
 	    "\n"
 	    "host \"Example.ORG.\" {\n"
 	    "\talias       \"www.example.org\"\n"
@@ -86,6 +87,7 @@ test_full_example(void)
 	CHECK(conf.timeout == 10);
 	CHECK_STR(conf.log, "/var/log/zeche/access.log");
 	CHECK(conf.log_ip == CONF_LOG_IP_FULL);
+	CHECK(conf.watch);
 	CHECK(conf.nhosts == 2);
 	if (conf.nhosts != 2) {
 		conf_free(&conf);
@@ -212,6 +214,8 @@ test_error_values(void)
 	CHECK_STR(error_of("timeout 10s\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:9: expected a number from 1 to 3600");
 
+	CHECK_STR(error_of("watch yes\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:7: expected on or off");
 	CHECK_STR(error_of("log_ip some\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:8: expected off or full");
 	CHECK_STR(error_of("log \"\"\n" HOST_OK),
