@@ -9,6 +9,7 @@
 #include "msg.h"
 #include "partners.h"
 #include "route.h"
+#include "server.h"
 #include "site.h"
 #include "url.h"
 
@@ -40,25 +41,26 @@ reply(struct conn *c, enum gemini_status status, const char *meta,
 	conn_done(c, status_str[status], why);
 }
 
+/*
+ * The site whose language answers before the request's host is known:
+ * the one the SNI name picked, else the default host's.
+ */
+static const struct site *
+sni_site(struct conn *c, const struct server *srv)
+{
+	const struct vhost	*vh = NULL;
+
+	if (conn_sni(c) != NULL)
+		vh = server_host(srv, conn_sni(c));
+	return (vh != NULL ? vh : server_default(srv))->site;
+}
+
 static void
 gemini_reject(struct conn *c, const char *why)
 {
-	const struct site	*s = conn_ctx(c);
+	const struct site	*s = sni_site(c, conn_ctx(c));
 
 	reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_REQUEST), why);
-}
-
-/* Host names alike: case aside, and a trailing dot on either. */
-static bool
-is_same_host(const char *a, const char *b)
-{
-	size_t	 la = strlen(a), lb = strlen(b);
-
-	if (la > 1 && a[la - 1] == '.')
-		la--;
-	if (lb > 1 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
 /* Ports alike as numbers: "01965" is 1965.  An empty port is no port. */
@@ -180,11 +182,13 @@ reply_page(struct conn *c, const char *head, size_t hlen, const char *body,
 static void
 gemini_serve(struct conn *c, char *line, size_t len)
 {
-	struct site		*s = conn_ctx(c);
+	const struct server	*srv = conn_ctx(c);
+	const struct site	*s = sni_site(c, srv);
+	const struct vhost	*vh;
 	const struct page	*pg;
 	struct route		 r;
 	struct url		 u;
-	const char		*errstr, *sni, *data;
+	const char		*errstr, *why, *data;
 	size_t			 n;
 	long long		 flen;
 	int			 fd = -1;
@@ -199,18 +203,15 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		    MSG_OTHER_SCHEME), "other scheme");
 		return;
 	}
-	if (!route_is_host(s, u.host) && !conn_is_local_addr(c, u.host)) {
+	/* the SNI name picked the host; the request must name it too */
+	if ((vh = server_pick(srv, conn_sni(c), u.host,
+	    conn_is_local_addr(c, u.host), &why)) == NULL) {
 		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_HOST),
-		    "other host");
+		    why);
 		return;
 	}
-	sni = conn_sni(c);
-	if (sni != NULL && !is_same_host(sni, s->host) &&
-	    !is_same_host(sni, u.host)) {
-		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_HOST),
-		    "SNI names another host");
-		return;
-	}
+	s = vh->site;
+	conn_set_host(c, vh->conf->name);
 	if (!is_same_port(u.port, s->port[PROTO_GEMINI])) {
 		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_PORT),
 		    "other port");

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "msg.h"
 #include "route.h"
+#include "server.h"
 #include "site.h"
 #include "url.h"
 
@@ -39,10 +40,27 @@ error_menu(struct conn *c, const char *msg, const char *why)
 	conn_done(c, "3", why);
 }
 
+/*
+ * Gopher requests name no host: the listener the connection came in on
+ * serves one.
+ */
+static struct site *
+listener_site(struct conn *c)
+{
+	const struct sockaddr	*sa;
+	const struct vhost	*vh;
+	socklen_t		 len;
+
+	sa = conn_local_addr(c, &len);
+	vh = server_listener_host(conn_ctx(c), PROTO_GOPHER, sa);
+	conn_set_host(c, vh->conf->name);
+	return vh->site;
+}
+
 static void
 gopher_reject(struct conn *c, const char *why)
 {
-	const struct site	*s = conn_ctx(c);
+	const struct site	*s = listener_site(c);
 	char			 msg[160];
 
 	snprintf(msg, sizeof(msg), msg_get(s->msg, MSG_ERROR), why);
@@ -289,7 +307,7 @@ serve_list(struct conn *c, const struct site *s, const char *path,
 static void
 gopher_serve(struct conn *c, char *line, size_t len)
 {
-	struct site		*s = conn_ctx(c);
+	struct site		*s = listener_site(c);
 	struct route		 r;
 	struct buf		 path = BUF_INIT;
 	char			*tab, *sel = line, *query = NULL;

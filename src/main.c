@@ -88,7 +88,8 @@ usage(int status)
 "                          capsule changes (once changes settle for 0.5 s)\n"
 "      --log FILE          write the log (messages and the access lines) to\n"
 "                          FILE instead of stderr; SIGUSR1 reopens it\n"
-"      --log-ip            write client addresses to the access log\n"
+"      --log-ip[=anon]     write client addresses to the access log (anon:\n"
+"                          only the network, IPv4 /24, IPv6 /48)\n"
 "      --proxy-protocol    every listener expects a PROXY protocol header\n"
 "                          (v1 or v2, as HAProxy sends) before the client's\n"
 "                          bytes; the client address in it is logged and\n"
@@ -132,7 +133,7 @@ parse_options(int argc, char **argv)
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "log",	required_argument,	NULL, 'l' },
 		{ "watch",	no_argument,		NULL, 'W' },
-		{ "log-ip",	no_argument,		NULL, 'I' },
+		{ "log-ip",	optional_argument,	NULL, 'I' },
 		{ "proxy-protocol", no_argument,	NULL, 'P' },
 		{ "export",	required_argument,	NULL, 'X' },
 		{ "timeout",	required_argument,	NULL, 't' },
@@ -146,6 +147,7 @@ parse_options(int argc, char **argv)
 			    PROTO_COUNT + 1];
 	const struct protocol	*pr;
 	struct conf_listen	 la;
+	enum conf_log_ip	 lip;
 	const char		*errstr;
 	char			 shorts[64] = "f:r:c:H:L:nt:m:u:vhV";
 	char			*end;
@@ -201,7 +203,12 @@ parse_options(int argc, char **argv)
 			opts.check = true;
 			break;
 		case 'I':
-			opts.log_ip = CONF_LOG_IP_FULL;
+			if (optarg == NULL)
+				opts.log_ip = CONF_LOG_IP_FULL;
+			else if (conf_parse_log_ip(optarg, &lip) == -1)
+				fatalx("--log-ip=%s: off, anon or full", optarg);
+			else
+				opts.log_ip = (int)lip;
 			break;
 		case 'l':
 			opts.log = optarg;
@@ -463,17 +470,20 @@ fit_max_conns(void)
 	return (int)((n - 64) / 2);
 }
 
-/* The context the transport hands the front-ends is a site. */
+/*
+ * The context the transport hands the front-ends is the server: every
+ * host with its site, swapped whole by a reload.
+ */
 static void
-ctx_ref(void *s)
+ctx_ref(void *srv)
 {
-	site_ref(s);
+	server_ref(srv);
 }
 
 static void
-ctx_unref(void *s)
+ctx_unref(void *srv)
 {
-	site_unref(s);
+	server_unref(srv);
 }
 
 /* Load what the configuration names; NULL after logging why. */
@@ -520,6 +530,23 @@ struct reload {
 
 static struct reload	 reload;
 static struct server	*current;	/* what new requests are served from */
+
+/*
+ * SNI, before the handshake goes on: the certificate of the host so named
+ * in the current server, or the default host's (no name, or one no host
+ * has: the request then gets a 53).
+ */
+static SSL_CTX *
+sni_ctx(const char *name, void *arg)
+{
+	struct vhost	*vh = NULL;
+
+	if (name != NULL)
+		vh = server_host(current, name);
+	if (vh == NULL || vh->ctx == NULL)
+		vh = server_default(current);
+	return vh->ctx;
+}
 
 static void *
 reload_thread(void *arg)
@@ -572,13 +599,36 @@ reload_wait(int seconds)
 static void	 open_log(bool);
 static void	 watch_update(void);
 
+/* Do A and B name the same listeners?  The loop keeps A's sockets. */
+static bool
+same_listeners(const struct conf *a, const struct conf *b)
+{
+	const struct conf_listen	*x, *y;
+	size_t				 i;
+	int				 p;
+
+	for (p = 0; p < PROTO_COUNT; p++) {
+		if (a->nlisten[p] != b->nlisten[p])
+			return false;
+		for (i = 0; i < a->nlisten[p]; i++) {
+			x = &a->listen[p][i];
+			y = &b->listen[p][i];
+			if (strcmp(x->port, y->port) != 0 ||
+			    (x->addr == NULL) != (y->addr == NULL) ||
+			    (x->addr != NULL && strcmp(x->addr, y->addr) != 0))
+				return false;
+		}
+	}
+	return true;
+}
+
 static void
 set_current(struct server *srv)
 {
 	if (srv != current)
 		server_unref(current);
 	current = srv;
-	net_set_ctx(server_default(srv)->site);
+	net_set_ctx(srv);
 }
 
 static void
@@ -596,6 +646,9 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	} else {
 		for (i = 0; i < reload.srv->nhosts; i++)
 			npages += reload.srv->hosts[i].site->npages;
+		if (!same_listeners(&current->conf, &reload.srv->conf))
+			log_warnx("reload: the listeners in %s changed; they "
+			    "take effect at the next start", opts.config);
 		set_current(reload.srv);
 		open_log(false);
 		watch_update();
@@ -797,8 +850,10 @@ main(int argc, char **argv)
 	nc.timeout = conf->timeout;
 	nc.max_conns = opts.max_conns ? opts.max_conns : fit_max_conns();
 	nc.log_ip = conf->log_ip != CONF_LOG_IP_OFF;
+	nc.log_ip_anon = conf->log_ip == CONF_LOG_IP_ANON;
 	nc.ref = ctx_ref;
 	nc.unref = ctx_unref;
+	tls_set_sni(sni_ctx, NULL);
 	net_init(base, ctx, &nc);
 	set_current(current);
 	for (p = 0; p < PROTO_COUNT; p++)

@@ -1,6 +1,13 @@
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/ssl.h>
 
 #include "capsule.h"
 #include "config.h"
@@ -181,16 +188,87 @@ struct vhost *
 server_host(const struct server *srv, const char *name)
 {
 	const struct conf_host	*h;
+	char			 buf[256];
 
-	if ((h = conf_find_host(&srv->conf, name)) == NULL)
+	/* names compare in lower case, without a trailing dot */
+	if (snprintf(buf, sizeof(buf), "%s", name) >= (int)sizeof(buf) ||
+	    conf_host_normalise(buf) == -1 ||
+	    (h = conf_find_host(&srv->conf, buf)) == NULL)
 		return NULL;
 	return &srv->hosts[h - srv->conf.hosts];
+}
+
+struct vhost *
+server_pick(const struct server *srv, const char *sni, const char *host,
+    bool is_ours, const char **why)
+{
+	struct vhost	*vh;
+
+	if (sni == NULL)
+		vh = server_default(srv);
+	else if ((vh = server_host(srv, sni)) == NULL) {
+		*why = "SNI names no host served here";
+		return NULL;
+	}
+	if (!is_ours && server_host(srv, host) != vh) {
+		*why = sni == NULL ? "other host (no SNI: the default host)" :
+		    "other host than the SNI named";
+		return NULL;
+	}
+	return vh;
 }
 
 struct vhost *
 server_default(const struct server *srv)
 {
 	return &srv->hosts[0];
+}
+
+/* Does the listener LA take connections that arrive at SA? */
+static bool
+listener_is(const struct conf_listen *la, const struct sockaddr *sa,
+    bool by_address)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
+	struct in6_addr			 a6;
+	struct in_addr			 a4;
+	long				 port;
+
+	port = strtol(la->port, NULL, 10);
+	if (sa->sa_family == AF_INET) {
+		if (ntohs(sin->sin_port) != port)
+			return false;
+		return !by_address || (la->addr != NULL &&
+		    inet_pton(AF_INET, la->addr, &a4) == 1 &&
+		    a4.s_addr == sin->sin_addr.s_addr);
+	}
+	if (sa->sa_family == AF_INET6) {
+		if (ntohs(sin6->sin6_port) != port)
+			return false;
+		return !by_address || (la->addr != NULL &&
+		    inet_pton(AF_INET6, la->addr, &a6) == 1 &&
+		    memcmp(&a6, &sin6->sin6_addr, sizeof(a6)) == 0);
+	}
+	return false;
+}
+
+struct vhost *
+server_listener_host(const struct server *srv, int p,
+    const struct sockaddr *sa)
+{
+	size_t	 i, n = srv->conf.nlisten[p];
+
+	if (sa == NULL)
+		return server_listen_host(srv, p, 0);
+	/* a listener on this very address first, then one on its port */
+	for (i = 0; i < n; i++)
+		if (listener_is(&srv->conf.listen[p][i], sa, true))
+			return server_listen_host(srv, p, i);
+	for (i = 0; i < n; i++)
+		if (listener_is(&srv->conf.listen[p][i], sa, false))
+			return server_listen_host(srv, p, i);
+	return server_listen_host(srv, p, 0);
 }
 
 struct vhost *

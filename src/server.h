@@ -11,16 +11,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <openssl/ssl.h>
-
 #include "config.h"
 
 struct site;
+struct ssl_ctx_st;
 
 struct vhost {
 	const struct conf_host	*conf;		/* borrowed from server.conf */
 	struct site		*site;		/* counted */
-	SSL_CTX			*ctx;		/* owned; NULL in a check */
+	struct ssl_ctx_st	*ctx;		/* owned SSL_CTX; NULL in a check */
 	char			 crt[1024];	/* the certificate's path */
 	char			 fp[100];	/* its SHA-256 fingerprint */
 };
@@ -51,6 +50,15 @@ void		 server_unref(struct server *);
 /* The host named NAME or one of its aliases (lower case), or NULL. */
 struct vhost	*server_host(const struct server *, const char *);
 
+/*
+ * The host a request is served from: the one the SNI name SNI names (or
+ * the default host when there is none).  The request's HOST must name the
+ * same host, by its name or an alias, unless IS_OURS (an address of this
+ * server).  NULL with WHY set for a 53.
+ */
+struct vhost	*server_pick(const struct server *, const char *,
+		    const char *, bool, const char **);
+
 /* The default host: the first one. */
 struct vhost	*server_default(const struct server *);
 
@@ -59,5 +67,13 @@ struct vhost	*server_default(const struct server *);
  * none: for Gopher the host of the listener, else the default host.
  */
 struct vhost	*server_listen_host(const struct server *, int, size_t);
+
+/*
+ * The same for the listener of protocol P a connection came in on, by
+ * its local address SA (NULL: unknown, the first listener).  Never NULL.
+ */
+struct sockaddr;
+struct vhost	*server_listener_host(const struct server *, int,
+		    const struct sockaddr *);
 
 #endif

@@ -210,14 +210,33 @@ mkdirs(const char *dir, mode_t mode)
 	return 0;
 }
 
+static SSL_CTX	*(*sni_lookup)(const char *, void *);
+static void	*sni_arg;
+
+void
+tls_set_sni(SSL_CTX *(*lookup)(const char *, void *), void *arg)
+{
+	sni_lookup = lookup;
+	sni_arg = arg;
+}
+
 /*
- * Accept every SNI name: the request's host is checked against it later,
- * where a wrong one gets a clear 53 rather than a handshake alert.  With
- * the callback in place OpenSSL keeps the name for SSL_get_servername().
+ * Pick the host's certificate by the SNI name, before the handshake goes
+ * on.  OpenSSL calls this for every ClientHello, with or without the
+ * extension.  Every name is accepted: an unknown one (or none) gets the
+ * default host's certificate, and the request then a clear 53 rather
+ * than a handshake alert.  OpenSSL keeps the name for
+ * SSL_get_servername().
  */
 static int
 servername_cb(SSL *ssl, int *alert, void *arg)
 {
+	SSL_CTX		*ctx;
+
+	if (sni_lookup != NULL && (ctx = sni_lookup(SSL_get_servername(ssl,
+	    TLSEXT_NAMETYPE_host_name), sni_arg)) != NULL &&
+	    ctx != SSL_get_SSL_CTX(ssl))
+		SSL_set_SSL_CTX(ssl, ctx);
 	return SSL_TLSEXT_ERR_OK;
 }
 

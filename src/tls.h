@@ -53,6 +53,13 @@ int	tls_cert_paths(const char *, const char *, bool, char *, char *,
  */
 SSL_CTX	*tls_load(const char *, const char *, char *, size_t, char *, size_t);
 
+/*
+ * Every context made here picks its certificate by SNI through LOOKUP
+ * (called on the loop with the name the client sent, or NULL, and ARG):
+ * it returns the context of the host so named, or of the default host.
+ */
+void	 tls_set_sni(SSL_CTX *(*)(const char *, void *), void *);
+
 /* Take OpenSSL's error queue as one line into BUF; returns BUF. */
 const char *tls_errors(char *, size_t);
 
