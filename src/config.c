@@ -396,6 +396,8 @@ conf_parse_log_ip(const char *s, enum conf_log_ip *type)
 {
 	if (strcmp(s, "off") == 0)
 		*type = CONF_LOG_IP_OFF;
+	else if (strcmp(s, "anon") == 0)
+		*type = CONF_LOG_IP_ANON;
 	else if (strcmp(s, "full") == 0)
 		*type = CONF_LOG_IP_FULL;
 	else
@@ -534,7 +536,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 		    &ps->conf->nlisten[k->min], k->max == 1);
 	if (!value(ps, k->type == KEY_INT ? "a number" :
 	    k->type == KEY_BOOL ? "on or off" :
-	    k->type == KEY_LOG_IP ? "off or full" :
+	    k->type == KEY_LOG_IP ? "off, anon or full" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_ALIAS ? "a host name" :
 	    k->type == KEY_LANG ? "a language tag" : "a string"))
@@ -609,7 +611,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
  bad:
 	fail(ps, ps->tok.line, ps->tok.col, "expected %s",
 	    k->type == KEY_BOOL ? "on or off" :
-	    k->type == KEY_LOG_IP ? "off or full" :
+	    k->type == KEY_LOG_IP ? "off, anon or full" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_USER ? "a user name" :
 	    k->type == KEY_ALIAS ? "a host name" :

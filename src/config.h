@@ -47,6 +47,7 @@
 
 enum conf_log_ip {
 	CONF_LOG_IP_OFF,		/* no client addresses (default) */
+	CONF_LOG_IP_ANON,		/* the network: IPv4 /24, IPv6 /48 */
 	CONF_LOG_IP_FULL,
 };
 
@@ -144,7 +145,7 @@ int	conf_host_normalise(char *);
 /* The host named NAME or one of its aliases, or NULL. */
 const struct conf_host *conf_find_host(const struct conf *, const char *);
 
-/* Set TYPE from "off" or "full"; returns 0 or -1. */
+/* Set TYPE from "off", "anon" or "full"; returns 0 or -1. */
 int	conf_parse_log_ip(const char *, enum conf_log_ip *);
 
 #endif

@@ -96,6 +96,8 @@ struct conn {
 	char			 peer[INET6_ADDRSTRLEN + 8];
 	char			 req[200];	/* escaped, for the log */
 	const char		*status;	/* static */
+	const char		*host;		/* borrowed from ctx, or NULL */
+	struct timespec		 t0;		/* accepted, CLOCK_MONOTONIC */
 	char			 why[128];
 	char			 cut[96];	/* how the answer was cut */
 };
@@ -306,13 +308,21 @@ conn_cut_note(struct conn *c, const char *how)
 static void
 conn_log(struct conn *c)
 {
+	struct timespec	 t1;
+	long long	 ms;
+
 	if (c->logged)
 		return;
 	c->logged = true;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (long long)(t1.tv_sec - c->t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - c->t0.tv_nsec) / 1000000;
+	/* protocol, [client], "request", status, host, bytes, duration */
 	if (c->status != NULL || c->why[0] != '\0' || c->cut[0] != '\0')
-		log_info("%s %s\"%s\" %s%s%s%s%s", c->front->name,
-		    nconf.log_ip ? c->peer : "", c->req,
-		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why,
+		log_info("%s %s\"%s\" %s %s %zu %lldms%s%s%s%s",
+		    c->front->name, nconf.log_ip ? c->peer : "", c->req,
+		    c->status ? c->status : "-", c->host ? c->host : "-",
+		    conn_sent(c), ms, c->why[0] ? " " : "", c->why,
 		    c->cut[0] ? " " : "", c->cut);
 }
 
@@ -660,9 +670,25 @@ conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 		conn_fail(c, "out of memory");
 }
 
+/*
+ * The client's address for the log: in full, or with log_ip_anon only its
+ * network, IPv4 /24 and IPv6 /48, the rest zeroed.
+ */
 static void
 peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
 {
+	struct sockaddr_storage	 ss;
+
+	if (nconf.log_ip_anon && (size_t)salen <= sizeof(ss)) {
+		memcpy(&ss, sa, (size_t)salen);
+		if (ss.ss_family == AF_INET)
+			((unsigned char *)&((struct sockaddr_in *)&ss)->
+			    sin_addr)[3] = 0;
+		else if (ss.ss_family == AF_INET6)
+			memset(((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr +
+			    6, 0, 10);
+		sa = (const struct sockaddr *)&ss;
+	}
 	if (getnameinfo(sa, (socklen_t)salen, host, (socklen_t)len, NULL, 0,
 	    NI_NUMERICHOST) != 0)
 		snprintf(host, len, "?");
@@ -861,6 +887,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c->front = front;
 	c->mode = mode;
 	c->state = CONN_REQUEST;
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
 	if (nconf.log_ip) {
 		peer_name(sa, salen, host, sizeof(host));
 		snprintf(c->peer, sizeof(c->peer), "%s ", host);
@@ -1288,6 +1315,12 @@ conn_ctx(struct conn *c)
 			nconf.ref(c->ctx);
 	}
 	return c->ctx;
+}
+
+void
+conn_set_host(struct conn *c, const char *host)
+{
+	c->host = host;
 }
 
 const char *

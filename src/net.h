@@ -61,6 +61,8 @@ struct net_conf {
 	bool		 log_ip;	/* client addresses in the access log */
 	void		(*ref)(void *);		/* take a reference on a ctx */
 	void		(*unref)(void *);	/* drop one (NULL: nothing) */
+	bool		 log_ip_anon;	/* with log_ip: the network part only,
+					   IPv4 /24, IPv6 /48 */
 };
 
 /* Set the loop, the TLS context every connection uses and the limits. */
@@ -104,6 +106,12 @@ void		*conn_ctx(struct conn *);
 
 /* The data block that came after the request line, or NULL (none). */
 const char	*conn_data(struct conn *, size_t *);
+
+/*
+ * The host the request is served for, for the access line: HOST must
+ * live as long as the context (conn_ctx).
+ */
+void		 conn_set_host(struct conn *, const char *);
 
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);

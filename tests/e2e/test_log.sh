@@ -28,10 +28,20 @@ start_logged() {
 	fi
 }
 
-start_logged --log "$AL"
+start_logged --log "$AL" --log-ip=anon
 gem "gemini://$H/erste-anfrage" >/dev/null
 wait_for "$AL" "erste-anfrage" && ok "--log: the access line is in the file" ||
     not_ok "--log: the access line is in the file" "$(cat "$AL" 2>&1)"
+# protocol, client, "request", status, host, bytes, duration
+line=$(grep -F 'erste-anfrage' "$AL" | tail -1)
+if printf '%s\n' "$line" | grep -qE \
+    'gemini 127\.0\.0\.0 "gemini://localhost/erste-anfrage" 51 localhost 19 [0-9]+ms$'; then
+	ok "access line: anonymised client, request, status, host, bytes, duration"
+else
+	not_ok "access line: anonymised client, request, status, host, bytes, duration" \
+	    "$line"
+fi
+expect_not_contains "--log-ip=anon: no full address" "$(cat "$AL")" "127.0.0.1 "
 expect_contains "--log: the start messages are in the file" "$(cat "$AL")" \
     "loaded $ROOT"
 expect_not_contains "--log: nothing of it on stderr" "$(cat "$LOG")" \

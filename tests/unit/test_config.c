@@ -217,7 +217,7 @@ test_error_values(void)
 	CHECK_STR(error_of("watch yes\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:7: expected on or off");
 	CHECK_STR(error_of("log_ip some\n" HOST_OK),
-	    "/etc/zeche/zeche.conf:1:8: expected off or full");
+	    "/etc/zeche/zeche.conf:1:8: expected off, anon or full");
 	CHECK_STR(error_of("log \"\"\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:5: expected a path");
 	CHECK_STR(error_of("user \"a b\"\n" HOST_OK),
