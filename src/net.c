@@ -317,13 +317,16 @@ conn_log(struct conn *c)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (long long)(t1.tv_sec - c->t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - c->t0.tv_nsec) / 1000000;
-	/* protocol, [client], "request", status, host, bytes, duration */
+	/*
+	 * protocol, [client], "request", status, [why], [cut], then the
+	 * host, the bytes sent and the duration
+	 */
 	if (c->status != NULL || c->why[0] != '\0' || c->cut[0] != '\0')
-		log_info("%s %s\"%s\" %s %s %zu %lldms%s%s%s%s",
+		log_info("%s %s\"%s\" %s%s%s%s%s (%s, %zu bytes, %lld ms)",
 		    c->front->name, nconf.log_ip ? c->peer : "", c->req,
-		    c->status ? c->status : "-", c->host ? c->host : "-",
-		    conn_sent(c), ms, c->why[0] ? " " : "", c->why,
-		    c->cut[0] ? " " : "", c->cut);
+		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why,
+		    c->cut[0] ? " " : "", c->cut, c->host ? c->host : "-",
+		    conn_sent(c), ms);
 }
 
 static void

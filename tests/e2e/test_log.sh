@@ -35,7 +35,7 @@ wait_for "$AL" "erste-anfrage" && ok "--log: the access line is in the file" ||
 # protocol, client, "request", status, host, bytes, duration
 line=$(grep -F 'erste-anfrage' "$AL" | tail -1)
 if printf '%s\n' "$line" | grep -qE \
-    'gemini 127\.0\.0\.0 "gemini://localhost/erste-anfrage" 51 localhost 19 [0-9]+ms$'; then
+    'gemini 127\.0\.0\.0 "gemini://localhost/erste-anfrage" 51 \(localhost, 19 bytes, [0-9]+ ms\)$'; then
 	ok "access line: anonymised client, request, status, host, bytes, duration"
 else
 	not_ok "access line: anonymised client, request, status, host, bytes, duration" \
