@@ -386,7 +386,9 @@ conf_host_normalise(char *name)
 	len = (size_t)(p - name);
 	if (len > 1 && name[len - 1] == '.')
 		name[--len] = '\0';
-	if (len == 0 || len > 253 || strcmp(name, ".") == 0)
+	/* no empty label: not ".", "a..b", ".a" nor "a.." */
+	if (len == 0 || len > 253 || name[0] == '.' || name[len - 1] == '.' ||
+	    strstr(name, "..") != NULL)
 		return -1;
 	return 0;
 }

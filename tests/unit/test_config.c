@@ -404,6 +404,13 @@ test_host_normalise(void)
 	CHECK(conf_host_normalise(a) == 0);
 	CHECK_STR(a, "www.example.org");
 	CHECK(conf_host_normalise(b) == -1);
+	{
+		char	 e[] = "a..", f[] = "a..b", g[] = ".a";
+
+		CHECK(conf_host_normalise(e) == -1);
+		CHECK(conf_host_normalise(f) == -1);
+		CHECK(conf_host_normalise(g) == -1);
+	}
 	CHECK(conf_host_normalise(c) == -1);
 	CHECK(conf_host_normalise(d) == -1);
 }
