@@ -5,6 +5,7 @@
 #include "msg.h"
 #include "partners.h"
 #include "route.h"
+#include "server.h"
 #include "site.h"
 #include "spartan.h"
 #include "url.h"
@@ -35,7 +36,7 @@ reply(struct conn *c, const char *status, const char *msg, const char *why)
 static void
 spartan_reject(struct conn *c, const char *why)
 {
-	const struct site	*s = conn_ctx(c);
+	const struct site	*s = server_default(conn_ctx(c))->site;
 	char			 msg[200];
 
 	snprintf(msg, sizeof(msg), "%s: %s", msg_get(s->msg, MSG_BAD_REQUEST),
@@ -147,7 +148,7 @@ redirect_folder(struct conn *c, const char *path)
 	url_encode_path(&loc, path);
 	buf_addc(&loc, '/');
 	if (loc.failed || loc.len > SPARTAN_REQUEST_MAX)
-		reply(c, "4", msg_get(((const struct site *)conn_ctx(c))->msg,
+		reply(c, "4", msg_get(server_default(conn_ctx(c))->site->msg,
 		    MSG_REQUEST_TOO_LONG), "redirect");
 	else
 		reply(c, "3", loc.data, NULL);
@@ -235,7 +236,9 @@ serve_list(struct conn *c, const struct site *s, const char *path,
 static void
 spartan_serve(struct conn *c, char *line, size_t len)
 {
-	struct site		*s = conn_ctx(c);
+	const struct server	*srv = conn_ctx(c);
+	const struct vhost	*vh;
+	struct site		*s;
 	const struct page	*pg;
 	struct spartan_request	 req;
 	struct route		 r;
@@ -248,10 +251,17 @@ spartan_serve(struct conn *c, char *line, size_t len)
 		spartan_reject(c, errstr);
 		return;
 	}
-	if (!route_is_host(s, req.host) && !conn_is_local_addr(c, req.host)) {
-		reply(c, "4", msg_get(s->msg, MSG_OTHER_HOST), "other host");
+	/* the request names its host: one of ours, or our address */
+	if ((vh = server_host(srv, req.host)) == NULL &&
+	    conn_is_local_addr(c, req.host))
+		vh = server_default(srv);
+	if (vh == NULL) {
+		reply(c, "4", msg_get(server_default(srv)->site->msg,
+		    MSG_OTHER_HOST), "other host");
 		return;
 	}
+	s = vh->site;
+	conn_set_host(c, vh->conf->name);
 	data = conn_data(c, &dlen);
 	if (data != NULL && memchr(data, '\0', dlen) != NULL) {
 		reply(c, "4", "NUL byte in the data block", "NUL in data");

@@ -103,7 +103,7 @@ test_full_example(void)
 	CHECK_STR(conf.hosts[0].description,
 	    "Themenforum 17 \xe2\x80\x93 Innovation \"x\"");
 	CHECK(conf.hosts[0].gopher);
-	CHECK(conf.hosts[0].line == 12);
+	CHECK(conf.hosts[0].line == 13);
 	CHECK_STR(conf.hosts[1].root, "/etc/zeche/../b");
 	CHECK_STR(conf.hosts[1].cert, "/etc/b.crt");
 	CHECK_STR(conf.hosts[1].key, "/etc/b.key");
