@@ -22,7 +22,7 @@ cd "$top"
 # Installed without recommends, so every package the build uses is named:
 # libc6-dev (crt files, libc headers) is only recommended by gcc.
 BUILD_PKGS="gcc libc6-dev make cmake pkg-config libssl-dev libevent-dev openssl"
-TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd tmux amfora sacc clang
+TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd tmux amfora sacc gopher clang
     libclang-rt-14-dev dpkg-dev file lintian haproxy
     groff-base man-db"
 # What cpack needs beyond the build: dpkg-shlibdeps, and file(1) to find

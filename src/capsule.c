@@ -495,6 +495,7 @@ add_article(struct walk *w, struct folder *f, struct page *pg,
 	a->title = pg->title != NULL ? pg->title : pg->doc.title;
 	a->path = pg->path;
 	a->page = pg;
+	pg->gopher_type = '0';		/* Gopher readers expect a text */
 	return 0;
 }
 

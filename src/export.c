@@ -376,6 +376,8 @@ export_page(struct export *x, const struct page *pg)
 {
 	const struct blob	*gopher = &pg->out[PROTO_GOPHER];
 	struct buf		 rel = BUF_INIT, map = BUF_INIT;
+	bool			 menu = gopher->data != NULL &&
+				    pg->gopher_type == '1';
 	int			 ret = -1;
 
 	if (export_gemini_path(pg->path, &rel) == -1) {
@@ -385,18 +387,20 @@ export_page(struct export *x, const struct page *pg)
 	if (write_body(x, rel.data, pg) == -1)
 		goto done;
 	buf_reset(&rel);
-	if (export_gopher_path(pg->path, gopher->data != NULL, &rel) == -1) {
+	if (export_gopher_path(pg->path, menu, &rel) == -1) {
 		fail(x, "%s: cannot be exported as a file", pg->path);
 		goto done;
 	}
-	if (gopher->data != NULL) {
+	if (menu) {
 		if (to_gophermap(x->s, gopher->data, gopher->len, &map) ==
 		    -1) {
 			fail(x, "out of memory");
 			goto done;
 		}
 		ret = write_file(x, rel.data, map.data, map.len, -1);
-	} else
+	} else if (gopher->data != NULL)	/* an article's text */
+		ret = write_file(x, rel.data, gopher->data, gopher->len, -1);
+	else
 		ret = write_body(x, rel.data, pg);
  done:
 	buf_free(&rel);

@@ -27,14 +27,57 @@ const struct front gopher_front = {
 	.reject = gopher_reject,
 };
 
-/* A menu holding one type 3 line: how Gopher says "error". */
+/*
+ * Links on from an error about PATH (or NULL): to the nearest folder
+ * above it that the site serves, titled as that page is, and home.
+ */
 static void
-error_menu(struct conn *c, const char *msg, const char *why)
+add_error_links(struct buf *out, const struct site *s, const char *path)
+{
+	const struct page	*pg = NULL;
+	char			 up[GOPHER_SELECTOR_MAX + 2], *slash;
+	size_t			 len;
+
+	gophermap_add_item(out, 'i', "", "", "null.host", "1");
+	if (path != NULL && (len = strlen(path)) < sizeof(up)) {
+		memcpy(up, path, len + 1);
+		while (len > 1 && pg == NULL) {
+			up[--len] = '\0';	/* drop a trailing "/" */
+			if ((slash = strrchr(up, '/')) == NULL)
+				break;
+			slash[1] = '\0';
+			len = strlen(up);
+			pg = site_lookup(s, up);
+		}
+	}
+	if (pg != NULL && strcmp(pg->path, "/") != 0)
+		gophermap_add_item(out, '1', pg->is_gemtext &&
+		    pg->doc.title != NULL ? pg->doc.title : msg_get(s->msg,
+		    MSG_UP), pg->path, s->host, s->port[PROTO_GOPHER]);
+	gophermap_add_item(out, '1', msg_get(s->msg, MSG_HOME), "/", s->host,
+	    s->port[PROTO_GOPHER]);
+}
+
+/*
+ * How Gopher says "error": a type 3 line, then links on, so that a
+ * reader is not left at a dead end.  PATH is the path asked for, or NULL.
+ * A Gopher+ request (PLUS) gets the Gopher+ error, "--1" and the text.
+ */
+static void
+error_menu(struct conn *c, const char *msg, const char *why,
+    const char *path, char plus)
 {
 	struct buf	 out = BUF_INIT;
 
-	gophermap_add_item(&out, '3', msg, "", "null.host", "1");
-	gophermap_end(&out);
+	if (plus != 0) {
+		buf_adds(&out, "--1\r\n1 zeche\r\n");
+		buf_adds(&out, msg);
+		buf_adds(&out, "\r\n.\r\n");
+	} else {
+		gophermap_add_item(&out, '3', msg, "", "null.host", "1");
+		add_error_links(&out, conn_ctx(c), path);
+		gophermap_end(&out);
+	}
 	conn_reply(c, out.data, out.len);
 	buf_free(&out);
 	conn_done(c, "3", why);
@@ -64,7 +107,7 @@ gopher_reject(struct conn *c, const char *why)
 	char			 msg[160];
 
 	snprintf(msg, sizeof(msg), msg_get(s->msg, MSG_ERROR), why);
-	error_menu(c, msg, why);
+	error_menu(c, msg, why, NULL, 0);
 }
 
 /* A small HTML page, with an HTTP header when HTTP_STATUS is set. */
@@ -176,7 +219,7 @@ serve_url(struct conn *c, const struct site *s, const char *url)
 	if (i == sizeof(schemes) / sizeof(schemes[0]) ||
 	    strpbrk(url, "\"<> ") != NULL) {
 		error_menu(c, msg_get(s->msg, MSG_URL_REFUSED),
-		    "URL: with a scheme not redirected");
+		    "URL: with a scheme not redirected", NULL, 0);
 		return;
 	}
 	buf_adds(&head, "<meta http-equiv=\"refresh\" content=\"1;url=");
@@ -227,6 +270,93 @@ serve_caps(struct conn *c, const struct site *s)
 	conn_done(c, "0", NULL);
 }
 
+/*
+ * Gopher+ attributes (the Gopher+ protocol of 1993).  SELECTOR TAB "!"
+ * asks for one item's attribute blocks, SELECTOR TAB "$" for those of
+ * every item of a menu; UMN gopher asks for the home menu with "$" and
+ * lists what the +INFO blocks name.  Both answers start "+-1" (the data
+ * ends with a lone ".") and give each item as "+INFO: " and its menu
+ * line.  Our items carry no "+" marker, so a Gopher+ client fetches them
+ * with plain requests, which get the RFC 1436 answers.
+ */
+static void
+add_info_block(struct buf *out, const char *line, size_t len)
+{
+	buf_adds(out, "+INFO: ");
+	buf_add(out, line, len);
+	buf_adds(out, "\r\n");
+}
+
+/* "$": every line of MENU (LEN bytes, ended by ".") as a +INFO block. */
+static void
+plus_menu(struct conn *c, const char *menu, size_t len, const char *why)
+{
+	struct buf	 out = BUF_INIT;
+	const char	*p = menu, *end = menu + len, *nl;
+	size_t		 n;
+
+	buf_adds(&out, "+-1\r\n");
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n = (size_t)(nl - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 1 && p[0] == '.')
+			break;
+		add_info_block(&out, p, n);
+		p = nl + 1;
+	}
+	buf_adds(&out, ".\r\n");
+	conn_reply(c, out.data, out.len);
+	conn_done(c, "1", why);
+	buf_free(&out);
+}
+
+/*
+ * "!" (and "$" on anything but a menu): the item at PATH, its TYPE, its
+ * TITLE, and a +VIEWS block naming MIME and the size in kilobytes.
+ */
+static void
+plus_item(struct conn *c, const struct site *s, const char *path, char type,
+    const char *title, const char *mime, size_t size)
+{
+	struct buf	 out = BUF_INIT, line = BUF_INIT;
+
+	buf_adds(&out, "+-1\r\n");
+	gophermap_add_item(&line, type, title, path, s->host,
+	    s->port[PROTO_GOPHER]);
+	if (line.len >= 2)
+		add_info_block(&out, line.data, line.len - 2);	/* CRLF */
+	if (mime != NULL)
+		buf_addf(&out, "+VIEWS:\r\n %s: <%zuk>\r\n", mime,
+		    (size + 1023) / 1024);
+	buf_adds(&out, ".\r\n");
+	conn_reply(c, out.data, out.len);
+	conn_done(c, "+", "attributes");
+	buf_free(&out);
+	buf_free(&line);
+}
+
+/* A Gopher+ attribute request for the page PG. */
+static void
+plus_page(struct conn *c, const struct site *s, const struct page *pg,
+    char plus)
+{
+	const char	*data, *title;
+	size_t		 len;
+	bool		 menu = pg->is_gemtext && pg->gopher_type == '1';
+
+	data = page_data(pg, PROTO_GOPHER, &len);
+	if (plus == '$' && menu) {
+		plus_menu(c, data, len, "attributes");
+		return;
+	}
+	title = pg->is_gemtext && pg->doc.title != NULL ? pg->doc.title :
+	    pg->path;
+	plus_item(c, s, pg->path, pg->gopher_type, title, menu ?
+	    "application/gopher-menu" : pg->is_gemtext ? "text/plain" :
+	    pg->mime, len);
+}
+
 static void
 serve_page(struct conn *c, const struct site *s, const struct page *pg)
 {
@@ -239,7 +369,7 @@ serve_page(struct conn *c, const struct site *s, const struct page *pg)
 		/* a large file: opened now, read from disk as it is sent */
 		if ((fd = site_open_file(s, pg, &flen)) == -1) {
 			error_menu(c, msg_get(s->msg, MSG_GOPHER_NOT_FOUND),
-			    "file gone since the load");
+			    "file gone since the load", pg->path, 0);
 			return;
 		}
 		(void)conn_reply_file(c, fd, 0, (off_t)flen);
@@ -248,13 +378,16 @@ serve_page(struct conn *c, const struct site *s, const struct page *pg)
 	}
 	data = page_data(pg, PROTO_GOPHER, &len);
 	conn_reply_ref(c, data, len);
-	conn_done(c, pg->is_gemtext ? "1" : "0", NULL);
+	conn_done(c, pg->gopher_type == '1' ? "1" : "0", NULL);
 }
 
-/* The gemtext TEXT of PATH, made for this request, as a menu. */
+/*
+ * The gemtext TEXT of PATH, made for this request, as a menu (PLUS: its
+ * Gopher+ attributes).
+ */
 static void
 serve_menu(struct conn *c, const struct site *s, const char *path,
-    const struct buf *text, const char *why)
+    const struct buf *text, const char *why, char plus)
 {
 	struct buf	 out = BUF_INIT;
 	struct gemtext	 doc = GEMTEXT_INIT;
@@ -264,6 +397,11 @@ serve_menu(struct conn *c, const struct site *s, const char *path,
 	if (gemtext_parse(text->data, text->len, &doc, &errstr, &line) == -1 ||
 	    render_gophermap(s, &doc, path, &out) == -1 || out.failed) {
 		gopher_reject(c, "cannot render the page");
+	} else if (plus == '$') {
+		plus_menu(c, out.data, out.len, why);
+	} else if (plus == '!') {
+		plus_item(c, s, path, '1', path, "application/gopher-menu",
+		    out.len);
 	} else {
 		conn_reply(c, out.data, out.len);
 		conn_done(c, "1", why);
@@ -275,7 +413,7 @@ serve_menu(struct conn *c, const struct site *s, const char *path,
 /* A type 7 search: the results as a menu rendered for this request. */
 static void
 serve_search(struct conn *c, const struct site *s, const char *path,
-    size_t page, const char *query)
+    size_t page, const char *query, char plus)
 {
 	struct buf	 text = BUF_INIT;
 	const char	*errstr;
@@ -284,14 +422,14 @@ serve_search(struct conn *c, const struct site *s, const char *path,
 	    &errstr) == -1)
 		gopher_reject(c, errstr);
 	else
-		serve_menu(c, s, path, &text, "search");
+		serve_menu(c, s, path, &text, "search", plus);
 	buf_free(&text);
 }
 
 /* A page of the partner list past the first, rendered on request. */
 static void
 serve_list(struct conn *c, const struct site *s, const char *path,
-    const struct route *r)
+    const struct route *r, char plus)
 {
 	struct buf	 text = BUF_INIT;
 	const char	*errstr;
@@ -300,7 +438,7 @@ serve_list(struct conn *c, const struct site *s, const char *path,
 	    &errstr) == -1)
 		gopher_reject(c, errstr);
 	else
-		serve_menu(c, s, path, &text, NULL);
+		serve_menu(c, s, path, &text, NULL, plus);
 	buf_free(&text);
 }
 
@@ -310,7 +448,7 @@ gopher_serve(struct conn *c, char *line, size_t len)
 	struct site		*s = listener_site(c);
 	struct route		 r;
 	struct buf		 path = BUF_INIT;
-	char			*tab, *sel = line, *query = NULL;
+	char			*tab, *sel = line, *query = NULL, plus = 0;
 	const unsigned char	*p;
 
 	if (is_http(line)) {
@@ -318,18 +456,21 @@ gopher_serve(struct conn *c, char *line, size_t len)
 		return;
 	}
 	/*
-	 * SELECTOR TAB QUERY is a search; SELECTOR TAB "+", "!" or "$" is a
-	 * Gopher+ client, which gets the plain RFC 1436 answer, and so does
-	 * a Gopher+ search, SELECTOR TAB QUERY TAB "+" (the Gopher+ field
-	 * after the second TAB is dropped).
+	 * SELECTOR TAB QUERY is a search.  SELECTOR TAB "!" or "$" (and any
+	 * "+ATTRIBUTE" after them) asks for Gopher+ attributes; SELECTOR TAB
+	 * "+" gets the plain RFC 1436 answer, and so does a Gopher+ search,
+	 * SELECTOR TAB QUERY TAB "+" (the field after the second TAB is
+	 * dropped).
 	 */
 	if ((tab = strchr(line, '\t')) != NULL) {
 		*tab = '\0';
 		query = tab + 1;
 		if ((tab = strchr(query, '\t')) != NULL)
 			*tab = '\0';
-		if (query[0] != '\0' && strchr("+!$", query[0]) != NULL &&
-		    query[1] == '\0')
+		if (query[0] == '!' || query[0] == '$') {
+			plus = query[0];
+			query = NULL;
+		} else if (query[0] == '+' && query[1] == '\0')
 			query = NULL;
 	}
 	for (p = (const unsigned char *)sel; *p != '\0'; p++)
@@ -362,23 +503,29 @@ gopher_serve(struct conn *c, char *line, size_t len)
 	switch (route_follow(s, path.data, query, &r)) {
 	case ROUTE_PAGE:
 	case ROUTE_FOLDER:
-		serve_page(c, s, r.page);
+		if (plus != 0)
+			plus_page(c, s, r.page, plus);
+		else
+			serve_page(c, s, r.page);
 		break;
 	case ROUTE_REDIRECT:		/* to another server */
 		serve_url(c, s, r.location);
 		break;
 	case ROUTE_INPUT:		/* the prompt comes from the client */
-		serve_search(c, s, path.data, r.result_page, "");
+		if (plus != 0)
+			plus_item(c, s, path.data, '7', path.data, NULL, 0);
+		else
+			serve_search(c, s, path.data, r.result_page, "", 0);
 		break;
 	case ROUTE_LIST:
-		serve_list(c, s, path.data, &r);
+		serve_list(c, s, path.data, &r, plus);
 		break;
 	case ROUTE_SEARCH:
-		serve_search(c, s, path.data, r.result_page, r.query);
+		serve_search(c, s, path.data, r.result_page, r.query, plus);
 		break;
 	case ROUTE_NOT_FOUND:
 		error_menu(c, msg_get(s->msg, MSG_GOPHER_NOT_FOUND),
-		    "not found");
+		    "not found", path.data, plus);
 		break;
 	}
 	buf_free(&path);

@@ -23,6 +23,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -59,6 +60,7 @@ struct wrap {
 	size_t		 maxw;		/* widest line, in columns */
 	bool		 open;		/* a line has been started */
 	bool		 content;	/* ... and holds more than its prefix */
+	bool		 text;		/* lines of a type 0 text, not info */
 };
 
 static size_t
@@ -117,7 +119,8 @@ wrap_open(struct wrap *wr)
 {
 	const char	*p = wr->lines == 0 ? wr->prefix : wr->indent;
 
-	buf_addc(wr->out, 'i');
+	if (!wr->text)
+		buf_addc(wr->out, 'i');
 	buf_adds(wr->out, p);
 	wr->col = strlen(p);
 	wr->open = true;
@@ -127,7 +130,7 @@ wrap_open(struct wrap *wr)
 static void
 wrap_close(struct wrap *wr)
 {
-	buf_adds(wr->out, INFO_TAIL);
+	buf_adds(wr->out, wr->text ? "\r\n" : INFO_TAIL);
 	if (wr->col > wr->maxw)
 		wr->maxw = wr->col;
 	wr->lines++;
@@ -205,13 +208,14 @@ wrap_text(struct wrap *wr, const char *s, size_t len)
  */
 static size_t
 add_para(struct buf *out, const char *s, size_t len, const char *prefix,
-    const char *indent, size_t width)
+    const char *indent, size_t width, bool text)
 {
 	struct wrap	 wr;
 	size_t		 n;
 
 	memset(&wr, 0, sizeof(wr));
 	wr.out = out;
+	wr.text = text;
 	wr.prefix = prefix;
 	wr.indent = indent;
 	wr.width = width;
@@ -222,9 +226,10 @@ add_para(struct buf *out, const char *s, size_t len, const char *prefix,
 		n = strlen(prefix);
 		while (n > 0 && prefix[n - 1] == ' ')
 			n--;
-		buf_addc(out, 'i');
+		if (!text)
+			buf_addc(out, 'i');
 		buf_add(out, prefix, n);
-		buf_adds(out, INFO_TAIL);
+		buf_adds(out, text ? "\r\n" : INFO_TAIL);
 		wr.maxw = n;
 	}
 	return wr.maxw;
@@ -232,25 +237,27 @@ add_para(struct buf *out, const char *s, size_t len, const char *prefix,
 
 /* A line of N copies of C under a heading. */
 static void
-add_rule(struct buf *out, char c, size_t n)
+add_rule(struct buf *out, char c, size_t n, bool text)
 {
 	if (n == 0)
 		return;
-	buf_addc(out, 'i');
+	if (!text)
+		buf_addc(out, 'i');
 	while (n-- > 0)
 		buf_addc(out, c);
-	buf_adds(out, INFO_TAIL);
+	buf_adds(out, text ? "\r\n" : INFO_TAIL);
 }
 
 /* A preformatted line: verbatim, TABs expanded, never wrapped. */
 static void
-add_pre(struct buf *out, const char *s)
+add_pre(struct buf *out, const char *s, bool text)
 {
 	struct cell	 c;
 	const char	*end = s + strlen(s);
 	size_t		 col = 0;
 
-	buf_addc(out, 'i');
+	if (!text)
+		buf_addc(out, 'i');
 	while (s < end) {
 		if (*s == '\t') {
 			do
@@ -264,7 +271,7 @@ add_pre(struct buf *out, const char *s)
 		col += c.w;
 		s += c.len;
 	}
-	buf_adds(out, INFO_TAIL);
+	buf_adds(out, text ? "\r\n" : INFO_TAIL);
 }
 
 /* Append S, with TAB, CR and LF turned into spaces. */
@@ -400,48 +407,63 @@ gopher_url(char *u, char *type, const char **host, const char **port,
 	return true;
 }
 
-/* One => line. */
+/*
+ * Where the link L on the page at BASE goes, as a menu item: its TYPE,
+ * HOST, PORT and SELECTOR (pointing into the scratch buffers PATH and
+ * URL).  Local paths get the site's item type, gopher:// URLs their own
+ * parts, anything else our "URL:" redirect page.  False if memory ran out.
+ */
+static bool
+link_item(const struct gemtext_line *l, const char *base,
+    const struct gophermap_opts *opts, struct buf *path, struct buf *url,
+    char *type, const char **host, const char **port, const char **sel)
+{
+	*type = 0;
+	if (url_resolve_path(base, l->url, path) == 0 ||
+	    (opts->gemini_port != NULL && !path->failed &&
+	    url_own_path(l->url, opts->host, opts->gemini_port, path) == 0)) {
+		if (opts->local_type != NULL)
+			*type = opts->local_type(path->data, opts->arg);
+		if (*type == 0) {
+			/* mime_lookup knows .gmi (and .gemini) as menus */
+			if (path->data[path->len - 1] == '/')
+				*type = '1';
+			else
+				*type = mime_lookup(path->data)->gopher;
+		}
+		*sel = path->data;
+		*host = opts->host;
+		*port = opts->port;
+		return !path->failed;
+	}
+	if (path->failed)
+		return false;
+	buf_adds(url, l->url);
+	if (!url->failed && gopher_url(url->data, type, host, port, sel))
+		return true;
+	/* any other scheme, or "//host": our URL: redirect page */
+	buf_reset(url);
+	buf_adds(url, "URL:");
+	buf_adds(url, l->url);
+	*type = 'h';
+	*sel = url->data;
+	*host = opts->host;
+	*port = opts->port;
+	return !url->failed;
+}
+
+/* One => line of a menu. */
 static void
 add_link(struct buf *out, const struct gemtext_line *l, const char *base,
     const struct gophermap_opts *opts, size_t width)
 {
 	struct buf	 disp = BUF_INIT, path = BUF_INIT, url = BUF_INIT;
 	const char	*host, *port, *sel;
-	char		 type = 0;
+	char		 type;
 
 	label_display(&disp, l->text[0] != '\0' ? l->text : l->url, width);
-
-	if (url_resolve_path(base, l->url, &path) == 0 ||
-	    (opts->gemini_port != NULL && !path.failed &&
-	    url_own_path(l->url, opts->host, opts->gemini_port, &path) == 0)) {
-		if (opts->local_type != NULL)
-			type = opts->local_type(path.data, opts->arg);
-		if (type == 0) {
-			/* mime_lookup knows .gmi (and .gemini) as menus */
-			if (path.data[path.len - 1] == '/')
-				type = '1';
-			else
-				type = mime_lookup(path.data)->gopher;
-		}
-		gophermap_add_item(out, type, disp.data, path.data,
-		    opts->host, opts->port);
-		goto done;
-	}
-	if (path.failed)
-		goto done;
-
-	buf_adds(&url, l->url);
-	if (!url.failed && gopher_url(url.data, &type, &host, &port, &sel)) {
+	if (link_item(l, base, opts, &path, &url, &type, &host, &port, &sel))
 		gophermap_add_item(out, type, disp.data, sel, host, port);
-		goto done;
-	}
-	/* any other scheme, or "//host": our URL: redirect page */
-	buf_reset(&url);
-	buf_adds(&url, "URL:");
-	buf_adds(&url, l->url);
-	gophermap_add_item(out, 'h', disp.data, url.data, opts->host,
-	    opts->port);
- done:
 	if (disp.failed || path.failed || url.failed)
 		out->failed = true;
 	buf_free(&disp);
@@ -449,13 +471,101 @@ add_link(struct buf *out, const struct gemtext_line *l, const char *base,
 	buf_free(&url);
 }
 
-int
-gophermap_render(const struct gemtext *doc, const char *base,
-    const struct gophermap_opts *opts, struct buf *out)
+/*
+ * The address a reader of a text types to follow the link L: the
+ * gopher:// URL of a local page, else the link as written.
+ */
+static void
+add_reference(struct buf *out, const struct gemtext_line *l,
+    const char *base, const struct gophermap_opts *opts)
+{
+	struct buf	 path = BUF_INIT, url = BUF_INIT;
+	const char	*host, *port, *sel;
+	char		 type;
+
+	if (link_item(l, base, opts, &path, &url, &type, &host, &port,
+	    &sel)) {
+		if (sel == path.data) {		/* a page of the capsule */
+			buf_addf(out, "gopher://%s:%s/%c", host, port, type);
+			url_encode_path(out, sel);
+		} else
+			add_field(out, l->url);
+	}
+	if (path.failed || url.failed)
+		out->failed = true;
+	buf_free(&path);
+	buf_free(&url);
+}
+
+/*
+ * Bytes of the heading S (LEN bytes) that make its first line: at most
+ * TITLE_WIDTH columns, ending at a space, and never on a lone dash (a
+ * title reads "Konferenz: Forum 17" rather than "Konferenz: Forum 17 -").
+ * LEN if all of it fits, 0 if its first word alone is too wide.
+ */
+static size_t
+title_cut(const char *s, size_t len)
+{
+	struct cell	 c;
+	const char	*p, *end = s + len, *word = s;
+	size_t		 col = 0, cut = 0;
+
+	for (p = s; p < end; p += c.len) {
+		next_cell(p, (size_t)(end - p), &c);
+		/* a line may end after a word, but not after a lone dash */
+		if (c.space && p > word && !(p - word == 1 && *word == '-') &&
+		    !(p - word == 3 && (memcmp(word, "\xe2\x80\x93", 3) == 0 ||
+		    memcmp(word, "\xe2\x80\x94", 3) == 0)))
+			cut = (size_t)(p - s);
+		if (c.space)
+			word = p + c.len;
+		if ((col += c.w) > GOPHERMAP_TITLE_WIDTH)
+			return cut;
+	}
+	return len;
+}
+
+/*
+ * The page's title, its leading "# " heading: a first line of at most
+ * GOPHERMAP_TITLE_WIDTH columns, which clients show as a menu's title,
+ * the rest of the heading below it, then the rule.
+ */
+static void
+add_title(struct buf *out, const char *s, size_t width, bool text)
+{
+	size_t	 len = strlen(s), cut = title_cut(s, len), w, w2;
+
+	if (cut == 0)
+		cut = len;
+	w = add_para(out, s, cut, "", "", cut == len && width >
+	    GOPHERMAP_TITLE_WIDTH ? GOPHERMAP_TITLE_WIDTH : width, text);
+	if (cut < len) {
+		s += cut;
+		len -= cut;
+		while (len > 0 && *s == ' ') {
+			s++;
+			len--;
+		}
+		if ((w2 = add_para(out, s, len, "", "", width, text)) > w)
+			w = w2;
+	}
+	add_rule(out, '=', w, text);
+}
+
+/*
+ * DOC as a menu (TEXT false) or as a type 0 text whose links are
+ * numbered, "[1] label", and listed with their addresses at the end.
+ */
+static int
+render(const struct gemtext *doc, const char *base,
+    const struct gophermap_opts *opts, struct buf *out, bool text)
 {
 	const struct gemtext_line	*l;
-	size_t				 i, w, width = opts_width(opts);
+	char				 ref[32];
+	size_t				 i, w, nlinks = 0;
+	size_t				 width = opts_width(opts);
 	bool				 blank = false;	/* last line out */
+	bool				 lead = true;	/* nothing out yet */
 
 	for (i = 0; i < doc->nlines; i++) {
 		l = &doc->lines[i];
@@ -465,44 +575,87 @@ gophermap_render(const struct gemtext *doc, const char *base,
 		case GEMTEXT_H2:
 			if (l->text[0] == '\0') {
 				if (!blank)
-					add_para(out, "", 0, "", "", width);
+					add_para(out, "", 0, "", "", width,
+					    text);
 				blank = true;
 				continue;
 			}
+			if (l->type == GEMTEXT_H1 && lead) {
+				add_title(out, l->text, width, text);
+				break;
+			}
 			w = add_para(out, l->text, strlen(l->text), "", "",
-			    width);
+			    width, text);
 			if (l->type == GEMTEXT_H1)
-				add_rule(out, '=', w);
+				add_rule(out, '=', w, text);
 			else if (l->type == GEMTEXT_H2)
-				add_rule(out, '-', w);
+				add_rule(out, '-', w, text);
 			break;
 		case GEMTEXT_H3:
 			add_para(out, l->text, strlen(l->text), "### ", "    ",
-			    width);
+			    width, text);
 			break;
 		case GEMTEXT_LIST:
 			add_para(out, l->text, strlen(l->text), "* ", "  ",
-			    width);
+			    width, text);
 			break;
 		case GEMTEXT_QUOTE:
 			add_para(out, l->text, strlen(l->text), "> ", "> ",
-			    width);
+			    width, text);
 			break;
 		case GEMTEXT_PRE_START:
 		case GEMTEXT_PRE_END:
 			continue;		/* the alt text is dropped */
 		case GEMTEXT_PRE:
-			add_pre(out, l->text);
+			add_pre(out, l->text, text);
 			blank = l->text[0] == '\0';
+			lead = false;
 			continue;
 		case GEMTEXT_LINK:
-			add_link(out, l, base, opts, width);
+			if (!text) {
+				add_link(out, l, base, opts, width);
+				break;
+			}
+			snprintf(ref, sizeof(ref), "[%zu] ", ++nlinks);
+			add_para(out, l->text[0] != '\0' ? l->text : l->url,
+			    strlen(l->text[0] != '\0' ? l->text : l->url), ref,
+			    "    ", width, text);
 			break;
 		}
 		blank = false;
+		lead = false;
 	}
-	gophermap_end(out);
+	if (!text) {
+		gophermap_end(out);
+		return out->failed ? -1 : 0;
+	}
+	if (nlinks > 0) {
+		if (!blank)
+			buf_adds(out, "\r\n");
+		add_rule(out, '-', 20, text);
+	}
+	for (i = 0, nlinks = 0; i < doc->nlines; i++) {
+		if (doc->lines[i].type != GEMTEXT_LINK)
+			continue;
+		buf_addf(out, "[%zu] ", ++nlinks);
+		add_reference(out, &doc->lines[i], base, opts);
+		buf_adds(out, "\r\n");
+	}
 	return out->failed ? -1 : 0;
+}
+
+int
+gophermap_render(const struct gemtext *doc, const char *base,
+    const struct gophermap_opts *opts, struct buf *out)
+{
+	return render(doc, base, opts, out, false);
+}
+
+int
+gophermap_render_text(const struct gemtext *doc, const char *base,
+    const struct gophermap_opts *opts, struct buf *out)
+{
+	return render(doc, base, opts, out, true);
 }
 
 void
@@ -532,7 +685,7 @@ gophermap_add_info(struct buf *out, const char *text,
 	for (;;) {
 		n = strcspn(text, "\n");
 		add_para(out, text, n > 0 && text[n - 1] == '\r' ? n - 1 : n,
-		    "", "", width);
+		    "", "", width, false);
 		if (text[n] == '\0')
 			break;
 		text += n + 1;

@@ -17,6 +17,7 @@ struct buf;
 struct gemtext;
 
 #define GOPHERMAP_WIDTH		67	/* the Gophernicus / Bucktooth habit */
+#define GOPHERMAP_TITLE_WIDTH	40	/* what clients show as a title */
 #define GOPHER_SELECTOR_MAX	1024
 
 struct gophermap_opts {
@@ -41,9 +42,21 @@ struct gophermap_opts {
  * Render DOC, the gemtext page served at the absolute path BASE (e.g.
  * "/forum/" or "/forum/2019-02-26-roundtable.gmi"), as a complete menu
  * (with the closing ".") appended to OUT.  Relative links resolve against
- * BASE.  Returns 0, or -1 if an allocation failed.
+ * BASE.  A leading "# " heading is the menu's title: its first line
+ * holds at most GOPHERMAP_TITLE_WIDTH columns, broken at a space (never
+ * after a lone dash), the rest follows on the next lines.  Returns 0, or
+ * -1 if an allocation failed.
  */
 int	gophermap_render(const struct gemtext *, const char *,
+	    const struct gophermap_opts *, struct buf *);
+
+/*
+ * Render DOC as a type 0 text (CRLF lines, no closing ".") appended to
+ * OUT: paragraphs wrapped as in a menu, each link a numbered paragraph
+ * "[N] label", and after a rule the list of the links' addresses, the
+ * gopher:// address for a page of the capsule.  Returns 0, or -1.
+ */
+int	gophermap_render_text(const struct gemtext *, const char *,
 	    const struct gophermap_opts *, struct buf *);
 
 /* One menu item; TAB, CR and LF in DISPLAY or SELECTOR become spaces. */

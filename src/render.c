@@ -48,6 +48,22 @@ render_gophermap(const struct site *s, const struct gemtext *doc,
 	return gophermap_render(doc, path, &opts, out);
 }
 
+/* An article: a type 0 text over Gopher, its links listed at the end. */
+static int
+render_gopher_text(const struct site *s, const struct page *pg,
+    struct buf *out)
+{
+	struct gophermap_opts	 opts;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.host = s->host;
+	opts.port = s->port[PROTO_GOPHER];
+	opts.width = GOPHERMAP_WIDTH;
+	opts.local_type = local_type;
+	opts.arg = (void *)s;
+	return gophermap_render_text(&pg->doc, pg->path, &opts, out);
+}
+
 int
 render_gemini(const struct site *s, struct page *pg)
 {
@@ -66,7 +82,8 @@ render_gopher(const struct site *s, struct page *pg)
 
 	if (!pg->is_gemtext)
 		return 0;		/* Gopher sends the file as it is */
-	if (render_gophermap(s, &pg->doc, pg->path, &out) == -1 ||
+	if ((pg->gopher_type == '0' ? render_gopher_text(s, pg, &out) :
+	    render_gophermap(s, &pg->doc, pg->path, &out)) == -1 ||
 	    (b->data = buf_take(&out, &b->len)) == NULL) {
 		buf_free(&out);
 		return -1;

@@ -65,14 +65,15 @@ tm_gone
 # --- sacc: the same forum as a Gopher menu
 tm new-session -d -s c -x 100 -y 40 "sacc gopher://127.0.0.1:$GOPHER_PORT/1/$F/; sleep 30"
 screen_has "sacc: the forum's title" "| Themenforum 17 – Innovation"
-screen_has "sacc: the articles are menu items" "Dir+ 2019-02-26 Roundtable auf Zollverein"
+screen_has "sacc: the articles are text items" "Txt+ 2019-02-26 Roundtable auf Zollverein"
 screen_has "sacc: the feed is a text item" "Txt+ Atom-Feed"
 # J J: to the second link item (the first article), l: open it
 key J
 key J
 tm send-keys -t c l
-screen_has "sacc: opens the article" "| Roundtable auf Zollverein"
-screen_has "sacc: with its umlauts" "| Staatssekretär Dr. Mark Speich"
+screen_has "sacc: opens the article as a text" "Roundtable auf Zollverein
+========================="
+screen_has "sacc: with its umlauts" "Staatssekretär Dr. Mark Speich"
 tm kill-server 2>/dev/null
 alive "real clients"
 finish

@@ -79,12 +79,12 @@ echo "# crawled $menus menus and $texts text items"
 # --- the root
 root=$(gopher "")
 expect_contains "root: title as an info line" "$root" \
-    $'iRuhr-Konferenz: Themenforum 17 – Innovation\t\tnull.host\t1\r'
+    $'iRuhr-Konferenz: Themenforum 17\t\tnull.host\t1\r\ni– Innovation\t'
 expect_contains "root: forum as a menu item" "$root" \
     $'\t/'"$F"$'/\t'"$H"$'\t'"$GOPHER_PORT"$'\r'
 # what the root menu and the forum menu hold, to tell them from an error
 ROOT_ITEM=$'\t/'"$F"$'/\t'"$H"$'\t'"$GOPHER_PORT"$'\r\n'
-FORUM_ITEM=$'12019-02-26 Roundtable auf Zollverein\t/'"$F/$A1"$'\t'
+FORUM_ITEM=$'02019-02-26 Roundtable auf Zollverein\t/'"$F/$A1"$'\t'
 root_menu=$(raw '\r\n')
 forum_menu=$(raw "/$F/\r\n")
 expect_same "root: \"/\" and \"\" are the same menu" "$(raw '/\r\n')" \
@@ -99,34 +99,53 @@ expect_same "folder with and without the slash" "$(raw "/$F\r\n")" \
 expect_same "selector without the leading slash" "$(raw "$F/\r\n")" \
     "$forum_menu" "$FORUM_ITEM"
 
-# --- the forum: both articles, newest first, as menus
+# --- the forum: both articles, newest first, as text items (type 0)
 forum=$(gopher "1/$F/")
-items=$(printf '%s\n' "$forum" | grep -a "^120" | cut -f1,2)
-expect_eq "forum: both articles newest first" "$items" \
-"12019-02-26 Roundtable auf Zollverein	/$F/$A1
-12018-05-28 Innovationskonferenz in Tel Aviv	/$F/$A2"
+items=$(printf '%s\n' "$forum" | grep -a "^020" | cut -f1,2)
+expect_eq "forum: both articles newest first, as texts" "$items" \
+"02019-02-26 Roundtable auf Zollverein	/$F/$A1
+02018-05-28 Innovationskonferenz in Tel Aviv	/$F/$A2"
 
-# the full text of each article reaches a Gopher reader, with its umlauts
+# the full text of each article reaches a Gopher reader, with its umlauts,
+# as a text: its links numbered, their addresses listed at the end
 for a in "$A1" "$A2"; do
-	got=$(raw "/$F/$a\r\n" | tr -d '\r' | grep -a '^i' | cut -f1 | cut -c2- |
-	    tr '\n' ' ' | tr -s ' ')
+	text=$(raw "/$F/$a\r\n" | tr -d '\r')
+	expect_not_contains "$a: a text, no menu lines" "$text" "null.host"
+	got=$(printf '%s\n' "$text" | sed '/^-\{20\}$/,$d' |
+	    grep -v '^\[[0-9]\] ' | tr '\n' ' ' | tr -s ' ')
 	want=$(grep -v '^=>' "$ROOT/$F/$a" | sed 's/^# //' | tr '\n' ' ' | tr -s ' ')
 	# the underline of the title is the only addition
 	got=$(printf '%s' "$got" | sed 's/ =\{3,\} / /')
 	expect_eq "$a: the full text over Gopher" "${got% }" "${want% }"
+	expect_contains "$a: its links as numbered references" "$text" \
+"[1] Themenforum 17 – Innovation
+[2] Startseite
+
+--------------------
+[1] gopher://$H:$GOPHER_PORT/1/$F/
+[2] gopher://$H:$GOPHER_PORT/1/"
 done
-expect_contains "umlauts and quotes arrive as UTF-8" "$(gopher "1/$F/$A1")" \
+expect_contains "umlauts and quotes arrive as UTF-8" "$(gopher "0/$F/$A1")" \
     "„Governance of Metropolitan Innovation Ecosystems"
+
+# --- every menu's first line is a title of at most 40 columns (clients
+# show it as the menu's title)
+for sel in "" "/$F/" /partner/ /partner/f-j/ "/partner/suche/1/ruhr"; do
+	first=$(raw "$sel\r\n" | head -1 | cut -f1)
+	expect_eq "\"$sel\": the first line is an info line" "${first:0:1}" i
+	expect_eq "\"$sel\": its title fits in 40 columns" \
+	    "$(LC_ALL=C.UTF-8 bash -c 't=$1; [ ${#t} -le 40 ] && [ ${#t} -gt 1 ] && echo yes' _ "${first:1}")" yes
+done
 
 # --- real clients
 if command -v lynx >/dev/null; then
 	dump=$(lynx -dump -display_charset=utf-8 -width=100 \
 	    "gopher://127.0.0.1:$GOPHER_PORT/1/$F/" 2>&1)
 	expect_contains "lynx: shows the forum's title" "$dump" "Themenforum 17 – Innovation"
-	expect_contains "lynx: lists the Zollverein article as a link" "$dump" \
-	    "2019-02-26 Roundtable auf Zollverein"
+	expect_contains "lynx: lists the Zollverein article as a text" "$dump" \
+	    "(FILE) [2]2019-02-26 Roundtable auf Zollverein"
 	dump=$(lynx -dump -display_charset=utf-8 -width=100 \
-	    "gopher://127.0.0.1:$GOPHER_PORT/1/$F/$A2" 2>&1)
+	    "gopher://127.0.0.1:$GOPHER_PORT/0/$F/$A2" 2>&1)
 	expect_contains "lynx: reads the Tel Aviv article with umlauts" \
 	    "$(printf '%s' "$dump" | tr '\n' ' ' | tr -s ' ')" \
 	    "Die israelische Start-up-Szene ist äußerst agil"
@@ -146,6 +165,18 @@ err3() {	# NAME BYTES
 	alive "$1"
 }
 err3 "missing selector" "/gibt/es/nicht\r\n"
+# after the error, links on: to the nearest folder above it and home
+expect_eq "not found: then links to the folder above and home" \
+    "$(raw "/$F/gibt/es/nicht\r\n" | tr -d '\r' | sed 1d)" \
+"i		null.host	1
+1Themenforum 17 – Innovation	/$F/	$H	$GOPHER_PORT
+1Startseite	/	$H	$GOPHER_PORT
+."
+expect_eq "not found below the root: one link home, not two" \
+    "$(raw "/gibt/es/nicht\r\n" | tr -d '\r' | sed 1d)" \
+"i		null.host	1
+1Startseite	/	$H	$GOPHER_PORT
+."
 err3 "NUL in the selector" "/a\0b\r\n"
 err3 "control byte in the selector" "/a\x01b\r\n"
 err3 "selector over 1024 bytes" "/$(printf '%01100d' 0)\r\n"
@@ -168,13 +199,34 @@ expect_same "dot segments inside the capsule still resolve" \
 expect_same "dot segments down to the root still resolve" \
     "$(raw "/$F/../\r\n")" "$root_menu" "$ROOT_ITEM"
 
-# --- Gopher+ and search probes get ordinary answers
+# --- Gopher+: "+" gets the plain menu; "$" and "!" get attributes
 expect_same "Gopher+ \"+\" gets the plain menu" "$(raw "/$F/\t+\r\n")" \
     "$forum_menu" "$FORUM_ITEM"
-expect_same "Gopher+ \"\$\" gets the plain menu" "$(raw "\t\$\r\n")" \
-    "$root_menu" "$ROOT_ITEM"
-expect_same "Gopher+ \"!\" gets the plain menu" "$(raw "/$F/\t!\r\n")" \
-    "$forum_menu" "$FORUM_ITEM"
+# "$": the menu's items, each as a +INFO block, in a "+-1" answer
+want=$(printf '+-1\r\n'; printf '%s' "$root_menu" | sed '$d' |
+    sed 's/^/+INFO: /'; printf '.\r\n')
+expect_same "Gopher+ \"\$\": every item of the menu as +INFO" \
+    "$(raw "\t\$\r\n")" "$want" "+INFO: 1"
+expect_contains "Gopher+ \"\$\" on a folder lists its articles" \
+    "$(raw "/$F/\t\$\r\n")" "+INFO: $FORUM_ITEM"
+# "!": the item itself, its type and its view
+expect_eq "Gopher+ \"!\" on an article: type 0, text/plain" \
+    "$(raw "/$F/$A1\t!\r\n" | tr -d '\r')" \
+"+-1
++INFO: 0Roundtable auf Zollverein	/$F/$A1	$H	$GOPHER_PORT
++VIEWS:
+ text/plain: <2k>
+."
+expect_contains "Gopher+ \"!\" on a menu: its title, type 1" \
+    "$(raw "/$F/\t!\r\n" | tr -d '\r')" \
+"+INFO: 1Themenforum 17 – Innovation	/$F/	$H	$GOPHER_PORT
++VIEWS:
+ application/gopher-menu: <"
+expect_eq "Gopher+ \"!\" on the search: type 7" \
+    "$(raw "/partner/suche\t!\r\n" | sed -n 2p)" \
+    $'+INFO: 7/partner/suche\t/partner/suche\t'"$H"$'\t'"$GOPHER_PORT"$'\r'
+expect_eq "Gopher+ \"\$\" on a missing item: a Gopher+ error" \
+    "$(raw "/nix\t\$\r\n" | head -1)" $'--1\r'
 
 # --- caps.txt
 caps=$(gopher "0caps.txt")

@@ -183,9 +183,30 @@ test_headings_underlined_in_columns(void)
 	    "die umbrochen werden muss"),
 	    I("### Eine sehr lange Überschrift der dritten Ebene, die "
 	    "umbrochen") I("    werden muss") END);
-	/* a wrapped heading is underlined as wide as its widest line */
+	/*
+	 * a leading "# " is the menu's title: its first line fits in 40
+	 * columns and ends on a word, not on a dash; the rest follows, and
+	 * the rule is as wide as the widest line
+	 */
 	CHECK_STR(render("# Willkommen im „Käseforum“ – hier diskutieren "
 	    "Mitglieder über Rohmilchkäse"),
+	    I("Willkommen im „Käseforum“ – hier")
+	    I("diskutieren Mitglieder über Rohmilchkäse")
+	    I("========================================")
+	    END);
+	CHECK_STR(render("# Ruhr-Konferenz: Themenforum 17 – Innovation"),
+	    I("Ruhr-Konferenz: Themenforum 17") I("– Innovation")
+	    I("==============================") END);
+	CHECK_STR(render("# Ein Titel - genau an der Grenze von vierzig"),
+	    I("Ein Titel - genau an der Grenze von") I("vierzig")
+	    I("===================================") END);
+	CHECK_STR(render("# Donaudampfschifffahrtsgesellschaftskapitänsmütze"),
+	    I("Donaudampfschifffahrtsgesellschaftskapit")
+	    I("änsmütze") I("========================================") END);
+	/* a later "# " heading is wrapped as any text */
+	CHECK_STR(render("a\n# Willkommen im „Käseforum“ – hier diskutieren "
+	    "Mitglieder über Rohmilchkäse"),
+	    I("a")
 	    I("Willkommen im „Käseforum“ – hier diskutieren Mitglieder über")
 	    I("Rohmilchkäse")
 	    I("============================================================")
@@ -458,6 +479,32 @@ test_golden(void)
 	buf_free(&base);
 }
 
+/* An article as type 0 text: no item lines, links as numbered refs. */
+static void
+test_text(void)
+{
+	struct gemtext	 doc;
+	struct buf	 out = BUF_INIT;
+	const char	*errstr;
+	const char	*gmi = "# Roundtable auf Zollverein\n\nText.\n\n"
+	    "=> ./ Themenforum\n=> https://example.org/a Weiter\n"
+	    "=> gopher://example.org/0/x Gopher\n";
+	size_t		 lineno;
+
+	CHECK(gemtext_parse(gmi, strlen(gmi), &doc, &errstr, &lineno) == 0);
+	CHECK(gophermap_render_text(&doc, "/f/2020-01-01-a.gmi", &opts,
+	    &out) == 0);
+	CHECK_STR(out.data, "Roundtable auf Zollverein\r\n"
+	    "=========================\r\n\r\nText.\r\n\r\n"
+	    "[1] Themenforum\r\n[2] Weiter\r\n[3] Gopher\r\n\r\n"
+	    "--------------------\r\n"
+	    "[1] gopher://localhost:7070/1/f/\r\n"
+	    "[2] https://example.org/a\r\n"
+	    "[3] gopher://example.org/0/x\r\n");
+	gemtext_free(&doc);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -472,6 +519,7 @@ main(void)
 	test_add_info();
 	test_is_wellformed();
 	test_golden();
+	test_text();
 	free(last);
 	CHECK_DONE();
 }
