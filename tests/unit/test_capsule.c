@@ -645,7 +645,7 @@ static void
 test_gemtext_headers_and_gopher_menu(void)
 {
 	static const char	*const paths[] = {
-		"/", "/f/", "/f/2024-01-15-erstes.gmi", "/g/",
+		"/", "/f/", "/g/",
 	};
 	const struct page	*pg;
 	struct site		*s;
@@ -668,6 +668,12 @@ test_gemtext_headers_and_gopher_menu(void)
 		    strcmp(pg->out[PROTO_GOPHER].data + pg->out[PROTO_GOPHER].len - 3, ".\r\n") == 0);
 		CHECK(pg->gopher_type == '1');
 	}
+	/* an article is a type 0 text over Gopher: no closing "." */
+	pg = site_lookup(s, "/f/2024-01-15-erstes.gmi");
+	CHECK(pg != NULL && pg->gopher_type == '0');
+	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL &&
+	    memchr(pg->out[PROTO_GOPHER].data, '\t',
+	    pg->out[PROTO_GOPHER].len) == NULL);
 	/* the menu links the articles on this host and Gopher port */
 	pg = site_lookup(s, "/f/");
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL && strstr(pg->out[PROTO_GOPHER].data,

@@ -292,7 +292,7 @@ test_new_article_appears(void)
 	    != NULL);
 	pg = site_lookup(s, "/f/");
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL && strstr(pg->out[PROTO_GOPHER].data,
-	    "12021-06-30 Neu\t/f/2021-06-30-neu.gmi\t") != NULL);
+	    "02021-06-30 Neu\t/f/2021-06-30-neu.gmi\t") != NULL);
 	site_unref(s);
 
 	/* the capsule's own robots.txt and atom.xml win */
