@@ -673,13 +673,54 @@ index_links(const struct site *s, const struct gemtext *doc,
  * not the articles that the folder's own index already links (nor the
  * feed link if it links atom.xml).
  */
+/*
+ * Where the navigation that closes the gemtext S (LEN bytes) starts: its
+ * last lines, when they are links to folders ("=> / Startseite",
+ * "=> ../partner/ Partner"), blank lines after them left out.  LEN if it
+ * does not end in such links.
+ */
+static size_t
+nav_start(const char *s, size_t len)
+{
+	const char	*line, *url;
+	size_t		 end = len, start, at = len, n;
+
+	while (end > 0) {
+		/* the line before END: [start, end) without its LF */
+		n = end > 0 && s[end - 1] == '\n' ? end - 1 : end;
+		for (start = n; start > 0 && s[start - 1] != '\n'; start--)
+			;
+		line = s + start;
+		if (n > start && line[n - start - 1] == '\r')
+			n--;
+		if (n == start) {		/* blank */
+			if (at == len)
+				end = start;	/* trailing: skip it */
+			else
+				break;
+			continue;
+		}
+		if (n - start < 2 || strncmp(line, "=>", 2) != 0)
+			break;
+		for (url = line + 2; url < s + n && (*url == ' ' ||
+		    *url == '\t'); url++)
+			;
+		n = strcspn(url, " \t\r\n");
+		if (n == 0 || url[n - 1] != '/')
+			break;			/* a page, not a folder */
+		at = end = start;
+	}
+	return at;
+}
+
 static int
 add_article_list(const struct site *s, struct buf *out, struct folder *f)
 {
 	struct gemtext	 doc = GEMTEXT_INIT;
+	struct buf	 nav = BUF_INIT;
 	const char	*name, *errstr;
 	bool		*linked, feed = false;
-	size_t		 i, n, line;
+	size_t		 i, n, line, at;
 
 	qsort(f->articles, f->narticles, sizeof(*f->articles), article_cmp);
 	if ((linked = calloc(f->narticles, sizeof(*linked))) == NULL)
@@ -696,6 +737,15 @@ add_article_list(const struct site *s, struct buf *out, struct folder *f)
 	for (i = n = 0; i < f->narticles; i++)
 		if (!linked[i])
 			n++;
+	/* the list goes before the index's closing navigation */
+	at = f->has_index ? nav_start(out->data, out->len) : out->len;
+	buf_add(&nav, out->data + at, out->len - at);
+	while (at >= 2 && out->data[at - 1] == '\n' &&
+	    out->data[at - 2] == '\n')
+		at--;			/* and the blank lines before it */
+	out->len = at;
+	if (out->data != NULL)
+		out->data[at] = '\0';
 	if (n > 0 || !feed) {
 		if (out->len > 0 && out->data[out->len - 1] != '\n')
 			buf_addc(out, '\n');
@@ -717,6 +767,13 @@ add_article_list(const struct site *s, struct buf *out, struct folder *f)
 	if (!feed)
 		buf_addf(out, "\n=> atom.xml %s\n", msg_get(f->msg,
 		    MSG_ATOM_FEED));
+	if (nav.len > 0) {
+		buf_addc(out, '\n');
+		buf_add(out, nav.data, nav.len);
+	}
+	if (nav.failed)
+		out->failed = true;
+	buf_free(&nav);
 	free(linked);
 	return out->failed ? -1 : 0;
 }
@@ -785,7 +842,7 @@ static int
 add_folder_page(struct walk *w, struct folder *f)
 {
 	struct page	*pg;
-	struct buf	 body = BUF_INIT;
+	struct buf	 body = BUF_INIT, nav = BUF_INIT;
 	struct buf	 file = BUF_INIT;
 	struct blog	*b;
 
@@ -810,14 +867,15 @@ add_folder_page(struct walk *w, struct folder *f)
 		buf_adds(&body, "# ");
 		gemtext_add_text(&body, f->rel);
 		buf_adds(&body, "\n\n");
+		buf_add(&body, f->listing.data, f->listing.len);
+		/* the navigation closes the page, as on every other */
 		if (strcmp(f->rel, "/") != 0)
-			buf_addf(&body, "=> ../ %s\n", msg_get(f->msg,
+			buf_addf(&nav, "=> ../ %s\n", msg_get(f->msg,
 			    MSG_UP));
 		if (f->rel[1] != '\0' &&	/* deeper folders: home too */
 		    strchr(f->rel + 1, '/') != strrchr(f->rel, '/'))
-			buf_addf(&body, "=> / %s\n", msg_get(f->msg,
+			buf_addf(&nav, "=> / %s\n", msg_get(f->msg,
 			    MSG_HOME));
-		buf_add(&body, f->listing.data, f->listing.len);
 	}
 	if (f->narticles > 0) {
 		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
@@ -841,13 +899,21 @@ add_folder_page(struct walk *w, struct folder *f)
 	if (!f->has_index && !f->has_partners && !f->gen_listing) {
 		/* "listing off": the folder has no page of its own */
 		buf_free(&body);
+		buf_free(&nav);
 		page_free(pg);
 		return 0;
 	}
 	if (strcmp(f->rel, "/") == 0)
 		add_other_addresses(w->s, &body);
-	if ((pg->body = buf_take(&body, &pg->body_len)) == NULL)
+	if (nav.len > 0) {
+		if (body.len < 2 || memcmp(body.data + body.len - 2, "\n\n",
+		    2) != 0)
+			buf_addc(&body, '\n');
+		buf_add(&body, nav.data, nav.len);
+	}
+	if (nav.failed || (pg->body = buf_take(&body, &pg->body_len)) == NULL)
 		goto oom;
+	buf_free(&nav);
 	buf_addf(&file, "%s%s", f->rel, f->has_index ? f->index_name : "");
 	if (file.failed)
 		goto oom;
@@ -863,6 +929,7 @@ add_folder_page(struct walk *w, struct folder *f)
  bad:
 	buf_free(&file);
 	buf_free(&body);
+	buf_free(&nav);
 	page_free(pg);
 	return -1;
 }
@@ -1422,8 +1489,9 @@ add_feed(struct walk *w, const struct blog *b)
 	struct page		*folder;
 	struct buf		 path = BUF_INIT, self = BUF_INIT;
 	struct buf		 alt = BUF_INIT, out = BUF_INIT;
-	struct buf		*urls = NULL;
+	struct buf		*urls = NULL, *gurls = NULL;
 	char			(*dates)[21] = NULL;
+	const char		*gport = s->port[PROTO_GOPHER];
 	size_t			 i;
 	int			 ret = -1;
 
@@ -1437,6 +1505,7 @@ add_feed(struct walk *w, const struct blog *b)
 	}
 	if ((e = calloc(b->narticles, sizeof(*e))) == NULL ||
 	    (urls = calloc(b->narticles, sizeof(*urls))) == NULL ||
+	    (gurls = calloc(b->narticles, sizeof(*gurls))) == NULL ||
 	    (dates = calloc(b->narticles, sizeof(*dates))) == NULL)
 		goto oom;
 	for (i = 0; i < b->narticles; i++) {
@@ -1447,6 +1516,17 @@ add_feed(struct walk *w, const struct blog *b)
 		    b->articles[i].date);
 		e[i].id = e[i].link = urls[i].data;
 		e[i].link_type = "text/gemini";
+		if (gport != NULL) {	/* the same article over Gopher */
+			buf_addf(&gurls[i], "gopher://%s%s%s/%c", s->host,
+			    strcmp(gport, "70") == 0 ? "" : ":",
+			    strcmp(gport, "70") == 0 ? "" : gport,
+			    b->articles[i].page->gopher_type);
+			url_encode_path(&gurls[i], b->articles[i].path);
+			if (gurls[i].failed)
+				goto oom;
+			e[i].link2 = gurls[i].data;
+			e[i].link2_type = "text/plain";
+		}
 		e[i].title = b->articles[i].title;
 		e[i].updated = dates[i];
 		e[i].summary = first_paragraph(&b->articles[i].page->doc);
@@ -1461,6 +1541,7 @@ add_feed(struct walk *w, const struct blog *b)
 	f.updated = dates[0];		/* the articles are newest first */
 	f.author = s->description != NULL ? s->description : s->host;
 	f.subtitle = s->description;
+	f.lang = s->lang;
 	f.self = self.data;
 	f.alternate = alt.data;
 	f.alternate_type = "text/gemini";
@@ -1476,7 +1557,10 @@ add_feed(struct walk *w, const struct blog *b)
  done:
 	for (i = 0; urls != NULL && i < b->narticles; i++)
 		buf_free(&urls[i]);
+	for (i = 0; gurls != NULL && i < b->narticles; i++)
+		buf_free(&gurls[i]);
 	free(urls);
+	free(gurls);
 	free(dates);
 	free(e);
 	buf_free(&path);

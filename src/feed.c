@@ -84,7 +84,13 @@ feed_write_atom(const struct feed *f, struct buf *out)
 	}
 
 	buf_adds(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+	if (f->lang != NULL && f->lang[0] != '\0') {
+		buf_adds(out, " xml:lang=\"");
+		buf_add_markup(out, f->lang, strlen(f->lang));
+		buf_addc(out, '"');
+	}
+	buf_adds(out, ">\n");
 	add_element(out, "  ", "id", f->id);
 	add_element(out, "  ", "title", f->title);
 	if (f->subtitle != NULL && f->subtitle[0] != '\0')
@@ -107,6 +113,9 @@ feed_write_atom(const struct feed *f, struct buf *out)
 		if (e->link != NULL)
 			add_link(out, "    ", "alternate", e->link_type,
 			    e->link);
+		if (e->link2 != NULL)
+			add_link(out, "    ", "alternate", e->link2_type,
+			    e->link2);
 		if (e->summary != NULL && e->summary[0] != '\0')
 			add_element(out, "    ", "summary", e->summary);
 		buf_adds(out, "  </entry>\n");

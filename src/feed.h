@@ -28,6 +28,8 @@ struct feed_entry {
 	const char	*updated;	/* RFC 3339: 2019-02-26T00:00:00Z */
 	const char	*link;		/* rel=alternate */
 	const char	*link_type;	/* its MIME type, or NULL */
+	const char	*link2;		/* a second rel=alternate, or NULL */
+	const char	*link2_type;	/* of another type than link's */
 	const char	*summary;	/* or NULL for none */
 };
 
@@ -37,6 +39,7 @@ struct feed {
 	const char		*updated;	/* RFC 3339 */
 	const char		*author;	/* atom:author/name */
 	const char		*subtitle;	/* or NULL for none */
+	const char		*lang;		/* xml:lang, or NULL */
 	const char		*self;		/* this feed's own address */
 	const char		*alternate;	/* the page it is the feed of */
 	const char		*alternate_type; /* its MIME type, or NULL */

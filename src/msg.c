@@ -20,7 +20,6 @@ struct msg_table {
 static const struct msg_table	 en = { "en", {
 	[MSG_HOME] = "Home",
 	[MSG_UP] = "One level up",
-	[MSG_BACK] = "Back",
 	[MSG_ARTICLES] = "Articles",
 	[MSG_ATOM_FEED] = "Atom feed",
 	[MSG_ROBOTS] =
@@ -92,7 +91,6 @@ ROBOTS_RULES
 static const struct msg_table	 de = { "de", {
 	[MSG_HOME] = "Startseite",
 	[MSG_UP] = "Eine Ebene h\xc3\xb6her",
-	[MSG_BACK] = "Zur\xc3\xbc" "ck",
 	[MSG_ARTICLES] = "Beitr\xc3\xa4ge",
 	[MSG_ATOM_FEED] = "Atom-Feed",
 	[MSG_ROBOTS] =
@@ -112,7 +110,7 @@ ROBOTS_RULES
 	[MSG_PARTNERS_TITLE] = "Partnerverzeichnis",
 	[MSG_PARTNERS_GROUP] = "Partnerverzeichnis: %s",
 	[MSG_PARTNERS_GROUP_OTHER] = "0\xe2\x80\x93" "9 und Zeichen",
-	[MSG_PARTNERS_COUNT] = "%zu Treffer",
+	[MSG_PARTNERS_COUNT] = "%zu Partner",
 	[MSG_PARTNERS_BY_LETTER] = "Nach Anfangsbuchstaben",
 	[MSG_PARTNERS_ALL] = "Alle Partner",
 	[MSG_PARTNERS_NONE] = "Noch keine Partner eingetragen.",

@@ -13,7 +13,6 @@ enum msg {
 	/* navigation on generated pages */
 	MSG_HOME,		/* link to "/" */
 	MSG_UP,			/* link to "../" from a folder listing */
-	MSG_BACK,		/* link to "../" from the partner overview */
 	MSG_ARTICLES,		/* heading above an article list */
 	MSG_ATOM_FEED,		/* link to atom.xml */
 	MSG_ROBOTS,		/* the whole default robots.txt */

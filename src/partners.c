@@ -93,6 +93,8 @@ struct partners {
 	size_t		 gstart[PARTNERS_NGROUPS];
 	size_t		 gcount[PARTNERS_NGROUPS];
 	const struct msg_table *msg;	/* static: the labels; NULL English */
+	char		*note;		/* owned: "#>" lines, gemtext, or NULL */
+	char		*nav;		/* owned: "#=>" links, gemtext, or NULL */
 };
 
 /*
@@ -538,6 +540,58 @@ group_of(unsigned char c)
 	return c >= 'u' ? 5 : 1 + (size_t)(c - 'a') / 5;
 }
 
+/*
+ * A directive line: "#> TEXT" adds TEXT as a line of the overview's note,
+ * "#=> URL LABEL" a link to the navigation of every page (gemtext both,
+ * appended to NOTE and NAV).  Any other "#=" line is an error, so that a
+ * mistyped directive is not silently a comment.
+ */
+static int
+add_directive(struct buf *note, struct buf *nav, const char *line,
+    size_t len, const char **errstr)
+{
+	const char	*p = line + 2, *end = line + len, *url;
+	size_t		 ulen;
+
+	if (line[1] == '>') {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == end) {
+			buf_addc(note, '\n');
+			return 0;
+		}
+		if (*p == '#' || *p == '>' || (end - p >= 2 &&
+		    (memcmp(p, "=>", 2) == 0 || memcmp(p, "* ", 2) == 0)) ||
+		    (end - p >= 3 && memcmp(p, "```", 3) == 0))
+			buf_addc(note, ' ');	/* text, not a gemtext line */
+		buf_add(note, p, (size_t)(end - p));
+		buf_addc(note, '\n');
+		return 0;
+	}
+	if (len < 3 || line[2] != '>') {
+		*errstr = "a directive is \"#> text\" or \"#=> URL label\"";
+		return -1;
+	}
+	for (p = line + 3; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
+	for (url = p; p < end && *p != ' ' && *p != '\t'; p++)
+		;
+	if ((ulen = (size_t)(p - url)) == 0) {
+		*errstr = "\"#=>\" needs an address";
+		return -1;
+	}
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	buf_adds(nav, "=> ");
+	buf_add(nav, url, ulen);
+	if (p < end) {
+		buf_addc(nav, ' ');
+		buf_add(nav, p, (size_t)(end - p));
+	}
+	buf_addc(nav, '\n');
+	return 0;
+}
+
 static bool
 is_blank(const char *s, size_t len)
 {
@@ -734,6 +788,7 @@ partners_load(const char *data, size_t len, const char *base,
 	struct partners	*ps = NULL;
 	struct rawent	*raw = NULL, *tmp;
 	struct buf	 names = BUF_INIT, keys = BUF_INIT, enc = BUF_INIT;
+	struct buf	 note = BUF_INIT, nav = BUF_INIT;
 	const char	*line, *end, *tab;
 	size_t		 i, next, ll, ln, nraw = 0, capraw = 0, g, w;
 
@@ -764,6 +819,15 @@ partners_load(const char *data, size_t len, const char *base,
 			*lineno = ln;
 			goto bad;
 		}
+		if (ll >= 2 && line[0] == '#' && (line[1] == '>' ||
+		    line[1] == '=')) {
+			if (add_directive(&note, &nav, line, ll, errstr) ==
+			    -1) {
+				*lineno = ln;
+				goto bad;
+			}
+			continue;
+		}
 		if (is_blank(line, ll) || line[0] == '#')
 			continue;
 		if (nraw == capraw) {
@@ -786,6 +850,9 @@ partners_load(const char *data, size_t len, const char *base,
 		goto bad;
 	}
 
+	if ((note.len > 0 && (ps->note = buf_take(&note, NULL)) == NULL) ||
+	    (nav.len > 0 && (ps->nav = buf_take(&nav, NULL)) == NULL))
+		goto nomem;
 	/* the arenas are done: sort by pointers */
 	if (names.failed || keys.failed ||
 	    (ps->names = buf_take(&names, NULL)) == NULL)
@@ -847,6 +914,8 @@ partners_load(const char *data, size_t len, const char *base,
 	buf_free(&names);
 	buf_free(&keys);
 	buf_free(&enc);
+	buf_free(&note);
+	buf_free(&nav);
 	partners_free(ps);
 	return NULL;
 }
@@ -866,6 +935,8 @@ partners_free(struct partners *ps)
 	free(ps->tblk);
 	free(ps->skip);
 	free(ps->post);
+	free(ps->note);
+	free(ps->nav);
 	free(ps);
 }
 
@@ -932,7 +1003,8 @@ add_entry(struct buf *out, const struct partner *e)
 		buf_adds(out, e->name);
 		buf_addc(out, '\n');
 	} else {
-		gemtext_add_text(out, e->name);
+		buf_adds(out, "* ");	/* one partner, one list item */
+		buf_adds(out, e->name);
 		buf_addc(out, '\n');
 	}
 }
@@ -950,12 +1022,22 @@ page_rel(char *dst, size_t size, int g, size_t page)
 		snprintf(dst, size, "%s%sseite-%zu.gmi", dir, slash, page);
 }
 
+/*
+ * The navigation, once per page and at its end: the overview and the
+ * search (each unless the page has it already; SEARCH is its label),
+ * the capsule's "#=>" links, home.
+ */
 static void
-add_footer(struct buf *out, const struct partners *ps)
+add_footer(struct buf *out, const struct partners *ps, bool overview,
+    const char *search)
 {
 	buf_adds(out, "\n");
-	add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
-	add_link(out, ps, PARTNERS_SEARCH, M(MSG_PARTNERS_SEARCH));
+	if (overview)
+		add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
+	if (search != NULL)
+		add_link(out, ps, PARTNERS_SEARCH, search);
+	if (ps->nav != NULL)
+		buf_adds(out, ps->nav);
 	buf_addf(out, "=> / %s\n", M(MSG_HOME));
 }
 
@@ -978,21 +1060,31 @@ render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 	buf_adds(out, "\n");
 	buf_addf(out, M(MSG_PARTNERS_COUNT), count);
 	buf_adds(out, "\n");
+	if (g < 0 && page == 1 && ps->note != NULL)
+		buf_adds(out, ps->note);
 	if (g < 0 && page == 1) {
 		buf_addf(out, "\n## %s\n", M(MSG_PARTNERS_BY_LETTER));
 		for (k = 0; k < PARTNERS_NGROUPS; k++) {
 			if (k == 0 && ps->gcount[k] == 0)
 				continue;
-			page_rel(rel, sizeof(rel), (int)k, 1);
 			snprintf(label, sizeof(label), "%s (%zu)",
 			    group_label(ps, (int)k), ps->gcount[k]);
+			if (ps->gcount[k] == 0) {	/* nothing to follow */
+				buf_adds(out, label);
+				buf_addc(out, '\n');
+				continue;
+			}
+			page_rel(rel, sizeof(rel), (int)k, 1);
 			add_link(out, ps, rel, label);
 		}
 		add_link(out, ps, PARTNERS_SEARCH, M(MSG_PARTNERS_SEARCH));
 		buf_addf(out, "\n## %s\n", M(MSG_PARTNERS_ALL));
 	}
-	buf_addf(out, M(MSG_PAGE_N_OF_M), page, np);
-	buf_adds(out, "\n\n");
+	if (np > 1) {
+		buf_addf(out, M(MSG_PAGE_N_OF_M), page, np);
+		buf_adds(out, "\n");
+	}
+	buf_adds(out, "\n");
 
 	if (count == 0) {
 		if (g < 0)
@@ -1022,10 +1114,9 @@ render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 		add_link(out, ps, rel, label);
 	}
 	if (g < 0 && page == 1)
-		buf_addf(out, "\n=> ../ %s\n=> / %s\n", M(MSG_BACK),
-		    M(MSG_HOME));
+		add_footer(out, ps, false, NULL);
 	else
-		add_footer(out, ps);
+		add_footer(out, ps, true, M(MSG_PARTNERS_SEARCH));
 }
 
 static int
@@ -1517,10 +1608,8 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 
 	buf_addf(out, "# %s\n", M(MSG_SEARCH_TITLE));
 	if (fq[0] == '\0') {
-		buf_addf(out, "%s\n\n", M(MSG_SEARCH_EMPTY));
-		add_link(out, ps, PARTNERS_SEARCH, M(MSG_PARTNERS_SEARCH));
-		add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
-		buf_addf(out, "=> / %s\n", M(MSG_HOME));
+		buf_addf(out, "%s\n", M(MSG_SEARCH_EMPTY));
+		add_footer(out, ps, true, M(MSG_PARTNERS_SEARCH));
 		goto done;
 	}
 	from = (page - 1) * PARTNERS_PER_PAGE;
@@ -1552,8 +1641,11 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 		add_result_link(out, ps, query, fq, 1, link,
 		    M(MSG_SEARCH_FIRST_PAGE));
 	} else if (hits > 0) {
-		buf_addf(out, M(MSG_PAGE_N_OF_M), page, np);
-		buf_adds(out, "\n\n");
+		if (np > 1) {
+			buf_addf(out, M(MSG_PAGE_N_OF_M), page, np);
+			buf_adds(out, "\n");
+		}
+		buf_adds(out, "\n");
 		for (i = 0; i < nsel; i++)
 			add_entry(out, &ps->v[sel[i]]);
 		if (np > 1)
@@ -1571,10 +1663,7 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 			    label);
 		}
 	}
-	buf_adds(out, "\n");
-	add_link(out, ps, PARTNERS_SEARCH, M(MSG_SEARCH_NEW));
-	add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
-	buf_addf(out, "=> / %s\n", M(MSG_HOME));
+	add_footer(out, ps, true, M(MSG_SEARCH_NEW));
  done:
 	if (out->failed)
 		goto nomem;

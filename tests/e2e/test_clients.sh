@@ -53,10 +53,10 @@ F=themenforum-17
 tm new-session -d -s c -x 100 -y 40 "amfora gemini://localhost:$GEMINI_PORT/$F/"
 screen_has "amfora: the forum's title" "# Themenforum 17 – Innovation"
 screen_has "amfora: the newest article first" \
-    "[2]  2019-02-26 Roundtable auf Zollverein"
+    "[1]  2019-02-26 Roundtable auf Zollverein"
 screen_has "amfora: then the older one" \
-    "[3]  2018-05-28 Innovationskonferenz in Tel Aviv"
-tm send-keys -t c 2 Enter
+    "[2]  2018-05-28 Innovationskonferenz in Tel Aviv"
+tm send-keys -t c 1 Enter
 screen_has "amfora: following the link opens the article" "# Roundtable auf Zollverein"
 screen_has "amfora: umlauts as they should be" "Staatssekretär Dr. Mark Speich"
 tm kill-server 2>/dev/null
@@ -67,8 +67,7 @@ tm new-session -d -s c -x 100 -y 40 "sacc gopher://127.0.0.1:$GOPHER_PORT/1/$F/;
 screen_has "sacc: the forum's title" "| Themenforum 17 – Innovation"
 screen_has "sacc: the articles are text items" "Txt+ 2019-02-26 Roundtable auf Zollverein"
 screen_has "sacc: the feed is a text item" "Txt+ Atom-Feed"
-# J J: to the second link item (the first article), l: open it
-key J
+# J: to the first link item (the newest article), l: open it
 key J
 tm send-keys -t c l
 screen_has "sacc: opens the article as a text" "Roundtable auf Zollverein

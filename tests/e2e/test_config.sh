@@ -117,6 +117,13 @@ expect_contains "caps.txt: the host's description" "$(gopher /caps.txt)" \
 expect_contains "Atom feed: the description as subtitle" \
     "$(gem "gemini://localhost/themenforum-17/atom.xml")" \
     "<subtitle>Themenforum 17 – Innovation</subtitle>"
+expect_contains "Atom feed: the description as author, not the host" \
+    "$(gem "gemini://localhost/themenforum-17/atom.xml")" \
+    "<author>
+    <name>Themenforum 17 – Innovation</name>"
+expect_contains "Atom feed: xml:lang from the host's language" \
+    "$(gem "gemini://localhost/themenforum-17/atom.xml")" \
+    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">'
 expect_eq "the certificate was generated in the certs folder" \
     "$(ls "$CERTS")" "$(printf 'localhost.crt\nlocalhost.key')"
 fp_a=$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")
@@ -142,7 +149,9 @@ expect_eq "no lang: 51 in English" \
     "$(gem_header "gemini://localhost/nichts.gmi")" "51 Not found"
 p=$(gem "gemini://localhost/partner/")
 expect_contains "no lang: English partner directory" "$p" "# Partner directory"
-expect_contains "no lang: English paging" "$p" "Page 1 of 1"
+expect_contains "no lang: English count" "$p" "
+9 entries
+"
 expect_eq "no lang: English search prompt" \
     "$(gem_header "gemini://localhost/partner/suche")" \
     "10 Enter a search term (a name or part of one)"

@@ -143,7 +143,7 @@ if command -v lynx >/dev/null; then
 	    "gopher://127.0.0.1:$GOPHER_PORT/1/$F/" 2>&1)
 	expect_contains "lynx: shows the forum's title" "$dump" "Themenforum 17 – Innovation"
 	expect_contains "lynx: lists the Zollverein article as a text" "$dump" \
-	    "(FILE) [2]2019-02-26 Roundtable auf Zollverein"
+	    "(FILE) [1]2019-02-26 Roundtable auf Zollverein"
 	dump=$(lynx -dump -display_charset=utf-8 -width=100 \
 	    "gopher://127.0.0.1:$GOPHER_PORT/0/$F/$A2" 2>&1)
 	expect_contains "lynx: reads the Tel Aviv article with umlauts" \

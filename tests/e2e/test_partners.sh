@@ -6,18 +6,17 @@ P=partner
 raw() {
 	printf "$1" | "$GEMGET" -t 127.0.0.1 "$GOPHER_PORT"
 }
-# gem_names URL: the partners a Gemini page lists, in order: the block
-# after "Seite N von M", names with a web address as their link labels
+# gem_names URL: the partners a Gemini page lists, in order: its list
+# items, and the labels of links to web addresses (partners that have one)
 gem_names() {
 	gem "$1" | tr -d '\r' | awk '
-		/^Seite [0-9]+ von/ { on = 1; next }
-		on && /^$/ { if (seen) exit; next }
-		on { seen = 1; sub(/^=> [^ ]+ /, ""); print }'
+		/^\* / { sub(/^\* /, ""); print; next }
+		/^=> [a-z]+:\/\// { sub(/^=> [^ ]+ /, ""); print }'
 }
 
 start_zeche
 over=$(gem "gemini://$H/$P/")
-expect_contains "overview: count computed" "$over" "9 Treffer"
+expect_contains "overview: count computed" "$over" "9 Partner"
 expect_contains "overview: title first" "$(printf '%s' "$over" | sed -n 2p)" "# "
 expect_contains "overview: group F–J with its count" "$over" "=> /$P/f-j/ F–J (4)"
 expect_contains "overview: group P–T with its count" "$over" "=> /$P/p-t/ P–T (3)"
@@ -41,7 +40,7 @@ Südwestfälische Industrie- und Handelskammer zu Hagen"
 
 # Gopher: the same items in the same order
 gmenu=$(raw "/$P/\r\n")
-expect_contains "gopher overview: count" "$gmenu" $'i9 Treffer\t'
+expect_contains "gopher overview: count" "$gmenu" $'i9 Partner\t'
 expect_contains "gopher overview: search is a type 7 item" "$gmenu" \
     $'7Partner suchen\t/'"$P"$'/suche\t'"$H"$'\t'"$GOPHER_PORT"
 expect_same "gopher overview: the same groups in the same order" \
@@ -106,7 +105,7 @@ stop_zeche
 "$ZECHE_SOURCE_DIR/tests/gen-partners.sh" 634 >"$ROOT/$P/partners.txt"
 start_zeche
 over=$(gem "gemini://$H/$P/")
-expect_contains "634: count" "$over" "634 Treffer"
+expect_contains "634: count" "$over" "634 Partner"
 expect_contains "634: page 1 of 32" "$over" "Seite 1 von 32"
 expect_eq "634: 20 entries on page 1" "$(gem_names "gemini://$H/$P/" | wc -l)" 20
 p2=$(gem "gemini://$H/$P/seite-2.gmi")
@@ -125,11 +124,11 @@ for n in $(seq 1 32); do
 done
 expect_eq "634: all pages together list 634 entries" "$total" 634
 # Gopher lists the same entries in the same order on the same page
-# (names with a web address are h items there, the others info lines)
+# (names with a web address are h items there, the others "* " info lines)
 gop_p7=$(raw "/$P/seite-7.gmi\r\n" | tr -d '\r' | awk -F '\t' '
 	/^iSeite [0-9]+ von/ { on = 1; next }
 	on && $1 == "i" { if (seen) exit; next }
-	on { seen = 1; print substr($1, 2) }')
+	on { seen = 1; s = substr($1, 2); sub(/^\* /, "", s); print s }')
 expect_eq "634: Gopher page 7 lists what Gemini page 7 lists" "$gop_p7" \
     "$(gem_names "gemini://$H/$P/seite-7.gmi")"
 expect_eq "634: page 7 has 20 entries" "$(printf '%s\n' "$gop_p7" | wc -l)" 20
@@ -172,7 +171,7 @@ expect_same "634: Gopher and Gemini list the same hits on page 2" \
     "$(raw "/$P/suche/2/gmbh\r\n" | tr -d '\r' | awk -F '\t' '
 	/^iSeite [0-9]+ von/ { on = 1; next }
 	on && $1 == "i" { if (seen) exit; next }
-	on { seen = 1; print substr($1, 2) }')" \
+	on { seen = 1; s = substr($1, 2); sub(/^\* /, "", s); print s }')" \
     "$(gem_names "gemini://$H/$P/suche/2?gmbh")" "GmbH"
 expect_eq "634: results page 2 is not empty" \
     "$([ "$(gem_names "gemini://$H/$P/suche/2?gmbh" | wc -l)" -ge 1 ] && echo yes)" yes
@@ -186,7 +185,7 @@ reload "bad partners.txt"
 expect_contains "bad partners.txt: the reload fails" "$(tail -3 "$LOG")" \
     "$P/partners.txt:2:"
 expect_contains "bad partners.txt: reload keeps the last good directory" \
-    "$(gem "gemini://$H/$P/")" "634 Treffer"
+    "$(gem "gemini://$H/$P/")" "634 Partner"
 printf 'Eine Firma\x01 GmbH\n' >"$ROOT/$P/partners.txt"
 out=$("$ZECHE" --check --root "$ROOT" 2>&1)
 expect_contains "control character: file and line" "$out" "$P/partners.txt:1:"

@@ -596,11 +596,11 @@ test_folder_without_index_gets_generated_page(void)
 	CHECK(pg != NULL && strcmp(pg->doc.title, "/g/") == 0);
 	CHECK_STR(body_of(s, "/g/"),
 	    "# /g/\n\n"
-	    "=> ../ Eine Ebene h\xc3\xb6her\n"
 	    "=> a.gmi Alpha\n"
 	    "=> b.txt b.txt\n"
 	    "=> c.gmi c.gmi\n"
-	    "=> sub/ sub/\n");
+	    "=> sub/ sub/\n"
+	    "\n=> ../ Eine Ebene h\xc3\xb6her\n");	/* navigation: last */
 	CHECK_STR(body_of(s, "/g/sub/"),
 	    "# /g/sub/\n\n=> ../ Eine Ebene h\xc3\xb6her\n"
 	    "=> / Startseite\n");

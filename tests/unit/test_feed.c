@@ -285,8 +285,12 @@ test_new_article_appears(void)
 	    pos(x, "/f/2020-01-01-alt.gmi</id>"));
 	CHECK(pos(x, "<title>Neu</title>\n    <updated>2021-06-30T00:00:00Z"
 	    "</updated>\n    <link rel=\"alternate\" type=\"text/gemini\" "
-	    "href=\"gemini://localhost/f/2021-06-30-neu.gmi\"/>\n  </entry>")
-	    > 0);			/* no text paragraph: no summary */
+	    "href=\"gemini://localhost/f/2021-06-30-neu.gmi\"/>\n"
+	    "    <link rel=\"alternate\" type=\"text/plain\" "
+	    "href=\"gopher://localhost/0/f/2021-06-30-neu.gmi\"/>\n  </entry>")
+	    > 0);	/* the Gopher text too; no text paragraph: no summary */
+	CHECK(strstr(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+	    "xml:lang=\"de\">\n") != NULL);
 	CHECK(strstr(body(s, "/f/"), "=> 2021-06-30-neu.gmi 2021-06-30 Neu\n"
 	    "=> 2020-01-01-alt.gmi 2020-01-01 Alt\n\n=> atom.xml Atom-Feed\n")
 	    != NULL);

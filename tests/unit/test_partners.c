@@ -263,26 +263,30 @@ test_seed_collation(void)
 	CHECK_STR(pages[0].path, BASE);
 	pg = find_page(pages, n, BASE);
 	CHECK(pg != NULL && strncmp(pg->text, "# ", 2) == 0);
-	CHECK(page_has(pg, "\n9 Treffer\n"));
+	CHECK(page_has(pg, "\n9 Partner\n"));
+	CHECK(pg != NULL && strstr(pg->text, "Treffer") == NULL);
 	CHECK(page_has(pg, "\n=> /partner/f-j/ F–J (4)\n"));
-	CHECK(page_has(pg, "\n=> /partner/a-e/ A–E (0)\n"));
+	/* an empty group: text, nothing to follow */
+	CHECK(page_has(pg, "\nA–E (0)\n"));
+	CHECK(pg != NULL && strstr(pg->text, "a-e/") == NULL);
 	CHECK(pg != NULL && strstr(pg->text, "0-9/") == NULL);
 	CHECK(page_has(pg, "\n=> /partner/suche "));
-	CHECK(page_has(pg, "\nSeite 1 von 1\n"));
-	CHECK(page_has(pg, "\nGFOS mbH\nHandwerkskammer Bildungszentrum "
+	CHECK(pg != NULL && strstr(pg->text, "Seite 1 von") == NULL);
+	/* one partner, one list item */
+	CHECK(page_has(pg, "\n* GFOS mbH\n* Handwerkskammer Bildungszentrum "
 	    "Münster\n"));
 	CHECK(page_has(pg, "\n=> https://www.ruhr-uni-bochum.de/ "
 	    "Ruhr-Universität Bochum\n"));
 	CHECK(page_has(pg, "\n=> gemini://nrw.example/ "
 	    "NRW.International GmbH\n"));
-	CHECK(page_has(pg, "\n=> ../ Zurück\n"));
+	CHECK(pg != NULL && strstr(pg->text, "Zurück") == NULL);
 	CHECK(page_has(pg, "\n=> / Startseite\n"));
 	CHECK(pg != NULL && strstr(pg->text, "Nächste Seite") == NULL);
 	CHECK(page_has(find_page(pages, n, BASE "a-e/"),
 	    "Keine Partner unter A–E."));
-	CHECK(page_has(find_page(pages, n, BASE "0-9/"), "\n0 Treffer\n"));
+	CHECK(page_has(find_page(pages, n, BASE "0-9/"), "\n0 Partner\n"));
 	CHECK(page_has(find_page(pages, n, BASE "p-t/"),
-	    "Ruhr-Universität Bochum\nStiftung und Verein"));
+	    "Ruhr-Universität Bochum\n* Stiftung und Verein"));
 	CHECK(links_resolve(pages, n));
 	partners_pages_free(pages, n);
 	partners_free(ps);
@@ -404,13 +408,46 @@ test_names_trimmed_and_escaped(void)
 		return;
 	CHECK_STR(partners_name(ps, 3), "Weit weg GmbH");
 	CHECK(partners_render(ps, true, &pages, &n, &errstr) == 0);
-	CHECK(page_has(&pages[0], "\n * Stern GmbH\n"));
-	CHECK(page_has(&pages[0], "\n => Pfeil AG\n"));
-	CHECK(page_has(&pages[0], "\n > Zitat KG\n"));
+	/* list items: what follows "* " is text, whatever it looks like */
+	CHECK(page_has(&pages[0], "\n* * Stern GmbH\n"));
+	CHECK(page_has(&pages[0], "\n* => Pfeil AG\n"));
+	CHECK(page_has(&pages[0], "\n* > Zitat KG\n"));
 	/* "0-9" is linked when it has entries */
 	CHECK(page_has(&pages[0], "\n=> /partner/0-9/ 0–9 und Zeichen (3)\n"));
 	partners_pages_free(pages, n);
 	partners_free(ps);
+}
+
+/* "#>" notes go on the overview, "#=>" links into every navigation. */
+static void
+test_directives(void)
+{
+	struct partners		*ps;
+	struct partners_page	*pages = NULL;
+	const char		*errstr;
+	size_t			 lineno, n = 0, i;
+
+	ps = load("# ein Kommentar\n#> Ein Auszug aus 634.\n#>   => kein Link\n"
+	    "#=> /forum/ Das Forum\nGFOS mbH\n", &errstr, &lineno);
+	CHECK(ps != NULL);
+	if (ps == NULL)
+		return;
+	CHECK(partners_count(ps) == 1);
+	CHECK(partners_render(ps, true, &pages, &n, &errstr) == 0);
+	CHECK(page_has(&pages[0], "\n1 Partner\nEin Auszug aus 634.\n"
+	    " => kein Link\n"));
+	for (i = 0; i < n; i++) {
+		CHECK(page_has(&pages[i], "\n=> /forum/ Das Forum\n"
+		    "=> / Startseite\n"));
+		/* the note is the overview's alone */
+		CHECK(i == 0 || strstr(pages[i].text, "Auszug") == NULL);
+	}
+	partners_pages_free(pages, n);
+	partners_free(ps);
+	/* a mistyped directive is an error, not a comment */
+	CHECK(load("GFOS mbH\n#=/forum/\n", &errstr, &lineno) == NULL &&
+	    lineno == 2);
+	CHECK(load("#=>\n", &errstr, &lineno) == NULL && lineno == 1);
 }
 
 static void
@@ -450,11 +487,13 @@ test_paging(void)
 		CHECK(n == total);
 		CHECK(links_resolve(pages, n));
 
-		snprintf(want, sizeof(want), "\n%zu Treffer\n", cases[i].n);
+		snprintf(want, sizeof(want), "\n%zu Partner\n", cases[i].n);
 		CHECK(page_has(&pages[0], want));
+		/* pages are numbered when there is more than one */
 		snprintf(want, sizeof(want), "\nSeite 1 von %zu\n",
 		    cases[i].pages);
-		CHECK(page_has(&pages[0], want));
+		CHECK((strstr(pages[0].text, want) != NULL) ==
+		    (cases[i].pages > 1));
 		if (cases[i].pages == 1)
 			snprintf(path, sizeof(path), BASE);
 		else
@@ -664,7 +703,11 @@ test_search_folding(void)
 	CHECK(finds(ps, "ruhr uni", "Ruhr-Universität", 1));
 	CHECK(finds(ps, "NRW International",
 	    "=> gemini://nrw.example/ NRW.International GmbH\n", 1));
-	CHECK(finds(ps, "gmbh", "\nSeite 1 von 1\n", 3));
+	CHECK(finds(ps, "gmbh",
+	    "\n* Hundertmark Verkehrssicherungsanlagen GmbH\n", 3));
+	t = search(ps, "gmbh", 1, PARTNERS_LINK_QUERY);
+	CHECK(t != NULL && strstr(t, "Seite 1 von") == NULL);
+	free(t);
 
 	t = search(ps, "xyz", 1, PARTNERS_LINK_QUERY);
 	CHECK(t != NULL && strncmp(t, "# ", 2) == 0);
@@ -1045,11 +1088,11 @@ test_search_bounded(void)
 	CHECK(t != NULL && strstr(t, "\nMehr als 1000 Treffer für „X“, hier "
 	    "die ersten 1000: bitte genauer suchen.\n"));
 	CHECK(t != NULL && strstr(t, "\nSeite 1 von 50\n"));
-	CHECK(t != NULL && strstr(t, "\nFirma 0000 Xanten\n"));
+	CHECK(t != NULL && strstr(t, "\n* Firma 0000 Xanten\n"));
 	free(t);
 	t = search(ps, "xanten", 50, PARTNERS_LINK_PATH);
 	CHECK(t != NULL && count_str(t, " Xanten\n") == 20);
-	CHECK(t != NULL && strstr(t, "\nFirma 0999 Xanten\n"));
+	CHECK(t != NULL && strstr(t, "\n* Firma 0999 Xanten\n"));
 	CHECK(t != NULL && strstr(t, "Firma 1000 Xanten") == NULL);
 	CHECK(t != NULL && strstr(t, "Nächste Seite") == NULL);
 	free(t);
@@ -1196,6 +1239,7 @@ main(int argc, char *argv[])
 	test_collation_ties_do_not_depend_on_file_order();
 	test_duplicates_listed_once();
 	test_names_trimmed_and_escaped();
+	test_directives();
 	test_paging();
 	test_list_pages_on_request();
 	test_search_folding();
