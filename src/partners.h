@@ -5,6 +5,8 @@
  * File format (UTF-8, one partner per line, LF or CRLF):
  *
  *	# a comment: '#' in the first column
+ *	#> A line of text for the overview, below the count
+ *	#=> /forum/ A link for the navigation of every page
  *	Universität Musterstadt<TAB>https://www.example.org/
  *	GFOS mbH
  *
@@ -19,6 +21,19 @@
  * valid UTF-8, or the file is refused.  Blank lines (spaces and TABs only)
  * are skipped.  A name that equals an earlier one once case is ignored
  * (and ß = ss) is listed once: the first spelling wins.
+ *
+ * Two directives are comments with a meaning: "#> TEXT" adds TEXT as a
+ * line of text to the overview, below the number of partners (what the
+ * list holds, where it comes from), and "#=> URL LABEL" adds a gemtext
+ * link to the navigation that closes every page (another part of the
+ * capsule).  Any other line starting "#=" is an error.
+ *
+ * Pages: a partner without an address is a list item ("* name"), one
+ * with an address a link to it.  The overview counts the partners and
+ * links each letter group that has any; an empty group is shown as text.
+ * "Seite N von M" appears on lists of more than one page.  Every page
+ * ends with its navigation: the overview and the search (where the page
+ * does not hold them already), the "#=>" links, the home page.
  *
  * Order is DIN 5007 variant 1: ä = a, ö = o, ü = u, ß = ss, accents
  * dropped (é = e, ł = l, æ = ae, ...), case ignored, and every run of
@@ -45,10 +60,11 @@
  * every run of other characters as one "-" ("Münster (Westf.)" ->
  * "muenster-westf"); searching for F finds exactly what the query finds.
  *
- * Every group gets its pages even when empty (they say so), so no link
- * ever ends in "not found".  The overview links the five letter groups
- * always and "0-9" (names starting with a digit or any other sign) only
- * when it has entries.  A list with no partners still has its page 1.
+ * Every group gets its pages even when empty (they say so), so no old
+ * link ever ends in "not found".  The overview lists the five letter
+ * groups always and "0-9" (names starting with a digit or any other
+ * sign) only when it has entries.  A list with no partners still has its
+ * page 1.
  *
  * Search: the query and every name are folded as for F above; a name
  * matches when F is a substring of its folded form, or of its form with
