@@ -3,8 +3,9 @@
  * menu is well-formed (CRLF, a type and three TABs per line, a numeric
  * port, the closing ".") with display strings in valid UTF-8 (selectors
  * are bytes: a percent-decoded link may hold anything but TAB, CR, LF).
- * The raw input also goes through gophermap_add_info, which must cope
- * with any bytes.
+ * The same gemtext as a type 0 text (an article) must be CRLF lines of
+ * valid UTF-8 without a TAB.  The raw input also goes through
+ * gophermap_add_info, which must cope with any bytes.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -27,6 +28,23 @@ displays_valid(const char *map, size_t len)
 	for (; (nl = memchr(s, '\n', (size_t)(end - s))) != NULL; s = nl + 1)
 		if ((tab = memchr(s, '\t', (size_t)(nl - s))) != NULL &&
 		    !utf8_is_valid(s + 1, (size_t)(tab - s - 1)))
+			return 0;
+	return 1;
+}
+
+/* CRLF lines of UTF-8, no TAB, no bare CR or LF: a type 0 text. */
+static int
+text_valid(const char *t, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0)
+		return 1;
+	if (memchr(t, '\t', len) != NULL || !utf8_is_valid(t, len))
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((t[i] == '\n' && (i == 0 || t[i - 1] != '\r')) ||
+		    (t[i] == '\r' && (i + 1 == len || t[i + 1] != '\n')))
 			return 0;
 	return 1;
 }
@@ -63,6 +81,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(gophermap_is_wellformed(out.data, out.len));
 			assert(displays_valid(out.data, out.len));
 		}
+		buf_reset(&out);
+		if (gophermap_render_text(&doc, "/fuzz/2020-01-01-a.gmi",
+		    &opts, &out) == 0)
+			assert(text_valid(out.data, out.len));
 		gemtext_free(&doc);
 	}
 
