@@ -669,11 +669,6 @@ index_links(const struct site *s, const struct gemtext *doc,
 }
 
 /*
- * Append the folder's article list, newest first, as gemfeed links, but
- * not the articles that the folder's own index already links (nor the
- * feed link if it links atom.xml).
- */
-/*
  * Where the navigation that closes the gemtext S (LEN bytes) starts: its
  * last lines, when they are links to folders ("=> / Startseite",
  * "=> ../partner/ Partner"), blank lines after them left out.  LEN if it
@@ -687,7 +682,7 @@ nav_start(const char *s, size_t len)
 
 	while (end > 0) {
 		/* the line before END: [start, end) without its LF */
-		n = end > 0 && s[end - 1] == '\n' ? end - 1 : end;
+		n = s[end - 1] == '\n' ? end - 1 : end;
 		for (start = n; start > 0 && s[start - 1] != '\n'; start--)
 			;
 		line = s + start;
@@ -713,6 +708,12 @@ nav_start(const char *s, size_t len)
 	return at;
 }
 
+/*
+ * Append the folder's article list, newest first, as gemfeed links, but
+ * not the articles that the folder's own index already links (nor the
+ * feed link if it links atom.xml).  The list goes before the links that
+ * close the index (nav_start()), so its navigation stays last.
+ */
 static int
 add_article_list(const struct site *s, struct buf *out, struct folder *f)
 {
@@ -739,7 +740,8 @@ add_article_list(const struct site *s, struct buf *out, struct folder *f)
 			n++;
 	/* the list goes before the index's closing navigation */
 	at = f->has_index ? nav_start(out->data, out->len) : out->len;
-	buf_add(&nav, out->data + at, out->len - at);
+	if (at < out->len)
+		buf_add(&nav, out->data + at, out->len - at);
 	while (at >= 2 && out->data[at - 1] == '\n' &&
 	    out->data[at - 2] == '\n')
 		at--;			/* and the blank lines before it */

@@ -135,6 +135,28 @@ make_forum(void)
 	tmptree_put("f/2024-03-02-zweites.gmi", "# Zweites Treffen\n");
 }
 
+/* An index that ends in links to folders keeps them last. */
+static void
+test_article_list_before_navigation(void)
+{
+	struct site	*s;
+
+	tmptree_new();
+	make_forum();
+	tmptree_put("f/index.gmi", "# Forum\n\nWillkommen.\n=> x.gmi Mehr\n\n"
+	    "=> ../p/ Partner\n=> / Start\n\n");
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/f/"),
+	    "# Forum\n\nWillkommen.\n=> x.gmi Mehr\n"
+	    "\n## Beitr\xc3\xa4ge\n\n"
+	    "=> 2024-03-02-zweites.gmi 2024-03-02 Zweites Treffen\n"
+	    "=> 2024-01-15-erstes.gmi 2024-01-15 Erstes Treffen\n"
+	    "\n=> atom.xml Atom-Feed\n"
+	    "\n=> ../p/ Partner\n=> / Start\n\n");
+	site_unref(s);
+	tmptree_rm();
+}
+
 static void
 test_article_list_appended_newest_first(void)
 {
@@ -958,6 +980,7 @@ int
 main(void)
 {
 	test_article_list_appended_newest_first();
+	test_article_list_before_navigation();
 	test_article_list_parsed_as_links();
 	test_article_list_after_index_without_newline();
 	test_new_article_listed_at_next_load();
