@@ -670,8 +670,8 @@ index_links(const struct site *s, const struct gemtext *doc,
 
 /*
  * Where the navigation that closes the gemtext S (LEN bytes) starts: its
- * last lines, when they are links to folders ("=> / Startseite",
- * "=> ../partner/ Partner"), blank lines after them left out.  LEN if it
+ * last lines, when they are links to folders ("=> / Home",
+ * "=> ../partners/ Partners"), blank lines after them left out.  LEN if it
  * does not end in such links.
  */
 static size_t

@@ -500,7 +500,7 @@ add_reference(struct buf *out, const struct gemtext_line *l,
 /*
  * Bytes of the heading S (LEN bytes) that make its first line: at most
  * TITLE_WIDTH columns, ending at a space, and never on a lone dash (a
- * title reads "Konferenz: Forum 17" rather than "Konferenz: Forum 17 -").
+ * title reads "Conference: Day 1" rather than "Conference: Day 1 -").
  * LEN if all of it fits, 0 if its first word alone is too wide.
  */
 static size_t

@@ -31,9 +31,9 @@
  * Pages: a partner without an address is a list item ("* name"), one
  * with an address a link to it.  The overview counts the partners and
  * links each letter group that has any; an empty group is shown as text.
- * "Seite N von M" appears on lists of more than one page.  Every page
- * ends with its navigation: the overview and the search (where the page
- * does not hold them already), the "#=>" links, the home page.
+ * The page number ("Page N of M") appears on lists of more than one
+ * page.  Every page ends with its navigation: the overview and the search
+ * (where the page does not hold them already), the "#=>" links, home.
  *
  * Order is DIN 5007 variant 1: ä = a, ö = o, ü = u, ß = ss, accents
  * dropped (é = e, ł = l, æ = ae, ...), case ignored, and every run of
