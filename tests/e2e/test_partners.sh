@@ -143,7 +143,7 @@ expect_eq "634: Gopher group page 2 lists what Gemini lists" \
     "$(raw "/$P/a-e/seite-2.gmi\r\n" | tr -d '\r' | awk -F '\t' '
 	/^iSeite [0-9]+ von/ { on = 1; next }
 	on && $1 == "i" { if (seen) exit; next }
-	on { seen = 1; print substr($1, 2) }')" \
+	on { seen = 1; s = substr($1, 2); sub(/^\* /, "", s); print s }')" \
     "$(gem_names "gemini://$H/$P/a-e/seite-2.gmi")"
 expect_eq "634: no page 1 under a second name" \
     "$(gem_header "gemini://$H/$P/seite-1.gmi" | cut -c1-2)" 51
