@@ -10,7 +10,10 @@ for tool in tmux gopher; do
 done
 export HOME=$WORK/home TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 mkdir -p "$HOME"
-TMUX_SOCK="zeche-umn-$$"
+# each run of the client gets a tmux server of its own: a new session
+# never races the shutdown of the last server on the same socket
+RUN=0
+TMUX_SOCK="zeche-umn-$$-$RUN"
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 
@@ -43,10 +46,8 @@ open() {
 umn() {
 	local i screen
 	tm kill-server 2>/dev/null
-	for i in $(seq 1 50); do	# until the last one has gone
-		tm has-session 2>/dev/null || break
-		sleep 0.1
-	done
+	RUN=$((RUN + 1))
+	TMUX_SOCK="zeche-umn-$$-$RUN"
 	tm new-session -d -s c -x 100 -y 40 \
 	    "gopher 127.0.0.1 $GOPHER_PORT; sleep 60"
 	for i in $(seq 1 100); do
