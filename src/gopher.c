@@ -58,6 +58,8 @@ add_error_links(struct buf *out, const struct site *s, const char *path)
 	    s->port[PROTO_GOPHER]);
 }
 
+static struct site	*listener_site(struct conn *);
+
 /*
  * How Gopher says "error": a type 3 line, then links on, so that a
  * reader is not left at a dead end.  PATH is the path asked for, or NULL.
@@ -75,7 +77,7 @@ error_menu(struct conn *c, const char *msg, const char *why,
 		buf_adds(&out, "\r\n.\r\n");
 	} else {
 		gophermap_add_item(&out, '3', msg, "", "null.host", "1");
-		add_error_links(&out, conn_ctx(c), path);
+		add_error_links(&out, listener_site(c), path);
 		gophermap_end(&out);
 	}
 	conn_reply(c, out.data, out.len);
