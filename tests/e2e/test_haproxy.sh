@@ -1,5 +1,5 @@
 # contrib/haproxy.cfg in front of two zeche instances on loopback: Gemini
-# (TLS passed through) and Gopher reach both, each instance logs the
+# (TLS passed through), Gopher and Spartan reach both, each instance logs the
 # client's address from the PROXY v2 header (the client connects from
 # 127.0.0.2, HAProxy from 127.0.0.3), and one instance is reloaded and
 # then restarted (drained, stopped, started, back in) while requests keep
@@ -18,10 +18,11 @@ REQ="gemini://$H/themenforum-17/"
 
 FG=$(free_port)
 FP=$(free_port)
+FS=$(free_port)
 ADMIN=$(free_port)
-ports="$FG $FP $ADMIN"
-if [ "$(printf '%s\n' $ports | sort -u | wc -l)" -ne 3 ]; then
-	not_ok "three distinct free ports" "$ports"
+ports="$FG $FP $FS $ADMIN"
+if [ "$(printf '%s\n' $ports | sort -u | wc -l)" -ne 4 ]; then
+	not_ok "four distinct free ports" "$ports"
 	finish
 fi
 declare -A ZP
@@ -37,9 +38,11 @@ wait_addr() {	# ADDR PORT: until something accepts there (10 s at most)
 start_instance() {	# N: on 127.0.1.N, HAProxy's ports
 	"$ZECHE" --root "$ROOT" --certs "$WORK/certs$1" --host "$H" \
 	    --gemini "127.0.1.$1:$FG" --gopher "127.0.1.$1:$FP" \
+	    --spartan "127.0.1.$1:$FS" \
 	    --proxy-protocol --log-ip >>"$WORK/z$1.log" 2>&1 &
 	ZP[$1]=$!
-	if ! wait_addr "127.0.1.$1" "$FG" || ! wait_addr "127.0.1.$1" "$FP"
+	if ! wait_addr "127.0.1.$1" "$FG" || ! wait_addr "127.0.1.$1" "$FP" ||
+	    ! wait_addr "127.0.1.$1" "$FS"
 	then
 		not_ok "zeche $1 starts" "$(tail "$WORK/z$1.log")"
 		finish
@@ -69,13 +72,15 @@ trap more_cleanup EXIT
 # to the instances from 127.0.0.3 and checks them every 300 ms
 sed -e "s/^\tbind :1965$/\tbind 127.0.0.1:$FG/" \
     -e "s/^\tbind :70$/\tbind 127.0.0.1:$FP/" \
+    -e "s/^\tbind :300$/\tbind 127.0.0.1:$FS/" \
+    -e "s/192\.0\.2\.1\([12]\):300/127.0.1.\1:$FS/" \
     -e "s/192\.0\.2\.1\([12]\):1965/127.0.1.\1:$FG/" \
     -e "s/192\.0\.2\.1\([12]\):70/127.0.1.\1:$FP/" \
     -e "s|^\tstats socket .*|\tstats socket ipv4@127.0.0.1:$ADMIN level admin|" \
     -e "s|^\tlog /dev/log .*|\tlog stderr format short local0|" \
     -e "s/^\tdefault-server inter 2s/\tsource 127.0.0.3\n\tdefault-server inter 300ms/" \
     "$ZECHE_SOURCE_DIR/contrib/haproxy.cfg" >"$WORK/haproxy.cfg"
-for p in $FG $FP $ADMIN; do
+for p in $FG $FP $FS $ADMIN; do
 	grep -q ":$p\\b" "$WORK/haproxy.cfg" || {
 		not_ok "the test's haproxy.cfg uses port $p" \
 		    "$(cat "$WORK/haproxy.cfg")"
@@ -107,13 +112,14 @@ wait_up() {	# SERVER: until HAProxy's checks find it up in both backends
 	local i
 	for i in $(seq 1 100); do
 		[ "$(stat gemini "$1" status)" = UP ] &&
-		    [ "$(stat gopher "$1" status)" = UP ] && return 0
+		    [ "$(stat gopher "$1" status)" = UP ] &&
+		    [ "$(stat spartan "$1" status)" = UP ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 for s in zeche1 zeche2; do
-	wait_up $s && ok "the health checks find $s up (Gemini over TLS, Gopher)" ||
+	wait_up $s && ok "the health checks find $s up (Gemini over TLS, Gopher, Spartan)" ||
 	    not_ok "the health checks find $s up" \
 	    "$(admin "show stat" | cut -d, -f1,2,18,37,38)
 $(tail -5 "$WORK/haproxy.log")"
@@ -121,8 +127,17 @@ done
 
 pgem() { "$GEMGET" -b $CLIENT -s "$H" 127.0.0.1 "$FG" "$REQ" 2>/dev/null; }
 pgopher() { "$GEMGET" -t -b $CLIENT 127.0.0.1 "$FP" "" 2>/dev/null; }
+pspartan() {
+	"$GEMGET" -t -b $CLIENT 127.0.0.1 "$FS" "$H /themenforum-17/ 0" \
+	    2>/dev/null
+}
 menu=$(pgopher)
 page=$(pgem)
+spage=$(pspartan)
+expect_contains "Spartan through HAProxy" "$(printf '%s' "$spage" | head -n 1)" \
+    "2 text/gemini"
+expect_eq "Spartan through HAProxy: the body Gemini sends" \
+    "$(printf '%s\n' "$spage" | tail -n +2)" "$(printf '%s\n' "$page" | tail -n +2)"
 expect_contains "Gemini through HAProxy" "$(printf '%s' "$page" | head -n 1)" \
     "20 text/gemini"
 expect_contains "Gopher through HAProxy" "$menu" "Themenforum 17"
@@ -131,12 +146,15 @@ expect_eq "Gopher through HAProxy: a whole menu" \
 for i in 1 2 3 4 5 6; do
 	pgem >/dev/null
 	pgopher >/dev/null
+	pspartan >/dev/null
 done
 for n in 1 2; do
 	expect_contains "zeche $n answered Gemini for the client's address" \
 	    "$(cat "$WORK/z$n.log")" "gemini $CLIENT \"$REQ\" 20"
 	expect_contains "zeche $n answered Gopher for the client's address" \
 	    "$(cat "$WORK/z$n.log")" "gopher $CLIENT \"\" "
+	expect_contains "zeche $n answered Spartan for the client's address" \
+	    "$(cat "$WORK/z$n.log")" "spartan $CLIENT \"$H /themenforum-17/ 0\" 2"
 	expect_not_contains "zeche $n never logs HAProxy's address for the client" \
 	    "$(cat "$WORK/z$n.log")" "127.0.0.3 \"$REQ\""
 done
@@ -150,7 +168,8 @@ done
 traffic() {
 	local ok=0 bad=0
 	while [ ! -e "$WORK/stop" ]; do
-		if [ "$(pgem)" = "$page" ] && [ "$(pgopher)" = "$menu" ]
+		if [ "$(pgem)" = "$page" ] && [ "$(pgopher)" = "$menu" ] &&
+		    [ "$(pspartan)" = "$spage" ]
 		then ok=$((ok + 1)); else bad=$((bad + 1)); fi
 		echo "$ok $bad" >"$WORK/count.tmp"
 		mv "$WORK/count.tmp" "$WORK/count"
@@ -171,9 +190,11 @@ expect_contains "zeche 1 reloads under traffic" "$(cat "$WORK/z1.log")" "reloade
 # back in
 admin "set server gemini/zeche1 state drain" >/dev/null
 admin "set server gopher/zeche1 state drain" >/dev/null
+admin "set server spartan/zeche1 state drain" >/dev/null
 for i in $(seq 1 100); do
 	[ "$(stat gemini zeche1 scur)" = 0 ] &&
-	    [ "$(stat gopher zeche1 scur)" = 0 ] && break
+	    [ "$(stat gopher zeche1 scur)" = 0 ] &&
+	    [ "$(stat spartan zeche1 scur)" = 0 ] && break
 	sleep 0.1
 done
 read -r down _ <"$WORK/count"
@@ -189,6 +210,7 @@ expect_eq "zeche 2 alone answered while zeche 1 was down" \
 start_instance 1
 admin "set server gemini/zeche1 state ready" >/dev/null
 admin "set server gopher/zeche1 state ready" >/dev/null
+admin "set server spartan/zeche1 state ready" >/dev/null
 wait_up zeche1 && ok "zeche 1 is back in after its restart" ||
     not_ok "zeche 1 is back in after its restart"
 for i in $(seq 1 100); do
