@@ -282,6 +282,8 @@ static const struct key global_keys[] = {
 	{ "spartan",	KEY_LISTEN,		0,	PROTO_SPARTAN, 0 },
 	{ "user",	KEY_USER,		G(user),	0, 0 },
 	{ "timeout",	KEY_INT,		G(timeout),	1, 3600 },
+	{ "max_conns",	KEY_INT,		G(max_conns),	1, 1000000 },
+	{ "per_address", KEY_INT,		G(per_address),	1, 1000000 },
 	{ "log",	KEY_PATH,		G(log),		0, 0 },
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
 	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },

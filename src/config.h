@@ -106,6 +106,8 @@ struct conf {
 	size_t			 nlisten[PROTO_COUNT];
 	char			*user;		/* owned, or NULL */
 	int			 timeout;	/* seconds, 0: the default */
+	int			 max_conns;	/* 0: fitted to the fd limit */
+	int			 per_address;	/* 0: NET_PEER_MAX */
 	char			*log;		/* owned: the log file, or NULL */
 	enum conf_log_ip	 log_ip;
 	bool			 watch;		/* reload when files change */

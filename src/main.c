@@ -50,6 +50,7 @@ struct opts {
 	bool			 verbose;
 	bool			 proxy;		/* --proxy-protocol */
 	int			 max_conns;	/* 0: fitted to the fd limit */
+	int			 per_address;	/* 0: not given */
 	bool			 watch;		/* --watch */
 };
 
@@ -103,6 +104,8 @@ usage(int status)
 "                          span is cut off\n"
 "  -m, --max-conns N       open connections at most (default: fitted to the\n"
 "                          file descriptor limit)\n"
+"      --per-address N     open connections from one address, an IPv6 /64\n"
+"                          counting as one (default: 32)\n"
 "  -u, --user NAME         run as this user once the ports are open, in a\n"
 "                          chroot into the capsule's parent folder and, on\n"
 "                          Linux, read-only beneath the capsule (Landlock)\n"
@@ -138,6 +141,7 @@ parse_options(int argc, char **argv)
 		{ "export",	required_argument,	NULL, 'X' },
 		{ "timeout",	required_argument,	NULL, 't' },
 		{ "max-conns",	required_argument,	NULL, 'm' },
+		{ "per-address", required_argument,	NULL, 'A' },
 		{ "user",	required_argument,	NULL, 'u' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -240,6 +244,14 @@ parse_options(int argc, char **argv)
 				fatalx("--max-conns %s: a number from 1 to "
 				    "1000000", optarg);
 			opts.max_conns = (int)n;
+			break;
+		case 'A':
+			n = strtol(optarg, &end, 10);
+			if (optarg[0] == '\0' || *end != '\0' || n < 1 ||
+			    n > 1000000)
+				fatalx("--per-address %s: a number from 1 to "
+				    "1000000", optarg);
+			opts.per_address = (int)n;
 			break;
 		case 'v':
 			opts.verbose = true;
@@ -376,6 +388,10 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 		goto bad;
 	if (opts.timeout != 0)
 		conf->timeout = opts.timeout;
+	if (opts.max_conns != 0)
+		conf->max_conns = opts.max_conns;
+	if (opts.per_address != 0)
+		conf->per_address = opts.per_address;
 	if (conf->timeout == 0)
 		conf->timeout = NET_READ_TIMEOUT;
 	if (opts.watch)
@@ -848,7 +864,8 @@ main(int argc, char **argv)
 	SSL_CTX_up_ref(ctx);
 	memset(&nc, 0, sizeof(nc));
 	nc.timeout = conf->timeout;
-	nc.max_conns = opts.max_conns ? opts.max_conns : fit_max_conns();
+	nc.max_conns = conf->max_conns ? conf->max_conns : fit_max_conns();
+	nc.per_address = conf->per_address;
 	nc.log_ip = conf->log_ip != CONF_LOG_IP_OFF;
 	nc.log_ip_anon = conf->log_ip == CONF_LOG_IP_ANON;
 	nc.ref = ctx_ref;

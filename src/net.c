@@ -139,6 +139,8 @@ net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 		nconf.timeout = NET_TIMEOUT;
 	if (nconf.max_conns < 1)
 		nconf.max_conns = 1;
+	if (nconf.per_address < 1)
+		nconf.per_address = NET_PEER_MAX;
 }
 
 static time_t
@@ -700,7 +702,7 @@ peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
 /*
  * Count a connection from SA against its address's budget.  Returns the
  * table entry, or NULL (logged once per NET_WARN_INTERVAL) when that
- * address has NET_PEER_MAX connections open already, or memory ran out.
+ * address has its budget (per_address) open already, or memory ran out.
  */
 static struct peer *
 peer_take(const struct sockaddr *sa, socklen_t salen,
@@ -712,7 +714,7 @@ peer_take(const struct sockaddr *sa, socklen_t salen,
 
 	if ((p = peer_get(sa)) == NULL)
 		return NULL;
-	if (p->conns >= NET_PEER_MAX) {
+	if (p->conns >= (unsigned int)nconf.per_address) {
 		if (refusal_due(&p->refused, &p->warned, &n)) {
 			peer_name(sa, (int)salen, host, sizeof(host));
 			log_warnx("%s: %s%stoo many connections from one "

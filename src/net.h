@@ -58,6 +58,8 @@ struct net_conf {
 					   the window the write rate is
 					   measured over */
 	int		 max_conns;	/* open connections in all */
+	int		 per_address;	/* from one address (IPv6: /64);
+					   0: NET_PEER_MAX */
 	bool		 log_ip;	/* client addresses in the access log */
 	void		(*ref)(void *);		/* take a reference on a ctx */
 	void		(*unref)(void *);	/* drop one (NULL: nothing) */

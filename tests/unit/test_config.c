@@ -206,6 +206,25 @@ test_error_port(void)
 	    "not \"nowhere\"");
 }
 
+/* The connection budgets: max_conns in all, per_address from one. */
+static void
+test_budgets(void)
+{
+	struct conf	 conf;
+
+	CHECK(parse("max_conns 500\nper_address 8\n" HOST_OK, &conf) == 0);
+	CHECK(conf.max_conns == 500);
+	CHECK(conf.per_address == 8);
+	conf_free(&conf);
+	CHECK(parse(HOST_OK, &conf) == 0);
+	CHECK(conf.max_conns == 0 && conf.per_address == 0);
+	conf_free(&conf);
+	CHECK_STR(error_of("per_address 0\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:13: expected a number from 1 to 1000000");
+	CHECK_STR(error_of("max_conns many\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:11: expected a number from 1 to 1000000");
+}
+
 static void
 test_error_values(void)
 {
@@ -507,6 +526,7 @@ int
 main(void)
 {
 	test_full_example();
+	test_budgets();
 	test_defaults();
 	test_relative_paths();
 	test_one_line_block();
