@@ -132,22 +132,6 @@ kill $h1 $h2
 wait $h1 $h2 2>/dev/null
 poll_alive "budgets"
 
-# --- --per-address sets the budget of one address
-stop_zeche
-start_zeche --per-address 4
-"$GEMGET" -I 4 -b 127.0.0.7 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold3" &
-h3=$!
-for i in $(seq 1 100); do [ -s "$WORK/hold3" ] && break; sleep 0.1; done
-"$GEMGET" -b 127.0.0.7 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
-expect_eq "--per-address 4: the 5th connection from one address is refused" \
-    "$?" 2
-expect_eq "--per-address 4: another address is served meanwhile" \
-    "$("$GEMGET" -b 127.0.0.8 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" | head -n 1)" \
-    $'20 text/gemini; lang=de\r'
-kill $h3
-wait $h3 2>/dev/null
-poll_alive "--per-address"
-
 # --- IPv6 clients are counted by /64 (in a network namespace of our own,
 # where the addresses can be made up)
 if unshare -rn true 2>/dev/null; then
@@ -199,4 +183,20 @@ kill $h3 $p5 2>/dev/null
 wait $h3 $p5 2>/dev/null
 
 rm -f "$BIG"
+
+# --- --per-address sets the budget of one address
+start_zeche --per-address 4
+"$GEMGET" -I 4 -b 127.0.0.7 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold_pa" &
+hpa=$!
+for i in $(seq 1 100); do [ -s "$WORK/hold_pa" ] && break; sleep 0.1; done
+"$GEMGET" -b 127.0.0.7 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
+expect_eq "--per-address 4: the 5th connection from one address is refused" \
+    "$?" 2
+expect_eq "--per-address 4: another address is served meanwhile" \
+    "$("$GEMGET" -b 127.0.0.8 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" | head -n 1)" \
+    $'20 text/gemini; lang=de\r'
+kill $hpa
+wait $hpa 2>/dev/null
+poll_alive "--per-address"
+stop_zeche
 finish
