@@ -67,6 +67,29 @@ fail(struct parser *ps, size_t line, size_t col, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Make room for one more element of SIZE bytes at the end of BASE, which
+ * holds N: returns the new array (the new element zeroed), or NULL with
+ * "expected at most MAX WHAT" or "out of memory" failed at LINE:COL.
+ */
+static void *
+grow(struct parser *ps, size_t line, size_t col, void *base, size_t n,
+    size_t max, size_t size, const char *what)
+{
+	char	*p;
+
+	if (n >= max) {
+		fail(ps, line, col, "expected at most %zu %s", max, what);
+		return NULL;
+	}
+	if ((p = reallocarray(base, n + 1, size)) == NULL) {
+		fail(ps, line, col, "out of memory");
+		return NULL;
+	}
+	memset(p + n * size, 0, size);
+	return p;
+}
+
 static bool
 is_word_byte(unsigned char ch)
 {
@@ -456,11 +479,8 @@ add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
 		return -1;
 	}
 	la.line = ps->tok.line;
-	if (*n == CONF_LISTEN_MAX ||
-	    (l = reallocarray(*list, *n + 1, sizeof(*l))) == NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, *n == CONF_LISTEN_MAX ?
-		    "expected at most %d listeners" : "out of memory",
-		    CONF_LISTEN_MAX);
+	if ((l = grow(ps, ps->tok.line, ps->tok.col, *list, *n,
+	    CONF_LISTEN_MAX, sizeof(*l), "listeners")) == NULL) {
 		free(la.addr);
 		free(la.port);
 		return -1;
@@ -569,16 +589,10 @@ set_key(struct parser *ps, const struct key *k, void *base,
 			goto bad;
 		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
 	case KEY_ALIAS:
-		if (h->naliases == CONF_ALIASES_MAX) {
-			fail(ps, ps->tok.line, ps->tok.col, "expected at most "
-			    "%d aliases", CONF_ALIASES_MAX);
+		if ((a = grow(ps, ps->tok.line, ps->tok.col, h->aliases,
+		    h->naliases, CONF_ALIASES_MAX, sizeof(*a), "aliases")) ==
+		    NULL)
 			return -1;
-		}
-		if ((a = reallocarray(h->aliases, h->naliases + 1,
-		    sizeof(*a))) == NULL) {
-			fail(ps, ps->tok.line, ps->tok.col, "out of memory");
-			return -1;
-		}
 		h->aliases = a;
 		if ((a[h->naliases] = dup_or_fail(ps, t)) == NULL)
 			return -1;
@@ -737,17 +751,12 @@ redirect_line(struct parser *ps, struct conf_host *h)
 		    "path such as \"/old.gmi\"");
 		return -1;
 	}
-	if (h->nredirects == CONF_REDIRECTS_MAX ||
-	    (r = reallocarray(h->redirects, h->nredirects + 1,
-	    sizeof(*r))) == NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, h->nredirects ==
-		    CONF_REDIRECTS_MAX ? "expected at most %d redirects" :
-		    "out of memory", CONF_REDIRECTS_MAX);
+	if ((r = grow(ps, ps->tok.line, ps->tok.col, h->redirects,
+	    h->nredirects, CONF_REDIRECTS_MAX, sizeof(*r), "redirects")) ==
+	    NULL)
 		return -1;
-	}
 	h->redirects = r;
 	r = &h->redirects[h->nredirects];
-	memset(r, 0, sizeof(*r));
 	r->status = status;
 	r->line = ps->tok.line;
 	if ((r->from = dup_or_fail(ps, ps->tok.text)) == NULL)
@@ -784,17 +793,12 @@ location_block(struct parser *ps, struct conf_host *h)
 		    "such as \"/notes/\"");
 		return -1;
 	}
-	if (h->nlocations == CONF_LOCATIONS_MAX ||
-	    (l = reallocarray(h->locations, h->nlocations + 1,
-	    sizeof(*l))) == NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, h->nlocations ==
-		    CONF_LOCATIONS_MAX ? "expected at most %d locations" :
-		    "out of memory", CONF_LOCATIONS_MAX);
+	if ((l = grow(ps, ps->tok.line, ps->tok.col, h->locations,
+	    h->nlocations, CONF_LOCATIONS_MAX, sizeof(*l), "locations")) ==
+	    NULL)
 		return -1;
-	}
 	h->locations = l;
 	l = &h->locations[h->nlocations];
-	memset(l, 0, sizeof(*l));
 	l->line = line;
 	/* a folder: "/notes" is "/notes/" */
 	len = strlen(ps->tok.text);
@@ -854,19 +858,11 @@ host_block(struct parser *ps)
 	size_t			 i, line = ps->tok.line, col = ps->tok.col;
 	size_t			 name_line, name_col;
 
-	if (conf->nhosts == CONF_HOSTS_MAX) {
-		fail(ps, line, col, "expected at most %d hosts",
-		    CONF_HOSTS_MAX);
+	if ((hosts = grow(ps, line, col, conf->hosts, conf->nhosts,
+	    CONF_HOSTS_MAX, sizeof(*hosts), "hosts")) == NULL)
 		return -1;
-	}
-	if ((hosts = reallocarray(conf->hosts, conf->nhosts + 1,
-	    sizeof(*hosts))) == NULL) {
-		fail(ps, line, col, "out of memory");
-		return -1;
-	}
 	conf->hosts = hosts;
 	h = &conf->hosts[conf->nhosts++];
-	memset(h, 0, sizeof(*h));
 	h->line = line;
 	h->listing = h->posts = true;
 	if (!value(ps, "a host name"))

@@ -225,6 +225,30 @@ test_budgets(void)
 	    "/etc/zeche/zeche.conf:1:11: expected a number from 1 to 1000000");
 }
 
+/* Every list has a limit, said with its line and column. */
+static void
+test_limits(void)
+{
+	char	 text[4096];
+	size_t	 i, len = 0;
+
+	for (i = 0; i < 17; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "gemini %zu\n", 1000 + i);
+	snprintf(text + len, sizeof(text) - len, "%s", HOST_OK);
+	CHECK_STR(error_of(text),
+	    "/etc/zeche/zeche.conf:17:8: expected at most 16 listeners");
+
+	len = (size_t)snprintf(text, sizeof(text), "host a {\n root r\n"
+	    " certs c\n");
+	for (i = 0; i < 33; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    " alias a%zu\n", i);
+	snprintf(text + len, sizeof(text) - len, "}\n");
+	CHECK_STR(error_of(text),
+	    "/etc/zeche/zeche.conf:36:8: expected at most 32 aliases");
+}
+
 static void
 test_error_values(void)
 {
@@ -527,6 +551,7 @@ main(void)
 {
 	test_full_example();
 	test_budgets();
+	test_limits();
 	test_defaults();
 	test_relative_paths();
 	test_one_line_block();
