@@ -4,27 +4,12 @@
 # and dpkg-deb shows what Debian expects of a daemon's package: the files
 # in their places, the conffile, computed library dependencies, and the
 # maintainer scripts that create _zeche and its state folder.
-set -u
-: "${ZECHE_SOURCE_DIR:?}"
+. "$(dirname "$0")/lib.sh"
 : "${ZECHE_BINARY_DIR:?}"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | head -40 | sed 's/^/#   /'
-	return 0
-}
 check() {	# NAME COMMAND...: ok when COMMAND succeeds
 	local name=$1
 	shift
 	if "$@" >/dev/null 2>&1; then ok "$name"; else not_ok "$name"; fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
 }
 
 dir=$ZECHE_BINARY_DIR/package

@@ -1,17 +1,7 @@
 #!/bin/bash
 # test_man.sh: the manual pages in contrib/ render with no groff or mdoc
 # warning, through groff itself and through man -l as a reader sees them.
-set -u
-: "${ZECHE_SOURCE_DIR:?}"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | head -20 | sed 's/^/#   /'
-	return 0
-}
+. "$(dirname "$0")/lib.sh"
 
 for page in "$ZECHE_SOURCE_DIR"/contrib/*.[0-9]; do
 	name=$(basename "$page")
@@ -30,5 +20,4 @@ done
 [ -f "$ZECHE_SOURCE_DIR/contrib/zeche.conf.5" ] &&
     ok "zeche.conf.5 is there" || not_ok "zeche.conf.5 is there"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

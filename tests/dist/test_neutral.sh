@@ -2,17 +2,7 @@
 # test_neutral.sh: the server's sources name no capsule.  The shipped
 # forum's name, place and language live in capsule/ and contrib/zeche.conf;
 # src/ carries English and German labels in msg.c and nothing else of it.
-set -u
-: "${ZECHE_SOURCE_DIR:?}"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | head -20 | sed 's/^/#   /'
-	return 0
-}
+. "$(dirname "$0")/lib.sh"
 
 src=$ZECHE_SOURCE_DIR/src
 for word in Themenforum Ruhr Zollverein Innovation; do
@@ -32,5 +22,4 @@ grep -q 'zeche --config contrib/zeche.conf' "$ZECHE_SOURCE_DIR/contrib/dev.sh" &
     ok "dev.sh serve reads contrib/zeche.conf" ||
     not_ok "dev.sh serve reads contrib/zeche.conf"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -8,12 +8,7 @@
 # C runtime objects, every header zeche's sources include, the libraries it
 # links) are mapped to their packages with dpkg -S; each must be in the
 # list, be pulled in by it as a hard dependency, or be essential.
-set -u
-: "${ZECHE_SOURCE_DIR:?}"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/lib.sh"
 
 list=$("$ZECHE_SOURCE_DIR/contrib/dev.sh" packages build)
 [ -n "$list" ] && ok "dev.sh prints the build package list" ||
@@ -71,5 +66,4 @@ else
 	not_ok "every package the build uses is in the list or required by it"
 	echo "# not covered:$(printf '%s\n' $missing | sort -u | tr '\n' ' ')"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -3,18 +3,8 @@
 # runs zeche as _zeche with the packaged config and nothing but
 # CAP_NET_BIND_SERVICE, reloads with SIGHUP, and systemd-analyze security
 # rates its exposure 2.0 or lower ("OK").
-set -u
-: "${ZECHE_SOURCE_DIR:?}"
+. "$(dirname "$0")/lib.sh"
 unit=$ZECHE_SOURCE_DIR/contrib/zeche.service
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | head -60 | sed 's/^/#   /'
-	return 0
-}
 key() {		# NAME LINE: the unit has exactly this line
 	if grep -qxF -- "$2" "$unit"; then ok "$1"; else
 		not_ok "$1" "missing: $2"
@@ -58,5 +48,4 @@ for k in NoNewPrivileges= PrivateTmp= PrivateDevices= ProtectSystem= \
 		    "$(printf '%s\n' "$sec" | grep -F "$k")"
 	fi
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
