@@ -178,12 +178,33 @@ redirect_to(struct conn *c, const struct site *s, const struct route *r)
 	buf_free(&loc);
 }
 
+/*
+ * Send gemtext made for this request (TEXT) as a "2" page at PATH, its
+ * input links turned into "=:" lines; WHY goes to the access log.
+ */
+static void
+reply_generated(struct conn *c, const struct site *s, const char *path,
+    const struct buf *text, const char *why)
+{
+	struct buf	 out = BUF_INIT;
+
+	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
+	spartan_gemtext(s, path, text->data, text->len, &out);
+	if (out.failed)
+		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), "out of memory");
+	else {
+		conn_reply(c, out.data, out.len);
+		conn_done(c, "2", why);
+	}
+	buf_free(&out);
+}
+
 /* Partner search results for QUERY, rendered for this request. */
 static void
 serve_search(struct conn *c, const struct site *s, const char *path,
     size_t page, const char *query)
 {
-	struct buf	 text = BUF_INIT, out = BUF_INIT;
+	struct buf	 text = BUF_INIT;
 	const char	*errstr;
 	char		 msg[200];
 
@@ -195,16 +216,8 @@ serve_search(struct conn *c, const struct site *s, const char *path,
 		buf_free(&text);
 		return;
 	}
-	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
-	spartan_gemtext(s, path, text.data, text.len, &out);
-	if (out.failed)
-		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), "out of memory");
-	else {
-		conn_reply(c, out.data, out.len);
-		conn_done(c, "2", "search");
-	}
+	reply_generated(c, s, path, &text, "search");
 	buf_free(&text);
-	buf_free(&out);
 }
 
 /* A page of the partner list past the first, rendered for this request. */
@@ -212,7 +225,7 @@ static void
 serve_list(struct conn *c, const struct site *s, const char *path,
     const struct route *r)
 {
-	struct buf	 text = BUF_INIT, out = BUF_INIT;
+	struct buf	 text = BUF_INIT;
 	const char	*errstr;
 
 	if (partners_list_page(s->partners, r->group, r->result_page, &text,
@@ -221,16 +234,8 @@ serve_list(struct conn *c, const struct site *s, const char *path,
 		buf_free(&text);
 		return;
 	}
-	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
-	spartan_gemtext(s, path, text.data, text.len, &out);
-	if (out.failed)
-		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), "out of memory");
-	else {
-		conn_reply(c, out.data, out.len);
-		conn_done(c, "2", NULL);
-	}
+	reply_generated(c, s, path, &text, NULL);
 	buf_free(&text);
-	buf_free(&out);
 }
 
 static void
