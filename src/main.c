@@ -3,9 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -403,27 +401,6 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 	snprintf(err, errlen, "%s", errstr);
 	conf_free(conf);
 	return -1;
-}
-
-/*
- * With --config, become USER for good without a chroot: reloads read the
- * file, every capsule and every certificate, wherever they are, as USER.
- * (Without --config, sandbox_enter() confines the one capsule.)
- */
-static void
-drop_privileges(const char *user)
-{
-	struct passwd	*pw;
-
-	if ((pw = getpwnam(user)) == NULL)
-		fatalx("--user %s: no such user", user);
-	if (setgroups(1, &pw->pw_gid) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-		fatal("--user %s", user);
-	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
-		fatalx("--user %s: could still become root", user);
-	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
 }
 
 /*
@@ -885,8 +862,12 @@ main(int argc, char **argv)
 			fatal("--watch");
 		watch_update();
 	}
+	/*
+	 * With --config, no chroot: reloads read the file, every capsule and
+	 * every certificate, wherever they are, as the user.
+	 */
 	if (conf->user != NULL && opts.config != NULL)
-		drop_privileges(conf->user);
+		sandbox_become(conf->user);
 	else if (conf->user != NULL)
 		sandbox_root = sandbox_enter(server_default(current)->conf->root,
 		    conf->user);

@@ -196,6 +196,29 @@ split_root(const char *root, char dir[PATH_MAX])
 		*slash = '\0';
 }
 
+/* Take PW's uid and gid and no other group, for good. */
+static void
+become(const struct passwd *pw, const char *user)
+{
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("--user %s", user);
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		fatalx("--user %s: could still become root", user);
+}
+
+void
+sandbox_become(const char *user)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("--user %s: no such user", user);
+	become(pw, user);
+	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
+}
+
 const char *
 sandbox_enter(const char *root, const char *user)
 {
@@ -212,12 +235,7 @@ sandbox_enter(const char *root, const char *user)
 	split_root(root, dir);
 	if (chroot(dir) == -1 || chdir("/") == -1)
 		fatal("chroot %s", dir);
-	if (setgroups(1, &pw->pw_gid) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-		fatal("--user %s", user);
-	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
-		fatalx("--user %s: could still become root", user);
+	become(pw, user);
 	log_info("running as %s (uid %u) in the chroot %s; the capsule is %s "
 	    "there", user, (unsigned)pw->pw_uid, dir, chroot_root);
 #ifdef __linux__

@@ -31,4 +31,11 @@
  */
 const char	*sandbox_enter(const char *, const char *);
 
+/*
+ * Become USER for good (its uid, its gid, no other group) with no chroot
+ * and no confinement: for a server whose reloads read files anywhere.
+ * Any failure is fatal.
+ */
+void		 sandbox_become(const char *);
+
 #endif

@@ -79,6 +79,21 @@ fi
 alive "the sandbox"
 stop_zeche
 
+# with --config: only the user, no chroot (reloads read files anywhere)
+printf 'host "%s" {\n\troot "capsule"\n\tcerts "certs"\n\tgopher on\n}\n' "$H" \
+    >"$WORK/zeche.conf"
+start_zeche --config "$WORK/zeche.conf" --user nobody
+alive "--config with --user nobody"
+expect_eq "--config, --user nobody: the server runs as nobody" \
+    "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$ZPID/status")" \
+    "$NOBODY$NOBODY$NOBODY$NOBODY"
+expect_eq "--config, --user nobody: its group and no other" \
+    "$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$ZPID/status" | xargs)" \
+    "$(id -g nobody)"
+expect_eq "--config, --user nobody: no chroot" \
+    "$(readlink "/proc/$ZPID/root")" /
+stop_zeche
+
 start_fail=$("$ZECHE" --root "$ROOT" --certs "$CERTS" --user nosuchuser-zeche \
     --gemini "127.0.0.1:$(free_port)" --gopher "127.0.0.1:$(free_port)" 2>&1)
 expect_eq "--user with an unknown user: exit 1" "$?" 1
