@@ -56,7 +56,7 @@ UNIT=$(findbin test_partners)	# times searches in process, if built
 [ -n "$ZECHE" ] || die "no zeche in $BUILD_DIR"
 [ -n "$BENCH" ] || die "no zeche-bench in $BUILD_DIR"
 HYPERFINE=$(command -v hyperfine) || HYPERFINE=
-# The shipped capsule is German and "N Treffer" is read below; a zeche
+# The shipped capsule is German and "N Partner" is read below; a zeche
 # from before --lang writes German anyway.
 LANGOPT=()
 if "$ZECHE" --help 2>&1 | grep -q -- --lang; then
@@ -220,10 +220,12 @@ one() {
 	wait_port "$pgoph" "$log"
 	rss=$(kib "$PID_ZECHE" VmRSS)
 
-	# The partners after dedupe: "N Treffer" on the overview.
-	partners=$(gopher_get "$pgoph" /partner/ |
-	    sed -n 's/^i\([0-9][0-9]*\) Treffer\t.*/\1/p' | head -n 1) || true
-	[ -n "$partners" ] || die "N=$n: no \"N Treffer\" on /partner/"
+	# The partners after dedupe: "N Partner" on the overview ("N
+	# Treffer" before the overview was reworded).
+	partners=$(gopher_get "$pgoph" /partner/ | sed -n \
+	    's/^i\([0-9][0-9]*\) \(Partner\|Treffer\)\t.*/\1/p' |
+	    head -n 1) || true
+	[ -n "$partners" ] || die "N=$n: no \"N Partner\" on /partner/"
 
 	note "N=$n: latency"
 	lat gem_search gemini "$pgem" "${GEM_SEARCH[@]}"
@@ -309,7 +311,7 @@ echo "- command: \`BENCH_PARTNERS=\"$SIZES\" BENCH_PN=$PN" \
     "BENCH_PWARMUP=$PWARM BENCH_PRUNS=$RUNS BENCH_D=$D" \
     "tests/bench/run-bench.sh $ARG partners\`"
 echo "- partners: \`tests/gen-partners.sh N\` in a copy of" \
-    "$CAPSULE; \"partners\" is the \"N Treffer\" of \`/partner/\`" \
+    "$CAPSULE; \"partners\" is the \"N Partner\" of \`/partner/\`" \
     "(names counted once); \"pages\" is what \`zeche --check\` reports"
 if [ -n "$HYPERFINE" ]; then
 	echo "- load: median of $RUNS runs (after 1 warm-up) of" \
