@@ -87,15 +87,17 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # --- helpers -----------------------------------------------------------
-wait_port() {	# wait_port PORT LOG
+wait_serving() {	# wait_serving LOG: until zeche says it listens
+	# (no probe before that: a probe of a port nobody listens on yet can
+	# connect to itself and take the port away from zeche)
 	local i
 	for i in $(seq 1 300); do	# 30 seconds at most
-		is_open "$1" && return 0
+		grep -q 'zeche: serving ' "$1" 2>/dev/null && return 0
 		kill -0 "$PID_ZECHE" 2>/dev/null || break
 		sleep 0.1
 	done
-	die "zeche: port $1 does not accept:
-$(tail -n 20 "$2" 2>/dev/null)"
+	die "zeche does not start:
+$(tail -n 20 "$1" 2>/dev/null)"
 }
 gopher_get() {	# gopher_get PORT SELECTOR (a TAB is sent as is)
 	# shellcheck disable=SC2016	# expanded by the inner bash
@@ -216,8 +218,7 @@ one() {
 	    --host localhost "${LANGOPT[@]}" --gemini "127.0.0.1:$pgem" \
 	    --gopher "127.0.0.1:$pgoph" >"$log" 2>&1 </dev/null &
 	PID_ZECHE=$!
-	wait_port "$pgem" "$log"
-	wait_port "$pgoph" "$log"
+	wait_serving "$log"
 	rss=$(kib "$PID_ZECHE" VmRSS)
 
 	# The partners after dedupe: "N Partner" on the overview ("N
