@@ -56,7 +56,8 @@ struct peer {
  */
 enum conn_state {
 	CONN_PROXY,		/* reading the PROXY header (--proxy-protocol) */
-	CONN_SNIFF,		/* waiting for the first byte (NET_SNIFF) */
+	CONN_SNIFF,		/* waiting for the first byte (NET_SNIFF,
+				   NET_TLS: no TLS state until then) */
 	CONN_REQUEST,		/* handshake and request */
 	CONN_ANSWER,		/* the request is read; writing the answer */
 	CONN_CLOSE,		/* answered: close_notify, then linger */
@@ -91,7 +92,11 @@ struct conn {
 	bool			 done;
 	bool			 logged;	/* the access line is out */
 	bool			 has_local;
-	struct sockaddr_storage	 local;
+	union {				/* conn_local_addr(), once asked */
+		struct sockaddr		sa;
+		struct sockaddr_in	sin;
+		struct sockaddr_in6	sin6;
+	}			 local;
 	socklen_t		 local_len;
 	char			 peer[INET6_ADDRSTRLEN + 8];
 	char			 req[200];	/* escaped, for the log */
@@ -99,7 +104,8 @@ struct conn {
 	const char		*host;		/* borrowed from ctx, or NULL */
 	struct timespec		 t0;		/* accepted, CLOCK_MONOTONIC */
 	char			 why[128];
-	char			 cut[96];	/* how the answer was cut */
+	const char		*cut;		/* static: how the answer was
+						   cut, or NULL */
 };
 
 TAILQ_HEAD(conn_list, conn);
@@ -290,11 +296,14 @@ conn_progress(struct conn *c)
 	return conn_sent(c);
 }
 
+/*
+ * The answer was cut: HOW (a static string) goes to the access line with
+ * what was sent of it, which is written before anything is sent again.
+ */
 static void
 conn_cut_note(struct conn *c, const char *how)
 {
-	snprintf(c->cut, sizeof(c->cut), "cut (%s): %zu of %lld bytes sent",
-	    how, conn_sent(c), (long long)c->queued + (long long)c->file_left);
+	c->cut = how;
 }
 
 /*
@@ -312,6 +321,7 @@ conn_log(struct conn *c)
 {
 	struct timespec	 t1;
 	long long	 ms;
+	char		 cut[96];
 
 	if (c->logged)
 		return;
@@ -323,18 +333,23 @@ conn_log(struct conn *c)
 	 * protocol, [client], "request", status, [why], [cut], then the
 	 * host, the bytes sent and the duration
 	 */
-	if (c->status != NULL || c->why[0] != '\0' || c->cut[0] != '\0')
+	cut[0] = '\0';
+	if (c->cut != NULL)
+		snprintf(cut, sizeof(cut), "cut (%s): %zu of %lld bytes sent",
+		    c->cut, conn_sent(c),
+		    (long long)c->queued + (long long)c->file_left);
+	if (c->status != NULL || c->why[0] != '\0' || c->cut != NULL)
 		log_info("%s %s\"%s\" %s%s%s%s%s (%s, %zu bytes, %lld ms)",
 		    c->front->name, nconf.log_ip ? c->peer : "", c->req,
 		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why,
-		    c->cut[0] ? " " : "", c->cut, c->host ? c->host : "-",
+		    cut[0] ? " " : "", cut, c->host ? c->host : "-",
 		    conn_sent(c), ms);
 }
 
 static void
 conn_free(struct conn *c)
 {
-	if (c->done && c->cut[0] == '\0' && c->state != CONN_CLOSE &&
+	if (c->done && c->cut == NULL && c->state != CONN_CLOSE &&
 	    (c->file_left > 0 || (c->bev != NULL && evbuffer_get_length(
 	    bufferevent_get_output(c->bev)) > 0)))
 		/* the answer did not all leave */
@@ -568,7 +583,8 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 		conn_fail(c, "timeout waiting for the PROXY header");
 		break;
 	case CONN_SNIFF:
-		conn_fail(c, "timeout waiting for the request");
+		conn_fail(c, c->mode == NET_TLS ? "TLS handshake timed out" :
+		    "timeout waiting for the request");
 		break;
 	case CONN_REQUEST:
 		if (c->ssl != NULL && !c->handshaken) {
@@ -646,7 +662,14 @@ conn_start(struct conn *c, bool tls)
 	return bufferevent_enable(c->bev, EV_READ);
 }
 
-/* First byte of a connection on a NET_SNIFF port: 0x16 starts TLS. */
+/*
+ * The socket is readable for the first time.  On a NET_SNIFF port the
+ * first byte decides: 0x16 starts TLS.  On a NET_TLS port the TLS state
+ * is made only now, so that a connection that has sent nothing costs
+ * little more than its struct; whatever came (bytes, EOF or an error)
+ * goes to the handshake, which ends and logs it as it would have from
+ * accept.
+ */
 static void
 conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 {
@@ -664,6 +687,11 @@ conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 	}
 	event_free(c->sniff);
 	c->sniff = NULL;
+	if (c->mode == NET_TLS) {
+		if (conn_start(c, true) == -1)
+			conn_fail(c, "out of memory");
+		return;
+	}
 	if (n <= 0) {
 		conn_free(c);		/* closed before saying anything */
 		return;
@@ -732,14 +760,14 @@ peer_take(const struct sockaddr *sa, socklen_t salen,
 static void
 conn_begin(struct conn *c)
 {
-	if (c->mode == NET_SNIFF) {
+	if (c->mode == NET_SNIFF || c->mode == NET_TLS) {
 		c->state = CONN_SNIFF;
 		c->sniff = event_new(base, c->fd, EV_READ, conn_sniffcb, c);
 		if (c->sniff == NULL || event_add(c->sniff, NULL) == -1)
 			conn_fail(c, "out of memory");
 		return;
 	}
-	if (conn_start(c, c->mode == NET_TLS) == -1)
+	if (conn_start(c, false) == -1)
 		conn_fail(c, "out of memory");
 }
 
@@ -1350,13 +1378,13 @@ conn_local_addr(struct conn *c, socklen_t *len)
 	if (!c->has_local) {
 		fd = c->bev != NULL ? bufferevent_getfd(c->bev) : c->fd;
 		c->local_len = sizeof(c->local);
-		if (fd == -1 || getsockname(fd, (struct sockaddr *)&c->local,
+		if (fd == -1 || getsockname(fd, &c->local.sa,
 		    &c->local_len) == -1)
 			return NULL;
 		c->has_local = true;
 	}
 	*len = c->local_len;
-	return (const struct sockaddr *)&c->local;
+	return &c->local.sa;
 }
 
 void

@@ -18,7 +18,8 @@
 #	BENCH_N=3000		requests per measured run
 #	BENCH_C="16 128"	concurrencies (connections in flight)
 #	BENCH_A=64		client source addresses, 127.0.0.2 and up
-#	BENCH_IDLE=1000		idle connections held for the memory rows
+#	BENCH_IDLE=10000	idle connections held for the memory rows (at
+#				most the descriptor limit less 128)
 #	BENCH_D=60		cap in seconds per run (every run is bounded)
 #	BENCH_WARMUP=300	requests in the warm-up run before each
 #	BENCH_CAPSULE=DIR	content to serve (default: the repo's capsule/)
@@ -54,7 +55,17 @@ PARTNERS="$SRC_DIR/tests/bench/partners-bench.sh"
 N=${BENCH_N:-3000}
 CONCS=${BENCH_C:-16 128}
 A=${BENCH_A:-64}
-IDLE=${BENCH_IDLE:-1000}
+IDLE=${BENCH_IDLE:-10000}
+# Every process started here may use as many descriptors as allowed: the
+# idle rows hold IDLE connections open at both ends.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+NOFILE=$(ulimit -n)
+[ "$NOFILE" = unlimited ] && NOFILE=1048576
+if [ "$IDLE" -gt $((NOFILE - 128)) ]; then
+	note "BENCH_IDLE=$IDLE does not fit the descriptor limit $NOFILE:" \
+	    "$((NOFILE - 128)) idle connections"
+	IDLE=$((NOFILE - 128))
+fi
 D=${BENCH_D:-60}
 WARM=${BENCH_WARMUP:-300}
 CAPSULE=${BENCH_CAPSULE:-$SRC_DIR/capsule}
@@ -384,9 +395,12 @@ idle() {	# idle KEY SERVER PROTO
 	port=$(free_port)
 	case $2 in
 	zeche)
+		# room for them all, from A addresses, for as long as it
+		# takes to make them
 		start idle "$ZECHE" --root "$WORK/capsule" \
 		    --certs "$WORK/certs-zeche" --host localhost \
-		    --gemini "127.0.0.1:$port" ;;
+		    --gemini "127.0.0.1:$port" --timeout 120 \
+		    --max-conns $((IDLE + 64)) --per-address "$IDLE" ;;
 	molly)
 		sed "s/^Port = .*/Port = $port/" "$WORK/molly.conf" \
 		    >"$WORK/molly-idle.conf"
@@ -395,13 +409,13 @@ idle() {	# idle KEY SERVER PROTO
 	# shellcheck disable=SC2154	# set by start()
 	pid=$PID_idle
 	wait_port "$port" idle
-	line=$("${PIN_CLIENT[@]}" "$BENCH" -I -c "$IDLE" -A "$A" -d 30 \
+	line=$("${PIN_CLIENT[@]}" "$BENCH" -I -n "$IDLE" -c 16 -A "$A" -d 100 \
 	    -S "$pid" -p "$3" -P "$port") || note "$key: zeche-bench had errors"
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
 	R[$key]=$line
 	note "$key: $line"
-	BENCH_LINES+=("$(basename "$BENCH") -I -c $IDLE -A $A -d 30 -p $3 -P $port")
+	BENCH_LINES+=("$(basename "$BENCH") -I -n $IDLE -c 16 -A $A -d 100 -p $3 -P $port")
 }
 idle zeche_idle_tcp zeche gopher
 idle zeche_idle_tls zeche gemini
@@ -496,17 +510,20 @@ done
 
 echo
 echo "| idle connections to the Gemini port ($IDLE from $A addresses) |" \
-    "zeche | molly-brown |"
-echo "|---|---:|---:|"
+    "zeche | molly-brown | target (zeche) |"
+echo "|---|---:|---:|---|"
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 echo "| per connection, before any byte of a handshake | $(kib \
     "$(get zeche_idle_tcp bytes_per_conn)") | $(kib \
-    "$(get molly_idle_tcp bytes_per_conn)") |"
+    "$(get molly_idle_tcp bytes_per_conn)") | ≤ 6 KB (5.9 KiB) |"
 echo "| per connection, after the handshake, no request | $(kib \
     "$(get zeche_idle_tls bytes_per_conn)") | $(kib \
-    "$(get molly_idle_tls bytes_per_conn)") |"
+    "$(get molly_idle_tls bytes_per_conn)") | ≤ 24 KB (23.4 KiB) |"
 echo "| RSS before them | $(mib "$(get zeche_idle_tcp rss_before_kb)") |" \
-    "$(mib "$(get molly_idle_tcp rss_before_kb)") |"
+    "$(mib "$(get molly_idle_tcp rss_before_kb)") | ≤ 8 MB |"
+echo "| connections held (of $IDLE), TCP / TLS |" \
+    "$(get zeche_idle_tcp held) / $(get zeche_idle_tls held) |" \
+    "$(get molly_idle_tcp held) / $(get molly_idle_tls held) | |"
 
 echo
 echo "| ratio (same run) | target |$(for c in $CONCS; do

@@ -23,6 +23,7 @@
  */
 
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -74,6 +75,7 @@ enum bench_proto {
 struct wctx {
 	struct bench		*b;
 	int			 id;
+	long			 idx;		/* the request being made */
 	SSL_SESSION		*sess;		/* owned: to resume, -R */
 };
 
@@ -97,6 +99,8 @@ struct bench {
 	int			 nsrc;		/* -A: source addresses */
 	bool			 resume;	/* -R: resume sessions */
 	bool			 hold;		/* -I: hold idle connections */
+	int			*hfd;		/* -I: owned, by request */
+	SSL			**hssl;		/* -I: owned, by request */
 	pid_t			 spid;		/* -S: the server's pid */
 	int			 floorcpu;	/* -K: pin the responder */
 	SSL_CTX			*ctx;		/* owned, NULL for gopher */
@@ -112,7 +116,6 @@ struct bench {
 	atomic_long		 resumed;
 	atomic_long		 tickets;	/* session tickets received */
 	atomic_long		 held;		/* -I: connections held */
-	atomic_bool		 release;	/* -I: let them go */
 	atomic_ullong		 bytes;
 	atomic_int		 tlsvers;	/* first negotiated version */
 
@@ -132,6 +135,27 @@ new_session_cb(SSL *ssl, SSL_SESSION *sess)
 {
 	atomic_fetch_add(&the_bench->tickets, 1);
 	return 0;			/* not kept here */
+}
+
+/*
+ * Raise the soft descriptor limit to at least N (within the hard one).
+ * Returns 0, or -1 if N does not fit.
+ */
+static int
+raise_nofile(long n)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)n) {
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < (rlim_t)n)
+			return -1;
+		rl.rlim_cur = (rlim_t)n;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static double
@@ -332,15 +356,27 @@ ssl_errstr(char *buf, size_t len)
  * server ended the stream with close_notify.
  */
 /*
- * -I: keep this connection open and idle until the main thread has read
- * the server's memory (or the time is up).
+ * -I: keep this connection open and idle (SSL may be NULL): the main
+ * thread reads the server's memory once every connection is made, then
+ * closes them all.
  */
 static void
-hold(struct bench *b)
+hold(struct wctx *w, int fd, SSL *ssl)
 {
-	atomic_fetch_add(&b->held, 1);
-	while (!atomic_load(&b->release) && now() < b->deadline)
-		usleep(5000);
+	w->b->hfd[w->idx] = fd;
+	w->b->hssl[w->idx] = ssl;
+	atomic_fetch_add(&w->b->held, 1);
+}
+
+/*
+ * The source address of a connection (-A): by client thread, or with -I
+ * by connection, so that few threads still spread their many
+ * connections over every address.
+ */
+static int
+dial_id(struct wctx *w)
+{
+	return w->b->hold ? (int)(w->idx % INT_MAX) : w->id;
 }
 
 static int
@@ -356,7 +392,7 @@ gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
 	*notify = false;
 	ERR_clear_error();
 	errno = 0;
-	if ((fd = dial(b, w->id)) == -1) {
+	if ((fd = dial(b, dial_id(w))) == -1) {
 		seterr(b, "connect: %s", strerror(errno));
 		return -1;
 	}
@@ -378,9 +414,8 @@ gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
 	if (SSL_session_reused(ssl))
 		atomic_fetch_add(&b->resumed, 1);
 	if (b->hold) {
-		hold(b);
-		ret = 0;
-		goto done;
+		hold(w, fd, ssl);
+		return 0;
 	}
 	if (SSL_write(ssl, b->reqs[ri], b->reqlens[ri]) <= 0) {
 		seterr(b, "write: %s", ssl_errstr(ebuf, sizeof(ebuf)));
@@ -445,14 +480,13 @@ gopher_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes)
 	size_t	 off;
 	int	 fd, ret = -1;
 
-	if ((fd = dial(b, w->id)) == -1) {
+	if ((fd = dial(b, dial_id(w))) == -1) {
 		seterr(b, "connect: %s", strerror(errno));
 		return -1;
 	}
 	if (b->hold) {
-		hold(b);
-		ret = 0;
-		goto done;
+		hold(w, fd, NULL);
+		return 0;
 	}
 	for (off = 0; off < b->reqlens[ri]; off += n) {
 		n = send(fd, b->reqs[ri] + off, b->reqlens[ri] - off,
@@ -512,6 +546,7 @@ worker(void *arg)
 		nbytes = 0;
 		notify = true;
 		start = now();
+		w->idx = i;
 		if (b->proto == PROTO_GEMINI)
 			r = gemini_one(w, i % b->npaths, start, &nbytes,
 			    &notify);
@@ -728,7 +763,7 @@ floor_one(struct bench *b, struct wctx *w, SSL_CTX *sctx, const char *resp,
 static int
 tls_floor(struct bench *b, double *scpu)
 {
-	struct wctx	 w = { b, 0, NULL };
+	struct wctx	 w = { .b = b };
 	SSL_CTX		*sctx;
 	char		*resp;
 	size_t		 hlen, resplen;
@@ -1064,11 +1099,27 @@ main(int argc, char *argv[])
 		fprintf(stderr, "zeche-bench: out of memory\n");
 		return 1;
 	}
-	/* -I: one connection per thread, held (Gemini: after the handshake). */
+	/*
+	 * -I: -n connections (default: -c) made by -c threads and held
+	 * (Gemini: after the handshake), each a descriptor here.
+	 */
 	if (b.hold) {
 		if (b.proto != PROTO_GEMINI && b.proto != PROTO_GOPHER)
 			usage();
-		b.nreq = b.conc;
+		if (!nflag)
+			b.nreq = b.conc;
+		if (raise_nofile(b.nreq + 64) == -1) {
+			fprintf(stderr, "zeche-bench: -I %ld: the descriptor "
+			    "limit is too low\n", b.nreq);
+			return 2;
+		}
+		if ((b.hfd = calloc(b.nreq, sizeof(*b.hfd))) == NULL ||
+		    (b.hssl = calloc(b.nreq, sizeof(*b.hssl))) == NULL) {
+			fprintf(stderr, "zeche-bench: out of memory\n");
+			return 1;
+		}
+		for (i = 0; i < (size_t)b.nreq; i++)
+			b.hfd[i] = -1;
 	}
 	if (b.spid > 0)
 		rss0 = proc_kb(b.spid, "VmRSS:");
@@ -1092,21 +1143,22 @@ main(int argc, char *argv[])
 			break;
 		}
 	}
-	if (b.hold) {
-		while (atomic_load(&b.held) + atomic_load(&b.errors) < nthr &&
-		    now() < b.deadline)
-			usleep(10000);
-		usleep(200000);		/* let the server settle */
-		if (b.spid > 0)
-			rssheld = proc_kb(b.spid, "VmRSS:");
-		nheld = atomic_load(&b.held);
-		atomic_store(&b.release, true);
-	}
 	for (t = 0; t < nthr; t++) {
 		pthread_join(tids[t], NULL);
 		SSL_SESSION_free(ws[t].sess);
 	}
 	secs = now() - b.t0;
+	if (b.hold) {
+		usleep(200000);		/* let the server settle */
+		if (b.spid > 0)
+			rssheld = proc_kb(b.spid, "VmRSS:");
+		nheld = atomic_load(&b.held);
+		for (i = 0; i < (size_t)b.nreq; i++) {
+			SSL_free(b.hssl[i]);
+			if (b.hfd[i] != -1)
+				close(b.hfd[i]);
+		}
+	}
 	if (b.spid > 0 && (cpu1 = proc_cpu(b.spid)) != -1)
 		scpu = (double)(cpu1 - cpu0) / sysconf(_SC_CLK_TCK);
 
@@ -1177,6 +1229,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < b.npaths; i++)
 		free(b.reqs[i]);
 	free(b.lat);
+	free(b.hfd);
+	free(b.hssl);
 	free(tids);
 	free(ws);
 	SSL_CTX_free(b.ctx);

@@ -62,10 +62,11 @@ fi
 out=$("${B[@]}" -p gopher -P "$GOPHER_PORT" -S "$ZPID" -u "" 2>"$WORK/bench.err")
 works "Gopher" "$out"
 
-# -I: connections held open after the handshake, then let go
-out=$("$ZECHE_BENCH" -I -c 4 -A 4 -d 10 -p gemini -P "$GEMINI_PORT" -S "$ZPID" 2>"$WORK/bench.err")
-expect_eq "Gemini: 4 connections held after the handshake" \
-    "$(field "$out" held) $(field "$out" errors)" "4 0"
+# -I: connections held open after the handshake, then let go; more
+# connections (-n) than threads (-c)
+out=$("$ZECHE_BENCH" -I -n 8 -c 2 -A 4 -d 10 -p gemini -P "$GEMINI_PORT" -S "$ZPID" 2>"$WORK/bench.err")
+expect_eq "Gemini: 8 connections held after the handshake" \
+    "$(field "$out" held) $(field "$out" errors)" "8 0"
 expect_contains "Gemini: the server's memory while they are held" "$out" \
     " rss_held_kb="
 

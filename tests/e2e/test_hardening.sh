@@ -50,6 +50,31 @@ kill $p4 2>/dev/null
 wait $p4 2>/dev/null
 alive "slow clients"
 
+# --- the TLS state is made at the first byte, and the deadline runs from
+# accept all the same: a client that sends nothing, and one that sends
+# one byte of a ClientHello and stalls, are both closed at --timeout
+# (their reads end in EOF, not in this test's own cut-off) and logged as
+# handshakes that timed out
+before=$(count "TLS handshake timed out")
+( exec 5<>"/dev/tcp/127.0.0.1/$GEMINI_PORT" && timeout 20 cat <&5 >"$WORK/silent"
+  echo "rc=$?" >>"$WORK/silent" ) &
+p1=$!
+( exec 5<>"/dev/tcp/127.0.0.1/$GEMINI_PORT" && printf '\026' >&5 &&
+  timeout 20 cat <&5 >"$WORK/onebyte"; echo "rc=$?" >>"$WORK/onebyte" ) &
+p2=$!
+wait $p1 $p2
+expect_eq "a client that sends nothing: closed at --timeout, nothing sent" \
+    "$(cat "$WORK/silent")" "rc=0"
+expect_eq "one byte of a ClientHello, then nothing: closed at --timeout" \
+    "$(cat "$WORK/onebyte")" "rc=0"
+for i in $(seq 1 50); do
+	[ "$(count "TLS handshake timed out")" -ge $((before + 2)) ] && break
+	sleep 0.1
+done
+expect_eq "both logged as handshakes that timed out" \
+    "$(count "TLS handshake timed out")" $((before + 2))
+alive "silent and stalled handshakes"
+
 # --- a transfer the client aborts is logged as cut, with what was sent
 gem "gemini://$H/gross.bin" -c 4096 >/dev/null
 for i in $(seq 1 50); do
@@ -198,5 +223,40 @@ expect_eq "--per-address 4: another address is served meanwhile" \
 kill $hpa
 wait $hpa 2>/dev/null
 poll_alive "--per-address"
+stop_zeche
+
+# --- idle connections to the Gemini port cost no TLS state until their
+# first byte: 128 of them (4 addresses, 32 each) add well under 8 KiB
+# each to the server's memory (a TLS object made at accept costs ~40 KiB;
+# under the sanitizers, whose allocator pads every block, 16 KiB)
+max=8192
+[ -n "${ZECHE_SANITIZE:-}" ] && max=16384
+start_zeche
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$ZPID/status"; }
+# first requests, so that what a handshake makes once is made before
+gem_header "gemini://$H/" >/dev/null
+gem_header "gemini://$H/" >/dev/null
+rss0=$(rss)
+for a in 11 12 13 14; do
+	"$GEMGET" -I 32 -b "127.0.0.$a" 127.0.0.1 "$GEMINI_PORT" >"$WORK/idle$a" &
+	eval "hi$a=\$!"
+done
+for i in $(seq 1 100); do
+	[ -s "$WORK/idle11" ] && [ -s "$WORK/idle12" ] && [ -s "$WORK/idle13" ] &&
+	    [ -s "$WORK/idle14" ] && break
+	sleep 0.1
+done
+# the server has accepted them all once a 129th connection is served
+expect_eq "128 idle connections held: the server answers another" \
+    "$(gem_header "gemini://$H/")" "20 text/gemini; lang=de"
+grow=$(( ($(rss) - rss0) * 1024 / 128 ))
+if [ "$grow" -lt "$max" ]; then
+	ok "an idle connection before its handshake: $grow bytes (< $max)"
+else
+	not_ok "an idle connection before its handshake: < $max bytes" \
+	    "$grow bytes"
+fi
+kill $hi11 $hi12 $hi13 $hi14
+wait $hi11 $hi12 $hi13 $hi14 2>/dev/null
 stop_zeche
 finish
