@@ -840,6 +840,11 @@ folder_policy(const struct walk *w, struct folder *f)
 	}
 }
 
+/*
+ * The folder's own page: its index, its partner directory's overview or a
+ * generated listing.  Returns 0, 1 when it has none ("listing off" and no
+ * index: the parent does not link to it), or -1 on an error.
+ */
 static int
 add_folder_page(struct walk *w, struct folder *f)
 {
@@ -903,7 +908,7 @@ add_folder_page(struct walk *w, struct folder *f)
 		buf_free(&body);
 		buf_free(&nav);
 		page_free(pg);
-		return 0;
+		return 1;
 	}
 	if (strcmp(f->rel, "/") == 0)
 		add_other_addresses(w->s, &body);
@@ -1170,6 +1175,10 @@ load_link(struct walk *w, struct folder *f, const char *name)
 	return ret;
 }
 
+/*
+ * Load the folder DIRFD (REL in the capsule) and all below it.  Returns 0
+ * when it has a page of its own, 1 when it has none, -1 on an error.
+ */
 static int
 load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 {

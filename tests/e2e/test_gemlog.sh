@@ -139,9 +139,14 @@ host "$H" {
 		posts off
 		lang "de"
 	}
+	location "/notes/drafts/" {
+		listing off
+	}
 }
 EOC
 printf '# Temp\n' >"$ROOT/2026-01-01-temp.gmi"
+mkdir -p "$ROOT/notes/drafts"
+printf 'not yet\n' >"$ROOT/notes/drafts/plan.txt"
 "$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
 ZPID=$!
 wait_port "$GEMINI_PORT" && wait_port "$GOPHER_PORT" ||
@@ -161,6 +166,15 @@ hdr=$(gem_header "gemini://$H/images/my%20photo.png")
 expect_eq "listing off: its files are still served" "$hdr" "20 image/png"
 notes=$(gem "gemini://$H/notes/")
 expect_contains "location: listing on below" "$notes" "=> 2025-06-01-old.gmi "
+expect_not_contains "listing on: no link to a folder that has no page" \
+    "$notes" "=> drafts/"
+expect_not_contains "listing on: no Gopher item for a folder with no page" \
+    "$(gopher "1/notes/")" "/notes/drafts/"
+expect_eq "listing off below listing on: that folder has no page" \
+    "$(gem_header "gemini://$H/notes/drafts/")" "51 Not found"
+expect_eq "listing off below listing on: its files are served" \
+    "$(gem_header "gemini://$H/notes/drafts/plan.txt")" \
+    "20 text/plain; charset=utf-8"
 expect_not_contains "location: posts off, no post list" "$notes" \
     "=> 2025-06-01-old.gmi 2025-06-01"
 expect_eq "location: its own lang" \
