@@ -388,7 +388,10 @@ export_page(struct export *x, const struct page *pg)
 		goto done;
 	buf_reset(&rel);
 	if (export_gopher_path(pg->path, menu, &rel) == -1) {
-		fail(x, "%s: cannot be exported as a file", pg->path);
+		fail(x, "%s: cannot be exported as a file%s", pg->path,
+		    is_safe_path(pg->path, false) ? " for Gophernicus, which "
+		    "reads files named gophermap and gophertag as its own" :
+		    "");
 		goto done;
 	}
 	if (menu) {

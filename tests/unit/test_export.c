@@ -302,6 +302,7 @@ test_gophermap_name_refused(void)
 	tmptree_put("c/f/gophermap", "1x\t/\r\n");
 	CHECK(export("c", "out") == -1);
 	CHECK(strstr(err, "/f/gophermap") != NULL);
+	CHECK(strstr(err, "Gophernicus") != NULL);	/* and why */
 	CHECK(exists("out/gemini/f/x.txt"));	/* the old export stays */
 	CHECK(!exists("out/.zeche-new"));
 }
