@@ -1,5 +1,8 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +16,36 @@
 #include "utf8.h"
 
 static bool	 verbose;
+
+/*
+ * The queue between the loggers (the loop, the reload thread) and the
+ * writer thread, from log_start() to log_stop().  A logger only copies
+ * its line into FILL under the mutex; the writer swaps FILL with SPARE
+ * and writes SPARE with the mutex released, so that a destination that
+ * blocks (a pipe nobody reads, a stalled file system) blocks the writer
+ * alone.  What does not fit in FILL is dropped and counted.
+ */
+static struct {
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 work;		/* the writer waits for lines */
+	pthread_cond_t	 idle;		/* log_stop and fatal wait for it */
+	pthread_t	 thread;
+	char		*fill;		/* lines queued, LOG_QUEUE_MAX */
+	char		*spare;		/* the writer's, while it writes */
+	size_t		 len;		/* bytes in fill */
+	unsigned long	 dropped;	/* lines not queued since the last note */
+	int		 newfd;		/* log_open(): the file to go on in */
+	size_t		 newfd_at;	/* ...once fill up to here is written */
+	bool		 running;	/* lines go to the queue */
+	bool		 busy;		/* the writer writes a buffer */
+	bool		 stop;		/* log_stop(): write the rest, return */
+	bool		 done;		/* the writer returned */
+} q = {
+	.mtx = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.idle = PTHREAD_COND_INITIALIZER,
+	.newfd = -1,
+};
 
 void
 log_init(bool v)
@@ -73,31 +106,169 @@ escape(char *dst, size_t size, const char *src, size_t len, bool quote)
 	dst[o] = '\0';
 }
 
-/*
- * One line on stderr.  The message is escaped as a whole, so that no
- * byte from a client or a capsule file name (a newline, an escape
- * sequence, invalid UTF-8) reaches the log as it is.
- */
 static void
-vlog(const char *level, const char *fmt, va_list ap, const char *err)
+stamp(char *dst, size_t size)
 {
-	char		 stamp[32], msg[2048], out[4096];
 	struct tm	 tm;
 	time_t		 now = time(NULL);
-	int		 n;
 
 	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(dst, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* All of P to stderr; what cannot be written is lost. */
+static void
+write_all(const char *p, size_t len)
+{
+	struct pollfd	 pfd = { .fd = STDERR_FILENO, .events = POLLOUT };
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(STDERR_FILENO, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			/* a shared descriptor someone made non-blocking */
+			if (errno == EAGAIN && poll(&pfd, 1, -1) != -1)
+				continue;
+			return;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Wait (with the mutex held) until the writer has written everything. */
+static void
+wait_idle(void)
+{
+	struct timespec	 until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += LOG_STOP_WAIT;
+	while (!q.done && (q.len > 0 || q.dropped > 0 || q.newfd != -1 ||
+	    q.busy || q.stop))
+		if (pthread_cond_timedwait(&q.idle, &q.mtx, &until) ==
+		    ETIMEDOUT)
+			break;
+}
+
+/*
+ * The writer thread: take what is queued, write it (switching to the new
+ * file of a log_open() where it came), note how many lines were dropped,
+ * and again, until log_stop() finds nothing left.
+ */
+static void *
+writer(void *arg)
+{
+	char		*buf, note[128], ts[32];
+	size_t		 len, at;
+	unsigned long	 dropped;
+	int		 fd, n;
+
+	pthread_mutex_lock(&q.mtx);
+	for (;;) {
+		while (q.len == 0 && q.dropped == 0 && q.newfd == -1 &&
+		    !q.stop)
+			pthread_cond_wait(&q.work, &q.mtx);
+		if (q.len == 0 && q.dropped == 0 && q.newfd == -1)
+			break;			/* stopped, all written */
+		buf = q.fill;
+		len = q.len;
+		q.fill = q.spare;
+		q.spare = buf;
+		q.len = 0;
+		dropped = q.dropped;
+		q.dropped = 0;
+		fd = q.newfd;
+		at = q.newfd_at;
+		q.newfd = -1;
+		q.busy = true;
+		pthread_mutex_unlock(&q.mtx);
+
+		if (fd == -1)
+			at = len;
+		write_all(buf, at);
+		if (fd != -1) {
+			if (dup2(fd, STDERR_FILENO) == -1)
+				dropped++;	/* not much else to do */
+			close(fd);
+			write_all(buf + at, len - at);
+		}
+		if (dropped > 0) {
+			stamp(ts, sizeof(ts));
+			n = snprintf(note, sizeof(note), "%s zeche: log: %lu "
+			    "line%s dropped, the log was written too slowly\n",
+			    ts, dropped, dropped == 1 ? "" : "s");
+			write_all(note, (size_t)n);
+		}
+
+		pthread_mutex_lock(&q.mtx);
+		q.busy = false;
+		pthread_cond_broadcast(&q.idle);
+	}
+	q.done = true;
+	pthread_cond_broadcast(&q.idle);
+	pthread_mutex_unlock(&q.mtx);
+	return NULL;
+}
+
+/*
+ * Queue LINE, or write it at once while there is no writer thread.  A
+ * FATAL line is written at once after what is queued (LOG_STOP_WAIT s at
+ * most), and the mutex stays held: the process is about to exit.
+ */
+static void
+emit(const char *line, size_t len, bool fatal)
+{
+	pthread_mutex_lock(&q.mtx);
+	if (q.running && fatal) {
+		wait_idle();
+		write_all(line, len);
+		return;
+	}
+	if (q.running) {
+		if (q.len + len > LOG_QUEUE_MAX)
+			q.dropped++;
+		else {
+			memcpy(q.fill + q.len, line, len);
+			q.len += len;
+		}
+		if (!q.busy)
+			pthread_cond_signal(&q.work);
+		pthread_mutex_unlock(&q.mtx);
+		return;
+	}
+	pthread_mutex_unlock(&q.mtx);
+	fwrite(line, 1, len, stderr);
+	fflush(stderr);
+}
+
+/*
+ * One log line.  The message is escaped as a whole, so that no byte from
+ * a client or a capsule file name (a newline, an escape sequence, invalid
+ * UTF-8) reaches the log as it is.
+ */
+static void
+vlog(const char *level, const char *fmt, va_list ap, const char *err,
+    bool fatal)
+{
+	char		 ts[32], msg[2048], out[4096], line[4608];
+	int		 n;
+
+	stamp(ts, sizeof(ts));
 	if ((n = vsnprintf(msg, sizeof(msg), fmt, ap)) < 0)
 		n = 0;
 	if ((size_t)n >= sizeof(msg))
 		n = sizeof(msg) - 1;
 	escape(out, sizeof(out), msg, (size_t)n, false);
-	fprintf(stderr, "%s zeche: %s%s", stamp, level, out);
-	if (err != NULL)
-		fprintf(stderr, ": %s", err);
-	fputc('\n', stderr);
-	fflush(stderr);
+	n = snprintf(line, sizeof(line) - 1, "%s zeche: %s%s%s%s", ts, level,
+	    out, err != NULL ? ": " : "", err != NULL ? err : "");
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line) - 1)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	emit(line, (size_t)n, fatal);
 }
 
 void
@@ -107,7 +278,7 @@ log_warn(const char *fmt, ...)
 	const char	*err = strerror(errno);
 
 	va_start(ap, fmt);
-	vlog("", fmt, ap, err);
+	vlog("", fmt, ap, err, false);
 	va_end(ap);
 }
 
@@ -117,7 +288,7 @@ log_warnx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vlog("", fmt, ap, NULL);
+	vlog("", fmt, ap, NULL, false);
 	va_end(ap);
 }
 
@@ -127,7 +298,7 @@ log_info(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vlog("", fmt, ap, NULL);
+	vlog("", fmt, ap, NULL, false);
 	va_end(ap);
 }
 
@@ -139,7 +310,7 @@ log_debug(const char *fmt, ...)
 	if (!verbose)
 		return;
 	va_start(ap, fmt);
-	vlog("debug: ", fmt, ap, NULL);
+	vlog("debug: ", fmt, ap, NULL, false);
 	va_end(ap);
 }
 
@@ -150,7 +321,7 @@ fatal(const char *fmt, ...)
 	const char	*err = strerror(errno);
 
 	va_start(ap, fmt);
-	vlog("fatal: ", fmt, ap, err);
+	vlog("fatal: ", fmt, ap, err, true);
 	va_end(ap);
 	exit(1);
 }
@@ -161,7 +332,7 @@ fatalx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vlog("fatal: ", fmt, ap, NULL);
+	vlog("fatal: ", fmt, ap, NULL, true);
 	va_end(ap);
 	exit(1);
 }
@@ -180,6 +351,22 @@ log_open(const char *path)
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0640)) == -1)
 		return -1;
+	/*
+	 * With the writer running, lines queued so far still belong in the
+	 * old file: the writer switches where the queue stands now.
+	 */
+	pthread_mutex_lock(&q.mtx);
+	if (q.running) {
+		if (q.newfd != -1)
+			close(q.newfd);
+		q.newfd = fd;
+		q.newfd_at = q.len;
+		if (!q.busy)
+			pthread_cond_signal(&q.work);
+		pthread_mutex_unlock(&q.mtx);
+		return 0;
+	}
+	pthread_mutex_unlock(&q.mtx);
 	fflush(stderr);
 	if (fd != STDERR_FILENO && dup2(fd, STDERR_FILENO) == -1) {
 		close(fd);
@@ -188,4 +375,65 @@ log_open(const char *path)
 	if (fd != STDERR_FILENO)
 		close(fd);
 	return 0;
+}
+
+int
+log_start(void)
+{
+	sigset_t	 all, old;
+	int		 ret = -1;
+
+	pthread_mutex_lock(&q.mtx);
+	if (q.running) {
+		pthread_mutex_unlock(&q.mtx);
+		return 0;
+	}
+	if ((q.fill = malloc(LOG_QUEUE_MAX)) == NULL ||
+	    (q.spare = malloc(LOG_QUEUE_MAX)) == NULL)
+		goto done;
+	fflush(stderr);
+	/* signals are for the loop: the writer blocks them all */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	errno = pthread_create(&q.thread, NULL, writer, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (errno != 0)
+		goto done;
+	q.len = 0;
+	q.dropped = 0;
+	q.stop = q.done = q.busy = false;
+	q.running = true;
+	ret = 0;
+ done:
+	if (ret == -1) {
+		free(q.fill);
+		free(q.spare);
+		q.fill = q.spare = NULL;
+	}
+	pthread_mutex_unlock(&q.mtx);
+	return ret;
+}
+
+void
+log_stop(void)
+{
+	pthread_mutex_lock(&q.mtx);
+	if (!q.running) {
+		pthread_mutex_unlock(&q.mtx);
+		return;
+	}
+	q.stop = true;
+	pthread_cond_signal(&q.work);
+	wait_idle();
+	if (!q.done) {
+		/* stuck in a write: leave it be, the process exits */
+		pthread_mutex_unlock(&q.mtx);
+		return;
+	}
+	q.running = false;
+	pthread_mutex_unlock(&q.mtx);
+	pthread_join(q.thread, NULL);
+	free(q.fill);
+	free(q.spare);
+	q.fill = q.spare = NULL;
 }

@@ -21,10 +21,30 @@ void	fatalx(const char *, ...)
 /*
  * Send every line from now on (messages and access lines) to the file
  * PATH, appended, instead of stderr.  Called again (SIGUSR1) it opens
- * PATH anew, for log rotation.  Returns 0, or -1 with errno set (the
- * lines then go where they went before).
+ * PATH anew, for log rotation; lines queued before go to the old file.
+ * Returns 0, or -1 with errno set (the lines then go where they went
+ * before).
  */
 int	log_open(const char *);
+
+/*
+ * From log_start() on, lines are queued in memory (LOG_QUEUE_MAX bytes)
+ * and a thread of their own writes them, so that a log destination that
+ * blocks never stalls the caller; a line that finds the queue full is
+ * dropped, and the writer notes how many were once it caught up.  Before,
+ * lines are written at once; fatal() and fatalx() write theirs after
+ * what is queued (LOG_STOP_WAIT seconds at most) before they exit.
+ * Call log_start() once the process is confined (the thread inherits the
+ * confinement of its creator).  Returns 0, or -1 with errno set.
+ *
+ * log_stop() writes what is queued (LOG_STOP_WAIT seconds at most), ends
+ * the thread and frees the queue; lines are written at once again.
+ */
+#define LOG_QUEUE_MAX	(1024 * 1024)
+#define LOG_STOP_WAIT	5
+
+int	log_start(void);
+void	log_stop(void);
 
 /*
  * Copy client bytes into DST (of DSTSIZE) with everything that is not

@@ -874,6 +874,13 @@ main(int argc, char **argv)
 	else if (geteuid() == 0)
 		log_warnx("running as root; --user NAME drops root once the "
 		    "ports are open");
+	/*
+	 * From here on a thread writes the log, so that a slow destination
+	 * never stalls the loop; it starts confined, as the process now is.
+	 */
+	if (log_start() == -1)
+		log_warn("log: no writer thread; lines are written by the "
+		    "loop");
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
 			log_info("serving %s://%s:%s/", protocols[p].name,
@@ -901,6 +908,7 @@ main(int argc, char **argv)
 	if (reload.running && !reload_wait(RELOAD_STOP_WAIT)) {
 		log_warnx("a reload is still running after %d s; exiting "
 		    "without it", RELOAD_STOP_WAIT);
+		log_stop();
 		return 1;
 	}
 	if (reload.running) {
@@ -917,5 +925,6 @@ main(int argc, char **argv)
 	event_free(ev_term);
 	event_base_free(base);
 	SSL_CTX_free(ctx);
+	log_stop();		/* the last access lines included */
 	return 0;
 }

@@ -80,5 +80,51 @@ wait_port "$GEMINI_PORT"
 gem "gemini://$H/dritte-anfrage" >/dev/null
 wait_for "$AL" "dritte-anfrage" && ok "config log: the access line is in the file" ||
     not_ok "config log: the access line is in the file" "$(tail -5 "$LOG")"
+stop_zeche
+
+# a log nobody reads (journald backed up, a full pipe): zeche serves on,
+# and every line comes out once someone reads.  600 access lines of some
+# 250 bytes are more than the 64 KiB a pipe holds (a line written by the
+# loop itself would block it), and less than the queue (none dropped).
+FIFO=$WORK/log.fifo
+mkfifo "$FIFO"
+exec 3<>"$FIFO"		# open for reading, never read until the end
+"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
+    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
+    >>"$LOG" 2>"$FIFO" &
+ZPID=$!
+wait_port "$GEMINI_PORT" && wait_port "$GOPHER_PORT" ||
+    not_ok "a log nobody reads: zeche starts and listens"
+sel=/nicht-da-$(printf '%0170d' 0)
+n=0
+for i in $(seq 1 600); do
+	exec 4<>"/dev/tcp/127.0.0.1/$GOPHER_PORT" || break
+	printf '%s-%d\r\n' "$sel" "$i" >&4
+	IFS= read -r -t 5 line <&4 || line=
+	exec 4<&-
+	case "$line" in
+	3*) n=$i ;;
+	*) break ;;		# no answer within 5 s: stalled
+	esac
+done
+expect_eq "a log nobody reads: 600 Gopher requests answered" "$n" 600
+expect_contains "a log nobody reads: the root menu still served" \
+    "$(gopher "")" "Themenforum 17"
+cat <&3 >"$WORK/fifo.out" &
+catpid=$!
+wait_for "$WORK/fifo.out" "$sel-600\"" &&
+    ok "a log nobody reads: the lines come out once it is read" ||
+    not_ok "a log nobody reads: the lines come out once it is read" \
+    "$(tail -c 600 "$WORK/fifo.out")"
+expect_eq "a log nobody reads: every line, none dropped" \
+    "$(grep -cF "$sel-" "$WORK/fifo.out")" 600
+expect_contains "a log nobody reads: the first line, in order" \
+    "$(grep -F "$sel-" "$WORK/fifo.out" | head -1)" "$sel-1\""
+stop_zeche
+expect_contains "a log nobody reads: the stop is logged" \
+    "$(tail -3 "$WORK/fifo.out")" "stopping"
+kill "$catpid"
+wait "$catpid" 2>/dev/null
+exec 3<&-
 
 finish
