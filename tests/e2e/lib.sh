@@ -80,6 +80,27 @@ it is: $3" ;;
 	esac
 }
 
+# wait_log TEXT [FILE]: until zeche's log (or FILE) holds TEXT, a fixed
+# string (10 s at most).  A thread of zeche's writes its log, so a line
+# can come a moment after the answer it is about.
+wait_log() {
+	local i
+	for i in $(seq 1 100); do
+		grep -qaF -- "$1" "${2:-$LOG}" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# expect_log NAME TEXT [FILE]: zeche's log (or FILE) comes to hold TEXT
+# (10 s at most)
+expect_log() {
+	if wait_log "$2" "${3:-$LOG}"; then ok "$1"; else
+		not_ok "$1" "missing: $2
+in: $(tail -20 "${3:-$LOG}" 2>&1)"
+	fi
+}
+
 # reload [NAME]: SIGHUP, then wait (10 s at most) until the log says that
 # a reload ended since, well or not; not ok if it never does
 reload() {

@@ -14,12 +14,12 @@ expect_contains "long validity" "$text" "Not After : Dec 31 23:59:59 9999 GMT"
 fp1=$(openssl x509 -in "$crt" -noout -fingerprint -sha256 | cut -d= -f2)
 expect_eq "the server presents that certificate" \
     "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
-expect_contains "its fingerprint is logged at start, named" "$(cat "$LOG")" \
+expect_log "its fingerprint is logged at start, named" \
     "$H.crt: certificate SHA-256 $fp1"
 spki=$(openssl x509 -in "$crt" -noout -pubkey | openssl pkey -pubin \
     -outform DER | sha256sum | cut -d' ' -f1 | tr a-f A-F | sed 's/../&:/g; s/:$//')
-expect_contains "the public key's (SPKI) fingerprint too, named" \
-    "$(cat "$LOG")" "$H.crt: public key (SPKI) SHA-256 $spki"
+expect_log "the public key's (SPKI) fingerprint too, named" \
+    "$H.crt: public key (SPKI) SHA-256 $spki"
 out=$("$ZECHE" --check --root "$ROOT" --certs "$CERTS" --host "$H" 2>&1)
 expect_contains "--check names both fingerprints" "$out" \
     "certificate SHA-256 $fp1"

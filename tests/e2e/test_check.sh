@@ -89,9 +89,9 @@ start_zeche
 before=$(gem "gemini://$H/themenforum-17/")
 printf '# Kaputt\n\xff\n' >"$A"
 reload "failed reload"
-expect_contains "failed reload is logged with file and line" "$(cat "$LOG")" \
+expect_log "failed reload is logged with file and line" \
     "roundtable-zollverein.gmi:2: invalid UTF-8"
-expect_contains "failed reload says it keeps serving" "$(cat "$LOG")" \
+expect_log "failed reload says it keeps serving" \
     "still serving the last good capsule"
 expect_same "failed reload: the last good capsule is served" \
     "$(gem "gemini://$H/themenforum-17/")" "$before" \
@@ -114,7 +114,7 @@ expect_eq "reload: the new article is served" \
 mkfifo "$ROOT/rohr.gmi"
 stop_zeche
 start_zeche
-expect_contains "FIFO at start: warned" "$(cat "$LOG")" \
+expect_log "FIFO at start: warned" \
     "rohr.gmi: not a file or folder; not served"
 mkfifo "$ROOT/themenforum-17/rohr2.gmi"
 printf '# Nach dem Rohr\n\nText.\n' >"$ROOT/themenforum-17/2020-01-20-rohr.gmi"

@@ -259,8 +259,8 @@ expect_not_contains "URL: never echoes markup" "$page" "<script>"
 expect_same "TLS on the Gopher port serves the same menu" \
     "$("$GEMGET" 127.0.0.1 "$GOPHER_PORT" "/$F/")" "$forum_menu" "$FORUM_ITEM"
 alive "gophers"
-expect_contains "--verbose: the TLS on the Gopher port is logged" "$(cat "$LOG")" \
+expect_log "--verbose: the TLS on the Gopher port is logged" \
     "debug: gopher: a TLS handshake, answered over TLS"
-expect_contains "--verbose: the handshake and its SNI" "$(cat "$LOG")" \
+expect_log "--verbose: the handshake and its SNI" \
     "debug: gopher: TLSv1.3 handshake done, SNI"
 finish

@@ -149,12 +149,12 @@ for i in 1 2 3 4 5 6; do
 	pspartan >/dev/null
 done
 for n in 1 2; do
-	expect_contains "zeche $n answered Gemini for the client's address" \
-	    "$(cat "$WORK/z$n.log")" "gemini $CLIENT \"$REQ\" 20"
-	expect_contains "zeche $n answered Gopher for the client's address" \
-	    "$(cat "$WORK/z$n.log")" "gopher $CLIENT \"\" "
-	expect_contains "zeche $n answered Spartan for the client's address" \
-	    "$(cat "$WORK/z$n.log")" "spartan $CLIENT \"$H /themenforum-17/ 0\" 2"
+	expect_log "zeche $n answered Gemini for the client's address" \
+	    "gemini $CLIENT \"$REQ\" 20" "$WORK/z$n.log"
+	expect_log "zeche $n answered Gopher for the client's address" \
+	    "gopher $CLIENT \"\" " "$WORK/z$n.log"
+	expect_log "zeche $n answered Spartan for the client's address" \
+	    "spartan $CLIENT \"$H /themenforum-17/ 0\" 2" "$WORK/z$n.log"
 	expect_not_contains "zeche $n never logs HAProxy's address for the client" \
 	    "$(cat "$WORK/z$n.log")" "127.0.0.3 \"$REQ\""
 done

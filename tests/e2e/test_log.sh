@@ -7,16 +7,6 @@ GEMINI_PORT=$(free_port)
 GOPHER_PORT=$(free_port)
 while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
 
-# wait_for FILE TEXT: until FILE holds TEXT (10 s at most)
-wait_for() {
-	local i
-	for i in $(seq 1 100); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 start_logged() {
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
 	    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
@@ -30,7 +20,7 @@ start_logged() {
 
 start_logged --log "$AL" --log-ip=anon
 gem "gemini://$H/erste-anfrage" >/dev/null
-wait_for "$AL" "erste-anfrage" && ok "--log: the access line is in the file" ||
+wait_log "erste-anfrage" "$AL" && ok "--log: the access line is in the file" ||
     not_ok "--log: the access line is in the file" "$(cat "$AL" 2>&1)"
 # protocol, client, "request", status, host, bytes, duration
 line=$(grep -F 'erste-anfrage' "$AL" | tail -1)
@@ -42,17 +32,16 @@ else
 	    "$line"
 fi
 expect_not_contains "--log-ip=anon: no full address" "$(cat "$AL")" "127.0.0.1 "
-expect_contains "--log: the start messages are in the file" "$(cat "$AL")" \
-    "loaded $ROOT"
+expect_log "--log: the start messages are in the file" "loaded $ROOT" "$AL"
 expect_not_contains "--log: nothing of it on stderr" "$(cat "$LOG")" \
     "erste-anfrage"
 
 mv "$AL" "$AL.1"
 kill -USR1 "$ZPID"
-wait_for "$AL" "SIGUSR1: log $AL reopened" &&
+wait_log "SIGUSR1: log $AL reopened" "$AL" &&
     ok "SIGUSR1: a new file" || not_ok "SIGUSR1: a new file" "$(ls "$WORK")"
 gem "gemini://$H/zweite-anfrage" >/dev/null
-wait_for "$AL" "zweite-anfrage" &&
+wait_log "zweite-anfrage" "$AL" &&
     ok "SIGUSR1: later lines go to the new file" ||
     not_ok "SIGUSR1: later lines go to the new file" "$(cat "$AL" 2>&1)"
 expect_not_contains "SIGUSR1: the moved file keeps only the old lines" \
@@ -78,7 +67,7 @@ CONF
 ZPID=$!
 wait_port "$GEMINI_PORT"
 gem "gemini://$H/dritte-anfrage" >/dev/null
-wait_for "$AL" "dritte-anfrage" && ok "config log: the access line is in the file" ||
+wait_log "dritte-anfrage" "$AL" && ok "config log: the access line is in the file" ||
     not_ok "config log: the access line is in the file" "$(tail -5 "$LOG")"
 stop_zeche
 
@@ -112,7 +101,7 @@ expect_contains "a log nobody reads: the root menu still served" \
     "$(gopher "")" "Themenforum 17"
 cat <&3 >"$WORK/fifo.out" &
 catpid=$!
-wait_for "$WORK/fifo.out" "$sel-600\"" &&
+wait_log "$sel-600\"" "$WORK/fifo.out" &&
     ok "a log nobody reads: the lines come out once it is read" ||
     not_ok "a log nobody reads: the lines come out once it is read" \
     "$(tail -c 600 "$WORK/fifo.out")"

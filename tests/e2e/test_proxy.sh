@@ -26,39 +26,31 @@ pgem() {	# HEADER-FILE: the status line of / after that header
 pgopher() {	# HEADER-FILE: the Gopher root menu after that header
 	"$GEMGET" -t -x "$WORK/$1" 127.0.0.1 "$GOPHER_PORT" "" 2>/dev/null
 }
-wait_log() {	# TEXT: until the log holds TEXT (10 s at most)
-	local i
-	for i in $(seq 1 100); do
-		grep -qF -- "$1" "$LOG" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 start_zeche --proxy-protocol --log-ip --timeout 2
 menu=$(pgopher local | head -n 1)
 expect_contains "the Gopher root menu after a LOCAL header" "$menu" \
     "Themenforum 17"
 expect_eq "v1: Gemini served" "$(pgem v1)" "20 text/gemini; lang=de"
-expect_contains "v1: the client's address is logged" "$(cat "$LOG")" \
+expect_log "v1: the client's address is logged" \
     "gemini 192.0.2.7 \"gemini://$H/\" 20"
 expect_eq "v2: Gemini served" "$(pgem v2)" "20 text/gemini; lang=de"
-expect_contains "v2: the client's address is logged" "$(cat "$LOG")" \
+expect_log "v2: the client's address is logged" \
     "gemini 192.0.2.8 \"gemini://$H/\" 20"
 expect_eq "v2, IPv6: Gemini served" "$(pgem v2-6)" "20 text/gemini; lang=de"
-expect_contains "v2, IPv6: the client's address is logged" "$(cat "$LOG")" \
+expect_log "v2, IPv6: the client's address is logged" \
     "gemini 2001:db8::9 \"gemini://$H/\" 20"
 printf 'PROXY TCP6 ::ffff:192.0.2.60 ::1 40000 70\r\n' >"$WORK/mapped"
 expect_eq "v1, an IPv4-mapped IPv6 address: served" \
     "$(pgopher mapped | head -n 1)" "$menu"
-expect_contains "v1, an IPv4-mapped IPv6 address: logged as IPv4" \
-    "$(cat "$LOG")" "gopher 192.0.2.60 \"\" "
+expect_log "v1, an IPv4-mapped IPv6 address: logged as IPv4" \
+    "gopher 192.0.2.60 \"\" "
 expect_eq "v1: Gopher served" "$(pgopher v1 | head -n 1)" "$menu"
-expect_contains "v1: Gopher logs the client's address" "$(cat "$LOG")" \
+expect_log "v1: Gopher logs the client's address" \
     "gopher 192.0.2.7 \"\" "
 expect_eq "v2 LOCAL (a health check): served" "$(pgem local)" \
     "20 text/gemini; lang=de"
-expect_contains "LOCAL: the connection's own address is logged" \
-    "$(cat "$LOG")" "gemini 127.0.0.1 \"gemini://$H/\" 20"
+expect_log "LOCAL: the connection's own address is logged" \
+    "gemini 127.0.0.1 \"gemini://$H/\" 20"
 
 # no header, a bad one, one cut short: closed without an answer, logged
 expect_eq "no header: closed, no answer" \
@@ -105,8 +97,8 @@ expect_contains "no --proxy-protocol: a PROXY header is a bad Gopher request" \
     "$(pgopher v1 | head -n 1)" "3"
 expect_eq "no --proxy-protocol: Gemini after a PROXY header fails" \
     "$(pgem v1)" ""
-expect_contains "no --proxy-protocol: the connection's address is logged" \
-    "$(cat "$LOG")" "gopher 127.0.0.1 \"PROXY TCP4 192.0.2.7 "
+expect_log "no --proxy-protocol: the connection's address is logged" \
+    "gopher 127.0.0.1 \"PROXY TCP4 192.0.2.7 "
 expect_not_contains "no --proxy-protocol: not the address in the header" \
     "$(cat "$LOG")" "gopher 192.0.2.7"
 stop_zeche
@@ -132,8 +124,8 @@ wait_port "$GEMINI_PORT" && wait_port "$GOPHER_PORT" ||
     { not_ok "zeche starts with proxy.conf" "$(cat "$LOG")"; finish; }
 expect_eq "config \"gemini ... proxy\": served after a header" "$(pgem v1)" \
     "20 text/gemini; lang=de"
-expect_contains "config \"gemini ... proxy\": the header's address logged" \
-    "$(cat "$LOG")" "gemini 192.0.2.7 \"gemini://$H/\" 20"
+expect_log "config \"gemini ... proxy\": the header's address logged" \
+    "gemini 192.0.2.7 \"gemini://$H/\" 20"
 expect_eq "config \"gemini ... proxy\": nothing without a header" \
     "$(gem_header "gemini://$H/")" ""
 expect_eq "config, gopher without \"proxy\": served without a header" \

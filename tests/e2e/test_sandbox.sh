@@ -39,7 +39,7 @@ expect_eq "chroot: / is the capsule's parent" \
     "$(readlink "/proc/$ZPID/root")" "$(realpath "$WORK")"
 expect_eq "chroot: /etc/passwd is out of reach" \
     "$([ -e "/proc/$ZPID/root/etc/passwd" ] && echo there || echo gone)" gone
-expect_contains "chroot: the log says where the capsule is" "$(cat "$LOG")" \
+expect_log "chroot: the log says where the capsule is" \
     "in the chroot $(realpath "$WORK"); the capsule is /capsule there"
 
 # seccomp and no_new_privs, as the kernel reports them

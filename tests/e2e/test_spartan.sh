@@ -378,6 +378,7 @@ expect_not_contains "without --spartan: caps.txt has no Spartan address" \
     "$(gopher_raw "caps.txt\r\n")" "Spartan"
 expect_not_contains "without --spartan: the home page neither" \
     "$(gem "gemini://$H/")" "spartan://"
+wait_log 'gopher "caps.txt'	# every start-up line is written by now
 expect_not_contains "without --spartan: no listener" \
     "$(cat "$LOG")" "serving spartan://"
 

@@ -76,7 +76,7 @@ expect_eq "\"\\t\$\": ends with a lone ." "$(printf '%s' "$r" | tail -1)" $'.\r'
 umn
 screen_has "umn: the home menu's title" "Ruhr-Konferenz: Themenforum 17"
 screen_has "umn: the directory as a menu" "Partner/"
-expect_contains "umn: asked for the home menu's attributes" "$(cat "$LOG")" \
+expect_log "umn: asked for the home menu's attributes" \
     'gopher "\x09$" 1 attributes'
 open "Themenforum 17"
 screen_has "umn: the forum lists the newest article" \
@@ -94,8 +94,8 @@ screen_has "umn: asks for words" "Words to search for"
 tm send-keys -t c muenster Enter
 screen_has "umn: the search finds the Handwerkskammer" \
     "Handwerkskammer Bildungszentrum Münster"
-expect_contains "umn: the search went out as SELECTOR TAB WORDS" \
-    "$(cat "$LOG")" 'gopher "/partner/suche\x09muenster" 1 search'
+expect_log "umn: the search went out as SELECTOR TAB WORDS" \
+    'gopher "/partner/suche\x09muenster" 1 search'
 tm kill-server 2>/dev/null
 alive "UMN gopher"
 finish

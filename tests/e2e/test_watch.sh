@@ -25,7 +25,7 @@ until_served "a new folder and page are served" "gemini://$H/neu/seite.gmi" "# N
 printf '# Neu 2\n' >"$ROOT/neu/seite.gmi"
 until_served "a page in the new folder is watched too" \
     "gemini://$H/neu/seite.gmi" "# Neu 2"
-expect_contains "the reload is logged" "$(cat "$LOG")" "watch: files changed"
+expect_log "the reload is logged" "watch: files changed"
 alive "--watch reloads"
 stop_zeche
 
