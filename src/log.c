@@ -189,8 +189,7 @@ writer(void *arg)
 			at = len;
 		write_all(buf, at);
 		if (fd != -1) {
-			if (dup2(fd, STDERR_FILENO) == -1)
-				dropped++;	/* not much else to do */
+			dup2(fd, STDERR_FILENO);	/* or the old one stays */
 			close(fd);
 			write_all(buf + at, len - at);
 		}
