@@ -47,6 +47,13 @@ expect_eq "no_new_privs is set" \
     "$(awk '/^NoNewPrivs:/ { print $2 }' "/proc/$ZPID/status")" 1
 expect_eq "a seccomp filter is in place" \
     "$(awk '/^Seccomp:/ { print $2 }' "/proc/$ZPID/status")" 2
+# in every thread: the log's writer runs beside the loop, and a thread
+# made before the filter would escape it
+expect_eq "the log's writer runs in a thread of its own" \
+    "$([ "$(ls "/proc/$ZPID/task" | wc -l)" -ge 2 ] && echo yes)" yes
+expect_eq "every thread has the seccomp filter and no_new_privs" \
+    "$(cat "/proc/$ZPID/task/"*/status |
+    awk '/^Seccomp:/ && $2 != 2 || /^NoNewPrivs:/ && $2 != 1' | wc -l)" 0
 
 # it still reloads: a new article is served
 F=themenforum-17

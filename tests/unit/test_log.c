@@ -2,14 +2,18 @@
  * The log's writer thread: with stderr on a pipe nobody reads, logging
  * goes on without blocking; what does not fit is dropped and counted,
  * the rest comes out in order once the pipe is read; log_open() switches
- * files where the queue stood; log_stop() writes what is left.
+ * files where the queue stood; log_stop() writes what is left; fatalx()
+ * writes its line after what is queued.
  */
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -65,7 +69,10 @@ main(void)
 	FILE		*fp;
 	unsigned long	 dropped = 0, seen = 0, last = 0, v, marks, marked = 0;
 	bool		 ordered = true;
-	int		 saved, pfd[2], tfd, i;
+	struct timespec	 ms = { 0, 1000 * 1000 };
+	ssize_t		 rn;
+	pid_t		 pid;
+	int		 saved, pfd[2], tfd, i, status;
 	size_t		 n;
 
 	alarm(60);		/* a writer that blocks the caller: fail */
@@ -145,6 +152,40 @@ main(void)
 	close(saved);
 	close(pfd[0]);
 	unlink(file);
+
+	/*
+	 * fatalx() with 200 KB queued, more than the pipe holds, read slowly
+	 * (4 KiB a millisecond): they all come out, then its own line
+	 */
+	if (pipe(pfd) == -1 || (pid = fork()) == -1)
+		abort();
+	if (pid == 0) {
+		dup2(pfd[1], STDERR_FILENO);
+		if (log_start() == -1)
+			_exit(2);
+		for (i = 0; i < 4000; i++)
+			log_info("queued %d, padded with a few words", i);
+		fatalx("the end");
+	}
+	close(pfd[1]);
+	gotlen = 0;
+	while ((rn = read(pfd[0], got + gotlen, 4096)) > 0) {
+		gotlen += (size_t)rn;
+		if (gotsize - gotlen < 4096) {
+			gotsize *= 2;
+			if ((got = realloc(got, gotsize + 1)) == NULL)
+				abort();
+		}
+		nanosleep(&ms, NULL);
+	}
+	got[gotlen] = '\0';
+	close(pfd[0]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	p = strstr(got, "zeche: queued 3999,");
+	CHECK(strstr(got, "zeche: queued 0,") != NULL);
+	CHECK(p != NULL);
+	CHECK(p != NULL && strstr(p, "zeche: fatal: the end\n") != NULL);
 	free(got);
 	CHECK_DONE();
 }
