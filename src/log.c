@@ -33,7 +33,7 @@ static struct {
 	char		*fill;		/* lines queued, LOG_QUEUE_MAX */
 	char		*spare;		/* the writer's, while it writes */
 	size_t		 len;		/* bytes in fill */
-	unsigned long	 dropped;	/* lines not queued since the last note */
+	unsigned long	 dropped;	/* lines not queued since the note */
 	int		 newfd;		/* log_open(): the file to go on in */
 	size_t		 newfd_at;	/* ...once fill up to here is written */
 	bool		 running;	/* lines go to the queue */
@@ -189,7 +189,7 @@ writer(void *arg)
 			at = len;
 		write_all(buf, at);
 		if (fd != -1) {
-			dup2(fd, STDERR_FILENO);	/* or the old one stays */
+			dup2(fd, STDERR_FILENO);  /* else the old one stays */
 			close(fd);
 			write_all(buf + at, len - at);
 		}
@@ -214,7 +214,7 @@ writer(void *arg)
 /*
  * Queue LINE, or write it at once while there is no writer thread.  A
  * FATAL line is written at once after what is queued (LOG_STOP_WAIT s at
- * most), and the mutex stays held: the process is about to exit.
+ * most): the process is about to exit.
  */
 static void
 emit(const char *line, size_t len, bool fatal)
@@ -223,6 +223,7 @@ emit(const char *line, size_t len, bool fatal)
 	if (q.running && fatal) {
 		wait_idle();
 		write_all(line, len);
+		pthread_mutex_unlock(&q.mtx);
 		return;
 	}
 	if (q.running) {

@@ -19,7 +19,7 @@
 #include "check.h"
 #include "log.h"
 
-#define NLINES	40000		/* ~100 bytes each: 4 MB, beyond queue and pipe */
+#define NLINES	40000		/* ~100 bytes each: beyond queue and pipe */
 
 static char	*got;
 static size_t	 gotlen, gotsize;
