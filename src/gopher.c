@@ -92,12 +92,15 @@ error_menu(struct conn *c, const char *msg, const char *why,
 static struct site *
 listener_site(struct conn *c)
 {
-	const struct sockaddr	*sa;
+	const struct server	*srv = conn_ctx(c);
+	const struct sockaddr	*sa = NULL;
 	const struct vhost	*vh;
 	socklen_t		 len;
 
-	sa = conn_local_addr(c, &len);
-	vh = server_listener_host(conn_ctx(c), PROTO_GOPHER, sa);
+	/* the address (a system call) only where it decides */
+	if (server_listeners_differ(srv, PROTO_GOPHER))
+		sa = conn_local_addr(c, &len);
+	vh = server_listener_host(srv, PROTO_GOPHER, sa);
 	conn_set_host(c, vh->conf->name);
 	return vh->site;
 }

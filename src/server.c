@@ -271,6 +271,19 @@ server_listener_host(const struct server *srv, int p,
 	return server_listen_host(srv, p, 0);
 }
 
+bool
+server_listeners_differ(const struct server *srv, int p)
+{
+	size_t	 i;
+
+	if (p != PROTO_GOPHER)
+		return false;
+	for (i = 1; i < srv->conf.nlisten[p]; i++)
+		if (srv->gopher_host[i] != srv->gopher_host[0])
+			return true;
+	return false;
+}
+
 struct vhost *
 server_listen_host(const struct server *srv, int p, size_t i)
 {

@@ -69,6 +69,12 @@ struct vhost	*server_default(const struct server *);
 struct vhost	*server_listen_host(const struct server *, int, size_t);
 
 /*
+ * True if the listeners of protocol P serve more than one host, so that
+ * the one a connection came in on (its local address) decides.
+ */
+bool		 server_listeners_differ(const struct server *, int);
+
+/*
  * The same for the listener of protocol P a connection came in on, by
  * its local address SA (NULL: unknown, the first listener).  Never NULL.
  */

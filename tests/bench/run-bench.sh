@@ -411,7 +411,8 @@ idle() {	# idle KEY SERVER PROTO
 	wait_port "$port" idle
 	line=$("${PIN_CLIENT[@]}" "$BENCH" -I -n "$IDLE" -c 16 -A "$A" -d 100 \
 	    -S "$pid" -p "$3" -P "$port") || note "$key: zeche-bench had errors"
-	kill "$pid"
+	kill "$pid" 2>/dev/null || note "$key: $2 had exited:
+$(tail -n 5 "$WORK/log/idle.log" 2>/dev/null)"
 	wait "$pid" 2>/dev/null || true
 	R[$key]=$line
 	note "$key: $line"

@@ -75,6 +75,17 @@ expect_eq "both logged as handshakes that timed out" \
     "$(count "TLS handshake timed out")" $((before + 2))
 alive "silent and stalled handshakes"
 
+# --- a client that closes without a byte: logged as before, though no
+# TLS state was made for it
+before=$(count 'gemini "" - closed before a request')
+( exec 5<>"/dev/tcp/127.0.0.1/$GEMINI_PORT" ) 2>/dev/null
+for i in $(seq 1 50); do
+	[ "$(count 'gemini "" - closed before a request')" -gt "$before" ] && break
+	sleep 0.1
+done
+expect_eq "a client that closes without a byte: logged" \
+    "$(count 'gemini "" - closed before a request')" $((before + 1))
+
 # --- a transfer the client aborts is logged as cut, with what was sent
 gem "gemini://$H/gross.bin" -c 4096 >/dev/null
 for i in $(seq 1 50); do
