@@ -89,6 +89,7 @@ struct conn {
 	uint64_t		 mark;		/* progress at the last check */
 	size_t			 lingered;	/* bytes read after answering */
 	bool			 handshaken;
+	bool			 notified;	/* close_notify is written */
 	bool			 done;
 	bool			 logged;	/* the access line is out */
 	bool			 has_local;
@@ -479,34 +480,44 @@ linger_start(struct conn *c)
 }
 
 /*
- * Send close_notify.  SSL_shutdown writes to the socket itself; when the
- * send buffer is full it says WANT_WRITE and is called again once the
- * socket takes more, until the alert is out or the bound expires.
+ * Send close_notify.  SSL_shutdown writes to the socket itself (or, for
+ * a corked answer, to the buffer in front of it, then flushes it with
+ * the answer); when the send buffer is full it says WANT_WRITE (or the
+ * flush stops short) and this is called again once the socket takes
+ * more, until all is out or the bound expires.
  */
 static void
 notifycb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
+	BIO		*w = SSL_get_wbio(c->ssl);
 	int		 r;
 
 	ERR_clear_error();
-	if ((r = SSL_shutdown(c->ssl)) >= 0) {
-		linger_start(c);
-		return;
+	if (!c->notified && (r = SSL_shutdown(c->ssl)) < 0) {
+		switch (SSL_get_error(c->ssl, r)) {
+		case SSL_ERROR_WANT_WRITE:
+		case SSL_ERROR_WANT_READ:
+			goto wait;
+		default:
+			goto gone;
+		}
 	}
-	switch (SSL_get_error(c->ssl, r)) {
-	case SSL_ERROR_WANT_WRITE:
-	case SSL_ERROR_WANT_READ:
-		if (c->closer == NULL && (c->closer = event_new(base,
-		    bufferevent_getfd(c->bev), EV_WRITE | EV_PERSIST, notifycb,
-		    c)) == NULL)
-			break;
-		if (event_add(c->closer, NULL) == -1)
-			break;
-		return;
-	default:
-		break;
+	c->notified = true;
+	if (BIO_wpending(w) > 0 && (BIO_flush(w) <= 0 ||
+	    BIO_wpending(w) > 0)) {
+		if (BIO_should_retry(w))
+			goto wait;
+		goto gone;
 	}
+	linger_start(c);
+	return;
+ wait:
+	if ((c->closer != NULL || (c->closer = event_new(base,
+	    bufferevent_getfd(c->bev), EV_WRITE | EV_PERSIST, notifycb,
+	    c)) != NULL) && event_add(c->closer, NULL) == 0)
+		return;
+ gone:
 	ERR_clear_error();
 	conn_free(c);			/* the client is gone: nothing to say */
 }
@@ -1529,6 +1540,36 @@ conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
  * record it could not write: a retry must offer the same bytes.
  */
 #define NET_WRITE_PIECE	16384	/* libevent's largest single write */
+#define NET_CORK_MAX	8192	/* answers sent in one write with their
+				   close_notify */
+#define NET_CORK_SLACK	1024	/* room for record headers and the alert */
+
+/*
+ * Over TLS, an answer of at most NET_CORK_MAX bytes, complete and not
+ * yet begun, goes into a buffer in front of the socket, and leaves in
+ * one write with its close_notify (notifycb) instead of two.  The
+ * buffer is sized to hold both, and a fresh socket's send buffer takes
+ * that much at once, so the write rate bound does not come into it.
+ * On any failure here the answer is simply not corked.
+ */
+static void
+conn_cork(struct conn *c, size_t len)
+{
+	BIO	*sock = SSL_get_wbio(c->ssl), *buf;
+
+	if (len > NET_CORK_MAX || sock == NULL ||
+	    (buf = BIO_new(BIO_f_buffer())) == NULL)
+		return;
+	if (BIO_set_write_buffer_size(buf, len + NET_CORK_SLACK) <= 0 ||
+	    !BIO_up_ref(sock)) {
+		BIO_free(buf);
+		return;
+	}
+	/* the chain holds its own reference on the socket BIO */
+	BIO_push(buf, sock);
+	SSL_set0_wbio(c->ssl, buf);
+}
+
 static void
 conn_write_now(struct conn *c)
 {
@@ -1546,6 +1587,8 @@ conn_write_now(struct conn *c)
 	}
 	if (!c->handshaken || SSL_want(c->ssl) == SSL_WRITING)
 		return;
+	if ((len = evbuffer_get_length(out)) == c->queued)
+		conn_cork(c, len);
 	while (evbuffer_peek(out, -1, NULL, &v, 1) > 0) {
 		len = v.iov_len < NET_WRITE_PIECE ? v.iov_len : NET_WRITE_PIECE;
 		if (len == 0)
