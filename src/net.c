@@ -90,6 +90,8 @@ struct conn {
 	size_t			 lingered;	/* bytes read after answering */
 	bool			 handshaken;
 	bool			 notified;	/* close_notify is written */
+	size_t			 corked;	/* bytes of answer in the cork
+						   buffer, not yet flushed */
 	bool			 done;
 	bool			 logged;	/* the access line is out */
 	bool			 has_local;
@@ -271,6 +273,7 @@ conn_sent(struct conn *c)
 
 	if (c->bev != NULL)
 		pending = evbuffer_get_length(bufferevent_get_output(c->bev));
+	pending += c->corked;		/* not out until the flush is */
 	return pending > c->queued ? 0 : c->queued - pending;
 }
 
@@ -367,8 +370,9 @@ conn_log(struct conn *c)
 static void
 conn_free(struct conn *c)
 {
-	if (c->done && c->cut == NULL && c->state != CONN_CLOSE &&
-	    (c->file_left > 0 || (c->bev != NULL && evbuffer_get_length(
+	if (c->done && c->cut == NULL && (c->state != CONN_CLOSE ||
+	    c->corked > 0) && (c->file_left > 0 || c->corked > 0 ||
+	    (c->bev != NULL && evbuffer_get_length(
 	    bufferevent_get_output(c->bev)) > 0)))
 		/* the answer did not all leave */
 		conn_cut_note(c, "closed");
@@ -510,6 +514,8 @@ notifycb(evutil_socket_t fd, short what, void *arg)
 			goto wait;
 		goto gone;
 	}
+	c->corked = 0;
+	conn_log(c);
 	linger_start(c);
 	return;
  wait:
@@ -522,12 +528,16 @@ notifycb(evutil_socket_t fd, short what, void *arg)
 	conn_free(c);			/* the client is gone: nothing to say */
 }
 
-/* The answer has left: close_notify (TLS), then linger. */
+/*
+ * The answer has left (a corked one: for the cork buffer, and it is
+ * logged once flushed): close_notify (TLS), then linger.
+ */
 static void
 conn_close(struct conn *c)
 {
 	c->state = CONN_CLOSE;
-	conn_log(c);
+	if (c->corked == 0)
+		conn_log(c);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	if (conn_arm(c, NET_LINGER_TIME < nconf.timeout ? NET_LINGER_TIME :
 	    nconf.timeout) == -1) {
@@ -1557,7 +1567,7 @@ conn_cork(struct conn *c, size_t len)
 {
 	BIO	*sock = SSL_get_wbio(c->ssl), *buf;
 
-	if (len > NET_CORK_MAX || sock == NULL ||
+	if (len == 0 || len > NET_CORK_MAX || sock == NULL ||
 	    (buf = BIO_new(BIO_f_buffer())) == NULL)
 		return;
 	if (BIO_set_write_buffer_size(buf, len + NET_CORK_SLACK) <= 0 ||
@@ -1568,6 +1578,7 @@ conn_cork(struct conn *c, size_t len)
 	/* the chain holds its own reference on the socket BIO */
 	BIO_push(buf, sock);
 	SSL_set0_wbio(c->ssl, buf);
+	c->corked = len;
 }
 
 static void
