@@ -29,7 +29,8 @@ int	log_open(const char *);
 
 /*
  * From log_start() on, lines are queued in memory (LOG_QUEUE_MAX bytes)
- * and a thread of their own writes them, so that a log destination that
+ * and a thread of their own writes them, LOG_BATCH_MS of them at a time
+ * (each line is out within that, when the destination takes it), so that a log destination that
  * blocks never stalls the caller; a line that finds the queue full is
  * dropped, and the writer notes how many were once it caught up.  Before,
  * lines are written at once; fatal() and fatalx() write theirs after
@@ -41,6 +42,7 @@ int	log_open(const char *);
  * the thread and frees the queue; lines are written at once again.
  */
 #define LOG_QUEUE_MAX	(1024 * 1024)
+#define LOG_BATCH_MS	10	/* lines gathered before the writer writes */
 #define LOG_STOP_WAIT	5
 
 int	log_start(void);
