@@ -307,6 +307,7 @@ static const struct key global_keys[] = {
 	{ "timeout",	KEY_INT,		G(timeout),	1, 3600 },
 	{ "max_conns",	KEY_INT,		G(max_conns),	1, 1000000 },
 	{ "per_address", KEY_INT,		G(per_address),	1, 1000000 },
+	{ "workers",	KEY_INT,		G(workers),	1, CONF_WORKERS_MAX },
 	{ "log",	KEY_PATH,		G(log),		0, 0 },
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
 	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },

@@ -43,6 +43,7 @@
 #define CONF_STRING_MAX		1024
 #define CONF_HOSTS_MAX		256
 #define CONF_LISTEN_MAX		16
+#define CONF_WORKERS_MAX	1024	/* event loops */
 #define CONF_ALIASES_MAX	32
 
 enum conf_log_ip {
@@ -108,6 +109,7 @@ struct conf {
 	int			 timeout;	/* seconds, 0: the default */
 	int			 max_conns;	/* 0: fitted to the fd limit */
 	int			 per_address;	/* 0: NET_PEER_MAX */
+	int			 workers;	/* event loops; 0: one a core */
 	char			*log;		/* owned: the log file, or NULL */
 	enum conf_log_ip	 log_ip;
 	bool			 watch;		/* reload when files change */

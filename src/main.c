@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -49,6 +50,7 @@ struct opts {
 	bool			 proxy;		/* --proxy-protocol */
 	int			 max_conns;	/* 0: fitted to the fd limit */
 	int			 per_address;	/* 0: not given */
+	int			 workers;	/* 0: not given */
 	bool			 watch;		/* --watch */
 };
 
@@ -106,6 +108,9 @@ usage(int status)
 "                          file descriptor limit)\n"
 "      --per-address N     open connections from one address, an IPv6 /64\n"
 "                          counting as one (default: 32)\n"
+"  -w, --workers N         event loops serving connections, each on its own\n"
+"                          thread and listening sockets (default: one per\n"
+"                          core); the budgets above are for all of them\n"
 "  -u, --user NAME         run as this user once the ports are open; without\n"
 "                          --config also in a chroot into the capsule's\n"
 "                          parent folder and, on Linux, read-only beneath\n"
@@ -142,6 +147,7 @@ parse_options(int argc, char **argv)
 		{ "timeout",	required_argument,	NULL, 't' },
 		{ "max-conns",	required_argument,	NULL, 'm' },
 		{ "per-address", required_argument,	NULL, 'A' },
+		{ "workers",	required_argument,	NULL, 'w' },
 		{ "user",	required_argument,	NULL, 'u' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -153,7 +159,7 @@ parse_options(int argc, char **argv)
 	struct conf_listen	 la;
 	enum conf_log_ip	 lip;
 	const char		*errstr;
-	char			 shorts[64] = "f:r:c:H:L:nt:m:u:vhV";
+	char			 shorts[64] = "f:r:c:H:L:nt:m:w:u:vhV";
 	char			*end;
 	size_t			 nfixed = sizeof(fixed) / sizeof(fixed[0]), len;
 	long			 n;
@@ -252,6 +258,14 @@ parse_options(int argc, char **argv)
 				fatalx("--per-address %s: a number from 1 to "
 				    "1000000", optarg);
 			opts.per_address = (int)n;
+			break;
+		case 'w':
+			n = strtol(optarg, &end, 10);
+			if (optarg[0] == '\0' || *end != '\0' || n < 1 ||
+			    n > CONF_WORKERS_MAX)
+				fatalx("--workers %s: a number from 1 to %d",
+				    optarg, CONF_WORKERS_MAX);
+			opts.workers = (int)n;
 			break;
 		case 'v':
 			opts.verbose = true;
@@ -392,6 +406,8 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 		conf->max_conns = opts.max_conns;
 	if (opts.per_address != 0)
 		conf->per_address = opts.per_address;
+	if (opts.workers != 0)
+		conf->workers = opts.workers;
 	if (conf->timeout == 0)
 		conf->timeout = NET_READ_TIMEOUT;
 	if (opts.watch)
@@ -466,6 +482,27 @@ fit_max_conns(void)
 }
 
 /*
+ * The cores this process may run on (taskset(1) and cgroup cpusets
+ * narrow them): one worker each by default.
+ */
+static int
+ncores(void)
+{
+	long		 n = -1;
+#ifdef __linux__
+	cpu_set_t	 set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+#endif
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > CONF_WORKERS_MAX ? CONF_WORKERS_MAX : (int)n;
+}
+
+/*
  * The context the transport hands the front-ends is the server: every
  * host with its site, swapped whole by a reload.
  */
@@ -528,19 +565,29 @@ static struct server	*current;	/* what new requests are served from */
 
 /*
  * SNI, before the handshake goes on: the certificate of the host so named
- * in the current server, or the default host's (no name, or one no host
- * has: the request then gets a 53).
+ * in the server the worker serves new requests from, or the default
+ * host's (no name, or one no host has: the request then gets a 53).  It
+ * runs on the worker's thread, so it takes that worker's server, not
+ * "current", which only the main loop may read; the reference it returns
+ * on the SSL_CTX keeps that alive should a reload free the server.
  */
 static SSL_CTX *
 sni_ctx(const char *name, void *arg)
 {
+	struct server	*srv;
 	struct vhost	*vh = NULL;
+	SSL_CTX		*ctx;
 
+	if ((srv = net_ctx_take()) == NULL)
+		return NULL;
 	if (name != NULL)
-		vh = server_host(current, name);
+		vh = server_host(srv, name);
 	if (vh == NULL || vh->ctx == NULL)
-		vh = server_default(current);
-	return vh->ctx;
+		vh = server_default(srv);
+	if ((ctx = vh->ctx) != NULL)
+		SSL_CTX_up_ref(ctx);
+	server_unref(srv);
+	return ctx;
 }
 
 static void *
@@ -643,6 +690,9 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 			npages += reload.srv->hosts[i].site->npages;
 		if (!same_listeners(&current->conf, &reload.srv->conf))
 			log_warnx("reload: the listeners in %s changed; they "
+			    "take effect at the next start", opts.config);
+		if (current->conf.workers != reload.srv->conf.workers)
+			log_warnx("reload: the workers in %s changed; they "
 			    "take effect at the next start", opts.config);
 		set_current(reload.srv);
 		open_log(false);
@@ -764,26 +814,6 @@ sigterm(evutil_socket_t sig, short what, void *arg)
 	net_stop();
 }
 
-/*
- * The event loop.  With the epoll change list, the adds and deletes
- * that an SSL bufferevent makes while it handshakes, reads and writes
- * within one pass of the loop become one epoll_ctl per socket, made
- * before the next wait.
- */
-static struct event_base *
-base_new(void)
-{
-	struct event_config	*cfg;
-	struct event_base	*base = NULL;
-
-	if ((cfg = event_config_new()) != NULL &&
-	    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) ==
-	    0)
-		base = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	return base;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -836,7 +866,7 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	if (evthread_use_pthreads() == -1 ||
-	    (base = base_new()) == NULL ||
+	    (base = net_base_new()) == NULL ||
 	    (reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL)
 		fatalx("cannot set up the event loop");
 	ctx = server_default(current)->ctx;
@@ -849,8 +879,10 @@ main(int argc, char **argv)
 	nc.log_ip_anon = conf->log_ip == CONF_LOG_IP_ANON;
 	nc.ref = ctx_ref;
 	nc.unref = ctx_unref;
+	nc.workers = conf->workers ? conf->workers : ncores();
 	tls_set_sni(sni_ctx, NULL);
-	net_init(base, ctx, &nc);
+	if (net_init(base, ctx, &nc) == -1)
+		fatalx("cannot set up %d workers", nc.workers);
 	set_current(current);
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
@@ -883,6 +915,10 @@ main(int argc, char **argv)
 	if (log_start() == -1)
 		log_warn("log: no writer thread; lines are written by the "
 		    "loop");
+	/* in the sandbox: the workers' threads are confined as well */
+	if (net_start() == -1)
+		fatal("cannot start the workers");
+	log_info("%d worker%s", nc.workers, nc.workers == 1 ? "" : "s");
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
 			log_info("serving %s://%s:%s/", protocols[p].name,

@@ -11,7 +11,10 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +78,7 @@ struct conn {
 	struct event		*timer;		/* owned: the state's bound */
 	struct event		*closer;	/* owned: close_notify, linger */
 	int			 fd;
+	struct worker		*w;		/* the one that accepted it */
 	const struct front	*front;		/* static */
 	struct peer		*peer_entry;	/* borrowed from the table */
 	void			*ctx;		/* counted, once asked for */
@@ -113,21 +117,57 @@ struct conn {
 
 TAILQ_HEAD(conn_list, conn);
 
-static struct event_base	*base;
+struct listener {
+	struct evconnlistener	*ev;		/* owned: frees the socket */
+	const struct front	*front;		/* static */
+	enum net_tls		 mode;
+	bool			 proxy;
+};
+
+/*
+ * One event loop and everything that lives on it: its listening sockets
+ * (one per address and port, SO_REUSEPORT beside the other workers'),
+ * its connections and the context they take.  Worker 0 runs on the loop
+ * net_init() is given (the caller's, which also has the signals); the
+ * others each on a loop of their own in a thread net_start() makes.  A
+ * connection lives and dies on the worker that accepted it, so nothing on
+ * a request's path is shared but the context's reference count (atomic)
+ * and, at accept and close, the budgets (budget_mtx).
+ */
+struct worker {
+	unsigned int		 id;
+	struct event_base	*base;		/* owned, but worker 0's */
+	pthread_t		 thread;
+	bool			 started;	/* the thread runs */
+	struct conn_list	 conns;
+	size_t			 nconns;
+	struct listener		 listeners[LISTENERS_MAX];
+	size_t			 nlisteners;
+	struct event		*resume_ev;	/* accepting again after EMFILE */
+	struct event		*stop_ev;	/* the grace period is over */
+	struct event		*stop_req;	/* net_stop() asks to stop */
+	bool			 stopping;
+	bool			 finished;	/* stopped, no connection left */
+	/*
+	 * The context new requests take.  net_set_ctx() swaps it in every
+	 * worker at once; the mutex is the worker's own, so workers never
+	 * wait for each other.
+	 */
+	pthread_mutex_t		 ctx_mtx;
+	void			*ctx;		/* counted */
+};
+
 static SSL_CTX			*ssl_ctx;
 static struct net_conf		 nconf = { .timeout = NET_TIMEOUT,
-				    .max_conns = 1024 };
-static void			*current;	/* counted */
-static struct conn_list		 conns = TAILQ_HEAD_INITIALIZER(conns);
-static size_t			 nconns;
-static struct evconnlistener	*listeners[LISTENERS_MAX];
-static const struct front	*fronts[LISTENERS_MAX];
-static enum net_tls		 modes[LISTENERS_MAX];
-static bool			 proxies[LISTENERS_MAX];
-static size_t			 nlisteners;
-static struct event		*resume_ev;
-static struct event		*stop_ev;
-static bool			 stopping;
+				    .max_conns = 1024, .workers = 1 };
+static struct worker		*workers;	/* owned: nconf.workers */
+static _Thread_local struct worker *self;	/* the caller's worker */
+static atomic_uint		 unfinished;	/* workers still serving */
+static struct event		*finished_ev;	/* on worker 0: all stopped */
+
+/* The budgets, one for all workers: taken at accept and close only. */
+static pthread_mutex_t		 budget_mtx = PTHREAD_MUTEX_INITIALIZER;
+static atomic_size_t		 total;		/* open connections */
 static struct peer		*peers[PEER_BUCKETS];
 static unsigned int		 cap_refused;
 static time_t			 cap_warned;
@@ -137,11 +177,43 @@ static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
 static int	to_answer(struct conn *);
+static void	worker_finish(struct worker *);
 
-void
+struct event_base *
+net_base_new(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*b = NULL;
+
+	if ((cfg = event_config_new()) != NULL &&
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) ==
+	    0)
+		b = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return b;
+}
+
+static void	worker_stop(struct worker *);
+
+static void
+stop_reqcb(evutil_socket_t fd, short what, void *arg)
+{
+	worker_stop(arg);
+}
+
+/* Every worker has stopped: worker 0's loop, the caller's, ends. */
+static void
+finishedcb(evutil_socket_t fd, short what, void *arg)
+{
+	event_base_loopbreak(workers[0].base);
+}
+
+int
 net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 {
-	base = b;
+	struct worker	*w;
+	unsigned int	 i;
+
 	ssl_ctx = ctx;
 	nconf = *conf;
 	if (nconf.timeout < 1)
@@ -150,6 +222,65 @@ net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 		nconf.max_conns = 1;
 	if (nconf.per_address < 1)
 		nconf.per_address = NET_PEER_MAX;
+	if (nconf.workers < 1)
+		nconf.workers = 1;
+	if ((workers = calloc((size_t)nconf.workers, sizeof(*workers))) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < (unsigned int)nconf.workers; i++) {
+		w = &workers[i];
+		w->id = i;
+		TAILQ_INIT(&w->conns);
+		pthread_mutex_init(&w->ctx_mtx, NULL);
+		if ((w->base = i == 0 ? b : net_base_new()) == NULL ||
+		    (w->stop_req = event_new(w->base, -1, 0, stop_reqcb,
+		    w)) == NULL)
+			return -1;
+	}
+	if ((finished_ev = event_new(b, -1, 0, finishedcb, NULL)) == NULL)
+		return -1;
+	atomic_store(&unfinished, (unsigned int)nconf.workers);
+	self = &workers[0];
+	return 0;
+}
+
+/* The loop of worker W > 0, in its own thread. */
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+	char		 name[16];
+
+	self = w;
+	snprintf(name, sizeof(name), "zeche-worker-%u", w->id);
+#ifdef __linux__
+	pthread_setname_np(pthread_self(), name);
+#endif
+	log_debug("worker %u: serving", w->id);
+	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	return NULL;
+}
+
+int
+net_start(void)
+{
+	sigset_t	 all, old;
+	unsigned int	 i;
+	int		 e = 0;
+
+	/* the signals go to the caller's thread, the one with the handlers */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 1; i < (unsigned int)nconf.workers && e == 0; i++)
+		if ((e = pthread_create(&workers[i].thread, NULL, worker_main,
+		    &workers[i])) == 0)
+			workers[i].started = true;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 static time_t
@@ -252,17 +383,61 @@ refusal_due(unsigned int *refused, time_t *warned, unsigned int *n)
 void
 net_set_ctx(void *ctx)
 {
-	if (ctx != NULL && nconf.ref != NULL)
+	struct worker	*w;
+	void		*old;
+	int		 i;
+
+	for (i = 0; i < nconf.workers; i++) {
+		w = &workers[i];
+		if (ctx != NULL && nconf.ref != NULL)
+			nconf.ref(ctx);
+		pthread_mutex_lock(&w->ctx_mtx);
+		old = w->ctx;
+		w->ctx = ctx;
+		pthread_mutex_unlock(&w->ctx_mtx);
+		if (old != NULL && nconf.unref != NULL)
+			nconf.unref(old);
+	}
+}
+
+/* W's context, with a reference for the caller (NULL: none). */
+static void *
+worker_ctx(struct worker *w)
+{
+	void	*ctx;
+
+	pthread_mutex_lock(&w->ctx_mtx);
+	if ((ctx = w->ctx) != NULL && nconf.ref != NULL)
 		nconf.ref(ctx);
-	if (current != NULL && nconf.unref != NULL)
-		nconf.unref(current);
-	current = ctx;
+	pthread_mutex_unlock(&w->ctx_mtx);
+	return ctx;
+}
+
+void *
+net_ctx_take(void)
+{
+	if (workers == NULL)
+		return NULL;
+	return worker_ctx(self != NULL ? self : &workers[0]);
 }
 
 size_t
 net_conns(void)
 {
-	return nconns;
+	return atomic_load(&total);
+}
+
+/*
+ * A connection is gone: it leaves the budgets.  P is its address's entry
+ * or NULL (not counted yet, behind a proxy).
+ */
+static void
+budget_release(struct peer *p)
+{
+	pthread_mutex_lock(&budget_mtx);
+	atomic_fetch_sub(&total, 1);
+	peer_release(p);
+	pthread_mutex_unlock(&budget_mtx);
 }
 
 /* The bytes of the answer that have left the output buffer. */
@@ -370,6 +545,8 @@ conn_log(struct conn *c)
 static void
 conn_free(struct conn *c)
 {
+	struct worker	*w = c->w;
+
 	if (c->done && c->cut == NULL && (c->state != CONN_CLOSE ||
 	    c->corked > 0) && (c->file_left > 0 || c->corked > 0 ||
 	    (c->bev != NULL && evbuffer_get_length(
@@ -377,8 +554,8 @@ conn_free(struct conn *c)
 		/* the answer did not all leave */
 		conn_cut_note(c, "closed");
 	conn_log(c);
-	TAILQ_REMOVE(&conns, c, entry);
-	nconns--;
+	TAILQ_REMOVE(&w->conns, c, entry);
+	w->nconns--;
 	if (c->closer != NULL)
 		event_free(c->closer);
 	if (c->timer != NULL)
@@ -394,14 +571,14 @@ conn_free(struct conn *c)
 		close(c->fd);
 	if (c->file != -1)
 		close(c->file);
-	peer_release(c->peer_entry);
+	budget_release(c->peer_entry);
 	if (c->ctx != NULL && nconf.unref != NULL)
 		nconf.unref(c->ctx);
 	free(c->line);
 	free(c->data);
 	free(c);
-	if (stopping && nconns == 0)
-		event_base_loopbreak(base);
+	if (w->stopping && w->nconns == 0)
+		worker_finish(w);
 }
 
 static void
@@ -476,7 +653,7 @@ linger_start(struct conn *c)
 		event_free(c->closer);
 	c->closer = NULL;
 	if (fd == -1 || shutdown(fd, SHUT_WR) == -1 ||
-	    (c->closer = event_new(base, fd, EV_READ | EV_PERSIST, lingercb,
+	    (c->closer = event_new(c->w->base, fd, EV_READ | EV_PERSIST, lingercb,
 	    c)) == NULL || event_add(c->closer, NULL) == -1) {
 		conn_free(c);
 		return;
@@ -519,7 +696,7 @@ notifycb(evutil_socket_t fd, short what, void *arg)
 	linger_start(c);
 	return;
  wait:
-	if ((c->closer != NULL || (c->closer = event_new(base,
+	if ((c->closer != NULL || (c->closer = event_new(c->w->base,
 	    bufferevent_getfd(c->bev), EV_WRITE | EV_PERSIST, notifycb,
 	    c)) != NULL) && event_add(c->closer, NULL) == 0)
 		return;
@@ -677,14 +854,14 @@ conn_start(struct conn *c, bool tls)
 		 * On failure libevent has freed SSL already (freeing it
 		 * again was a double free); the socket is still ours.
 		 */
-		c->bev = bufferevent_openssl_socket_new(base, c->fd, ssl,
+		c->bev = bufferevent_openssl_socket_new(c->w->base, c->fd, ssl,
 		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 		if (c->bev == NULL)
 			return -1;
 		c->ssl = ssl;
 		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	} else {
-		c->bev = bufferevent_socket_new(base, c->fd,
+		c->bev = bufferevent_socket_new(c->w->base, c->fd,
 		    BEV_OPT_CLOSE_ON_FREE);
 		if (c->bev == NULL)
 			return -1;
@@ -720,7 +897,7 @@ conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 	ssize_t		 n;
 
 	if (c->mode == NET_TLS && !(what & EV_CLOSED) &&
-	    (event_base_get_features(base) & EV_FEATURE_EARLY_CLOSE)) {
+	    (event_base_get_features(c->w->base) & EV_FEATURE_EARLY_CLOSE)) {
 		event_free(c->sniff);
 		c->sniff = NULL;
 		if (conn_start(c, true) == -1)
@@ -800,6 +977,7 @@ peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
  * Count a connection from SA against its address's budget.  Returns the
  * table entry, or NULL (logged once per NET_WARN_INTERVAL) when that
  * address has its budget (per_address) open already, or memory ran out.
+ * Called with budget_mtx held.
  */
 static struct peer *
 peer_take(const struct sockaddr *sa, socklen_t salen,
@@ -831,8 +1009,8 @@ conn_begin(struct conn *c)
 {
 	if (c->mode == NET_SNIFF || c->mode == NET_TLS) {
 		c->state = CONN_SNIFF;
-		c->sniff = event_new(base, c->fd, EV_READ | (c->mode ==
-		    NET_TLS && (event_base_get_features(base) &
+		c->sniff = event_new(c->w->base, c->fd, EV_READ | (c->mode ==
+		    NET_TLS && (event_base_get_features(c->w->base) &
 		    EV_FEATURE_EARLY_CLOSE) ? EV_CLOSED : 0), conn_sniffcb, c);
 		if (c->sniff == NULL || event_add(c->sniff, NULL) == -1)
 			conn_fail(c, "out of memory");
@@ -874,8 +1052,10 @@ conn_proxied(struct conn *c, const struct proxy_hdr *hdr)
 		len = ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
 		    sizeof(struct sockaddr_in6);
 	}
-	if ((c->peer_entry = peer_take((struct sockaddr *)&ss, len,
-	    c->front)) == NULL) {
+	pthread_mutex_lock(&budget_mtx);
+	c->peer_entry = peer_take((struct sockaddr *)&ss, len, c->front);
+	pthread_mutex_unlock(&budget_mtx);
+	if (c->peer_entry == NULL) {
 		conn_free(c);
 		return;
 	}
@@ -942,22 +1122,24 @@ static void
 acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
+	struct worker		*w = arg;
 	const struct front	*front = NULL;
 	enum net_tls		 mode = NET_PLAIN;
 	bool			 proxy = false;
 	struct peer		*p = NULL;
 	struct conn		*c;
 	char			 host[INET6_ADDRSTRLEN];
-	size_t			 i;
+	size_t			 i, open;
 	unsigned int		 n;
+	bool			 refused = false, warn = false;
 
-	for (i = 0; i < nlisteners; i++)
-		if (listeners[i] == l) {
-			front = fronts[i];
-			mode = modes[i];
-			proxy = proxies[i];
+	for (i = 0; i < w->nlisteners; i++)
+		if (w->listeners[i].ev == l) {
+			front = w->listeners[i].front;
+			mode = w->listeners[i].mode;
+			proxy = w->listeners[i].proxy;
 		}
-	if (front == NULL || stopping) {
+	if (front == NULL || w->stopping) {
 		close(fd);
 		return;
 	}
@@ -965,26 +1147,34 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	 * The budgets first, before anything is done for the client: no
 	 * handshake, no allocation, and one log line per interval.  Behind
 	 * a proxy the client is only known from its header: counted then.
+	 * Both budgets are the whole server's, whichever worker accepts.
 	 */
-	if (nconns >= (size_t)nconf.max_conns) {
+	pthread_mutex_lock(&budget_mtx);
+	open = atomic_load(&total);
+	if (open >= (size_t)nconf.max_conns) {
+		refused = true;
+		warn = refusal_due(&cap_refused, &cap_warned, &n);
+	} else if (!proxy &&
+	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL)
+		refused = true;
+	else
+		atomic_fetch_add(&total, 1);
+	pthread_mutex_unlock(&budget_mtx);
+	if (refused) {
 		close(fd);
-		if (refusal_due(&cap_refused, &cap_warned, &n))
+		if (warn)
 			log_warnx("%s: %zu connections open, refusing more "
-			    "(%u refused)", front->name, nconns, n);
-		return;
-	}
-	if (!proxy &&
-	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL) {
-		close(fd);
+			    "(%u refused)", front->name, open, n);
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		peer_release(p);
+		budget_release(p);
 		close(fd);
 		return;
 	}
-	TAILQ_INSERT_TAIL(&conns, c, entry);
-	nconns++;
+	TAILQ_INSERT_TAIL(&w->conns, c, entry);
+	w->nconns++;
+	c->w = w;
 	c->peer_entry = p;
 	c->fd = fd;
 	c->file = -1;
@@ -997,7 +1187,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		snprintf(c->peer, sizeof(c->peer), "%s ", host);
 	}
 	/* one deadline for the PROXY header, the handshake and the request */
-	if ((c->timer = evtimer_new(base, conn_timercb, c)) == NULL ||
+	if ((c->timer = evtimer_new(w->base, conn_timercb, c)) == NULL ||
 	    conn_arm(c, nconf.timeout) == -1) {
 		conn_fail(c, "out of memory");
 		return;
@@ -1005,7 +1195,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	if (proxy) {
 		c->state = CONN_PROXY;
 		if ((c->proxy_buf = malloc(PROXY_HEADER_MAX)) == NULL ||
-		    (c->proxy = event_new(base, fd, EV_READ | EV_PERSIST,
+		    (c->proxy = event_new(w->base, fd, EV_READ | EV_PERSIST,
 		    conn_proxycb, c)) == NULL ||
 		    event_add(c->proxy, NULL) == -1)
 			conn_fail(c, "out of memory");
@@ -1017,16 +1207,18 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 static void
 resumecb(evutil_socket_t fd, short what, void *arg)
 {
-	size_t	 i;
+	struct worker	*w = arg;
+	size_t		 i;
 
-	for (i = 0; i < nlisteners; i++)
-		evconnlistener_enable(listeners[i]);
+	for (i = 0; i < w->nlisteners; i++)
+		evconnlistener_enable(w->listeners[i].ev);
 }
 
 /* Out of file descriptors: pause accepting for a second (httpd's way). */
 static void
 accept_errorcb(struct evconnlistener *l, void *arg)
 {
+	struct worker	*w = arg;
 	struct timeval	 tv = { 1, 0 };
 	size_t		 i;
 	int		 e = EVUTIL_SOCKET_ERROR();
@@ -1037,12 +1229,44 @@ accept_errorcb(struct evconnlistener *l, void *arg)
 	}
 	log_warnx("accept: %s; pausing for a second",
 	    evutil_socket_error_to_string(e));
-	for (i = 0; i < nlisteners; i++)
-		evconnlistener_disable(listeners[i]);
-	if (resume_ev == NULL)
-		resume_ev = evtimer_new(base, resumecb, NULL);
-	if (resume_ev != NULL)
-		evtimer_add(resume_ev, &tv);
+	for (i = 0; i < w->nlisteners; i++)
+		evconnlistener_disable(w->listeners[i].ev);
+	if (w->resume_ev == NULL)
+		w->resume_ev = evtimer_new(w->base, resumecb, w);
+	if (w->resume_ev != NULL)
+		evtimer_add(w->resume_ev, &tv);
+}
+
+/*
+ * A socket bound to AI for worker W.  Worker 0's is bound without
+ * SO_REUSEPORT, so that a port another program holds (with the option or
+ * without) is an error as it was with one worker; the option is set on it
+ * after the bind, and the other workers' sockets then join it.  Returns
+ * the socket, or -1 with errno set.
+ */
+static int
+listen_socket(const struct addrinfo *ai, unsigned int w)
+{
+	int	 fd, on = 1, e;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	if ((w > 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on,
+	    sizeof(on)) == -1) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    (w == 0 && nconf.workers > 1 && setsockopt(fd, SOL_SOCKET,
+	    SO_REUSEPORT, &on, sizeof(on)) == -1)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 int
@@ -1051,7 +1275,9 @@ net_listen(const char *addr, const char *port, const struct front *front,
 {
 	struct addrinfo		 hints, *res, *ai;
 	struct evconnlistener	*l;
-	int			 e, fd, on = 1, n = 0;
+	struct listener		*li;
+	struct worker		*w;
+	int			 e, fd, n = 0, i;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -1063,43 +1289,40 @@ net_listen(const char *addr, const char *port, const struct front *front,
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (nlisteners == LISTENERS_MAX) {
+		if (workers[0].nlisteners == LISTENERS_MAX) {
 			snprintf(err, errlen, "too many listeners");
 			goto bad;
 		}
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd == -1)
-			continue;	/* e.g. no IPv6 on this machine */
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-		if (ai->ai_family == AF_INET6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
-			    sizeof(on));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-			e = errno;
-			close(fd);
-			if (ai->ai_family == AF_INET6 && addr == NULL &&
-			    e == EADDRNOTAVAIL)
-				continue;
-			snprintf(err, errlen, "%s:%s: %s", addr ? addr : "*",
-			    port, strerror(e));
-			goto bad;
+		for (i = 0; i < nconf.workers; i++) {
+			w = &workers[i];
+			if ((fd = listen_socket(ai, (unsigned int)i)) == -1) {
+				e = errno;
+				if (i == 0 && (e == EAFNOSUPPORT ||
+				    (ai->ai_family == AF_INET6 &&
+				    addr == NULL && e == EADDRNOTAVAIL)))
+					break;	/* e.g. no IPv6 here */
+				snprintf(err, errlen, "%s:%s: %s",
+				    addr ? addr : "*", port, strerror(e));
+				goto bad;
+			}
+			l = evconnlistener_new(w->base, acceptcb, w,
+			    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
+			    fd);
+			if (l == NULL) {
+				close(fd);
+				snprintf(err, errlen, "%s:%s: %s",
+				    addr ? addr : "*", port, strerror(errno));
+				goto bad;
+			}
+			evconnlistener_set_error_cb(l, accept_errorcb);
+			li = &w->listeners[w->nlisteners++];
+			li->ev = l;
+			li->front = front;
+			li->mode = mode;
+			li->proxy = proxy;
+			if (i == 0)
+				n++;
 		}
-		l = evconnlistener_new(base, acceptcb, NULL,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
-		if (l == NULL) {
-			close(fd);
-			snprintf(err, errlen, "%s:%s: %s", addr ? addr : "*",
-			    port, strerror(errno));
-			goto bad;
-		}
-		evconnlistener_set_error_cb(l, accept_errorcb);
-		listeners[nlisteners] = l;
-		fronts[nlisteners] = front;
-		modes[nlisteners] = mode;
-		proxies[nlisteners] = proxy;
-		nlisteners++;
-		n++;
 	}
 	freeaddrinfo(res);
 	if (n == 0) {
@@ -1114,24 +1337,24 @@ net_listen(const char *addr, const char *port, const struct front *front,
 }
 
 static void
-close_listeners(void)
+close_listeners(struct worker *w)
 {
 	size_t	 i;
 
-	for (i = 0; i < nlisteners; i++)
-		evconnlistener_free(listeners[i]);
-	nlisteners = 0;
-	if (resume_ev != NULL)
-		event_free(resume_ev);
-	resume_ev = NULL;
+	for (i = 0; i < w->nlisteners; i++)
+		evconnlistener_free(w->listeners[i].ev);
+	w->nlisteners = 0;
+	if (w->resume_ev != NULL)
+		event_free(w->resume_ev);
+	w->resume_ev = NULL;
 }
 
 static void
-close_all(const char *why)
+close_all(struct worker *w, const char *why)
 {
 	struct conn	*c;
 
-	while ((c = TAILQ_FIRST(&conns)) != NULL) {
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL) {
 		if (c->done && c->state != CONN_CLOSE)
 			conn_cut(c, why);
 		else if (!c->done && c->why[0] == '\0' &&
@@ -1142,59 +1365,120 @@ close_all(const char *why)
 	}
 }
 
+/*
+ * W has stopped and has no connection left: its loop ends (worker 0's
+ * once every worker's has).
+ */
+static void
+worker_finish(struct worker *w)
+{
+	if (w->finished)
+		return;
+	w->finished = true;
+	if (w->id > 0)
+		event_base_loopbreak(w->base);
+	if (atomic_fetch_sub(&unfinished, 1) == 1)
+		event_active(finished_ev, EV_READ, 0);
+}
+
 static void
 stopcb(evutil_socket_t fd, short what, void *arg)
 {
-	close_all("stopping");
-	event_base_loopbreak(base);
+	struct worker	*w = arg;
+
+	close_all(w, "stopping");
+	worker_finish(w);
 }
 
-void
-net_stop(void)
+/* net_stop() on W's own thread. */
+static void
+worker_stop(struct worker *w)
 {
 	struct timeval	 tv = { NET_STOP_GRACE, 0 };
 	struct conn	*c, *next;
 
-	close_listeners();
-	if (stopping) {			/* asked twice: at once */
-		stopcb(-1, 0, NULL);
+	close_listeners(w);
+	if (w->stopping) {		/* asked twice: at once */
+		stopcb(-1, 0, w);
 		return;
 	}
-	stopping = true;
+	w->stopping = true;
 	/* no request yet: nothing to finish */
-	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
+	for (c = TAILQ_FIRST(&w->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		if (c->state == CONN_PROXY || c->state == CONN_SNIFF ||
 		    c->state == CONN_REQUEST)
 			conn_free(c);
 	}
-	if (nconns == 0) {
-		event_base_loopbreak(base);
+	if (w->nconns == 0) {
+		worker_finish(w);
 		return;
 	}
-	if ((stop_ev = evtimer_new(base, stopcb, NULL)) == NULL ||
-	    evtimer_add(stop_ev, &tv) == -1)
-		stopcb(-1, 0, NULL);
+	if ((w->stop_ev = evtimer_new(w->base, stopcb, w)) == NULL ||
+	    evtimer_add(w->stop_ev, &tv) == -1)
+		stopcb(-1, 0, w);
+}
+
+void
+net_stop(void)
+{
+	int	 i;
+
+	for (i = 0; i < nconf.workers; i++)
+		if (&workers[i] == self)
+			worker_stop(&workers[i]);
+		else
+			event_active(workers[i].stop_req, EV_READ, 0);
 }
 
 void
 net_shutdown(void)
 {
+	struct worker	*w;
 	struct peer	*p;
-	size_t		 i;
+	int		 i;
 
-	close_listeners();
-	stopping = false;		/* no loopbreak from here on */
-	close_all("stopping");
-	if (stop_ev != NULL)
-		event_free(stop_ev);
-	stop_ev = NULL;
+	if (workers == NULL)
+		return;
+	for (i = 1; i < nconf.workers; i++) {
+		w = &workers[i];
+		if (!w->started)
+			continue;
+		event_base_loopbreak(w->base);
+		pthread_join(w->thread, NULL);
+		w->started = false;
+	}
+	for (i = 0; i < nconf.workers; i++) {
+		w = &workers[i];
+		close_listeners(w);
+		w->stopping = false;	/* no loopbreak from here on */
+		close_all(w, "stopping");
+		if (w->stop_ev != NULL)
+			event_free(w->stop_ev);
+		w->stop_ev = NULL;
+		if (w->stop_req != NULL)
+			event_free(w->stop_req);
+		w->stop_req = NULL;
+	}
 	for (i = 0; i < PEER_BUCKETS; i++)
 		while ((p = peers[i]) != NULL) {
 			peers[i] = p->next;
 			free(p);
 		}
 	net_set_ctx(NULL);
+	for (i = 0; i < nconf.workers; i++) {
+		w = &workers[i];
+		/* the last references in a loop go with its finalizers */
+		if (i > 0 && w->base != NULL)
+			event_base_free(w->base);
+		pthread_mutex_destroy(&w->ctx_mtx);
+	}
+	if (finished_ev != NULL)
+		event_free(finished_ev);
+	finished_ev = NULL;
+	free(workers);
+	workers = NULL;
+	self = NULL;
 }
 
 /*
@@ -1418,11 +1702,8 @@ conn_data(struct conn *c, size_t *len)
 void *
 conn_ctx(struct conn *c)
 {
-	if (c->ctx == NULL && current != NULL) {
-		c->ctx = current;
-		if (nconf.ref != NULL)
-			nconf.ref(c->ctx);
-	}
+	if (c->ctx == NULL)
+		c->ctx = worker_ctx(c->w);
 	return c->ctx;
 }
 

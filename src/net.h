@@ -5,6 +5,12 @@
  * does not know what it serves either: main hands it an opaque,
  * reference-counted context (net_set_ctx), and a front-end gets the one
  * its request is served from with conn_ctx().
+ *
+ * Connections are served by one or more workers, each an event loop with
+ * listening sockets of its own (SO_REUSEPORT: the kernel spreads the
+ * connections).  A connection stays on the worker that accepted it, so
+ * its callbacks, and the front-end's serve(), run on that worker's
+ * thread; several run at once, each on its own connection.
  */
 #ifndef NET_H
 #define NET_H
@@ -65,13 +71,31 @@ struct net_conf {
 	void		(*unref)(void *);	/* drop one (NULL: nothing) */
 	bool		 log_ip_anon;	/* with log_ip: the network part only,
 					   IPv4 /24, IPv6 /48 */
+	int		 workers;	/* event loops; 0: one */
 };
 
-/* Set the loop, the TLS context every connection uses and the limits. */
-void	net_init(struct event_base *, SSL_CTX *, const struct net_conf *);
+/* A new event loop, set up as every worker's is. */
+struct event_base *net_base_new(void);
 
 /*
- * Listen on ADDR (NULL: all addresses, IPv4 and IPv6) and PORT.  With
+ * Set the loop of worker 0, the TLS context every connection uses and the
+ * limits, and make the loops of the other workers (conf->workers).  Call
+ * evthread_use_pthreads() before.  Returns 0, or -1 when memory ran out.
+ */
+int	net_init(struct event_base *, SSL_CTX *, const struct net_conf *);
+
+/*
+ * Start workers 1 and up, each in a thread of its own (named
+ * "zeche-worker-N") with every signal blocked, so that the signals go to
+ * the caller's loop, worker 0.  Call it once the listeners are open and
+ * the process is confined: the threads inherit the confinement.  Returns
+ * 0, or -1 with errno set.
+ */
+int	net_start(void);
+
+/*
+ * Listen on ADDR (NULL: all addresses, IPv4 and IPv6) and PORT, one
+ * socket per worker; a port another program holds is an error.  With
  * PROXY, every connection must start with a PROXY protocol header (v1 or
  * v2) within the timeout, and the client it names is the one counted and
  * logged.  Returns 0, or -1 with a message in ERR.
@@ -80,23 +104,35 @@ int	net_listen(const char *, const char *, const struct front *,
 	    enum net_tls, bool, char *, size_t);
 
 /*
- * Serve requests parsed from now on from CTX: takes a reference on it and
- * drops the one on the previous context.  Requests in flight keep theirs.
+ * Serve requests parsed from now on from CTX, on every worker at once:
+ * takes a reference on it for each and drops theirs on the previous
+ * context.  Requests in flight keep theirs.
  */
 void	net_set_ctx(void *);
 
 /*
- * Stop: close the listeners and every connection that has no request yet,
- * give the answers being written NET_STOP_GRACE seconds, then close the
- * rest.  Once no connection is left the loop is broken
- * (event_base_loopbreak).  A second call closes everything at once.
+ * The context the calling worker serves new requests from, with a
+ * reference the caller drops (nconf.unref); NULL if there is none.  For a
+ * callback that runs before the request, as the TLS servername one.
+ */
+void	*net_ctx_take(void);
+
+/*
+ * Stop, on every worker: close the listeners and every connection that
+ * has no request yet, give the answers being written NET_STOP_GRACE
+ * seconds, then close the rest.  Once no connection is left on any worker
+ * their loops end, worker 0's last (event_base_loopbreak).  A second call
+ * closes everything at once.  Call it from worker 0's loop.
  */
 void	net_stop(void);
 
-/* Free every connection, listener and the context, for a clean exit. */
+/*
+ * Wait for the workers' threads, and free every connection, listener,
+ * loop but worker 0's and the context, for a clean exit.
+ */
 void	net_shutdown(void);
 
-/* Open connections, for the tests and the log. */
+/* Open connections on all workers, for the tests and the log. */
 size_t	net_conns(void);
 
 /*

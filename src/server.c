@@ -113,7 +113,7 @@ server_load(struct conf *conf, bool make_certs, const struct server *old,
 		conf_free(conf);
 		return NULL;
 	}
-	srv->refs = 1;
+	atomic_init(&srv->refs, 1);
 	srv->conf = *conf;
 	memset(conf, 0, sizeof(*conf));
 	conf = &srv->conf;
@@ -164,7 +164,7 @@ server_load(struct conf *conf, bool make_certs, const struct server *old,
 void
 server_ref(struct server *srv)
 {
-	srv->refs++;
+	atomic_fetch_add_explicit(&srv->refs, 1, memory_order_relaxed);
 }
 
 void
@@ -172,7 +172,9 @@ server_unref(struct server *srv)
 {
 	size_t	 i;
 
-	if (srv == NULL || --srv->refs > 0)
+	/* the last one to let go frees, seeing every other's writes */
+	if (srv == NULL || atomic_fetch_sub_explicit(&srv->refs, 1,
+	    memory_order_acq_rel) > 1)
 		return;
 	for (i = 0; i < srv->nhosts; i++) {
 		site_unref(srv->hosts[i].site);

@@ -8,6 +8,7 @@
 #ifndef SERVER_H
 #define SERVER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,7 +26,7 @@ struct vhost {
 };
 
 struct server {
-	int		 refs;
+	atomic_int	 refs;		/* taken and dropped by every worker */
 	struct conf	 conf;			/* owned */
 	struct vhost	*hosts;			/* owned, as conf.hosts */
 	size_t		 nhosts;

@@ -233,10 +233,12 @@ servername_cb(SSL *ssl, int *alert, void *arg)
 {
 	SSL_CTX		*ctx;
 
-	if (sni_lookup != NULL && (ctx = sni_lookup(SSL_get_servername(ssl,
-	    TLSEXT_NAMETYPE_host_name), sni_arg)) != NULL &&
-	    ctx != SSL_get_SSL_CTX(ssl))
-		SSL_set_SSL_CTX(ssl, ctx);
+	if (sni_lookup == NULL || (ctx = sni_lookup(SSL_get_servername(ssl,
+	    TLSEXT_NAMETYPE_host_name), sni_arg)) == NULL)
+		return SSL_TLSEXT_ERR_OK;
+	if (ctx != SSL_get_SSL_CTX(ssl))
+		SSL_set_SSL_CTX(ssl, ctx);	/* takes a reference */
+	SSL_CTX_free(ctx);			/* drops the lookup's */
 	return SSL_TLSEXT_ERR_OK;
 }
 

@@ -212,13 +212,20 @@ test_budgets(void)
 {
 	struct conf	 conf;
 
-	CHECK(parse("max_conns 500\nper_address 8\n" HOST_OK, &conf) == 0);
+	CHECK(parse("max_conns 500\nper_address 8\nworkers 3\n" HOST_OK,
+	    &conf) == 0);
 	CHECK(conf.max_conns == 500);
 	CHECK(conf.per_address == 8);
+	CHECK(conf.workers == 3);
 	conf_free(&conf);
 	CHECK(parse(HOST_OK, &conf) == 0);
-	CHECK(conf.max_conns == 0 && conf.per_address == 0);
+	CHECK(conf.max_conns == 0 && conf.per_address == 0 &&
+	    conf.workers == 0);
 	conf_free(&conf);
+	CHECK_STR(error_of("workers 0\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: expected a number from 1 to 1024");
+	CHECK_STR(error_of("workers 1025\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: expected a number from 1 to 1024");
 	CHECK_STR(error_of("per_address 0\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:13: expected a number from 1 to 1000000");
 	CHECK_STR(error_of("max_conns many\n" HOST_OK),

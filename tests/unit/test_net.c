@@ -253,7 +253,7 @@ test_reply_file_plain_and_tls(void)
 
 	CHECK(evthread_use_pthreads() == 0);
 	CHECK((base = event_base_new()) != NULL);
-	net_init(base, ctx, &nc);
+	CHECK(net_init(base, ctx, &nc) == 0);
 	net_set_ctx(&refs);
 	CHECK(refs == 1);
 	free_port(port_plain, sizeof(port_plain));
