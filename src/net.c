@@ -1607,8 +1607,9 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->handshaken = true;
-		log_debug("%s: %s handshake done, SNI %s", c->front->name,
-		    SSL_get_version(c->ssl), conn_sni(c) ? conn_sni(c) : "none");
+		log_debug("%s: %s handshake done, SNI %s, worker %u",
+		    c->front->name, SSL_get_version(c->ssl),
+		    conn_sni(c) ? conn_sni(c) : "none", c->w->id);
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && c->state == CONN_REQUEST &&

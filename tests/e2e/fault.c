@@ -24,6 +24,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -43,9 +44,13 @@ static bool			 in_init;	/* no TLS: too early for it */
 static char			 boot[4096] __attribute__((aligned(16)));
 static size_t			 boot_used;
 
+/*
+ * The server's workers accept and allocate on threads of their own: the
+ * counts are atomic, and what a thread is inside of is its own.
+ */
 static long	 step = -1, peeks = -1, write_len = -1, max_conns = -1;
-static long	 accepts, countdown, since_accept;
-static bool	 spared;		/* inside a call that cannot fail */
+static atomic_long accepts, countdown, since_accept;
+static _Thread_local bool spared;	/* inside a call that cannot fail */
 
 static void
 init(void)
@@ -79,8 +84,15 @@ init(void)
 static bool
 fail_now(void)
 {
-	since_accept++;
-	if (!spared && countdown > 0 && --countdown == 0) {
+	long	 n;
+
+	atomic_fetch_add(&since_accept, 1);
+	if (spared)
+		return false;
+	n = atomic_load(&countdown);
+	while (n > 0 && !atomic_compare_exchange_weak(&countdown, &n, n - 1))
+		;
+	if (n == 1) {
 		errno = ENOMEM;
 		return true;
 	}
@@ -152,16 +164,17 @@ free(void *p)
 int
 accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 {
+	long	 n;
 	int	 r;
 
 	init();
 	r = real_accept4(fd, sa, len, flags);
 	if (r != -1) {
-		accepts++;
-		since_accept = 0;
-		countdown = 0;
-		if (step > 0 && (max_conns < 0 || accepts <= max_conns))
-			countdown = accepts * step;
+		n = atomic_fetch_add(&accepts, 1) + 1;
+		atomic_store(&since_accept, 0);
+		atomic_store(&countdown, 0);
+		if (step > 0 && (max_conns < 0 || n <= max_conns))
+			atomic_store(&countdown, n * step);
 	}
 	return r;
 }
@@ -216,7 +229,7 @@ report(void)
 	FILE		*f;
 
 	if (s != NULL && (f = fopen(s, "w")) != NULL) {
-		fprintf(f, "%ld\n", since_accept);
+		fprintf(f, "%ld\n", atomic_load(&since_accept));
 		fclose(f);
 	}
 }

@@ -1,0 +1,229 @@
+# --workers: N event loops, each a thread named zeche-worker-N beside the
+# main one and a listening socket of its own on every port.  Many
+# clients at once are all answered in full, and more than one worker
+# serves them; a reload under load gives every answer the old page or the
+# new one, never an error, and then every worker the new one; the
+# per-address budget is one for all workers; a port another zeche holds
+# is still an error at start; SIGTERM with connections on every worker
+# ends in time and cleanly.
+. "$(dirname "$0")/lib.sh"
+
+# threads PID: the names of its worker threads, one a line, sorted
+threads() {
+	cat /proc/"$1"/task/*/comm 2>/dev/null | grep '^zeche-worker-' | sort
+}
+
+# listening PORT: the listening TCP sockets on 127.0.0.1:PORT
+listening() {
+	local hex
+	hex=$(printf '0100007F:%04X' "$1")
+	awk -v a="$hex" '$2 == a && $4 == "0A"' /proc/net/tcp | wc -l
+}
+
+# mark: the log's length, for served_by
+mark() {
+	wc -l <"$LOG"
+}
+
+# served_by MARK: the workers named in the handshake lines of the log
+# after line MARK (--verbose)
+served_by() {
+	tail -n +"$(($1 + 1))" "$LOG" |
+	    sed -n 's/.*debug: gemini: .* handshake done, .*, worker \([0-9]*\)$/\1/p' |
+	    sort -un | tr '\n' ' '
+}
+
+# load N OUT: N Gemini requests for /ver.gmi, one after another, each
+# answer to OUT.K; run in the background, several at once
+load() {
+	local k
+	for k in $(seq 1 "$1"); do
+		"$GEMGET" 127.0.0.1 "$GEMINI_PORT" "gemini://$H/ver.gmi" \
+		    >"$2.$k" 2>/dev/null
+	done
+}
+
+# gload N OUT: the same over Gopher, for the page as a text
+gload() {
+	local k
+	for k in $(seq 1 "$1"); do
+		curl -s --max-time 10 \
+		    "gopher://127.0.0.1:$GOPHER_PORT/0/ver.gmi" >"$2.$k"
+	done
+}
+
+# all_alike NAME PATTERN REF...: every file matching PATTERN is
+# byte for byte one of the REF files
+all_alike() {
+	local name=$1 pat=$2 f r n=0 bad=
+	shift 2
+	for f in $pat; do
+		n=$((n + 1))
+		for r in "$@"; do
+			cmp -s "$f" "$r" && continue 2
+		done
+		bad="$bad $(basename "$f")"
+	done
+	if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
+		ok "$name ($n answers)"
+	else
+		not_ok "$name" "$n answers; not as expected:$bad
+$(for f in $bad; do head -c 200 "$WORK/$f"; echo; done | head -20)"
+	fi
+}
+
+printf '# Version A\n\nThe old page.\n' >"$ROOT/ver.gmi"
+
+# --- two workers, the default on this machine made explicit
+start_zeche --workers 2 --verbose
+expect_eq "--workers 2: one worker thread beside the main one" \
+    "$(threads "$ZPID")" "zeche-worker-1"
+expect_eq "--workers 2: two listening sockets on the Gemini port" \
+    "$(listening "$GEMINI_PORT")" 2
+expect_eq "--workers 2: two listening sockets on the Gopher port" \
+    "$(listening "$GOPHER_PORT")" 2
+expect_contains "--workers 2: the log says so" "$(cat "$LOG")" \
+    "zeche: 2 workers"
+
+gem_to "$WORK/refA" "gemini://$H/ver.gmi"
+expect_contains "the page before the reload" "$(cat "$WORK/refA")" \
+    "Version A"
+curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/0/ver.gmi" \
+    >"$WORK/grefA"
+expect_contains "the page before the reload, over Gopher" \
+    "$(cat "$WORK/grefA")" "Version A"
+
+# many clients at once: every answer is the whole page
+m=$(mark)
+pids=()
+for j in 1 2 3 4; do load 12 "$WORK/c$j" & pids+=($!); done
+for j in 1 2; do gload 12 "$WORK/g$j" & pids+=($!); done
+wait "${pids[@]}"
+all_alike "48 Gemini answers from 4 clients at once, each the whole page" \
+    "$WORK/c[0-9].*" "$WORK/refA"
+all_alike "24 Gopher answers from 2 clients at once, each the whole page" \
+    "$WORK/g[0-9].*" "$WORK/grefA"
+expect_eq "both workers served handshakes" "$(served_by "$m")" "0 1 "
+
+# --- a reload under load: the old page or the new, never an error
+rm -f "$WORK"/c[0-9].* "$WORK"/g[0-9].*
+pids=()
+for j in 1 2 3 4; do load 15 "$WORK/c$j" & pids+=($!); done
+for j in 1 2; do gload 15 "$WORK/g$j" & pids+=($!); done
+for i in $(seq 1 100); do [ -s "$WORK/c1.2" ] && break; sleep 0.05; done
+printf '# Version B\n\nThe new page, a little longer than the old.\n' \
+    >"$ROOT/ver.gmi"
+reload "a reload under load"
+wait "${pids[@]}"
+gem_to "$WORK/refB" "gemini://$H/ver.gmi"
+expect_contains "the page after the reload" "$(cat "$WORK/refB")" \
+    "Version B"
+curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/0/ver.gmi" \
+    >"$WORK/grefB"
+all_alike "a reload under load: every Gemini answer is the old or the new page" \
+    "$WORK/c[0-9].*" "$WORK/refA" "$WORK/refB"
+all_alike "a reload under load: every Gopher answer is the old or the new page" \
+    "$WORK/g[0-9].*" "$WORK/grefA" "$WORK/grefB"
+# after the reload, whichever worker answers: the new page
+rm -f "$WORK"/c[0-9].*
+m=$(mark)
+pids=()
+for j in 1 2 3; do load 8 "$WORK/c$j" & pids+=($!); done
+wait "${pids[@]}"
+all_alike "after the reload every worker serves the new page" \
+    "$WORK/c[0-9].*" "$WORK/refB"
+expect_eq "both workers served after the reload" "$(served_by "$m")" "0 1 "
+stop_zeche
+
+# --- the per-address budget is one for all workers: with 4 connections
+# held from one address, every further one from it is refused, whichever
+# worker's socket it reaches (a budget per worker would let most through)
+start_zeche --workers 2 --per-address 4
+"$GEMGET" -I 4 -b 127.0.0.9 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold" &
+hpid=$!
+for i in $(seq 1 100); do [ -s "$WORK/hold" ] && break; sleep 0.1; done
+refused=0
+for i in $(seq 1 8); do
+	"$GEMGET" -b 127.0.0.9 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" \
+	    >/dev/null 2>&1
+	[ $? = 2 ] && refused=$((refused + 1))
+done
+expect_eq "--per-address 4 over 2 workers: 8 more from one address all refused" \
+    "$refused" 8
+expect_eq "--per-address 4 over 2 workers: another address is served" \
+    "$("$GEMGET" -b 127.0.0.10 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" | head -n 1)" \
+    $'20 text/gemini; lang=de\r'
+kill "$hpid"
+wait "$hpid" 2>/dev/null
+# once they are let go, the address is served again (the count went down
+# on the worker that held each)
+for i in $(seq 1 50); do
+	out=$("$GEMGET" -b 127.0.0.9 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" 2>/dev/null | head -n 1)
+	[ "$out" = $'20 text/gemini; lang=de\r' ] && break
+	sleep 0.1
+done
+expect_eq "--per-address: the address is served again once they close" \
+    "$out" $'20 text/gemini; lang=de\r'
+
+# --- a port another zeche holds is an error, not a shared port
+"$ZECHE" --root "$ROOT" --certs "$CERTS" --workers 2 \
+    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$(free_port)" \
+    >"$WORK/second.log" 2>&1
+expect_eq "a second zeche on the same port exits 1" "$?" 1
+expect_contains "a second zeche on the same port says why" \
+    "$(cat "$WORK/second.log")" "Address already in use"
+alive "a second zeche tried the port"
+stop_zeche
+
+# --- three workers on this machine; SIGTERM with connections on them:
+# idle ones (closed at once) and answers being read slowly (cut after the
+# grace), within 5 s and cleanly (in the sanitizer build: no leak)
+head -c 3000000 /dev/zero | tr '\0' x >"$ROOT/big.txt"
+start_zeche --workers 3 --verbose
+m=$(mark)
+expect_eq "--workers 3: two worker threads beside the main one" \
+    "$(threads "$ZPID")" "zeche-worker-1
+zeche-worker-2"
+expect_eq "--workers 3: three listening sockets on the Gemini port" \
+    "$(listening "$GEMINI_PORT")" 3
+rm -f "$WORK"/c[0-9].*
+pids=()
+for j in 1 2 3 4; do load 8 "$WORK/c$j" & pids+=($!); done
+wait "${pids[@]}"
+all_alike "--workers 3: 32 answers, each the whole page" "$WORK/c[0-9].*" \
+    "$WORK/refB"
+n=$(served_by "$m" | wc -w)
+if [ "$n" -ge 2 ]; then ok "--workers 3: $n workers served"; else
+	not_ok "--workers 3: more than one worker served" "$(served_by "$m")"; fi
+m=$(mark)
+"$GEMGET" -I 12 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold" &
+hpid=$!
+slow=()
+for j in 1 2 3 4; do
+	"$GEMGET" -r 200 127.0.0.1 "$GEMINI_PORT" "gemini://$H/big.txt" \
+	    >/dev/null 2>&1 &
+	slow+=($!)
+done
+for i in $(seq 1 100); do [ -s "$WORK/hold" ] && break; sleep 0.1; done
+for i in $(seq 1 100); do
+	[ "$(tail -n +"$((m + 1))" "$LOG" | grep -c 'handshake done')" -ge 4 ] &&
+	    break
+	sleep 0.1
+done
+f0=$failed
+STOP_WAIT=5 stop_zeche
+[ "$failed" = "$f0" ] &&
+    ok "--workers 3: SIGTERM with idle and slow connections: exit 0 in 5 s"
+kill "$hpid" "${slow[@]}" 2>/dev/null
+wait "$hpid" "${slow[@]}" 2>/dev/null
+grep -q 'cut (stopping)' "$LOG" &&
+    ok "--workers 3: the slow answers were cut at the end of the grace" ||
+    not_ok "--workers 3: the slow answers were cut at the end of the grace" \
+    "$(tail -20 "$LOG")"
+
+# --- the option's range
+"$ZECHE" --workers 0 >"$WORK/bad.log" 2>&1
+expect_eq "--workers 0: refused" "$?" 1
+expect_contains "--workers 0: says the range" "$(cat "$WORK/bad.log")" \
+    "--workers 0: a number from 1 to 1024"
+finish
