@@ -50,7 +50,8 @@ static size_t			 boot_used;
  */
 static long	 step = -1, peeks = -1, write_len = -1, max_conns = -1;
 static atomic_long accepts, countdown, since_accept;
-static _Thread_local bool spared;	/* inside a call that cannot fail */
+/* initial-exec: no allocation on the first use, inside malloc */
+static _Thread_local bool spared __attribute__((tls_model("initial-exec")));
 
 static void
 init(void)

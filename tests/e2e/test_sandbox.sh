@@ -25,7 +25,7 @@ expect_contains "without the sandbox, nobody can read the folder outside" \
     "$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
     cat "$WORK/draussen/index.gmi" 2>&1)" "GEHEIM-$$"
 
-start_zeche --user nobody
+start_zeche --user nobody --workers 2
 alive "--user nobody"
 expect_eq "--user nobody: the server runs as nobody" \
     "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$ZPID/status")" \
@@ -54,6 +54,16 @@ expect_eq "the log's writer runs in a thread of its own" \
 expect_eq "every thread has the seccomp filter and no_new_privs" \
     "$(cat "/proc/$ZPID/task/"*/status |
     awk '/^Seccomp:/ && $2 != 2 || /^NoNewPrivs:/ && $2 != 1' | wc -l)" 0
+# the worker threads start inside the sandbox: the same for them
+for t in /proc/"$ZPID"/task/*; do
+	grep -q '^zeche-worker-' "$t/comm" || continue
+	expect_eq "worker thread $(cat "$t/comm"): nobody, no_new_privs, seccomp" \
+	    "$(awk '/^Uid:/ { u = $2 $3 $4 $5 } /^NoNewPrivs:/ { n = $2 }
+	    /^Seccomp:/ { s = $2 } END { print u, n, s }' "$t/status")" \
+	    "$NOBODY$NOBODY$NOBODY$NOBODY 1 2"
+	workers_seen=1
+done
+expect_eq "--workers 2: a worker thread under --user" "${workers_seen:-0}" 1
 
 # it still reloads: a new article is served
 F=themenforum-17
