@@ -152,9 +152,9 @@ load_ms() {
 }
 
 # lat KEY PROTO PORT PATH...: warm up, then PN requests at concurrency 1.
-# The server's CPU time so far, in ns: its main thread, which runs the
-# event loop (first field of /proc/PID/schedstat).
-cpu_ns() { awk '{ print $1 }' "/proc/$PID_ZECHE/schedstat"; }
+# The server's CPU time so far, in ns: its threads, which run the event
+# loops, one per worker (first field of /proc/PID/task/TID/schedstat).
+cpu_ns() { cat "/proc/$PID_ZECHE"/task/*/schedstat | awk '{ s += $1 } END { print s }'; }
 declare -A R CPU
 lat() {
 	local key=$1 proto=$2 port=$3 line rc=0 u t0 t1

@@ -1,7 +1,7 @@
 #!/bin/bash
 #
-# run-bench.sh BUILD_DIR [peers|partners|all]: benchmark zeche.  See
-# tests/bench/README.md.
+# run-bench.sh BUILD_DIR [peers|partners|workers|all]: benchmark zeche.
+# See tests/bench/README.md.
 #
 #	peers		zeche against the Debian peers, molly-brown (Gemini)
 #			and gophernicus (Gopher), in one run: a Markdown
@@ -9,7 +9,10 @@
 #	partners	the partner directory at 634, 10,000 and 100,000
 #			entries (partners-bench.sh): load, reload, memory,
 #			search latency
-#	all		both, one after the other (the default)
+#	workers		zeche with --workers 1 and 2 (workers-bench.sh),
+#			nothing pinned: requests/s and CPU per request
+#	all		peers and partners, one after the other (the
+#			default)
 #
 # BUILD_DIR must hold the built `zeche` and `zeche-bench` (searched up to
 # three levels down); if one is missing, `cmake --build BUILD_DIR` is run
@@ -40,10 +43,10 @@ ME=$(basename "$0")
 die() { echo "$ME: $*" >&2; exit 1; }
 note() { echo "$ME: $*" >&2; }
 
-usage() { echo "usage: $ME BUILD_DIR [peers|partners|all]" >&2; exit 2; }
+usage() { echo "usage: $ME BUILD_DIR [peers|partners|workers|all]" >&2; exit 2; }
 [ $# -eq 1 ] || [ $# -eq 2 ] || usage
 SECTION=${2:-all}
-case $SECTION in peers|partners|all) ;; *) usage;; esac
+case $SECTION in peers|partners|workers|all) ;; *) usage;; esac
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
@@ -88,6 +91,9 @@ if [ -z "${ZECHE_BENCH_NETNS:-}" ] && [ "$SECTION" != peers ]; then
 	done
 	if [ "$SECTION" = partners ]; then
 		ZECHE_BENCH_ARG=$ARG exec "$PARTNERS" "$BUILD_DIR"
+	fi
+	if [ "$SECTION" = workers ]; then
+		exec "$SRC_DIR/tests/bench/workers-bench.sh" "$BUILD_DIR"
 	fi
 	rc=0
 	ZECHE_BENCH_ARG=$ARG "$SCRIPT" "$BUILD_DIR" peers || rc=$?
