@@ -1242,7 +1242,8 @@ accept_errorcb(struct evconnlistener *l, void *arg)
  * SO_REUSEPORT, so that a port another program holds (with the option or
  * without) is an error as it was with one worker; the option is set on it
  * after the bind, and the other workers' sockets then join it.  Returns
- * the socket, or -1 with errno set.
+ * the socket, -2 when no socket of AI's family can be made (e.g. no IPv6
+ * here), or -1 with errno set.
  */
 static int
 listen_socket(const struct addrinfo *ai, unsigned int w)
@@ -1252,7 +1253,7 @@ listen_socket(const struct addrinfo *ai, unsigned int w)
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd == -1)
-		return -1;
+		return -2;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (ai->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
@@ -1295,9 +1296,9 @@ net_listen(const char *addr, const char *port, const struct front *front,
 		}
 		for (i = 0; i < nconf.workers; i++) {
 			w = &workers[i];
-			if ((fd = listen_socket(ai, (unsigned int)i)) == -1) {
+			if ((fd = listen_socket(ai, (unsigned int)i)) < 0) {
 				e = errno;
-				if (i == 0 && (e == EAFNOSUPPORT ||
+				if (i == 0 && (fd == -2 ||
 				    (ai->ai_family == AF_INET6 &&
 				    addr == NULL && e == EADDRNOTAVAIL)))
 					break;	/* e.g. no IPv6 here */

@@ -2,7 +2,8 @@
  * test_net: the transport in one process, over real loopback sockets.  A
  * front-end of its own streams a file with conn_reply_file(), to a plain
  * client and to a TLS client (each in a thread); the context's references
- * balance; the per-address key counts IPv6 by /64.
+ * balance, with one worker and with three; the per-address key counts
+ * IPv6 by /64.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -301,6 +302,50 @@ test_reply_file_plain_and_tls(void)
 }
 
 static void
+stop_soon(evutil_socket_t fd, short what, void *arg)
+{
+	net_stop();
+}
+
+/*
+ * Three workers: each holds one reference on the context, a swap takes
+ * and drops one per worker, and a stop with no connection ends every
+ * worker's loop and then worker 0's; the shutdown joins the threads and
+ * drops every reference.
+ */
+static void
+test_workers_hold_the_context_and_stop(void)
+{
+	struct event_base	*base;
+	struct event		*ev;
+	struct timeval		 tv = { 0, 20000 };
+	struct net_conf		 nc = { .timeout = 5, .max_conns = 100,
+				    .workers = 3, .ref = ctx_ref,
+				    .unref = ctx_unref };
+	char			 port[8], err[256];
+
+	refs = 0;
+	CHECK((base = net_base_new()) != NULL);
+	CHECK(net_init(base, NULL, &nc) == 0);
+	net_set_ctx(&refs);
+	CHECK(refs == 3);
+	net_set_ctx(&refs);
+	CHECK(refs == 3);
+	free_port(port, sizeof(port));
+	CHECK(net_listen("127.0.0.1", port, &test_front, NET_PLAIN, false, err,
+	    sizeof(err)) == 0);
+	CHECK(net_start() == 0);
+	CHECK((ev = evtimer_new(base, stop_soon, NULL)) != NULL);
+	evtimer_add(ev, &tv);
+	event_base_dispatch(base);	/* until every worker has stopped */
+	CHECK(net_conns() == 0);
+	net_shutdown();
+	CHECK(refs == 0);
+	event_free(ev);
+	event_base_free(base);
+}
+
+static void
 test_peer_key_ipv4_whole_ipv6_by_64(void)
 {
 	struct sockaddr_in	 a4;
@@ -331,5 +376,6 @@ main(void)
 {
 	test_peer_key_ipv4_whole_ipv6_by_64();
 	test_reply_file_plain_and_tls();
+	test_workers_hold_the_context_and_stop();
 	CHECK_DONE();
 }
