@@ -143,11 +143,11 @@ struct worker {
 	size_t			 nconns;
 	struct listener		 listeners[LISTENERS_MAX];
 	size_t			 nlisteners;
-	struct event		*resume_ev;	/* accepting again after EMFILE */
+	struct event		*resume_ev;	/* accept again after EMFILE */
 	struct event		*stop_ev;	/* the grace period is over */
 	struct event		*stop_req;	/* net_stop() asks to stop */
 	bool			 stopping;
-	bool			 finished;	/* stopped, no connection left */
+	bool			 finished;	/* stopped, nothing left */
 	/*
 	 * The context new requests take.  net_set_ctx() swaps it in every
 	 * worker at once; the mutex is the worker's own, so workers never
@@ -653,8 +653,8 @@ linger_start(struct conn *c)
 		event_free(c->closer);
 	c->closer = NULL;
 	if (fd == -1 || shutdown(fd, SHUT_WR) == -1 ||
-	    (c->closer = event_new(c->w->base, fd, EV_READ | EV_PERSIST, lingercb,
-	    c)) == NULL || event_add(c->closer, NULL) == -1) {
+	    (c->closer = event_new(c->w->base, fd, EV_READ | EV_PERSIST,
+	    lingercb, c)) == NULL || event_add(c->closer, NULL) == -1) {
 		conn_free(c);
 		return;
 	}
@@ -1129,7 +1129,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct peer		*p = NULL;
 	struct conn		*c;
 	char			 host[INET6_ADDRSTRLEN];
-	size_t			 i, open;
+	size_t			 i, nopen;
 	unsigned int		 n;
 	bool			 refused = false, warn = false;
 
@@ -1150,8 +1150,8 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	 * Both budgets are the whole server's, whichever worker accepts.
 	 */
 	pthread_mutex_lock(&budget_mtx);
-	open = atomic_load(&total);
-	if (open >= (size_t)nconf.max_conns) {
+	nopen = atomic_load(&total);
+	if (nopen >= (size_t)nconf.max_conns) {
 		refused = true;
 		warn = refusal_due(&cap_refused, &cap_warned, &n);
 	} else if (!proxy &&
@@ -1164,7 +1164,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		close(fd);
 		if (warn)
 			log_warnx("%s: %zu connections open, refusing more "
-			    "(%u refused)", front->name, open, n);
+			    "(%u refused)", front->name, nopen, n);
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {

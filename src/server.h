@@ -26,7 +26,7 @@ struct vhost {
 };
 
 struct server {
-	atomic_int	 refs;		/* taken and dropped by every worker */
+	atomic_int	 refs;		/* by every worker: atomic */
 	struct conf	 conf;			/* owned */
 	struct vhost	*hosts;			/* owned, as conf.hosts */
 	size_t		 nhosts;

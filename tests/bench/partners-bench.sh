@@ -326,8 +326,8 @@ else
 fi
 echo "- reload: median of $RUNS SIGHUPs to the running server, as zeche" \
     "logs it (\"reloaded ... in N ms\": load plus swap, whole ms)"
-echo "- server CPU per search: the CPU time of zeche's event-loop thread" \
-    "(/proc/PID/schedstat) over the $PN measured requests, divided by" \
+echo "- server CPU per search: the CPU time of zeche's threads" \
+    "(/proc/PID/task/*/schedstat) over the $PN measured requests, divided by" \
     "them; Gemini's includes the TLS handshake. Unlike the latencies it" \
     "does not count time spent waiting for a CPU"
 echo "- RSS: VmRSS once the ports accept; peak is VmHWM after the" \
