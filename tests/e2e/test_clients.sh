@@ -8,9 +8,12 @@ for tool in tmux amfora sacc; do
 done
 export HOME=$WORK/home TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 mkdir -p "$HOME"
-TMUX_SOCK="zeche-e2e-$$"
+# One tmux server per client: a new session on a server that is still
+# going away after kill-server fails with "server exited unexpectedly".
+TMUX_SOCK="zeche-e2e-$$-amfora"
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+trap 'tmux -L "zeche-e2e-$$-amfora" kill-server 2>/dev/null
+    tmux -L "zeche-e2e-$$-sacc" kill-server 2>/dev/null; cleanup' EXIT
 
 # screen_has NAME TEXT: wait (30 s at most) until the screen shows TEXT
 screen_has() {
@@ -37,15 +40,6 @@ key() {
 	not_ok "the screen changes after the key $1"
 }
 
-# tm_gone: wait (5 s at most) until the tmux server has gone
-tm_gone() {
-	local i
-	for i in $(seq 1 50); do
-		tm has-session 2>/dev/null || return 0
-		sleep 0.1
-	done
-}
-
 start_zeche
 F=themenforum-17
 
@@ -60,9 +54,9 @@ tm send-keys -t c 1 Enter
 screen_has "amfora: following the link opens the article" "# Roundtable auf Zollverein"
 screen_has "amfora: umlauts as they should be" "Staatssekretär Dr. Mark Speich"
 tm kill-server 2>/dev/null
-tm_gone
 
 # --- sacc: the same forum as a Gopher menu
+TMUX_SOCK="zeche-e2e-$$-sacc"
 tm new-session -d -s c -x 100 -y 40 "sacc gopher://127.0.0.1:$GOPHER_PORT/1/$F/; sleep 30"
 screen_has "sacc: the forum's title" "| Themenforum 17 – Innovation"
 screen_has "sacc: the articles are text items" "Txt+ 2019-02-26 Roundtable auf Zollverein"
