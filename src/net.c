@@ -1,4 +1,5 @@
 #include <sys/queue.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -706,8 +707,26 @@ notifycb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
+ * A plain connection whose client sent its request and nothing after it:
+ * closing it at once sends no reset (the answer still queued in the
+ * kernel leaves before the FIN), so it needs no linger.  A client that
+ * sent more, a request too long for instance, gets the linger, which
+ * keeps the reset that unread bytes would cause from destroying its
+ * answer.  TLS always lingers: its client answers close_notify.
+ */
+static bool
+nothing_unread(struct conn *c)
+{
+	int	 n = 0;
+
+	return evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+	    ioctl(bufferevent_getfd(c->bev), FIONREAD, &n) == 0 && n == 0;
+}
+
+/*
  * The answer has left (a corked one: for the cork buffer, and it is
- * logged once flushed): close_notify (TLS), then linger.
+ * logged once flushed): close_notify (TLS), then linger (plain: only
+ * when the client sent more than its request).
  */
 static void
 conn_close(struct conn *c)
@@ -723,7 +742,7 @@ conn_close(struct conn *c)
 	}
 	if (c->ssl != NULL && c->handshaken)
 		notifycb(bufferevent_getfd(c->bev), EV_WRITE, c);
-	else if (c->ssl != NULL)
+	else if (c->ssl != NULL || nothing_unread(c))
 		conn_free(c);
 	else
 		linger_start(c);
