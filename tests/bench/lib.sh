@@ -1,4 +1,4 @@
-# lib.sh: what both benchmark scripts need (sourced; the script defines
+# lib.sh: what the benchmark scripts need (sourced; the script defines
 # die() and BUILD_DIR).  is_open PORT: something accepts on
 # 127.0.0.1:PORT; free_port: a port nothing accepts on, never the same
 # one twice; findbin NAME: the built program NAME in BUILD_DIR.
@@ -30,4 +30,14 @@ findbin() {	# BUILD_DIR/NAME first, else the first found below
 		find "$BUILD_DIR" -maxdepth 3 -type f -name "$1" -perm -u+x \
 		    -print -quit
 	fi
+}
+
+# get KEY FIELD: FIELD=value from the zeche-bench line the script keeps
+# in its associative array R under KEY; 0 when there is none
+get() {
+	local f
+	for f in ${R[$1]:-}; do
+		case $f in "$2"=*) echo "${f#*=}"; return;; esac
+	done
+	echo 0
 }

@@ -380,13 +380,6 @@ run() {
 	note "$key: $line"
 	[ "$rc" -eq 0 ] || note "$key: zeche-bench exit status $rc"
 }
-get() {	# get KEY FIELD
-	local f
-	for f in ${R[$1]:-}; do
-		case $f in "$2"=*) echo "${f#*=}"; return;; esac
-	done
-	echo 0
-}
 hwm() {	# peak RSS in KiB
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
 }

@@ -83,13 +83,6 @@ run() {
 	R[$key]=$line
 	note "$key: $line"
 }
-get() {	# get KEY FIELD
-	local f
-	for f in ${R[$1]:-}; do
-		case $f in "$2"=*) echo "${f#*=}"; return;; esac
-	done
-	echo 0
-}
 
 for w in $WORKERS; do
 	pg=$(free_port)
