@@ -35,7 +35,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,40 +46,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "dial.h"
+
 static int		 rcvbuf;
-
-static int
-dial(const char *addr, const char *port, const char *from)
-{
-	struct addrinfo	 hints, *res, *ai, *src = NULL;
-	int		 fd = -1;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if (getaddrinfo(addr, port, &hints, &res) != 0)
-		return -1;
-	if (from != NULL && getaddrinfo(from, "0", &hints, &src) != 0) {
-		freeaddrinfo(res);
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype, 0)) == -1)
-			continue;
-		if (rcvbuf > 0)
-			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-			    sizeof(rcvbuf));
-		if ((src == NULL || bind(fd, src->ai_addr, src->ai_addrlen) ==
-		    0) && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (src != NULL)
-		freeaddrinfo(src);
-	return fd;
-}
 
 /* Open N connections and hold them until killed. */
 static int
@@ -89,7 +57,7 @@ hold(int n, const char *addr, const char *port, const char *from)
 	int	 i;
 
 	for (i = 0; i < n; i++)
-		if (dial(addr, port, from) == -1) {
+		if (dial(addr, port, from, rcvbuf) == -1) {
 			perror("connect");
 			return 1;
 		}
@@ -244,7 +212,7 @@ main(int argc, char **argv)
 	SSL_CTX_set_max_proto_version(ctx, version);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);	/* TOFU: no CA */
 
-	if ((fd = dial(argv[0], argv[1], from)) == -1) {
+	if ((fd = dial(argv[0], argv[1], from, rcvbuf)) == -1) {
 		perror("connect");
 		return 1;
 	}

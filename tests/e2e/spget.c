@@ -15,34 +15,12 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static int
-dial(const char *addr, const char *port)
-{
-	struct addrinfo	 hints, *res, *ai;
-	int		 fd = -1;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if (getaddrinfo(addr, port, &hints, &res) != 0)
-		return -1;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype, 0)) == -1)
-			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd;
-}
+#include "dial.h"
 
 static int
 send_all(int fd, const char *p, size_t len)
@@ -92,7 +70,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc != 2 && argc != 4)
 		usage();
-	if ((fd = dial(argv[0], argv[1])) == -1) {
+	if ((fd = dial(argv[0], argv[1], NULL, 0)) == -1) {
 		perror("connect");
 		return 1;
 	}
