@@ -34,6 +34,7 @@
 #include "log.h"
 #include "net.h"
 #include "proxy.h"
+#include "tls.h"
 
 #define LISTENERS_MAX	8
 #define PEER_BUCKETS	1024
@@ -64,7 +65,7 @@ enum conn_state {
 				   NET_TLS: no TLS state until then) */
 	CONN_REQUEST,		/* handshake and request */
 	CONN_ANSWER,		/* the request is read; writing the answer */
-	CONN_CLOSE,		/* answered: close_notify, then linger */
+	CONN_CLOSE,		/* answered: close_notify, maybe linger */
 };
 
 struct conn {
@@ -662,6 +663,37 @@ linger_start(struct conn *c)
 }
 
 /*
+ * A connection whose client sent its request and nothing after it:
+ * closing it at once sends no reset (the answer still queued in the
+ * kernel leaves before the FIN), so it needs no linger, and neither its
+ * descriptor nor its place in the budgets waits for the client to close.
+ * Over TLS the client's own close_notify, which comes later, meets a
+ * closed socket; it has read the whole answer and ours by then.  A
+ * client that sent more, a request too long for instance, gets the
+ * linger, which keeps the reset that unread bytes would cause from
+ * destroying its answer.
+ */
+static bool
+nothing_unread(struct conn *c)
+{
+	int	 n = 0;
+
+	return evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+	    (c->ssl == NULL || !SSL_has_pending(c->ssl)) &&
+	    ioctl(bufferevent_getfd(c->bev), FIONREAD, &n) == 0 && n == 0;
+}
+
+/* The answer (and close_notify) is out: close, or linger first. */
+static void
+conn_release(struct conn *c)
+{
+	if (nothing_unread(c))
+		conn_free(c);
+	else
+		linger_start(c);
+}
+
+/*
  * Send close_notify.  SSL_shutdown writes to the socket itself (or, for
  * a corked answer, to the buffer in front of it, then flushes it with
  * the answer); when the send buffer is full it says WANT_WRITE (or the
@@ -686,6 +718,7 @@ notifycb(evutil_socket_t fd, short what, void *arg)
 		}
 	}
 	c->notified = true;
+	tls_uncork(c->ssl);
 	if (BIO_wpending(w) > 0 && (BIO_flush(w) <= 0 ||
 	    BIO_wpending(w) > 0)) {
 		if (BIO_should_retry(w))
@@ -694,7 +727,7 @@ notifycb(evutil_socket_t fd, short what, void *arg)
 	}
 	c->corked = 0;
 	conn_log(c);
-	linger_start(c);
+	conn_release(c);
 	return;
  wait:
 	if ((c->closer != NULL || (c->closer = event_new(c->w->base,
@@ -707,26 +740,9 @@ notifycb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * A plain connection whose client sent its request and nothing after it:
- * closing it at once sends no reset (the answer still queued in the
- * kernel leaves before the FIN), so it needs no linger.  A client that
- * sent more, a request too long for instance, gets the linger, which
- * keeps the reset that unread bytes would cause from destroying its
- * answer.  TLS always lingers: its client answers close_notify.
- */
-static bool
-nothing_unread(struct conn *c)
-{
-	int	 n = 0;
-
-	return evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
-	    ioctl(bufferevent_getfd(c->bev), FIONREAD, &n) == 0 && n == 0;
-}
-
-/*
  * The answer has left (a corked one: for the cork buffer, and it is
- * logged once flushed): close_notify (TLS), then linger (plain: only
- * when the client sent more than its request).
+ * logged once flushed): close_notify (TLS), then the close, with a
+ * linger only when the client sent more than its request.
  */
 static void
 conn_close(struct conn *c)
@@ -742,10 +758,10 @@ conn_close(struct conn *c)
 	}
 	if (c->ssl != NULL && c->handshaken)
 		notifycb(bufferevent_getfd(c->bev), EV_WRITE, c);
-	else if (c->ssl != NULL || nothing_unread(c))
+	else if (c->ssl != NULL)
 		conn_free(c);
 	else
-		linger_start(c);
+		conn_release(c);
 }
 
 /* Read the next piece of the file being sent, if the output wants one. */
@@ -1854,33 +1870,23 @@ conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
 #define NET_WRITE_PIECE	16384	/* libevent's largest single write */
 #define NET_CORK_MAX	8192	/* answers sent in one write with their
 				   close_notify */
-#define NET_CORK_SLACK	1024	/* room for record headers and the alert */
+#define NET_CORK_SLACK	2048	/* room for the ticket, record headers
+				   and the alert */
 
 /*
  * Over TLS, an answer of at most NET_CORK_MAX bytes, complete and not
- * yet begun, goes into a buffer in front of the socket, and leaves in
- * one write with its close_notify (notifycb) instead of two.  The
- * buffer is sized to hold both, and a fresh socket's send buffer takes
- * that much at once, so the write rate bound does not come into it.
- * On any failure here the answer is simply not corked.
+ * yet begun, is corked (tls_cork): with its session ticket before it and
+ * its close_notify after it (notifycb) it leaves in one write instead of
+ * three.  A fresh socket's send buffer takes that much at once, so the
+ * write rate bound does not come into it.  On any failure here the
+ * answer is simply not corked.
  */
 static void
 conn_cork(struct conn *c, size_t len)
 {
-	BIO	*sock = SSL_get_wbio(c->ssl), *buf;
-
-	if (len == 0 || len > NET_CORK_MAX || sock == NULL ||
-	    (buf = BIO_new(BIO_f_buffer())) == NULL)
-		return;
-	if (BIO_set_write_buffer_size(buf, len + NET_CORK_SLACK) <= 0 ||
-	    !BIO_up_ref(sock)) {
-		BIO_free(buf);
-		return;
-	}
-	/* the chain holds its own reference on the socket BIO */
-	BIO_push(buf, sock);
-	SSL_set0_wbio(c->ssl, buf);
-	c->corked = len;
+	if (len > 0 && len <= NET_CORK_MAX &&
+	    tls_cork(c->ssl, len + NET_CORK_SLACK) == 0)
+		c->corked = len;
 }
 
 static void
@@ -1923,6 +1929,15 @@ conn_done(struct conn *c, const char *status, const char *why)
 	if (why != NULL)
 		snprintf(c->why, sizeof(c->why), "%s", why);
 	bufferevent_disable(c->bev, EV_READ);
+	/*
+	 * TLS 1.3: the session ticket goes first in the answer's first
+	 * write (tls_ctx_setup sends none at the end of the handshake).
+	 * Only with an answer queued: SSL_shutdown refuses while a ticket
+	 * waits.
+	 */
+	if (c->ssl != NULL && c->handshaken && c->file_left + (off_t)
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		(void)tls_ticket(c->ssl);
 	if (c->file_left == 0)
 		conn_write_now(c);
 	if (c->file_left == 0 &&

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -385,7 +386,12 @@ tls_ctx_setup(SSL_CTX *ctx)
 	 */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
-	SSL_CTX_set_num_tickets(ctx, 1);
+	/*
+	 * None at the end of a TLS 1.3 handshake: sent then, the ticket
+	 * leaves in a write of its own and wakes the client once more
+	 * before its answer.  tls_ticket() sends it with the answer.
+	 */
+	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_timeout(ctx, TLS_TICKET_ROTATE);
 	/*
 	 * A connection waiting for its request, or for a slow reader, holds
@@ -399,6 +405,163 @@ tls_ctx_setup(SSL_CTX *ctx)
 	 * that arrived with the client's Finished would sit in OpenSSL's
 	 * buffer until the deadline.
 	 */
+}
+
+int
+tls_ticket(SSL *ssl)
+{
+	if (SSL_version(ssl) != TLS1_3_VERSION)
+		return 0;
+	return SSL_new_session_ticket(ssl) == 1;
+}
+
+/*
+ * The cork (tls_cork): a filter BIO holding what is written in BUF until
+ * it is pulled.  OFF is how much of the held bytes has reached the
+ * socket while a flush was cut short.
+ */
+struct cork {
+	size_t		 len;
+	size_t		 off;
+	size_t		 cap;
+	bool		 pulled;
+	unsigned char	 buf[];
+};
+
+static BIO_METHOD	*cork_method;
+static int		 cork_type;
+static pthread_once_t	 cork_once = PTHREAD_ONCE_INIT;
+
+/* Write what K holds to the next BIO; 1 once all is out, else 0. */
+static int
+cork_drain(BIO *b, struct cork *k)
+{
+	size_t	 n;
+
+	while (k->off < k->len) {
+		if (!BIO_write_ex(BIO_next(b), k->buf + k->off,
+		    k->len - k->off, &n)) {
+			BIO_copy_next_retry(b);
+			return 0;
+		}
+		k->off += n;
+	}
+	k->off = k->len = 0;
+	return 1;
+}
+
+static int
+cork_write(BIO *b, const char *data, size_t len, size_t *written)
+{
+	struct cork	*k = BIO_get_data(b);
+
+	BIO_clear_retry_flags(b);
+	if (!k->pulled && k->cap - k->len >= len) {
+		memcpy(k->buf + k->len, data, len);
+		k->len += len;
+		*written = len;
+		return 1;
+	}
+	k->pulled = true;		/* too much to hold: write through */
+	if (!cork_drain(b, k))
+		return 0;
+	if (!BIO_write_ex(BIO_next(b), data, len, written)) {
+		BIO_copy_next_retry(b);
+		return 0;
+	}
+	return 1;
+}
+
+static long
+cork_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct cork	*k = BIO_get_data(b);
+	long		 r;
+
+	if (BIO_next(b) == NULL)
+		return 0;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		if (!k->pulled)
+			return 1;		/* held on purpose */
+		BIO_clear_retry_flags(b);
+		if (!cork_drain(b, k))
+			return 0;
+		r = BIO_ctrl(BIO_next(b), cmd, num, ptr);
+		BIO_copy_next_retry(b);
+		return r;
+	case BIO_CTRL_WPENDING:
+		return (long)(k->len - k->off) + BIO_ctrl(BIO_next(b), cmd,
+		    num, ptr);
+	default:
+		return BIO_ctrl(BIO_next(b), cmd, num, ptr);
+	}
+}
+
+static int
+cork_destroy(BIO *b)
+{
+	free(BIO_get_data(b));
+	BIO_set_data(b, NULL);
+	return 1;
+}
+
+static void
+cork_init(void)
+{
+	BIO_METHOD	*m;
+	int		 type;
+
+	if ((type = BIO_get_new_index()) == -1 ||
+	    (m = BIO_meth_new(type | BIO_TYPE_FILTER, "zeche cork")) == NULL)
+		return;
+	if (!BIO_meth_set_write_ex(m, cork_write) ||
+	    !BIO_meth_set_ctrl(m, cork_ctrl) ||
+	    !BIO_meth_set_destroy(m, cork_destroy)) {
+		BIO_meth_free(m);
+		return;
+	}
+	cork_type = type | BIO_TYPE_FILTER;
+	cork_method = m;
+}
+
+int
+tls_cork(SSL *ssl, size_t cap)
+{
+	BIO		*sock = SSL_get_wbio(ssl), *b;
+	struct cork	*k;
+
+	pthread_once(&cork_once, cork_init);
+	if (cork_method == NULL || sock == NULL ||
+	    (k = calloc(1, sizeof(*k) + cap)) == NULL)
+		return -1;
+	k->cap = cap;
+	if ((b = BIO_new(cork_method)) == NULL) {
+		free(k);
+		return -1;
+	}
+	BIO_set_data(b, k);
+	BIO_set_init(b, 1);
+	if (!BIO_up_ref(sock)) {
+		BIO_free(b);
+		return -1;
+	}
+	/* the chain holds its own reference on the socket BIO */
+	BIO_push(b, sock);
+	SSL_set0_wbio(ssl, b);
+	return 0;
+}
+
+void
+tls_uncork(SSL *ssl)
+{
+	BIO		*b = SSL_get_wbio(ssl);
+	struct cork	*k;
+
+	if (b != NULL && cork_method != NULL &&
+	    BIO_method_type(b) == cork_type &&
+	    (k = BIO_get_data(b)) != NULL)
+		k->pulled = true;
 }
 
 int

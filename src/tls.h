@@ -23,11 +23,36 @@ SSL_CTX	*tls_init(const char *, const char *, char *, size_t, char *, size_t);
 /*
  * The settings every server SSL_CTX gets, one per served host: TLS
  * options, the SNI callback, no session cache, one stateless session
- * ticket per handshake under keys shared by all contexts and threads
- * and rotated on a schedule, read-ahead.  Call it once on a new context
- * (tls_init does).
+ * ticket per connection under keys shared by all contexts and threads
+ * and rotated on a schedule.  A TLS 1.3 connection gets its ticket only
+ * when tls_ticket() asks for it, so that it can leave with the answer;
+ * TLS 1.2 sends its ticket in the handshake.  Call it once on a new
+ * context (tls_init does).
  */
 void	 tls_ctx_setup(SSL_CTX *);
+
+/*
+ * Have the next write on SSL (a TLS 1.3 server connection whose handshake
+ * is done) begin with its session ticket.  Returns 1, or 0 when the
+ * connection gets none this way (TLS 1.2 sent its own in the handshake).
+ */
+int	 tls_ticket(SSL *);
+
+/*
+ * Cork SSL's output: a buffer of CAP bytes goes in front of its write BIO
+ * and holds everything OpenSSL writes, its flushes included, until
+ * tls_uncork(); what would overflow it goes out at once, after what is
+ * held.  So a session ticket, a short answer and close_notify leave in
+ * one write.  Returns 0, or -1 (nothing changed).
+ */
+int	 tls_cork(SSL *, size_t);
+
+/*
+ * Let the cork go: the next BIO_flush() of SSL's write BIO writes what it
+ * holds (BIO_should_retry() when the socket took only part of it), and
+ * writes pass through from then on.
+ */
+void	 tls_uncork(SSL *);
 
 /*
  * The fingerprints of the PEM certificate at PATH, both as clients pin

@@ -1,8 +1,8 @@
 /*
  * gemget: the small Gemini client the end-to-end tests speak TLS with.
  *
- * usage: gemget [-fnSt] [-b addr] [-c bytes] [-d ms] [-m maxver] [-r ms]
- *               [-s sni] [-w ms] [-x file] addr port [request]
+ * usage: gemget [-fknSt] [-b addr] [-c bytes] [-d ms] [-e ms] [-m maxver]
+ *               [-r ms] [-s sni] [-w ms] [-x file] addr port [request]
  *        gemget [-b addr] -I n addr port
  *
  * Sends REQUEST followed by CRLF (or, without REQUEST, standard input as it
@@ -25,6 +25,11 @@
  *             with -w, one byte every MS ms
  *   -b ADDR   connect from this local address (e.g. 127.0.0.2)
  *   -x FILE   send FILE's bytes first, before TLS (a PROXY header)
+ *   -e MS     after the handshake, wait MS ms before sending the request:
+ *             exit 5 if the server sends anything meanwhile, or if no
+ *             session ticket has come by the end of a TLS 1.3 answer
+ *   -k        keep the connection open after the answer (close_notify
+ *             and all) until killed, without closing it or replying
  *
  * gemget -I N opens N TCP connections, prints N once they are all open and
  * holds them, saying nothing, until it is killed.
@@ -35,6 +40,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +55,15 @@
 #include "dial.h"
 
 static int		 rcvbuf;
+static int		 tickets;	/* session tickets received */
+
+/* A session ticket came: count it (the session is not kept). */
+static int
+ticket_cb(SSL *ssl, SSL_SESSION *sess)
+{
+	tickets++;
+	return 0;
+}
 
 /* Open N connections and hold them until killed. */
 static int
@@ -113,20 +128,28 @@ main(int argc, char **argv)
 	ssize_t		 r;
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
 	int		 fp = 0, version, status = 1, plain = 0, slow = 0;
-	int		 trickle = 0, cutoff = -1, nhold = 0;
+	int		 trickle = 0, cutoff = -1, nhold = 0, early = -1;
+	int		 keep = 0;
+	struct pollfd	 pfd;
 	long		 got = 0;
 	int		 want;
 	struct timeval	 tv = { 20, 0 };
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "b:c:d:FfI:m:nr:s:Stw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:c:d:e:FfI:km:nr:s:Stw:x:")) != -1) {
 		switch (ch) {
 		case 'b':
 			from = optarg;
 			break;
 		case 'x':
 			first = optarg;
+			break;
+		case 'e':
+			early = atoi(optarg);
+			break;
+		case 'k':
+			keep = 1;
 			break;
 		case 'c':
 			cutoff = atoi(optarg);
@@ -171,9 +194,9 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: gemget [-fnSt] [-b addr] [-c bytes] "
-		    "[-d ms] [-m ver] [-r ms] [-s sni] [-w ms] [-x file] addr "
-		    "port [request]\n");
+		fprintf(stderr, "usage: gemget [-fknSt] [-b addr] [-c bytes] "
+		    "[-d ms] [-e ms] [-m ver] [-r ms] [-s sni] [-w ms] "
+		    "[-x file] addr port [request]\n");
 		return 1;
 	}
 	if (nhold > 0)
@@ -211,6 +234,9 @@ main(int argc, char **argv)
 	SSL_CTX_set_min_proto_version(ctx, 0);
 	SSL_CTX_set_max_proto_version(ctx, version);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);	/* TOFU: no CA */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
+	    SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	SSL_CTX_sess_set_new_cb(ctx, ticket_cb);
 
 	if ((fd = dial(argv[0], argv[1], from, rcvbuf)) == -1) {
 		perror("connect");
@@ -271,6 +297,16 @@ main(int argc, char **argv)
 		status = 0;
 		goto done;
 	}
+	if (early >= 0) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, early) != 0) {
+			fprintf(stderr, "gemget: the server sent something "
+			    "before the request\n");
+			status = 5;
+			goto done;
+		}
+	}
 	if (wait >= 0) {
 		/* the server may answer (and close) before the end */
 		for (i = 0; i < reqlen; i++) {
@@ -304,6 +340,12 @@ main(int argc, char **argv)
 		err = SSL_get_error(ssl, n);
 		if (err == SSL_ERROR_ZERO_RETURN) {
 			status = 0;		/* close_notify */
+			if (early >= 0 && tickets == 0 &&
+			    SSL_version(ssl) == TLS1_3_VERSION) {
+				fprintf(stderr, "gemget: no session ticket "
+				    "came with the answer\n");
+				status = 5;
+			}
 			break;
 		}
 		fprintf(stderr, "gemget: connection closed without "
@@ -313,6 +355,9 @@ main(int argc, char **argv)
 	}
  done:
 	fflush(stdout);
+	if (keep)
+		for (;;)
+			pause();
 	SSL_free(ssl);
 	SSL_CTX_free(ctx);
 	close(fd);

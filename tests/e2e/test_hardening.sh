@@ -258,6 +258,23 @@ wait $hpa 2>/dev/null
 poll_alive "--per-address"
 stop_zeche
 
+# --- a client that keeps its connection open once it has the answer and
+# close_notify holds no place in its address's budget: zeche closes at
+# once when nothing came after the request (it used to linger 2 s)
+start_zeche --per-address 1
+"$GEMGET" -k -b 127.0.0.9 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" \
+    >"$WORK/kept" 2>&1 &
+kp=$!
+for i in $(seq 1 100); do grep -q "^=> " "$WORK/kept" && break; sleep 0.1; done
+expect_contains "a client keeping its connection open has the whole page" \
+    "$(cat "$WORK/kept")" "Themenforum 17"
+expect_eq "--per-address 1: the next request from its address is served at once" \
+    "$("$GEMGET" -b 127.0.0.9 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" | head -n 1)" \
+    $'20 text/gemini; lang=de\r'
+kill $kp
+wait $kp 2>/dev/null
+stop_zeche
+
 # --- idle connections to the Gemini port cost no TLS state until their
 # first byte: 128 of them (4 addresses, 32 each) add well under 8 KiB
 # each to the server's memory (a TLS object made at accept costs ~40 KiB;
