@@ -431,6 +431,10 @@ FLOOR_PIN=()
 [ "${#PIN_SERVER[@]}" -gt 0 ] && FLOOR_PIN=(-K "$SERVER_CPU")
 for c in $CONCS; do
 	run "tcp_$c" "" -p tcp-floor -c "$c" -A "$A" "${FLOOR_PIN[@]}"
+	run "tlse_full_$c" "" -p tls-epoll-floor -c "$c" -A "$A" \
+	    "${FLOOR_PIN[@]}"
+	run "tlse_res_$c" "" -p tls-epoll-floor -R -c "$c" -A "$A" \
+	    "${FLOOR_PIN[@]}"
 done
 # shellcheck disable=SC2154
 for c in $CONCS; do
@@ -497,6 +501,14 @@ for c in $CONCS; do
 	for h in full res; do
 		hh=full
 		[ "$h" = res ] && hh=resumed
+		row "floor: epoll responder with OpenSSL" gemini "$hh" \
+		    "tlse_${h}_$c" "$(mib "$(get "tlse_${h}_$c" hwm_kb)")"
+	done
+done
+for c in $CONCS; do
+	for h in full res; do
+		hh=full
+		[ "$h" = res ] && hh=resumed
 		row zeche gemini "$hh" "zeche_gem_${h}_$c" "$(mib "$HWM_ZECHE")"
 		row molly-brown gemini "$hh" "molly_gem_${h}_$c" \
 		    "$(mib "$HWM_MOLLY")"
@@ -538,6 +550,12 @@ r_floor() { ratio "$(cpu "zeche_gem_full_$1")" \
     "$(sum "$(cpu tls_full)" "$(cpu "tcp_$1")")"; }
 r_floor_res() { ratio "$(cpu "zeche_gem_res_$1")" \
     "$(sum "$(cpu tls_res)" "$(cpu "tcp_$1")")"; }
+r_tlse() { ratio "$(cpu "zeche_gem_full_$1")" "$(cpu "tlse_full_$1")"; }
+r_tlse_res() { ratio "$(cpu "zeche_gem_res_$1")" "$(cpu "tlse_res_$1")"; }
+r_tlse_sum() { ratio "$(cpu "tlse_full_$1")" \
+    "$(sum "$(cpu tls_full)" "$(cpu "tcp_$1")")"; }
+r_p99_tlse() { ratio "$(get "zeche_gem_full_$1" p99_ms)" \
+    "$(get "tlse_full_$1" p99_ms)"; }
 r_molly() { ratio "$(cpu "zeche_gem_full_$1")" "$(cpu "molly_gem_full_$1")"; }
 r_molly_res() { ratio "$(cpu "zeche_gem_res_$1")" \
     "$(cpu "molly_gem_res_$1")"; }
@@ -549,10 +567,16 @@ r_goph() { ratio "$(cpu "zeche_goph_$1")" "$(cpu "tcp_$1")"; }
 r_gophrps() { ratio "$(get "zeche_goph_$1" rps)" "$(get "tcp_$1" rps)"; }
 r_gn() { ratio "$(cpu "zeche_goph_$1")" "$(cpu "gn_goph_$1")"; }
 ratios "Gemini full, CPU: zeche / (TLS floor + TCP floor)" "≤ 1.2" r_floor
+ratios "Gemini full, CPU: zeche / epoll responder with OpenSSL" "-" r_tlse
+ratios "Gemini full, CPU: epoll responder with OpenSSL / (TLS floor + TCP floor)" \
+    "-" r_tlse_sum
 ratios "Gemini full, CPU: zeche / molly-brown" "≤ 0.6" r_molly
 ratios "Gemini full, p99: zeche / molly-brown" "≤ 1" r_p99
+ratios "Gemini full, p99: zeche / epoll responder with OpenSSL" "-" r_p99_tlse
 ratios "Gemini resumed, CPU: zeche / (TLS floor resumed + TCP floor)" \
     "-" r_floor_res
+ratios "Gemini resumed, CPU: zeche / epoll responder with OpenSSL" "-" \
+    r_tlse_res
 ratios "Gemini resumed, CPU: zeche / molly-brown" "-" r_molly_res
 ratios "CPU resumed / full: zeche" "clearly < 1" r_zres
 ratios "CPU resumed / full: molly-brown" "-" r_mres
@@ -578,7 +602,11 @@ echo "- server CPU µs/req: utime + stime (of the process and of the" \
     "request line, status line and a 2 KiB page, close_notify) with a" \
     "client in the same thread over a BIO pair, no socket, no event" \
     "loop, no session cache; the TCP floor is an epoll loop forked by" \
-    "zeche-bench: accept, one read, one write of 2 KiB, close"
+    "zeche-bench: accept, one read, one write of 2 KiB, close; the" \
+    "epoll responder with OpenSSL is that loop doing TLS on each" \
+    "connection (handshake with one session ticket at its end, one" \
+    "read, status line and 2 KiB page in one SSL_write, close_notify," \
+    "close), pinned like the servers"
 echo "- idle connections: zeche-bench -I holds $IDLE connections open (TCP" \
     "only, or after the TLS handshake) until it has read the server's" \
     "VmRSS, each time against a server started for it; the growth over" \

@@ -98,6 +98,8 @@ struct bench {
 	int			 tlsmax;	/* 0 or TLS1_x_VERSION */
 	int			 nsrc;		/* -A: source addresses */
 	bool			 resume;	/* -R: resume sessions */
+	bool			 tlsepoll;	/* Gemini against the TLS
+						   floor over sockets */
 	bool			 hold;		/* -I: hold idle connections */
 	int			*hfd;		/* -I: owned, by request */
 	SSL			**hssl;		/* -I: owned, by request */
@@ -171,7 +173,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: zeche-bench -p gemini|gopher|tls-floor|"
-	    "tcp-floor [-P port]\n"
+	    "tcp-floor|tls-epoll-floor [-P port]\n"
 	    "\t[-a addr] [-A naddrs] [-H host] [-c conc] [-eIR] "
 	    "[-K cpu] [-n requests]\n"
 	    "\t[-d seconds] [-S pid] [-s status] [-T 1.2|1.3] "
@@ -802,24 +804,38 @@ tls_floor(struct bench *b, double *scpu)
 /*
  * The TCP floor: a minimal epoll responder in a child process, which
  * accepts, reads until a newline, writes FLOOR_BODY bytes in one call and
- * closes; nothing is parsed, logged or allocated.  It listens on
- * b->ss (port 0: any free one, written back) and never returns.
+ * closes; nothing is parsed, logged or allocated.
+ *
+ * With CTX, the TLS floor over sockets: the same loop with OpenSSL on
+ * each connection, doing what a Gemini server must and no more: the
+ * handshake (one session ticket at its end, OpenSSL's default way, no
+ * session cache), one read of the request (it comes in one record), a
+ * status line and FLOOR_BODY bytes in one SSL_write, close_notify, close.
+ * No timeouts, no log, no parsing.
+ *
+ * It listens on LFD, pinned to CPU unless that is -1, and never returns.
  */
 static void __attribute__((noreturn))
-floor_responder(int lfd, int cpu)
+floor_responder(int lfd, int cpu, SSL_CTX *ctx)
 {
 	struct epoll_event	 ev, evs[256];
-	char			 body[FLOOR_BODY], buf[2048];
+	static SSL		*conns[65536];
+	static char		 body[FLOOR_BODY + 32];
+	char			 buf[2048];
 	cpu_set_t		 set;
+	size_t			 blen;
 	ssize_t			 n;
-	int			 ep, i, fd, nev;
+	int			 ep, i, fd, nev, r;
 
 	if (cpu >= 0) {
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
 		(void)sched_setaffinity(0, sizeof(set), &set);
 	}
-	memset(body, 'x', sizeof(body));
+	blen = ctx != NULL ? strlen("20 text/gemini\r\n") : 0;
+	memcpy(body, "20 text/gemini\r\n", blen);
+	memset(body + blen, 'x', FLOOR_BODY);
+	blen += FLOOR_BODY;
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		_exit(1);
 	ev.events = EPOLLIN;
@@ -838,28 +854,63 @@ floor_responder(int lfd, int cpu)
 				    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
 					ev.events = EPOLLIN;
 					ev.data.fd = fd;
-					if (epoll_ctl(ep, EPOLL_CTL_ADD, fd,
+					if (fd >= (int)(sizeof(conns) /
+					    sizeof(conns[0])) ||
+					    (ctx != NULL && ((conns[fd] =
+					    SSL_new(ctx)) == NULL ||
+					    !SSL_set_fd(conns[fd], fd))) ||
+					    epoll_ctl(ep, EPOLL_CTL_ADD, fd,
 					    &ev) == -1)
-						close(fd);
+						goto close;
+					if (ctx != NULL)
+						SSL_set_accept_state(conns[fd]);
+					continue;
+ close:
+					if (fd < (int)(sizeof(conns) /
+					    sizeof(conns[0]))) {
+						SSL_free(conns[fd]);
+						conns[fd] = NULL;
+					}
+					close(fd);
 				}
 				continue;
 			}
 			fd = evs[i].data.fd;
-			n = read(fd, buf, sizeof(buf));
-			if (n == -1 && errno == EAGAIN)
+			if (ctx == NULL) {
+				n = read(fd, buf, sizeof(buf));
+				if (n == -1 && errno == EAGAIN)
+					continue;
+				/* A request comes in one segment. */
+				if (n > 0 && memchr(buf, '\n', n) == NULL)
+					continue;
+				if (n > 0)
+					(void)write(fd, body, blen);
+				close(fd);	/* also leaves the epoll set */
 				continue;
-			/* A request line comes in one segment on loopback. */
-			if (n > 0 && memchr(buf, '\n', n) == NULL)
-				continue;
-			if (n > 0)
-				(void)write(fd, body, sizeof(body));
-			close(fd);	/* also leaves the epoll set */
+			}
+			if (!SSL_is_init_finished(conns[fd]) &&
+			    (r = SSL_do_handshake(conns[fd])) != 1) {
+				if (SSL_get_error(conns[fd], r) ==
+				    SSL_ERROR_WANT_READ)
+					continue;
+			} else if ((r = SSL_read(conns[fd], buf,
+			    sizeof(buf))) <= 0) {
+				if (SSL_get_error(conns[fd], r) ==
+				    SSL_ERROR_WANT_READ)
+					continue;
+			} else if (SSL_write(conns[fd], body, (int)blen) ==
+			    (int)blen)
+				(void)SSL_shutdown(conns[fd]);
+			ERR_clear_error();
+			SSL_free(conns[fd]);
+			conns[fd] = NULL;
+			close(fd);
 		}
 	}
 }
 
 static pid_t
-tcp_floor_start(struct bench *b)
+floor_start(struct bench *b, SSL_CTX *ctx)
 {
 	struct sockaddr_storage	 ss = b->ss;
 	socklen_t		 len = b->sslen;
@@ -878,7 +929,7 @@ tcp_floor_start(struct bench *b)
 	if (pid == 0) {
 		/* Bounded like the client: it dies with its parent. */
 		alarm((unsigned)b->dur + 2 * BENCH_IO_TIMEOUT);
-		floor_responder(lfd, b->floorcpu);
+		floor_responder(lfd, b->floorcpu, ctx);
 	}
 	close(lfd);
 	return pid;
@@ -927,6 +978,7 @@ main(int argc, char *argv[])
 	static struct bench	 b;
 	pthread_t		*tids;
 	struct wctx		*ws;
+	SSL_CTX			*sctx;
 	const char		*vers, *pname;
 	double			 secs, scpu = 0;
 	long long		 cpu0 = -1, cpu1 = -1;
@@ -990,6 +1042,10 @@ main(int argc, char *argv[])
 				b.proto = PROTO_TLS_FLOOR;
 			else if (strcmp(optarg, "tcp-floor") == 0)
 				b.proto = PROTO_TCP_FLOOR;
+			else if (strcmp(optarg, "tls-epoll-floor") == 0) {
+				b.proto = PROTO_GEMINI;
+				b.tlsepoll = true;
+			}
 			else
 				usage();
 			break;
@@ -1028,7 +1084,8 @@ main(int argc, char *argv[])
 	}
 	/* The floors need no port: the TCP one picks a free one. */
 	if (optind != argc || b.proto == PROTO_NONE || (b.port == 0 &&
-	    b.proto != PROTO_TLS_FLOOR && b.proto != PROTO_TCP_FLOOR))
+	    b.proto != PROTO_TLS_FLOOR && b.proto != PROTO_TCP_FLOOR &&
+	    !b.tlsepoll) || (b.hold && b.tlsepoll))
 		usage();
 	if (b.proto == PROTO_TLS_FLOOR)
 		b.port = GEMINI_PORT;
@@ -1084,9 +1141,17 @@ main(int argc, char *argv[])
 			SSL_CTX_sess_set_new_cb(b.ctx, new_session_cb);
 		}
 	}
-	if (b.proto == PROTO_TCP_FLOOR) {
-		if ((floorpid = tcp_floor_start(&b)) == -1) {
-			fprintf(stderr, "zeche-bench: TCP floor: %s\n",
+	if (b.proto == PROTO_TCP_FLOOR || b.tlsepoll) {
+		sctx = NULL;
+		if (b.tlsepoll && (sctx = floor_server_ctx(true)) == NULL) {
+			fprintf(stderr, "zeche-bench: TLS floor: server "
+			    "context\n");
+			return 1;
+		}
+		floorpid = floor_start(&b, sctx);
+		SSL_CTX_free(sctx);	/* the child has its copy */
+		if (floorpid == -1) {
+			fprintf(stderr, "zeche-bench: floor: %s\n",
 			    strerror(errno));
 			return 1;
 		}
@@ -1176,7 +1241,7 @@ main(int argc, char *argv[])
 	}
 	switch (b.proto) {
 	case PROTO_GEMINI:
-		pname = "gemini";
+		pname = b.tlsepoll ? "tls-epoll-floor" : "gemini";
 		break;
 	case PROTO_TLS_FLOOR:
 		pname = "tls-floor";

@@ -1,5 +1,5 @@
 # The benchmark tool works: zeche-bench runs for about a second against
-# the built server and against its own two floors, and every run makes
+# the built server and against its own three floors, and every run makes
 # requests with no error.  Speed is never asserted here.
 . "$(dirname "$0")/lib.sh"
 : "${ZECHE_BENCH:?ZECHE_BENCH must name the zeche-bench binary}"
@@ -82,6 +82,18 @@ else
 fi
 out=$("${B[@]}" -p tcp-floor 2>"$WORK/bench.err")
 works "the TCP floor" "$out"
+out=$("${B[@]}" -p tls-epoll-floor 2>"$WORK/bench.err")
+works "the epoll responder with OpenSSL, full handshakes" "$out"
+expect_eq "the epoll responder with OpenSSL: every response ended with close_notify" \
+    "$(field "$out" no_close_notify)" 0
+out=$("${B[@]}" -R -p tls-epoll-floor 2>"$WORK/bench.err")
+works "the epoll responder with OpenSSL, resumed" "$out"
+res=$(field "$out" resumed)
+if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
+	ok "the epoll responder with OpenSSL resumes sessions ($res)"
+else
+	not_ok "the epoll responder with OpenSSL resumes sessions" "$out"
+fi
 
 # The partner-directory section at its smallest size: it finds the
 # directory's size on the overview and measures with no error.
