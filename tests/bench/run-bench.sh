@@ -18,7 +18,11 @@
 # three levels down); if one is missing, `cmake --build BUILD_DIR` is run
 # for it.  Knobs, from the environment:
 #
-#	BENCH_N=3000		requests per measured run
+#	BENCH_N=3000		requests per measured Gemini run
+#	BENCH_GN=10*BENCH_N	requests per measured run of zeche's Gopher
+#				and of the TCP floor (a tenth of the CPU
+#				each: as many clock ticks to measure them
+#				by; gophernicus, ten times slower, gets N)
 #	BENCH_C="16 128"	concurrencies (connections in flight)
 #	BENCH_A=64		client source addresses, 127.0.0.2 and up
 #	BENCH_IDLE=10000	idle connections held for the memory rows (at
@@ -56,6 +60,7 @@ SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
 PARTNERS="$SRC_DIR/tests/bench/partners-bench.sh"
 
 N=${BENCH_N:-3000}
+GN=${BENCH_GN:-$((N * 10))}
 CONCS=${BENCH_C:-16 128}
 A=${BENCH_A:-64}
 IDLE=${BENCH_IDLE:-10000}
@@ -73,7 +78,7 @@ D=${BENCH_D:-60}
 WARM=${BENCH_WARMUP:-300}
 CAPSULE=${BENCH_CAPSULE:-$SRC_DIR/capsule}
 ZECHE_ARGS=${BENCH_ZECHE_ARGS:-}
-for v in "$N" $CONCS "$A" "$IDLE" "$D" "$WARM"; do
+for v in "$N" "$GN" $CONCS "$A" "$IDLE" "$D" "$WARM"; do
 	case $v in ''|*[!0-9]*) die "BENCH_* must be positive integers";; esac
 done
 [ -n "$CONCS" ] || die "BENCH_C: no concurrency given"
@@ -366,15 +371,16 @@ SZ_GNMENU=$(gopher_get "$P_GN" "" | wc -c)
 # Results by key: R[KEY]="key=value ..." as zeche-bench prints it.
 declare -A R
 BENCH_LINES=()
-# run KEY PID ARGS...: a warm-up run, then the measured one, with the
-# server's CPU read from /proc/PID/stat around it (-S).
+# run KEY PID ARGS...: a warm-up run, then the measured one of RUN_N
+# requests (default N), with the server's CPU read from /proc/PID/stat
+# around it (-S).
 run() {
-	local key=$1 pid=$2 line rc=0
+	local key=$1 pid=$2 line rc=0 n=${RUN_N:-$N}
 	shift 2
 	"${PIN_CLIENT[@]}" "$BENCH" -n "$WARM" -d "$D" "$@" >/dev/null 2>&1 ||
 	    true
-	BENCH_LINES+=("$(basename "$BENCH") -n $N -d $D$(printf " %q" "$@")")
-	line=$("${PIN_CLIENT[@]}" "$BENCH" -n "$N" -d "$D" \
+	BENCH_LINES+=("$(basename "$BENCH") -n $n -d $D$(printf " %q" "$@")")
+	line=$("${PIN_CLIENT[@]}" "$BENCH" -n "$n" -d "$D" \
 	    ${pid:+-S "$pid"} "$@") || rc=$?
 	R[$key]=$line
 	note "$key: $line"
@@ -430,7 +436,7 @@ run tls_res "" -p tls-floor -R -u "$ARTICLE"
 FLOOR_PIN=()
 [ "${#PIN_SERVER[@]}" -gt 0 ] && FLOOR_PIN=(-K "$SERVER_CPU")
 for c in $CONCS; do
-	run "tcp_$c" "" -p tcp-floor -c "$c" -A "$A" "${FLOOR_PIN[@]}"
+	RUN_N=$GN run "tcp_$c" "" -p tcp-floor -c "$c" -A "$A" "${FLOOR_PIN[@]}"
 	run "tlse_full_$c" "" -p tls-epoll-floor -c "$c" -A "$A" \
 	    "${FLOOR_PIN[@]}"
 	run "tlse_res_$c" "" -p tls-epoll-floor -R -c "$c" -A "$A" \
@@ -446,7 +452,7 @@ for c in $CONCS; do
 		run "molly_gem_${h}_$c" "$PID_molly" -p gemini -P "$P_MOLLY" \
 		    -c "$c" -A "$A" "${r[@]}" -u / -u "$ARTICLE"
 	done
-	run "zeche_goph_$c" "$PID_zeche" -p gopher -P "$P_ZGOPH" -c "$c" \
+	RUN_N=$GN run "zeche_goph_$c" "$PID_zeche" -p gopher -P "$P_ZGOPH" -c "$c" \
 	    -A "$A" -u "" -u "$TEXT"
 	run "gn_goph_$c" "$PID_gophernicus" -p gopher -P "$P_GN" -c "$c" \
 	    -A "$A" -u "" -u "$TEXT"
@@ -585,12 +591,13 @@ ratios "Gopher, req/s: zeche / TCP floor" "≥ 0.8" r_gophrps
 ratios "Gopher, CPU: zeche / gophernicus" "-" r_gn
 
 echo
-echo "- command: \`BENCH_N=$N BENCH_C=\"$CONCS\" BENCH_A=$A BENCH_D=$D" \
+echo "- command: \`BENCH_N=$N BENCH_GN=$GN BENCH_C=\"$CONCS\" BENCH_A=$A BENCH_D=$D" \
     "BENCH_WARMUP=$WARM tests/bench/run-bench.sh $ARG peers\`"
 for l in "${BENCH_LINES[@]}"; do
 	echo "  - \`$l\`"
 done
-echo "- each run: $WARM warm-up requests, then $N measured; one request" \
+echo "- each run: $WARM warm-up requests, then $N measured ($GN for" \
+    "zeche's Gopher and the TCP floor); one request" \
     "per connection; clients bound to $A loopback addresses" \
     "(127.0.0.2 and up); \"full\": a full handshake each, no" \
     "resumption; \"resumed\": each client thread offers the session" \
