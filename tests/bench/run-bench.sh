@@ -23,6 +23,10 @@
 #				and of the TCP floor (a tenth of the CPU
 #				each: as many clock ticks to measure them
 #				by; gophernicus, ten times slower, gets N)
+#	BENCH_ROUNDS=1		rounds of the peers' measured runs: each
+#				round runs every floor and server once, and
+#				each row shows its median round by CPU per
+#				request
 #	BENCH_C="16 128"	concurrencies (connections in flight)
 #	BENCH_A=64		client source addresses, 127.0.0.2 and up
 #	BENCH_IDLE=10000	idle connections held for the memory rows (at
@@ -61,6 +65,7 @@ PARTNERS="$SRC_DIR/tests/bench/partners-bench.sh"
 
 N=${BENCH_N:-3000}
 GN=${BENCH_GN:-$((N * 10))}
+ROUNDS=${BENCH_ROUNDS:-1}
 CONCS=${BENCH_C:-16 128}
 A=${BENCH_A:-64}
 IDLE=${BENCH_IDLE:-10000}
@@ -78,7 +83,7 @@ D=${BENCH_D:-60}
 WARM=${BENCH_WARMUP:-300}
 CAPSULE=${BENCH_CAPSULE:-$SRC_DIR/capsule}
 ZECHE_ARGS=${BENCH_ZECHE_ARGS:-}
-for v in "$N" "$GN" $CONCS "$A" "$IDLE" "$D" "$WARM"; do
+for v in "$N" "$GN" "$ROUNDS" $CONCS "$A" "$IDLE" "$D" "$WARM"; do
 	case $v in ''|*[!0-9]*) die "BENCH_* must be positive integers";; esac
 done
 [ -n "$CONCS" ] || die "BENCH_C: no concurrency given"
@@ -368,9 +373,11 @@ HOW_GN=$(how_sent "$P_GN")
 SZ_ZMENU=$(gopher_get "$P_ZGOPH" "" | wc -c)
 SZ_GNMENU=$(gopher_get "$P_GN" "" | wc -c)
 
-# Results by key: R[KEY]="key=value ..." as zeche-bench prints it.
-declare -A R
+# Results by key: R[KEY]="key=value ..." as zeche-bench prints it; with
+# rounds, RALL[KEY] has every round's line and R[KEY] gets the median.
+declare -A R RALL
 BENCH_LINES=()
+ROUND=1
 # run KEY PID ARGS...: a warm-up run, then the measured one of RUN_N
 # requests (default N), with the server's CPU read from /proc/PID/stat
 # around it (-S).
@@ -379,12 +386,28 @@ run() {
 	shift 2
 	"${PIN_CLIENT[@]}" "$BENCH" -n "$WARM" -d "$D" "$@" >/dev/null 2>&1 ||
 	    true
-	BENCH_LINES+=("$(basename "$BENCH") -n $n -d $D$(printf " %q" "$@")")
+	[ "$ROUND" -eq 1 ] && BENCH_LINES+=("$(basename "$BENCH") -n $n -d $D$(printf " %q" "$@")")
 	line=$("${PIN_CLIENT[@]}" "$BENCH" -n "$n" -d "$D" \
 	    ${pid:+-S "$pid"} "$@") || rc=$?
 	R[$key]=$line
-	note "$key: $line"
+	RALL[$key]="${RALL[$key]:-}$line
+"
+	note "$key (round $ROUND): $line"
 	[ "$rc" -eq 0 ] || note "$key: zeche-bench exit status $rc"
+}
+# median KEY: of KEY's rounds, the line whose CPU per request is the
+# median (the lower middle one of an even number)
+median() {
+	local lines
+	lines=$(printf '%s' "${RALL[$1]}" | awk 'NF > 0 {
+		c = 0
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^cpu_us_per_req=/)
+				c = substr($i, 16)
+		print c "\t" $0
+	}' | sort -t "$(printf '\t')" -k1,1g | cut -f2-)
+	printf '%s\n' "$lines" |
+	    sed -n "$((($(printf '%s\n' "$lines" | wc -l) + 1) / 2))p"
 }
 hwm() {	# peak RSS in KiB
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
@@ -431,32 +454,39 @@ idle molly_idle_tls molly gemini
 # The floors, measured by zeche-bench itself: OpenSSL alone over a BIO
 # pair (one thread, its own CPU clock), and a minimal epoll responder
 # that it forks (pinned like the servers).
-run tls_full "" -p tls-floor -u "$ARTICLE"
-run tls_res "" -p tls-floor -R -u "$ARTICLE"
 FLOOR_PIN=()
 [ "${#PIN_SERVER[@]}" -gt 0 ] && FLOOR_PIN=(-K "$SERVER_CPU")
-for c in $CONCS; do
-	RUN_N=$GN run "tcp_$c" "" -p tcp-floor -c "$c" -A "$A" "${FLOOR_PIN[@]}"
-	run "tlse_full_$c" "" -p tls-epoll-floor -c "$c" -A "$A" \
-	    "${FLOOR_PIN[@]}"
-	run "tlse_res_$c" "" -p tls-epoll-floor -R -c "$c" -A "$A" \
-	    "${FLOOR_PIN[@]}"
-done
-# shellcheck disable=SC2154
-for c in $CONCS; do
-	for h in full res; do
-		r=()
-		[ "$h" = res ] && r=(-R)
-		run "zeche_gem_${h}_$c" "$PID_zeche" -p gemini -P "$P_ZGEM" \
-		    -c "$c" -A "$A" "${r[@]}" -u / -u "$ARTICLE"
-		run "molly_gem_${h}_$c" "$PID_molly" -p gemini -P "$P_MOLLY" \
-		    -c "$c" -A "$A" "${r[@]}" -u / -u "$ARTICLE"
+for ROUND in $(seq 1 "$ROUNDS"); do
+	run tls_full "" -p tls-floor -u "$ARTICLE"
+	run tls_res "" -p tls-floor -R -u "$ARTICLE"
+	for c in $CONCS; do
+		RUN_N=$GN run "tcp_$c" "" -p tcp-floor -c "$c" -A "$A" "${FLOOR_PIN[@]}"
+		run "tlse_full_$c" "" -p tls-epoll-floor -c "$c" -A "$A" \
+		    "${FLOOR_PIN[@]}"
+		run "tlse_res_$c" "" -p tls-epoll-floor -R -c "$c" -A "$A" \
+		    "${FLOOR_PIN[@]}"
 	done
-	RUN_N=$GN run "zeche_goph_$c" "$PID_zeche" -p gopher -P "$P_ZGOPH" -c "$c" \
-	    -A "$A" -u "" -u "$TEXT"
-	run "gn_goph_$c" "$PID_gophernicus" -p gopher -P "$P_GN" -c "$c" \
-	    -A "$A" -u "" -u "$TEXT"
+	# shellcheck disable=SC2154
+	for c in $CONCS; do
+		for h in full res; do
+			r=()
+			[ "$h" = res ] && r=(-R)
+			run "zeche_gem_${h}_$c" "$PID_zeche" -p gemini -P "$P_ZGEM" \
+			    -c "$c" -A "$A" "${r[@]}" -u / -u "$ARTICLE"
+			run "molly_gem_${h}_$c" "$PID_molly" -p gemini -P "$P_MOLLY" \
+			    -c "$c" -A "$A" "${r[@]}" -u / -u "$ARTICLE"
+		done
+		RUN_N=$GN run "zeche_goph_$c" "$PID_zeche" -p gopher -P "$P_ZGOPH" -c "$c" \
+		    -A "$A" -u "" -u "$TEXT"
+		run "gn_goph_$c" "$PID_gophernicus" -p gopher -P "$P_GN" -c "$c" \
+		    -A "$A" -u "" -u "$TEXT"
+	done
 done
+if [ "$ROUNDS" -gt 1 ]; then
+	for key in "${!RALL[@]}"; do
+		R[$key]=$(median "$key")
+	done
+fi
 
 # --- 5. memory ---------------------------------------------------------
 # shellcheck disable=SC2154
@@ -591,11 +621,14 @@ ratios "Gopher, req/s: zeche / TCP floor" "≥ 0.8" r_gophrps
 ratios "Gopher, CPU: zeche / gophernicus" "-" r_gn
 
 echo
-echo "- command: \`BENCH_N=$N BENCH_GN=$GN BENCH_C=\"$CONCS\" BENCH_A=$A BENCH_D=$D" \
+echo "- command: \`BENCH_N=$N BENCH_GN=$GN BENCH_ROUNDS=$ROUNDS BENCH_C=\"$CONCS\" BENCH_A=$A BENCH_D=$D" \
     "BENCH_WARMUP=$WARM tests/bench/run-bench.sh $ARG peers\`"
 for l in "${BENCH_LINES[@]}"; do
 	echo "  - \`$l\`"
 done
+[ "$ROUNDS" -gt 1 ] && echo "- $ROUNDS rounds, each running every floor" \
+    "and server once, one after another; each row is its median round" \
+    "by server CPU per request (the ratios are of those medians)"
 echo "- each run: $WARM warm-up requests, then $N measured ($GN for" \
     "zeche's Gopher and the TCP floor); one request" \
     "per connection; clients bound to $A loopback addresses" \
