@@ -368,10 +368,16 @@ log_escape(char *dst, size_t size, const char *src, size_t len)
 int
 log_open(const char *path)
 {
+	return log_openat(AT_FDCWD, path);
+}
+
+int
+log_openat(int dirfd, const char *path)
+{
 	int	 fd;
 
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640)) == -1)
+	if ((fd = openat(dirfd, path, O_WRONLY | O_APPEND | O_CREAT |
+	    O_CLOEXEC, 0640)) == -1)
 		return -1;
 	/*
 	 * With the writer running, lines queued so far still belong in the

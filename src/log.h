@@ -27,6 +27,9 @@ void	fatalx(const char *, ...)
  */
 int	log_open(const char *);
 
+/* log_open() with PATH relative to the directory DIRFD (openat(2)). */
+int	log_openat(int, const char *);
+
 /*
  * From log_start() on, lines are queued in memory (LOG_QUEUE_MAX bytes)
  * and a thread of their own writes them, LOG_BATCH_MS of them at a time

@@ -2,7 +2,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -759,6 +761,35 @@ sighup(evutil_socket_t sig, short what, void *arg)
  */
 static char	 logpath[1024];	/* the file open, or "" */
 
+/*
+ * In the chroot (--user without --config) the log's path names nothing:
+ * its folder is opened before the chroot and kept, and the file is opened
+ * anew through it (the sandbox lets files there be written and made).
+ */
+static int	 logdir = -1;
+static char	 logbase[NAME_MAX + 1];
+
+static void
+keep_log_dir(const char *path)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if ((size_t)(slash - path) >= sizeof(dir))
+		fatalx("log %s: path too long", path);
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (snprintf(logbase, sizeof(logbase), "%s", slash ? slash + 1 :
+	    path) >= (int)sizeof(logbase) || logbase[0] == '\0')
+		fatalx("log %s: not a file name", path);
+	if ((logdir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		fatal("log %s: its folder %s", path, dir);
+}
+
 static void
 open_log(bool again)
 {
@@ -766,7 +797,8 @@ open_log(bool again)
 
 	if (path == NULL || (!again && strcmp(path, logpath) == 0))
 		return;
-	if (log_open(path) == -1) {
+	if ((logdir != -1 ? log_openat(logdir, logbase) : log_open(path)) ==
+	    -1) {
 		log_warn("log %s", path);
 		return;
 	}
@@ -902,9 +934,12 @@ main(int argc, char **argv)
 	 */
 	if (conf->user != NULL && opts.config != NULL)
 		sandbox_become(conf->user);
-	else if (conf->user != NULL)
+	else if (conf->user != NULL) {
+		if (conf->log != NULL)
+			keep_log_dir(conf->log);
 		sandbox_root = sandbox_enter(server_default(current)->conf->root,
-		    conf->user);
+		    conf->user, logdir);
+	}
 	else if (geteuid() == 0)
 		log_warnx("running as root; --user NAME drops root once the "
 		    "ports are open");

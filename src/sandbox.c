@@ -29,17 +29,31 @@ static char	 chroot_root[PATH_MAX];	/* the capsule inside the chroot */
 
 #ifdef __linux__
 
+/* Grant ACCESS beneath the folder FD in the ruleset RFD. */
+static void
+landlock_allow(int rfd, int fd, __u64 access, const char *what)
+{
+	struct landlock_path_beneath_attr beneath;
+
+	memset(&beneath, 0, sizeof(beneath));
+	beneath.parent_fd = fd;
+	beneath.allowed_access = access;
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &beneath, 0) == -1)
+		fatal("landlock: add a rule for %s", what);
+}
+
 /*
- * Landlock: read-only beneath the capsule folder PATH, nothing else of
- * the file system, and no TCP bind or connect.  The access rights
- * handled are all those the running kernel knows, so that every one of
- * them not granted below is denied.
+ * Landlock: read-only beneath the capsule folder PATH, writing and making
+ * files beneath the log's folder LOGDIR (unless -1), nothing else of the
+ * file system, and no TCP bind or connect.  The access rights handled are
+ * all those the running kernel knows, so that every one of them not
+ * granted below is denied.
  */
 static void
-landlock(const char *path)
+landlock(const char *path, int logdir)
 {
 	struct landlock_ruleset_attr	 attr;
-	struct landlock_path_beneath_attr beneath;
 	long				 abi;
 	int				 rfd, fd;
 
@@ -74,19 +88,18 @@ landlock(const char *path)
 		fatal("landlock: create ruleset");
 	if ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("landlock: %s", path);
-	memset(&beneath, 0, sizeof(beneath));
-	beneath.parent_fd = fd;
-	beneath.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
-	    LANDLOCK_ACCESS_FS_READ_DIR;
-	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
-	    &beneath, 0) == -1)
-		fatal("landlock: add a rule for %s", path);
+	landlock_allow(rfd, fd, LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR, path);
 	close(fd);
+	if (logdir != -1)
+		landlock_allow(rfd, logdir, LANDLOCK_ACCESS_FS_WRITE_FILE |
+		    LANDLOCK_ACCESS_FS_MAKE_REG, "the log's folder");
 	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
 		fatal("landlock: restrict");
 	close(rfd);
-	log_info("landlock (ABI %ld): read-only beneath %s, no TCP bind or "
-	    "connect%s", abi, path, abi >= 4 ? "" : " (not on this kernel)");
+	log_info("landlock (ABI %ld): read-only beneath %s%s, no TCP bind or "
+	    "connect%s", abi, path, logdir != -1 ? ", the log's folder "
+	    "write-only" : "", abi >= 4 ? "" : " (not on this kernel)");
 }
 
 #if defined(__x86_64__)
@@ -220,7 +233,7 @@ sandbox_become(const char *user)
 }
 
 const char *
-sandbox_enter(const char *root, const char *user)
+sandbox_enter(const char *root, const char *user, int logdir)
 {
 	struct passwd	*pw;
 	char		 dir[PATH_MAX];
@@ -241,7 +254,7 @@ sandbox_enter(const char *root, const char *user)
 #ifdef __linux__
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("prctl(PR_SET_NO_NEW_PRIVS)");
-	landlock(chroot_root);
+	landlock(chroot_root, logdir);
 	seccomp();
 #endif
 	return chroot_root;

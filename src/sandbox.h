@@ -15,8 +15,11 @@
  *     be named;
  *  2. become USER: its uid, its gid, no other group;
  *  3. on Linux, Landlock: the file system may only be read, and only
- *     beneath the capsule folder (the one ROOT named at this moment); no
- *     TCP port may be bound or connected to (kernel ABI 4 and later);
+ *     beneath the capsule folder (the one ROOT named at this moment),
+ *     except that files may be written and made beneath the folder LOGDIR
+ *     (a descriptor opened before, -1 for none), where the log is opened
+ *     anew after a rotation; no TCP port may be bound or connected to
+ *     (kernel ABI 4 and later);
  *  4. on Linux, seccomp: system calls a server never makes (execve,
  *     ptrace, mount, chroot, setuid and the like, bpf, module loading, ...)
  *     fail with EPERM.
@@ -29,7 +32,7 @@
  * Returns the path to read the capsule through from now on: ROOT, or
  * the capsule's path inside the chroot ("/capsule").
  */
-const char	*sandbox_enter(const char *, const char *);
+const char	*sandbox_enter(const char *, const char *, int);
 
 /*
  * Become USER for good (its uid, its gid, no other group) with no chroot

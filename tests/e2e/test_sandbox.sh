@@ -111,6 +111,43 @@ expect_eq "--config, --user nobody: no chroot" \
     "$(readlink "/proc/$ZPID/root")" /
 stop_zeche
 
+# --log in the chroot: SIGUSR1 opens the log anew (logrotate moved it
+# away) through its folder, kept open from before the chroot; the file
+# is made there as nobody
+mkdir "$WORK/logs"
+chown nobody "$WORK/logs"
+ZL=$WORK/logs/zeche.log
+GEMINI_PORT=$(free_port)
+GOPHER_PORT=$(free_port)
+while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
+"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
+    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
+    --user nobody --log "$ZL" >>"$LOG" 2>&1 &
+ZPID=$!
+wait_log "zeche: serving" "$ZL" ||
+    { not_ok "--user with --log starts" "$(tail -20 "$ZL" "$LOG" 2>&1)"; finish; }
+gem "gemini://$H/vor-der-rotation" >/dev/null
+expect_log "--user with --log: the access line is in the file" \
+    "vor-der-rotation" "$ZL"
+mv "$ZL" "$ZL.1"
+kill -USR1 "$ZPID"
+expect_log "--user with --log: SIGUSR1 opens the log anew in the chroot" \
+    "SIGUSR1: log $ZL reopened" "$ZL"
+gem "gemini://$H/nach-der-rotation" >/dev/null
+expect_log "--user with --log: later lines go to the new file" \
+    "nach-der-rotation" "$ZL"
+expect_not_contains "--user with --log: the moved file keeps only the old lines" \
+    "$(cat "$ZL.1")" "nach-der-rotation"
+expect_eq "--user with --log: the new file is nobody's" \
+    "$(stat -c %U "$ZL" 2>&1)" nobody
+if grep -q "landlock (ABI" "$ZL.1"; then
+	expect_contains "Landlock: the log's folder may be written, nothing else" \
+	    "$(grep "landlock (ABI" "$ZL.1")" \
+	    "read-only beneath /capsule, the log's folder write-only"
+fi
+alive "--user with --log, after SIGUSR1"
+stop_zeche
+
 start_fail=$("$ZECHE" --root "$ROOT" --certs "$CERTS" --user nosuchuser-zeche \
     --gemini "127.0.0.1:$(free_port)" --gopher "127.0.0.1:$(free_port)" 2>&1)
 expect_eq "--user with an unknown user: exit 1" "$?" 1
