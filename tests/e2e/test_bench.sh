@@ -29,6 +29,17 @@ $(cat "$WORK/bench.err")"
 	fi
 }
 
+# resumes NAME OUTPUT: the run resumed some sessions
+resumes() {
+	local res
+	res=$(field "$2" resumed)
+	if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
+		ok "$1 ($res)"
+	else
+		not_ok "$1" "$2"
+	fi
+}
+
 B=("$ZECHE_BENCH" -d 1 -c 4 -A 4)
 out=$("${B[@]}" -p gemini -P "$GEMINI_PORT" -S "$ZPID" -u / 2>"$WORK/bench.err")
 works "Gemini, full handshakes, from 4 addresses" "$out"
@@ -38,12 +49,7 @@ expect_eq "Gemini: every response ended with close_notify" \
 
 out=$("${B[@]}" -R -p gemini -P "$GEMINI_PORT" -S "$ZPID" -u / 2>"$WORK/bench.err")
 works "Gemini, offering the last session ticket" "$out"
-res=$(field "$out" resumed)
-if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
-	ok "Gemini: sessions are resumed ($res)"
-else
-	not_ok "Gemini: sessions are resumed" "$out"
-fi
+resumes "Gemini: sessions are resumed" "$out"
 
 # One ticket per handshake, full or resumed: the client's next request
 # needs one, and more cost the server a ticket each.
@@ -52,12 +58,7 @@ expect_eq "Gemini: one session ticket per connection" \
 
 out=$("${B[@]}" -R -T 1.2 -p gemini -P "$GEMINI_PORT" -S "$ZPID" -u / 2>"$WORK/bench.err")
 works "Gemini over TLS 1.2, offering the last session ticket" "$out"
-res=$(field "$out" resumed)
-if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
-	ok "Gemini over TLS 1.2: sessions are resumed ($res)"
-else
-	not_ok "Gemini over TLS 1.2: sessions are resumed" "$out"
-fi
+resumes "Gemini over TLS 1.2: sessions are resumed" "$out"
 
 out=$("${B[@]}" -p gopher -P "$GOPHER_PORT" -S "$ZPID" -u "" 2>"$WORK/bench.err")
 works "Gopher" "$out"
@@ -74,12 +75,7 @@ out=$("$ZECHE_BENCH" -d 1 -n 200 -p tls-floor 2>"$WORK/bench.err")
 works "the OpenSSL floor, full handshakes" "$out"
 out=$("$ZECHE_BENCH" -d 1 -n 200 -R -p tls-floor 2>"$WORK/bench.err")
 works "the OpenSSL floor, resumed" "$out"
-res=$(field "$out" resumed)
-if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
-	ok "the OpenSSL floor resumes sessions ($res)"
-else
-	not_ok "the OpenSSL floor resumes sessions" "$out"
-fi
+resumes "the OpenSSL floor resumes sessions" "$out"
 out=$("${B[@]}" -p tcp-floor 2>"$WORK/bench.err")
 works "the TCP floor" "$out"
 out=$("${B[@]}" -p tls-epoll-floor 2>"$WORK/bench.err")
@@ -88,12 +84,7 @@ expect_eq "the epoll responder with OpenSSL: every response ended with close_not
     "$(field "$out" no_close_notify)" 0
 out=$("${B[@]}" -R -p tls-epoll-floor 2>"$WORK/bench.err")
 works "the epoll responder with OpenSSL, resumed" "$out"
-res=$(field "$out" resumed)
-if [ "$res" != missing ] && [ "$res" -gt 0 ]; then
-	ok "the epoll responder with OpenSSL resumes sessions ($res)"
-else
-	not_ok "the epoll responder with OpenSSL resumes sessions" "$out"
-fi
+resumes "the epoll responder with OpenSSL resumes sessions" "$out"
 
 # The partner-directory section at its smallest size: it finds the
 # directory's size on the overview and measures with no error.
