@@ -765,15 +765,18 @@ static char	 logpath[1024];	/* the file open, or "" */
  * In the chroot (--user without --config) the log's path names nothing:
  * its folder is opened before the chroot and kept, and the file is opened
  * anew through it (the sandbox lets files there be written and made).
+ * Not when that folder holds the capsule ROOT: the capsule stays
+ * read-only, and a rotated log is then not opened anew.
  */
 static int	 logdir = -1;
 static char	 logbase[NAME_MAX + 1];
 
 static void
-keep_log_dir(const char *path)
+keep_log_dir(const char *path, const char *root)
 {
-	char		 dir[PATH_MAX];
+	char		 dir[PATH_MAX], rdir[PATH_MAX], rroot[PATH_MAX];
 	const char	*slash = strrchr(path, '/');
+	size_t		 n;
 
 	if (slash == NULL)
 		snprintf(dir, sizeof(dir), ".");
@@ -786,6 +789,17 @@ keep_log_dir(const char *path)
 	if (snprintf(logbase, sizeof(logbase), "%s", slash ? slash + 1 :
 	    path) >= (int)sizeof(logbase) || logbase[0] == '\0')
 		fatalx("log %s: not a file name", path);
+	if (realpath(dir, rdir) == NULL || realpath(root, rroot) == NULL)
+		fatal("log %s", path);
+	n = strlen(rdir);
+	if (strncmp(rroot, rdir, n) == 0 && (rroot[n] == '/' ||
+	    rroot[n] == '\0' || n == 1)) {
+		log_warnx("log %s: its folder holds the capsule, which stays "
+		    "read-only: SIGUSR1 cannot open it anew (keep the log in "
+		    "a folder of its own, or rotate it with copytruncate)",
+		    path);
+		return;
+	}
 	if ((logdir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("log %s: its folder %s", path, dir);
 }
@@ -936,7 +950,8 @@ main(int argc, char **argv)
 		sandbox_become(conf->user);
 	else if (conf->user != NULL) {
 		if (conf->log != NULL)
-			keep_log_dir(conf->log);
+			keep_log_dir(conf->log,
+			    server_default(current)->conf->root);
 		sandbox_root = sandbox_enter(server_default(current)->conf->root,
 		    conf->user, logdir);
 	}

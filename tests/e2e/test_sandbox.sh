@@ -148,6 +148,24 @@ fi
 alive "--user with --log, after SIGUSR1"
 stop_zeche
 
+# a log in the folder that holds the capsule: that folder is not made
+# writable (the capsule stays read-only), and zeche says so
+ZL2=$WORK/zeche-beim-capsule.log
+"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
+    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
+    --user nobody --log "$ZL2" >>"$LOG" 2>&1 &
+ZPID=$!
+wait_log "zeche: serving" "$ZL2" ||
+    { not_ok "--user with --log beside the capsule starts" "$(tail -20 "$ZL2" "$LOG" 2>&1)"; finish; }
+expect_log "--log beside the capsule: its folder is not made writable, and the log says so" \
+    "its folder holds the capsule, which stays read-only" "$ZL2"
+if grep -q "landlock (ABI" "$ZL2"; then
+	expect_not_contains "--log beside the capsule: Landlock grants no writing" \
+	    "$(grep "landlock (ABI" "$ZL2")" "write-only"
+fi
+alive "--user with --log beside the capsule"
+stop_zeche
+
 start_fail=$("$ZECHE" --root "$ROOT" --certs "$CERTS" --user nosuchuser-zeche \
     --gemini "127.0.0.1:$(free_port)" --gopher "127.0.0.1:$(free_port)" 2>&1)
 expect_eq "--user with an unknown user: exit 1" "$?" 1
