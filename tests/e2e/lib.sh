@@ -160,6 +160,27 @@ start_zeche() {
 	finish
 }
 
+# start_zeche_log FILE [extra options]: start_zeche with --log FILE,
+# waiting for the "serving" line in FILE, where zeche's lines go
+start_zeche_log() {
+	local file=$1 i
+	shift
+	GEMINI_PORT=$(free_port)
+	GOPHER_PORT=$(free_port)
+	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
+	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
+	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
+	    --log "$file" "$@" >>"$LOG" 2>&1 &
+	ZPID=$!
+	for i in $(seq 1 1200); do
+		grep -q 'zeche: serving ' "$file" 2>/dev/null && return 0
+		kill -0 "$ZPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	not_ok "zeche starts with --log $file" "$(tail -30 "$file" "$LOG" 2>&1)"
+	finish
+}
+
 # stop_zeche: SIGTERM, and zeche must exit 0 within STOP_WAIT seconds
 # (default 10; under the sanitizers exit 0 also means no leak and no
 # undefined behaviour on the way)

@@ -3,22 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 
 AL=$WORK/zeche-access.log
-GEMINI_PORT=$(free_port)
-GOPHER_PORT=$(free_port)
-while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
 
-start_logged() {
-	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
-	    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
-	    "$@" >>"$LOG" 2>&1 &
-	ZPID=$!
-	if ! wait_port "$GEMINI_PORT" || ! wait_port "$GOPHER_PORT"; then
-		not_ok "zeche starts and listens" "$(tail -20 "$LOG")"
-		finish
-	fi
-}
-
-start_logged --log "$AL" --log-ip=anon
+start_zeche_log "$AL" --log-ip=anon
 gem "gemini://$H/erste-anfrage" >/dev/null
 wait_log "erste-anfrage" "$AL" && ok "--log: the access line is in the file" ||
     not_ok "--log: the access line is in the file" "$(cat "$AL" 2>&1)"

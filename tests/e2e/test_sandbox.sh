@@ -117,15 +117,7 @@ stop_zeche
 mkdir "$WORK/logs"
 chown nobody "$WORK/logs"
 ZL=$WORK/logs/zeche.log
-GEMINI_PORT=$(free_port)
-GOPHER_PORT=$(free_port)
-while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
-"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
-    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
-    --user nobody --log "$ZL" >>"$LOG" 2>&1 &
-ZPID=$!
-wait_log "zeche: serving" "$ZL" ||
-    { not_ok "--user with --log starts" "$(tail -20 "$ZL" "$LOG" 2>&1)"; finish; }
+start_zeche_log "$ZL" --user nobody
 gem "gemini://$H/vor-der-rotation" >/dev/null
 expect_log "--user with --log: the access line is in the file" \
     "vor-der-rotation" "$ZL"
@@ -151,12 +143,7 @@ stop_zeche
 # a log in the folder that holds the capsule: that folder is not made
 # writable (the capsule stays read-only), and zeche says so
 ZL2=$WORK/zeche-beim-capsule.log
-"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
-    --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
-    --user nobody --log "$ZL2" >>"$LOG" 2>&1 &
-ZPID=$!
-wait_log "zeche: serving" "$ZL2" ||
-    { not_ok "--user with --log beside the capsule starts" "$(tail -20 "$ZL2" "$LOG" 2>&1)"; finish; }
+start_zeche_log "$ZL2" --user nobody
 expect_log "--log beside the capsule: its folder is not made writable, and the log says so" \
     "its folder holds the capsule, which stays read-only" "$ZL2"
 if grep -q "landlock (ABI" "$ZL2"; then
