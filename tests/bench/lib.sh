@@ -1,7 +1,12 @@
-# lib.sh: what the benchmark scripts need (sourced; the script defines
-# die() and BUILD_DIR).  is_open PORT: something accepts on
+# lib.sh: what the benchmark scripts need (sourced first; the script
+# sets BUILD_DIR).  die MESSAGE and note MESSAGE: on stderr, under the
+# script's name (die exits 1); is_open PORT: something accepts on
 # 127.0.0.1:PORT; free_port: a port nothing accepts on, never the same
 # one twice; findbin NAME: the built program NAME in BUILD_DIR.
+ME=$(basename "$0")
+die() { echo "$ME: $*" >&2; exit 1; }
+note() { echo "$ME: $*" >&2; }
+
 is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 USED=" "
 # Below the ephemeral range: the idle rows leave thousands of client

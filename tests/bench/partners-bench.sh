@@ -21,16 +21,13 @@
 set -eu
 set -o pipefail
 
-ME=$(basename "$0")
-die() { echo "$ME: $*" >&2; exit 1; }
-note() { echo "$ME: $*" >&2; }
+SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$SRC_DIR/tests/bench/lib.sh"
 
 [ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
-SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/bench/lib.sh
-. "$SRC_DIR/tests/bench/lib.sh"
 GEN="$SRC_DIR/tests/gen-partners.sh"
 
 SIZES=${BENCH_PARTNERS:-634 100000 1000000}

@@ -47,9 +47,9 @@
 set -eu
 set -o pipefail
 
-ME=$(basename "$0")
-die() { echo "$ME: $*" >&2; exit 1; }
-note() { echo "$ME: $*" >&2; }
+SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$SRC_DIR/tests/bench/lib.sh"
 
 usage() { echo "usage: $ME BUILD_DIR [peers|partners|workers|all]" >&2; exit 2; }
 [ $# -eq 1 ] || [ $# -eq 2 ] || usage
@@ -57,9 +57,6 @@ SECTION=${2:-all}
 case $SECTION in peers|partners|workers|all) ;; *) usage;; esac
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
-SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/bench/lib.sh
-. "$SRC_DIR/tests/bench/lib.sh"
 SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
 PARTNERS="$SRC_DIR/tests/bench/partners-bench.sh"
 

@@ -20,15 +20,12 @@
 set -eu
 set -o pipefail
 
-ME=$(basename "$0")
-die() { echo "$ME: $*" >&2; exit 1; }
-note() { echo "$ME: $*" >&2; }
-
-[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
-BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$SRC_DIR/tests/bench/lib.sh"
+
+[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
+BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 
 WORKERS=${BENCH_WORKERS:-1 2}
 N=${BENCH_N:-3000}
