@@ -25,14 +25,20 @@ expect_contains "without the sandbox, nobody can read the folder outside" \
     "$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
     cat "$WORK/draussen/index.gmi" 2>&1)" "GEHEIM-$$"
 
+# runs_as_nobody NAME: every uid of zeche's is nobody's, and its one
+# group is nobody's
+runs_as_nobody() {
+	expect_eq "$1: the server runs as nobody" \
+	    "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$ZPID/status")" \
+	    "$NOBODY$NOBODY$NOBODY$NOBODY"
+	expect_eq "$1: its group and no other" \
+	    "$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$ZPID/status" | xargs)" \
+	    "$(id -g nobody)"
+}
+
 start_zeche --user nobody --workers 2
 alive "--user nobody"
-expect_eq "--user nobody: the server runs as nobody" \
-    "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$ZPID/status")" \
-    "$NOBODY$NOBODY$NOBODY$NOBODY"
-expect_eq "--user nobody: its group and no other" \
-    "$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$ZPID/status" | xargs)" \
-    "$(id -g nobody)"
+runs_as_nobody "--user nobody"
 
 # the chroot: the process's / is the folder holding the capsule
 expect_eq "chroot: / is the capsule's parent" \
@@ -101,12 +107,7 @@ printf 'host "%s" {\n\troot "capsule"\n\tcerts "certs"\n\tgopher on\n}\n' "$H" \
     >"$WORK/zeche.conf"
 start_zeche --config "$WORK/zeche.conf" --user nobody
 alive "--config with --user nobody"
-expect_eq "--config, --user nobody: the server runs as nobody" \
-    "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$ZPID/status")" \
-    "$NOBODY$NOBODY$NOBODY$NOBODY"
-expect_eq "--config, --user nobody: its group and no other" \
-    "$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$ZPID/status" | xargs)" \
-    "$(id -g nobody)"
+runs_as_nobody "--config, --user nobody"
 expect_eq "--config, --user nobody: no chroot" \
     "$(readlink "/proc/$ZPID/root")" /
 stop_zeche
