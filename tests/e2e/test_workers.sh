@@ -63,6 +63,16 @@ gload() {
 	done
 }
 
+# clients G P N: G Gemini clients (load, into $WORK/c1 ...) and P Gopher
+# clients (gload, into $WORK/g1 ...) of N requests each, in the
+# background; their pids in CLIENTS
+clients() {
+	local j
+	CLIENTS=()
+	for j in $(seq 1 "$1"); do load "$3" "$WORK/c$j" & CLIENTS+=($!); done
+	for j in $(seq 1 "$2"); do gload "$3" "$WORK/g$j" & CLIENTS+=($!); done
+}
+
 # all_alike NAME PATTERN REF...: every file matching PATTERN is
 # byte for byte one of the REF files
 all_alike() {
@@ -105,10 +115,8 @@ expect_contains "the page before the reload, over Gopher" \
 
 # many clients at once: every answer is the whole page
 m=$(mark)
-pids=()
-for j in 1 2 3 4; do load 12 "$WORK/c$j" & pids+=($!); done
-for j in 1 2; do gload 12 "$WORK/g$j" & pids+=($!); done
-wait "${pids[@]}"
+clients 4 2 12
+wait "${CLIENTS[@]}"
 all_alike "48 Gemini answers from 4 clients at once, each the whole page" \
     "$WORK/c[0-9].*" "$WORK/refA"
 all_alike "24 Gopher answers from 2 clients at once, each the whole page" \
@@ -117,14 +125,12 @@ expect_eq "both workers served handshakes" "$(served_by "$m" 48)" "0 1 "
 
 # --- a reload under load: the old page or the new, never an error
 rm -f "$WORK"/c[0-9].* "$WORK"/g[0-9].*
-pids=()
-for j in 1 2 3 4; do load 15 "$WORK/c$j" & pids+=($!); done
-for j in 1 2; do gload 15 "$WORK/g$j" & pids+=($!); done
+clients 4 2 15
 for i in $(seq 1 100); do [ -s "$WORK/c1.2" ] && break; sleep 0.05; done
 printf '# Version B\n\nThe new page, a little longer than the old.\n' \
     >"$ROOT/ver.gmi"
 reload "a reload under load"
-wait "${pids[@]}"
+wait "${CLIENTS[@]}"
 gem_to "$WORK/refB" "gemini://$H/ver.gmi"
 expect_contains "the page after the reload" "$(cat "$WORK/refB")" \
     "Version B"
@@ -137,9 +143,8 @@ all_alike "a reload under load: every Gopher answer is the old or the new page" 
 # after the reload, whichever worker answers: the new page
 rm -f "$WORK"/c[0-9].*
 m=$(mark)
-pids=()
-for j in 1 2 3; do load 8 "$WORK/c$j" & pids+=($!); done
-wait "${pids[@]}"
+clients 3 0 8
+wait "${CLIENTS[@]}"
 all_alike "after the reload every worker serves the new page" \
     "$WORK/c[0-9].*" "$WORK/refB"
 expect_eq "both workers served after the reload" "$(served_by "$m" 24)" \
@@ -198,9 +203,8 @@ zeche-worker-2"
 expect_eq "--workers 3: three listening sockets on the Gemini port" \
     "$(listening "$GEMINI_PORT")" 3
 rm -f "$WORK"/c[0-9].*
-pids=()
-for j in 1 2 3 4; do load 8 "$WORK/c$j" & pids+=($!); done
-wait "${pids[@]}"
+clients 4 0 8
+wait "${CLIENTS[@]}"
 all_alike "--workers 3: 32 answers, each the whole page" "$WORK/c[0-9].*" \
     "$WORK/refB"
 n=$(served_by "$m" 32 | wc -w)
