@@ -48,6 +48,20 @@ drain(int fd, int ms)
 	return total;
 }
 
+/* Put the file PATH into got in place of what it held (gotsize at most). */
+static void
+read_file(const char *path)
+{
+	FILE	*fp;
+	size_t	 n;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		abort();
+	n = fread(got, 1, gotsize, fp);
+	got[n] = '\0';
+	fclose(fp);
+}
+
 /* Read until got holds TEXT (10 s at most). */
 static int
 drain_until(int fd, const char *text)
@@ -66,14 +80,12 @@ int
 main(void)
 {
 	char		 path[] = "/tmp/zeche-test-log.XXXXXX", file[256], *p;
-	FILE		*fp;
 	unsigned long	 dropped = 0, seen = 0, last = 0, v, marks, marked = 0;
 	bool		 ordered = true;
 	struct timespec	 ms = { 0, 1000 * 1000 };
 	ssize_t		 rn;
 	pid_t		 pid;
 	int		 saved, pfd[2], tfd, i, status;
-	size_t		 n;
 
 	alarm(60);		/* a writer that blocks the caller: fail */
 	if ((saved = dup(STDERR_FILENO)) == -1 || pipe(pfd) == -1 ||
@@ -131,21 +143,13 @@ main(void)
 	drain(pfd[0], 100);
 	CHECK(strstr(got, "before the reopen") != NULL);
 	CHECK(strstr(got, "after the reopen") == NULL);
-	if ((fp = fopen(file, "r")) == NULL)
-		abort();
-	n = fread(got, 1, gotsize, fp);
-	got[n] = '\0';
-	fclose(fp);
+	read_file(file);
 	CHECK(strstr(got, "after the reopen") != NULL);
 	CHECK(strstr(got, "before the reopen") == NULL);
 
 	/* stopped: lines are written at once again */
 	log_info("synchronous again");
-	if ((fp = fopen(file, "r")) == NULL)
-		abort();
-	n = fread(got, 1, gotsize, fp);
-	got[n] = '\0';
-	fclose(fp);
+	read_file(file);
 	CHECK(strstr(got, "synchronous again") != NULL);
 
 	dup2(saved, STDERR_FILENO);
