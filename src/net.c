@@ -180,6 +180,7 @@ static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
 static int	to_answer(struct conn *);
 static void	worker_finish(struct worker *);
+static void	worker_stop(struct worker *);
 
 struct event_base *
 net_base_new(void)
@@ -194,8 +195,6 @@ net_base_new(void)
 	event_config_free(cfg);
 	return b;
 }
-
-static void	worker_stop(struct worker *);
 
 static void
 stop_reqcb(evutil_socket_t fd, short what, void *arg)
@@ -928,33 +927,26 @@ conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
 	struct evbuffer	*in;
-	unsigned char	 b;
-	ssize_t		 n;
+	unsigned char	 b = 0;
+	ssize_t		 n = 1;		/* bytes, unless the peek says */
 
-	if (c->mode == NET_TLS && !(what & EV_CLOSED) &&
-	    (event_base_get_features(c->w->base) & EV_FEATURE_EARLY_CLOSE)) {
-		event_free(c->sniff);
-		c->sniff = NULL;
-		if (conn_start(c, true) == -1)
-			conn_fail(c, "out of memory");
-		return;
-	}
-	n = recv(fd, &b, 1, MSG_PEEK);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR)) {
-		/* nothing after all: wait again (the deadline still runs) */
-		if (event_add(c->sniff, NULL) == -1)
-			conn_fail(c, "out of memory");
-		return;
+	if (c->mode != NET_TLS || (what & EV_CLOSED) ||
+	    !(event_base_get_features(c->w->base) & EV_FEATURE_EARLY_CLOSE)) {
+		n = recv(fd, &b, 1, MSG_PEEK);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR)) {
+			/* nothing after all: wait again (the deadline runs) */
+			if (event_add(c->sniff, NULL) == -1)
+				conn_fail(c, "out of memory");
+			return;
+		}
 	}
 	event_free(c->sniff);
 	c->sniff = NULL;
-	if (c->mode == NET_TLS && n == 0) {
-		conn_fail(c, "closed before a request");
-		return;
-	}
 	if (c->mode == NET_TLS) {
-		if (conn_start(c, true) == -1)
+		if (n == 0)
+			conn_fail(c, "closed before a request");
+		else if (conn_start(c, true) == -1)
 			conn_fail(c, "out of memory");
 		return;
 	}
@@ -1857,16 +1849,6 @@ conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
 	return 0;
 }
 
-/*
- * Write what is queued now, in the callback that queued it, rather than
- * after the loop has seen the socket writable: most answers fit in the
- * socket's buffer at once, and this spares the loop a turn (two system
- * calls) per request.  Whatever is left, and any error, the bufferevent
- * meets on its own as before.  Over TLS the first piece goes to
- * SSL_write exactly as the bufferevent would hand it (the first chain,
- * at most NET_WRITE_PIECE bytes), and not at all while OpenSSL holds a
- * record it could not write: a retry must offer the same bytes.
- */
 #define NET_WRITE_PIECE	16384	/* libevent's largest single write */
 #define NET_CORK_MAX	8192	/* answers sent in one write with their
 				   close_notify */
@@ -1889,6 +1871,16 @@ conn_cork(struct conn *c, size_t len)
 		c->corked = len;
 }
 
+/*
+ * Write what is queued now, in the callback that queued it, rather than
+ * after the loop has seen the socket writable: most answers fit in the
+ * socket's buffer at once, and this spares the loop a turn (two system
+ * calls) per request.  Whatever is left, and any error, the bufferevent
+ * meets on its own as before.  Over TLS the first piece goes to
+ * SSL_write exactly as the bufferevent would hand it (the first chain,
+ * at most NET_WRITE_PIECE bytes), and not at all while OpenSSL holds a
+ * record it could not write: a retry must offer the same bytes.
+ */
 static void
 conn_write_now(struct conn *c)
 {
