@@ -33,9 +33,10 @@ int	log_openat(int, const char *);
 /*
  * From log_start() on, lines are queued in memory (LOG_QUEUE_MAX bytes)
  * and a thread of their own writes them, LOG_BATCH_MS of them at a time
- * (each line is out within that, when the destination takes it), so that a log destination that
- * blocks never stalls the caller; a line that finds the queue full is
- * dropped, and the writer notes how many were once it caught up.  Before,
+ * (each line is out within that, when the destination takes it), so
+ * that a log destination that blocks never stalls the caller; a line
+ * that finds the queue full is dropped, and the writer notes how many
+ * were once it caught up.  Before,
  * lines are written at once; fatal() and fatalx() write theirs after
  * what is queued (LOG_STOP_WAIT seconds at most) before they exit.
  * Call log_start() once the process is confined (the thread inherits the

@@ -954,8 +954,7 @@ main(int argc, char **argv)
 			    server_default(current)->conf->root);
 		sandbox_root = sandbox_enter(server_default(current)->conf->root,
 		    conf->user, logdir);
-	}
-	else if (geteuid() == 0)
+	} else if (geteuid() == 0)
 		log_warnx("running as root; --user NAME drops root once the "
 		    "ports are open");
 	/*
