@@ -73,6 +73,14 @@ clients() {
 	for j in $(seq 1 "$2"); do gload "$3" "$WORK/g$j" & CLIENTS+=($!); done
 }
 
+# refs X: the page as it is now, over Gemini into $WORK/refX and over
+# Gopher into $WORK/grefX, for all_alike to compare answers with
+refs() {
+	gem_to "$WORK/ref$1" "gemini://$H/ver.gmi"
+	curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/0/ver.gmi" \
+	    >"$WORK/gref$1"
+}
+
 # all_alike NAME PATTERN REF...: every file matching PATTERN is
 # byte for byte one of the REF files
 all_alike() {
@@ -105,11 +113,9 @@ expect_eq "--workers 2: two listening sockets on the Gopher port" \
     "$(listening "$GOPHER_PORT")" 2
 expect_log "--workers 2: the log says so" "zeche: 2 workers"
 
-gem_to "$WORK/refA" "gemini://$H/ver.gmi"
+refs A
 expect_contains "the page before the reload" "$(cat "$WORK/refA")" \
     "Version A"
-curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/0/ver.gmi" \
-    >"$WORK/grefA"
 expect_contains "the page before the reload, over Gopher" \
     "$(cat "$WORK/grefA")" "Version A"
 
@@ -131,11 +137,9 @@ printf '# Version B\n\nThe new page, a little longer than the old.\n' \
     >"$ROOT/ver.gmi"
 reload "a reload under load"
 wait "${CLIENTS[@]}"
-gem_to "$WORK/refB" "gemini://$H/ver.gmi"
+refs B
 expect_contains "the page after the reload" "$(cat "$WORK/refB")" \
     "Version B"
-curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/0/ver.gmi" \
-    >"$WORK/grefB"
 all_alike "a reload under load: every Gemini answer is the old or the new page" \
     "$WORK/c[0-9].*" "$WORK/refA" "$WORK/refB"
 all_alike "a reload under load: every Gopher answer is the old or the new page" \
