@@ -329,6 +329,8 @@ main(int argc, char **argv)
 		n = want > 0 ? SSL_read(ssl, buf, want) : 0;
 		if (n > 0) {
 			fwrite(buf, 1, (size_t)n, stdout);
+			if (trickle > 0)	/* tests poll the file */
+				fflush(stdout);
 			got += n;
 			if (cutoff >= 0 && got >= cutoff) {
 				close(fd);	/* unread data: a reset */
