@@ -82,9 +82,9 @@ hold(int n, const char *addr, const char *port, const char *from)
 		pause();
 }
 
-/* Let the kernel pick a free loopback port, and print it. */
+/* Bind a loopback socket to PORT (0: the kernel picks); the port, or 0. */
 static int
-free_port(void)
+try_port(int port)
 {
 	struct sockaddr_in	 sin;
 	socklen_t		 len = sizeof(sin);
@@ -93,14 +93,43 @@ free_port(void)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1) {
+	sin.sin_port = htons((unsigned short)port);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return 0;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		port = 0;
+	else
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/*
+ * Print a loopback port that is free now. It is taken below the kernel's
+ * range for outgoing connections (ip_local_port_range), so that no
+ * client's source port can take it before the server binds it.
+ */
+static int
+free_port(void)
+{
+	FILE	*f;
+	int	 i, low = 32768, port = 0;
+
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) !=
+	    NULL) {
+		if (fscanf(f, "%d", &low) != 1)
+			low = 32768;
+		fclose(f);
+	}
+	srand((unsigned)getpid() ^ (unsigned)time(NULL));
+	for (i = 0; i < 1000 && port == 0 && low > 10000; i++)
+		port = try_port(10000 + rand() % (low - 10000));
+	if (port == 0 && (port = try_port(0)) == 0) {
 		perror("gemget -F");
 		return 1;
 	}
-	printf("%d\n", ntohs(sin.sin_port));
-	close(fd);
+	printf("%d\n", port);
 	return 0;
 }
 
