@@ -530,8 +530,8 @@ load(bool make_certs)
 	size_t		 n;
 
 	if (make_conf(&conf, err, sizeof(err)) == -1 ||
-	    (srv = server_load(&conf, make_certs, NULL, err,
-	    sizeof(err))) == NULL) {
+	    (srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
+	    SERVER_CERTS_CHECK, NULL, err, sizeof(err))) == NULL) {
 		n = log_errors(err);
 		if (opts.check)
 			printf("%s: %zu error%s, not served\n",
@@ -599,8 +599,9 @@ reload_thread(void *arg)
 
 	reload.srv = NULL;
 	if (make_conf(&conf, reload.err, sizeof(reload.err)) == 0)
-		reload.srv = server_load(&conf, true, sandbox_root != NULL ?
-		    current : NULL, reload.err, sizeof(reload.err));
+		reload.srv = server_load(&conf, sandbox_root != NULL ?
+		    SERVER_CERTS_KEEP : SERVER_CERTS_MAKE, current,
+		    reload.err, sizeof(reload.err));
 	atomic_store(&reload.finished, true);
 	event_active(reload.done, EV_READ, 0);
 	return NULL;

@@ -1,4 +1,5 @@
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -53,25 +54,70 @@ public_port(const struct conf *conf, int p, size_t j)
 	return NULL;
 }
 
+/* A and B are the same file, unchanged (B known). */
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return b->st_ino != 0 && a->st_dev == b->st_dev &&
+	    a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Share OV's TLS context and what vh keeps of it. */
+static void
+share_cert(struct vhost *vh, const struct vhost *ov)
+{
+	SSL_CTX_up_ref(ov->ctx);
+	vh->ctx = ov->ctx;
+	memcpy(vh->crt, ov->crt, sizeof(vh->crt));
+	memcpy(vh->key, ov->key, sizeof(vh->key));
+	vh->crt_st = ov->crt_st;
+	vh->key_st = ov->key_st;
+	memcpy(vh->fp, ov->fp, sizeof(vh->fp));
+}
+
+/*
+ * VH's certificate and key: OLD's context when OLD's host of that name
+ * served the same files, unchanged, else read them (generating a missing
+ * pair if MAKE).
+ */
 static int
-load_cert(struct vhost *vh, bool make, char *err, size_t errlen)
+load_cert(struct vhost *vh, bool make, const struct server *old, char *err,
+    size_t errlen)
 {
 	const struct conf_host	*h = vh->conf;
-	char			 key[1024];
+	const struct vhost	*ov;
 	int			 rc;
 
 	if (h->cert != NULL) {
 		snprintf(vh->crt, sizeof(vh->crt), "%s", h->cert);
-		snprintf(key, sizeof(key), "%s", h->key);
+		snprintf(vh->key, sizeof(vh->key), "%s", h->key);
 	} else {
-		rc = tls_cert_paths(h->certs, h->name, make, vh->crt, key,
-		    sizeof(key), err, errlen);
+		rc = tls_cert_paths(h->certs, h->name, make, vh->crt, vh->key,
+		    sizeof(vh->key), err, errlen);
 		if (rc == -1)
 			return -1;
 		if (rc == 1)
 			return 0;	/* a check: made at the first start */
 	}
-	if ((vh->ctx = tls_load(vh->crt, key, vh->fp, sizeof(vh->fp), err,
+	/* before reading: a file replaced meanwhile is read next time */
+	if (stat(vh->crt, &vh->crt_st) == -1 ||
+	    stat(vh->key, &vh->key_st) == -1) {
+		memset(&vh->crt_st, 0, sizeof(vh->crt_st));
+		memset(&vh->key_st, 0, sizeof(vh->key_st));
+	}
+	if (old != NULL && (ov = server_host(old, h->name)) != NULL &&
+	    ov->ctx != NULL && strcmp(ov->crt, vh->crt) == 0 &&
+	    strcmp(ov->key, vh->key) == 0 &&
+	    same_file(&vh->crt_st, &ov->crt_st) &&
+	    same_file(&vh->key_st, &ov->key_st)) {
+		share_cert(vh, ov);
+		return 0;
+	}
+	if ((vh->ctx = tls_load(vh->crt, vh->key, vh->fp, sizeof(vh->fp), err,
 	    errlen)) == NULL)
 		return -1;
 	return 0;
@@ -90,16 +136,13 @@ keep_cert(struct vhost *vh, const struct server *old, char *err,
 		    vh->conf->name);
 		return -1;
 	}
-	SSL_CTX_up_ref(ov->ctx);
-	vh->ctx = ov->ctx;
-	memcpy(vh->crt, ov->crt, sizeof(vh->crt));
-	memcpy(vh->fp, ov->fp, sizeof(vh->fp));
+	share_cert(vh, ov);
 	return 0;
 }
 
 struct server *
-server_load(struct conf *conf, bool make_certs, const struct server *old,
-    char *err, size_t errlen)
+server_load(struct conf *conf, enum server_certs certs,
+    const struct server *old, char *err, size_t errlen)
 {
 	struct server		*srv;
 	struct site_opts	 so;
@@ -151,8 +194,10 @@ server_load(struct conf *conf, bool make_certs, const struct server *old,
 		if ((vh->site = capsule_load(vh->conf->root, &so, err,
 		    errlen)) == NULL)
 			goto bad;
-		if (old != NULL ? keep_cert(vh, old, err, errlen) == -1 :
-		    load_cert(vh, make_certs, err, errlen) == -1)
+		if (certs == SERVER_CERTS_KEEP ?
+		    keep_cert(vh, old, err, errlen) == -1 :
+		    load_cert(vh, certs == SERVER_CERTS_MAKE, old, err,
+		    errlen) == -1)
 			goto bad;
 	}
 	return srv;

@@ -8,6 +8,8 @@
 #ifndef SERVER_H
 #define SERVER_H
 
+#include <sys/stat.h>
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,7 +24,17 @@ struct vhost {
 	struct site		*site;		/* counted */
 	struct ssl_ctx_st	*ctx;		/* owned SSL_CTX; NULL in a check */
 	char			 crt[1024];	/* the certificate's path */
+	char			 key[1024];	/* the key's path */
+	struct stat		 crt_st;	/* both as they were read; */
+	struct stat		 key_st;	/* st_ino 0: not known */
 	char			 fp[100];	/* its SHA-256 fingerprint */
+};
+
+/* What server_load does with each host's certificate and key. */
+enum server_certs {
+	SERVER_CERTS_CHECK,	/* read them; a missing pair leaves ctx NULL */
+	SERVER_CERTS_MAKE,	/* read them, generating a missing pair */
+	SERVER_CERTS_KEEP	/* read nothing: take OLD's contexts */
 };
 
 struct server {
@@ -36,14 +48,17 @@ struct server {
 
 /*
  * Load every host of CONF (the server takes it over and clears it): the
- * capsule, and the certificate (generated when missing if MAKE_CERTS is
- * set; in a check a missing one leaves ctx NULL and fp empty).  With OLD,
- * each host takes the TLS context of OLD's host of the same name instead
- * (a sandbox cannot read the keys again).  Returns a server with one
- * reference, or NULL with "file:line: message" in ERR.
+ * capsule, and the certificate as CERTS says.  With OLD (a reload), a
+ * host whose certificate and key are the same files as those of OLD's
+ * host of that name, unchanged since (device, inode, size, modification
+ * and change times), shares OLD's TLS context instead of reading them:
+ * keys only root may read stay served by a process that is no longer
+ * root, and a renewed pair is read.  SERVER_CERTS_KEEP takes OLD's
+ * context for every host (a chroot cannot see the keys).  Returns a
+ * server with one reference, or NULL with "file:line: message" in ERR.
  */
-struct server	*server_load(struct conf *, bool, const struct server *,
-		    char *, size_t);
+struct server	*server_load(struct conf *, enum server_certs,
+		    const struct server *, char *, size_t);
 
 void		 server_ref(struct server *);
 void		 server_unref(struct server *);

@@ -34,7 +34,36 @@ expect_file_eq "a second start reuses the key" "$key" "$WORK/key1"
 expect_contains "the key kept is a key" "$(cat "$key")" "PRIVATE KEY-----"
 expect_eq "and presents the same fingerprint" \
     "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
+
+# SIGHUP reads a renewed pair; one whose key does not fit is refused
+# and the old pair stays served
+new_pair() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$1.key" -out "$1.crt" -subj "/CN=$H" -days 30 2>/dev/null
+}
+new_pair "$WORK/renewed"
+fp3=$(openssl x509 -in "$WORK/renewed.crt" -noout -fingerprint -sha256 |
+    cut -d= -f2)
+new_pair "$WORK/other"
+cp "$WORK/renewed.crt" "$crt.new" && mv "$crt.new" "$crt"
+cp "$WORK/other.key" "$key.new" && mv "$key.new" "$key"
+reload "a renewed certificate with a key that does not fit"
+expect_contains "a key that does not fit: the reload fails, naming it" \
+    "$(tail -3 "$LOG")" "$key:"
+expect_eq "a key that does not fit: the old certificate is still served" \
+    "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
+cp "$WORK/renewed.key" "$key.new" && mv "$key.new" "$key"
+reload "a renewed certificate"
+expect_contains "a renewed certificate: reloaded" "$(tail -1 "$LOG")" \
+    "reloaded"
+expect_eq "a renewed certificate: served after SIGHUP" \
+    "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp3"
+reload "nothing changed"
+expect_eq "a reload with the same files: the same certificate" \
+    "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp3"
 stop_zeche
+cp "$WORK/crt1" "$crt"
+cp "$WORK/key1" "$key"
 
 # a certificate without its key is an error, not a silent regeneration
 mv "$key" "$WORK/key.bak"

@@ -110,7 +110,41 @@ alive "--config with --user nobody"
 runs_as_nobody "--config, --user nobody"
 expect_eq "--config, --user nobody: no chroot" \
     "$(readlink "/proc/$ZPID/root")" /
+# a key only root may read: a reload keeps it while it is unchanged, and
+# reads a renewed one as nobody
+chmod 755 "$CERTS"
+expect_eq "the key is root's alone" "$(stat -c '%U %a' "$CERTS/$H.key")" \
+    "root 600"
+fp1=$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")
+printf '# Mit Konfiguration\n\nText.\n' >"$ROOT/$F/2024-06-02-konf.gmi"
+reload "--config, --user nobody: a new article"
+expect_eq "--config, --user nobody: the reload keeps the root-only key, and serves the new article" \
+    "$(gem_header "gemini://$H/$F/2024-06-02-konf.gmi")" "20 text/gemini; lang=de"
+expect_eq "--config, --user nobody: the same certificate after the reload" \
+    "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$WORK/renewed.key" -out "$WORK/renewed.crt" -subj "/CN=$H" \
+    -days 30 2>/dev/null
+chmod 600 "$WORK/renewed.key"
+chmod 644 "$WORK/renewed.crt"
+fp2=$(openssl x509 -in "$WORK/renewed.crt" -noout -fingerprint -sha256 |
+    cut -d= -f2)
+cp -p "$CERTS/$H.crt" "$WORK/kept.crt"
+cp -p "$CERTS/$H.key" "$WORK/kept.key"
+cp -p "$WORK/renewed.crt" "$CERTS/$H.crt"
+cp -p "$WORK/renewed.key" "$CERTS/$H.key"
+reload "--config, --user nobody: a renewed key only root may read"
+expect_contains "a renewed key nobody may read: the reload fails, naming it" \
+    "$(tail -3 "$LOG")" "$CERTS/$H.key: "
+expect_eq "a renewed key nobody may read: the old certificate is still served" \
+    "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
+chown nobody "$CERTS/$H.key"
+reload "--config, --user nobody: the renewed key made nobody's"
+expect_eq "a renewed key nobody may read: served once nobody may" \
+    "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp2"
 stop_zeche
+cp -p "$WORK/kept.crt" "$CERTS/$H.crt"
+cp -p "$WORK/kept.key" "$CERTS/$H.key"
 
 # --log in the chroot: SIGUSR1 opens the log anew (logrotate moved it
 # away) through its folder, kept open from before the chroot; the file
