@@ -1,7 +1,7 @@
 /*
  * gemget: the small Gemini client the end-to-end tests speak TLS with.
  *
- * usage: gemget [-fknSt] [-b addr] [-c bytes] [-d ms] [-e ms] [-m maxver]
+ * usage: gemget [-fknLSt] [-b addr] [-c bytes] [-d ms] [-e ms] [-m maxver]
  *               [-r ms] [-s sni] [-w ms] [-x file] addr port [request]
  *        gemget [-b addr] -I n addr port
  *
@@ -30,6 +30,8 @@
  *             session ticket has come by the end of a TLS 1.3 answer
  *   -k        keep the connection open after the answer (close_notify
  *             and all) until killed, without closing it or replying
+ *   -L        SO_LINGER 0 on the socket: whenever it closes, by the end
+ *             of gemget or by a signal that kills it, a reset is sent
  *
  * gemget -I N opens N TCP connections, prints N once they are all open and
  * holds them, saying nothing, until it is killed.
@@ -158,7 +160,8 @@ main(int argc, char **argv)
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
 	int		 fp = 0, version, status = 1, plain = 0, slow = 0;
 	int		 trickle = 0, cutoff = -1, nhold = 0, early = -1;
-	int		 keep = 0;
+	int		 keep = 0, reset = 0;
+	struct linger	 lg = { 1, 0 };
 	struct pollfd	 pfd;
 	long		 got = 0;
 	int		 want;
@@ -166,7 +169,7 @@ main(int argc, char **argv)
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "b:c:d:e:FfI:km:nr:s:Stw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:c:d:e:FfI:kLm:nr:s:Stw:x:")) != -1) {
 		switch (ch) {
 		case 'b':
 			from = optarg;
@@ -176,6 +179,9 @@ main(int argc, char **argv)
 			break;
 		case 'e':
 			early = atoi(optarg);
+			break;
+		case 'L':
+			reset = 1;
 			break;
 		case 'k':
 			keep = 1;
@@ -223,7 +229,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: gemget [-fknSt] [-b addr] [-c bytes] "
+		fprintf(stderr, "usage: gemget [-fknLSt] [-b addr] [-c bytes] "
 		    "[-d ms] [-e ms] [-m ver] [-r ms] [-s sni] [-w ms] "
 		    "[-x file] addr port [request]\n");
 		return 1;
@@ -272,6 +278,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (reset)
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	if (first != NULL) {
 		if ((f = fopen(first, "rb")) == NULL) {
 			perror(first);
