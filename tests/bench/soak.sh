@@ -17,7 +17,8 @@
 # oversized request; a request sent a byte at a time (slowloris) or idle
 # connections held past the timeout; a trickling reader; TLS 1.2, an odd
 # SNI name, Gopher searches and HTTP on the Gopher port; a Spartan data
-# block cut short.  Every client comes from one of many addresses
+# block cut short.  The large file is truncated and written anew in
+# place now and then.  Every client comes from one of many addresses
 # 127.0.0.X.  Meanwhile the capsule changes and SIGHUP reloads it, now
 # and then into a broken state (invalid UTF-8; with --config also a
 # broken configuration file) and back; after each good reload the new
@@ -27,16 +28,24 @@
 # descriptors to come back to their count before the first phase, then
 # checks the answers over all three protocols (content, not just status),
 # and records the resident memory.  At the end it stops zeche with SIGTERM
-# while zeche-bench is running: zeche must exit 0 within SOAK_GRACE
-# seconds.  Any sanitizer report, crash or failed check makes the run
+# while zeche-bench is running (w2: right after a SIGHUP; w1conf: a
+# second SIGTERM half a second later; w2emfile: a SIGHUP then): zeche
+# must exit 0 within SOAK_GRACE seconds.  Any sanitizer report, crash or failed check makes the run
 # fail.  The runs (SOAK_RUNS):
 #
-#   w2       --workers 2, options only, --log FILE, SIGUSR1 rotations
-#   w1conf   --workers 1 with --config FILE (two hosts)
-#   w2proxy  --workers 2 --proxy-protocol: every client sends a PROXY v1
-#            header naming one of many addresses
+#   w2       --workers 2, options only, --log FILE --log-ip, SIGUSR1
+#            rotations
+#   w1conf   --workers 1 with --config FILE (two hosts, log_ip anon)
+#   w2proxy  --workers 2 --proxy-protocol --per-address 8: every client
+#            sends a PROXY v1 header naming one of many addresses
+#   w2emfile --workers 2 --max-conns 1000 under a descriptor limit of 100:
+#            accepts meet EMFILE and pause, reloads may fail for want of
+#            descriptors (not counted as failures)
+#   w2user   --workers 2 --user nobody --log FILE (as root only): the
+#            chroot, Landlock and seccomp; no leak check (LeakSanitizer
+#            needs /proc and ptrace at exit)
 #
-# Knobs: SOAK_RUNS ("w2 w1conf w2proxy"), SOAK_PHASES (4), SOAK_PHASE
+# Knobs: SOAK_RUNS ("w2 w1conf w2proxy w2emfile", and w2user as root), SOAK_PHASES (4), SOAK_PHASE
 # (30 seconds), SOAK_CHAOS (6 hostile loops), SOAK_C (8 connections per
 # zeche-bench), SOAK_TIMEOUT (zeche --timeout, 3), SOAK_GRACE (20 s),
 # SOAK_KEEP=1 keeps the work folder.  Exit status 0 if every check held.
@@ -45,7 +54,9 @@ BUILD_DIR=${1:?usage: soak.sh BUILD_DIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
 
-RUNS=${SOAK_RUNS:-w2 w1conf w2proxy}
+RUNS=${SOAK_RUNS:-w2 w1conf w2proxy w2emfile}
+[ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 &&
+    RUNS=${SOAK_RUNS:-w2 w1conf w2proxy w2emfile w2user}
 PHASES=${SOAK_PHASES:-4}
 PHASE=${SOAK_PHASE:-30}
 CHAOS=${SOAK_CHAOS:-6}
@@ -69,7 +80,7 @@ PIDS=()
 failures=0
 served=0
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1"
-export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}halt_on_error=0:second_deadlock_stack=1"
+export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}halt_on_error=0:second_deadlock_stack=1:exitcode=0"
 
 cleanup() {
 	local p
@@ -101,6 +112,14 @@ expect() {
 
 rand() { echo $(($1 + RANDOM % ($2 - $1 + 1))); }	# MIN MAX
 addr() { echo "127.0.0.$(rand 2 250)"; }
+# secs MIN MAX: a random time in milliseconds, as seconds for timeout(1),
+# never 0 (which timeout(1) takes for no limit at all)
+secs() {
+	local ms
+	ms=$(rand "$1" "$2")
+	[ "$ms" -gt 0 ] || ms=1
+	printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
 
 # --- clients, each with the PROXY header of the w2proxy run when needed
 hdr_file() {	# a fresh PROXY v1 header naming a random client
@@ -139,13 +158,13 @@ raw() {		# PORT: stdin as the whole connection, then close
 
 # one hostile client, picked at random
 chaos_one() {
-	local port ms
+	local port
 	case $(rand 0 17) in
 	0)	# killed at a random point of a Gemini exchange, with a reset
-		timeout -s KILL "0.$(rand 0 400)" gg -L -s "$H" -b "$(addr)" \
+		timeout -s KILL "$(secs 0 400)" gg -L -s "$H" -b "$(addr)" \
 		    127.0.0.1 "$GEMINI_PORT" "gemini://$H/big.bin" ;;
 	1)	# killed at a random point of a slow request, with a reset
-		timeout -s KILL "$(rand 0 2).$(rand 0 9)" gg -L -w 20 -s "$H" \
+		timeout -s KILL "$(secs 0 2900)" gg -L -w 20 -s "$H" \
 		    -b "$(addr)" 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" ;;
 	2)	# killed while a Gopher or Spartan file goes out
 		if [ $((RANDOM % 2)) = 0 ]; then
@@ -154,7 +173,7 @@ chaos_one() {
 		else
 			port=$SPARTAN_PORT
 			printf '%s /big.bin 0\r\n' "$H"
-		fi | timeout -s KILL "0.$(rand 0 300)" gg -L -t -b "$(addr)" \
+		fi | timeout -s KILL "$(secs 0 300)" gg -L -t -b "$(addr)" \
 		    127.0.0.1 "$port" ;;
 	3)	# hangs up after some bytes of the answer
 		gg -c "$(rand 1 300000)" -s "$H" -b "$(addr)" 127.0.0.1 \
@@ -178,7 +197,7 @@ chaos_one() {
 		timeout -s KILL "$((TMO + 3))" gg -w 300 -s "$H" -b "$(addr)" \
 		    127.0.0.1 "$GEMINI_PORT" "gemini://$H/themenforum-17/" ;;
 	8)	# idle connections, held past the timeout or dropped before
-		timeout -s KILL "$(rand 0 $((TMO + 2))).$(rand 0 9)" "$GEMGET" \
+		timeout -s KILL "$(secs 0 $((TMO * 1000 + 2000)))" "$GEMGET" \
 		    -b "$(addr)" -I "$(rand 1 20)" 127.0.0.1 \
 		    "$(case $(rand 0 2) in 0) echo "$GEMINI_PORT";;
 		    1) echo "$GOPHER_PORT";; *) echo "$SPARTAN_PORT";; esac)" ;;
@@ -207,9 +226,8 @@ chaos_one() {
 		printf 'gemini://%s/' "$H" | gg -s "$H" -b "$(addr)" \
 		    127.0.0.1 "$GEMINI_PORT"
 		printf '/themenforum-17/' | raw "$GOPHER_PORT" ;;
-	14)	# hangs up mid-handshake
-		ms=$(rand 0 60)
-		timeout -s KILL "0.0$((ms / 10))" gg -L -s "$H" \
+	14)	# hangs up in the handshake
+		timeout -s KILL "$(secs 0 60)" gg -L -s "$H" \
 		    -b "$(addr)" 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" ;;
 	15)	# a burst of plain requests from one address (its budget)
 		local a i
@@ -234,10 +252,12 @@ chaos_loop() {	# END
 
 # zeche-bench for the phase; its counts go to FILE
 bench_loop() {	# END PROTO PORT FILE
-	local left
+	local left r=
 	while left=$(($1 - $(date +%s))) && [ "$left" -gt 0 ]; do
 		if [ "$2" = gemini ]; then
-			"$BENCH" -p gemini -P "$3" -a 127.0.0.1 -A 64 -H "$H" \
+			# full handshakes and resumed ones, in turn
+			[ -n "$r" ] && r= || r=-R
+			"$BENCH" -p gemini -P "$3" -a 127.0.0.1 -A 64 -H "$H" $r \
 			    -c "$CONC" -n 100000 -d "$left" -u / \
 			    -u /themenforum-17/ >>"$4" 2>&1
 		else
@@ -292,6 +312,12 @@ reload_loop() {	# END
 		echo "$gen" >"$WORK/gen"
 		printf '# Generation %d\n\nSoak page, generation %d.\n' \
 		    "$gen" "$gen" >"$ROOT/soak.gmi"
+		# the large file shrinks and grows again in place, under
+		# the transfers in flight (which are cut)
+		if [ $((gen % 7)) = 0 ]; then
+			: >"$ROOT/big.bin"
+			cat "$ROOT.big" >"$ROOT/big.bin"
+		fi
 		# a page that comes and goes
 		if [ $((gen % 2)) = 0 ]; then
 			printf '# Kommt und geht\n' >"$ROOT/flux-$gen.gmi"
@@ -308,9 +334,11 @@ reload_loop() {	# END
 				reloads_bad=$((reloads_bad + 1))
 			fi
 			# the last good generation is served meanwhile
-			out=$(gem /soak.gmi)
-			expect "the last good capsule after a failed reload" \
-			    "$out" "generation $((gen - 1))."
+			if [ -z "$NOFILE" ]; then
+				out=$(gem /soak.gmi)
+				expect "the last good capsule after a failed reload" \
+				    "$out" "generation $((gen - 1))."
+			fi
 			rm -f "$ROOT/broken.gmi"
 			[ -n "$CONF" ] && cp "$CONF.good" "$CONF"
 		fi
@@ -325,7 +353,7 @@ reload_loop() {	# END
 			out=$(goph /soak.gmi)
 			expect "Gopher serves generation $gen" "$out" \
 			    "generation $gen."
-		else
+		elif [ -z "$NOFILE" ]; then
 			fail "reload to generation $gen failed: $(tail -3 "$ZLOG")"
 		fi
 		# with --log: rotate it now and then
@@ -350,16 +378,34 @@ reload_loop() {	# END
 nfds() { ls "/proc/$ZPID/fd" 2>/dev/null | wc -l; }
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$ZPID/status" 2>/dev/null; }
 
+# ThreadSanitizer reports in FILE, one a paragraph; those on a file
+# descriptor ("Location is file descriptor N") are left out: TSan sees the
+# kernel hand a closed descriptor's number to another thread (accept, a
+# reload opening capsule files) as a race on that number
+tsan_races() {	# FILE
+	awk '/^WARNING: ThreadSanitizer/ { r = $0 "\n"; inr = 1; next }
+	    inr && /^SUMMARY: ThreadSanitizer/ { if (r !~ /Location is file descriptor/)
+		    printf "%s\n", r; inr = 0; next }
+	    inr { r = r $0 "\n" }' "$1"
+}
+
 sanitizer_check() {	# WHEN
-	local f
+	local f fd
 	for f in "$ERR" "$ZLOG" "$ZLOG.rotated"; do
 		[ -f "$f" ] || continue
-		if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|WARNING: ThreadSanitizer|runtime error:|SUMMARY: (Address|Undefined|Thread)' "$f"; then
+		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|Undefined)' "$f"; then
 			fail "$1: a sanitizer report in $f"
-			grep -E -m 5 -A 12 'ERROR: |WARNING: ThreadSanitizer|runtime error:' "$f" |
-			    head -60
+			grep -E -m 5 -A 12 'ERROR: |runtime error:' "$f" | head -60
 			return 1
 		fi
+		if [ -n "$(tsan_races "$f")" ]; then
+			fail "$1: a ThreadSanitizer report in $f"
+			tsan_races "$f" | head -80
+			return 1
+		fi
+		fd=$(grep -c '^WARNING: ThreadSanitizer' "$f")
+		[ "$fd" -gt 0 ] && echo "   $f: $fd ThreadSanitizer" \
+		    "report(s) on descriptor numbers only (see tsan_races)"
 	done
 	return 0
 }
@@ -414,10 +460,13 @@ run() {	# NAME
 	LOGF=
 	CONF=
 	PROXY=0
+	NOFILE=
+	NOLEAKS=
 	ROOT=$WORK/$name/capsule
 	mkdir -p "$WORK/$name/certs"
 	cp -R "$top/capsule" "$ROOT"
-	head -c $((2 * 1048576)) /dev/urandom >"$ROOT/big.bin"
+	head -c $((2 * 1048576)) /dev/urandom >"$ROOT.big"
+	cp "$ROOT.big" "$ROOT/big.bin"
 	printf '# Generation 0\n\nSoak page, generation 0.\n' >"$ROOT/soak.gmi"
 	echo 0 >"$WORK/gen"
 	reloads_ok=0
@@ -428,7 +477,7 @@ run() {	# NAME
 	case $name in
 	w2)	LOGF=$ZLOG
 		args=(--workers 2 --root "$ROOT" --certs "$WORK/$name/certs"
-		    --host "$H" --lang de --log "$LOGF") ;;
+		    --host "$H" --lang de --log "$LOGF" --log-ip) ;;
 	w1conf)	CONF=$WORK/$name/zeche.conf
 		mkdir -p "$WORK/$name/other"
 		printf '# Anderer Host\n' >"$WORK/$name/other/index.gmi"
@@ -438,6 +487,7 @@ run() {	# NAME
 		spartan	127.0.0.1:$SPARTAN_PORT
 		timeout	$TMO
 		workers	1
+		log_ip	anon
 		host "$H" {
 			root	"$ROOT"
 			certs	"$WORK/$name/certs"
@@ -453,7 +503,22 @@ run() {	# NAME
 		args=(--config "$CONF") ;;
 	w2proxy) PROXY=1
 		args=(--workers 2 --proxy-protocol --root "$ROOT"
-		    --certs "$WORK/$name/certs" --host "$H" --lang de) ;;
+		    --certs "$WORK/$name/certs" --host "$H" --lang de
+		    --per-address 8) ;;
+	w2user)	# the chroot, Landlock and seccomp; LeakSanitizer needs /proc
+		# and ptrace at exit, which they take away
+		chmod 755 "$WORK" "$WORK/$name"
+		mkdir -p "$WORK/$name/logs"
+		chown nobody "$WORK/$name/logs"
+		LOGF=$WORK/$name/logs/zeche.log
+		ZLOG=$LOGF
+		NOLEAKS=1
+		args=(--workers 2 --user nobody --root "$ROOT"
+		    --certs "$WORK/$name/certs" --host "$H" --lang de
+		    --log "$LOGF") ;;
+	w2emfile) NOFILE=100
+		args=(--workers 2 --root "$ROOT" --certs "$WORK/$name/certs"
+		    --host "$H" --lang de --max-conns 1000) ;;
 	*)	die "unknown run $name" ;;
 	esac
 	if [ -z "$CONF" ]; then
@@ -463,7 +528,14 @@ run() {	# NAME
 	fi
 	[ -n "$LOGF" ] || ZLOG=$ERR
 	echo "== run $name: zeche ${args[*]}"
-	"$ZECHE" "${args[@]}" 2>"$ERR" &
+	if [ -n "$NOFILE" ]; then
+		(ulimit -n "$NOFILE" && exec "$ZECHE" "${args[@]}") 2>"$ERR" &
+	elif [ -n "$NOLEAKS" ]; then
+		ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" "$ZECHE" \
+		    "${args[@]}" 2>"$ERR" &
+	else
+		"$ZECHE" "${args[@]}" 2>"$ERR" &
+	fi
 	ZPID=$!
 	for i in $(seq 1 1200); do
 		grep -q 'zeche: serving ' "$ZLOG" 2>/dev/null && break
@@ -534,7 +606,13 @@ run() {	# NAME
 	done
 	sleep 2
 	t0=$(date +%s)
-	kill -TERM "$ZPID"
+	# with a reload on its way, and again during the grace
+	case $name in
+	w2)	kill -HUP "$ZPID"; kill -TERM "$ZPID" ;;
+	w1conf)	kill -TERM "$ZPID"; sleep 0.5; kill -TERM "$ZPID" ;;
+	w2emfile) kill -TERM "$ZPID"; sleep 0.5; kill -HUP "$ZPID" ;;
+	*)	kill -TERM "$ZPID" ;;
+	esac
 	stopped=0
 	for i in $(seq 1 $((GRACE * 10))); do
 		kill -0 "$ZPID" 2>/dev/null || { stopped=1; break; }
