@@ -122,9 +122,10 @@ usage(int status)
 "  -V, --version           show the version and exit\n"
 "\n"
 "Signals: SIGHUP reloads the configuration file and every capsule (a failed\n"
-"reload keeps the old ones); SIGUSR1 reopens the --log file; SIGINT and\n"
-"SIGTERM stop the server: answers being sent get a few seconds, connections\n"
-"without a request are closed at once.\n");
+"reload keeps the old ones); SIGUSR1 reopens the --log file (either, sent\n"
+"during the start, waits until zeche serves; sent once it stops, is ignored);\n"
+"SIGINT and SIGTERM stop the server: answers being sent get a few seconds,\n"
+"connections without a request are closed at once.\n");
 	exit(status);
 }
 
@@ -870,6 +871,7 @@ main(int argc, char **argv)
 	struct vhost		*vh;
 	SSL_CTX			*ctx;
 	struct net_conf		 nc;
+	sigset_t		 requests;
 	char			 err[1024];
 	long			 n;
 	size_t			 i;
@@ -896,6 +898,17 @@ main(int argc, char **argv)
 		server_unref(current);
 		return n == -1;
 	}
+	/*
+	 * SIGHUP and SIGUSR1 ask a running server for something, and their
+	 * default action kills: one that comes before the handlers are in
+	 * place (the load can take seconds) waits for them, and one that
+	 * comes once the loop has ended is dropped.  Threads made meanwhile
+	 * block every signal anyway.
+	 */
+	sigemptyset(&requests);
+	sigaddset(&requests, SIGHUP);
+	sigaddset(&requests, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &requests, NULL);
 	if ((current = load(true)) == NULL)
 		return 1;
 	conf = &current->conf;
@@ -985,8 +998,10 @@ main(int argc, char **argv)
 	    evsignal_add(ev_int, NULL) == -1 ||
 	    evsignal_add(ev_term, NULL) == -1)
 		fatalx("cannot install signal handlers");
+	pthread_sigmask(SIG_UNBLOCK, &requests, NULL);
 
 	event_base_dispatch(base);
+	pthread_sigmask(SIG_BLOCK, &requests, NULL);
 
 	/*
 	 * Let a reload finish, and drop its result, but wait a bounded time:
