@@ -38,7 +38,7 @@
 #   w1conf   --workers 1 with --config FILE (two hosts, log_ip anon)
 #   w2proxy  --workers 2 --proxy-protocol --per-address 8: every client
 #            sends a PROXY v1 header naming one of many addresses
-#   w2emfile --workers 2 --max-conns 1000 under a descriptor limit of 100:
+#   w2emfile --workers 2 --max-conns 1000 under a descriptor limit of 48:
 #            accepts meet EMFILE and pause, reloads may fail for want of
 #            descriptors (not counted as failures)
 #   w2user   --workers 2 --user nobody --log FILE (as root only): the
@@ -516,7 +516,7 @@ run() {	# NAME
 		args=(--workers 2 --user nobody --root "$ROOT"
 		    --certs "$WORK/$name/certs" --host "$H" --lang de
 		    --log "$LOGF") ;;
-	w2emfile) NOFILE=100
+	w2emfile) NOFILE=48
 		args=(--workers 2 --root "$ROOT" --certs "$WORK/$name/certs"
 		    --host "$H" --lang de --max-conns 1000) ;;
 	*)	die "unknown run $name" ;;
@@ -638,6 +638,8 @@ run() {	# NAME
 		pass "$name: exit 0 $(($(date +%s) - t0)) s after SIGTERM under load"
 	fi
 	sanitizer_check "$name, at the stop" && pass "$name: no sanitizer report"
+	i=$(cat "$ZLOG" "$ZLOG.rotated" 2>/dev/null | grep -c 'pausing for a second')
+	[ "$i" -gt 0 ] && echo "   $name: accepting paused $i times (EMFILE)"
 	i=$(cat "$ZLOG" "$ZLOG.rotated" 2>/dev/null | grep -c ' ms)$')
 	served=$((served + i))
 	echo "   $name: $i connections in the access log," \
