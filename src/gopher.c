@@ -159,46 +159,44 @@ is_http(const char *line)
 	return false;
 }
 
+/* An HTML list item linking to URL (none when it is empty). */
+static void
+link_item(struct buf *body, const struct buf *url)
+{
+	if (url->len == 0)
+		return;
+	buf_adds(body, "<li><a href=\"");
+	buf_add_markup(body, url->data, url->len);
+	buf_adds(body, "\">");
+	buf_add_markup(body, url->data, url->len);
+	buf_adds(body, "</a></li>\n");
+}
+
 /* A web browser on the Gopher port: say where the capsule really is. */
 static void
 serve_http(struct conn *c, const struct site *s)
 {
 	struct buf	 body = BUF_INIT, url = BUF_INIT;
-	const char	*http_text;
+	const char	*http_text, *title = msg_get(s->msg, MSG_HTTP_TITLE);
 
 	http_text = msg_get(s->msg, s->port[PROTO_SPARTAN] != NULL ?
 	    MSG_HTTP_TEXT_SPARTAN : MSG_HTTP_TEXT);
 	buf_adds(&body, "<h1>");
-	buf_add_markup(&body, msg_get(s->msg, MSG_HTTP_TITLE),
-	    strlen(msg_get(s->msg, MSG_HTTP_TITLE)));
+	buf_add_markup(&body, title, strlen(title));
 	buf_adds(&body, "</h1>\n<p>");
 	buf_add_markup(&body, http_text, strlen(http_text));
 	buf_adds(&body, "</p>\n<ul>\n");
 	buf_addf(&url, "gopher://%s:%s/", s->host, s->port[PROTO_GOPHER]);
-	buf_adds(&body, "<li><a href=\"");
-	buf_add_markup(&body, url.data, strlen(url.data));
-	buf_adds(&body, "\">");
-	buf_add_markup(&body, url.data, strlen(url.data));
-	buf_adds(&body, "</a></li>\n");
+	link_item(&body, &url);
 	buf_reset(&url);
 	site_gemini_url(s, "/", &url);
-	buf_adds(&body, "<li><a href=\"");
-	buf_add_markup(&body, url.data, strlen(url.data));
-	buf_adds(&body, "\">");
-	buf_add_markup(&body, url.data, strlen(url.data));
-	buf_adds(&body, "</a></li>\n");
+	link_item(&body, &url);
 	buf_reset(&url);
 	site_spartan_url(s, "/", &url);
-	if (url.len > 0) {
-		buf_adds(&body, "<li><a href=\"");
-		buf_add_markup(&body, url.data, url.len);
-		buf_adds(&body, "\">");
-		buf_add_markup(&body, url.data, url.len);
-		buf_adds(&body, "</a></li>\n");
-	}
+	link_item(&body, &url);
 	buf_adds(&body, "</ul>\n");
-	html_reply(c, s, "400 Bad Request", msg_get(s->msg, MSG_HTTP_TITLE),
-	    "", &body, "http", "HTTP request on the Gopher port");
+	html_reply(c, s, "400 Bad Request", title, "", &body, "http",
+	    "HTTP request on the Gopher port");
 	buf_free(&body);
 	buf_free(&url);
 }
