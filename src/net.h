@@ -34,6 +34,7 @@ struct event_base;
 #define NET_LINGER_MAX		65536	/* bytes read and dropped after answering */
 #define NET_LINGER_TIME		2	/* seconds to wait for the client's close */
 #define NET_FILE_CHUNK		65536	/* bytes of a file read at a time */
+#define NET_BACKLOG		SOMAXCONN /* queued to accept, per listener */
 #define NET_WARN_INTERVAL	60	/* seconds between two "refused" lines */
 
 struct front {

@@ -112,6 +112,17 @@ expect_eq "--workers 2: two listening sockets on the Gemini port" \
 expect_eq "--workers 2: two listening sockets on the Gopher port" \
     "$(listening "$GOPHER_PORT")" 2
 expect_log "--workers 2: the log says so" "zeche: 2 workers"
+# a burst of connections waits in the listen queue, not in SYN retries:
+# each socket queues as many as the kernel allows (SOMAXCONN, 4096)
+if command -v ss >/dev/null; then
+	max=$(cat /proc/sys/net/core/somaxconn)
+	[ "$max" -gt 4096 ] && max=4096
+	expect_eq "every listening socket queues up to $max connections" \
+	    "$(ss -Hltn "sport = :$GEMINI_PORT or sport = :$GOPHER_PORT" |
+	    awk '{ print $3 }' | sort -u)" "$max"
+else
+	echo "# no ss here: the listen queue's length is not checked"
+fi
 
 refs A
 expect_contains "the page before the reload" "$(cat "$WORK/refA")" \
