@@ -35,6 +35,10 @@
 #	BENCH_WARMUP=300	requests in the warm-up run before each
 #	BENCH_CAPSULE=DIR	content to serve (default: the repo's capsule/)
 #	BENCH_PIN=1		servers on CPU 0, zeche-bench on CPU 1 (0: off)
+#	BENCH_CLIENT=threads	zeche-bench's client: a blocking thread per
+#				connection in flight, or "epoll": one thread
+#				keeps them all in flight (-E), so that at 128
+#				no client waits for a CPU of its own
 #	BENCH_ZECHE_ARGS=	more options for zeche (e.g. "--log-ip")
 #
 # and for the partners section those listed in partners-bench.sh.
@@ -273,6 +277,11 @@ if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] &&
 	PIN_CLIENT=(taskset -c 1)
 	PIN_DESC="servers and the TCP floor on CPU 0, zeche-bench (and the OpenSSL floor) on CPU 1"
 fi
+case ${BENCH_CLIENT:-threads} in
+threads) CLIENT_ARGS=() CLIENT_DESC="a blocking thread per connection in flight" ;;
+epoll) CLIENT_ARGS=(-E) CLIENT_DESC="one thread keeping every connection in flight with epoll (-E)" ;;
+*) die "BENCH_CLIENT=${BENCH_CLIENT}: threads or epoll" ;;
+esac
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 start() {
 	local name=$1
@@ -381,6 +390,10 @@ ROUND=1
 run() {
 	local key=$1 pid=$2 line rc=0 n=${RUN_N:-$N}
 	shift 2
+	case " $* " in	# the OpenSSL floor is its own client, in one thread
+	*" tls-floor "*) ;;
+	*) set -- "${CLIENT_ARGS[@]}" "$@" ;;
+	esac
 	"${PIN_CLIENT[@]}" "$BENCH" -n "$WARM" -d "$D" "$@" >/dev/null 2>&1 ||
 	    true
 	[ "$ROUND" -eq 1 ] && BENCH_LINES+=("$(basename "$BENCH") -n $n -d $D$(printf " %q" "$@")")
@@ -649,6 +662,7 @@ echo "- idle connections: zeche-bench -I holds $IDLE connections open (TCP" \
     "VmRSS, each time against a server started for it; the growth over" \
     "the RSS before them, per connection"
 echo "- pinning: ${PIN_DESC}"
+echo "- load generator: zeche-bench, ${CLIENT_DESC}"
 echo "- content: $CAPSULE_DESC; Gemini \`/\` and \`$ARTICLE\` from the" \
     "same files for both; Gopher: zeche sends its rendered root menu" \
     "($SZ_ZMENU bytes), gophernicus its generated directory listing" \

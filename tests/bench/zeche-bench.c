@@ -6,8 +6,10 @@
  * threads each run that loop with blocking sockets and per-operation
  * timeouts, so the code stays linear and easy to check; a shared atomic
  * counter hands out request numbers until -n requests were started or the
- * -d cap has passed.  Latency is measured from connect() to the close, so
- * it includes the TCP and TLS handshakes.
+ * -d cap has passed.  With -E, one thread keeps CONCURRENCY connections
+ * in flight on non-blocking sockets with epoll instead.  Latency is
+ * measured from connect() to the close, so it includes the TCP and TLS
+ * handshakes.
  *
  * Only loopback addresses are accepted: this tool must never load a host
  * that is not the machine it runs on.
@@ -101,6 +103,7 @@ struct bench {
 	bool			 tlsepoll;	/* Gemini against the TLS
 						   floor over sockets */
 	bool			 hold;		/* -I: hold idle connections */
+	bool			 event;		/* -E: one epoll thread */
 	int			*hfd;		/* -I: owned, by request */
 	SSL			**hssl;		/* -I: owned, by request */
 	pid_t			 spid;		/* -S: the server's pid */
@@ -174,7 +177,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: zeche-bench -p gemini|gopher|tls-floor|"
 	    "tcp-floor|tls-epoll-floor [-P port]\n"
-	    "\t[-a addr] [-A naddrs] [-H host] [-c conc] [-eIR] "
+	    "\t[-a addr] [-A naddrs] [-H host] [-c conc] [-EeIR] "
 	    "[-K cpu] [-n requests]\n"
 	    "\t[-d seconds] [-S pid] [-s status] [-T 1.2|1.3] "
 	    "[-u path] ...\n");
@@ -278,17 +281,19 @@ set_timeouts(int fd)
 	return 0;
 }
 
-/* Connect with a bounded wait, then return a blocking socket. */
+/*
+ * A non-blocking socket with its connect() begun (*INPROGRESS set when it
+ * is not done yet), from the source address of client ID with -A.
+ */
 static int
-dial(struct bench *b, int id)
+dial_start(struct bench *b, int id, bool *inprogress)
 {
 	struct sockaddr_in	src;
-	struct pollfd		pfd;
-	socklen_t		len;
-	int			fd, flags, err, one = 1;
+	int			fd, err, one = 1;
 
-	if ((fd = socket(b->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
-	    -1)
+	*inprogress = false;
+	if ((fd = socket(b->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1)
 		return -1;
 	/*
 	 * -A N: client I comes from 127.0.0.(2 + I mod N), as real clients
@@ -307,30 +312,62 @@ dial(struct bench *b, int id)
 		if (bind(fd, (struct sockaddr *)&src, sizeof(src)) == -1)
 			goto bad;
 	}
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-		goto bad;
+	/* The request is one small write; don't let Nagle delay it. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(fd, (struct sockaddr *)&b->ss, b->sslen) == -1) {
 		if (errno != EINPROGRESS)
 			goto bad;
+		*inprogress = true;
+	}
+	return fd;
+ bad:
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+/* The outcome of FD's connect(): 0, or -1 with errno set. */
+static int
+dial_result(int fd)
+{
+	socklen_t	len;
+	int		err;
+
+	len = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		return -1;
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Connect with a bounded wait, then return a blocking socket. */
+static int
+dial(struct bench *b, int id)
+{
+	struct pollfd		pfd;
+	bool			inprogress;
+	int			fd, flags, err;
+
+	if ((fd = dial_start(b, id, &inprogress)) == -1)
+		return -1;
+	if (inprogress) {
 		pfd.fd = fd;
 		pfd.events = POLLOUT;
 		if (poll(&pfd, 1, BENCH_IO_TIMEOUT * 1000) != 1) {
 			errno = ETIMEDOUT;
 			goto bad;
 		}
-		len = sizeof(err);
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		if (dial_result(fd) == -1)
 			goto bad;
-		if (err != 0) {
-			errno = err;
-			goto bad;
-		}
 	}
-	if (fcntl(fd, F_SETFL, flags) == -1 || set_timeouts(fd) == -1)
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1 ||
+	    set_timeouts(fd) == -1)
 		goto bad;
-	/* The request is one small write; don't let Nagle delay it. */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
  bad:
 	err = errno;
@@ -352,11 +389,6 @@ ssl_errstr(char *buf, size_t len)
 	return buf;
 }
 
-/*
- * One Gemini request.  Returns 0 on success, -1 on error (b->firsterr
- * filled in).  *nbytes gets the response size, *notify whether the
- * server ended the stream with close_notify.
- */
 /*
  * -I: keep this connection open and idle (SSL may be NULL): the main
  * thread reads the server's memory once every connection is made, then
@@ -381,6 +413,100 @@ dial_id(struct wctx *w)
 	return w->b->hold ? (int)(w->idx % INT_MAX) : w->id;
 }
 
+/* A client TLS connection on FD for W's next request; NULL on error. */
+static SSL *
+gemini_ssl(struct wctx *w, int fd)
+{
+	struct bench	*b = w->b;
+	SSL		*ssl;
+	char		 ebuf[160];
+
+	if ((ssl = SSL_new(b->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1 ||
+	    (w->sess != NULL && SSL_set_session(ssl, w->sess) != 1)) {
+		seterr(b, "SSL_new: %s", ssl_errstr(ebuf, sizeof(ebuf)));
+		SSL_free(ssl);
+		return NULL;
+	}
+	/* RFC 6066: no IP literals in SNI. */
+	if (b->host[0] != '[' && strspn(b->host, "0123456789.") !=
+	    strlen(b->host))
+		SSL_set_tlsext_host_name(ssl, b->host);
+	return ssl;
+}
+
+/* The handshake on SSL is done: count what it was. */
+static void
+gemini_handshaken(struct bench *b, SSL *ssl)
+{
+	int	 zero = 0;
+
+	atomic_compare_exchange_strong(&b->tlsvers, &zero, SSL_version(ssl));
+	if (SSL_session_reused(ssl))
+		atomic_fetch_add(&b->resumed, 1);
+}
+
+/*
+ * SSL_read on SSL returned N <= 0: 1 when the answer has ended (*NOTIFY:
+ * with close_notify), 0 when it wants to wait (WANT_READ/WRITE, on a
+ * non-blocking socket), -1 on an error (b->firsterr filled in).
+ */
+static int
+gemini_read_end(struct bench *b, SSL *ssl, int n, bool *notify)
+{
+	char	 ebuf[160];
+	int	 e = SSL_get_error(ssl, n);
+
+	if (e == SSL_ERROR_ZERO_RETURN) {
+		*notify = true;
+		return 1;
+	}
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+		return 0;
+	/* OpenSSL 3 reports a bare TCP close as an SSL error. */
+	if (e == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) ==
+	    SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+		ERR_clear_error();
+		return 1;
+	}
+	seterr(b, "read: %s", ssl_errstr(ebuf, sizeof(ebuf)));
+	return -1;
+}
+
+/*
+ * The answer on SSL has ended, HEAD its first NHEAD (<= 3) bytes: check
+ * the status, answer close_notify, keep the session for -R.  Returns 0,
+ * or -1 (b->firsterr filled in).
+ */
+static int
+gemini_end(struct wctx *w, SSL *ssl, const char *head, size_t nhead,
+    bool notify)
+{
+	struct bench	*b = w->b;
+
+	if (nhead < 3 || memcmp(head, b->status, 2) != 0 ||
+	    (head[2] != ' ' && head[2] != '\r')) {
+		seterr(b, "%s", nhead < 3 ? "short response" :
+		    "unexpected status");
+		return -1;
+	}
+	if (notify)
+		(void)SSL_shutdown(ssl);	/* answer it; may race a RST */
+	/* TLS 1.3 tickets come after the handshake: keep the newest. */
+	if (b->resume) {
+		SSL_SESSION_free(w->sess);
+		w->sess = SSL_get1_session(ssl);
+		/* SSL_free would spoil a session not closed cleanly. */
+		SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN |
+		    SSL_RECEIVED_SHUTDOWN);
+	}
+	return 0;
+}
+
+/*
+ * One Gemini request.  Returns 0 on success, -1 on error (b->firsterr
+ * filled in).  *nbytes gets the response size, *notify whether the
+ * server ended the stream with close_notify.
+ */
 static int
 gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
     bool *notify)
@@ -389,7 +515,7 @@ gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
 	SSL		*ssl = NULL;
 	char		 buf[16384], ebuf[160], head[3];
 	size_t		 nhead = 0;
-	int		 fd, n, j, ret = -1, e;
+	int		 fd, n, j, r, ret = -1;
 
 	*notify = false;
 	ERR_clear_error();
@@ -398,23 +524,13 @@ gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
 		seterr(b, "connect: %s", strerror(errno));
 		return -1;
 	}
-	if ((ssl = SSL_new(b->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1 ||
-	    (w->sess != NULL && SSL_set_session(ssl, w->sess) != 1)) {
-		seterr(b, "SSL_new: %s", ssl_errstr(ebuf, sizeof(ebuf)));
+	if ((ssl = gemini_ssl(w, fd)) == NULL)
 		goto done;
-	}
-	/* RFC 6066: no IP literals in SNI. */
-	if (b->host[0] != '[' && strspn(b->host, "0123456789.") !=
-	    strlen(b->host))
-		SSL_set_tlsext_host_name(ssl, b->host);
 	if (SSL_connect(ssl) != 1) {
 		seterr(b, "handshake: %s", ssl_errstr(ebuf, sizeof(ebuf)));
 		goto done;
 	}
-	if (atomic_load(&b->tlsvers) == 0)
-		atomic_store(&b->tlsvers, SSL_version(ssl));
-	if (SSL_session_reused(ssl))
-		atomic_fetch_add(&b->resumed, 1);
+	gemini_handshaken(b, ssl);
 	if (b->hold) {
 		hold(w, fd, ssl);
 		return 0;
@@ -435,42 +551,34 @@ gemini_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes,
 				head[nhead++] = buf[j];
 			continue;
 		}
-		e = SSL_get_error(ssl, n);
-		if (e == SSL_ERROR_ZERO_RETURN) {
-			*notify = true;
+		/* a blocking socket: "wait" is its timeout */
+		if ((r = gemini_read_end(b, ssl, n, notify)) == 1)
 			break;
-		}
-		/* OpenSSL 3 reports a bare TCP close as an SSL error. */
-		if (e == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) ==
-		    SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-			ERR_clear_error();
-			break;
-		}
-		seterr(b, "read: %s", ssl_errstr(ebuf, sizeof(ebuf)));
+		if (r == 0)
+			seterr(b, "read: %s", "timed out");
 		goto done;
 	}
-	if (nhead < 3 || memcmp(head, b->status, 2) != 0 ||
-	    (head[2] != ' ' && head[2] != '\r')) {
-		seterr(b, "%s", nhead < 3 ? "short response" :
-		    "unexpected status");
-		goto done;
-	}
-	if (*notify)
-		(void)SSL_shutdown(ssl);	/* answer it; may race a RST */
-	/* TLS 1.3 tickets come after the handshake: keep the newest. */
-	if (b->resume) {
-		SSL_SESSION_free(w->sess);
-		w->sess = SSL_get1_session(ssl);
-		/* SSL_free would spoil a session not closed cleanly. */
-		SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN |
-		    SSL_RECEIVED_SHUTDOWN);
-	}
-	ret = 0;
+	ret = gemini_end(w, ssl, head, nhead, *notify);
  done:
 	ERR_clear_error();
 	SSL_free(ssl);
 	close(fd);
 	return ret;
+}
+
+/* A Gopher answer of NBYTES, FIRST its first byte, has ended: 0, or -1. */
+static int
+gopher_end(struct bench *b, uint64_t nbytes, char first)
+{
+	if (nbytes == 0) {
+		seterr(b, "%s", "empty response");
+		return -1;
+	}
+	if (b->goph_err3 && first == '3') {
+		seterr(b, "%s", "error item (type 3)");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -515,18 +623,39 @@ gopher_one(struct wctx *w, size_t ri, double start, uint64_t *nbytes)
 			first = buf[0];
 		*nbytes += n;
 	}
-	if (*nbytes == 0) {
-		seterr(b, "%s", "empty response");
-		goto done;
-	}
-	if (b->goph_err3 && first == '3') {
-		seterr(b, "%s", "error item (type 3)");
-		goto done;
-	}
-	ret = 0;
+	ret = gopher_end(b, *nbytes, first);
  done:
 	close(fd);
 	return ret;
+}
+
+/* The next request's number, or -1 once -n are started or -d is up. */
+static long
+take(struct bench *b)
+{
+	long	 i;
+
+	if (now() >= b->deadline ||
+	    (i = atomic_fetch_add(&b->next, 1)) >= b->nreq)
+		return -1;
+	return i;
+}
+
+/* Request I, begun at START, has ended with R (0: well), NOTIFY, NBYTES. */
+static void
+record(struct bench *b, long i, double start, int r, bool notify,
+    uint64_t nbytes)
+{
+	double	 us = (now() - start) * 1e6;
+
+	b->lat[i] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	if (r == 0) {
+		atomic_fetch_add(&b->ok, 1);
+		if (!notify)
+			atomic_fetch_add(&b->no_close_notify, 1);
+	} else
+		atomic_fetch_add(&b->errors, 1);
+	atomic_fetch_add(&b->bytes, nbytes);
 }
 
 static void *
@@ -535,16 +664,12 @@ worker(void *arg)
 	struct wctx	*w = arg;
 	struct bench	*b = w->b;
 	uint64_t	 nbytes;
-	double		 start, us;
+	double		 start;
 	long		 i;
 	bool		 notify;
 	int		 r;
 
-	for (;;) {
-		if (now() >= b->deadline)
-			break;
-		if ((i = atomic_fetch_add(&b->next, 1)) >= b->nreq)
-			break;
+	while ((i = take(b)) != -1) {
 		nbytes = 0;
 		notify = true;
 		start = now();
@@ -554,17 +679,270 @@ worker(void *arg)
 			    &notify);
 		else
 			r = gopher_one(w, i % b->npaths, start, &nbytes);
-		us = (now() - start) * 1e6;
-		b->lat[i] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
-		if (r == 0) {
-			atomic_fetch_add(&b->ok, 1);
-			if (!notify)
-				atomic_fetch_add(&b->no_close_notify, 1);
-		} else
-			atomic_fetch_add(&b->errors, 1);
-		atomic_fetch_add(&b->bytes, nbytes);
+		record(b, i, start, r, notify, nbytes);
 	}
 	return NULL;
+}
+
+/*
+ * -E: one thread keeps -c connections in flight on non-blocking sockets
+ * with epoll, instead of -c threads with blocking ones.  With many in
+ * flight, the threads wait for a CPU of their own, and that wait shows
+ * as latency; here a connection waits only for the server and for its
+ * turn in one loop.  Each slot is a client of its own (its -A address,
+ * its session for -R).
+ */
+enum estate {
+	E_IDLE,			/* no request left for it */
+	E_CONNECT,
+	E_HANDSHAKE,
+	E_SEND,
+	E_READ
+};
+
+struct econn {
+	struct wctx	 w;		/* the slot: id, request, session */
+	enum estate	 state;
+	int		 fd;
+	SSL		*ssl;		/* Gemini */
+	double		 start;
+	uint64_t	 nbytes;
+	size_t		 off;		/* Gopher: request bytes sent */
+	char		 head[3];	/* the answer's first bytes */
+	size_t		 nhead;
+};
+
+/* Wait for C's socket to be ready for EV; 0, or -1 (b->firsterr). */
+static int
+econn_wait(int ep, struct econn *c, uint32_t ev)
+{
+	struct epoll_event	 e;
+
+	memset(&e, 0, sizeof(e));
+	e.events = ev;
+	e.data.ptr = c;
+	if (epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &e) == -1) {
+		seterr(c->w.b, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* SSL wants to wait (N its return): 0 once waiting, or -1. */
+static int
+econn_ssl_wait(int ep, struct econn *c, int n, const char *what)
+{
+	char	 ebuf[160];
+
+	switch (SSL_get_error(c->ssl, n)) {
+	case SSL_ERROR_WANT_READ:
+		return econn_wait(ep, c, EPOLLIN);
+	case SSL_ERROR_WANT_WRITE:
+		return econn_wait(ep, c, EPOLLOUT);
+	default:
+		seterr(c->w.b, what, ssl_errstr(ebuf, sizeof(ebuf)));
+		return -1;
+	}
+}
+
+/* Start slot C's next request, or leave it idle; *ACTIVE counts. */
+static void
+econn_begin(int ep, struct econn *c, int *active)
+{
+	struct bench		*b = c->w.b;
+	struct epoll_event	 e;
+	bool			 inprogress;
+	long			 i;
+
+	for (;;) {
+		if ((i = take(b)) == -1) {
+			c->state = E_IDLE;
+			(*active)--;
+			return;
+		}
+		c->w.idx = i;
+		c->start = now();
+		c->nbytes = 0;
+		c->off = 0;
+		c->nhead = 0;
+		c->ssl = NULL;
+		/* connected at once or not: the first writable event goes on */
+		if ((c->fd = dial_start(b, c->w.id, &inprogress)) != -1) {
+			memset(&e, 0, sizeof(e));
+			e.events = EPOLLOUT;
+			e.data.ptr = c;
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &e) == 0) {
+				c->state = E_CONNECT;
+				return;
+			}
+			close(c->fd);
+		}
+		seterr(b, "connect: %s", strerror(errno));
+		record(b, i, c->start, -1, false, 0);
+	}
+}
+
+/* C's request has ended with R (0: well): record it, start the next. */
+static void
+econn_end(int ep, struct econn *c, int r, bool notify, int *active)
+{
+	record(c->w.b, c->w.idx, c->start, r, notify, c->nbytes);
+	ERR_clear_error();
+	SSL_free(c->ssl);
+	close(c->fd);
+	econn_begin(ep, c, active);
+}
+
+/* Take C as far as it goes without waiting. */
+static void
+econn_step(int ep, struct econn *c, int *active)
+{
+	struct bench	*b = c->w.b;
+	const char	*req = b->reqs[c->w.idx % b->npaths];
+	size_t		 reqlen = b->reqlens[c->w.idx % b->npaths];
+	char		 buf[16384];
+	ssize_t		 n;
+	int		 j, r;
+	bool		 notify = false;
+
+	for (;;) {
+		switch (c->state) {
+		case E_IDLE:
+			return;
+		case E_CONNECT:
+			if (dial_result(c->fd) == -1) {
+				seterr(b, "connect: %s", strerror(errno));
+				goto fail;
+			}
+			if (b->proto != PROTO_GEMINI) {
+				c->state = E_SEND;
+				break;
+			}
+			if ((c->ssl = gemini_ssl(&c->w, c->fd)) == NULL)
+				goto fail;
+			SSL_set_connect_state(c->ssl);
+			c->state = E_HANDSHAKE;
+			break;
+		case E_HANDSHAKE:
+			if ((r = SSL_do_handshake(c->ssl)) != 1)
+				goto ssl_wait;
+			gemini_handshaken(b, c->ssl);
+			c->state = E_SEND;
+			break;
+		case E_SEND:
+			if (b->proto == PROTO_GEMINI) {
+				if ((r = SSL_write(c->ssl, req,
+				    (int)reqlen)) <= 0)
+					goto ssl_wait;
+				c->state = E_READ;
+				break;
+			}
+			n = send(c->fd, req + c->off, reqlen - c->off,
+			    MSG_NOSIGNAL);
+			if (n == -1 && errno == EAGAIN) {
+				if (econn_wait(ep, c, EPOLLOUT) == -1)
+					goto fail;
+				return;
+			}
+			if (n == -1) {
+				seterr(b, "write: %s", strerror(errno));
+				goto fail;
+			}
+			if ((c->off += (size_t)n) == reqlen)
+				c->state = E_READ;
+			break;
+		case E_READ:
+			if (b->proto != PROTO_GEMINI) {
+				n = recv(c->fd, buf, sizeof(buf), 0);
+				if (n == -1 && errno == EAGAIN) {
+					if (econn_wait(ep, c, EPOLLIN) == -1)
+						goto fail;
+					return;
+				}
+				if (n == -1) {
+					seterr(b, "read: %s", strerror(errno));
+					goto fail;
+				}
+				if (n == 0) {
+					econn_end(ep, c, gopher_end(b,
+					    c->nbytes, c->head[0]), true,
+					    active);
+					return;
+				}
+				if (c->nbytes == 0)
+					c->head[0] = buf[0];
+				c->nbytes += (uint64_t)n;
+				break;
+			}
+			errno = 0;
+			if ((r = SSL_read(c->ssl, buf, sizeof(buf))) > 0) {
+				c->nbytes += (uint64_t)r;
+				for (j = 0; c->nhead < sizeof(c->head) &&
+				    j < r; j++)
+					c->head[c->nhead++] = buf[j];
+				break;
+			}
+			switch (gemini_read_end(b, c->ssl, r, &notify)) {
+			case 1:
+				econn_end(ep, c, gemini_end(&c->w, c->ssl,
+				    c->head, c->nhead, notify), notify,
+				    active);
+				return;
+			case 0:
+				if (econn_wait(ep, c, SSL_want_write(c->ssl) ?
+				    EPOLLOUT : EPOLLIN) == -1)
+					goto fail;
+				return;
+			}
+			goto fail;
+		}
+	}
+ ssl_wait:
+	if (econn_ssl_wait(ep, c, r, c->state == E_HANDSHAKE ?
+	    "handshake: %s" : "write: %s") == 0)
+		return;
+ fail:
+	econn_end(ep, c, -1, false, active);
+}
+
+/* -E: run B's requests over -c slots in this thread. */
+static int
+event_loop(struct bench *b)
+{
+	struct epoll_event	 evs[64];
+	struct econn		*cs;
+	double			 t, last = now();
+	int			 ep, i, n, active = b->conc;
+
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    (cs = calloc(b->conc, sizeof(*cs))) == NULL)
+		return -1;
+	for (i = 0; i < b->conc; i++) {
+		cs[i].w.b = b;
+		cs[i].w.id = i;
+		econn_begin(ep, &cs[i], &active);
+	}
+	while (active > 0) {
+		if ((n = epoll_wait(ep, evs, 64, 100)) == -1 && errno != EINTR)
+			break;
+		for (i = 0; i < n; i++)
+			econn_step(ep, evs[i].data.ptr, &active);
+		/* ten times a second: cut what has taken too long */
+		if ((t = now()) - last < 0.1)
+			continue;
+		last = t;
+		for (i = 0; i < b->conc; i++)
+			if (cs[i].state != E_IDLE &&
+			    t - cs[i].start > BENCH_IO_TIMEOUT) {
+				seterr(b, "%s", "response took too long");
+				econn_end(ep, &cs[i], -1, false, &active);
+			}
+	}
+	for (i = 0; i < b->conc; i++)
+		SSL_SESSION_free(cs[i].w.sess);
+	free(cs);
+	close(ep);
+	return active > 0 ? -1 : 0;
 }
 
 /*
@@ -986,6 +1364,7 @@ main(int argc, char *argv[])
 	long			 done, rss0 = 0, rssheld = 0, nheld = 0;
 	size_t			 i;
 	pid_t			 floorpid = -1;
+	struct rusage		 ru;
 	int			 ch, t, nthr, nflag = 0, dflag = 0, st;
 
 	b.addr = "127.0.0.1";
@@ -998,7 +1377,7 @@ main(int argc, char *argv[])
 	memcpy(b.status, "20", 2);
 	pthread_mutex_init(&b.errmtx, NULL);
 
-	while ((ch = getopt(argc, argv, "A:a:c:d:eH:IK:n:p:P:RS:s:T:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:a:c:d:EeH:IK:n:p:P:RS:s:T:u:")) != -1) {
 		switch (ch) {
 		case 'A':
 			b.nsrc = num(optarg, 1, BENCH_SRC_MAX);
@@ -1016,6 +1395,9 @@ main(int argc, char *argv[])
 			    !(b.dur > 0 && b.dur <= BENCH_DUR_MAX))
 				usage();
 			dflag = 1;
+			break;
+		case 'E':
+			b.event = true;
 			break;
 		case 'e':
 			b.goph_err3 = true;
@@ -1085,7 +1467,8 @@ main(int argc, char *argv[])
 	/* The floors need no port: the TCP one picks a free one. */
 	if (optind != argc || b.proto == PROTO_NONE || (b.port == 0 &&
 	    b.proto != PROTO_TLS_FLOOR && b.proto != PROTO_TCP_FLOOR &&
-	    !b.tlsepoll) || (b.hold && b.tlsepoll))
+	    !b.tlsepoll) || (b.hold && (b.tlsepoll || b.event)) ||
+	    (b.event && (b.proto == PROTO_TLS_FLOOR || b.proto == PROTO_NONE)))
 		usage();
 	if (b.proto == PROTO_TLS_FLOOR)
 		b.port = GEMINI_PORT;
@@ -1198,20 +1581,30 @@ main(int argc, char *argv[])
 		b.conc = 0;		/* one thread: this one */
 		tls_floor(&b, &scpu);
 	}
-	for (nthr = 0; nthr < b.conc; nthr++) {
-		ws[nthr].b = &b;
-		ws[nthr].id = nthr;
-		if ((t = pthread_create(&tids[nthr], NULL, worker,
-		    &ws[nthr])) != 0) {
-			fprintf(stderr, "zeche-bench: pthread_create: %s\n",
-			    strerror(t));
-			break;
+	nthr = 0;
+	if (b.event) {
+		if (raise_nofile(b.conc + 64) == -1 || event_loop(&b) == -1) {
+			fprintf(stderr, "zeche-bench: -E: %s\n",
+			    strerror(errno));
+			return 1;
 		}
-	}
+	} else
+		for (; nthr < b.conc; nthr++) {
+			ws[nthr].b = &b;
+			ws[nthr].id = nthr;
+			if ((t = pthread_create(&tids[nthr], NULL, worker,
+			    &ws[nthr])) != 0) {
+				fprintf(stderr, "zeche-bench: pthread_create: "
+				    "%s\n", strerror(t));
+				break;
+			}
+		}
 	for (t = 0; t < nthr; t++) {
 		pthread_join(tids[t], NULL);
 		SSL_SESSION_free(ws[t].sess);
 	}
+	if (b.event)
+		nthr = b.conc;		/* in flight, for the output */
 	secs = now() - b.t0;
 	if (b.hold) {
 		usleep(200000);		/* let the server settle */
@@ -1268,6 +1661,11 @@ main(int argc, char *argv[])
 		    atomic_load(&b.tickets));
 	if (b.nsrc > 0)
 		printf(" sources=%d", b.nsrc);
+	/* the client's own CPU: near a second a second, it held things up */
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		printf(" client=%s client_cpu_s=%.3f", b.event ? "epoll" :
+		    "threads", ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	/* Server CPU per request: the thread's clock, or /proc ticks. */
 	if (b.proto == PROTO_TLS_FLOOR || cpu1 != -1)
 		printf(" cpu_s=%.3f cpu_us_per_req=%.1f", scpu,

@@ -63,6 +63,30 @@ resumes "Gemini over TLS 1.2: sessions are resumed" "$out"
 out=$("${B[@]}" -p gopher -P "$GOPHER_PORT" -S "$ZPID" -u "" 2>"$WORK/bench.err")
 works "Gopher" "$out"
 
+# -E: one epoll thread keeps -c connections in flight
+out=$("${B[@]}" -E -c 16 -p gemini -P "$GEMINI_PORT" -S "$ZPID" -u / 2>"$WORK/bench.err")
+works "-E: Gemini, full handshakes, 16 in flight from one thread" "$out"
+expect_eq "-E: the output says which client ran, and how many in flight" \
+    "$(field "$out" client) $(field "$out" concurrency) $(field "$out" no_close_notify)" \
+    "epoll 16 0"
+out=$("${B[@]}" -E -R -p gemini -P "$GEMINI_PORT" -S "$ZPID" -u / 2>"$WORK/bench.err")
+works "-E: Gemini, offering each slot's last session ticket" "$out"
+resumes "-E: sessions are resumed" "$out"
+expect_eq "-E: one session ticket per connection" \
+    "$(field "$out" tickets)" "$(field "$out" requests)"
+out=$("${B[@]}" -E -p gopher -P "$GOPHER_PORT" -S "$ZPID" -u "" 2>"$WORK/bench.err")
+works "-E: Gopher" "$out"
+# errors are counted, not taken for answers: a page that is not there
+# (51, not 20) and a port nothing listens on
+out=$("${B[@]}" -E -n 20 -p gemini -P "$GEMINI_PORT" -u /nicht-da 2>"$WORK/bench.err")
+expect_eq "-E: every 51 answer is an error" \
+    "$(field "$out" requests) $(field "$out" errors)" "20 20"
+expect_contains "-E: the first error is named" "$(cat "$WORK/bench.err")" \
+    "unexpected status"
+out=$("${B[@]}" -E -n 20 -p gopher -P "$(free_port)" 2>"$WORK/bench.err")
+expect_eq "-E: a port nothing listens on: every request an error" \
+    "$(field "$out" requests) $(field "$out" errors)" "20 20"
+
 # -I: connections held open after the handshake, then let go; more
 # connections (-n) than threads (-c)
 out=$("$ZECHE_BENCH" -I -n 8 -c 2 -A 4 -d 10 -p gemini -P "$GEMINI_PORT" -S "$ZPID" 2>"$WORK/bench.err")
