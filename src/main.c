@@ -63,6 +63,7 @@ static struct opts	 opts = { .log_ip = -1 };
  * through this path, and reloads keep the certificates they cannot read.
  */
 static const char	*sandbox_root;
+static char		 logpath[1024];	/* the log file open, or "" */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -90,8 +91,9 @@ usage(int status)
 "      --watch             reload by itself when the configuration file or a\n"
 "                          capsule changes (once changes settle for 0.5 s)\n"
 "      --log FILE          write the log (messages and the access lines) to\n"
-"                          FILE instead of stderr; SIGUSR1 reopens it.  A\n"
-"                          log written too slowly never holds up serving:\n"
+"                          FILE (outside every capsule) instead of\n"
+"                          stderr; SIGUSR1 reopens it.  A log written\n"
+"                          too slowly never holds up serving:\n"
 "                          lines beyond 1 MiB queued are dropped, and counted\n"
 "      --log-ip[=anon]     write client addresses to the access log (anon:\n"
 "                          only the network, IPv4 /24, IPv6 /48)\n"
@@ -326,6 +328,60 @@ set_listen(struct conf_listen **list, size_t *n, const char *spec,
 	return 0;
 }
 
+/* The folder of the file PATH into DIR; -1 if it does not fit. */
+static int
+folder_of(const char *path, char *dir, size_t size)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return snprintf(dir, size, ".") >= (int)size ? -1 : 0;
+	if (slash == path)
+		return snprintf(dir, size, "/") >= (int)size ? -1 : 0;
+	if ((size_t)(slash - path) >= size)
+		return -1;
+	snprintf(dir, size, "%.*s", (int)(slash - path), path);
+	return 0;
+}
+
+/* The resolved path IN is OUTER or lies beneath it. */
+static bool
+beneath(const char *in, const char *outer)
+{
+	size_t	 n = strlen(outer);
+
+	return strncmp(in, outer, n) == 0 && (in[n] == '/' || in[n] == '\0' ||
+	    strcmp(outer, "/") == 0);
+}
+
+/*
+ * The log LOG (or none) must not lie in a capsule of CONF, where the next
+ * load would serve it, client addresses and all.  -1 with a message in
+ * ERR if it does.  What cannot be resolved is left to the log's own open
+ * and to the capsule's load, which say what is wrong with it.
+ */
+static int
+log_outside_capsules(const struct conf *conf, const char *log, char *err,
+    size_t errlen)
+{
+	char	 dir[PATH_MAX], rdir[PATH_MAX], rroot[PATH_MAX];
+	size_t	 i;
+
+	if (log == NULL || folder_of(log, dir, sizeof(dir)) == -1 ||
+	    realpath(dir, rdir) == NULL)
+		return 0;
+	for (i = 0; i < conf->nhosts; i++)
+		if (realpath(conf->hosts[i].root, rroot) != NULL &&
+		    beneath(rdir, rroot)) {
+			snprintf(err, errlen, "log %s: inside the capsule "
+			    "folder %s (host %s), which would serve it; keep "
+			    "the log outside every capsule", log,
+			    conf->hosts[i].root, conf->hosts[i].name);
+			return -1;
+		}
+	return 0;
+}
+
 /*
  * The configuration: the file (--config) or one host made of the
  * defaults, with the options on top.  Returns 0, or -1 with a message in
@@ -417,6 +473,12 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 		conf->watch = true;
 	if (opts.log_ip != -1)
 		conf->log_ip = (enum conf_log_ip)opts.log_ip;
+	/* the log written: the one open, which a reload keeps */
+	if (sandbox_root == NULL && log_outside_capsules(conf,
+	    logpath[0] != '\0' ? logpath : conf->log, err, errlen) == -1) {
+		conf_free(conf);
+		return -1;
+	}
 	return 0;
  bad:
 	snprintf(err, errlen, "%s", errstr);
@@ -761,7 +823,6 @@ sighup(evutil_socket_t sig, short what, void *arg)
  * The log file: open the one the configuration names (a reload may name
  * another), or open it anew on SIGUSR1 once logrotate has moved it away.
  */
-static char	 logpath[1024];	/* the file open, or "" */
 
 /*
  * In the chroot (--user without --config) the log's path names nothing:
@@ -778,24 +839,15 @@ keep_log_dir(const char *path, const char *root)
 {
 	char		 dir[PATH_MAX], rdir[PATH_MAX], rroot[PATH_MAX];
 	const char	*slash = strrchr(path, '/');
-	size_t		 n;
 
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else if ((size_t)(slash - path) >= sizeof(dir))
+	if (folder_of(path, dir, sizeof(dir)) == -1)
 		fatalx("log %s: path too long", path);
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	if (snprintf(logbase, sizeof(logbase), "%s", slash ? slash + 1 :
 	    path) >= (int)sizeof(logbase) || logbase[0] == '\0')
 		fatalx("log %s: not a file name", path);
 	if (realpath(dir, rdir) == NULL || realpath(root, rroot) == NULL)
 		fatal("log %s", path);
-	n = strlen(rdir);
-	if (strncmp(rroot, rdir, n) == 0 && (rroot[n] == '/' ||
-	    rroot[n] == '\0' || n == 1)) {
+	if (beneath(rroot, rdir)) {
 		log_warnx("log %s: its folder holds the capsule, which stays "
 		    "read-only: SIGUSR1 cannot open it anew (keep the log in "
 		    "a folder of its own, or rotate it with copytruncate)",

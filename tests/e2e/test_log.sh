@@ -55,7 +55,36 @@ wait_port "$GEMINI_PORT"
 gem "gemini://$H/dritte-anfrage" >/dev/null
 wait_log "dritte-anfrage" "$AL" && ok "config log: the access line is in the file" ||
     not_ok "config log: the access line is in the file" "$(tail -5 "$LOG")"
+
+# a log inside a capsule would be served by the next load, client
+# addresses and all: a reload that puts it into one fails, and the old
+# hosts stay
+cat >>"$WORK/zeche.conf" <<CONF
+host "b.example" {
+	root  .
+	certs certs
+}
+CONF
+kill -HUP "$ZPID"
+expect_log "a reload that puts the log into a capsule: fails, saying why" \
+    "log $WORK/zeche-access.log: inside the capsule folder $WORK/. (host b.example), which would serve it" \
+    "$AL"
+expect_log "... and keeps the old hosts" "reload failed" "$AL"
+h=$(gem_header "gemini://b.example/zeche-access.log" -s b.example)
+expect_eq "a reload that puts the log into a capsule: the log is not served" \
+    "${h:0:3}" "53 "
+alive "a reload that put the log into a capsule"
 stop_zeche
+
+# and at start: refused before anything is written there
+out=$("$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" \
+    --log "$ROOT/zeche.log" --gemini "127.0.0.1:$(free_port)" \
+    --gopher "127.0.0.1:$(free_port)" 2>&1)
+expect_eq "--log inside the capsule: exit 1" "$?" 1
+expect_contains "--log inside the capsule: says why" "$out" \
+    "log $ROOT/zeche.log: inside the capsule folder $ROOT (host $H), which would serve it"
+expect_eq "--log inside the capsule: no file made there" \
+    "$([ -e "$ROOT/zeche.log" ] && echo made || echo none)" none
 
 # a log nobody reads (journald backed up, a full pipe): zeche serves on,
 # and every line comes out once someone reads.  600 access lines of some
