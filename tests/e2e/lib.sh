@@ -34,7 +34,7 @@ ok() {
 not_ok() {
 	failed=$((failed + 1))
 	echo "not ok - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | head -c 2000 | sed 's/^/#   /'
+	[ $# -gt 1 ] && printf '%s\n' "$2" | head -c 2000 | awk '{ print "#   " $0 }'
 	return 0
 }
 
@@ -102,13 +102,21 @@ in: $(tail -20 "${3:-$LOG}" 2>&1)"
 }
 
 # reload [NAME]: SIGHUP, then wait (10 s at most) until the log says that
-# a reload ended since, well or not; not ok if it never does
+# a reload ended since, well or not; not ok if it never does.  RELOAD_LOG:
+# the log's lines since the SIGHUP, the reload's among them (the last
+# lines of the log need not be the reload's: a worker can log a
+# connection a moment after its client is gone)
 reload() {
-	local n i pat='reloaded |reload failed'
+	local n i lines pat='reloaded |reload failed'
 	n=$(grep -cE "$pat" "$LOG")
+	lines=$(wc -l <"$LOG")
+	RELOAD_LOG=
 	kill -HUP "$ZPID"
 	for i in $(seq 1 100); do
-		[ "$(grep -cE "$pat" "$LOG")" -gt "$n" ] && return 0
+		if [ "$(grep -cE "$pat" "$LOG")" -gt "$n" ]; then
+			RELOAD_LOG=$(tail -n +"$((lines + 1))" "$LOG")
+			return 0
+		fi
 		sleep 0.1
 	done
 	not_ok "${1:-SIGHUP}: the reload ends" "$(tail -5 "$LOG")"
@@ -131,31 +139,75 @@ wait_port() {
 	return 1
 }
 
+# unsettled PORT: what zeche has not yet taken up of the connections to
+# PORT: those still queued at a listening socket, those holding bytes it
+# has not read (/proc/net/tcp and tcp6 of this network namespace), and,
+# while a thread of zeche ($ZPID) is running or waiting to run, that
+# thread (it may be between an accept and counting the connection)
+unsettled() {
+	{
+		cat /proc/net/tcp /proc/net/tcp6
+		[ -n "${ZPID:-}" ] && cat /proc/"$ZPID"/task/*/stat
+	} 2>/dev/null | awk -v p="$(printf ':%04X' "$1")" '
+	    ($4 == "0A" || $4 == "01") && substr($2, length($2) - 4) == p &&
+	    substr($5, index($5, ":") + 1) != "00000000" { n++ }
+	    $2 ~ /^\(/ && $3 == "R" { n++ }
+	    END { print n + 0 }'
+}
+
+# wait_accepted PORT [NAME]: until zeche has accepted every connection
+# made to PORT and read what was sent on it, a PROXY header say (10 s at
+# most; not ok, naming NAME, if it never does).  A client's connect()
+# returns once the kernel has queued the connection, and with several
+# workers each takes from a queue of its own: a later connection can be
+# served before earlier ones are even counted against a budget.
+wait_accepted() {
+	local i
+	for i in $(seq 1 100); do
+		[ "$(unsettled "$1")" = 0 ] && return 0
+		sleep 0.1
+	done
+	not_ok "${2:-connections}: zeche takes up every connection to port $1" \
+	    "$(grep -i ":$(printf '%04X' "$1") " /proc/net/tcp /proc/net/tcp6)"
+	return 1
+}
+
+# serving [FILE]: how many lines of FILE ($LOG) say that zeche serves
+serving() {
+	grep -c 'zeche: serving ' "${1:-$LOG}" 2>/dev/null
+}
+
+# wait_serving BEFORE [FILE]: until FILE ($LOG) holds more than BEFORE
+# lines saying that zeche serves (it listens on every port before it says
+# so), for as long as zeche ($ZPID) runs: a loaded machine and the
+# sanitizers can make start-up slow (two minutes at most); 1 if it never
+# does.  Nothing probes the ports: a probe of a port nobody listens on yet
+# can connect to itself and take the port away from zeche.
+wait_serving() {
+	local i
+	for i in $(seq 1 1200); do
+		[ "$(serving "${2:-$LOG}")" -gt "${1:-0}" ] && return 0
+		kill -0 "$ZPID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # start_zeche [extra options]: start on fresh free ports and wait until
-# zeche says it serves (it listens before saying so), or until it exits.
-# Nothing probes the ports before that: a probe of a port nobody listens
-# on can connect to itself and take the port away from zeche.
+# zeche says it serves (wait_serving).
 # GEMINI_ADDR="" listens for Gemini on every address.
 GEMINI_ADDR=127.0.0.1:
 start_zeche() {
-	local before i
+	local before
 	GEMINI_PORT=$(free_port)
 	GOPHER_PORT=$(free_port)
 	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
-	before=$(grep -c 'zeche: serving ' "$LOG" 2>/dev/null)
+	before=$(serving)
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
 	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
 	    "$@" >>"$LOG" 2>&1 &
 	ZPID=$!
-	# a loaded machine and the sanitizers can make start-up slow: wait
-	# as long as zeche runs (two minutes at most)
-	for i in $(seq 1 1200); do
-		if [ "$(grep -c 'zeche: serving ' "$LOG" 2>/dev/null)" -gt "${before:-0}" ]; then
-			return 0
-		fi
-		kill -0 "$ZPID" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_serving "${before:-0}" && return 0
 	not_ok "zeche starts and listens" "$(tail -30 "$LOG")"
 	finish
 }
@@ -163,20 +215,17 @@ start_zeche() {
 # start_zeche_log FILE [extra options]: start_zeche with --log FILE,
 # waiting for the "serving" line in FILE, where zeche's lines go
 start_zeche_log() {
-	local file=$1 i
+	local file=$1 before
 	shift
 	GEMINI_PORT=$(free_port)
 	GOPHER_PORT=$(free_port)
 	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
+	before=$(serving "$file")
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
 	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
 	    --log "$file" "$@" >>"$LOG" 2>&1 &
 	ZPID=$!
-	for i in $(seq 1 1200); do
-		grep -q 'zeche: serving ' "$file" 2>/dev/null && return 0
-		kill -0 "$ZPID" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_serving "${before:-0}" "$file" && return 0
 	not_ok "zeche starts with --log $file" "$(tail -30 "$file" "$LOG" 2>&1)"
 	finish
 }

@@ -7,9 +7,11 @@ CONF=$WORK/zeche.conf
 
 # start_conf [options...]: zeche --config $CONF on the ports in the file
 start_conf() {
+	local before
+	before=$(serving)
 	"$ZECHE" --config "$CONF" "$@" >>"$LOG" 2>&1 &
 	ZPID=$!
-	if ! wait_port "$GEMINI_PORT" || ! wait_port "$GOPHER_PORT"; then
+	if ! wait_serving "$before"; then
 		not_ok "zeche --config starts and listens" "$(tail -20 "$LOG")"
 		finish
 	fi

@@ -110,12 +110,7 @@ expect_file_eq "large file over Gopher: every byte" "$WORK/b" "$ROOT/big.bin"
 # --- a link to the capsule's own address is a local Gopher item
 printf '# Own\n\n=> gemini://%s:%s/about.gmi About, absolute\n' "$H" \
     "$GEMINI_PORT" >"$ROOT/own.gmi"
-kill -HUP "$ZPID"
-for i in $(seq 1 50); do
-	hdr=$(gem_header "gemini://$H/own.gmi")
-	[ "${hdr%%;*}" = "20 text/gemini" ] && break
-	sleep 0.2
-done
+reload "a link to the capsule's own address"
 expect_contains "own host: a local item over Gopher" "$(gopher "1/own.gmi")" \
     $'1About, absolute\t/about.gmi\t'"$H"$'\t'"$GOPHER_PORT"$'\r\n'
 alive "the gemlog capsule"
@@ -147,10 +142,11 @@ EOC
 printf '# Temp\n' >"$ROOT/2026-01-01-temp.gmi"
 mkdir -p "$ROOT/notes/drafts"
 printf 'not yet\n' >"$ROOT/notes/drafts/plan.txt"
+before=$(serving)
 "$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
 ZPID=$!
-wait_port "$GEMINI_PORT" && wait_port "$GOPHER_PORT" ||
-    not_ok "zeche --config starts" "$(tail -20 "$LOG")"
+wait_serving "$before" ||
+    { not_ok "zeche --config starts" "$(tail -20 "$LOG")"; finish; }
 expect_eq "redirect: 31 to the new place" \
     "$(gem_header "gemini://$H/old-about.gmi")" \
     "31 gemini://$H:$GEMINI_PORT/about.gmi"

@@ -177,7 +177,9 @@ traffic() {
 }
 traffic &
 TPID=$!
-until [ -s "$WORK/count" ]; do sleep 0.1; done
+for i in $(seq 1 100); do [ -s "$WORK/count" ] && break; sleep 0.1; done
+[ -s "$WORK/count" ] ||
+    { not_ok "the traffic begins" "$(tail -5 "$WORK/haproxy.log")"; finish; }
 
 kill -HUP "${ZP[1]}"
 for i in $(seq 1 100); do
@@ -191,12 +193,15 @@ expect_contains "zeche 1 reloads under traffic" "$(cat "$WORK/z1.log")" "reloade
 admin "set server gemini/zeche1 state drain" >/dev/null
 admin "set server gopher/zeche1 state drain" >/dev/null
 admin "set server spartan/zeche1 state drain" >/dev/null
+drained=
 for i in $(seq 1 100); do
 	[ "$(stat gemini zeche1 scur)" = 0 ] &&
 	    [ "$(stat gopher zeche1 scur)" = 0 ] &&
-	    [ "$(stat spartan zeche1 scur)" = 0 ] && break
+	    [ "$(stat spartan zeche1 scur)" = 0 ] && drained=yes && break
 	sleep 0.1
 done
+expect_eq "zeche 1 drained: HAProxy holds no connection to it" \
+    "${drained:-no}" yes
 read -r down _ <"$WORK/count"
 stop_instance 1
 before=$(grep -c "$CLIENT" "$WORK/z1.log")

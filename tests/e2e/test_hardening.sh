@@ -160,10 +160,11 @@ alive "a request of 40 KB"
 # --- budgets: 32 per address, and --max-conns in all; one log line for
 # many refusals
 stop_zeche
-start_zeche --timeout 10 --max-conns 36
+start_zeche --timeout 120 --max-conns 36
 "$GEMGET" -I 32 -b 127.0.0.3 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold1" &
 h1=$!
 for i in $(seq 1 100); do [ -s "$WORK/hold1" ] && break; sleep 0.1; done
+wait_accepted "$GEMINI_PORT" "32 held from 127.0.0.3"
 for i in 1 2 3 4 5 6; do
 	"$GEMGET" -b 127.0.0.3 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
 	rc=$?
@@ -178,6 +179,7 @@ expect_eq "another address: served meanwhile" \
 "$GEMGET" -I 4 -b 127.0.0.5 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold2" &
 h2=$!
 for i in $(seq 1 100); do [ -s "$WORK/hold2" ] && break; sleep 0.1; done
+wait_accepted "$GEMINI_PORT" "4 more held from 127.0.0.5"
 for i in 1 2 3; do
 	"$GEMGET" -b 127.0.0.6 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
 	rc=$?
@@ -194,6 +196,7 @@ expect_eq "three refusals: one log line" \
 # where the addresses can be made up)
 if unshare -rn true 2>/dev/null; then
 	export ZECHE GEMGET ROOT CERTS H WORK
+	export -f unsettled
 	unshare -rn bash -c '
 	ip link set lo up
 	ip -6 addr add fd00::1/64 dev lo nodad
@@ -202,12 +205,17 @@ if unshare -rn true 2>/dev/null; then
 	ip -6 addr add fd01::1/64 dev lo nodad
 	port=$("$GEMGET" -F)
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --gemini "[fd00::1]:$port" \
-	    --gopher "127.0.0.1:$("$GEMGET" -F)" >"$WORK/v6.log" 2>&1 &
+	    --timeout 120 --gopher "127.0.0.1:$("$GEMGET" -F)" >"$WORK/v6.log" 2>&1 &
 	z=$!
 	for i in $(seq 1 600); do grep -q "zeche: serving " "$WORK/v6.log" && break; sleep 0.1; done
 	"$GEMGET" -I 32 -b fd00::2 fd00::1 "$port" >"$WORK/v6hold" &
 	h=$!
 	for i in $(seq 1 100); do [ -s "$WORK/v6hold" ] && break; sleep 0.1; done
+	for i in $(seq 1 100); do
+		[ "$(unsettled "$port")" = 0 ] && break
+		sleep 0.1
+	done
+	echo "unsettled=$(unsettled "$port")"
 	"$GEMGET" -b fd00::3 fd00::1 "$port" "gemini://$H/" >/dev/null 2>&1
 	echo "same64=$?"
 	"$GEMGET" -b fd01::1 fd00::1 "$port" "gemini://$H/" 2>/dev/null | head -c 2
@@ -215,6 +223,8 @@ if unshare -rn true 2>/dev/null; then
 	kill $h; wait $h 2>/dev/null
 	kill $z; wait $z; echo "exit=$?"' >"$WORK/v6" 2>&1
 	v6=$(cat "$WORK/v6")
+	expect_contains "IPv6: zeche took up the 32 connections held" "$v6" \
+	    "unsettled=0"
 	expect_contains "IPv6: a 33rd connection from the same /64 is refused" "$v6" "same64=2"
 	expect_contains "IPv6: another /64 is served" "$v6" "20 other64"
 	expect_contains "IPv6: exit 0" "$v6" "exit=0"
@@ -243,10 +253,11 @@ wait $h3 $p5 2>/dev/null
 rm -f "$BIG"
 
 # --- --per-address sets the budget of one address
-start_zeche --per-address 4
+start_zeche --per-address 4 --timeout 120
 "$GEMGET" -I 4 -b 127.0.0.7 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold_pa" &
 hpa=$!
 for i in $(seq 1 100); do [ -s "$WORK/hold_pa" ] && break; sleep 0.1; done
+wait_accepted "$GEMINI_PORT" "--per-address 4: 4 held"
 "$GEMGET" -b 127.0.0.7 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
 expect_eq "--per-address 4: the 5th connection from one address is refused" \
     "$?" 2
@@ -281,7 +292,7 @@ stop_zeche
 # under the sanitizers, whose allocator pads every block, 16 KiB)
 max=8192
 [ -n "${ZECHE_SANITIZE:-}" ] && max=16384
-start_zeche
+start_zeche --timeout 120
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$ZPID/status"; }
 # first requests, so that what a handshake makes once is made before
 gem_header "gemini://$H/" >/dev/null
@@ -296,7 +307,7 @@ for i in $(seq 1 100); do
 	    [ -s "$WORK/idle14" ] && break
 	sleep 0.1
 done
-# the server has accepted them all once a 129th connection is served
+wait_accepted "$GEMINI_PORT" "128 idle connections"
 expect_eq "128 idle connections held: the server answers another" \
     "$(gem_header "gemini://$H/")" "20 text/gemini; lang=de"
 grow=$(( ($(rss) - rss0) * 1024 / 128 ))

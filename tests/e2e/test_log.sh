@@ -51,7 +51,8 @@ CONF
 "$ZECHE" --config "$WORK/zeche.conf" --gemini "127.0.0.1:$GEMINI_PORT" \
     --gopher "127.0.0.1:$GOPHER_PORT" >>"$LOG" 2>&1 &
 ZPID=$!
-wait_port "$GEMINI_PORT"
+wait_serving 0 "$AL" ||
+    { not_ok "config log: zeche starts" "$(tail -5 "$LOG")"; finish; }
 gem "gemini://$H/dritte-anfrage" >/dev/null
 wait_log "dritte-anfrage" "$AL" && ok "config log: the access line is in the file" ||
     not_ok "config log: the access line is in the file" "$(tail -5 "$LOG")"
@@ -105,6 +106,10 @@ for i in $(seq 1 600); do
 	exec 4<>"/dev/tcp/127.0.0.1/$GOPHER_PORT" || break
 	printf '%s-%d\r\n' "$sel" "$i" >&4
 	IFS= read -r -t 5 line <&4 || line=
+	# to the end: zeche queues the access line before it closes, so
+	# the lines are queued in the order of the requests, whichever
+	# worker serves them
+	while IFS= read -r -t 5 rest <&4; do :; done
 	exec 4<&-
 	case "$line" in
 	3*) n=$i ;;

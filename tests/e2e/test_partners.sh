@@ -182,7 +182,7 @@ out=$("$ZECHE" --check --root "$ROOT" 2>&1)
 expect_eq "bad partners.txt: --check exits 1" "$?" 1
 expect_contains "bad partners.txt: file and line" "$out" "$P/partners.txt:2:"
 reload "bad partners.txt"
-expect_contains "bad partners.txt: the reload fails" "$(tail -3 "$LOG")" \
+expect_contains "bad partners.txt: the reload fails" "$RELOAD_LOG" \
     "$P/partners.txt:2:"
 expect_contains "bad partners.txt: reload keeps the last good directory" \
     "$(gem "gemini://$H/$P/")" "634 Partner"

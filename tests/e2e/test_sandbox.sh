@@ -87,14 +87,14 @@ if grep -q "landlock (ABI" "$LOG"; then
 	ln -s draussen "$ROOT"
 	reload "the capsule's name leading outside"
 	expect_contains "Landlock: the folder outside cannot be opened" \
-	    "$(tail -3 "$LOG")" "/capsule: Permission denied"
+	    "$RELOAD_LOG" "/capsule: Permission denied"
 	expect_not_contains "Landlock: nothing from outside is served" \
 	    "$(gem "gemini://$H/")" "GEHEIM"
 	alive "a reload denied by Landlock"
 	rm "$ROOT"
 	mv "$WORK/capsule.echt" "$ROOT"
 	reload "the capsule back"
-	expect_contains "the capsule back: reloaded" "$(tail -1 "$LOG")" \
+	expect_contains "the capsule back: reloaded" "$RELOAD_LOG" \
 	    "reloaded /capsule:"
 else
 	echo "# this kernel has no Landlock: $(grep 'landlock' "$LOG")"
@@ -135,7 +135,7 @@ cp -p "$WORK/renewed.crt" "$CERTS/$H.crt"
 cp -p "$WORK/renewed.key" "$CERTS/$H.key"
 reload "--config, --user nobody: a renewed key only root may read"
 expect_contains "a renewed key nobody may read: the reload fails, naming it" \
-    "$(tail -3 "$LOG")" "$CERTS/$H.key: "
+    "$RELOAD_LOG" "$CERTS/$H.key: "
 expect_eq "a renewed key nobody may read: the old certificate is still served" \
     "$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")" "$fp1"
 chown nobody "$CERTS/$H.key"

@@ -354,10 +354,11 @@ host "$H" {
 	}
 }
 EOC
+before=$(serving)
 "$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
 ZPID=$!
-wait_port "$SPARTAN_PORT" || not_ok "zeche --config starts Spartan" \
-    "$(tail -20 "$LOG")"
+wait_serving "$before" ||
+    { not_ok "zeche --config starts Spartan" "$(tail -20 "$LOG")"; finish; }
 expect_eq "config: spartan listens" "$(sp_header /)" \
     "2 text/gemini; lang=de"
 expect_eq "config redirect: 3 to the path" "$(sp_header /alt.gmi)" "3 /$F/"

@@ -46,7 +46,7 @@ CONF
 write_conf
 "$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
 ZPID=$!
-if ! wait_port "$GEMINI_PORT" || ! wait_port "$GOPHER_PORT"; then
+if ! wait_serving 0; then
 	not_ok "zeche --config starts and listens" "$(tail -20 "$LOG")"
 	finish
 fi
@@ -127,7 +127,7 @@ write_conf 'host "c.example" {
 	certs certs
 }'
 reload "SIGHUP adding c.example"
-expect_contains "added host: reload logged" "$(tail -3 "$LOG")" "reloaded"
+expect_contains "added host: reload logged" "$RELOAD_LOG" "reloaded"
 expect_contains "added host: served by SNI" \
     "$(sni c.example gemini://c.example/)" "# Host c"
 expect_eq "added host: its generated certificate" \
@@ -141,7 +141,7 @@ expect_contains "added host: a still served" \
 printf 'host "a.example" {\n root a\n certs certs\n bogus on\n}\n' >"$CONF"
 reload "SIGHUP with a broken file"
 expect_contains "broken file: the error names file, line and column" \
-    "$(tail -5 "$LOG")" "$CONF:4:2: unknown directive \"bogus\""
+    "$RELOAD_LOG" "$CONF:4:2: unknown directive \"bogus\""
 expect_contains "broken file: c still served" \
     "$(sni c.example gemini://c.example/)" "# Host c"
 expect_contains "broken file: b still served" \
@@ -158,7 +158,7 @@ expect_contains "removed host: b still served" \
 # --- SIGHUP with other listeners: the sockets stay, the log says so
 sed -i "s/^gopher 127.0.0.1:$GOPHER_PORT/gopher 127.0.0.1:1/" "$CONF"
 reload "SIGHUP with another Gopher port"
-expect_contains "changed listeners: a restart is needed" "$(tail -3 "$LOG")" \
+expect_contains "changed listeners: a restart is needed" "$RELOAD_LOG" \
     "listeners in $CONF changed; they take effect at the next start"
 expect_contains "changed listeners: Gopher still served" "$(gopher /)" "Host b"
 

@@ -40,9 +40,11 @@ host "$H" {
 	lang  de
 }
 CONF
+before=$(serving)
 "$ZECHE" --config "$WORK/zeche.conf" >>"$LOG" 2>&1 &
 ZPID=$!
-wait_port "$GEMINI_PORT"
+wait_serving "$before" ||
+    { not_ok "watch on: zeche starts" "$(tail -5 "$LOG")"; finish; }
 expect_eq "watch on: German" "$(gem_header "gemini://$H/")" "20 text/gemini; lang=de"
 sed -i 's/lang  de/lang  en/' "$WORK/zeche.conf"
 for i in $(seq 1 100); do

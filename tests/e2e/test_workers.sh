@@ -169,10 +169,11 @@ stop_zeche
 # --- the per-address budget is one for all workers: with 4 connections
 # held from one address, every further one from it is refused, whichever
 # worker's socket it reaches (a budget per worker would let most through)
-start_zeche --workers 2 --per-address 4
+start_zeche --workers 2 --per-address 4 --timeout 120
 "$GEMGET" -I 4 -b 127.0.0.9 127.0.0.1 "$GEMINI_PORT" >"$WORK/hold" &
 hpid=$!
 for i in $(seq 1 100); do [ -s "$WORK/hold" ] && break; sleep 0.1; done
+wait_accepted "$GEMINI_PORT" "4 held from 127.0.0.9"
 refused=0
 for i in $(seq 1 8); do
 	"$GEMGET" -b 127.0.0.9 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" \
