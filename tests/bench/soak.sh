@@ -38,6 +38,8 @@
 #   w1conf   --workers 1 with --config FILE (two hosts, log_ip anon)
 #   w2proxy  --workers 2 --proxy-protocol --per-address 8: every client
 #            sends a PROXY v1 header naming one of many addresses
+#   w1watch  --workers 1 --watch: the changes reload by themselves, no
+#            SIGHUP
 #   w2emfile --workers 2 --max-conns 1000 under a descriptor limit of 48:
 #            accepts meet EMFILE and pause, reloads may fail for want of
 #            descriptors (not counted as failures)
@@ -45,7 +47,8 @@
 #            chroot, Landlock and seccomp; no leak check (LeakSanitizer
 #            needs /proc and ptrace at exit)
 #
-# Knobs: SOAK_RUNS ("w2 w1conf w2proxy w2emfile", and w2user as root), SOAK_PHASES (4), SOAK_PHASE
+# Knobs: SOAK_RUNS ("w2 w1conf w2proxy w1watch w2emfile", and w2user as
+# root), SOAK_PHASES (4), SOAK_PHASE
 # (30 seconds), SOAK_CHAOS (6 hostile loops), SOAK_C (8 connections per
 # zeche-bench), SOAK_TIMEOUT (zeche --timeout, 3), SOAK_GRACE (20 s),
 # SOAK_KEEP=1 keeps the work folder.  Exit status 0 if every check held.
@@ -54,9 +57,9 @@ BUILD_DIR=${1:?usage: soak.sh BUILD_DIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
 
-RUNS=${SOAK_RUNS:-w2 w1conf w2proxy w2emfile}
+RUNS=${SOAK_RUNS:-w2 w1conf w2proxy w1watch w2emfile}
 [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 &&
-    RUNS=${SOAK_RUNS:-w2 w1conf w2proxy w2emfile w2user}
+    RUNS=${SOAK_RUNS:-w2 w1conf w2proxy w1watch w2emfile w2user}
 PHASES=${SOAK_PHASES:-4}
 PHASE=${SOAK_PHASE:-30}
 CHAOS=${SOAK_CHAOS:-6}
@@ -285,16 +288,19 @@ gen=0
 reloads_ok=0
 reloads_bad=0
 log_count() { cat "$ZLOG" "$ERR" 2>/dev/null | grep -cE "$1"; }
-# hup: SIGHUP, and wait (30 s at most) for the reload to end; 0 when it
-# succeeded
+# mark, before a change: the reloads that ended so far
+mark() {
+	RL_N=$(log_count 'reloaded |reload failed')
+	RL_OK=$(log_count 'reloaded ')
+}
+# hup: SIGHUP (with --watch: none, the change does it), and wait (30 s at
+# most) for a reload to end since the mark; 0 when it succeeded
 hup() {
-	local pat='reloaded |reload failed' n i ok
-	n=$(log_count "$pat")
-	ok=$(log_count 'reloaded ')
-	kill -HUP "$ZPID"
+	local i
+	[ -n "$WATCH" ] || kill -HUP "$ZPID"
 	for i in $(seq 1 300); do
-		if [ "$(log_count "$pat")" -gt "$n" ]; then
-			[ "$(log_count 'reloaded ')" -gt "$ok" ]
+		if [ "$(log_count 'reloaded |reload failed')" -gt "$RL_N" ]; then
+			[ "$(log_count 'reloaded ')" -gt "$RL_OK" ]
 			return
 		fi
 		sleep 0.1
@@ -310,6 +316,7 @@ reload_loop() {	# END
 		sleep "0.$(rand 2 9)"
 		gen=$((gen + 1))
 		echo "$gen" >"$WORK/gen"
+		mark
 		printf '# Generation %d\n\nSoak page, generation %d.\n' \
 		    "$gen" "$gen" >"$ROOT/soak.gmi"
 		# the large file shrinks and grows again in place, under
@@ -339,6 +346,7 @@ reload_loop() {	# END
 				expect "the last good capsule after a failed reload" \
 				    "$out" "generation $((gen - 1))."
 			fi
+			mark
 			rm -f "$ROOT/broken.gmi"
 			[ -n "$CONF" ] && cp "$CONF.good" "$CONF"
 		fi
@@ -462,6 +470,7 @@ run() {	# NAME
 	PROXY=0
 	NOFILE=
 	NOLEAKS=
+	WATCH=
 	ROOT=$WORK/$name/capsule
 	mkdir -p "$WORK/$name/certs"
 	cp -R "$top/capsule" "$ROOT"
@@ -516,6 +525,9 @@ run() {	# NAME
 		args=(--workers 2 --user nobody --root "$ROOT"
 		    --certs "$WORK/$name/certs" --host "$H" --lang de
 		    --log "$LOGF") ;;
+	w1watch) WATCH=1
+		args=(--workers 1 --watch --root "$ROOT"
+		    --certs "$WORK/$name/certs" --host "$H" --lang de) ;;
 	w2emfile) NOFILE=48
 		args=(--workers 2 --root "$ROOT" --certs "$WORK/$name/certs"
 		    --host "$H" --lang de --max-conns 1000) ;;
