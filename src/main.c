@@ -125,9 +125,10 @@ usage(int status)
 "\n"
 "Signals: SIGHUP reloads the configuration file and every capsule (a failed\n"
 "reload keeps the old ones); SIGUSR1 reopens the --log file (either, sent\n"
-"during the start, waits until zeche serves; sent once it stops, is ignored);\n"
-"SIGINT and SIGTERM stop the server: answers being sent get a few seconds,\n"
-"connections without a request are closed at once.\n");
+"during the start, waits until zeche serves); SIGINT and SIGTERM stop the\n"
+"server: answers being sent get a few seconds, connections without a request\n"
+"are closed at once.  Once the last connection is gone, these signals are\n"
+"ignored.\n");
 	exit(status);
 }
 
@@ -953,9 +954,10 @@ main(int argc, char **argv)
 	/*
 	 * SIGHUP and SIGUSR1 ask a running server for something, and their
 	 * default action kills: one that comes before the handlers are in
-	 * place (the load can take seconds) waits for them, and one that
-	 * comes once the loop has ended is dropped.  Threads made meanwhile
-	 * block every signal anyway.
+	 * place (the load can take seconds) waits for them.  Once the loop
+	 * has ended, they and a further SIGINT or SIGTERM are dropped: zeche
+	 * is on its way out, and exits 0.  Threads made meanwhile block
+	 * every signal anyway.
 	 */
 	sigemptyset(&requests);
 	sigaddset(&requests, SIGHUP);
@@ -1053,6 +1055,8 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_UNBLOCK, &requests, NULL);
 
 	event_base_dispatch(base);
+	sigaddset(&requests, SIGINT);
+	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
 
 	/*

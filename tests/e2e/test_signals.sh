@@ -1,9 +1,9 @@
-# SIGHUP and SIGUSR1 are requests to a running server: one that comes
-# while zeche is still starting is held until it serves, one that comes
-# while it stops is dropped.  Neither may kill it, as their default action
-# would (systemd's Type=exec counts the service started at exec, so a
-# "systemctl reload" can come during the load; logrotate's SIGUSR1 can
-# come during a stop).
+# Signals at the edges of zeche's life.  SIGHUP and SIGUSR1 are requests
+# to a running server: one that comes while zeche is still starting is
+# held until it serves (systemd's Type=exec counts the service started at
+# exec, so a "systemctl reload" can come during the load).  Once the stop
+# has ended the loop, these and further SIGTERMs and SIGINTs are ignored.
+# None of them may kill zeche, as their default action would.
 . "$(dirname "$0")/lib.sh"
 
 # zstate PID: the process's state letter (Z once it has exited), or
@@ -56,8 +56,9 @@ done
 cp "$WORK/partners.txt" "$ROOT/partner/partners.txt"
 
 # --- signals from just before SIGTERM on, until the process has exited:
-# exit 0
-for sig in HUP USR1; do
+# exit 0 (SIGTERM and SIGINT: the first stops, the second closes what is
+# left at once, the others come while zeche exits)
+for sig in HUP USR1 TERM INT; do
 	start_zeche_log "$WORK/stop.log"
 	gem "gemini://$H/" >/dev/null
 	# a few before the SIGTERM, so that the loop runs when it ends
@@ -72,7 +73,7 @@ for sig in HUP USR1; do
 	ZPID=
 	expect_eq "SIG$sig while stopping ($n sent): exit 0" "$rc" 0
 	expect_log "SIG$sig while stopping: the stop was logged" \
-	    "signal 15: stopping" "$WORK/stop.log"
+	    ": stopping" "$WORK/stop.log"
 	rm -f "$WORK/stop.log"
 done
 
