@@ -91,12 +91,14 @@ expect_eq "--log inside the capsule: no file made there" \
 # and every line comes out once someone reads.  600 access lines of some
 # 250 bytes are more than the 64 KiB a pipe holds (a line written by the
 # loop itself would block it), and less than the queue (none dropped).
+# One worker, so that the lines' order is the requests' (with two, one
+# worker may log the next request before the other logs the one before).
 FIFO=$WORK/log.fifo
 mkfifo "$FIFO"
 exec 3<>"$FIFO"		# open for reading, never read until the end
 "$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
     --gemini "127.0.0.1:$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
-    >>"$LOG" 2>"$FIFO" &
+    --workers 1 >>"$LOG" 2>"$FIFO" &
 ZPID=$!
 wait_port "$GEMINI_PORT" && wait_port "$GOPHER_PORT" ||
     not_ok "a log nobody reads: zeche starts and listens"
