@@ -207,6 +207,7 @@ if unshare -rn true 2>/dev/null; then
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --gemini "[fd00::1]:$port" \
 	    --timeout 120 --gopher "127.0.0.1:$("$GEMGET" -F)" >"$WORK/v6.log" 2>&1 &
 	z=$!
+	ZPID=$z		# for unsettled
 	for i in $(seq 1 600); do grep -q "zeche: serving " "$WORK/v6.log" && break; sleep 0.1; done
 	"$GEMGET" -I 32 -b fd00::2 fd00::1 "$port" >"$WORK/v6hold" &
 	h=$!
