@@ -643,7 +643,7 @@ echo "- each run: $WARM warm-up requests, then $N measured ($GN for" \
     "zeche's Gopher and the TCP floor); one request" \
     "per connection; clients bound to $A loopback addresses" \
     "(127.0.0.2 and up); \"full\": a full handshake each, no" \
-    "resumption; \"resumed\": each client thread offers the session" \
+    "resumption; \"resumed\": each client (thread, or -E slot) offers the session" \
     "ticket of its previous connection; latency is from connect to close"
 echo "- server CPU µs/req: utime + stime (of the process and of the" \
     "children it reaped) from /proc/PID/stat, before and after the" \
