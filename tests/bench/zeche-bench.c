@@ -745,6 +745,22 @@ econn_ssl_wait(int ep, struct econn *c, int n, const char *what)
 	}
 }
 
+/*
+ * A plain send() or recv() on C returned N: 0 to go on, 1 once waiting
+ * for EV, -1 on an error (WHAT names it).
+ */
+static int
+econn_plain(int ep, struct econn *c, ssize_t n, uint32_t ev,
+    const char *what)
+{
+	if (n >= 0)
+		return 0;
+	if (errno == EAGAIN)
+		return econn_wait(ep, c, ev) == -1 ? -1 : 1;
+	seterr(c->w.b, what, strerror(errno));
+	return -1;
+}
+
 /* Start slot C's next request, or leave it idle; *ACTIVE counts. */
 static void
 econn_begin(int ep, struct econn *c, int *active)
@@ -839,30 +855,18 @@ econn_step(int ep, struct econn *c, int *active)
 			}
 			n = send(c->fd, req + c->off, reqlen - c->off,
 			    MSG_NOSIGNAL);
-			if (n == -1 && errno == EAGAIN) {
-				if (econn_wait(ep, c, EPOLLOUT) == -1)
-					goto fail;
-				return;
-			}
-			if (n == -1) {
-				seterr(b, "write: %s", strerror(errno));
-				goto fail;
-			}
+			if ((r = econn_plain(ep, c, n, EPOLLOUT,
+			    "write: %s")) != 0)
+				goto plain_wait;
 			if ((c->off += (size_t)n) == reqlen)
 				c->state = E_READ;
 			break;
 		case E_READ:
 			if (b->proto != PROTO_GEMINI) {
 				n = recv(c->fd, buf, sizeof(buf), 0);
-				if (n == -1 && errno == EAGAIN) {
-					if (econn_wait(ep, c, EPOLLIN) == -1)
-						goto fail;
-					return;
-				}
-				if (n == -1) {
-					seterr(b, "read: %s", strerror(errno));
-					goto fail;
-				}
+				if ((r = econn_plain(ep, c, n, EPOLLIN,
+				    "read: %s")) != 0)
+					goto plain_wait;
 				if (n == 0) {
 					econn_end(ep, c, gopher_end(b,
 					    c->nbytes, c->head[0]), true,
@@ -897,6 +901,10 @@ econn_step(int ep, struct econn *c, int *active)
 			goto fail;
 		}
 	}
+ plain_wait:
+	if (r == 1)
+		return;
+	goto fail;
  ssl_wait:
 	if (econn_ssl_wait(ep, c, r, c->state == E_HANDSHAKE ?
 	    "handshake: %s" : "write: %s") == 0)
