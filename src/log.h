@@ -36,9 +36,9 @@ int	log_openat(int, const char *);
  * (each line is out within that, when the destination takes it), so
  * that a log destination that blocks never stalls the caller; a line
  * that finds the queue full is dropped, and the writer notes how many
- * were once it caught up.  Before,
- * lines are written at once; fatal() and fatalx() write theirs after
- * what is queued (LOG_STOP_WAIT seconds at most) before they exit.
+ * were once it caught up.  Before, lines are written at once; fatal()
+ * and fatalx() write theirs after what is queued (LOG_STOP_WAIT seconds
+ * at most) before they exit.
  * Call log_start() once the process is confined (the thread inherits the
  * confinement of its creator).  Returns 0, or -1 with errno set.
  *

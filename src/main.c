@@ -821,11 +821,6 @@ sighup(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
- * The log file: open the one the configuration names (a reload may name
- * another), or open it anew on SIGUSR1 once logrotate has moved it away.
- */
-
-/*
  * In the chroot (--user without --config) the log's path names nothing:
  * its folder is opened before the chroot and kept, and the file is opened
  * anew through it (the sandbox lets files there be written and made).
@@ -859,6 +854,10 @@ keep_log_dir(const char *path, const char *root)
 		fatal("log %s: its folder %s", path, dir);
 }
 
+/*
+ * The log file: open the one the configuration names (a reload may name
+ * another), or open it anew on SIGUSR1 once logrotate has moved it away.
+ */
 static void
 open_log(bool again)
 {

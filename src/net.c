@@ -1334,8 +1334,8 @@ net_listen(const char *addr, const char *port, const struct front *front,
 				goto bad;
 			}
 			l = evconnlistener_new(w->base, acceptcb, w,
-			    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, NET_BACKLOG,
-			    fd);
+			    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+			    NET_BACKLOG, fd);
 			if (l == NULL) {
 				close(fd);
 				snprintf(err, errlen, "%s:%s: %s",
