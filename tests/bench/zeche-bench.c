@@ -281,6 +281,17 @@ set_timeouts(int fd)
 	return 0;
 }
 
+/* Close FD, keeping errno; returns -1. */
+static int
+close_err(int fd)
+{
+	int	 err = errno;
+
+	close(fd);
+	errno = err;
+	return -1;
+}
+
 /*
  * A non-blocking socket with its connect() begun (*INPROGRESS set when it
  * is not done yet), from the source address of client ID with -A.
@@ -289,7 +300,7 @@ static int
 dial_start(struct bench *b, int id, bool *inprogress)
 {
 	struct sockaddr_in	src;
-	int			fd, err, one = 1;
+	int			fd, one = 1;
 
 	*inprogress = false;
 	if ((fd = socket(b->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
@@ -321,10 +332,7 @@ dial_start(struct bench *b, int id, bool *inprogress)
 	}
 	return fd;
  bad:
-	err = errno;
-	close(fd);
-	errno = err;
-	return -1;
+	return close_err(fd);
 }
 
 /* The outcome of FD's connect(): 0, or -1 with errno set. */
@@ -350,7 +358,7 @@ dial(struct bench *b, int id)
 {
 	struct pollfd		pfd;
 	bool			inprogress;
-	int			fd, flags, err;
+	int			fd, flags;
 
 	if ((fd = dial_start(b, id, &inprogress)) == -1)
 		return -1;
@@ -370,10 +378,7 @@ dial(struct bench *b, int id)
 		goto bad;
 	return fd;
  bad:
-	err = errno;
-	close(fd);
-	errno = err;
-	return -1;
+	return close_err(fd);
 }
 
 static const char *
