@@ -193,28 +193,11 @@ wait_serving() {
 	return 1
 }
 
-# start_zeche [extra options]: start on fresh free ports and wait until
-# zeche says it serves (wait_serving).
-# GEMINI_ADDR="" listens for Gemini on every address.
+# launch FILE [extra options]: start zeche on fresh free ports and wait
+# until FILE (where its lines go) says it serves (wait_serving); 1 if
+# it never does.  GEMINI_ADDR="" listens for Gemini on every address.
 GEMINI_ADDR=127.0.0.1:
-start_zeche() {
-	local before
-	GEMINI_PORT=$(free_port)
-	GOPHER_PORT=$(free_port)
-	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
-	before=$(serving)
-	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
-	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
-	    "$@" >>"$LOG" 2>&1 &
-	ZPID=$!
-	wait_serving "${before:-0}" && return 0
-	not_ok "zeche starts and listens" "$(tail -30 "$LOG")"
-	finish
-}
-
-# start_zeche_log FILE [extra options]: start_zeche with --log FILE,
-# waiting for the "serving" line in FILE, where zeche's lines go
-start_zeche_log() {
+launch() {
 	local file=$1 before
 	shift
 	GEMINI_PORT=$(free_port)
@@ -223,9 +206,24 @@ start_zeche_log() {
 	before=$(serving "$file")
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
 	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
-	    --log "$file" "$@" >>"$LOG" 2>&1 &
+	    "$@" >>"$LOG" 2>&1 &
 	ZPID=$!
-	wait_serving "${before:-0}" "$file" && return 0
+	wait_serving "${before:-0}" "$file"
+}
+
+# start_zeche [extra options]: launch, its lines in $LOG
+start_zeche() {
+	launch "$LOG" "$@" && return 0
+	not_ok "zeche starts and listens" "$(tail -30 "$LOG")"
+	finish
+}
+
+# start_zeche_log FILE [extra options]: start_zeche with --log FILE,
+# waiting for the "serving" line in FILE, where zeche's lines go
+start_zeche_log() {
+	local file=$1
+	shift
+	launch "$file" --log "$file" "$@" && return 0
 	not_ok "zeche starts with --log $file" "$(tail -30 "$file" "$LOG" 2>&1)"
 	finish
 }
