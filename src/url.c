@@ -268,6 +268,12 @@ url_parse_spartan(char *s, struct spartan_request *r, const char **errstr)
 	len = strlen(s);
 	if (len > 1 && s[len - 1] == '.')
 		s[len - 1] = '\0';
+	/* a name has no empty label: ".a", "a..b" and "a.." are no hosts */
+	if (strchr(s, ':') == NULL && (s[0] == '.' || strstr(s, "..") !=
+	    NULL || s[strlen(s) - 1] == '.')) {
+		*errstr = "bad host";
+		return -1;
+	}
 	r->host = s;
 
 	if (clen[0] == '\0' || strspn(clen, "0123456789") != strlen(clen)) {

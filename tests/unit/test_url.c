@@ -461,6 +461,11 @@ test_spartan_rejects(void)
 	CHECK(strncmp(spartan(" / 0"), "error: bad host", 15) == 0);
 	CHECK(strncmp(spartan("h_x / 0"), "error: bad host", 15) == 0);
 	CHECK(strncmp(spartan("u@h / 0"), "error: bad host", 15) == 0);
+	/* an empty label: the trailing dot is dropped once, not again */
+	CHECK(strncmp(spartan("h.. / 0"), "error: bad host", 15) == 0);
+	CHECK(strncmp(spartan(".h / 0"), "error: bad host", 15) == 0);
+	CHECK(strncmp(spartan("a..b / 0"), "error: bad host", 15) == 0);
+	CHECK(strncmp(spartan(". / 0"), "error: bad host", 15) == 0);
 	CHECK(strncmp(spartan("h x 0"), "error: the path must be", 23) == 0);
 	CHECK(strncmp(spartan("h /.. 0"), "error: path climbs above the root", 33)
 	    == 0);
