@@ -265,14 +265,19 @@ url_parse_spartan(char *s, struct spartan_request *r, const char **errstr)
 	}
 	for (p = s; *p != '\0'; p++)
 		*p = (char)tolower((unsigned char)*p);
+	/*
+	 * A name loses one trailing dot and has no empty label (".a",
+	 * "a..b" and "a.." are no hosts); an IPv6 address is kept as sent.
+	 */
 	len = strlen(s);
-	if (len > 1 && s[len - 1] == '.')
-		s[len - 1] = '\0';
-	/* a name has no empty label: ".a", "a..b" and "a.." are no hosts */
-	if (strchr(s, ':') == NULL && (s[0] == '.' || strstr(s, "..") !=
-	    NULL || s[strlen(s) - 1] == '.')) {
-		*errstr = "bad host";
-		return -1;
+	if (strchr(s, ':') == NULL) {
+		if (len > 1 && s[len - 1] == '.')
+			s[--len] = '\0';
+		if (s[0] == '.' || s[len - 1] == '.' ||
+		    strstr(s, "..") != NULL) {
+			*errstr = "bad host";
+			return -1;
+		}
 	}
 	r->host = s;
 

@@ -45,7 +45,7 @@ struct spartan_request {
  * the fields of R point into it.  Refuses non-ASCII and control bytes, a
  * line not made of three fields with single spaces, a host with anything
  * but letters, digits, ".", "-" and ":" (IPv6, in brackets or not) or a
- * name with an empty label (one trailing dot is dropped), a
+ * name with an empty label (a name's one trailing dot is dropped), a
  * content length that is not decimal or is over SPARTAN_DATA_MAX, and a
  * path that is not absolute, has a bad escape or %00, is not UTF-8 once
  * decoded, holds a control byte, or whose ".." segments climb above the

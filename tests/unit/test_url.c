@@ -466,6 +466,7 @@ test_spartan_rejects(void)
 	CHECK(strncmp(spartan(".h / 0"), "error: bad host", 15) == 0);
 	CHECK(strncmp(spartan("a..b / 0"), "error: bad host", 15) == 0);
 	CHECK(strncmp(spartan(". / 0"), "error: bad host", 15) == 0);
+	CHECK_STR(spartan("[::..] /x 0"), "::..|/x|0");
 	CHECK(strncmp(spartan("h x 0"), "error: the path must be", 23) == 0);
 	CHECK(strncmp(spartan("h /.. 0"), "error: path climbs above the root", 33)
 	    == 0);
