@@ -479,14 +479,30 @@ user_entry(const char *user)
 }
 
 void
-sandbox_become(const char *user)
+sandbox_confine(const char *user, const char *const *folders, size_t n,
+    int logdir)
 {
 	struct passwd	*pw;
 
-	if ((pw = getpwnam(user)) == NULL)
-		fatalx("--user %s: no such user", user);
+	pw = user_entry(user);
+	detach();
 	become(pw, user);
 	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
+#ifdef __linux__
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("prctl(PR_SET_NO_NEW_PRIVS)");
+	if (landlock(folders, n, logdir) == 0)
+		fatalx("--user %s with --config: this kernel has no Landlock "
+		    "(5.13 and later, enabled as an LSM), which is what keeps "
+		    "the process from the rest of the file system without a "
+		    "chroot; not starting unconfined (start zeche as the user "
+		    "instead, e.g. with systemd's User=)", user);
+	if (seccomp() == -1)
+		fatal("--user %s: seccomp", user);
+#else
+	fatalx("--user %s with --config: no Landlock on this system; not "
+	    "starting unconfined (start zeche as the user instead)", user);
+#endif
 }
 
 const char *

@@ -41,10 +41,13 @@
 const char	*sandbox_enter(const char *, const char *, int);
 
 /*
- * Become USER for good (its uid, its gid, no other group) with no chroot
- * and no confinement: for a server whose reloads read files anywhere.
- * Any failure is fatal.
+ * With --config: no chroot (the hosts' folders are anywhere), but steps
+ * 0, 2, 3 and 4 above, Landlock allowing reads beneath each of the N
+ * folders FOLDERS (resolved paths) and writes beneath LOGDIR (or -1).  A
+ * kernel without Landlock or without seccomp filters is fatal: nothing
+ * else would keep the process from the whole file system.
  */
-void		 sandbox_become(const char *);
+void		 sandbox_confine(const char *, const char *const *, size_t,
+		    int);
 
 #endif

@@ -2,7 +2,7 @@
 # probe.c) makes the confined server try, on SIGUSR2, what its sandbox
 # must deny (connect, bind, truncate, chmod, reading outside, signalling
 # a process outside, io_uring, namespaces, netlink, TIOCSTI, ...), and
-# every try must fail.  What Landlock can deny
+# every try must fail, with or without --config.  What Landlock can deny
 # depends on the running kernel's ABI, which the probe reports: each
 # right is asserted where the ABI has it, and zeche's Landlock line must
 # name exactly those.
@@ -132,4 +132,79 @@ check_probe "--user" /capsule
 alive "--user, probed"
 stop_zeche
 
+# --config: no chroot, but Landlock beneath the configuration's folders
+# (its own, the capsule, the certificates), and the same seccomp filter
+mkdir "$WORK/etc"
+chmod 755 "$WORK/etc" "$CERTS"
+CONF=$WORK/etc/zeche.conf
+printf 'host "%s" {\n\troot "%s"\n\tcerts "%s"\n\tgopher on\n}\n' \
+    "$H" "$ROOT" "$CERTS" >"$CONF"
+cp "$CONF" "$WORK/etc/zeche.conf.gut"
+export ZECHE_PROBE_FILE=$ROOT/index.gmi
+export ZECHE_PROBE_READ=$WORK/draussen/geheim.txt
+export ZECHE_PROBE_READ_OK=$ROOT/index.gmi
+LD_PRELOAD=$ZECHE_PROBE start_zeche --config "$CONF" --user nobody
+detached "--config --user"
+expect_eq "--config --user: no chroot" "$(readlink "/proc/$ZPID/root")" /
+expect_eq "--config --user: every thread has no_new_privs and the seccomp filter" \
+    "$(cat "/proc/$ZPID/task/"*/status |
+    awk '/^Seccomp:/ && $2 != 2 || /^NoNewPrivs:/ && $2 != 1' | wc -l)" 0
+probe "--config --user"
+check_probe "--config --user" "3 folders"
+if [ "$(got landlock-abi)" -ge 1 ]; then
+	for d in "$WORK/etc" "$(realpath "$ROOT")" "$(realpath "$CERTS")"; do
+		expect_log "--config --user: Landlock names $d" \
+		    "landlock: read-only beneath $d"
+	done
+fi
+alive "--config --user, probed"
+
+# a reload still reads what is beneath the folders of the start
+F=themenforum-17
+printf '# Eingesperrt\n\nText.\n' >"$ROOT/$F/2024-06-03-eingesperrt.gmi"
+reload "--config --user: a new article"
+expect_eq "--config --user: the reload serves the new article" \
+    "$(gem_header "gemini://$H/$F/2024-06-03-eingesperrt.gmi")" \
+    "20 text/gemini; lang=de"
+
+# a host whose capsule lies elsewhere needs a restart: the reload fails,
+# saying so, and the old host goes on
+cp -R "$ROOT" "$WORK/draussen/zwei"
+printf 'host "zwei.example" {\n\troot "%s"\n\tcerts "%s"\n}\n' \
+    "$WORK/draussen/zwei" "$CERTS" >>"$CONF"
+if [ "$(got landlock-abi)" -ge 1 ]; then
+	reload "--config --user: a host outside the folders of the start"
+	expect_contains "a host outside: the reload fails, asking for a restart" \
+	    "$RELOAD_LOG" "host zwei.example: $WORK/draussen/zwei is outside the folders this server may read (Landlock, under --user, allows only those named at the start); restart zeche to serve it"
+	expect_contains "a host outside: the old configuration stays" \
+	    "$RELOAD_LOG" "reload failed; still serving"
+	expect_eq "a host outside: the old host still serves the new article" \
+	    "$(gem_header "gemini://$H/$F/2024-06-03-eingesperrt.gmi")" \
+	    "20 text/gemini; lang=de"
+	cp "$WORK/etc/zeche.conf.gut" "$CONF"
+	reload "--config --user: the configuration of the start again"
+	expect_contains "the configuration of the start: reloaded" \
+	    "$RELOAD_LOG" "reloaded $CONF"
+fi
+alive "--config --user, after the reloads"
+stop_zeche
+
+# the log's folder may be written (and only that): SIGUSR1 opens the log
+# anew there after a rotation
+mkdir "$WORK/logs"
+chown nobody "$WORK/logs"
+ZL=$WORK/logs/zeche.log
+start_zeche_log "$ZL" --config "$CONF" --user nobody
+if grep -q "landlock ABI" "$ZL"; then
+	expect_contains "--config --user --log: Landlock lets the log's folder be written" \
+	    "$(grep -o 'landlock ABI.*' "$ZL")" \
+	    "read-only beneath 3 folders, the log's folder write-only"
+fi
+mv "$ZL" "$ZL.1"
+kill -USR1 "$ZPID"
+expect_log "--config --user --log: SIGUSR1 opens the log anew" \
+    "SIGUSR1: log $ZL reopened" "$ZL"
+expect_eq "--config --user --log: the new file is nobody's" \
+    "$(stat -c %U "$ZL" 2>&1)" nobody
+stop_zeche
 finish
