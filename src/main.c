@@ -115,10 +115,13 @@ usage(int status)
 "  -w, --workers N         event loops serving connections, each on its own\n"
 "                          thread and listening sockets (default: one per\n"
 "                          core); the budgets above are for all of them\n"
-"  -u, --user NAME         run as this user once the ports are open; without\n"
-"                          --config also in a chroot into the capsule's\n"
-"                          parent folder and, on Linux, read-only beneath\n"
-"                          the capsule (Landlock) with a seccomp filter\n"
+"  -u, --user NAME         run as this user once the ports are open,\n"
+"                          detached from the terminal; without --config in\n"
+"                          a chroot into the capsule's parent folder; on\n"
+"                          Linux read-only beneath the capsule (with\n"
+"                          --config: the file's, capsules' and certificates'\n"
+"                          folders; no Landlock then refuses to start), with\n"
+"                          a seccomp filter\n"
 "  -v, --verbose           log debugging details\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -656,16 +659,174 @@ sni_ctx(const char *name, void *arg)
 	return ctx;
 }
 
+/*
+ * With --config and --user, Landlock lets the process read only beneath
+ * the folders the configuration named at the start (resolved), and write
+ * only beneath the log's folder then (allowed_log, "" for none): a reload
+ * that names a folder beyond them cannot be served without a restart.
+ */
+static char	(*allowed)[PATH_MAX];	/* owned */
+static size_t	 nallowed;
+static char	 allowed_log[PATH_MAX];
+
+/* Add the folder DIR, resolved, to the folders read at the start. */
+static void
+allow_folder(const char *dir)
+{
+	char	 rdir[PATH_MAX];
+	size_t	 i;
+
+	if (realpath(dir, rdir) == NULL)
+		fatal("--user: %s", dir);
+	for (i = 0; i < nallowed; i++)
+		if (strcmp(allowed[i], rdir) == 0)
+			return;
+	if ((allowed = reallocarray(allowed, nallowed + 1,
+	    sizeof(*allowed))) == NULL)
+		fatal("--user");
+	memcpy(allowed[nallowed++], rdir, sizeof(rdir));
+}
+
+/* Add the folder of the file PATH to the folders read at the start. */
+static void
+allow_folder_of(const char *path)
+{
+	char	 dir[PATH_MAX];
+
+	if (folder_of(path, dir, sizeof(dir)) == -1)
+		fatalx("--user: %s: path too long", path);
+	allow_folder(dir);
+}
+
+/*
+ * The folders the configuration CONF names: the file's own, every
+ * capsule, every certificate folder (or the folders of a certificate and
+ * its key); and the log's folder, unless it holds one of those, which
+ * must stay read-only.  Then confine the process to them.
+ */
+static void
+confine_config(const struct conf *conf)
+{
+	const struct conf_host	*h;
+	const char		*paths[4 * CONF_HOSTS_MAX + 1];
+	char			 dir[PATH_MAX], rdir[PATH_MAX];
+	size_t			 i;
+	int			 fd = -1;
+
+	allow_folder_of(opts.config);
+	for (i = 0; i < conf->nhosts; i++) {
+		h = &conf->hosts[i];
+		allow_folder(h->root);
+		if (h->certs != NULL)
+			allow_folder(h->certs);
+		if (h->cert != NULL)
+			allow_folder_of(h->cert);
+		if (h->key != NULL)
+			allow_folder_of(h->key);
+	}
+	for (i = 0; i < nallowed; i++)
+		paths[i] = allowed[i];
+	if (conf->log != NULL) {
+		if (folder_of(conf->log, dir, sizeof(dir)) == -1 ||
+		    realpath(dir, rdir) == NULL)
+			fatal("log %s", conf->log);
+		for (i = 0; i < nallowed; i++)
+			if (beneath(allowed[i], rdir))
+				break;
+		if (i < nallowed)
+			log_warnx("log %s: its folder holds %s, which stays "
+			    "read-only: SIGUSR1 cannot open it anew (keep the "
+			    "log in a folder of its own, or rotate it with "
+			    "copytruncate)", conf->log, allowed[i]);
+		else if ((fd = open(rdir, O_PATH | O_DIRECTORY |
+		    O_CLOEXEC)) == -1)
+			fatal("log %s: its folder %s", conf->log, rdir);
+		else
+			memcpy(allowed_log, rdir, sizeof(rdir));
+	}
+	sandbox_confine(conf->user, paths, nallowed, fd);
+	if (fd != -1)
+		close(fd);
+}
+
+/* The resolved path of the folder DIR lies beneath a folder allowed. */
+static bool
+is_allowed(const char *dir)
+{
+	char	 rdir[PATH_MAX];
+	size_t	 i;
+
+	/* what does not resolve is for the load to report */
+	if (realpath(dir, rdir) == NULL)
+		return true;
+	for (i = 0; i < nallowed; i++)
+		if (beneath(rdir, allowed[i]))
+			return true;
+	return false;
+}
+
+/*
+ * With --config and --user, the folders CONF names must lie beneath
+ * those allowed at the start.  -1 with a message in ERR if one does not.
+ */
+static int
+within_confinement(const struct conf *conf, char *err, size_t errlen)
+{
+	const struct conf_host	*h;
+	const char		*bad = NULL;
+	char			 dir[PATH_MAX], rdir[PATH_MAX];
+	size_t			 i;
+
+	if (nallowed == 0)
+		return 0;
+	for (i = 0; i < conf->nhosts && bad == NULL; i++) {
+		h = &conf->hosts[i];
+		if (!is_allowed(h->root))
+			bad = h->root;
+		else if (h->certs != NULL && !is_allowed(h->certs))
+			bad = h->certs;
+		else if (h->cert != NULL && (folder_of(h->cert, dir,
+		    sizeof(dir)) == -1 || !is_allowed(dir)))
+			bad = h->cert;
+		else if (h->key != NULL && (folder_of(h->key, dir,
+		    sizeof(dir)) == -1 || !is_allowed(dir)))
+			bad = h->key;
+	}
+	if (bad != NULL) {
+		snprintf(err, errlen, "host %s: %s is outside the folders this "
+		    "server may read (Landlock, under --user, allows only "
+		    "those named at the start); restart zeche to serve it",
+		    conf->hosts[i - 1].name, bad);
+		return -1;
+	}
+	if (conf->log != NULL && strcmp(conf->log, logpath) != 0 &&
+	    (folder_of(conf->log, dir, sizeof(dir)) == -1 ||
+	    realpath(dir, rdir) == NULL || strcmp(rdir, allowed_log) != 0)) {
+		snprintf(err, errlen, "log %s: outside the folder this server "
+		    "may write (Landlock, under --user, allows only the log's "
+		    "folder at the start); restart zeche to write it there",
+		    conf->log);
+		return -1;
+	}
+	return 0;
+}
+
 static void *
 reload_thread(void *arg)
 {
 	struct conf	 conf;
 
 	reload.srv = NULL;
-	if (make_conf(&conf, reload.err, sizeof(reload.err)) == 0)
-		reload.srv = server_load(&conf, sandbox_root != NULL ?
-		    SERVER_CERTS_KEEP : SERVER_CERTS_MAKE, current,
-		    reload.err, sizeof(reload.err));
+	if (make_conf(&conf, reload.err, sizeof(reload.err)) == -1)
+		goto done;
+	if (within_confinement(&conf, reload.err, sizeof(reload.err)) == -1) {
+		conf_free(&conf);
+		goto done;
+	}
+	reload.srv = server_load(&conf, sandbox_root != NULL ?
+	    SERVER_CERTS_KEEP : SERVER_CERTS_MAKE, current, reload.err,
+	    sizeof(reload.err));
+ done:
 	atomic_store(&reload.finished, true);
 	event_active(reload.done, EV_READ, 0);
 	return NULL;
@@ -1014,7 +1175,7 @@ main(int argc, char **argv)
 	 * every certificate, wherever they are, as the user.
 	 */
 	if (conf->user != NULL && opts.config != NULL)
-		sandbox_become(conf->user);
+		confine_config(conf);
 	else if (conf->user != NULL) {
 		if (conf->log != NULL)
 			keep_log_dir(conf->log,
