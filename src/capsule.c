@@ -981,6 +981,7 @@ add_folder_page(struct walk *w, struct folder *f)
 		/* "listing off": the folder has no page of its own */
 		buf_free(&body);
 		buf_free(&nav);
+		buf_free(&file);
 		page_free(pg);
 		return 1;
 	}
