@@ -51,7 +51,8 @@ struct folder {
 	size_t		 narticles;
 	bool		 has_partners;	/* partners.txt: a generated index */
 	bool		 gen_listing;	/* the config: a generated page */
-	bool		 gen_posts;	/* ... and post list */
+	enum site_switch posts;		/* ... and post list */
+	const char	*title;		/* borrowed: the config's, or NULL */
 	const char	*gemtext_mime;	/* borrowed: a location's, or NULL */
 	const struct msg_table *msg;	/* the labels, by language */
 };
@@ -513,7 +514,7 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 	struct page		*pg = NULL;
 	const char		*errstr;
 	bool			 gemtext = mime_is_gemtext(name);
-	size_t			 max;
+	size_t			 max, narticles = f->narticles;
 	int			 ret = -1;
 
 	buf_addf(&path, "%s%s", f->rel, name);
@@ -597,14 +598,17 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 	if (pg->is_gemtext && add_article(w, f, pg, name) == -1)
 		goto done;
  add:
-	buf_addc(&f->listing, '=');
-	buf_addc(&f->listing, '>');
-	buf_addc(&f->listing, ' ');
-	url_encode_path(&f->listing, name);
-	buf_addc(&f->listing, ' ');
-	gemtext_add_text(&f->listing, pg->is_gemtext && pg->doc.title ?
-	    pg->doc.title : name);
-	buf_addc(&f->listing, '\n');
+	/* a post is listed once: in the post list, when there is one */
+	if (f->narticles == narticles || f->posts == SITE_OFF) {
+		buf_addc(&f->listing, '=');
+		buf_addc(&f->listing, '>');
+		buf_addc(&f->listing, ' ');
+		url_encode_path(&f->listing, name);
+		buf_addc(&f->listing, ' ');
+		gemtext_add_text(&f->listing, pg->is_gemtext &&
+		    pg->doc.title ? pg->doc.title : name);
+		buf_addc(&f->listing, '\n');
+	}
 	if (site_add_page(w->s, pg) == -1) {
 		fail_oom(w, path.data);
 		goto done;
@@ -709,35 +713,62 @@ nav_start(const char *s, size_t len)
 }
 
 /*
- * Append the folder's article list, newest first, as gemfeed links, but
- * not the articles that the folder's own index already links (nor the
- * feed link if it links atom.xml).  The list goes before the links that
- * close the index (nav_start()), so its navigation stays last.
+ * Append the folder's article list, newest first, as gemfeed links, and
+ * the link to its feed.  A generated page gets both ("posts off": the
+ * feed link only).  An index the author wrote is theirs: "posts off"
+ * leaves it alone, and so does the default when it links a post of the
+ * folder already (it lists them by hand: each one it does not link gets
+ * a warning instead); otherwise, and always with "posts on", it gets the
+ * articles and the feed link it does not link already, before the links
+ * that close it (nav_start()), so that its navigation stays last.  An
+ * index that needs nothing more is left as written.  Returns 0, or -1
+ * when out of memory.
  */
 static int
-add_article_list(const struct site *s, struct buf *out, struct folder *f)
+add_article_list(struct walk *w, struct buf *out, struct folder *f)
 {
 	struct gemtext	 doc = GEMTEXT_INIT;
 	struct buf	 nav = BUF_INIT;
 	const char	*name, *errstr;
 	bool		*linked, feed = false;
-	size_t		 i, n, line, at;
+	size_t		 i, n, nlinked, line, at;
 
+	if (f->has_index && f->posts == SITE_OFF)
+		return 0;
 	qsort(f->articles, f->narticles, sizeof(*f->articles), article_cmp);
 	if ((linked = calloc(f->narticles, sizeof(*linked))) == NULL)
 		return -1;
 	if (f->has_index && gemtext_parse(out->data, out->len, &doc, &errstr,
 	    &line) == 0) {
-		if (index_links(s, &doc, f->rel, f, linked, &feed) == -1) {
+		if (index_links(w->s, &doc, f->rel, f, linked, &feed) == -1) {
 			gemtext_free(&doc);
 			free(linked);
 			return -1;
 		}
 		gemtext_free(&doc);
 	}
-	for (i = n = 0; i < f->narticles; i++)
-		if (!linked[i])
+	for (i = n = nlinked = 0; i < f->narticles; i++) {
+		if (linked[i])
+			nlinked++;
+		else if (f->posts != SITE_OFF)
 			n++;
+	}
+	if (f->has_index && f->posts == SITE_AUTO && nlinked > 0) {
+		buf_addf(&nav, "%s%s", f->rel, f->index_name);
+		for (i = 0; i < f->narticles && !nav.failed; i++)
+			if (!linked[i])
+				warn(w, nav.data, 0, "does not link %s%s, a "
+				    "post of its folder (link it by hand, or "
+				    "\"posts on\" lists it)", w->root,
+				    f->articles[i].path);
+		buf_free(&nav);
+		free(linked);
+		return 0;
+	}
+	if (n == 0 && feed) {
+		free(linked);
+		return 0;		/* nothing to add: as written */
+	}
 	/* the list goes before the index's closing navigation */
 	at = f->has_index ? nav_start(out->data, out->len) : out->len;
 	if (at < out->len)
@@ -801,6 +832,42 @@ add_other_addresses(const struct site *s, struct buf *body)
 }
 
 /*
+ * The title of what zeche generates for the folder REL (its page, its
+ * feed): the config's TITLE for it; for "/" the host's description, else
+ * its name; else the folder's name, "-" and "_" as spaces and its first
+ * letter upper case ("/travel/" -> "Travel", "/old-notes/" -> "Old
+ * notes").
+ */
+static void
+folder_title(const struct site *s, const char *rel, const char *title,
+    struct buf *out)
+{
+	const char	*name;
+	size_t		 at = out->len, n;
+
+	if (title != NULL) {
+		buf_adds(out, title);
+		return;
+	}
+	if (strcmp(rel, "/") == 0) {
+		buf_adds(out, s->description != NULL ? s->description :
+		    s->host);
+		return;
+	}
+	n = strlen(rel) - 1;		/* without the trailing "/" */
+	for (name = rel + n; name > rel && name[-1] != '/'; name--)
+		;
+	buf_add(out, name, (size_t)(rel + n - name));
+	if (out->failed)
+		return;
+	for (n = at; n < out->len; n++)
+		if (out->data[n] == '-' || out->data[n] == '_')
+			out->data[n] = ' ';
+	if (out->len > at)
+		out->data[at] = (char)toupper((unsigned char)out->data[at]);
+}
+
+/*
  * What the config says of the folder REL: a generated page if it has no
  * index (LISTING), a generated post list (POSTS).  The host's setting,
  * unless the longest location above REL that sets it says otherwise.
@@ -813,13 +880,15 @@ folder_policy(const struct walk *w, struct folder *f)
 	bool				 has_lang = false;
 
 	f->gen_listing = !w->opts->no_listing;
-	f->gen_posts = !w->opts->no_posts;
+	f->posts = w->opts->posts;
 	f->msg = w->s->msg;
 	for (i = 0; i < w->opts->nlocations; i++) {
 		l = &w->opts->locations[i];
 		n = strlen(l->path);
 		if (strncmp(f->rel, l->path, n) != 0)
 			continue;
+		if (l->title != NULL && f->rel[n] == '\0')
+			f->title = l->title;	/* this folder's own */
 		if (l->set_listing && (bl == NULL || n > strlen(bl->path)))
 			bl = l;
 		if (l->set_posts && (bp == NULL || n > strlen(bp->path)))
@@ -833,7 +902,7 @@ folder_policy(const struct walk *w, struct folder *f)
 	if (bl != NULL)
 		f->gen_listing = bl->listing;
 	if (bp != NULL)
-		f->gen_posts = bp->posts;
+		f->posts = bp->posts ? SITE_ON : SITE_OFF;
 	if (has_lang && lang < w->s->nloc_mime) {
 		f->gemtext_mime = w->s->loc_mime[lang];
 		f->msg = msg_table(w->opts->locations[lang].lang);
@@ -872,7 +941,12 @@ add_folder_page(struct walk *w, struct folder *f)
 		f->index = (struct buf)BUF_INIT;
 	} else {
 		buf_adds(&body, "# ");
-		gemtext_add_text(&body, f->rel);
+		buf_reset(&file);
+		folder_title(w->s, f->rel, f->title, &file);
+		if (file.failed)
+			goto oom;
+		gemtext_add_text(&body, file.data);
+		buf_reset(&file);
 		buf_adds(&body, "\n\n");
 		buf_add(&body, f->listing.data, f->listing.len);
 		/* the navigation closes the page, as on every other */
@@ -888,7 +962,7 @@ add_folder_page(struct walk *w, struct folder *f)
 		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
 		qsort(f->articles, f->narticles, sizeof(*f->articles),
 		    article_cmp);
-		if (f->gen_posts && add_article_list(w->s, &body, f) == -1)
+		if (add_article_list(w, &body, f) == -1)
 			goto oom;
 		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
 		if (b == NULL)
@@ -907,10 +981,13 @@ add_folder_page(struct walk *w, struct folder *f)
 		/* "listing off": the folder has no page of its own */
 		buf_free(&body);
 		buf_free(&nav);
+		buf_free(&file);
 		page_free(pg);
 		return 1;
 	}
-	if (strcmp(f->rel, "/") == 0)
+	/* the home page the author wrote only if the config asks */
+	if (strcmp(f->rel, "/") == 0 && (w->opts->spartan_link == SITE_ON ||
+	    (w->opts->spartan_link == SITE_AUTO && pg->generated)))
 		add_other_addresses(w->s, &body);
 	if (nav.len > 0) {
 		if (body.len < 2 || memcmp(body.data + body.len - 2, "\n\n",
@@ -1386,6 +1463,96 @@ is_served(const struct site *s, const char *path)
 	    partners_is_search(s->partners, path, &page, &pathq));
 }
 
+/* Append S with each space as "%20". */
+static void
+add_spaced(struct buf *out, const char *s)
+{
+	size_t	 n;
+
+	while (*s != '\0') {
+		n = strcspn(s, " ");
+		buf_add(out, s, n);
+		s += n;
+		if (*s == ' ') {
+			buf_adds(out, "%20");
+			s++;
+		}
+	}
+}
+
+/*
+ * Warn that the link L of PG leads to PATH, which is not served.  A space
+ * ends a link's URL, and names with spaces are the commonest cause: when
+ * the URL and the first words of the label, read as one name, lead to
+ * exactly one file, the warning names it and shows the link to write;
+ * when the URL looks like a word cut short (no extension, not a folder),
+ * it says how a space is written, on the words up to the first one with
+ * an extension.
+ */
+static void
+warn_dangling(struct walk *w, const struct page *pg,
+    const struct gemtext_line *l, const char *file, const char *path)
+{
+	const struct site	*s = w->s;
+	struct buf		 line = BUF_INIT, ref = BUF_INIT;
+	struct buf		 got = BUF_INIT, found = BUF_INIT;
+	const char		*last;
+	size_t			 n, nfound = 0, at = 0;
+
+	if (l->text[0] != '\0') {
+		buf_addf(&line, "%s %s", l->url, l->text);
+		for (n = strlen(l->url); !line.failed && n <= line.len; n++) {
+			if (n < line.len && line.data[n] != ' ')
+				continue;
+			buf_reset(&ref);
+			buf_add(&ref, line.data, n);
+			buf_reset(&got);
+			if (ref.failed || url_resolve_path(pg->path,
+			    ref.data, &got) == -1 || got.failed ||
+			    !is_served(s, got.data))
+				continue;
+			if (nfound++ == 0) {
+				buf_add(&found, got.data, got.len);
+				at = n;
+			}
+		}
+	}
+	last = strrchr(path, '/');
+	if (nfound == 1 && !found.failed && !line.failed) {
+		buf_reset(&ref);
+		buf_adds(&ref, "=> ");
+		line.data[at] = '\0';
+		add_spaced(&ref, line.data);
+		if (at < line.len)
+			buf_addf(&ref, " %s", line.data + at + 1);
+		if (!ref.failed)
+			warn(w, file, l->lineno, "link to %s leads nowhere: a "
+			    "space ends a link's URL; for %s write \"%s\"",
+			    path, found.data, ref.data);
+	} else if (l->text[0] != '\0' && last != NULL && last[1] != '\0' &&
+	    strchr(last, '.') == NULL && !line.failed) {
+		/* the name up to its first word with an extension, if any */
+		for (n = strlen(l->url); n < line.len; n++)
+			if (line.data[n] == '.') {
+				n += strcspn(line.data + n, " ");
+				line.data[n] = '\0';
+				break;
+			}
+		buf_reset(&ref);
+		add_spaced(&ref, line.data);
+		if (!ref.failed)
+			warn(w, file, l->lineno, "link to %s leads nowhere: a "
+			    "space ends a link's URL; a name with spaces is "
+			    "written with %%20, as in \"%s\"", path,
+			    ref.data);
+	} else
+		warn(w, file, l->lineno, "link to %s leads nowhere", path);
+	buf_free(&line);
+	buf_free(&ref);
+	buf_free(&got);
+	buf_free(&found);
+}
+
 /*
  * Warn about every link in a capsule page that leads to nothing this site
  * serves: a relative or absolute path, or the capsule's own address.
@@ -1419,8 +1586,7 @@ check_links(struct walk *w)
 			buf_adds(&file, pg->path);
 			if (pg->index != NULL)
 				buf_adds(&file, pg->index);
-			warn(w, file.data, l->lineno, "link to %s leads "
-			    "nowhere", path.data);
+			warn_dangling(w, pg, l, file.data, path.data);
 		}
 	}
 	buf_free(&path);
@@ -1500,7 +1666,9 @@ add_feed(struct walk *w, const struct blog *b)
 	struct page		*folder;
 	struct buf		 path = BUF_INIT, self = BUF_INIT;
 	struct buf		 alt = BUF_INIT, out = BUF_INIT;
+	struct buf		 title = BUF_INIT;
 	struct buf		*urls = NULL, *gurls = NULL;
+	struct folder		 fd;
 	char			(*dates)[21] = NULL;
 	const char		*gport = s->port[PROTO_GOPHER];
 	size_t			 i;
@@ -1548,9 +1716,20 @@ add_feed(struct walk *w, const struct blog *b)
 		goto oom;
 	memset(&f, 0, sizeof(f));
 	f.id = alt.data;
-	f.title = folder->doc.title != NULL ? folder->doc.title : b->path;
+	/* the config's title, the folder page's, or one from its name */
+	memset(&fd, 0, sizeof(fd));
+	fd.rel = b->path;
+	folder_policy(w, &fd);
+	if (fd.title == NULL && folder->doc.title != NULL &&
+	    folder->doc.title[0] != '\0')
+		fd.title = folder->doc.title;
+	folder_title(s, b->path, fd.title, &title);
+	if (title.failed)
+		goto oom;
+	f.title = title.data;
 	f.updated = dates[0];		/* the articles are newest first */
-	f.author = s->description != NULL ? s->description : s->host;
+	f.author = s->author != NULL ? s->author : s->description != NULL ?
+	    s->description : s->host;
 	f.subtitle = s->description;
 	f.lang = s->lang;
 	f.self = self.data;
@@ -1578,6 +1757,7 @@ add_feed(struct walk *w, const struct blog *b)
 	buf_free(&self);
 	buf_free(&alt);
 	buf_free(&out);
+	buf_free(&title);
 	return ret;
 }
 

@@ -322,9 +322,11 @@ static const struct key host_keys[] = {
 	{ "key",	KEY_PATH,		H(key),		0, 0 },
 	{ "lang",	KEY_LANG,		H(lang),	0, 0 },
 	{ "description", KEY_STRING,		H(description),	0, 0 },
+	{ "author",	KEY_STRING,		H(author),	0, 0 },
 	{ "gopher",	KEY_BOOL,		H(gopher),	0, 0 },
 	{ "listing",	KEY_BOOL,		H(listing),	0, 0 },
 	{ "posts",	KEY_BOOL,		H(posts),	0, 0 },
+	{ "spartan_link", KEY_BOOL,		H(spartan_link), 0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -335,12 +337,25 @@ static const struct key location_keys[] = {
 	{ "listing",	KEY_BOOL,		L(listing),	0, 0 },
 	{ "posts",	KEY_BOOL,		L(posts),	0, 0 },
 	{ "lang",	KEY_LANG,		L(lang),	0, 0 },
+	{ "title",	KEY_STRING,		L(title),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
 #undef G
 #undef H
 #undef L
+
+/* The place of the key NAME in KEYS: its bit in a block's "seen". */
+static size_t
+key_index(const struct key *keys, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; keys[i].name != NULL; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			break;
+	return i;
+}
 
 /* The directives that may be given more than once. */
 static bool
@@ -712,9 +727,11 @@ host_free(struct conf_host *h)
 	free(h->key);
 	free(h->lang);
 	free(h->description);
+	free(h->author);
 	for (i = 0; i < h->nlocations; i++) {
 		free(h->locations[i].path);
 		free(h->locations[i].lang);
+		free(h->locations[i].title);
 	}
 	free(h->locations);
 	for (i = 0; i < h->nredirects; i++) {
@@ -930,6 +947,9 @@ host_block(struct parser *ps)
 		break;
 	}
 	/* the block is whole: check what needs all of it */
+	h->set_posts = (seen & (1UL << key_index(host_keys, "posts"))) != 0;
+	h->set_spartan_link = (seen & (1UL << key_index(host_keys,
+	    "spartan_link"))) != 0;
 	if (h->root == NULL) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
 		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);

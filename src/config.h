@@ -18,12 +18,16 @@
  *		certs "/var/lib/zeche/certs"	# or: cert "x.crt" and key "x.key"
  *		lang  "en"
  *		description "A capsule"
+ *		author "Ada"		# of the Atom feeds
  *		gopher on
+ *		spartan_link on		# the Spartan address on the home
+ *					# page, written by hand or not
  *		listing off		# no generated folder pages
  *		posts off		# no generated post lists
  *		redirect "/old.gmi" "/new.gmi"	# 31; or: redirect 30 ...
  *		location "/notes/" {	# below a folder: listing, posts, lang
  *			listing on
+ *			title "Notes"	# the folder's own generated title
  *		}
  *	}
  *
@@ -71,6 +75,9 @@ struct conf_location {
 	bool		 set_listing;
 	bool		 set_posts;
 	char		*lang;		/* owned: a language tag, or NULL */
+	char		*title;		/* owned: the title of this very */
+					/* folder's generated page and feed, */
+					/* or NULL */
 	size_t		 line;
 };
 
@@ -92,9 +99,13 @@ struct conf_host {
 	char		*key;		/* owned: its key */
 	char		*lang;		/* owned: BCP 47 tag, or NULL */
 	char		*description;	/* owned: one line, or NULL */
+	char		*author;	/* owned: of the feeds, or NULL */
 	bool		 gopher;	/* served over Gopher */
 	bool		 listing;	/* generated folder pages (on) */
 	bool		 posts;		/* generated post lists (on) */
+	bool		 set_posts;	/* "posts" given: also on an index */
+	bool		 spartan_link;	/* when set_spartan_link */
+	bool		 set_spartan_link;	/* unset: generated home only */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

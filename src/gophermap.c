@@ -498,13 +498,13 @@ add_reference(struct buf *out, const struct gemtext_line *l,
 }
 
 /*
- * Bytes of the heading S (LEN bytes) that make its first line: at most
- * TITLE_WIDTH columns, ending at a space, and never on a lone dash (a
- * title reads "Conference: Day 1" rather than "Conference: Day 1 -").
- * LEN if all of it fits, 0 if its first word alone is too wide.
+ * Bytes of the heading S (LEN bytes) that make its next line: at most
+ * WIDTH columns, ending at a space, and never on a lone dash (a title
+ * reads "Conference: Day 1" rather than "Conference: Day 1 -").  LEN if
+ * all of it fits, 0 if its first word alone is too wide.
  */
 static size_t
-title_cut(const char *s, size_t len)
+title_cut(const char *s, size_t len, size_t width)
 {
 	struct cell	 c;
 	const char	*p, *end = s + len, *word = s;
@@ -519,35 +519,38 @@ title_cut(const char *s, size_t len)
 			cut = (size_t)(p - s);
 		if (c.space)
 			word = p + c.len;
-		if ((col += c.w) > GOPHERMAP_TITLE_WIDTH)
+		if ((col += c.w) > width)
 			return cut;
 	}
 	return len;
 }
 
 /*
- * The page's title, its leading "# " heading: a first line of at most
- * GOPHERMAP_TITLE_WIDTH columns, which clients show as a menu's title,
- * the rest of the heading below it, then the rule.
+ * The page's title, its leading "# " heading: whole on one line when it
+ * fits GOPHERMAP_TITLE_WIDTH columns (or the narrower WIDTH asked for),
+ * else wrapped at spaces, never after a lone dash; then the rule, as
+ * wide as its widest line.
  */
 static void
 add_title(struct buf *out, const char *s, size_t width, bool text)
 {
-	size_t	 len = strlen(s), cut = title_cut(s, len), w, w2;
+	size_t	 len = strlen(s), cut, w = 0, w2;
 
-	if (cut == 0)
-		cut = len;
-	w = add_para(out, s, cut, "", "", cut == len && width >
-	    GOPHERMAP_TITLE_WIDTH ? GOPHERMAP_TITLE_WIDTH : width, text);
-	if (cut < len) {
+	if (width >= GOPHERMAP_WIDTH)
+		width = GOPHERMAP_TITLE_WIDTH;
+	while (len > 0) {
+		/* a word wider than a line is broken by add_para() */
+		if ((cut = title_cut(s, len, width)) == 0 &&
+		    (cut = strcspn(s, " \t")) == 0)
+			cut = len;
+		if ((w2 = add_para(out, s, cut, "", "", width, text)) > w)
+			w = w2;
 		s += cut;
 		len -= cut;
-		while (len > 0 && *s == ' ') {
+		while (len > 0 && (*s == ' ' || *s == '\t')) {
 			s++;
 			len--;
 		}
-		if ((w2 = add_para(out, s, len, "", "", width, text)) > w)
-			w = w2;
 	}
 	add_rule(out, '=', w, text);
 }

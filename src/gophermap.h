@@ -17,7 +17,7 @@ struct buf;
 struct gemtext;
 
 #define GOPHERMAP_WIDTH		67	/* the Gophernicus / Bucktooth habit */
-#define GOPHERMAP_TITLE_WIDTH	40	/* what clients show as a title */
+#define GOPHERMAP_TITLE_WIDTH	70	/* a title kept on one line */
 #define GOPHER_SELECTOR_MAX	1024
 
 struct gophermap_opts {
@@ -42,9 +42,10 @@ struct gophermap_opts {
  * Render DOC, the gemtext page served at the absolute path BASE (e.g.
  * "/forum/" or "/forum/2019-02-26-roundtable.gmi"), as a complete menu
  * (with the closing ".") appended to OUT.  Relative links resolve against
- * BASE.  A leading "# " heading is the menu's title: its first line
- * holds at most GOPHERMAP_TITLE_WIDTH columns, broken at a space (never
- * after a lone dash), the rest follows on the next lines.  Returns 0, or
+ * BASE.  A leading "# " heading is the menu's title: whole on one line
+ * when it fits GOPHERMAP_TITLE_WIDTH columns, else wrapped at spaces
+ * (never after a lone dash), the rule below as wide as its widest line.
+ * Returns 0, or
  * -1 if an allocation failed.
  */
 int	gophermap_render(const struct gemtext *, const char *,

@@ -4,6 +4,11 @@
 
 #include "msg.h"
 
+/*
+ * Words in the language's letters (UTF-8), punctuation in ASCII: dashes
+ * as "-", quotes as '"', since old Gopher clients (UMN gopher) show
+ * nothing else.  The capsule's own text is never changed.
+ */
 struct msg_table {
 	const char	*lang;
 	const char	*text[MSG_COUNT];
@@ -38,7 +43,7 @@ ROBOTS_RULES
 "Disallow:\n",
 	[MSG_PARTNERS_TITLE] = "Partner directory",
 	[MSG_PARTNERS_GROUP] = "Partner directory: %s",
-	[MSG_PARTNERS_GROUP_OTHER] = "0\xe2\x80\x93" "9 and signs",
+	[MSG_PARTNERS_GROUP_OTHER] = "0-9 and signs",
 	[MSG_PARTNERS_COUNT] = "%zu entries",
 	[MSG_PARTNERS_BY_LETTER] = "By first letter",
 	[MSG_PARTNERS_ALL] = "All partners",
@@ -50,14 +55,14 @@ ROBOTS_RULES
 	[MSG_SEARCH_TITLE] = "Partner search",
 	[MSG_SEARCH_EMPTY] = "Please enter a search term with letters or "
 	    "digits.",
-	[MSG_SEARCH_NO_HITS] = "No hits for \xe2\x80\x9c%s\xe2\x80\x9d.",
-	[MSG_SEARCH_HITS] = "%zu hits for \xe2\x80\x9c%s\xe2\x80\x9d",
-	[MSG_SEARCH_MORE] = "More than %zu hits for \xe2\x80\x9c%s"
-	    "\xe2\x80\x9d, the first %zu here: please narrow the search.",
-	[MSG_SEARCH_STOPPED_NONE] = "No hits for \xe2\x80\x9c%s\xe2\x80\x9d "
+	[MSG_SEARCH_NO_HITS] = "No hits for \"%s\".",
+	[MSG_SEARCH_HITS] = "%zu hits for \"%s\"",
+	[MSG_SEARCH_MORE] = "More than %zu hits for \"%s"
+	    "\", the first %zu here: please narrow the search.",
+	[MSG_SEARCH_STOPPED_NONE] = "No hits for \"%s\" "
 	    "found before the search stopped: please narrow it.",
-	[MSG_SEARCH_STOPPED] = "At least %zu hits for \xe2\x80\x9c%s"
-	    "\xe2\x80\x9d; the search stopped: please narrow it.",
+	[MSG_SEARCH_STOPPED] = "At least %zu hits for \"%s"
+	    "\"; the search stopped: please narrow it.",
 	[MSG_SEARCH_NO_PAGE_1] = "There is no page %zu; the hits are on "
 	    "%zu page.",
 	[MSG_SEARCH_NO_PAGE_N] = "There is no page %zu; the hits are on "
@@ -109,7 +114,7 @@ ROBOTS_RULES
 "Disallow:\n",
 	[MSG_PARTNERS_TITLE] = "Partnerverzeichnis",
 	[MSG_PARTNERS_GROUP] = "Partnerverzeichnis: %s",
-	[MSG_PARTNERS_GROUP_OTHER] = "0\xe2\x80\x93" "9 und Zeichen",
+	[MSG_PARTNERS_GROUP_OTHER] = "0-9 und Zeichen",
 	[MSG_PARTNERS_COUNT] = "%zu Partner",
 	[MSG_PARTNERS_BY_LETTER] = "Nach Anfangsbuchstaben",
 	[MSG_PARTNERS_ALL] = "Alle Partner",
@@ -121,17 +126,15 @@ ROBOTS_RULES
 	[MSG_SEARCH_TITLE] = "Partnersuche",
 	[MSG_SEARCH_EMPTY] = "Bitte einen Suchbegriff mit Buchstaben oder "
 	    "Ziffern eingeben.",
-	[MSG_SEARCH_NO_HITS] = "Keine Treffer f\xc3\xbcr \xe2\x80\x9e%s"
-	    "\xe2\x80\x9c.",
-	[MSG_SEARCH_HITS] = "%zu Treffer f\xc3\xbcr \xe2\x80\x9e%s"
-	    "\xe2\x80\x9c",
-	[MSG_SEARCH_MORE] = "Mehr als %zu Treffer f\xc3\xbcr \xe2\x80\x9e%s"
-	    "\xe2\x80\x9c, hier die ersten %zu: bitte genauer suchen.",
-	[MSG_SEARCH_STOPPED_NONE] = "Keine Treffer f\xc3\xbcr \xe2\x80\x9e%s"
-	    "\xe2\x80\x9c gefunden, die Suche wurde abgebrochen: bitte "
+	[MSG_SEARCH_NO_HITS] = "Keine Treffer f\xc3\xbcr \"%s\".",
+	[MSG_SEARCH_HITS] = "%zu Treffer f\xc3\xbcr \"%s\"",
+	[MSG_SEARCH_MORE] = "Mehr als %zu Treffer f\xc3\xbcr \"%s"
+	    "\", hier die ersten %zu: bitte genauer suchen.",
+	[MSG_SEARCH_STOPPED_NONE] = "Keine Treffer f\xc3\xbcr \"%s"
+	    "\" gefunden, die Suche wurde abgebrochen: bitte "
 	    "genauer suchen.",
 	[MSG_SEARCH_STOPPED] = "Mindestens %zu Treffer f\xc3\xbcr "
-	    "\xe2\x80\x9e%s\xe2\x80\x9c, die Suche wurde abgebrochen: "
+	    "\"%s\", die Suche wurde abgebrochen: "
 	    "bitte genauer suchen.",
 	[MSG_SEARCH_NO_PAGE_1] = "Seite %zu gibt es nicht, die Treffer "
 	    "stehen auf %zu Seite.",

@@ -121,11 +121,11 @@ static const struct {
 	const char	*label;
 } groups[PARTNERS_NGROUPS] = {
 	{ "0-9", NULL },		/* MSG_PARTNERS_GROUP_OTHER */
-	{ "a-e", "A–E" },
-	{ "f-j", "F–J" },
-	{ "k-o", "K–O" },
-	{ "p-t", "P–T" },
-	{ "u-z", "U–Z" },
+	{ "a-e", "A-E" },
+	{ "f-j", "F-J" },
+	{ "k-o", "K-O" },
+	{ "p-t", "P-T" },
+	{ "u-z", "U-Z" },
 };
 
 /*

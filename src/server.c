@@ -186,7 +186,11 @@ server_load(struct conf *conf, enum server_certs certs,
 		so.lang = vh->conf->lang;
 		so.description = vh->conf->description;
 		so.no_listing = !vh->conf->listing;
-		so.no_posts = !vh->conf->posts;
+		so.author = vh->conf->author;
+		so.posts = !vh->conf->set_posts ? SITE_AUTO :
+		    vh->conf->posts ? SITE_ON : SITE_OFF;
+		so.spartan_link = !vh->conf->set_spartan_link ? SITE_AUTO :
+		    vh->conf->spartan_link ? SITE_ON : SITE_OFF;
 		so.locations = vh->conf->locations;
 		so.nlocations = vh->conf->nlocations;
 		so.redirects = vh->conf->redirects;

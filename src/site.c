@@ -51,7 +51,9 @@ site_new(const struct site_opts *opts)
 	if ((s->host = strdup(opts->host)) == NULL ||
 	    (opts->lang != NULL && (s->lang = strdup(opts->lang)) == NULL) ||
 	    (opts->description != NULL &&
-	    (s->description = strdup(opts->description)) == NULL))
+	    (s->description = strdup(opts->description)) == NULL) ||
+	    (opts->author != NULL &&
+	    (s->author = strdup(opts->author)) == NULL))
 		goto bad;
 	for (p = 0; p < PROTO_COUNT; p++)
 		if (opts->port[p] != NULL &&
@@ -129,6 +131,7 @@ site_unref(struct site *s)
 		close(s->rootfd);
 	free(s->lang);
 	free(s->description);
+	free(s->author);
 	free(s->gemtext_mime);
 	free(s);
 }

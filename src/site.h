@@ -18,14 +18,26 @@
 struct conf_location;
 struct conf_redirect;
 
+/* A setting that is on, off, or left to zeche's rule. */
+enum site_switch {
+	SITE_AUTO,
+	SITE_ON,
+	SITE_OFF,
+};
+
 /* What the rendered pages need to know of the server. */
 struct site_opts {
 	const char	*host;		/* --host */
 	const char	*port[PROTO_COUNT];	/* public ports; NULL: off */
 	const char	*lang;		/* language tag, or NULL */
 	const char	*description;	/* one line, or NULL */
+	const char	*author;	/* of the feeds, or NULL */
 	bool		 no_listing;	/* no generated folder pages */
-	bool		 no_posts;	/* no generated post lists */
+	enum site_switch posts;		/* generated post lists; AUTO: on */
+					/* generated pages and on an index */
+					/* that links none of its posts */
+	enum site_switch spartan_link;	/* the Spartan address on the */
+					/* home page; AUTO: a generated one */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
 	const struct conf_redirect *redirects;	/* borrowed: copied */
@@ -89,6 +101,7 @@ struct site {
 	char		*port[PROTO_COUNT];	/* NULL: the protocol is off */
 	char		*lang;		/* or NULL */
 	char		*description;	/* or NULL */
+	char		*author;	/* or NULL */
 	char		*gemtext_mime;	/* owned: "text/gemini; lang=..." */
 	const struct msg_table *msg;	/* static: the labels, by lang */
 	struct page	**pages;	/* owned, sorted by path */

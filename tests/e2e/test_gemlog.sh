@@ -17,6 +17,11 @@ GRUSS_URL='Gr%C3%BC%C3%9Fe%20aus%20K%C3%B6ln.gmi'
 body() {
 	tail -n +2 "$1"
 }
+# a new post that the hand-written index does not list yet, and the
+# commonest link mistake: a name with spaces written as it is
+printf '# New post\n\nJust written.\n' >"$ROOT/gemlog/2025-09-01-new-post.gmi"
+printf '# Typos\n=> %s\n=> images/my photo.png My photo\n=> Hallo Welt\n' \
+    "$GRUSS" >"$ROOT/typos.gmi"
 
 # --- --check: every warning, with file and line, and exit 0
 out=$("$ZECHE" --check --root "$ROOT" 2>&1)
@@ -30,9 +35,36 @@ expect_contains "--check: impossible date" "$out" \
     "capsule/notes/2026-13-45-x.gmi: warning: no such date"
 expect_contains "--check: dangling link" "$out" \
     "capsule/index.gmi:12: warning: link to /missing.gmi leads nowhere"
-expect_contains "--check: counts the warnings" "$out" "OK, 20 pages, 6 warnings"
+expect_contains "--check: a post the hand-written index does not link" "$out" \
+    "capsule/gemlog/index.gmi: warning: does not link $ROOT/gemlog/2025-09-01-new-post.gmi"
+expect_contains "--check: a space in a link: the file meant, the link to write" \
+    "$out" "capsule/typos.gmi:2: warning: link to /Grüße leads nowhere: a space ends a link's URL; for /$GRUSS write \"=> Grüße%20aus%20Köln.gmi\""
+expect_contains "... a label after it" "$out" \
+    "capsule/typos.gmi:3: warning: link to /images/my leads nowhere: a space ends a link's URL; for /images/my photo.png write \"=> images/my%20photo.png My photo\""
+expect_contains "... no such file: how a space is written" "$out" \
+    "capsule/typos.gmi:4: warning: link to /Hallo leads nowhere: a space ends a link's URL; a name with spaces is written with %20, as in \"Hallo%20Welt\""
+expect_contains "--check: counts the warnings" "$out" "OK, 22 pages, 10 warnings"
 
-start_zeche
+SPARTAN_PORT=$(free_port)
+start_zeche --spartan "127.0.0.1:$SPARTAN_PORT"
+
+# sp PATH: a Spartan response
+sp() {
+	"$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" "$1"
+}
+
+# --- the author's pages as written, over Gemini and Spartan
+gem_to "$WORK/r" "gemini://$H/"
+body "$WORK/r" >"$WORK/b"
+expect_file_eq "the home page as written over Gemini, Spartan on" "$WORK/b" \
+    "$ROOT/index.gmi"
+sp / | tail -n +2 >"$WORK/b"
+expect_file_eq "... and over Spartan" "$WORK/b" "$ROOT/index.gmi"
+expect_eq "Spartan serves it" "$(sp / | head -n 1 | tr -d '\r')" \
+    "2 text/gemini; lang=de"
+sp /gemlog/ | tail -n +2 >"$WORK/b"
+expect_file_eq "a hand-written folder index over Spartan as written" \
+    "$WORK/b" "$ROOT/gemlog/index.gmi"
 
 # --- the capsule's own files win over generated ones
 gem_to "$WORK/r" "gemini://$H/robots.txt"
@@ -59,11 +91,25 @@ gem_to "$WORK/r" "gemini://$H/gemlog/"
 body "$WORK/r" >"$WORK/b"
 expect_file_eq "an index that links its posts: served as written" "$WORK/b" \
     "$ROOT/gemlog/index.gmi"
+expect_eq "... a new post is still served" \
+    "$(gem_header "gemini://$H/gemlog/2025-09-01-new-post.gmi")" \
+    "20 text/gemini; lang=de"
 notes=$(gem "gemini://$H/notes/")
 expect_eq "a folder without index: each post listed once" \
-    "$(printf '%s\n' "$notes" | grep -c '2025-06-01-old.gmi')" 2
+    "$(printf '%s\n' "$notes" | grep -c '2025-06-01-old.gmi')" 1
 expect_eq "... one dated line" \
     "$(printf '%s\n' "$notes" | grep -c '^=> 2025-06-01-old.gmi 2025-06-01 ')" 1
+expect_eq "... the other files once" \
+    "$(printf '%s\n' "$notes" | grep -c '^=> about.gmi ')" 1
+expect_contains "... titled by the folder's name" "$notes" $'\r\n# Notes\n'
+expect_contains "... its feed titled so too" \
+    "$(gem "gemini://$H/notes/atom.xml")" "<title>Notes</title>"
+gnotes=$(gopher "1/notes/")
+expect_eq "Gopher: a folder without index lists each post once" \
+    "$(printf '%s\n' "$gnotes" | grep -c '/notes/2025-06-01-old.gmi')" 1
+expect_contains "... under its title" "$gnotes" $'iNotes\t'
+expect_contains "another folder without index: titled by its name" \
+    "$(gem "gemini://$H/images/")" "# Images"
 expect_not_contains "an impossible date is no post" \
     "$(printf '%s\n' "$notes" | grep '^=> 2026')" "2026-13-45-x.gmi 2026"
 
@@ -121,10 +167,14 @@ CONF=$WORK/zeche.conf
 cat >"$CONF" <<EOC
 gemini 127.0.0.1:$GEMINI_PORT
 gopher 127.0.0.1:$GOPHER_PORT
+spartan 127.0.0.1:$SPARTAN_PORT
 host "$H" {
 	root "$ROOT"
 	certs "$CERTS"
 	lang "en"
+	description "Old hardware, new protocols"
+	author "Ada"
+	spartan_link on
 	gopher on
 	listing off
 	redirect "/old-about.gmi" "/about.gmi"
@@ -133,6 +183,10 @@ host "$H" {
 		listing on
 		posts off
 		lang "de"
+		title "Field notes"
+	}
+	location "/gemlog/" {
+		posts on
 	}
 	location "/notes/drafts/" {
 		listing off
@@ -173,6 +227,24 @@ expect_eq "listing off below listing on: its files are served" \
     "20 text/plain; charset=utf-8"
 expect_not_contains "location: posts off, no post list" "$notes" \
     "=> 2025-06-01-old.gmi 2025-06-01"
+expect_eq "posts off: a post is listed once, as a file" \
+    "$(printf '%s\n' "$notes" | grep -c '2025-06-01-old.gmi')" 1
+expect_contains "posts off: the feed link stays" "$notes" "=> atom.xml "
+expect_contains "location title: the folder's page" "$notes" \
+    $'\r\n# Field notes\n'
+feed=$(gem "gemini://$H/notes/atom.xml")
+expect_contains "location title: the feed's" "$feed" "<title>Field notes</title>"
+expect_contains "author: the feeds'" "$feed" "<name>Ada</name>"
+expect_contains "posts on: a hand-written index gets the post it lacks" \
+    "$(gem "gemini://$H/gemlog/")" \
+    "=> 2025-09-01-new-post.gmi 2025-09-01 New post"
+gem_to "$WORK/r" "gemini://$H/"
+body "$WORK/r" >"$WORK/b"
+expect_contains "spartan_link on: the hand-written home page names Spartan" \
+    "$(cat "$WORK/b")" "=> spartan://$H:$SPARTAN_PORT/ Also over Spartan: "
+expect_eq "... and is otherwise as written" \
+    "$(head -c "$(wc -c <"$ROOT/index.gmi")" "$WORK/b" | md5sum)" \
+    "$(md5sum <"$ROOT/index.gmi")"
 expect_eq "location: its own lang" \
     "$(gem_header "gemini://$H/notes/2025-06-01-old.gmi")" \
     "20 text/gemini; lang=de"

@@ -194,7 +194,7 @@ expect_eq "münster and muenster give the same hits" \
     "$(sp "/$P/suche" münster | grep -a '^Handwerkskammer')" \
     "$(sp "/$P/suche" muenster | grep -a '^Handwerkskammer')"
 r=$(sp "/$P/suche" zzzzzz)
-expect_contains "search without a hit says so" "$r" "Keine Treffer für „zzzzzz“"
+expect_contains "search without a hit says so" "$r" "Keine Treffer für \"zzzzzz\""
 expect_eq "search without a hit: 2" "$(printf '%s' "$r" | head -n 1 | tr -d '\r')" \
     "2 text/gemini; lang=de"
 r=$(sp "/$P/suche")
@@ -284,7 +284,7 @@ expect_contains "a data block cut off by the client: 4" \
     "$(sp_raw "$H /$P/suche 10\r\nabc" -H)" \
     "4 $BR: closed before the whole data block"
 expect_contains "a data block longer than announced: the rest is ignored" \
-    "$(sp_raw "$H /$P/suche 8\r\nmuensterXYZ")" "„muenster“"
+    "$(sp_raw "$H /$P/suche 8\r\nmuensterXYZ")" '"muenster"'
 sp_alive "the malformed requests"
 alive "the malformed Spartan requests"
 
@@ -295,10 +295,14 @@ expect_contains "caps.txt names the Spartan address" \
 expect_contains "HTTP on the Gopher port names the Spartan address" \
     "$(gopher_raw "GET / HTTP/1.0\r\n\r\n")" \
     "<a href=\"spartan://$H:$SPARTAN_PORT/\">"
-expect_contains "the home page names the Spartan address" \
-    "$(gem "gemini://$H/")" "=> spartan://$H:$SPARTAN_PORT/ "
-expect_contains "... and its Gopher menu too" "$(gopher_raw "/\r\n")" \
-    $'\tURL:spartan://'"$H:$SPARTAN_PORT"$'/\t'
+gem_to "$WORK/home0" "gemini://$H/"
+tail -n +2 "$WORK/home0" >"$WORK/home"
+expect_file_eq "the hand-written home page: as written over Gemini" \
+    "$WORK/home" "$ROOT/index.gmi"
+sp / | tail -n +2 >"$WORK/home"
+expect_file_eq "... and over Spartan" "$WORK/home" "$ROOT/index.gmi"
+expect_not_contains "... its Gopher menu names no Spartan address" \
+    "$(gopher_raw "/\r\n")" "spartan://"
 expect_contains "a URL: selector to spartan:// gets the redirect page" \
     "$(gopher_raw "URL:spartan://$H:$SPARTAN_PORT/\r\n")" \
     "url=spartan://$H:$SPARTAN_PORT/"
@@ -347,6 +351,7 @@ host "$H" {
 	certs "$CERTS"
 	lang "de"
 	gopher on
+	spartan_link on
 	redirect "/alt.gmi" "/$F/"
 	redirect 30 "/weg/" "gemini://elsewhere.example/"
 	location "/$F/" {
@@ -368,8 +373,12 @@ expect_eq "config: a location's lang over Spartan as over Gemini" \
     "$(sp_header "/$F/")" "2 $(gem_header "gemini://$H/$F/" | cut -c4-)"
 expect_eq "... which is its own" "$(sp_header "/$F/")" \
     "2 text/gemini; lang=en"
-expect_contains "config: the home page names the Spartan address" \
+expect_contains "spartan_link on: the home page names the Spartan address" \
     "$(gem "gemini://$H/")" "=> spartan://$H:$SPARTAN_PORT/ "
+expect_contains "... and its Gopher menu too" "$(gopher_raw "/\r\n")" \
+    $'\tURL:spartan://'"$H:$SPARTAN_PORT"$'/\t'
+expect_contains "... and the page over Spartan" "$(sp /)" \
+    "=> spartan://$H:$SPARTAN_PORT/ "
 
 # --- off unless asked for
 stop_zeche

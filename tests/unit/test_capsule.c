@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "check.h"
+#include "config.h"
 #include "gemtext.h"
 #include "route.h"
 #include "site.h"
@@ -38,6 +39,23 @@ link_to(const char *target, const char *rel)
 		perror(path);
 		exit(2);
 	}
+}
+
+/* load() with "posts ON" in a location at PATH */
+static struct site *
+load_posts(const char *path, bool on)
+{
+	struct conf_location	 l = { .path = (char *)path, .posts = on,
+	    .set_posts = true };
+	struct site_opts	 o = opts;
+	struct site		*s;
+
+	o.locations = &l;
+	o.nlocations = 1;
+	err[0] = '\0';
+	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL)
+		fprintf(stderr, "  capsule_load: %s\n", err);
+	return s;
 }
 
 static struct site *
@@ -615,16 +633,17 @@ test_folder_without_index_gets_generated_page(void)
 	CHECK((s = load()) != NULL);
 	CHECK((pg = site_lookup(s, "/g/")) != NULL);
 	CHECK(pg != NULL && pg->is_gemtext);
-	CHECK(pg != NULL && strcmp(pg->doc.title, "/g/") == 0);
+	/* titled by the folder's name, not its path */
+	CHECK(pg != NULL && strcmp(pg->doc.title, "G") == 0);
 	CHECK_STR(body_of(s, "/g/"),
-	    "# /g/\n\n"
+	    "# G\n\n"
 	    "=> a.gmi Alpha\n"
 	    "=> b.txt b.txt\n"
 	    "=> c.gmi c.gmi\n"
 	    "=> sub/ sub/\n"
 	    "\n=> ../ Eine Ebene h\xc3\xb6her\n");	/* navigation: last */
 	CHECK_STR(body_of(s, "/g/sub/"),
-	    "# /g/sub/\n\n=> ../ Eine Ebene h\xc3\xb6her\n"
+	    "# Sub\n\n=> ../ Eine Ebene h\xc3\xb6her\n"
 	    "=> / Startseite\n");
 	CHECK(site_lookup(s, "/leer/") != NULL);
 	CHECK(site_is_folder(s, "/g/sub"));
@@ -642,7 +661,8 @@ test_root_without_index(void)
 	tmptree_new();
 	tmptree_put("a.txt", "a\n");
 	CHECK((s = load()) != NULL);
-	CHECK_STR(body_of(s, "/"), "# /\n\n=> a.txt a.txt\n");
+	/* the home page: titled by the host's name */
+	CHECK_STR(body_of(s, "/"), "# localhost\n\n=> a.txt a.txt\n");
 	site_unref(s);
 	tmptree_rm();
 }
@@ -655,10 +675,25 @@ test_articles_listed_on_generated_page(void)
 	tmptree_new();
 	tmptree_mkdir("blog");
 	tmptree_put("blog/2023-06-01-sommer.gmi", "# Sommer\n");
+	tmptree_put("blog/old-travel_notes.gmi", "# Notes\n");
 	CHECK((s = load()) != NULL);
-	CHECK(page_has(s, "/blog/", "=> 2023-06-01-sommer.gmi Sommer\n"));
-	CHECK(page_has(s, "/blog/",
-	    "=> 2023-06-01-sommer.gmi 2023-06-01 Sommer\n"));
+	/* each file once: a post in the post list, the rest above it */
+	CHECK_STR(body_of(s, "/blog/"), "# Blog\n\n"
+	    "=> old-travel_notes.gmi Notes\n\n"
+	    "## Beitr\xc3\xa4ge\n\n"
+	    "=> 2023-06-01-sommer.gmi 2023-06-01 Sommer\n\n"
+	    "=> atom.xml Atom-Feed\n\n"
+	    "=> ../ Eine Ebene h\xc3\xb6her\n");
+	site_unref(s);
+
+	/* "posts off": the posts among the files, the feed link stays */
+	s = load_posts("/blog/", false);
+	CHECK_STR(body_of(s, "/blog/"), "# Blog\n\n"
+	    "=> 2023-06-01-sommer.gmi Sommer\n"
+	    "=> old-travel_notes.gmi Notes\n\n"
+	    "=> atom.xml Atom-Feed\n\n"
+	    "=> ../ Eine Ebene h\xc3\xb6her\n");
+	CHECK(site_lookup(s, "/blog/atom.xml") != NULL);
 	site_unref(s);
 	tmptree_rm();
 }
@@ -824,7 +859,23 @@ test_index_linking_posts_not_listed_again(void)
 	tmptree_put("f/index.gmi", "# Forum\n\n"
 	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n");
 	CHECK((s = load()) != NULL);
-	/* only the post the index does not link, and no second feed link */
+	/* it lists posts by hand: left as written, a new one is not added */
+	CHECK_STR(body_of(s, "/f/"), "# Forum\n\n"
+	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n");
+	CHECK(s != NULL && s->nwarnings == 1);
+	site_unref(s);
+	/* ... nor its closing links moved */
+	tmptree_put("f/index.gmi", "# Forum\n\n"
+	    "=> 2024-01-15-erstes.gmi The first\n=> / Home\n");
+	CHECK((s = load()) != NULL);
+	CHECK_STR(body_of(s, "/f/"), "# Forum\n\n"
+	    "=> 2024-01-15-erstes.gmi The first\n=> / Home\n");
+	site_unref(s);
+	tmptree_put("f/index.gmi", "# Forum\n\n"
+	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n");
+	/* "posts on" for the folder: only the post the index does not
+	   link, and no second feed link */
+	s = load_posts("/f/", true);
 	CHECK_STR(body_of(s, "/f/"), "# Forum\n\n"
 	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n\n"
 	    "## Beitr\xc3\xa4ge\n\n"
@@ -834,9 +885,25 @@ test_index_linking_posts_not_listed_again(void)
 	tmptree_put("f/index.gmi", "# Forum\n\n"
 	    "=> /f/2024-03-02-zweites.gmi Two\n"
 	    "=> gemini://localhost/f/2024-01-15-erstes.gmi One\n");
+	/* every post linked: the feed link only with "posts on" */
 	CHECK((s = load()) != NULL);
 	CHECK(page_lacks(s, "/f/", "## "));
+	CHECK(page_lacks(s, "/f/", "=> atom.xml "));
+	CHECK(s != NULL && s->nwarnings == 0);
+	site_unref(s);
+	s = load_posts("/f/", true);
+	CHECK(page_lacks(s, "/f/", "## "));
 	CHECK(page_has(s, "/f/", "=> atom.xml "));
+	site_unref(s);
+	/* an index that links no post gets the list, as before */
+	tmptree_put("f/index.gmi", "# Forum\n\nWelcome.\n");
+	CHECK((s = load()) != NULL);
+	CHECK(page_has(s, "/f/", "Welcome.\n\n## Beitr\xc3\xa4ge\n\n"
+	    "=> 2024-03-02-zweites.gmi 2024-03-02 Zweites Treffen\n"));
+	site_unref(s);
+	/* "posts off": an index is left as written */
+	s = load_posts("/f/", false);
+	CHECK_STR(body_of(s, "/f/"), "# Forum\n\nWelcome.\n");
 	site_unref(s);
 	tmptree_rm();
 }

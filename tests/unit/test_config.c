@@ -527,7 +527,25 @@ test_locations_and_redirects(void)
 
 	CHECK(parse(HOST_OK, &conf) == 0);
 	CHECK(conf.hosts[0].listing && conf.hosts[0].posts);
+	/* unset: zeche's rule, not "on" */
+	CHECK(!conf.hosts[0].set_posts && !conf.hosts[0].set_spartan_link);
+	CHECK(conf.hosts[0].author == NULL);
 	conf_free(&conf);
+
+	/* the feeds' author, the home page's Spartan link, a folder title */
+	CHECK(parse("host a {\n root r\n certs c\n author \"Ada L.\"\n"
+	    " posts on\n spartan_link off\n"
+	    " location /travel/ {\n  title \"On the road\"\n }\n}\n",
+	    &conf) == 0);
+	h = &conf.hosts[0];
+	CHECK_STR(h->author, "Ada L.");
+	CHECK(h->set_posts && h->posts);
+	CHECK(h->set_spartan_link && !h->spartan_link);
+	CHECK(h->nlocations == 1 && strcmp(h->locations[0].title,
+	    "On the road") == 0 && !h->locations[0].set_posts);
+	conf_free(&conf);
+	CHECK_STR(error_of("host a {\n root r\n certs c\n spartan_link yes\n"
+	    "}\n"), "/etc/zeche/zeche.conf:4:15: expected on or off");
 
 	CHECK_STR(error_of("host a {\n root r\n certs c\n redirect old "
 	    "new\n}\n"),

@@ -80,8 +80,9 @@ render_with(const char *gmi, const char *base, const struct gophermap_opts *o,
 	gemtext_free(&doc);
 	last = buf_take(&out, &len);
 	CHECK(gophermap_is_wellformed(last, len));
-	CHECK(displays_ok(last, len, anywidth ? 0 : (o->width ? o->width :
-	    GOPHERMAP_WIDTH)));
+	/* a title may take up to GOPHERMAP_TITLE_WIDTH */
+	CHECK(displays_ok(last, len, anywidth ? 0 : o->width == 0 ||
+	    o->width >= GOPHERMAP_WIDTH ? GOPHERMAP_TITLE_WIDTH : o->width));
 	return last;
 }
 
@@ -184,25 +185,32 @@ test_headings_underlined_in_columns(void)
 	    I("### Eine sehr lange Überschrift der dritten Ebene, die "
 	    "umbrochen") I("    werden muss") END);
 	/*
-	 * a leading "# " is the menu's title: its first line fits in 40
-	 * columns and ends on a word, not on a dash; the rest follows, and
-	 * the rule is as wide as the widest line
+	 * a leading "# " is the menu's title: whole on one line when it fits
+	 * 70 columns, else wrapped at a space, never after a dash, and the
+	 * rule as wide as the widest line
 	 */
+	CHECK_STR(render("# Ruhr-Konferenz: Themenforum 17 – Innovation"),
+	    I("Ruhr-Konferenz: Themenforum 17 – Innovation")
+	    I("===========================================") END);
 	CHECK_STR(render("# Willkommen im „Käseforum“ – hier diskutieren "
 	    "Mitglieder über Rohmilchkäse"),
-	    I("Willkommen im „Käseforum“ – hier")
-	    I("diskutieren Mitglieder über Rohmilchkäse")
-	    I("========================================")
+	    I("Willkommen im „Käseforum“ – hier diskutieren Mitglieder über")
+	    I("Rohmilchkäse")
+	    I("============================================================")
 	    END);
-	CHECK_STR(render("# Ruhr-Konferenz: Themenforum 17 – Innovation"),
-	    I("Ruhr-Konferenz: Themenforum 17") I("– Innovation")
-	    I("==============================") END);
-	CHECK_STR(render("# Ein Titel - genau an der Grenze von vierzig"),
-	    I("Ein Titel - genau an der Grenze von") I("vierzig")
-	    I("===================================") END);
-	CHECK_STR(render("# Donaudampfschifffahrtsgesellschaftskapitänsmütze"),
-	    I("Donaudampfschifffahrtsgesellschaftskapit")
-	    I("änsmütze") I("========================================") END);
+	CHECK_STR(render("# Ein Titel, der fast an der Grenze von siebzig "
+	    "Spalten umbrechen will - oder nicht"),
+	    I("Ein Titel, der fast an der Grenze von siebzig Spalten "
+	    "umbrechen will")
+	    I("- oder nicht")
+	    I("===================================================="
+	    "================") END);
+	CHECK_STR(render("# Donaudampfschifffahrtsgesellschaftskapitänsmütze"
+	    "nundsoweiterundsofortbisesnichtmehrpasst"),
+	    I("Donaudampfschifffahrtsgesellschaftskapitänsmützenundsoweiterund"
+	    "sofortb") I("isesnichtmehrpasst")
+	    I("======================================================="
+	    "===============") END);
 	/* a later "# " heading is wrapped as any text */
 	CHECK_STR(render("a\n# Willkommen im „Käseforum“ – hier diskutieren "
 	    "Mitglieder über Rohmilchkäse"),

@@ -265,9 +265,9 @@ test_seed_collation(void)
 	CHECK(pg != NULL && strncmp(pg->text, "# ", 2) == 0);
 	CHECK(page_has(pg, "\n9 Partner\n"));
 	CHECK(pg != NULL && strstr(pg->text, "Treffer") == NULL);
-	CHECK(page_has(pg, "\n=> /partner/f-j/ F–J (4)\n"));
+	CHECK(page_has(pg, "\n=> /partner/f-j/ F-J (4)\n"));
 	/* an empty group: text, nothing to follow */
-	CHECK(page_has(pg, "\nA–E (0)\n"));
+	CHECK(page_has(pg, "\nA-E (0)\n"));
 	CHECK(pg != NULL && strstr(pg->text, "a-e/") == NULL);
 	CHECK(pg != NULL && strstr(pg->text, "0-9/") == NULL);
 	CHECK(page_has(pg, "\n=> /partner/suche "));
@@ -283,7 +283,7 @@ test_seed_collation(void)
 	CHECK(page_has(pg, "\n=> / Startseite\n"));
 	CHECK(pg != NULL && strstr(pg->text, "Nächste Seite") == NULL);
 	CHECK(page_has(find_page(pages, n, BASE "a-e/"),
-	    "Keine Partner unter A–E."));
+	    "Keine Partner unter A-E."));
 	CHECK(page_has(find_page(pages, n, BASE "0-9/"), "\n0 Partner\n"));
 	CHECK(page_has(find_page(pages, n, BASE "p-t/"),
 	    "Ruhr-Universität Bochum\n* Stiftung und Verein"));
@@ -413,7 +413,7 @@ test_names_trimmed_and_escaped(void)
 	CHECK(page_has(&pages[0], "\n* => Pfeil AG\n"));
 	CHECK(page_has(&pages[0], "\n* > Zitat KG\n"));
 	/* "0-9" is linked when it has entries */
-	CHECK(page_has(&pages[0], "\n=> /partner/0-9/ 0–9 und Zeichen (3)\n"));
+	CHECK(page_has(&pages[0], "\n=> /partner/0-9/ 0-9 und Zeichen (3)\n"));
 	partners_pages_free(pages, n);
 	partners_free(ps);
 }
@@ -630,7 +630,7 @@ finds(const struct partners *ps, const char *q, const char *name,
 
 	if ((t = search(ps, q, 1, PARTNERS_LINK_QUERY)) == NULL)
 		return false;
-	snprintf(want, sizeof(want), "\n%zu Treffer für „%s“\n", hits, q);
+	snprintf(want, sizeof(want), "\n%zu Treffer für \"%s\"\n", hits, q);
 	ok = strstr(t, want) != NULL && strstr(t, name) != NULL;
 	if (!ok)
 		fprintf(stderr, "  search %s:\n%s", q, t);
@@ -711,7 +711,7 @@ test_search_folding(void)
 
 	t = search(ps, "xyz", 1, PARTNERS_LINK_QUERY);
 	CHECK(t != NULL && strncmp(t, "# ", 2) == 0);
-	CHECK(t != NULL && strstr(t, "\nKeine Treffer für „xyz“.\n") != NULL);
+	CHECK(t != NULL && strstr(t, "\nKeine Treffer für \"xyz\".\n") != NULL);
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche Neue Suche\n"));
 	free(t);
 	t = search(ps, "", 1, PARTNERS_LINK_PATH);
@@ -788,7 +788,7 @@ test_search_paging(void)
 		return;
 	}
 	t = search(ps, "Bäckerei", 2, PARTNERS_LINK_QUERY);
-	CHECK(t != NULL && strstr(t, "\n634 Treffer für „Bäckerei“\n"));
+	CHECK(t != NULL && strstr(t, "\n634 Treffer für \"Bäckerei\"\n"));
 	CHECK(t != NULL && strstr(t, "\nSeite 2 von 32\n"));
 	CHECK(t != NULL && count_str(t, "-Bäckerei ") == 20);
 	CHECK(t != NULL && strstr(t, "\n=> /partner/suche?B%C3%A4ckerei "
@@ -1085,7 +1085,7 @@ test_search_bounded(void)
 		return;
 	}
 	t = search(ps, "X", 1, PARTNERS_LINK_QUERY);
-	CHECK(t != NULL && strstr(t, "\nMehr als 1000 Treffer für „X“, hier "
+	CHECK(t != NULL && strstr(t, "\nMehr als 1000 Treffer für \"X\", hier "
 	    "die ersten 1000: bitte genauer suchen.\n"));
 	CHECK(t != NULL && strstr(t, "\nSeite 1 von 50\n"));
 	CHECK(t != NULL && strstr(t, "\n* Firma 0000 Xanten\n"));
@@ -1122,11 +1122,11 @@ test_search_bounded(void)
 	CHECK(partners_find(ps, "abcabd", 0, sel, PARTNERS_PER_PAGE,
 	    partners_count(ps), &partial) == 0 && !partial);
 	t = search(ps, "abcabd", 1, PARTNERS_LINK_QUERY);
-	CHECK(t != NULL && strstr(t, "\nKeine Treffer für „abcabd“ gefunden, "
+	CHECK(t != NULL && strstr(t, "\nKeine Treffer für \"abcabd\" gefunden, "
 	    "die Suche wurde abgebrochen: bitte genauer suchen.\n"));
 	free(t);
 	t = search(ps, "abcab abd 19999", 1, PARTNERS_LINK_QUERY);
-	CHECK(t != NULL && strstr(t, "\n1 Treffer für „abcab abd 19999“\n"));
+	CHECK(t != NULL && strstr(t, "\n1 Treffer für \"abcab abd 19999\"\n"));
 	free(t);
 	partners_free(ps);
 }

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capsule.h"
 #include "check.h"
@@ -15,11 +16,14 @@
 #include "spartan.h"
 #include "tmptree.h"
 
+static enum site_switch spartan_link;	/* of the next load3() */
+
 static struct site *
 load3(const char *gopher_port, const char *spartan_port)
 {
 	struct site_opts	 o = { .host = "localhost",
-	    .port = { "1965", gopher_port, spartan_port } };
+	    .port = { "1965", gopher_port, spartan_port },
+	    .spartan_link = spartan_link };
 	struct site		*s;
 	char			 err[512];
 
@@ -42,6 +46,7 @@ test_spartan_column(void)
 	const struct page	*pg;
 	struct buf		 out = BUF_INIT;
 	const char		*text;
+	char			 home[128];
 	size_t			 n;
 
 	if ((s = load3("70", "300")) == NULL) {
@@ -57,9 +62,11 @@ test_spartan_column(void)
 	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].head != NULL &&
 	    pg->out[PROTO_SPARTAN].data == NULL &&
 	    page_data(pg, PROTO_SPARTAN, &n) == pg->body);
+	/* the home page the author wrote is sent as written */
 	pg = site_lookup(s, "/");
-	CHECK(pg != NULL && strstr(pg->body,
-	    "\n=> spartan://localhost/ ") != NULL);
+	CHECK(pg != NULL && strcmp(pg->body, "# Home\n=> a.gmi A\n") == 0);
+	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].data == NULL &&
+	    page_data(pg, PROTO_SPARTAN, &n) == pg->body);
 
 	text = "=> suche a\n```\n=> suche b\n```\n=>  /p/suche\tc\r\n"
 	    "=> suche/1/x d\n=> /p/ e\n=> spartan://h/p/suche f\n=>\n";
@@ -71,11 +78,31 @@ test_spartan_column(void)
 	buf_free(&out);
 	site_unref(s);
 
+	/* ... unless the config asks for the Spartan address there */
+	spartan_link = SITE_ON;
+	s = load3("70", "3000");
+	pg = s != NULL ? site_lookup(s, "/") : NULL;
+	CHECK(pg != NULL && strcmp(pg->body, "# Home\n=> a.gmi A\n\n"
+	    "=> spartan://localhost:3000/ Also over Spartan: "
+	    "spartan://localhost:3000/\n") == 0);
+	site_unref(s);
+	spartan_link = SITE_AUTO;
+
+	/* a home page zeche generates names it by itself */
+	snprintf(home, sizeof(home), "%s/index.gmi", tmptree);
+	CHECK(unlink(home) == 0);
 	s = load3("70", "3000");
 	pg = s != NULL ? site_lookup(s, "/") : NULL;
 	CHECK(pg != NULL && strstr(pg->body,
 	    "\n=> spartan://localhost:3000/ ") != NULL);
 	site_unref(s);
+	spartan_link = SITE_OFF;
+	s = load3("70", "3000");
+	pg = s != NULL ? site_lookup(s, "/") : NULL;
+	CHECK(pg != NULL && strstr(pg->body, "spartan://") == NULL);
+	site_unref(s);
+	spartan_link = SITE_AUTO;
+	tmptree_put("index.gmi", "# Home\n=> a.gmi A\n");
 
 	s = load("70");
 	pg = s != NULL ? site_lookup(s, "/") : NULL;
