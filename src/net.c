@@ -38,6 +38,8 @@
 
 #define LISTENERS_MAX	8
 #define PEER_BUCKETS	1024
+/* a PROXY header's buffer at first: any v1 line, v2 with short TLVs */
+#define PROXY_BUF_START	(PROXY_V2_FIXED + 512)
 
 /*
  * Open connections per client address (an IPv6 client per /64): the
@@ -76,6 +78,7 @@ struct conn {
 	struct event		*proxy;		/* owned: reading the header */
 	unsigned char		*proxy_buf;	/* owned: the header so far */
 	size_t			 proxy_len;
+	size_t			 proxy_cap;	/* proxy_buf's size */
 	enum net_tls		 mode;
 	struct event		*timer;		/* owned: the state's bound */
 	struct event		*closer;	/* owned: close_notify, linger */
@@ -1107,11 +1110,28 @@ conn_proxycb(evutil_socket_t fd, short what, void *arg)
 	struct conn		*c = arg;
 	struct proxy_hdr	 hdr;
 	const char		*errstr = NULL;
+	unsigned char		*p;
 	ssize_t			 n, len;
-	size_t			 take;
+	size_t			 take, cap;
 
+	/*
+	 * Full and still incomplete: a v2 header with long TLVs.  An
+	 * incomplete header is shorter than PROXY_HEADER_MAX, so the
+	 * buffer grows to that at most.
+	 */
+	if (c->proxy_len == c->proxy_cap) {
+		cap = c->proxy_cap * 2;
+		if (cap > PROXY_HEADER_MAX)
+			cap = PROXY_HEADER_MAX;
+		if ((p = realloc(c->proxy_buf, cap)) == NULL) {
+			conn_fail(c, "out of memory");
+			return;
+		}
+		c->proxy_buf = p;
+		c->proxy_cap = cap;
+	}
 	n = recv(fd, c->proxy_buf + c->proxy_len,
-	    PROXY_HEADER_MAX - c->proxy_len, MSG_PEEK);
+	    c->proxy_cap - c->proxy_len, MSG_PEEK);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 	    errno == EINTR))
 		return;
@@ -1221,7 +1241,8 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	if (proxy) {
 		c->state = CONN_PROXY;
-		if ((c->proxy_buf = malloc(PROXY_HEADER_MAX)) == NULL ||
+		c->proxy_cap = PROXY_BUF_START;
+		if ((c->proxy_buf = malloc(c->proxy_cap)) == NULL ||
 		    (c->proxy = event_new(w->base, fd, EV_READ | EV_PERSIST,
 		    conn_proxycb, c)) == NULL ||
 		    event_add(c->proxy, NULL) == -1)
