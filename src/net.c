@@ -479,6 +479,14 @@ conn_progress(struct conn *c)
 	return conn_sent(c);
 }
 
+bool
+net_rate_ok(uint64_t mark, uint64_t now, int seconds)
+{
+	/* below the mark: not even the handshake is acknowledged yet */
+	return now >= mark && now - mark >=
+	    (uint64_t)NET_WRITE_RATE_MIN * (uint64_t)seconds;
+}
+
 /*
  * Where the progress of the answer is counted from: what was written
  * before it (the TLS handshake and its ticket), known without a system
@@ -851,8 +859,7 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 		break;
 	case CONN_ANSWER:
 		sent = conn_progress(c);
-		if (!c->done || sent - c->mark <
-		    (uint64_t)NET_WRITE_RATE_MIN * (uint64_t)nconf.timeout) {
+		if (!c->done || !net_rate_ok(c->mark, sent, nconf.timeout)) {
 			if (c->done)
 				conn_cut(c, "reader too slow");
 			else

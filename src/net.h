@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <openssl/ssl.h>
 
@@ -202,5 +203,14 @@ void	conn_done(struct conn *, const char *, const char *);
  * KEY (16 bytes) and returns its length, or 0 for another family.
  */
 size_t	net_peer_key(const struct sockaddr *, unsigned char *);
+
+/*
+ * The write rate check: true when a reader whose progress (bytes it has
+ * acknowledged) was MARK at the start of a window of SECONDS and is NOW
+ * has taken NET_WRITE_RATE_MIN bytes a second.  NOW below MARK (the
+ * mark counts the handshake, which the client may not have acknowledged
+ * yet) is no progress, not a wrapped difference.
+ */
+bool	net_rate_ok(uint64_t, uint64_t, int);
 
 #endif
