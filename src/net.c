@@ -149,6 +149,8 @@ struct worker {
 	struct listener		 listeners[LISTENERS_MAX];
 	size_t			 nlisteners;
 	struct event		*resume_ev;	/* accept again after EMFILE */
+	unsigned int		 accept_failed;	/* since the last log line */
+	time_t			 accept_warned;	/* when that line was written */
 	struct event		*stop_ev;	/* the grace period is over */
 	struct event		*stop_req;	/* net_stop() asks to stop */
 	bool			 stopping;
@@ -1269,21 +1271,31 @@ resumecb(evutil_socket_t fd, short what, void *arg)
 		evconnlistener_enable(w->listeners[i].ev);
 }
 
-/* Out of file descriptors: pause accepting for a second (httpd's way). */
+/*
+ * accept() failed.  Out of file descriptors or of kernel memory for the
+ * socket (EMFILE, ENFILE, ENOBUFS, ENOMEM), the connection stays queued
+ * and the listener readable: pause accepting for a second (httpd's way)
+ * rather than spin on it.  Other errors (the queued connection itself
+ * failed) have taken that connection; accepting goes on.  The line is
+ * logged once per NET_WARN_INTERVAL and worker, with the count.
+ */
 static void
 accept_errorcb(struct evconnlistener *l, void *arg)
 {
 	struct worker	*w = arg;
 	struct timeval	 tv = { 1, 0 };
 	size_t		 i;
+	unsigned int	 n;
 	int		 e = EVUTIL_SOCKET_ERROR();
+	bool		 pause = e == EMFILE || e == ENFILE || e == ENOBUFS ||
+			    e == ENOMEM;
 
-	if (e != EMFILE && e != ENFILE) {
-		log_warnx("accept: %s", evutil_socket_error_to_string(e));
+	if (refusal_due(&w->accept_failed, &w->accept_warned, &n))
+		log_warnx("accept: %s%s (%u time%s)",
+		    evutil_socket_error_to_string(e), pause ?
+		    "; pausing for a second" : "", n, n == 1 ? "" : "s");
+	if (!pause)
 		return;
-	}
-	log_warnx("accept: %s; pausing for a second",
-	    evutil_socket_error_to_string(e));
 	for (i = 0; i < w->nlisteners; i++)
 		evconnlistener_disable(w->listeners[i].ev);
 	if (w->resume_ev == NULL)

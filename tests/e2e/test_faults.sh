@@ -95,4 +95,27 @@ run_proxy_malloc() {	# STEP CONNECTIONS
 }
 run_proxy_malloc 1 40
 
+# --- accept() out of kernel memory (ENOBUFS) for 2.5 s: the connection
+# stays queued, so the listener pauses a second at a time instead of
+# spinning on it, logs one line, and then serves the client that waited
+: >"$LOG"
+with_faults ZECHE_FAULT_ACCEPT=2500 \
+    ZECHE_FAULT_ACCEPT_COUNT="$WORK/accept-fails" -- --workers 1
+expect_contains "ENOBUFS on accept: the waiting client is served after it" \
+    "$("$GEMGET" -t 127.0.0.1 "$GOPHER_PORT" "/" 2>/dev/null)" "Themenforum"
+expect_log "ENOBUFS on accept: logged, with the pause" \
+    "accept: No buffer space available; pausing for a second (1 time)"
+expect_eq "ENOBUFS on accept: one line for all of them" \
+    "$(grep -c 'accept: ' "$LOG")" 1
+stop_zeche
+n=$(cat "$WORK/accept-fails" 2>/dev/null)
+# one failure a second at most, a few more if the machine is slow: never
+# the thousands of a spinning loop
+if [ -n "$n" ] && [ "$n" -ge 1 ] && [ "$n" -le 10 ]; then
+	ok "ENOBUFS on accept: tried again once a second ($n failures)"
+else
+	not_ok "ENOBUFS on accept: tried again once a second" \
+	    "accept4 failed ${n:-?} times"
+fi
+
 finish
