@@ -30,14 +30,17 @@
 #include <event2/listener.h>
 
 #include <openssl/err.h>
+#include <openssl/rand.h>
 
 #include "log.h"
 #include "net.h"
 #include "proxy.h"
+#include "siphash.h"
 #include "tls.h"
 
 #define LISTENERS_MAX	8
 #define PEER_BUCKETS	1024
+#define PEER_SHARDS	16	/* mutexes over the buckets: h % PEER_SHARDS */
 /* a PROXY header's buffer at first: any v1 line, v2 with short TLVs */
 #define PROXY_BUF_START	(PROXY_V2_FIXED + 512)
 
@@ -49,6 +52,7 @@ struct peer {
 	struct peer	*next;
 	unsigned char	 key[16];
 	size_t		 len;
+	unsigned int	 bucket;	/* peer_hash(key) */
 	unsigned int	 conns;
 	unsigned int	 refused;	/* since the last log line */
 	time_t		 warned;	/* when that line was written */
@@ -137,7 +141,8 @@ struct listener {
  * others each on a loop of their own in a thread net_start() makes.  A
  * connection lives and dies on the worker that accepted it, so nothing on
  * a request's path is shared but the context's reference count (atomic)
- * and, at accept and close, the budgets (budget_mtx).
+ * and, at accept and close, the budgets (an atomic count, and the
+ * per-address table's shard mutexes).
  */
 struct worker {
 	unsigned int		 id;
@@ -172,11 +177,23 @@ static _Thread_local struct worker *self;	/* the caller's worker */
 static atomic_uint		 unfinished;	/* workers still serving */
 static struct event		*finished_ev;	/* on worker 0: all stopped */
 
-/* The budgets, one for all workers: taken at accept and close only. */
-static pthread_mutex_t		 budget_mtx = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * The budgets, one for all workers: taken at accept and close only.  The
+ * per-address table is hashed with a key of its own (SipHash, random at
+ * net_init), so that clients cannot pick addresses that all land in one
+ * bucket, and each shard of buckets has its own mutex, so that workers
+ * accepting from different addresses seldom wait for each other.
+ */
+#define M	PTHREAD_MUTEX_INITIALIZER
+static pthread_mutex_t		 peer_mtx[PEER_SHARDS] = {
+	M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M
+};
+#undef M
+static unsigned char		 peer_secret[SIPHASH_KEY_LEN];
 static atomic_size_t		 total;		/* open connections */
 static struct peer		*peers[PEER_BUCKETS];
-static unsigned int		 cap_refused;
+static pthread_mutex_t		 cap_mtx = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int		 cap_refused;	/* under cap_mtx */
 static time_t			 cap_warned;
 
 static void	conn_readcb(struct bufferevent *, void *);
@@ -222,6 +239,8 @@ net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 
 	ssl_ctx = ctx;
 	nconf = *conf;
+	if (RAND_bytes(peer_secret, sizeof(peer_secret)) != 1)
+		return -1;
 	if (nconf.timeout < 1)
 		nconf.timeout = NET_TIMEOUT;
 	if (nconf.max_conns < 1)
@@ -316,29 +335,19 @@ net_peer_key(const struct sockaddr *sa, unsigned char *key)
 static unsigned int
 peer_hash(const unsigned char *key, size_t len)
 {
-	unsigned int	 h = 2166136261u;
-	size_t		 i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ key[i]) * 16777619u;
-	return h % PEER_BUCKETS;
+	return (unsigned int)(siphash24(peer_secret, key, len) %
+	    PEER_BUCKETS);
 }
 
 /*
- * The table entry of the address in SA, made if missing.  NULL when
- * memory ran out or the family is neither IPv4 nor IPv6.
+ * The table entry of KEY (LEN bytes) in bucket H, made if missing; NULL
+ * when memory ran out.  Called with H's shard mutex held.
  */
 static struct peer *
-peer_get(const struct sockaddr *sa)
+peer_get(const unsigned char *key, size_t len, unsigned int h)
 {
-	unsigned char	 key[16];
 	struct peer	*p;
-	size_t		 len;
-	unsigned int	 h;
 
-	if ((len = net_peer_key(sa, key)) == 0)
-		return NULL;
-	h = peer_hash(key, len);
 	for (p = peers[h]; p != NULL; p = p->next)
 		if (p->len == len && memcmp(p->key, key, len) == 0)
 			return p;
@@ -346,6 +355,7 @@ peer_get(const struct sockaddr *sa)
 		return NULL;
 	memcpy(p->key, key, len);
 	p->len = len;
+	p->bucket = h;
 	p->next = peers[h];
 	peers[h] = p;
 	return p;
@@ -354,17 +364,24 @@ peer_get(const struct sockaddr *sa)
 static void
 peer_release(struct peer *p)
 {
+	pthread_mutex_t	 *mtx;
 	struct peer	**pp;
 
-	if (p == NULL || (p->conns > 0 && --p->conns > 0))
+	if (p == NULL)
 		return;
-	for (pp = &peers[peer_hash(p->key, p->len)]; *pp != NULL;
-	    pp = &(*pp)->next)
+	mtx = &peer_mtx[p->bucket % PEER_SHARDS];
+	pthread_mutex_lock(mtx);
+	if (p->conns > 0 && --p->conns > 0) {
+		pthread_mutex_unlock(mtx);
+		return;
+	}
+	for (pp = &peers[p->bucket]; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
 			free(p);
-			return;
+			break;
 		}
+	pthread_mutex_unlock(mtx);
 }
 
 /*
@@ -440,10 +457,8 @@ net_conns(void)
 static void
 budget_release(struct peer *p)
 {
-	pthread_mutex_lock(&budget_mtx);
 	atomic_fetch_sub(&total, 1);
 	peer_release(p);
-	pthread_mutex_unlock(&budget_mtx);
 }
 
 /* The bytes of the answer that have left the output buffer. */
@@ -1015,30 +1030,41 @@ peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
 /*
  * Count a connection from SA against its address's budget.  Returns the
  * table entry, or NULL (logged once per NET_WARN_INTERVAL) when that
- * address has its budget (per_address) open already, or memory ran out.
- * Called with budget_mtx held.
+ * address has its budget (per_address) open already, memory ran out or
+ * the family is neither IPv4 nor IPv6.
  */
 static struct peer *
 peer_take(const struct sockaddr *sa, socklen_t salen,
     const struct front *front)
 {
+	unsigned char	 key[16];
+	pthread_mutex_t	*mtx;
 	struct peer	*p;
 	char		 host[INET6_ADDRSTRLEN];
-	unsigned int	 n;
+	size_t		 len;
+	unsigned int	 h, n;
+	bool		 warn = false;
 
-	if ((p = peer_get(sa)) == NULL)
+	if ((len = net_peer_key(sa, key)) == 0)
 		return NULL;
-	if (p->conns >= (unsigned int)nconf.per_address) {
-		if (refusal_due(&p->refused, &p->warned, &n)) {
-			peer_name(sa, (int)salen, host, sizeof(host));
-			log_warnx("%s: %s%stoo many connections from one "
-			    "address (%u refused)", front->name,
-			    nconf.log_ip ? host : "", nconf.log_ip ? ": " : "",
-			    n);
+	h = peer_hash(key, len);
+	mtx = &peer_mtx[h % PEER_SHARDS];
+	pthread_mutex_lock(mtx);
+	if ((p = peer_get(key, len, h)) != NULL) {
+		if (p->conns < (unsigned int)nconf.per_address)
+			p->conns++;
+		else {
+			warn = refusal_due(&p->refused, &p->warned, &n);
+			p = NULL;
 		}
-		return NULL;
 	}
-	p->conns++;
+	pthread_mutex_unlock(mtx);
+	if (warn) {
+		peer_name(sa, (int)salen, host, sizeof(host));
+		log_warnx("%s: %s%stoo many connections from one address "
+		    "(%u refused)", front->name, nconf.log_ip ? host : "",
+		    nconf.log_ip ? ": " : "", n);
+	}
 	return p;
 }
 
@@ -1091,9 +1117,7 @@ conn_proxied(struct conn *c, const struct proxy_hdr *hdr)
 		len = ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
 		    sizeof(struct sockaddr_in6);
 	}
-	pthread_mutex_lock(&budget_mtx);
 	c->peer_entry = peer_take((struct sockaddr *)&ss, len, c->front);
-	pthread_mutex_unlock(&budget_mtx);
 	if (c->peer_entry == NULL) {
 		conn_free(c);
 		return;
@@ -1205,17 +1229,18 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	 * a proxy the client is only known from its header: counted then.
 	 * Both budgets are the whole server's, whichever worker accepts.
 	 */
-	pthread_mutex_lock(&budget_mtx);
-	nopen = atomic_load(&total);
+	nopen = atomic_fetch_add(&total, 1);
 	if (nopen >= (size_t)nconf.max_conns) {
+		atomic_fetch_sub(&total, 1);
 		refused = true;
+		pthread_mutex_lock(&cap_mtx);
 		warn = refusal_due(&cap_refused, &cap_warned, &n);
+		pthread_mutex_unlock(&cap_mtx);
 	} else if (!proxy &&
-	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL)
+	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL) {
+		atomic_fetch_sub(&total, 1);
 		refused = true;
-	else
-		atomic_fetch_add(&total, 1);
-	pthread_mutex_unlock(&budget_mtx);
+	}
 	if (refused) {
 		close(fd);
 		if (warn)
