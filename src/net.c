@@ -38,7 +38,6 @@
 #include "siphash.h"
 #include "tls.h"
 
-#define LISTENERS_MAX	8
 #define PEER_BUCKETS	1024
 #define PEER_SHARDS	16	/* mutexes over the buckets: h % PEER_SHARDS */
 /* a PROXY header's buffer at first: any v1 line, v2 with short TLVs */
@@ -151,7 +150,7 @@ struct worker {
 	bool			 started;	/* the thread runs */
 	struct conn_list	 conns;
 	size_t			 nconns;
-	struct listener		 listeners[LISTENERS_MAX];
+	struct listener		*listeners;	/* owned: nlisteners */
 	size_t			 nlisteners;
 	struct event		*resume_ev;	/* accept again after EMFILE */
 	unsigned int		 accept_failed;	/* since the last log line */
@@ -1382,12 +1381,14 @@ net_listen(const char *addr, const char *port, const struct front *front,
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (workers[0].nlisteners == LISTENERS_MAX) {
-			snprintf(err, errlen, "too many listeners");
-			goto bad;
-		}
 		for (i = 0; i < nconf.workers; i++) {
 			w = &workers[i];
+			if ((li = reallocarray(w->listeners, w->nlisteners + 1,
+			    sizeof(*li))) == NULL) {
+				snprintf(err, errlen, "%s", strerror(errno));
+				goto bad;
+			}
+			w->listeners = li;
 			if ((fd = listen_socket(ai, (unsigned int)i)) < 0) {
 				e = errno;
 				if (i == 0 && (fd == -2 ||
@@ -1436,6 +1437,8 @@ close_listeners(struct worker *w)
 
 	for (i = 0; i < w->nlisteners; i++)
 		evconnlistener_free(w->listeners[i].ev);
+	free(w->listeners);
+	w->listeners = NULL;
 	w->nlisteners = 0;
 	if (w->resume_ev != NULL)
 		event_free(w->resume_ev);
