@@ -19,6 +19,10 @@
  *                             its first call until MS milliseconds later
  *   ZECHE_FAULT_ACCEPT_COUNT=FILE  at exit, write how many accept4() calls
  *                             were made to fail to FILE
+ *   ZECHE_FAULT_OPEN=NAME:ERRNO  once a connection has been accepted (the
+ *                             capsule is loaded), openat() of a file named
+ *                             NAME (the last component) fails with ERRNO,
+ *                             a number
  *
  * No allocation fails inside bufferevent_openssl_socket_new(): libevent
  * 2.1 does not survive that itself (it frees a half-built bufferevent and
@@ -29,6 +33,8 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,6 +51,9 @@ static void	 (*real_free)(void *);
 static int	 (*real_accept4)(int, struct sockaddr *, socklen_t *, int);
 static ssize_t	 (*real_recv)(int, void *, size_t, int);
 static ssize_t	 (*real_write)(int, const void *, size_t);
+static int	 (*real_openat)(int, const char *, int, ...);
+static char	 open_name[256];
+static int	 open_errno;
 
 static bool			 in_init;	/* no TLS: too early for it */
 static char			 boot[4096] __attribute__((aligned(16)));
@@ -89,6 +98,14 @@ init(void)
 		write_len = atol(s);
 	if ((s = getenv("ZECHE_FAULT_ACCEPT")) != NULL)
 		accept_ms = atol(s);
+	real_openat = (int (*)(int, const char *, int, ...))
+	    dlsym(RTLD_NEXT, "openat");
+	if ((s = getenv("ZECHE_FAULT_OPEN")) != NULL &&
+	    strchr(s, ':') != NULL &&
+	    (size_t)(strchr(s, ':') - s) < sizeof(open_name)) {
+		memcpy(open_name, s, (size_t)(strchr(s, ':') - s));
+		open_errno = atoi(strchr(s, ':') + 1);
+	}
 	in_init = false;
 }
 
@@ -228,6 +245,28 @@ write(int fd, const void *buf, size_t len)
 		return -1;
 	}
 	return real_write(fd, buf, len);
+}
+
+int
+openat(int dirfd, const char *path, int flags, ...)
+{
+	const char	*base;
+	va_list		 ap;
+	mode_t		 mode = 0;
+
+	init();
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if (open_errno != 0 && atomic_load(&accepts) > 0 &&
+	    strcmp(base, open_name) == 0) {
+		errno = open_errno;
+		return -1;
+	}
+	return real_openat(dirfd, path, flags, mode);
 }
 
 void	*bufferevent_openssl_socket_new(void *, int, void *, int, int);
