@@ -1,5 +1,6 @@
 #include <sys/queue.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -40,6 +41,10 @@
 
 #define PEER_BUCKETS	1024
 #define PEER_SHARDS	16	/* mutexes over the buckets: h % PEER_SHARDS */
+#define NET_LOOP_FDS	4	/* a loop's epoll, wake-up and signal fds */
+#define NET_FDS_RESERVE	64	/* stdio, log, capsules, certificates,
+				   a reload's files */
+#define NET_FIT_MIN	16	/* connections, however few descriptors */
 /* a PROXY header's buffer at first: any v1 line, v2 with short TLVs */
 #define PROXY_BUF_START	(PROXY_V2_FIXED + 512)
 
@@ -242,8 +247,8 @@ net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 		return -1;
 	if (nconf.timeout < 1)
 		nconf.timeout = NET_TIMEOUT;
-	if (nconf.max_conns < 1)
-		nconf.max_conns = 1;
+	if (nconf.max_conns < 0)
+		nconf.max_conns = 1;		/* 0: fitted at net_start */
 	if (nconf.per_address < 1)
 		nconf.per_address = NET_PEER_MAX;
 	if (nconf.workers < 1)
@@ -285,12 +290,42 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The connections that fit in the descriptor limit: each may hold its
+ * socket and a file being sent, once what the workers hold (each loop's
+ * own, NET_LOOP_FDS, and its listening sockets) and NET_FDS_RESERVE for
+ * the rest of the process are set aside.
+ */
+static int
+fit_max_conns(void)
+{
+	struct rlimit	 rl;
+	rlim_t		 n, held = NET_FDS_RESERVE;
+	int		 i;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 256;
+	n = rl.rlim_cur;
+	if (n == RLIM_INFINITY || n > 2000000)
+		n = 2000000;
+	for (i = 0; i < nconf.workers; i++)
+		held += NET_LOOP_FDS + workers[i].nlisteners;
+	n = n > held + 2 * NET_FIT_MIN ? (n - held) / 2 : NET_FIT_MIN;
+	log_info("max-conns %d: fitted to the descriptor limit %llu, of "
+	    "which %llu are the workers' and the process's own", (int)n,
+	    (unsigned long long)rl.rlim_cur, (unsigned long long)held);
+	return (int)n;
+}
+
 int
 net_start(void)
 {
 	sigset_t	 all, old;
 	unsigned int	 i;
 	int		 e = 0;
+
+	if (nconf.max_conns == 0)
+		nconf.max_conns = fit_max_conns();
 
 	/* the signals go to the caller's thread, the one with the handlers */
 	sigfillset(&all);

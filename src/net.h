@@ -65,7 +65,9 @@ struct net_conf {
 	int		 timeout;	/* seconds: handshake and request, and
 					   the window the write rate is
 					   measured over */
-	int		 max_conns;	/* open connections in all */
+	int		 max_conns;	/* open connections in all; 0:
+					   fitted to the descriptor limit
+					   (net_start) */
 	int		 per_address;	/* from one address (IPv6: /64);
 					   0: NET_PEER_MAX */
 	bool		 log_ip;	/* client addresses in the access log */
