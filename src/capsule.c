@@ -1112,7 +1112,7 @@ capsule_open(int rootfd, const char *rel, bool follow, char **resolved,
 	struct buf	 todo = BUF_INIT, done = BUF_INIT;
 	char		 target[PATH_MAX], *comp, *rest;
 	ssize_t		 n;
-	int		 cur = rootfd, fd = -1, hops = 0, flags;
+	int		 cur = rootfd, fd = -1, hops = 0, flags, e;
 
 	buf_adds(&todo, rel);
  again:
@@ -1213,10 +1213,12 @@ capsule_open(int rootfd, const char *rel, bool follow, char **resolved,
 	buf_free(&done);
 	return cur;
  bad:
+	e = errno;		/* the caller tells a full table from a gone file */
 	if (cur != rootfd)
 		close(cur);
 	buf_free(&todo);
 	buf_free(&done);
+	errno = e;
 	return -1;
 }
 

@@ -481,10 +481,19 @@ add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
 {
 	struct conf_listen	 la, *l;
 	const char		*errstr;
-	size_t			 col;
+	size_t			 col, all = 0;
+	int			 p;
 
 	if (!value(ps, "[ADDRESS:]PORT"))
 		return -1;
+	/* one bound for all protocols together, as the transport has it */
+	for (p = 0; p < PROTO_COUNT; p++)
+		all += ps->conf->nlisten[p];
+	if (all >= CONF_LISTEN_MAX) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected at most %d "
+		    "listeners in all", CONF_LISTEN_MAX);
+		return -1;
+	}
 	if (conf_parse_listen(ps->tok.text, &la, &errstr) == -1) {
 		col = ps->tok.col + ps->tok.quoted;
 		if (strncmp(errstr, "expected a port", 15) == 0 &&

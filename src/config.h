@@ -46,7 +46,7 @@
 #define CONF_FILE_MAX		(1024 * 1024)
 #define CONF_STRING_MAX		1024
 #define CONF_HOSTS_MAX		256
-#define CONF_LISTEN_MAX		16
+#define CONF_LISTEN_MAX		16	/* listeners, all protocols */
 #define CONF_WORKERS_MAX	1024	/* event loops */
 #define CONF_ALIASES_MAX	32
 

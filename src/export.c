@@ -357,13 +357,13 @@ static int
 write_body(struct export *x, const char *rel, const struct page *pg)
 {
 	long long	 len;
+	char		 why[256];
 	int		 src, ret;
 
 	if (pg->file == NULL)
 		return write_file(x, rel, pg->body, pg->body_len, -1);
-	if ((src = site_open_file(x->s, pg, &len)) == -1) {
-		fail(x, "%s: cannot open %s in the capsule", pg->path,
-		    pg->file);
+	if ((src = site_open_file(x->s, pg, &len, why, sizeof(why))) < 0) {
+		fail(x, "%s: %s", pg->path, why);
 		return -1;
 	}
 	ret = write_file(x, rel, NULL, 0, src);

@@ -28,7 +28,8 @@ const struct front gemini_front = {
 static const char *const status_str[] = {
 	[GEMINI_INPUT] = "10", [GEMINI_SUCCESS] = "20",
 	[GEMINI_REDIRECT_TEMPORARY] = "30",
-	[GEMINI_REDIRECT_PERMANENT] = "31", [GEMINI_NOT_FOUND] = "51",
+	[GEMINI_REDIRECT_PERMANENT] = "31",
+	[GEMINI_TEMPORARY_FAILURE] = "40", [GEMINI_NOT_FOUND] = "51",
 	[GEMINI_PROXY_REFUSED] = "53", [GEMINI_BAD_REQUEST] = "59",
 };
 
@@ -191,6 +192,7 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	const char		*errstr, *why, *data;
 	size_t			 n;
 	long long		 flen;
+	char			 fwhy[128];
 	int			 fd = -1;
 
 	if (url_parse(line, &u, &errstr) == -1) {
@@ -221,10 +223,14 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	case ROUTE_PAGE:
 		pg = r.page;
 		/* a large file: opened now, read from disk as it is sent */
-		if (pg->file != NULL &&
-		    (fd = site_open_file(s, pg, &flen)) == -1) {
-			reply(c, GEMINI_NOT_FOUND, msg_get(s->msg,
-			    MSG_NOT_FOUND), "file gone since the load");
+		if (pg->file != NULL && (fd = site_open_file(s, pg, &flen,
+		    fwhy, sizeof(fwhy))) < 0) {
+			if (fd == SITE_OPEN_LATER)
+				reply(c, GEMINI_TEMPORARY_FAILURE,
+				    msg_get(s->msg, MSG_TRY_LATER), fwhy);
+			else
+				reply(c, GEMINI_NOT_FOUND, msg_get(s->msg,
+				    MSG_NOT_FOUND), fwhy);
 			break;
 		}
 		if (pg->file == NULL) {

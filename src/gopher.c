@@ -366,13 +366,16 @@ serve_page(struct conn *c, const struct site *s, const struct page *pg)
 	const char	*data;
 	size_t		 len;
 	long long	 flen;
+	char		 why[128];
 	int		 fd;
 
 	if (pg->file != NULL) {
 		/* a large file: opened now, read from disk as it is sent */
-		if ((fd = site_open_file(s, pg, &flen)) == -1) {
-			error_menu(c, msg_get(s->msg, MSG_GOPHER_NOT_FOUND),
-			    "file gone since the load", pg->path, 0);
+		if ((fd = site_open_file(s, pg, &flen, why,
+		    sizeof(why))) < 0) {
+			error_menu(c, msg_get(s->msg, fd == SITE_OPEN_LATER ?
+			    MSG_TRY_LATER : MSG_GOPHER_NOT_FOUND), why,
+			    pg->path, 0);
 			return;
 		}
 		(void)conn_reply_file(c, fd, 0, (off_t)flen);

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "log.h"
 #include "utf8.h"
 
@@ -47,10 +49,13 @@ static struct {
 	.newfd = -1,
 };
 
+static void	libevent_logcb(int, const char *);
+
 void
 log_init(bool v)
 {
 	verbose = v;
+	event_set_log_callback(libevent_logcb);
 }
 
 /* Code points that would act on a terminal or split a line. */
@@ -363,6 +368,51 @@ void
 log_escape(char *dst, size_t size, const char *src, size_t len)
 {
 	escape(dst, size, src, len, true);
+}
+
+/*
+ * libevent's own messages (its warnings and errors, and with -v its
+ * debug lines), which it would print to stderr as they are: into the log
+ * like every line, escaped and queued, and at most LOG_LIBEVENT_BURST a
+ * second, so that a warning repeated on every turn of a loop cannot fill
+ * it; the next line that goes out says how many were not logged.  Called
+ * on any thread, and it calls nothing of libevent.
+ */
+static void
+libevent_logcb(int severity, const char *msg)
+{
+	static pthread_mutex_t	 mtx = PTHREAD_MUTEX_INITIALIZER;
+	static time_t		 second;
+	static unsigned int	 lines;
+	static unsigned long	 skipped;
+	unsigned long		 n = 0;
+	struct timespec		 ts;
+	bool			 out;
+
+	if (severity == EVENT_LOG_DEBUG && !verbose)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	pthread_mutex_lock(&mtx);
+	if (ts.tv_sec != second) {
+		second = ts.tv_sec;
+		lines = 0;
+	}
+	if ((out = lines < LOG_LIBEVENT_BURST)) {
+		lines++;
+		n = skipped;
+		skipped = 0;
+	} else
+		skipped++;
+	pthread_mutex_unlock(&mtx);
+	if (!out)
+		return;
+	if (n > 0)
+		log_warnx("libevent: %lu message%s not logged (too many)", n,
+		    n == 1 ? "" : "s");
+	if (severity == EVENT_LOG_DEBUG)
+		log_debug("libevent: %s", msg);
+	else
+		log_warnx("libevent: %s", msg);
 }
 
 int

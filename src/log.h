@@ -8,6 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * Set the verbosity (log_debug) and send libevent's own messages through
+ * the log (escaped, LOG_LIBEVENT_BURST a second at most).
+ */
+#define LOG_LIBEVENT_BURST	10
+
 void	log_init(bool);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

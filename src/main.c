@@ -525,29 +525,19 @@ log_errors(const char *err)
 }
 
 /*
- * Raise the soft descriptor limit to the hard one, and return how many
- * connections fit: each may hold a socket and a file being sent, and some
- * descriptors stay for listeners, the log and reloads.
+ * Raise the soft descriptor limit to the hard one; net_start() then fits
+ * --max-conns's default to it, once the workers' own descriptors are
+ * known.
  */
-static int
-fit_max_conns(void)
+static void
+raise_fd_limit(void)
 {
 	struct rlimit	 rl;
-	rlim_t		 n;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		return 256;
-	if (rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-			getrlimit(RLIMIT_NOFILE, &rl);
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	n = rl.rlim_cur;
-	if (n == RLIM_INFINITY || n > 2000000)
-		n = 2000000;
-	if (n < 128)
-		return 32;
-	return (int)((n - 64) / 2);
 }
 
 /*
@@ -1147,7 +1137,8 @@ main(int argc, char **argv)
 	SSL_CTX_up_ref(ctx);
 	memset(&nc, 0, sizeof(nc));
 	nc.timeout = conf->timeout;
-	nc.max_conns = conf->max_conns ? conf->max_conns : fit_max_conns();
+	raise_fd_limit();
+	nc.max_conns = conf->max_conns;		/* 0: net_start fits it */
 	nc.per_address = conf->per_address;
 	nc.log_ip = conf->log_ip != CONF_LOG_IP_OFF;
 	nc.log_ip_anon = conf->log_ip == CONF_LOG_IP_ANON;

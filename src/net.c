@@ -1,5 +1,6 @@
 #include <sys/queue.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -30,14 +31,22 @@
 #include <event2/listener.h>
 
 #include <openssl/err.h>
+#include <openssl/rand.h>
 
 #include "log.h"
 #include "net.h"
 #include "proxy.h"
+#include "siphash.h"
 #include "tls.h"
 
-#define LISTENERS_MAX	8
 #define PEER_BUCKETS	1024
+#define PEER_SHARDS	16	/* mutexes over the buckets: h % PEER_SHARDS */
+#define NET_LOOP_FDS	4	/* a loop's epoll, wake-up and signal fds */
+#define NET_FDS_RESERVE	64	/* stdio, log, capsules, certificates,
+				   a reload's files */
+#define NET_FIT_MIN	16	/* connections, however few descriptors */
+/* a PROXY header's buffer at first: any v1 line, v2 with short TLVs */
+#define PROXY_BUF_START	(PROXY_V2_FIXED + 512)
 
 /*
  * Open connections per client address (an IPv6 client per /64): the
@@ -47,6 +56,7 @@ struct peer {
 	struct peer	*next;
 	unsigned char	 key[16];
 	size_t		 len;
+	unsigned int	 bucket;	/* peer_hash(key) */
 	unsigned int	 conns;
 	unsigned int	 refused;	/* since the last log line */
 	time_t		 warned;	/* when that line was written */
@@ -76,6 +86,7 @@ struct conn {
 	struct event		*proxy;		/* owned: reading the header */
 	unsigned char		*proxy_buf;	/* owned: the header so far */
 	size_t			 proxy_len;
+	size_t			 proxy_cap;	/* proxy_buf's size */
 	enum net_tls		 mode;
 	struct event		*timer;		/* owned: the state's bound */
 	struct event		*closer;	/* owned: close_notify, linger */
@@ -134,7 +145,8 @@ struct listener {
  * others each on a loop of their own in a thread net_start() makes.  A
  * connection lives and dies on the worker that accepted it, so nothing on
  * a request's path is shared but the context's reference count (atomic)
- * and, at accept and close, the budgets (budget_mtx).
+ * and, at accept and close, the budgets (an atomic count, and the
+ * per-address table's shard mutexes).
  */
 struct worker {
 	unsigned int		 id;
@@ -143,9 +155,11 @@ struct worker {
 	bool			 started;	/* the thread runs */
 	struct conn_list	 conns;
 	size_t			 nconns;
-	struct listener		 listeners[LISTENERS_MAX];
+	struct listener		*listeners;	/* owned: nlisteners */
 	size_t			 nlisteners;
 	struct event		*resume_ev;	/* accept again after EMFILE */
+	unsigned int		 accept_failed;	/* since the last log line */
+	time_t			 accept_warned;	/* when that line was written */
 	struct event		*stop_ev;	/* the grace period is over */
 	struct event		*stop_req;	/* net_stop() asks to stop */
 	bool			 stopping;
@@ -167,11 +181,23 @@ static _Thread_local struct worker *self;	/* the caller's worker */
 static atomic_uint		 unfinished;	/* workers still serving */
 static struct event		*finished_ev;	/* on worker 0: all stopped */
 
-/* The budgets, one for all workers: taken at accept and close only. */
-static pthread_mutex_t		 budget_mtx = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * The budgets, one for all workers: taken at accept and close only.  The
+ * per-address table is hashed with a key of its own (SipHash, random at
+ * net_init), so that clients cannot pick addresses that all land in one
+ * bucket, and each shard of buckets has its own mutex, so that workers
+ * accepting from different addresses seldom wait for each other.
+ */
+#define M	PTHREAD_MUTEX_INITIALIZER
+static pthread_mutex_t		 peer_mtx[PEER_SHARDS] = {
+	M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M
+};
+#undef M
+static unsigned char		 peer_secret[SIPHASH_KEY_LEN];
 static atomic_size_t		 total;		/* open connections */
 static struct peer		*peers[PEER_BUCKETS];
-static unsigned int		 cap_refused;
+static pthread_mutex_t		 cap_mtx = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int		 cap_refused;	/* under cap_mtx */
 static time_t			 cap_warned;
 
 static void	conn_readcb(struct bufferevent *, void *);
@@ -217,10 +243,12 @@ net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 
 	ssl_ctx = ctx;
 	nconf = *conf;
+	if (RAND_bytes(peer_secret, sizeof(peer_secret)) != 1)
+		return -1;
 	if (nconf.timeout < 1)
 		nconf.timeout = NET_TIMEOUT;
-	if (nconf.max_conns < 1)
-		nconf.max_conns = 1;
+	if (nconf.max_conns < 0)
+		nconf.max_conns = 1;		/* 0: fitted at net_start */
 	if (nconf.per_address < 1)
 		nconf.per_address = NET_PEER_MAX;
 	if (nconf.workers < 1)
@@ -262,12 +290,42 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The connections that fit in the descriptor limit: each may hold its
+ * socket and a file being sent, once what the workers hold (each loop's
+ * own, NET_LOOP_FDS, and its listening sockets) and NET_FDS_RESERVE for
+ * the rest of the process are set aside.
+ */
+static int
+fit_max_conns(void)
+{
+	struct rlimit	 rl;
+	rlim_t		 n, held = NET_FDS_RESERVE;
+	int		 i;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 256;
+	n = rl.rlim_cur;
+	if (n == RLIM_INFINITY || n > 2000000)
+		n = 2000000;
+	for (i = 0; i < nconf.workers; i++)
+		held += NET_LOOP_FDS + workers[i].nlisteners;
+	n = n > held + 2 * NET_FIT_MIN ? (n - held) / 2 : NET_FIT_MIN;
+	log_info("max-conns %d: fitted to the descriptor limit %llu, of "
+	    "which %llu are the workers' and the process's own", (int)n,
+	    (unsigned long long)rl.rlim_cur, (unsigned long long)held);
+	return (int)n;
+}
+
 int
 net_start(void)
 {
 	sigset_t	 all, old;
 	unsigned int	 i;
 	int		 e = 0;
+
+	if (nconf.max_conns == 0)
+		nconf.max_conns = fit_max_conns();
 
 	/* the signals go to the caller's thread, the one with the handlers */
 	sigfillset(&all);
@@ -311,29 +369,19 @@ net_peer_key(const struct sockaddr *sa, unsigned char *key)
 static unsigned int
 peer_hash(const unsigned char *key, size_t len)
 {
-	unsigned int	 h = 2166136261u;
-	size_t		 i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ key[i]) * 16777619u;
-	return h % PEER_BUCKETS;
+	return (unsigned int)(siphash24(peer_secret, key, len) %
+	    PEER_BUCKETS);
 }
 
 /*
- * The table entry of the address in SA, made if missing.  NULL when
- * memory ran out or the family is neither IPv4 nor IPv6.
+ * The table entry of KEY (LEN bytes) in bucket H, made if missing; NULL
+ * when memory ran out.  Called with H's shard mutex held.
  */
 static struct peer *
-peer_get(const struct sockaddr *sa)
+peer_get(const unsigned char *key, size_t len, unsigned int h)
 {
-	unsigned char	 key[16];
 	struct peer	*p;
-	size_t		 len;
-	unsigned int	 h;
 
-	if ((len = net_peer_key(sa, key)) == 0)
-		return NULL;
-	h = peer_hash(key, len);
 	for (p = peers[h]; p != NULL; p = p->next)
 		if (p->len == len && memcmp(p->key, key, len) == 0)
 			return p;
@@ -341,6 +389,7 @@ peer_get(const struct sockaddr *sa)
 		return NULL;
 	memcpy(p->key, key, len);
 	p->len = len;
+	p->bucket = h;
 	p->next = peers[h];
 	peers[h] = p;
 	return p;
@@ -349,17 +398,24 @@ peer_get(const struct sockaddr *sa)
 static void
 peer_release(struct peer *p)
 {
+	pthread_mutex_t	 *mtx;
 	struct peer	**pp;
 
-	if (p == NULL || (p->conns > 0 && --p->conns > 0))
+	if (p == NULL)
 		return;
-	for (pp = &peers[peer_hash(p->key, p->len)]; *pp != NULL;
-	    pp = &(*pp)->next)
+	mtx = &peer_mtx[p->bucket % PEER_SHARDS];
+	pthread_mutex_lock(mtx);
+	if (p->conns > 0 && --p->conns > 0) {
+		pthread_mutex_unlock(mtx);
+		return;
+	}
+	for (pp = &peers[p->bucket]; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
 			free(p);
-			return;
+			break;
 		}
+	pthread_mutex_unlock(mtx);
 }
 
 /*
@@ -435,10 +491,8 @@ net_conns(void)
 static void
 budget_release(struct peer *p)
 {
-	pthread_mutex_lock(&budget_mtx);
 	atomic_fetch_sub(&total, 1);
 	peer_release(p);
-	pthread_mutex_unlock(&budget_mtx);
 }
 
 /* The bytes of the answer that have left the output buffer. */
@@ -474,6 +528,14 @@ conn_progress(struct conn *c)
 		return ti.tcpi_bytes_acked;
 #endif
 	return conn_sent(c);
+}
+
+bool
+net_rate_ok(uint64_t mark, uint64_t now, int seconds)
+{
+	/* below the mark: not even the handshake is acknowledged yet */
+	return now >= mark && now - mark >=
+	    (uint64_t)NET_WRITE_RATE_MIN * (uint64_t)seconds;
 }
 
 /*
@@ -848,8 +910,7 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 		break;
 	case CONN_ANSWER:
 		sent = conn_progress(c);
-		if (!c->done || sent - c->mark <
-		    (uint64_t)NET_WRITE_RATE_MIN * (uint64_t)nconf.timeout) {
+		if (!c->done || !net_rate_ok(c->mark, sent, nconf.timeout)) {
 			if (c->done)
 				conn_cut(c, "reader too slow");
 			else
@@ -1003,30 +1064,41 @@ peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
 /*
  * Count a connection from SA against its address's budget.  Returns the
  * table entry, or NULL (logged once per NET_WARN_INTERVAL) when that
- * address has its budget (per_address) open already, or memory ran out.
- * Called with budget_mtx held.
+ * address has its budget (per_address) open already, memory ran out or
+ * the family is neither IPv4 nor IPv6.
  */
 static struct peer *
 peer_take(const struct sockaddr *sa, socklen_t salen,
     const struct front *front)
 {
+	unsigned char	 key[16];
+	pthread_mutex_t	*mtx;
 	struct peer	*p;
 	char		 host[INET6_ADDRSTRLEN];
-	unsigned int	 n;
+	size_t		 len;
+	unsigned int	 h, n;
+	bool		 warn = false;
 
-	if ((p = peer_get(sa)) == NULL)
+	if ((len = net_peer_key(sa, key)) == 0)
 		return NULL;
-	if (p->conns >= (unsigned int)nconf.per_address) {
-		if (refusal_due(&p->refused, &p->warned, &n)) {
-			peer_name(sa, (int)salen, host, sizeof(host));
-			log_warnx("%s: %s%stoo many connections from one "
-			    "address (%u refused)", front->name,
-			    nconf.log_ip ? host : "", nconf.log_ip ? ": " : "",
-			    n);
+	h = peer_hash(key, len);
+	mtx = &peer_mtx[h % PEER_SHARDS];
+	pthread_mutex_lock(mtx);
+	if ((p = peer_get(key, len, h)) != NULL) {
+		if (p->conns < (unsigned int)nconf.per_address)
+			p->conns++;
+		else {
+			warn = refusal_due(&p->refused, &p->warned, &n);
+			p = NULL;
 		}
-		return NULL;
 	}
-	p->conns++;
+	pthread_mutex_unlock(mtx);
+	if (warn) {
+		peer_name(sa, (int)salen, host, sizeof(host));
+		log_warnx("%s: %s%stoo many connections from one address "
+		    "(%u refused)", front->name, nconf.log_ip ? host : "",
+		    nconf.log_ip ? ": " : "", n);
+	}
 	return p;
 }
 
@@ -1079,9 +1151,7 @@ conn_proxied(struct conn *c, const struct proxy_hdr *hdr)
 		len = ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
 		    sizeof(struct sockaddr_in6);
 	}
-	pthread_mutex_lock(&budget_mtx);
 	c->peer_entry = peer_take((struct sockaddr *)&ss, len, c->front);
-	pthread_mutex_unlock(&budget_mtx);
 	if (c->peer_entry == NULL) {
 		conn_free(c);
 		return;
@@ -1107,11 +1177,28 @@ conn_proxycb(evutil_socket_t fd, short what, void *arg)
 	struct conn		*c = arg;
 	struct proxy_hdr	 hdr;
 	const char		*errstr = NULL;
+	unsigned char		*p;
 	ssize_t			 n, len;
-	size_t			 take;
+	size_t			 take, cap;
 
+	/*
+	 * Full and still incomplete: a v2 header with long TLVs.  An
+	 * incomplete header is shorter than PROXY_HEADER_MAX, so the
+	 * buffer grows to that at most.
+	 */
+	if (c->proxy_len == c->proxy_cap) {
+		cap = c->proxy_cap * 2;
+		if (cap > PROXY_HEADER_MAX)
+			cap = PROXY_HEADER_MAX;
+		if ((p = realloc(c->proxy_buf, cap)) == NULL) {
+			conn_fail(c, "out of memory");
+			return;
+		}
+		c->proxy_buf = p;
+		c->proxy_cap = cap;
+	}
 	n = recv(fd, c->proxy_buf + c->proxy_len,
-	    PROXY_HEADER_MAX - c->proxy_len, MSG_PEEK);
+	    c->proxy_cap - c->proxy_len, MSG_PEEK);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 	    errno == EINTR))
 		return;
@@ -1176,17 +1263,18 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	 * a proxy the client is only known from its header: counted then.
 	 * Both budgets are the whole server's, whichever worker accepts.
 	 */
-	pthread_mutex_lock(&budget_mtx);
-	nopen = atomic_load(&total);
+	nopen = atomic_fetch_add(&total, 1);
 	if (nopen >= (size_t)nconf.max_conns) {
+		atomic_fetch_sub(&total, 1);
 		refused = true;
+		pthread_mutex_lock(&cap_mtx);
 		warn = refusal_due(&cap_refused, &cap_warned, &n);
+		pthread_mutex_unlock(&cap_mtx);
 	} else if (!proxy &&
-	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL)
+	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL) {
+		atomic_fetch_sub(&total, 1);
 		refused = true;
-	else
-		atomic_fetch_add(&total, 1);
-	pthread_mutex_unlock(&budget_mtx);
+	}
 	if (refused) {
 		close(fd);
 		if (warn)
@@ -1221,7 +1309,8 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	if (proxy) {
 		c->state = CONN_PROXY;
-		if ((c->proxy_buf = malloc(PROXY_HEADER_MAX)) == NULL ||
+		c->proxy_cap = PROXY_BUF_START;
+		if ((c->proxy_buf = malloc(c->proxy_cap)) == NULL ||
 		    (c->proxy = event_new(w->base, fd, EV_READ | EV_PERSIST,
 		    conn_proxycb, c)) == NULL ||
 		    event_add(c->proxy, NULL) == -1)
@@ -1241,21 +1330,31 @@ resumecb(evutil_socket_t fd, short what, void *arg)
 		evconnlistener_enable(w->listeners[i].ev);
 }
 
-/* Out of file descriptors: pause accepting for a second (httpd's way). */
+/*
+ * accept() failed.  Out of file descriptors or of kernel memory for the
+ * socket (EMFILE, ENFILE, ENOBUFS, ENOMEM), the connection stays queued
+ * and the listener readable: pause accepting for a second (httpd's way)
+ * rather than spin on it.  Other errors (the queued connection itself
+ * failed) have taken that connection; accepting goes on.  The line is
+ * logged once per NET_WARN_INTERVAL and worker, with the count.
+ */
 static void
 accept_errorcb(struct evconnlistener *l, void *arg)
 {
 	struct worker	*w = arg;
 	struct timeval	 tv = { 1, 0 };
 	size_t		 i;
+	unsigned int	 n;
 	int		 e = EVUTIL_SOCKET_ERROR();
+	bool		 pause = e == EMFILE || e == ENFILE || e == ENOBUFS ||
+			    e == ENOMEM;
 
-	if (e != EMFILE && e != ENFILE) {
-		log_warnx("accept: %s", evutil_socket_error_to_string(e));
+	if (refusal_due(&w->accept_failed, &w->accept_warned, &n))
+		log_warnx("accept: %s%s (%u time%s)",
+		    evutil_socket_error_to_string(e), pause ?
+		    "; pausing for a second" : "", n, n == 1 ? "" : "s");
+	if (!pause)
 		return;
-	}
-	log_warnx("accept: %s; pausing for a second",
-	    evutil_socket_error_to_string(e));
 	for (i = 0; i < w->nlisteners; i++)
 		evconnlistener_disable(w->listeners[i].ev);
 	if (w->resume_ev == NULL)
@@ -1317,12 +1416,14 @@ net_listen(const char *addr, const char *port, const struct front *front,
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (workers[0].nlisteners == LISTENERS_MAX) {
-			snprintf(err, errlen, "too many listeners");
-			goto bad;
-		}
 		for (i = 0; i < nconf.workers; i++) {
 			w = &workers[i];
+			if ((li = reallocarray(w->listeners, w->nlisteners + 1,
+			    sizeof(*li))) == NULL) {
+				snprintf(err, errlen, "%s", strerror(errno));
+				goto bad;
+			}
+			w->listeners = li;
 			if ((fd = listen_socket(ai, (unsigned int)i)) < 0) {
 				e = errno;
 				if (i == 0 && (fd == -2 ||
@@ -1371,6 +1472,8 @@ close_listeners(struct worker *w)
 
 	for (i = 0; i < w->nlisteners; i++)
 		evconnlistener_free(w->listeners[i].ev);
+	free(w->listeners);
+	w->listeners = NULL;
 	w->nlisteners = 0;
 	if (w->resume_ev != NULL)
 		event_free(w->resume_ev);

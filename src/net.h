@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <openssl/ssl.h>
 
@@ -64,7 +65,9 @@ struct net_conf {
 	int		 timeout;	/* seconds: handshake and request, and
 					   the window the write rate is
 					   measured over */
-	int		 max_conns;	/* open connections in all */
+	int		 max_conns;	/* open connections in all; 0:
+					   fitted to the descriptor limit
+					   (net_start) */
 	int		 per_address;	/* from one address (IPv6: /64);
 					   0: NET_PEER_MAX */
 	bool		 log_ip;	/* client addresses in the access log */
@@ -202,5 +205,14 @@ void	conn_done(struct conn *, const char *, const char *);
  * KEY (16 bytes) and returns its length, or 0 for another family.
  */
 size_t	net_peer_key(const struct sockaddr *, unsigned char *);
+
+/*
+ * The write rate check: true when a reader whose progress (bytes it has
+ * acknowledged) was MARK at the start of a window of SECONDS and is NOW
+ * has taken NET_WRITE_RATE_MIN bytes a second.  NOW below MARK (the
+ * mark counts the handshake, which the client may not have acknowledged
+ * yet) is no progress, not a wrapped difference.
+ */
+bool	net_rate_ok(uint64_t, uint64_t, int);
 
 #endif

@@ -36,10 +36,43 @@ static const unsigned char	 v2_sig[12] = {
 #define V2_INET6_LEN	36	/* 16 + 16 + 2 + 2 */
 #define V2_UNIX_LEN	216	/* 108 + 108 */
 
+#define V2_TLV_HDR	3	/* type, 16-bit length */
+#define V2_TLV_CRC32C	0x03	/* value: the header's CRC32C, big-endian */
+#define V2_TLV_SSL	0x20	/* value: client, verify, then sub-TLVs */
+#define V2_SSL_FIXED	5	/* client (1 byte), verify (4 bytes) */
+
+/* CRC32C (Castagnoli, reflected 0x82f63b78), four bits at a time. */
+static const uint32_t	 crc32c_tab[16] = {
+	0x00000000, 0x105ec76f, 0x20bd8ede, 0x30e349b1,
+	0x417b1dbc, 0x5125dad3, 0x61c69362, 0x7198540d,
+	0x82f63b78, 0x92a8fc17, 0xa24bb5a6, 0xb21572c9,
+	0xc38d26c4, 0xd3d3e1ab, 0xe330a81a, 0xf36e6f75,
+};
+
 static size_t
 min_len(size_t a, size_t b)
 {
 	return a < b ? a : b;
+}
+
+/* CRC of the bytes so far (complemented) carried on over P[0..LEN). */
+static uint32_t
+crc32c_update(uint32_t crc, const unsigned char *p, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		crc ^= p[i];
+		crc = crc32c_tab[crc & 0xf] ^ (crc >> 4);
+		crc = crc32c_tab[crc & 0xf] ^ (crc >> 4);
+	}
+	return crc;
+}
+
+uint32_t
+proxy_crc32c(const void *buf, size_t len)
+{
+	return ~crc32c_update(0xffffffff, buf, len);
 }
 
 /* A v1 port: 0 to 65535 in decimal, no sign, no leading zero. */
@@ -172,8 +205,72 @@ v1_parse(const unsigned char *p, size_t len, struct proxy_hdr *hdr,
 }
 
 /*
+ * The TLVs in P[0..LEN): each a type, a big-endian 16-bit length and that
+ * many bytes of value, the last one ending exactly at LEN.  At the top
+ * level (TOP) a CRC32C TLV is 4 bytes long and comes at most once (*CRC
+ * points at its value), and an SSL TLV holds its 5 fixed bytes and then
+ * sub-TLVs framed the same way.  Other values are not read.
+ */
+static int
+v2_tlvs(const unsigned char *p, size_t len, bool top,
+    const unsigned char **crc, const char **errstr)
+{
+	size_t	 off, vlen;
+
+	for (off = 0; off < len; off += V2_TLV_HDR + vlen) {
+		if (len - off < V2_TLV_HDR) {
+			*errstr = "PROXY v2: truncated TLV";
+			return -1;
+		}
+		vlen = (size_t)p[off + 1] << 8 | p[off + 2];
+		if (vlen > len - off - V2_TLV_HDR) {
+			*errstr = "PROXY v2: TLV overruns the header";
+			return -1;
+		}
+		if (!top)
+			continue;
+		if (p[off] == V2_TLV_CRC32C) {
+			if (vlen != 4 || *crc != NULL) {
+				*errstr = "PROXY v2: malformed CRC32C TLV";
+				return -1;
+			}
+			*crc = p + off + V2_TLV_HDR;
+		} else if (p[off] == V2_TLV_SSL) {
+			if (vlen < V2_SSL_FIXED) {
+				*errstr = "PROXY v2: SSL TLV too short";
+				return -1;
+			}
+			if (v2_tlvs(p + off + V2_TLV_HDR + V2_SSL_FIXED,
+			    vlen - V2_SSL_FIXED, false, crc, errstr) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The header H of LEN bytes, whose CRC32C value is at CRC: the checksum
+ * is over the whole header with those 4 bytes taken as zero.
+ */
+static bool
+v2_crc_ok(const unsigned char *h, size_t len, const unsigned char *crc)
+{
+	static const unsigned char	 zero[4];
+	uint32_t			 sum, want;
+	size_t				 off = (size_t)(crc - h);
+
+	sum = crc32c_update(0xffffffff, h, off);
+	sum = crc32c_update(sum, zero, sizeof(zero));
+	sum = ~crc32c_update(sum, crc + 4, len - off - 4);
+	want = (uint32_t)crc[0] << 24 | (uint32_t)crc[1] << 16 |
+	    (uint32_t)crc[2] << 8 | crc[3];
+	return sum == want;
+}
+
+/*
  * 12 bytes of signature, version and command, family and transport, the
- * length of the rest (big-endian), the addresses, then TLVs (skipped).
+ * length of the rest (big-endian), the addresses, then TLVs: their framing
+ * is checked, and the CRC32C when there is one; their values are not used.
  */
 static ssize_t
 v2_parse(const unsigned char *p, size_t len, struct proxy_hdr *hdr,
@@ -181,7 +278,8 @@ v2_parse(const unsigned char *p, size_t len, struct proxy_hdr *hdr,
 {
 	struct sockaddr_in	*sin;
 	struct sockaddr_in6	*sin6;
-	size_t			 rest;
+	const unsigned char	*crc = NULL;
+	size_t			 rest, alen;
 	unsigned int		 cmd, af, tp;
 
 	if (memcmp(p, v2_sig, min_len(len, sizeof(v2_sig))) != 0) {
@@ -202,19 +300,30 @@ v2_parse(const unsigned char *p, size_t len, struct proxy_hdr *hdr,
 	cmd = p[12] & 0xf;
 	af = p[13] >> 4;
 	tp = p[13] & 0xf;
-	rest = (size_t)p[14] << 8 | p[15];
-	if (rest > PROXY_V2_LEN_MAX) {
-		*errstr = "PROXY v2: header too long";
-		return -1;
-	}
-	if (cmd == V2_CMD_PROXY && ((af == V2_AF_INET && rest < V2_INET_LEN) ||
-	    (af == V2_AF_INET6 && rest < V2_INET6_LEN) ||
-	    (af == V2_AF_UNIX && rest < V2_UNIX_LEN))) {
+	rest = (size_t)p[14] << 8 | p[15];	/* at most PROXY_V2_LEN_MAX */
+	alen = af == V2_AF_INET ? V2_INET_LEN : af == V2_AF_INET6 ?
+	    V2_INET6_LEN : af == V2_AF_UNIX ? V2_UNIX_LEN : 0;
+	if (cmd == V2_CMD_PROXY && rest < alen) {
 		*errstr = "PROXY v2: addresses longer than the header";
 		return -1;
 	}
 	if (len < PROXY_V2_FIXED + rest)
 		return 0;
+
+	/*
+	 * The TLVs follow the addresses.  LOCAL may say nothing of the
+	 * connection at all (the spec has the receiver discard the block):
+	 * when its addresses do not fit, there are no TLVs to check.
+	 */
+	if (rest >= alen) {
+		if (v2_tlvs(p + PROXY_V2_FIXED + alen, rest - alen, true, &crc,
+		    errstr) == -1)
+			return -1;
+		if (crc != NULL && !v2_crc_ok(p, PROXY_V2_FIXED + rest, crc)) {
+			*errstr = "PROXY v2: wrong CRC32C";
+			return -1;
+		}
+	}
 
 	memset(hdr, 0, sizeof(*hdr));
 	hdr->version = 2;

@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -206,14 +208,37 @@ site_lookup(const struct site *s, const char *path)
 	return NULL;
 }
 
-int
-site_open_file(const struct site *s, const struct page *pg, long long *len)
+/* Errors that say nothing of the file itself, but of the server now. */
+static bool
+is_transient(int e)
 {
-	const char	*errstr;
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS ||
+	    e == EAGAIN || e == EINTR || e == EACCES || e == EPERM ||
+	    e == EIO;
+}
 
-	if (pg->file == NULL || s->rootfd == -1)
-		return -1;
-	return capsule_open(s->rootfd, pg->file, false, NULL, len, &errstr);
+int
+site_open_file(const struct site *s, const struct page *pg, long long *len,
+    char *why, size_t whylen)
+{
+	const char	*errstr = "no file";
+	int		 fd;
+
+	if (pg->file != NULL && s->rootfd != -1) {
+		errno = 0;
+		fd = capsule_open(s->rootfd, pg->file, false, NULL, len,
+		    &errstr);
+		if (fd != -1)
+			return fd;
+		if (is_transient(errno)) {
+			snprintf(why, whylen, "cannot open %s now: %s",
+			    pg->file, strerror(errno));
+			return SITE_OPEN_LATER;
+		}
+	}
+	snprintf(why, whylen, "file gone since the load: %s: %s",
+	    pg->file != NULL ? pg->file : pg->path, errstr);
+	return SITE_OPEN_GONE;
 }
 
 bool

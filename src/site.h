@@ -149,10 +149,17 @@ void		 site_gemini_url(const struct site *, const char *,
 /*
  * Open the file of PG, a page served from disk (pg->file != NULL), below
  * the site's root without following any link.  Returns a descriptor and
- * its size in *LEN, or -1 (gone, replaced, not a regular file).
+ * its size in *LEN; -1 when the file is gone since the load (removed,
+ * replaced by a link, not a regular file): not found; or -2 when it is
+ * there but cannot be opened now (out of descriptors or memory, no
+ * permission, an I/O error): a temporary failure.  Either way WHY (of
+ * WHYLEN bytes) says what failed, with the file's path, for the log.
  */
+#define SITE_OPEN_GONE	-1
+#define SITE_OPEN_LATER	-2
+
 int		 site_open_file(const struct site *, const struct page *,
-		    long long *);
+		    long long *, char *, size_t);
 
 /* The same for spartan:// (the port unless it is 300), if Spartan is on. */
 void		 site_spartan_url(const struct site *, const char *,

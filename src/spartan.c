@@ -250,6 +250,7 @@ spartan_serve(struct conn *c, char *line, size_t len)
 	const char		*errstr, *data, *body;
 	size_t			 dlen, n;
 	long long		 flen;
+	char			 fwhy[128];
 	int			 fd = -1;
 
 	if (url_parse_spartan(line, &req, &errstr) == -1) {
@@ -276,10 +277,14 @@ spartan_serve(struct conn *c, char *line, size_t len)
 	case ROUTE_PAGE:
 		pg = r.page;
 		/* a large file: opened now, read from disk as it is sent */
-		if (pg->file != NULL &&
-		    (fd = site_open_file(s, pg, &flen)) == -1) {
-			reply(c, "4", msg_get(s->msg, MSG_NOT_FOUND),
-			    "file gone since the load");
+		if (pg->file != NULL && (fd = site_open_file(s, pg, &flen,
+		    fwhy, sizeof(fwhy))) < 0) {
+			if (fd == SITE_OPEN_LATER)
+				reply(c, "5", msg_get(s->msg, MSG_TRY_LATER),
+				    fwhy);
+			else
+				reply(c, "4", msg_get(s->msg, MSG_NOT_FOUND),
+				    fwhy);
 			break;
 		}
 		conn_reply_ref(c, pg->out[PROTO_SPARTAN].head,

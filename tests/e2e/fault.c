@@ -14,6 +14,15 @@
  *                             EAGAIN (24: a TLS 1.3 close_notify record)
  *   ZECHE_FAULT_COUNT=FILE    at exit, write the allocations made after
  *                             the last accept to FILE (to size the tests)
+ *   ZECHE_FAULT_ACCEPT=MS     accept4() says ENOBUFS, leaving the
+ *                             connection queued (as the kernel does), from
+ *                             its first call until MS milliseconds later
+ *   ZECHE_FAULT_ACCEPT_COUNT=FILE  at exit, write how many accept4() calls
+ *                             were made to fail to FILE
+ *   ZECHE_FAULT_OPEN=NAME:ERRNO  once a connection has been accepted (the
+ *                             capsule is loaded), openat() of a file named
+ *                             NAME (the last component) fails with ERRNO,
+ *                             a number
  *
  * No allocation fails inside bufferevent_openssl_socket_new(): libevent
  * 2.1 does not survive that itself (it frees a half-built bufferevent and
@@ -24,12 +33,15 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void	*(*real_malloc)(size_t);
@@ -39,6 +51,9 @@ static void	 (*real_free)(void *);
 static int	 (*real_accept4)(int, struct sockaddr *, socklen_t *, int);
 static ssize_t	 (*real_recv)(int, void *, size_t, int);
 static ssize_t	 (*real_write)(int, const void *, size_t);
+static int	 (*real_openat)(int, const char *, int, ...);
+static char	 open_name[256];
+static int	 open_errno;
 
 static bool			 in_init;	/* no TLS: too early for it */
 static char			 boot[4096] __attribute__((aligned(16)));
@@ -49,7 +64,9 @@ static size_t			 boot_used;
  * counts are atomic, and what a thread is inside of is its own.
  */
 static long	 step = -1, peeks = -1, write_len = -1, max_conns = -1;
-static atomic_long accepts, countdown, since_accept;
+static long	 accept_ms = -1;
+static atomic_long accepts, countdown, since_accept, accept_failed;
+static atomic_llong accept_first;	/* ms of the first accept4(), or 0 */
 /* initial-exec: no allocation on the first use, inside malloc */
 static _Thread_local bool spared __attribute__((tls_model("initial-exec")));
 
@@ -79,6 +96,16 @@ init(void)
 		peeks = atol(s);
 	if ((s = getenv("ZECHE_FAULT_WRITE")) != NULL)
 		write_len = atol(s);
+	if ((s = getenv("ZECHE_FAULT_ACCEPT")) != NULL)
+		accept_ms = atol(s);
+	real_openat = (int (*)(int, const char *, int, ...))
+	    dlsym(RTLD_NEXT, "openat");
+	if ((s = getenv("ZECHE_FAULT_OPEN")) != NULL &&
+	    strchr(s, ':') != NULL &&
+	    (size_t)(strchr(s, ':') - s) < sizeof(open_name)) {
+		memcpy(open_name, s, (size_t)(strchr(s, ':') - s));
+		open_errno = atoi(strchr(s, ':') + 1);
+	}
 	in_init = false;
 }
 
@@ -165,10 +192,26 @@ free(void *p)
 int
 accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 {
-	long	 n;
-	int	 r;
+	struct timespec	 ts;
+	long long	 t, first;
+	long		 n;
+	int		 r;
 
 	init();
+	if (accept_ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		first = 0;
+		if (!atomic_compare_exchange_strong(&accept_first, &first, t))
+			t -= first;
+		else
+			t = 0;
+		if (t < accept_ms) {
+			atomic_fetch_add(&accept_failed, 1);
+			errno = ENOBUFS;
+			return -1;
+		}
+	}
 	r = real_accept4(fd, sa, len, flags);
 	if (r != -1) {
 		n = atomic_fetch_add(&accepts, 1) + 1;
@@ -204,6 +247,28 @@ write(int fd, const void *buf, size_t len)
 	return real_write(fd, buf, len);
 }
 
+int
+openat(int dirfd, const char *path, int flags, ...)
+{
+	const char	*base;
+	va_list		 ap;
+	mode_t		 mode = 0;
+
+	init();
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if (open_errno != 0 && atomic_load(&accepts) > 0 &&
+	    strcmp(base, open_name) == 0) {
+		errno = open_errno;
+		return -1;
+	}
+	return real_openat(dirfd, path, flags, mode);
+}
+
 void	*bufferevent_openssl_socket_new(void *, int, void *, int, int);
 
 void *
@@ -231,6 +296,11 @@ report(void)
 
 	if (s != NULL && (f = fopen(s, "w")) != NULL) {
 		fprintf(f, "%ld\n", atomic_load(&since_accept));
+		fclose(f);
+	}
+	s = getenv("ZECHE_FAULT_ACCEPT_COUNT");
+	if (s != NULL && (f = fopen(s, "w")) != NULL) {
+		fprintf(f, "%ld\n", atomic_load(&accept_failed));
 		fclose(f);
 	}
 }

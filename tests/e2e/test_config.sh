@@ -178,4 +178,34 @@ expect_eq "--lang overrides the file" "$(gem_header "gemini://localhost/")" \
     "20 text/gemini; lang=de"
 stop_zeche
 
+# --- one bound on listeners, all protocols together: 16.  At the bound
+# zeche starts and serves on each, with "*" (IPv4 and IPv6, two sockets a
+# worker) among them; one more is an error --check names.
+ports=()
+while [ "${#ports[@]}" -lt 17 ]; do
+	p=$(free_port)
+	case " ${ports[*]} " in *" $p "*) continue ;; esac
+	ports+=("$p")
+done
+{
+	for i in 0 1 2 3 4 5; do echo "gemini *:${ports[$i]}"; done
+	for i in 6 7 8 9 10 11 12 13 14 15; do
+		echo "gopher 127.0.0.1:${ports[$i]}"
+	done
+	printf 'host "localhost" {\n\troot "%s"\n\tcerts "%s"\n\tgopher on\n}\n' \
+	    "$ROOT" "$CERTS"
+} >"$CONF"
+check_conf
+expect_eq "16 listeners, six on \"*\": --check says yes" "$CHECK_RC" 0
+start_conf
+GEMINI_PORT=${ports[5]}
+GOPHER_PORT=${ports[15]}
+expect_eq "16 listeners: the last Gemini one serves" \
+    "$(gem_header "gemini://localhost/")" "20 text/gemini"
+expect_contains "16 listeners: the last Gopher one serves" "$(gopher "")" \
+    "Themenforum"
+stop_zeche
+sed -i "16a gopher 127.0.0.1:${ports[16]}" "$CONF"
+expect_conf_error "17 listeners" "17:8: expected at most 16 listeners in all"
+
 finish

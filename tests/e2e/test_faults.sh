@@ -95,4 +95,56 @@ run_proxy_malloc() {	# STEP CONNECTIONS
 }
 run_proxy_malloc 1 40
 
+# --- accept() out of kernel memory (ENOBUFS) for 2.5 s: the connection
+# stays queued, so the listener pauses a second at a time instead of
+# spinning on it, logs one line, and then serves the client that waited
+: >"$LOG"
+with_faults ZECHE_FAULT_ACCEPT=2500 \
+    ZECHE_FAULT_ACCEPT_COUNT="$WORK/accept-fails" -- --workers 1
+expect_contains "ENOBUFS on accept: the waiting client is served after it" \
+    "$("$GEMGET" -t 127.0.0.1 "$GOPHER_PORT" "/" 2>/dev/null)" "Themenforum"
+expect_log "ENOBUFS on accept: logged, with the pause" \
+    "accept: No buffer space available; pausing for a second (1 time)"
+expect_eq "ENOBUFS on accept: one line for all of them" \
+    "$(grep -c 'accept: ' "$LOG")" 1
+stop_zeche
+n=$(cat "$WORK/accept-fails" 2>/dev/null)
+# one failure a second at most, a few more if the machine is slow: never
+# the thousands of a spinning loop
+if [ -n "$n" ] && [ "$n" -ge 1 ] && [ "$n" -le 10 ]; then
+	ok "ENOBUFS on accept: tried again once a second ($n failures)"
+else
+	not_ok "ENOBUFS on accept: tried again once a second" \
+	    "accept4 failed ${n:-?} times"
+fi
+
+# --- a large file (streamed from disk) that exists but cannot be opened
+# now: out of descriptors (EMFILE) or no permission (EACCES) is a
+# temporary failure, 40 (Gopher: a type 3 error; Spartan: 5), logged
+# with the file and the error; a file gone since the load is still 51
+head -c 1200000 /dev/zero | tr '\0' 'x' >"$ROOT/gross.txt"
+for err in 24:"Too many open files" 13:"Permission denied"; do
+	: >"$LOG"
+	SPARTAN_PORT=$(free_port)
+	with_faults ZECHE_FAULT_OPEN="gross.txt:${err%%:*}" -- \
+	    --spartan "127.0.0.1:$SPARTAN_PORT"
+	expect_eq "${err#*:}: Gemini answers 40, not 51" \
+	    "$(gem_header "gemini://$H/gross.txt")" \
+	    "40 Bitte später noch einmal versuchen"
+	expect_log "${err#*:}: logged with the file and the error" \
+	    "\"gemini://$H/gross.txt\" 40 cannot open gross.txt now: ${err#*:}"
+	expect_contains "${err#*:}: Gopher answers a type 3 error" \
+	    "$(gopher /gross.txt | head -n 1)" \
+	    "3Bitte später noch einmal versuchen"
+	expect_eq "${err#*:}: Spartan answers 5" \
+	    "$("$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" /gross.txt |
+	    head -n 1 | tr -d '\r')" "5 Bitte später noch einmal versuchen"
+	stop_zeche
+done
+start_zeche
+rm "$ROOT/gross.txt"
+expect_eq "a file gone since the load: 51" \
+    "$(gem_header "gemini://$H/gross.txt")" "51 Nicht gefunden"
+stop_zeche
+
 finish

@@ -52,6 +52,24 @@ expect_eq "v2 LOCAL (a health check): served" "$(pgem local)" \
 expect_log "LOCAL: the connection's own address is logged" \
     "gemini 127.0.0.1 \"gemini://$H/\" 20"
 
+# v2 with TLVs: a 2000-byte header (ALPN, authority, SSL with its
+# sub-TLVs, a CRC32C, padding) is read whole; a wrong CRC32C and a TLV
+# that overruns the header are refused
+corpus=$ZECHE_SOURCE_DIR/tests/fuzz/proxy/corpus
+cp "$corpus/v2-tls-crc" "$corpus/v2-crc-bad" "$corpus/v2-tlv-overrun" "$WORK/"
+expect_eq "v2, 2000 bytes of TLVs and a CRC32C: Gemini served" \
+    "$(pgem v2-tls-crc)" "20 text/gemini; lang=de"
+expect_log "v2, 2000 bytes of TLVs: the client's address is logged" \
+    "gemini 192.0.2.9 \"gemini://$H/\" 20"
+expect_eq "v2, a wrong CRC32C: closed, no answer" "$(pgem v2-crc-bad)" ""
+wait_log "PROXY v2: wrong CRC32C" && ok "a wrong CRC32C: logged" ||
+    not_ok "a wrong CRC32C: logged" "$(tail -5 "$LOG")"
+expect_eq "v2, a TLV overrunning the header: closed, no answer" \
+    "$(pgopher v2-tlv-overrun | wc -c)" 0
+wait_log "PROXY v2: TLV overruns the header" &&
+    ok "a TLV overrunning the header: logged" ||
+    not_ok "a TLV overrunning the header: logged" "$(tail -5 "$LOG")"
+
 # no header, a bad one, one cut short: closed without an answer, logged
 expect_eq "no header: closed, no answer" \
     "$("$GEMGET" -t 127.0.0.1 "$GOPHER_PORT" "/" | wc -c)" 0

@@ -256,4 +256,27 @@ expect_eq "--workers 3: the four slow answers were cut at the end of the grace" 
 expect_eq "--workers 0: refused" "$?" 1
 expect_contains "--workers 0: says the range" "$(cat "$WORK/bad.log")" \
     "--workers 0: a number from 1 to 1024"
+
+# --- --max-conns's default fits the descriptor limit with what the
+# workers hold themselves (their loops' descriptors and listening
+# sockets): with 300 descriptors and 32 workers, twice the connections
+# (a socket and a file each) and the descriptors open once all serve
+# stay within the limit
+env_save=$ZECHE
+ZECHE=$WORK/zeche-nofile
+printf '#!/bin/sh\nulimit -n 300 || exit 1\nexec %q "$@"\n' "$env_save" \
+    >"$ZECHE"
+chmod +x "$ZECHE"
+: >"$LOG"
+start_zeche --workers 32
+ZECHE=$env_save
+max=$(sed -n 's/.*zeche: max-conns \([0-9]*\): fitted.*/\1/p' "$LOG")
+fds=$(ls "/proc/$ZPID/fd" | wc -l)
+if [ -n "$max" ] && [ $((2 * max + fds)) -le 300 ]; then
+	ok "fitted --max-conns $max: 2 x $max + $fds open <= 300"
+else
+	not_ok "fitted --max-conns leaves the workers their descriptors" \
+	    "max-conns ${max:-?}, $fds descriptors open, limit 300"
+fi
+stop_zeche
 finish

@@ -3,6 +3,7 @@
  * src/site.c).  Every case builds its own capsule below a mkdtemp()
  * folder and removes it again.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -955,7 +956,9 @@ test_large_file_from_disk(void)
 	const struct page	*pg;
 	struct site		*s;
 	struct buf		 big = BUF_INIT;
+	struct rlimit		 rl, lim;
 	long long		 len = 0;
+	char			 why[256], gone[512];
 	int			 fd;
 
 	tmptree_new();
@@ -969,10 +972,35 @@ test_large_file_from_disk(void)
 		CHECK(pg->body == NULL);
 		CHECK_STR(pg->file, "big.txt");
 		CHECK_STR(pg->mime, "text/plain; charset=utf-8");
-		CHECK((fd = site_open_file(s, pg, &len)) != -1);
+		CHECK((fd = site_open_file(s, pg, &len, why,
+		    sizeof(why))) >= 0);
 		CHECK(len == (long long)big.len);
-		if (fd != -1)
+		if (fd >= 0)
 			close(fd);
+		/*
+		 * Out of descriptors: the file is there, the server cannot
+		 * open it now (a temporary failure, not "gone").
+		 */
+		CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+		if ((fd = dup(0)) != -1) {
+			lim = rl;
+			lim.rlim_cur = (rlim_t)fd;	/* the lowest free one */
+			close(fd);
+			CHECK(setrlimit(RLIMIT_NOFILE, &lim) == 0);
+			fd = site_open_file(s, pg, &len, why, sizeof(why));
+			CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+			CHECK(fd == SITE_OPEN_LATER);
+			CHECK(strstr(why, "big.txt") != NULL &&
+			    strstr(why, strerror(EMFILE)) != NULL);
+			if (fd >= 0)
+				close(fd);
+		}
+		/* gone since the load: not found */
+		snprintf(gone, sizeof(gone), "%s/big.txt", tmptree);
+		CHECK(unlink(gone) == 0);
+		CHECK(site_open_file(s, pg, &len, why, sizeof(why)) ==
+		    SITE_OPEN_GONE);
+		CHECK(strstr(why, "gone since the load") != NULL);
 	}
 	site_unref(s);
 	tmptree_rm();

@@ -244,7 +244,19 @@ test_limits(void)
 		    "gemini %zu\n", 1000 + i);
 	snprintf(text + len, sizeof(text) - len, "%s", HOST_OK);
 	CHECK_STR(error_of(text),
-	    "/etc/zeche/zeche.conf:17:8: expected at most 16 listeners");
+	    "/etc/zeche/zeche.conf:17:8: expected at most 16 listeners in "
+	    "all");
+	/* the bound is for all protocols together: 16 pass, 17 do not */
+	for (i = len = 0; i < 16; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "%s *:%zu\n", i % 3 == 0 ? "gemini" : i % 3 == 1 ?
+		    "gopher" : "spartan", 1000 + i);
+	snprintf(text + len, sizeof(text) - len, "%s", HOST_OK);
+	CHECK_STR(error_of(text), "(accepted)");
+	snprintf(text + len, sizeof(text) - len, "spartan 2000\n%s", HOST_OK);
+	CHECK_STR(error_of(text),
+	    "/etc/zeche/zeche.conf:17:9: expected at most 16 listeners in "
+	    "all");
 
 	len = (size_t)snprintf(text, sizeof(text), "host a {\n root r\n"
 	    " certs c\n");

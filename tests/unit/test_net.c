@@ -371,10 +371,32 @@ test_peer_key_ipv4_whole_ipv6_by_64(void)
 	CHECK(memcmp(k1, k2, 8) != 0);		/* the next /64: another */
 }
 
+/*
+ * The write rate over a window: at least NET_WRITE_RATE_MIN bytes a
+ * second since the mark, and progress still short of the mark (a client
+ * that has not acknowledged the whole handshake) is none, not a
+ * difference that wraps round to a huge one.
+ */
+static void
+test_rate_check_does_not_wrap(void)
+{
+	uint64_t	 need = (uint64_t)NET_WRITE_RATE_MIN * 10;
+
+	CHECK(net_rate_ok(3000, 3000 + need, 10));
+	CHECK(net_rate_ok(3000, 3000 + need + 1, 10));
+	CHECK(!net_rate_ok(3000, 3000 + need - 1, 10));
+	CHECK(!net_rate_ok(3000, 3000, 10));
+	CHECK(!net_rate_ok(3000, 2999, 10));
+	CHECK(!net_rate_ok(3000, 0, 10));
+	CHECK(!net_rate_ok(UINT64_MAX, 0, 1));
+	CHECK(net_rate_ok(0, need, 10));
+}
+
 int
 main(void)
 {
 	test_peer_key_ipv4_whole_ipv6_by_64();
+	test_rate_check_does_not_wrap();
 	test_reply_file_plain_and_tls();
 	test_workers_hold_the_context_and_stop();
 	CHECK_DONE();

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -262,7 +263,7 @@ test_v2_tcp6(void)
 static void
 test_v2_tlvs_are_skipped(void)
 {
-	unsigned char	 a[12 + 20] = { 10, 0, 0, 1, 10, 0, 0, 2, 0, 1, 0, 2,
+	unsigned char	 a[12 + 7] = { 10, 0, 0, 1, 10, 0, 0, 2, 0, 1, 0, 2,
 	    0x04, 0x00, 0x04, 'a', 'b', 'c', 'd' }, buf[64];
 	size_t		 n;
 
@@ -322,20 +323,192 @@ test_v2_truncated(void)
 }
 
 static void
-test_v2_oversized(void)
+test_v2_longest_is_accepted(void)
 {
 	static unsigned char	 buf[PROXY_HEADER_MAX + 64];
-	unsigned char		 a[PROXY_V2_LEN_MAX + 1] = { 1, 2, 3, 4 };
+	static unsigned char	 a[PROXY_V2_LEN_MAX] = { 1, 2, 3, 4 };
 	size_t			 n;
 
+	/* the addresses, then one NOOP TLV padding to the 16-bit length */
+	a[12] = 0x04;
+	a[13] = (PROXY_V2_LEN_MAX - 15) >> 8;
+	a[14] = (PROXY_V2_LEN_MAX - 15) & 0xff;
 	n = v2(buf, 0x21, 0x11, PROXY_V2_LEN_MAX, a, PROXY_V2_LEN_MAX);
 	CHECK(n == PROXY_HEADER_MAX);
 	CHECK(parse(buf, n) == PROXY_HEADER_MAX);
-	/* refused from the fixed part alone, without waiting for the rest */
-	v2(buf, 0x21, 0x11, PROXY_V2_LEN_MAX + 1, a, 0);
-	CHECK(parse(buf, 16) == -1);
-	v2(buf, 0x21, 0x11, 0xffff, a, 0);
-	CHECK(parse(buf, 16) == -1);
+	CHECK_STR(addr_of(&hdr.src), "1.2.3.4 0");
+	CHECK(parse(buf, n - 1) == 0);
+	CHECK(parse(buf, 16) == 0);
+}
+
+/* Append a TLV of TYPE with LEN bytes of VAL (or of 'x') at P; its size. */
+static size_t
+tlv(unsigned char *p, unsigned char type, size_t len, const void *val)
+{
+	p[0] = type;
+	p[1] = (unsigned char)(len >> 8);
+	p[2] = (unsigned char)len;
+	if (val != NULL)
+		memcpy(p + 3, val, len);
+	else
+		memset(p + 3, 'x', len);
+	return 3 + len;
+}
+
+/* A TCP4 header from 10.0.0.1 port 1 with TLVS appended; its size. */
+static size_t
+v2_tlvs(unsigned char *buf, const unsigned char *tlvs, size_t len)
+{
+	static unsigned char	 a[PROXY_V2_LEN_MAX];
+	const unsigned char	 addr[12] = { 10, 0, 0, 1, 10, 0, 0, 2,
+	    0, 1, 0, 2 };
+
+	memcpy(a, addr, 12);
+	memcpy(a + 12, tlvs, len);
+	return v2(buf, 0x21, 0x11, (unsigned int)(12 + len), a, 12 + len);
+}
+
+/* Fill the CRC32C TLV whose value starts at CRC in the header BUF[0..N). */
+static void
+set_crc(unsigned char *buf, size_t n, unsigned char *crc)
+{
+	uint32_t	 sum;
+
+	memset(crc, 0, 4);
+	sum = proxy_crc32c(buf, n);
+	crc[0] = (unsigned char)(sum >> 24);
+	crc[1] = (unsigned char)(sum >> 16);
+	crc[2] = (unsigned char)(sum >> 8);
+	crc[3] = (unsigned char)sum;
+}
+
+static void
+test_crc32c_reference(void)
+{
+	/* RFC 3720 B.4 and the usual check value */
+	unsigned char	 zeros[32], ones[32];
+
+	memset(zeros, 0, sizeof(zeros));
+	memset(ones, 0xff, sizeof(ones));
+	CHECK(proxy_crc32c("123456789", 9) == 0xe3069283);
+	CHECK(proxy_crc32c(zeros, sizeof(zeros)) == 0x8a9136aa);
+	CHECK(proxy_crc32c(ones, sizeof(ones)) == 0x62a8ab43);
+	CHECK(proxy_crc32c("", 0) == 0);
+}
+
+static void
+test_v2_tlv_overrun_refused(void)
+{
+	unsigned char	 t[64], buf[128];
+	size_t		 n, m;
+
+	/* a TLV that says 5 bytes where 4 are left */
+	m = tlv(t, 0x04, 4, "abcd");
+	t[2] = 5;
+	n = v2_tlvs(buf, t, m);
+	CHECK(parse(buf, n) == -1);
+	CHECK(errstr != NULL && strstr(errstr, "TLV") != NULL);
+	/* ... also when the client's bytes follow, which it would swallow */
+	memcpy(buf + n, "/\r\n", 3);
+	CHECK(parse(buf, n + 3) == -1);
+	/* one or two bytes left over: not even a TLV's type and length */
+	m = tlv(t, 0x04, 4, "abcd");
+	t[m++] = 0x04;
+	n = v2_tlvs(buf, t, m);
+	CHECK(parse(buf, n) == -1);
+	t[m++] = 0x00;
+	n = v2_tlvs(buf, t, m);
+	CHECK(parse(buf, n) == -1);
+	/* a sub-TLV of PP2_TYPE_SSL that overruns the SSL TLV */
+	m = tlv(t, 0x20, 5 + 3 + 2, "\x01\0\0\0\0\x21\0\x03" "1.");
+	n = v2_tlvs(buf, t, m);
+	CHECK(parse(buf, n) == -1);
+	/* an SSL TLV without its client and verify fields */
+	m = tlv(t, 0x20, 4, "\x01\0\0\0");
+	n = v2_tlvs(buf, t, m);
+	CHECK(parse(buf, n) == -1);
+	/* framed well, the same are accepted */
+	m = tlv(t, 0x20, 5 + 3 + 3, "\x01\0\0\0\0\x21\0\x03" "1.3");
+	n = v2_tlvs(buf, t, m);
+	CHECK(parse(buf, n) == (ssize_t)n);
+}
+
+static void
+test_v2_crc32c(void)
+{
+	unsigned char	 t[64], buf[128];
+	size_t		 n, m;
+
+	m = tlv(t, 0x01, 6, "gemini");
+	m += tlv(t + m, 0x03, 4, "\0\0\0\0");
+	m += tlv(t + m, 0x05, 3, "id1");
+	n = v2_tlvs(buf, t, m);
+	set_crc(buf, n, buf + 16 + 12 + 9 + 3);
+	CHECK(parse(buf, n) == (ssize_t)n);
+	CHECK_STR(addr_of(&hdr.src), "10.0.0.1 1");
+	CHECK(prefixes_want_more(buf, n));
+
+	/* any byte changed, in the addresses, a TLV or the sum itself */
+	buf[16] ^= 1;
+	CHECK(parse(buf, n) == -1);
+	CHECK(errstr != NULL && strstr(errstr, "CRC32C") != NULL);
+	buf[16] ^= 1;
+	buf[n - 1] ^= 0x80;
+	CHECK(parse(buf, n) == -1);
+	buf[n - 1] ^= 0x80;
+	buf[16 + 12 + 9 + 3] ^= 1;
+	CHECK(parse(buf, n) == -1);
+	buf[16 + 12 + 9 + 3] ^= 1;
+	CHECK(parse(buf, n) == (ssize_t)n);
+
+	/* a checksum of the wrong size, or two of them */
+	m = tlv(t, 0x03, 3, "\0\0\0");
+	n = v2_tlvs(buf, t, m);
+	CHECK(parse(buf, n) == -1);
+	m = tlv(t, 0x03, 4, "\0\0\0\0");
+	m += tlv(t + m, 0x03, 4, "\0\0\0\0");
+	n = v2_tlvs(buf, t, m);
+	set_crc(buf, n, buf + 16 + 12 + 3);
+	CHECK(parse(buf, n) == -1);
+
+	/* a health check (LOCAL, no addresses) with a checksum */
+	n = v2(buf, 0x20, 0x00, 7, "\x03\0\x04\0\0\0\0", 7);
+	set_crc(buf, n, buf + 19);
+	CHECK(parse(buf, n) == 23);
+	CHECK(hdr.local);
+	buf[22] ^= 1;
+	CHECK(parse(buf, n) == -1);
+}
+
+static void
+test_v2_long_tls_header_accepted(void)
+{
+	static unsigned char	 t[4096], buf[4096];
+	unsigned char		 ssl[2048];
+	size_t			 n, m, s, crc;
+
+	/* what HAProxy sends with send-proxy-v2-ssl-cn and a long CN */
+	memcpy(ssl, "\x07\0\0\0\0", 5);
+	s = 5;
+	s += tlv(ssl + s, 0x21, 7, "TLSv1.3");
+	s += tlv(ssl + s, 0x22, 1500, NULL);
+	s += tlv(ssl + s, 0x23, 22, "TLS_AES_256_GCM_SHA384");
+	s += tlv(ssl + s, 0x24, 6, "SHA256");
+	s += tlv(ssl + s, 0x25, 7, "RSA2048");
+	m = tlv(t, 0x01, 6, "gemini");
+	m += tlv(t + m, 0x02, 14, "gemini.example");
+	m += tlv(t + m, 0x20, s, ssl);
+	crc = 16 + 12 + m + 3;
+	m += tlv(t + m, 0x03, 4, "\0\0\0\0");
+	m += tlv(t + m, 0x04, 2000 - 16 - 12 - m - 3, NULL);
+	n = v2_tlvs(buf, t, m);
+	CHECK(n == 2000);
+	set_crc(buf, n, buf + crc);
+	memcpy(buf + n, "/\r\n", 3);
+	CHECK(parse(buf, n + 3) == 2000);
+	CHECK(!hdr.local);
+	CHECK_STR(addr_of(&hdr.src), "10.0.0.1 1");
+	CHECK(prefixes_want_more(buf, n));
 }
 
 static void
@@ -377,10 +550,14 @@ main(void)
 	test_v2_tcp4();
 	test_v2_tcp6();
 	test_v2_tlvs_are_skipped();
+	test_crc32c_reference();
+	test_v2_tlv_overrun_refused();
+	test_v2_crc32c();
+	test_v2_long_tls_header_accepted();
 	test_v2_local();
 	test_v2_unspec_and_unix_use_the_connection();
 	test_v2_truncated();
-	test_v2_oversized();
+	test_v2_longest_is_accepted();
 	test_v2_malformed();
 	CHECK_DONE();
 }
