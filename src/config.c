@@ -1013,7 +1013,7 @@ conf_parse(const char *buf, size_t len, const char *file, struct conf *conf,
     char *err, size_t errlen)
 {
 	struct parser	*ps;
-	const char	*slash;
+	const char	*slash, *nul, *p;
 	int		 ret;
 
 	memset(conf, 0, sizeof(*conf));
@@ -1033,8 +1033,15 @@ conf_parse(const char *buf, size_t len, const char *file, struct conf *conf,
 	ps->conf = conf;
 	ps->err = err;
 	ps->errlen = errlen;
-	if (memchr(buf, '\0', len) != NULL) {
-		fail(ps, 1, 1, "expected text, not a NUL byte");
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		/* where it is: its line, and its column in that line */
+		for (p = buf; p < nul; p++)
+			if (*p == '\n') {
+				ps->line++;
+				ps->bol = p + 1;
+			}
+		fail(ps, ps->line, (size_t)(nul - ps->bol) + 1,
+		    "expected text, not a NUL byte");
 		ret = -1;
 	} else
 		ret = parse(ps);

@@ -336,6 +336,22 @@ test_error_nul(void)
 
 	CHECK(conf_parse(text, sizeof(text) - 1, "z.conf", &conf, err,
 	    sizeof(err)) == -1);
+	CHECK_STR(err, "z.conf:1:7: expected text, not a NUL byte");
+}
+
+/* A NUL byte further down is reported where it is, not at 1:1. */
+static void
+test_error_nul_position(void)
+{
+	struct conf	 conf;
+	const char	 text[] = HOST_OK "# a comment\n\tuser \"a\0b\"\n";
+	const char	 first[] = "\0user a\n" HOST_OK;
+
+	CHECK(conf_parse(text, sizeof(text) - 1, "z.conf", &conf, err,
+	    sizeof(err)) == -1);
+	CHECK_STR(err, "z.conf:6:9: expected text, not a NUL byte");
+	CHECK(conf_parse(first, sizeof(first) - 1, "z.conf", &conf, err,
+	    sizeof(err)) == -1);
 	CHECK_STR(err, "z.conf:1:1: expected text, not a NUL byte");
 }
 
@@ -567,6 +583,7 @@ main(void)
 	test_error_values();
 	test_error_syntax();
 	test_error_nul();
+	test_error_nul_position();
 	test_error_hosts();
 	test_listen();
 	test_listen_proxy();
