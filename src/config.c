@@ -403,9 +403,15 @@ conf_host_normalise(char *name)
 	size_t	 len;
 	char	*p;
 
+	/*
+	 * Letters, digits, "-", "." and "_" (RFC 952, 1123; "_" as found in
+	 * the wild), ":" of an IPv6 literal, and UTF-8 of a name not yet in
+	 * punycode.  Nothing else: a "," or "=" would be read as syntax by
+	 * whatever takes the name as text (a certificate's subjectAltName).
+	 */
 	for (p = name; *p != '\0'; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '/' ||
-		    *p == '\\')
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
+		    *p != '_' && *p != ':' && (unsigned char)*p < 0x80)
 			return -1;
 		*p = (char)tolower((unsigned char)*p);
 	}

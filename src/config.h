@@ -141,8 +141,9 @@ int	conf_parse_listen(const char *, struct conf_listen *, const char **);
 
 /*
  * Lower-case NAME in place and drop one trailing dot.  Returns 0, or -1
- * if it is no host name (empty, too long, or holding "/", white space
- * or control bytes).
+ * if it is no host name: empty, too long, an empty label, or holding a
+ * byte other than an ASCII letter or digit, "-", ".", "_", ":" (an IPv6
+ * literal) or one of UTF-8 (128 and up).
  */
 int	conf_host_normalise(char *);
 

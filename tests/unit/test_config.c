@@ -282,6 +282,20 @@ test_error_values(void)
 	    "/etc/zeche/zeche.conf:1:6: expected a host name");
 	CHECK_STR(error_of("host a {\n root r\n certs c\n alias \"\"\n}\n"),
 	    "/etc/zeche/zeche.conf:4:8: expected a host name");
+	/* no "," nor "=": a certificate's names are no list to extend */
+	CHECK_STR(error_of("host \"a.example,DNS:evil.example\" {\n root r\n "
+	    "certs c\n}\n"), "/etc/zeche/zeche.conf:1:6: expected a host name");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n alias "
+	    "\"b.example, IP:10.0.0.1\"\n}\n"),
+	    "/etc/zeche/zeche.conf:4:8: expected a host name");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n alias "
+	    "b=c.example\n}\n"), "/etc/zeche/zeche.conf:4:8: expected a host "
+	    "name");
+	CHECK_STR(error_of("gopher 70 host \"a,b\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:16: expected a host name");
+	CHECK_STR(error_of("host \"xn--bcher-kva.example\" {\n root r\n "
+	    "certs c\n alias \"b_c.example\"\n alias \"::1\"\n}\n"),
+	    "(accepted)");
 	CHECK_STR(error_of("timeout 5\ntimeout 6\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:2:1: \"timeout\" given twice (first on "
 	    "line 1)");
@@ -479,6 +493,14 @@ test_host_normalise(void)
 	}
 	CHECK(conf_host_normalise(c) == -1);
 	CHECK(conf_host_normalise(d) == -1);
+	{
+		char	 h[] = "a,b", i[] = "a=b", j[] = "a\"b", k[] = "a*b";
+
+		CHECK(conf_host_normalise(h) == -1);
+		CHECK(conf_host_normalise(i) == -1);
+		CHECK(conf_host_normalise(j) == -1);
+		CHECK(conf_host_normalise(k) == -1);
+	}
 }
 
 static void
