@@ -80,6 +80,48 @@ share_cert(struct vhost *vh, const struct vhost *ov)
 }
 
 /*
+ * Does VH's certificate name every name of its host?  One zeche made for
+ * fewer names (an alias added since) is made anew for all of them when
+ * MAKE, with the same key; any other is served as it is, with a warning
+ * in vh->note.
+ */
+static void
+cover_names(struct vhost *vh, bool make)
+{
+	const struct conf_host	*h = vh->conf;
+	const char		*names[1 + CONF_ALIASES_MAX];
+	char			 err[512];
+	size_t			 i, n = 0;
+	bool			 generated;
+	int			 k;
+
+	names[n++] = h->name;
+	for (i = 0; i < h->naliases && n < sizeof(names) / sizeof(names[0]);
+	    i++)
+		names[n++] = h->aliases[i];
+	if ((k = tls_cert_covers(vh->crt, names, n, &generated)) == -1 ||
+	    (size_t)k == n)
+		return;			/* unreadable: tls_load says why */
+	if (!generated || h->cert != NULL)
+		snprintf(vh->note, sizeof(vh->note), "certificate %s does not "
+		    "name %s%s: clients that check host names refuse it "
+		    "there", vh->crt, k == 0 ? "the host " : "the alias ",
+		    names[k]);
+	else if (!make)
+		snprintf(vh->note, sizeof(vh->note), "certificate %s, made by "
+		    "zeche, does not name %s yet: it is made anew, with the "
+		    "same key, when zeche starts or reloads", vh->crt,
+		    names[k]);
+	else if (tls_cert_renew(vh->crt, vh->key, names, n, err,
+	    sizeof(err)) == -1)
+		snprintf(vh->note, sizeof(vh->note), "certificate %s does not "
+		    "name %s, and making it anew failed: %s", vh->crt,
+		    names[k], err);
+	else
+		vh->made = VHOST_CERT_RENEWED;
+}
+
+/*
  * VH's certificate and key: OLD's context when OLD's host of that name
  * served the same files, unchanged, else read them (generating a missing
  * pair if MAKE).
@@ -90,19 +132,29 @@ load_cert(struct vhost *vh, bool make, const struct server *old, char *err,
 {
 	const struct conf_host	*h = vh->conf;
 	const struct vhost	*ov;
+	const char		*names[1 + CONF_ALIASES_MAX];
+	size_t			 i, n = 0;
 	int			 rc;
 
 	if (h->cert != NULL) {
 		snprintf(vh->crt, sizeof(vh->crt), "%s", h->cert);
 		snprintf(vh->key, sizeof(vh->key), "%s", h->key);
 	} else {
-		rc = tls_cert_paths(h->certs, h->name, make, vh->crt, vh->key,
-		    sizeof(vh->key), err, errlen);
+		names[n++] = h->name;
+		for (i = 0; i < h->naliases &&
+		    n < sizeof(names) / sizeof(names[0]); i++)
+			names[n++] = h->aliases[i];
+		rc = tls_cert_paths(h->certs, names, n, make, vh->crt,
+		    vh->key, sizeof(vh->key), err, errlen);
 		if (rc == -1)
 			return -1;
 		if (rc == 1)
 			return 0;	/* a check: made at the first start */
+		if (rc == 2)
+			vh->made = VHOST_CERT_MADE;
 	}
+	if (vh->made == VHOST_CERT_KEPT)
+		cover_names(vh, make);
 	/* before reading: a file replaced meanwhile is read next time */
 	if (stat(vh->crt, &vh->crt_st) == -1 ||
 	    stat(vh->key, &vh->key_st) == -1) {
@@ -117,8 +169,8 @@ load_cert(struct vhost *vh, bool make, const struct server *old, char *err,
 		share_cert(vh, ov);
 		return 0;
 	}
-	if ((vh->ctx = tls_load(vh->crt, vh->key, vh->fp, sizeof(vh->fp), err,
-	    errlen)) == NULL)
+	if ((vh->ctx = tls_load(vh->crt, vh->key, h->name, vh->fp,
+	    sizeof(vh->fp), err, errlen)) == NULL)
 		return -1;
 	return 0;
 }
