@@ -466,6 +466,18 @@ path_value(struct parser *ps, const char *text)
 	return p;
 }
 
+/* A port number, 1 to 65535, in decimal. */
+static bool
+is_port(const char *s)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(s, &end, 10);
+	return isdigit((unsigned char)s[0]) && *end == '\0' && n >= 1 &&
+	    n <= 65535;
+}
+
 static int
 add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
     bool named)
@@ -494,12 +506,30 @@ add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
 	}
 	*list = l;
 	l[(*n)++] = la;
-	/* then "proxy", and (Gopher) "host NAME", each once, in any order */
+	/*
+	 * then "proxy", "public PORT" and (Gopher) "host NAME", each once,
+	 * in any order
+	 */
 	while (peek(ps) == TOK_WORD) {
 		if (strcmp(ps->peek.text, "proxy") == 0 && !ps->peek.quoted &&
 		    !l[*n - 1].proxy) {
 			next(ps);
 			l[*n - 1].proxy = true;
+			continue;
+		}
+		if (strcmp(ps->peek.text, "public") == 0 && !ps->peek.quoted &&
+		    l[*n - 1].public == NULL) {
+			next(ps);
+			if (!value(ps, "a port number"))
+				return -1;
+			if (!is_port(ps->tok.text)) {
+				fail(ps, ps->tok.line, ps->tok.col, "expected "
+				    "a port number from 1 to 65535");
+				return -1;
+			}
+			if ((l[*n - 1].public = dup_or_fail(ps,
+			    ps->tok.text)) == NULL)
+				return -1;
 			continue;
 		}
 		if (!named)
@@ -1113,6 +1143,7 @@ conf_free(struct conf *conf)
 			free(conf->listen[p][i].addr);
 			free(conf->listen[p][i].port);
 			free(conf->listen[p][i].host);
+			free(conf->listen[p][i].public);
 		}
 		free(conf->listen[p]);
 	}

@@ -322,6 +322,7 @@ set_listen(struct conf_listen **list, size_t *n, const char *spec,
 		free((*list)[*n].addr);
 		free((*list)[*n].port);
 		free((*list)[*n].host);
+		free((*list)[*n].public);
 	}
 	free(*list);
 	*list = l;

@@ -38,19 +38,21 @@ gopher_index(const struct conf *conf, size_t i)
 }
 
 /*
- * The port host J names in its links for protocol P: the first listener
- * serving it, or NULL when none does (the protocol is off for it).
+ * The port host J names in its links for protocol P: that of the first
+ * listener serving it (its public port, if it has one), or NULL when
+ * none does (the protocol is off for it).
  */
 static const char *
 public_port(const struct conf *conf, int p, size_t j)
 {
-	size_t	 i;
+	const struct conf_listen	*la;
+	size_t				 i;
 
-	if (p != PROTO_GOPHER)
-		return conf->nlisten[p] > 0 ? conf->listen[p][0].port : NULL;
-	for (i = 0; i < conf->nlisten[p]; i++)
-		if (gopher_index(conf, i) == (long)j)
-			return conf->listen[p][i].port;
+	for (i = 0; i < conf->nlisten[p]; i++) {
+		la = &conf->listen[p][i];
+		if (p != PROTO_GOPHER || gopher_index(conf, i) == (long)j)
+			return la->public != NULL ? la->public : la->port;
+	}
 	return NULL;
 }
 
@@ -352,22 +354,58 @@ listener_is(const struct conf_listen *la, const struct sockaddr *sa,
 	return false;
 }
 
-struct vhost *
-server_listener_host(const struct server *srv, int p,
-    const struct sockaddr *sa)
+/* The listener of protocol P that SA (NULL: unknown) arrived at. */
+static size_t
+listener_index(const struct server *srv, int p, const struct sockaddr *sa)
 {
 	size_t	 i, n = srv->conf.nlisten[p];
 
 	if (sa == NULL)
-		return server_listen_host(srv, p, 0);
+		return 0;
 	/* a listener on this very address first, then one on its port */
 	for (i = 0; i < n; i++)
 		if (listener_is(&srv->conf.listen[p][i], sa, true))
-			return server_listen_host(srv, p, i);
+			return i;
 	for (i = 0; i < n; i++)
 		if (listener_is(&srv->conf.listen[p][i], sa, false))
-			return server_listen_host(srv, p, i);
-	return server_listen_host(srv, p, 0);
+			return i;
+	return 0;
+}
+
+struct vhost *
+server_listener_host(const struct server *srv, int p,
+    const struct sockaddr *sa)
+{
+	return server_listen_host(srv, p, listener_index(srv, p, sa));
+}
+
+/* Ports alike as numbers: "01965" is 1965. */
+static bool
+same_port(const char *a, const char *b)
+{
+	char	*end;
+	long	 x, y;
+
+	x = strtol(a, &end, 10);
+	if (*end != '\0' || x < 0)
+		return false;
+	y = strtol(b, &end, 10);
+	return *end == '\0' && x == y;
+}
+
+bool
+server_is_port(const struct server *srv, int p, const struct sockaddr *sa,
+    const char *port, const char *dflt)
+{
+	const struct conf_listen	*la;
+
+	if (port == NULL || port[0] == '\0' || same_port(port, dflt))
+		return true;
+	if (srv->conf.nlisten[p] == 0)
+		return false;
+	la = &srv->conf.listen[p][listener_index(srv, p, sa)];
+	return same_port(port, la->port) ||
+	    (la->public != NULL && same_port(port, la->public));
 }
 
 bool

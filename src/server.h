@@ -105,4 +105,16 @@ struct sockaddr;
 struct vhost	*server_listener_host(const struct server *, int,
 		    const struct sockaddr *);
 
+/*
+ * Is PORT, the port a request's URL names (NULL or "": none), one the
+ * request may come in on at the listener of protocol P that SA (NULL:
+ * unknown) arrived at?  One rule for a URL with a port and one without:
+ * no port is the protocol's default port DFLT, and DFLT is accepted on
+ * every listener (clients leave it out, and a port forward or a proxy
+ * may bring it to any port); any other port must be the listener's own
+ * or its public port.
+ */
+bool		 server_is_port(const struct server *, int,
+		    const struct sockaddr *, const char *, const char *);
+
 #endif

@@ -476,6 +476,45 @@ test_listen_proxy(void)
 	    "line");
 }
 
+/* "public PORT" after a listener: the port clients reach it at. */
+static void
+test_listen_public(void)
+{
+	struct conf	 conf;
+	const char	*text =
+	    "gemini  11965 public 1965\n"
+	    "gemini  11966 proxy public 01966\n"
+	    "gopher  7070 public 70 host \"a.example\" proxy\n"
+	    "spartan 3000 public 300\n"
+	    HOST_OK;
+
+	CHECK(parse(text, &conf) == 0);
+	CHECK_STR(conf.nlisten[PROTO_GEMINI] == 2 ?
+	    conf.listen[PROTO_GEMINI][0].public : NULL, "1965");
+	CHECK_STR(conf.nlisten[PROTO_GEMINI] == 2 ?
+	    conf.listen[PROTO_GEMINI][1].public : NULL, "01966");
+	CHECK(conf.nlisten[PROTO_GEMINI] == 2 &&
+	    conf.listen[PROTO_GEMINI][1].proxy);
+	CHECK_STR(conf.nlisten[PROTO_GOPHER] == 1 ?
+	    conf.listen[PROTO_GOPHER][0].public : NULL, "70");
+	CHECK_STR(conf.nlisten[PROTO_SPARTAN] == 1 ?
+	    conf.listen[PROTO_SPARTAN][0].public : NULL, "300");
+	conf_free(&conf);
+	CHECK(parse("gemini 1965\n" HOST_OK, &conf) == 0);
+	CHECK(conf.listen[PROTO_GEMINI][0].public == NULL);
+	conf_free(&conf);
+
+	CHECK_STR(error_of("gemini 11965 public 0\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:21: expected a port number from 1 to "
+	    "65535");
+	CHECK_STR(error_of("gemini 11965 public\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:20: expected a port number, not the end "
+	    "of the line");
+	CHECK_STR(error_of("gemini 11965 public 1 public 2\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:23: expected the end of the line, not "
+	    "another value");
+}
+
 static void
 test_host_normalise(void)
 {
@@ -609,6 +648,7 @@ main(void)
 	test_error_hosts();
 	test_listen();
 	test_listen_proxy();
+	test_listen_public();
 	test_host_normalise();
 	test_read_shipped_example();
 	test_locations_and_redirects();
