@@ -418,9 +418,15 @@ conf_host_normalise(char *name)
 	size_t	 len;
 	char	*p;
 
+	/*
+	 * Letters, digits, "-", "." and "_" (RFC 952, 1123; "_" as found in
+	 * the wild), ":" of an IPv6 literal, and UTF-8 of a name not yet in
+	 * punycode.  Nothing else: a "," or "=" would be read as syntax by
+	 * whatever takes the name as text (a certificate's subjectAltName).
+	 */
 	for (p = name; *p != '\0'; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '/' ||
-		    *p == '\\')
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
+		    *p != '_' && *p != ':' && (unsigned char)*p < 0x80)
 			return -1;
 		*p = (char)tolower((unsigned char)*p);
 	}
@@ -475,6 +481,18 @@ path_value(struct parser *ps, const char *text)
 	return p;
 }
 
+/* A port number, 1 to 65535, in decimal. */
+static bool
+is_port(const char *s)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(s, &end, 10);
+	return isdigit((unsigned char)s[0]) && *end == '\0' && n >= 1 &&
+	    n <= 65535;
+}
+
 static int
 add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
     bool named)
@@ -512,12 +530,30 @@ add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
 	}
 	*list = l;
 	l[(*n)++] = la;
-	/* then "proxy", and (Gopher) "host NAME", each once, in any order */
+	/*
+	 * then "proxy", "public PORT" and (Gopher) "host NAME", each once,
+	 * in any order
+	 */
 	while (peek(ps) == TOK_WORD) {
 		if (strcmp(ps->peek.text, "proxy") == 0 && !ps->peek.quoted &&
 		    !l[*n - 1].proxy) {
 			next(ps);
 			l[*n - 1].proxy = true;
+			continue;
+		}
+		if (strcmp(ps->peek.text, "public") == 0 && !ps->peek.quoted &&
+		    l[*n - 1].public == NULL) {
+			next(ps);
+			if (!value(ps, "a port number"))
+				return -1;
+			if (!is_port(ps->tok.text)) {
+				fail(ps, ps->tok.line, ps->tok.col, "expected "
+				    "a port number from 1 to 65535");
+				return -1;
+			}
+			if ((l[*n - 1].public = dup_or_fail(ps,
+			    ps->tok.text)) == NULL)
+				return -1;
 			continue;
 		}
 		if (!named)
@@ -1042,7 +1078,7 @@ conf_parse(const char *buf, size_t len, const char *file, struct conf *conf,
     char *err, size_t errlen)
 {
 	struct parser	*ps;
-	const char	*slash;
+	const char	*slash, *nul, *p;
 	int		 ret;
 
 	memset(conf, 0, sizeof(*conf));
@@ -1062,8 +1098,15 @@ conf_parse(const char *buf, size_t len, const char *file, struct conf *conf,
 	ps->conf = conf;
 	ps->err = err;
 	ps->errlen = errlen;
-	if (memchr(buf, '\0', len) != NULL) {
-		fail(ps, 1, 1, "expected text, not a NUL byte");
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		/* where it is: its line, and its column in that line */
+		for (p = buf; p < nul; p++)
+			if (*p == '\n') {
+				ps->line++;
+				ps->bol = p + 1;
+			}
+		fail(ps, ps->line, (size_t)(nul - ps->bol) + 1,
+		    "expected text, not a NUL byte");
 		ret = -1;
 	} else
 		ret = parse(ps);
@@ -1129,6 +1172,7 @@ conf_free(struct conf *conf)
 			free(conf->listen[p][i].addr);
 			free(conf->listen[p][i].port);
 			free(conf->listen[p][i].host);
+			free(conf->listen[p][i].public);
 		}
 		free(conf->listen[p]);
 	}

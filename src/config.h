@@ -9,6 +9,7 @@
  *	spartan 300			# repeatable; none: no Spartan
  *	gemini  10.0.0.2:1965 proxy	# behind a proxy: a PROXY header
  *					# (v1 or v2) starts each connection
+ *	gemini  11965 public 1965	# clients reach it at port 1965
  *	user    _zeche
  *	timeout 10
  *	log     "/var/log/zeche/zeche.log"
@@ -60,6 +61,9 @@ struct conf_listen {
 	char	*addr;			/* owned; NULL: every address */
 	char	*port;			/* owned: digits, 1-65535 */
 	char	*host;			/* owned: the host served, or NULL */
+	char	*public;		/* owned: the port clients reach it at */
+					/* (a proxy's, a port forward's), */
+					/* or NULL: PORT */
 	bool	 proxy;			/* a PROXY header starts each connection */
 	size_t	 line;			/* where it was given, 0: an option */
 };
@@ -152,8 +156,9 @@ int	conf_parse_listen(const char *, struct conf_listen *, const char **);
 
 /*
  * Lower-case NAME in place and drop one trailing dot.  Returns 0, or -1
- * if it is no host name (empty, too long, or holding "/", white space
- * or control bytes).
+ * if it is no host name: empty, too long, an empty label, or holding a
+ * byte other than an ASCII letter or digit, "-", ".", "_", ":" (an IPv6
+ * literal) or one of UTF-8 (128 and up).
  */
 int	conf_host_normalise(char *);
 

@@ -1,3 +1,5 @@
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,22 +64,6 @@ gemini_reject(struct conn *c, const char *why)
 	const struct site	*s = sni_site(c, conn_ctx(c));
 
 	reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_REQUEST), why);
-}
-
-/* Ports alike as numbers: "01965" is 1965.  An empty port is no port. */
-static bool
-is_same_port(const char *req, const char *ours)
-{
-	char	*end;
-	long	 a, b;
-
-	if (req == NULL || req[0] == '\0')
-		return true;
-	a = strtol(req, &end, 10);
-	if (*end != '\0' || a < 0)
-		return false;
-	b = strtol(ours, &end, 10);
-	return a == b;
 }
 
 /* 31 to the same path with the trailing slash a folder needs. */
@@ -191,6 +177,7 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	struct url		 u;
 	const char		*errstr, *why, *data;
 	size_t			 n;
+	socklen_t		 slen;
 	long long		 flen;
 	char			 fwhy[128];
 	int			 fd = -1;
@@ -214,7 +201,8 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	}
 	s = vh->site;
 	conn_set_host(c, vh->conf->name);
-	if (!is_same_port(u.port, s->port[PROTO_GEMINI])) {
+	if (!server_is_port(srv, PROTO_GEMINI, conn_local_addr(c, &slen),
+	    u.port, GEMINI_PORT)) {
 		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_PORT),
 		    "other port");
 		return;

@@ -10,6 +10,7 @@
 
 #define GEMINI_URL_MAX		1024	/* request URL, CRLF excluded */
 #define GEMINI_META_MAX		1024
+#define GEMINI_PORT		"1965"	/* a URL without a port names it */
 
 enum gemini_status {
 	GEMINI_INPUT = 10,

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -325,6 +326,7 @@ set_listen(struct conf_listen **list, size_t *n, const char *spec,
 		free((*list)[*n].addr);
 		free((*list)[*n].port);
 		free((*list)[*n].host);
+		free((*list)[*n].public);
 	}
 	free(*list);
 	*list = l;
@@ -490,24 +492,56 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 	return -1;
 }
 
+/* The host VH: its name and aliases, and what it serves. */
+static void
+log_host(const struct vhost *vh)
+{
+	char	 aliases[1024];
+	size_t	 i, n = 0;
+
+	aliases[0] = '\0';
+	for (i = 0; i < vh->conf->naliases && n < sizeof(aliases); i++)
+		n += (size_t)snprintf(aliases + n, sizeof(aliases) - n,
+		    "%s%s", i == 0 ? vh->conf->naliases == 1 ? " (alias " :
+		    " (aliases " : ", ", vh->conf->aliases[i]);
+	if (n > 0 && n + 1 < sizeof(aliases))
+		snprintf(aliases + n, sizeof(aliases) - n, ")");
+	log_info("host %s%s: loaded %s: %zu pages", vh->conf->name, aliases,
+	    vh->conf->root, vh->site->npages);
+}
+
 /*
  * Name both fingerprints of the host's certificate, since clients pin one
- * or the other; --check does this too, without making a certificate.
+ * or the other, and say when zeche made it or made it anew.
  */
 static void
 log_certificate(const struct vhost *vh)
 {
-	char	 crt[128], spki[128];
+	const char	*name = vh->conf->name;
+	char		 crt[128], spki[128], names[1024];
+	size_t		 i, n;
 
 	if (vh->crt[0] == '\0' || tls_fingerprints(vh->crt, crt, sizeof(crt),
 	    spki, sizeof(spki)) == -1) {
-		log_info("certificate for %s: none yet in %s; one is made at "
-		    "the first start", vh->conf->name, vh->conf->certs);
+		log_info("host %s: no certificate yet in %s; one is made at "
+		    "the first start", name, vh->conf->certs);
 		return;
 	}
-	log_info("certificate %s: certificate SHA-256 %s", vh->crt, crt);
-	log_info("certificate %s: public key (SPKI) SHA-256 %s", vh->crt,
-	    spki);
+	if (vh->made != VHOST_CERT_KEPT) {
+		n = (size_t)snprintf(names, sizeof(names), "%s", name);
+		for (i = 0; i < vh->conf->naliases && n < sizeof(names); i++)
+			n += (size_t)snprintf(names + n, sizeof(names) - n,
+			    ", %s", vh->conf->aliases[i]);
+		log_info("host %s: certificate %s %s for %s%s", name, vh->crt,
+		    vh->made == VHOST_CERT_MADE ? "made" : "made anew", names,
+		    vh->made == VHOST_CERT_RENEWED ? " (the same key)" : "");
+	}
+	log_info("host %s: certificate %s: certificate SHA-256 %s", name,
+	    vh->crt, crt);
+	log_info("host %s: certificate %s: public key (SPKI) SHA-256 %s",
+	    name, vh->crt, spki);
+	if (vh->note[0] != '\0')
+		log_warnx("host %s: %s", name, vh->note);
 }
 
 /* Log the errors of a failed load, one per line; returns how many. */
@@ -822,14 +856,15 @@ reload_thread(void *arg)
 	return NULL;
 }
 
+/* Reload, WHY ("SIGHUP", "--watch: files changed") said in the log. */
 static void
-reload_start(void)
+reload_start(const char *why)
 {
 	if (reload.running) {
 		reload.again = true;
 		return;
 	}
-	log_info("SIGHUP: reloading %s", opts.config != NULL ? opts.config :
+	log_info("%s: reloading %s", why, opts.config != NULL ? opts.config :
 	    current->hosts[0].conf->root);
 	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
 	reload.running = true;
@@ -882,6 +917,20 @@ same_listeners(const struct conf *a, const struct conf *b)
 	return true;
 }
 
+/* Do A and B have the same aliases? */
+static bool
+same_names(const struct conf_host *a, const struct conf_host *b)
+{
+	size_t	 i;
+
+	if (a->naliases != b->naliases)
+		return false;
+	for (i = 0; i < a->naliases; i++)
+		if (strcmp(a->aliases[i], b->aliases[i]) != 0)
+			return false;
+	return true;
+}
+
 static void
 set_current(struct server *srv)
 {
@@ -894,8 +943,9 @@ set_current(struct server *srv)
 static void
 reload_done(evutil_socket_t fd, short what, void *arg)
 {
-	struct timespec	 t1;
-	size_t		 i, npages = 0;
+	const struct vhost	*vh, *ov;
+	struct timespec		 t1;
+	size_t			 i, npages = 0;
 
 	pthread_join(reload.thread, NULL);
 	reload.running = false;
@@ -912,6 +962,18 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		if (current->conf.workers != reload.srv->conf.workers)
 			log_warnx("reload: the workers in %s changed; they "
 			    "take effect at the next start", opts.config);
+		for (i = 0; i < reload.srv->nhosts; i++) {
+			vh = &reload.srv->hosts[i];
+			ov = server_host(current, vh->conf->name);
+			if (ov == NULL || !same_names(ov->conf, vh->conf))
+				log_host(vh);
+			/* a certificate read or made anew: its lines */
+			if (ov == NULL || ov->ctx != vh->ctx)
+				log_certificate(vh);
+			else if (vh->note[0] != '\0')
+				log_warnx("host %s: %s", vh->conf->name,
+				    vh->note);
+		}
 		set_current(reload.srv);
 		open_log(false);
 		watch_update();
@@ -925,24 +987,31 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	}
 	if (reload.again) {
 		reload.again = false;
-		reload_start();
+		reload_start("changes during the last reload");
 	}
 }
 
-/* --check: every host's capsule and, with --config, certificate. */
+/*
+ * --check: every host's capsule and, with --config, certificate, each
+ * line once on stdout (the capsules' warnings and errors are logged as
+ * they are found).
+ */
 static int
 check(void)
 {
 	struct server		*srv;
 	const struct vhost	*vh;
-	char			 warnings[64];
+	char			 warnings[64], crt[128], spki[128];
+	const char		*who;
 	size_t			 i;
+	bool			 has_crt;
 
 	if ((srv = load(false)) == NULL)
 		return 1;
 	for (i = 0; i < srv->nhosts; i++) {
 		vh = &srv->hosts[i];
-		log_certificate(vh);
+		has_crt = vh->ctx != NULL && tls_fingerprints(vh->crt, crt,
+		    sizeof(crt), spki, sizeof(spki)) == 0;
 		warnings[0] = '\0';
 		if (vh->site->nwarnings > 0)
 			snprintf(warnings, sizeof(warnings), ", %zu warning%s",
@@ -951,7 +1020,7 @@ check(void)
 		if (opts.config == NULL)
 			printf("%s: OK, %zu pages%s\n", vh->conf->root,
 			    vh->site->npages, warnings);
-		else if (vh->ctx == NULL)
+		else if (!has_crt)
 			printf("%s: OK, %zu pages%s in %s; no certificate in "
 			    "%s yet: one is made at the first start\n",
 			    vh->conf->name, vh->site->npages, warnings,
@@ -959,7 +1028,19 @@ check(void)
 		else
 			printf("%s: OK, %zu pages%s in %s; certificate %s "
 			    "SHA-256 %s\n", vh->conf->name, vh->site->npages,
-			    warnings, vh->conf->root, vh->crt, vh->fp);
+			    warnings, vh->conf->root, vh->crt, crt);
+		who = opts.config != NULL ? vh->conf->name : vh->conf->root;
+		if (!has_crt && opts.config == NULL)
+			printf("%s: no certificate in %s yet: one is made at "
+			    "the first start\n", who, vh->conf->certs);
+		if (has_crt && opts.config == NULL)
+			printf("%s: certificate %s: certificate SHA-256 %s\n",
+			    who, vh->crt, crt);
+		if (has_crt)
+			printf("%s: certificate %s: public key (SPKI) SHA-256 "
+			    "%s\n", who, vh->crt, spki);
+		if (vh->note[0] != '\0')
+			printf("%s: warning: %s\n", who, vh->note);
 	}
 	server_unref(srv);
 	return 0;
@@ -968,7 +1049,7 @@ check(void)
 static void
 sighup(evutil_socket_t sig, short what, void *arg)
 {
-	reload_start();
+	reload_start("SIGHUP");
 }
 
 /*
@@ -1048,8 +1129,7 @@ watch_update(void)
 static void
 watch_changed(void *arg)
 {
-	log_info("watch: files changed");
-	reload_start();
+	reload_start("--watch: files changed");
 }
 
 static void
@@ -1123,8 +1203,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < current->nhosts; i++) {
 		vh = &current->hosts[i];
-		log_info("loaded %s: %zu pages", vh->conf->root,
-		    vh->site->npages);
+		log_host(vh);
 		log_certificate(vh);
 	}
 
@@ -1160,6 +1239,10 @@ main(int argc, char **argv)
 		if ((watcher = watch_new(base, watch_changed, NULL)) == NULL)
 			fatal("--watch");
 		watch_update();
+		log_info("watch on: a change to %s%s reloads, once changes "
+		    "settle", opts.config != NULL ? opts.config : "",
+		    opts.config != NULL ? " or a capsule folder" :
+		    "the capsule folder");
 	}
 	/*
 	 * With --config, no chroot: reloads read the file, every capsule and

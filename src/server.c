@@ -38,19 +38,21 @@ gopher_index(const struct conf *conf, size_t i)
 }
 
 /*
- * The port host J names in its links for protocol P: the first listener
- * serving it, or NULL when none does (the protocol is off for it).
+ * The port host J names in its links for protocol P: that of the first
+ * listener serving it (its public port, if it has one), or NULL when
+ * none does (the protocol is off for it).
  */
 static const char *
 public_port(const struct conf *conf, int p, size_t j)
 {
-	size_t	 i;
+	const struct conf_listen	*la;
+	size_t				 i;
 
-	if (p != PROTO_GOPHER)
-		return conf->nlisten[p] > 0 ? conf->listen[p][0].port : NULL;
-	for (i = 0; i < conf->nlisten[p]; i++)
-		if (gopher_index(conf, i) == (long)j)
-			return conf->listen[p][i].port;
+	for (i = 0; i < conf->nlisten[p]; i++) {
+		la = &conf->listen[p][i];
+		if (p != PROTO_GOPHER || gopher_index(conf, i) == (long)j)
+			return la->public != NULL ? la->public : la->port;
+	}
 	return NULL;
 }
 
@@ -80,6 +82,48 @@ share_cert(struct vhost *vh, const struct vhost *ov)
 }
 
 /*
+ * Does VH's certificate name every name of its host?  One zeche made for
+ * fewer names (an alias added since) is made anew for all of them when
+ * MAKE, with the same key; any other is served as it is, with a warning
+ * in vh->note.
+ */
+static void
+cover_names(struct vhost *vh, bool make)
+{
+	const struct conf_host	*h = vh->conf;
+	const char		*names[1 + CONF_ALIASES_MAX];
+	char			 err[512];
+	size_t			 i, n = 0;
+	bool			 generated;
+	int			 k;
+
+	names[n++] = h->name;
+	for (i = 0; i < h->naliases && n < sizeof(names) / sizeof(names[0]);
+	    i++)
+		names[n++] = h->aliases[i];
+	if ((k = tls_cert_covers(vh->crt, names, n, &generated)) == -1 ||
+	    (size_t)k == n)
+		return;			/* unreadable: tls_load says why */
+	if (!generated || h->cert != NULL)
+		snprintf(vh->note, sizeof(vh->note), "certificate %s does not "
+		    "name %s%s: clients that check host names refuse it "
+		    "there", vh->crt, k == 0 ? "the host " : "the alias ",
+		    names[k]);
+	else if (!make)
+		snprintf(vh->note, sizeof(vh->note), "certificate %s, made by "
+		    "zeche, does not name %s yet: it is made anew, with the "
+		    "same key, when zeche starts or reloads", vh->crt,
+		    names[k]);
+	else if (tls_cert_renew(vh->crt, vh->key, names, n, err,
+	    sizeof(err)) == -1)
+		snprintf(vh->note, sizeof(vh->note), "certificate %s does not "
+		    "name %s, and making it anew failed: %s", vh->crt,
+		    names[k], err);
+	else
+		vh->made = VHOST_CERT_RENEWED;
+}
+
+/*
  * VH's certificate and key: OLD's context when OLD's host of that name
  * served the same files, unchanged, else read them (generating a missing
  * pair if MAKE).
@@ -90,19 +134,29 @@ load_cert(struct vhost *vh, bool make, const struct server *old, char *err,
 {
 	const struct conf_host	*h = vh->conf;
 	const struct vhost	*ov;
+	const char		*names[1 + CONF_ALIASES_MAX];
+	size_t			 i, n = 0;
 	int			 rc;
 
 	if (h->cert != NULL) {
 		snprintf(vh->crt, sizeof(vh->crt), "%s", h->cert);
 		snprintf(vh->key, sizeof(vh->key), "%s", h->key);
 	} else {
-		rc = tls_cert_paths(h->certs, h->name, make, vh->crt, vh->key,
-		    sizeof(vh->key), err, errlen);
+		names[n++] = h->name;
+		for (i = 0; i < h->naliases &&
+		    n < sizeof(names) / sizeof(names[0]); i++)
+			names[n++] = h->aliases[i];
+		rc = tls_cert_paths(h->certs, names, n, make, vh->crt,
+		    vh->key, sizeof(vh->key), err, errlen);
 		if (rc == -1)
 			return -1;
 		if (rc == 1)
 			return 0;	/* a check: made at the first start */
+		if (rc == 2)
+			vh->made = VHOST_CERT_MADE;
 	}
+	if (vh->made == VHOST_CERT_KEPT)
+		cover_names(vh, make);
 	/* before reading: a file replaced meanwhile is read next time */
 	if (stat(vh->crt, &vh->crt_st) == -1 ||
 	    stat(vh->key, &vh->key_st) == -1) {
@@ -117,8 +171,8 @@ load_cert(struct vhost *vh, bool make, const struct server *old, char *err,
 		share_cert(vh, ov);
 		return 0;
 	}
-	if ((vh->ctx = tls_load(vh->crt, vh->key, vh->fp, sizeof(vh->fp), err,
-	    errlen)) == NULL)
+	if ((vh->ctx = tls_load(vh->crt, vh->key, h->name, vh->fp,
+	    sizeof(vh->fp), err, errlen)) == NULL)
 		return -1;
 	return 0;
 }
@@ -304,22 +358,58 @@ listener_is(const struct conf_listen *la, const struct sockaddr *sa,
 	return false;
 }
 
-struct vhost *
-server_listener_host(const struct server *srv, int p,
-    const struct sockaddr *sa)
+/* The listener of protocol P that SA (NULL: unknown) arrived at. */
+static size_t
+listener_index(const struct server *srv, int p, const struct sockaddr *sa)
 {
 	size_t	 i, n = srv->conf.nlisten[p];
 
 	if (sa == NULL)
-		return server_listen_host(srv, p, 0);
+		return 0;
 	/* a listener on this very address first, then one on its port */
 	for (i = 0; i < n; i++)
 		if (listener_is(&srv->conf.listen[p][i], sa, true))
-			return server_listen_host(srv, p, i);
+			return i;
 	for (i = 0; i < n; i++)
 		if (listener_is(&srv->conf.listen[p][i], sa, false))
-			return server_listen_host(srv, p, i);
-	return server_listen_host(srv, p, 0);
+			return i;
+	return 0;
+}
+
+struct vhost *
+server_listener_host(const struct server *srv, int p,
+    const struct sockaddr *sa)
+{
+	return server_listen_host(srv, p, listener_index(srv, p, sa));
+}
+
+/* Ports alike as numbers: "01965" is 1965. */
+static bool
+same_port(const char *a, const char *b)
+{
+	char	*end;
+	long	 x, y;
+
+	x = strtol(a, &end, 10);
+	if (*end != '\0' || x < 0)
+		return false;
+	y = strtol(b, &end, 10);
+	return *end == '\0' && x == y;
+}
+
+bool
+server_is_port(const struct server *srv, int p, const struct sockaddr *sa,
+    const char *port, const char *dflt)
+{
+	const struct conf_listen	*la;
+
+	if (port == NULL || port[0] == '\0' || same_port(port, dflt))
+		return true;
+	if (srv->conf.nlisten[p] == 0)
+		return false;
+	la = &srv->conf.listen[p][listener_index(srv, p, sa)];
+	return same_port(port, la->port) ||
+	    (la->public != NULL && same_port(port, la->public));
 }
 
 bool

@@ -1,7 +1,7 @@
 /*
- * tls: the server's OpenSSL context: TLS 1.2 and 1.3 only, one
- * certificate for the served host, loaded from --certs or generated there
- * on first start.
+ * tls: the server's OpenSSL contexts: TLS 1.2 and 1.3 only, one per
+ * served host with its certificate, loaded from --certs or generated
+ * there on first start, and its own sessions.
  */
 #ifndef TLS_H
 #define TLS_H
@@ -22,14 +22,22 @@ SSL_CTX	*tls_init(const char *, const char *, char *, size_t, char *, size_t);
 
 /*
  * The settings every server SSL_CTX gets, one per served host: TLS
- * options, the SNI callback, no session cache, one stateless session
- * ticket per connection under keys shared by all contexts and threads
- * and rotated on a schedule.  A TLS 1.3 connection gets its ticket only
- * when tls_ticket() asks for it, so that it can leave with the answer;
- * TLS 1.2 sends its ticket in the handshake.  Call it once on a new
- * context (tls_init does).
+ * options, the SNI callbacks, no session cache, one stateless session
+ * ticket per connection under keys drawn from a secret shared by all
+ * contexts and threads and rotated on a schedule.  A TLS 1.3 connection
+ * gets its ticket only when tls_ticket() asks for it, so that it can
+ * leave with the answer; TLS 1.2 sends its ticket in the handshake.
+ * Call it once on a new context, then tls_ctx_set_host() (tls_load does
+ * both).
  */
 void	 tls_ctx_setup(SSL_CTX *);
+
+/*
+ * Make CTX the context of the host HOST: its session id context and its
+ * session ticket keys are the host's own, so that a session made for
+ * one host never resumes under another's name.  Returns 0 or -1.
+ */
+int	 tls_ctx_set_host(SSL_CTX *, const char *);
 
 /*
  * Have the next write on SSL (a TLS 1.3 server connection whose handshake
@@ -63,25 +71,48 @@ void	 tls_uncork(SSL *);
 int	 tls_fingerprints(const char *, char *, size_t, char *, size_t);
 
 /*
- * The paths DIR/HOST.crt and DIR/HOST.key (into CRT and KEY, of PATHLEN).
- * When neither exists and MAKE is set, generate the pair as tls_init()
- * does.  Returns 0 (they exist), 1 (neither exists, MAKE unset), or -1
+ * The paths DIR/HOST.crt and DIR/HOST.key (into CRT and KEY, of PATHLEN),
+ * HOST being NAMES[0] of the N names of a host (its name, then its
+ * aliases).  When neither exists and MAKE is set, generate a
+ * self-signed ECDSA P-256 pair there for all N names (each one
+ * subjectAltName entry, an IP literal an IP entry; the subject CN=HOST;
+ * key mode 0600), making DIR and its missing parents (mode 0700) first.
+ * Returns 0 (they exist), 1 (neither exists, MAKE unset), 2 (made), or -1
  * with a message in ERR (one without the other, or generating failed).
  */
-int	tls_cert_paths(const char *, const char *, bool, char *, char *,
+int	tls_cert_paths(const char *, const char *const *, size_t, bool,
+	    char *, char *, size_t, char *, size_t);
+
+/*
+ * How many of the N NAMES, from the first, the PEM certificate at CRT
+ * covers, as a client checks a host name (RFC 6125: its subjectAltName,
+ * wildcards included): N when it covers them all, else the index of the
+ * first it does not.  GENERATED says whether zeche made it for NAMES[0].
+ * -1 if it cannot be read.
+ */
+int	tls_cert_covers(const char *, const char *const *, size_t, bool *);
+
+/*
+ * Make the certificate at CRT anew for the key at KEY (so the public
+ * key, and the fingerprint of it that clients pin, stay the same), for
+ * the N NAMES as tls_cert_paths() makes one, and put it in CRT's place
+ * in one step.  Returns 0, or -1 with a message in ERR (CRT unchanged).
+ */
+int	tls_cert_renew(const char *, const char *, const char *const *,
 	    size_t, char *, size_t);
 
 /*
- * A new context serving the PEM certificate (chain) CRT with its key KEY;
- * the certificate's SHA-256 fingerprint goes to FP.  NULL with a message
- * in ERR on failure.
+ * A new context serving the PEM certificate (chain) CRT with its key KEY
+ * for the host HOST (tls_ctx_set_host); the certificate's SHA-256
+ * fingerprint goes to FP.  NULL with a message in ERR on failure.
  */
-SSL_CTX	*tls_load(const char *, const char *, char *, size_t, char *, size_t);
+SSL_CTX	*tls_load(const char *, const char *, const char *, char *, size_t,
+	    char *, size_t);
 
 /*
  * Every context made here picks its certificate by SNI through LOOKUP
- * (called on the worker's loop with the name the client sent, or NULL,
- * and ARG): it returns the context of the host so named, or of the
+ * (called on the worker's loop, as soon as a ClientHello is in, with the
+ * name the client sent, or NULL, and ARG): it returns the context of the host so named, or of the
  * default host, with a reference (SSL_CTX_up_ref) that the caller drops
  * once the connection has taken its own; or NULL to keep the one it has.
  */

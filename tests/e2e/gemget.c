@@ -1,8 +1,9 @@
 /*
  * gemget: the small Gemini client the end-to-end tests speak TLS with.
  *
- * usage: gemget [-fknLSt] [-b addr] [-c bytes] [-d ms] [-e ms] [-m maxver]
- *               [-r ms] [-s sni] [-w ms] [-x file] addr port [request]
+ * usage: gemget [-fknLSt] [-b addr] [-C cafile] [-c bytes] [-d ms] [-e ms]
+ *               [-m maxver] [-R file] [-r ms] [-s sni] [-w ms] [-x file]
+ *               addr port [request]
  *        gemget [-b addr] -I n addr port
  *
  * Sends REQUEST followed by CRLF (or, without REQUEST, standard input as it
@@ -32,6 +33,12 @@
  *             and all) until killed, without closing it or replying
  *   -L        SO_LINGER 0 on the socket: whenever it closes, by the end
  *             of gemget or by a signal that kills it, a reset is sent
+ *   -R FILE   resume the TLS session saved in FILE, if there is one, and
+ *             save the last one the server sent (its session ticket) in
+ *             FILE; say "session: resumed" or "session: new" on stderr
+ *   -C FILE   verify the server's certificate against the CA certificates
+ *             in FILE and the SNI name as the host name (RFC 6125); a
+ *             certificate that fails is a failed handshake (exit 2)
  *
  * gemget -I N opens N TCP connections, prints N once they are all open and
  * holds them, saying nothing, until it is killed.
@@ -51,6 +58,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -58,13 +66,47 @@
 
 static int		 rcvbuf;
 static int		 tickets;	/* session tickets received */
+static SSL_SESSION	*last;		/* the last one, with -R */
+static const char	*sessfile;	/* -R FILE */
 
-/* A session ticket came: count it (the session is not kept). */
+/* A session ticket came: count it, and keep the last one for -R. */
 static int
 ticket_cb(SSL *ssl, SSL_SESSION *sess)
 {
 	tickets++;
-	return 0;
+	if (sessfile == NULL)
+		return 0;
+	SSL_SESSION_free(last);
+	last = sess;
+	return 1;			/* the reference is ours */
+}
+
+/* -R: the session saved in sessfile, or NULL. */
+static SSL_SESSION *
+session_load(void)
+{
+	SSL_SESSION	*sess;
+	FILE		*f;
+
+	if ((f = fopen(sessfile, "r")) == NULL)
+		return NULL;
+	sess = PEM_read_SSL_SESSION(f, NULL, NULL, NULL);
+	fclose(f);
+	return sess;
+}
+
+static void
+session_save(void)
+{
+	FILE	*f;
+
+	if (last == NULL)
+		return;
+	if ((f = fopen(sessfile, "w")) == NULL ||
+	    !PEM_write_SSL_SESSION(f, last))
+		perror(sessfile);
+	if (f != NULL)
+		fclose(f);
 }
 
 /* Open N connections and hold them until killed. */
@@ -151,7 +193,8 @@ main(int argc, char **argv)
 	X509		*crt;
 	char		*req = NULL, *p, buf[16384];
 	const char	*sni = NULL, *maxver = "1.3", *from = NULL;
-	const char	*first = NULL;
+	const char	*first = NULL, *cafile = NULL;
+	SSL_SESSION	*sess = NULL;
 	FILE		*f;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen, i;
@@ -169,13 +212,19 @@ main(int argc, char **argv)
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "b:c:d:e:FfI:kLm:nr:s:Stw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:C:c:d:e:FfI:kLm:nR:r:s:Stw:x:")) != -1) {
 		switch (ch) {
 		case 'b':
 			from = optarg;
 			break;
 		case 'x':
 			first = optarg;
+			break;
+		case 'C':
+			cafile = optarg;
+			break;
+		case 'R':
+			sessfile = optarg;
 			break;
 		case 'e':
 			early = atoi(optarg);
@@ -229,9 +278,9 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: gemget [-fknLSt] [-b addr] [-c bytes] "
-		    "[-d ms] [-e ms] [-m ver] [-r ms] [-s sni] [-w ms] "
-		    "[-x file] addr port [request]\n");
+		fprintf(stderr, "usage: gemget [-fknLSt] [-b addr] [-C cafile] "
+		    "[-c bytes] [-d ms] [-e ms] [-m ver] [-R file] [-r ms] "
+		    "[-s sni] [-w ms] [-x file] addr port [request]\n");
 		return 1;
 	}
 	if (nhold > 0)
@@ -268,7 +317,14 @@ main(int argc, char **argv)
 	SSL_CTX_set_security_level(ctx, 0);
 	SSL_CTX_set_min_proto_version(ctx, 0);
 	SSL_CTX_set_max_proto_version(ctx, version);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);	/* TOFU: no CA */
+	if (cafile != NULL) {
+		if (!SSL_CTX_load_verify_locations(ctx, cafile, NULL)) {
+			ERR_print_errors_fp(stderr);
+			return 1;
+		}
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	} else
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);	/* TOFU */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
 	    SSL_SESS_CACHE_NO_INTERNAL_STORE);
 	SSL_CTX_sess_set_new_cb(ctx, ticket_cb);
@@ -317,12 +373,30 @@ main(int argc, char **argv)
 		sni = argv[0];
 	if (sni != NULL && !nosni)
 		SSL_set_tlsext_host_name(ssl, sni);
+	if (cafile != NULL && (sni == NULL || nosni ||
+	    !SSL_set1_host(ssl, sni))) {
+		fprintf(stderr, "gemget: -C needs a host name (-s)\n");
+		return 1;
+	}
+	if (sessfile != NULL && (sess = session_load()) != NULL &&
+	    !SSL_set_session(ssl, sess)) {
+		fprintf(stderr, "gemget: %s: cannot offer the session\n",
+		    sessfile);
+		return 1;
+	}
 	if (SSL_connect(ssl) != 1) {
 		fprintf(stderr, "gemget: handshake failed\n");
 		ERR_print_errors_fp(stderr);
+		if (cafile != NULL && SSL_get_verify_result(ssl) != X509_V_OK)
+			fprintf(stderr, "gemget: certificate: %s\n",
+			    X509_verify_cert_error_string(
+			    SSL_get_verify_result(ssl)));
 		status = 2;
 		goto done;
 	}
+	if (sessfile != NULL)
+		fprintf(stderr, "session: %s\n", SSL_session_reused(ssl) ?
+		    "resumed" : "new");
 	if (fp) {
 		crt = SSL_get1_peer_certificate(ssl);
 		if (crt == NULL || !X509_digest(crt, EVP_sha256(), md, &mdlen))
@@ -394,9 +468,13 @@ main(int argc, char **argv)
 	}
  done:
 	fflush(stdout);
+	if (sessfile != NULL)
+		session_save();
 	if (keep)
 		for (;;)
 			pause();
+	SSL_SESSION_free(sess);
+	SSL_SESSION_free(last);
 	SSL_free(ssl);
 	SSL_CTX_free(ctx);
 	close(fd);

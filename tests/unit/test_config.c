@@ -294,6 +294,20 @@ test_error_values(void)
 	    "/etc/zeche/zeche.conf:1:6: expected a host name");
 	CHECK_STR(error_of("host a {\n root r\n certs c\n alias \"\"\n}\n"),
 	    "/etc/zeche/zeche.conf:4:8: expected a host name");
+	/* no "," nor "=": a certificate's names are no list to extend */
+	CHECK_STR(error_of("host \"a.example,DNS:evil.example\" {\n root r\n "
+	    "certs c\n}\n"), "/etc/zeche/zeche.conf:1:6: expected a host name");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n alias "
+	    "\"b.example, IP:10.0.0.1\"\n}\n"),
+	    "/etc/zeche/zeche.conf:4:8: expected a host name");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n alias "
+	    "b=c.example\n}\n"), "/etc/zeche/zeche.conf:4:8: expected a host "
+	    "name");
+	CHECK_STR(error_of("gopher 70 host \"a,b\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:16: expected a host name");
+	CHECK_STR(error_of("host \"xn--bcher-kva.example\" {\n root r\n "
+	    "certs c\n alias \"b_c.example\"\n alias \"::1\"\n}\n"),
+	    "(accepted)");
 	CHECK_STR(error_of("timeout 5\ntimeout 6\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:2:1: \"timeout\" given twice (first on "
 	    "line 1)");
@@ -347,6 +361,22 @@ test_error_nul(void)
 	const char	 text[] = "user a\0b\n" HOST_OK;
 
 	CHECK(conf_parse(text, sizeof(text) - 1, "z.conf", &conf, err,
+	    sizeof(err)) == -1);
+	CHECK_STR(err, "z.conf:1:7: expected text, not a NUL byte");
+}
+
+/* A NUL byte further down is reported where it is, not at 1:1. */
+static void
+test_error_nul_position(void)
+{
+	struct conf	 conf;
+	const char	 text[] = HOST_OK "# a comment\n\tuser \"a\0b\"\n";
+	const char	 first[] = "\0user a\n" HOST_OK;
+
+	CHECK(conf_parse(text, sizeof(text) - 1, "z.conf", &conf, err,
+	    sizeof(err)) == -1);
+	CHECK_STR(err, "z.conf:6:9: expected text, not a NUL byte");
+	CHECK(conf_parse(first, sizeof(first) - 1, "z.conf", &conf, err,
 	    sizeof(err)) == -1);
 	CHECK_STR(err, "z.conf:1:1: expected text, not a NUL byte");
 }
@@ -458,6 +488,45 @@ test_listen_proxy(void)
 	    "line");
 }
 
+/* "public PORT" after a listener: the port clients reach it at. */
+static void
+test_listen_public(void)
+{
+	struct conf	 conf;
+	const char	*text =
+	    "gemini  11965 public 1965\n"
+	    "gemini  11966 proxy public 01966\n"
+	    "gopher  7070 public 70 host \"a.example\" proxy\n"
+	    "spartan 3000 public 300\n"
+	    HOST_OK;
+
+	CHECK(parse(text, &conf) == 0);
+	CHECK_STR(conf.nlisten[PROTO_GEMINI] == 2 ?
+	    conf.listen[PROTO_GEMINI][0].public : NULL, "1965");
+	CHECK_STR(conf.nlisten[PROTO_GEMINI] == 2 ?
+	    conf.listen[PROTO_GEMINI][1].public : NULL, "01966");
+	CHECK(conf.nlisten[PROTO_GEMINI] == 2 &&
+	    conf.listen[PROTO_GEMINI][1].proxy);
+	CHECK_STR(conf.nlisten[PROTO_GOPHER] == 1 ?
+	    conf.listen[PROTO_GOPHER][0].public : NULL, "70");
+	CHECK_STR(conf.nlisten[PROTO_SPARTAN] == 1 ?
+	    conf.listen[PROTO_SPARTAN][0].public : NULL, "300");
+	conf_free(&conf);
+	CHECK(parse("gemini 1965\n" HOST_OK, &conf) == 0);
+	CHECK(conf.listen[PROTO_GEMINI][0].public == NULL);
+	conf_free(&conf);
+
+	CHECK_STR(error_of("gemini 11965 public 0\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:21: expected a port number from 1 to "
+	    "65535");
+	CHECK_STR(error_of("gemini 11965 public\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:20: expected a port number, not the end "
+	    "of the line");
+	CHECK_STR(error_of("gemini 11965 public 1 public 2\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:23: expected the end of the line, not "
+	    "another value");
+}
+
 static void
 test_host_normalise(void)
 {
@@ -475,6 +544,14 @@ test_host_normalise(void)
 	}
 	CHECK(conf_host_normalise(c) == -1);
 	CHECK(conf_host_normalise(d) == -1);
+	{
+		char	 h[] = "a,b", i[] = "a=b", j[] = "a\"b", k[] = "a*b";
+
+		CHECK(conf_host_normalise(h) == -1);
+		CHECK(conf_host_normalise(i) == -1);
+		CHECK(conf_host_normalise(j) == -1);
+		CHECK(conf_host_normalise(k) == -1);
+	}
 }
 
 static void
@@ -597,9 +674,11 @@ main(void)
 	test_error_values();
 	test_error_syntax();
 	test_error_nul();
+	test_error_nul_position();
 	test_error_hosts();
 	test_listen();
 	test_listen_proxy();
+	test_listen_public();
 	test_host_normalise();
 	test_read_shipped_example();
 	test_locations_and_redirects();
