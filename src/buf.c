@@ -1,13 +1,8 @@
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "utf8.h"
@@ -164,63 +159,4 @@ buf_take(struct buf *b, size_t *len)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	return p;
-}
-
-int
-buf_load_at(struct buf *b, int dirfd, const char *rel, size_t max,
-    const char **errstr)
-{
-	struct stat	 st;
-	ssize_t		 n;
-	int		 fd;
-
-	/* O_NONBLOCK: a FIFO opens at once, and is then turned away */
-	if ((fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1) {
-		*errstr = errno == ELOOP ? "is a symbolic link" : strerror(errno);
-		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		*errstr = strerror(errno);
-		goto bad;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		*errstr = "not a regular file";
-		goto bad;
-	}
-	if ((size_t)st.st_size > max) {
-		*errstr = "file too large";
-		goto bad;
-	}
-	buf_reset(b);
-	if (!grow(b, (size_t)st.st_size)) {
-		*errstr = "out of memory";
-		goto bad;
-	}
-	for (;;) {
-		if (!grow(b, 4096)) {
-			*errstr = "out of memory";
-			goto bad;
-		}
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*errstr = strerror(errno);
-			goto bad;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-		if (b->len > max) {
-			*errstr = "file too large";
-			goto bad;
-		}
-	}
-	b->data[b->len] = '\0';
-	close(fd);
-	return 0;
- bad:
-	close(fd);
-	return -1;
 }

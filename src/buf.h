@@ -45,10 +45,4 @@ void	buf_free(struct buf *);
  */
 char	*buf_take(struct buf *, size_t *);
 
-/*
- * Read the regular file REL below the directory DIRFD into B, refusing
- * symbolic links and files over MAX bytes.  Returns 0 or -1 with errstr set.
- */
-int	buf_load_at(struct buf *, int, const char *, size_t, const char **);
-
 #endif

@@ -16,6 +16,7 @@
 #include "capsule.h"
 #include "config.h"
 #include "feed.h"
+#include "file.h"
 #include "gemtext.h"
 #include "log.h"
 #include "mime.h"
@@ -346,39 +347,6 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 }
 
 /*
- * Read at most MAX bytes of FD into B.  Returns 0 (the file may hold
- * more), or -1 with errstr set.
- */
-static int
-read_fd(struct buf *b, int fd, size_t max, const char **errstr)
-{
-	ssize_t	 n;
-	char	 chunk[65536];
-
-	buf_reset(b);
-	while (b->len < max) {
-		n = read(fd, chunk, max - b->len < sizeof(chunk) ?
-		    max - b->len : sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*errstr = strerror(errno);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		buf_add(b, chunk, (size_t)n);
-		if (b->failed) {
-			*errstr = "out of memory";
-			return -1;
-		}
-	}
-	if (b->data == NULL)
-		buf_add(b, "", 0);
-	return b->failed ? -1 : 0;
-}
-
-/*
  * True if the whole file FD is UTF-8, read in chunks: for a text file
  * served from disk, whose charset parameter depends on it.
  */
@@ -545,7 +513,7 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 		max = CAPSULE_PARTNERS_MAX + 1;
 	else
 		max = CAPSULE_MEM_FILE_MAX + 1;
-	if (read_fd(&src, fd, max, &errstr) == -1) {
+	if (file_read_fd(fd, max, &src, &errstr) == -1) {
 		if (src.failed)
 			fail_oom(w, path.data);
 		else
@@ -1264,6 +1232,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 	struct folder	 f;
 	struct stat	 st, st2;
 	struct buf	 sub = BUF_INIT;
+	const char	*errstr;
 	char		**names, esc[512];
 	size_t		 i, n;
 	int		 fd, ret = -1;
@@ -1319,21 +1288,15 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 			if (fd != -1)
 				close(fd);
 		} else if (S_ISREG(st.st_mode)) {
-			/*
-			 * O_NONBLOCK: a FIFO swapped in since fstatat() opens
-			 * at once, and fstat() then turns it away.
-			 */
-			fd = openat(dirfd, names[i], O_RDONLY | O_NONBLOCK |
-			    O_NOFOLLOW | O_CLOEXEC);
-			if (fd == -1) {
-				fail(w, rel, 0, "%s: %s", names[i],
-				    strerror(errno));
-			} else if (fstat(fd, &st2) == -1 ||
-			    !S_ISREG(st2.st_mode)) {
+			/* a FIFO swapped in since fstatat() is turned away */
+			fd = file_open(dirfd, names[i], FILE_NOFOLLOW, &st2,
+			    &errstr);
+			if (fd == -1 && errno == EINVAL) {
 				warn(w, rel, 0, "%s: changed into something "
 				    "other than a file while loading; not "
 				    "served", names[i]);
-				close(fd);
+			} else if (fd == -1) {
+				fail(w, rel, 0, "%s: %s", names[i], errstr);
 			} else {
 				buf_reset(&sub);
 				buf_addf(&sub, "%s%s", rel + 1, names[i]);

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
+#include "file.h"
 
 /*
  * The lexer: words, quoted strings, braces, ends of line.  A token's
@@ -1121,43 +1123,17 @@ conf_parse(const char *buf, size_t len, const char *file, struct conf *conf,
 int
 conf_read(const char *path, struct conf *conf, char *err, size_t errlen)
 {
-	struct stat	 st;
-	char		*buf = NULL;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd, ret = -1;
+	struct buf	 b = BUF_INIT;
+	const char	*errstr;
+	int		 ret = -1;
 
 	memset(conf, 0, sizeof(*conf));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CONF_FILE_MAX) {
-		snprintf(err, errlen, "%s: %s", path, S_ISREG(st.st_mode) ?
-		    "too large" : "not a file");
-		goto done;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto done;
-	}
-	while (len < (size_t)st.st_size) {
-		n = read(fd, buf + len, (size_t)st.st_size - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: %s", path, n == 0 ?
-			    "changed while read" : strerror(errno));
-			goto done;
-		}
-		len += (size_t)n;
-	}
-	ret = conf_parse(buf, len, path, conf, err, errlen);
- done:
-	if (fd != -1)
-		close(fd);
-	free(buf);
+	/* a FIFO or a device is turned away, not waited on */
+	if (file_read(AT_FDCWD, path, 0, CONF_FILE_MAX, &b, &errstr) == -1)
+		snprintf(err, errlen, "%s: %s", path, errstr);
+	else
+		ret = conf_parse(b.data, b.len, path, conf, err, errlen);
+	buf_free(&b);
 	return ret;
 }
 

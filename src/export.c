@@ -144,6 +144,48 @@ rm_tree(int dirfd, const char *name, int depth)
 }
 
 /*
+ * Make the folder NAME below DIRFD with MODE, whatever the umask, or
+ * (MAY_EXIST) take the one already there, and return it open.  What is
+ * opened is what was made: never a link (O_NOFOLLOW), the device and
+ * inode that mkdirat() left there, ours; and its mode is set through the
+ * descriptor, never by name, so that a link swapped in meanwhile changes
+ * the mode of nothing else.  -1 with errno set, or with *WHY.
+ */
+static int
+make_dir(int dirfd, const char *name, mode_t mode, bool may_exist,
+    const char **why)
+{
+	struct stat	 made, st;
+	bool		 is_new = true;
+	int		 fd;
+
+	*why = NULL;
+	if (mkdirat(dirfd, name, mode) == -1) {
+		if (errno != EEXIST || !may_exist)
+			return -1;
+		is_new = false;
+	}
+	if (is_new && fstatat(dirfd, name, &made, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto bad;
+	if (is_new && (!S_ISDIR(made.st_mode) || made.st_dev != st.st_dev ||
+	    made.st_ino != st.st_ino || st.st_uid != geteuid())) {
+		*why = "replaced by something else while it was made";
+		goto bad;
+	}
+	if (is_new && fchmod(fd, mode) == -1)
+		goto bad;
+	return fd;
+ bad:
+	close(fd);
+	return -1;
+}
+
+/*
  * Write LEN bytes at DATA to the fresh file REL below the new tree,
  * making its folders on the way.  O_EXCL: two pages never share a file,
  * O_NOFOLLOW: no component is a link (the tree is new, but be sure).
@@ -153,7 +195,7 @@ write_file(struct export *x, const char *rel, const char *data, size_t len,
     int src)
 {
 	char		 comp[NAME_MAX + 1], chunk[65536];
-	const char	*p = rel, *slash;
+	const char	*p = rel, *slash, *why = NULL;
 	ssize_t		 n;
 	size_t		 clen;
 	int		 fd, next, ret = -1;
@@ -167,14 +209,7 @@ write_file(struct export *x, const char *rel, const char *data, size_t len,
 			goto toolong;
 		memcpy(comp, p, clen);
 		comp[clen] = '\0';
-		if (mkdirat(fd, comp, 0755) == 0) {
-			if (fchmodat(fd, comp, 0755, 0) == -1)
-				goto bad;
-		} else if (errno != EEXIST)
-			goto bad;
-		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		if (next == -1)
+		if ((next = make_dir(fd, comp, 0755, true, &why)) == -1)
 			goto bad;
 		close(fd);
 		fd = next;
@@ -219,7 +254,9 @@ write_file(struct export *x, const char *rel, const char *data, size_t len,
  toolong:
 	errno = ENAMETOOLONG;
  bad:
-	if (errno == EEXIST || errno == ENOTDIR)
+	if (why != NULL)
+		fail(x, "%s: %s", rel, why);
+	else if (errno == EEXIST || errno == ENOTDIR)
 		fail(x, "%s: two pages would share this file (%s)", rel,
 		    strerror(errno));
 	else
@@ -562,7 +599,10 @@ check_dir(struct export *x)
 static int
 open_dir(struct export *x, const char *dir, const char *root)
 {
-	char		 rdir[PATH_MAX], rroot[PATH_MAX];
+	struct stat	 st;
+	char		 rdir[PATH_MAX], rroot[PATH_MAX], parent[PATH_MAX];
+	const char	*why, *slash;
+	int		 pfd;
 
 	if (resolve(root, rroot) == -1) {
 		fail(x, "capsule root %s: %s", root, strerror(errno));
@@ -581,15 +621,37 @@ open_dir(struct export *x, const char *dir, const char *root)
 		    "folder that holds or is held by it", root);
 		return -1;
 	}
-	if (mkdir(rdir, 0755) == 0)
-		(void)chmod(rdir, 0755);
-	else if (errno != EEXIST) {
+	/* RDIR is absolute, not "/": its parent, and its name there */
+	slash = strrchr(rdir, '/');
+	snprintf(parent, sizeof(parent), "%.*s", slash == rdir ? 1 :
+	    (int)(slash - rdir), rdir);
+	if ((pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		fail(x, "%s: %s", parent, strerror(errno));
+		return -1;
+	}
+	x->dirfd = make_dir(pfd, slash + 1, 0755, true, &why);
+	close(pfd);
+	if (x->dirfd == -1) {
+		fail(x, "%s", why != NULL ? why : errno == ELOOP ?
+		    "is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	/*
+	 * Written as root perhaps: a folder someone else may write could
+	 * have links put into it for the export to follow.
+	 */
+	if (fstat(x->dirfd, &st) == -1) {
 		fail(x, "%s", strerror(errno));
 		return -1;
 	}
-	x->dirfd = open(rdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (x->dirfd == -1) {
-		fail(x, "%s", strerror(errno));
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		fail(x, "owned by another user: refusing to export there");
+		return -1;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (st.st_mode & S_ISVTX) == 0) {
+		fail(x, "its group or others may write it, and it is not "
+		    "sticky: refusing to export there");
 		return -1;
 	}
 	if (flock(x->dirfd, LOCK_EX | LOCK_NB) == -1) {
@@ -654,8 +716,10 @@ export_site(const struct site *s, const char *dir, const char *root,
     char *err, size_t errlen)
 {
 	struct export	 x;
+	const char	*why;
 	size_t		 i;
 	long		 ret = -1, count;
+	int		 fd;
 
 	memset(&x, 0, sizeof(x));
 	x.s = s;
@@ -672,14 +736,14 @@ export_site(const struct site *s, const char *dir, const char *root,
 		    strerror(errno));
 		goto done;
 	}
-	if (mkdirat(x.dirfd, NEW_TREE, 0700) == -1 ||
-	    (x.newfd = openat(x.dirfd, NEW_TREE, O_RDONLY | O_DIRECTORY |
-	    O_NOFOLLOW | O_CLOEXEC)) == -1 ||
-	    mkdirat(x.newfd, "gemini", 0755) == -1 ||
-	    fchmodat(x.newfd, "gemini", 0755, 0) == -1 ||
-	    mkdirat(x.newfd, "gopher", 0755) == -1 ||
-	    fchmodat(x.newfd, "gopher", 0755, 0) == -1) {
-		fail(&x, "%s: %s", NEW_TREE, strerror(errno));
+	if ((x.newfd = make_dir(x.dirfd, NEW_TREE, 0700, false,
+	    &why)) == -1 ||
+	    (fd = make_dir(x.newfd, "gemini", 0755, false, &why)) == -1 ||
+	    close(fd) == -1 ||
+	    (fd = make_dir(x.newfd, "gopher", 0755, false, &why)) == -1 ||
+	    close(fd) == -1) {
+		fail(&x, "%s: %s", NEW_TREE, why != NULL ? why :
+		    strerror(errno));
 		goto done;
 	}
 	for (i = 0; i < s->npages; i++)

@@ -20,9 +20,12 @@
  * The new trees are built in DIR/.zeche-new and then renamed into place,
  * and the old ones removed, so DIR ends up holding exactly the new export.
  * DIR must be empty, new, or an earlier export; it must not be "/" and
- * must not overlap the capsule root.  Files are made 0644 and folders
- * 0755 whatever the umask: an export is there to be served, often by
- * another user.
+ * must not overlap the capsule root; it must be the running user's (or
+ * root's) and not writable by its group or others unless sticky, since
+ * an export may run as root.  Files are made 0644 and folders 0755
+ * whatever the umask, each mode set through the descriptor (a folder is
+ * opened O_NOFOLLOW and checked to be the one made): an export is there
+ * to be served, often by another user.
  */
 #ifndef EXPORT_H
 #define EXPORT_H

@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "file.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -416,18 +417,11 @@ libevent_logcb(int severity, const char *msg)
 }
 
 int
-log_open(const char *path)
-{
-	return log_openat(AT_FDCWD, path);
-}
-
-int
-log_openat(int dirfd, const char *path)
+log_open(const char *path, const char **errstr)
 {
 	int	 fd;
 
-	if ((fd = openat(dirfd, path, O_WRONLY | O_APPEND | O_CREAT |
-	    O_CLOEXEC, 0640)) == -1)
+	if ((fd = file_open_append(path, 0640, errstr)) == -1)
 		return -1;
 	/*
 	 * With the writer running, lines queued so far still belong in the
@@ -447,6 +441,7 @@ log_openat(int dirfd, const char *path)
 	pthread_mutex_unlock(&q.mtx);
 	fflush(stderr);
 	if (fd != STDERR_FILENO && dup2(fd, STDERR_FILENO) == -1) {
+		*errstr = strerror(errno);
 		close(fd);
 		return -1;
 	}

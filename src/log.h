@@ -28,13 +28,12 @@ void	fatalx(const char *, ...)
  * Send every line from now on (messages and access lines) to the file
  * PATH, appended, instead of stderr.  Called again (SIGUSR1) it opens
  * PATH anew, for log rotation; lines queued before go to the old file.
- * Returns 0, or -1 with errno set (the lines then go where they went
- * before).
+ * PATH is opened by file_open_append(): not through a link, a regular
+ * file, in a folder that neither its group nor others may write unless
+ * it is sticky.  Returns 0, or -1 with errstr set (the lines then go
+ * where they went before).
  */
-int	log_open(const char *);
-
-/* log_open() with PATH relative to the directory DIRFD (openat(2)). */
-int	log_openat(int, const char *);
+int	log_open(const char *, const char **);
 
 /*
  * From log_start() on, lines are queued in memory (LOG_QUEUE_MAX bytes)

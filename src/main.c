@@ -64,7 +64,12 @@ static struct opts	 opts = { .log_ip = -1 };
  * through this path, and reloads keep the certificates they cannot read.
  */
 static const char	*sandbox_root;
-static char		 logpath[1024];	/* the log file open, or "" */
+static char		 logpath[PATH_MAX];	/* the log file open, or "" */
+/*
+ * The name the log is opened by on SIGUSR1: its path, or in the chroot
+ * its path there.
+ */
+static char		 logname[PATH_MAX];
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -92,7 +97,10 @@ usage(int status)
 "      --watch             reload by itself when the configuration file or a\n"
 "                          capsule changes (once changes settle for 0.5 s)\n"
 "      --log FILE          write the log (messages and the access lines) to\n"
-"                          FILE (outside every capsule) instead of\n"
+"                          FILE (a regular file, not a link, outside every\n"
+"                          capsule, in a folder only its owner may write or\n"
+"                          a sticky one; with --user and no --config,\n"
+"                          inside the chroot) instead of\n"
 "                          stderr; SIGUSR1 reopens it.  A log written\n"
 "                          too slowly never holds up serving:\n"
 "                          lines beyond 1 MiB queued are dropped, and counted\n"
@@ -479,12 +487,6 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 		conf->watch = true;
 	if (opts.log_ip != -1)
 		conf->log_ip = (enum conf_log_ip)opts.log_ip;
-	/* the log written: the one open, which a reload keeps */
-	if (sandbox_root == NULL && log_outside_capsules(conf,
-	    logpath[0] != '\0' ? logpath : conf->log, err, errlen) == -1) {
-		conf_free(conf);
-		return -1;
-	}
 	return 0;
  bad:
 	snprintf(err, errlen, "%s", errstr);
@@ -616,13 +618,17 @@ static struct server *
 load(bool make_certs)
 {
 	struct conf	 conf;
-	struct server	*srv;
+	struct server	*srv = NULL;
 	char		 err[8192];
 	size_t		 n;
 
 	if (make_conf(&conf, err, sizeof(err)) == -1 ||
 	    (srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
-	    SERVER_CERTS_CHECK, NULL, err, sizeof(err))) == NULL) {
+	    SERVER_CERTS_CHECK, NULL, err, sizeof(err))) == NULL ||
+	    log_outside_capsules(&srv->conf, srv->conf.log, err,
+	    sizeof(err)) == -1) {
+		if (srv != NULL)
+			server_unref(srv);
 		n = log_errors(err);
 		if (opts.check)
 			printf("%s: %zu error%s, not served\n",
@@ -891,7 +897,7 @@ reload_wait(int seconds)
 	return atomic_load(&reload.finished);
 }
 
-static void	 open_log(bool);
+static int	 switch_log(const struct server *, char *, size_t);
 static void	 watch_update(void);
 
 /* Do A and B name the same listeners?  The loop keeps A's sockets. */
@@ -949,6 +955,11 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 
 	pthread_join(reload.thread, NULL);
 	reload.running = false;
+	if (reload.srv != NULL && switch_log(reload.srv, reload.err,
+	    sizeof(reload.err)) == -1) {
+		server_unref(reload.srv);
+		reload.srv = NULL;
+	}
 	if (reload.srv == NULL) {
 		log_errors(reload.err);
 		log_warnx("reload failed; still serving the last good "
@@ -975,7 +986,6 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 				    vh->note);
 		}
 		set_current(reload.srv);
-		open_log(false);
 		watch_update();
 		reload.srv = NULL;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1053,58 +1063,99 @@ sighup(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
- * In the chroot (--user without --config) the log's path names nothing:
- * its folder is opened before the chroot and kept, and the file is opened
- * anew through it (the sandbox lets files there be written and made).
- * Not when that folder holds the capsule ROOT: the capsule stays
- * read-only, and a rotated log is then not opened anew.
+ * The log for the server SRV about to be switched to, its capsules
+ * loaded: the log it names (or, naming none, the one open, which stays)
+ * must lie outside every one of them, and a log it names anew is opened
+ * now, so that a log that cannot be opened fails the reload too.
+ * Returns 0, or -1 with a message in ERR.  The one check of a reload's
+ * log, right before it is switched to: on the loop, which alone knows
+ * which log is open.  In the chroot the log is the one of the start,
+ * checked then, which no reload can change.
  */
-static int	 logdir = -1;
-static char	 logbase[NAME_MAX + 1];
-
-static void
-keep_log_dir(const char *path, const char *root)
+static int
+switch_log(const struct server *srv, char *err, size_t errlen)
 {
-	char		 dir[PATH_MAX], rdir[PATH_MAX], rroot[PATH_MAX];
-	const char	*slash = strrchr(path, '/');
+	const char	*path = srv->conf.log, *errstr;
 
-	if (folder_of(path, dir, sizeof(dir)) == -1)
-		fatalx("log %s: path too long", path);
-	if (snprintf(logbase, sizeof(logbase), "%s", slash ? slash + 1 :
-	    path) >= (int)sizeof(logbase) || logbase[0] == '\0')
-		fatalx("log %s: not a file name", path);
-	if (realpath(dir, rdir) == NULL || realpath(root, rroot) == NULL)
-		fatal("log %s", path);
-	if (beneath(rroot, rdir)) {
-		log_warnx("log %s: its folder holds the capsule, which stays "
-		    "read-only: SIGUSR1 cannot open it anew (keep the log in "
-		    "a folder of its own, or rotate it with copytruncate)",
-		    path);
-		return;
+	if (sandbox_root != NULL)
+		return 0;
+	if (log_outside_capsules(&srv->conf, path != NULL ? path :
+	    logpath[0] != '\0' ? logpath : NULL, err, errlen) == -1)
+		return -1;
+	if (path == NULL || strcmp(path, logpath) == 0)
+		return 0;
+	if (log_open(path, &errstr) == -1) {
+		snprintf(err, errlen, "log %s: %s", path, errstr);
+		return -1;
 	}
-	if ((logdir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		fatal("log %s: its folder %s", path, dir);
+	snprintf(logpath, sizeof(logpath), "%s", path);
+	snprintf(logname, sizeof(logname), "%s", path);
+	return 0;
 }
 
 /*
- * The log file: open the one the configuration names (a reload may name
- * another), or open it anew on SIGUSR1 once logrotate has moved it away.
+ * --user without --config: the log must lie inside the folder zeche
+ * chroots into (the capsule ROOT's parent, links resolved), so that it
+ * can be opened anew there by its path (logname) on SIGUSR1, and the
+ * process keeps no handle on anything outside its root.  A log outside
+ * is refused: reopening it would need such a handle, through which a
+ * confined process reaches the whole file system.  Returns the log's
+ * folder, open (O_PATH) for Landlock's rule that lets files be written
+ * and made there, to be closed once the rule is made; -1 when that
+ * folder holds the capsule (it then stays read-only, and a rotated log
+ * is not opened anew).
  */
-static void
-open_log(bool again)
+static int
+log_in_chroot(const char *path, const char *root)
 {
-	const char	*path = current->conf.log;
+	char		 dir[PATH_MAX], rdir[PATH_MAX], rroot[PATH_MAX];
+	char		 top[PATH_MAX], *slash;
+	const char	*base = strrchr(path, '/'), *in;
+	int		 fd;
 
-	if (path == NULL || (!again && strcmp(path, logpath) == 0))
+	base = base != NULL ? base + 1 : path;
+	if (folder_of(path, dir, sizeof(dir)) == -1)
+		fatalx("log %s: path too long", path);
+	if (base[0] == '\0')
+		fatalx("log %s: not a file name", path);
+	if (realpath(dir, rdir) == NULL)
+		fatal("log %s: its folder %s", path, dir);
+	if (realpath(root, rroot) == NULL)
+		fatal("--root %s", root);
+	/* the chroot: ROOT's parent, as sandbox_enter() makes it */
+	snprintf(top, sizeof(top), "%s", rroot);
+	if ((slash = strrchr(top, '/')) == top)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	if (!beneath(rdir, top))
+		fatalx("log %s: outside %s, the folder zeche chroots into "
+		    "with --user: keep the log beneath it (in a folder of its "
+		    "own, not in the capsule), or on stderr", path, top);
+	in = strcmp(top, "/") == 0 ? rdir : rdir + strlen(top);
+	if (snprintf(logname, sizeof(logname), "%s/%s", in, base) >=
+	    (int)sizeof(logname))
+		fatalx("log %s: path too long", path);
+	if (beneath(rroot, rdir))
+		return -1;
+	if ((fd = open(rdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		fatal("log %s: its folder %s", path, rdir);
+	return fd;
+}
+
+/* SIGUSR1: open the log anew, once logrotate has moved it away. */
+static void
+reopen_log(void)
+{
+	const char	*errstr;
+
+	if (logname[0] == '\0')
 		return;
-	if ((logdir != -1 ? log_openat(logdir, logbase) : log_open(path)) ==
-	    -1) {
-		log_warn("log %s", path);
+	if (log_open(logname, &errstr) == -1) {
+		log_warnx("log %s: %s", logpath, errstr);
 		return;
 	}
-	snprintf(logpath, sizeof(logpath), "%s", path);
-	if (again)
-		log_info("SIGUSR1: log %s reopened", path);
+	log_info("SIGUSR1: log %s reopened", logpath);
 }
 
 /* --watch: the configuration file and every capsule folder. */
@@ -1135,7 +1186,7 @@ watch_changed(void *arg)
 static void
 sigusr1(evutil_socket_t sig, short what, void *arg)
 {
-	open_log(true);
+	reopen_log();
 }
 
 static void
@@ -1155,10 +1206,11 @@ main(int argc, char **argv)
 	SSL_CTX			*ctx;
 	struct net_conf		 nc;
 	sigset_t		 requests;
+	const char		*errstr;
 	char			 err[1024];
 	long			 n;
 	size_t			 i;
-	int			 p;
+	int			 logdir = -1, p;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	parse_options(argc, argv);
@@ -1196,10 +1248,21 @@ main(int argc, char **argv)
 	if ((current = load(true)) == NULL)
 		return 1;
 	conf = &current->conf;
+	/* before the log is made: a log the chroot would not hold is not */
+	if (conf->user != NULL && opts.config == NULL && conf->log != NULL)
+		logdir = log_in_chroot(conf->log,
+		    server_default(current)->conf->root);
 	if (conf->log != NULL) {
-		if (log_open(conf->log) == -1)
-			fatal("log %s", conf->log);
+		if (log_open(conf->log, &errstr) == -1)
+			fatalx("log %s: %s", conf->log, errstr);
 		snprintf(logpath, sizeof(logpath), "%s", conf->log);
+		if (logname[0] == '\0')
+			snprintf(logname, sizeof(logname), "%s", conf->log);
+		else if (logdir == -1)
+			log_warnx("log %s: its folder holds the capsule, which "
+			    "stays read-only: SIGUSR1 cannot open it anew (keep "
+			    "the log in a folder of its own, or rotate it with "
+			    "copytruncate)", conf->log);
 	}
 	for (i = 0; i < current->nhosts; i++) {
 		vh = &current->hosts[i];
@@ -1251,11 +1314,11 @@ main(int argc, char **argv)
 	if (conf->user != NULL && opts.config != NULL)
 		confine_config(conf);
 	else if (conf->user != NULL) {
-		if (conf->log != NULL)
-			keep_log_dir(conf->log,
-			    server_default(current)->conf->root);
 		sandbox_root = sandbox_enter(server_default(current)->conf->root,
 		    conf->user, logdir);
+		/* Landlock's rule is made: no handle on a folder is kept */
+		if (logdir != -1)
+			close(logdir);
 	} else if (geteuid() == 0)
 		log_warnx("running as root; --user NAME drops root once the "
 		    "ports are open");

@@ -17,6 +17,8 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "buf.h"
+#include "file.h"
 #include "tls.h"
 
 const char *
@@ -37,6 +39,38 @@ tls_errors(char *buf, size_t size)
 	if (n == 0)
 		snprintf(buf, size, "unknown TLS error");
 	return buf;
+}
+
+/*
+ * The PEM file PATH read into B (file_read(): a FIFO or a device is
+ * turned away, not waited on), as a memory BIO over B's bytes; NULL with
+ * a message in ERR.  Free the BIO before B.
+ */
+#define TLS_PEM_MAX	(1024 * 1024)
+
+static BIO *
+pem_bio(const char *path, struct buf *b, char *err, size_t errlen)
+{
+	const char	*errstr;
+	BIO		*bio;
+
+	if (file_read(AT_FDCWD, path, 0, TLS_PEM_MAX, b, &errstr) == -1) {
+		snprintf(err, errlen, "%s: %s", path, errstr);
+		return NULL;
+	}
+	if ((bio = BIO_new_mem_buf(b->data, (int)b->len)) == NULL)
+		snprintf(err, errlen, "%s: out of memory", path);
+	return bio;
+}
+
+/* Free BIO and B, wiping B's bytes first: they may be a key. */
+static void
+pem_free(BIO *bio, struct buf *b)
+{
+	BIO_free(bio);
+	if (b->data != NULL)
+		OPENSSL_cleanse(b->data, b->len);
+	buf_free(b);
 }
 
 static int
@@ -209,16 +243,17 @@ tls_cert_renew(const char *crtpath, const char *keypath,
 {
 	EVP_PKEY	*key = NULL;
 	X509		*crt = NULL;
-	FILE		*fp;
+	struct buf	 b = BUF_INIT;
+	BIO		*bio;
 	char		 tmppath[1100], tmp[512];
 	int		 ret = -1;
 
-	if ((fp = fopen(keypath, "re")) == NULL) {
-		snprintf(err, errlen, "%s: %s", keypath, strerror(errno));
+	if ((bio = pem_bio(keypath, &b, err, errlen)) == NULL) {
+		buf_free(&b);
 		return -1;
 	}
-	key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
-	fclose(fp);
+	key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	pem_free(bio, &b);
 	if (key == NULL || (crt = make_cert(key, names, n)) == NULL) {
 		snprintf(err, errlen, "%s: %s", key == NULL ? keypath :
 		    "making a certificate", tls_errors(tmp, sizeof(tmp)));
@@ -282,15 +317,19 @@ int
 tls_cert_covers(const char *crtpath, const char *const *names, size_t n,
     bool *generated)
 {
-	X509	*crt;
-	FILE	*fp;
-	size_t	 i;
+	struct buf	 b = BUF_INIT;
+	X509		*crt;
+	BIO		*bio;
+	char		 err[8];
+	size_t		 i;
 
 	*generated = false;
-	if ((fp = fopen(crtpath, "re")) == NULL)
+	if ((bio = pem_bio(crtpath, &b, err, sizeof(err))) == NULL) {
+		buf_free(&b);
 		return -1;
-	crt = PEM_read_X509(fp, NULL, NULL, NULL);
-	fclose(fp);
+	}
+	crt = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	pem_free(bio, &b);
 	if (crt == NULL) {
 		ERR_clear_error();
 		return -1;
@@ -334,14 +373,18 @@ tls_fingerprints(const char *path, char *crtfp, size_t crtlen, char *spki,
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE], *der = NULL;
 	unsigned int	 n = 0;
+	struct buf	 b = BUF_INIT;
 	X509		*crt = NULL;
-	FILE		*fp;
+	BIO		*bio;
+	char		 err[8];
 	int		 len, ret = -1;
 
-	if ((fp = fopen(path, "re")) == NULL)
+	if ((bio = pem_bio(path, &b, err, sizeof(err))) == NULL) {
+		buf_free(&b);
 		return -1;
-	crt = PEM_read_X509(fp, NULL, NULL, NULL);
-	fclose(fp);
+	}
+	crt = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	pem_free(bio, &b);
 	if (crt == NULL)
 		goto done;
 	fingerprint(crt, crtfp, crtlen);
@@ -952,6 +995,79 @@ tls_cert_paths(const char *dir, const char *const *names, size_t n,
 	return 2;
 }
 
+/*
+ * The certificate and the chain after it in the PEM file PATH, as
+ * SSL_CTX_use_certificate_chain_file() takes them, but read by
+ * file_read().  0, or -1 with a message in ERR.
+ */
+static int
+use_chain(SSL_CTX *ctx, const char *path, char *err, size_t errlen)
+{
+	struct buf	 b = BUF_INIT;
+	X509		*crt = NULL;
+	BIO		*bio;
+	char		 tmp[512];
+	unsigned long	 e;
+	int		 ret = -1;
+
+	ERR_clear_error();
+	if ((bio = pem_bio(path, &b, err, errlen)) == NULL)
+		goto done;
+	if ((crt = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL)) == NULL ||
+	    SSL_CTX_use_certificate(ctx, crt) != 1 ||
+	    SSL_CTX_clear_chain_certs(ctx) != 1)
+		goto ossl;
+	X509_free(crt);
+	while ((crt = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (SSL_CTX_add0_chain_cert(ctx, crt) != 1)
+			goto ossl;
+		crt = NULL;		/* the context's now */
+	}
+	/* the end of the file, or a broken certificate in the chain */
+	e = ERR_peek_last_error();
+	if (ERR_GET_LIB(e) != ERR_LIB_PEM ||
+	    ERR_GET_REASON(e) != PEM_R_NO_START_LINE)
+		goto ossl;
+	ERR_clear_error();
+	ret = 0;
+	goto done;
+ ossl:
+	snprintf(err, errlen, "%s: %s", path, tls_errors(tmp, sizeof(tmp)));
+ done:
+	X509_free(crt);
+	pem_free(bio, &b);
+	return ret;
+}
+
+/* The private key in the PEM file PATH, read by file_read(). */
+static int
+use_key(SSL_CTX *ctx, const char *path, char *err, size_t errlen)
+{
+	struct buf	 b = BUF_INIT;
+	EVP_PKEY	*key = NULL;
+	BIO		*bio;
+	char		 tmp[512];
+	int		 ret = -1;
+
+	ERR_clear_error();
+	if ((bio = pem_bio(path, &b, err, errlen)) == NULL)
+		goto done;
+	if ((key = PEM_read_bio_PrivateKey(bio, NULL,
+	    SSL_CTX_get_default_passwd_cb(ctx),
+	    SSL_CTX_get_default_passwd_cb_userdata(ctx))) == NULL ||
+	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		snprintf(err, errlen, "%s: %s", path,
+		    tls_errors(tmp, sizeof(tmp)));
+		goto done;
+	}
+	ret = 0;
+ done:
+	EVP_PKEY_free(key);
+	pem_free(bio, &b);
+	return ret;
+}
+
 SSL_CTX *
 tls_load(const char *crtpath, const char *keypath, const char *host,
     char *fp, size_t fplen, char *err, size_t errlen)
@@ -965,17 +1081,9 @@ tls_load(const char *crtpath, const char *keypath, const char *host,
 	tls_ctx_setup(ctx);
 	if (tls_ctx_set_host(ctx, host) == -1)
 		goto ossl;
-	if (SSL_CTX_use_certificate_chain_file(ctx, crtpath) != 1) {
-		snprintf(err, errlen, "%s: %s", crtpath,
-		    tls_errors(tmp, sizeof(tmp)));
+	if (use_chain(ctx, crtpath, err, errlen) == -1 ||
+	    use_key(ctx, keypath, err, errlen) == -1)
 		goto bad;
-	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, keypath, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1) {
-		snprintf(err, errlen, "%s: %s", keypath,
-		    tls_errors(tmp, sizeof(tmp)));
-		goto bad;
-	}
 	fingerprint(SSL_CTX_get0_certificate(ctx), fp, fplen);
 	return ctx;
  ossl:

@@ -146,13 +146,30 @@ stop_zeche
 cp -p "$WORK/kept.crt" "$CERTS/$H.crt"
 cp -p "$WORK/kept.key" "$CERTS/$H.key"
 
+# dirs_outside_root PID: the folders PID holds a descriptor to that do
+# not lie beneath its root (/proc/PID/root), one per line
+dirs_outside_root() {
+	local root fd path
+	root=$(readlink "/proc/$1/root")
+	for fd in /proc/"$1"/fd/*; do
+		[ -d "$fd" ] || continue
+		path=$(readlink "$fd")
+		case "$path" in
+		"$root" | "$root"/*) ;;
+		*) echo "$path" ;;
+		esac
+	done
+}
+
 # --log in the chroot: SIGUSR1 opens the log anew (logrotate moved it
-# away) through its folder, kept open from before the chroot; the file
-# is made there as nobody
+# away) by its path there; the file is made there as nobody, and the
+# process holds no folder outside its root
 mkdir "$WORK/logs"
 chown nobody "$WORK/logs"
 ZL=$WORK/logs/zeche.log
 start_zeche_log "$ZL" --user nobody
+expect_eq "--user with --log: no descriptor to a folder outside the root" \
+    "$(dirs_outside_root "$ZPID")" ""
 gem "gemini://$H/vor-der-rotation" >/dev/null
 expect_log "--user with --log: the access line is in the file" \
     "vor-der-rotation" "$ZL"
@@ -173,7 +190,35 @@ if grep -q "landlock ABI" "$ZL.1"; then
 	    "read-only beneath /capsule, the log's folder write-only"
 fi
 alive "--user with --log, after SIGUSR1"
+expect_eq "--user with --log, after SIGUSR1: no folder outside the root" \
+    "$(dirs_outside_root "$ZPID")" ""
 stop_zeche
+
+# a log outside the folder zeche chroots into could only be opened anew
+# through a handle on a folder outside the root, which reaches the whole
+# file system: zeche refuses to start.  The capsule in $WORK/srv (the
+# chroot), the log in $WORK/draussen-log.
+mkdir -p "$WORK/srv" "$WORK/draussen-log"
+chmod 755 "$WORK/srv"
+chown nobody "$WORK/draussen-log"
+cp -R "$ROOT" "$WORK/srv/capsule"
+ZL3=$WORK/draussen-log/zeche.log
+lines=$(wc -l <"$LOG")
+if ROOT=$WORK/srv/capsule launch "$ZL3" --log "$ZL3" --user nobody; then
+	not_ok "--log outside the chroot: refused"
+	expect_eq "--log outside the chroot: no folder outside the root held" \
+	    "$(dirs_outside_root "$ZPID")" ""
+	stop_zeche
+else
+	wait "$ZPID"
+	expect_eq "--log outside the chroot: exit 1" "$?" 1
+	ZPID=
+	expect_contains "--log outside the chroot: says why" \
+	    "$(tail -n +"$((lines + 1))" "$LOG")" \
+	    "log $ZL3: outside $(realpath "$WORK/srv"), the folder zeche chroots into with --user"
+	expect_eq "--log outside the chroot: no log made" \
+	    "$([ -e "$ZL3" ] && echo made || echo none)" none
+fi
 
 # a log in the folder that holds the capsule: that folder is not made
 # writable (the capsule stays read-only), and zeche says so

@@ -20,6 +20,7 @@
 #include "capsule.h"
 #include "check.h"
 #include "config.h"
+#include "file.h"
 #include "gemtext.h"
 #include "route.h"
 #include "site.h"
@@ -572,7 +573,8 @@ test_fifo_never_blocks(void)
 	CHECK(capsule_open(rootfd, "f/rohr.gmi", true, NULL, &len,
 	    &errstr) == -1);
 	CHECK_STR(errstr, "not a regular file");
-	CHECK(buf_load_at(&b, rootfd, "f/rohr.gmi", 1024, &errstr) == -1);
+	CHECK(file_read(rootfd, "f/rohr.gmi", FILE_NOFOLLOW, 1024, &b,
+	    &errstr) == -1);
 	CHECK_STR(errstr, "not a regular file");
 	alarm(0);
 	close(rootfd);

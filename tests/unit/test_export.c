@@ -4,6 +4,7 @@
  * below its own mkdtemp() folder.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -257,6 +258,98 @@ test_unsafe_item_types(void)
 	CHECK_STR(map, ".\r\n");
 }
 
+/*
+ * mkdir() and mkdirat() as export.c sees them: once the folder named
+ * swap_name is made, it is replaced by a link to swap_to, as another
+ * user who may write the folder above could do between the mkdir and
+ * what follows it.
+ */
+static const char	*swap_name;
+static char		 swap_to[256];
+
+static int
+mkdir_and_swap(int dirfd, const char *path, mode_t mode)
+{
+	const char	*base = strrchr(path, '/');
+	int		 r;
+
+	r = (int)syscall(SYS_mkdirat, dirfd, path, mode);
+	base = base != NULL ? base + 1 : path;
+	if (r == 0 && swap_name != NULL && strcmp(base, swap_name) == 0) {
+		swap_name = NULL;
+		if (unlinkat(dirfd, path, AT_REMOVEDIR) == -1 ||
+		    symlinkat(swap_to, dirfd, path) == -1)
+			abort();
+	}
+	return r;
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	return mkdir_and_swap(AT_FDCWD, path, mode);
+}
+
+int
+mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	return mkdir_and_swap(dirfd, path, mode);
+}
+
+/* mode of the file REL below the tree */
+static mode_t
+mode_of(const char *rel)
+{
+	struct stat	 st;
+	char		 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", tmptree, rel);
+	return lstat(path, &st) == 0 ? st.st_mode & 07777 : (mode_t)-1;
+}
+
+static void
+test_links_and_open_folders(void)
+{
+	struct site	*s;
+	char		 root[256], dir[256];
+	const char	*folders[] = { "neu", ".zeche-new", "gemini", "f" };
+	size_t		 i;
+
+	snprintf(root, sizeof(root), "%s/c", tmptree);
+	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	tmptree_put("geheim.txt", "geheim\n");
+	snprintf(swap_to, sizeof(swap_to), "%s/geheim.txt", tmptree);
+	/* a link put where a folder was just made is never followed */
+	for (i = 0; i < sizeof(folders) / sizeof(folders[0]); i++) {
+		chmod(swap_to, 0600);
+		swap_name = folders[i];
+		snprintf(dir, sizeof(dir), "%s/neu", tmptree);
+		CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
+		CHECK(swap_name == NULL);	/* the swap happened */
+		CHECK(mode_of("geheim.txt") == 0600);
+		swap_name = NULL;
+		(void)unlink(dir);	/* the link, if "neu" was swapped */
+	}
+	/* a destination others may write, not sticky: refused */
+	tmptree_mkdir("offen");
+	snprintf(dir, sizeof(dir), "%s/offen", tmptree);
+	CHECK(chmod(dir, 0777) == 0);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "its group or others may write it, and it is not "
+	    "sticky: refusing to export there") != NULL);
+	CHECK(mode_of("offen/gemini") == (mode_t)-1);
+	CHECK(chmod(dir, 0775) == 0);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) == -1);
+	/* sticky, as /tmp: fine */
+	CHECK(chmod(dir, 01777) == 0);
+	CHECK(export_site(s, dir, root, err, sizeof(err)) > 0);
+	CHECK(mode_of("offen/gemini") == 0755);
+	site_unref(s);
+}
+
 static void
 test_refusals(void)
 {
@@ -314,6 +407,7 @@ main(void)
 	test_path_refusals();
 	test_export_and_reexport();
 	test_refusals();
+	test_links_and_open_folders();
 	test_gophermap_name_refused();
 	test_unsafe_item_types();
 	tmptree_rm();

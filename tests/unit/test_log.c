@@ -80,6 +80,7 @@ int
 main(void)
 {
 	char		 path[] = "/tmp/zeche-test-log.XXXXXX", file[256], *p;
+	const char	*errstr;
 	unsigned long	 dropped = 0, seen = 0, last = 0, v, marks, marked = 0;
 	bool		 ordered = true;
 	struct timespec	 ms = { 0, 1000 * 1000 };
@@ -137,7 +138,7 @@ main(void)
 	gotlen = 0;
 	got[0] = '\0';
 	log_info("before the reopen");
-	CHECK(log_open(file) == 0);
+	CHECK(log_open(file, &errstr) == 0);
 	log_info("after the reopen");
 	log_stop();			/* writes the rest */
 	drain(pfd[0], 100);

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "file.h"
 #include "msg.h"
 #include "partners.h"
 
@@ -48,7 +49,7 @@ load_file(const char *path)
 	const char	*errstr = NULL;
 	size_t		 lineno = 0;
 
-	if (buf_load_at(&b, AT_FDCWD, path, 64 << 20, &errstr) == -1) {
+	if (file_read(AT_FDCWD, path, 0, 64 << 20, &b, &errstr) == -1) {
 		fprintf(stderr, "%s: %s\n", path, errstr);
 		return NULL;
 	}
