@@ -145,4 +145,30 @@ expect_contains "--reload --config without control: says so" "$RL_ERR" \
     "names no control socket"
 stop_zeche
 
+# confined (--user: chroot, Landlock, seccomp): the socket, made before,
+# is the user's and still answers; root may use it as well
+if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then
+	echo "# not root, or no user nobody: --user is not tested"
+	finish
+fi
+chmod 755 "$WORK"
+chmod -R a+rX "$ROOT"
+rm -f "$CTL"
+NOTIFY_SOCKET=$NOTIFY start_zeche --control "$CTL" --user nobody
+expect_eq "--user: the control socket is the user's, mode 0600" \
+    "$(stat -c '%U %a' "$CTL")" "nobody 600"
+printf '# Start\n\nEingesperrt geladen.\n' >"$ROOT/index.gmi"
+chmod 644 "$ROOT/index.gmi"
+n=$(grep -c READY=1 "$NOUT")
+zreload --control "$CTL"
+expect_eq "--user: --reload exits 0" "$RL_RC" 0
+expect_contains "--user: the change is served" "$(gem "gemini://$H/")" \
+    "Eingesperrt geladen."
+if notified $((n + 1)) READY=1; then ok "--user: systemd is told, in the chroot"
+else not_ok "--user: systemd is told, in the chroot" "$(messages | tail -3)"; fi
+expect_eq "--user: nobody may ask too" \
+    "$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$UNIXSOCK" send "$CTL" 'reload\n' | cut -d: -f1)" "ok"
+stop_zeche
+
 finish
