@@ -313,6 +313,7 @@ static const struct key global_keys[] = {
 	{ "log",	KEY_PATH,		G(log),		0, 0 },
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
 	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },
+	{ "control",	KEY_PATH,		G(control),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -1157,6 +1158,7 @@ conf_free(struct conf *conf)
 	free(conf->hosts);
 	free(conf->user);
 	free(conf->log);
+	free(conf->control);
 	memset(conf, 0, sizeof(*conf));
 }
 

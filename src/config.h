@@ -128,6 +128,8 @@ struct conf {
 	char			*log;		/* owned: the log file, or NULL */
 	enum conf_log_ip	 log_ip;
 	bool			 watch;		/* reload when files change */
+	char			*control;	/* owned: the control socket's
+						   path, or NULL */
 	struct conf_host	*hosts;		/* owned; the first is the */
 	size_t			 nhosts;	/* default host */
 };

@@ -22,9 +22,11 @@
 
 #include "capsule.h"
 #include "config.h"
+#include "control.h"
 #include "export.h"
 #include "log.h"
 #include "net.h"
+#include "notify.h"
 #include "protocols.h"
 #include "sandbox.h"
 #include "server.h"
@@ -55,6 +57,8 @@ struct opts {
 	int			 per_address;	/* 0: not given */
 	int			 workers;	/* 0: not given */
 	bool			 watch;		/* --watch */
+	const char		*control;	/* --control PATH, or NULL */
+	bool			 reload;	/* --reload */
 };
 
 static struct opts	 opts = { .log_ip = -1 };
@@ -94,6 +98,11 @@ usage(int status)
 "  -n, --check             load the capsule, report every error and warning,\n"
 "                          exit 1 only on errors; with --config every host's\n"
 "                          capsule and certificate\n"
+"      --control PATH      listen for reload commands on the Unix socket\n"
+"                          PATH (mode 0600, given to --user)\n"
+"      --reload            ask the zeche listening on --control PATH (or the\n"
+"                          --config file's control) to reload, wait, and exit\n"
+"                          0 if it took effect, 1 with the reason if not\n"
 "      --watch             reload by itself when the configuration file or a\n"
 "                          capsule changes (once changes settle for 0.5 s)\n"
 "      --log FILE          write the log (messages and the access lines) to\n"
@@ -136,7 +145,7 @@ usage(int status)
 "  -V, --version           show the version and exit\n"
 "\n"
 "Signals: SIGHUP reloads the configuration file and every capsule (a failed\n"
-"reload keeps the old ones); SIGUSR1 reopens the --log file (either, sent\n"
+"reload keeps the old ones; --reload does the same and waits for it); SIGUSR1 reopens the --log file (either, sent\n"
 "during the start, waits until zeche serves); SIGINT and SIGTERM stop the\n"
 "server: answers being sent get a few seconds, connections without a request\n"
 "are closed at once.  Once the last connection is gone, these signals are\n"
@@ -159,6 +168,8 @@ parse_options(int argc, char **argv)
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "log",	required_argument,	NULL, 'l' },
 		{ "watch",	no_argument,		NULL, 'W' },
+		{ "control",	required_argument,	NULL, 'K' },
+		{ "reload",	no_argument,		NULL, 'R' },
 		{ "log-ip",	optional_argument,	NULL, 'I' },
 		{ "proxy-protocol", no_argument,	NULL, 'P' },
 		{ "export",	required_argument,	NULL, 'X' },
@@ -246,6 +257,12 @@ parse_options(int argc, char **argv)
 			break;
 		case 'W':
 			opts.watch = true;
+			break;
+		case 'K':
+			opts.control = optarg;
+			break;
+		case 'R':
+			opts.reload = true;
 			break;
 		case 'u':
 			opts.user = optarg;
@@ -473,6 +490,9 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 		goto bad;
 	if (opts.log != NULL && set_str(&conf->log, opts.log) == -1)
 		goto bad;
+	if (opts.control != NULL && set_str(&conf->control, opts.control) ==
+	    -1)
+		goto bad;
 	if (opts.timeout != 0)
 		conf->timeout = opts.timeout;
 	if (opts.max_conns != 0)
@@ -650,6 +670,7 @@ load(bool make_certs)
 
 struct reload {
 	pthread_t	 thread;
+	unsigned long	 seq;		/* reloads started (control.h) */
 	bool		 running;
 	bool		 again;		/* another SIGHUP came meanwhile */
 	struct server	*srv;		/* the thread's result, or NULL */
@@ -873,13 +894,28 @@ reload_start(const char *why)
 	log_info("%s: reloading %s", why, opts.config != NULL ? opts.config :
 	    current->hosts[0].conf->root);
 	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
+	reload.seq++;
+	notify_reloading();
 	reload.running = true;
 	atomic_store(&reload.finished, false);
 	if ((errno = pthread_create(&reload.thread, NULL, reload_thread,
 	    NULL)) != 0) {
 		log_warn("reload");
+		/* it ends all the same, failed, for who waits for it */
+		snprintf(reload.err, sizeof(reload.err), "reload: cannot "
+		    "start its thread: %s", strerror(errno));
+		reload.srv = NULL;
 		reload.running = false;
+		event_active(reload.done, EV_READ, 0);
 	}
+}
+
+/* control.h: a reload asked for on the control socket. */
+static unsigned long
+reload_asked(void)
+{
+	reload_start();
+	return reload.running && reload.again ? reload.seq + 1 : reload.seq;
 }
 
 /* Wait up to SECONDS for the reload thread to finish; true if it did. */
@@ -899,6 +935,51 @@ reload_wait(int seconds)
 
 static int	 switch_log(const struct server *, char *, size_t);
 static void	 watch_update(void);
+
+/* A reload took effect: tell systemd and the clients waiting for it. */
+static void
+reload_reported(size_t npages)
+{
+	char	 text[PATH_MAX + 128];
+
+	notify_reloaded(true, current->nhosts, NULL);
+	snprintf(text, sizeof(text), "reloaded %s: %zu hosts, %zu pages",
+	    opts.config != NULL ? opts.config : current->hosts[0].conf->root,
+	    current->nhosts, npages);
+	control_reloaded(reload.seq, true, text);
+}
+
+/*
+ * zeche --reload: the control socket --control names, or the one the
+ * --config file does; ask the zeche listening there.
+ */
+static int
+reload_client(void)
+{
+	struct conf	 conf;
+	char		 err[1024];
+	int		 rc;
+
+	if (opts.control != NULL)
+		return control_reload(opts.control);
+	if (opts.config == NULL) {
+		fprintf(stderr, "zeche: --reload: no control socket: give "
+		    "--control PATH, or --config FILE with a control line\n");
+		return 1;
+	}
+	if (conf_read(opts.config, &conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "zeche: --reload: %s\n", err);
+		return 1;
+	}
+	if (conf.control == NULL) {
+		fprintf(stderr, "zeche: --reload: %s names no control socket "
+		    "(control \"PATH\")\n", opts.config);
+		rc = 1;
+	} else
+		rc = control_reload(conf.control);
+	conf_free(&conf);
+	return rc;
+}
 
 /* Do A and B name the same listeners?  The loop keeps A's sockets. */
 static bool
@@ -953,7 +1034,8 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	struct timespec		 t1;
 	size_t			 i, npages = 0;
 
-	pthread_join(reload.thread, NULL);
+	if (reload.running)	/* not if its thread could not start */
+		pthread_join(reload.thread, NULL);
 	reload.running = false;
 	if (reload.srv != NULL && switch_log(reload.srv, reload.err,
 	    sizeof(reload.err)) == -1) {
@@ -964,6 +1046,8 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		log_errors(reload.err);
 		log_warnx("reload failed; still serving the last good "
 		    "capsule and configuration");
+		notify_reloaded(false, 0, reload.err);
+		control_reloaded(reload.seq, false, reload.err);
 	} else {
 		for (i = 0; i < reload.srv->nhosts; i++)
 			npages += reload.srv->hosts[i].site->npages;
@@ -994,6 +1078,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		    current->hosts[0].conf->root, current->nhosts, npages,
 		    (double)(t1.tv_sec - reload.t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - reload.t0.tv_nsec) / 1e6);
+		reload_reported(npages);
 	}
 	if (reload.again) {
 		reload.again = false;
@@ -1193,6 +1278,7 @@ static void
 sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	log_info("signal %d: stopping", (int)sig);
+	notify_stopping();
 	net_stop();
 }
 
@@ -1216,6 +1302,8 @@ main(int argc, char **argv)
 	parse_options(argc, argv);
 	log_init(opts.verbose);
 
+	if (opts.reload)
+		return reload_client();
 	if (opts.check)
 		return check();
 	if (opts.export != NULL) {	/* no TLS, no network */
@@ -1245,6 +1333,7 @@ main(int argc, char **argv)
 	sigaddset(&requests, SIGHUP);
 	sigaddset(&requests, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
+	notify_open();		/* before a chroot or Landlock hides it */
 	if ((current = load(true)) == NULL)
 		return 1;
 	conf = &current->conf;
@@ -1298,6 +1387,9 @@ main(int argc, char **argv)
 			    protocols[p].tls, opts.proxy ||
 			    conf->listen[p][i].proxy, err, sizeof(err)) == -1)
 				fatalx("%s: %s", protocols[p].name, err);
+	if (conf->control != NULL && control_listen(base, conf->control,
+	    conf->user, reload_asked, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	if (conf->watch) {	/* before a chroot hides the paths */
 		if ((watcher = watch_new(base, watch_changed, NULL)) == NULL)
 			fatal("--watch");
@@ -1350,8 +1442,10 @@ main(int argc, char **argv)
 	    evsignal_add(ev_term, NULL) == -1)
 		fatalx("cannot install signal handlers");
 	pthread_sigmask(SIG_UNBLOCK, &requests, NULL);
+	notify_ready(current->nhosts);
 
 	event_base_dispatch(base);
+	control_close();
 	sigaddset(&requests, SIGINT);
 	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);

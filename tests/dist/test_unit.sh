@@ -1,8 +1,9 @@
 #!/bin/bash
 # test_unit.sh: contrib/zeche.service has no key systemd does not know,
 # runs zeche as _zeche with the packaged config and nothing but
-# CAP_NET_BIND_SERVICE, reloads with SIGHUP, and systemd-analyze security
-# rates its exposure 2.0 or lower ("OK").
+# CAP_NET_BIND_SERVICE, tells systemd when it serves (Type=notify) and
+# reloads with zeche --reload, which waits for the outcome, and
+# systemd-analyze security rates its exposure 2.0 or lower ("OK").
 . "$(dirname "$0")/lib.sh"
 unit=$ZECHE_SOURCE_DIR/contrib/zeche.service
 key() {		# NAME LINE: the unit has exactly this line
@@ -20,7 +21,10 @@ out=$(systemd-analyze verify --man=no "$unit" 2>&1 |
 
 key "starts zeche with the packaged configuration" \
     "ExecStart=/usr/sbin/zeche --config /etc/zeche/zeche.conf"
-key "reloads with SIGHUP" 'ExecReload=kill -HUP $MAINPID'
+key "tells systemd when it serves and reloads" "Type=notify"
+key "reloads with zeche --reload, which waits" \
+    "ExecReload=/usr/sbin/zeche --reload --config /etc/zeche/zeche.conf"
+key "the control socket's folder" "RuntimeDirectory=zeche"
 key "runs as its own user" "User=_zeche"
 key "only CAP_NET_BIND_SERVICE (bounding set)" \
     "CapabilityBoundingSet=CAP_NET_BIND_SERVICE"
