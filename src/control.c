@@ -125,7 +125,6 @@ client_readcb(struct bufferevent *bev, void *arg)
 		client_answer(cl, false, "unknown command (the one command "
 		    "is \"reload\")");
 	} else {
-		log_info("control: reload asked for");
 		/* it may wait as long as the reload takes; EOF still frees */
 		bufferevent_set_timeouts(bev, NULL, NULL);
 		cl->seq = ctl.reload();

@@ -883,7 +883,7 @@ reload_thread(void *arg)
 	return NULL;
 }
 
-/* Reload, WHY ("SIGHUP", "--watch: files changed") said in the log. */
+/* Reload, WHY ("SIGHUP", "control", "--watch: files changed") in the log. */
 static void
 reload_start(const char *why)
 {
@@ -914,7 +914,7 @@ reload_start(const char *why)
 static unsigned long
 reload_asked(void)
 {
-	reload_start();
+	reload_start("control");
 	return reload.running && reload.again ? reload.seq + 1 : reload.seq;
 }
 

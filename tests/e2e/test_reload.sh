@@ -53,6 +53,7 @@ expect_contains "--reload: says what was reloaded" "$RL_OUT" \
     "zeche: reloaded $ROOT: 1 hosts,"
 expect_contains "--reload: the change is served when it returns" \
     "$(gem "gemini://$H/")" "Neu geladen."
+expect_log "--reload: the log says who asked" "control: reloading $ROOT"
 notified 2 READY=1
 expect_eq "notify: RELOADING=1, then READY=1 with STATUS" \
     "$(messages | sed -n '2,3p' |
