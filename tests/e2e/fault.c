@@ -34,6 +34,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -73,8 +74,6 @@ static _Thread_local bool spared __attribute__((tls_model("initial-exec")));
 static void
 init(void)
 {
-	const char	*s;
-
 	if (real_malloc != NULL || in_init)
 		return;
 	in_init = true;
@@ -88,6 +87,24 @@ init(void)
 	real_write = (ssize_t (*)(int, const void *, size_t))
 	    dlsym(RTLD_NEXT, "write");
 	real_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
+	real_openat = (int (*)(int, const char *, int, ...))
+	    dlsym(RTLD_NEXT, "openat");
+	in_init = false;
+}
+
+/*
+ * The settings, read once at the first socket or file call, not in
+ * init(): the first allocation can come before the C library has set up
+ * the environment (a sanitizer's runtime allocates that early, and may
+ * run the program anew), and getenv() then finds nothing.
+ */
+static pthread_once_t	 settings_once = PTHREAD_ONCE_INIT;
+
+static void
+read_settings(void)
+{
+	const char	*s;
+
 	if ((s = getenv("ZECHE_FAULT_MALLOC")) != NULL)
 		step = atol(s);
 	if ((s = getenv("ZECHE_FAULT_CONNS")) != NULL)
@@ -98,15 +115,19 @@ init(void)
 		write_len = atol(s);
 	if ((s = getenv("ZECHE_FAULT_ACCEPT")) != NULL)
 		accept_ms = atol(s);
-	real_openat = (int (*)(int, const char *, int, ...))
-	    dlsym(RTLD_NEXT, "openat");
 	if ((s = getenv("ZECHE_FAULT_OPEN")) != NULL &&
 	    strchr(s, ':') != NULL &&
 	    (size_t)(strchr(s, ':') - s) < sizeof(open_name)) {
 		memcpy(open_name, s, (size_t)(strchr(s, ':') - s));
 		open_errno = atoi(strchr(s, ':') + 1);
 	}
-	in_init = false;
+}
+
+static void
+settings(void)
+{
+	init();
+	pthread_once(&settings_once, read_settings);
 }
 
 static bool
@@ -197,7 +218,7 @@ accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 	long		 n;
 	int		 r;
 
-	init();
+	settings();
 	if (accept_ms > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		t = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -226,7 +247,7 @@ accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 ssize_t
 recv(int fd, void *buf, size_t len, int flags)
 {
-	init();
+	settings();
 	if ((flags & MSG_PEEK) && peeks > 0) {
 		peeks--;
 		errno = EAGAIN;
@@ -238,7 +259,7 @@ recv(int fd, void *buf, size_t len, int flags)
 ssize_t
 write(int fd, const void *buf, size_t len)
 {
-	init();
+	settings();
 	if (write_len > 0 && (long)len == write_len) {
 		write_len = -1;
 		errno = EAGAIN;
@@ -254,7 +275,7 @@ openat(int dirfd, const char *path, int flags, ...)
 	va_list		 ap;
 	mode_t		 mode = 0;
 
-	init();
+	settings();
 	if (flags & (O_CREAT | O_TMPFILE)) {
 		va_start(ap, flags);
 		mode = va_arg(ap, mode_t);
@@ -278,7 +299,7 @@ bufferevent_openssl_socket_new(void *base, int fd, void *ssl, int state,
 	static void	*(*real)(void *, int, void *, int, int);
 	void		*bev;
 
-	init();
+	settings();
 	if (real == NULL)
 		real = (void *(*)(void *, int, void *, int, int))
 		    dlsym(RTLD_NEXT, "bufferevent_openssl_socket_new");
