@@ -56,7 +56,9 @@ HYPERFINE=$(command -v hyperfine) || HYPERFINE=
 # The shipped capsule is German and "N Partner" is read below; a zeche
 # from before --lang writes German anyway.
 LANGOPT=()
-if "$ZECHE" --help 2>&1 | grep -q -- --lang; then
+# (the whole help read first: grep -q stops reading at the match, and a
+# zeche still writing would die of SIGPIPE, failing the pipeline)
+if [[ $("$ZECHE" --help 2>&1) == *--lang* ]]; then
 	LANGOPT=(--lang de)
 fi
 
