@@ -1,6 +1,8 @@
 #!/bin/bash
 # test_unit.sh: contrib/zeche.service has no key systemd does not know,
-# runs zeche as _zeche with the packaged config and nothing but
+# checks before it starts (zeche --check: a start that cannot read its
+# certificate fails there, and so does "systemctl start"), runs zeche as
+# _zeche with the packaged config and nothing but
 # CAP_NET_BIND_SERVICE, reloads with SIGHUP, and systemd-analyze security
 # rates its exposure 2.0 or lower ("OK").
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +22,8 @@ out=$(systemd-analyze verify --man=no "$unit" 2>&1 |
 
 key "starts zeche with the packaged configuration" \
     "ExecStart=/usr/sbin/zeche --config /etc/zeche/zeche.conf"
+key "checks the configuration, the capsule and the certificates first" \
+    "ExecStartPre=/usr/sbin/zeche --config /etc/zeche/zeche.conf --check"
 key "reloads with SIGHUP" 'ExecReload=kill -HUP $MAINPID'
 key "runs as its own user" "User=_zeche"
 key "only CAP_NET_BIND_SERVICE (bounding set)" \
