@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -83,8 +85,8 @@ share_cert(struct vhost *vh, const struct vhost *ov)
 }
 
 /*
- * May user UID, of group GID and GROUPS (N), do WANT (S_IRUSR, S_IXUSR or
- * both) on ST, by its owner, group and mode?  Root may.
+ * May user UID, of the groups GROUPS (N), do WANT (S_IRUSR: read, or
+ * S_IXUSR: enter a folder) on ST, by its owner, group and mode?  Root may.
  */
 static bool
 may(const struct stat *st, uid_t uid, const gid_t *groups, int n,
@@ -131,9 +133,12 @@ server_cert_access(const struct vhost *vh, const struct passwd *pw,
 	err[0] = '\0';
 	for (i = 0; i < 3; i++) {
 		path = what[i];
-		if (path == NULL || path[0] == '\0' || stat(path, &st) == -1 ||
-		    may(&st, uid, groups, n, i == 0 ? S_IRUSR | S_IXUSR :
-		    S_IRUSR))
+		if (path == NULL || path[0] == '\0' || stat(path, &st) == -1)
+			continue;
+		/* as itself, the kernel says, with every group it has */
+		if (uid == geteuid() ? faccessat(AT_FDCWD, path, i == 0 ?
+		    X_OK : R_OK, AT_EACCESS) == 0 || errno != EACCES :
+		    may(&st, uid, groups, n, i == 0 ? S_IXUSR : S_IRUSR))
 			continue;
 		if ((opw = getpwuid(st.st_uid)) != NULL)
 			snprintf(owner, sizeof(owner), "%s", opw->pw_name);

@@ -60,9 +60,11 @@ expect_contains "... naming the folder and the chown that lets nobody in" \
     "$out" "$CERTS: user nobody cannot enter this folder (owner root:root, mode 0700); as root: chown nobody:nogroup $CERTS"
 expect_not_contains "... never calling the certificate missing" "$out" \
     "none yet"
-chmod 755 "$CERTS"
+chmod 711 "$CERTS"
 out=$(as_nobody --certs "$CERTS" --check 2>&1)
 expect_eq "a key only root may read: the check as nobody fails" "$?" 1
+expect_not_contains "... not naming the folder, which nobody may enter" \
+    "$out" "$CERTS: user"
 expect_contains "... naming the key and the chown that lets nobody read it" \
     "$out" "$CERTS/$H.key: user nobody cannot read it (owner root:root, mode 0600); as root: chown nobody:nogroup $CERTS/$H.key"
 expect_not_contains "... and not the certificate, which nobody may read" \
@@ -72,6 +74,20 @@ out=$(as_nobody --certs "$CERTS" --gemini "127.0.0.1:$(free_port)" 2>&1)
 expect_eq "a key only root may read: the start as nobody exits 1" "$?" 1
 expect_contains "... naming the chown" "$out" \
     "as root: chown nobody:nogroup $CERTS/$H.key"
+
+# a key of a group the process has though /etc/group does not say so
+# (the unit's SupplementaryGroups=): the kernel lets it read the key, and
+# so does the check
+if getent group users >/dev/null; then
+	chgrp users "$CERTS/$H.key"
+	chmod 640 "$CERTS/$H.key"
+	out=$(setpriv --reuid=nobody --regid=nogroup --groups=users \
+	    "$WORK/zeche" --config "$CONF" --certs "$CERTS" --check 2>&1)
+	expect_eq "a key of a group nobody is given: the check as nobody passes" \
+	    "$?" 0
+	chgrp root "$CERTS/$H.key"
+	chmod 600 "$CERTS/$H.key"
+fi
 
 # --- as root with --user nobody: served (root reads the pair at the
 # start), the chown logged for the reloads that read it as nobody
