@@ -97,16 +97,16 @@ static int
 write_pem(const char *path, mode_t mode, X509 *crt, EVP_PKEY *key)
 {
 	FILE	*fp;
-	int	 fd, ok;
+	int	 fd, ok, saved;
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    mode)) == -1)
 		return -1;
 	if (give(fd, path) == -1) {
-		ok = errno;
+		saved = errno;
 		close(fd);
 		unlink(path);
-		errno = ok;
+		errno = saved;
 		return -1;
 	}
 	if ((fp = fdopen(fd, "w")) == NULL) {
