@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -139,7 +140,8 @@ usage(int status)
 "                          Linux read-only beneath the capsule (with\n"
 "                          --config: the file's, capsules' and certificates'\n"
 "                          folders; no Landlock then refuses to start), with\n"
-"                          a seccomp filter\n"
+"                          a seccomp filter; a certificate made as root is\n"
+"                          the user's\n"
 "  -v, --verbose           log debugging details\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -633,6 +635,41 @@ ctx_unref(void *srv)
 	server_unref(srv);
 }
 
+/*
+ * As root with --user: a certificate made now goes to the user, who reads
+ * it at a reload; one already there that the user may not read is named,
+ * with the chown that lets it.  It is served (root reads it now), and so
+ * is a key of one's own ("cert", "key") that only root may read.
+ */
+static void
+cert_owner(const char *user)
+{
+	struct passwd	*pw;
+
+	if (user == NULL || geteuid() != 0)
+		return;
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("--user %s: no such user", user);
+	tls_set_owner(pw->pw_uid, pw->pw_gid);
+}
+
+static void
+warn_cert_access(const struct server *srv)
+{
+	struct passwd	*pw;
+	char		 err[4096];
+	size_t		 i;
+
+	if (srv->conf.user == NULL || geteuid() != 0 ||
+	    (pw = getpwnam(srv->conf.user)) == NULL)
+		return;
+	for (i = 0; i < srv->nhosts; i++)
+		if (srv->hosts[i].conf->cert == NULL &&
+		    server_cert_access(&srv->hosts[i], pw, err,
+		    sizeof(err)) > 0)
+			log_errors(err);
+}
+
 /* Load what the configuration names; NULL after logging why. */
 static struct server *
 load(bool make_certs)
@@ -642,22 +679,27 @@ load(bool make_certs)
 	char		 err[8192];
 	size_t		 n;
 
-	if (make_conf(&conf, err, sizeof(err)) == -1 ||
-	    (srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
+	if (make_conf(&conf, err, sizeof(err)) == -1)
+		goto bad;
+	if (make_certs)
+		cert_owner(conf.user);
+	if ((srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
 	    SERVER_CERTS_CHECK, NULL, err, sizeof(err))) == NULL ||
 	    log_outside_capsules(&srv->conf, srv->conf.log, err,
-	    sizeof(err)) == -1) {
-		if (srv != NULL)
-			server_unref(srv);
-		n = log_errors(err);
-		if (opts.check)
-			printf("%s: %zu error%s, not served\n",
-			    opts.config != NULL ? opts.config :
-			    opts.root != NULL ? opts.root : "capsule", n,
-			    n == 1 ? "" : "s");
-		return NULL;
-	}
+	    sizeof(err)) == -1)
+		goto bad;
+	warn_cert_access(srv);
 	return srv;
+ bad:
+	if (srv != NULL)
+		server_unref(srv);
+	n = log_errors(err);
+	if (opts.check)
+		printf("%s: %zu error%s, not served\n",
+		    opts.config != NULL ? opts.config :
+		    opts.root != NULL ? opts.root : "capsule", n,
+		    n == 1 ? "" : "s");
+	return NULL;
 }
 
 /*

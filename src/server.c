@@ -4,9 +4,14 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/ssl.h>
 
@@ -124,6 +129,98 @@ cover_names(struct vhost *vh, bool make)
 }
 
 /*
+ * May user UID, of the groups GROUPS (N), do WANT (S_IRUSR: read, or
+ * S_IXUSR: enter a folder) on ST, by its owner, group and mode?  Root may.
+ */
+static bool
+may(const struct stat *st, uid_t uid, const gid_t *groups, int n,
+    mode_t want)
+{
+	int	 i;
+
+	if (uid == 0)
+		return true;
+	if (st->st_uid == uid)
+		return (st->st_mode & want) == want;
+	for (i = 0; i < n; i++)
+		if (groups[i] == st->st_gid)
+			return (st->st_mode & (want >> 3)) == (want >> 3);
+	return (st->st_mode & (want >> 6)) == (want >> 6);
+}
+
+size_t
+server_cert_access(const struct vhost *vh, const struct passwd *pw,
+    char *err, size_t errlen)
+{
+	const char	*what[3], *path;
+	struct passwd	*opw;
+	struct group	*gr;
+	struct stat	 st;
+	gid_t		 groups[64];
+	uid_t		 uid = pw->pw_uid;
+	char		 user[64], group[64], owner[64], ogroup[64];
+	size_t		 i, len, count = 0;
+	int		 n = 64;
+
+	what[0] = vh->conf->cert == NULL ? vh->conf->certs : NULL;
+	what[1] = vh->crt;
+	what[2] = vh->key;
+	snprintf(user, sizeof(user), "%s", pw->pw_name);
+	if ((gr = getgrgid(pw->pw_gid)) != NULL)
+		snprintf(group, sizeof(group), "%s", gr->gr_name);
+	else
+		snprintf(group, sizeof(group), "%u", (unsigned)pw->pw_gid);
+	if (getgrouplist(user, pw->pw_gid, groups, &n) == -1) {
+		groups[0] = pw->pw_gid;
+		n = 1;
+	}
+	err[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		path = what[i];
+		if (path == NULL || path[0] == '\0' || stat(path, &st) == -1)
+			continue;
+		/* as itself, the kernel says, with every group it has */
+		if (uid == geteuid() ? faccessat(AT_FDCWD, path, i == 0 ?
+		    X_OK : R_OK, AT_EACCESS) == 0 || errno != EACCES :
+		    may(&st, uid, groups, n, i == 0 ? S_IXUSR : S_IRUSR))
+			continue;
+		if ((opw = getpwuid(st.st_uid)) != NULL)
+			snprintf(owner, sizeof(owner), "%s", opw->pw_name);
+		else
+			snprintf(owner, sizeof(owner), "%u",
+			    (unsigned)st.st_uid);
+		if ((gr = getgrgid(st.st_gid)) != NULL)
+			snprintf(ogroup, sizeof(ogroup), "%s", gr->gr_name);
+		else
+			snprintf(ogroup, sizeof(ogroup), "%u",
+			    (unsigned)st.st_gid);
+		len = strlen(err);
+		snprintf(err + len, errlen - len, "%s%s: user %s cannot %s "
+		    "(owner %s:%s, mode %04o); as root: chown %s:%s %s",
+		    len > 0 ? "\n" : "", path, user, i == 0 ?
+		    "enter this folder" : "read it", owner, ogroup,
+		    (unsigned)(st.st_mode & 07777), user, group, path);
+		count++;
+	}
+	return count;
+}
+
+/*
+ * Check, as the user zeche runs as (not root, who may read anything),
+ * that it may read what VH's certificate takes; -1 with the chown that
+ * lets it in ERR when it may not.
+ */
+static int
+cert_access(const struct vhost *vh, char *err, size_t errlen)
+{
+	struct passwd	*pw;
+
+	if (geteuid() == 0 || (pw = getpwuid(geteuid())) == NULL)
+		return 0;
+	return server_cert_access(vh, pw, err, errlen) > 0 ? -1 : 0;
+}
+
+/*
  * VH's certificate and key: OLD's context when OLD's host of that name
  * served the same files, unchanged, else read them (generating a missing
  * pair if MAKE).
@@ -142,6 +239,8 @@ load_cert(struct vhost *vh, bool make, const struct server *old, char *err,
 		snprintf(vh->crt, sizeof(vh->crt), "%s", h->cert);
 		snprintf(vh->key, sizeof(vh->key), "%s", h->key);
 	} else {
+		if (cert_access(vh, err, errlen) == -1)	/* the folder */
+			return -1;
 		names[n++] = h->name;
 		for (i = 0; i < h->naliases &&
 		    n < sizeof(names) / sizeof(names[0]); i++)
@@ -171,7 +270,8 @@ load_cert(struct vhost *vh, bool make, const struct server *old, char *err,
 		share_cert(vh, ov);
 		return 0;
 	}
-	if ((vh->ctx = tls_load(vh->crt, vh->key, h->name, vh->fp,
+	if (cert_access(vh, err, errlen) == -1 ||
+	    (vh->ctx = tls_load(vh->crt, vh->key, h->name, vh->fp,
 	    sizeof(vh->fp), err, errlen)) == NULL)
 		return -1;
 	return 0;

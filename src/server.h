@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+struct passwd;
 struct site;
 struct ssl_ctx_st;
 
@@ -66,6 +67,17 @@ struct server {
  */
 struct server	*server_load(struct conf *, enum server_certs,
 		    const struct server *, char *, size_t);
+
+/*
+ * What of VH's certificate the user PW may not use: the folder a
+ * generated pair is in (entered), the certificate and the key (read).
+ * For the user zeche runs as, the kernel decides (access(2), with the
+ * process's groups); for another, the files' owner, group and mode.  Each goes into ERR as a line naming
+ * the chown that lets it: "PATH: user U cannot read it (owner root:root,
+ * mode 0600); as root: chown U:G PATH".  Returns how many.
+ */
+size_t		 server_cert_access(const struct vhost *,
+		    const struct passwd *, char *, size_t);
 
 void		 server_ref(struct server *);
 void		 server_unref(struct server *);

@@ -73,15 +73,76 @@ pem_free(BIO *bio, struct buf *b)
 	buf_free(b);
 }
 
+/*
+ * Who gets what zeche makes as root here (a certificate, its key, the
+ * folders for them): the user it will read them as, --user's
+ * (tls_set_owner), else the owner of the folder each is made in when
+ * that is not root (the service's state folder belongs to its user).
+ * So a start by hand as root leaves files the service can read.
+ */
+static uid_t	 owner_uid = (uid_t)-1;
+static gid_t	 owner_gid = (gid_t)-1;
+
+void
+tls_set_owner(uid_t uid, gid_t gid)
+{
+	owner_uid = uid;
+	owner_gid = gid;
+}
+
+/*
+ * Give PATH, just made (open as FD, or -1 for a folder), to its owner as
+ * above; nothing unless zeche runs as root.  A folder is never followed
+ * if it has been swapped for a symbolic link meanwhile.
+ */
+static int
+give(int fd, const char *path)
+{
+	struct stat	 st;
+	char		 dir[1024];
+	const char	*slash;
+	uid_t		 uid = owner_uid;
+	gid_t		 gid = owner_gid;
+
+	if (geteuid() != 0)
+		return 0;
+	if (uid == (uid_t)-1) {
+		if ((slash = strrchr(path, '/')) == NULL)
+			snprintf(dir, sizeof(dir), ".");
+		else if (snprintf(dir, sizeof(dir), "%.*s",
+		    slash == path ? 1 : (int)(slash - path), path) >=
+		    (int)sizeof(dir)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (stat(dir, &st) == -1)
+			return -1;
+		if (st.st_uid == 0)
+			return 0;
+		uid = st.st_uid;
+		gid = st.st_gid;
+	}
+	if (fd != -1)
+		return fchown(fd, uid, gid);
+	return fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
 static int
 write_pem(const char *path, mode_t mode, X509 *crt, EVP_PKEY *key)
 {
 	FILE	*fp;
-	int	 fd, ok;
+	int	 fd, ok, saved;
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    mode)) == -1)
 		return -1;
+	if (give(fd, path) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(path);
+		errno = saved;
+		return -1;
+	}
 	if ((fp = fdopen(fd, "w")) == NULL) {
 		close(fd);
 		unlink(path);
@@ -400,7 +461,7 @@ tls_fingerprints(const char *path, char *crtfp, size_t crtlen, char *spki,
 	return ret;
 }
 
-/* mkdir -p DIR, every folder made with MODE. */
+/* mkdir -p DIR, every folder made with MODE, and given as above. */
 static int
 mkdirs(const char *dir, mode_t mode)
 {
@@ -414,11 +475,12 @@ mkdirs(const char *dir, mode_t mode)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, mode) == -1 && errno != EEXIST)
+		if (mkdir(tmp, mode) == 0 ? give(-1, tmp) == -1 :
+		    errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(tmp, mode) == -1 && errno != EEXIST)
+	if (mkdir(tmp, mode) == 0 ? give(-1, tmp) == -1 : errno != EEXIST)
 		return -1;
 	return 0;
 }

@@ -6,6 +6,8 @@
 #ifndef TLS_H
 #define TLS_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -69,6 +71,14 @@ void	 tls_uncork(SSL *);
  * AA:BB:...  Returns 0, or -1 if it cannot be read.
  */
 int	 tls_fingerprints(const char *, char *, size_t, char *, size_t);
+
+/*
+ * Run as root, give what generating makes (the key, the certificate, the
+ * folders made for them) to UID and GID, the user zeche will read them as
+ * (--user).  Without this call, each goes to the owner of the folder it
+ * is made in when that is not root, else stays root's.
+ */
+void	 tls_set_owner(uid_t, gid_t);
 
 /*
  * The paths DIR/HOST.crt and DIR/HOST.key (into CRT and KEY, of PATHLEN),

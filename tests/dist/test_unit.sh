@@ -1,9 +1,11 @@
 #!/bin/bash
 # test_unit.sh: contrib/zeche.service has no key systemd does not know,
-# runs zeche as _zeche with the packaged config and nothing but
-# CAP_NET_BIND_SERVICE, tells systemd when it serves (Type=notify) and
-# reloads with zeche --reload, which waits for the outcome, and
-# systemd-analyze security rates its exposure 2.0 or lower ("OK").
+# checks before it starts (zeche --check: a start that cannot read its
+# certificate fails there, and so does "systemctl start"), runs zeche as
+# _zeche with the packaged config and nothing but CAP_NET_BIND_SERVICE,
+# tells systemd when it serves (Type=notify) and reloads with zeche
+# --reload, which waits for the outcome, and systemd-analyze security
+# rates its exposure 2.0 or lower ("OK").
 . "$(dirname "$0")/lib.sh"
 unit=$ZECHE_SOURCE_DIR/contrib/zeche.service
 key() {		# NAME LINE: the unit has exactly this line
@@ -25,6 +27,8 @@ key "tells systemd when it serves and reloads" "Type=notify"
 key "reloads with zeche --reload, which waits" \
     "ExecReload=/usr/sbin/zeche --reload --config /etc/zeche/zeche.conf"
 key "the control socket's folder" "RuntimeDirectory=zeche"
+key "checks the configuration, the capsule and the certificates first" \
+    "ExecStartPre=/usr/sbin/zeche --config /etc/zeche/zeche.conf --check"
 key "runs as its own user" "User=_zeche"
 key "only CAP_NET_BIND_SERVICE (bounding set)" \
     "CapabilityBoundingSet=CAP_NET_BIND_SERVICE"

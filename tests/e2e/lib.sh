@@ -6,6 +6,13 @@
 # ctest sets ZECHE, GEMGET and ZECHE_SOURCE_DIR.
 
 set -u
+# As an ordinary user would run them: Debian keeps daemons such as
+# haproxy in /usr/sbin, which a user's PATH lacks, and a fresh system
+# sets no locale, where terminal clients show UTF-8 as "?" or escapes.
+# The tests name the locale they need, whatever the caller's.
+PATH=$PATH:/usr/sbin:/sbin
+export LC_ALL=C.UTF-8
+unset LANGUAGE
 : "${ZECHE:?ZECHE must name the zeche binary}"
 : "${GEMGET:?GEMGET must name the gemget client}"
 : "${ZECHE_SOURCE_DIR:?}"

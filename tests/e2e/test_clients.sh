@@ -6,7 +6,10 @@ for tool in tmux amfora sacc; do
 	command -v "$tool" >/dev/null ||
 	    { not_ok "$tool is installed (contrib/dev.sh installs it)"; finish; }
 done
-export HOME=$WORK/home TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+# tmux runs the client through $SHELL, else the user's login shell, which
+# for a system user such as nobody is nologin
+export HOME=$WORK/home TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+    SHELL=/bin/sh
 mkdir -p "$HOME"
 # One tmux server per client: a new session on a server that is still
 # going away after kill-server fails with "server exited unexpectedly".

@@ -105,6 +105,9 @@ stop_zeche
 # with --config: only the user, no chroot (reloads read files anywhere)
 printf 'host "%s" {\n\troot "capsule"\n\tcerts "certs"\n\tgopher on\n}\n' "$H" \
     >"$WORK/zeche.conf"
+# made under --user nobody, the pair is nobody's: the key is made root's
+# for the case of a key only root may read, below
+chown root:root "$CERTS/$H.key"
 start_zeche --config "$WORK/zeche.conf" --user nobody
 alive "--config with --user nobody"
 runs_as_nobody "--config, --user nobody"

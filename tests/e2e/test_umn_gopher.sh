@@ -8,7 +8,10 @@ for tool in tmux gopher; do
 	command -v "$tool" >/dev/null ||
 	    { not_ok "$tool is installed (contrib/dev.sh installs it)"; finish; }
 done
-export HOME=$WORK/home TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+# tmux runs the client through $SHELL, else the user's login shell, which
+# for a system user such as nobody is nologin
+export HOME=$WORK/home TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+    SHELL=/bin/sh
 mkdir -p "$HOME"
 # each run of the client gets a tmux server of its own: a new session
 # never races the shutdown of the last server on the same socket
