@@ -12,6 +12,9 @@
 #endif
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>		/* malloc_trim */
+#endif
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -195,6 +198,9 @@ static pthread_mutex_t		 peer_mtx[PEER_SHARDS] = {
 #undef M
 static unsigned char		 peer_secret[SIPHASH_KEY_LEN];
 static atomic_size_t		 total;		/* open connections */
+static atomic_size_t		 peak;		/* most open since the last
+						   trim */
+static struct event		*trim_ev;	/* on worker 0: trimcb */
 static struct peer		*peers[PEER_BUCKETS];
 static pthread_mutex_t		 cap_mtx = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int		 cap_refused;	/* under cap_mtx */
@@ -207,6 +213,9 @@ static void	conn_free(struct conn *);
 static int	to_answer(struct conn *);
 static void	worker_finish(struct worker *);
 static void	worker_stop(struct worker *);
+#ifdef __GLIBC__
+static void	trimcb(evutil_socket_t, short, void *);
+#endif
 
 struct event_base *
 net_base_new(void)
@@ -238,6 +247,9 @@ finishedcb(evutil_socket_t fd, short what, void *arg)
 int
 net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 {
+#ifdef __GLIBC__
+	struct timeval	 trim_tv = { NET_TRIM_INTERVAL, 0 };
+#endif
 	struct worker	*w;
 	unsigned int	 i;
 
@@ -268,6 +280,11 @@ net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 	}
 	if ((finished_ev = event_new(b, -1, 0, finishedcb, NULL)) == NULL)
 		return -1;
+#ifdef __GLIBC__
+	if ((trim_ev = event_new(b, -1, EV_PERSIST, trimcb, NULL)) == NULL ||
+	    event_add(trim_ev, &trim_tv) == -1)
+		return -1;
+#endif
 	atomic_store(&unfinished, (unsigned int)nconf.workers);
 	self = &workers[0];
 	return 0;
@@ -1232,6 +1249,43 @@ conn_proxycb(evutil_socket_t fd, short what, void *arg)
 	conn_proxied(c, &hdr);
 }
 
+/* OPEN connections are open: the peak since the last trim, if higher. */
+static void
+note_peak(size_t open)
+{
+	size_t	 p = atomic_load_explicit(&peak, memory_order_relaxed);
+
+	while (open > p && !atomic_compare_exchange_weak_explicit(&peak, &p,
+	    open, memory_order_relaxed, memory_order_relaxed))
+		;
+}
+
+#ifdef __GLIBC__
+/*
+ * Every NET_TRIM_INTERVAL seconds, on worker 0: once the open connections
+ * have fallen to a quarter of a peak of NET_TRIM_PEAK or more (a flood of
+ * handshakes has passed, each of which held some 45 KiB of TLS state),
+ * give the memory they freed back to the system.  glibc's malloc keeps
+ * it otherwise, in the middle of its heaps (each worker's thread has an
+ * arena of its own), and the process stays at its peak size for good.
+ * malloc_trim() walks every arena's free chunks, and what it gives back
+ * costs a page fault when it is used again: it runs after a peak, not
+ * at every tick.
+ */
+static void
+trimcb(evutil_socket_t fd, short what, void *arg)
+{
+	size_t	 open = atomic_load(&total), was = atomic_load(&peak);
+
+	if (was < NET_TRIM_PEAK || open > was / 4)
+		return;
+	atomic_store(&peak, open);
+	malloc_trim(0);
+	log_debug("%zu connections open after %zu: freed memory returned "
+	    "to the system", open, was);
+}
+#endif
+
 static void
 acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
@@ -1282,6 +1336,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 			    "(%u refused)", front->name, nopen, n);
 		return;
 	}
+	note_peak(nopen + 1);
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		budget_release(p);
 		close(fd);
@@ -1607,6 +1662,9 @@ net_shutdown(void)
 	if (finished_ev != NULL)
 		event_free(finished_ev);
 	finished_ev = NULL;
+	if (trim_ev != NULL)
+		event_free(trim_ev);
+	trim_ev = NULL;
 	free(workers);
 	workers = NULL;
 	self = NULL;

@@ -37,6 +37,8 @@ struct event_base;
 #define NET_FILE_CHUNK		65536	/* bytes of a file read at a time */
 #define NET_BACKLOG		SOMAXCONN /* queued to accept, per listener */
 #define NET_WARN_INTERVAL	60	/* seconds between two "refused" lines */
+#define NET_TRIM_INTERVAL	5	/* seconds between two looks at the peak */
+#define NET_TRIM_PEAK		256	/* open connections worth a trim after */
 
 struct front {
 	const char	*name;		/* "gemini", "gopher" */

@@ -4,7 +4,7 @@
  * usage: gemget [-fknLSt] [-b addr] [-C cafile] [-c bytes] [-d ms] [-e ms]
  *               [-m maxver] [-R file] [-r ms] [-s sni] [-w ms] [-x file]
  *               addr port [request]
- *        gemget [-b addr] -I n addr port
+ *        gemget [-H] [-b addr] -I n addr port
  *
  * Sends REQUEST followed by CRLF (or, without REQUEST, standard input as it
  * is, so that a test can send NUL bytes or leave out the CRLF) and writes
@@ -41,7 +41,9 @@
  *             certificate that fails is a failed handshake (exit 2)
  *
  * gemget -I N opens N TCP connections, prints N once they are all open and
- * holds them, saying nothing, until it is killed.
+ * holds them, saying nothing, until it is killed.  With -H, each sends a
+ * TLS ClientHello (one, made once, the same bytes on every connection) and
+ * then nothing more: N handshakes left half done.
  * gemget -F prints a TCP port that is free on 127.0.0.1 and exits.
  */
 #include <sys/socket.h>
@@ -109,17 +111,58 @@ session_save(void)
 		fclose(f);
 }
 
-/* Open N connections and hold them until killed. */
+/*
+ * A ClientHello of CTX's, as it would go on the wire, in *HELLO (*LEN
+ * bytes, to free).  Returns 0, or -1.
+ */
 static int
-hold(int n, const char *addr, const char *port, const char *from)
+client_hello(SSL_CTX *ctx, unsigned char **hello, long *len)
 {
-	int	 i;
+	SSL	*ssl;
+	BIO	*rb, *wb;
+	char	*data;
+	int	 rc = -1;
 
-	for (i = 0; i < n; i++)
-		if (dial(addr, port, from, rcvbuf) == -1) {
+	if ((ssl = SSL_new(ctx)) == NULL)
+		return -1;
+	if ((rb = BIO_new(BIO_s_mem())) == NULL ||
+	    (wb = BIO_new(BIO_s_mem())) == NULL) {
+		BIO_free(rb);
+		SSL_free(ssl);
+		return -1;
+	}
+	SSL_set_bio(ssl, rb, wb);		/* SSL owns both now */
+	SSL_connect(ssl);			/* wants to read: fine */
+	if ((*len = BIO_get_mem_data(wb, &data)) > 0 &&
+	    (*hello = malloc((size_t)*len)) != NULL) {
+		memcpy(*hello, data, (size_t)*len);
+		rc = 0;
+	}
+	SSL_free(ssl);
+	return rc;
+}
+
+/*
+ * Open N connections, send FIRST's bytes (FIRSTLEN, may be 0) on each,
+ * and hold them until killed.
+ */
+static int
+hold(int n, const char *addr, const char *port, const char *from,
+    const unsigned char *first, long firstlen)
+{
+	int	 i, fd;
+
+	for (i = 0; i < n; i++) {
+		if ((fd = dial(addr, port, from, rcvbuf)) == -1) {
 			perror("connect");
 			return 1;
 		}
+		if (firstlen > 0 && write(fd, first, (size_t)firstlen) !=
+		    firstlen) {
+			perror("write");
+			return 1;
+		}
+	}
 	printf("%d\n", n);
 	fflush(stdout);
 	for (;;)
@@ -203,7 +246,9 @@ main(int argc, char **argv)
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
 	int		 fp = 0, version, status = 1, plain = 0, slow = 0;
 	int		 trickle = 0, cutoff = -1, nhold = 0, early = -1;
-	int		 keep = 0, reset = 0;
+	int		 keep = 0, reset = 0, hello = 0;
+	unsigned char	*hold_first = NULL;
+	long		 hold_len = 0;
 	struct linger	 lg = { 1, 0 };
 	struct pollfd	 pfd;
 	long		 got = 0;
@@ -240,6 +285,9 @@ main(int argc, char **argv)
 			break;
 		case 'I':
 			nhold = atoi(optarg);
+			break;
+		case 'H':
+			hello = 1;
 			break;
 		case 'r':
 			trickle = atoi(optarg);
@@ -283,8 +331,17 @@ main(int argc, char **argv)
 		    "[-s sni] [-w ms] [-x file] addr port [request]\n");
 		return 1;
 	}
+	if (nhold > 0 && hello) {
+		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+		    client_hello(ctx, &hold_first, &hold_len) == -1) {
+			fprintf(stderr, "gemget: cannot make a ClientHello\n");
+			return 1;
+		}
+		SSL_CTX_free(ctx);
+	}
 	if (nhold > 0)
-		return hold(nhold, argv[0], argv[1], from);
+		return hold(nhold, argv[0], argv[1], from, hold_first,
+		    hold_len);
 	if (argc == 3) {
 		reqlen = strlen(argv[2]);
 		if ((req = malloc(reqlen + 3)) == NULL)
