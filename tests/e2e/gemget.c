@@ -257,7 +257,7 @@ main(int argc, char **argv)
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "b:C:c:d:e:FfI:kLm:nR:r:s:Stw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:C:c:d:e:FfHI:kLm:nR:r:s:Stw:x:")) != -1) {
 		switch (ch) {
 		case 'b':
 			from = optarg;

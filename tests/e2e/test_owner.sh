@@ -44,7 +44,7 @@ expect_eq "made as root in nobody's folder: the key and the certificate are nobo
 out=$(as_nobody --certs "$STATE" --check 2>&1)
 expect_eq "... so the service's check as nobody passes" "$?" 0
 expect_contains "... and names the certificate" "$out" \
-    "certificate $STATE/$H.crt: certificate SHA-256"
+    "certificate $STATE/localhost.crt SHA-256"
 
 # --- by hand as root in a folder it makes: root's pair
 start_zeche --config "$CONF"
