@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -28,6 +27,7 @@
 #include "log.h"
 #include "net.h"
 #include "notify.h"
+#include "options.h"
 #include "protocols.h"
 #include "sandbox.h"
 #include "server.h"
@@ -35,34 +35,7 @@
 #include "tls.h"
 #include "watch.h"
 
-/*
- * The command line.  Options given beside --config override the file;
- * without --config they make a configuration of one host.
- */
-struct opts {
-	const char		*config;	/* --config FILE, or NULL */
-	const char		*root;		/* NULL: not given */
-	const char		*certs;
-	const char		*host;
-	const char		*lang;
-	const char		*listen[PROTO_COUNT];	/* [ADDR:]PORT */
-	const char		*user;
-	const char		*log;		/* --log FILE, or NULL */
-	const char		*export;	/* --export DIR, or NULL */
-	int			 timeout;	/* 0: not given */
-	int			 log_ip;	/* -1: not given */
-	bool			 check;
-	bool			 verbose;
-	bool			 proxy;		/* --proxy-protocol */
-	int			 max_conns;	/* 0: fitted to the fd limit */
-	int			 per_address;	/* 0: not given */
-	int			 workers;	/* 0: not given */
-	bool			 watch;		/* --watch */
-	const char		*control;	/* --control PATH, or NULL */
-	bool			 reload;	/* --reload */
-};
-
-static struct opts	 opts = { .log_ip = -1 };
+static struct opts	 opts;
 
 /*
  * Inside the sandbox (--user without --config) the capsule is read
@@ -75,291 +48,6 @@ static char		 logpath[PATH_MAX];	/* the log file open, or "" */
  * its path there.
  */
 static char		 logname[PATH_MAX];
-
-static void __attribute__((noreturn))
-usage(int status)
-{
-	fprintf(status ? stderr : stdout,
-"usage: zeche [options]\n"
-"Serve the capsule in --root over Gemini (TLS), Gopher and Spartan, or the\n"
-"hosts of a configuration file (--config).\n"
-"\n"
-"  -f, --config FILE       read the hosts and settings from FILE\n"
-"                          (zeche.conf(5)); the options below override it\n"
-"  -r, --root DIR          the capsule folder (default: capsule)\n"
-"  -c, --certs DIR         TLS certificate and key folder (default: certs);\n"
-"                          a self-signed one is made there if missing\n"
-"  -H, --host NAME         the host name served (default: localhost)\n"
-"  -L, --lang TAG          the capsule's language: the lang parameter of\n"
-"                          gemtext and zeche's own labels (default: none,\n"
-"                          English labels)\n"
-"  -g, --gemini [ADDR:]PORT  Gemini listener (default: 1965, all addresses)\n"
-"  -G, --gopher [ADDR:]PORT  Gopher listener (default: 70 as root, else 7070)\n"
-"      --spartan [ADDR:]PORT Spartan listener (default: off; usually 300)\n"
-"  -n, --check             load the capsule, report every error and warning,\n"
-"                          exit 1 only on errors; with --config every host's\n"
-"                          capsule and certificate\n"
-"      --control PATH      listen for reload commands on the Unix socket\n"
-"                          PATH (mode 0600, given to --user)\n"
-"      --reload            ask the zeche listening on --control PATH (or the\n"
-"                          --config file's control) to reload, wait, and exit\n"
-"                          0 if it took effect, 1 with the reason if not\n"
-"      --watch             reload by itself when the configuration file or a\n"
-"                          capsule changes (once changes settle for 0.5 s)\n"
-"      --log FILE          write the log (messages and the access lines) to\n"
-"                          FILE (a regular file, not a link, outside every\n"
-"                          capsule, in a folder only its owner may write or\n"
-"                          a sticky one; with --user and no --config,\n"
-"                          inside the chroot) instead of\n"
-"                          stderr; SIGUSR1 reopens it.  A log written\n"
-"                          too slowly never holds up serving:\n"
-"                          lines beyond 1 MiB queued are dropped, and counted\n"
-"      --log-ip[=anon]     write client addresses to the access log (anon:\n"
-"                          only the network, IPv4 /24, IPv6 /48)\n"
-"      --proxy-protocol    every listener expects a PROXY protocol header\n"
-"                          (v1 or v2, as HAProxy sends) before the client's\n"
-"                          bytes; the client address in it is logged and\n"
-"                          counted\n"
-"      --export DIR        write the site as files for a static Gemini server\n"
-"                          (DIR/gemini) and Gophernicus (DIR/gopher), exit\n"
-"  -t, --timeout SECONDS   time a client has for the TLS handshake and its\n"
-"                          whole request, with a Spartan data block\n"
-"                          (default: 10); a reader that takes\n"
-"                          less than 1 KiB a second of the answer over such a\n"
-"                          span is cut off\n"
-"  -m, --max-conns N       open connections at most (default: fitted to the\n"
-"                          file descriptor limit)\n"
-"      --per-address N     open connections from one address, an IPv6 /64\n"
-"                          counting as one (default: 32)\n"
-"  -w, --workers N         event loops serving connections, each on its own\n"
-"                          thread and listening sockets (default: one per\n"
-"                          core); the budgets above are for all of them\n"
-"  -u, --user NAME         run as this user once the ports are open,\n"
-"                          detached from the terminal; without --config in\n"
-"                          a chroot into the capsule's parent folder; on\n"
-"                          Linux read-only beneath the capsule (with\n"
-"                          --config: the file's, capsules' and certificates'\n"
-"                          folders; no Landlock then refuses to start), with\n"
-"                          a seccomp filter; a certificate made as root is\n"
-"                          the user's\n"
-"  -v, --verbose           log debugging details\n"
-"  -h, --help              show this help and exit\n"
-"  -V, --version           show the version and exit\n"
-"\n"
-"Signals: SIGHUP reloads the configuration file and every capsule (a failed\n"
-"reload keeps the old ones; --reload does the same and waits for it); SIGUSR1 reopens the --log file (either, sent\n"
-"during the start, waits until zeche serves); SIGINT and SIGTERM stop the\n"
-"server: answers being sent get a few seconds, connections without a request\n"
-"are closed at once.  Once the last connection is gone, these signals are\n"
-"ignored.\n");
-	exit(status);
-}
-
-/* Long options of their own, then one per row of the protocol table. */
-#define OPT_PROTO	0x100
-
-static void
-parse_options(int argc, char **argv)
-{
-	static const struct option	 fixed[] = {
-		{ "config",	required_argument,	NULL, 'f' },
-		{ "root",	required_argument,	NULL, 'r' },
-		{ "certs",	required_argument,	NULL, 'c' },
-		{ "host",	required_argument,	NULL, 'H' },
-		{ "lang",	required_argument,	NULL, 'L' },
-		{ "check",	no_argument,		NULL, 'n' },
-		{ "log",	required_argument,	NULL, 'l' },
-		{ "watch",	no_argument,		NULL, 'W' },
-		{ "control",	required_argument,	NULL, 'K' },
-		{ "reload",	no_argument,		NULL, 'R' },
-		{ "log-ip",	optional_argument,	NULL, 'I' },
-		{ "proxy-protocol", no_argument,	NULL, 'P' },
-		{ "export",	required_argument,	NULL, 'X' },
-		{ "timeout",	required_argument,	NULL, 't' },
-		{ "max-conns",	required_argument,	NULL, 'm' },
-		{ "per-address", required_argument,	NULL, 'A' },
-		{ "workers",	required_argument,	NULL, 'w' },
-		{ "user",	required_argument,	NULL, 'u' },
-		{ "verbose",	no_argument,		NULL, 'v' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ "version",	no_argument,		NULL, 'V' },
-	};
-	struct option	 longopts[sizeof(fixed) / sizeof(fixed[0]) +
-			    PROTO_COUNT + 1];
-	const struct protocol	*pr;
-	struct conf_listen	 la;
-	enum conf_log_ip	 lip;
-	const char		*errstr;
-	char			 shorts[64] = "f:r:c:H:L:nt:m:w:u:vhV";
-	char			*end;
-	size_t			 nfixed = sizeof(fixed) / sizeof(fixed[0]), len;
-	long			 n;
-	int			 ch, i;
-
-	memset(longopts, 0, sizeof(longopts));
-	memcpy(longopts, fixed, sizeof(fixed));
-	for (i = 0; i < PROTO_COUNT; i++) {
-		pr = &protocols[i];
-		longopts[nfixed + i].name = pr->name;
-		longopts[nfixed + i].has_arg = required_argument;
-		longopts[nfixed + i].val = pr->short_opt ? pr->short_opt :
-		    OPT_PROTO + i;
-		if (pr->short_opt) {
-			len = strlen(shorts);
-			shorts[len] = (char)pr->short_opt;
-			shorts[len + 1] = ':';
-			shorts[len + 2] = '\0';
-		}
-	}
-	while ((ch = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
-		for (i = 0; i < PROTO_COUNT; i++)
-			if (ch == longopts[nfixed + i].val)
-				break;
-		if (i < PROTO_COUNT) {
-			if (conf_parse_listen(optarg, &la, &errstr) == -1)
-				fatalx("--%s %s: %s", protocols[i].name,
-				    optarg, errstr);
-			free(la.addr);
-			free(la.port);
-			opts.listen[i] = optarg;
-			continue;
-		}
-		switch (ch) {
-		case 'f':
-			opts.config = optarg;
-			break;
-		case 'r':
-			opts.root = optarg;
-			break;
-		case 'c':
-			opts.certs = optarg;
-			break;
-		case 'H':
-			opts.host = optarg;
-			break;
-		case 'L':
-			opts.lang = optarg;
-			break;
-		case 'n':
-			opts.check = true;
-			break;
-		case 'I':
-			if (optarg == NULL)
-				opts.log_ip = CONF_LOG_IP_FULL;
-			else if (conf_parse_log_ip(optarg, &lip) == -1)
-				fatalx("--log-ip=%s: off, anon or full", optarg);
-			else
-				opts.log_ip = (int)lip;
-			break;
-		case 'l':
-			opts.log = optarg;
-			break;
-		case 'P':
-			opts.proxy = true;
-			break;
-		case 'W':
-			opts.watch = true;
-			break;
-		case 'K':
-			opts.control = optarg;
-			break;
-		case 'R':
-			opts.reload = true;
-			break;
-		case 'u':
-			opts.user = optarg;
-			break;
-		case 'X':
-			opts.export = optarg;
-			break;
-		case 't':
-			n = strtol(optarg, &end, 10);
-			if (optarg[0] == '\0' || *end != '\0' || n < 1 ||
-			    n > 3600)
-				fatalx("--timeout %s: seconds from 1 to 3600",
-				    optarg);
-			opts.timeout = (int)n;
-			break;
-		case 'm':
-			n = strtol(optarg, &end, 10);
-			if (optarg[0] == '\0' || *end != '\0' || n < 1 ||
-			    n > 1000000)
-				fatalx("--max-conns %s: a number from 1 to "
-				    "1000000", optarg);
-			opts.max_conns = (int)n;
-			break;
-		case 'A':
-			n = strtol(optarg, &end, 10);
-			if (optarg[0] == '\0' || *end != '\0' || n < 1 ||
-			    n > 1000000)
-				fatalx("--per-address %s: a number from 1 to "
-				    "1000000", optarg);
-			opts.per_address = (int)n;
-			break;
-		case 'w':
-			n = strtol(optarg, &end, 10);
-			if (optarg[0] == '\0' || *end != '\0' || n < 1 ||
-			    n > CONF_WORKERS_MAX)
-				fatalx("--workers %s: a number from 1 to %d",
-				    optarg, CONF_WORKERS_MAX);
-			opts.workers = (int)n;
-			break;
-		case 'v':
-			opts.verbose = true;
-			break;
-		case 'h':
-			usage(0);
-		case 'V':
-			printf("zeche %s\n", ZECHE_VERSION);
-			exit(0);
-		default:
-			usage(1);
-		}
-	}
-	if (optind != argc)
-		usage(1);
-}
-
-/* Replace *P (owned) by a copy of S. */
-static int
-set_str(char **p, const char *s)
-{
-	char	*d;
-
-	if ((d = strdup(s)) == NULL)
-		return -1;
-	free(*p);
-	*p = d;
-	return 0;
-}
-
-/* Replace the listeners in *LIST by SPEC alone. */
-static int
-set_listen(struct conf_listen **list, size_t *n, const char *spec,
-    const char **errstr)
-{
-	struct conf_listen	*l;
-
-	if ((l = calloc(1, sizeof(*l))) == NULL) {
-		*errstr = "out of memory";
-		return -1;
-	}
-	if (conf_parse_listen(spec, l, errstr) == -1) {
-		free(l);
-		return -1;
-	}
-	while (*n > 0) {
-		(*n)--;
-		free((*list)[*n].addr);
-		free((*list)[*n].port);
-		free((*list)[*n].host);
-		free((*list)[*n].public);
-	}
-	free(*list);
-	*list = l;
-	*n = 1;
-	return 0;
-}
 
 /* The folder of the file PATH into DIR; -1 if it does not fit. */
 static int
@@ -416,104 +104,18 @@ log_outside_capsules(const struct conf *conf, const char *log, char *err,
 }
 
 /*
- * The configuration: the file (--config) or one host made of the
- * defaults, with the options on top.  Returns 0, or -1 with a message in
- * ERR.  Runs again on every reload, in the reload thread.
+ * The configuration: the options over the file or the defaults.  In the
+ * chroot the capsule is read by its path there.  Runs again on every
+ * reload, in the reload thread.
  */
 static int
 make_conf(struct conf *conf, char *err, size_t errlen)
 {
-	struct conf_host	*h;
-	const struct protocol	*pr;
-	const char		*errstr = "out of memory";
-	char			*name = NULL;
-	int			 p;
+	struct options_env	 env;
 
-	if (opts.config != NULL) {
-		if (conf_read(opts.config, conf, err, errlen) == -1)
-			return -1;
-		pr = &protocols[PROTO_GEMINI];
-		if (conf->nlisten[PROTO_GEMINI] == 0 &&
-		    set_listen(&conf->listen[PROTO_GEMINI],
-		    &conf->nlisten[PROTO_GEMINI], geteuid() == 0 ?
-		    pr->root_port : pr->port, &errstr) == -1)
-			goto bad;
-	} else {
-		memset(conf, 0, sizeof(*conf));
-		if ((conf->hosts = calloc(1, sizeof(*conf->hosts))) == NULL)
-			goto bad;
-		conf->nhosts = 1;
-		h = &conf->hosts[0];
-		h->gopher = true;
-		h->listing = h->posts = true;
-		if (set_str(&h->name, "localhost") == -1 ||
-		    set_str(&h->root, "capsule") == -1 ||
-		    set_str(&h->certs, "certs") == -1)
-			goto bad;
-		for (p = 0; p < PROTO_COUNT; p++) {
-			pr = &protocols[p];
-			if (pr->port != NULL && set_listen(&conf->listen[p],
-			    &conf->nlisten[p], geteuid() == 0 ?
-			    pr->root_port : pr->port, &errstr) == -1)
-				goto bad;
-		}
-	}
-	h = &conf->hosts[0];		/* the options set the default host */
-	if (opts.host != NULL) {
-		if ((name = strdup(opts.host)) == NULL)
-			goto bad;
-		if (conf_host_normalise(name) == -1) {
-			snprintf(err, errlen, "--host %s: not a host name",
-			    opts.host);
-			free(name);
-			conf_free(conf);
-			return -1;
-		}
-		free(h->name);
-		h->name = name;
-	}
-	if ((sandbox_root != NULL && set_str(&h->root, sandbox_root) == -1) ||
-	    (sandbox_root == NULL && opts.root != NULL &&
-	    set_str(&h->root, opts.root) == -1) ||
-	    (opts.lang != NULL && set_str(&h->lang, opts.lang) == -1))
-		goto bad;
-	if (opts.certs != NULL) {
-		if (set_str(&h->certs, opts.certs) == -1)
-			goto bad;
-		free(h->cert);
-		free(h->key);
-		h->cert = h->key = NULL;
-	}
-	for (p = 0; p < PROTO_COUNT; p++)
-		if (opts.listen[p] != NULL && set_listen(&conf->listen[p],
-		    &conf->nlisten[p], opts.listen[p], &errstr) == -1)
-			goto bad;
-	if (opts.user != NULL && set_str(&conf->user, opts.user) == -1)
-		goto bad;
-	if (opts.log != NULL && set_str(&conf->log, opts.log) == -1)
-		goto bad;
-	if (opts.control != NULL && set_str(&conf->control, opts.control) ==
-	    -1)
-		goto bad;
-	if (opts.timeout != 0)
-		conf->timeout = opts.timeout;
-	if (opts.max_conns != 0)
-		conf->max_conns = opts.max_conns;
-	if (opts.per_address != 0)
-		conf->per_address = opts.per_address;
-	if (opts.workers != 0)
-		conf->workers = opts.workers;
-	if (conf->timeout == 0)
-		conf->timeout = NET_READ_TIMEOUT;
-	if (opts.watch)
-		conf->watch = true;
-	if (opts.log_ip != -1)
-		conf->log_ip = (enum conf_log_ip)opts.log_ip;
-	return 0;
- bad:
-	snprintf(err, errlen, "%s", errstr);
-	conf_free(conf);
-	return -1;
+	env.root = sandbox_root;
+	env.as_root = geteuid() == 0;
+	return options_conf(&opts, &env, conf, err, errlen);
 }
 
 /* The host VH: its name and aliases, and what it serves. */
@@ -1341,7 +943,21 @@ main(int argc, char **argv)
 	int			 logdir = -1, p;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	parse_options(argc, argv);
+	switch (options_parse(argc, argv, &opts, err, sizeof(err))) {
+	case OPTIONS_OK:
+		break;
+	case OPTIONS_HELP:
+		options_usage(stdout);
+		return 0;
+	case OPTIONS_VERSION:
+		printf("zeche %s\n", ZECHE_VERSION);
+		return 0;
+	case OPTIONS_USAGE:
+		options_usage(stderr);
+		return 1;
+	case OPTIONS_BAD:
+		fatalx("%s", err);
+	}
 	log_init(opts.verbose);
 
 	if (opts.reload)
