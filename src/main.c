@@ -25,6 +25,7 @@
 #include "control.h"
 #include "export.h"
 #include "log.h"
+#include "logfile.h"
 #include "net.h"
 #include "notify.h"
 #include "options.h"
@@ -42,66 +43,6 @@ static struct opts	 opts;
  * through this path, and reloads keep the certificates they cannot read.
  */
 static const char	*sandbox_root;
-static char		 logpath[PATH_MAX];	/* the log file open, or "" */
-/*
- * The name the log is opened by on SIGUSR1: its path, or in the chroot
- * its path there.
- */
-static char		 logname[PATH_MAX];
-
-/* The folder of the file PATH into DIR; -1 if it does not fit. */
-static int
-folder_of(const char *path, char *dir, size_t size)
-{
-	const char	*slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return snprintf(dir, size, ".") >= (int)size ? -1 : 0;
-	if (slash == path)
-		return snprintf(dir, size, "/") >= (int)size ? -1 : 0;
-	if ((size_t)(slash - path) >= size)
-		return -1;
-	snprintf(dir, size, "%.*s", (int)(slash - path), path);
-	return 0;
-}
-
-/* The resolved path IN is OUTER or lies beneath it. */
-static bool
-beneath(const char *in, const char *outer)
-{
-	size_t	 n = strlen(outer);
-
-	return strncmp(in, outer, n) == 0 && (in[n] == '/' || in[n] == '\0' ||
-	    strcmp(outer, "/") == 0);
-}
-
-/*
- * The log LOG (or none) must not lie in a capsule of CONF, where the next
- * load would serve it, client addresses and all.  -1 with a message in
- * ERR if it does.  What cannot be resolved is left to the log's own open
- * and to the capsule's load, which say what is wrong with it.
- */
-static int
-log_outside_capsules(const struct conf *conf, const char *log, char *err,
-    size_t errlen)
-{
-	char	 dir[PATH_MAX], rdir[PATH_MAX], rroot[PATH_MAX];
-	size_t	 i;
-
-	if (log == NULL || folder_of(log, dir, sizeof(dir)) == -1 ||
-	    realpath(dir, rdir) == NULL)
-		return 0;
-	for (i = 0; i < conf->nhosts; i++)
-		if (realpath(conf->hosts[i].root, rroot) != NULL &&
-		    beneath(rdir, rroot)) {
-			snprintf(err, errlen, "log %s: inside the capsule "
-			    "folder %s (host %s), which would serve it; keep "
-			    "the log outside every capsule", log,
-			    conf->hosts[i].root, conf->hosts[i].name);
-			return -1;
-		}
-	return 0;
-}
 
 /*
  * The configuration: the options over the file or the defaults.  In the
@@ -287,7 +228,7 @@ load(bool make_certs)
 		cert_owner(conf.user);
 	if ((srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
 	    SERVER_CERTS_CHECK, NULL, err, sizeof(err))) == NULL ||
-	    log_outside_capsules(&srv->conf, srv->conf.log, err,
+	    logfile_outside_capsules(&srv->conf, srv->conf.log, err,
 	    sizeof(err)) == -1)
 		goto bad;
 	warn_cert_access(srv);
@@ -388,7 +329,7 @@ allow_folder_of(const char *path)
 {
 	char	 dir[PATH_MAX];
 
-	if (folder_of(path, dir, sizeof(dir)) == -1)
+	if (logfile_folder(path, dir, sizeof(dir)) == -1)
 		fatalx("--user: %s: path too long", path);
 	allow_folder(dir);
 }
@@ -422,11 +363,11 @@ confine_config(const struct conf *conf)
 	for (i = 0; i < nallowed; i++)
 		paths[i] = allowed[i];
 	if (conf->log != NULL) {
-		if (folder_of(conf->log, dir, sizeof(dir)) == -1 ||
+		if (logfile_folder(conf->log, dir, sizeof(dir)) == -1 ||
 		    realpath(dir, rdir) == NULL)
 			fatal("log %s", conf->log);
 		for (i = 0; i < nallowed; i++)
-			if (beneath(allowed[i], rdir))
+			if (logfile_beneath(allowed[i], rdir))
 				break;
 		if (i < nallowed)
 			log_warnx("log %s: its folder holds %s, which stays "
@@ -455,7 +396,7 @@ is_allowed(const char *dir)
 	if (realpath(dir, rdir) == NULL)
 		return true;
 	for (i = 0; i < nallowed; i++)
-		if (beneath(rdir, allowed[i]))
+		if (logfile_beneath(rdir, allowed[i]))
 			return true;
 	return false;
 }
@@ -480,10 +421,10 @@ within_confinement(const struct conf *conf, char *err, size_t errlen)
 			bad = h->root;
 		else if (h->certs != NULL && !is_allowed(h->certs))
 			bad = h->certs;
-		else if (h->cert != NULL && (folder_of(h->cert, dir,
+		else if (h->cert != NULL && (logfile_folder(h->cert, dir,
 		    sizeof(dir)) == -1 || !is_allowed(dir)))
 			bad = h->cert;
-		else if (h->key != NULL && (folder_of(h->key, dir,
+		else if (h->key != NULL && (logfile_folder(h->key, dir,
 		    sizeof(dir)) == -1 || !is_allowed(dir)))
 			bad = h->key;
 	}
@@ -494,8 +435,8 @@ within_confinement(const struct conf *conf, char *err, size_t errlen)
 		    conf->hosts[i - 1].name, bad);
 		return -1;
 	}
-	if (conf->log != NULL && strcmp(conf->log, logpath) != 0 &&
-	    (folder_of(conf->log, dir, sizeof(dir)) == -1 ||
+	if (conf->log != NULL && strcmp(conf->log, logfile_path()) != 0 &&
+	    (logfile_folder(conf->log, dir, sizeof(dir)) == -1 ||
 	    realpath(dir, rdir) == NULL || strcmp(rdir, allowed_log) != 0)) {
 		snprintf(err, errlen, "log %s: outside the folder this server "
 		    "may write (Landlock, under --user, allows only the log's "
@@ -577,7 +518,6 @@ reload_wait(int seconds)
 	return atomic_load(&reload.finished);
 }
 
-static int	 switch_log(const struct server *, char *, size_t);
 static void	 watch_update(void);
 
 /* A reload took effect: tell systemd and the clients waiting for it. */
@@ -681,8 +621,8 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	if (reload.running)	/* not if its thread could not start */
 		pthread_join(reload.thread, NULL);
 	reload.running = false;
-	if (reload.srv != NULL && switch_log(reload.srv, reload.err,
-	    sizeof(reload.err)) == -1) {
+	if (reload.srv != NULL && logfile_switch(&reload.srv->conf,
+	    sandbox_root != NULL, reload.err, sizeof(reload.err)) == -1) {
 		server_unref(reload.srv);
 		reload.srv = NULL;
 	}
@@ -791,102 +731,6 @@ sighup(evutil_socket_t sig, short what, void *arg)
 	reload_start("SIGHUP");
 }
 
-/*
- * The log for the server SRV about to be switched to, its capsules
- * loaded: the log it names (or, naming none, the one open, which stays)
- * must lie outside every one of them, and a log it names anew is opened
- * now, so that a log that cannot be opened fails the reload too.
- * Returns 0, or -1 with a message in ERR.  The one check of a reload's
- * log, right before it is switched to: on the loop, which alone knows
- * which log is open.  In the chroot the log is the one of the start,
- * checked then, which no reload can change.
- */
-static int
-switch_log(const struct server *srv, char *err, size_t errlen)
-{
-	const char	*path = srv->conf.log, *errstr;
-
-	if (sandbox_root != NULL)
-		return 0;
-	if (log_outside_capsules(&srv->conf, path != NULL ? path :
-	    logpath[0] != '\0' ? logpath : NULL, err, errlen) == -1)
-		return -1;
-	if (path == NULL || strcmp(path, logpath) == 0)
-		return 0;
-	if (log_open(path, &errstr) == -1) {
-		snprintf(err, errlen, "log %s: %s", path, errstr);
-		return -1;
-	}
-	snprintf(logpath, sizeof(logpath), "%s", path);
-	snprintf(logname, sizeof(logname), "%s", path);
-	return 0;
-}
-
-/*
- * --user without --config: the log must lie inside the folder zeche
- * chroots into (the capsule ROOT's parent, links resolved), so that it
- * can be opened anew there by its path (logname) on SIGUSR1, and the
- * process keeps no handle on anything outside its root.  A log outside
- * is refused: reopening it would need such a handle, through which a
- * confined process reaches the whole file system.  Returns the log's
- * folder, open (O_PATH) for Landlock's rule that lets files be written
- * and made there, to be closed once the rule is made; -1 when that
- * folder holds the capsule (it then stays read-only, and a rotated log
- * is not opened anew).
- */
-static int
-log_in_chroot(const char *path, const char *root)
-{
-	char		 dir[PATH_MAX], rdir[PATH_MAX], rroot[PATH_MAX];
-	char		 top[PATH_MAX], *slash;
-	const char	*base = strrchr(path, '/'), *in;
-	int		 fd;
-
-	base = base != NULL ? base + 1 : path;
-	if (folder_of(path, dir, sizeof(dir)) == -1)
-		fatalx("log %s: path too long", path);
-	if (base[0] == '\0')
-		fatalx("log %s: not a file name", path);
-	if (realpath(dir, rdir) == NULL)
-		fatal("log %s: its folder %s", path, dir);
-	if (realpath(root, rroot) == NULL)
-		fatal("--root %s", root);
-	/* the chroot: ROOT's parent, as sandbox_enter() makes it */
-	snprintf(top, sizeof(top), "%s", rroot);
-	if ((slash = strrchr(top, '/')) == top)
-		slash[1] = '\0';
-	else if (slash != NULL)
-		*slash = '\0';
-	if (!beneath(rdir, top))
-		fatalx("log %s: outside %s, the folder zeche chroots into "
-		    "with --user: keep the log beneath it (in a folder of its "
-		    "own, not in the capsule), or on stderr", path, top);
-	in = strcmp(top, "/") == 0 ? rdir : rdir + strlen(top);
-	if (snprintf(logname, sizeof(logname), "%s/%s", in, base) >=
-	    (int)sizeof(logname))
-		fatalx("log %s: path too long", path);
-	if (beneath(rroot, rdir))
-		return -1;
-	if ((fd = open(rdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		fatal("log %s: its folder %s", path, rdir);
-	return fd;
-}
-
-/* SIGUSR1: open the log anew, once logrotate has moved it away. */
-static void
-reopen_log(void)
-{
-	const char	*errstr;
-
-	if (logname[0] == '\0')
-		return;
-	if (log_open(logname, &errstr) == -1) {
-		log_warnx("log %s: %s", logpath, errstr);
-		return;
-	}
-	log_info("SIGUSR1: log %s reopened", logpath);
-}
-
 /* --watch: the configuration file and every capsule folder. */
 static struct watch	*watcher;
 
@@ -915,7 +759,7 @@ watch_changed(void *arg)
 static void
 sigusr1(evutil_socket_t sig, short what, void *arg)
 {
-	reopen_log();
+	logfile_reopen();
 }
 
 static void
@@ -936,7 +780,6 @@ main(int argc, char **argv)
 	SSL_CTX			*ctx;
 	struct net_conf		 nc;
 	sigset_t		 requests;
-	const char		*errstr;
 	char			 err[1024];
 	long			 n;
 	size_t			 i;
@@ -997,20 +840,10 @@ main(int argc, char **argv)
 	conf = &current->conf;
 	/* before the log is made: a log the chroot would not hold is not */
 	if (conf->user != NULL && opts.config == NULL && conf->log != NULL)
-		logdir = log_in_chroot(conf->log,
+		logdir = logfile_in_chroot(conf->log,
 		    server_default(current)->conf->root);
-	if (conf->log != NULL) {
-		if (log_open(conf->log, &errstr) == -1)
-			fatalx("log %s: %s", conf->log, errstr);
-		snprintf(logpath, sizeof(logpath), "%s", conf->log);
-		if (logname[0] == '\0')
-			snprintf(logname, sizeof(logname), "%s", conf->log);
-		else if (logdir == -1)
-			log_warnx("log %s: its folder holds the capsule, which "
-			    "stays read-only: SIGUSR1 cannot open it anew (keep "
-			    "the log in a folder of its own, or rotate it with "
-			    "copytruncate)", conf->log);
-	}
+	if (conf->log != NULL)
+		logfile_open(conf->log, logdir);
 	for (i = 0; i < current->nhosts; i++) {
 		vh = &current->hosts[i];
 		log_host(vh);
