@@ -30,6 +30,7 @@
 #include "notify.h"
 #include "options.h"
 #include "protocols.h"
+#include "report.h"
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
@@ -57,72 +58,6 @@ make_conf(struct conf *conf, char *err, size_t errlen)
 	env.root = sandbox_root;
 	env.as_root = geteuid() == 0;
 	return options_conf(&opts, &env, conf, err, errlen);
-}
-
-/* The host VH: its name and aliases, and what it serves. */
-static void
-log_host(const struct vhost *vh)
-{
-	char	 aliases[1024];
-	size_t	 i, n = 0;
-
-	aliases[0] = '\0';
-	for (i = 0; i < vh->conf->naliases && n < sizeof(aliases); i++)
-		n += (size_t)snprintf(aliases + n, sizeof(aliases) - n,
-		    "%s%s", i == 0 ? vh->conf->naliases == 1 ? " (alias " :
-		    " (aliases " : ", ", vh->conf->aliases[i]);
-	if (n > 0 && n + 1 < sizeof(aliases))
-		snprintf(aliases + n, sizeof(aliases) - n, ")");
-	log_info("host %s%s: loaded %s: %zu pages", vh->conf->name, aliases,
-	    vh->conf->root, vh->site->npages);
-}
-
-/*
- * Name both fingerprints of the host's certificate, since clients pin one
- * or the other, and say when zeche made it or made it anew.
- */
-static void
-log_certificate(const struct vhost *vh)
-{
-	const char	*name = vh->conf->name;
-	char		 crt[128], spki[128], names[1024];
-	size_t		 i, n;
-
-	if (vh->crt[0] == '\0' || tls_fingerprints(vh->crt, crt, sizeof(crt),
-	    spki, sizeof(spki)) == -1) {
-		log_info("host %s: no certificate yet in %s; one is made at "
-		    "the first start", name, vh->conf->certs);
-		return;
-	}
-	if (vh->made != VHOST_CERT_KEPT) {
-		n = (size_t)snprintf(names, sizeof(names), "%s", name);
-		for (i = 0; i < vh->conf->naliases && n < sizeof(names); i++)
-			n += (size_t)snprintf(names + n, sizeof(names) - n,
-			    ", %s", vh->conf->aliases[i]);
-		log_info("host %s: certificate %s %s for %s%s", name, vh->crt,
-		    vh->made == VHOST_CERT_MADE ? "made" : "made anew", names,
-		    vh->made == VHOST_CERT_RENEWED ? " (the same key)" : "");
-	}
-	log_info("host %s: certificate %s: certificate SHA-256 %s", name,
-	    vh->crt, crt);
-	log_info("host %s: certificate %s: public key (SPKI) SHA-256 %s",
-	    name, vh->crt, spki);
-	if (vh->note[0] != '\0')
-		log_warnx("host %s: %s", name, vh->note);
-}
-
-/* Log the errors of a failed load, one per line; returns how many. */
-static size_t
-log_errors(const char *err)
-{
-	size_t	 n, count = 0;
-
-	for (; *err != '\0'; err += n + (err[n] == '\n')) {
-		n = strcspn(err, "\n");
-		log_warnx("%.*s", (int)n, err);
-		count++;
-	}
-	return count;
 }
 
 /*
@@ -210,7 +145,7 @@ warn_cert_access(const struct server *srv)
 		if (srv->hosts[i].conf->cert == NULL &&
 		    server_cert_access(&srv->hosts[i], pw, err,
 		    sizeof(err)) > 0)
-			log_errors(err);
+			report_errors(err);
 }
 
 /* Load what the configuration names; NULL after logging why. */
@@ -236,7 +171,7 @@ load(bool make_certs)
  bad:
 	if (srv != NULL)
 		server_unref(srv);
-	n = log_errors(err);
+	n = report_errors(err);
 	if (opts.check)
 		printf("%s: %zu error%s, not served\n",
 		    opts.config != NULL ? opts.config :
@@ -627,7 +562,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		reload.srv = NULL;
 	}
 	if (reload.srv == NULL) {
-		log_errors(reload.err);
+		report_errors(reload.err);
 		log_warnx("reload failed; still serving the last good "
 		    "capsule and configuration");
 		notify_reloaded(false, 0, reload.err);
@@ -645,10 +580,10 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 			vh = &reload.srv->hosts[i];
 			ov = server_host(current, vh->conf->name);
 			if (ov == NULL || !same_names(ov->conf, vh->conf))
-				log_host(vh);
+				report_host(vh);
 			/* a certificate read or made anew: its lines */
 			if (ov == NULL || ov->ctx != vh->ctx)
-				log_certificate(vh);
+				report_certificate(vh);
 			else if (vh->note[0] != '\0')
 				log_warnx("host %s: %s", vh->conf->name,
 				    vh->note);
@@ -668,61 +603,6 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		reload.again = false;
 		reload_start("changes during the last reload");
 	}
-}
-
-/*
- * --check: every host's capsule and, with --config, certificate, each
- * line once on stdout (the capsules' warnings and errors are logged as
- * they are found).
- */
-static int
-check(void)
-{
-	struct server		*srv;
-	const struct vhost	*vh;
-	char			 warnings[64], crt[128], spki[128];
-	const char		*who;
-	size_t			 i;
-	bool			 has_crt;
-
-	if ((srv = load(false)) == NULL)
-		return 1;
-	for (i = 0; i < srv->nhosts; i++) {
-		vh = &srv->hosts[i];
-		has_crt = vh->ctx != NULL && tls_fingerprints(vh->crt, crt,
-		    sizeof(crt), spki, sizeof(spki)) == 0;
-		warnings[0] = '\0';
-		if (vh->site->nwarnings > 0)
-			snprintf(warnings, sizeof(warnings), ", %zu warning%s",
-			    vh->site->nwarnings,
-			    vh->site->nwarnings == 1 ? "" : "s");
-		if (opts.config == NULL)
-			printf("%s: OK, %zu pages%s\n", vh->conf->root,
-			    vh->site->npages, warnings);
-		else if (!has_crt)
-			printf("%s: OK, %zu pages%s in %s; no certificate in "
-			    "%s yet: one is made at the first start\n",
-			    vh->conf->name, vh->site->npages, warnings,
-			    vh->conf->root, vh->conf->certs);
-		else
-			printf("%s: OK, %zu pages%s in %s; certificate %s "
-			    "SHA-256 %s\n", vh->conf->name, vh->site->npages,
-			    warnings, vh->conf->root, vh->crt, crt);
-		who = opts.config != NULL ? vh->conf->name : vh->conf->root;
-		if (!has_crt && opts.config == NULL)
-			printf("%s: no certificate in %s yet: one is made at "
-			    "the first start\n", who, vh->conf->certs);
-		if (has_crt && opts.config == NULL)
-			printf("%s: certificate %s: certificate SHA-256 %s\n",
-			    who, vh->crt, crt);
-		if (has_crt)
-			printf("%s: certificate %s: public key (SPKI) SHA-256 "
-			    "%s\n", who, vh->crt, spki);
-		if (vh->note[0] != '\0')
-			printf("%s: warning: %s\n", who, vh->note);
-	}
-	server_unref(srv);
-	return 0;
 }
 
 static void
@@ -805,8 +685,13 @@ main(int argc, char **argv)
 
 	if (opts.reload)
 		return reload_client();
-	if (opts.check)
-		return check();
+	if (opts.check) {
+		if ((current = load(false)) == NULL)
+			return 1;
+		report_check(current, opts.config != NULL);
+		server_unref(current);
+		return 0;
+	}
 	if (opts.export != NULL) {	/* no TLS, no network */
 		if ((current = load(false)) == NULL)
 			return 1;
@@ -846,8 +731,8 @@ main(int argc, char **argv)
 		logfile_open(conf->log, logdir);
 	for (i = 0; i < current->nhosts; i++) {
 		vh = &current->hosts[i];
-		log_host(vh);
-		log_certificate(vh);
+		report_host(vh);
+		report_certificate(vh);
 	}
 
 	signal(SIGPIPE, SIG_IGN);
