@@ -1,20 +1,15 @@
 #include <sys/resource.h>
 
-#include <ctype.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -30,12 +25,12 @@
 #include "notify.h"
 #include "options.h"
 #include "protocols.h"
+#include "reload.h"
 #include "report.h"
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
 #include "tls.h"
-#include "watch.h"
 
 static struct opts	 opts;
 
@@ -180,27 +175,6 @@ load(bool make_certs)
 	return NULL;
 }
 
-/*
- * Reloads run in a thread of their own, so that the loop goes on serving
- * the old server while the new one is read, sorted and rendered (a third
- * of a second for 100,000 partners).  The thread touches nothing but what
- * it builds; reload_done() takes the result on the loop.
- */
-#define RELOAD_STOP_WAIT	5	/* seconds a stop waits for a reload */
-
-struct reload {
-	pthread_t	 thread;
-	unsigned long	 seq;		/* reloads started (control.h) */
-	bool		 running;
-	bool		 again;		/* another SIGHUP came meanwhile */
-	struct server	*srv;		/* the thread's result, or NULL */
-	char		 err[8192];
-	struct timespec	 t0;
-	struct event	*done;		/* made active by the thread */
-	atomic_bool	 finished;	/* the thread is about to return */
-};
-
-static struct reload	 reload;
 static struct server	*current;	/* what new requests are served from */
 
 /*
@@ -382,161 +356,6 @@ within_confinement(const struct conf *conf, char *err, size_t errlen)
 	return 0;
 }
 
-static void *
-reload_thread(void *arg)
-{
-	struct conf	 conf;
-
-	reload.srv = NULL;
-	if (make_conf(&conf, reload.err, sizeof(reload.err)) == -1)
-		goto done;
-	if (within_confinement(&conf, reload.err, sizeof(reload.err)) == -1) {
-		conf_free(&conf);
-		goto done;
-	}
-	reload.srv = server_load(&conf, sandbox_root != NULL ?
-	    SERVER_CERTS_KEEP : SERVER_CERTS_MAKE, current, reload.err,
-	    sizeof(reload.err));
- done:
-	atomic_store(&reload.finished, true);
-	event_active(reload.done, EV_READ, 0);
-	return NULL;
-}
-
-/* Reload, WHY ("SIGHUP", "control", "--watch: files changed") in the log. */
-static void
-reload_start(const char *why)
-{
-	if (reload.running) {
-		reload.again = true;
-		return;
-	}
-	log_info("%s: reloading %s", why, opts.config != NULL ? opts.config :
-	    current->hosts[0].conf->root);
-	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
-	reload.seq++;
-	notify_reloading();
-	reload.running = true;
-	atomic_store(&reload.finished, false);
-	if ((errno = pthread_create(&reload.thread, NULL, reload_thread,
-	    NULL)) != 0) {
-		log_warn("reload");
-		/* it ends all the same, failed, for who waits for it */
-		snprintf(reload.err, sizeof(reload.err), "reload: cannot "
-		    "start its thread: %s", strerror(errno));
-		reload.srv = NULL;
-		reload.running = false;
-		event_active(reload.done, EV_READ, 0);
-	}
-}
-
-/* control.h: a reload asked for on the control socket. */
-static unsigned long
-reload_asked(void)
-{
-	reload_start("control");
-	return reload.running && reload.again ? reload.seq + 1 : reload.seq;
-}
-
-/* Wait up to SECONDS for the reload thread to finish; true if it did. */
-static bool
-reload_wait(int seconds)
-{
-	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
-	int		 i;
-
-	for (i = 0; i < seconds * 100; i++) {
-		if (atomic_load(&reload.finished))
-			return true;
-		nanosleep(&tick, NULL);
-	}
-	return atomic_load(&reload.finished);
-}
-
-static void	 watch_update(void);
-
-/* A reload took effect: tell systemd and the clients waiting for it. */
-static void
-reload_reported(size_t npages)
-{
-	char	 text[PATH_MAX + 128];
-
-	notify_reloaded(true, current->nhosts, NULL);
-	snprintf(text, sizeof(text), "reloaded %s: %zu hosts, %zu pages",
-	    opts.config != NULL ? opts.config : current->hosts[0].conf->root,
-	    current->nhosts, npages);
-	control_reloaded(reload.seq, true, text);
-}
-
-/*
- * zeche --reload: the control socket --control names, or the one the
- * --config file does; ask the zeche listening there.
- */
-static int
-reload_client(void)
-{
-	struct conf	 conf;
-	char		 err[1024];
-	int		 rc;
-
-	if (opts.control != NULL)
-		return control_reload(opts.control);
-	if (opts.config == NULL) {
-		fprintf(stderr, "zeche: --reload: no control socket: give "
-		    "--control PATH, or --config FILE with a control line\n");
-		return 1;
-	}
-	if (conf_read(opts.config, &conf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "zeche: --reload: %s\n", err);
-		return 1;
-	}
-	if (conf.control == NULL) {
-		fprintf(stderr, "zeche: --reload: %s names no control socket "
-		    "(control \"PATH\")\n", opts.config);
-		rc = 1;
-	} else
-		rc = control_reload(conf.control);
-	conf_free(&conf);
-	return rc;
-}
-
-/* Do A and B name the same listeners?  The loop keeps A's sockets. */
-static bool
-same_listeners(const struct conf *a, const struct conf *b)
-{
-	const struct conf_listen	*x, *y;
-	size_t				 i;
-	int				 p;
-
-	for (p = 0; p < PROTO_COUNT; p++) {
-		if (a->nlisten[p] != b->nlisten[p])
-			return false;
-		for (i = 0; i < a->nlisten[p]; i++) {
-			x = &a->listen[p][i];
-			y = &b->listen[p][i];
-			if (strcmp(x->port, y->port) != 0 ||
-			    (x->addr == NULL) != (y->addr == NULL) ||
-			    (x->addr != NULL && strcmp(x->addr, y->addr) != 0))
-				return false;
-		}
-	}
-	return true;
-}
-
-/* Do A and B have the same aliases? */
-static bool
-same_names(const struct conf_host *a, const struct conf_host *b)
-{
-	size_t	 i;
-
-	if (a->naliases != b->naliases)
-		return false;
-	for (i = 0; i < a->naliases; i++)
-		if (strcmp(a->aliases[i], b->aliases[i]) != 0)
-			return false;
-	return true;
-}
-
 static void
 set_current(struct server *srv)
 {
@@ -546,94 +365,42 @@ set_current(struct server *srv)
 	net_set_ctx(srv);
 }
 
-static void
-reload_done(evutil_socket_t fd, short what, void *arg)
+static struct server *
+get_current(void)
 {
-	const struct vhost	*vh, *ov;
-	struct timespec		 t1;
-	size_t			 i, npages = 0;
+	return current;
+}
 
-	if (reload.running)	/* not if its thread could not start */
-		pthread_join(reload.thread, NULL);
-	reload.running = false;
-	if (reload.srv != NULL && logfile_switch(&reload.srv->conf,
-	    sandbox_root != NULL, reload.err, sizeof(reload.err)) == -1) {
-		server_unref(reload.srv);
-		reload.srv = NULL;
+/*
+ * The reload thread's load: the configuration as at the start, within
+ * the folders the process may read, with the certificates it can read.
+ */
+static struct server *
+load_again(const struct server *old, char *err, size_t errlen)
+{
+	struct conf	 conf;
+
+	if (make_conf(&conf, err, errlen) == -1)
+		return NULL;
+	if (within_confinement(&conf, err, errlen) == -1) {
+		conf_free(&conf);
+		return NULL;
 	}
-	if (reload.srv == NULL) {
-		report_errors(reload.err);
-		log_warnx("reload failed; still serving the last good "
-		    "capsule and configuration");
-		notify_reloaded(false, 0, reload.err);
-		control_reloaded(reload.seq, false, reload.err);
-	} else {
-		for (i = 0; i < reload.srv->nhosts; i++)
-			npages += reload.srv->hosts[i].site->npages;
-		if (!same_listeners(&current->conf, &reload.srv->conf))
-			log_warnx("reload: the listeners in %s changed; they "
-			    "take effect at the next start", opts.config);
-		if (current->conf.workers != reload.srv->conf.workers)
-			log_warnx("reload: the workers in %s changed; they "
-			    "take effect at the next start", opts.config);
-		for (i = 0; i < reload.srv->nhosts; i++) {
-			vh = &reload.srv->hosts[i];
-			ov = server_host(current, vh->conf->name);
-			if (ov == NULL || !same_names(ov->conf, vh->conf))
-				report_host(vh);
-			/* a certificate read or made anew: its lines */
-			if (ov == NULL || ov->ctx != vh->ctx)
-				report_certificate(vh);
-			else if (vh->note[0] != '\0')
-				log_warnx("host %s: %s", vh->conf->name,
-				    vh->note);
-		}
-		set_current(reload.srv);
-		watch_update();
-		reload.srv = NULL;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		log_info("reloaded %s: %zu hosts, %zu pages in %.0f ms",
-		    opts.config != NULL ? opts.config :
-		    current->hosts[0].conf->root, current->nhosts, npages,
-		    (double)(t1.tv_sec - reload.t0.tv_sec) * 1e3 +
-		    (double)(t1.tv_nsec - reload.t0.tv_nsec) / 1e6);
-		reload_reported(npages);
-	}
-	if (reload.again) {
-		reload.again = false;
-		reload_start("changes during the last reload");
-	}
+	return server_load(&conf, sandbox_root != NULL ? SERVER_CERTS_KEEP :
+	    SERVER_CERTS_MAKE, old, err, errlen);
+}
+
+/* Before the reload's server is switched to: its log (logfile.h). */
+static int
+switch_log(const struct server *srv, char *err, size_t errlen)
+{
+	return logfile_switch(&srv->conf, sandbox_root != NULL, err, errlen);
 }
 
 static void
 sighup(evutil_socket_t sig, short what, void *arg)
 {
 	reload_start("SIGHUP");
-}
-
-/* --watch: the configuration file and every capsule folder. */
-static struct watch	*watcher;
-
-static void
-watch_update(void)
-{
-	const char	*paths[CONF_HOSTS_MAX + 1];
-	size_t		 i, n = 0;
-
-	if (watcher == NULL)
-		return;
-	if (opts.config != NULL)
-		paths[n++] = opts.config;
-	for (i = 0; i < current->nhosts; i++)
-		paths[n++] = current->hosts[i].conf->root;
-	if (watch_set(watcher, paths, n) == -1)
-		log_warn("watch");
-}
-
-static void
-watch_changed(void *arg)
-{
-	reload_start("--watch: files changed");
 }
 
 static void
@@ -659,6 +426,8 @@ main(int argc, char **argv)
 	struct vhost		*vh;
 	SSL_CTX			*ctx;
 	struct net_conf		 nc;
+	struct reload_hooks	 hooks = { load_again, switch_log, set_current,
+				    get_current, NULL };
 	sigset_t		 requests;
 	char			 err[1024];
 	long			 n;
@@ -684,7 +453,7 @@ main(int argc, char **argv)
 	log_init(opts.verbose);
 
 	if (opts.reload)
-		return reload_client();
+		return reload_ask(opts.control, opts.config);
 	if (opts.check) {
 		if ((current = load(false)) == NULL)
 			return 1;
@@ -736,9 +505,10 @@ main(int argc, char **argv)
 	}
 
 	signal(SIGPIPE, SIG_IGN);
+	hooks.config = opts.config;
 	if (evthread_use_pthreads() == -1 ||
 	    (base = net_base_new()) == NULL ||
-	    (reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL)
+	    reload_init(base, &hooks) == -1)
 		fatalx("cannot set up the event loop");
 	ctx = server_default(current)->ctx;
 	SSL_CTX_up_ref(ctx);
@@ -766,15 +536,8 @@ main(int argc, char **argv)
 	if (conf->control != NULL && control_listen(base, conf->control,
 	    conf->user, reload_asked, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	if (conf->watch) {	/* before a chroot hides the paths */
-		if ((watcher = watch_new(base, watch_changed, NULL)) == NULL)
-			fatal("--watch");
-		watch_update();
-		log_info("watch on: a change to %s%s reloads, once changes "
-		    "settle", opts.config != NULL ? opts.config : "",
-		    opts.config != NULL ? " or a capsule folder" :
-		    "the capsule folder");
-	}
+	if (conf->watch && reload_watch() == -1)	/* before a chroot */
+		fatal("--watch");
 	/*
 	 * With --config, no chroot: reloads read the file, every capsule and
 	 * every certificate, wherever they are, as the user.
@@ -826,27 +589,14 @@ main(int argc, char **argv)
 	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
 
-	/*
-	 * Let a reload finish, and drop its result, but wait a bounded time:
-	 * a reload stuck in the file system must not keep zeche from
-	 * stopping (the process then exits with the thread still in it).
-	 */
-	if (reload.running && !reload_wait(RELOAD_STOP_WAIT)) {
-		log_warnx("a reload is still running after %d s; exiting "
-		    "without it", RELOAD_STOP_WAIT);
+	if (reload_stop() == -1) {
 		log_stop();
 		return 1;
 	}
-	if (reload.running) {
-		pthread_join(reload.thread, NULL);
-		server_unref(reload.srv);
-	}
-	event_free(reload.done);
 	net_shutdown();
 	server_unref(current);
 	event_free(ev_hup);
 	event_free(ev_usr1);
-	watch_free(watcher);
 	event_free(ev_int);
 	event_free(ev_term);
 	event_base_free(base);
