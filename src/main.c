@@ -1,3 +1,8 @@
+/*
+ * main: the start-up in order (options, load, log, transport, privilege
+ * drop), the signals and the loop, and the stop.  What each step does
+ * lives in its module; main only holds the current server and hands it on.
+ */
 #include <sys/resource.h>
 
 #include <fcntl.h>
@@ -417,81 +422,64 @@ sigterm(evutil_socket_t sig, short what, void *arg)
 	net_stop();
 }
 
-int
-main(int argc, char **argv)
+/* The command line into opts; exits on -h, -V and an error. */
+static void
+read_options(int argc, char **argv)
 {
-	struct event_base	*base;
-	struct event		*ev_hup, *ev_int, *ev_term, *ev_usr1;
-	const struct conf	*conf;
-	struct vhost		*vh;
-	SSL_CTX			*ctx;
-	struct net_conf		 nc;
-	struct reload_hooks	 hooks = { load_again, switch_log, set_current,
-				    get_current, NULL };
-	sigset_t		 requests;
-	char			 err[1024];
-	long			 n;
-	size_t			 i;
-	int			 logdir = -1, p;
+	char	 err[1024];
 
-	setvbuf(stderr, NULL, _IOLBF, 0);
 	switch (options_parse(argc, argv, &opts, err, sizeof(err))) {
 	case OPTIONS_OK:
 		break;
 	case OPTIONS_HELP:
 		options_usage(stdout);
-		return 0;
+		exit(0);
 	case OPTIONS_VERSION:
 		printf("zeche %s\n", ZECHE_VERSION);
-		return 0;
+		exit(0);
 	case OPTIONS_USAGE:
 		options_usage(stderr);
-		return 1;
+		exit(1);
 	case OPTIONS_BAD:
 		fatalx("%s", err);
 	}
-	log_init(opts.verbose);
+}
 
-	if (opts.reload)
-		return reload_ask(opts.control, opts.config);
-	if (opts.check) {
-		if ((current = load(false)) == NULL)
-			return 1;
-		report_check(current, opts.config != NULL);
-		server_unref(current);
-		return 0;
-	}
-	if (opts.export != NULL) {	/* no TLS, no network */
-		if ((current = load(false)) == NULL)
-			return 1;
-		vh = server_default(current);
-		n = export_site(vh->site, opts.export, vh->conf->root, err,
-		    sizeof(err));
-		if (n == -1)
-			log_warnx("export failed: %s", err);
-		else
-			printf("%s: exported %ld pages to %s/gemini and "
-			    "%s/gopher\n", vh->conf->root, n, opts.export,
-			    opts.export);
-		server_unref(current);
-		return n == -1;
-	}
-	/*
-	 * SIGHUP and SIGUSR1 ask a running server for something, and their
-	 * default action kills: one that comes before the handlers are in
-	 * place (the load can take seconds) waits for them.  Once the loop
-	 * has ended, they and a further SIGINT or SIGTERM are dropped: zeche
-	 * is on its way out, and exits 0.  Threads made meanwhile block
-	 * every signal anyway.
-	 */
-	sigemptyset(&requests);
-	sigaddset(&requests, SIGHUP);
-	sigaddset(&requests, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &requests, NULL);
-	notify_open();		/* before a chroot or Landlock hides it */
-	if ((current = load(true)) == NULL)
+/* --export: the default host's site as files; the exit status. */
+static int
+export(void)
+{
+	struct vhost	*vh;
+	char		 err[1024];
+	long		 n;
+
+	if ((current = load(false)) == NULL)
 		return 1;
-	conf = &current->conf;
+	vh = server_default(current);
+	n = export_site(vh->site, opts.export, vh->conf->root, err,
+	    sizeof(err));
+	if (n == -1)
+		log_warnx("export failed: %s", err);
+	else
+		printf("%s: exported %ld pages to %s/gemini and "
+		    "%s/gopher\n", vh->conf->root, n, opts.export,
+		    opts.export);
+	server_unref(current);
+	return n == -1;
+}
+
+/*
+ * The log of the server loaded, then the hosts in it.  Returns the log's
+ * folder for the chroot's Landlock rule (logfile_in_chroot()), or -1.
+ */
+static int
+start_log(void)
+{
+	const struct conf	*conf = &current->conf;
+	struct vhost		*vh;
+	size_t			 i;
+	int			 logdir = -1;
+
 	/* before the log is made: a log the chroot would not hold is not */
 	if (conf->user != NULL && opts.config == NULL && conf->log != NULL)
 		logdir = logfile_in_chroot(conf->log,
@@ -503,13 +491,25 @@ main(int argc, char **argv)
 		report_host(vh);
 		report_certificate(vh);
 	}
+	return logdir;
+}
 
-	signal(SIGPIPE, SIG_IGN);
-	hooks.config = opts.config;
-	if (evthread_use_pthreads() == -1 ||
-	    (base = net_base_new()) == NULL ||
-	    reload_init(base, &hooks) == -1)
-		fatalx("cannot set up the event loop");
+/*
+ * The transport on BASE: its workers (how many into *WORKERS), the
+ * listeners, the control socket and --watch, all while still root and
+ * before a chroot hides the paths.  Returns the default host's SSL_CTX,
+ * a reference the caller frees at the end.
+ */
+static SSL_CTX *
+start_net(struct event_base *base, int *workers)
+{
+	const struct conf	*conf = &current->conf;
+	struct net_conf		 nc;
+	SSL_CTX			*ctx;
+	char			 err[1024];
+	size_t			 i;
+	int			 p;
+
 	ctx = server_default(current)->ctx;
 	SSL_CTX_up_ref(ctx);
 	memset(&nc, 0, sizeof(nc));
@@ -538,6 +538,18 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if (conf->watch && reload_watch() == -1)	/* before a chroot */
 		fatal("--watch");
+	*workers = nc.workers;
+	return ctx;
+}
+
+/*
+ * Drop root once the ports are open: with --config, Landlock on the
+ * folders CONF names; without, a chroot into the capsule's parent, where
+ * the log's folder LOGDIR (or -1) stays writable.
+ */
+static void
+drop_privileges(const struct conf *conf, int logdir)
+{
 	/*
 	 * With --config, no chroot: reloads read the file, every capsule and
 	 * every certificate, wherever they are, as the user.
@@ -545,14 +557,70 @@ main(int argc, char **argv)
 	if (conf->user != NULL && opts.config != NULL)
 		confine_config(conf);
 	else if (conf->user != NULL) {
-		sandbox_root = sandbox_enter(server_default(current)->conf->root,
-		    conf->user, logdir);
+		sandbox_root = sandbox_enter(
+		    server_default(current)->conf->root, conf->user, logdir);
 		/* Landlock's rule is made: no handle on a folder is kept */
 		if (logdir != -1)
 			close(logdir);
 	} else if (geteuid() == 0)
 		log_warnx("running as root; --user NAME drops root once the "
 		    "ports are open");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct event_base	*base;
+	struct event		*ev_hup, *ev_int, *ev_term, *ev_usr1;
+	const struct conf	*conf;
+	SSL_CTX			*ctx;
+	struct reload_hooks	 hooks = { load_again, switch_log, set_current,
+				    get_current, NULL };
+	sigset_t		 requests;
+	size_t			 i;
+	int			 logdir, p, workers;
+
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	read_options(argc, argv);
+	log_init(opts.verbose);
+
+	if (opts.reload)
+		return reload_ask(opts.control, opts.config);
+	if (opts.check) {
+		if ((current = load(false)) == NULL)
+			return 1;
+		report_check(current, opts.config != NULL);
+		server_unref(current);
+		return 0;
+	}
+	if (opts.export != NULL)		/* no TLS, no network */
+		return export();
+	/*
+	 * SIGHUP and SIGUSR1 ask a running server for something, and their
+	 * default action kills: one that comes before the handlers are in
+	 * place (the load can take seconds) waits for them.  Once the loop
+	 * has ended, they and a further SIGINT or SIGTERM are dropped: zeche
+	 * is on its way out, and exits 0.  Threads made meanwhile block
+	 * every signal anyway.
+	 */
+	sigemptyset(&requests);
+	sigaddset(&requests, SIGHUP);
+	sigaddset(&requests, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &requests, NULL);
+	notify_open();		/* before a chroot or Landlock hides it */
+	if ((current = load(true)) == NULL)
+		return 1;
+	conf = &current->conf;
+	logdir = start_log();
+
+	signal(SIGPIPE, SIG_IGN);
+	hooks.config = opts.config;
+	if (evthread_use_pthreads() == -1 ||
+	    (base = net_base_new()) == NULL ||
+	    reload_init(base, &hooks) == -1)
+		fatalx("cannot set up the event loop");
+	ctx = start_net(base, &workers);
+	drop_privileges(conf, logdir);
 	/*
 	 * From here on a thread writes the log, so that a slow destination
 	 * never stalls the loop; it starts confined, as the process now is.
@@ -563,7 +631,7 @@ main(int argc, char **argv)
 	/* in the sandbox: the workers' threads are confined as well */
 	if (net_start() == -1)
 		fatal("cannot start the workers");
-	log_info("%d worker%s", nc.workers, nc.workers == 1 ? "" : "s");
+	log_info("%d worker%s", workers, workers == 1 ? "" : "s");
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
 			log_info("serving %s://%s:%s/", protocols[p].name,

@@ -45,7 +45,7 @@ struct reload {
 };
 
 static struct reload	 reload;
-static struct reload_hooks hooks;	/* main's: the load, the log, the swap */
+static struct reload_hooks hooks;	/* main's: load, log, swap */
 static struct event_base *base;		/* borrowed */
 static struct watch	*watcher;	/* owned: --watch, or NULL */
 
