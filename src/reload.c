@@ -1,0 +1,325 @@
+/*
+ * reload: a reload's life, off the loop in a thread of its own, and who
+ * hears of it (the log, systemd, the control socket, --watch's paths).
+ * What is loaded, which log is open and what is served are main's hooks.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "control.h"
+#include "log.h"
+#include "notify.h"
+#include "reload.h"
+#include "report.h"
+#include "server.h"
+#include "site.h"
+#include "watch.h"
+
+/*
+ * Reloads run in a thread of their own, so that the loop goes on serving
+ * the old server while the new one is read, sorted and rendered (a third
+ * of a second for 100,000 partners).  The thread touches nothing but what
+ * it builds; reload_done() takes the result on the loop.
+ */
+struct reload {
+	pthread_t	 thread;
+	unsigned long	 seq;		/* reloads started (control.h) */
+	bool		 running;
+	bool		 again;		/* another SIGHUP came meanwhile */
+	struct server	*old;		/* borrowed: current at the start */
+	struct server	*srv;		/* the thread's result, or NULL */
+	char		 err[8192];
+	struct timespec	 t0;
+	struct event	*done;		/* made active by the thread */
+	atomic_bool	 finished;	/* the thread is about to return */
+};
+
+static struct reload	 reload;
+static struct reload_hooks hooks;	/* main's: load, log, swap */
+static struct event_base *base;		/* borrowed */
+static struct watch	*watcher;	/* owned: --watch, or NULL */
+
+/* What the log calls the server SRV: the --config file, or its capsule. */
+static const char *
+reload_name(const struct server *srv)
+{
+	return hooks.config != NULL ? hooks.config :
+	    srv->hosts[0].conf->root;
+}
+
+static void	 watch_update(void);
+static void	 reload_done(evutil_socket_t, short, void *);
+
+static void *
+reload_thread(void *arg)
+{
+	reload.srv = hooks.load(reload.old, reload.err, sizeof(reload.err));
+	atomic_store(&reload.finished, true);
+	event_active(reload.done, EV_READ, 0);
+	return NULL;
+}
+
+void
+reload_start(const char *why)
+{
+	if (reload.running) {
+		reload.again = true;
+		return;
+	}
+	reload.old = hooks.current();
+	log_info("%s: reloading %s", why, reload_name(reload.old));
+	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
+	reload.seq++;
+	notify_reloading();
+	reload.running = true;
+	atomic_store(&reload.finished, false);
+	if ((errno = pthread_create(&reload.thread, NULL, reload_thread,
+	    NULL)) != 0) {
+		log_warn("reload");
+		/* it ends all the same, failed, for who waits for it */
+		snprintf(reload.err, sizeof(reload.err), "reload: cannot "
+		    "start its thread: %s", strerror(errno));
+		reload.srv = NULL;
+		reload.running = false;
+		event_active(reload.done, EV_READ, 0);
+	}
+}
+
+unsigned long
+reload_asked(void)
+{
+	reload_start("control");
+	return reload.running && reload.again ? reload.seq + 1 : reload.seq;
+}
+
+/* Wait up to SECONDS for the reload thread to finish; true if it did. */
+static bool
+reload_wait(int seconds)
+{
+	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
+	int		 i;
+
+	for (i = 0; i < seconds * 100; i++) {
+		if (atomic_load(&reload.finished))
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	return atomic_load(&reload.finished);
+}
+
+/* A reload took effect: tell systemd and the clients waiting for it. */
+static void
+reload_reported(size_t npages)
+{
+	struct server	*current = hooks.current();
+	char		 text[PATH_MAX + 128];
+
+	notify_reloaded(true, current->nhosts, NULL);
+	snprintf(text, sizeof(text), "reloaded %s: %zu hosts, %zu pages",
+	    reload_name(current), current->nhosts, npages);
+	control_reloaded(reload.seq, true, text);
+}
+
+int
+reload_ask(const char *control, const char *config)
+{
+	struct conf	 conf;
+	char		 err[1024];
+	int		 rc;
+
+	if (control != NULL)
+		return control_reload(control);
+	if (config == NULL) {
+		fprintf(stderr, "zeche: --reload: no control socket: give "
+		    "--control PATH, or --config FILE with a control line\n");
+		return 1;
+	}
+	if (conf_read(config, &conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "zeche: --reload: %s\n", err);
+		return 1;
+	}
+	if (conf.control == NULL) {
+		fprintf(stderr, "zeche: --reload: %s names no control socket "
+		    "(control \"PATH\")\n", config);
+		rc = 1;
+	} else
+		rc = control_reload(conf.control);
+	conf_free(&conf);
+	return rc;
+}
+
+/* Do A and B name the same listeners?  The loop keeps A's sockets. */
+static bool
+same_listeners(const struct conf *a, const struct conf *b)
+{
+	const struct conf_listen	*x, *y;
+	size_t				 i;
+	int				 p;
+
+	for (p = 0; p < PROTO_COUNT; p++) {
+		if (a->nlisten[p] != b->nlisten[p])
+			return false;
+		for (i = 0; i < a->nlisten[p]; i++) {
+			x = &a->listen[p][i];
+			y = &b->listen[p][i];
+			if (strcmp(x->port, y->port) != 0 ||
+			    (x->addr == NULL) != (y->addr == NULL) ||
+			    (x->addr != NULL && strcmp(x->addr, y->addr) != 0))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Do A and B have the same aliases? */
+static bool
+same_names(const struct conf_host *a, const struct conf_host *b)
+{
+	size_t	 i;
+
+	if (a->naliases != b->naliases)
+		return false;
+	for (i = 0; i < a->naliases; i++)
+		if (strcmp(a->aliases[i], b->aliases[i]) != 0)
+			return false;
+	return true;
+}
+
+static void
+reload_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct server		*current = hooks.current();
+	const struct vhost	*vh, *ov;
+	struct timespec		 t1;
+	size_t			 i, npages = 0;
+
+	if (reload.running)	/* not if its thread could not start */
+		pthread_join(reload.thread, NULL);
+	reload.running = false;
+	if (reload.srv != NULL && hooks.switch_log(reload.srv, reload.err,
+	    sizeof(reload.err)) == -1) {
+		server_unref(reload.srv);
+		reload.srv = NULL;
+	}
+	if (reload.srv == NULL) {
+		report_errors(reload.err);
+		log_warnx("reload failed; still serving the last good "
+		    "capsule and configuration");
+		notify_reloaded(false, 0, reload.err);
+		control_reloaded(reload.seq, false, reload.err);
+	} else {
+		for (i = 0; i < reload.srv->nhosts; i++)
+			npages += reload.srv->hosts[i].site->npages;
+		if (!same_listeners(&current->conf, &reload.srv->conf))
+			log_warnx("reload: the listeners in %s changed; they "
+			    "take effect at the next start", hooks.config);
+		if (current->conf.workers != reload.srv->conf.workers)
+			log_warnx("reload: the workers in %s changed; they "
+			    "take effect at the next start", hooks.config);
+		for (i = 0; i < reload.srv->nhosts; i++) {
+			vh = &reload.srv->hosts[i];
+			ov = server_host(current, vh->conf->name);
+			if (ov == NULL || !same_names(ov->conf, vh->conf))
+				report_host(vh);
+			/* a certificate read or made anew: its lines */
+			if (ov == NULL || ov->ctx != vh->ctx)
+				report_certificate(vh);
+			else if (vh->note[0] != '\0')
+				log_warnx("host %s: %s", vh->conf->name,
+				    vh->note);
+		}
+		hooks.swap(reload.srv);
+		current = reload.srv;
+		watch_update();
+		reload.srv = NULL;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_info("reloaded %s: %zu hosts, %zu pages in %.0f ms",
+		    reload_name(current), current->nhosts, npages,
+		    (double)(t1.tv_sec - reload.t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - reload.t0.tv_nsec) / 1e6);
+		reload_reported(npages);
+	}
+	if (reload.again) {
+		reload.again = false;
+		reload_start("changes during the last reload");
+	}
+}
+
+/* --watch: the configuration file and every capsule folder. */
+static void
+watch_update(void)
+{
+	struct server	*current = hooks.current();
+	const char	*paths[CONF_HOSTS_MAX + 1];
+	size_t		 i, n = 0;
+
+	if (watcher == NULL)
+		return;
+	if (hooks.config != NULL)
+		paths[n++] = hooks.config;
+	for (i = 0; i < current->nhosts; i++)
+		paths[n++] = current->hosts[i].conf->root;
+	if (watch_set(watcher, paths, n) == -1)
+		log_warn("watch");
+}
+
+static void
+watch_changed(void *arg)
+{
+	reload_start("--watch: files changed");
+}
+
+int
+reload_init(struct event_base *b, const struct reload_hooks *h)
+{
+	base = b;
+	hooks = *h;
+	if ((reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+reload_watch(void)
+{
+	if ((watcher = watch_new(base, watch_changed, NULL)) == NULL)
+		return -1;
+	watch_update();
+	log_info("watch on: a change to %s%s reloads, once changes "
+	    "settle", hooks.config != NULL ? hooks.config : "",
+	    hooks.config != NULL ? " or a capsule folder" :
+	    "the capsule folder");
+	return 0;
+}
+
+/*
+ * Let a reload finish, and drop its result, but wait a bounded time:
+ * a reload stuck in the file system must not keep zeche from
+ * stopping (the process then exits with the thread still in it).
+ */
+int
+reload_stop(void)
+{
+	if (reload.running && !reload_wait(RELOAD_STOP_WAIT)) {
+		log_warnx("a reload is still running after %d s; exiting "
+		    "without it", RELOAD_STOP_WAIT);
+		return -1;
+	}
+	if (reload.running) {
+		pthread_join(reload.thread, NULL);
+		server_unref(reload.srv);
+	}
+	event_free(reload.done);
+	watch_free(watcher);
+	return 0;
+}
