@@ -24,6 +24,7 @@
 #include "gemtext.h"
 #include "msg.h"
 #include "partners.h"
+#include "section.h"
 #include "trigram.h"
 #include "url.h"
 #include "utf8.h"
@@ -933,9 +934,11 @@ check_query(const char *query, size_t len, const char **errstr)
 	return 0;
 }
 
-int
-partners_search(const struct partners *ps, const char *query, size_t page,
-    enum partners_link link, struct buf *out, const char **errstr)
+/* partners_search(), and the hits counted (at most the max) to *HITSP. */
+static int
+search_page(const struct partners *ps, const char *query, size_t page,
+    enum partners_link link, struct buf *out, size_t *hitsp,
+    const char **errstr)
 {
 	char	 fq[PARTNERS_QUERY_MAX + 1], label[128];
 	size_t	 len = strlen(query), start = out->len, hits = 0, i, np, from;
@@ -1023,6 +1026,7 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 	}
 	add_footer(out, ps, true, M(MSG_SEARCH_NEW));
  done:
+	*hitsp = hits;
 	if (out->failed)
 		goto nomem;
 	return 0;
@@ -1030,3 +1034,126 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 	*errstr = "out of memory";
 	return -1;
 }
+
+int
+partners_search(const struct partners *ps, const char *query, size_t page,
+    enum partners_link link, struct buf *out, const char **errstr)
+{
+	size_t	 hits;
+
+	return search_page(ps, query, page, link, out, &hits, errstr);
+}
+
+/*
+ * The directory as a generated section (section.h): its list pages past
+ * the first of each list and its search, answered on request.
+ */
+static bool
+sec_match(const void *ctx, const char *path, struct section_req *req)
+{
+	const char	*pathq;
+
+	if (partners_is_list(ctx, path, &req->list, &req->page)) {
+		req->op = SECTION_LIST;
+		return true;
+	}
+	if (!partners_is_search(ctx, path, &req->page, &pathq))
+		return false;
+	req->op = pathq != NULL ? SECTION_SEARCH : SECTION_INPUT;
+	req->query = pathq;
+	req->query_in_path = pathq != NULL;
+	return true;
+}
+
+static int
+sec_list(const void *ctx, int group, size_t page, struct result *res)
+{
+	const struct partners	*ps = ctx;
+
+	res->title = group < 0 || group >= PARTNERS_NGROUPS ?
+	    M(MSG_PARTNERS_TITLE) : group_label(ps, group);
+	res->count = group < 0 || group >= PARTNERS_NGROUPS ? ps->n :
+	    ps->gcount[group];
+	res->npages = npages(res->count);
+	if (partners_list_page(ps, group, page, &res->text, &res->why) ==
+	    -1) {
+		res->status = RESULT_FAILED;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sec_search(const void *ctx, const char *query, size_t page,
+    enum section_link link, struct result *res)
+{
+	const struct partners	*ps = ctx;
+
+	res->title = M(MSG_SEARCH_TITLE);
+	if (search_page(ps, query, page, link == SECTION_LINK_QUERY ?
+	    PARTNERS_LINK_QUERY : PARTNERS_LINK_PATH, &res->text,
+	    &res->count, &res->why) == -1) {
+		res->status = RESULT_BAD_QUERY;
+		return -1;
+	}
+	res->npages = npages(res->count);
+	return 0;
+}
+
+static const char *
+sec_prompt(const void *ctx)
+{
+	const struct partners	*ps = ctx;
+
+	return M(MSG_PARTNERS_PROMPT);
+}
+
+/* The pages of every list past the first: those sec_match() names. */
+static int
+sec_pages(const void *ctx, struct section_page **pagesp, size_t *np,
+    const char **errstr)
+{
+	struct section_req	 req;
+	struct partners_page	*pages = NULL;
+	struct section_page	*out;
+	size_t			 i, n = 0, w = 0;
+
+	*pagesp = NULL;
+	*np = 0;
+	if (partners_render(ctx, true, &pages, &n, errstr) == -1)
+		return -1;
+	if ((out = calloc(n + 1, sizeof(*out))) == NULL) {
+		partners_pages_free(pages, n);
+		*errstr = "out of memory";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!sec_match(ctx, pages[i].path, &req) ||
+		    req.op != SECTION_LIST)
+			continue;		/* a page the site holds */
+		out[w].path = pages[i].path;
+		out[w].text = pages[i].text;
+		out[w++].len = pages[i].len;
+		pages[i].path = pages[i].text = NULL;
+	}
+	partners_pages_free(pages, n);
+	*pagesp = out;
+	*np = w;
+	return 0;
+}
+
+static void
+sec_free(void *ctx)
+{
+	partners_free(ctx);
+}
+
+const struct section_ops partners_section = {
+	.name = "partners",
+	.match = sec_match,
+	.list = sec_list,
+	.search = sec_search,
+	.prompt = sec_prompt,
+	.pages = sec_pages,
+	.free = sec_free,
+};

@@ -87,6 +87,7 @@
 struct buf;
 struct msg_table;
 struct partners;
+struct section_ops;
 
 #define PARTNERS_FILE		"partners.txt"
 #define PARTNERS_LINE_MAX	512	/* bytes, without the line end */
@@ -212,6 +213,13 @@ size_t		 partners_find(const struct partners *, const char *, size_t,
 		    size_t *, size_t, size_t, bool *);
 size_t		 partners_find_linear(const struct partners *, const char *,
 		    size_t, size_t *, size_t, size_t);
+
+/*
+ * The directory as a generated section (section.h): a struct section
+ * with these ops and a struct partners as its context serves the list
+ * pages past the first and the search; the section frees the directory.
+ */
+extern const struct section_ops partners_section;
 
 /*
  * Fold the UTF-8 text S to the search form F into OUT (see above).  For

@@ -128,17 +128,23 @@ test_routes(struct site *s)
 	    r.page == NULL);
 	CHECK(route(s, "/f/nope/", NULL, &r) == ROUTE_NOT_FOUND);
 
-	CHECK(route(s, "/p/suche", NULL, &r) == ROUTE_INPUT &&
-	    r.result_page == 1);
-	CHECK(route(s, "/p/suche", "", &r) == ROUTE_INPUT);
-	CHECK(route(s, "/p/suche", "m%C3%BCnster", &r) == ROUTE_SEARCH &&
-	    strcmp(r.query, "m%C3%BCnster") == 0 && !r.query_in_path &&
-	    r.result_page == 1);
-	CHECK(route(s, "/p/suche/3", "x", &r) == ROUTE_SEARCH &&
-	    r.result_page == 3 && strcmp(r.query, "x") == 0);
-	CHECK(route(s, "/p/suche/2/muenster", "other", &r) == ROUTE_SEARCH &&
-	    r.result_page == 2 && strcmp(r.query, "muenster") == 0 &&
-	    r.query_in_path);
+	CHECK(route(s, "/p/suche", NULL, &r) == ROUTE_SECTION &&
+	    r.section != NULL && r.req.op == SECTION_INPUT &&
+	    r.req.page == 1);
+	CHECK(route(s, "/p/suche", "", &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_INPUT);
+	CHECK(route(s, "/p/suche", "m%C3%BCnster", &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_SEARCH &&
+	    strcmp(r.req.query, "m%C3%BCnster") == 0 &&
+	    !r.req.query_in_path && r.req.page == 1);
+	CHECK(route(s, "/p/suche/3", "x", &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_SEARCH && r.req.page == 3 &&
+	    strcmp(r.req.query, "x") == 0);
+	CHECK(route(s, "/p/suche/2/muenster", "other", &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_SEARCH && r.req.page == 2 &&
+	    strcmp(r.req.query, "muenster") == 0 && r.req.query_in_path);
+	/* the one kind for every generated page: a list page too */
+	CHECK(route(s, "/p/seite-2.gmi", NULL, &r) == ROUTE_NOT_FOUND);
 	CHECK(route(s, "/p/suche/0", "x", &r) == ROUTE_NOT_FOUND);
 }
 
