@@ -619,7 +619,8 @@ add_entry(struct buf *out, const struct partner *e)
 
 /* The address of page PAGE of group G (-1: the whole list), below BASE. */
 static void
-page_rel(char *dst, size_t size, int g, size_t page)
+page_rel(const struct partners *ps, char *dst, size_t size, int g,
+    size_t page)
 {
 	const char	*dir = g < 0 ? "" : groups[g].slug;
 	const char	*slash = g < 0 ? "" : "/";
@@ -627,7 +628,8 @@ page_rel(char *dst, size_t size, int g, size_t page)
 	if (page == 1)
 		snprintf(dst, size, "%s%s", dir, slash);
 	else
-		snprintf(dst, size, "%s%sseite-%zu.gmi", dir, slash, page);
+		snprintf(dst, size, "%s%s%s%zu.gmi", dir, slash,
+		    M(MSG_URL_PAGE), page);
 }
 
 /*
@@ -643,7 +645,7 @@ add_footer(struct buf *out, const struct partners *ps, bool overview,
 	if (overview)
 		add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
 	if (search != NULL)
-		add_link(out, ps, PARTNERS_SEARCH, search);
+		add_link(out, ps, M(MSG_URL_SEARCH), search);
 	if (ps->nav != NULL)
 		buf_adds(out, ps->nav);
 	buf_addf(out, "=> / %s\n", M(MSG_HOME));
@@ -682,10 +684,10 @@ render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 				buf_addc(out, '\n');
 				continue;
 			}
-			page_rel(rel, sizeof(rel), (int)k, 1);
+			page_rel(ps, rel, sizeof(rel), (int)k, 1);
 			add_link(out, ps, rel, label);
 		}
-		add_link(out, ps, PARTNERS_SEARCH, M(MSG_PARTNERS_SEARCH));
+		add_link(out, ps, M(MSG_URL_SEARCH), M(MSG_PARTNERS_SEARCH));
 		buf_addf(out, "\n## %s\n", M(MSG_PARTNERS_ALL));
 	}
 	if (np > 1) {
@@ -712,12 +714,12 @@ render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 	if (np > 1)
 		buf_adds(out, "\n");
 	if (page > 1) {
-		page_rel(rel, sizeof(rel), g, page - 1);
+		page_rel(ps, rel, sizeof(rel), g, page - 1);
 		snprintf(label, sizeof(label), M(MSG_PREV_PAGE), page - 1, np);
 		add_link(out, ps, rel, label);
 	}
 	if (page < np) {
-		page_rel(rel, sizeof(rel), g, page + 1);
+		page_rel(ps, rel, sizeof(rel), g, page + 1);
 		snprintf(label, sizeof(label), M(MSG_NEXT_PAGE), page + 1, np);
 		add_link(out, ps, rel, label);
 	}
@@ -734,7 +736,7 @@ add_page(struct partners_page *pg, const struct partners *ps, int g,
 	struct buf	 b = BUF_INIT;
 	char		 rel[64];
 
-	page_rel(rel, sizeof(rel), g, page);
+	page_rel(ps, rel, sizeof(rel), g, page);
 	buf_addf(&b, "%s%s", ps->base, rel);
 	if ((pg->path = buf_take(&b, NULL)) == NULL)
 		return -1;
@@ -775,7 +777,8 @@ bool
 partners_is_list(const struct partners *ps, const char *path, int *group,
     size_t *page)
 {
-	static const char	 pfx[] = "seite-", sfx[] = ".gmi";
+	static const char	 sfx[] = ".gmi";
+	const char		*pfx = M(MSG_URL_PAGE);
 	const char		*p;
 	size_t			 blen = strlen(ps->base), slen, n = 0, d;
 	int			 g;
@@ -792,9 +795,9 @@ partners_is_list(const struct partners *ps, const char *path, int *group,
 			break;
 		}
 	}
-	if (strncmp(p, pfx, sizeof(pfx) - 1) != 0)
+	if (strncmp(p, pfx, strlen(pfx)) != 0)
 		return false;
-	p += sizeof(pfx) - 1;
+	p += strlen(pfx);
 	if (*p < '1' || *p > '9')
 		return false;
 	for (d = 0; *p >= '0' && *p <= '9'; p++) {
@@ -850,9 +853,9 @@ partners_is_search(const struct partners *ps, const char *path,
 	if (strncmp(path, ps->base, blen) != 0)
 		return false;
 	p = path + blen;
-	if (strncmp(p, PARTNERS_SEARCH, strlen(PARTNERS_SEARCH)) != 0)
+	if (strncmp(p, M(MSG_URL_SEARCH), strlen(M(MSG_URL_SEARCH))) != 0)
 		return false;
-	p += strlen(PARTNERS_SEARCH);
+	p += strlen(M(MSG_URL_SEARCH));
 	*pathq = NULL;
 	*page = 1;
 	if (*p == '\0')
@@ -897,7 +900,7 @@ add_result_link(struct buf *out, const struct partners *ps,
     const char *query, const char *fq, size_t page,
     enum partners_link link, const char *label)
 {
-	buf_addf(out, "=> %s%s", ps->base_enc, PARTNERS_SEARCH);
+	buf_addf(out, "=> %s%s", ps->base_enc, M(MSG_URL_SEARCH));
 	if (link == PARTNERS_LINK_PATH)
 		buf_addf(out, "/%zu/%s", page, fq);
 	else {
