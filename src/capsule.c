@@ -22,6 +22,7 @@
 #include "mime.h"
 #include "msg.h"
 #include "partners.h"
+#include "section.h"
 #include "render.h"
 #include "site.h"
 #include "url.h"
@@ -316,7 +317,7 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 	size_t			 i, n = 0, line;
 	int			 ret = -1;
 
-	if (w->s->partners != NULL) {
+	if (site_section(w->s, &partners_section) != NULL) {
 		fail(w, file, 0, "a capsule holds one partner directory; "
 		    "this is a second %s", PARTNERS_FILE);
 		return -1;
@@ -326,8 +327,12 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 		fail(w, file, line, "%s", errstr);
 		return -1;
 	}
-	w->s->partners = ps;		/* the site owns it from here on */
 	partners_set_msg(ps, w->s->msg);
+	/* the site owns it from here on */
+	if (site_add_section(w->s, &partners_section, ps) == -1) {
+		fail(w, file, 0, "out of memory");
+		return -1;
+	}
 	if (partners_render(ps, false, &pages, &n, &errstr) == -1) {
 		fail(w, file, 0, "%s", errstr);
 		return -1;
@@ -1419,13 +1424,13 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 static bool
 is_served(const struct site *s, const char *path)
 {
-	const char	*pathq;
-	size_t		 page;
+	struct section_req	 req;
 
+	/* of a section, its search; its list pages are not checked */
 	return site_lookup(s, path) != NULL || site_is_folder(s, path) ||
 	    site_redirect(s, path) != NULL ||
-	    (s->partners != NULL &&
-	    partners_is_search(s->partners, path, &page, &pathq));
+	    (section_find(s->sections, s->nsections, path, NULL, &req) !=
+	    NULL && req.op != SECTION_LIST);
 }
 
 /* Append S with each space as "%20". */

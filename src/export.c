@@ -16,7 +16,7 @@
 #include "export.h"
 #include "gemtext.h"
 #include "mime.h"
-#include "partners.h"
+#include "section.h"
 #include "render.h"
 #include "site.h"
 #include "url.h"
@@ -270,12 +270,12 @@ write_file(struct export *x, const char *rel, const char *data, size_t len,
 static bool
 is_exported(const struct site *s, const char *sel)
 {
-	int	 g;
-	size_t	 page;
+	struct section_req	 req;
 
 	return sel[0] == '/' && (site_lookup(s, sel) != NULL ||
-	    site_is_folder(s, sel) || (s->partners != NULL &&
-	    partners_is_list(s->partners, sel, &g, &page)));
+	    site_is_folder(s, sel) || (section_find(s->sections,
+	    s->nsections, sel, NULL, &req) != NULL &&
+	    req.op == SECTION_LIST));
 }
 
 /*
@@ -449,29 +449,24 @@ export_page(struct export *x, const struct page *pg)
 }
 
 /*
- * The partner list's pages past the first of each list, which the server
- * renders on request, exported like the site's own pages.  Adds them to
- * *COUNT.
+ * The pages a section renders on request (a list's pages past the
+ * first), exported like the site's own pages.  Adds them to *COUNT.
  */
 static int
-export_partner_pages(struct export *x, long *count)
+export_section(struct export *x, const struct section *sec, long *count)
 {
 	const struct site	*s = x->s;
-	struct partners_page	*pages = NULL;
+	struct section_page	*pages = NULL;
 	struct page		*pg;
 	const char		*errstr;
-	size_t			 i, n = 0, line, page;
-	int			 g, ret = -1;
+	size_t			 i, n = 0, line;
+	int			 ret = -1;
 
-	if (s->partners == NULL)
-		return 0;
-	if (partners_render(s->partners, true, &pages, &n, &errstr) == -1) {
-		fail(x, "partner pages: %s", errstr);
+	if (sec->ops->pages(sec->ctx, &pages, &n, &errstr) == -1) {
+		fail(x, "%s pages: %s", sec->ops->name, errstr);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (!partners_is_list(s->partners, pages[i].path, &g, &page))
-			continue;		/* a page the site holds */
 		if ((pg = page_new(pages[i].path)) == NULL) {
 			fail(x, "out of memory");
 			goto done;
@@ -497,7 +492,7 @@ export_partner_pages(struct export *x, long *count)
 	}
 	ret = 0;
  done:
-	partners_pages_free(pages, n);
+	section_pages_free(pages, n);
 	return ret;
 }
 
@@ -750,8 +745,10 @@ export_site(const struct site *s, const char *dir, const char *root,
 		if (export_page(&x, s->pages[i]) == -1)
 			goto done;
 	count = (long)s->npages;
-	if (export_partner_pages(&x, &count) == -1 ||
-	    write_marker(&x) == -1 || swap_trees(&x) == -1)
+	for (i = 0; i < s->nsections; i++)
+		if (export_section(&x, &s->sections[i], &count) == -1)
+			goto done;
+	if (write_marker(&x) == -1 || swap_trees(&x) == -1)
 		goto done;
 	ret = count;
  done:

@@ -9,7 +9,6 @@
 #include "gemini.h"
 #include "mime.h"
 #include "msg.h"
-#include "partners.h"
 #include "route.h"
 #include "server.h"
 #include "site.h"
@@ -101,44 +100,54 @@ redirect_to(struct conn *c, const struct site *s, const struct route *r)
 	buf_free(&loc);
 }
 
-/* Partner search results, rendered from the index for this request. */
+/*
+ * A generated section's answer, rendered for this request: the prompt
+ * for a search without a query, else the result page as gemtext.  The
+ * one place Gemini serves generated content.
+ */
 static void
-serve_search(struct conn *c, const struct site *s, struct route *r)
+serve_section(struct conn *c, const struct site *s, const struct route *r,
+    char *query)
 {
+	struct result	 res;
 	struct buf	 out = BUF_INIT;
-	const char	*errstr;
 
-	buf_addf(&out, "20 %s\r\n", s->gemtext_mime);
-	if (partners_search(s->partners, r->query, r->result_page,
-	    PARTNERS_LINK_QUERY, &out, &errstr) == -1) {
-		buf_free(&out);
+	if (r->req.op == SECTION_INPUT) {
+		reply(c, GEMINI_INPUT, r->section->ops->prompt(
+		    r->section->ctx), NULL);
+		return;
+	}
+	/* the query came after "?" (r->req.query is QUERY): decode it */
+	if (r->req.op == SECTION_SEARCH && !r->req.query_in_path &&
+	    url_decode(query) == -1) {
 		reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_QUERY),
-		    errstr);
+		    "bad percent-encoding in query");
 		return;
 	}
-	conn_reply(c, out.data, out.len);
-	buf_free(&out);
-	conn_done(c, "20", "search");
-}
-
-/* A page of the partner list past the first, rendered for this request. */
-static void
-serve_list(struct conn *c, const struct site *s, struct route *r)
-{
-	struct buf	 out = BUF_INIT;
-	const char	*errstr;
-
-	buf_addf(&out, "20 %s\r\n", s->gemtext_mime);
-	if (partners_list_page(s->partners, r->group, r->result_page, &out,
-	    &errstr) == -1) {
-		buf_free(&out);
+	switch (section_answer(r->section, &r->req, SECTION_LINK_QUERY,
+	    &res)) {
+	case RESULT_OK:
+		buf_addf(&out, "20 %s\r\n", s->gemtext_mime);
+		buf_add(&out, res.text.data, res.text.len);
+		if (out.failed)
+			reply(c, GEMINI_TEMPORARY_FAILURE, msg_get(s->msg,
+			    MSG_TRY_LATER), "out of memory");
+		else {
+			conn_reply(c, out.data, out.len);
+			conn_done(c, "20", res.log);
+		}
+		break;
+	case RESULT_BAD_QUERY:
+		reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_QUERY),
+		    res.why);
+		break;
+	case RESULT_FAILED:
 		reply(c, GEMINI_TEMPORARY_FAILURE, msg_get(s->msg,
-		    MSG_TRY_LATER), errstr);
-		return;
+		    MSG_TRY_LATER), res.why);
+		break;
 	}
-	conn_reply(c, out.data, out.len);
 	buf_free(&out);
-	conn_done(c, "20", NULL);
+	result_free(&res);
 }
 
 /*
@@ -238,19 +247,8 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	case ROUTE_REDIRECT:
 		redirect_to(c, s, &r);
 		break;
-	case ROUTE_INPUT:
-		reply(c, GEMINI_INPUT, msg_get(s->msg, MSG_PARTNERS_PROMPT),
-		    NULL);
-		break;
-	case ROUTE_LIST:
-		serve_list(c, s, &r);
-		break;
-	case ROUTE_SEARCH:
-		if (!r.query_in_path && url_decode(u.query) == -1)
-			reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg,
-			    MSG_BAD_QUERY), "bad percent-encoding in query");
-		else
-			serve_search(c, s, &r);
+	case ROUTE_SECTION:
+		serve_section(c, s, &r, u.query);
 		break;
 	case ROUTE_NOT_FOUND:
 		reply(c, GEMINI_NOT_FOUND, msg_get(s->msg, MSG_NOT_FOUND),

@@ -6,7 +6,6 @@
 #include "gopher.h"
 #include "gemtext.h"
 #include "gophermap.h"
-#include "partners.h"
 #include "render.h"
 #include "log.h"
 #include "msg.h"
@@ -416,36 +415,28 @@ serve_menu(struct conn *c, const struct site *s, const char *path,
 	buf_free(&out);
 }
 
-/* A type 7 search: the results as a menu rendered for this request. */
+/*
+ * A generated section's answer (a list page, a type 7 search) as a menu
+ * rendered for this request: the one place Gopher serves generated
+ * content.  A search without a query is the search for "", unless
+ * Gopher+ asks what the item is.
+ */
 static void
-serve_search(struct conn *c, const struct site *s, const char *path,
-    size_t page, const char *query, char plus)
-{
-	struct buf	 text = BUF_INIT;
-	const char	*errstr;
-
-	if (partners_search(s->partners, query, page, PARTNERS_LINK_PATH, &text,
-	    &errstr) == -1)
-		gopher_reject(c, errstr);
-	else
-		serve_menu(c, s, path, &text, "search", plus);
-	buf_free(&text);
-}
-
-/* A page of the partner list past the first, rendered on request. */
-static void
-serve_list(struct conn *c, const struct site *s, const char *path,
+serve_section(struct conn *c, const struct site *s, const char *path,
     const struct route *r, char plus)
 {
-	struct buf	 text = BUF_INIT;
-	const char	*errstr;
+	struct result	 res;
 
-	if (partners_list_page(s->partners, r->group, r->result_page, &text,
-	    &errstr) == -1)
-		gopher_reject(c, errstr);
+	if (r->req.op == SECTION_INPUT && plus != 0) {
+		plus_item(c, s, path, '7', path, NULL, 0);
+		return;
+	}
+	if (section_answer(r->section, &r->req, SECTION_LINK_PATH, &res) !=
+	    RESULT_OK)
+		gopher_reject(c, res.why);
 	else
-		serve_menu(c, s, path, &text, NULL, plus);
-	buf_free(&text);
+		serve_menu(c, s, path, &res.text, res.log, plus);
+	result_free(&res);
 }
 
 static void
@@ -517,17 +508,8 @@ gopher_serve(struct conn *c, char *line, size_t len)
 	case ROUTE_REDIRECT:		/* to another server */
 		serve_url(c, s, r.location);
 		break;
-	case ROUTE_INPUT:		/* the prompt comes from the client */
-		if (plus != 0)
-			plus_item(c, s, path.data, '7', path.data, NULL, 0);
-		else
-			serve_search(c, s, path.data, r.result_page, "", 0);
-		break;
-	case ROUTE_LIST:
-		serve_list(c, s, path.data, &r, plus);
-		break;
-	case ROUTE_SEARCH:
-		serve_search(c, s, path.data, r.result_page, r.query, plus);
+	case ROUTE_SECTION:		/* the prompt comes from the client */
+		serve_section(c, s, path.data, &r, plus);
 		break;
 	case ROUTE_NOT_FOUND:
 		error_menu(c, msg_get(s->msg, MSG_GOPHER_NOT_FOUND),

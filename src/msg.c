@@ -41,6 +41,8 @@ ROBOTS_RULES
 "\n"
 "User-agent: *\n"
 "Disallow:\n",
+	[MSG_URL_SEARCH] = "search",
+	[MSG_URL_PAGE] = "page-",
 	[MSG_PARTNERS_TITLE] = "Partner directory",
 	[MSG_PARTNERS_GROUP] = "Partner directory: %s",
 	[MSG_PARTNERS_GROUP_OTHER] = "0-9 and signs",
@@ -112,6 +114,9 @@ ROBOTS_RULES
 "\n"
 "User-agent: *\n"
 "Disallow:\n",
+	/* published addresses: never change them */
+	[MSG_URL_SEARCH] = "suche",
+	[MSG_URL_PAGE] = "seite-",
 	[MSG_PARTNERS_TITLE] = "Partnerverzeichnis",
 	[MSG_PARTNERS_GROUP] = "Partnerverzeichnis: %s",
 	[MSG_PARTNERS_GROUP_OTHER] = "0-9 und Zeichen",

@@ -17,6 +17,10 @@ enum msg {
 	MSG_ATOM_FEED,		/* link to atom.xml */
 	MSG_ROBOTS,		/* the whole default robots.txt */
 
+	/* words in the addresses of generated pages: [a-z] only */
+	MSG_URL_SEARCH,		/* a section's search, below its folder */
+	MSG_URL_PAGE,		/* before N of "page-N.gmi", a list page */
+
 	/* the partner directory */
 	MSG_PARTNERS_TITLE,	/* heading of the overview */
 	MSG_PARTNERS_GROUP,	/* fmt: heading of a group: its label */

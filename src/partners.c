@@ -8,25 +8,10 @@
  * and address, and the two search forms (ä -> ae and ä -> a) in one
  * haystack.
  *
- * Search goes through a trigram index over the search forms, so that its
- * cost grows with the hits, not with the directory.  Each form is read
- * as if followed by two end marks ("gmbh" gives gmb, mbh, bh$, h$$), so
- * every substring of one to three characters is the start of a trigram
- * in it:
- *
- *	query of 1 or 2 characters	the union of the trigrams starting
- *					with it (exact)
- *	query of 3			that trigram (exact)
- *	query of 4 or more		the intersection of its trigrams,
- *					smallest first; each candidate is
- *					then checked with memmem()
- *
- * Posting lists hold partner numbers in list order, so hits come out in
- * list order and a search stops once it has counted PARTNERS_HITS_MAX + 1
- * of them, or has tried SEARCH_STEPS candidates per hit it may count.
- * Lists are delta-coded (LEB128) in blocks of POST_BLOCK, each block's
- * first number and offset in a skip table, so a list is skipped through
- * without decoding all of it.
+ * Search goes through a trigram index over the haystack (trigram.c),
+ * so that its cost grows with the hits, not with the directory; the
+ * folding is collate.c's.  This file owns the file parser, the list
+ * pages and the search results; it must not know a protocol.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,36 +20,18 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "collate.h"
 #include "gemtext.h"
 #include "msg.h"
 #include "partners.h"
+#include "section.h"
+#include "trigram.h"
 #include "url.h"
 #include "utf8.h"
-
-enum fold {
-	FOLD_SORT,	/* [a-z0-9], ' ' for a run of signs, 0x01 + other */
-	FOLD_AE,	/* search: [a-z0-9-], ä -> ae */
-	FOLD_A,		/* search: [a-z0-9-], ä -> a */
-};
 
 struct partner {
 	const char	*name;		/* borrowed: both are in ps->names */
 	const char	*url;		/* NULL: no address */
-};
-
-/*
- * Trigrams: a search form holds only [a-z0-9-] (37 symbols); symbol 37
- * is the end mark.  A trigram's number is s0 * 38 * 38 + s1 * 38 + s2.
- */
-#define NSYM		38
-#define SYM_END		37
-#define NTRI		(NSYM * NSYM * NSYM)
-#define POST_BLOCK	64	/* postings per block of a list */
-#define SEARCH_STEPS	16	/* candidates tried per hit counted */
-
-struct skip {
-	uint32_t	 first;		/* the block's first partner */
-	uint32_t	 off;		/* where its deltas start in post */
 };
 
 struct partners {
@@ -81,15 +48,7 @@ struct partners {
 	 */
 	char		*hay;		/* owned */
 	size_t		*hay_off;	/* owned, n + 1 */
-	/*
-	 * The trigram index.  List T has count[T] postings in blocks
-	 * skip[tblk[T]] to skip[tblk[T + 1] - 1]; a block's postings after
-	 * its first are LEB128 deltas in post, from its off on.
-	 */
-	uint32_t	*count;		/* owned, NTRI */
-	uint32_t	*tblk;		/* owned, NTRI + 1 */
-	struct skip	*skip;		/* owned */
-	uint8_t		*post;		/* owned */
+	struct trigram	*ix;		/* owned: the index over hay */
 	size_t		 gstart[PARTNERS_NGROUPS];
 	size_t		 gcount[PARTNERS_NGROUPS];
 	const struct msg_table *msg;	/* static: the labels; NULL English */
@@ -127,27 +86,6 @@ static const struct {
 	{ "p-t", "P-T" },
 	{ "u-z", "U-Z" },
 };
-
-/*
- * Base letters of U+00C0-U+00FF and U+0100-U+017F.  A digit marks a
- * letter that becomes more than one, ' ' a sign (× and ÷).
- */
-static const char latin1[] =
-    "aaaa1a2ceeeeiiiidnoooo3 ouuu4y56"		/* U+00C0 */
-    "aaaa1a2ceeeeiiiidnoooo3 ouuu4y5y";		/* U+00E0 */
-static const char latin_ext_a[] =
-    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii77jjkkk"
-    "llllllllllnnnnnnnnnoooooo88rrrrrrssssssssttttttuuuuuuuuuuuu"
-    "wwyyyzzzzzzs";
-
-_Static_assert(sizeof(latin1) == 64 + 1, "latin1 covers U+00C0-U+00FF");
-_Static_assert(sizeof(latin_ext_a) == 128 + 1,
-    "latin_ext_a covers U+0100-U+017F");
-
-static const char *const multi[] = {
-	NULL, "ae", "ae", "oe", "ue", "th", "ss", "ij", "oe"
-};
-
 static size_t
 npages(size_t n)
 {
@@ -160,183 +98,10 @@ partners_npages(size_t n)
 	return npages(n);
 }
 
-static bool
-is_alnum(uint32_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
-
-/* Spaces and punctuation: they separate words. */
-static bool
-is_sign(uint32_t cp)
-{
-	return (cp < 0x80 && !is_alnum(cp)) || (cp >= 0xa0 && cp <= 0xbf) ||
-	    cp == 0xd7 || cp == 0xf7 || (cp >= 0x2000 && cp <= 0x206f) ||
-	    cp == 0x3000;
-}
-
-/*
- * The ASCII letters the code point CP stands for in MODE, written to ONE
- * when it is a single one; NULL if CP is no Latin letter or digit.
- */
-static const char *
-letters(uint32_t cp, enum fold mode, char one[2])
-{
-	char	 c;
-
-	if (cp < 0x80) {
-		if (!is_alnum(cp))
-			return NULL;
-		one[0] = (char)(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
-		one[1] = '\0';
-		return one;
-	}
-	if (cp >= 0xc0 && cp <= 0xff)
-		c = latin1[cp - 0xc0];
-	else if (cp >= 0x100 && cp <= 0x17f)
-		c = latin_ext_a[cp - 0x100];
-	else if (cp == 0x1e9e)		/* capital sharp s */
-		c = '6';
-	else
-		return NULL;
-	if (c == ' ')
-		return NULL;
-	if (c >= '1' && c <= '8') {
-		/* ä, ö, ü: one letter to sort by, two to search by */
-		if (mode != FOLD_AE && c == '1')
-			return "a";
-		if (mode != FOLD_AE && c == '3')
-			return "o";
-		if (mode != FOLD_AE && c == '4')
-			return "u";
-		return multi[c - '0'];
-	}
-	one[0] = c;
-	one[1] = '\0';
-	return one;
-}
-
-/*
- * Append the key of the UTF-8 text S (LEN bytes) for MODE to OUT, without
- * its NUL.  A run of signs becomes one separator, never at the end, nor at
- * the start of a search form.  A leading sign is kept in the sort key so
- * that such names sort (and group) before digits and letters.
- */
-static void
-fold(struct buf *out, const char *s, size_t len, enum fold mode)
-{
-	const char	*r;
-	uint32_t	 cp;
-	size_t		 n, w = 0;
-	bool		 sep = false, any = false;
-	char		 one[2], last = '\0', tmp[256];
-
-	while (len > 0) {
-		/* one code point adds at most 6 bytes: flush before */
-		if (w > sizeof(tmp) - 8) {
-			buf_add(out, tmp, w);
-			w = 0;
-		}
-		if ((n = utf8_decode(s, len, &cp)) == 0) {
-			n = 1;
-			cp = 0xfffd;
-		}
-		if (cp >= 0x300 && cp <= 0x36f) {
-			/* combining: u + U+0308 is ü */
-			if (cp == 0x308 && mode == FOLD_AE && !sep &&
-			    (last == 'a' || last == 'o' || last == 'u'))
-				tmp[w++] = last = 'e';
-			goto next;
-		}
-		r = letters(cp, mode, one);
-		if (r == NULL && (mode != FOLD_SORT || is_sign(cp))) {
-			sep = true;
-			goto next;
-		}
-		if (sep && (mode == FOLD_SORT || any))
-			tmp[w++] = mode == FOLD_SORT ? ' ' : '-';
-		sep = false;
-		any = true;
-		if (r == NULL) {
-			/* other scripts sort after signs, by code point */
-			tmp[w++] = '\x01';
-			memcpy(tmp + w, s, n);
-			w += n;
-			last = '\0';
-		} else {
-			while (*r != '\0')
-				tmp[w++] = last = *r++;
-		}
- next:
-		s += n;
-		len -= n;
-	}
-	buf_add(out, tmp, w);
-}
-
 void
 partners_fold(struct buf *out, const char *s, size_t len)
 {
-	fold(out, s, len, FOLD_AE);
-}
-
-static uint32_t
-lower(uint32_t cp)
-{
-	if (cp >= 'A' && cp <= 'Z')
-		return cp + 0x20;
-	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
-		return cp + 0x20;
-	if (cp == 0x130)
-		return 'i';
-	if (cp == 0x178)
-		return 0xff;
-	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
-		return cp | 1;
-	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
-		return (cp & 1) ? cp + 1 : cp;
-	return cp;
-}
-
-/*
- * Append the case-folded S to OUT: lower case for ASCII, Latin-1 and
- * Latin Extended-A, ß -> ss.  Equal keys mean duplicate names; equal keys
- * also have equal sort keys, which keeps duplicates next to each other.
- */
-static void
-casefold(struct buf *out, const char *s, size_t len)
-{
-	uint32_t	 cp;
-	size_t		 n, w = 0;
-	char		 tmp[256];
-
-	while (len > 0) {
-		if (w > sizeof(tmp) - 8) {
-			buf_add(out, tmp, w);
-			w = 0;
-		}
-		if ((n = utf8_decode(s, len, &cp)) == 0) {
-			n = 1;
-			cp = 0xfffd;
-		}
-		cp = lower(cp);
-		if (cp == 0xdf || cp == 0x1e9e) {
-			tmp[w++] = 's';
-			tmp[w++] = 's';
-		} else if (cp < 0x80)
-			tmp[w++] = (char)cp;
-		else if (cp < 0x800) {
-			tmp[w++] = (char)(0xc0 | cp >> 6);
-			tmp[w++] = (char)(0x80 | (cp & 0x3f));
-		} else {
-			memcpy(tmp + w, s, n);	/* not changed by lower() */
-			w += n;
-		}
-		s += n;
-		len -= n;
-	}
-	buf_add(out, tmp, w);
+	collate_fold(out, s, len, COLLATE_AE);
 }
 
 /*
@@ -492,7 +257,7 @@ parse_entry(const char *line, size_t len, const char *tab,
 
 	name = names->data + start;	/* NAMES stays put while KEYS grows */
 	e->sortkey.off = keys->len;
-	fold(keys, name, namelen, FOLD_SORT);
+	collate_fold(keys, name, namelen, COLLATE_SORT);
 	buf_addc(keys, '\0');
 	/* strcmp() order is unsigned byte order: big-endian, NUL-padded */
 	e->prefix[0] = e->prefix[1] = 0;
@@ -502,7 +267,7 @@ parse_entry(const char *line, size_t len, const char *tab,
 			e->prefix[i / 8] |= (unsigned char)keys->data[k++];
 	}
 	e->casekey.off = keys->len;
-	casefold(keys, name, namelen);
+	collate_casefold(keys, name, namelen);
 	buf_addc(keys, '\0');
 	if (keys->failed) {
 		*errstr = "out of memory";
@@ -603,182 +368,55 @@ is_blank(const char *s, size_t len)
 	return true;
 }
 
-/* The trigram symbol of C, or -1 for a byte no search form holds. */
-static int
-sym(unsigned char c)
-{
-	if (c >= 'a' && c <= 'z')
-		return c - 'a';
-	if (c >= '0' && c <= '9')
-		return 26 + (c - '0');
-	return c == '-' ? 36 : -1;
-}
-
-/* Trigrams of one entry: at most one per byte of its search forms. */
-#define TRI_MAX		(2 * PARTNERS_LINE_MAX + 2)
-
 /*
- * Put the distinct trigrams of the search forms in S..E (one entry of the
- * haystack) into TRI; STAMP[t] == MARK means t is in already.  A form is
- * read as if followed by two end marks.  Returns how many.
- */
-static size_t
-entry_trigrams(const char *s, const char *e, uint32_t tri[TRI_MAX],
-    uint32_t *stamp, uint32_t mark)
-{
-	size_t		 n = 0;
-	uint32_t	 t;
-	int		 a, b, c;
-
-	for (; s < e && n < TRI_MAX; s++) {
-		if ((a = sym((unsigned char)*s)) < 0)
-			continue;		/* \1, \n: between forms */
-		b = s + 1 < e ? sym((unsigned char)s[1]) : -1;
-		c = b >= 0 && s + 2 < e ? sym((unsigned char)s[2]) : -1;
-		t = (uint32_t)a * NSYM * NSYM +
-		    (uint32_t)(b < 0 ? SYM_END : b) * NSYM +
-		    (uint32_t)(b < 0 || c < 0 ? SYM_END : c);
-		if (stamp[t] != mark) {
-			stamp[t] = mark;
-			tri[n++] = t;
-		}
-	}
-	return n;
-}
-
-static size_t
-leb_len(uint32_t v)
-{
-	size_t	 n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static uint8_t *
-leb_put(uint8_t *p, uint32_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
-
-static uint32_t
-leb_get(const uint8_t **pp)
-{
-	const uint8_t	*p = *pp;
-	uint32_t	 v = 0;
-	int		 shift = 0;
-
-	do {
-		v |= (uint32_t)(*p & 0x7f) << shift;
-		shift += 7;
-	} while (*p++ & 0x80);
-	*pp = p;
-	return v;
-}
-
-/*
- * Build the trigram index over ps->hay in two passes: count and size the
- * lists, then fill them.  Returns 0, or -1 with errstr.
- */
-static int
-build_index(struct partners *ps, const char **errstr)
-{
-	uint32_t	 tri[TRI_MAX], *stamp = NULL, *last = NULL, t, d;
-	size_t		*pos = NULL, i, k, nt, nblk = 0, nbytes = 0, b;
-	int		 ret = -1;
-
-	if ((ps->count = calloc(NTRI, sizeof(*ps->count))) == NULL ||
-	    (ps->tblk = calloc(NTRI + 1, sizeof(*ps->tblk))) == NULL ||
-	    (stamp = calloc(NTRI, sizeof(*stamp))) == NULL ||
-	    (last = calloc(NTRI, sizeof(*last))) == NULL ||
-	    (pos = calloc(NTRI, sizeof(*pos))) == NULL)
-		goto nomem;
-
-	/* pass 1: postings per list, and the bytes of their deltas */
-	for (i = 0; i < ps->n; i++) {
-		nt = entry_trigrams(ps->hay + ps->hay_off[i],
-		    ps->hay + ps->hay_off[i + 1], tri, stamp, (uint32_t)i + 1);
-		for (k = 0; k < nt; k++) {
-			t = tri[k];
-			if (ps->count[t] % POST_BLOCK != 0)
-				pos[t] += leb_len((uint32_t)i - last[t]);
-			last[t] = (uint32_t)i;
-			ps->count[t]++;
-		}
-	}
-	for (t = 0; t < NTRI; t++) {
-		ps->tblk[t] = (uint32_t)nblk;
-		nblk += (ps->count[t] + POST_BLOCK - 1) / POST_BLOCK;
-		b = pos[t];
-		pos[t] = nbytes;
-		nbytes += b;
-		if (nblk > UINT32_MAX || nbytes > UINT32_MAX) {
-			*errstr = "partner directory too large to index";
-			goto done;
-		}
-	}
-	ps->tblk[NTRI] = (uint32_t)nblk;
-	if ((ps->skip = calloc(nblk + 1, sizeof(*ps->skip))) == NULL ||
-	    (ps->post = malloc(nbytes + 1)) == NULL)
-		goto nomem;
-
-	/* pass 2: the same walk fills them */
-	memset(ps->count, 0, NTRI * sizeof(*ps->count));
-	memset(stamp, 0, NTRI * sizeof(*stamp));
-	for (i = 0; i < ps->n; i++) {
-		nt = entry_trigrams(ps->hay + ps->hay_off[i],
-		    ps->hay + ps->hay_off[i + 1], tri, stamp, (uint32_t)i + 1);
-		for (k = 0; k < nt; k++) {
-			t = tri[k];
-			if (ps->count[t] % POST_BLOCK == 0) {
-				b = ps->tblk[t] + ps->count[t] / POST_BLOCK;
-				ps->skip[b].first = (uint32_t)i;
-				ps->skip[b].off = (uint32_t)pos[t];
-			} else {
-				d = (uint32_t)i - last[t];
-				pos[t] = (size_t)(leb_put(ps->post + pos[t],
-				    d) - ps->post);
-			}
-			last[t] = (uint32_t)i;
-			ps->count[t]++;
-		}
-	}
-	ret = 0;
-	goto done;
- nomem:
-	*errstr = "out of memory";
- done:
-	free(stamp);
-	free(last);
-	free(pos);
-	return ret;
-}
-
-/*
- * Append entry E's search forms to HAY: key_ae, and "\1" key_a when that
- * differs, then "\n".
+ * Take the sorted entries RAW into PS->v: duplicates are neighbours now,
+ * the first one in the file first, and only that one is kept.  Fills the
+ * groups, which are contiguous: their order is the keys' order.
  */
 static void
-add_forms(struct buf *hay, const char *name)
+take_sorted(struct partners *ps, const struct rawent *raw, size_t nraw)
 {
-	size_t	 len = strlen(name), start = hay->len, mid;
+	size_t	 i, w, g;
 
-	fold(hay, name, len, FOLD_AE);
-	mid = hay->len;
-	buf_addc(hay, '\1');
-	fold(hay, name, len, FOLD_A);
-	if (!hay->failed && hay->len - mid - 1 == mid - start &&
-	    memcmp(hay->data + start, hay->data + mid + 1, mid - start) == 0)
-		hay->len = mid;
-	buf_addc(hay, '\n');
+	for (i = 0, w = 0; i < nraw; i++) {
+		if (i + 16 < nraw)
+			__builtin_prefetch(raw[i + 16].casekey.s);
+		if (i > 0 && strcmp(raw[i - 1].casekey.s,
+		    raw[i].casekey.s) == 0)
+			continue;
+		ps->v[w].name = ps->names + raw[i].name;
+		ps->v[w].url = raw[i].url == NO_URL ? NULL :
+		    ps->names + raw[i].url;
+		g = group_of((unsigned char)(raw[i].prefix[0] >> 56));
+		if (ps->gcount[g]++ == 0)
+			ps->gstart[g] = w;
+		w++;
+	}
+	ps->n = w;
+	for (g = 1; g < PARTNERS_NGROUPS; g++)
+		if (ps->gcount[g] == 0)
+			ps->gstart[g] = ps->gstart[g - 1] + ps->gcount[g - 1];
+}
+
+/* The search forms of PS->v, in list order, built in HAY.  0 or -1. */
+static int
+make_hay(struct partners *ps, struct buf *hay)
+{
+	size_t	 i;
+
+	if ((ps->hay_off = calloc(ps->n + 1, sizeof(*ps->hay_off))) == NULL)
+		return -1;
+	for (i = 0; i < ps->n; i++) {
+		/* the names are in file order, read here in list order */
+		if (i + 16 < ps->n)
+			__builtin_prefetch(ps->v[i + 16].name);
+		ps->hay_off[i] = hay->len;
+		collate_forms(hay, ps->v[i].name);
+	}
+	ps->hay_off[ps->n] = hay->len;
+	if (hay->failed || (ps->hay = buf_take(hay, NULL)) == NULL)
+		return -1;
+	return 0;
 }
 
 struct partners *
@@ -790,7 +428,7 @@ partners_load(const char *data, size_t len, const char *base,
 	struct buf	 names = BUF_INIT, keys = BUF_INIT, enc = BUF_INIT;
 	struct buf	 note = BUF_INIT, nav = BUF_INIT;
 	const char	*line, *end, *tab;
-	size_t		 i, next, ll, ln, nraw = 0, capraw = 0, g, w;
+	size_t		 i, next, ll, ln, nraw = 0, capraw = 0;
 
 	*lineno = 0;
 	if (base[0] != '/' || base[strlen(base) - 1] != '/') {
@@ -867,43 +505,16 @@ partners_load(const char *data, size_t len, const char *base,
 	/* duplicates are neighbours now, the first one in the file first */
 	if (nraw > 0 && (ps->v = calloc(nraw, sizeof(*ps->v))) == NULL)
 		goto nomem;
-	for (i = 0, w = 0; i < nraw; i++) {
-		if (i + 16 < nraw)
-			__builtin_prefetch(raw[i + 16].casekey.s);
-		if (i > 0 && strcmp(raw[i - 1].casekey.s,
-		    raw[i].casekey.s) == 0)
-			continue;
-		ps->v[w].name = ps->names + raw[i].name;
-		ps->v[w].url = raw[i].url == NO_URL ? NULL :
-		    ps->names + raw[i].url;
-		/* groups are contiguous: their order is the keys' order */
-		g = group_of((unsigned char)(raw[i].prefix[0] >> 56));
-		if (ps->gcount[g]++ == 0)
-			ps->gstart[g] = w;
-		w++;
-	}
-	ps->n = w;
-	for (g = 1; g < PARTNERS_NGROUPS; g++)
-		if (ps->gcount[g] == 0)
-			ps->gstart[g] = ps->gstart[g - 1] + ps->gcount[g - 1];
+	take_sorted(ps, raw, nraw);
 	free(raw);
 	raw = NULL;
 	buf_free(&keys);
 
 	/* the search forms, in list order, and their index */
-	if ((ps->hay_off = calloc(ps->n + 1, sizeof(*ps->hay_off))) == NULL)
+	if (make_hay(ps, &enc) == -1)
 		goto nomem;
-	for (i = 0; i < ps->n; i++) {
-		/* the names are in file order, read here in list order */
-		if (i + 16 < ps->n)
-			__builtin_prefetch(ps->v[i + 16].name);
-		ps->hay_off[i] = enc.len;
-		add_forms(&enc, ps->v[i].name);
-	}
-	ps->hay_off[ps->n] = enc.len;
-	if (enc.failed || (ps->hay = buf_take(&enc, NULL)) == NULL)
-		goto nomem;
-	if (build_index(ps, errstr) == -1)
+	if ((ps->ix = trigram_build(ps->hay, ps->hay_off, ps->n, errstr)) ==
+	    NULL)
 		goto bad;
 	return ps;
 
@@ -931,10 +542,7 @@ partners_free(struct partners *ps)
 	free(ps->v);
 	free(ps->hay);
 	free(ps->hay_off);
-	free(ps->count);
-	free(ps->tblk);
-	free(ps->skip);
-	free(ps->post);
+	trigram_free(ps->ix);
 	free(ps->note);
 	free(ps->nav);
 	free(ps);
@@ -1011,7 +619,8 @@ add_entry(struct buf *out, const struct partner *e)
 
 /* The address of page PAGE of group G (-1: the whole list), below BASE. */
 static void
-page_rel(char *dst, size_t size, int g, size_t page)
+page_rel(const struct partners *ps, char *dst, size_t size, int g,
+    size_t page)
 {
 	const char	*dir = g < 0 ? "" : groups[g].slug;
 	const char	*slash = g < 0 ? "" : "/";
@@ -1019,7 +628,8 @@ page_rel(char *dst, size_t size, int g, size_t page)
 	if (page == 1)
 		snprintf(dst, size, "%s%s", dir, slash);
 	else
-		snprintf(dst, size, "%s%sseite-%zu.gmi", dir, slash, page);
+		snprintf(dst, size, "%s%s%s%zu.gmi", dir, slash,
+		    M(MSG_URL_PAGE), page);
 }
 
 /*
@@ -1035,7 +645,7 @@ add_footer(struct buf *out, const struct partners *ps, bool overview,
 	if (overview)
 		add_link(out, ps, "", M(MSG_PARTNERS_OVERVIEW));
 	if (search != NULL)
-		add_link(out, ps, PARTNERS_SEARCH, search);
+		add_link(out, ps, M(MSG_URL_SEARCH), search);
 	if (ps->nav != NULL)
 		buf_adds(out, ps->nav);
 	buf_addf(out, "=> / %s\n", M(MSG_HOME));
@@ -1074,10 +684,10 @@ render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 				buf_addc(out, '\n');
 				continue;
 			}
-			page_rel(rel, sizeof(rel), (int)k, 1);
+			page_rel(ps, rel, sizeof(rel), (int)k, 1);
 			add_link(out, ps, rel, label);
 		}
-		add_link(out, ps, PARTNERS_SEARCH, M(MSG_PARTNERS_SEARCH));
+		add_link(out, ps, M(MSG_URL_SEARCH), M(MSG_PARTNERS_SEARCH));
 		buf_addf(out, "\n## %s\n", M(MSG_PARTNERS_ALL));
 	}
 	if (np > 1) {
@@ -1104,12 +714,12 @@ render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 	if (np > 1)
 		buf_adds(out, "\n");
 	if (page > 1) {
-		page_rel(rel, sizeof(rel), g, page - 1);
+		page_rel(ps, rel, sizeof(rel), g, page - 1);
 		snprintf(label, sizeof(label), M(MSG_PREV_PAGE), page - 1, np);
 		add_link(out, ps, rel, label);
 	}
 	if (page < np) {
-		page_rel(rel, sizeof(rel), g, page + 1);
+		page_rel(ps, rel, sizeof(rel), g, page + 1);
 		snprintf(label, sizeof(label), M(MSG_NEXT_PAGE), page + 1, np);
 		add_link(out, ps, rel, label);
 	}
@@ -1126,7 +736,7 @@ add_page(struct partners_page *pg, const struct partners *ps, int g,
 	struct buf	 b = BUF_INIT;
 	char		 rel[64];
 
-	page_rel(rel, sizeof(rel), g, page);
+	page_rel(ps, rel, sizeof(rel), g, page);
 	buf_addf(&b, "%s%s", ps->base, rel);
 	if ((pg->path = buf_take(&b, NULL)) == NULL)
 		return -1;
@@ -1167,7 +777,8 @@ bool
 partners_is_list(const struct partners *ps, const char *path, int *group,
     size_t *page)
 {
-	static const char	 pfx[] = "seite-", sfx[] = ".gmi";
+	static const char	 sfx[] = ".gmi";
+	const char		*pfx = M(MSG_URL_PAGE);
 	const char		*p;
 	size_t			 blen = strlen(ps->base), slen, n = 0, d;
 	int			 g;
@@ -1184,9 +795,9 @@ partners_is_list(const struct partners *ps, const char *path, int *group,
 			break;
 		}
 	}
-	if (strncmp(p, pfx, sizeof(pfx) - 1) != 0)
+	if (strncmp(p, pfx, strlen(pfx)) != 0)
 		return false;
-	p += sizeof(pfx) - 1;
+	p += strlen(pfx);
 	if (*p < '1' || *p > '9')
 		return false;
 	for (d = 0; *p >= '0' && *p <= '9'; p++) {
@@ -1242,9 +853,9 @@ partners_is_search(const struct partners *ps, const char *path,
 	if (strncmp(path, ps->base, blen) != 0)
 		return false;
 	p = path + blen;
-	if (strncmp(p, PARTNERS_SEARCH, strlen(PARTNERS_SEARCH)) != 0)
+	if (strncmp(p, M(MSG_URL_SEARCH), strlen(M(MSG_URL_SEARCH))) != 0)
 		return false;
-	p += strlen(PARTNERS_SEARCH);
+	p += strlen(M(MSG_URL_SEARCH));
 	*pathq = NULL;
 	*page = 1;
 	if (*p == '\0')
@@ -1269,267 +880,18 @@ partners_is_search(const struct partners *ps, const char *path,
 	return true;
 }
 
-/* Where hits go: the SEL window from hit FROM on, counted up to MAX + 1. */
-struct hits {
-	size_t		 from, max, count;
-	size_t		*sel, nsel, cap;
-};
-
-/* Count hit I; false once MAX + 1 are counted, the count is enough. */
-static bool
-add_hit(struct hits *h, size_t i)
-{
-	if (h->count >= h->from && h->nsel < h->cap)
-		h->sel[h->nsel++] = i;
-	return ++h->count <= h->max;
-}
-
-static bool
-is_folded(const char *fq, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < len; i++)
-		if (sym((unsigned char)fq[i]) < 0)
-			return false;
-	return len > 0;
-}
-
-/* A position in one posting list. */
-struct cursor {
-	const struct skip	*skip;		/* the list's blocks */
-	const uint8_t		*p;		/* the next delta */
-	uint32_t		 nblk, blk;
-	uint32_t		 count;		/* postings in the list */
-	uint32_t		 left;		/* in this block, after val */
-	uint32_t		 val;		/* the current partner */
-	bool			 end;
-};
-
-static void
-cur_block(struct cursor *c, const uint8_t *post, uint32_t b)
-{
-	c->blk = b;
-	c->val = c->skip[b].first;
-	c->p = post + c->skip[b].off;
-	c->left = (b + 1 < c->nblk ? POST_BLOCK :
-	    c->count - b * POST_BLOCK) - 1;
-}
-
-static void
-cur_init(struct cursor *c, const struct partners *ps, uint32_t t)
-{
-	c->skip = ps->skip + ps->tblk[t];
-	c->nblk = ps->tblk[t + 1] - ps->tblk[t];
-	c->count = ps->count[t];
-	c->end = c->count == 0;
-	if (!c->end)
-		cur_block(c, ps->post, 0);
-}
-
-static void
-cur_next(struct cursor *c, const uint8_t *post)
-{
-	if (c->left > 0) {
-		c->val += leb_get(&c->p);
-		c->left--;
-	} else if (c->blk + 1 < c->nblk)
-		cur_block(c, post, c->blk + 1);
-	else
-		c->end = true;
-}
-
-/* Move C to its first partner >= TARGET; blocks before it are skipped. */
-static void
-cur_seek(struct cursor *c, const uint8_t *post, uint32_t target)
-{
-	uint32_t	 lo, hi, mid, step = 1;
-
-	if (c->end || c->val >= target)
-		return;
-	if (c->blk + 1 < c->nblk && c->skip[c->blk + 1].first <= target) {
-		/* gallop, then halve: the last block starting <= TARGET */
-		lo = c->blk + 1;
-		while (lo + step < c->nblk && c->skip[lo + step].first <=
-		    target) {
-			lo += step;
-			step *= 2;
-		}
-		hi = lo + step < c->nblk ? lo + step : c->nblk;
-		while (hi - lo > 1) {
-			mid = lo + (hi - lo) / 2;
-			if (c->skip[mid].first <= target)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		cur_block(c, post, lo);
-	}
-	while (!c->end && c->val < target)
-		cur_next(c, post);
-}
-
-static bool
-entry_has(const struct partners *ps, size_t i, const char *fq, size_t len)
-{
-	return memmem(ps->hay + ps->hay_off[i],
-	    ps->hay_off[i + 1] - ps->hay_off[i], fq, len) != NULL;
-}
-
-/*
- * A query of one or two symbols: the union of the lists of the trigrams
- * that start with it, merged through a heap ordered by partner.  Exact:
- * every such trigram holds the query.
- */
-static void
-find_short(const struct partners *ps, const char *fq, size_t len,
-    struct hits *h)
-{
-	struct cursor	 cur[NSYM * NSYM], tmp;
-	uint32_t	 t, first, n, last = UINT32_MAX;
-	size_t		 k = 0, i, j, c;
-
-	first = (uint32_t)sym((unsigned char)fq[0]) * NSYM * NSYM;
-	n = NSYM * NSYM;
-	if (len == 2) {
-		first += (uint32_t)sym((unsigned char)fq[1]) * NSYM;
-		n = NSYM;
-	}
-	for (t = first; t < first + n; t++)
-		if (ps->count[t] > 0)
-			cur_init(&cur[k++], ps, t);
-	/* a binary min-heap on val */
-	for (i = k / 2; i-- > 0; ) {
-		for (j = i; (c = 2 * j + 1) < k; j = c) {
-			if (c + 1 < k && cur[c + 1].val < cur[c].val)
-				c++;
-			if (cur[j].val <= cur[c].val)
-				break;
-			tmp = cur[j], cur[j] = cur[c], cur[c] = tmp;
-		}
-	}
-	while (k > 0) {
-		if (cur[0].val != last) {
-			last = cur[0].val;
-			if (!add_hit(h, last))
-				return;
-		}
-		cur_next(&cur[0], ps->post);
-		if (cur[0].end)
-			cur[0] = cur[--k];
-		for (j = 0; (c = 2 * j + 1) < k; j = c) {
-			if (c + 1 < k && cur[c + 1].val < cur[c].val)
-				c++;
-			if (cur[j].val <= cur[c].val)
-				break;
-			tmp = cur[j], cur[j] = cur[c], cur[c] = tmp;
-		}
-	}
-}
-
-/*
- * Three symbols or more: the intersection of the query's trigram lists,
- * led by the shortest (leapfrog), each candidate checked when the query
- * is longer than a trigram.  Gives up after SEARCH_STEPS rounds per hit
- * it may count; returns false then.
- */
-static bool
-find_long(const struct partners *ps, const char *fq, size_t len,
-    struct hits *h)
-{
-	struct cursor	 cur[PARTNERS_QUERY_MAX], tmp;
-	uint32_t	 tri[PARTNERS_QUERY_MAX], t, target;
-	size_t		 k = 0, i, j, steps = 0, budget;
-
-	/* past PARTNERS_QUERY_MAX trigrams the check below decides alone */
-	for (i = 0; i + 2 < len && k < PARTNERS_QUERY_MAX; i++) {
-		t = (uint32_t)sym((unsigned char)fq[i]) * NSYM * NSYM +
-		    (uint32_t)sym((unsigned char)fq[i + 1]) * NSYM +
-		    (uint32_t)sym((unsigned char)fq[i + 2]);
-		for (j = 0; j < k && tri[j] != t; j++)
-			;
-		if (j < k)
-			continue;
-		if (ps->count[t] == 0)
-			return true;			/* no hit */
-		tri[k] = t;
-		cur_init(&cur[k++], ps, t);
-	}
-	/* the shortest list first: it leads, the others are skipped */
-	for (i = 1; i < k; i++)
-		for (j = i; j > 0 && cur[j].count < cur[j - 1].count; j--)
-			tmp = cur[j], cur[j] = cur[j - 1], cur[j - 1] = tmp;
-
-	budget = h->max >= SIZE_MAX / SEARCH_STEPS - 1 ? SIZE_MAX :
-	    SEARCH_STEPS * (h->max + 1);
-	while (!cur[0].end) {
-		if (++steps > budget)
-			return false;
-		target = cur[0].val;
-		for (j = 1; j < k; j++) {
-			cur_seek(&cur[j], ps->post, target);
-			if (cur[j].end)
-				return true;
-			if (cur[j].val != target)
-				break;
-		}
-		if (j < k) {
-			cur_seek(&cur[0], ps->post, cur[j].val);
-			continue;
-		}
-		if ((len == 3 || entry_has(ps, target, fq, len)) &&
-		    !add_hit(h, target))
-			return true;
-		cur_next(&cur[0], ps->post);
-	}
-	return true;
-}
-
 size_t
 partners_find(const struct partners *ps, const char *fq, size_t from,
     size_t *sel, size_t nsel, size_t max, bool *partial)
 {
-	struct hits	 h = { from, max, 0, sel, 0, nsel };
-	size_t		 len = strlen(fq);
-
-	*partial = false;
-	if (ps->n == 0 || !is_folded(fq, len))
-		return 0;
-	if (len < 3)
-		find_short(ps, fq, len, &h);
-	else
-		*partial = !find_long(ps, fq, len, &h);
-	return h.count;
+	return trigram_find(ps->ix, fq, from, sel, nsel, max, partial);
 }
 
 size_t
 partners_find_linear(const struct partners *ps, const char *fq,
     size_t from, size_t *sel, size_t nsel, size_t max)
 {
-	struct hits	 h = { from, max, 0, sel, 0, nsel };
-	const char	*p, *end, *m;
-	size_t		 len = strlen(fq), lo, hi, mid;
-
-	if (ps->n == 0 || !is_folded(fq, len))
-		return 0;
-	p = ps->hay;
-	end = ps->hay + ps->hay_off[ps->n];
-	while ((m = memmem(p, (size_t)(end - p), fq, len)) != NULL) {
-		/* the entry holding byte m: the last one starting <= m */
-		lo = 0;
-		hi = ps->n;
-		while (hi - lo > 1) {
-			mid = (lo + hi) / 2;
-			if (ps->hay + ps->hay_off[mid] <= m)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		if (!add_hit(&h, lo))
-			break;
-		p = ps->hay + ps->hay_off[lo + 1];	/* each entry once */
-	}
-	return h.count;
+	return trigram_find_linear(ps->ix, fq, from, sel, nsel, max);
 }
 
 /* The address of result page PAGE, below BASE. */
@@ -1538,7 +900,7 @@ add_result_link(struct buf *out, const struct partners *ps,
     const char *query, const char *fq, size_t page,
     enum partners_link link, const char *label)
 {
-	buf_addf(out, "=> %s%s", ps->base_enc, PARTNERS_SEARCH);
+	buf_addf(out, "=> %s%s", ps->base_enc, M(MSG_URL_SEARCH));
 	if (link == PARTNERS_LINK_PATH)
 		buf_addf(out, "/%zu/%s", page, fq);
 	else {
@@ -1575,9 +937,11 @@ check_query(const char *query, size_t len, const char **errstr)
 	return 0;
 }
 
-int
-partners_search(const struct partners *ps, const char *query, size_t page,
-    enum partners_link link, struct buf *out, const char **errstr)
+/* partners_search(), and the hits counted (at most the max) to *HITSP. */
+static int
+search_page(const struct partners *ps, const char *query, size_t page,
+    enum partners_link link, struct buf *out, size_t *hitsp,
+    const char **errstr)
 {
 	char	 fq[PARTNERS_QUERY_MAX + 1], label[128];
 	size_t	 len = strlen(query), start = out->len, hits = 0, i, np, from;
@@ -1589,7 +953,7 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 	if (page == 0)
 		page = 1;
 	/* fold into OUT's spare room: no allocation but OUT's */
-	fold(out, query, len, FOLD_AE);
+	collate_fold(out, query, len, COLLATE_AE);
 	if (out->failed)
 		goto nomem;
 	/* the folded form is never longer than the query */
@@ -1665,6 +1029,7 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 	}
 	add_footer(out, ps, true, M(MSG_SEARCH_NEW));
  done:
+	*hitsp = hits;
 	if (out->failed)
 		goto nomem;
 	return 0;
@@ -1672,3 +1037,126 @@ partners_search(const struct partners *ps, const char *query, size_t page,
 	*errstr = "out of memory";
 	return -1;
 }
+
+int
+partners_search(const struct partners *ps, const char *query, size_t page,
+    enum partners_link link, struct buf *out, const char **errstr)
+{
+	size_t	 hits;
+
+	return search_page(ps, query, page, link, out, &hits, errstr);
+}
+
+/*
+ * The directory as a generated section (section.h): its list pages past
+ * the first of each list and its search, answered on request.
+ */
+static bool
+sec_match(const void *ctx, const char *path, struct section_req *req)
+{
+	const char	*pathq;
+
+	if (partners_is_list(ctx, path, &req->list, &req->page)) {
+		req->op = SECTION_LIST;
+		return true;
+	}
+	if (!partners_is_search(ctx, path, &req->page, &pathq))
+		return false;
+	req->op = pathq != NULL ? SECTION_SEARCH : SECTION_INPUT;
+	req->query = pathq;
+	req->query_in_path = pathq != NULL;
+	return true;
+}
+
+static int
+sec_list(const void *ctx, int group, size_t page, struct result *res)
+{
+	const struct partners	*ps = ctx;
+
+	res->title = group < 0 || group >= PARTNERS_NGROUPS ?
+	    M(MSG_PARTNERS_TITLE) : group_label(ps, group);
+	res->count = group < 0 || group >= PARTNERS_NGROUPS ? ps->n :
+	    ps->gcount[group];
+	res->npages = npages(res->count);
+	if (partners_list_page(ps, group, page, &res->text, &res->why) ==
+	    -1) {
+		res->status = RESULT_FAILED;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sec_search(const void *ctx, const char *query, size_t page,
+    enum section_link link, struct result *res)
+{
+	const struct partners	*ps = ctx;
+
+	res->title = M(MSG_SEARCH_TITLE);
+	if (search_page(ps, query, page, link == SECTION_LINK_QUERY ?
+	    PARTNERS_LINK_QUERY : PARTNERS_LINK_PATH, &res->text,
+	    &res->count, &res->why) == -1) {
+		res->status = RESULT_BAD_QUERY;
+		return -1;
+	}
+	res->npages = npages(res->count);
+	return 0;
+}
+
+static const char *
+sec_prompt(const void *ctx)
+{
+	const struct partners	*ps = ctx;
+
+	return M(MSG_PARTNERS_PROMPT);
+}
+
+/* The pages of every list past the first: those sec_match() names. */
+static int
+sec_pages(const void *ctx, struct section_page **pagesp, size_t *np,
+    const char **errstr)
+{
+	struct section_req	 req;
+	struct partners_page	*pages = NULL;
+	struct section_page	*out;
+	size_t			 i, n = 0, w = 0;
+
+	*pagesp = NULL;
+	*np = 0;
+	if (partners_render(ctx, true, &pages, &n, errstr) == -1)
+		return -1;
+	if ((out = calloc(n + 1, sizeof(*out))) == NULL) {
+		partners_pages_free(pages, n);
+		*errstr = "out of memory";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!sec_match(ctx, pages[i].path, &req) ||
+		    req.op != SECTION_LIST)
+			continue;		/* a page the site holds */
+		out[w].path = pages[i].path;
+		out[w].text = pages[i].text;
+		out[w++].len = pages[i].len;
+		pages[i].path = pages[i].text = NULL;
+	}
+	partners_pages_free(pages, n);
+	*pagesp = out;
+	*np = w;
+	return 0;
+}
+
+static void
+sec_free(void *ctx)
+{
+	partners_free(ctx);
+}
+
+const struct section_ops partners_section = {
+	.name = "partners",
+	.match = sec_match,
+	.list = sec_list,
+	.search = sec_search,
+	.prompt = sec_prompt,
+	.pages = sec_pages,
+	.free = sec_free,
+};

@@ -43,16 +43,18 @@
  * Digits sort as text ("10" < "2").
  *
  * Addresses, below BASE, the folder that holds partners.txt (here
- * "/partner/"); every part zeche makes is [a-z0-9._/-]:
+ * "/partner/"); every part zeche makes is [a-z0-9._/-].  The words
+ * "search" and "page-" are the language's (MSG_URL_SEARCH, MSG_URL_PAGE
+ * in msg.c), English until partners_set_msg() says otherwise:
  *
  *	/partner/			overview; page 1 of the whole list
- *	/partner/seite-N.gmi		page N >= 2 of the whole list
+ *	/partner/page-N.gmi		page N >= 2 of the whole list
  *	/partner/a-e/			group A-E, page 1 (also 0-9, f-j, k-o,
- *	/partner/a-e/seite-N.gmi	p-t, u-z); page N >= 2
- *	/partner/suche			search (Gemini: input; Gopher: type 7)
- *	/partner/suche?Q		Gemini results, page 1
- *	/partner/suche/N?Q		Gemini results, page N
- *	/partner/suche/N/F		results for the folded query F (used in
+ *	/partner/a-e/page-N.gmi		p-t, u-z); page N >= 2
+ *	/partner/search			search (Gemini: input; Gopher: type 7)
+ *	/partner/search?Q		Gemini results, page 1
+ *	/partner/search/N?Q		Gemini results, page N
+ *	/partner/search/N/F		results for the folded query F (used in
  *					Gopher menus, works over Gemini too)
  *
  * Q is the query, percent-encoded.  F is the query folded to lower-case
@@ -87,6 +89,7 @@
 struct buf;
 struct msg_table;
 struct partners;
+struct section_ops;
 
 #define PARTNERS_FILE		"partners.txt"
 #define PARTNERS_LINE_MAX	512	/* bytes, without the line end */
@@ -94,15 +97,14 @@ struct partners;
 #define PARTNERS_QUERY_MAX	256	/* bytes of decoded query */
 #define PARTNERS_HITS_MAX	1000	/* hits a search counts and pages */
 #define PARTNERS_NGROUPS	6	/* 0-9, a-e, f-j, k-o, p-t, u-z */
-#define PARTNERS_SEARCH		"suche"	/* the search, below BASE */
 
 /*
  * How the links of a search result page carry the query: after "?" for
  * a protocol whose addresses have a query, else folded into the path.
  */
 enum partners_link {
-	PARTNERS_LINK_QUERY,	/* .../suche/N?Q */
-	PARTNERS_LINK_PATH,	/* .../suche/N/F */
+	PARTNERS_LINK_QUERY,	/* .../search/N?Q */
+	PARTNERS_LINK_PATH,	/* .../search/N/F */
 };
 
 /* One static page: the site serves TEXT at PATH. */
@@ -124,8 +126,9 @@ struct partners	*partners_load(const char *, size_t, const char *,
 void		 partners_free(struct partners *);
 
 /*
- * The labels of the rendered pages and results come from T (msg.h); until
- * this is called, and for NULL, they are English.
+ * The labels of the rendered pages and results, and the words of their
+ * addresses, come from T (msg.h); until this is called, and for NULL,
+ * they are English.  Call it before serving or rendering anything.
  */
 void		 partners_set_msg(struct partners *, const struct msg_table *);
 
@@ -156,7 +159,7 @@ void		 partners_pages_free(struct partners_page *, size_t);
 
 /*
  * True if PATH (decoded and normalised) is page N >= 2 of the whole list
- * (BASE "seite-N.gmi") or of a group (BASE "a-e/seite-N.gmi"), N without
+ * (BASE "page-N.gmi") or of a group (BASE "a-e/page-N.gmi"), N without
  * leading zeros and no more than the pages there are.  Sets *group (-1:
  * the whole list, else 0 to PARTNERS_NGROUPS - 1) and *page.
  */
@@ -173,7 +176,7 @@ int		 partners_list_page(const struct partners *, int, size_t,
 
 /*
  * True if PATH (decoded and normalised) asks for the search: BASE
- * "suche", "suche/N" or "suche/N/F", N >= 1 without leading zeros and F
+ * "search", "search/N" or "search/N/F", N >= 1 without leading zeros and F
  * of [a-z0-9-].  Sets *page and *pathq: F (pointing into PATH) or NULL
  * when the query comes with the request (Gemini "?Q", Gopher's TAB
  * field).  The front-ends then:
@@ -183,7 +186,7 @@ int		 partners_list_page(const struct partners *, int, size_t,
  *	no query		Gemini: 10 MSG_PARTNERS_PROMPT; Gopher:
  *				partners_search(ps, "", 1, ...)
  *
- * In Gopher menus "suche" is an item of type 7; "suche/N/F" is type 1.
+ * In Gopher menus "search" is an item of type 7; "search/N/F" is type 1.
  */
 bool		 partners_is_search(const struct partners *, const char *,
 		    size_t *, const char **);
@@ -212,6 +215,13 @@ size_t		 partners_find(const struct partners *, const char *, size_t,
 		    size_t *, size_t, size_t, bool *);
 size_t		 partners_find_linear(const struct partners *, const char *,
 		    size_t, size_t *, size_t, size_t);
+
+/*
+ * The directory as a generated section (section.h): a struct section
+ * with these ops and a struct partners as its context serves the list
+ * pages past the first and the search; the section frees the directory.
+ */
+extern const struct section_ops partners_section;
 
 /*
  * Fold the UTF-8 text S to the search form F into OUT (see above).  For

@@ -21,12 +21,10 @@ local_type(const char *path, void *arg)
 		return r.page->gopher_type;
 	case ROUTE_FOLDER:
 		return '1';
-	case ROUTE_INPUT:
-		return '7';		/* a Gopher search asks itself */
-	case ROUTE_LIST:
-		return '1';		/* a list page rendered on request */
-	case ROUTE_SEARCH:
-		return '1';		/* results of a query in the path */
+	case ROUTE_SECTION:
+		/* a Gopher search asks itself; a list page or the results
+		   of a query in the path are menus rendered on request */
+		return r.req.op == SECTION_INPUT ? '7' : '1';
 	default:
 		return 0;
 	}

@@ -1,6 +1,10 @@
+/*
+ * route: (site, path, query) -> page, folder, redirect, generated section
+ * or not found, once per request.  Must not render, nor name a protocol
+ * or a particular section.
+ */
 #include <string.h>
 
-#include "partners.h"
 #include "route.h"
 #include "site.h"
 
@@ -10,8 +14,7 @@ route(const struct site *s, const char *path, const char *query,
 {
 	const struct site_redirect *rd;
 	char		 folder[2048];
-	const char	*pathq;
-	size_t		 len = strlen(path), page;
+	size_t		 len = strlen(path);
 
 	memset(r, 0, sizeof(*r));
 	/* a redirect in the config wins over what the capsule holds */
@@ -29,23 +32,9 @@ route(const struct site *s, const char *path, const char *query,
 		if ((r->page = site_lookup(s, folder)) != NULL)
 			return r->kind = ROUTE_FOLDER;
 	}
-	if (s->partners != NULL &&
-	    partners_is_list(s->partners, path, &r->group, &page)) {
-		r->result_page = page;
-		return r->kind = ROUTE_LIST;
-	}
-	if (s->partners != NULL &&
-	    partners_is_search(s->partners, path, &page, &pathq)) {
-		r->result_page = page;
-		if (pathq != NULL) {
-			r->query = pathq;
-			r->query_in_path = true;
-		} else if (query != NULL && query[0] != '\0')
-			r->query = query;
-		else
-			return r->kind = ROUTE_INPUT;
-		return r->kind = ROUTE_SEARCH;
-	}
+	if ((r->section = section_find(s->sections, s->nsections, path,
+	    query, &r->req)) != NULL)
+		return r->kind = ROUTE_SECTION;
 	return r->kind = ROUTE_NOT_FOUND;
 }
 

@@ -2,7 +2,7 @@
  * route: where a request goes.  Every front-end hands the decoded,
  * normalised path (and the query its protocol carries, if any) to
  * route() and turns the result into its own bytes; none of them looks
- * pages, folders or the search up on its own.
+ * pages, folders or generated sections up on its own.
  */
 #ifndef ROUTE_H
 #define ROUTE_H
@@ -10,16 +10,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "section.h"
+
 struct page;
 struct site;
 
 enum route_kind {
 	ROUTE_PAGE,		/* serve .page */
 	ROUTE_FOLDER,		/* a folder without its trailing slash */
-	ROUTE_LIST,		/* partner list page .result_page of
-				   .group, rendered on request */
-	ROUTE_SEARCH,		/* partner search results for .query */
-	ROUTE_INPUT,		/* the search, but no query came with it */
+	ROUTE_SECTION,		/* a generated section: .section, asked
+				   .req (a list page, a search, or the
+				   search without a query) */
 	ROUTE_REDIRECT,		/* config "redirect": to .location */
 	ROUTE_NOT_FOUND,
 };
@@ -27,11 +28,8 @@ enum route_kind {
 struct route {
 	enum route_kind		 kind;
 	const struct page	*page;		/* PAGE; FOLDER: the folder's */
-	size_t			 result_page;	/* SEARCH: >= 1; LIST: >= 2 */
-	int			 group;		/* LIST: -1 (all) or a group */
-	const char		*query;		/* SEARCH: the query */
-	bool			 query_in_path;	/* SEARCH: .query is the folded
-						   F of the path, not QUERY */
+	const struct section	*section;	/* SECTION: in the site */
+	struct section_req	 req;		/* SECTION: what is asked */
 	const char		*location;	/* REDIRECT: a path on this
 						   capsule or an absolute URL */
 	int			 status;	/* REDIRECT: 30 or 31 */

@@ -9,7 +9,7 @@
 #include "config.h"
 #include "mime.h"
 #include "msg.h"
-#include "partners.h"
+#include "section.h"
 #include "site.h"
 #include "url.h"
 
@@ -125,7 +125,9 @@ site_unref(struct site *s)
 		free(s->blogs[i].articles);
 	}
 	free(s->blogs);
-	partners_free(s->partners);
+	for (i = 0; i < s->nsections; i++)
+		s->sections[i].ops->free(s->sections[i].ctx);
+	free(s->sections);
 	free(s->host);
 	for (p = 0; p < PROTO_COUNT; p++)
 		free(s->port[p]);
@@ -136,6 +138,33 @@ site_unref(struct site *s)
 	free(s->author);
 	free(s->gemtext_mime);
 	free(s);
+}
+
+int
+site_add_section(struct site *s, const struct section_ops *ops, void *ctx)
+{
+	struct section	*v;
+
+	if ((v = reallocarray(s->sections, s->nsections + 1,
+	    sizeof(*v))) == NULL) {
+		ops->free(ctx);
+		return -1;
+	}
+	s->sections = v;
+	v[s->nsections].ops = ops;
+	v[s->nsections++].ctx = ctx;
+	return 0;
+}
+
+const struct section *
+site_section(const struct site *s, const struct section_ops *ops)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nsections; i++)
+		if (s->sections[i].ops == ops)
+			return &s->sections[i];
+	return NULL;
 }
 
 int

@@ -91,7 +91,8 @@ struct blog {
 };
 
 struct msg_table;
-struct partners;
+struct section;
+struct section_ops;
 
 struct site {
 	int		 refs;
@@ -109,7 +110,8 @@ struct site {
 	size_t		 pagecap;
 	struct blog	*blogs;		/* owned */
 	size_t		 nblogs;
-	struct partners	*partners;	/* owned: the directory, or NULL */
+	struct section	*sections;	/* owned: generated sections */
+	size_t		 nsections;
 	struct site_redirect *redirects;	/* owned, sorted by from */
 	size_t		 nredirects;
 	char		**loc_mime;	/* owned: per location of the */
@@ -124,6 +126,16 @@ const struct site_redirect *site_redirect(const struct site *,
 		    const char *);
 void		 site_ref(struct site *);
 void		 site_unref(struct site *);
+
+/*
+ * Add the generated section OPS over CTX (the site owns CTX from here on,
+ * also when this fails: -1, out of memory).  site_section() is the one
+ * with OPS, or NULL.
+ */
+int		 site_add_section(struct site *, const struct section_ops *,
+		    void *);
+const struct section *site_section(const struct site *,
+		    const struct section_ops *);
 
 /* Add PG (the site owns it from here on); call site_sort() when done. */
 int		 site_add_page(struct site *, struct page *);

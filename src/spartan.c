@@ -3,7 +3,6 @@
 
 #include "buf.h"
 #include "msg.h"
-#include "partners.h"
 #include "route.h"
 #include "server.h"
 #include "site.h"
@@ -89,7 +88,8 @@ asks_input(const struct site *s, const char *path, const char *target,
 
 	buf_add(&ref, target, tlen);
 	if (!ref.failed && url_resolve_path(path, ref.data, &abs) == 0)
-		yes = route(s, abs.data, NULL, &r) == ROUTE_INPUT;
+		yes = route(s, abs.data, NULL, &r) == ROUTE_SECTION &&
+		    r.req.op == SECTION_INPUT;
 	buf_free(&ref);
 	buf_free(&abs);
 	return yes;
@@ -199,43 +199,33 @@ reply_generated(struct conn *c, const struct site *s, const char *path,
 	buf_free(&out);
 }
 
-/* Partner search results for QUERY, rendered for this request. */
+/*
+ * A generated section's answer, rendered for this request: the one place
+ * Spartan serves generated content.  A search without a query is the
+ * search for "", a page whose "=:" line asks for one.
+ */
 static void
-serve_search(struct conn *c, const struct site *s, const char *path,
-    size_t page, const char *query)
-{
-	struct buf	 text = BUF_INIT;
-	const char	*errstr;
-	char		 msg[200];
-
-	if (partners_search(s->partners, query, page, PARTNERS_LINK_PATH,
-	    &text, &errstr) == -1) {
-		snprintf(msg, sizeof(msg), "%s: %s",
-		    msg_get(s->msg, MSG_BAD_QUERY), errstr);
-		reply(c, "4", msg, errstr);
-		buf_free(&text);
-		return;
-	}
-	reply_generated(c, s, path, &text, "search");
-	buf_free(&text);
-}
-
-/* A page of the partner list past the first, rendered for this request. */
-static void
-serve_list(struct conn *c, const struct site *s, const char *path,
+serve_section(struct conn *c, const struct site *s, const char *path,
     const struct route *r)
 {
-	struct buf	 text = BUF_INIT;
-	const char	*errstr;
+	struct result	 res;
+	char		 msg[200];
 
-	if (partners_list_page(s->partners, r->group, r->result_page, &text,
-	    &errstr) == -1) {
-		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), errstr);
-		buf_free(&text);
-		return;
+	switch (section_answer(r->section, &r->req, SECTION_LINK_PATH,
+	    &res)) {
+	case RESULT_OK:
+		reply_generated(c, s, path, &res.text, res.log);
+		break;
+	case RESULT_BAD_QUERY:
+		snprintf(msg, sizeof(msg), "%s: %s",
+		    msg_get(s->msg, MSG_BAD_QUERY), res.why);
+		reply(c, "4", msg, res.why);
+		break;
+	case RESULT_FAILED:
+		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), res.why);
+		break;
 	}
-	reply_generated(c, s, path, &text, NULL);
-	buf_free(&text);
+	result_free(&res);
 }
 
 static void
@@ -300,17 +290,11 @@ spartan_serve(struct conn *c, char *line, size_t len)
 	case ROUTE_FOLDER:
 		redirect_folder(c, req.path);
 		break;
-	case ROUTE_LIST:
-		serve_list(c, s, req.path, &r);
+	case ROUTE_SECTION:
+		serve_section(c, s, req.path, &r);
 		break;
 	case ROUTE_REDIRECT:
 		redirect_to(c, s, &r);
-		break;
-	case ROUTE_INPUT:		/* a page with the "=:" line */
-		serve_search(c, s, req.path, r.result_page, "");
-		break;
-	case ROUTE_SEARCH:
-		serve_search(c, s, req.path, r.result_page, r.query);
 		break;
 	case ROUTE_NOT_FOUND:
 		reply(c, "4", msg_get(s->msg, MSG_NOT_FOUND), NULL);

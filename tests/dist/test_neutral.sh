@@ -10,11 +10,16 @@ for word in Themenforum Ruhr Zollverein Innovation; do
 	[ -z "$hits" ] && ok "src/ does not name \"$word\"" ||
 	    not_ok "src/ does not name \"$word\"" "$hits"
 done
-# German text only in the message table
-hits=$(grep -rnE 'Startseite|Seite %|Fehler|Beitr|Partnerverzeichnis|lang=de|lang=\\"de' \
-    "$src" | grep -v "^$src/msg.c:")
-[ -z "$hits" ] && ok "German labels only in src/msg.c" ||
-    not_ok "German labels only in src/msg.c" "$hits"
+# German text, and the German words of generated addresses, only in the
+# German message table of msg.c
+german='Startseite|Seite %|Fehler|Beitr|Partnerverzeichnis|lang=de|lang=\\"de|[Ss]uche|[Ss]eite-'
+hits=$(grep -rnE "$german" "$src" | grep -v "^$src/msg.c:")
+hits+=$(awk -v re="$german" '
+	/^static const struct msg_table[ \t]+de = / { de = 1 }
+	!de && $0 ~ re { print FILENAME ":" FNR ": " $0 }
+	de && /^} };/ { de = 0 }' "$src/msg.c")
+[ -z "$hits" ] && ok "German labels and address words only in msg.c's German table" ||
+    not_ok "German labels and address words only in msg.c's German table" "$hits"
 grep -q 'lang[[:space:]]*"de"' "$ZECHE_SOURCE_DIR/contrib/zeche.conf" &&
     ok "contrib/zeche.conf sets lang \"de\"" ||
     not_ok "contrib/zeche.conf sets lang \"de\""

@@ -155,7 +155,7 @@ expect_contains "no lang: English count" "$p" "
 9 entries
 "
 expect_eq "no lang: English search prompt" \
-    "$(gem_header "gemini://localhost/partner/suche")" \
+    "$(gem_header "gemini://localhost/partner/search")" \
     "10 Enter a search term (a name or part of one)"
 expect_contains "no lang: English article list" \
     "$(gem "gemini://localhost/themenforum-17/")" "## Articles"

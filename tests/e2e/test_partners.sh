@@ -151,10 +151,19 @@ expect_eq "634: no page 1 under a second name" \
 # at load do: labels and the lang parameter
 stop_zeche
 start_zeche --lang en
+# and its addresses: English words on an English host
 expect_eq "634, English: a page made on request has the overview's header" \
-    "$(gem_header "gemini://$H/$P/seite-2.gmi")" "$(gem_header "gemini://$H/$P/")"
+    "$(gem_header "gemini://$H/$P/page-2.gmi")" "$(gem_header "gemini://$H/$P/")"
 expect_contains "634, English: its labels" \
-    "$(gem "gemini://$H/$P/a-e/seite-2.gmi")" "Page 2 of"
+    "$(gem "gemini://$H/$P/a-e/page-2.gmi")" "Page 2 of"
+expect_contains "634, English: the overview links the search by its English name" \
+    "$(gem "gemini://$H/$P/")" "=> /$P/search "
+expect_eq "634, English: the search asks for a query" \
+    "$(gem_header "gemini://$H/$P/search" | cut -c1-2)" 10
+expect_contains "634, English: results link on to English addresses" \
+    "$(gem "gemini://$H/$P/search?gmbh")" "=> /$P/search/2?gmbh "
+expect_eq "634, English: no German address on an English host" \
+    "$(gem_header "gemini://$H/$P/seite-2.gmi" | cut -c1-2)" 51
 stop_zeche
 start_zeche
 

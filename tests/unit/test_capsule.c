@@ -1030,8 +1030,8 @@ test_own_file_wins_over_partner_page(void)
 	tmptree_put("p/partners.txt", list.data);
 	CHECK((s = load()) != NULL);
 	CHECK(site_lookup(s, "/p/seite-2.gmi") == NULL);
-	CHECK(route(s, "/p/seite-2.gmi", NULL, &r) == ROUTE_LIST &&
-	    r.group == -1 && r.result_page == 2);
+	CHECK(route(s, "/p/seite-2.gmi", NULL, &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_LIST && r.req.list == -1 && r.req.page == 2);
 	CHECK(site_lookup(s, "/p/a-e/") != NULL &&
 	    site_lookup(s, "/p/a-e/")->generated);
 	site_unref(s);

@@ -211,7 +211,7 @@ links_resolve(const struct partners_page *pages, size_t n)
 				return false;
 			memcpy(target, l, len);
 			target[len] = '\0';
-			if (strcmp(target, BASE PARTNERS_SEARCH) == 0)
+			if (strcmp(target, BASE "suche") == 0)
 				continue;
 			if (find_page(pages, n, target) == NULL) {
 				fprintf(stderr, "  %s: dead link %s\n",

@@ -57,7 +57,7 @@ test_spartan_column(void)
 	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].head != NULL &&
 	    strncmp(pg->out[PROTO_SPARTAN].head, "2 text/gemini", 13) == 0);
 	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].data != NULL &&
-	    strcmp(pg->out[PROTO_SPARTAN].data, "# A\n=: /p/suche S\n") == 0);
+	    strcmp(pg->out[PROTO_SPARTAN].data, "# A\n=: /p/search S\n") == 0);
 	pg = site_lookup(s, "/f/");
 	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].head != NULL &&
 	    pg->out[PROTO_SPARTAN].data == NULL &&
@@ -68,13 +68,13 @@ test_spartan_column(void)
 	CHECK(pg != NULL && pg->out[PROTO_SPARTAN].data == NULL &&
 	    page_data(pg, PROTO_SPARTAN, &n) == pg->body);
 
-	text = "=> suche a\n```\n=> suche b\n```\n=>  /p/suche\tc\r\n"
-	    "=> suche/1/x d\n=> /p/ e\n=> spartan://h/p/suche f\n=>\n";
+	text = "=> search a\n```\n=> search b\n```\n=>  /p/search\tc\r\n"
+	    "=> search/1/x d\n=> /p/ e\n=> spartan://h/p/search f\n=>\n";
 	n = spartan_gemtext(s, "/p/", text, strlen(text), &out);
 	CHECK(n == 2);
-	CHECK(out.data != NULL && strcmp(out.data, "=: suche a\n```\n"
-	    "=> suche b\n```\n=:  /p/suche\tc\r\n=> suche/1/x d\n"
-	    "=> /p/ e\n=> spartan://h/p/suche f\n=>\n") == 0);
+	CHECK(out.data != NULL && strcmp(out.data, "=: search a\n```\n"
+	    "=> search b\n```\n=:  /p/search\tc\r\n=> search/1/x d\n"
+	    "=> /p/ e\n=> spartan://h/p/search f\n=>\n") == 0);
 	buf_free(&out);
 	site_unref(s);
 
@@ -128,18 +128,24 @@ test_routes(struct site *s)
 	    r.page == NULL);
 	CHECK(route(s, "/f/nope/", NULL, &r) == ROUTE_NOT_FOUND);
 
-	CHECK(route(s, "/p/suche", NULL, &r) == ROUTE_INPUT &&
-	    r.result_page == 1);
-	CHECK(route(s, "/p/suche", "", &r) == ROUTE_INPUT);
-	CHECK(route(s, "/p/suche", "m%C3%BCnster", &r) == ROUTE_SEARCH &&
-	    strcmp(r.query, "m%C3%BCnster") == 0 && !r.query_in_path &&
-	    r.result_page == 1);
-	CHECK(route(s, "/p/suche/3", "x", &r) == ROUTE_SEARCH &&
-	    r.result_page == 3 && strcmp(r.query, "x") == 0);
-	CHECK(route(s, "/p/suche/2/muenster", "other", &r) == ROUTE_SEARCH &&
-	    r.result_page == 2 && strcmp(r.query, "muenster") == 0 &&
-	    r.query_in_path);
-	CHECK(route(s, "/p/suche/0", "x", &r) == ROUTE_NOT_FOUND);
+	CHECK(route(s, "/p/search", NULL, &r) == ROUTE_SECTION &&
+	    r.section != NULL && r.req.op == SECTION_INPUT &&
+	    r.req.page == 1);
+	CHECK(route(s, "/p/search", "", &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_INPUT);
+	CHECK(route(s, "/p/search", "m%C3%BCnster", &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_SEARCH &&
+	    strcmp(r.req.query, "m%C3%BCnster") == 0 &&
+	    !r.req.query_in_path && r.req.page == 1);
+	CHECK(route(s, "/p/search/3", "x", &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_SEARCH && r.req.page == 3 &&
+	    strcmp(r.req.query, "x") == 0);
+	CHECK(route(s, "/p/search/2/muenster", "other", &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_SEARCH && r.req.page == 2 &&
+	    strcmp(r.req.query, "muenster") == 0 && r.req.query_in_path);
+	/* the one kind for every generated page: a list page too */
+	CHECK(route(s, "/p/page-2.gmi", NULL, &r) == ROUTE_NOT_FOUND);
+	CHECK(route(s, "/p/search/0", "x", &r) == ROUTE_NOT_FOUND);
 }
 
 static void
@@ -172,7 +178,7 @@ test_columns(void)
 	    pg->out[PROTO_GOPHER].data != NULL &&
 	    strstr(pg->out[PROTO_GOPHER].data, "\tlocalhost\t70\r\n"));
 	data = pg != NULL ? page_data(pg, PROTO_GEMINI, &len) : NULL;
-	CHECK(data != NULL && len == strlen("# A\n=> /p/suche S\n") &&
+	CHECK(data != NULL && len == strlen("# A\n=> /p/search S\n") &&
 	    memcmp(data, "# A\n", 4) == 0);
 	pg = site_lookup(s, "/t.txt");
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data == NULL &&
@@ -191,6 +197,60 @@ test_columns(void)
 }
 
 /* Config redirects: one hop for Gemini, followed for Gopher. */
+/*
+ * The words of a section's addresses are the host's language: English
+ * hosts "search" and "page-N.gmi", German ones keep "suche" and
+ * "seite-N.gmi", the addresses the German capsule published.
+ */
+static void
+test_lang_words(void)
+{
+	struct site_opts	 o = { .host = "localhost",
+	    .port = { "1965", "70" } };
+	struct buf		 list = BUF_INIT;
+	struct site		*s;
+	struct route		 r;
+	const struct page	*pg;
+	char			 err[512];
+	size_t			 i;
+
+	for (i = 0; i < 45; i++)
+		buf_addf(&list, "Partner %02zu\n", i);
+	tmptree_put("p/partners.txt", list.data);
+	buf_free(&list);
+	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL) {
+		CHECK(!"capsule_load en");
+		return;
+	}
+	CHECK(route(s, "/p/search", NULL, &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_INPUT);
+	CHECK(route(s, "/p/page-2.gmi", NULL, &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_LIST && r.req.page == 2);
+	CHECK(route(s, "/p/suche", NULL, &r) == ROUTE_NOT_FOUND);
+	CHECK(route(s, "/p/seite-2.gmi", NULL, &r) == ROUTE_NOT_FOUND);
+	pg = site_lookup(s, "/p/");
+	CHECK(pg != NULL && strstr(pg->body, "=> /p/search ") != NULL &&
+	    strstr(pg->body, "=> /p/page-2.gmi ") != NULL);
+	site_unref(s);
+
+	o.lang = "de";
+	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL) {
+		CHECK(!"capsule_load de");
+		return;
+	}
+	CHECK(route(s, "/p/suche/1/partner", NULL, &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_SEARCH);
+	CHECK(route(s, "/p/seite-3.gmi", NULL, &r) == ROUTE_SECTION &&
+	    r.req.op == SECTION_LIST && r.req.page == 3);
+	CHECK(route(s, "/p/search", NULL, &r) == ROUTE_NOT_FOUND);
+	CHECK(route(s, "/p/page-2.gmi", NULL, &r) == ROUTE_NOT_FOUND);
+	pg = site_lookup(s, "/p/");
+	CHECK(pg != NULL && strstr(pg->body, "=> /p/suche ") != NULL &&
+	    strstr(pg->body, "=> /p/seite-2.gmi ") != NULL);
+	site_unref(s);
+	tmptree_put("p/partners.txt", "M\xc3\xbcnster GmbH\n");
+}
+
 static void
 test_redirects(void)
 {
@@ -233,7 +293,7 @@ main(void)
 
 	tmptree_new();
 	tmptree_put("index.gmi", "# Home\n=> a.gmi A\n");
-	tmptree_put("a.gmi", "# A\n=> /p/suche S\n");
+	tmptree_put("a.gmi", "# A\n=> /p/search S\n");
 	tmptree_put("t.txt", "text\n");
 	tmptree_mkdir("f");
 	tmptree_put("f/index.gmi", "# F\n");
@@ -248,6 +308,7 @@ main(void)
 		CHECK(!"load");
 	test_columns();
 	test_spartan_column();
+	test_lang_words();
 	tmptree_rm();
 	CHECK_DONE();
 }

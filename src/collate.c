@@ -1,0 +1,217 @@
+/*
+ * collate: sort keys, case keys and search forms of UTF-8 names (pure).
+ * It must not know the partner directory or any file format: whatever
+ * lists names (the directory, a capsule search) folds them here.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "collate.h"
+#include "utf8.h"
+
+
+/*
+ * Base letters of U+00C0-U+00FF and U+0100-U+017F.  A digit marks a
+ * letter that becomes more than one, ' ' a sign (× and ÷).
+ */
+static const char latin1[] =
+    "aaaa1a2ceeeeiiiidnoooo3 ouuu4y56"		/* U+00C0 */
+    "aaaa1a2ceeeeiiiidnoooo3 ouuu4y5y";		/* U+00E0 */
+static const char latin_ext_a[] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii77jjkkk"
+    "llllllllllnnnnnnnnnoooooo88rrrrrrssssssssttttttuuuuuuuuuuuu"
+    "wwyyyzzzzzzs";
+
+_Static_assert(sizeof(latin1) == 64 + 1, "latin1 covers U+00C0-U+00FF");
+_Static_assert(sizeof(latin_ext_a) == 128 + 1,
+    "latin_ext_a covers U+0100-U+017F");
+
+static const char *const multi[] = {
+	NULL, "ae", "ae", "oe", "ue", "th", "ss", "ij", "oe"
+};
+
+static bool
+is_alnum(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/* Spaces and punctuation: they separate words. */
+static bool
+is_sign(uint32_t cp)
+{
+	return (cp < 0x80 && !is_alnum(cp)) || (cp >= 0xa0 && cp <= 0xbf) ||
+	    cp == 0xd7 || cp == 0xf7 || (cp >= 0x2000 && cp <= 0x206f) ||
+	    cp == 0x3000;
+}
+
+/*
+ * The ASCII letters the code point CP stands for in MODE, written to ONE
+ * when it is a single one; NULL if CP is no Latin letter or digit.
+ */
+static const char *
+letters(uint32_t cp, enum collate mode, char one[2])
+{
+	char	 c;
+
+	if (cp < 0x80) {
+		if (!is_alnum(cp))
+			return NULL;
+		one[0] = (char)(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+		one[1] = '\0';
+		return one;
+	}
+	if (cp >= 0xc0 && cp <= 0xff)
+		c = latin1[cp - 0xc0];
+	else if (cp >= 0x100 && cp <= 0x17f)
+		c = latin_ext_a[cp - 0x100];
+	else if (cp == 0x1e9e)		/* capital sharp s */
+		c = '6';
+	else
+		return NULL;
+	if (c == ' ')
+		return NULL;
+	if (c >= '1' && c <= '8') {
+		/* ä, ö, ü: one letter to sort by, two to search by */
+		if (mode != COLLATE_AE && c == '1')
+			return "a";
+		if (mode != COLLATE_AE && c == '3')
+			return "o";
+		if (mode != COLLATE_AE && c == '4')
+			return "u";
+		return multi[c - '0'];
+	}
+	one[0] = c;
+	one[1] = '\0';
+	return one;
+}
+
+/*
+ * Append the key of the UTF-8 text S (LEN bytes) for MODE to OUT, without
+ * its NUL.  A run of signs becomes one separator, never at the end, nor at
+ * the start of a search form.  A leading sign is kept in the sort key so
+ * that such names sort (and group) before digits and letters.
+ */
+void
+collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
+{
+	const char	*r;
+	uint32_t	 cp;
+	size_t		 n, w = 0;
+	bool		 sep = false, any = false;
+	char		 one[2], last = '\0', tmp[256];
+
+	while (len > 0) {
+		/* one code point adds at most 6 bytes: flush before */
+		if (w > sizeof(tmp) - 8) {
+			buf_add(out, tmp, w);
+			w = 0;
+		}
+		if ((n = utf8_decode(s, len, &cp)) == 0) {
+			n = 1;
+			cp = 0xfffd;
+		}
+		if (cp >= 0x300 && cp <= 0x36f) {
+			/* combining: u + U+0308 is ü */
+			if (cp == 0x308 && mode == COLLATE_AE && !sep &&
+			    (last == 'a' || last == 'o' || last == 'u'))
+				tmp[w++] = last = 'e';
+			goto next;
+		}
+		r = letters(cp, mode, one);
+		if (r == NULL && (mode != COLLATE_SORT || is_sign(cp))) {
+			sep = true;
+			goto next;
+		}
+		if (sep && (mode == COLLATE_SORT || any))
+			tmp[w++] = mode == COLLATE_SORT ? ' ' : '-';
+		sep = false;
+		any = true;
+		if (r == NULL) {
+			/* other scripts sort after signs, by code point */
+			tmp[w++] = '\x01';
+			memcpy(tmp + w, s, n);
+			w += n;
+			last = '\0';
+		} else {
+			while (*r != '\0')
+				tmp[w++] = last = *r++;
+		}
+ next:
+		s += n;
+		len -= n;
+	}
+	buf_add(out, tmp, w);
+}
+
+static uint32_t
+lower(uint32_t cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 0x20;
+	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
+		return cp + 0x20;
+	if (cp == 0x130)
+		return 'i';
+	if (cp == 0x178)
+		return 0xff;
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
+		return cp | 1;
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+		return (cp & 1) ? cp + 1 : cp;
+	return cp;
+}
+
+void
+collate_casefold(struct buf *out, const char *s, size_t len)
+{
+	uint32_t	 cp;
+	size_t		 n, w = 0;
+	char		 tmp[256];
+
+	while (len > 0) {
+		if (w > sizeof(tmp) - 8) {
+			buf_add(out, tmp, w);
+			w = 0;
+		}
+		if ((n = utf8_decode(s, len, &cp)) == 0) {
+			n = 1;
+			cp = 0xfffd;
+		}
+		cp = lower(cp);
+		if (cp == 0xdf || cp == 0x1e9e) {
+			tmp[w++] = 's';
+			tmp[w++] = 's';
+		} else if (cp < 0x80)
+			tmp[w++] = (char)cp;
+		else if (cp < 0x800) {
+			tmp[w++] = (char)(0xc0 | cp >> 6);
+			tmp[w++] = (char)(0x80 | (cp & 0x3f));
+		} else {
+			memcpy(tmp + w, s, n);	/* not changed by lower() */
+			w += n;
+		}
+		s += n;
+		len -= n;
+	}
+	buf_add(out, tmp, w);
+}
+
+void
+collate_forms(struct buf *hay, const char *name)
+{
+	size_t	 len = strlen(name), start = hay->len, mid;
+
+	collate_fold(hay, name, len, COLLATE_AE);
+	mid = hay->len;
+	buf_addc(hay, '\1');
+	collate_fold(hay, name, len, COLLATE_A);
+	if (!hay->failed && hay->len - mid - 1 == mid - start &&
+	    memcmp(hay->data + start, hay->data + mid + 1, mid - start) == 0)
+		hay->len = mid;
+	buf_addc(hay, '\n');
+}
+

@@ -1,0 +1,45 @@
+/*
+ * collate: fold names to the keys they sort and are searched by (pure).
+ * Knows UTF-8 and the Latin letters; knows no directory, no file format.
+ *
+ * Sort keys follow DIN 5007 variant 1: ä = a, ö = o, ü = u, ß = ss,
+ * accents dropped (é = e, ł = l, æ = ae, ...), case ignored, and every
+ * run of spaces and punctuation one space, which sorts before digits and
+ * letters.  A code point of another script sorts after them, as 0x01 and
+ * its bytes.
+ *
+ * Search forms hold [a-z0-9-] only: letters and digits as above, but
+ * ä -> ae, ö -> oe, ü -> ue in COLLATE_AE (and a, o, u in COLLATE_A), a
+ * run of anything else one "-", never at the start or the end.
+ */
+#ifndef COLLATE_H
+#define COLLATE_H
+
+#include <stddef.h>
+
+struct buf;
+
+enum collate {
+	COLLATE_SORT,	/* [a-z0-9], ' ' for a run of signs, 0x01 + other */
+	COLLATE_AE,	/* search: [a-z0-9-], ä -> ae */
+	COLLATE_A,	/* search: [a-z0-9-], ä -> a */
+};
+
+/* Append the key of the UTF-8 text S (LEN bytes) in MODE to OUT. */
+void	collate_fold(struct buf *, const char *, size_t, enum collate);
+
+/*
+ * Append the case-folded S to OUT: lower case for ASCII, Latin-1 and
+ * Latin Extended-A, ß -> ss.  Equal keys mean the same name; equal keys
+ * also have equal sort keys.
+ */
+void	collate_casefold(struct buf *, const char *, size_t);
+
+/*
+ * Append NAME's search forms to HAY: its COLLATE_AE form, then "\1" and
+ * its COLLATE_A form where that differs, then "\n".  A folded query never
+ * matches across the separators.
+ */
+void	collate_forms(struct buf *, const char *);
+
+#endif

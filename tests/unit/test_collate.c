@@ -1,0 +1,105 @@
+/*
+ * test_collate: sort keys, case keys and search forms (src/collate.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "check.h"
+#include "collate.h"
+
+/* The key of S in MODE, as a string the caller frees. */
+static char *
+key(const char *s, enum collate mode)
+{
+	struct buf	 b = BUF_INIT;
+
+	collate_fold(&b, s, strlen(s), mode);
+	buf_addc(&b, '\0');
+	return b.data;
+}
+
+static char *
+casekey(const char *s)
+{
+	struct buf	 b = BUF_INIT;
+
+	collate_casefold(&b, s, strlen(s));
+	buf_addc(&b, '\0');
+	return b.data;
+}
+
+#define CHECK_KEY(s, mode, want) do {					\
+	char *check_k = key((s), (mode));				\
+	CHECK_STR(check_k, (want));					\
+	free(check_k);							\
+} while (0)
+
+static void
+test_sort_keys(void)
+{
+	/* DIN 5007-1: umlauts are their base letter, ß is ss */
+	CHECK_KEY("M\xc3\xbcnster", COLLATE_SORT, "munster");
+	CHECK_KEY("Stra\xc3\x9f" "e", COLLATE_SORT, "strasse");
+	CHECK_KEY("\xc3\x86on", COLLATE_SORT, "aeon");
+	CHECK_KEY("\xc5\x81\xc3\xb3" "d\xc5\xba", COLLATE_SORT, "lodz");
+	/* a run of signs is one space, kept at the start */
+	CHECK_KEY("Nord - Werk", COLLATE_SORT, "nord werk");
+	CHECK_KEY("(Alt) Bau", COLLATE_SORT, " alt bau");
+	/* another script: 0x01 and its bytes */
+	CHECK_KEY("\xce\xb1", COLLATE_SORT, "\x01\xce\xb1");
+	CHECK(strcmp(key("Nord-Werk", COLLATE_SORT),
+	    key("Nordbahn", COLLATE_SORT)) < 0);
+}
+
+static void
+test_search_forms(void)
+{
+	CHECK_KEY("M\xc3\xbcnster (Westf.)", COLLATE_AE, "muenster-westf");
+	CHECK_KEY("M\xc3\xbcnster (Westf.)", COLLATE_A, "munster-westf");
+	/* no separator at the start or the end */
+	CHECK_KEY("  --GmbH--  ", COLLATE_AE, "gmbh");
+	/* u and a combining diaeresis is ü */
+	CHECK_KEY("Mu\xcc\x88nster", COLLATE_AE, "muenster");
+	CHECK_KEY("\xce\xb1\xce\xb2", COLLATE_AE, "");
+	CHECK_KEY("", COLLATE_AE, "");
+}
+
+static void
+test_casefold(void)
+{
+	char	*a, *b;
+
+	a = casekey("GRO\xc3\x9f" "E \xc3\x84PFEL");
+	b = casekey("gro\xc3\x9f" "e \xc3\xa4pfel");
+	CHECK_STR(a, "grosse \xc3\xa4pfel");
+	CHECK_STR(b, "grosse \xc3\xa4pfel");
+	free(a);
+	free(b);
+	a = casekey("\xc5\x81" "\xc3\xb3" "d\xc5\xba");	/* Łódź */
+	CHECK_STR(a, "\xc5\x82\xc3\xb3" "d\xc5\xba");
+	free(a);
+}
+
+static void
+test_forms(void)
+{
+	struct buf	 b = BUF_INIT;
+
+	/* both forms where they differ, one where they do not */
+	collate_forms(&b, "M\xc3\xbcnster");
+	collate_forms(&b, "Bochum");
+	buf_addc(&b, '\0');
+	CHECK_STR(b.data, "muenster\x01munster\nbochum\n");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	test_sort_keys();
+	test_search_forms();
+	test_casefold();
+	test_forms();
+	CHECK_DONE();
+}

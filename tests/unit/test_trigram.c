@@ -1,0 +1,148 @@
+/*
+ * test_trigram: the trigram index over a haystack (src/trigram.c), on
+ * entries that are no partners: the index must agree with one linear
+ * pass for every query, and keep entry order, windows and bounds.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "trigram.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const char *const entries[] = {
+	"gemini-protocol\x01gemini-protokoll",
+	"gopher-menu",
+	"spartan",
+	"capsule-index\x01index",
+	"gemlog-2024",
+	"a",
+	"",
+	"search-everything-gemini",
+};
+
+struct hay {
+	char	*hay;
+	size_t	 off[NELEM(entries) + 1];
+};
+
+static void
+make_hay(struct hay *h)
+{
+	size_t	 i, len = 0;
+
+	for (i = 0; i < NELEM(entries); i++)
+		len += strlen(entries[i]) + 1;
+	h->hay = malloc(len + 1);
+	for (i = 0, len = 0; i < NELEM(entries); i++) {
+		h->off[i] = len;
+		memcpy(h->hay + len, entries[i], strlen(entries[i]));
+		len += strlen(entries[i]);
+		h->hay[len++] = '\n';
+	}
+	h->off[NELEM(entries)] = len;
+}
+
+/* The index and the linear pass agree on Q; returns the hits. */
+static size_t
+agree(const struct trigram *ix, const char *q)
+{
+	size_t	 a[NELEM(entries) + 1], b[NELEM(entries) + 1], na, nb;
+	bool	 partial;
+
+	na = trigram_find(ix, q, 0, a, NELEM(a), NELEM(entries), &partial);
+	nb = trigram_find_linear(ix, q, 0, b, NELEM(b), NELEM(entries));
+	CHECK(!partial);
+	CHECK(na == nb);
+	if (na == nb)
+		CHECK(memcmp(a, b, na * sizeof(*a)) == 0);
+	return na;
+}
+
+static void
+test_matches_linear(void)
+{
+	static const char *const queries[] = {
+		"g", "ge", "gem", "gemi", "gemini", "protok", "x", "in",
+		"index", "a", "2024", "-", "n-", "everything-gemini", "zz",
+	};
+	struct hay	 h;
+	struct trigram	*ix;
+	const char	*errstr;
+	size_t		 i;
+
+	make_hay(&h);
+	ix = trigram_build(h.hay, h.off, NELEM(entries), &errstr);
+	CHECK(ix != NULL);
+	if (ix == NULL)
+		return;
+	for (i = 0; i < NELEM(queries); i++)
+		agree(ix, queries[i]);
+	CHECK(agree(ix, "gemini") == 2);
+	CHECK(agree(ix, "protokoll") == 1);
+	CHECK(agree(ix, "a") == 4);	/* spartan, capsule, a, search */
+	/* not folded: nothing */
+	CHECK(agree(ix, "Gemini") == 0);
+	CHECK(agree(ix, "") == 0);
+	trigram_free(ix);
+	free(h.hay);
+}
+
+static void
+test_order_and_window(void)
+{
+	struct hay	 h;
+	struct trigram	*ix;
+	const char	*errstr;
+	size_t		 sel[4], n;
+	bool		 partial;
+
+	make_hay(&h);
+	ix = trigram_build(h.hay, h.off, NELEM(entries), &errstr);
+	CHECK(ix != NULL);
+	if (ix == NULL)
+		return;
+	/* "e" is in entries 0, 1, 3, 4, 7: from hit 1, two of them */
+	n = trigram_find(ix, "e", 1, sel, 2, 100, &partial);
+	CHECK(n == 5);
+	CHECK(sel[0] == 1 && sel[1] == 3);
+	/* counted up to MAX + 1 only */
+	n = trigram_find(ix, "e", 0, sel, 4, 2, &partial);
+	CHECK(n == 3);
+	CHECK(sel[0] == 0 && sel[1] == 1 && sel[2] == 3);
+	n = trigram_find_linear(ix, "e", 0, sel, 4, 2);
+	CHECK(n == 3);
+	trigram_free(ix);
+	free(h.hay);
+}
+
+static void
+test_empty(void)
+{
+	static const size_t	 off[1] = { 0 };
+	struct trigram		*ix;
+	const char		*errstr;
+	size_t			 sel[1];
+	bool			 partial;
+
+	ix = trigram_build("", off, 0, &errstr);
+	CHECK(ix != NULL);
+	CHECK(trigram_find(ix, "abc", 0, sel, 1, 10, &partial) == 0);
+	CHECK(trigram_find_linear(ix, "abc", 0, sel, 1, 10) == 0);
+	trigram_free(ix);
+	CHECK(trigram_is_folded("a-9", 3));
+	CHECK(!trigram_is_folded("a b", 3));
+	CHECK(!trigram_is_folded("", 0));
+}
+
+int
+main(void)
+{
+	test_matches_linear();
+	test_order_and_window();
+	test_empty();
+	CHECK_DONE();
+}
