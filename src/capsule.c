@@ -23,6 +23,7 @@
 #include "msg.h"
 #include "partners.h"
 #include "render.h"
+#include "rootfs.h"
 #include "site.h"
 #include "url.h"
 #include "utf8.h"
@@ -347,46 +348,6 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 }
 
 /*
- * True if the whole file FD is UTF-8, read in chunks: for a text file
- * served from disk, whose charset parameter depends on it.
- */
-static bool
-is_utf8_fd(int fd)
-{
-	char		 chunk[65536 + 4];
-	size_t		 carry = 0, ok, n;
-	ssize_t		 r;
-	uint32_t	 cp;
-
-	for (;;) {
-		r = read(fd, chunk + carry, sizeof(chunk) - 4 - carry);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return false;
-		if (r == 0)
-			return carry == 0;
-		n = carry + (size_t)r;
-		/* a sequence cut at the chunk's end waits for the next */
-		for (ok = 0; ok < n; ok += carry) {
-			if ((carry = utf8_decode(chunk + ok, n - ok, &cp)) ==
-			    0)
-				break;
-		}
-		if (ok < n && n - ok < 4 &&
-		    (unsigned char)chunk[ok] >= 0xc2 &&
-		    (unsigned char)chunk[ok] <= 0xf4) {
-			carry = n - ok;
-			memmove(chunk, chunk + ok, carry);
-			continue;
-		}
-		if (ok < n)
-			return false;
-		carry = 0;
-	}
-}
-
-/*
  * The MIME type of the file NAME, whose first bytes are DATA (LEN): text
  * gets a charset only when it is UTF-8 (UTF8), XML that is a feed its
  * feed type.
@@ -418,7 +379,7 @@ add_disk_file(struct walk *w, struct page *pg, int fd, const char *name,
 	}
 	if (strcmp(mime_lookup(name)->mime, mime_lookup(name)->mime_raw) !=
 	    0)
-		utf8 = is_utf8_fd(fd);
+		utf8 = rootfs_is_utf8(fd);
 	pg->mime = file_mime(name, head, (size_t)n, utf8);
 	if ((pg->file = strdup(file)) == NULL) {
 		fail_oom(w, pg->path);
@@ -986,210 +947,6 @@ add_folder_page(struct walk *w, struct folder *f)
 	return -1;
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Read the names in DIRFD, sorted, dot files left out. */
-static char **
-read_names(int dirfd, size_t *n)
-{
-	DIR		*d;
-	struct dirent	*de;
-	char		**names = NULL, **p;
-	size_t		 cap = 0;
-	int		 fd;
-
-	*n = 0;
-	if ((fd = dup(dirfd)) == -1)
-		return NULL;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return NULL;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((p = reallocarray(names, cap, sizeof(*p))) == NULL)
-				goto bad;
-			names = p;
-		}
-		if ((names[*n] = strdup(de->d_name)) == NULL)
-			goto bad;
-		(*n)++;
-	}
-	closedir(d);
-	if (names == NULL)
-		names = calloc(1, sizeof(*names));
-	qsort(names, *n, sizeof(*names), name_cmp);
-	return names;
- bad:
-	closedir(d);
-	while (*n > 0)
-		free(names[--(*n)]);
-	free(names);
-	return NULL;
-}
-
-/*
- * Clean the relative path P in place ("a/./b/../c" -> "a/c", no empty
- * parts).  Returns -1 if a ".." would climb above its start.
- */
-static int
-clean_beneath(char *p)
-{
-	char	*in = p, *out = p, *seg;
-	size_t	 n;
-
-	/* OUT never passes IN: each '/' written was read before */
-	while (*in != '\0') {
-		n = strcspn(in, "/");
-		seg = in;
-		in += n;
-		if (*in == '/')
-			in++;
-		if (n == 0 || (n == 1 && seg[0] == '.'))
-			continue;
-		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-			if (out == p)
-				return -1;
-			while (out > p && out[-1] != '/')
-				out--;
-			if (out > p)
-				out--;		/* and the '/' before it */
-			continue;
-		}
-		if (out != p)
-			*out++ = '/';
-		memmove(out, seg, n);
-		out += n;
-	}
-	*out = '\0';
-	return 0;
-}
-
-int
-capsule_open(int rootfd, const char *rel, bool follow, char **resolved,
-    long long *len, const char **errstr)
-{
-	struct stat	 st;
-	struct buf	 todo = BUF_INIT, done = BUF_INIT;
-	char		 target[PATH_MAX], *comp, *rest;
-	ssize_t		 n;
-	int		 cur = rootfd, fd = -1, hops = 0, flags, e;
-
-	buf_adds(&todo, rel);
- again:
-	if (todo.failed || clean_beneath(todo.data) == -1) {
-		*errstr = todo.failed ? "out of memory" :
-		    "symbolic link leads out of the capsule";
-		goto bad;
-	}
-	todo.len = strlen(todo.data);
-	if (todo.len == 0) {
-		*errstr = "symbolic link leads to the capsule folder";
-		goto bad;
-	}
-	if (cur != rootfd)
-		close(cur);
-	cur = rootfd;
-	buf_reset(&done);
-	for (comp = todo.data; comp != NULL; comp = rest) {
-		if ((rest = strchr(comp, '/')) != NULL)
-			*rest++ = '\0';
-		if (comp[0] == '.') {
-			*errstr = "leads to a dot file";
-			goto bad;
-		}
-		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == -1) {
-			*errstr = strerror(errno);
-			goto bad;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			if (!follow) {
-				*errstr = "is a symbolic link";
-				goto bad;
-			}
-			if (++hops > CAPSULE_LINKS_MAX) {
-				*errstr = "too many symbolic links";
-				goto bad;
-			}
-			if ((n = readlinkat(cur, comp, target,
-			    sizeof(target) - 1)) == -1) {
-				*errstr = strerror(errno);
-				goto bad;
-			}
-			target[n] = '\0';
-			if (target[0] == '/') {
-				*errstr = "symbolic link to an absolute path";
-				goto bad;
-			}
-			/* DONE/TARGET/REST, resolved again from the root */
-			buf_adds(&done, target);
-			if (rest != NULL) {
-				buf_addc(&done, '/');
-				buf_adds(&done, rest);
-			}
-			buf_reset(&todo);
-			buf_add(&todo, done.data, done.len);
-			goto again;
-		}
-		if (rest != NULL && !S_ISDIR(st.st_mode)) {
-			*errstr = strerror(ENOTDIR);
-			goto bad;
-		}
-		if (rest == NULL && !S_ISREG(st.st_mode)) {
-			*errstr = S_ISDIR(st.st_mode) ? "leads to a folder" :
-			    "not a regular file";
-			goto bad;
-		}
-		flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
-		if (rest != NULL)
-			flags |= O_DIRECTORY;
-		if ((fd = openat(cur, comp, flags)) == -1) {
-			*errstr = errno == ELOOP ? "is a symbolic link" :
-			    strerror(errno);
-			goto bad;
-		}
-		if (cur != rootfd)
-			close(cur);
-		cur = fd;
-		fd = -1;
-		buf_adds(&done, comp);
-		if (rest != NULL)
-			buf_addc(&done, '/');
-	}
-	/* a FIFO swapped in since fstatat() is open, but never read */
-	if (fstat(cur, &st) == -1 || !S_ISREG(st.st_mode)) {
-		*errstr = "not a regular file";
-		goto bad;
-	}
-	if (done.failed) {
-		*errstr = "out of memory";
-		goto bad;
-	}
-	if (resolved != NULL && (*resolved = buf_take(&done, NULL)) == NULL) {
-		*errstr = "out of memory";
-		goto bad;
-	}
-	*len = (long long)st.st_size;
-	buf_free(&todo);
-	buf_free(&done);
-	return cur;
- bad:
-	e = errno;		/* the caller tells a full table from a gone file */
-	if (cur != rootfd)
-		close(cur);
-	buf_free(&todo);
-	buf_free(&done);
-	errno = e;
-	return -1;
-}
-
 /* The symbolic link NAME in F (at DIRFD): served if it stays inside. */
 static int
 load_link(struct walk *w, struct folder *f, const char *name)
@@ -1205,7 +962,7 @@ load_link(struct walk *w, struct folder *f, const char *name)
 		fail_oom(w, f->rel);
 		return -1;
 	}
-	if ((fd = capsule_open(w->rootfd, rel.data, true, &file, &size,
+	if ((fd = rootfs_open(w->rootfd, rel.data, true, &file, &size,
 	    &errstr)) == -1) {
 		if (strcmp(errstr, "out of memory") == 0) {
 			fail_oom(w, f->rel);
@@ -1244,7 +1001,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 		fail(w, rel, 0, "folders nested too deep");
 		return -1;
 	}
-	if ((names = read_names(dirfd, &n)) == NULL) {
+	if ((names = rootfs_names(dirfd, &n)) == NULL) {
 		fail(w, rel, 0, "cannot read folder: %s", strerror(errno));
 		return -1;
 	}

@@ -11,8 +11,6 @@
 struct site;
 struct site_opts;
 
-#include <stdbool.h>
-
 /*
  * Files other than gemtext over CAPSULE_MEM_FILE_MAX bytes, and any file
  * once CAPSULE_MEM_TOTAL bytes of files are held, are read from disk when
@@ -22,7 +20,6 @@ struct site_opts;
 #define CAPSULE_MEM_TOTAL	(256 * 1024 * 1024)
 #define CAPSULE_PARTNERS_MAX	(64 * 1024 * 1024)	/* "64 MiB" */
 #define CAPSULE_DEPTH_MAX	16	/* folders below the root */
-#define CAPSULE_LINKS_MAX	16	/* symbolic links in one path */
 
 /*
  * Load the capsule below ROOT.  Returns a new site (one reference, the
@@ -35,17 +32,5 @@ struct site_opts;
  */
 struct site	*capsule_load(const char *, const struct site_opts *, char *,
 		    size_t);
-
-/*
- * Open the file PATH ("a/b.txt", relative) below the folder ROOTFD
- * without ever leaving it: each part is opened with O_NOFOLLOW, and a
- * symbolic link is followed (if FOLLOW) only when its target stays below
- * ROOTFD and holds no dot file.  A FIFO or device is never opened for
- * reading.  Returns a descriptor (O_NONBLOCK) of a regular file, its
- * size in *LEN, and (if RESOLVED is not NULL) the path without links in
- * a new string; or -1 with ERRSTR set.
- */
-int		 capsule_open(int, const char *, bool, char **, long long *,
-		    const char **);
 
 #endif

@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "capsule.h"
 #include "config.h"
 #include "mime.h"
 #include "msg.h"
 #include "partners.h"
+#include "rootfs.h"
 #include "site.h"
 #include "url.h"
 
@@ -226,7 +226,7 @@ site_open_file(const struct site *s, const struct page *pg, long long *len,
 
 	if (pg->file != NULL && s->rootfd != -1) {
 		errno = 0;
-		fd = capsule_open(s->rootfd, pg->file, false, NULL, len,
+		fd = rootfs_open(s->rootfd, pg->file, false, NULL, len,
 		    &errstr);
 		if (fd != -1)
 			return fd;

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "file.h"
 #include "gemtext.h"
+#include "rootfs.h"
 #include "route.h"
 #include "site.h"
 #include "tmptree.h"
@@ -497,55 +498,6 @@ test_symlinks_inside_served(void)
 	tmptree_rm();
 }
 
-static void
-test_capsule_open_stays_inside(void)
-{
-	const char	*errstr = NULL;
-	char		*res = NULL;
-	long long	 len = 0;
-	int		 rootfd, fd;
-
-	tmptree_new();
-	tmptree_mkdir("a");
-	tmptree_mkdir("a/b");
-	tmptree_put("a/b/c.txt", "abc\n");
-	link_to("b/c.txt", "a/l.txt");
-	link_to("../..", "a/b/up");
-	link_to("../../..", "a/b/out");
-	link_to("b", "a/lb");
-	rootfd = open(tmptree, O_RDONLY | O_DIRECTORY);
-	CHECK((fd = capsule_open(rootfd, "a/l.txt", true, &res, &len,
-	    &errstr)) != -1);
-	CHECK(len == 4);
-	CHECK_STR(res, "a/b/c.txt");
-	free(res);
-	res = NULL;
-	if (fd != -1)
-		close(fd);
-	CHECK(capsule_open(rootfd, "a/l.txt", false, NULL, &len,
-	    &errstr) == -1);
-	CHECK_STR(errstr, "is a symbolic link");
-	CHECK(capsule_open(rootfd, "a/lb/c.txt", false, NULL, &len,
-	    &errstr) == -1);
-	CHECK((fd = capsule_open(rootfd, "a/lb/c.txt", true, &res, &len,
-	    &errstr)) != -1);
-	CHECK_STR(res, "a/b/c.txt");
-	free(res);
-	if (fd != -1)
-		close(fd);
-	/* up to the root is inside, one more is not */
-	CHECK((fd = capsule_open(rootfd, "a/b/up/a/l.txt", true, NULL, &len,
-	    &errstr)) != -1);
-	if (fd != -1)
-		close(fd);
-	CHECK(capsule_open(rootfd, "a/b/out/x", true, NULL, &len,
-	    &errstr) == -1);
-	CHECK_STR(errstr, "symbolic link leads out of the capsule");
-	CHECK(capsule_open(rootfd, "a", true, NULL, &len, &errstr) == -1);
-	close(rootfd);
-	tmptree_rm();
-}
-
 /* A FIFO never blocks a load: at load, or swapped in for a file. */
 static void
 test_fifo_never_blocks(void)
@@ -570,7 +522,7 @@ test_fifo_never_blocks(void)
 	CHECK(s != NULL && s->nwarnings == 1);
 	site_unref(s);
 	rootfd = open(tmptree, O_RDONLY | O_DIRECTORY);
-	CHECK(capsule_open(rootfd, "f/rohr.gmi", true, NULL, &len,
+	CHECK(rootfs_open(rootfd, "f/rohr.gmi", true, NULL, &len,
 	    &errstr) == -1);
 	CHECK_STR(errstr, "not a regular file");
 	CHECK(file_read(rootfd, "f/rohr.gmi", FILE_NOFOLLOW, 1024, &b,
@@ -1091,7 +1043,6 @@ main(void)
 	test_lookup();
 	test_dot_files_not_served();
 	test_symlinks_inside_served();
-	test_capsule_open_stays_inside();
 	test_fifo_never_blocks();
 	test_any_utf8_name_served();
 	test_folder_without_index_gets_generated_page();
