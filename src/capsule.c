@@ -1,3 +1,8 @@
+/*
+ * capsule: the loader (read and parse): walk --root beneath its fd into a
+ * new struct site, report problems, generate folder pages and feeds,
+ * check links.  Touches files only through rootfs and file; never renders.
+ */
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -22,7 +27,6 @@
 #include "mime.h"
 #include "msg.h"
 #include "partners.h"
-#include "render.h"
 #include "rootfs.h"
 #include "site.h"
 #include "url.h"
@@ -1159,10 +1163,6 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 	check_links(&w);
 	if (w.nerrors > 0)
 		goto bad;
-	if (render_site(w.s) == -1) {
-		snprintf(err, errlen, "%s: out of memory", root);
-		goto bad;
-	}
 	return w.s;
  bad:
 	if (w.nomitted > 0 && w.errused < errlen)

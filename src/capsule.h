@@ -1,7 +1,9 @@
 /*
- * capsule: walk the capsule folder (--root) and build a whole site from
- * its flat files: gemtext pages, article lists, the partner directory and
- * every other file, then render what each protocol sends.
+ * capsule: the loader's read and parse stages: walk the capsule folder
+ * (--root) and build a whole site from its flat files: gemtext pages,
+ * article lists, the partner directory and every other file.  Rendering
+ * what each protocol sends is the next stage (render_site()), which the
+ * server calls; the loader never does.
  */
 #ifndef CAPSULE_H
 #define CAPSULE_H

@@ -1,8 +1,8 @@
 /*
  * site: the immutable, reference-counted model that every request is
  * served from.  capsule_load() builds a site whole (files, parsed
- * gemtext, generated pages, and the bytes each protocol sends); after that
- * nothing in it changes.  The "current" site holds one reference, and
+ * gemtext, generated pages) and render_site() adds the bytes each
+ * protocol sends; after that nothing in it changes.  The "current" site holds one reference, and
  * every connection and queued response holds another, so a reload can
  * swap in a new site while requests in flight finish on the old one.
  */

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "check.h"
+#include "loadsite.h"
 #include "config.h"
 #include "file.h"
 #include "gemtext.h"
@@ -56,7 +57,7 @@ load_posts(const char *path, bool on)
 	o.locations = &l;
 	o.nlocations = 1;
 	err[0] = '\0';
-	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL)
+	if ((s = load_site(tmptree, &o, err, sizeof(err))) == NULL)
 		fprintf(stderr, "  capsule_load: %s\n", err);
 	return s;
 }
@@ -67,7 +68,7 @@ load(void)
 	struct site	*s;
 
 	err[0] = '\0';
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL)
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL)
 		fprintf(stderr, "  capsule_load: %s\n", err);
 	return s;
 }
@@ -79,7 +80,7 @@ load_error(void)
 	struct site	*s;
 
 	err[0] = '\0';
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) != NULL) {
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) != NULL) {
 		site_unref(s);
 		return "ok";
 	}
@@ -734,7 +735,7 @@ test_missing_root_fails(void)
 	tmptree_new();
 	tmptree_rm();
 	err[0] = '\0';
-	s = capsule_load(tmptree, &opts, err, sizeof(err));
+	s = load_site(tmptree, &opts, err, sizeof(err));
 	CHECK(s == NULL);
 	CHECK(strncmp(err, tmptree, strlen(tmptree)) == 0);
 	site_unref(s);
@@ -750,7 +751,7 @@ test_messages_without_double_slash(void)
 	tmptree_put("index.gmi", "=>\n");
 	snprintf(slashed, sizeof(slashed), "%s//", tmptree);
 	err[0] = '\0';
-	s = capsule_load(slashed, &opts, err, sizeof(err));
+	s = load_site(slashed, &opts, err, sizeof(err));
 	CHECK(s == NULL);
 	CHECK_STR(err, want_error("/index.gmi", ":1: link without a URL"));
 	site_unref(s);
@@ -1025,9 +1026,31 @@ test_large_text_charset(void)
 	buf_free(&big);
 }
 
+/* The loader reads and parses; rendering is the next stage, not its own. */
+static void
+test_load_does_not_render(void)
+{
+	struct site	*s;
+	struct page	*pg;
+
+	tmptree_new();
+	make_forum();
+	CHECK((s = capsule_load(tmptree, &opts, err, sizeof(err))) != NULL);
+	pg = s != NULL ? site_lookup(s, "/f/") : NULL;
+	CHECK(pg != NULL && pg->is_gemtext);
+	CHECK(pg != NULL && pg->out[PROTO_GEMINI].head == NULL &&
+	    pg->out[PROTO_GOPHER].data == NULL);
+	CHECK(s != NULL && render_site(s) == 0);
+	CHECK(pg != NULL && pg->out[PROTO_GEMINI].head != NULL &&
+	    pg->out[PROTO_GOPHER].data != NULL);
+	site_unref(s);
+	tmptree_rm();
+}
+
 int
 main(void)
 {
+	test_load_does_not_render();
 	test_article_list_appended_newest_first();
 	test_article_list_before_navigation();
 	test_article_list_parsed_as_links();

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "check.h"
+#include "loadsite.h"
 #include "tmptree.h"
 #include "feed.h"
 #include "site.h"
@@ -172,7 +173,7 @@ test_seed_capsule_feed(void)
 	long			 p1, p2;
 
 	snprintf(root, sizeof(root), "%s/capsule", dir ? dir : "..");
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &opts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "capsule_load: %s\n", err);
 		CHECK(s != NULL);
 		return;
@@ -215,7 +216,7 @@ test_seed_capsule_feed(void)
 	    "0Atom-Feed\t/themenforum-17/atom.xml\tlocalhost\t70\r\n") !=
 	    NULL);
 	/* stable: a second load says the same */
-	if ((again = capsule_load(root, &opts, err, sizeof(err))) != NULL) {
+	if ((again = load_site(root, &opts, err, sizeof(err))) != NULL) {
 		CHECK_STR(body(again, "/themenforum-17/atom.xml"),
 		    body(s, "/themenforum-17/atom.xml"));
 		site_unref(again);
@@ -235,7 +236,7 @@ test_port_in_ids(void)
 	char				 root[1024], err[1024];
 
 	snprintf(root, sizeof(root), "%s/capsule", dir ? dir : "..");
-	if ((s = capsule_load(root, &o, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &o, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		return;
 	}
@@ -259,7 +260,7 @@ test_new_article_appears(void)
 	tmptree_put("f/index.gmi", "# Forum & <Freunde>\n");
 	tmptree_put("f/2020-01-01-alt.gmi",
 	    "# Alt\n\n   \nErster Absatz.\n\nZweiter.\n");
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "capsule_load: %s\n", err);
 		CHECK(s != NULL);
 		goto done;
@@ -273,7 +274,7 @@ test_new_article_appears(void)
 
 	/* a new file: in the list, the feed and the menu, nothing else */
 	tmptree_put("f/2021-06-30-neu.gmi", "# Neu\n=> / kein Text\n");
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		goto done;
 	}
@@ -302,7 +303,7 @@ test_new_article_appears(void)
 	/* the capsule's own robots.txt and atom.xml win */
 	tmptree_put("robots.txt", "User-agent: *\nDisallow: /f/\n");
 	tmptree_put("f/atom.xml", "<feed/>\n");
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		goto done;
 	}
@@ -324,7 +325,7 @@ test_default_robots(void)
 	char			 root[1024], err[1024];
 
 	snprintf(root, sizeof(root), "%s/capsule", dir ? dir : "..");
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		return;
 	}

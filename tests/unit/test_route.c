@@ -9,11 +9,12 @@
 
 #include "capsule.h"
 #include "check.h"
+#include "loadsite.h"
 #include "config.h"
 #include "route.h"
 #include "buf.h"
 #include "site.h"
-#include "spartan.h"
+#include "render.h"
 #include "tmptree.h"
 
 static enum site_switch spartan_link;	/* of the next load3() */
@@ -27,7 +28,7 @@ load3(const char *gopher_port, const char *spartan_port)
 	struct site		*s;
 	char			 err[512];
 
-	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL)
+	if ((s = load_site(tmptree, &o, err, sizeof(err))) == NULL)
 		fprintf(stderr, "capsule_load: %s\n", err);
 	return s;
 }
@@ -70,7 +71,7 @@ test_spartan_column(void)
 
 	text = "=> suche a\n```\n=> suche b\n```\n=>  /p/suche\tc\r\n"
 	    "=> suche/1/x d\n=> /p/ e\n=> spartan://h/p/suche f\n=>\n";
-	n = spartan_gemtext(s, "/p/", text, strlen(text), &out);
+	n = render_spartan_gemtext(s, "/p/", text, strlen(text), &out);
 	CHECK(n == 2);
 	CHECK(out.data != NULL && strcmp(out.data, "=: suche a\n```\n"
 	    "=> suche b\n```\n=:  /p/suche\tc\r\n=> suche/1/x d\n"
@@ -208,7 +209,7 @@ test_redirects(void)
 	struct route		 r;
 	char			 err[512];
 
-	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &o, err, sizeof(err))) == NULL) {
 		CHECK(!"capsule_load");
 		return;
 	}
