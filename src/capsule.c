@@ -27,6 +27,7 @@
 #include "mime.h"
 #include "msg.h"
 #include "partners.h"
+#include "posts.h"
 #include "rootfs.h"
 #include "site.h"
 #include "url.h"
@@ -161,67 +162,6 @@ shown(const char *name, char *buf, size_t size)
 {
 	log_escape(buf, size, name, strlen(name));
 	return buf;
-}
-
-static bool
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-enum dated {
-	NOT_DATED,
-	DATED,
-	BAD_DATE,		/* YYYY-MM-DD-... but no such day */
-};
-
-/*
- * YYYY-MM-DD-slug.gmi (or .gemini): an article of the date DATE.  A name
- * of that shape whose date does not exist is BAD_DATE.
- */
-static enum dated
-is_article(const char *name, char date[11])
-{
-	static const char	 pat[] = "dddd-dd-dd-";
-	static const int	 mdays[] = {
-		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	size_t			 i, len = strlen(name);
-	int			 year, month, day;
-
-	if (len <= sizeof(pat) - 1 || !mime_is_gemtext(name))
-		return NOT_DATED;
-	for (i = 0; i < sizeof(pat) - 1; i++) {
-		if (pat[i] == 'd' ? !isdigit((unsigned char)name[i]) :
-		    name[i] != pat[i])
-			return NOT_DATED;
-	}
-	if (name[sizeof(pat) - 1] == '.')
-		return NOT_DATED;		/* "2024-01-01-.gmi" */
-	year = atoi(name);
-	month = (name[5] - '0') * 10 + (name[6] - '0');
-	day = (name[8] - '0') * 10 + (name[9] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > mdays[month - 1] ||
-	    (month == 2 && day == 29 && !is_leap(year)))
-		return BAD_DATE;
-	memcpy(date, name, 10);
-	date[10] = '\0';
-	return DATED;
-}
-
-/* The title of an article without a "# " heading: its slug, "-" as " ". */
-static char *
-title_from_name(const char *name)
-{
-	const char	*slug = name + 11, *dot = strrchr(name, '.');
-	char		*t, *p;
-
-	if ((t = strndup(slug, (size_t)(dot - slug))) == NULL)
-		return NULL;
-	for (p = t; *p != '\0'; p++)
-		if (*p == '-' || *p == '_')
-			*p = ' ';
-	return t;
 }
 
 /*
@@ -401,19 +341,19 @@ add_article(struct walk *w, struct folder *f, struct page *pg,
 	struct article	*a;
 	char		 date[11];
 
-	switch (is_article(name, date)) {
-	case NOT_DATED:
+	switch (posts_date(name, date)) {
+	case POSTS_NOT_DATED:
 		return 0;
-	case BAD_DATE:
+	case POSTS_BAD_DATE:
 		warn(w, pg->path, 0, "no such date; not listed as a post");
 		return 0;
-	case DATED:
+	case POSTS_DATED:
 		break;
 	}
 	if (pg->doc.title == NULL || pg->doc.title[0] == '\0') {
 		warn(w, pg->path, 1, "a post without a \"# \" title; titled "
 		    "by its name");
-		if ((pg->title = title_from_name(name)) == NULL) {
+		if ((pg->title = posts_title_from_name(name)) == NULL) {
 			fail_oom(w, pg->path);
 			return -1;
 		}
@@ -606,46 +546,6 @@ index_links(const struct site *s, const struct gemtext *doc,
 }
 
 /*
- * Where the navigation that closes the gemtext S (LEN bytes) starts: its
- * last lines, when they are links to folders ("=> / Home",
- * "=> ../partners/ Partners"), blank lines after them left out.  LEN if it
- * does not end in such links.
- */
-static size_t
-nav_start(const char *s, size_t len)
-{
-	const char	*line, *url;
-	size_t		 end = len, start, at = len, n;
-
-	while (end > 0) {
-		/* the line before END: [start, end) without its LF */
-		n = s[end - 1] == '\n' ? end - 1 : end;
-		for (start = n; start > 0 && s[start - 1] != '\n'; start--)
-			;
-		line = s + start;
-		if (n > start && line[n - start - 1] == '\r')
-			n--;
-		if (n == start) {		/* blank */
-			if (at == len)
-				end = start;	/* trailing: skip it */
-			else
-				break;
-			continue;
-		}
-		if (n - start < 2 || strncmp(line, "=>", 2) != 0)
-			break;
-		for (url = line + 2; url < s + n && (*url == ' ' ||
-		    *url == '\t'); url++)
-			;
-		n = strcspn(url, " \t\r\n");
-		if (n == 0 || url[n - 1] != '/')
-			break;			/* a page, not a folder */
-		at = end = start;
-	}
-	return at;
-}
-
-/*
  * Append the folder's article list, newest first, as gemfeed links, and
  * the link to its feed.  A generated page gets both ("posts off": the
  * feed link only).  An index the author wrote is theirs: "posts off"
@@ -653,7 +553,7 @@ nav_start(const char *s, size_t len)
  * folder already (it lists them by hand: each one it does not link gets
  * a warning instead); otherwise, and always with "posts on", it gets the
  * articles and the feed link it does not link already, before the links
- * that close it (nav_start()), so that its navigation stays last.  An
+ * that close it (posts_nav_start()), so that its navigation stays last.  An
  * index that needs nothing more is left as written.  Returns 0, or -1
  * when out of memory.
  */
@@ -703,7 +603,7 @@ add_article_list(struct walk *w, struct buf *out, struct folder *f)
 		return 0;		/* nothing to add: as written */
 	}
 	/* the list goes before the index's closing navigation */
-	at = f->has_index ? nav_start(out->data, out->len) : out->len;
+	at = f->has_index ? posts_nav_start(out->data, out->len) : out->len;
 	if (at < out->len)
 		buf_add(&nav, out->data + at, out->len - at);
 	while (at >= 2 && out->data[at - 1] == '\n' &&
@@ -1360,20 +1260,6 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 	return -1;
 }
 
-/* The article's first text paragraph: its summary in the feed. */
-static const char *
-first_paragraph(const struct gemtext *doc)
-{
-	size_t	 i;
-
-	for (i = 0; i < doc->nlines; i++)
-		if (doc->lines[i].type == GEMTEXT_TEXT &&
-		    doc->lines[i].text[strspn(doc->lines[i].text, " \t")] !=
-		    '\0')
-			return doc->lines[i].text;
-	return NULL;
-}
-
 /*
  * <folder>atom.xml for the blog B.  Ids are the gemini:// addresses of
  * the folder and of each article (host, the port unless it is 1965, and
@@ -1430,7 +1316,7 @@ add_feed(struct walk *w, const struct blog *b)
 		}
 		e[i].title = b->articles[i].title;
 		e[i].updated = dates[i];
-		e[i].summary = first_paragraph(&b->articles[i].page->doc);
+		e[i].summary = posts_first_paragraph(&b->articles[i].page->doc);
 	}
 	site_gemini_url(s, b->path, &alt);
 	site_gemini_url(s, path.data, &self);
