@@ -1068,7 +1068,7 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 	if (w.nomitted > 0 && w.errused < errlen)
 		snprintf(err + w.errused, errlen - w.errused,
 		    "\n... and %zu more errors", w.nomitted);
-	site_unref(w.s);
+	site_free(w.s);
 	return NULL;
 }
 

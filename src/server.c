@@ -329,7 +329,7 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 		return NULL;
 	if (render_site(s) == -1) {
 		snprintf(err, errlen, "%s: out of memory", h->root);
-		site_unref(s);
+		site_free(s);
 		return NULL;
 	}
 	return s;
@@ -402,7 +402,7 @@ server_unref(struct server *srv)
 	    memory_order_acq_rel) > 1)
 		return;
 	for (i = 0; i < srv->nhosts; i++) {
-		site_unref(srv->hosts[i].site);
+		site_free(srv->hosts[i].site);
 		SSL_CTX_free(srv->hosts[i].ctx);
 	}
 	free(srv->hosts);

@@ -2,7 +2,7 @@
  * server: everything zeche serves at one time, built whole from a struct
  * conf: each host with its site snapshot and its TLS context.  A server
  * never changes once built; a reload builds a new one beside it and swaps
- * it in at once.  It is reference-counted like a site: the "current"
+ * it in at once.  It is reference-counted (atomic): the "current"
  * pointer holds one reference and every request served from it another.
  */
 #ifndef SERVER_H
@@ -22,7 +22,7 @@ struct ssl_ctx_st;
 
 struct vhost {
 	const struct conf_host	*conf;		/* borrowed from server.conf */
-	struct site		*site;		/* counted */
+	struct site		*site;		/* owned */
 	struct ssl_ctx_st	*ctx;		/* owned SSL_CTX; NULL in a check */
 	char			 crt[1024];	/* the certificate's path */
 	char			 key[1024];	/* the key's path */

@@ -42,7 +42,6 @@ site_new(const struct site_opts *opts)
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
-	s->refs = 1;
 	s->rootfd = -1;
 	s->msg = msg_table(opts->lang);
 	buf_adds(&mime, MIME_GEMTEXT);
@@ -91,23 +90,17 @@ site_new(const struct site_opts *opts)
 		    redirect_cmp);
 	return s;
  bad:
-	site_unref(s);
+	site_free(s);
 	return NULL;
 }
 
 void
-site_ref(struct site *s)
-{
-	s->refs++;
-}
-
-void
-site_unref(struct site *s)
+site_free(struct site *s)
 {
 	size_t	 i;
 	int	 p;
 
-	if (s == NULL || --s->refs > 0)
+	if (s == NULL)
 		return;
 	for (i = 0; i < s->nredirects; i++) {
 		free(s->redirects[i].from);

@@ -20,7 +20,7 @@ load_site(const char *root, const struct site_opts *o, char *err,
 	if ((s = capsule_load(root, o, err, errlen)) != NULL &&
 	    render_site(s) == -1) {
 		snprintf(err, errlen, "%s: out of memory", root);
-		site_unref(s);
+		site_free(s);
 		return NULL;
 	}
 	return s;

@@ -121,7 +121,7 @@ export(const char *rel_capsule, const char *rel_dir)
 		return -2;
 	}
 	n = export_site(s, dir, root, err, sizeof(err));
-	site_unref(s);
+	site_free(s);
 	return n;
 }
 
@@ -348,7 +348,7 @@ test_links_and_open_folders(void)
 	CHECK(chmod(dir, 01777) == 0);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) > 0);
 	CHECK(mode_of("offen/gemini") == 0755);
-	site_unref(s);
+	site_free(s);
 }
 
 static void
@@ -387,7 +387,7 @@ test_refusals(void)
 	tmptree_mkdir("empty");
 	snprintf(dir, sizeof(dir), "%s/empty", tmptree);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) > 0);
-	site_unref(s);
+	site_free(s);
 }
 
 static void

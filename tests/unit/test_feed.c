@@ -219,11 +219,11 @@ test_seed_capsule_feed(void)
 	if ((again = load_site(root, &opts, err, sizeof(err))) != NULL) {
 		CHECK_STR(body(again, "/themenforum-17/atom.xml"),
 		    body(s, "/themenforum-17/atom.xml"));
-		site_unref(again);
+		site_free(again);
 	} else
 		CHECK(again != NULL);
  done:
-	site_unref(s);
+	site_free(s);
 }
 
 static void
@@ -242,7 +242,7 @@ test_port_in_ids(void)
 	}
 	CHECK(strstr(body(s, "/themenforum-17/atom.xml"),
 	    "<id>gemini://zeche.example:1966/themenforum-17/</id>") != NULL);
-	site_unref(s);
+	site_free(s);
 }
 
 
@@ -270,7 +270,7 @@ test_new_article_appears(void)
 	CHECK(strstr(x, "<summary>Erster Absatz.</summary>") != NULL);
 	CHECK(strstr(x, "neu") == NULL);
 	CHECK(site_lookup(s, "/robots.txt") != NULL);
-	site_unref(s);
+	site_free(s);
 
 	/* a new file: in the list, the feed and the menu, nothing else */
 	tmptree_put("f/2021-06-30-neu.gmi", "# Neu\n=> / kein Text\n");
@@ -298,7 +298,7 @@ test_new_article_appears(void)
 	pg = site_lookup(s, "/f/");
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL && strstr(pg->out[PROTO_GOPHER].data,
 	    "02021-06-30 Neu\t/f/2021-06-30-neu.gmi\t") != NULL);
-	site_unref(s);
+	site_free(s);
 
 	/* the capsule's own robots.txt and atom.xml win */
 	tmptree_put("robots.txt", "User-agent: *\nDisallow: /f/\n");
@@ -311,7 +311,7 @@ test_new_article_appears(void)
 	CHECK_STR(body(s, "/f/atom.xml"), "<feed/>\n");
 	/* and the folder page links to it all the same */
 	CHECK(strstr(body(s, "/f/"), "\n=> atom.xml Atom-Feed\n") != NULL);
-	site_unref(s);
+	site_free(s);
  done:
 	tmptree_rm();
 }
@@ -344,7 +344,7 @@ test_default_robots(void)
 	pg = site_lookup(s, "/favicon.txt");
 	CHECK(pg != NULL && strcmp(pg->mime, "text/plain; charset=utf-8") ==
 	    0);
-	site_unref(s);
+	site_free(s);
 }
 
 int

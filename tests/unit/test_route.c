@@ -77,7 +77,7 @@ test_spartan_column(void)
 	    "=> suche b\n```\n=:  /p/suche\tc\r\n=> suche/1/x d\n"
 	    "=> /p/ e\n=> spartan://h/p/suche f\n=>\n") == 0);
 	buf_free(&out);
-	site_unref(s);
+	site_free(s);
 
 	/* ... unless the config asks for the Spartan address there */
 	spartan_link = SITE_ON;
@@ -86,7 +86,7 @@ test_spartan_column(void)
 	CHECK(pg != NULL && strcmp(pg->body, "# Home\n=> a.gmi A\n\n"
 	    "=> spartan://localhost:3000/ Also over Spartan: "
 	    "spartan://localhost:3000/\n") == 0);
-	site_unref(s);
+	site_free(s);
 	spartan_link = SITE_AUTO;
 
 	/* a home page zeche generates names it by itself */
@@ -96,12 +96,12 @@ test_spartan_column(void)
 	pg = s != NULL ? site_lookup(s, "/") : NULL;
 	CHECK(pg != NULL && strstr(pg->body,
 	    "\n=> spartan://localhost:3000/ ") != NULL);
-	site_unref(s);
+	site_free(s);
 	spartan_link = SITE_OFF;
 	s = load3("70", "3000");
 	pg = s != NULL ? site_lookup(s, "/") : NULL;
 	CHECK(pg != NULL && strstr(pg->body, "spartan://") == NULL);
-	site_unref(s);
+	site_free(s);
 	spartan_link = SITE_AUTO;
 	tmptree_put("index.gmi", "# Home\n=> a.gmi A\n");
 
@@ -109,7 +109,7 @@ test_spartan_column(void)
 	pg = s != NULL ? site_lookup(s, "/") : NULL;
 	CHECK(pg != NULL && strstr(pg->body, "spartan") == NULL &&
 	    pg->out[PROTO_SPARTAN].head == NULL);
-	site_unref(s);
+	site_free(s);
 }
 
 static void
@@ -178,7 +178,7 @@ test_columns(void)
 	pg = site_lookup(s, "/t.txt");
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data == NULL &&
 	    page_data(pg, PROTO_GOPHER, &len) == pg->body);
-	site_unref(s);
+	site_free(s);
 
 	if ((s = load(NULL)) == NULL) {
 		CHECK(!"load with Gopher off");
@@ -188,7 +188,7 @@ test_columns(void)
 	CHECK(pg != NULL && pg->out[PROTO_GEMINI].head != NULL);
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data == NULL &&
 	    pg->out[PROTO_GOPHER].head == NULL);
-	site_unref(s);
+	site_free(s);
 }
 
 /* Config redirects: one hop for Gemini, followed for Gopher. */
@@ -224,7 +224,7 @@ test_redirects(void)
 	    strcmp(r.location, "gemini://b.example/") == 0);
 	CHECK(route_follow(s, "/loop1", NULL, &r) == ROUTE_NOT_FOUND);
 	CHECK(route(s, "/t.txt", NULL, &r) == ROUTE_PAGE);
-	site_unref(s);
+	site_free(s);
 }
 
 int
@@ -243,7 +243,7 @@ main(void)
 	if ((s = load("70")) != NULL) {
 		test_routes(s);
 		test_hosts(s);
-		site_unref(s);
+		site_free(s);
 		test_redirects();
 	} else
 		CHECK(!"load");
