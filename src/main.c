@@ -29,6 +29,7 @@
 #include "net.h"
 #include "notify.h"
 #include "protocols.h"
+#include "rootfs.h"
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
@@ -377,16 +378,6 @@ folder_of(const char *path, char *dir, size_t size)
 	return 0;
 }
 
-/* The resolved path IN is OUTER or lies beneath it. */
-static bool
-beneath(const char *in, const char *outer)
-{
-	size_t	 n = strlen(outer);
-
-	return strncmp(in, outer, n) == 0 && (in[n] == '/' || in[n] == '\0' ||
-	    strcmp(outer, "/") == 0);
-}
-
 /*
  * The log LOG (or none) must not lie in a capsule of CONF, where the next
  * load would serve it, client addresses and all.  -1 with a message in
@@ -405,7 +396,7 @@ log_outside_capsules(const struct conf *conf, const char *log, char *err,
 		return 0;
 	for (i = 0; i < conf->nhosts; i++)
 		if (realpath(conf->hosts[i].root, rroot) != NULL &&
-		    beneath(rdir, rroot)) {
+		    rootfs_is_beneath(rdir, rroot)) {
 			snprintf(err, errlen, "log %s: inside the capsule "
 			    "folder %s (host %s), which would serve it; keep "
 			    "the log outside every capsule", log,
@@ -824,7 +815,7 @@ confine_config(const struct conf *conf)
 		    realpath(dir, rdir) == NULL)
 			fatal("log %s", conf->log);
 		for (i = 0; i < nallowed; i++)
-			if (beneath(allowed[i], rdir))
+			if (rootfs_is_beneath(allowed[i], rdir))
 				break;
 		if (i < nallowed)
 			log_warnx("log %s: its folder holds %s, which stays "
@@ -853,7 +844,7 @@ is_allowed(const char *dir)
 	if (realpath(dir, rdir) == NULL)
 		return true;
 	for (i = 0; i < nallowed; i++)
-		if (beneath(rdir, allowed[i]))
+		if (rootfs_is_beneath(rdir, allowed[i]))
 			return true;
 	return false;
 }
@@ -1255,7 +1246,7 @@ log_in_chroot(const char *path, const char *root)
 		slash[1] = '\0';
 	else if (slash != NULL)
 		*slash = '\0';
-	if (!beneath(rdir, top))
+	if (!rootfs_is_beneath(rdir, top))
 		fatalx("log %s: outside %s, the folder zeche chroots into "
 		    "with --user: keep the log beneath it (in a folder of its "
 		    "own, not in the capsule), or on stderr", path, top);
@@ -1263,7 +1254,7 @@ log_in_chroot(const char *path, const char *root)
 	if (snprintf(logname, sizeof(logname), "%s/%s", in, base) >=
 	    (int)sizeof(logname))
 		fatalx("log %s: path too long", path);
-	if (beneath(rroot, rdir))
+	if (rootfs_is_beneath(rroot, rdir))
 		return -1;
 	if ((fd = open(rdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("log %s: its folder %s", path, rdir);
