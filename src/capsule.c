@@ -1,3 +1,8 @@
+/*
+ * capsule: the loader (read and parse): walk --root beneath its fd into a
+ * new struct site, report problems, generate folder pages and feeds,
+ * check links.  Touches files only through rootfs and file; never renders.
+ */
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -22,8 +27,9 @@
 #include "mime.h"
 #include "msg.h"
 #include "partners.h"
+#include "posts.h"
+#include "rootfs.h"
 #include "section.h"
-#include "render.h"
 #include "site.h"
 #include "url.h"
 #include "utf8.h"
@@ -159,67 +165,6 @@ shown(const char *name, char *buf, size_t size)
 	return buf;
 }
 
-static bool
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-enum dated {
-	NOT_DATED,
-	DATED,
-	BAD_DATE,		/* YYYY-MM-DD-... but no such day */
-};
-
-/*
- * YYYY-MM-DD-slug.gmi (or .gemini): an article of the date DATE.  A name
- * of that shape whose date does not exist is BAD_DATE.
- */
-static enum dated
-is_article(const char *name, char date[11])
-{
-	static const char	 pat[] = "dddd-dd-dd-";
-	static const int	 mdays[] = {
-		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	size_t			 i, len = strlen(name);
-	int			 year, month, day;
-
-	if (len <= sizeof(pat) - 1 || !mime_is_gemtext(name))
-		return NOT_DATED;
-	for (i = 0; i < sizeof(pat) - 1; i++) {
-		if (pat[i] == 'd' ? !isdigit((unsigned char)name[i]) :
-		    name[i] != pat[i])
-			return NOT_DATED;
-	}
-	if (name[sizeof(pat) - 1] == '.')
-		return NOT_DATED;		/* "2024-01-01-.gmi" */
-	year = atoi(name);
-	month = (name[5] - '0') * 10 + (name[6] - '0');
-	day = (name[8] - '0') * 10 + (name[9] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > mdays[month - 1] ||
-	    (month == 2 && day == 29 && !is_leap(year)))
-		return BAD_DATE;
-	memcpy(date, name, 10);
-	date[10] = '\0';
-	return DATED;
-}
-
-/* The title of an article without a "# " heading: its slug, "-" as " ". */
-static char *
-title_from_name(const char *name)
-{
-	const char	*slug = name + 11, *dot = strrchr(name, '.');
-	char		*t, *p;
-
-	if ((t = strndup(slug, (size_t)(dot - slug))) == NULL)
-		return NULL;
-	for (p = t; *p != '\0'; p++)
-		if (*p == '-' || *p == '_')
-			*p = ' ';
-	return t;
-}
-
 /*
  * Parse PG's body as gemtext.  A BOM is dropped from what is sent, and a
  * preformatted block left open is closed at the end (both with a
@@ -352,46 +297,6 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 }
 
 /*
- * True if the whole file FD is UTF-8, read in chunks: for a text file
- * served from disk, whose charset parameter depends on it.
- */
-static bool
-is_utf8_fd(int fd)
-{
-	char		 chunk[65536 + 4];
-	size_t		 carry = 0, ok, n;
-	ssize_t		 r;
-	uint32_t	 cp;
-
-	for (;;) {
-		r = read(fd, chunk + carry, sizeof(chunk) - 4 - carry);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return false;
-		if (r == 0)
-			return carry == 0;
-		n = carry + (size_t)r;
-		/* a sequence cut at the chunk's end waits for the next */
-		for (ok = 0; ok < n; ok += carry) {
-			if ((carry = utf8_decode(chunk + ok, n - ok, &cp)) ==
-			    0)
-				break;
-		}
-		if (ok < n && n - ok < 4 &&
-		    (unsigned char)chunk[ok] >= 0xc2 &&
-		    (unsigned char)chunk[ok] <= 0xf4) {
-			carry = n - ok;
-			memmove(chunk, chunk + ok, carry);
-			continue;
-		}
-		if (ok < n)
-			return false;
-		carry = 0;
-	}
-}
-
-/*
  * The MIME type of the file NAME, whose first bytes are DATA (LEN): text
  * gets a charset only when it is UTF-8 (UTF8), XML that is a feed its
  * feed type.
@@ -423,7 +328,7 @@ add_disk_file(struct walk *w, struct page *pg, int fd, const char *name,
 	}
 	if (strcmp(mime_lookup(name)->mime, mime_lookup(name)->mime_raw) !=
 	    0)
-		utf8 = is_utf8_fd(fd);
+		utf8 = rootfs_is_utf8(fd);
 	pg->mime = file_mime(name, head, (size_t)n, utf8);
 	if ((pg->file = strdup(file)) == NULL) {
 		fail_oom(w, pg->path);
@@ -441,19 +346,19 @@ add_article(struct walk *w, struct folder *f, struct page *pg,
 	struct article	*a;
 	char		 date[11];
 
-	switch (is_article(name, date)) {
-	case NOT_DATED:
+	switch (posts_date(name, date)) {
+	case POSTS_NOT_DATED:
 		return 0;
-	case BAD_DATE:
+	case POSTS_BAD_DATE:
 		warn(w, pg->path, 0, "no such date; not listed as a post");
 		return 0;
-	case DATED:
+	case POSTS_DATED:
 		break;
 	}
 	if (pg->doc.title == NULL || pg->doc.title[0] == '\0') {
 		warn(w, pg->path, 1, "a post without a \"# \" title; titled "
 		    "by its name");
-		if ((pg->title = title_from_name(name)) == NULL) {
+		if ((pg->title = posts_title_from_name(name)) == NULL) {
 			fail_oom(w, pg->path);
 			return -1;
 		}
@@ -646,46 +551,6 @@ index_links(const struct site *s, const struct gemtext *doc,
 }
 
 /*
- * Where the navigation that closes the gemtext S (LEN bytes) starts: its
- * last lines, when they are links to folders ("=> / Home",
- * "=> ../partners/ Partners"), blank lines after them left out.  LEN if it
- * does not end in such links.
- */
-static size_t
-nav_start(const char *s, size_t len)
-{
-	const char	*line, *url;
-	size_t		 end = len, start, at = len, n;
-
-	while (end > 0) {
-		/* the line before END: [start, end) without its LF */
-		n = s[end - 1] == '\n' ? end - 1 : end;
-		for (start = n; start > 0 && s[start - 1] != '\n'; start--)
-			;
-		line = s + start;
-		if (n > start && line[n - start - 1] == '\r')
-			n--;
-		if (n == start) {		/* blank */
-			if (at == len)
-				end = start;	/* trailing: skip it */
-			else
-				break;
-			continue;
-		}
-		if (n - start < 2 || strncmp(line, "=>", 2) != 0)
-			break;
-		for (url = line + 2; url < s + n && (*url == ' ' ||
-		    *url == '\t'); url++)
-			;
-		n = strcspn(url, " \t\r\n");
-		if (n == 0 || url[n - 1] != '/')
-			break;			/* a page, not a folder */
-		at = end = start;
-	}
-	return at;
-}
-
-/*
  * Append the folder's article list, newest first, as gemfeed links, and
  * the link to its feed.  A generated page gets both ("posts off": the
  * feed link only).  An index the author wrote is theirs: "posts off"
@@ -693,7 +558,7 @@ nav_start(const char *s, size_t len)
  * folder already (it lists them by hand: each one it does not link gets
  * a warning instead); otherwise, and always with "posts on", it gets the
  * articles and the feed link it does not link already, before the links
- * that close it (nav_start()), so that its navigation stays last.  An
+ * that close it (posts_nav_start()), so that its navigation stays last.  An
  * index that needs nothing more is left as written.  Returns 0, or -1
  * when out of memory.
  */
@@ -743,7 +608,7 @@ add_article_list(struct walk *w, struct buf *out, struct folder *f)
 		return 0;		/* nothing to add: as written */
 	}
 	/* the list goes before the index's closing navigation */
-	at = f->has_index ? nav_start(out->data, out->len) : out->len;
+	at = f->has_index ? posts_nav_start(out->data, out->len) : out->len;
 	if (at < out->len)
 		buf_add(&nav, out->data + at, out->len - at);
 	while (at >= 2 && out->data[at - 1] == '\n' &&
@@ -991,210 +856,6 @@ add_folder_page(struct walk *w, struct folder *f)
 	return -1;
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Read the names in DIRFD, sorted, dot files left out. */
-static char **
-read_names(int dirfd, size_t *n)
-{
-	DIR		*d;
-	struct dirent	*de;
-	char		**names = NULL, **p;
-	size_t		 cap = 0;
-	int		 fd;
-
-	*n = 0;
-	if ((fd = dup(dirfd)) == -1)
-		return NULL;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return NULL;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((p = reallocarray(names, cap, sizeof(*p))) == NULL)
-				goto bad;
-			names = p;
-		}
-		if ((names[*n] = strdup(de->d_name)) == NULL)
-			goto bad;
-		(*n)++;
-	}
-	closedir(d);
-	if (names == NULL)
-		names = calloc(1, sizeof(*names));
-	qsort(names, *n, sizeof(*names), name_cmp);
-	return names;
- bad:
-	closedir(d);
-	while (*n > 0)
-		free(names[--(*n)]);
-	free(names);
-	return NULL;
-}
-
-/*
- * Clean the relative path P in place ("a/./b/../c" -> "a/c", no empty
- * parts).  Returns -1 if a ".." would climb above its start.
- */
-static int
-clean_beneath(char *p)
-{
-	char	*in = p, *out = p, *seg;
-	size_t	 n;
-
-	/* OUT never passes IN: each '/' written was read before */
-	while (*in != '\0') {
-		n = strcspn(in, "/");
-		seg = in;
-		in += n;
-		if (*in == '/')
-			in++;
-		if (n == 0 || (n == 1 && seg[0] == '.'))
-			continue;
-		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-			if (out == p)
-				return -1;
-			while (out > p && out[-1] != '/')
-				out--;
-			if (out > p)
-				out--;		/* and the '/' before it */
-			continue;
-		}
-		if (out != p)
-			*out++ = '/';
-		memmove(out, seg, n);
-		out += n;
-	}
-	*out = '\0';
-	return 0;
-}
-
-int
-capsule_open(int rootfd, const char *rel, bool follow, char **resolved,
-    long long *len, const char **errstr)
-{
-	struct stat	 st;
-	struct buf	 todo = BUF_INIT, done = BUF_INIT;
-	char		 target[PATH_MAX], *comp, *rest;
-	ssize_t		 n;
-	int		 cur = rootfd, fd = -1, hops = 0, flags, e;
-
-	buf_adds(&todo, rel);
- again:
-	if (todo.failed || clean_beneath(todo.data) == -1) {
-		*errstr = todo.failed ? "out of memory" :
-		    "symbolic link leads out of the capsule";
-		goto bad;
-	}
-	todo.len = strlen(todo.data);
-	if (todo.len == 0) {
-		*errstr = "symbolic link leads to the capsule folder";
-		goto bad;
-	}
-	if (cur != rootfd)
-		close(cur);
-	cur = rootfd;
-	buf_reset(&done);
-	for (comp = todo.data; comp != NULL; comp = rest) {
-		if ((rest = strchr(comp, '/')) != NULL)
-			*rest++ = '\0';
-		if (comp[0] == '.') {
-			*errstr = "leads to a dot file";
-			goto bad;
-		}
-		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == -1) {
-			*errstr = strerror(errno);
-			goto bad;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			if (!follow) {
-				*errstr = "is a symbolic link";
-				goto bad;
-			}
-			if (++hops > CAPSULE_LINKS_MAX) {
-				*errstr = "too many symbolic links";
-				goto bad;
-			}
-			if ((n = readlinkat(cur, comp, target,
-			    sizeof(target) - 1)) == -1) {
-				*errstr = strerror(errno);
-				goto bad;
-			}
-			target[n] = '\0';
-			if (target[0] == '/') {
-				*errstr = "symbolic link to an absolute path";
-				goto bad;
-			}
-			/* DONE/TARGET/REST, resolved again from the root */
-			buf_adds(&done, target);
-			if (rest != NULL) {
-				buf_addc(&done, '/');
-				buf_adds(&done, rest);
-			}
-			buf_reset(&todo);
-			buf_add(&todo, done.data, done.len);
-			goto again;
-		}
-		if (rest != NULL && !S_ISDIR(st.st_mode)) {
-			*errstr = strerror(ENOTDIR);
-			goto bad;
-		}
-		if (rest == NULL && !S_ISREG(st.st_mode)) {
-			*errstr = S_ISDIR(st.st_mode) ? "leads to a folder" :
-			    "not a regular file";
-			goto bad;
-		}
-		flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
-		if (rest != NULL)
-			flags |= O_DIRECTORY;
-		if ((fd = openat(cur, comp, flags)) == -1) {
-			*errstr = errno == ELOOP ? "is a symbolic link" :
-			    strerror(errno);
-			goto bad;
-		}
-		if (cur != rootfd)
-			close(cur);
-		cur = fd;
-		fd = -1;
-		buf_adds(&done, comp);
-		if (rest != NULL)
-			buf_addc(&done, '/');
-	}
-	/* a FIFO swapped in since fstatat() is open, but never read */
-	if (fstat(cur, &st) == -1 || !S_ISREG(st.st_mode)) {
-		*errstr = "not a regular file";
-		goto bad;
-	}
-	if (done.failed) {
-		*errstr = "out of memory";
-		goto bad;
-	}
-	if (resolved != NULL && (*resolved = buf_take(&done, NULL)) == NULL) {
-		*errstr = "out of memory";
-		goto bad;
-	}
-	*len = (long long)st.st_size;
-	buf_free(&todo);
-	buf_free(&done);
-	return cur;
- bad:
-	e = errno;		/* the caller tells a full table from a gone file */
-	if (cur != rootfd)
-		close(cur);
-	buf_free(&todo);
-	buf_free(&done);
-	errno = e;
-	return -1;
-}
-
 /* The symbolic link NAME in F (at DIRFD): served if it stays inside. */
 static int
 load_link(struct walk *w, struct folder *f, const char *name)
@@ -1210,7 +871,7 @@ load_link(struct walk *w, struct folder *f, const char *name)
 		fail_oom(w, f->rel);
 		return -1;
 	}
-	if ((fd = capsule_open(w->rootfd, rel.data, true, &file, &size,
+	if ((fd = rootfs_open(w->rootfd, rel.data, true, &file, &size,
 	    &errstr)) == -1) {
 		if (strcmp(errstr, "out of memory") == 0) {
 			fail_oom(w, f->rel);
@@ -1249,7 +910,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 		fail(w, rel, 0, "folders nested too deep");
 		return -1;
 	}
-	if ((names = read_names(dirfd, &n)) == NULL) {
+	if ((names = rootfs_names(dirfd, &n)) == NULL) {
 		fail(w, rel, 0, "cannot read folder: %s", strerror(errno));
 		return -1;
 	}
@@ -1407,16 +1068,12 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 	check_links(&w);
 	if (w.nerrors > 0)
 		goto bad;
-	if (render_site(w.s) == -1) {
-		snprintf(err, errlen, "%s: out of memory", root);
-		goto bad;
-	}
 	return w.s;
  bad:
 	if (w.nomitted > 0 && w.errused < errlen)
 		snprintf(err + w.errused, errlen - w.errused,
 		    "\n... and %zu more errors", w.nomitted);
-	site_unref(w.s);
+	site_free(w.s);
 	return NULL;
 }
 
@@ -1608,20 +1265,6 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 	return -1;
 }
 
-/* The article's first text paragraph: its summary in the feed. */
-static const char *
-first_paragraph(const struct gemtext *doc)
-{
-	size_t	 i;
-
-	for (i = 0; i < doc->nlines; i++)
-		if (doc->lines[i].type == GEMTEXT_TEXT &&
-		    doc->lines[i].text[strspn(doc->lines[i].text, " \t")] !=
-		    '\0')
-			return doc->lines[i].text;
-	return NULL;
-}
-
 /*
  * <folder>atom.xml for the blog B.  Ids are the gemini:// addresses of
  * the folder and of each article (host, the port unless it is 1965, and
@@ -1678,7 +1321,7 @@ add_feed(struct walk *w, const struct blog *b)
 		}
 		e[i].title = b->articles[i].title;
 		e[i].updated = dates[i];
-		e[i].summary = first_paragraph(&b->articles[i].page->doc);
+		e[i].summary = posts_first_paragraph(&b->articles[i].page->doc);
 	}
 	site_gemini_url(s, b->path, &alt);
 	site_gemini_url(s, path.data, &self);

@@ -1,7 +1,9 @@
 /*
- * capsule: walk the capsule folder (--root) and build a whole site from
- * its flat files: gemtext pages, article lists, the partner directory and
- * every other file, then render what each protocol sends.
+ * capsule: the loader's read and parse stages: walk the capsule folder
+ * (--root) and build a whole site from its flat files: gemtext pages,
+ * article lists, the partner directory and every other file.  Rendering
+ * what each protocol sends is the next stage (render_site()), which the
+ * server calls; the loader never does.
  */
 #ifndef CAPSULE_H
 #define CAPSULE_H
@@ -10,8 +12,6 @@
 
 struct site;
 struct site_opts;
-
-#include <stdbool.h>
 
 /*
  * Files other than gemtext over CAPSULE_MEM_FILE_MAX bytes, and any file
@@ -22,7 +22,6 @@ struct site_opts;
 #define CAPSULE_MEM_TOTAL	(256 * 1024 * 1024)
 #define CAPSULE_PARTNERS_MAX	(64 * 1024 * 1024)	/* "64 MiB" */
 #define CAPSULE_DEPTH_MAX	16	/* folders below the root */
-#define CAPSULE_LINKS_MAX	16	/* symbolic links in one path */
 
 /*
  * Load the capsule below ROOT.  Returns a new site (one reference, the
@@ -35,17 +34,5 @@ struct site_opts;
  */
 struct site	*capsule_load(const char *, const struct site_opts *, char *,
 		    size_t);
-
-/*
- * Open the file PATH ("a/b.txt", relative) below the folder ROOTFD
- * without ever leaving it: each part is opened with O_NOFOLLOW, and a
- * symbolic link is followed (if FOLLOW) only when its target stays below
- * ROOTFD and holds no dot file.  A FIFO or device is never opened for
- * reading.  Returns a descriptor (O_NONBLOCK) of a regular file, its
- * size in *LEN, and (if RESOLVED is not NULL) the path without links in
- * a new string; or -1 with ERRSTR set.
- */
-int		 capsule_open(int, const char *, bool, char **, long long *,
-		    const char **);
 
 #endif

@@ -18,6 +18,7 @@
 #include "mime.h"
 #include "section.h"
 #include "render.h"
+#include "rootfs.h"
 #include "site.h"
 #include "url.h"
 
@@ -539,17 +540,6 @@ resolve(const char *path, char out[PATH_MAX])
 	return 0;
 }
 
-/* A is B or below it. */
-static bool
-is_within(const char *a, const char *b)
-{
-	size_t	 n = strlen(b);
-
-	if (strcmp(b, "/") == 0)
-		return true;
-	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
-}
-
 /*
  * DIR may hold an earlier export (gemini/, gopher/, the marker, and the
  * remains of an interrupted run) and nothing else.
@@ -611,7 +601,7 @@ open_dir(struct export *x, const char *dir, const char *root)
 		fail(x, "refusing to export into /");
 		return -1;
 	}
-	if (is_within(rdir, rroot) || is_within(rroot, rdir)) {
+	if (rootfs_is_beneath(rdir, rroot) || rootfs_is_beneath(rroot, rdir)) {
 		fail(x, "refusing to export into the capsule root %s or a "
 		    "folder that holds or is held by it", root);
 		return -1;

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "log.h"
 #include "logfile.h"
+#include "rootfs.h"
 
 static char		 logpath[PATH_MAX];	/* the log file open, or "" */
 /*
@@ -38,16 +39,6 @@ logfile_folder(const char *path, char *dir, size_t size)
 	return 0;
 }
 
-/* The resolved path IN is OUTER or lies beneath it. */
-bool
-logfile_beneath(const char *in, const char *outer)
-{
-	size_t	 n = strlen(outer);
-
-	return strncmp(in, outer, n) == 0 && (in[n] == '/' || in[n] == '\0' ||
-	    strcmp(outer, "/") == 0);
-}
-
 /*
  * The log LOG (or none) must not lie in a capsule of CONF, where the next
  * load would serve it, client addresses and all.  -1 with a message in
@@ -66,7 +57,7 @@ logfile_outside_capsules(const struct conf *conf, const char *log, char *err,
 		return 0;
 	for (i = 0; i < conf->nhosts; i++)
 		if (realpath(conf->hosts[i].root, rroot) != NULL &&
-		    logfile_beneath(rdir, rroot)) {
+		    rootfs_is_beneath(rdir, rroot)) {
 			snprintf(err, errlen, "log %s: inside the capsule "
 			    "folder %s (host %s), which would serve it; keep "
 			    "the log outside every capsule", log,
@@ -143,7 +134,7 @@ logfile_in_chroot(const char *path, const char *root)
 		slash[1] = '\0';
 	else if (slash != NULL)
 		*slash = '\0';
-	if (!logfile_beneath(rdir, top))
+	if (!rootfs_is_beneath(rdir, top))
 		fatalx("log %s: outside %s, the folder zeche chroots into "
 		    "with --user: keep the log beneath it (in a folder of its "
 		    "own, not in the capsule), or on stderr", path, top);
@@ -151,7 +142,7 @@ logfile_in_chroot(const char *path, const char *root)
 	if (snprintf(logname, sizeof(logname), "%s/%s", in, base) >=
 	    (int)sizeof(logname))
 		fatalx("log %s: path too long", path);
-	if (logfile_beneath(rroot, rdir))
+	if (rootfs_is_beneath(rroot, rdir))
 		return -1;
 	if ((fd = open(rdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("log %s: its folder %s", path, rdir);

@@ -13,8 +13,6 @@ struct conf;
 /* The folder of the file PATH into DIR; -1 if it does not fit. */
 int		 logfile_folder(const char *, char *, size_t);
 
-/* The resolved path IN is OUTER or lies beneath it. */
-bool		 logfile_beneath(const char *, const char *);
 
 /*
  * The log LOG (or none) must not lie in a capsule of CONF, where the next

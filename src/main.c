@@ -32,6 +32,7 @@
 #include "protocols.h"
 #include "reload.h"
 #include "report.h"
+#include "rootfs.h"
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
@@ -281,7 +282,7 @@ confine_config(const struct conf *conf)
 		    realpath(dir, rdir) == NULL)
 			fatal("log %s", conf->log);
 		for (i = 0; i < nallowed; i++)
-			if (logfile_beneath(allowed[i], rdir))
+			if (rootfs_is_beneath(allowed[i], rdir))
 				break;
 		if (i < nallowed)
 			log_warnx("log %s: its folder holds %s, which stays "
@@ -310,7 +311,7 @@ is_allowed(const char *dir)
 	if (realpath(dir, rdir) == NULL)
 		return true;
 	for (i = 0; i < nallowed; i++)
-		if (logfile_beneath(rdir, allowed[i]))
+		if (rootfs_is_beneath(rdir, allowed[i]))
 			return true;
 	return false;
 }

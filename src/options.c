@@ -84,11 +84,11 @@ options_usage(FILE *fp)
 "  -V, --version           show the version and exit\n"
 "\n"
 "Signals: SIGHUP reloads the configuration file and every capsule (a failed\n"
-"reload keeps the old ones; --reload does the same and waits for it); SIGUSR1 reopens the --log file (either, sent\n"
-"during the start, waits until zeche serves); SIGINT and SIGTERM stop the\n"
-"server: answers being sent get a few seconds, connections without a request\n"
-"are closed at once.  Once the last connection is gone, these signals are\n"
-"ignored.\n");
+"reload keeps the old ones; --reload does the same and waits for it);\n"
+"SIGUSR1 reopens the --log file (either, sent during the start, waits until\n"
+"zeche serves); SIGINT and SIGTERM stop the server: answers being sent get\n"
+"a few seconds, connections without a request are closed at once.  Once the\n"
+"last connection is gone, these signals are ignored.\n");
 }
 
 /* Long options of their own, then one per row of the protocol table. */

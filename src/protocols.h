@@ -1,16 +1,12 @@
 /*
  * protocols: the table of front-ends, one row per protocol.  main.c makes
- * an option and a listener of each row, and render_site() calls each
- * enabled row's renderer on every page.
+ * an option and a listener of each row.
  */
 #ifndef PROTOCOLS_H
 #define PROTOCOLS_H
 
 #include "net.h"
 #include "proto.h"
-
-struct page;
-struct site;
 
 struct protocol {
 	const char	*name;		/* "gemini": --NAME, the log */
@@ -19,8 +15,6 @@ struct protocol {
 	const char	*root_port;	/* default when run as root */
 	enum net_tls	 tls;
 	const struct front *front;
-	/* fill PG->out[this protocol]; 0, or -1 when memory ran out */
-	int		(*render)(const struct site *, struct page *);
 };
 
 extern const struct protocol	 protocols[PROTO_COUNT];

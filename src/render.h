@@ -1,7 +1,8 @@
 /*
  * render: turn the site's pages into the exact bytes each protocol sends,
- * once per load.  Each protocol has a renderer that fills its column of
- * every page (page->out[proto]); protocols that are off are not rendered.
+ * once per load.  The renderer keeps a table with one renderer per
+ * protocol, which fills its column of every page (page->out[proto]);
+ * protocols that are off are not rendered.
  */
 #ifndef RENDER_H
 #define RENDER_H
@@ -16,9 +17,17 @@ struct site;
 /* Render every page of S for each enabled protocol.  0, or -1 (memory). */
 int	render_site(struct site *);
 
-/* The renderers of the protocol table: 0, or -1 if memory ran out. */
-int	render_gemini(const struct site *, struct page *);
+/* Fill PG->out[PROTO_GOPHER] (a generated page too).  0, or -1 (memory). */
 int	render_gopher(const struct site *, struct page *);
+
+/*
+ * Append the gemtext TEXT (LEN bytes) of the page at PATH to OUT as
+ * Spartan sends it: every "=>" line whose local target asks for input
+ * (route() says ROUTE_SECTION with SECTION_INPUT) made an "=:" line,
+ * everything else byte for byte.  Returns the number of lines changed.
+ */
+size_t	render_spartan_gemtext(const struct site *, const char *,
+	    const char *, size_t, struct buf *);
 
 /*
  * Render a page generated per request (a search result) as a Gopher menu,

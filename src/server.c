@@ -17,6 +17,7 @@
 
 #include "capsule.h"
 #include "config.h"
+#include "render.h"
 #include "server.h"
 #include "site.h"
 #include "tls.h"
@@ -294,16 +295,54 @@ keep_cert(struct vhost *vh, const struct server *old, char *err,
 	return 0;
 }
 
+/*
+ * The stages of host I's load, in order, none calling the next: read and
+ * parse its capsule (capsule_load), then render what each protocol sends
+ * (render_site).  The swap is the caller's: the server built from all
+ * the hosts replaces the old one whole.  NULL with ERR set on an error.
+ */
+static struct site *
+load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
+{
+	const struct conf_host	*h = &conf->hosts[i];
+	struct site_opts	 so;
+	struct site		*s;
+	int			 p;
+
+	memset(&so, 0, sizeof(so));
+	so.host = h->name;
+	for (p = 0; p < PROTO_COUNT; p++)
+		so.port[p] = public_port(conf, p, i);
+	so.lang = h->lang;
+	so.description = h->description;
+	so.no_listing = !h->listing;
+	so.author = h->author;
+	so.posts = !h->set_posts ? SITE_AUTO :
+	    h->posts ? SITE_ON : SITE_OFF;
+	so.spartan_link = !h->set_spartan_link ? SITE_AUTO :
+	    h->spartan_link ? SITE_ON : SITE_OFF;
+	so.locations = h->locations;
+	so.nlocations = h->nlocations;
+	so.redirects = h->redirects;
+	so.nredirects = h->nredirects;
+	if ((s = capsule_load(h->root, &so, err, errlen)) == NULL)
+		return NULL;
+	if (render_site(s) == -1) {
+		snprintf(err, errlen, "%s: out of memory", h->root);
+		site_free(s);
+		return NULL;
+	}
+	return s;
+}
+
 struct server *
 server_load(struct conf *conf, enum server_certs certs,
     const struct server *old, char *err, size_t errlen)
 {
 	struct server		*srv;
-	struct site_opts	 so;
 	struct vhost		*vh;
 	size_t			 i;
 	long			 j;
-	int			 p;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -333,24 +372,7 @@ server_load(struct conf *conf, enum server_certs certs,
 		vh = &srv->hosts[i];
 		vh->conf = &conf->hosts[i];
 		srv->nhosts++;
-		memset(&so, 0, sizeof(so));
-		so.host = vh->conf->name;
-		for (p = 0; p < PROTO_COUNT; p++)
-			so.port[p] = public_port(conf, p, i);
-		so.lang = vh->conf->lang;
-		so.description = vh->conf->description;
-		so.no_listing = !vh->conf->listing;
-		so.author = vh->conf->author;
-		so.posts = !vh->conf->set_posts ? SITE_AUTO :
-		    vh->conf->posts ? SITE_ON : SITE_OFF;
-		so.spartan_link = !vh->conf->set_spartan_link ? SITE_AUTO :
-		    vh->conf->spartan_link ? SITE_ON : SITE_OFF;
-		so.locations = vh->conf->locations;
-		so.nlocations = vh->conf->nlocations;
-		so.redirects = vh->conf->redirects;
-		so.nredirects = vh->conf->nredirects;
-		if ((vh->site = capsule_load(vh->conf->root, &so, err,
-		    errlen)) == NULL)
+		if ((vh->site = load_site(conf, i, err, errlen)) == NULL)
 			goto bad;
 		if (certs == SERVER_CERTS_KEEP ?
 		    keep_cert(vh, old, err, errlen) == -1 :
@@ -380,7 +402,7 @@ server_unref(struct server *srv)
 	    memory_order_acq_rel) > 1)
 		return;
 	for (i = 0; i < srv->nhosts; i++) {
-		site_unref(srv->hosts[i].site);
+		site_free(srv->hosts[i].site);
 		SSL_CTX_free(srv->hosts[i].ctx);
 	}
 	free(srv->hosts);

@@ -2,7 +2,7 @@
  * server: everything zeche serves at one time, built whole from a struct
  * conf: each host with its site snapshot and its TLS context.  A server
  * never changes once built; a reload builds a new one beside it and swaps
- * it in at once.  It is reference-counted like a site: the "current"
+ * it in at once.  It is reference-counted (atomic): the "current"
  * pointer holds one reference and every request served from it another.
  */
 #ifndef SERVER_H
@@ -22,7 +22,7 @@ struct ssl_ctx_st;
 
 struct vhost {
 	const struct conf_host	*conf;		/* borrowed from server.conf */
-	struct site		*site;		/* counted */
+	struct site		*site;		/* owned */
 	struct ssl_ctx_st	*ctx;		/* owned SSL_CTX; NULL in a check */
 	char			 crt[1024];	/* the certificate's path */
 	char			 key[1024];	/* the key's path */
@@ -72,8 +72,8 @@ struct server	*server_load(struct conf *, enum server_certs,
  * What of VH's certificate the user PW may not use: the folder a
  * generated pair is in (entered), the certificate and the key (read).
  * For the user zeche runs as, the kernel decides (access(2), with the
- * process's groups); for another, the files' owner, group and mode.  Each goes into ERR as a line naming
- * the chown that lets it: "PATH: user U cannot read it (owner root:root,
+ * process's groups); for another, the files' owner, group and mode.  Each
+ * goes into ERR as a line naming the chown that lets it: "PATH: user U cannot read it (owner root:root,
  * mode 0600); as root: chown U:G PATH".  Returns how many.
  */
 size_t		 server_cert_access(const struct vhost *,

@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "capsule.h"
 #include "config.h"
 #include "mime.h"
 #include "msg.h"
+#include "rootfs.h"
 #include "section.h"
 #include "site.h"
 #include "url.h"
@@ -42,7 +42,6 @@ site_new(const struct site_opts *opts)
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
-	s->refs = 1;
 	s->rootfd = -1;
 	s->msg = msg_table(opts->lang);
 	buf_adds(&mime, MIME_GEMTEXT);
@@ -91,23 +90,17 @@ site_new(const struct site_opts *opts)
 		    redirect_cmp);
 	return s;
  bad:
-	site_unref(s);
+	site_free(s);
 	return NULL;
 }
 
 void
-site_ref(struct site *s)
-{
-	s->refs++;
-}
-
-void
-site_unref(struct site *s)
+site_free(struct site *s)
 {
 	size_t	 i;
 	int	 p;
 
-	if (s == NULL || --s->refs > 0)
+	if (s == NULL)
 		return;
 	for (i = 0; i < s->nredirects; i++) {
 		free(s->redirects[i].from);
@@ -255,7 +248,7 @@ site_open_file(const struct site *s, const struct page *pg, long long *len,
 
 	if (pg->file != NULL && s->rootfd != -1) {
 		errno = 0;
-		fd = capsule_open(s->rootfd, pg->file, false, NULL, len,
+		fd = rootfs_open(s->rootfd, pg->file, false, NULL, len,
 		    &errstr);
 		if (fd != -1)
 			return fd;

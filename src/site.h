@@ -1,10 +1,10 @@
 /*
- * site: the immutable, reference-counted model that every request is
- * served from.  capsule_load() builds a site whole (files, parsed
- * gemtext, generated pages, and the bytes each protocol sends); after that
- * nothing in it changes.  The "current" site holds one reference, and
- * every connection and queued response holds another, so a reload can
- * swap in a new site while requests in flight finish on the old one.
+ * site: the immutable model that every request is served from, one per
+ * host.  capsule_load() builds a site whole (files, parsed gemtext,
+ * generated pages) and render_site() adds the bytes each protocol sends;
+ * after that nothing in it changes.  Its server owns it: the server's
+ * atomic reference count (server.h) keeps it alive while requests in
+ * flight finish on an old snapshot after a reload.
  */
 #ifndef SITE_H
 #define SITE_H
@@ -95,7 +95,6 @@ struct section;
 struct section_ops;
 
 struct site {
-	int		 refs;
 	int		 rootfd;	/* owned: the capsule folder, or -1 */
 	size_t		 nwarnings;	/* found while loading */
 	char		*host;		/* owned copies of the options */
@@ -124,8 +123,8 @@ struct site	*site_new(const struct site_opts *);
 /* The redirect of the absolute PATH, or NULL. */
 const struct site_redirect *site_redirect(const struct site *,
 		    const char *);
-void		 site_ref(struct site *);
-void		 site_unref(struct site *);
+/* Free S and all it owns (its pages, its root folder); S may be NULL. */
+void		 site_free(struct site *);
 
 /*
  * Add the generated section OPS over CTX (the site owns CTX from here on,

@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "render.h"
 #include "route.h"
 #include "server.h"
 #include "site.h"
@@ -60,85 +61,6 @@ spartan_data_len(const char *line, size_t len)
 	return r.content_length;
 }
 
-/* Is LINE (up to END) a link line, and where do its target and rest start? */
-static bool
-is_link(const char *line, const char *end, const char **target,
-    size_t *tlen)
-{
-	const char	*p;
-
-	if (end - line < 2 || line[0] != '=' || line[1] != '>')
-		return false;
-	for (p = line + 2; p < end && (*p == ' ' || *p == '\t'); p++)
-		;
-	*target = p;
-	for (; p < end && *p != ' ' && *p != '\t' && *p != '\r'; p++)
-		;
-	*tlen = (size_t)(p - *target);
-	return *tlen > 0;
-}
-
-static bool
-asks_input(const struct site *s, const char *path, const char *target,
-    size_t tlen)
-{
-	struct buf	 ref = BUF_INIT, abs = BUF_INIT;
-	struct route	 r;
-	bool		 yes = false;
-
-	buf_add(&ref, target, tlen);
-	if (!ref.failed && url_resolve_path(path, ref.data, &abs) == 0)
-		yes = route(s, abs.data, NULL, &r) == ROUTE_SECTION &&
-		    r.req.op == SECTION_INPUT;
-	buf_free(&ref);
-	buf_free(&abs);
-	return yes;
-}
-
-size_t
-spartan_gemtext(const struct site *s, const char *path, const char *text,
-    size_t len, struct buf *out)
-{
-	const char	*line = text, *end = text + len, *eol, *target;
-	size_t		 tlen, changed = 0;
-	bool		 pre = false;
-
-	while (line < end) {
-		if ((eol = memchr(line, '\n', (size_t)(end - line))) == NULL)
-			eol = end;
-		else
-			eol++;
-		if (eol - line >= 3 && strncmp(line, "```", 3) == 0)
-			pre = !pre;
-		else if (!pre && is_link(line, eol, &target, &tlen) &&
-		    asks_input(s, path, target, tlen)) {
-			buf_adds(out, "=:");
-			line += 2;
-			changed++;
-		}
-		buf_add(out, line, (size_t)(eol - line));
-		line = eol;
-	}
-	return changed;
-}
-
-int
-spartan_render(const struct site *s, struct page *pg)
-{
-	struct blob	*b = &pg->out[PROTO_SPARTAN];
-	struct buf	 out = BUF_INIT;
-
-	buf_addf(&out, "2 %s\r\n", page_mime(s, pg));
-	if ((b->head = buf_take(&out, &b->head_len)) == NULL)
-		return -1;
-	if (!pg->is_gemtext ||
-	    spartan_gemtext(s, pg->path, pg->body, pg->body_len, &out) == 0) {
-		buf_free(&out);		/* the body as Gemini sends it */
-		return 0;
-	}
-	return (b->data = buf_take(&out, &b->len)) == NULL ? -1 : 0;
-}
-
 /* "3 /folder/": the path percent-encoded, with the trailing slash. */
 static void
 redirect_folder(struct conn *c, const char *path)
@@ -189,7 +111,7 @@ reply_generated(struct conn *c, const struct site *s, const char *path,
 	struct buf	 out = BUF_INIT;
 
 	buf_addf(&out, "2 %s\r\n", s->gemtext_mime);
-	spartan_gemtext(s, path, text->data, text->len, &out);
+	render_spartan_gemtext(s, path, text->data, text->len, &out);
 	if (out.failed)
 		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), "out of memory");
 	else {

@@ -11,22 +11,6 @@
 
 #include "net.h"
 
-struct buf;
-struct page;
-struct site;
-
 extern const struct front spartan_front;
-
-/* The renderer of the protocol table: fill PG->out[PROTO_SPARTAN]. */
-int	spartan_render(const struct site *, struct page *);
-
-/*
- * Append the gemtext TEXT (LEN bytes) of the page at PATH to OUT with
- * every "=>" line whose local target asks for input (route() says
- * ROUTE_INPUT) made an "=:" line; everything else byte for byte.
- * Returns the number of lines changed.
- */
-size_t	spartan_gemtext(const struct site *, const char *, const char *,
-	    size_t, struct buf *);
 
 #endif

@@ -122,8 +122,8 @@ SSL_CTX	*tls_load(const char *, const char *, const char *, char *, size_t,
 /*
  * Every context made here picks its certificate by SNI through LOOKUP
  * (called on the worker's loop, as soon as a ClientHello is in, with the
- * name the client sent, or NULL, and ARG): it returns the context of the host so named, or of the
- * default host, with a reference (SSL_CTX_up_ref) that the caller drops
+ * name the client sent, or NULL, and ARG): it returns the context of the
+ * host so named, or of the default host, with a reference (SSL_CTX_up_ref) that the caller drops
  * once the connection has taken its own; or NULL to keep the one it has.
  */
 void	 tls_set_sni(SSL_CTX *(*)(const char *, void *), void *);

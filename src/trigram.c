@@ -70,8 +70,9 @@ sym(unsigned char c)
 
 /*
  * Put the distinct trigrams of the search forms in S..E (one entry of the
- * haystack) into TRI (room for NTRI); STAMP[t] == MARK means t is in already.  A form is
- * read as if followed by two end marks.  Returns how many.
+ * haystack) into TRI (room for NTRI); STAMP[t] == MARK means t is in
+ * already.  A form is read as if followed by two end marks.  Returns how
+ * many.
  */
 static size_t
 entry_trigrams(const char *s, const char *e, uint32_t *tri,

@@ -25,8 +25,8 @@ struct url {
  * into it.  Rejects what a server must refuse: no scheme, userinfo, a
  * fragment, an empty host, a bad port, spaces and control bytes, %00,
  * anything that is not UTF-8 once decoded, and a path whose ".."
- * segments (also percent-encoded ones) climb above the root.  Returns 0, or -1 with
- * errstr set.
+ * segments (also percent-encoded ones) climb above the root.  Returns 0,
+ * or -1 with errstr set.
  */
 int	url_parse(char *, struct url *, const char **);
 

@@ -19,9 +19,11 @@
 #include "buf.h"
 #include "capsule.h"
 #include "check.h"
+#include "loadsite.h"
 #include "config.h"
 #include "file.h"
 #include "gemtext.h"
+#include "rootfs.h"
 #include "route.h"
 #include "site.h"
 #include "tmptree.h"
@@ -55,7 +57,7 @@ load_posts(const char *path, bool on)
 	o.locations = &l;
 	o.nlocations = 1;
 	err[0] = '\0';
-	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL)
+	if ((s = load_site(tmptree, &o, err, sizeof(err))) == NULL)
 		fprintf(stderr, "  capsule_load: %s\n", err);
 	return s;
 }
@@ -66,7 +68,7 @@ load(void)
 	struct site	*s;
 
 	err[0] = '\0';
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL)
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL)
 		fprintf(stderr, "  capsule_load: %s\n", err);
 	return s;
 }
@@ -78,8 +80,8 @@ load_error(void)
 	struct site	*s;
 
 	err[0] = '\0';
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) != NULL) {
-		site_unref(s);
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) != NULL) {
+		site_free(s);
 		return "ok";
 	}
 	return err;
@@ -173,7 +175,7 @@ test_article_list_before_navigation(void)
 	    "=> 2024-01-15-erstes.gmi 2024-01-15 Erstes Treffen\n"
 	    "\n=> atom.xml Atom-Feed\n"
 	    "\n=> ../p/ Partner\n=> / Start\n\n");
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -203,7 +205,7 @@ test_article_list_appended_newest_first(void)
 		    s->blogs[0].articles[0].page == site_lookup(s,
 		    "/f/2024-03-02-zweites.gmi"));
 	}
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -226,7 +228,7 @@ test_article_list_parsed_as_links(void)
 		CHECK_STR(pg->doc.title, "Forum");
 	} else
 		CHECK(!"no page /f/");
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -242,7 +244,7 @@ test_article_list_after_index_without_newline(void)
 	CHECK_STR(body_of(s, "/"), "# Blog\nZuletzt:\n\n## Beitr\xc3\xa4ge\n\n"
 	    "=> 2020-12-31-silvester.gmi 2020-12-31 Silvester\n"
 	    "\n=> atom.xml Atom-Feed\n");
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -255,7 +257,7 @@ test_new_article_listed_at_next_load(void)
 	make_forum();
 	CHECK((s = load()) != NULL);
 	CHECK(page_lacks(s, "/f/", "drittes"));
-	site_unref(s);
+	site_free(s);
 
 	tmptree_put("f/2024-02-10-drittes.gmi", "# Drittes Treffen\n");
 	CHECK((s = load()) != NULL);
@@ -264,7 +266,7 @@ test_new_article_listed_at_next_load(void)
 	CHECK(page_order(s, "/f/", "2024-03-02", "2024-02-10"));
 	CHECK(page_order(s, "/f/", "2024-02-10", "2024-01-15"));
 	CHECK(site_lookup(s, "/f/2024-02-10-drittes.gmi") != NULL);
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -281,7 +283,7 @@ test_same_day_articles_by_name(void)
 	CHECK((s = load()) != NULL);
 	CHECK(page_order(s, "/", "2024-05-02-c.gmi", "2024-05-01-a.gmi"));
 	CHECK(page_order(s, "/", "2024-05-01-a.gmi", "2024-05-01-b.gmi"));
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -305,11 +307,11 @@ test_only_dated_gmi_files_are_articles(void)
 	CHECK(s == NULL || s->nblogs == 0);
 	/* each impossible date is a warning */
 	CHECK(s != NULL && s->nwarnings == 4);
-	site_unref(s);
+	site_free(s);
 	tmptree_put("2024-02-29-schalttag.gmi", "# S\n");
 	CHECK((s = load()) != NULL);
 	CHECK(s != NULL && s->nblogs == 1);
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -325,7 +327,7 @@ test_article_without_title_titled_by_name(void)
 	CHECK(page_has(s, "/f/",
 	    "=> 2024-04-01-ohne-titel.gmi 2024-04-01 ohne titel\n"));
 	CHECK(s != NULL && s->nwarnings == 1);
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -343,7 +345,7 @@ test_unclosed_block_closed_at_the_end(void)
 	/* the list appended to the index is not preformatted */
 	CHECK(page_has(s, "/f/", "# Forum\n```\nopen\n```\n\n## "));
 	CHECK(s != NULL && s->nwarnings == 2);
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -423,7 +425,7 @@ test_lookup(void)
 	CHECK(!site_is_folder(s, "/nope"));
 	CHECK(!site_is_folder(s, "/f/2024-01-15-erstes.gmi"));
 	CHECK(!site_is_folder(s, ""));
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -449,7 +451,7 @@ test_dot_files_not_served(void)
 	CHECK(site_lookup(s, "/g/.versteckt.txt") == NULL);
 	/* and the generated page does not list them */
 	CHECK(page_lacks(s, "/g/", ".versteckt"));
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -493,56 +495,7 @@ test_symlinks_inside_served(void)
 	CHECK(page_has(s, "/g/", "# Zeche\n"));
 	CHECK((pg = site_lookup(s, "/g/erstes.gmi")) != NULL &&
 	    pg->is_gemtext && pg->file == NULL);
-	site_unref(s);
-	tmptree_rm();
-}
-
-static void
-test_capsule_open_stays_inside(void)
-{
-	const char	*errstr = NULL;
-	char		*res = NULL;
-	long long	 len = 0;
-	int		 rootfd, fd;
-
-	tmptree_new();
-	tmptree_mkdir("a");
-	tmptree_mkdir("a/b");
-	tmptree_put("a/b/c.txt", "abc\n");
-	link_to("b/c.txt", "a/l.txt");
-	link_to("../..", "a/b/up");
-	link_to("../../..", "a/b/out");
-	link_to("b", "a/lb");
-	rootfd = open(tmptree, O_RDONLY | O_DIRECTORY);
-	CHECK((fd = capsule_open(rootfd, "a/l.txt", true, &res, &len,
-	    &errstr)) != -1);
-	CHECK(len == 4);
-	CHECK_STR(res, "a/b/c.txt");
-	free(res);
-	res = NULL;
-	if (fd != -1)
-		close(fd);
-	CHECK(capsule_open(rootfd, "a/l.txt", false, NULL, &len,
-	    &errstr) == -1);
-	CHECK_STR(errstr, "is a symbolic link");
-	CHECK(capsule_open(rootfd, "a/lb/c.txt", false, NULL, &len,
-	    &errstr) == -1);
-	CHECK((fd = capsule_open(rootfd, "a/lb/c.txt", true, &res, &len,
-	    &errstr)) != -1);
-	CHECK_STR(res, "a/b/c.txt");
-	free(res);
-	if (fd != -1)
-		close(fd);
-	/* up to the root is inside, one more is not */
-	CHECK((fd = capsule_open(rootfd, "a/b/up/a/l.txt", true, NULL, &len,
-	    &errstr)) != -1);
-	if (fd != -1)
-		close(fd);
-	CHECK(capsule_open(rootfd, "a/b/out/x", true, NULL, &len,
-	    &errstr) == -1);
-	CHECK_STR(errstr, "symbolic link leads out of the capsule");
-	CHECK(capsule_open(rootfd, "a", true, NULL, &len, &errstr) == -1);
-	close(rootfd);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -568,9 +521,9 @@ test_fifo_never_blocks(void)
 	CHECK((s = load()) != NULL);
 	CHECK(site_lookup(s, "/f/rohr.gmi") == NULL);
 	CHECK(s != NULL && s->nwarnings == 1);
-	site_unref(s);
+	site_free(s);
 	rootfd = open(tmptree, O_RDONLY | O_DIRECTORY);
-	CHECK(capsule_open(rootfd, "f/rohr.gmi", true, NULL, &len,
+	CHECK(rootfs_open(rootfd, "f/rohr.gmi", true, NULL, &len,
 	    &errstr) == -1);
 	CHECK_STR(errstr, "not a regular file");
 	CHECK(file_read(rootfd, "f/rohr.gmi", FILE_NOFOLLOW, 1024, &b,
@@ -603,7 +556,7 @@ test_any_utf8_name_served(void)
 	CHECK(site_lookup(s, "/kaputt\xff.gmi") == NULL);
 	CHECK(site_lookup(s, "/zeile\numbruch.gmi") == NULL);
 	CHECK(s != NULL && s->nwarnings == 2);
-	site_unref(s);
+	site_free(s);
 
 	/* a generated list percent-encodes what a link cannot hold */
 	tmptree_put("index.gmi", "# I\n");
@@ -615,7 +568,7 @@ test_any_utf8_name_served(void)
 	    "Gr\n"));
 	CHECK(page_has(s, "/g/", "=> 2025-06-01-mein%20erster.gmi 2025-06-01 "
 	    "Erster\n"));
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -652,7 +605,7 @@ test_folder_without_index_gets_generated_page(void)
 	CHECK(site_is_folder(s, "/g/sub"));
 	/* the root has an index.gmi, so it lists nothing by itself */
 	CHECK(page_lacks(s, "/", "=> leer/"));
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -666,7 +619,7 @@ test_root_without_index(void)
 	CHECK((s = load()) != NULL);
 	/* the home page: titled by the host's name */
 	CHECK_STR(body_of(s, "/"), "# localhost\n\n=> a.txt a.txt\n");
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -687,7 +640,7 @@ test_articles_listed_on_generated_page(void)
 	    "=> 2023-06-01-sommer.gmi 2023-06-01 Sommer\n\n"
 	    "=> atom.xml Atom-Feed\n\n"
 	    "=> ../ Eine Ebene h\xc3\xb6her\n");
-	site_unref(s);
+	site_free(s);
 
 	/* "posts off": the posts among the files, the feed link stays */
 	s = load_posts("/blog/", false);
@@ -697,7 +650,7 @@ test_articles_listed_on_generated_page(void)
 	    "=> atom.xml Atom-Feed\n\n"
 	    "=> ../ Eine Ebene h\xc3\xb6her\n");
 	CHECK(site_lookup(s, "/blog/atom.xml") != NULL);
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -738,7 +691,7 @@ test_gemtext_headers_and_gopher_menu(void)
 	pg = site_lookup(s, "/f/");
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL && strstr(pg->out[PROTO_GOPHER].data,
 	    "/f/2024-03-02-zweites.gmi\tlocalhost\t70\r\n") != NULL);
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -770,7 +723,7 @@ test_text_file_sent_as_is(void)
 		CHECK(pg->out[PROTO_GOPHER].data == NULL);
 		CHECK(pg->gopher_type == 'I');
 	}
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -782,10 +735,10 @@ test_missing_root_fails(void)
 	tmptree_new();
 	tmptree_rm();
 	err[0] = '\0';
-	s = capsule_load(tmptree, &opts, err, sizeof(err));
+	s = load_site(tmptree, &opts, err, sizeof(err));
 	CHECK(s == NULL);
 	CHECK(strncmp(err, tmptree, strlen(tmptree)) == 0);
-	site_unref(s);
+	site_free(s);
 }
 
 static void
@@ -798,15 +751,16 @@ test_messages_without_double_slash(void)
 	tmptree_put("index.gmi", "=>\n");
 	snprintf(slashed, sizeof(slashed), "%s//", tmptree);
 	err[0] = '\0';
-	s = capsule_load(slashed, &opts, err, sizeof(err));
+	s = load_site(slashed, &opts, err, sizeof(err));
 	CHECK(s == NULL);
 	CHECK_STR(err, want_error("/index.gmi", ":1: link without a URL"));
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
+/* The site keeps owned copies of its options. */
 static void
-test_site_refcount(void)
+test_site_keeps_options(void)
 {
 	struct site	*s;
 
@@ -814,15 +768,10 @@ test_site_refcount(void)
 	make_forum();
 	CHECK((s = load()) != NULL);
 	if (s != NULL) {
-		CHECK(s->refs == 1);
-		site_ref(s);
-		CHECK(s->refs == 2);
-		site_unref(s);
-		CHECK(s->refs == 1);
 		CHECK_STR(s->host, "localhost");
 		CHECK_STR(s->port[PROTO_GOPHER], "70");
 	}
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -848,7 +797,7 @@ test_own_files_win_with_two_post_folders(void)
 	    strcmp(pg->mime, "application/atom+xml") == 0 && !pg->generated);
 	CHECK(page_has(s, "/notes/atom.xml", "notes/2025-06-01-old.gmi"));
 	CHECK(s != NULL && s->nblogs == 2);
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -866,14 +815,14 @@ test_index_linking_posts_not_listed_again(void)
 	CHECK_STR(body_of(s, "/f/"), "# Forum\n\n"
 	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n");
 	CHECK(s != NULL && s->nwarnings == 1);
-	site_unref(s);
+	site_free(s);
 	/* ... nor its closing links moved */
 	tmptree_put("f/index.gmi", "# Forum\n\n"
 	    "=> 2024-01-15-erstes.gmi The first\n=> / Home\n");
 	CHECK((s = load()) != NULL);
 	CHECK_STR(body_of(s, "/f/"), "# Forum\n\n"
 	    "=> 2024-01-15-erstes.gmi The first\n=> / Home\n");
-	site_unref(s);
+	site_free(s);
 	tmptree_put("f/index.gmi", "# Forum\n\n"
 	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n");
 	/* "posts on" for the folder: only the post the index does not
@@ -883,7 +832,7 @@ test_index_linking_posts_not_listed_again(void)
 	    "=> 2024-01-15-erstes.gmi The first\n=> atom.xml Feed\n\n"
 	    "## Beitr\xc3\xa4ge\n\n"
 	    "=> 2024-03-02-zweites.gmi 2024-03-02 Zweites Treffen\n");
-	site_unref(s);
+	site_free(s);
 
 	tmptree_put("f/index.gmi", "# Forum\n\n"
 	    "=> /f/2024-03-02-zweites.gmi Two\n"
@@ -893,21 +842,21 @@ test_index_linking_posts_not_listed_again(void)
 	CHECK(page_lacks(s, "/f/", "## "));
 	CHECK(page_lacks(s, "/f/", "=> atom.xml "));
 	CHECK(s != NULL && s->nwarnings == 0);
-	site_unref(s);
+	site_free(s);
 	s = load_posts("/f/", true);
 	CHECK(page_lacks(s, "/f/", "## "));
 	CHECK(page_has(s, "/f/", "=> atom.xml "));
-	site_unref(s);
+	site_free(s);
 	/* an index that links no post gets the list, as before */
 	tmptree_put("f/index.gmi", "# Forum\n\nWelcome.\n");
 	CHECK((s = load()) != NULL);
 	CHECK(page_has(s, "/f/", "Welcome.\n\n## Beitr\xc3\xa4ge\n\n"
 	    "=> 2024-03-02-zweites.gmi 2024-03-02 Zweites Treffen\n"));
-	site_unref(s);
+	site_free(s);
 	/* "posts off": an index is left as written */
 	s = load_posts("/f/", false);
 	CHECK_STR(body_of(s, "/f/"), "# Forum\n\nWelcome.\n");
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -947,7 +896,7 @@ test_types_and_charset(void)
 	CHECK((pg = site_lookup(s, "/h.gemini")) && pg->is_gemtext);
 	CHECK(page_has(s, "/i/", "# I2\n"));
 	CHECK(site_lookup(s, "/i/index.gemini") == site_lookup(s, "/i/"));
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 }
 
@@ -1004,7 +953,7 @@ test_large_file_from_disk(void)
 		    SITE_OPEN_GONE);
 		CHECK(strstr(why, "gone since the load") != NULL);
 	}
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 	buf_free(&big);
 }
@@ -1034,7 +983,7 @@ test_own_file_wins_over_partner_page(void)
 	    r.req.op == SECTION_LIST && r.req.list == -1 && r.req.page == 2);
 	CHECK(site_lookup(s, "/p/a-e/") != NULL &&
 	    site_lookup(s, "/p/a-e/")->generated);
-	site_unref(s);
+	site_free(s);
 	tmptree_put("p/seite-2.gmi", "# Mine\n");
 	tmptree_mkdir("p/a-e");
 	tmptree_put("p/a-e/index.gmi", "# Meins\n");
@@ -1042,7 +991,7 @@ test_own_file_wins_over_partner_page(void)
 	CHECK(route(s, "/p/seite-2.gmi", NULL, &r) == ROUTE_PAGE);
 	CHECK_STR(body_of(s, "/p/seite-2.gmi"), "# Mine\n");
 	CHECK_STR(body_of(s, "/p/a-e/"), "# Meins\n");
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 	buf_free(&list);
 }
@@ -1068,14 +1017,36 @@ test_large_text_charset(void)
 	    strcmp(pg->mime, "text/plain; charset=utf-8") == 0);
 	CHECK((pg = site_lookup(s, "/latin1.txt")) != NULL &&
 	    pg->file != NULL && strcmp(pg->mime, "text/plain") == 0);
-	site_unref(s);
+	site_free(s);
 	tmptree_rm();
 	buf_free(&big);
+}
+
+/* The loader reads and parses; rendering is the next stage, not its own. */
+static void
+test_load_does_not_render(void)
+{
+	struct site	*s;
+	struct page	*pg;
+
+	tmptree_new();
+	make_forum();
+	CHECK((s = capsule_load(tmptree, &opts, err, sizeof(err))) != NULL);
+	pg = s != NULL ? site_lookup(s, "/f/") : NULL;
+	CHECK(pg != NULL && pg->is_gemtext);
+	CHECK(pg != NULL && pg->out[PROTO_GEMINI].head == NULL &&
+	    pg->out[PROTO_GOPHER].data == NULL);
+	CHECK(s != NULL && render_site(s) == 0);
+	CHECK(pg != NULL && pg->out[PROTO_GEMINI].head != NULL &&
+	    pg->out[PROTO_GOPHER].data != NULL);
+	site_free(s);
+	tmptree_rm();
 }
 
 int
 main(void)
 {
+	test_load_does_not_render();
 	test_article_list_appended_newest_first();
 	test_article_list_before_navigation();
 	test_article_list_parsed_as_links();
@@ -1091,7 +1062,6 @@ main(void)
 	test_lookup();
 	test_dot_files_not_served();
 	test_symlinks_inside_served();
-	test_capsule_open_stays_inside();
 	test_fifo_never_blocks();
 	test_any_utf8_name_served();
 	test_folder_without_index_gets_generated_page();
@@ -1101,7 +1071,7 @@ main(void)
 	test_text_file_sent_as_is();
 	test_missing_root_fails();
 	test_messages_without_double_slash();
-	test_site_refcount();
+	test_site_keeps_options();
 	test_own_files_win_with_two_post_folders();
 	test_index_linking_posts_not_listed_again();
 	test_types_and_charset();

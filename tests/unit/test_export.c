@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "check.h"
+#include "loadsite.h"
 #include "tmptree.h"
 #include "export.h"
 #include "site.h"
@@ -115,12 +116,12 @@ export(const char *rel_capsule, const char *rel_dir)
 
 	snprintf(root, sizeof(root), "%s/%s", tmptree, rel_capsule);
 	snprintf(dir, sizeof(dir), "%s/%s", tmptree, rel_dir);
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &opts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "capsule_load: %s\n", err);
 		return -2;
 	}
 	n = export_site(s, dir, root, err, sizeof(err));
-	site_unref(s);
+	site_free(s);
 	return n;
 }
 
@@ -316,7 +317,7 @@ test_links_and_open_folders(void)
 	size_t		 i;
 
 	snprintf(root, sizeof(root), "%s/c", tmptree);
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		return;
 	}
@@ -347,7 +348,7 @@ test_links_and_open_folders(void)
 	CHECK(chmod(dir, 01777) == 0);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) > 0);
 	CHECK(mode_of("offen/gemini") == 0755);
-	site_unref(s);
+	site_free(s);
 }
 
 static void
@@ -357,7 +358,7 @@ test_refusals(void)
 	char		 root[256], dir[256];
 
 	snprintf(root, sizeof(root), "%s/c", tmptree);
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		return;
 	}
@@ -386,7 +387,7 @@ test_refusals(void)
 	tmptree_mkdir("empty");
 	snprintf(dir, sizeof(dir), "%s/empty", tmptree);
 	CHECK(export_site(s, dir, root, err, sizeof(err)) > 0);
-	site_unref(s);
+	site_free(s);
 }
 
 static void

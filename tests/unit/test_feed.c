@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "check.h"
+#include "loadsite.h"
 #include "tmptree.h"
 #include "feed.h"
 #include "site.h"
@@ -172,7 +173,7 @@ test_seed_capsule_feed(void)
 	long			 p1, p2;
 
 	snprintf(root, sizeof(root), "%s/capsule", dir ? dir : "..");
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &opts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "capsule_load: %s\n", err);
 		CHECK(s != NULL);
 		return;
@@ -215,14 +216,14 @@ test_seed_capsule_feed(void)
 	    "0Atom-Feed\t/themenforum-17/atom.xml\tlocalhost\t70\r\n") !=
 	    NULL);
 	/* stable: a second load says the same */
-	if ((again = capsule_load(root, &opts, err, sizeof(err))) != NULL) {
+	if ((again = load_site(root, &opts, err, sizeof(err))) != NULL) {
 		CHECK_STR(body(again, "/themenforum-17/atom.xml"),
 		    body(s, "/themenforum-17/atom.xml"));
-		site_unref(again);
+		site_free(again);
 	} else
 		CHECK(again != NULL);
  done:
-	site_unref(s);
+	site_free(s);
 }
 
 static void
@@ -235,13 +236,13 @@ test_port_in_ids(void)
 	char				 root[1024], err[1024];
 
 	snprintf(root, sizeof(root), "%s/capsule", dir ? dir : "..");
-	if ((s = capsule_load(root, &o, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &o, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		return;
 	}
 	CHECK(strstr(body(s, "/themenforum-17/atom.xml"),
 	    "<id>gemini://zeche.example:1966/themenforum-17/</id>") != NULL);
-	site_unref(s);
+	site_free(s);
 }
 
 
@@ -259,7 +260,7 @@ test_new_article_appears(void)
 	tmptree_put("f/index.gmi", "# Forum & <Freunde>\n");
 	tmptree_put("f/2020-01-01-alt.gmi",
 	    "# Alt\n\n   \nErster Absatz.\n\nZweiter.\n");
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "capsule_load: %s\n", err);
 		CHECK(s != NULL);
 		goto done;
@@ -269,11 +270,11 @@ test_new_article_appears(void)
 	CHECK(strstr(x, "<summary>Erster Absatz.</summary>") != NULL);
 	CHECK(strstr(x, "neu") == NULL);
 	CHECK(site_lookup(s, "/robots.txt") != NULL);
-	site_unref(s);
+	site_free(s);
 
 	/* a new file: in the list, the feed and the menu, nothing else */
 	tmptree_put("f/2021-06-30-neu.gmi", "# Neu\n=> / kein Text\n");
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		goto done;
 	}
@@ -297,12 +298,12 @@ test_new_article_appears(void)
 	pg = site_lookup(s, "/f/");
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data != NULL && strstr(pg->out[PROTO_GOPHER].data,
 	    "02021-06-30 Neu\t/f/2021-06-30-neu.gmi\t") != NULL);
-	site_unref(s);
+	site_free(s);
 
 	/* the capsule's own robots.txt and atom.xml win */
 	tmptree_put("robots.txt", "User-agent: *\nDisallow: /f/\n");
 	tmptree_put("f/atom.xml", "<feed/>\n");
-	if ((s = capsule_load(tmptree, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		goto done;
 	}
@@ -310,7 +311,7 @@ test_new_article_appears(void)
 	CHECK_STR(body(s, "/f/atom.xml"), "<feed/>\n");
 	/* and the folder page links to it all the same */
 	CHECK(strstr(body(s, "/f/"), "\n=> atom.xml Atom-Feed\n") != NULL);
-	site_unref(s);
+	site_free(s);
  done:
 	tmptree_rm();
 }
@@ -324,7 +325,7 @@ test_default_robots(void)
 	char			 root[1024], err[1024];
 
 	snprintf(root, sizeof(root), "%s/capsule", dir ? dir : "..");
-	if ((s = capsule_load(root, &opts, err, sizeof(err))) == NULL) {
+	if ((s = load_site(root, &opts, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		return;
 	}
@@ -343,7 +344,7 @@ test_default_robots(void)
 	pg = site_lookup(s, "/favicon.txt");
 	CHECK(pg != NULL && strcmp(pg->mime, "text/plain; charset=utf-8") ==
 	    0);
-	site_unref(s);
+	site_free(s);
 }
 
 int

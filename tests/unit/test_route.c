@@ -9,11 +9,12 @@
 
 #include "capsule.h"
 #include "check.h"
+#include "loadsite.h"
 #include "config.h"
 #include "route.h"
 #include "buf.h"
 #include "site.h"
-#include "spartan.h"
+#include "render.h"
 #include "tmptree.h"
 
 static enum site_switch spartan_link;	/* of the next load3() */
@@ -27,7 +28,7 @@ load3(const char *gopher_port, const char *spartan_port)
 	struct site		*s;
 	char			 err[512];
 
-	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL)
+	if ((s = load_site(tmptree, &o, err, sizeof(err))) == NULL)
 		fprintf(stderr, "capsule_load: %s\n", err);
 	return s;
 }
@@ -70,13 +71,13 @@ test_spartan_column(void)
 
 	text = "=> search a\n```\n=> search b\n```\n=>  /p/search\tc\r\n"
 	    "=> search/1/x d\n=> /p/ e\n=> spartan://h/p/search f\n=>\n";
-	n = spartan_gemtext(s, "/p/", text, strlen(text), &out);
+	n = render_spartan_gemtext(s, "/p/", text, strlen(text), &out);
 	CHECK(n == 2);
 	CHECK(out.data != NULL && strcmp(out.data, "=: search a\n```\n"
 	    "=> search b\n```\n=:  /p/search\tc\r\n=> search/1/x d\n"
 	    "=> /p/ e\n=> spartan://h/p/search f\n=>\n") == 0);
 	buf_free(&out);
-	site_unref(s);
+	site_free(s);
 
 	/* ... unless the config asks for the Spartan address there */
 	spartan_link = SITE_ON;
@@ -85,7 +86,7 @@ test_spartan_column(void)
 	CHECK(pg != NULL && strcmp(pg->body, "# Home\n=> a.gmi A\n\n"
 	    "=> spartan://localhost:3000/ Also over Spartan: "
 	    "spartan://localhost:3000/\n") == 0);
-	site_unref(s);
+	site_free(s);
 	spartan_link = SITE_AUTO;
 
 	/* a home page zeche generates names it by itself */
@@ -95,12 +96,12 @@ test_spartan_column(void)
 	pg = s != NULL ? site_lookup(s, "/") : NULL;
 	CHECK(pg != NULL && strstr(pg->body,
 	    "\n=> spartan://localhost:3000/ ") != NULL);
-	site_unref(s);
+	site_free(s);
 	spartan_link = SITE_OFF;
 	s = load3("70", "3000");
 	pg = s != NULL ? site_lookup(s, "/") : NULL;
 	CHECK(pg != NULL && strstr(pg->body, "spartan://") == NULL);
-	site_unref(s);
+	site_free(s);
 	spartan_link = SITE_AUTO;
 	tmptree_put("index.gmi", "# Home\n=> a.gmi A\n");
 
@@ -108,7 +109,7 @@ test_spartan_column(void)
 	pg = s != NULL ? site_lookup(s, "/") : NULL;
 	CHECK(pg != NULL && strstr(pg->body, "spartan") == NULL &&
 	    pg->out[PROTO_SPARTAN].head == NULL);
-	site_unref(s);
+	site_free(s);
 }
 
 static void
@@ -183,7 +184,7 @@ test_columns(void)
 	pg = site_lookup(s, "/t.txt");
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data == NULL &&
 	    page_data(pg, PROTO_GOPHER, &len) == pg->body);
-	site_unref(s);
+	site_free(s);
 
 	if ((s = load(NULL)) == NULL) {
 		CHECK(!"load with Gopher off");
@@ -193,7 +194,7 @@ test_columns(void)
 	CHECK(pg != NULL && pg->out[PROTO_GEMINI].head != NULL);
 	CHECK(pg != NULL && pg->out[PROTO_GOPHER].data == NULL &&
 	    pg->out[PROTO_GOPHER].head == NULL);
-	site_unref(s);
+	site_free(s);
 }
 
 /* Config redirects: one hop for Gemini, followed for Gopher. */
@@ -231,7 +232,7 @@ test_lang_words(void)
 	pg = site_lookup(s, "/p/");
 	CHECK(pg != NULL && strstr(pg->body, "=> /p/search ") != NULL &&
 	    strstr(pg->body, "=> /p/page-2.gmi ") != NULL);
-	site_unref(s);
+	site_free(s);
 
 	o.lang = "de";
 	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL) {
@@ -247,7 +248,7 @@ test_lang_words(void)
 	pg = site_lookup(s, "/p/");
 	CHECK(pg != NULL && strstr(pg->body, "=> /p/suche ") != NULL &&
 	    strstr(pg->body, "=> /p/seite-2.gmi ") != NULL);
-	site_unref(s);
+	site_free(s);
 	tmptree_put("p/partners.txt", "M\xc3\xbcnster GmbH\n");
 }
 
@@ -268,7 +269,7 @@ test_redirects(void)
 	struct route		 r;
 	char			 err[512];
 
-	if ((s = capsule_load(tmptree, &o, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &o, err, sizeof(err))) == NULL) {
 		CHECK(!"capsule_load");
 		return;
 	}
@@ -283,7 +284,7 @@ test_redirects(void)
 	    strcmp(r.location, "gemini://b.example/") == 0);
 	CHECK(route_follow(s, "/loop1", NULL, &r) == ROUTE_NOT_FOUND);
 	CHECK(route(s, "/t.txt", NULL, &r) == ROUTE_PAGE);
-	site_unref(s);
+	site_free(s);
 }
 
 int
@@ -302,7 +303,7 @@ main(void)
 	if ((s = load("70")) != NULL) {
 		test_routes(s);
 		test_hosts(s);
-		site_unref(s);
+		site_free(s);
 		test_redirects();
 	} else
 		CHECK(!"load");
