@@ -1,5 +1,6 @@
 # The partner directory over Gemini and Gopher: the shipped data, a
 # synthetic directory of 634 entries, search, and bad partners.txt files.
+CAPSULE=capsule
 . "$(dirname "$0")/lib.sh"
 
 P=partner
