@@ -15,6 +15,11 @@ gem_names() {
 		/^=> [a-z]+:\/\// { sub(/^=> [^ ]+ /, ""); print }'
 }
 
+# the shipped capsule passes --check (the other tests read tests/data)
+out=$("$ZECHE" --check --root "$ROOT" 2>&1)
+expect_eq "shipped capsule: --check exits 0" "$?" 0
+expect_contains "shipped capsule: --check says OK" "$out" "OK"
+
 start_zeche
 over=$(gem "gemini://$H/$P/")
 expect_contains "overview: count computed" "$over" "9 Partner"
