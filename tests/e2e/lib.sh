@@ -1,9 +1,15 @@
 # lib.sh: the end-to-end tests' harness, sourced by tests/e2e/test_*.sh.
 #
 # It starts the built zeche on free loopback ports with a temporary
-# --certs folder and a copy of the capsule, checks after every case that
+# --certs folder and a copy of a capsule, checks after every case that
 # the server still answers, and prints "N passed, N failed" at the end.
 # ctest sets ZECHE, GEMGET and ZECHE_SOURCE_DIR.
+#
+# CAPSULE, set before lib.sh is sourced: the capsule to copy, a folder of
+# the source tree.  The default, tests/data/neutral, is a small capsule
+# of the tests' own; only the tests about the shipped forum and its
+# partner directory say CAPSULE=capsule (tests/dist/test_neutral.sh
+# holds the list), so that editing a forum page breaks no other test.
 
 set -u
 # As an ordinary user would run them: Debian keeps daemons such as
@@ -25,7 +31,8 @@ CERTS=$WORK/certs
 LOG=$WORK/zeche.log
 ZPID=
 H=localhost
-cp -R "$ZECHE_SOURCE_DIR/capsule" "$ROOT"
+CAPSULE=${CAPSULE:-tests/data/neutral}
+cp -R "$ZECHE_SOURCE_DIR/$CAPSULE" "$ROOT"
 
 cleanup() {
 	stop_zeche

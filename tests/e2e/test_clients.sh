@@ -1,5 +1,6 @@
 # Real clients from Debian, as a reader would use them: amfora (Gemini)
 # and sacc (Gopher) in a terminal that tmux keeps, reading the screen.
+CAPSULE=capsule
 . "$(dirname "$0")/lib.sh"
 
 for tool in tmux amfora sacc; do

@@ -87,7 +87,7 @@ host "localhost" {
 	root        capsule
 	certs       "certs"
 	lang        "de"
-	description "Themenforum 17 – Innovation"
+	description "Field notes – a test host"
 	gopher      on
 }
 host "b.example" {
@@ -101,7 +101,7 @@ expect_eq "--check: exit 0" "$CHECK_RC" 0
 expect_contains "--check: the second host's fingerprint" "$CHECK_OUT" \
     "b.example: OK, 2 pages in $WORK/b; certificate $WORK/own/b.crt SHA-256 $fp_b"
 expect_contains "--check: a certificate still to be made" "$CHECK_OUT" \
-    "localhost: OK, 15 pages in $WORK/capsule; no certificate in $WORK/certs yet"
+    "localhost: OK, 16 pages in $WORK/capsule; no certificate in $WORK/certs yet"
 expect_eq "--check makes no certificate" "$(ls "$CERTS" 2>/dev/null)" ""
 
 # --- serving: the options override the file's gemini listener
@@ -111,27 +111,27 @@ expect_eq "German host: lang=de" "$(gem_header "gemini://localhost/")" \
 expect_eq "German host: 51 in German" \
     "$(gem_header "gemini://localhost/nichts.gmi")" "51 Nicht gefunden"
 expect_contains "German host: generated labels" \
-    "$(gem "gemini://localhost/partner/")" "# Partnerverzeichnis"
+    "$(gem "gemini://localhost/list/")" "# Partnerverzeichnis"
 expect_contains "German host: Gopher error item" "$(gopher /nichts)" \
     "3Fehler: nicht gefunden"
 expect_contains "caps.txt: the host's description" "$(gopher /caps.txt)" \
-    "ServerDescription=Themenforum 17 – Innovation"
+    "ServerDescription=Field notes – a test host"
 expect_contains "Atom feed: the description as subtitle" \
-    "$(gem "gemini://localhost/themenforum-17/atom.xml")" \
-    "<subtitle>Themenforum 17 – Innovation</subtitle>"
+    "$(gem "gemini://localhost/notes/atom.xml")" \
+    "<subtitle>Field notes – a test host</subtitle>"
 expect_contains "Atom feed: the description as author, not the host" \
-    "$(gem "gemini://localhost/themenforum-17/atom.xml")" \
+    "$(gem "gemini://localhost/notes/atom.xml")" \
     "<author>
-    <name>Themenforum 17 – Innovation</name>"
+    <name>Field notes – a test host</name>"
 expect_contains "Atom feed: xml:lang from the host's language" \
-    "$(gem "gemini://localhost/themenforum-17/atom.xml")" \
+    "$(gem "gemini://localhost/notes/atom.xml")" \
     '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">'
 expect_eq "the certificate was generated in the certs folder" \
     "$(ls "$CERTS")" "$(printf 'localhost.crt\nlocalhost.key')"
 fp_a=$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")
 check_conf
 expect_contains "--check: the generated certificate's fingerprint" \
-    "$CHECK_OUT" "localhost: OK, 15 pages in $WORK/capsule; certificate $CERTS/localhost.crt SHA-256 $fp_a"
+    "$CHECK_OUT" "localhost: OK, 16 pages in $WORK/capsule; certificate $CERTS/localhost.crt SHA-256 $fp_a"
 stop_zeche
 
 # --- no lang: no lang parameter, English labels
@@ -149,16 +149,16 @@ expect_eq "no lang: no lang parameter" "$(gem_header "gemini://localhost/")" \
     "20 text/gemini"
 expect_eq "no lang: 51 in English" \
     "$(gem_header "gemini://localhost/nichts.gmi")" "51 Not found"
-p=$(gem "gemini://localhost/partner/")
+p=$(gem "gemini://localhost/list/")
 expect_contains "no lang: English partner directory" "$p" "# Partner directory"
 expect_contains "no lang: English count" "$p" "
 9 entries
 "
 expect_eq "no lang: English search prompt" \
-    "$(gem_header "gemini://localhost/partner/search")" \
+    "$(gem_header "gemini://localhost/list/search")" \
     "10 Enter a search term (a name or part of one)"
 expect_contains "no lang: English article list" \
-    "$(gem "gemini://localhost/themenforum-17/")" "## Articles"
+    "$(gem "gemini://localhost/notes/")" "## Articles"
 expect_contains "no lang: English Gopher error" "$(gopher /nichts)" \
     "3Error: not found"
 expect_not_contains "no lang: no description in caps.txt" \
@@ -203,7 +203,7 @@ GOPHER_PORT=${ports[15]}
 expect_eq "16 listeners: the last Gemini one serves" \
     "$(gem_header "gemini://localhost/")" "20 text/gemini"
 expect_contains "16 listeners: the last Gopher one serves" "$(gopher "")" \
-    "Themenforum"
+    "Neutral test capsule"
 stop_zeche
 sed -i "16a gopher 127.0.0.1:${ports[16]}" "$CONF"
 expect_conf_error "17 listeners" "17:8: expected at most 16 listeners in all"

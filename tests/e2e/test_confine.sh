@@ -160,7 +160,7 @@ fi
 alive "--config --user, probed"
 
 # a reload still reads what is beneath the folders of the start
-F=themenforum-17
+F=notes
 printf '# Eingesperrt\n\nText.\n' >"$ROOT/$F/2024-06-03-eingesperrt.gmi"
 reload "--config --user: a new article"
 expect_eq "--config --user: the reload serves the new article" \

@@ -1,6 +1,7 @@
 # Feeds, robots.txt and favicon.txt over both protocols, and the static
 # export: served by molly-brown (gemini/) and gophernicus (gopher/), it
 # must answer like zeche does for everything reachable from the root.
+CAPSULE=capsule
 . "$(dirname "$0")/lib.sh"
 
 F=themenforum-17

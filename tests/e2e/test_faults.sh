@@ -32,7 +32,7 @@ with_faults() {
 # is tried again (the read event is re-armed)
 with_faults ZECHE_FAULT_PEEK=1 -- --timeout 5
 expect_contains "a peek that says EAGAIN: the Gopher request is answered" \
-    "$(curl -s --max-time 4 "gopher://127.0.0.1:$GOPHER_PORT/")" "Themenforum"
+    "$(curl -s --max-time 4 "gopher://127.0.0.1:$GOPHER_PORT/")" "Neutral test capsule"
 stop_zeche
 
 # --- close_notify that meets a full send buffer is sent once it drains
@@ -90,7 +90,7 @@ run_proxy_malloc() {	# STEP CONNECTIONS
 	    "$n" "$2"
 	expect_contains "PROXY, allocation failures, step $1: still serving" \
 	    "$("$GEMGET" -t -x "$WORK/v1" 127.0.0.1 "$GOPHER_PORT" "/" \
-	    2>/dev/null)" "Themenforum"
+	    2>/dev/null)" "Neutral test capsule"
 	stop_zeche
 }
 run_proxy_malloc 1 40
@@ -102,7 +102,7 @@ run_proxy_malloc 1 40
 with_faults ZECHE_FAULT_ACCEPT=2500 \
     ZECHE_FAULT_ACCEPT_COUNT="$WORK/accept-fails" -- --workers 1
 expect_contains "ENOBUFS on accept: the waiting client is served after it" \
-    "$("$GEMGET" -t 127.0.0.1 "$GOPHER_PORT" "/" 2>/dev/null)" "Themenforum"
+    "$("$GEMGET" -t 127.0.0.1 "$GOPHER_PORT" "/" 2>/dev/null)" "Neutral test capsule"
 expect_log "ENOBUFS on accept: logged, with the pause" \
     "accept: No buffer space available; pausing for a second (1 time)"
 expect_eq "ENOBUFS on accept: one line for all of them" \

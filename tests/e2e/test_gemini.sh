@@ -1,11 +1,11 @@
-# Gemini over real TLS against the built server and the shipped capsule.
+# Gemini over real TLS against the built server and the neutral capsule.
 . "$(dirname "$0")/lib.sh"
 
 start_zeche
-F=themenforum-17
+F=notes
 GEMINI_BIN_HDR="20 application/octet-stream"
-A1=2019-02-26-roundtable-zollverein.gmi
-A2=2018-05-28-innovationskonferenz-tel-aviv.gmi
+A1=2024-03-05-second-visit.gmi
+A2=2023-11-20-first-visit.gmi
 
 # --- pages
 gem_to "$WORK/home" "gemini://$H/"
@@ -14,16 +14,16 @@ home=$(cat "$WORK/home")
 expect_eq "home: 20 with lang=de" "$(head -n1 "$WORK/home")" \
     $'20 text/gemini; lang=de\r'
 expect_contains "home: says what the capsule is" "$home" \
-    "# Ruhr-Konferenz: Themenforum 17 – Innovation"
-expect_contains "home: links to the forum" "$home" "=> $F/ "
-expect_contains "home: links to the partners" "$home" "=> partner/ Partner"
+    "# Neutral test capsule"
+expect_contains "home: links to the notes" "$home" "=> $F/ "
+expect_contains "home: links to the directory" "$home" "=> list/ Directory"
 
-forum=$(gem "gemini://$H/$F/")
-expect_contains "forum: title" "$forum" "# Themenforum 17 – Innovation"
-list=$(printf '%s\n' "$forum" | grep '^=> 20')
-expect_eq "forum: both articles, newest first, gemfeed links" "$list" \
-"=> $A1 2019-02-26 Roundtable auf Zollverein
-=> $A2 2018-05-28 Innovationskonferenz in Tel Aviv"
+notes=$(gem "gemini://$H/$F/")
+expect_contains "notes: title" "$notes" "# Field notes"
+list=$(printf '%s\n' "$notes" | grep '^=> 20')
+expect_eq "notes: both pages, newest first, gemfeed links" "$list" \
+"=> $A1 2024-03-05 Second visit to the mill
+=> $A2 2023-11-20 First visit to the mill"
 
 for a in "$A1" "$A2"; do
 	gem_to "$WORK/resp" "gemini://$H/$F/$a"
@@ -32,9 +32,15 @@ for a in "$A1" "$A2"; do
 	expect_eq "$a: header" "$(cat "$WORK/hdr")" $'20 text/gemini; lang=de\r'
 	expect_file_eq "$a: the full text, byte for byte" "$WORK/body" "$ROOT/$F/$a"
 done
-body=$(gem "gemini://$H/$F/$A1")
-expect_contains "article: umlauts arrive as UTF-8" "$body" \
-    "Staatssekretär Dr. Mark Speich und seine Co-Moderatorin Prof. Uta Hohn"
+body=$(gem "gemini://$H/$F/$A2")
+expect_contains "page: umlauts arrive as UTF-8" "$body" \
+    "Zoë and Jürgen measured the weir"
+gem_to "$WORK/resp" "gemini://$H/data.bin"
+expect_eq "binary file: its MIME type" "$(head -n1 "$WORK/resp" | tr -d '\r')" \
+    "$GEMINI_BIN_HDR"
+tail -c +$((${#GEMINI_BIN_HDR} + 3)) "$WORK/resp" >"$WORK/body"
+expect_file_eq "binary file: every byte, NUL and CR LF among them" \
+    "$WORK/body" "$ROOT/data.bin"
 
 # --- statuses
 expect_eq "folder without slash: 31" "$(gem_header "gemini://$H/$F")" \
@@ -44,7 +50,7 @@ gem_to "$WORK/resp" "gemini://$H/nichts.gmi"
 expect_eq "51 has no body" "$(wc -c <"$WORK/resp")" 19
 expect_same "index.gmi names the folder page" \
     "$(gem "gemini://$H/$F/index.gmi")" "$(gem "gemini://$H/$F/")" \
-    $'20 text/gemini; lang=de\r\n# Themenforum 17'
+    $'20 text/gemini; lang=de\r\n# Field notes'
 expect_eq "empty path is the home page, no redirect" \
     "$(gem_header "gemini://$H")" "20 text/gemini; lang=de"
 expect_eq "port in the URL" "$(gem_header "gemini://$H:$GEMINI_PORT/")" \
@@ -54,13 +60,13 @@ expect_eq "scheme and host in upper case" \
 expect_eq "host with a trailing dot" "$(gem_header "gemini://$H./")" \
     "20 text/gemini; lang=de"
 expect_eq "raw and encoded paths alike" \
-    "$(gem_header "gemini://$H/%74hemenforum-17/")" "20 text/gemini; lang=de"
+    "$(gem_header "gemini://$H/%6eotes/")" "20 text/gemini; lang=de"
 expect_eq "dot segments resolve" \
-    "$(gem_header "gemini://$H/partner/../$F/./$A1")" "20 text/gemini; lang=de"
+    "$(gem_header "gemini://$H/list/../$F/./$A1")" "20 text/gemini; lang=de"
 expect_eq "query on a static page is ignored" \
     "$(gem_header "gemini://$H/$F/$A1?x=1")" "20 text/gemini; lang=de"
 expect_eq "other text files: their MIME type" \
-    "$(gem_header "gemini://$H/partner/partners.txt")" "20 text/plain; charset=utf-8"
+    "$(gem_header "gemini://$H/readme.txt")" "20 text/plain; charset=utf-8"
 
 # --- bad requests: 59 and 53, and the server lives on
 bad() {	# NAME REQUEST WANT-STATUS
@@ -106,15 +112,15 @@ alive "a bare LF"
 
 # --- no byte from outside the capsule
 echo "GEHEIM-$$" >"$WORK/secret.txt"
-ln -s "$WORK/secret.txt" "$ROOT/partner/geheim.txt"
+ln -s "$WORK/secret.txt" "$ROOT/list/geheim.txt"
 ln -s "$WORK" "$ROOT/draussen"
 echo "versteckt" >"$ROOT/.versteckt.gmi"
 # and a new page beside them: served once the reload has run
-printf '# Neben den Links\n' >"$ROOT/partner/neben.gmi"
+printf '# Neben den Links\n' >"$ROOT/list/neben.gmi"
 reload "links out of the capsule"
 expect_eq "the reload beside the links ran: its new page is served" \
-    "$(gem_header "gemini://$H/partner/neben.gmi")" "20 text/gemini; lang=de"
-for req in "gemini://$H/partner/geheim.txt" "gemini://$H/draussen/secret.txt" \
+    "$(gem_header "gemini://$H/list/neben.gmi")" "20 text/gemini; lang=de"
+for req in "gemini://$H/list/geheim.txt" "gemini://$H/draussen/secret.txt" \
     "gemini://$H/.versteckt.gmi" "gemini://$H/%2e%2e.gmi"; do
 	r=$(gem "$req")
 	expect_not_contains "nothing from outside: $req" "$r" "GEHEIM"
@@ -133,8 +139,8 @@ for req in "gemini://$H/../secret.txt" "gemini://$H/../../" \
 done
 expect_log "climbing above the root is logged as such" \
     "path climbs above the root"
-rm -f "$ROOT/partner/neben.gmi"
-rm -f "$ROOT/partner/geheim.txt" "$ROOT/draussen" "$ROOT/.versteckt.gmi"
+rm -f "$ROOT/list/neben.gmi"
+rm -f "$ROOT/list/geheim.txt" "$ROOT/draussen" "$ROOT/.versteckt.gmi"
 
 # --- TLS
 gem "gemini://$H/" -m 1.1 >/dev/null

@@ -3,9 +3,9 @@
 . "$(dirname "$0")/lib.sh"
 
 start_zeche --verbose
-F=themenforum-17
-A1=2019-02-26-roundtable-zollverein.gmi
-A2=2018-05-28-innovationskonferenz-tel-aviv.gmi
+F=notes
+A1=2024-03-05-second-visit.gmi
+A2=2023-11-20-first-visit.gmi
 
 # raw SELECTOR-BYTES: send them as they are (printf escapes), print the answer
 # (plain TCP, half-closed after sending, as most Gopher clients do)
@@ -79,32 +79,32 @@ echo "# crawled $menus menus and $texts text items"
 # --- the root
 root=$(gopher "")
 expect_contains "root: the title whole on one info line, the rule as wide" \
-    "$root" $'iRuhr-Konferenz: Themenforum 17 – Innovation\t\tnull.host\t1\r\ni===========================================\t'
-expect_contains "root: forum as a menu item" "$root" \
+    "$root" $'iNeutral test capsule\t\tnull.host\t1\r\ni====================\t'
+expect_contains "root: the notes as a menu item" "$root" \
     $'\t/'"$F"$'/\t'"$H"$'\t'"$GOPHER_PORT"$'\r'
-# what the root menu and the forum menu hold, to tell them from an error
+# what the root menu and the notes' menu hold, to tell them from an error
 ROOT_ITEM=$'\t/'"$F"$'/\t'"$H"$'\t'"$GOPHER_PORT"$'\r\n'
-FORUM_ITEM=$'02019-02-26 Roundtable auf Zollverein\t/'"$F/$A1"$'\t'
+NOTES_ITEM=$'02024-03-05 Second visit to the mill\t/'"$F/$A1"$'\t'
 root_menu=$(raw '\r\n')
-forum_menu=$(raw "/$F/\r\n")
+notes_menu=$(raw "/$F/\r\n")
 expect_same "root: \"/\" and \"\" are the same menu" "$(raw '/\r\n')" \
     "$root_menu" "$ROOT_ITEM"
 expect_same "root: a bare LF works too" "$(raw '\n')" "$root_menu" "$ROOT_ITEM"
 expect_same "a client that half-closes without a newline" \
-    "$(raw "/$F/")" "$forum_menu" "$FORUM_ITEM"
+    "$(raw "/$F/")" "$notes_menu" "$NOTES_ITEM"
 expect_same "curl and a raw request agree" "$(gopher "1/$F/")" \
-    "$forum_menu" "$FORUM_ITEM"
+    "$notes_menu" "$NOTES_ITEM"
 expect_same "folder with and without the slash" "$(raw "/$F\r\n")" \
-    "$forum_menu" "$FORUM_ITEM"
+    "$notes_menu" "$NOTES_ITEM"
 expect_same "selector without the leading slash" "$(raw "$F/\r\n")" \
-    "$forum_menu" "$FORUM_ITEM"
+    "$notes_menu" "$NOTES_ITEM"
 
-# --- the forum: both articles, newest first, as text items (type 0)
-forum=$(gopher "1/$F/")
-items=$(printf '%s\n' "$forum" | grep -a "^020" | cut -f1,2)
-expect_eq "forum: both articles newest first, as texts" "$items" \
-"02019-02-26 Roundtable auf Zollverein	/$F/$A1
-02018-05-28 Innovationskonferenz in Tel Aviv	/$F/$A2"
+# --- the notes: both pages, newest first, as text items (type 0)
+notes=$(gopher "1/$F/")
+items=$(printf '%s\n' "$notes" | grep -a "^020" | cut -f1,2)
+expect_eq "notes: both pages newest first, as texts" "$items" \
+"02024-03-05 Second visit to the mill	/$F/$A1
+02023-11-20 First visit to the mill	/$F/$A2"
 
 # the full text of each article reaches a Gopher reader, with its umlauts,
 # as a text: its links numbered, their addresses listed at the end
@@ -118,19 +118,19 @@ for a in "$A1" "$A2"; do
 	got=$(printf '%s' "$got" | sed 's/ =\{3,\} / /')
 	expect_eq "$a: the full text over Gopher" "${got% }" "${want% }"
 	expect_contains "$a: its links as numbered references" "$text" \
-"[1] Themenforum 17 – Innovation
-[2] Startseite
+"[1] Field notes
+[2] Home
 
 --------------------
 [1] gopher://$H:$GOPHER_PORT/1/$F/
 [2] gopher://$H:$GOPHER_PORT/1/"
 done
-expect_contains "umlauts and quotes arrive as UTF-8" "$(gopher "0/$F/$A1")" \
-    "„Governance of Metropolitan Innovation Ecosystems"
+expect_contains "quotes arrive as UTF-8" "$(gopher "0/$F/$A1")" \
+    "who keeps the “Mill Log” up to date?"
 
 # --- every menu's first line is a title of at most 70 columns (clients
 # show it as the menu's title)
-for sel in "" "/$F/" /partner/ /partner/f-j/ "/partner/suche/1/ruhr"; do
+for sel in "" "/$F/" /list/ /list/a-e/ "/list/suche/1/industr"; do
 	first=$(raw "$sel\r\n" | head -1 | cut -f1)
 	expect_eq "\"$sel\": the first line is an info line" "${first:0:1}" i
 	expect_eq "\"$sel\": its title fits in 70 columns" \
@@ -141,20 +141,21 @@ done
 if command -v lynx >/dev/null; then
 	dump=$(lynx -dump -display_charset=utf-8 -width=100 \
 	    "gopher://127.0.0.1:$GOPHER_PORT/1/$F/" 2>&1)
-	expect_contains "lynx: shows the forum's title" "$dump" "Themenforum 17 – Innovation"
-	expect_contains "lynx: lists the Zollverein article as a text" "$dump" \
-	    "(FILE) [1]2019-02-26 Roundtable auf Zollverein"
+	expect_contains "lynx: shows the folder's title" "$dump" "Field notes"
+	expect_contains "lynx: lists the newest page as a text" "$dump" \
+	    "(FILE) [1]2024-03-05 Second visit to the mill"
 	dump=$(lynx -dump -display_charset=utf-8 -width=100 \
 	    "gopher://127.0.0.1:$GOPHER_PORT/0/$F/$A2" 2>&1)
-	expect_contains "lynx: reads the Tel Aviv article with umlauts" \
+	expect_contains "lynx: reads the first visit with its umlauts" \
 	    "$(printf '%s' "$dump" | tr '\n' ' ' | tr -s ' ')" \
-	    "Die israelische Start-up-Szene ist äußerst agil"
+	    "Zoë and Jürgen measured the weir"
 	expect_not_contains "lynx: no stray tabs or field garbage" "$dump" "null.host"
 else
 	not_ok "lynx is installed (contrib/dev.sh installs it)"
 fi
-txt=$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/0/partner/partners.txt")
-expect_contains "curl: a text item arrives as it is" "$txt" "Südwestfälische Industrie- und Handelskammer zu Hagen"
+txt=$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/0/list/partners.txt")
+expect_contains "curl: a text item arrives as it is" "$txt" \
+    "Café Münster Roastery	https://cafe.example/"
 
 # --- errors: a type 3 menu, never a crash
 err3() {	# NAME BYTES
@@ -169,7 +170,7 @@ err3 "missing selector" "/gibt/es/nicht\r\n"
 expect_eq "not found: then links to the folder above and home" \
     "$(raw "/$F/gibt/es/nicht\r\n" | tr -d '\r' | sed 1d)" \
 "i		null.host	1
-1Themenforum 17 – Innovation	/$F/	$H	$GOPHER_PORT
+1Field notes	/$F/	$H	$GOPHER_PORT
 1Startseite	/	$H	$GOPHER_PORT
 ."
 expect_eq "not found below the root: one link home, not two" \
@@ -195,36 +196,36 @@ expect_eq "an encoded dot segment is a name: not found" "${out:0:1}" 3
 expect_contains "an encoded dot segment is a name: not found, says so" \
     "$out" "nicht gefunden"
 expect_same "dot segments inside the capsule still resolve" \
-    "$(raw "/partner/../$F/\r\n")" "$forum_menu" "$FORUM_ITEM"
+    "$(raw "/list/../$F/\r\n")" "$notes_menu" "$NOTES_ITEM"
 expect_same "dot segments down to the root still resolve" \
     "$(raw "/$F/../\r\n")" "$root_menu" "$ROOT_ITEM"
 
 # --- Gopher+: "+" gets the plain menu; "$" and "!" get attributes
 expect_same "Gopher+ \"+\" gets the plain menu" "$(raw "/$F/\t+\r\n")" \
-    "$forum_menu" "$FORUM_ITEM"
+    "$notes_menu" "$NOTES_ITEM"
 # "$": the menu's items, each as a +INFO block, in a "+-1" answer
 want=$(printf '+-1\r\n'; printf '%s' "$root_menu" | sed '$d' |
     sed 's/^/+INFO: /'; printf '.\r\n')
 expect_same "Gopher+ \"\$\": every item of the menu as +INFO" \
     "$(raw "\t\$\r\n")" "$want" "+INFO: 1"
 expect_contains "Gopher+ \"\$\" on a folder lists its articles" \
-    "$(raw "/$F/\t\$\r\n")" "+INFO: $FORUM_ITEM"
+    "$(raw "/$F/\t\$\r\n")" "+INFO: $NOTES_ITEM"
 # "!": the item itself, its type and its view
 expect_eq "Gopher+ \"!\" on an article: type 0, text/plain" \
     "$(raw "/$F/$A1\t!\r\n" | tr -d '\r')" \
 "+-1
-+INFO: 0Roundtable auf Zollverein	/$F/$A1	$H	$GOPHER_PORT
++INFO: 0Second visit to the mill	/$F/$A1	$H	$GOPHER_PORT
 +VIEWS:
- text/plain: <2k>
+ text/plain: <1k>
 ."
 expect_contains "Gopher+ \"!\" on a menu: its title, type 1" \
     "$(raw "/$F/\t!\r\n" | tr -d '\r')" \
-"+INFO: 1Themenforum 17 – Innovation	/$F/	$H	$GOPHER_PORT
+"+INFO: 1Field notes	/$F/	$H	$GOPHER_PORT
 +VIEWS:
  application/gopher-menu: <"
 expect_eq "Gopher+ \"!\" on the search: type 7" \
-    "$(raw "/partner/suche\t!\r\n" | sed -n 2p)" \
-    $'+INFO: 7/partner/suche\t/partner/suche\t'"$H"$'\t'"$GOPHER_PORT"$'\r'
+    "$(raw "/list/suche\t!\r\n" | sed -n 2p)" \
+    $'+INFO: 7/list/suche\t/list/suche\t'"$H"$'\t'"$GOPHER_PORT"$'\r'
 expect_eq "Gopher+ \"\$\" on a missing item: a Gopher+ error" \
     "$(raw "/nix\t\$\r\n" | head -1)" $'--1\r'
 
@@ -257,7 +258,7 @@ expect_not_contains "URL: never echoes markup" "$page" "<script>"
 
 # --- gophers: TLS on the same port, the same content
 expect_same "TLS on the Gopher port serves the same menu" \
-    "$("$GEMGET" 127.0.0.1 "$GOPHER_PORT" "/$F/")" "$forum_menu" "$FORUM_ITEM"
+    "$("$GEMGET" 127.0.0.1 "$GOPHER_PORT" "/$F/")" "$notes_menu" "$NOTES_ITEM"
 alive "gophers"
 expect_log "--verbose: the TLS on the Gopher port is logged" \
     "debug: gopher: a TLS handshake, answered over TLS"

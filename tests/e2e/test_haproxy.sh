@@ -14,7 +14,7 @@ if ! command -v haproxy >/dev/null; then
 fi
 CLIENT=127.0.0.2
 LOG=$WORK/z1.log		# what finish shows when a case failed
-REQ="gemini://$H/themenforum-17/"
+REQ="gemini://$H/notes/"
 
 FG=$(free_port)
 FP=$(free_port)
@@ -128,7 +128,7 @@ done
 pgem() { "$GEMGET" -b $CLIENT -s "$H" 127.0.0.1 "$FG" "$REQ" 2>/dev/null; }
 pgopher() { "$GEMGET" -t -b $CLIENT 127.0.0.1 "$FP" "" 2>/dev/null; }
 pspartan() {
-	"$GEMGET" -t -b $CLIENT 127.0.0.1 "$FS" "$H /themenforum-17/ 0" \
+	"$GEMGET" -t -b $CLIENT 127.0.0.1 "$FS" "$H /notes/ 0" \
 	    2>/dev/null
 }
 menu=$(pgopher)
@@ -140,7 +140,7 @@ expect_eq "Spartan through HAProxy: the body Gemini sends" \
     "$(printf '%s\n' "$spage" | tail -n +2)" "$(printf '%s\n' "$page" | tail -n +2)"
 expect_contains "Gemini through HAProxy" "$(printf '%s' "$page" | head -n 1)" \
     "20 text/gemini"
-expect_contains "Gopher through HAProxy" "$menu" "Themenforum 17"
+expect_contains "Gopher through HAProxy" "$menu" "Neutral test capsule"
 expect_eq "Gopher through HAProxy: a whole menu" \
     "$(printf '%s\n' "$menu" | tail -n 1)" $'.\r'
 for i in 1 2 3 4 5 6; do
@@ -154,7 +154,7 @@ for n in 1 2; do
 	expect_log "zeche $n answered Gopher for the client's address" \
 	    "gopher $CLIENT \"\" " "$WORK/z$n.log"
 	expect_log "zeche $n answered Spartan for the client's address" \
-	    "spartan $CLIENT \"$H /themenforum-17/ 0\" 2" "$WORK/z$n.log"
+	    "spartan $CLIENT \"$H /notes/ 0\" 2" "$WORK/z$n.log"
 	expect_not_contains "zeche $n never logs HAProxy's address for the client" \
 	    "$(cat "$WORK/z$n.log")" "127.0.0.3 \"$REQ\""
 done

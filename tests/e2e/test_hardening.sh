@@ -44,7 +44,7 @@ p1=$!
 printf '\026\003\001\002\000\001\000\001\374\003\003\000\000\000' |
     "$GEMGET" -t -w 300 127.0.0.1 "$GEMINI_PORT" >/dev/null 2>&1 &
 p2=$!
-"$GEMGET" -t -w 200 127.0.0.1 "$GOPHER_PORT" "themenforum-17/" >"$WORK/gtrickle" 2>/dev/null &
+"$GEMGET" -t -w 200 127.0.0.1 "$GOPHER_PORT" "notes/index.gmi" >"$WORK/gtrickle" 2>/dev/null &
 p3=$!
 # a reader that takes 512 bytes a second is cut off
 timeout 30 "$GEMGET" -r 500 127.0.0.1 "$GEMINI_PORT" "gemini://$H/gross.bin" >/dev/null 2>&1 &
@@ -279,7 +279,7 @@ start_zeche --per-address 1
 kp=$!
 for i in $(seq 1 100); do grep -q "^=> " "$WORK/kept" && break; sleep 0.1; done
 expect_contains "a client keeping its connection open has the whole page" \
-    "$(cat "$WORK/kept")" "Themenforum 17"
+    "$(cat "$WORK/kept")" "=> readme.txt Read me"
 expect_eq "--per-address 1: the next request from its address is served at once" \
     "$("$GEMGET" -b 127.0.0.9 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" | head -n 1)" \
     $'20 text/gemini; lang=de\r'

@@ -120,7 +120,7 @@ for i in $(seq 1 600); do
 done
 expect_eq "a log nobody reads: 600 Gopher requests answered" "$n" 600
 expect_contains "a log nobody reads: the root menu still served" \
-    "$(gopher "")" "Themenforum 17"
+    "$(gopher "")" "Neutral test capsule"
 cat <&3 >"$WORK/fifo.out" &
 catpid=$!
 wait_log "$sel-600\"" "$WORK/fifo.out" &&

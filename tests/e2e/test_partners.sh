@@ -1,5 +1,6 @@
 # The partner directory over Gemini and Gopher: the shipped data, a
 # synthetic directory of 634 entries, search, and bad partners.txt files.
+CAPSULE=capsule
 . "$(dirname "$0")/lib.sh"
 
 P=partner
@@ -13,6 +14,11 @@ gem_names() {
 		/^\* / { sub(/^\* /, ""); print; next }
 		/^=> [a-z]+:\/\// { sub(/^=> [^ ]+ /, ""); print }'
 }
+
+# the shipped capsule passes --check (the other tests read tests/data)
+out=$("$ZECHE" --check --root "$ROOT" 2>&1)
+expect_eq "shipped capsule: --check exits 0" "$?" 0
+expect_contains "shipped capsule: --check says OK" "$out" "OK"
 
 start_zeche
 over=$(gem "gemini://$H/$P/")

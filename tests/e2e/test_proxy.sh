@@ -29,7 +29,7 @@ pgopher() {	# HEADER-FILE: the Gopher root menu after that header
 start_zeche --proxy-protocol --log-ip --timeout 2
 menu=$(pgopher local | head -n 1)
 expect_contains "the Gopher root menu after a LOCAL header" "$menu" \
-    "Themenforum 17"
+    "Neutral test capsule"
 expect_eq "v1: Gemini served" "$(pgem v1)" "20 text/gemini; lang=de"
 expect_log "v1: the client's address is logged" \
     "gemini 192.0.2.7 \"gemini://$H/\" 20"

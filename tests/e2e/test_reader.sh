@@ -3,6 +3,7 @@
 # one navigation block at the end of every page with distinct targets,
 # the forum and the directory linked to each other, German status texts
 # and robots.txt, the feed's language and Gopher links.
+CAPSULE=capsule
 . "$(dirname "$0")/lib.sh"
 
 start_zeche

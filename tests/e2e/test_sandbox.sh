@@ -72,7 +72,7 @@ done
 expect_eq "--workers 2: a worker thread under --user" "${workers_seen:-0}" 1
 
 # it still reloads: a new article is served
-F=themenforum-17
+F=notes
 printf '# Im Käfig\n\nText.\n' >"$ROOT/$F/2024-06-01-kaefig.gmi"
 reload "a new article under --user"
 expect_eq "reload under --user: the new article is served" \

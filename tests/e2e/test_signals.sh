@@ -16,8 +16,8 @@ zstate() {
 # --- signals while zeche loads its capsule (100,000 partners: a few
 # hundred milliseconds, more under the sanitizers) and sets up, until it
 # serves.  The capsule's folder is open from the start of the load on.
-cp "$ROOT/partner/partners.txt" "$WORK/partners.txt"
-"$ZECHE_SOURCE_DIR/tests/gen-partners.sh" 100000 >"$ROOT/partner/partners.txt"
+cp "$ROOT/list/partners.txt" "$WORK/partners.txt"
+"$ZECHE_SOURCE_DIR/tests/gen-partners.sh" 100000 >"$ROOT/list/partners.txt"
 for sig in HUP USR1; do
 	GEMINI_PORT=$(free_port)
 	GOPHER_PORT=$(free_port)
@@ -53,7 +53,7 @@ for sig in HUP USR1; do
 	stop_zeche
 	rm -f "$WORK/start.log"
 done
-cp "$WORK/partners.txt" "$ROOT/partner/partners.txt"
+cp "$WORK/partners.txt" "$ROOT/list/partners.txt"
 
 # --- signals from just before SIGTERM on, until the process has exited:
 # exit 0 (SIGTERM and SIGINT: the first stops, the second closes what is

@@ -2,6 +2,7 @@
 # terminal that tmux keeps: it asks for a menu with SELECTOR TAB "$" and
 # lists the items of the +INFO blocks it gets back, so it must be able to
 # read the whole capsule: menus, the articles as texts, the search.
+CAPSULE=capsule
 . "$(dirname "$0")/lib.sh"
 
 for tool in tmux gopher; do
