@@ -202,13 +202,6 @@ int	conn_reply_file(struct conn *, int, off_t, off_t);
 void	conn_done(struct conn *, const char *, const char *);
 
 /*
- * The key an address is counted under in the per-address budget: the
- * whole IPv4 address, or the /64 network of an IPv6 address.  Writes it to
- * KEY (16 bytes) and returns its length, or 0 for another family.
- */
-size_t	net_peer_key(const struct sockaddr *, unsigned char *);
-
-/*
  * The write rate check: true when a reader whose progress (bytes it has
  * acknowledged) was MARK at the start of a window of SECONDS and is NOW
  * has taken NET_WRITE_RATE_MIN bytes a second.  NOW below MARK (the

@@ -2,8 +2,8 @@
  * test_net: the transport in one process, over real loopback sockets.  A
  * front-end of its own streams a file with conn_reply_file(), to a plain
  * client and to a TLS client (each in a thread); the context's references
- * balance, with one worker and with three; the per-address key counts
- * IPv6 by /64.
+ * balance, with one worker and with three; the write rate check does
+ * not wrap.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -345,32 +345,6 @@ test_workers_hold_the_context_and_stop(void)
 	event_base_free(base);
 }
 
-static void
-test_peer_key_ipv4_whole_ipv6_by_64(void)
-{
-	struct sockaddr_in	 a4;
-	struct sockaddr_in6	 a6, b6;
-	unsigned char		 k1[16], k2[16];
-
-	memset(&a4, 0, sizeof(a4));
-	a4.sin_family = AF_INET;
-	inet_pton(AF_INET, "192.0.2.7", &a4.sin_addr);
-	CHECK(net_peer_key((struct sockaddr *)&a4, k1) == 4);
-	CHECK(memcmp(k1, "\xc0\x00\x02\x07", 4) == 0);
-
-	memset(&a6, 0, sizeof(a6));
-	memset(&b6, 0, sizeof(b6));
-	a6.sin6_family = b6.sin6_family = AF_INET6;
-	inet_pton(AF_INET6, "2001:db8:1:2::1", &a6.sin6_addr);
-	inet_pton(AF_INET6, "2001:db8:1:2:ffff:eeee:dddd:cccc", &b6.sin6_addr);
-	CHECK(net_peer_key((struct sockaddr *)&a6, k1) == 8);
-	CHECK(net_peer_key((struct sockaddr *)&b6, k2) == 8);
-	CHECK(memcmp(k1, k2, 8) == 0);		/* one /64, one budget */
-	inet_pton(AF_INET6, "2001:db8:1:3::1", &b6.sin6_addr);
-	CHECK(net_peer_key((struct sockaddr *)&b6, k2) == 8);
-	CHECK(memcmp(k1, k2, 8) != 0);		/* the next /64: another */
-}
-
 /*
  * The write rate over a window: at least NET_WRITE_RATE_MIN bytes a
  * second since the mark, and progress still short of the mark (a client
@@ -395,7 +369,6 @@ test_rate_check_does_not_wrap(void)
 int
 main(void)
 {
-	test_peer_key_ipv4_whole_ipv6_by_64();
 	test_rate_check_does_not_wrap();
 	test_reply_file_plain_and_tls();
 	test_workers_hold_the_context_and_stop();
