@@ -22,10 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/ssl.h>
-
 struct conn;
 struct event_base;
+struct ssl_ctx_st;		/* OpenSSL's SSL_CTX: only main and tls.c
+				   make one, the front-ends never see it */
 
 #define NET_TIMEOUT		10	/* seconds for handshake and request */
 #define NET_READ_TIMEOUT	NET_TIMEOUT
@@ -88,7 +88,8 @@ struct event_base *net_base_new(void);
  * limits, and make the loops of the other workers (conf->workers).  Call
  * evthread_use_pthreads() before.  Returns 0, or -1 when memory ran out.
  */
-int	net_init(struct event_base *, SSL_CTX *, const struct net_conf *);
+int	net_init(struct event_base *, struct ssl_ctx_st *,
+	    const struct net_conf *);
 
 /*
  * Start workers 1 and up, each in a thread of its own (named
