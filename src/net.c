@@ -1908,6 +1908,7 @@ conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
 }
 
 #define NET_WRITE_PIECE	16384	/* libevent's largest single write */
+#define NET_RECORD_MAX	16384	/* a TLS record's bytes (RFC 8446, 5.1) */
 #define NET_CORK_MAX	8192	/* answers sent in one write with their
 				   close_notify */
 #define NET_CORK_SLACK	2048	/* room for the ticket, record headers
@@ -1956,7 +1957,15 @@ conn_write_now(struct conn *c)
 	}
 	if (!c->handshaken || SSL_want(c->ssl) == SSL_WRITING)
 		return;
-	if ((len = evbuffer_get_length(out)) == c->queued)
+	/*
+	 * Each piece queued (a status line, the page after it) would be a
+	 * TLS record of its own: an answer that fits in one record is made
+	 * one piece first.  A larger one goes as queued.
+	 */
+	if ((len = evbuffer_get_length(out)) <= NET_RECORD_MAX &&
+	    evbuffer_peek(out, -1, NULL, NULL, 0) > 1)
+		(void)evbuffer_pullup(out, -1);
+	if (len == c->queued)
 		conn_cork(c, len);
 	while (evbuffer_peek(out, -1, NULL, &v, 1) > 0) {
 		len = v.iov_len < NET_WRITE_PIECE ? v.iov_len : NET_WRITE_PIECE;

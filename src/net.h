@@ -175,7 +175,11 @@ const struct sockaddr *conn_local_addr(struct conn *, socklen_t *);
  */
 bool	conn_is_local_addr(struct conn *, const char *);
 
-/* Queue a copy of the bytes. */
+/*
+ * Queue a copy of the bytes.  Queue an answer in whatever pieces suit
+ * (a status line, then a body): over TLS, one that fits in a record
+ * leaves as one record all the same.
+ */
 void	conn_reply(struct conn *, const void *, size_t);
 void	conn_replyf(struct conn *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
