@@ -1808,12 +1808,6 @@ conn_sni(struct conn *c)
 	return SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
 }
 
-bool
-conn_is_tls(struct conn *c)
-{
-	return c->ssl != NULL;
-}
-
 const struct sockaddr *
 conn_local_addr(struct conn *c, socklen_t *len)
 {

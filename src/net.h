@@ -160,7 +160,6 @@ void		 conn_set_host(struct conn *, const char *);
 
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);
-bool		 conn_is_tls(struct conn *);
 
 /*
  * The local address the connection arrived on, or NULL (with *LEN unset)
