@@ -15,6 +15,8 @@
 #include "budget.h"
 #include "siphash.h"
 
+_Static_assert(BUDGET_SECRET_LEN == SIPHASH_KEY_LEN, "hash key size");
+
 #define BUDGET_BUCKETS	1024
 #define BUDGET_SHARDS	16	/* mutexes over the buckets: h % SHARDS */
 

@@ -17,10 +17,11 @@ struct budget_peer;
 struct sockaddr;
 
 #define BUDGET_KEY_MAX	16	/* bytes of the longest address key */
+#define BUDGET_SECRET_LEN 16	/* bytes of the hash key (SipHash's) */
 
 /*
  * A table that lets LIMIT connections from one address, hashed under the
- * 16-byte KEY (SIPHASH_KEY_LEN, random: the caller draws it), and that
+ * BUDGET_SECRET_LEN bytes of KEY (random: the caller draws it), and that
  * asks for one log line per WARN_INTERVAL seconds of refusals from an
  * address.  NULL when memory ran out.
  */

@@ -1,3 +1,8 @@
+/*
+ * net: a connection's life, accept to close: listeners, workers, deadlines,
+ * the answer's bytes, close_notify.  Knows no protocol and no model (both
+ * handed in); TLS set-up is tls.c's, the per-address table budget.c's.
+ */
 #include <sys/queue.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -41,7 +46,6 @@
 #include "log.h"
 #include "net.h"
 #include "proxy.h"
-#include "siphash.h"
 #include "tls.h"
 
 #define NET_LOOP_FDS	4	/* a loop's epoll, wake-up and signal fds */
@@ -170,13 +174,8 @@ static _Thread_local struct worker *self;	/* the caller's worker */
 static atomic_uint		 unfinished;	/* workers still serving */
 static struct event		*finished_ev;	/* on worker 0: all stopped */
 
-/*
- * The budgets, one for all workers: taken at accept and close only.  The
- * per-address one (budget.c) is hashed with a key of its own, random at
- * net_init, and sharded, so that workers accepting from different
- * addresses seldom wait for each other.
- */
-static struct budget		*budget;	/* owned */
+/* The budgets, one for all workers: taken at accept and close only. */
+static struct budget		*budget;	/* owned: per address */
 static atomic_size_t		 total;		/* open connections */
 static atomic_size_t		 peak;		/* most open since the last
 						   trim */
@@ -229,7 +228,7 @@ net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 #ifdef __GLIBC__
 	struct timeval	 trim_tv = { NET_TRIM_INTERVAL, 0 };
 #endif
-	unsigned char	 key[SIPHASH_KEY_LEN];
+	unsigned char	 key[BUDGET_SECRET_LEN];
 	struct worker	*w;
 	unsigned int	 i;
 
@@ -1952,9 +1951,8 @@ conn_write_now(struct conn *c)
 	if (!c->handshaken || SSL_want(c->ssl) == SSL_WRITING)
 		return;
 	/*
-	 * Each piece queued (a status line, the page after it) would be a
-	 * TLS record of its own: an answer that fits in one record is made
-	 * one piece first.  A larger one goes as queued.
+	 * Each piece queued (a status line, a page) would be a record of its
+	 * own: an answer that fits in one is made one piece first.
 	 */
 	if ((len = evbuffer_get_length(out)) <= NET_RECORD_MAX &&
 	    evbuffer_peek(out, -1, NULL, NULL, 0) > 1)

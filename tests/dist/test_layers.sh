@@ -28,8 +28,8 @@ done
 if deps=$(headers budget.c); then
 	hits=$(printf '%s\n' "$deps" |
 	    grep -E '/(openssl|event2)/|/src/(log|net|zeche)\.h$')
-	[ -z "$hits" ] && ok "budget.c reads no OpenSSL, libevent, log or net header" ||
-	    not_ok "budget.c reads no OpenSSL, libevent, log or net header" "$hits"
+	what="budget.c reads no OpenSSL, libevent, log or net header"
+	[ -z "$hits" ] && ok "$what" || not_ok "$what" "$hits"
 else
 	not_ok "budget.c: preprocessed" "$deps"
 fi
