@@ -1,3 +1,7 @@
+/*
+ * buf: the growable byte buffer every renderer writes into (pure).  Knows
+ * nothing of what the bytes are; never logs.
+ */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

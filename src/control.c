@@ -1,5 +1,8 @@
 /*
- * control: the control socket.  It lives on the main loop beside the
+ * control: the control socket and its clients.  Runs no reload itself
+ * and knows no model: it asks the caller's hook and relays the answer.
+ *
+ * The control socket.  It lives on the main loop beside the
  * reloads and never blocks it: a client has CONTROL_READ_TIMEOUT seconds
  * and CONTROL_LINE_MAX bytes for its command, at most CONTROL_CLIENTS_MAX
  * are served at once, and an answer a client does not take is dropped

@@ -1,3 +1,7 @@
+/*
+ * feed: an Atom 1.0 feed (RFC 4287) from a small description of it (pure).
+ * Knows no site, reads no file, never logs.
+ */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>

@@ -150,31 +150,6 @@ serve_section(struct conn *c, const struct site *s, const struct route *r,
 	result_free(&res);
 }
 
-/*
- * Queue a page: its status line, then its body.  Each piece of the
- * output becomes a TLS record of its own, and each record a write to the
- * socket, so a page that fits one record (RFC 8446, 5.1: 2^14 bytes) is
- * copied whole into one piece; a larger one is sent from the site by
- * reference.
- */
-#define GEMINI_RECORD_MAX	16384
-
-static void
-reply_page(struct conn *c, const char *head, size_t hlen, const char *body,
-    size_t blen)
-{
-	char	 one[GEMINI_RECORD_MAX];
-
-	if (hlen + blen > sizeof(one)) {
-		conn_reply_ref(c, head, hlen);
-		conn_reply_ref(c, body, blen);
-		return;
-	}
-	memcpy(one, head, hlen);
-	memcpy(one + hlen, body, blen);
-	conn_reply(c, one, hlen + blen);
-}
-
 static void
 gemini_serve(struct conn *c, char *line, size_t len)
 {
@@ -230,15 +205,13 @@ gemini_serve(struct conn *c, char *line, size_t len)
 				    MSG_NOT_FOUND), fwhy);
 			break;
 		}
+		conn_reply_ref(c, pg->out[PROTO_GEMINI].head,
+		    pg->out[PROTO_GEMINI].head_len);
 		if (pg->file == NULL) {
 			data = page_data(pg, PROTO_GEMINI, &n);
-			reply_page(c, pg->out[PROTO_GEMINI].head,
-			    pg->out[PROTO_GEMINI].head_len, data, n);
-		} else {
-			conn_reply_ref(c, pg->out[PROTO_GEMINI].head,
-			    pg->out[PROTO_GEMINI].head_len);
+			conn_reply_ref(c, data, n);
+		} else
 			(void)conn_reply_file(c, fd, 0, (off_t)flen);
-		}
 		conn_done(c, "20", NULL);
 		break;
 	case ROUTE_FOLDER:

@@ -1,3 +1,7 @@
+/*
+ * gemtext: text/gemini -> typed lines (pure).  Owns the parsed document;
+ * knows no site, no file and no protocol beyond gemtext's own syntax.
+ */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /*
- * gophermap: gemtext -> RFC 1436 menu (pure: no globals, no logging).
+ * gophermap: gemtext lines -> an RFC 1436 menu or type-0 text (pure).
+ * Knows no site and no connection; never logs.
  *
  * The mapping follows research/gopher-anchors.md section 3:
  *

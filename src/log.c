@@ -1,3 +1,8 @@
+/*
+ * log: log_*, fatal*, escaping client bytes for a line, and where lines
+ * go (stderr or a file).  Knows no connection, no protocol and no model:
+ * callers hand it finished lines.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,3 +1,7 @@
+/*
+ * mime: the one table of extension -> MIME type and Gopher item type
+ * (pure).  Opens no file and knows no site.
+ */
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>

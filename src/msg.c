@@ -198,9 +198,3 @@ msg_get(const struct msg_table *t, enum msg m)
 		return en.text[m < MSG_COUNT ? m : 0];
 	return t->text[m];
 }
-
-const char *
-msg_lang(const struct msg_table *t)
-{
-	return t == NULL ? en.lang : t->lang;
-}

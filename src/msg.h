@@ -86,7 +86,4 @@ const struct msg_table	*msg_table(const char *);
 /* The text of M in T (T NULL: English).  Never NULL. */
 const char		*msg_get(const struct msg_table *, enum msg);
 
-/* The table's own language ("en", "de"). */
-const char		*msg_lang(const struct msg_table *);
-
 #endif

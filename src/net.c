@@ -1,3 +1,8 @@
+/*
+ * net: a connection's life, accept to close: listeners, workers, deadlines,
+ * the answer's bytes, close_notify.  Knows no protocol and no model (both
+ * handed in); TLS set-up is tls.c's, the per-address table budget.c's.
+ */
 #include <sys/queue.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -33,37 +38,22 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "budget.h"
 #include "log.h"
 #include "net.h"
 #include "proxy.h"
-#include "siphash.h"
 #include "tls.h"
 
-#define PEER_BUCKETS	1024
-#define PEER_SHARDS	16	/* mutexes over the buckets: h % PEER_SHARDS */
 #define NET_LOOP_FDS	4	/* a loop's epoll, wake-up and signal fds */
 #define NET_FDS_RESERVE	64	/* stdio, log, capsules, certificates,
 				   a reload's files */
 #define NET_FIT_MIN	16	/* connections, however few descriptors */
 /* a PROXY header's buffer at first: any v1 line, v2 with short TLVs */
 #define PROXY_BUF_START	(PROXY_V2_FIXED + 512)
-
-/*
- * Open connections per client address (an IPv6 client per /64): the
- * budget is checked at accept, before anything is allocated.
- */
-struct peer {
-	struct peer	*next;
-	unsigned char	 key[16];
-	size_t		 len;
-	unsigned int	 bucket;	/* peer_hash(key) */
-	unsigned int	 conns;
-	unsigned int	 refused;	/* since the last log line */
-	time_t		 warned;	/* when that line was written */
-};
 
 /*
  * Where a connection is in its life.  One timer (c->timer) bounds each
@@ -96,7 +86,7 @@ struct conn {
 	int			 fd;
 	struct worker		*w;		/* the one that accepted it */
 	const struct front	*front;		/* static */
-	struct peer		*peer_entry;	/* borrowed from the table */
+	struct budget_peer	*peer_entry;	/* borrowed from budget */
 	void			*ctx;		/* counted, once asked for */
 	char			*line;		/* owned: the request */
 	char			*data;		/* owned: the data block */
@@ -184,24 +174,12 @@ static _Thread_local struct worker *self;	/* the caller's worker */
 static atomic_uint		 unfinished;	/* workers still serving */
 static struct event		*finished_ev;	/* on worker 0: all stopped */
 
-/*
- * The budgets, one for all workers: taken at accept and close only.  The
- * per-address table is hashed with a key of its own (SipHash, random at
- * net_init), so that clients cannot pick addresses that all land in one
- * bucket, and each shard of buckets has its own mutex, so that workers
- * accepting from different addresses seldom wait for each other.
- */
-#define M	PTHREAD_MUTEX_INITIALIZER
-static pthread_mutex_t		 peer_mtx[PEER_SHARDS] = {
-	M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M
-};
-#undef M
-static unsigned char		 peer_secret[SIPHASH_KEY_LEN];
+/* The budgets, one for all workers: taken at accept and close only. */
+static struct budget		*budget;	/* owned: per address */
 static atomic_size_t		 total;		/* open connections */
 static atomic_size_t		 peak;		/* most open since the last
 						   trim */
 static struct event		*trim_ev;	/* on worker 0: trimcb */
-static struct peer		*peers[PEER_BUCKETS];
 static pthread_mutex_t		 cap_mtx = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int		 cap_refused;	/* under cap_mtx */
 static time_t			 cap_warned;
@@ -250,19 +228,26 @@ net_init(struct event_base *b, SSL_CTX *ctx, const struct net_conf *conf)
 #ifdef __GLIBC__
 	struct timeval	 trim_tv = { NET_TRIM_INTERVAL, 0 };
 #endif
+	unsigned char	 key[BUDGET_SECRET_LEN];
 	struct worker	*w;
 	unsigned int	 i;
 
 	ssl_ctx = ctx;
 	nconf = *conf;
-	if (RAND_bytes(peer_secret, sizeof(peer_secret)) != 1)
+	if (nconf.per_address < 1)
+		nconf.per_address = NET_PEER_MAX;
+	if (RAND_bytes(key, sizeof(key)) != 1)
+		return -1;
+	budget_free(budget);
+	budget = budget_new(key, (unsigned int)nconf.per_address,
+	    NET_WARN_INTERVAL);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (budget == NULL)
 		return -1;
 	if (nconf.timeout < 1)
 		nconf.timeout = NET_TIMEOUT;
 	if (nconf.max_conns < 0)
 		nconf.max_conns = 1;		/* 0: fitted at net_start */
-	if (nconf.per_address < 1)
-		nconf.per_address = NET_PEER_MAX;
 	if (nconf.workers < 1)
 		nconf.workers = 1;
 	if ((workers = calloc((size_t)nconf.workers, sizeof(*workers))) ==
@@ -368,73 +353,6 @@ now(void)
 	return ts.tv_sec;
 }
 
-size_t
-net_peer_key(const struct sockaddr *sa, unsigned char *key)
-{
-	if (sa->sa_family == AF_INET) {
-		memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-		return 4;
-	}
-	if (sa->sa_family == AF_INET6) {
-		/* one host usually has a whole /64 to pick from */
-		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 8);
-		return 8;
-	}
-	return 0;
-}
-
-static unsigned int
-peer_hash(const unsigned char *key, size_t len)
-{
-	return (unsigned int)(siphash24(peer_secret, key, len) %
-	    PEER_BUCKETS);
-}
-
-/*
- * The table entry of KEY (LEN bytes) in bucket H, made if missing; NULL
- * when memory ran out.  Called with H's shard mutex held.
- */
-static struct peer *
-peer_get(const unsigned char *key, size_t len, unsigned int h)
-{
-	struct peer	*p;
-
-	for (p = peers[h]; p != NULL; p = p->next)
-		if (p->len == len && memcmp(p->key, key, len) == 0)
-			return p;
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		return NULL;
-	memcpy(p->key, key, len);
-	p->len = len;
-	p->bucket = h;
-	p->next = peers[h];
-	peers[h] = p;
-	return p;
-}
-
-static void
-peer_release(struct peer *p)
-{
-	pthread_mutex_t	 *mtx;
-	struct peer	**pp;
-
-	if (p == NULL)
-		return;
-	mtx = &peer_mtx[p->bucket % PEER_SHARDS];
-	pthread_mutex_lock(mtx);
-	if (p->conns > 0 && --p->conns > 0) {
-		pthread_mutex_unlock(mtx);
-		return;
-	}
-	for (pp = &peers[p->bucket]; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == p) {
-			*pp = p->next;
-			free(p);
-			break;
-		}
-	pthread_mutex_unlock(mtx);
-}
-
 /*
  * Count a refusal; true when it is time to log (the first one, then once
  * per NET_WARN_INTERVAL), with *N set to the refusals that line stands
@@ -506,10 +424,10 @@ net_conns(void)
  * or NULL (not counted yet, behind a proxy).
  */
 static void
-budget_release(struct peer *p)
+uncount(struct budget_peer *p)
 {
 	atomic_fetch_sub(&total, 1);
-	peer_release(p);
+	budget_release(budget, p);
 }
 
 /* The bytes of the answer that have left the output buffer. */
@@ -651,7 +569,7 @@ conn_free(struct conn *c)
 		close(c->fd);
 	if (c->file != -1)
 		close(c->file);
-	budget_release(c->peer_entry);
+	uncount(c->peer_entry);
 	if (c->ctx != NULL && nconf.unref != NULL)
 		nconf.unref(c->ctx);
 	free(c->line);
@@ -1084,33 +1002,15 @@ peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
  * address has its budget (per_address) open already, memory ran out or
  * the family is neither IPv4 nor IPv6.
  */
-static struct peer *
+static struct budget_peer *
 peer_take(const struct sockaddr *sa, socklen_t salen,
     const struct front *front)
 {
-	unsigned char	 key[16];
-	pthread_mutex_t	*mtx;
-	struct peer	*p;
-	char		 host[INET6_ADDRSTRLEN];
-	size_t		 len;
-	unsigned int	 h, n;
-	bool		 warn = false;
+	struct budget_peer	*p;
+	char			 host[INET6_ADDRSTRLEN];
+	unsigned int		 n;
 
-	if ((len = net_peer_key(sa, key)) == 0)
-		return NULL;
-	h = peer_hash(key, len);
-	mtx = &peer_mtx[h % PEER_SHARDS];
-	pthread_mutex_lock(mtx);
-	if ((p = peer_get(key, len, h)) != NULL) {
-		if (p->conns < (unsigned int)nconf.per_address)
-			p->conns++;
-		else {
-			warn = refusal_due(&p->refused, &p->warned, &n);
-			p = NULL;
-		}
-	}
-	pthread_mutex_unlock(mtx);
-	if (warn) {
+	if ((p = budget_take(budget, sa, now(), &n)) == NULL && n > 0) {
 		peer_name(sa, (int)salen, host, sizeof(host));
 		log_warnx("%s: %s%stoo many connections from one address "
 		    "(%u refused)", front->name, nconf.log_ip ? host : "",
@@ -1294,7 +1194,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	const struct front	*front = NULL;
 	enum net_tls		 mode = NET_PLAIN;
 	bool			 proxy = false;
-	struct peer		*p = NULL;
+	struct budget_peer	*p = NULL;
 	struct conn		*c;
 	char			 host[INET6_ADDRSTRLEN];
 	size_t			 i, nopen;
@@ -1338,7 +1238,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	note_peak(nopen + 1);
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		budget_release(p);
+		uncount(p);
 		close(fd);
 		return;
 	}
@@ -1621,7 +1521,6 @@ void
 net_shutdown(void)
 {
 	struct worker	*w;
-	struct peer	*p;
 	int		 i;
 
 	if (workers == NULL)
@@ -1646,11 +1545,8 @@ net_shutdown(void)
 			event_free(w->stop_req);
 		w->stop_req = NULL;
 	}
-	for (i = 0; i < PEER_BUCKETS; i++)
-		while ((p = peers[i]) != NULL) {
-			peers[i] = p->next;
-			free(p);
-		}
+	budget_free(budget);
+	budget = NULL;
 	net_set_ctx(NULL);
 	for (i = 0; i < nconf.workers; i++) {
 		w = &workers[i];
@@ -1911,12 +1807,6 @@ conn_sni(struct conn *c)
 	return SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
 }
 
-bool
-conn_is_tls(struct conn *c)
-{
-	return c->ssl != NULL;
-}
-
 const struct sockaddr *
 conn_local_addr(struct conn *c, socklen_t *len)
 {
@@ -2011,6 +1901,7 @@ conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
 }
 
 #define NET_WRITE_PIECE	16384	/* libevent's largest single write */
+#define NET_RECORD_MAX	16384	/* a TLS record's bytes (RFC 8446, 5.1) */
 #define NET_CORK_MAX	8192	/* answers sent in one write with their
 				   close_notify */
 #define NET_CORK_SLACK	2048	/* room for the ticket, record headers
@@ -2059,7 +1950,14 @@ conn_write_now(struct conn *c)
 	}
 	if (!c->handshaken || SSL_want(c->ssl) == SSL_WRITING)
 		return;
-	if ((len = evbuffer_get_length(out)) == c->queued)
+	/*
+	 * Each piece queued (a status line, a page) would be a record of its
+	 * own: an answer that fits in one is made one piece first.
+	 */
+	if ((len = evbuffer_get_length(out)) <= NET_RECORD_MAX &&
+	    evbuffer_peek(out, -1, NULL, NULL, 0) > 1)
+		(void)evbuffer_pullup(out, -1);
+	if (len == c->queued)
 		conn_cork(c, len);
 	while (evbuffer_peek(out, -1, NULL, &v, 1) > 0) {
 		len = v.iov_len < NET_WRITE_PIECE ? v.iov_len : NET_WRITE_PIECE;

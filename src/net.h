@@ -22,10 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/ssl.h>
-
 struct conn;
 struct event_base;
+struct ssl_ctx_st;		/* OpenSSL's SSL_CTX: only main and tls.c
+				   make one, the front-ends never see it */
 
 #define NET_TIMEOUT		10	/* seconds for handshake and request */
 #define NET_READ_TIMEOUT	NET_TIMEOUT
@@ -88,7 +88,8 @@ struct event_base *net_base_new(void);
  * limits, and make the loops of the other workers (conf->workers).  Call
  * evthread_use_pthreads() before.  Returns 0, or -1 when memory ran out.
  */
-int	net_init(struct event_base *, SSL_CTX *, const struct net_conf *);
+int	net_init(struct event_base *, struct ssl_ctx_st *,
+	    const struct net_conf *);
 
 /*
  * Start workers 1 and up, each in a thread of its own (named
@@ -159,7 +160,6 @@ void		 conn_set_host(struct conn *, const char *);
 
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);
-bool		 conn_is_tls(struct conn *);
 
 /*
  * The local address the connection arrived on, or NULL (with *LEN unset)
@@ -174,7 +174,11 @@ const struct sockaddr *conn_local_addr(struct conn *, socklen_t *);
  */
 bool	conn_is_local_addr(struct conn *, const char *);
 
-/* Queue a copy of the bytes. */
+/*
+ * Queue a copy of the bytes.  Queue an answer in whatever pieces suit
+ * (a status line, then a body): over TLS, one that fits in a record
+ * leaves as one record all the same.
+ */
 void	conn_reply(struct conn *, const void *, size_t);
 void	conn_replyf(struct conn *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -200,13 +204,6 @@ int	conn_reply_file(struct conn *, int, off_t, off_t);
  * C must not be used after this call.
  */
 void	conn_done(struct conn *, const char *, const char *);
-
-/*
- * The key an address is counted under in the per-address budget: the
- * whole IPv4 address, or the /64 network of an IPv6 address.  Writes it to
- * KEY (16 bytes) and returns its length, or 0 for another family.
- */
-size_t	net_peer_key(const struct sockaddr *, unsigned char *);
 
 /*
  * The write rate check: true when a reader whose progress (bytes it has

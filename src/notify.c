@@ -1,5 +1,8 @@
 /*
- * notify: the systemd notification protocol, READY=1, RELOADING=1 and
+ * notify: systemd's READY/RELOADING/STOPPING messages.  Knows no reload
+ * and no connection: the caller says when.
+ *
+ * The systemd notification protocol, READY=1, RELOADING=1 and
  * STOPPING=1 with a STATUS= line, written to the datagram socket in
  * NOTIFY_SOCKET.  The socket is connected once at the start, so that
  * the chroot and Landlock of --user need not let the path be named.

@@ -1,8 +1,11 @@
 /*
- * proxy: parse the PROXY protocol header, v1 and v2 (HAProxy's
- * proxy-protocol.txt).  The caller reads bytes as they come and calls
- * proxy_parse() on all of them so far; it answers at the first byte that
- * cannot start a header, so a connection without one is refused at once.
+ * proxy: the PROXY protocol header parser, v1 and v2 (pure).  Knows no
+ * connection and no socket: net.c reads the bytes and counts the client.
+ *
+ * As HAProxy's proxy-protocol.txt defines it.  The caller reads bytes as
+ * they come and calls proxy_parse() on all of them so far; it answers at
+ * the first byte that cannot start a header, so a connection without one
+ * is refused at once.
  */
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -55,9 +55,3 @@ route_follow(const struct site *s, const char *path, const char *query,
 	}
 	return r->kind;
 }
-
-bool
-route_is_host(const struct site *s, const char *host)
-{
-	return strcmp(host, s->host) == 0;
-}

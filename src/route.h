@@ -54,11 +54,4 @@ enum route_kind	 route(const struct site *, const char *, const char *,
 enum route_kind	 route_follow(const struct site *, const char *,
 		    const char *, struct route *);
 
-/*
- * True if HOST (lower-case, no trailing dot) is the name S serves.  An IP
- * literal is only the site's host if the request came in on that address,
- * which the caller checks (conn_local_addr).
- */
-bool		 route_is_host(const struct site *, const char *);
-
 #endif

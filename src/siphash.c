@@ -1,5 +1,8 @@
 /*
- * siphash: SipHash-2-4, two compression rounds per 8-byte word and four
+ * siphash: the keyed hash of the per-address table (pure).  Holds no key
+ * of its own: the caller draws it.
+ *
+ * SipHash-2-4, two compression rounds per 8-byte word and four
  * at the end, as the paper's section 2 defines it; words are read little
  * endian whatever the host's order.
  */

@@ -1,3 +1,8 @@
+/*
+ * tls: the OpenSSL contexts, certificates (loaded or made), SNI, sessions
+ * and the write cork.  Knows no connection's life (net.c's), no protocol
+ * and no model.
+ */
 #include <sys/stat.h>
 
 #include <errno.h>

@@ -1,3 +1,8 @@
+/*
+ * url: request URLs and Spartan lines parsed in place, percent-decoding,
+ * dot segments, relative references (pure).  Never logs, never touches a
+ * file or a connection.
+ */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>

@@ -1,3 +1,7 @@
+/*
+ * utf8: decode, validate and measure UTF-8 (pure).  Owns no state; knows
+ * no file, no protocol and no model.
+ */
 #include "utf8.h"
 
 size_t

@@ -1,3 +1,7 @@
+/*
+ * watch: inotify on folders, settled into one callback (--watch).  Knows
+ * no capsule, no model and no reload: the caller decides what a change means.
+ */
 #include <sys/stat.h>
 #include <sys/types.h>
 

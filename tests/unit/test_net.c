@@ -2,8 +2,9 @@
  * test_net: the transport in one process, over real loopback sockets.  A
  * front-end of its own streams a file with conn_reply_file(), to a plain
  * client and to a TLS client (each in a thread); the context's references
- * balance, with one worker and with three; the per-address key counts
- * IPv6 by /64.
+ * balance, with one worker and with three; an answer queued in pieces
+ * that fits in a TLS record leaves as one; the write rate check does not
+ * wrap.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -301,6 +302,147 @@ test_reply_file_plain_and_tls(void)
 	free(data);
 }
 
+/*
+ * Records: an answer queued in pieces (a status line, then its page in
+ * two references) that fits in one TLS record (2^14 bytes) arrives in
+ * one application-data record; a larger one arrives whole.  The client
+ * counts the records it decrypts by their inner content type.
+ */
+#define SMALL_BODY	5000
+#define LARGE_BODY	40000
+
+static char		 body[LARGE_BODY];
+static atomic_int	 app_records;
+
+static void
+serve_pieces(struct conn *c, char *line, size_t len)
+{
+	size_t	 n = line[0] == 'L' ? LARGE_BODY : SMALL_BODY;
+
+	conn_reply_ref(c, "20 text/gemini\r\n", 16);
+	conn_reply_ref(c, body, n / 2);
+	conn_reply_ref(c, body + n / 2, n - n / 2);
+	conn_done(c, "20", NULL);
+}
+
+static const struct front pieces_front = {
+	.name = "pieces",
+	.lf_ok = true,
+	.line_max = 100,
+	.serve = serve_pieces,
+	.reject = reject,
+};
+
+static void
+count_records(int write_p, int version, int type, const void *buf,
+    size_t len, SSL *ssl, void *arg)
+{
+	if (!write_p && type == SSL3_RT_INNER_CONTENT_TYPE && len == 1 &&
+	    *(const unsigned char *)buf == SSL3_RT_APPLICATION_DATA)
+		atomic_fetch_add(&app_records, 1);
+}
+
+/* Ask REQ on the TLS port; the answer's bytes, or 0 on failure. */
+static size_t
+ask_tls(const char *req, unsigned char *got, size_t max)
+{
+	SSL_CTX		*ctx = SSL_CTX_new(TLS_client_method());
+	SSL		*ssl = NULL;
+	size_t		 len = 0;
+	int		 fd = -1, n;
+
+	if (ctx != NULL)
+		SSL_CTX_set_msg_callback(ctx, count_records);
+	if (ctx != NULL && (fd = dial(port_tls)) != -1 &&
+	    (ssl = SSL_new(ctx)) != NULL && SSL_set_fd(ssl, fd) == 1 &&
+	    SSL_connect(ssl) == 1 &&
+	    SSL_write(ssl, req, (int)strlen(req)) == (int)strlen(req))
+		while ((n = SSL_read(ssl, got + len, (int)(max - len))) > 0)
+			len += (size_t)n;
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	if (fd != -1)
+		close(fd);
+	return len;
+}
+
+static void *
+pieces_client(void *arg)
+{
+	static unsigned char	 got[LARGE_BODY + 100];
+	size_t			 len;
+
+	atomic_store(&app_records, 0);
+	len = ask_tls("S\r\n", got, sizeof(got));
+	CHECK(len == 16 + SMALL_BODY && memcmp(got, "20 text/gemini\r\n",
+	    16) == 0 && memcmp(got + 16, body, SMALL_BODY) == 0);
+	CHECK(atomic_load(&app_records) == 1);		/* one record */
+
+	atomic_store(&app_records, 0);
+	len = ask_tls("L\r\n", got, sizeof(got));
+	CHECK(len == 16 + LARGE_BODY && memcmp(got, "20 text/gemini\r\n",
+	    16) == 0 && memcmp(got + 16, body, LARGE_BODY) == 0);
+	CHECK(atomic_load(&app_records) >= 3);		/* 40 KB: 3 at least */
+	atomic_fetch_add(&clients_done, 1);
+	return NULL;
+}
+
+static void
+pieces_watch(evutil_socket_t fd, short what, void *arg)
+{
+	if (atomic_load(&clients_done) == 1)
+		event_base_loopbreak(arg);
+}
+
+static void
+test_small_answer_in_pieces_is_one_record(void)
+{
+	struct event_base	*base;
+	struct event		*tick;
+	struct timeval		 tv = { 0, 10000 };
+	struct net_conf		 nc = { .timeout = 5, .max_conns = 100,
+				    .ref = ctx_ref, .unref = ctx_unref };
+	SSL_CTX			*ctx;
+	pthread_t		 t;
+	char			 tmp[] = "/tmp/zeche-test-certs.XXXXXX";
+	char			 fp[128], err[256];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = (char)('a' + i % 26);
+	refs = 0;
+	atomic_store(&clients_done, 0);
+	CHECK(mkdtemp(tmp) != NULL);
+	ctx = tls_init(tmp, "localhost", fp, sizeof(fp), err, sizeof(err));
+	CHECK(ctx != NULL);
+	CHECK((base = event_base_new()) != NULL);
+	CHECK(net_init(base, ctx, &nc) == 0);
+	net_set_ctx(&refs);
+	free_port(port_tls, sizeof(port_tls));
+	CHECK(net_listen("127.0.0.1", port_tls, &pieces_front, NET_TLS,
+	    false, err, sizeof(err)) == 0);
+	CHECK((tick = event_new(base, -1, EV_PERSIST, pieces_watch, base)) !=
+	    NULL);
+	event_add(tick, &tv);
+	pthread_create(&t, NULL, pieces_client, NULL);
+	event_base_dispatch(base);
+	pthread_join(t, NULL);
+	for (i = 0; i < 200 && net_conns() > 0; i++)
+		event_base_loop(base, EVLOOP_ONCE);
+	CHECK(net_conns() == 0);
+	CHECK(refs == 1);
+	net_shutdown();
+	CHECK(refs == 0);
+	event_free(tick);
+	event_base_free(base);
+	SSL_CTX_free(ctx);
+	snprintf(err, sizeof(err), "%s/localhost.crt", tmp);
+	unlink(err);
+	snprintf(err, sizeof(err), "%s/localhost.key", tmp);
+	unlink(err);
+	rmdir(tmp);
+}
+
 static void
 stop_soon(evutil_socket_t fd, short what, void *arg)
 {
@@ -345,32 +487,6 @@ test_workers_hold_the_context_and_stop(void)
 	event_base_free(base);
 }
 
-static void
-test_peer_key_ipv4_whole_ipv6_by_64(void)
-{
-	struct sockaddr_in	 a4;
-	struct sockaddr_in6	 a6, b6;
-	unsigned char		 k1[16], k2[16];
-
-	memset(&a4, 0, sizeof(a4));
-	a4.sin_family = AF_INET;
-	inet_pton(AF_INET, "192.0.2.7", &a4.sin_addr);
-	CHECK(net_peer_key((struct sockaddr *)&a4, k1) == 4);
-	CHECK(memcmp(k1, "\xc0\x00\x02\x07", 4) == 0);
-
-	memset(&a6, 0, sizeof(a6));
-	memset(&b6, 0, sizeof(b6));
-	a6.sin6_family = b6.sin6_family = AF_INET6;
-	inet_pton(AF_INET6, "2001:db8:1:2::1", &a6.sin6_addr);
-	inet_pton(AF_INET6, "2001:db8:1:2:ffff:eeee:dddd:cccc", &b6.sin6_addr);
-	CHECK(net_peer_key((struct sockaddr *)&a6, k1) == 8);
-	CHECK(net_peer_key((struct sockaddr *)&b6, k2) == 8);
-	CHECK(memcmp(k1, k2, 8) == 0);		/* one /64, one budget */
-	inet_pton(AF_INET6, "2001:db8:1:3::1", &b6.sin6_addr);
-	CHECK(net_peer_key((struct sockaddr *)&b6, k2) == 8);
-	CHECK(memcmp(k1, k2, 8) != 0);		/* the next /64: another */
-}
-
 /*
  * The write rate over a window: at least NET_WRITE_RATE_MIN bytes a
  * second since the mark, and progress still short of the mark (a client
@@ -395,9 +511,9 @@ test_rate_check_does_not_wrap(void)
 int
 main(void)
 {
-	test_peer_key_ipv4_whole_ipv6_by_64();
 	test_rate_check_does_not_wrap();
 	test_reply_file_plain_and_tls();
+	test_small_answer_in_pieces_is_one_record();
 	test_workers_hold_the_context_and_stop();
 	CHECK_DONE();
 }

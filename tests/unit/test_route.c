@@ -149,16 +149,6 @@ test_routes(struct site *s)
 	CHECK(route(s, "/p/search/0", "x", &r) == ROUTE_NOT_FOUND);
 }
 
-static void
-test_hosts(struct site *s)
-{
-	CHECK(route_is_host(s, "localhost"));
-	CHECK(!route_is_host(s, "127.0.0.1"));	/* the front-end checks */
-	CHECK(!route_is_host(s, "::1"));	/* its own addresses */
-	CHECK(!route_is_host(s, "example.org"));
-	CHECK(!route_is_host(s, "localhost.example"));
-}
-
 /* Every enabled protocol has its column; one that is off has none. */
 static void
 test_columns(void)
@@ -302,7 +292,6 @@ main(void)
 	tmptree_put("p/partners.txt", "M\xc3\xbcnster GmbH\n");
 	if ((s = load("70")) != NULL) {
 		test_routes(s);
-		test_hosts(s);
 		site_free(s);
 		test_redirects();
 	} else
