@@ -257,7 +257,7 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
     const char *file)
 {
 	struct partners		*ps;
-	struct partners_page	*pages = NULL;
+	struct section_page	*pages = NULL;
 	const char		*errstr;
 	size_t			 i, n = 0, line;
 	int			 ret = -1;
@@ -292,7 +292,7 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 	f->has_partners = true;
 	ret = 0;
  done:
-	partners_pages_free(pages, n);
+	section_pages_free(pages, n);
 	return ret;
 }
 

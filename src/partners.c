@@ -730,7 +730,7 @@ render_list(struct buf *out, const struct partners *ps, int g, size_t page)
 }
 
 static int
-add_page(struct partners_page *pg, const struct partners *ps, int g,
+add_page(struct section_page *pg, const struct partners *ps, int g,
     size_t page)
 {
 	struct buf	 b = BUF_INIT;
@@ -748,9 +748,9 @@ add_page(struct partners_page *pg, const struct partners *ps, int g,
 
 int
 partners_render(const struct partners *ps, bool all,
-    struct partners_page **pagesp, size_t *npagesp, const char **errstr)
+    struct section_page **pagesp, size_t *npagesp, const char **errstr)
 {
-	struct partners_page	*pages;
+	struct section_page	*pages;
 	size_t			 total = 0, n = 0, page, np;
 	int			 g;
 
@@ -768,7 +768,7 @@ partners_render(const struct partners *ps, bool all,
 	*npagesp = n;
 	return 0;
  nomem:
-	partners_pages_free(pages, total);
+	section_pages_free(pages, total);
 	*errstr = "out of memory";
 	return -1;
 }
@@ -827,20 +827,6 @@ partners_list_page(const struct partners *ps, int group, size_t page,
 		return -1;
 	}
 	return 0;
-}
-
-void
-partners_pages_free(struct partners_page *pages, size_t n)
-{
-	size_t	 i;
-
-	if (pages == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		free(pages[i].path);
-		free(pages[i].text);
-	}
-	free(pages);
 }
 
 bool
@@ -1117,30 +1103,28 @@ sec_pages(const void *ctx, struct section_page **pagesp, size_t *np,
     const char **errstr)
 {
 	struct section_req	 req;
-	struct partners_page	*pages = NULL;
-	struct section_page	*out;
+	struct section_page	*pages = NULL, tmp;
 	size_t			 i, n = 0, w = 0;
 
 	*pagesp = NULL;
 	*np = 0;
 	if (partners_render(ctx, true, &pages, &n, errstr) == -1)
 		return -1;
-	if ((out = calloc(n + 1, sizeof(*out))) == NULL) {
-		partners_pages_free(pages, n);
-		*errstr = "out of memory";
-		return -1;
-	}
+	/* those first, the pages the site holds after them, then freed */
 	for (i = 0; i < n; i++) {
 		if (!sec_match(ctx, pages[i].path, &req) ||
 		    req.op != SECTION_LIST)
-			continue;		/* a page the site holds */
-		out[w].path = pages[i].path;
-		out[w].text = pages[i].text;
-		out[w++].len = pages[i].len;
+			continue;
+		tmp = pages[w];
+		pages[w++] = pages[i];
+		pages[i] = tmp;
+	}
+	for (i = w; i < n; i++) {
+		free(pages[i].path);
+		free(pages[i].text);
 		pages[i].path = pages[i].text = NULL;
 	}
-	partners_pages_free(pages, n);
-	*pagesp = out;
+	*pagesp = pages;
 	*np = w;
 	return 0;
 }

@@ -86,6 +86,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct section_page;
+
 struct buf;
 struct msg_table;
 struct partners;
@@ -105,13 +107,6 @@ struct section_ops;
 enum partners_link {
 	PARTNERS_LINK_QUERY,	/* .../search/N?Q */
 	PARTNERS_LINK_PATH,	/* .../search/N/F */
-};
-
-/* One static page: the site serves TEXT at PATH. */
-struct partners_page {
-	char	*path;		/* owned: absolute, not encoded */
-	char	*text;		/* owned: gemtext, NUL-terminated */
-	size_t	 len;
 };
 
 /*
@@ -147,15 +142,14 @@ size_t		 partners_npages(size_t);
 /*
  * Render the directory's pages as gemtext: page 1 of the whole list (the
  * overview) and of each group, or with ALL every page.  On success
- * *pages (owned by the caller, partners_pages_free()) holds *npages
+ * *pages (owned by the caller, section_pages_free()) holds *npages
  * pages, the overview first.  Returns 0, or -1 with errstr.  The pages
  * after the first of each list are what partners_is_list() names: a
  * server renders them on request with partners_list_page(), so that a
  * large directory does not hold every page in memory.
  */
 int		 partners_render(const struct partners *, bool,
-		    struct partners_page **, size_t *, const char **);
-void		 partners_pages_free(struct partners_page *, size_t);
+		    struct section_page **, size_t *, const char **);
 
 /*
  * True if PATH (decoded and normalised) is page N >= 2 of the whole list

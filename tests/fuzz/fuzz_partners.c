@@ -20,6 +20,7 @@
 #include "gemtext.h"
 #include "msg.h"
 #include "partners.h"
+#include "section.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -94,7 +95,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct partners		*ps;
-	struct partners_page	*pages;
+	struct section_page	*pages;
 	struct gemtext		 doc;
 	const char		*errstr;
 	struct buf		 b = BUF_INIT;
@@ -154,7 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 		buf_free(&b);
-		partners_pages_free(pages, npages);
+		section_pages_free(pages, npages);
 	}
 	check_search(ps);
 	partners_free(ps);

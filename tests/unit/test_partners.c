@@ -19,6 +19,7 @@
 #include "file.h"
 #include "msg.h"
 #include "partners.h"
+#include "section.h"
 
 #define BASE	"/partner/"
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -111,8 +112,8 @@ load_error(const char *s, size_t *lineno)
 	return errstr;
 }
 
-static const struct partners_page *
-find_page(const struct partners_page *pages, size_t n, const char *path)
+static const struct section_page *
+find_page(const struct section_page *pages, size_t n, const char *path)
 {
 	size_t	 i;
 
@@ -123,7 +124,7 @@ find_page(const struct partners_page *pages, size_t n, const char *path)
 }
 
 static bool
-page_has(const struct partners_page *pg, const char *needle)
+page_has(const struct section_page *pg, const char *needle)
 {
 	if (pg == NULL)
 		return false;
@@ -190,7 +191,7 @@ is_address(const char *p)
  * BASE leads to a page or to the search.
  */
 static bool
-links_resolve(const struct partners_page *pages, size_t n)
+links_resolve(const struct section_page *pages, size_t n)
 {
 	const char	*l, *e;
 	char		 target[256];
@@ -239,8 +240,8 @@ test_seed_collation(void)
 		"Südwestfälische Industrie- und Handelskammer zu Hagen",
 	};
 	struct partners			*ps;
-	struct partners_page		*pages = NULL;
-	const struct partners_page	*pg;
+	struct section_page		*pages = NULL;
+	const struct section_page	*pg;
 	const char			*errstr;
 	size_t				 n = 0;
 
@@ -289,7 +290,7 @@ test_seed_collation(void)
 	CHECK(page_has(find_page(pages, n, BASE "p-t/"),
 	    "Ruhr-Universität Bochum\n* Stiftung und Verein"));
 	CHECK(links_resolve(pages, n));
-	partners_pages_free(pages, n);
+	section_pages_free(pages, n);
 	partners_free(ps);
 
 	if ((ps = load_file("data/partners/crlf.txt")) == NULL) {
@@ -398,7 +399,7 @@ static void
 test_names_trimmed_and_escaped(void)
 {
 	struct partners		*ps;
-	struct partners_page	*pages = NULL;
+	struct section_page	*pages = NULL;
 	const char		*errstr;
 	size_t			 lineno, n = 0;
 
@@ -415,7 +416,7 @@ test_names_trimmed_and_escaped(void)
 	CHECK(page_has(&pages[0], "\n* > Zitat KG\n"));
 	/* "0-9" is linked when it has entries */
 	CHECK(page_has(&pages[0], "\n=> /partner/0-9/ 0-9 und Zeichen (3)\n"));
-	partners_pages_free(pages, n);
+	section_pages_free(pages, n);
 	partners_free(ps);
 }
 
@@ -424,7 +425,7 @@ static void
 test_directives(void)
 {
 	struct partners		*ps;
-	struct partners_page	*pages = NULL;
+	struct section_page	*pages = NULL;
 	const char		*errstr;
 	size_t			 lineno, n = 0, i;
 
@@ -443,7 +444,7 @@ test_directives(void)
 		/* the note is the overview's alone */
 		CHECK(i == 0 || strstr(pages[i].text, "Auszug") == NULL);
 	}
-	partners_pages_free(pages, n);
+	section_pages_free(pages, n);
 	partners_free(ps);
 	/* a mistyped directive is an error, not a comment */
 	CHECK(load("GFOS mbH\n#=/forum/\n", &errstr, &lineno) == NULL &&
@@ -461,8 +462,8 @@ test_paging(void)
 		{ 634, 32, 14 },
 	};
 	struct partners			*ps;
-	struct partners_page		*pages;
-	const struct partners_page	*pg;
+	struct section_page		*pages;
+	const struct section_page	*pg;
 	const char			*errstr;
 	char				*src, path[64], want[64];
 	size_t				 i, g, n, lineno, total, counts[6];
@@ -531,7 +532,7 @@ test_paging(void)
 			CHECK(page_has(pg, "\n=> https://b"));
 			CHECK(page_has(pg, "\n=> /partner/ Übersicht\n"));
 		}
-		partners_pages_free(pages, n);
+		section_pages_free(pages, n);
 		partners_free(ps);
 	}
 }
@@ -552,7 +553,7 @@ test_list_pages_on_request(void)
 		BASE "seite-1234567890.gmi", BASE "suche/2",
 	};
 	struct partners		*ps;
-	struct partners_page	*all = NULL, *first = NULL;
+	struct section_page	*all = NULL, *first = NULL;
 	struct buf		 b = BUF_INIT;
 	const char		*errstr;
 	char			*src;
@@ -602,8 +603,8 @@ test_list_pages_on_request(void)
 	CHECK(partners_list_page(ps, -1, 33, &b, &errstr) == -1);
 	CHECK(partners_list_page(ps, PARTNERS_NGROUPS, 2, &b, &errstr) == -1);
 	buf_free(&b);
-	partners_pages_free(first, nfirst);
-	partners_pages_free(all, nall);
+	section_pages_free(first, nfirst);
+	section_pages_free(all, nall);
 	partners_free(ps);
 }
 
@@ -1179,7 +1180,7 @@ bench(const char *path)
 	struct timespec		 t0, t1, c0, c1;
 	struct buf		 b = BUF_INIT;
 	struct partners		*ps;
-	struct partners_page	*pages;
+	struct section_page	*pages;
 	const char		*errstr;
 	double			*lat;
 	size_t			 n, i, j, k = 0, runs = 200;
@@ -1220,7 +1221,7 @@ bench(const char *path)
 	    lat[k * 99 / 100], lat[k - 1]);
 	free(lat);
 	buf_free(&b);
-	partners_pages_free(pages, n);
+	section_pages_free(pages, n);
 	partners_free(ps);
 	return 0;
 }
