@@ -78,6 +78,26 @@ pem_free(BIO *bio, struct buf *b)
 	buf_free(b);
 }
 
+/* The first certificate in the PEM file PATH, or NULL (errors cleared). */
+static X509 *
+read_x509(const char *path)
+{
+	struct buf	 b = BUF_INIT;
+	X509		*crt;
+	BIO		*bio;
+	char		 err[8];
+
+	if ((bio = pem_bio(path, &b, err, sizeof(err))) == NULL) {
+		buf_free(&b);
+		return NULL;
+	}
+	crt = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	pem_free(bio, &b);
+	if (crt == NULL)
+		ERR_clear_error();
+	return crt;
+}
+
 /*
  * Who gets what zeche makes as root here (a certificate, its key, the
  * folders for them): the user it will read them as, --user's
@@ -383,23 +403,12 @@ int
 tls_cert_covers(const char *crtpath, const char *const *names, size_t n,
     bool *generated)
 {
-	struct buf	 b = BUF_INIT;
 	X509		*crt;
-	BIO		*bio;
-	char		 err[8];
 	size_t		 i;
 
 	*generated = false;
-	if ((bio = pem_bio(crtpath, &b, err, sizeof(err))) == NULL) {
-		buf_free(&b);
+	if ((crt = read_x509(crtpath)) == NULL)
 		return -1;
-	}
-	crt = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	pem_free(bio, &b);
-	if (crt == NULL) {
-		ERR_clear_error();
-		return -1;
-	}
 	*generated = is_generated(crt, names[0]);
 	for (i = 0; i < n; i++)
 		if ((is_ip(names[i]) ? X509_check_ip_asc(crt, names[i], 0) :
@@ -439,20 +448,11 @@ tls_fingerprints(const char *path, char *crtfp, size_t crtlen, char *spki,
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE], *der = NULL;
 	unsigned int	 n = 0;
-	struct buf	 b = BUF_INIT;
-	X509		*crt = NULL;
-	BIO		*bio;
-	char		 err[8];
+	X509		*crt;
 	int		 len, ret = -1;
 
-	if ((bio = pem_bio(path, &b, err, sizeof(err))) == NULL) {
-		buf_free(&b);
+	if ((crt = read_x509(path)) == NULL)
 		return -1;
-	}
-	crt = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	pem_free(bio, &b);
-	if (crt == NULL)
-		goto done;
 	fingerprint(crt, crtfp, crtlen);
 	if ((len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(crt), &der)) <= 0 ||
 	    !EVP_Digest(der, (size_t)len, md, &n, EVP_sha256(), NULL))
