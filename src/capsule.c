@@ -1227,13 +1227,53 @@ check_links(struct walk *w)
  */
 
 /*
- * The default /robots.txt (text/plain, the same over Gemini and Gopher),
- * its comments in the host's language (msg.c).  Everyone may crawl, and
- * so may Gemini's virtual user-agents "archiver", "indexer" and
- * "researcher"; "webproxy" is asked to stay away, so the capsule is not
- * mirrored onto the web by Gemini-to-HTTP proxies
- * (geminiprotocol.net/docs/companion/robots.gmi).
+ * The default /robots.txt (text/plain, UTF-8 without a BOM, the same over
+ * every protocol), its comments in the host's language (msg.c), for
+ * Gemini's virtual user-agents (geminiprotocol.net/docs/companion/
+ * robots.gmi):
+ *
+ *	archiver		everything
+ *	indexer, researcher	everything but what the sections name:
+ *				searches, which have no end, and list
+ *				pages past the first
+ *	webproxy		nothing, so that Gemini-to-HTTP proxies do
+ *				not mirror the capsule onto the web
+ *	*			everything
+ *
+ * Only "User-agent" and "Disallow" with plain prefixes, one agent to a
+ * group, "*" last: a crawler that reads no more than that (Kennedy obeys
+ * the union of "*" and "indexer") and one that follows RFC 9309 (the
+ * most specific group, the longest match) reach the same verdict on every
+ * path, since the "*" group forbids nothing.
  */
+static void
+robots_group(struct buf *out, const struct site *s, enum msg comment,
+    const char *agent, bool sections, const char *disallow)
+{
+	size_t		 i, len;
+
+	buf_addf(out, "\n%s\nUser-agent: %s\n", msg_get(s->msg, comment),
+	    agent);
+	len = out->len;
+	for (i = 0; sections && i < s->nsections; i++)
+		if (s->sections[i].ops->robots != NULL)
+			s->sections[i].ops->robots(s->sections[i].ctx, out);
+	/* a group has at least one rule: an empty Disallow allows all */
+	if (out->len == len)
+		buf_addf(out, "Disallow:%s%s\n", disallow[0] != '\0' ?
+		    " " : "", disallow);
+}
+
+static void
+make_robots(struct buf *out, const struct site *s)
+{
+	buf_adds(out, msg_get(s->msg, MSG_ROBOTS));
+	robots_group(out, s, MSG_ROBOTS_ARCHIVER, "archiver", false, "");
+	robots_group(out, s, MSG_ROBOTS_INDEXER, "indexer", true, "");
+	robots_group(out, s, MSG_ROBOTS_INDEXER, "researcher", true, "");
+	robots_group(out, s, MSG_ROBOTS_WEBPROXY, "webproxy", false, "/");
+	robots_group(out, s, MSG_ROBOTS_ALL, "*", false, "");
+}
 
 /* True if the capsule already serves PATH, as a file or a folder. */
 static bool
@@ -1393,7 +1433,7 @@ add_site_extras(struct walk *w)
 	}
 	if (has_path(w->s, "/robots.txt"))
 		return 0;
-	buf_adds(&robots, msg_get(w->s->msg, MSG_ROBOTS));
+	make_robots(&robots, w->s);
 	return add_raw_page(w, "/robots.txt", mime_lookup("robots.txt")->mime,
 	    &robots);
 }

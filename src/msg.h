@@ -15,7 +15,12 @@ enum msg {
 	MSG_UP,			/* link to "../" from a folder listing */
 	MSG_ARTICLES,		/* heading above an article list */
 	MSG_ATOM_FEED,		/* link to atom.xml */
-	MSG_ROBOTS,		/* the whole default robots.txt */
+	/* the default robots.txt: its comments (capsule.c writes the rules) */
+	MSG_ROBOTS,		/* its head, lines ending in "\n" */
+	MSG_ROBOTS_ARCHIVER,	/* above each group, without the last */
+	MSG_ROBOTS_INDEXER,	/*   "\n" */
+	MSG_ROBOTS_WEBPROXY,
+	MSG_ROBOTS_ALL,		/* above "User-agent: *" */
 
 	/* words in the addresses of generated pages: [a-z] only */
 	MSG_URL_SEARCH,		/* a section's search, below its folder */

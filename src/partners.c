@@ -1129,6 +1129,25 @@ sec_pages(const void *ctx, struct section_page **pagesp, size_t *np,
 	return 0;
 }
 
+/*
+ * For robots.txt: the search ("search", "search/N", "search?Q") and the
+ * list pages past the first ("page-N.gmi" of the whole list and of each
+ * group), as the plain prefixes that name exactly them below the base
+ * (page 1 of a list is the folder itself, never "page-1.gmi").
+ */
+static void
+sec_robots(const void *ctx, struct buf *out)
+{
+	const struct partners	*ps = ctx;
+	int			 g;
+
+	buf_addf(out, "Disallow: %s%s\n", ps->base_enc, M(MSG_URL_SEARCH));
+	buf_addf(out, "Disallow: %s%s\n", ps->base_enc, M(MSG_URL_PAGE));
+	for (g = 0; g < PARTNERS_NGROUPS; g++)
+		buf_addf(out, "Disallow: %s%s/%s\n", ps->base_enc,
+		    groups[g].slug, M(MSG_URL_PAGE));
+}
+
 static void
 sec_free(void *ctx)
 {
@@ -1142,5 +1161,6 @@ const struct section_ops partners_section = {
 	.search = sec_search,
 	.prompt = sec_prompt,
 	.pages = sec_pages,
+	.robots = sec_robots,
 	.free = sec_free,
 };

@@ -213,7 +213,9 @@ size_t		 partners_find_linear(const struct partners *, const char *,
 /*
  * The directory as a generated section (section.h): a struct section
  * with these ops and a struct partners as its context serves the list
- * pages past the first and the search; the section frees the directory.
+ * pages past the first and the search, and names both to robots.txt
+ * (their prefixes, for indexing crawlers to leave alone); the section
+ * frees the directory.
  */
 extern const struct section_ops partners_section;
 

@@ -80,6 +80,13 @@ struct section_ops {
 	/* Every page match() names as a LIST, for the export. */
 	int		(*pages)(const void *, struct section_page **,
 			    size_t *, const char **);
+	/*
+	 * Optional (NULL: none): append to the buf one "Disallow: PREFIX\n"
+	 * line per address prefix that indexing crawlers should leave
+	 * alone: the search, and the list pages past the first.  Plain
+	 * prefixes, percent-encoded, no wildcards (robots.txt, capsule.c).
+	 */
+	void		(*robots)(const void *, struct buf *);
 	void		(*free)(void *);
 };
 
