@@ -43,6 +43,7 @@ ROBOTS_RULES
 "Disallow:\n",
 	[MSG_URL_SEARCH] = "search",
 	[MSG_URL_PAGE] = "page-",
+	[MSG_URL_PAGEINDEX] = "pages",
 	[MSG_PARTNERS_TITLE] = "Partner directory",
 	[MSG_PARTNERS_GROUP] = "Partner directory: %s",
 	[MSG_PARTNERS_GROUP_OTHER] = "0-9 and signs",
@@ -74,6 +75,9 @@ ROBOTS_RULES
 	[MSG_PAGE_N_OF_M] = "Page %zu of %zu",
 	[MSG_PREV_PAGE] = "Previous page (%zu of %zu)",
 	[MSG_NEXT_PAGE] = "Next page (%zu of %zu)",
+	[MSG_PAGEINDEX_TITLE] = "Page index",
+	[MSG_PAGEINDEX_COUNT] = "Every page and file of this capsule, by "
+	    "address: %zu",
 	[MSG_BAD_REQUEST] = "Bad request",
 	[MSG_REQUEST_TOO_LONG] = "Request too long",
 	[MSG_BAD_QUERY] = "Bad search query",
@@ -117,6 +121,7 @@ ROBOTS_RULES
 	/* published addresses: never change them */
 	[MSG_URL_SEARCH] = "suche",
 	[MSG_URL_PAGE] = "seite-",
+	[MSG_URL_PAGEINDEX] = "seiten",
 	[MSG_PARTNERS_TITLE] = "Partnerverzeichnis",
 	[MSG_PARTNERS_GROUP] = "Partnerverzeichnis: %s",
 	[MSG_PARTNERS_GROUP_OTHER] = "0-9 und Zeichen",
@@ -150,6 +155,9 @@ ROBOTS_RULES
 	[MSG_PAGE_N_OF_M] = "Seite %zu von %zu",
 	[MSG_PREV_PAGE] = "Vorherige Seite (%zu von %zu)",
 	[MSG_NEXT_PAGE] = "N\xc3\xa4" "chste Seite (%zu von %zu)",
+	[MSG_PAGEINDEX_TITLE] = "Seitenverzeichnis",
+	[MSG_PAGEINDEX_COUNT] = "Alle Seiten und Dateien dieser Kapsel, "
+	    "nach Adresse: %zu",
 	[MSG_BAD_REQUEST] = "Fehlerhafte Anfrage",
 	[MSG_REQUEST_TOO_LONG] = "Anfrage zu lang",
 	[MSG_BAD_QUERY] = "Fehlerhafte Suchanfrage",
