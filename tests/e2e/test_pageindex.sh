@@ -1,8 +1,10 @@
 # The page index: /seiten/ (lib.sh: --lang de) lists every page and file
 # of the capsule; robots.txt's comment names it; a generated home page
 # links it, the capsule's own home page only with "pageindex on"; a
-# crawl that follows links alone from "/" reaches every file.
+# crawl that follows links alone from "/" reaches every file, over
+# Gemini, Gopher and Spartan.
 . "$(dirname "$0")/lib.sh"
+: "${SPGET:?SPGET must name the spget client}"
 
 # resolve BASE REF: the absolute, normalised path of a local link, or
 # nothing for a link to another scheme or host
@@ -37,32 +39,69 @@ links() {
 	done
 }
 
-# crawl PATH: every path linked from PATH on over Gemini, one a line,
-# sorted, in $WORK/gemini.paths
+# crawl PROTO: every path linked from "/" on over PROTO (gemini or
+# spartan), one a line, sorted, in $WORK/PROTO.paths
 crawl() {
-	local path n=0 hdr
+	local proto=$1 path n=0 hdr
 	local -A seen
-	local queue=("$1")
-	mkdir -p "$WORK/gemini"
-	: >"$WORK/gemini.paths"
+	local queue=(/)
+	mkdir -p "$WORK/$proto"
+	: >"$WORK/$proto.paths"
 	while [ ${#queue[@]} -gt 0 ]; do
 		path=${queue[0]}
 		queue=("${queue[@]:1}")
 		[ -n "${seen[k$path]+x}" ] && continue
 		seen[k$path]=1
-		printf '%s\n' "$path" >>"$WORK/gemini.paths"
+		printf '%s\n' "$path" >>"$WORK/$proto.paths"
 		n=$((n + 1))
-		gem_to "$WORK/gemini/$n" "gemini://$H$path"
-		hdr=$(head -n 1 "$WORK/gemini/$n" | tr -d '\r')
+		if [ "$proto" = gemini ]; then
+			gem_to "$WORK/$proto/$n" "gemini://$H$path"
+		else
+			"$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" "$path" \
+			    >"$WORK/$proto/$n"
+		fi
+		hdr=$(head -n 1 "$WORK/$proto/$n" | tr -d '\r')
 		case $hdr in
-		"20 text/gemini"*) ;;
+		"20 text/gemini"*|"2 text/gemini"*) ;;
 		*) continue ;;
 		esac
 		while read -r l; do
 			queue+=("$l")
-		done < <(tail -n +2 "$WORK/gemini/$n" | links "$path")
+		done < <(tail -n +2 "$WORK/$proto/$n" | links "$path")
 	done
-	sort -o "$WORK/gemini.paths" "$WORK/gemini.paths"
+	sort -o "$WORK/$proto.paths" "$WORK/$proto.paths"
+}
+
+gopher_raw() {
+	printf "$1" | "$GEMGET" -t 127.0.0.1 "$GOPHER_PORT"
+}
+
+# crawl_gopher: every selector on this server linked from the root menu
+crawl_gopher() {
+	local sel type disp s host port
+	local -A seen menu_of
+	local queue=(/)
+	: >"$WORK/gopher.paths"
+	while [ ${#queue[@]} -gt 0 ]; do
+		sel=${queue[0]}
+		queue=("${queue[@]:1}")
+		[ -n "${seen[k$sel]+x}" ] && continue
+		seen[k$sel]=1
+		printf '%s\n' "$sel" >>"$WORK/gopher.paths"
+		case $sel in
+		*/|/) ;;
+		*) [ "${menu_of[k$sel]:-}" = 1 ] || continue ;;
+		esac
+		while IFS=$'\t' read -r disp s host port; do
+			type=${disp:0:1}
+			[ "$host" = "$H" ] && [ "${port%$'\r'}" = "$GOPHER_PORT" ] ||
+			    continue
+			case $s in URL:*) continue ;; esac	# other servers
+			[ "$type" = 1 ] && menu_of[k$s]=1
+			queue+=("$s")
+		done < <(gopher_raw "$sel\r\n")
+	done
+	sort -o "$WORK/gopher.paths" "$WORK/gopher.paths"
 }
 
 # files: the path of every file of the capsule ("index.gmi" as its folder)
@@ -93,12 +132,19 @@ stop_zeche
 
 # a generated home page links the index: a crawl reaches every file
 rm "$ROOT/index.gmi"
-start_zeche
-crawl /
-missing=$(comm -23 <(files) "$WORK/gemini.paths")
-expect_eq "a crawl from / by links alone reaches every file" "$missing" ""
-expect_contains "the crawl reached the index" "$(cat "$WORK/gemini.paths")" \
-    "/seiten/"
+SPARTAN_PORT=$(free_port)
+start_zeche --spartan "127.0.0.1:$SPARTAN_PORT"
+wait_port "$SPARTAN_PORT" || not_ok "Spartan listens" "$(tail -20 "$LOG")"
+crawl gemini
+crawl spartan
+crawl_gopher
+for proto in gemini gopher spartan; do
+	missing=$(comm -23 <(files) "$WORK/$proto.paths")
+	expect_eq "$proto: a crawl from / by links alone reaches every file" \
+	    "$missing" ""
+	expect_contains "$proto: the crawl reached the index" \
+	    "$(cat "$WORK/$proto.paths")" "/seiten/"
+done
 stop_zeche
 
 # "pageindex on": the capsule's own home page links the index too
