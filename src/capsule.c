@@ -26,6 +26,7 @@
 #include "log.h"
 #include "mime.h"
 #include "msg.h"
+#include "pageindex.h"
 #include "partners.h"
 #include "posts.h"
 #include "rootfs.h"
@@ -46,6 +47,7 @@ struct walk {
 	size_t		 nomitted;	/* errors that did not fit in err */
 	size_t		 memused;	/* bytes of files kept in memory */
 	bool		 fatal;		/* out of memory: stop */
+	char		 pageindex[64];	/* its folder ("/pages/"), or "" */
 };
 
 /* What one folder holds, gathered while its entries are read. */
@@ -827,6 +829,11 @@ add_folder_page(struct walk *w, struct folder *f)
 	if (strcmp(f->rel, "/") == 0 && (w->opts->spartan_link == SITE_ON ||
 	    (w->opts->spartan_link == SITE_AUTO && pg->generated)))
 		add_other_addresses(w->s, &body);
+	/* the page index: from generated pages, the home page if asked */
+	if (w->pageindex[0] != '\0' && (pg->generated ? !f->has_partners :
+	    strcmp(f->rel, "/") == 0 && w->opts->pageindex == SITE_ON))
+		buf_addf(&nav, "=> %s %s\n", w->pageindex, msg_get(f->msg,
+		    MSG_PAGEINDEX_TITLE));
 	if (nav.len > 0) {
 		if (body.len < 2 || memcmp(body.data + body.len - 2, "\n\n",
 		    2) != 0)
@@ -992,6 +999,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 }
 
 static int	add_site_extras(struct walk *);
+static void	pageindex_path(struct walk *);
 static void	check_links(struct walk *);
 
 /*
@@ -1057,6 +1065,7 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 		return NULL;
 	}
 	w.s->rootfd = w.rootfd = fd;	/* the site owns it from here on */
+	pageindex_path(&w);
 	(void)load_dir(&w, fd, "/", 0);
 	if (w.fatal)
 		goto bad;
@@ -1414,6 +1423,51 @@ add_feed(struct walk *w, const struct blog *b)
 	return ret;
 }
 
+/*
+ * The page index's folder, unless "pageindex off" or the capsule has a
+ * file or folder of that name at its top (the capsule's own wins).
+ */
+static void
+pageindex_path(struct walk *w)
+{
+	const char	*word = msg_get(w->s->msg, MSG_URL_PAGEINDEX);
+	struct stat	 st;
+
+	if (w->opts->pageindex == SITE_OFF)
+		return;
+	if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		warn(w, "/", 0, "%s: the capsule's own, so no page index is "
+		    "generated (\"pageindex off\" says so without this "
+		    "warning)", word);
+		return;
+	}
+	snprintf(w->pageindex, sizeof(w->pageindex), "/%s/", word);
+}
+
+/*
+ * The page index (pageindex.h), after every other page: page 1 is a
+ * generated page, the others are made on request by its section.
+ */
+static int
+add_pageindex(struct walk *w)
+{
+	struct pageindex	*pi;
+	struct buf		 b = BUF_INIT;
+	int			 ret = -1;
+
+	if (w->pageindex[0] == '\0')
+		return 0;
+	/* the site owns PI from here on, also when adding it fails */
+	if ((pi = pageindex_build(w->s, w->pageindex)) == NULL ||
+	    site_add_section(w->s, &pageindex_section, pi) == -1 ||
+	    pageindex_page(pi, 1, &b) == -1)
+		fail_oom(w, w->pageindex);
+	else
+		ret = add_generated(w, w->pageindex, b.data, b.len);
+	buf_free(&b);
+	return ret;
+}
+
 static int
 add_site_extras(struct walk *w)
 {
@@ -1431,9 +1485,15 @@ add_site_extras(struct walk *w)
 			return -1;
 		site_sort(w->s);
 	}
-	if (has_path(w->s, "/robots.txt"))
-		return 0;
-	make_robots(&robots, w->s);
-	return add_raw_page(w, "/robots.txt", mime_lookup("robots.txt")->mime,
-	    &robots);
+	if (!has_path(w->s, "/robots.txt")) {
+		make_robots(&robots, w->s);
+		if (w->pageindex[0] != '\0')
+			buf_addf(&robots, "\n# %s: %s\n", msg_get(w->s->msg,
+			    MSG_PAGEINDEX_TITLE), w->pageindex);
+		if (add_raw_page(w, "/robots.txt",
+		    mime_lookup("robots.txt")->mime, &robots) == -1)
+			return -1;
+		site_sort(w->s);
+	}
+	return add_pageindex(w);
 }

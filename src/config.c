@@ -330,6 +330,7 @@ static const struct key host_keys[] = {
 	{ "listing",	KEY_BOOL,		H(listing),	0, 0 },
 	{ "posts",	KEY_BOOL,		H(posts),	0, 0 },
 	{ "spartan_link", KEY_BOOL,		H(spartan_link), 0, 0 },
+	{ "pageindex",	KEY_BOOL,		H(pageindex),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -998,6 +999,8 @@ host_block(struct parser *ps)
 	h->set_posts = (seen & (1UL << key_index(host_keys, "posts"))) != 0;
 	h->set_spartan_link = (seen & (1UL << key_index(host_keys,
 	    "spartan_link"))) != 0;
+	h->set_pageindex = (seen & (1UL << key_index(host_keys,
+	    "pageindex"))) != 0;
 	if (h->root == NULL) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
 		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);

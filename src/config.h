@@ -23,6 +23,8 @@
  *		gopher on
  *		spartan_link on		# the Spartan address on the home
  *					# page, written by hand or not
+ *		pageindex on		# the page index, linked from a
+ *					# home page written by hand too
  *		listing off		# no generated folder pages
  *		posts off		# no generated post lists
  *		redirect "/old.gmi" "/new.gmi"	# 31; or: redirect 30 ...
@@ -110,6 +112,9 @@ struct conf_host {
 	bool		 set_posts;	/* "posts" given: also on an index */
 	bool		 spartan_link;	/* when set_spartan_link */
 	bool		 set_spartan_link;	/* unset: generated home only */
+	bool		 pageindex;	/* when set_pageindex */
+	bool		 set_pageindex;	/* unset: on, linked from generated */
+					/* pages only */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

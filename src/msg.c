@@ -33,6 +33,7 @@ static const struct msg_table	 en = { "en", {
 	[MSG_ROBOTS_ALL] = "# Everyone else may crawl everything.",
 	[MSG_URL_SEARCH] = "search",
 	[MSG_URL_PAGE] = "page-",
+	[MSG_URL_PAGEINDEX] = "pages",
 	[MSG_PARTNERS_TITLE] = "Partner directory",
 	[MSG_PARTNERS_GROUP] = "Partner directory: %s",
 	[MSG_PARTNERS_GROUP_OTHER] = "0-9 and signs",
@@ -64,6 +65,9 @@ static const struct msg_table	 en = { "en", {
 	[MSG_PAGE_N_OF_M] = "Page %zu of %zu",
 	[MSG_PREV_PAGE] = "Previous page (%zu of %zu)",
 	[MSG_NEXT_PAGE] = "Next page (%zu of %zu)",
+	[MSG_PAGEINDEX_TITLE] = "Page index",
+	[MSG_PAGEINDEX_COUNT] = "Every page and file of this capsule, by "
+	    "address: %zu",
 	[MSG_BAD_REQUEST] = "Bad request",
 	[MSG_REQUEST_TOO_LONG] = "Request too long",
 	[MSG_BAD_QUERY] = "Bad search query",
@@ -105,6 +109,7 @@ static const struct msg_table	 de = { "de", {
 	/* published addresses: never change them */
 	[MSG_URL_SEARCH] = "suche",
 	[MSG_URL_PAGE] = "seite-",
+	[MSG_URL_PAGEINDEX] = "seiten",
 	[MSG_PARTNERS_TITLE] = "Partnerverzeichnis",
 	[MSG_PARTNERS_GROUP] = "Partnerverzeichnis: %s",
 	[MSG_PARTNERS_GROUP_OTHER] = "0-9 und Zeichen",
@@ -138,6 +143,9 @@ static const struct msg_table	 de = { "de", {
 	[MSG_PAGE_N_OF_M] = "Seite %zu von %zu",
 	[MSG_PREV_PAGE] = "Vorherige Seite (%zu von %zu)",
 	[MSG_NEXT_PAGE] = "N\xc3\xa4" "chste Seite (%zu von %zu)",
+	[MSG_PAGEINDEX_TITLE] = "Seitenverzeichnis",
+	[MSG_PAGEINDEX_COUNT] = "Alle Seiten und Dateien dieser Kapsel, "
+	    "nach Adresse: %zu",
 	[MSG_BAD_REQUEST] = "Fehlerhafte Anfrage",
 	[MSG_REQUEST_TOO_LONG] = "Anfrage zu lang",
 	[MSG_BAD_QUERY] = "Fehlerhafte Suchanfrage",

@@ -25,6 +25,7 @@ enum msg {
 	/* words in the addresses of generated pages: [a-z] only */
 	MSG_URL_SEARCH,		/* a section's search, below its folder */
 	MSG_URL_PAGE,		/* before N of "page-N.gmi", a list page */
+	MSG_URL_PAGEINDEX,	/* the page index's folder below "/" */
 
 	/* the partner directory */
 	MSG_PARTNERS_TITLE,	/* heading of the overview */
@@ -52,6 +53,10 @@ enum msg {
 	MSG_PAGE_N_OF_M,	/* fmt: page, pages */
 	MSG_PREV_PAGE,		/* fmt: page, pages */
 	MSG_NEXT_PAGE,		/* fmt: page, pages */
+
+	/* the page index */
+	MSG_PAGEINDEX_TITLE,	/* its heading, and the links to it */
+	MSG_PAGEINDEX_COUNT,	/* fmt: number of entries */
 
 	/* Gemini status lines (the meta text) */
 	MSG_BAD_REQUEST,

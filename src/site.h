@@ -38,6 +38,9 @@ struct site_opts {
 					/* that links none of its posts */
 	enum site_switch spartan_link;	/* the Spartan address on the */
 					/* home page; AUTO: a generated one */
+	enum site_switch pageindex;	/* the page index; AUTO: linked from */
+					/* generated pages only, ON: from */
+					/* the home page too, OFF: none */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
 	const struct conf_redirect *redirects;	/* borrowed: copied */

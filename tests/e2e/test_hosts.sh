@@ -73,8 +73,8 @@ expect_eq "beta's certificate names beta alone" "$(san "$B")" "DNS:beta.test"
 
 # --- the start names every host, its certificate, both fingerprints
 expect_log "start: alpha named with its alias" \
-    "host alpha.test (alias www.alpha.test): loaded $WORK/alpha: 3 pages"
-expect_log "start: beta named" "host beta.test: loaded $WORK/beta: 2 pages"
+    "host alpha.test (alias www.alpha.test): loaded $WORK/alpha: 4 pages"
+expect_log "start: beta named" "host beta.test: loaded $WORK/beta: 3 pages"
 expect_log "start: alpha's certificate made, for its names" \
     "host alpha.test: certificate $A made for alpha.test, www.alpha.test"
 expect_log "start: alpha's certificate fingerprint" \
@@ -178,7 +178,7 @@ expect_eq "--check: no line twice" "$(printf '%s\n' "$CHECK_OUT" |
 expect_eq "--check: alpha's fingerprint said once" \
     "$(printf '%s\n' "$CHECK_OUT" | grep -c "$(fp "$A")")" 1
 expect_contains "--check: alpha's fingerprint" "$CHECK_OUT" \
-    "alpha.test: OK, 3 pages in $WORK/alpha; certificate $A SHA-256 $(fp "$A")"
+    "alpha.test: OK, 4 pages in $WORK/alpha; certificate $A SHA-256 $(fp "$A")"
 expect_contains "--check: alpha's public key" "$CHECK_OUT" \
     "alpha.test: certificate $A: public key (SPKI) SHA-256 $(spki "$A")"
 cat >>"$CONF" <<CONF

@@ -597,10 +597,11 @@ test_folder_without_index_gets_generated_page(void)
 	    "=> b.txt b.txt\n"
 	    "=> c.gmi c.gmi\n"
 	    "=> sub/ sub/\n"
-	    "\n=> ../ Eine Ebene h\xc3\xb6her\n");	/* navigation: last */
+	    "\n=> ../ Eine Ebene h\xc3\xb6her\n"	/* navigation: last */
+	    "=> /seiten/ Seitenverzeichnis\n");
 	CHECK_STR(body_of(s, "/g/sub/"),
 	    "# Sub\n\n=> ../ Eine Ebene h\xc3\xb6her\n"
-	    "=> / Startseite\n");
+	    "=> / Startseite\n" "=> /seiten/ Seitenverzeichnis\n");
 	CHECK(site_lookup(s, "/leer/") != NULL);
 	CHECK(site_is_folder(s, "/g/sub"));
 	/* the root has an index.gmi, so it lists nothing by itself */
@@ -618,7 +619,8 @@ test_root_without_index(void)
 	tmptree_put("a.txt", "a\n");
 	CHECK((s = load()) != NULL);
 	/* the home page: titled by the host's name */
-	CHECK_STR(body_of(s, "/"), "# localhost\n\n=> a.txt a.txt\n");
+	CHECK_STR(body_of(s, "/"), "# localhost\n\n=> a.txt a.txt\n"
+	    "\n" "=> /seiten/ Seitenverzeichnis\n");
 	site_free(s);
 	tmptree_rm();
 }
@@ -639,7 +641,8 @@ test_articles_listed_on_generated_page(void)
 	    "## Beitr\xc3\xa4ge\n\n"
 	    "=> 2023-06-01-sommer.gmi 2023-06-01 Sommer\n\n"
 	    "=> atom.xml Atom-Feed\n\n"
-	    "=> ../ Eine Ebene h\xc3\xb6her\n");
+	    "=> ../ Eine Ebene h\xc3\xb6her\n"
+	    "=> /seiten/ Seitenverzeichnis\n");
 	site_free(s);
 
 	/* "posts off": the posts among the files, the feed link stays */
@@ -648,7 +651,8 @@ test_articles_listed_on_generated_page(void)
 	    "=> 2023-06-01-sommer.gmi Sommer\n"
 	    "=> old-travel_notes.gmi Notes\n\n"
 	    "=> atom.xml Atom-Feed\n\n"
-	    "=> ../ Eine Ebene h\xc3\xb6her\n");
+	    "=> ../ Eine Ebene h\xc3\xb6her\n"
+	    "=> /seiten/ Seitenverzeichnis\n");
 	CHECK(site_lookup(s, "/blog/atom.xml") != NULL);
 	site_free(s);
 	tmptree_rm();

@@ -618,6 +618,7 @@ test_locations_and_redirects(void)
 	CHECK(conf.hosts[0].listing && conf.hosts[0].posts);
 	/* unset: zeche's rule, not "on" */
 	CHECK(!conf.hosts[0].set_posts && !conf.hosts[0].set_spartan_link);
+	CHECK(!conf.hosts[0].set_pageindex);
 	CHECK(conf.hosts[0].author == NULL);
 	conf_free(&conf);
 
@@ -635,6 +636,17 @@ test_locations_and_redirects(void)
 	conf_free(&conf);
 	CHECK_STR(error_of("host a {\n root r\n certs c\n spartan_link yes\n"
 	    "}\n"), "/etc/zeche/zeche.conf:4:15: expected on or off");
+	/* the page index */
+	CHECK(parse("host a {\n root r\n certs c\n pageindex off\n}\n",
+	    &conf) == 0);
+	CHECK(conf.hosts[0].set_pageindex && !conf.hosts[0].pageindex);
+	conf_free(&conf);
+	CHECK(parse("host a {\n root r\n certs c\n pageindex on\n}\n",
+	    &conf) == 0);
+	CHECK(conf.hosts[0].set_pageindex && conf.hosts[0].pageindex);
+	conf_free(&conf);
+	CHECK_STR(error_of("host a {\n root r\n certs c\n pageindex 1\n"
+	    "}\n"), "/etc/zeche/zeche.conf:4:12: expected on or off");
 
 	CHECK_STR(error_of("host a {\n root r\n certs c\n redirect old "
 	    "new\n}\n"),

@@ -1,0 +1,311 @@
+/*
+ * pageindex: every page a site serves as a paged gemtext list, and its
+ * struct section_ops (pageindex.h).  Built once at load from the sorted
+ * pages; the entries' link lines are kept in one string, so a page of
+ * the list is a copy of a slice of it.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "msg.h"
+#include "pageindex.h"
+#include "section.h"
+#include "site.h"
+#include "url.h"
+
+struct pageindex {
+	char			*base;	/* owned: "/pages/" */
+	const struct msg_table	*msg;	/* static */
+	char			*lines;	/* owned: one link line per entry */
+	size_t			*off;	/* owned: entry i at lines + off[i], */
+	size_t			 n;	/* n + 1 offsets */
+};
+
+#define M(pi, id)	msg_get((pi)->msg, (id))
+
+/* A post's page and its date, for the lookup by page. */
+struct dated {
+	const struct page	*pg;
+	const struct article	*a;
+};
+
+static int
+dated_cmp(const void *a, const void *b)
+{
+	uintptr_t	 x = (uintptr_t)((const struct dated *)a)->pg;
+	uintptr_t	 y = (uintptr_t)((const struct dated *)b)->pg;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every post of S, sorted by its page, into *DP (*NP of them; NULL, 0:
+ * none).  Returns -1 when out of memory.
+ */
+static int
+dated_posts(const struct site *s, struct dated **dp, size_t *np)
+{
+	struct dated	*d;
+	size_t		 i, j, n = 0;
+
+	*dp = NULL;
+	*np = 0;
+	for (i = 0; i < s->nblogs; i++)
+		n += s->blogs[i].narticles;
+	if (n == 0)
+		return 0;
+	if ((d = calloc(n, sizeof(*d))) == NULL)
+		return -1;
+	n = 0;
+	for (i = 0; i < s->nblogs; i++)
+		for (j = 0; j < s->blogs[i].narticles; j++) {
+			d[n].pg = s->blogs[i].articles[j].page;
+			d[n++].a = &s->blogs[i].articles[j];
+		}
+	qsort(d, n, sizeof(*d), dated_cmp);
+	*dp = d;
+	*np = n;
+	return 0;
+}
+
+/* The link line of PG: a post dated, gemtext by title, a file by path. */
+static void
+add_entry(struct buf *out, const struct page *pg, const struct dated *d,
+    size_t nd)
+{
+	struct dated	 key, *hit = NULL;
+	const char	*title = NULL;
+
+	buf_adds(out, "=> ");
+	url_encode_path(out, pg->path);
+	buf_addc(out, ' ');
+	key.pg = pg;
+	if (nd > 0)
+		hit = bsearch(&key, d, nd, sizeof(*d), dated_cmp);
+	if (hit != NULL) {
+		buf_addf(out, "%s ", hit->a->date);
+		title = hit->a->title;
+	} else if (pg->is_gemtext)
+		title = pg->doc.title;
+	if (title == NULL || title[0] == '\0')
+		title = pg->path;
+	buf_adds(out, title);
+	buf_addc(out, '\n');
+}
+
+struct pageindex *
+pageindex_build(const struct site *s, const char *base)
+{
+	struct pageindex	*pi;
+	struct buf		 b = BUF_INIT;
+	struct dated		*d = NULL;
+	size_t			 i, nd, blen = strlen(base);
+
+	if ((pi = calloc(1, sizeof(*pi))) == NULL)
+		return NULL;
+	pi->msg = s->msg;
+	if (dated_posts(s, &d, &nd) == -1 ||
+	    (pi->base = strdup(base)) == NULL ||
+	    (pi->off = calloc(s->npages + 1, sizeof(*pi->off))) == NULL)
+		goto nomem;
+	for (i = 0; i < s->npages; i++) {
+		if (strncmp(s->pages[i]->path, base, blen) == 0)
+			continue;		/* the index's own */
+		pi->off[pi->n++] = b.len;
+		add_entry(&b, s->pages[i], d, nd);
+	}
+	pi->off[pi->n] = b.len;
+	if ((pi->lines = buf_take(&b, NULL)) == NULL)
+		goto nomem;
+	free(d);
+	return pi;
+ nomem:
+	free(d);
+	buf_free(&b);
+	pageindex_free(pi);
+	return NULL;
+}
+
+void
+pageindex_free(struct pageindex *pi)
+{
+	if (pi == NULL)
+		return;
+	free(pi->base);
+	free(pi->lines);
+	free(pi->off);
+	free(pi);
+}
+
+size_t
+pageindex_count(const struct pageindex *pi)
+{
+	return pi->n;
+}
+
+size_t
+pageindex_npages(const struct pageindex *pi)
+{
+	return pi->n == 0 ? 1 : (pi->n + PAGEINDEX_PER_PAGE - 1) /
+	    PAGEINDEX_PER_PAGE;
+}
+
+/* A link to page PAGE of the index, labelled by FMT (page, pages). */
+static void
+add_page_link(struct buf *out, const struct pageindex *pi, size_t page,
+    enum msg fmt)
+{
+	buf_adds(out, "=> ");
+	url_encode_path(out, pi->base);
+	if (page > 1)
+		buf_addf(out, "%s%zu.gmi", M(pi, MSG_URL_PAGE), page);
+	buf_addc(out, ' ');
+	buf_addf(out, M(pi, fmt), page, pageindex_npages(pi));
+	buf_addc(out, '\n');
+}
+
+int
+pageindex_page(const struct pageindex *pi, size_t page, struct buf *out)
+{
+	size_t	 np = pageindex_npages(pi), first, last;
+
+	if (page < 1 || page > np)
+		return -1;
+	buf_addf(out, "# %s\n\n", M(pi, MSG_PAGEINDEX_TITLE));
+	buf_addf(out, M(pi, MSG_PAGEINDEX_COUNT), pi->n);
+	if (np > 1) {
+		buf_adds(out, " - ");
+		buf_addf(out, M(pi, MSG_PAGE_N_OF_M), page, np);
+	}
+	buf_adds(out, "\n\n");
+	first = (page - 1) * PAGEINDEX_PER_PAGE;
+	last = first + PAGEINDEX_PER_PAGE;
+	if (last > pi->n)
+		last = pi->n;
+	if (first < last)
+		buf_add(out, pi->lines + pi->off[first], pi->off[last] -
+		    pi->off[first]);
+	buf_addc(out, '\n');
+	if (page > 1)
+		add_page_link(out, pi, page - 1, MSG_PREV_PAGE);
+	if (page < np)
+		add_page_link(out, pi, page + 1, MSG_NEXT_PAGE);
+	buf_addf(out, "=> / %s\n", M(pi, MSG_HOME));
+	return out->failed ? -1 : 0;
+}
+
+/*
+ * The index as a generated section: its pages past the first, made on
+ * request.  It has no search.
+ */
+static bool
+sec_match(const void *ctx, const char *path, struct section_req *req)
+{
+	const struct pageindex	*pi = ctx;
+	const char		*pfx = M(pi, MSG_URL_PAGE), *p;
+	size_t			 blen = strlen(pi->base), plen = strlen(pfx);
+	size_t			 page = 0;
+
+	if (strncmp(path, pi->base, blen) != 0 ||
+	    strncmp(path + blen, pfx, plen) != 0)
+		return false;
+	p = path + blen + plen;
+	if (*p < '1' || *p > '9')		/* no sign, no leading 0 */
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (page > pageindex_npages(pi))
+			return false;
+		page = page * 10 + (size_t)(*p - '0');
+	}
+	if (strcmp(p, ".gmi") != 0 || page < 2 ||
+	    page > pageindex_npages(pi))
+		return false;
+	req->op = SECTION_LIST;
+	req->list = 0;
+	req->page = page;
+	return true;
+}
+
+static int
+sec_list(const void *ctx, int list, size_t page, struct result *res)
+{
+	const struct pageindex	*pi = ctx;
+
+	res->title = M(pi, MSG_PAGEINDEX_TITLE);
+	res->count = pi->n;
+	res->npages = pageindex_npages(pi);
+	if (list != 0 || pageindex_page(pi, page, &res->text) == -1) {
+		res->status = RESULT_FAILED;
+		res->why = res->text.failed ? "out of memory" : "no such page";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sec_search(const void *ctx, const char *query, size_t page,
+    enum section_link link, struct result *res)
+{
+	res->status = RESULT_FAILED;
+	res->why = "the page index has no search";
+	return -1;
+}
+
+static const char *
+sec_prompt(const void *ctx)
+{
+	return M((const struct pageindex *)ctx, MSG_PAGEINDEX_TITLE);
+}
+
+/* Pages 2 .. the last: those sec_match() names. */
+static int
+sec_pages(const void *ctx, struct section_page **pagesp, size_t *np,
+    const char **errstr)
+{
+	const struct pageindex	*pi = ctx;
+	struct section_page	*pages = NULL;
+	struct buf		 b = BUF_INIT;
+	size_t			 page, n, last = pageindex_npages(pi);
+
+	*pagesp = NULL;
+	*np = 0;
+	if (last < 2)
+		return 0;
+	if ((pages = calloc(last - 1, sizeof(*pages))) == NULL)
+		goto nomem;
+	for (n = 0, page = 2; page <= last; page++, n++) {
+		buf_addf(&b, "%s%s%zu.gmi", pi->base, M(pi, MSG_URL_PAGE),
+		    page);
+		if ((pages[n].path = buf_take(&b, NULL)) == NULL ||
+		    pageindex_page(pi, page, &b) == -1 ||
+		    (pages[n].text = buf_take(&b, &pages[n].len)) == NULL)
+			goto nomem;
+	}
+	*pagesp = pages;
+	*np = n;
+	return 0;
+ nomem:
+	buf_free(&b);
+	section_pages_free(pages, last - 1);
+	*errstr = "out of memory";
+	return -1;
+}
+
+static void
+sec_free(void *ctx)
+{
+	pageindex_free(ctx);
+}
+
+const struct section_ops pageindex_section = {
+	.name = "pageindex",
+	.match = sec_match,
+	.list = sec_list,
+	.search = sec_search,
+	.prompt = sec_prompt,
+	.pages = sec_pages,
+	.free = sec_free,
+};
