@@ -330,6 +330,7 @@ static const struct key host_keys[] = {
 	{ "listing",	KEY_BOOL,		H(listing),	0, 0 },
 	{ "posts",	KEY_BOOL,		H(posts),	0, 0 },
 	{ "spartan_link", KEY_BOOL,		H(spartan_link), 0, 0 },
+	{ "archive",	KEY_BOOL,		H(archive),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 

@@ -110,6 +110,7 @@ struct conf_host {
 	bool		 set_posts;	/* "posts" given: also on an index */
 	bool		 spartan_link;	/* when set_spartan_link */
 	bool		 set_spartan_link;	/* unset: generated home only */
+	bool		 archive;	/* /capsule.tar over Gemini (off) */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */
