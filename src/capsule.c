@@ -392,6 +392,7 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 	struct buf		 src = BUF_INIT;
 	struct buf		 path = BUF_INIT;
 	struct page		*pg = NULL;
+	struct stat		 st;
 	const char		*errstr;
 	bool			 gemtext = mime_is_gemtext(name);
 	size_t			 max, narticles = f->narticles;
@@ -407,6 +408,11 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 		goto done;
 	}
 	pg->gopher_type = mime_lookup(name)->gopher;
+	if (fstat(fd, &st) == 0) {
+		pg->mtime = (long long)st.st_mtime;
+		if (pg->mtime > w->s->mtime)
+			w->s->mtime = pg->mtime;
+	}
 	if (!gemtext && strcmp(name, PARTNERS_FILE) != 0 &&
 	    (size > CAPSULE_MEM_FILE_MAX ||
 	    w->memused + (size_t)size > CAPSULE_MEM_TOTAL)) {

@@ -331,6 +331,7 @@ static const struct key host_keys[] = {
 	{ "posts",	KEY_BOOL,		H(posts),	0, 0 },
 	{ "spartan_link", KEY_BOOL,		H(spartan_link), 0, 0 },
 	{ "pageindex",	KEY_BOOL,		H(pageindex),	0, 0 },
+	{ "archive",	KEY_BOOL,		H(archive),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 

@@ -115,6 +115,7 @@ struct conf_host {
 	bool		 pageindex;	/* when set_pageindex */
 	bool		 set_pageindex;	/* unset: on, linked from generated */
 					/* pages only */
+	bool		 archive;	/* /capsule.tar over Gemini (off) */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

@@ -20,6 +20,7 @@
 #include "render.h"
 #include "rootfs.h"
 #include "site.h"
+#include "tar.h"
 #include "url.h"
 
 #define NEW_TREE	".zeche-new"
@@ -451,12 +452,13 @@ export_page(struct export *x, const struct page *pg)
 
 /*
  * The pages a section renders on request (a list's pages past the
- * first), exported like the site's own pages.  Adds them to *COUNT.
+ * first), each handed to FN like the site's own pages.  Adds them to
+ * *COUNT.
  */
 static int
-export_section(struct export *x, const struct section *sec, long *count)
+walk_section(const struct section *sec, export_fn fn, void *arg,
+    long *count, char *err, size_t errlen)
 {
-	const struct site	*s = x->s;
 	struct section_page	*pages = NULL;
 	struct page		*pg;
 	const char		*errstr;
@@ -464,12 +466,12 @@ export_section(struct export *x, const struct section *sec, long *count)
 	int			 ret = -1;
 
 	if (sec->ops->pages(sec->ctx, &pages, &n, &errstr) == -1) {
-		fail(x, "%s pages: %s", sec->ops->name, errstr);
+		snprintf(err, errlen, "%s pages: %s", sec->ops->name, errstr);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if ((pg = page_new(pages[i].path)) == NULL) {
-			fail(x, "out of memory");
+			snprintf(err, errlen, "out of memory");
 			goto done;
 		}
 		pg->body = pages[i].text;	/* pg owns it from here on */
@@ -479,12 +481,13 @@ export_section(struct export *x, const struct section *sec, long *count)
 		pg->mime = MIME_GEMTEXT;
 		pg->gopher_type = '1';
 		if (gemtext_parse(pg->body, pg->body_len, &pg->doc, &errstr,
-		    &line) == -1 || render_gopher(s, pg) == -1) {
-			fail(x, "%s: cannot be rendered", pg->path);
+		    &line) == -1) {
+			snprintf(err, errlen, "%s: cannot be rendered",
+			    pg->path);
 			page_free(pg);
 			goto done;
 		}
-		ret = export_page(x, pg);
+		ret = fn(arg, pg, true);
 		page_free(pg);
 		if (ret == -1)
 			goto done;
@@ -495,6 +498,37 @@ export_section(struct export *x, const struct section *sec, long *count)
  done:
 	section_pages_free(pages, n);
 	return ret;
+}
+
+long
+export_walk(const struct site *s, export_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	size_t	 i;
+	long	 count;
+
+	for (i = 0; i < s->npages; i++)
+		if (fn(arg, s->pages[i], false) == -1)
+			return -1;
+	count = (long)s->npages;
+	for (i = 0; i < s->nsections; i++)
+		if (walk_section(&s->sections[i], fn, arg, &count, err,
+		    errlen) == -1)
+			return -1;
+	return count;
+}
+
+/* export_walk()'s FN for the export: a page of a section is made here. */
+static int
+export_one(void *arg, struct page *pg, bool section)
+{
+	struct export	*x = arg;
+
+	if (section && render_gopher(x->s, pg) == -1) {
+		fail(x, "%s: cannot be rendered", pg->path);
+		return -1;
+	}
+	return export_page(x, pg);
 }
 
 /* PATH made absolute and free of links, also when its last part is new. */
@@ -702,7 +736,7 @@ export_site(const struct site *s, const char *dir, const char *root,
 {
 	struct export	 x;
 	const char	*why;
-	size_t		 i;
+	char		 wherr[512];
 	long		 ret = -1, count;
 	int		 fd;
 
@@ -712,6 +746,8 @@ export_site(const struct site *s, const char *dir, const char *root,
 	x.dirfd = x.newfd = -1;
 	x.err = err;
 	x.errlen = errlen;
+	if (errlen > 0)
+		err[0] = '\0';
 	if (open_dir(&x, dir, root) == -1)
 		goto done;
 	/* the remains of an interrupted run are ours to remove */
@@ -731,13 +767,12 @@ export_site(const struct site *s, const char *dir, const char *root,
 		    strerror(errno));
 		goto done;
 	}
-	for (i = 0; i < s->npages; i++)
-		if (export_page(&x, s->pages[i]) == -1)
-			goto done;
-	count = (long)s->npages;
-	for (i = 0; i < s->nsections; i++)
-		if (export_section(&x, &s->sections[i], &count) == -1)
-			goto done;
+	if ((count = export_walk(s, export_one, &x, wherr,
+	    sizeof(wherr))) == -1) {
+		if (err[0] == '\0')
+			fail(&x, "%s", wherr);
+		goto done;
+	}
 	if (write_marker(&x) == -1 || swap_trees(&x) == -1)
 		goto done;
 	ret = count;
@@ -749,4 +784,151 @@ export_site(const struct site *s, const char *dir, const char *root,
 	if (x.dirfd != -1)
 		close(x.dirfd);
 	return ret;
+}
+
+/* A file or folder of the archive, before the names are sorted. */
+struct entry {
+	char		*name;		/* owned: "host/f/a.gmi", "host/f/" */
+	const char	*data;		/* NULL: a folder */
+	size_t		 len;
+	long long	 mtime;
+	bool		 copy;		/* a section's page: freed after */
+};
+
+struct collect {
+	const struct site *s;
+	struct entry	*e;
+	size_t		 n;
+	size_t		 cap;
+	char		*err;
+	size_t		 errlen;
+};
+
+static int
+add_entry(struct collect *c, char *name, const char *data, size_t len,
+    long long mtime, bool copy)
+{
+	struct entry	*ne;
+	size_t		 cap;
+
+	if (c->n == c->cap) {
+		cap = c->cap == 0 ? 64 : c->cap * 2;
+		if ((ne = reallocarray(c->e, cap, sizeof(*ne))) == NULL) {
+			free(name);
+			return -1;
+		}
+		c->e = ne;
+		c->cap = cap;
+	}
+	c->e[c->n].name = name;
+	c->e[c->n].data = data;
+	c->e[c->n].len = len;
+	c->e[c->n].mtime = mtime > 0 ? mtime : c->s->mtime;
+	c->e[c->n++].copy = copy;
+	return 0;
+}
+
+/*
+ * export_walk()'s FN for the archive: the page's Gemini file, named as
+ * the export names it below gemini/, and the folders above it.
+ */
+static int
+collect_one(void *arg, struct page *pg, bool section)
+{
+	struct collect	*c = arg;
+	struct buf	 rel = BUF_INIT;
+	char		*name, *slash, *copy = NULL;
+	int		 ret = -1;
+
+	if (export_gemini_path(pg->path, &rel) == -1) {
+		snprintf(c->err, c->errlen, "%s: cannot be archived as a file",
+		    pg->path);
+		goto done;
+	}
+	if (pg->file != NULL) {
+		snprintf(c->err, c->errlen, "%s: over 1 MiB, served from disk, "
+		    "and the archive holds only what is in memory", pg->path);
+		goto done;
+	}
+	/* "gemini/f/a.gmi" -> "host/f/a.gmi" */
+	if (asprintf(&name, "%s%s", c->s->host, rel.data + 6) == -1 ||
+	    (section && (copy = malloc(pg->body_len + 1)) == NULL))
+		goto oom;
+	if (copy != NULL)
+		memcpy(copy, pg->body, pg->body_len);
+	if (add_entry(c, name, copy != NULL ? copy : pg->body != NULL ?
+	    pg->body : "", pg->body_len,
+	    pg->mtime, copy != NULL) == -1) {
+		free(copy);
+		goto oom;
+	}
+	/* its folders: "host/", "host/f/"; duplicates go after the sort */
+	for (slash = strchr(name, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/'))
+		if ((copy = strndup(name, (size_t)(slash - name + 1))) == NULL ||
+		    add_entry(c, copy, NULL, 0, 0, false) == -1)
+			goto oom;
+	ret = 0;
+	goto done;
+ oom:
+	snprintf(c->err, c->errlen, "out of memory");
+ done:
+	buf_free(&rel);
+	return ret;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name,
+	    ((const struct entry *)b)->name);
+}
+
+struct tar *
+export_archive(const struct site *s, char *err, size_t errlen)
+{
+	struct collect	 c;
+	struct tar	*t;
+	size_t		 i;
+	bool		 ok = false;
+
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.err = err;
+	c.errlen = errlen;
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (export_walk(s, collect_one, &c, err, errlen) == -1)
+		goto done;
+	qsort(c.e, c.n, sizeof(*c.e), entry_cmp);
+	for (i = 0; i < c.n; i++) {
+		if (i > 0 && strcmp(c.e[i].name, c.e[i - 1].name) == 0)
+			continue;		/* a folder met again */
+		if (tar_add(t, c.e[i].name, c.e[i].data, c.e[i].len,
+		    c.e[i].mtime, c.e[i].copy) == -1) {
+			snprintf(err, errlen, "%s: %s", c.e[i].name,
+			    errno == ENAMETOOLONG ? "too long for a ustar "
+			    "name (100 bytes, after a folder prefix of up to "
+			    "155)" : strerror(errno));
+			goto done;
+		}
+	}
+	ok = tar_finish(t) == 0;
+	if (!ok)
+		snprintf(err, errlen, "out of memory");
+ done:
+	for (i = 0; i < c.n; i++) {
+		free(c.e[i].name);
+		if (c.e[i].copy)
+			free((char *)c.e[i].data);
+	}
+	free(c.e);
+	if (!ok) {
+		tar_free(t);
+		free(t);
+		t = NULL;
+	}
+	return t;
 }

@@ -34,6 +34,7 @@
 #include <stddef.h>
 
 struct buf;
+struct page;
 struct site;
 
 #define EXPORT_MARKER	".zeche-export"
@@ -56,5 +57,26 @@ int	export_gopher_path(const char *, bool, struct buf *);
  */
 long	export_site(const struct site *, const char *, const char *, char *,
 	    size_t);
+
+/*
+ * Every page Gemini serves, as the export writes it below gemini/: FN
+ * gets the site's pages, then the pages a section renders on request
+ * (made for the call, SECTION true, freed after it).  FN returns -1 to
+ * stop, with its own message.  The number of pages, or -1 (ERR set when
+ * the walk itself failed).
+ */
+typedef int	(*export_fn)(void *, struct page *, bool);
+long		 export_walk(const struct site *, export_fn, void *, char *,
+		    size_t);
+
+/*
+ * /capsule.tar: the Gemini tree of the export as a ustar archive, its
+ * names "HOST/..." in byte order, its folders 0755 and files 0644, each
+ * file's mtime its own (a generated page's: the newest file's).  Files
+ * served from disk are not held: NULL with ERR set then, and on a name
+ * longer than ustar allows, or out of memory.
+ */
+struct tar;
+struct tar	*export_archive(const struct site *, char *, size_t);
 
 #endif

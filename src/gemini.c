@@ -12,6 +12,7 @@
 #include "route.h"
 #include "server.h"
 #include "site.h"
+#include "tar.h"
 #include "url.h"
 
 static void	gemini_serve(struct conn *, char *, size_t);
@@ -150,6 +151,19 @@ serve_section(struct conn *c, const struct site *s, const struct route *r,
 	result_free(&res);
 }
 
+/* /capsule.tar: its pieces, borrowed from the site like a page's bytes. */
+static void
+serve_archive(struct conn *c, const struct tar *t)
+{
+	static const char	 head[] = "20 application/x-tar\r\n";
+	size_t			 i;
+
+	conn_reply_ref(c, head, sizeof(head) - 1);
+	for (i = 0; i < t->npieces; i++)
+		conn_reply_ref(c, t->pieces[i].data, t->pieces[i].len);
+	conn_done(c, "20", "archive");
+}
+
 static void
 gemini_serve(struct conn *c, char *line, size_t len)
 {
@@ -224,6 +238,10 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		serve_section(c, s, &r, u.query);
 		break;
 	case ROUTE_NOT_FOUND:
+		if (s->archive != NULL && strcmp(u.path, ARCHIVE_PATH) == 0) {
+			serve_archive(c, s->archive);
+			break;
+		}
 		reply(c, GEMINI_NOT_FOUND, msg_get(s->msg, MSG_NOT_FOUND),
 		    NULL);
 		break;

@@ -17,6 +17,7 @@
 
 #include "capsule.h"
 #include "config.h"
+#include "export.h"
 #include "render.h"
 #include "server.h"
 #include "site.h"
@@ -307,6 +308,7 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 	const struct conf_host	*h = &conf->hosts[i];
 	struct site_opts	 so;
 	struct site		*s;
+	char			 why[512];
 	int			 p;
 
 	memset(&so, 0, sizeof(so));
@@ -331,6 +333,13 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 		return NULL;
 	if (render_site(s) == -1) {
 		snprintf(err, errlen, "%s: out of memory", h->root);
+		site_free(s);
+		return NULL;
+	}
+	/* the capsule's own capsule.tar wins */
+	if (h->archive && site_lookup(s, ARCHIVE_PATH) == NULL &&
+	    (s->archive = export_archive(s, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "%s: archive: %s", h->root, why);
 		site_free(s);
 		return NULL;
 	}

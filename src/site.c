@@ -11,6 +11,7 @@
 #include "rootfs.h"
 #include "section.h"
 #include "site.h"
+#include "tar.h"
 #include "url.h"
 
 static int
@@ -110,6 +111,8 @@ site_free(struct site *s)
 	for (i = 0; i < s->nloc_mime; i++)
 		free(s->loc_mime[i]);
 	free(s->loc_mime);
+	tar_free(s->archive);
+	free(s->archive);
 	for (i = 0; i < s->npages; i++)
 		page_free(s->pages[i]);
 	free(s->pages);

@@ -73,6 +73,7 @@ struct page {
 					/* time: its path below the root, */
 					/* without links ("v/big.mp4"); the */
 					/* body is then NULL */
+	long long	 mtime;		/* a capsule file's; 0: generated */
 	char		*body;		/* owned: the file or gemtext */
 	size_t		 body_len;	/* as it is: what Gemini sends */
 	struct blob	 out[PROTO_COUNT];	/* owned: what each enabled
@@ -93,8 +94,12 @@ struct blog {
 	size_t		 narticles;
 };
 
+/* Where a host with "archive on" serves its capsule over Gemini. */
+#define ARCHIVE_PATH	"/capsule.tar"
+
 struct msg_table;
 struct section;
+struct tar;
 struct section_ops;
 
 struct site {
@@ -116,6 +121,8 @@ struct site {
 	size_t		 nsections;
 	struct site_redirect *redirects;	/* owned, sorted by from */
 	size_t		 nredirects;
+	long long	 mtime;		/* the newest of its files' */
+	struct tar	*archive;	/* owned: /capsule.tar, or NULL */
 	char		**loc_mime;	/* owned: per location of the */
 	size_t		 nloc_mime;	/* options, its gemtext MIME type */
 					/* ("text/gemini; lang=..") or NULL */
