@@ -85,7 +85,7 @@ read_x509(const char *path)
 	struct buf	 b = BUF_INIT;
 	X509		*crt;
 	BIO		*bio;
-	char		 err[8];
+	char		 err[256];	/* unused: NULL says enough */
 
 	if ((bio = pem_bio(path, &b, err, sizeof(err))) == NULL) {
 		buf_free(&b);
