@@ -4,105 +4,8 @@
 # crawl that follows links alone from "/" reaches every file, over
 # Gemini, Gopher and Spartan.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/crawl.sh"
 : "${SPGET:?SPGET must name the spget client}"
-
-# resolve BASE REF: the absolute, normalised path of a local link, or
-# nothing for a link to another scheme or host
-resolve() {
-	local base=$1 ref=$2 path seg out=()
-	case $ref in
-	*://*|mailto:*|//*) return ;;
-	/*) path=$ref ;;
-	*) path=${base%/*}/$ref ;;
-	esac
-	path=${path%%\?*}
-	local IFS=/
-	for seg in $path; do
-		case $seg in
-		''|.) ;;
-		..) [ ${#out[@]} -gt 0 ] && unset 'out[${#out[@]}-1]' ;;
-		*) out+=("$seg") ;;
-		esac
-	done
-	local joined="/${out[*]}"
-	case $path in */|*/.|*/..) [ "$joined" != / ] && joined=$joined/ ;; esac
-	printf '%s\n' "$joined"
-}
-
-# links BASE: the local targets of the "=>" and "=:" lines on stdin
-links() {
-	local base=$1 kind ref rest
-	tr -d '\r' | while read -r kind ref rest; do
-		case $kind in
-		'=>'|'=:') resolve "$base" "$ref" ;;
-		esac
-	done
-}
-
-# crawl PROTO: every path linked from "/" on over PROTO (gemini or
-# spartan), one a line, sorted, in $WORK/PROTO.paths
-crawl() {
-	local proto=$1 path n=0 hdr
-	local -A seen
-	local queue=(/)
-	mkdir -p "$WORK/$proto"
-	: >"$WORK/$proto.paths"
-	while [ ${#queue[@]} -gt 0 ]; do
-		path=${queue[0]}
-		queue=("${queue[@]:1}")
-		[ -n "${seen[k$path]+x}" ] && continue
-		seen[k$path]=1
-		printf '%s\n' "$path" >>"$WORK/$proto.paths"
-		n=$((n + 1))
-		if [ "$proto" = gemini ]; then
-			gem_to "$WORK/$proto/$n" "gemini://$H$path"
-		else
-			"$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" "$path" \
-			    >"$WORK/$proto/$n"
-		fi
-		hdr=$(head -n 1 "$WORK/$proto/$n" | tr -d '\r')
-		case $hdr in
-		"20 text/gemini"*|"2 text/gemini"*) ;;
-		*) continue ;;
-		esac
-		while read -r l; do
-			queue+=("$l")
-		done < <(tail -n +2 "$WORK/$proto/$n" | links "$path")
-	done
-	sort -o "$WORK/$proto.paths" "$WORK/$proto.paths"
-}
-
-gopher_raw() {
-	printf "$1" | "$GEMGET" -t 127.0.0.1 "$GOPHER_PORT"
-}
-
-# crawl_gopher: every selector on this server linked from the root menu
-crawl_gopher() {
-	local sel type disp s host port
-	local -A seen menu_of
-	local queue=(/)
-	: >"$WORK/gopher.paths"
-	while [ ${#queue[@]} -gt 0 ]; do
-		sel=${queue[0]}
-		queue=("${queue[@]:1}")
-		[ -n "${seen[k$sel]+x}" ] && continue
-		seen[k$sel]=1
-		printf '%s\n' "$sel" >>"$WORK/gopher.paths"
-		case $sel in
-		*/|/) ;;
-		*) [ "${menu_of[k$sel]:-}" = 1 ] || continue ;;
-		esac
-		while IFS=$'\t' read -r disp s host port; do
-			type=${disp:0:1}
-			[ "$host" = "$H" ] && [ "${port%$'\r'}" = "$GOPHER_PORT" ] ||
-			    continue
-			case $s in URL:*) continue ;; esac	# other servers
-			[ "$type" = 1 ] && menu_of[k$s]=1
-			queue+=("$s")
-		done < <(gopher_raw "$sel\r\n")
-	done
-	sort -o "$WORK/gopher.paths" "$WORK/gopher.paths"
-}
 
 # files: the path of every file of the capsule ("index.gmi" as its folder)
 files() {
@@ -135,8 +38,8 @@ rm "$ROOT/index.gmi"
 SPARTAN_PORT=$(free_port)
 start_zeche --spartan "127.0.0.1:$SPARTAN_PORT"
 wait_port "$SPARTAN_PORT" || not_ok "Spartan listens" "$(tail -20 "$LOG")"
-crawl gemini
-crawl spartan
+crawl_gemtext gemini
+crawl_gemtext spartan
 crawl_gopher
 for proto in gemini gopher spartan; do
 	missing=$(comm -23 <(files) "$WORK/$proto.paths")
