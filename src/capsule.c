@@ -29,6 +29,7 @@
 #include "pageindex.h"
 #include "partners.h"
 #include "posts.h"
+#include "robots.h"
 #include "rootfs.h"
 #include "section.h"
 #include "site.h"
@@ -380,6 +381,18 @@ add_article(struct walk *w, struct folder *f, struct page *pg,
 	return 0;
 }
 
+/* The link to the file NAME (page PG) in F's generated file list. */
+static void
+list_file(struct folder *f, const struct page *pg, const char *name)
+{
+	buf_adds(&f->listing, "=> ");
+	url_encode_path(&f->listing, name);
+	buf_addc(&f->listing, ' ');
+	gemtext_add_text(&f->listing, pg->is_gemtext && pg->doc.title ?
+	    pg->doc.title : name);
+	buf_addc(&f->listing, '\n');
+}
+
 /*
  * The regular file NAME of F, open at FD (taken over), with the size
  * SIZE; FILE is its path below the root without links (for a link, its
@@ -485,16 +498,8 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 		goto done;
  add:
 	/* a post is listed once: in the post list, when there is one */
-	if (f->narticles == narticles || f->posts == SITE_OFF) {
-		buf_addc(&f->listing, '=');
-		buf_addc(&f->listing, '>');
-		buf_addc(&f->listing, ' ');
-		url_encode_path(&f->listing, name);
-		buf_addc(&f->listing, ' ');
-		gemtext_add_text(&f->listing, pg->is_gemtext &&
-		    pg->doc.title ? pg->doc.title : name);
-		buf_addc(&f->listing, '\n');
-	}
+	if (f->narticles == narticles || f->posts == SITE_OFF)
+		list_file(f, pg, name);
 	if (site_add_page(w->s, pg) == -1) {
 		fail_oom(w, path.data);
 		goto done;
@@ -1241,55 +1246,6 @@ check_links(struct walk *w)
  * file of the same name in the capsule wins over a generated one.
  */
 
-/*
- * The default /robots.txt (text/plain, UTF-8 without a BOM, the same over
- * every protocol), its comments in the host's language (msg.c), for
- * Gemini's virtual user-agents (geminiprotocol.net/docs/companion/
- * robots.gmi):
- *
- *	archiver		everything
- *	indexer, researcher	everything but what the sections name:
- *				searches, which have no end, and list
- *				pages past the first
- *	webproxy		nothing, so that Gemini-to-HTTP proxies do
- *				not mirror the capsule onto the web
- *	*			everything
- *
- * Only "User-agent" and "Disallow" with plain prefixes, one agent to a
- * group, "*" last: a crawler that reads no more than that (Kennedy obeys
- * the union of "*" and "indexer") and one that follows RFC 9309 (the
- * most specific group, the longest match) reach the same verdict on every
- * path, since the "*" group forbids nothing.
- */
-static void
-robots_group(struct buf *out, const struct site *s, enum msg comment,
-    const char *agent, bool sections, const char *disallow)
-{
-	size_t		 i, len;
-
-	buf_addf(out, "\n%s\nUser-agent: %s\n", msg_get(s->msg, comment),
-	    agent);
-	len = out->len;
-	for (i = 0; sections && i < s->nsections; i++)
-		if (s->sections[i].ops->robots != NULL)
-			s->sections[i].ops->robots(s->sections[i].ctx, out);
-	/* a group has at least one rule: an empty Disallow allows all */
-	if (out->len == len)
-		buf_addf(out, "Disallow:%s%s\n", disallow[0] != '\0' ?
-		    " " : "", disallow);
-}
-
-static void
-make_robots(struct buf *out, const struct site *s)
-{
-	buf_adds(out, msg_get(s->msg, MSG_ROBOTS));
-	robots_group(out, s, MSG_ROBOTS_ARCHIVER, "archiver", false, "");
-	robots_group(out, s, MSG_ROBOTS_INDEXER, "indexer", true, "");
-	robots_group(out, s, MSG_ROBOTS_INDEXER, "researcher", true, "");
-	robots_group(out, s, MSG_ROBOTS_WEBPROXY, "webproxy", false, "/");
-	robots_group(out, s, MSG_ROBOTS_ALL, "*", false, "");
-}
-
 /* True if the capsule already serves PATH, as a file or a folder. */
 static bool
 has_path(const struct site *s, const char *path)
@@ -1492,7 +1448,7 @@ add_site_extras(struct walk *w)
 		site_sort(w->s);
 	}
 	if (!has_path(w->s, "/robots.txt")) {
-		make_robots(&robots, w->s);
+		robots_make(&robots, w->s);
 		if (w->pageindex[0] != '\0')
 			buf_addf(&robots, "\n# %s: %s\n", msg_get(w->s->msg,
 			    MSG_PAGEINDEX_TITLE), w->pageindex);
