@@ -123,7 +123,7 @@ client_readcb(struct bufferevent *bev, void *arg)
 		}
 		return;
 	}
-	if (len + 1 > CONTROL_LINE_MAX || strcmp(line, "reload") != 0) {
+	if (len != strlen("reload") || strcmp(line, "reload") != 0) {
 		log_warnx("control: an unknown command");
 		client_answer(cl, false, "unknown command (the one command "
 		    "is \"reload\")");
