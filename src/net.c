@@ -43,6 +43,7 @@
 #include <openssl/rand.h>
 
 #include "budget.h"
+#include "listen.h"
 #include "log.h"
 #include "net.h"
 #include "proxy.h"
@@ -1318,105 +1319,48 @@ accept_errorcb(struct evconnlistener *l, void *arg)
 		evtimer_add(w->resume_ev, &tv);
 }
 
-/*
- * A socket bound to AI for worker W.  Worker 0's is bound without
- * SO_REUSEPORT, so that a port another program holds (with the option or
- * without) is an error as it was with one worker; the option is set on it
- * after the bind, and the other workers' sockets then join it.  Returns
- * the socket, -2 when no socket of AI's family can be made (e.g. no IPv6
- * here), or -1 with errno set.
- */
-static int
-listen_socket(const struct addrinfo *ai, unsigned int w)
-{
-	int	 fd, on = 1, e;
-
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd == -1)
-		return -2;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (ai->ai_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-	if ((w > 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on,
-	    sizeof(on)) == -1) ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-	    (w == 0 && nconf.workers > 1 && setsockopt(fd, SOL_SOCKET,
-	    SO_REUSEPORT, &on, sizeof(on)) == -1)) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
 int
 net_listen(const char *addr, const char *port, const struct front *front,
     enum net_tls mode, bool proxy, char *err, size_t errlen)
 {
-	struct addrinfo		 hints, *res, *ai;
 	struct evconnlistener	*l;
 	struct listener		*li;
 	struct worker		*w;
-	int			 e, fd, n = 0, i;
+	unsigned int		 nw = (unsigned int)nconf.workers;
+	size_t			 n, k;
+	int			*fds;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((e = getaddrinfo(addr, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "%s:%s: %s", addr ? addr : "*", port,
-		    gai_strerror(e));
+	if (listen_open(addr, port, nw, &fds, &n, err, errlen) == -1)
 		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		for (i = 0; i < nconf.workers; i++) {
-			w = &workers[i];
-			if ((li = reallocarray(w->listeners, w->nlisteners + 1,
-			    sizeof(*li))) == NULL) {
-				snprintf(err, errlen, "%s", strerror(errno));
-				goto bad;
-			}
-			w->listeners = li;
-			if ((fd = listen_socket(ai, (unsigned int)i)) < 0) {
-				e = errno;
-				if (i == 0 && (fd == -2 ||
-				    (ai->ai_family == AF_INET6 &&
-				    addr == NULL && e == EADDRNOTAVAIL)))
-					break;	/* e.g. no IPv6 here */
-				snprintf(err, errlen, "%s:%s: %s",
-				    addr ? addr : "*", port, strerror(e));
-				goto bad;
-			}
-			l = evconnlistener_new(w->base, acceptcb, w,
-			    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-			    NET_BACKLOG, fd);
-			if (l == NULL) {
-				close(fd);
-				snprintf(err, errlen, "%s:%s: %s",
-				    addr ? addr : "*", port, strerror(errno));
-				goto bad;
-			}
-			evconnlistener_set_error_cb(l, accept_errorcb);
-			li = &w->listeners[w->nlisteners++];
-			li->ev = l;
-			li->front = front;
-			li->mode = mode;
-			li->proxy = proxy;
-			if (i == 0)
-				n++;
+	for (k = 0; k < n * nw; k++) {
+		w = &workers[k % nw];
+		if ((li = reallocarray(w->listeners, w->nlisteners + 1,
+		    sizeof(*li))) == NULL) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			goto bad;
 		}
+		w->listeners = li;
+		l = evconnlistener_new(w->base, acceptcb, w,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, NET_BACKLOG,
+		    fds[k]);
+		if (l == NULL) {
+			snprintf(err, errlen, "%s:%s: %s", addr ? addr : "*",
+			    port, strerror(errno));
+			goto bad;
+		}
+		evconnlistener_set_error_cb(l, accept_errorcb);
+		li = &w->listeners[w->nlisteners++];
+		li->ev = l;
+		li->front = front;
+		li->mode = mode;
+		li->proxy = proxy;
 	}
-	freeaddrinfo(res);
-	if (n == 0) {
-		snprintf(err, errlen, "%s:%s: no address to listen on",
-		    addr ? addr : "*", port);
-		return -1;
-	}
+	free(fds);
 	return 0;
  bad:
-	freeaddrinfo(res);
+	for (; k < n * nw; k++)
+		close(fds[k]);
+	free(fds);
 	return -1;
 }
 
