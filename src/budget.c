@@ -84,6 +84,10 @@ budget_key(const struct sockaddr *sa, unsigned char *key)
 		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 8);
 		return 8;
 	}
+	if (sa->sa_family == AF_UNIX) {
+		key[0] = 0;		/* every local peer, as one */
+		return 1;
+	}
 	return 0;
 }
 

@@ -31,9 +31,11 @@ struct budget	*budget_new(const unsigned char *, unsigned int, time_t);
 void		 budget_free(struct budget *);
 
 /*
- * The key an address is counted under: the whole IPv4 address, or the
- * /64 network of an IPv6 address.  Writes it to KEY (BUDGET_KEY_MAX
- * bytes) and returns its length, or 0 for another family.
+ * The key an address is counted under: the whole IPv4 address, the /64
+ * network of an IPv6 address, or one key for every peer of a Unix socket
+ * (a proxy on the same machine, as one on 127.0.0.1 would be).  Writes
+ * it to KEY (BUDGET_KEY_MAX bytes) and returns its length, or 0 for
+ * another family.
  */
 size_t		 budget_key(const struct sockaddr *, unsigned char *);
 
@@ -41,7 +43,7 @@ size_t		 budget_key(const struct sockaddr *, unsigned char *);
  * Count a connection from SA at time NOW (seconds, any monotonic clock).
  * Returns its address's entry, to hand back to budget_release() when the
  * connection closes; or NULL when that address has LIMIT open already,
- * memory ran out or the family is neither IPv4 nor IPv6.  *LOGN is the
+ * memory ran out or the family is neither IPv4, IPv6 nor Unix.  *LOGN is the
  * number of refusals a log line should now report: nonzero at most once
  * per WARN_INTERVAL for an address over its budget, 0 otherwise.
  */

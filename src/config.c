@@ -362,6 +362,8 @@ key_index(const struct key *keys, const char *name)
 	return i;
 }
 
+static bool	has_control(const char *);
+
 /* The directives that may be given more than once. */
 static bool
 is_repeatable(enum key_type type)
@@ -379,6 +381,19 @@ conf_parse_listen(const char *spec, struct conf_listen *la,
 	char		*end;
 
 	memset(la, 0, sizeof(*la));
+	if (strncmp(spec, "unix:", 5) == 0) {
+		if (spec[5] != '/' || strlen(spec + 5) > CONF_UNIX_PATH_MAX ||
+		    has_control(spec)) {
+			*errstr = "expected \"unix:/PATH\", an absolute path of "
+			    "at most 107 bytes";
+			return -1;
+		}
+		if ((la->path = strdup(spec + 5)) == NULL) {
+			*errstr = "out of memory";
+			return -1;
+		}
+		return 0;
+	}
 	if (spec[0] == '[') {		/* [v6]:PORT */
 		if ((close = strchr(spec, ']')) == NULL || close[1] != ':') {
 			*errstr = "expected [ADDRESS]:PORT";
@@ -415,6 +430,21 @@ conf_parse_listen(const char *spec, struct conf_listen *la,
 		return -1;
 	}
 	return 0;
+}
+
+int
+conf_listen_port(struct conf_listen *la, int p)
+{
+	static const char *const	 port[PROTO_COUNT] = {
+		[PROTO_GEMINI] = "1965",
+		[PROTO_GOPHER] = "70",
+		[PROTO_SPARTAN] = "300",
+	};
+
+	if (la->path == NULL || la->port != NULL)
+		return 0;
+	la->port = strdup(la->public != NULL ? la->public : port[p]);
+	return la->port == NULL ? -1 : 0;
 }
 
 int
@@ -498,20 +528,70 @@ is_port(const char *s)
 	    n <= 65535;
 }
 
+/* After a Unix listener: "mode 0NNN", "owner USER" or "group GROUP". */
 static int
-add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
-    bool named)
+unix_option(struct parser *ps, struct conf_listen *l)
 {
-	struct conf_listen	 la, *l;
+	const char	*what = ps->tok.text;
+	char		*end, **sp;
+	long		 n;
+
+	if (l->path == NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, "\"%s\" is for a listener "
+		    "on a Unix socket (\"unix:/PATH\")", what);
+		return -1;
+	}
+	if (strcmp(what, "mode") == 0) {
+		if (!value(ps, "a mode in octal, such as 0660"))
+			return -1;
+		n = strtol(ps->tok.text, &end, 8);
+		if (ps->tok.text[0] != '0' || *end != '\0' || n < 1 ||
+		    n > 0777) {
+			fail(ps, ps->tok.line, ps->tok.col, "expected a mode "
+			    "in octal from 01 to 0777, such as 0660");
+			return -1;
+		}
+		l->mode = (int)n;
+		return 0;
+	}
+	sp = strcmp(what, "owner") == 0 ? &l->owner : &l->group;
+	if (!value(ps, sp == &l->owner ? "a user name" : "a group name"))
+		return -1;
+	if (ps->tok.text[0] == '\0' || has_control(ps->tok.text) ||
+	    strchr(ps->tok.text, ':') != NULL) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected a %s name",
+		    sp == &l->owner ? "user" : "group");
+		return -1;
+	}
+	return (*sp = dup_or_fail(ps, ps->tok.text)) == NULL ? -1 : 0;
+}
+
+/* A word after a listener's address that unix_option() takes, once. */
+static bool
+is_unix_option(const struct parser *ps, const struct conf_listen *l)
+{
+	const char	*w = ps->peek.text;
+
+	return !ps->peek.quoted &&
+	    ((strcmp(w, "mode") == 0 && l->mode == 0) ||
+	    (strcmp(w, "owner") == 0 && l->owner == NULL) ||
+	    (strcmp(w, "group") == 0 && l->group == NULL));
+}
+
+static int
+add_listen(struct parser *ps, int p, bool named)
+{
+	struct conf_listen	 la, *l, **list = &ps->conf->listen[p];
+	size_t			*n = &ps->conf->nlisten[p];
 	const char		*errstr;
 	size_t			 col, all = 0;
-	int			 p;
+	int			 q;
 
-	if (!value(ps, "[ADDRESS:]PORT"))
+	if (!value(ps, "[ADDRESS:]PORT or \"unix:/PATH\""))
 		return -1;
 	/* one bound for all protocols together, as the transport has it */
-	for (p = 0; p < PROTO_COUNT; p++)
-		all += ps->conf->nlisten[p];
+	for (q = 0; q < PROTO_COUNT; q++)
+		all += ps->conf->nlisten[q];
 	if (all >= CONF_LISTEN_MAX) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected at most %d "
 		    "listeners in all", CONF_LISTEN_MAX);
@@ -531,23 +611,31 @@ add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
 	    CONF_LISTEN_MAX, sizeof(*l), "listeners")) == NULL) {
 		free(la.addr);
 		free(la.port);
+		free(la.path);
 		return -1;
 	}
 	*list = l;
 	l[(*n)++] = la;
+	l = &l[*n - 1];
 	/*
-	 * then "proxy", "public PORT" and (Gopher) "host NAME", each once,
-	 * in any order
+	 * then "proxy", "public PORT", (Gopher) "host NAME" and (a Unix
+	 * socket) "mode", "owner" and "group", each once, in any order
 	 */
 	while (peek(ps) == TOK_WORD) {
 		if (strcmp(ps->peek.text, "proxy") == 0 && !ps->peek.quoted &&
-		    !l[*n - 1].proxy) {
+		    !l->proxy) {
 			next(ps);
-			l[*n - 1].proxy = true;
+			l->proxy = true;
+			continue;
+		}
+		if (is_unix_option(ps, l)) {
+			next(ps);
+			if (unix_option(ps, l) == -1)
+				return -1;
 			continue;
 		}
 		if (strcmp(ps->peek.text, "public") == 0 && !ps->peek.quoted &&
-		    l[*n - 1].public == NULL) {
+		    l->public == NULL) {
 			next(ps);
 			if (!value(ps, "a port number"))
 				return -1;
@@ -556,31 +644,35 @@ add_listen(struct parser *ps, struct conf_listen **list, size_t *n,
 				    "a port number from 1 to 65535");
 				return -1;
 			}
-			if ((l[*n - 1].public = dup_or_fail(ps,
-			    ps->tok.text)) == NULL)
+			if ((l->public = dup_or_fail(ps, ps->tok.text)) ==
+			    NULL)
 				return -1;
 			continue;
 		}
 		if (!named)
-			return 0;	/* the end of the directive is checked */
+			break;		/* the end of the directive is checked */
 		next(ps);
 		if (strcmp(ps->tok.text, "host") != 0 || ps->tok.quoted ||
-		    l[*n - 1].host != NULL) {
+		    l->host != NULL) {
 			fail(ps, ps->tok.line, ps->tok.col, "expected %s the "
-			    "end of the line", l[*n - 1].host != NULL ?
-			    "\"proxy\" or" : l[*n - 1].proxy ? "\"host\" or" :
+			    "end of the line", l->host != NULL ?
+			    "\"proxy\" or" : l->proxy ? "\"host\" or" :
 			    "\"host\", \"proxy\" or");
 			return -1;
 		}
 		if (!value(ps, "a host name"))
 			return -1;
-		if ((l[*n - 1].host = dup_or_fail(ps, ps->tok.text)) == NULL)
+		if ((l->host = dup_or_fail(ps, ps->tok.text)) == NULL)
 			return -1;
-		if (conf_host_normalise(l[*n - 1].host) == -1) {
+		if (conf_host_normalise(l->host) == -1) {
 			fail(ps, ps->tok.line, ps->tok.col,
 			    "expected a host name");
 			return -1;
 		}
+	}
+	if (conf_listen_port(l, p) == -1) {
+		fail(ps, ps->tok.line, ps->tok.col, "out of memory");
+		return -1;
 	}
 	return 0;
 }
@@ -622,8 +714,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	const char	*t;
 
 	if (k->type == KEY_LISTEN)
-		return add_listen(ps, &ps->conf->listen[k->min],
-		    &ps->conf->nlisten[k->min], k->max == 1);
+		return add_listen(ps, (int)k->min, k->max == 1);
 	if (!value(ps, k->type == KEY_INT ? "a number" :
 	    k->type == KEY_BOOL ? "on or off" :
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
@@ -1154,6 +1245,9 @@ conf_free(struct conf *conf)
 			free(conf->listen[p][i].port);
 			free(conf->listen[p][i].host);
 			free(conf->listen[p][i].public);
+			free(conf->listen[p][i].path);
+			free(conf->listen[p][i].owner);
+			free(conf->listen[p][i].group);
 		}
 		free(conf->listen[p]);
 	}

@@ -10,6 +10,7 @@
  *	gemini  10.0.0.2:1965 proxy	# behind a proxy: a PROXY header
  *					# (v1 or v2) starts each connection
  *	gemini  11965 public 1965	# clients reach it at port 1965
+ *	gemini  "unix:/run/zeche/gemini.sock" proxy mode 0660 group "haproxy"
  *	user    _zeche
  *	timeout 10
  *	log     "/var/log/zeche/zeche.log"
@@ -52,6 +53,8 @@
 #define CONF_LISTEN_MAX		16	/* listeners, all protocols */
 #define CONF_WORKERS_MAX	1024	/* event loops */
 #define CONF_ALIASES_MAX	32
+#define CONF_UNIX_PATH_MAX	107	/* bytes of a Unix socket's path */
+#define CONF_UNIX_MODE		0660	/* a Unix listener's, by default */
 
 enum conf_log_ip {
 	CONF_LOG_IP_OFF,		/* no client addresses (default) */
@@ -61,7 +64,14 @@ enum conf_log_ip {
 
 struct conf_listen {
 	char	*addr;			/* owned; NULL: every address */
-	char	*port;			/* owned: digits, 1-65535 */
+	char	*port;			/* owned: digits, 1-65535; of a Unix */
+					/* listener, its public port or the */
+					/* protocol's own (after conf_parse) */
+	char	*path;			/* owned: a Unix socket instead of */
+					/* ADDR and PORT, or NULL */
+	int	 mode;			/* the socket file's; 0: CONF_UNIX_MODE */
+	char	*owner;			/* owned: its user, or NULL */
+	char	*group;			/* owned: its group, or NULL */
 	char	*host;			/* owned: the host served, or NULL */
 	char	*public;		/* owned: the port clients reach it at */
 					/* (a proxy's, a port forward's), */
@@ -157,10 +167,18 @@ void	conf_free(struct conf *);
 
 /*
  * Parse "[ADDR:]PORT" (ADDR "*", a name, an address, or an IPv6 address
- * in brackets) into LA's addr and port.  Returns 0, or -1 with ERRSTR
- * set (LA then owns nothing).
+ * in brackets) into LA's addr and port, or "unix:/PATH" into LA's path
+ * (LA's port is then NULL: see conf_listen_port).  Returns 0, or -1 with
+ * ERRSTR set (LA then owns nothing).
  */
 int	conf_parse_listen(const char *, struct conf_listen *, const char **);
+
+/*
+ * A Unix listener of protocol P gets the port its clients reach it at as
+ * its port: its public one, or the protocol's own (1965, 70, 300).  Does
+ * nothing to another listener.  Returns 0, or -1 when memory ran out.
+ */
+int	conf_listen_port(struct conf_listen *, int);
 
 /*
  * Lower-case NAME in place and drop one trailing dot.  Returns 0, or -1

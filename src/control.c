@@ -29,6 +29,7 @@
 #include <event2/listener.h>
 
 #include "control.h"
+#include "listen.h"
 #include "log.h"
 
 struct client {
@@ -188,46 +189,6 @@ accept_errorcb(struct evconnlistener *l, void *arg)
 	evtimer_add(ctl.resume, &tv);
 }
 
-/*
- * Something is at PATH already: a socket no one answers on (left by a
- * zeche that did not stop cleanly) is removed; a socket some process
- * answers on, or anything but a socket, is kept, and an error.
- */
-static int
-replace_stale(const char *path, const struct sockaddr_un *sun,
-    char *err, size_t errlen)
-{
-	struct stat	 st;
-	int		 fd, busy;
-
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT ? 0 : (snprintf(err, errlen,
-		    "control %s: %s", path, strerror(errno)), -1);
-	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "control %s: exists and is not a "
-		    "socket; remove it or name another path", path);
-		return -1;
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		snprintf(err, errlen, "control: socket: %s", strerror(errno));
-		return -1;
-	}
-	busy = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0;
-	close(fd);
-	if (busy) {
-		snprintf(err, errlen, "control %s: another zeche listens "
-		    "there", path);
-		return -1;
-	}
-	if (unlink(path) == -1) {
-		snprintf(err, errlen, "control %s: cannot remove the stale "
-		    "socket: %s", path, strerror(errno));
-		return -1;
-	}
-	log_info("control %s: stale socket replaced", path);
-	return 0;
-}
-
 int
 control_listen(struct event_base *base, const char *path, const char *user,
     control_reload_fn reload, char *err, size_t errlen)
@@ -251,7 +212,7 @@ control_listen(struct event_base *base, const char *path, const char *user,
 		snprintf(err, errlen, "control %s: no user %s", path, user);
 		return -1;
 	}
-	if (replace_stale(path, &sun, err, errlen) == -1)
+	if (listen_unix_stale(path, "control", err, errlen) == -1)
 		return -1;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {

@@ -4,18 +4,34 @@
  * with a socket once it listens.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "listen.h"
+#include "log.h"
+
+#define LISTEN_UNIX_MAX	16	/* Unix socket files made: the listeners */
+
+/* The Unix socket files made, to be removed at the end. */
+static struct made {
+	char	 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	dev_t	 dev;
+	ino_t	 ino;
+}			 made[LISTEN_UNIX_MAX];
+static size_t		 nmade;
 
 /*
  * A socket bound to AI for worker W of WORKERS.  Worker 0's is bound
@@ -60,15 +76,185 @@ close_fds(int *fds, size_t n)
 }
 
 int
-listen_open(const char *addr, const char *port, unsigned int workers,
+listen_unix_stale(const char *path, const char *what, char *err,
+    size_t errlen)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	const char		*sp = what[strlen(what) - 1] == ':' ? "" : " ";
+	int			 fd, busy;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : (snprintf(err, errlen,
+		    "%s%s%s: %s", what, sp, path, strerror(errno)), -1);
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s%s%s: exists and is not a socket; "
+		    "remove it or name another path", what, sp, path);
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(err, errlen, "%s: socket: %s", what, strerror(errno));
+		return -1;
+	}
+	busy = connect(fd, (const struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	if (busy) {
+		snprintf(err, errlen, "%s%s%s: another zeche listens "
+		    "there", what, sp, path);
+		return -1;
+	}
+	if (unlink(path) == -1) {
+		snprintf(err, errlen, "%s%s%s: cannot remove the stale "
+		    "socket: %s", what, sp, path, strerror(errno));
+		return -1;
+	}
+	log_info("%s%s%s: stale socket replaced", what, sp, path);
+	return 0;
+}
+
+/* The user and group LA names, -1 for none. */
+static int
+unix_owner(const struct listen_addr *la, uid_t *uid, gid_t *gid, char *err,
+    size_t errlen)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (la->owner != NULL) {
+		if ((pw = getpwnam(la->owner)) == NULL) {
+			snprintf(err, errlen, "unix:%s: no user %s", la->path,
+			    la->owner);
+			return -1;
+		}
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	}
+	if (la->group != NULL) {
+		if ((gr = getgrnam(la->group)) == NULL) {
+			snprintf(err, errlen, "unix:%s: no group %s", la->path,
+			    la->group);
+			return -1;
+		}
+		*gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+/*
+ * The Unix socket of LA, bound, with its mode and owner, and noted for
+ * listen_close().  Returns it, or -1 with a message in ERR.
+ */
+static int
+unix_socket(const struct listen_addr *la, char *err, size_t errlen)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	uid_t			 uid;
+	gid_t			 gid;
+	mode_t			 mask;
+	int			 fd, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (nmade == LISTEN_UNIX_MAX ||
+	    strlen(la->path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "unix:%s: %s", la->path,
+		    nmade == LISTEN_UNIX_MAX ? "too many Unix sockets" :
+		    "path too long");
+		return -1;
+	}
+	memcpy(sun.sun_path, la->path, strlen(la->path));
+	if (unix_owner(la, &uid, &gid, err, errlen) == -1 ||
+	    listen_unix_stale(la->path, "unix:", err, errlen) == -1)
+		return -1;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		snprintf(err, errlen, "unix:%s: %s", la->path, strerror(errno));
+		return -1;
+	}
+	/* 0600 at first: no one else connects before mode and owner are set */
+	mask = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(mask);
+	if (rc == -1 || ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    lchown(la->path, uid, gid) == -1) ||
+	    chmod(la->path, la->mode != 0 ? (mode_t)la->mode : 0660) == -1 ||
+	    lstat(la->path, &st) == -1) {
+		snprintf(err, errlen, "unix:%s: %s", la->path, strerror(errno));
+		if (rc == 0)
+			unlink(la->path);
+		close(fd);
+		return -1;
+	}
+	memcpy(made[nmade].path, sun.sun_path, sizeof(sun.sun_path));
+	made[nmade].dev = st.st_dev;
+	made[nmade].ino = st.st_ino;
+	nmade++;
+	return fd;
+}
+
+/* One socket FD for WORKERS workers: a descriptor of it each. */
+static int
+share(int fd, unsigned int workers, int **fdsp, size_t *np, char *err,
+    size_t errlen)
+{
+	int		*fds;
+	unsigned int	 w;
+
+	if ((fds = calloc(workers, sizeof(*fds))) == NULL)
+		goto bad;
+	fds[0] = fd;
+	for (w = 1; w < workers; w++)
+		if ((fds[w] = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+			close_fds(fds + 1, w - 1);
+			free(fds);
+			goto bad;
+		}
+	*fdsp = fds;
+	*np = 1;
+	return 0;
+ bad:
+	snprintf(err, errlen, "%s", strerror(errno));
+	close(fd);
+	return -1;
+}
+
+void
+listen_close(void)
+{
+	struct stat	 st;
+	size_t		 i;
+
+	for (i = 0; i < nmade; i++)
+		if (lstat(made[i].path, &st) == 0 &&
+		    st.st_dev == made[i].dev && st.st_ino == made[i].ino &&
+		    unlink(made[i].path) == -1)
+			log_debug("unix:%s: not removed: %s", made[i].path,
+			    strerror(errno));
+	nmade = 0;
+}
+
+int
+listen_open(const struct listen_addr *la, unsigned int workers,
     int **fdsp, size_t *np, char *err, size_t errlen)
 {
+	const char	*addr = la->addr, *port = la->port;
 	struct addrinfo	 hints, *res, *ai;
 	int		*fds = NULL, *more;
 	size_t		 n = 0;
 	unsigned int	 w;
 	int		 e, fd;
 
+	if (la->path != NULL) {
+		if ((fd = unix_socket(la, err, errlen)) == -1)
+			return -1;
+		return share(fd, workers, fdsp, np, err, errlen);
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

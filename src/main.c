@@ -24,6 +24,7 @@
 #include "config.h"
 #include "control.h"
 #include "export.h"
+#include "listen.h"
 #include "log.h"
 #include "logfile.h"
 #include "net.h"
@@ -495,6 +496,20 @@ start_log(void)
 	return logdir;
 }
 
+/* What the transport listens on for the listener CL. */
+static const struct listen_addr *
+listen_addr(const struct conf_listen *cl, struct listen_addr *la)
+{
+	memset(la, 0, sizeof(*la));
+	la->addr = cl->addr;
+	la->port = cl->port;
+	la->path = cl->path;
+	la->mode = cl->mode;
+	la->owner = cl->owner;
+	la->group = cl->group;
+	return la;
+}
+
 /*
  * The transport on BASE: its workers (how many into *WORKERS), the
  * listeners, the control socket and --watch, all while still root and
@@ -506,6 +521,7 @@ start_net(struct event_base *base, int *workers)
 {
 	const struct conf	*conf = &current->conf;
 	struct net_conf		 nc;
+	struct listen_addr	 la;
 	SSL_CTX			*ctx;
 	char			 err[1024];
 	size_t			 i;
@@ -529,10 +545,10 @@ start_net(struct event_base *base, int *workers)
 	set_current(current);
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
-			if (net_listen(conf->listen[p][i].addr,
-			    conf->listen[p][i].port, protocols[p].front,
-			    protocols[p].tls, opts.proxy ||
-			    conf->listen[p][i].proxy, err, sizeof(err)) == -1)
+			if (net_listen_at(listen_addr(&conf->listen[p][i],
+			    &la), protocols[p].front, protocols[p].tls,
+			    opts.proxy || conf->listen[p][i].proxy, err,
+			    sizeof(err)) == -1)
 				fatalx("%s: %s", protocols[p].name, err);
 	if (conf->control != NULL && control_listen(base, conf->control,
 	    conf->user, reload_asked, err, sizeof(err)) == -1)
@@ -635,9 +651,11 @@ main(int argc, char **argv)
 	log_info("%d worker%s", workers, workers == 1 ? "" : "s");
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
-			log_info("serving %s://%s:%s/", protocols[p].name,
+			log_info("serving %s://%s:%s/%s%s", protocols[p].name,
 			    server_listen_host(current, p, i)->conf->name,
-			    conf->listen[p][i].port);
+			    conf->listen[p][i].port, conf->listen[p][i].path ?
+			    " on unix:" : "", conf->listen[p][i].path ?
+			    conf->listen[p][i].path : "");
 
 	ev_hup = evsignal_new(base, SIGHUP, sighup, NULL);
 	ev_usr1 = evsignal_new(base, SIGUSR1, sigusr1, NULL);
@@ -654,6 +672,7 @@ main(int argc, char **argv)
 
 	event_base_dispatch(base);
 	control_close();
+	listen_close();
 	sigaddset(&requests, SIGINT);
 	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -110,6 +111,7 @@ struct conn {
 		struct sockaddr		sa;
 		struct sockaddr_in	sin;
 		struct sockaddr_in6	sin6;
+		struct sockaddr_un	sun;
 	}			 local;
 	socklen_t		 local_len;
 	char			 peer[INET6_ADDRSTRLEN + 8];
@@ -992,8 +994,10 @@ peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
 			    6, 0, 10);
 		sa = (const struct sockaddr *)&ss;
 	}
-	if (getnameinfo(sa, (socklen_t)salen, host, (socklen_t)len, NULL, 0,
-	    NI_NUMERICHOST) != 0)
+	if (sa->sa_family == AF_UNIX)
+		snprintf(host, len, "unix");	/* a local peer: no address */
+	else if (getnameinfo(sa, (socklen_t)salen, host, (socklen_t)len,
+	    NULL, 0, NI_NUMERICHOST) != 0)
 		snprintf(host, len, "?");
 }
 
@@ -1323,6 +1327,15 @@ int
 net_listen(const char *addr, const char *port, const struct front *front,
     enum net_tls mode, bool proxy, char *err, size_t errlen)
 {
+	struct listen_addr	 la = { .addr = addr, .port = port };
+
+	return net_listen_at(&la, front, mode, proxy, err, errlen);
+}
+
+int
+net_listen_at(const struct listen_addr *la, const struct front *front,
+    enum net_tls mode, bool proxy, char *err, size_t errlen)
+{
 	struct evconnlistener	*l;
 	struct listener		*li;
 	struct worker		*w;
@@ -1330,7 +1343,7 @@ net_listen(const char *addr, const char *port, const struct front *front,
 	size_t			 n, k;
 	int			*fds;
 
-	if (listen_open(addr, port, nw, &fds, &n, err, errlen) == -1)
+	if (listen_open(la, nw, &fds, &n, err, errlen) == -1)
 		return -1;
 	for (k = 0; k < n * nw; k++) {
 		w = &workers[k % nw];
@@ -1344,8 +1357,10 @@ net_listen(const char *addr, const char *port, const struct front *front,
 		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, NET_BACKLOG,
 		    fds[k]);
 		if (l == NULL) {
-			snprintf(err, errlen, "%s:%s: %s", addr ? addr : "*",
-			    port, strerror(errno));
+			snprintf(err, errlen, "%s%s:%s: %s", la->path ?
+			    "unix" : "", la->path ? "" : la->addr ? la->addr :
+			    "*", la->path ? la->path : la->port,
+			    strerror(errno));
 			goto bad;
 		}
 		evconnlistener_set_error_cb(l, accept_errorcb);

@@ -24,6 +24,7 @@
 
 struct conn;
 struct event_base;
+struct listen_addr;
 struct ssl_ctx_st;		/* OpenSSL's SSL_CTX: only main and tls.c
 				   make one, the front-ends never see it */
 
@@ -108,6 +109,13 @@ int	net_start(void);
  * logged.  Returns 0, or -1 with a message in ERR.
  */
 int	net_listen(const char *, const char *, const struct front *,
+	    enum net_tls, bool, char *, size_t);
+
+/*
+ * net_listen() on LA (listen.h): an address and port, or a Unix socket
+ * that the workers share.
+ */
+int	net_listen_at(const struct listen_addr *, const struct front *,
 	    enum net_tls, bool, char *, size_t);
 
 /*

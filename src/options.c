@@ -30,7 +30,8 @@ options_usage(FILE *fp)
 "  -L, --lang TAG          the capsule's language: the lang parameter of\n"
 "                          gemtext and zeche's own labels (default: none,\n"
 "                          English labels)\n"
-"  -g, --gemini [ADDR:]PORT  Gemini listener (default: 1965, all addresses)\n"
+"  -g, --gemini [ADDR:]PORT  Gemini listener (default: 1965, all addresses;\n"
+"                          unix:/PATH: a Unix socket, likewise for the others)\n"
 "  -G, --gopher [ADDR:]PORT  Gopher listener (default: 70 as root, else 7070)\n"
 "      --spartan [ADDR:]PORT Spartan listener (default: off; usually 300)\n"
 "  -n, --check             load the capsule, report every error and warning,\n"
@@ -289,6 +290,7 @@ options_parse(int argc, char **argv, struct opts *o, char *err,
 			}
 			free(la.addr);
 			free(la.port);
+			free(la.path);
 			o->listen[i] = optarg;
 			continue;
 		}
@@ -312,12 +314,12 @@ set_str(char **p, const char *s)
 	return 0;
 }
 
-/* Replace the listeners in *LIST by SPEC alone. */
+/* Replace the listeners of protocol P in CONF by SPEC alone. */
 static int
-set_listen(struct conf_listen **list, size_t *n, const char *spec,
-    const char **errstr)
+set_listen(struct conf *conf, int p, const char *spec, const char **errstr)
 {
-	struct conf_listen	*l;
+	struct conf_listen	*l, **list = &conf->listen[p];
+	size_t			*n = &conf->nlisten[p];
 
 	if ((l = calloc(1, sizeof(*l))) == NULL) {
 		*errstr = "out of memory";
@@ -327,12 +329,21 @@ set_listen(struct conf_listen **list, size_t *n, const char *spec,
 		free(l);
 		return -1;
 	}
+	if (conf_listen_port(l, p) == -1) {
+		free(l->path);
+		free(l);
+		*errstr = "out of memory";
+		return -1;
+	}
 	while (*n > 0) {
 		(*n)--;
 		free((*list)[*n].addr);
 		free((*list)[*n].port);
 		free((*list)[*n].host);
 		free((*list)[*n].public);
+		free((*list)[*n].path);
+		free((*list)[*n].owner);
+		free((*list)[*n].group);
 	}
 	free(*list);
 	*list = l;
@@ -360,8 +371,7 @@ options_conf(const struct opts *opts, const struct options_env *env,
 			return -1;
 		pr = &protocols[PROTO_GEMINI];
 		if (conf->nlisten[PROTO_GEMINI] == 0 &&
-		    set_listen(&conf->listen[PROTO_GEMINI],
-		    &conf->nlisten[PROTO_GEMINI], env->as_root ?
+		    set_listen(conf, PROTO_GEMINI, env->as_root ?
 		    pr->root_port : pr->port, &errstr) == -1)
 			goto bad;
 	} else {
@@ -378,8 +388,8 @@ options_conf(const struct opts *opts, const struct options_env *env,
 			goto bad;
 		for (p = 0; p < PROTO_COUNT; p++) {
 			pr = &protocols[p];
-			if (pr->port != NULL && set_listen(&conf->listen[p],
-			    &conf->nlisten[p], env->as_root ?
+			if (pr->port != NULL && set_listen(conf, p,
+			    env->as_root ?
 			    pr->root_port : pr->port, &errstr) == -1)
 				goto bad;
 		}
@@ -411,8 +421,8 @@ options_conf(const struct opts *opts, const struct options_env *env,
 		h->cert = h->key = NULL;
 	}
 	for (p = 0; p < PROTO_COUNT; p++)
-		if (opts->listen[p] != NULL && set_listen(&conf->listen[p],
-		    &conf->nlisten[p], opts->listen[p], &errstr) == -1)
+		if (opts->listen[p] != NULL && set_listen(conf, p,
+		    opts->listen[p], &errstr) == -1)
 			goto bad;
 	if (opts->user != NULL && set_str(&conf->user, opts->user) == -1)
 		goto bad;

@@ -158,6 +158,13 @@ reload_ask(const char *control, const char *config)
 	return rc;
 }
 
+/* A and B alike, both NULL or the same text. */
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 /* Do A and B name the same listeners?  The loop keeps A's sockets. */
 static bool
 same_listeners(const struct conf *a, const struct conf *b)
@@ -173,8 +180,10 @@ same_listeners(const struct conf *a, const struct conf *b)
 			x = &a->listen[p][i];
 			y = &b->listen[p][i];
 			if (strcmp(x->port, y->port) != 0 ||
-			    (x->addr == NULL) != (y->addr == NULL) ||
-			    (x->addr != NULL && strcmp(x->addr, y->addr) != 0))
+			    !same_str(x->addr, y->addr) ||
+			    !same_str(x->path, y->path) || x->mode != y->mode ||
+			    !same_str(x->owner, y->owner) ||
+			    !same_str(x->group, y->group))
 				return false;
 		}
 	}

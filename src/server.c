@@ -1,5 +1,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -473,6 +474,11 @@ listener_is(const struct conf_listen *la, const struct sockaddr *sa,
 	struct in_addr			 a4;
 	long				 port;
 
+	/* a Unix socket: its path (the address the kernel gives is whole) */
+	if (sa->sa_family == AF_UNIX || la->path != NULL)
+		return sa->sa_family == AF_UNIX && la->path != NULL &&
+		    strcmp(((const struct sockaddr_un *)sa)->sun_path,
+		    la->path) == 0;
 	port = strtol(la->port, NULL, 10);
 	if (sa->sa_family == AF_INET) {
 		if (ntohs(sin->sin_port) != port)

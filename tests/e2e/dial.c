@@ -1,4 +1,5 @@
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <netdb.h>
 #include <string.h>
@@ -6,12 +7,36 @@
 
 #include "dial.h"
 
+/* ADDR "unix:PATH": a Unix socket (the port is not used). */
+static int
+dial_unix(const char *path, int rcvbuf)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path) ||
+	    (fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memcpy(sun.sun_path, path, strlen(path));
+	if (rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
 dial(const char *addr, const char *port, const char *from, int rcvbuf)
 {
 	struct addrinfo	 hints, *res, *ai, *src = NULL;
 	int		 fd = -1;
 
+	if (strncmp(addr, "unix:", 5) == 0)
+		return dial_unix(addr + 5, rcvbuf);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;

@@ -7,7 +7,8 @@
 
 /*
  * Connect to the numeric ADDR and PORT, from the local address FROM
- * (NULL: any), with a receive buffer of RCVBUF bytes (0: the system's).
+ * (NULL: any), with a receive buffer of RCVBUF bytes (0: the system's);
+ * or, ADDR "unix:PATH", to the Unix socket PATH (PORT and FROM unused).
  * Returns the socket, or -1.
  */
 int	dial(const char *, const char *, const char *, int);

@@ -58,7 +58,9 @@ test_key_ipv4_whole_ipv6_by_64(void)
 	CHECK(budget_key((struct sockaddr *)&c6, k2) == 8);
 	CHECK(memcmp(k1, k2, 8) != 0);		/* the next /64: another */
 	memset(&un, 0, sizeof(un));
-	un.sa_family = AF_UNIX;
+	un.sa_family = AF_UNIX;		/* every Unix peer: one key */
+	CHECK(budget_key(&un, k1) == 1);
+	un.sa_family = AF_APPLETALK;	/* no address zeche knows */
 	CHECK(budget_key(&un, k1) == 0);
 }
 
@@ -127,8 +129,14 @@ test_ipv6_counts_by_64(void)
 	p3 = budget_take(b, (struct sockaddr *)&next, 1, &n);
 	CHECK(p3 != NULL && p3 != p1);
 	memset(&un, 0, sizeof(un));
-	un.sa_family = AF_UNIX;
+	un.sa_family = AF_APPLETALK;	/* no address zeche knows: refused */
 	CHECK(budget_take(b, &un, 1, &n) == NULL && n == 0);
+	/* every Unix peer is one client, counted as such */
+	un.sa_family = AF_UNIX;
+	p1 = budget_take(b, &un, 1, &n);
+	p2 = budget_take(b, &un, 1, &n);
+	CHECK(p1 != NULL && p1 == p2 && p1 != p3);
+	CHECK(budget_take(b, &un, 1, &n) == NULL);
 	budget_free(b);			/* with entries still counted */
 }
 

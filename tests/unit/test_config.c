@@ -188,8 +188,8 @@ test_error_port(void)
 	    "/etc/zeche/zeche.conf:1:8: expected a port number from 1 to "
 	    "65535");
 	CHECK_STR(error_of("gemini\n" HOST_OK),
-	    "/etc/zeche/zeche.conf:1:7: expected [ADDRESS:]PORT, not the "
-	    "end of the line");
+	    "/etc/zeche/zeche.conf:1:7: expected [ADDRESS:]PORT or "
+	    "\"unix:/PATH\", not the end of the line");
 	CHECK_STR(error_of("gemini ::1:1965\n" HOST_OK),
 	    "/etc/zeche/zeche.conf:1:8: expected an IPv6 address in "
 	    "brackets: [ADDRESS]:PORT");
@@ -444,6 +444,58 @@ test_listen(void)
 	CHECK(conf_parse_listen("a:", &la, &errstr) == -1);
 }
 
+/*
+ * A listener on a Unix socket: its path, "proxy", "public", the mode,
+ * owner and group of the file, and the port its clients reach it at.
+ */
+static void
+test_listen_unix(void)
+{
+	struct conf	 conf;
+	const char	*text =
+	    "gemini  \"unix:/run/zeche/gemini.sock\" proxy mode 0660 "
+	    "owner \"_zeche\" group \"haproxy\"\n"
+	    "gopher  \"unix:/run/zeche/gopher.sock\" public 7070 "
+	    "host \"a.example\"\n"
+	    "spartan unix:/run/zeche/spartan.sock\n"
+	    HOST_OK;
+
+	CHECK(parse(text, &conf) == 0);
+	CHECK_STR(conf.listen[PROTO_GEMINI][0].path,
+	    "/run/zeche/gemini.sock");
+	CHECK(conf.listen[PROTO_GEMINI][0].addr == NULL);
+	CHECK_STR(conf.listen[PROTO_GEMINI][0].port, "1965");
+	CHECK(conf.listen[PROTO_GEMINI][0].proxy);
+	CHECK(conf.listen[PROTO_GEMINI][0].mode == 0660);
+	CHECK_STR(conf.listen[PROTO_GEMINI][0].owner, "_zeche");
+	CHECK_STR(conf.listen[PROTO_GEMINI][0].group, "haproxy");
+	CHECK_STR(conf.listen[PROTO_GOPHER][0].port, "7070");
+	CHECK_STR(conf.listen[PROTO_GOPHER][0].host, "a.example");
+	CHECK(conf.listen[PROTO_GOPHER][0].mode == 0);
+	CHECK(conf.listen[PROTO_GOPHER][0].owner == NULL);
+	CHECK_STR(conf.listen[PROTO_SPARTAN][0].path,
+	    "/run/zeche/spartan.sock");
+	CHECK_STR(conf.listen[PROTO_SPARTAN][0].port, "300");
+	conf_free(&conf);
+
+	CHECK_STR(error_of("gemini \"unix:run/g.sock\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: expected \"unix:/PATH\", an "
+	    "absolute path of at most 107 bytes");
+	CHECK_STR(error_of("gemini \"unix:/g.sock\" mode 0999\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:28: expected a mode in octal from 01 "
+	    "to 0777, such as 0660");
+	CHECK_STR(error_of("gemini \"unix:/g.sock\" mode 660\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:28: expected a mode in octal from 01 "
+	    "to 0777, such as 0660");
+	CHECK_STR(error_of("gemini 1965 mode 0600\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:13: \"mode\" is for a listener on a "
+	    "Unix socket (\"unix:/PATH\")");
+	CHECK_STR(error_of("gemini \"unix:/g.sock\" owner \"a:b\"\n"
+	    HOST_OK), "/etc/zeche/zeche.conf:1:29: expected a user name");
+	CHECK(strncmp(error_of("gemini \"unix:/g.sock\" mode 0600 mode "
+	    "0600\n" HOST_OK), "/etc/zeche/zeche.conf:1:", 24) == 0);
+}
+
 /* "proxy" after a listener: a PROXY header starts its connections. */
 static void
 test_listen_proxy(void)
@@ -690,6 +742,7 @@ main(void)
 	test_error_hosts();
 	test_listen();
 	test_listen_proxy();
+	test_listen_unix();
 	test_listen_public();
 	test_host_normalise();
 	test_read_shipped_example();
