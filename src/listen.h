@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 
+#define LISTEN_INHERIT_MAX	64	/* sockets taken from systemd */
+#define LISTEN_NAME_MAX		255	/* bytes of a FileDescriptorName */
+
 /* What to listen on: an address and port, or a Unix socket. */
 struct listen_addr {
 	const char	*addr;		/* NULL: every address */
@@ -17,10 +20,33 @@ struct listen_addr {
 	const char	*owner;		/* PATH's user, or NULL: unchanged */
 	const char	*group;		/* PATH's group, or NULL: OWNER's
 					   (or unchanged) */
+	const char	*name;		/* the protocol ("gemini"): the
+					   FileDescriptorName= it takes */
 };
 
 /*
- * The sockets of LA for WORKERS workers.
+ * Take the listening sockets systemd passes (socket activation: the
+ * LISTEN_FDS descriptors from 3 on, if LISTEN_PID is this process; their
+ * names in LISTEN_FDNAMES), and unset the three variables.  From then on
+ * listen_open() gives a listener the inherited sockets at its address
+ * (for an address such as "*", every inherited one at one of the
+ * addresses it stands for, so that a dual-stack [::] socket serves for
+ * both), or, if none is, the unused ones named as its protocol ("gemini",
+ * "gopher", "spartan"); the workers share each one.  A listener that
+ * takes none is bound as usual.  Returns the sockets taken, or -1 with
+ * a message in ERR (a descriptor that is no listening stream socket).
+ */
+int	listen_inherit(char *, size_t);
+
+/*
+ * The listeners are open: close the inherited sockets none took, each
+ * with a warning.
+ */
+void	listen_inherit_end(void);
+
+/*
+ * The sockets of LA for WORKERS workers: inherited ones (listen_inherit),
+ * or else made as follows.
  *
  * An address and port: for each address LA->addr stands for, one socket
  * per worker, bound to it with SO_REUSEPORT so that the kernel spreads

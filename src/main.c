@@ -496,9 +496,10 @@ start_log(void)
 	return logdir;
 }
 
-/* What the transport listens on for the listener CL. */
+/* What the transport listens on for the listener CL of protocol NAME. */
 static const struct listen_addr *
-listen_addr(const struct conf_listen *cl, struct listen_addr *la)
+listen_addr(const struct conf_listen *cl, const char *name,
+    struct listen_addr *la)
 {
 	memset(la, 0, sizeof(*la));
 	la->addr = cl->addr;
@@ -507,6 +508,7 @@ listen_addr(const struct conf_listen *cl, struct listen_addr *la)
 	la->mode = cl->mode;
 	la->owner = cl->owner;
 	la->group = cl->group;
+	la->name = name;
 	return la;
 }
 
@@ -543,13 +545,16 @@ start_net(struct event_base *base, int *workers)
 	if (net_init(base, ctx, &nc) == -1)
 		fatalx("cannot set up %d workers", nc.workers);
 	set_current(current);
+	if (listen_inherit(err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
 			if (net_listen_at(listen_addr(&conf->listen[p][i],
-			    &la), protocols[p].front, protocols[p].tls,
-			    opts.proxy || conf->listen[p][i].proxy, err,
-			    sizeof(err)) == -1)
+			    protocols[p].name, &la), protocols[p].front,
+			    protocols[p].tls, opts.proxy ||
+			    conf->listen[p][i].proxy, err, sizeof(err)) == -1)
 				fatalx("%s: %s", protocols[p].name, err);
+	listen_inherit_end();
 	if (conf->control != NULL && control_listen(base, conf->control,
 	    conf->user, reload_asked, err, sizeof(err)) == -1)
 		fatalx("%s", err);

@@ -44,6 +44,8 @@ has "the configuration's man page" -rw-r--r-- root/root \
     usr/share/man/man5/zeche.conf.5.gz
 has "the unit in /lib/systemd/system" -rw-r--r-- root/root \
     lib/systemd/system/zeche.service
+has "the socket unit beside it" -rw-r--r-- root/root \
+    lib/systemd/system/zeche.socket
 has "the configuration in /etc/zeche" -rw-r--r-- root/root \
     etc/zeche/zeche.conf
 has "the shipped capsule under /usr/share/zeche" -rw-r--r-- root/root \

@@ -5,9 +5,12 @@
 # _zeche with the packaged config and nothing but CAP_NET_BIND_SERVICE,
 # tells systemd when it serves (Type=notify) and reloads with zeche
 # --reload, which waits for the outcome, and systemd-analyze security
-# rates its exposure 2.0 or lower ("OK").
+# rates its exposure 2.0 or lower ("OK").  contrib/zeche.socket, beside
+# it, passes the sockets of the Gemini and Gopher ports (socket
+# activation), and the service neither needs nor refuses it.
 . "$(dirname "$0")/lib.sh"
 unit=$ZECHE_SOURCE_DIR/contrib/zeche.service
+sock=$ZECHE_SOURCE_DIR/contrib/zeche.socket
 key() {		# NAME LINE: the unit has exactly this line
 	if grep -qxF -- "$2" "$unit"; then ok "$1"; else
 		not_ok "$1" "missing: $2"
@@ -20,6 +23,18 @@ out=$(systemd-analyze verify --man=no "$unit" 2>&1 |
     grep -v 'Command /usr/sbin/zeche is not executable')
 [ -z "$out" ] && ok "systemd-analyze verify: no complaint" ||
     not_ok "systemd-analyze verify: no complaint" "$out"
+
+out=$(systemd-analyze verify --man=no "$unit" "$sock" 2>&1 |
+    grep -v 'Command /usr/sbin/zeche is not executable')
+[ -z "$out" ] && ok "systemd-analyze verify, the unit and the socket: no complaint" ||
+    not_ok "systemd-analyze verify, the unit and the socket: no complaint" "$out"
+for l in ListenStream=1965 ListenStream=70 WantedBy=sockets.target; do
+	grep -qxF "$l" "$sock" && ok "zeche.socket: $l" ||
+	    not_ok "zeche.socket: $l"
+done
+grep -qE '^(Requires|BindsTo|Requisite)=.*zeche\.socket' "$unit" &&
+    not_ok "the service runs without the socket unit too" ||
+    ok "the service runs without the socket unit too"
 
 key "starts zeche with the packaged configuration" \
     "ExecStart=/usr/sbin/zeche --config /etc/zeche/zeche.conf"
