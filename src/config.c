@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "ratelimit.h"
 #include "file.h"
 
 /*
@@ -289,6 +290,8 @@ enum key_type {
 	KEY_INT,			/* int, from MIN to MAX */
 	KEY_BOOL,			/* bool: on or off */
 	KEY_LOG_IP,			/* enum conf_log_ip */
+	KEY_RATE,			/* N per SECONDS burst N */
+	KEY_RATE_ALLOW,			/* append to conf->rate_allow */
 };
 
 struct key {
@@ -314,6 +317,8 @@ static const struct key global_keys[] = {
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
 	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },
 	{ "control",	KEY_PATH,		G(control),	0, 0 },
+	{ "rate",	KEY_RATE,		0,		1, 1000000 },
+	{ "rate_allow",	KEY_RATE_ALLOW,		0,		0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -368,7 +373,8 @@ static bool	has_control(const char *);
 static bool
 is_repeatable(enum key_type type)
 {
-	return type == KEY_LISTEN || type == KEY_ALIAS;
+	return type == KEY_LISTEN || type == KEY_ALIAS ||
+	    type == KEY_RATE_ALLOW;
 }
 
 int
@@ -704,6 +710,73 @@ check_alias(struct parser *ps, const struct conf_host *h, const char *alias)
 	return 0;
 }
 
+/* One number of "rate", from MIN to MAX, into *N. */
+static int
+rate_number(struct parser *ps, long min, long max, int *n)
+{
+	char	*end;
+	long	 v;
+
+	if (!value(ps, "a number"))
+		return -1;
+	errno = 0;
+	v = strtol(ps->tok.text, &end, 10);
+	if (!isdigit((unsigned char)ps->tok.text[0]) || *end != '\0' ||
+	    errno != 0 || v < min || v > max) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected a number from "
+		    "%ld to %ld", min, max);
+		return -1;
+	}
+	*n = (int)v;
+	return 0;
+}
+
+/* The word W next, as in "per" and "burst". */
+static int
+rate_word(struct parser *ps, const char *w)
+{
+	if (!value(ps, w))
+		return -1;
+	if (strcmp(ps->tok.text, w) != 0 || ps->tok.quoted) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected \"%s\"", w);
+		return -1;
+	}
+	return 0;
+}
+
+/* rate REQUESTS per SECONDS burst N; rate_allow NETWORK */
+static int
+set_rate(struct parser *ps, const struct key *k)
+{
+	struct conf		*conf = ps->conf;
+	struct rate_net		 net;
+	char			**a;
+
+	if (k->type == KEY_RATE)
+		return rate_number(ps, k->min, k->max, &conf->rate_requests) ==
+		    -1 || rate_word(ps, "per") == -1 ||
+		    rate_number(ps, 1, 86400, &conf->rate_seconds) == -1 ||
+		    rate_word(ps, "burst") == -1 ||
+		    rate_number(ps, 1, 1000000, &conf->rate_burst) == -1 ?
+		    -1 : 0;
+	if (!value(ps, "an address or network, such as \"192.0.2.0/24\""))
+		return -1;
+	if (ratelimit_parse_net(ps->tok.text, &net) == -1) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected an IPv4 or IPv6 "
+		    "address or network, such as \"192.0.2.0/24\"");
+		return -1;
+	}
+	if ((a = grow(ps, ps->tok.line, ps->tok.col, conf->rate_allow,
+	    conf->nrate_allow, CONF_RATE_ALLOW_MAX, sizeof(*a),
+	    "rate_allow networks")) == NULL)
+		return -1;
+	conf->rate_allow = a;
+	if ((a[conf->nrate_allow] = dup_or_fail(ps, ps->tok.text)) == NULL)
+		return -1;
+	conf->nrate_allow++;
+	return 0;
+}
+
 static int
 set_key(struct parser *ps, const struct key *k, void *base,
     struct conf_host *h)
@@ -715,6 +788,8 @@ set_key(struct parser *ps, const struct key *k, void *base,
 
 	if (k->type == KEY_LISTEN)
 		return add_listen(ps, (int)k->min, k->max == 1);
+	if (k->type == KEY_RATE || k->type == KEY_RATE_ALLOW)
+		return set_rate(ps, k);
 	if (!value(ps, k->type == KEY_INT ? "a number" :
 	    k->type == KEY_BOOL ? "on or off" :
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
@@ -1257,6 +1332,9 @@ conf_free(struct conf *conf)
 	free(conf->user);
 	free(conf->log);
 	free(conf->control);
+	for (i = 0; i < conf->nrate_allow; i++)
+		free(conf->rate_allow[i]);
+	free(conf->rate_allow);
 	memset(conf, 0, sizeof(*conf));
 }
 

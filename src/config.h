@@ -13,6 +13,8 @@
  *	gemini  "unix:/run/zeche/gemini.sock" proxy mode 0660 group "haproxy"
  *	user    _zeche
  *	timeout 10
+ *	rate    10 per 60 burst 20	# requests per seconds from one address
+ *	rate_allow "192.0.2.0/24"	# repeatable: never limited
  *	log     "/var/log/zeche/zeche.log"
  *	host "example.org" {
  *		alias "www.example.org"
@@ -53,6 +55,7 @@
 #define CONF_LISTEN_MAX		16	/* listeners, all protocols */
 #define CONF_WORKERS_MAX	1024	/* event loops */
 #define CONF_ALIASES_MAX	32
+#define CONF_RATE_ALLOW_MAX	64	/* rate_allow networks */
 #define CONF_UNIX_PATH_MAX	107	/* bytes of a Unix socket's path */
 #define CONF_UNIX_MODE		0660	/* a Unix listener's, by default */
 
@@ -146,6 +149,11 @@ struct conf {
 	bool			 watch;		/* reload when files change */
 	char			*control;	/* owned: the control socket's
 						   path, or NULL */
+	int			 rate_requests;	/* "rate": 0, off */
+	int			 rate_seconds;
+	int			 rate_burst;
+	char			**rate_allow;	/* owned: networks, as given */
+	size_t			 nrate_allow;
 	struct conf_host	*hosts;		/* owned; the first is the */
 	size_t			 nhosts;	/* default host */
 };

@@ -17,6 +17,7 @@
 
 static void	gemini_serve(struct conn *, char *, size_t);
 static void	gemini_reject(struct conn *, const char *);
+static void	gemini_slow_down(struct conn *, unsigned int);
 
 const struct front gemini_front = {
 	.name = "gemini",
@@ -25,6 +26,7 @@ const struct front gemini_front = {
 	.line_max = GEMINI_URL_MAX,
 	.serve = gemini_serve,
 	.reject = gemini_reject,
+	.slow_down = gemini_slow_down,
 };
 
 static const char *const status_str[] = {
@@ -64,6 +66,14 @@ gemini_reject(struct conn *c, const char *why)
 	const struct site	*s = sni_site(c, conn_ctx(c));
 
 	reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_REQUEST), why);
+}
+
+/* Too many requests: "44 SECONDS", the time to wait (the spec's meta). */
+static void
+gemini_slow_down(struct conn *c, unsigned int seconds)
+{
+	conn_replyf(c, "%d %u\r\n", GEMINI_SLOW_DOWN, seconds);
+	conn_done(c, "44", "rate limit");
 }
 
 /* 31 to the same path with the trailing slash a folder needs. */

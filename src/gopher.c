@@ -16,6 +16,7 @@
 
 static void	gopher_serve(struct conn *, char *, size_t);
 static void	gopher_reject(struct conn *, const char *);
+static void	gopher_slow_down(struct conn *, unsigned int);
 
 const struct front gopher_front = {
 	.name = "gopher",
@@ -24,6 +25,7 @@ const struct front gopher_front = {
 	.line_max = GOPHER_REQUEST_MAX,
 	.serve = gopher_serve,
 	.reject = gopher_reject,
+	.slow_down = gopher_slow_down,
 };
 
 /*
@@ -112,6 +114,17 @@ gopher_reject(struct conn *c, const char *why)
 
 	snprintf(msg, sizeof(msg), msg_get(s->msg, MSG_ERROR), why);
 	error_menu(c, msg, why, NULL, 0);
+}
+
+/* Too many requests: an error item with the seconds to wait. */
+static void
+gopher_slow_down(struct conn *c, unsigned int seconds)
+{
+	const struct site	*s = listener_site(c);
+	char			 msg[160];
+
+	snprintf(msg, sizeof(msg), msg_get(s->msg, MSG_SLOW_DOWN), seconds);
+	error_menu(c, msg, "rate limit", NULL, 0);
 }
 
 /* A small HTML page, with an HTTP header when HTTP_STATUS is set. */

@@ -20,6 +20,9 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #include "capsule.h"
 #include "config.h"
 #include "control.h"
@@ -31,6 +34,7 @@
 #include "notify.h"
 #include "options.h"
 #include "protocols.h"
+#include "ratelimit.h"
 #include "reload.h"
 #include "report.h"
 #include "rootfs.h"
@@ -496,6 +500,36 @@ start_log(void)
 	return logdir;
 }
 
+static struct ratelimit	*rate;		/* owned, or NULL: no limit */
+
+/* The rate limit CONF sets (read at start), or NULL: none. */
+static struct ratelimit *
+rate_limit(const struct conf *conf)
+{
+	struct rate_net		 nets[CONF_RATE_ALLOW_MAX];
+	unsigned char		 key[RATE_SECRET_LEN];
+	struct ratelimit	*rl;
+	size_t			 i;
+
+	if (conf->rate_requests == 0)
+		return NULL;
+	for (i = 0; i < conf->nrate_allow; i++)
+		if (ratelimit_parse_net(conf->rate_allow[i], &nets[i]) == -1)
+			fatalx("rate_allow %s: not a network",
+			    conf->rate_allow[i]);
+	if (RAND_bytes(key, sizeof(key)) != 1 ||
+	    (rl = ratelimit_new(key, (unsigned int)conf->rate_requests,
+	    (unsigned int)conf->rate_seconds, (unsigned int)conf->rate_burst,
+	    nets, conf->nrate_allow)) == NULL)
+		fatalx("cannot set up the rate limit");
+	OPENSSL_cleanse(key, sizeof(key));
+	log_info("rate limit: %d requests per %d s from one address, bursts "
+	    "of %d; %zu network%s never limited", conf->rate_requests,
+	    conf->rate_seconds, conf->rate_burst, conf->nrate_allow,
+	    conf->nrate_allow == 1 ? "" : "s");
+	return rl;
+}
+
 /* What the transport listens on for the listener CL of protocol NAME. */
 static const struct listen_addr *
 listen_addr(const struct conf_listen *cl, const char *name,
@@ -541,6 +575,7 @@ start_net(struct event_base *base, int *workers)
 	nc.ref = ctx_ref;
 	nc.unref = ctx_unref;
 	nc.workers = conf->workers ? conf->workers : ncores();
+	nc.rate = rate = rate_limit(conf);
 	tls_set_sni(sni_ctx, NULL);
 	if (net_init(base, ctx, &nc) == -1)
 		fatalx("cannot set up %d workers", nc.workers);
@@ -687,6 +722,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	net_shutdown();
+	ratelimit_free(rate);
 	server_unref(current);
 	event_free(ev_hup);
 	event_free(ev_usr1);

@@ -76,6 +76,8 @@ static const struct msg_table	 en = { "en", {
 	[MSG_OTHER_HOST] = "This host is not served here",
 	[MSG_OTHER_PORT] = "This port is not served here",
 	[MSG_TRY_LATER] = "Try again later",
+	[MSG_SLOW_DOWN] = "Slow down: too many requests, try again in %u "
+	    "seconds",
 	[MSG_ERROR] = "Error: %s",
 	[MSG_GOPHER_NOT_FOUND] = "Error: not found",
 	[MSG_URL_REFUSED] = "Error: this address is not redirected",
@@ -154,6 +156,8 @@ static const struct msg_table	 de = { "de", {
 	[MSG_OTHER_HOST] = "Dieser Host wird hier nicht bedient",
 	[MSG_OTHER_PORT] = "Dieser Port wird hier nicht bedient",
 	[MSG_TRY_LATER] = "Bitte sp\xc3\xa4ter noch einmal versuchen",
+	[MSG_SLOW_DOWN] = "Zu viele Anfragen: bitte in %u Sekunden wieder "
+	    "versuchen",
 	[MSG_ERROR] = "Fehler: %s",
 	[MSG_GOPHER_NOT_FOUND] = "Fehler: nicht gefunden",
 	[MSG_URL_REFUSED] = "Fehler: diese Adresse wird nicht weitergeleitet",

@@ -67,6 +67,7 @@ enum msg {
 	MSG_OTHER_HOST,
 	MSG_OTHER_PORT,
 	MSG_TRY_LATER,		/* 40: a page could not be made now */
+	MSG_SLOW_DOWN,		/* fmt: seconds; Gopher's and Spartan's 44 */
 
 	/* Gopher */
 	MSG_ERROR,		/* fmt: a type 3 item: the reason */

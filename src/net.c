@@ -48,6 +48,7 @@
 #include "log.h"
 #include "net.h"
 #include "proxy.h"
+#include "ratelimit.h"
 #include "tls.h"
 
 #define NET_LOOP_FDS	4	/* a loop's epoll, wake-up and signal fds */
@@ -122,6 +123,8 @@ struct conn {
 	char			 why[128];
 	const char		*cut;		/* static: how the answer was
 						   cut, or NULL */
+	unsigned int		 slow;		/* past the rate limit: the
+						   seconds to wait, or 0 */
 };
 
 TAILQ_HEAD(conn_list, conn);
@@ -1024,6 +1027,37 @@ peer_take(const struct sockaddr *sa, socklen_t salen,
 	return p;
 }
 
+/*
+ * The one place where a connection is refused, or told to slow down, by
+ * rate: 0 (serve it), the seconds a "slow down" names, or -1 (banned;
+ * logged as the ban starts).
+ */
+static int
+rate_verdict(const struct front *front, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	struct timespec		 ts;
+	char			 host[INET6_ADDRSTRLEN];
+	unsigned int		 wait;
+	bool			 started;
+	enum rate_result	 r;
+
+	if (nconf.rate == NULL)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	r = ratelimit_take(nconf.rate, sa, (uint64_t)ts.tv_sec * 1000 +
+	    (uint64_t)ts.tv_nsec / 1000000, &wait, &started);
+	if (r != RATE_BANNED)
+		return r == RATE_OK ? 0 : (int)wait;
+	if (started) {
+		peer_name(sa, (int)salen, host, sizeof(host));
+		log_warnx("%s: %s%sasks on past its rate limit: refused for "
+		    "%u s", front->name, nconf.log_ip ? host : "",
+		    nconf.log_ip ? " " : "a client ", wait);
+	}
+	return -1;
+}
+
 /* The client is known and counted: the handshake and the request. */
 static void
 conn_begin(struct conn *c)
@@ -1054,6 +1088,7 @@ conn_proxied(struct conn *c, const struct proxy_hdr *hdr)
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
 	socklen_t		 len = sizeof(ss);
 	char			 host[INET6_ADDRSTRLEN];
+	int			 slow;
 
 	if (hdr->local) {
 		if (getpeername(c->fd, (struct sockaddr *)&ss, &len) == -1) {
@@ -1074,10 +1109,12 @@ conn_proxied(struct conn *c, const struct proxy_hdr *hdr)
 		    sizeof(struct sockaddr_in6);
 	}
 	c->peer_entry = peer_take((struct sockaddr *)&ss, len, c->front);
-	if (c->peer_entry == NULL) {
+	if (c->peer_entry == NULL ||
+	    (slow = rate_verdict(c->front, (struct sockaddr *)&ss, len)) < 0) {
 		conn_free(c);
 		return;
 	}
+	c->slow = (unsigned int)slow;
 	if (nconf.log_ip) {
 		peer_name((struct sockaddr *)&ss, (int)len, host,
 		    sizeof(host));
@@ -1204,6 +1241,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	char			 host[INET6_ADDRSTRLEN];
 	size_t			 i, nopen;
 	unsigned int		 n;
+	int			 slow = 0;
 	bool			 refused = false, warn = false;
 
 	for (i = 0; i < w->nlisteners; i++)
@@ -1233,6 +1271,10 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL) {
 		atomic_fetch_sub(&total, 1);
 		refused = true;
+	} else if (!proxy &&
+	    (slow = rate_verdict(front, sa, (socklen_t)salen)) < 0) {
+		uncount(p);
+		refused = true;
 	}
 	if (refused) {
 		close(fd);
@@ -1255,6 +1297,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c->file = -1;
 	c->front = front;
 	c->mode = mode;
+	c->slow = (unsigned int)slow;
 	c->state = CONN_REQUEST;
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
 	if (nconf.log_ip) {
@@ -1357,10 +1400,7 @@ net_listen_at(const struct listen_addr *la, const struct front *front,
 		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, NET_BACKLOG,
 		    fds[k]);
 		if (l == NULL) {
-			snprintf(err, errlen, "%s%s:%s: %s", la->path ?
-			    "unix" : "", la->path ? "" : la->addr ? la->addr :
-			    "*", la->path ? la->path : la->port,
-			    strerror(errno));
+			snprintf(err, errlen, "%s", strerror(errno));
 			goto bad;
 		}
 		evconnlistener_set_error_cb(l, accept_errorcb);
@@ -1580,7 +1620,7 @@ take_request(struct conn *c, char *line, size_t len)
 {
 	c->line = line;
 	log_escape(c->req, sizeof(c->req), line, len);
-	if (len <= c->front->line_max && memchr(line, '\0', len) == NULL &&
+	if (c->slow == 0 && len <= c->front->line_max && memchr(line, '\0', len) == NULL &&
 	    c->front->data_len != NULL &&
 	    (c->data_len = c->front->data_len(line, len)) > 0 &&
 	    c->data_len <= c->front->data_max) {
@@ -1590,7 +1630,9 @@ take_request(struct conn *c, char *line, size_t len)
 	c->data_len = 0;
 	if (to_answer(c) == -1)
 		return;
-	if (len > c->front->line_max)
+	if (c->slow > 0)		/* past the rate limit: no data */
+		c->front->slow_down(c, c->slow);
+	else if (len > c->front->line_max)
 		c->front->reject(c, "request too long");
 	else if (memchr(line, '\0', len) != NULL)
 		c->front->reject(c, "NUL byte in request");

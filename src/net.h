@@ -25,6 +25,7 @@
 struct conn;
 struct event_base;
 struct listen_addr;
+struct ratelimit;
 struct ssl_ctx_st;		/* OpenSSL's SSL_CTX: only main and tls.c
 				   make one, the front-ends never see it */
 
@@ -56,6 +57,8 @@ struct front {
 	size_t		(*data_len)(const char *, size_t);
 	void		(*serve)(struct conn *, char *, size_t);
 	void		(*reject)(struct conn *, const char *);
+	/* past the rate limit: "slow down, try again in N seconds" */
+	void		(*slow_down)(struct conn *, unsigned int);
 };
 
 enum net_tls {
@@ -79,6 +82,8 @@ struct net_conf {
 	bool		 log_ip_anon;	/* with log_ip: the network part only,
 					   IPv4 /24, IPv6 /48 */
 	int		 workers;	/* event loops; 0: one */
+	struct ratelimit *rate;		/* borrowed: requests per address,
+					   or NULL: none limited */
 };
 
 /* A new event loop, set up as every worker's is. */

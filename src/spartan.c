@@ -13,6 +13,7 @@
 static size_t	spartan_data_len(const char *, size_t);
 static void	spartan_serve(struct conn *, char *, size_t);
 static void	spartan_reject(struct conn *, const char *);
+static void	spartan_slow_down(struct conn *, unsigned int);
 
 const struct front spartan_front = {
 	.name = "spartan",
@@ -23,6 +24,7 @@ const struct front spartan_front = {
 	.data_len = spartan_data_len,
 	.serve = spartan_serve,
 	.reject = spartan_reject,
+	.slow_down = spartan_slow_down,
 };
 
 /* A status line alone: every status but 2.  MSG is for the client. */
@@ -42,6 +44,17 @@ spartan_reject(struct conn *c, const char *why)
 	snprintf(msg, sizeof(msg), "%s: %s", msg_get(s->msg, MSG_BAD_REQUEST),
 	    why);
 	reply(c, "4", msg, why);
+}
+
+/* Too many requests: "4", with the seconds to wait. */
+static void
+spartan_slow_down(struct conn *c, unsigned int seconds)
+{
+	const struct site	*s = server_default(conn_ctx(c))->site;
+	char			 msg[200];
+
+	snprintf(msg, sizeof(msg), msg_get(s->msg, MSG_SLOW_DOWN), seconds);
+	reply(c, "4", msg, "rate limit");
 }
 
 /* How many bytes of data the line announces: 0 if serve() refuses it. */

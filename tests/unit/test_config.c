@@ -496,6 +496,46 @@ test_listen_unix(void)
 	    "0600\n" HOST_OK), "/etc/zeche/zeche.conf:1:", 24) == 0);
 }
 
+/* rate REQUESTS per SECONDS burst N, and rate_allow networks. */
+static void
+test_rate(void)
+{
+	struct conf	 conf;
+	const char	*text =
+	    "rate 10 per 60 burst 20\n"
+	    "rate_allow \"192.0.2.0/24\"\n"
+	    "rate_allow 2001:db8::/32\n"
+	    HOST_OK;
+
+	CHECK(parse(text, &conf) == 0);
+	CHECK(conf.rate_requests == 10 && conf.rate_seconds == 60 &&
+	    conf.rate_burst == 20);
+	CHECK(conf.nrate_allow == 2);
+	if (conf.nrate_allow == 2) {
+		CHECK_STR(conf.rate_allow[0], "192.0.2.0/24");
+		CHECK_STR(conf.rate_allow[1], "2001:db8::/32");
+	}
+	conf_free(&conf);
+	CHECK(parse(HOST_OK, &conf) == 0);
+	CHECK(conf.rate_requests == 0);		/* off by default */
+	conf_free(&conf);
+	CHECK_STR(error_of("rate 10 in 60 burst 20\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: expected \"per\"");
+	CHECK_STR(error_of("rate 10 per 60\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:15: expected burst, not the end of "
+	    "the line");
+	CHECK_STR(error_of("rate 0 per 60 burst 1\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:6: expected a number from 1 to "
+	    "1000000");
+	CHECK_STR(error_of("rate 1 per 0 burst 1\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:12: expected a number from 1 to 86400");
+	CHECK_STR(error_of("rate_allow \"192.0.2.0/33\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:12: expected an IPv4 or IPv6 address "
+	    "or network, such as \"192.0.2.0/24\"");
+	CHECK(strstr(error_of("rate 1 per 1 burst 1\nrate 1 per 1 burst 1\n"
+	    HOST_OK), ":2:1:") != NULL);
+}
+
 /* "proxy" after a listener: a PROXY header starts its connections. */
 static void
 test_listen_proxy(void)
@@ -743,6 +783,7 @@ main(void)
 	test_listen();
 	test_listen_proxy();
 	test_listen_unix();
+	test_rate();
 	test_listen_public();
 	test_host_normalise();
 	test_read_shipped_example();

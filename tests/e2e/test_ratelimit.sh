@@ -1,0 +1,146 @@
+# Rate limits that answer: "rate 3 per 60 burst 3" lets a client three
+# requests, then Gemini answers "44 SECONDS", Gopher an error item and
+# Spartan "4" with the seconds; a client that asks on before that time is
+# refused at accept (a ban, logged); an allowed network is never limited;
+# behind PROXY the client the header names counts, not the proxy.  A
+# flood of 200,000 requests from 100,000 addresses through PROXY headers
+# keeps zeche's memory bounded, and an allowed client is answered all
+# along.
+. "$(dirname "$0")/lib.sh"
+: "${FLOOD:?FLOOD must name the flood tool}"
+
+CONF=$WORK/zeche.conf
+GEMINI_PORT=$(free_port)
+GOPHER_PORT=$(free_port)
+SPARTAN_PORT=$(free_port)
+PROXY_PORT=$(free_port)
+FLOOD_PORT=$(free_port)
+cat >"$CONF" <<CONF
+gemini 127.0.0.1:$GEMINI_PORT
+gemini 127.0.0.1:$PROXY_PORT proxy
+gopher 127.0.0.1:$GOPHER_PORT
+gopher 127.0.0.1:$FLOOD_PORT proxy
+spartan 127.0.0.1:$SPARTAN_PORT
+rate 3 per 60 burst 3
+rate_allow "127.0.0.2"
+rate_allow "198.51.100.0/24"
+log_ip full
+per_address 1000
+host "$H" {
+	root "$ROOT"
+	certs "$CERTS"
+	gopher on
+}
+CONF
+"$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
+ZPID=$!
+if ! wait_serving 0; then
+	not_ok "zeche starts with a rate limit" "$(tail -20 "$LOG")"
+	finish
+fi
+expect_log "the rate limit is logged at the start" \
+    "rate limit: 3 requests per 60 s from one address, bursts of 3; 2 networks never limited"
+
+st() {	# [gemget options]: the status line of gemini://$H/
+	"$GEMGET" -s "$H" "$@" 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" \
+	    2>/dev/null | head -n 1 | tr -d '\r'
+}
+n=0
+for i in $(seq 1 10); do
+	[ "$(st -b 127.0.0.2)" = "20 text/gemini" ] && n=$((n + 1))
+done
+expect_eq "an allowed address: 10 of 10 answered" "$n" 10
+for i in 1 2 3; do
+	expect_eq "request $i of the burst: served" "$(st)" "20 text/gemini"
+done
+s=$(st)
+case "$s" in
+"44 "[1-9]|"44 1"[0-9]|"44 20") ok "past the burst: $s (a token in 20 s at most)" ;;
+*) not_ok "past the burst: 44 and the seconds" "$s" ;;
+esac
+expect_log "the 44 is logged" "gemini 127.0.0.1 \"gemini://$H/\" 44 rate limit"
+g=$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/" | head -n 1)
+expect_contains "Gopher past the limit: an error item" "$g" \
+    "3Slow down: too many requests, try again in "
+sp=$("$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" / 2>/dev/null | head -n 1 |
+    tr -d '\r')
+case "$sp" in
+"4 Slow down: too many requests, try again in "*" seconds") ok "Spartan past the limit: $sp" ;;
+*) not_ok "Spartan past the limit: 4 and the seconds" "$sp" ;;
+esac
+# the third request before the time told: banned, refused at accept
+expect_eq "asking on: refused without an answer" "$(st)" ""
+expect_log "the ban is logged" \
+    "gemini: 127.0.0.1 asks on past its rate limit: refused for 60 s"
+expect_eq "banned: Gopher refused at accept too" \
+    "$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/" | wc -c)" 0
+expect_eq "an allowed address is still served" "$(st -b 127.0.0.2)" \
+    "20 text/gemini"
+
+# behind PROXY: the client in the header counts, not the banned proxy
+v2() {	# OCTETS-AS-ESCAPES FILE: a v2 header from that IPv4 client
+	printf '\r\n\r\n\0\r\nQUIT\n\041\021\0\014'"$1"'\177\0\0\001\234\100\007\255' \
+	    >"$WORK/$2"
+}
+v2 '\300\0\002\010' c8			# 192.0.2.8
+v2 '\300\0\002\011' c9			# 192.0.2.9
+v2 '\306\063\144\007' allowed		# 198.51.100.7
+pst() {	# HEADER: the status line over the PROXY listener
+	"$GEMGET" -x "$WORK/$1" -s "$H" 127.0.0.1 "$PROXY_PORT" \
+	    "gemini://$H/" 2>/dev/null | head -n 1 | tr -d '\r'
+}
+for i in 1 2 3; do
+	expect_eq "PROXY 192.0.2.8, request $i: served" "$(pst c8)" \
+	    "20 text/gemini"
+done
+expect_contains "PROXY 192.0.2.8, request 4: 44" "$(pst c8)" "44 "
+expect_log "the client the header names is limited and logged" \
+    "gemini 192.0.2.8 \"gemini://$H/\" 44 rate limit"
+expect_eq "PROXY 192.0.2.9: a client of its own, served" "$(pst c9)" \
+    "20 text/gemini"
+n=0
+for i in $(seq 1 10); do
+	[ "$(pst allowed)" = "20 text/gemini" ] && n=$((n + 1))
+done
+expect_eq "PROXY from an allowed network: 10 of 10 answered" "$n" 10
+
+# the flood: 2 x 100,000 requests, from 2 x 50,000 addresses (half IPv4,
+# half IPv6 /64s), 2 each (within the burst); an allowed client asks
+# all along over the other Gopher listener, each answer within the
+# deadline (gemget's 10 s)
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$ZPID/status"; }
+watcher() {	# until $WORK/stop: a request from 127.0.0.2 in a loop
+	local bad=0 good=0
+	while [ ! -e "$WORK/stop" ]; do
+		if "$GEMGET" -t -b 127.0.0.2 127.0.0.1 "$GOPHER_PORT" "" \
+		    2>/dev/null | grep -q 'Neutral test capsule'; then
+			good=$((good + 1))
+		else
+			bad=$((bad + 1))
+		fi
+	done
+	echo "$good $bad" >"$WORK/watch"
+}
+watcher &
+wpid=$!
+f1=$("$FLOOD" 127.0.0.1 "$FLOOD_PORT" 100000 50000 1000)
+r1=$(rss)
+f2=$("$FLOOD" 127.0.0.1 "$FLOOD_PORT" 100000 50000 1000000)
+r2=$(rss)
+touch "$WORK/stop"
+wait "$wpid"
+echo "# flood 1: $f1, RSS $r1 KiB; flood 2: $f2, RSS $r2 KiB"
+expect_eq "flood 1: every request answered" "${f1#ok }" "100000 slow 0 closed 0"
+expect_eq "flood 2: every request answered" "${f2#ok }" "100000 slow 0 closed 0"
+if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -le $((r1 + 8192)) ]; then
+	ok "memory bounded: $r1 KiB after 50,000 addresses, $r2 KiB after 100,000"
+else
+	not_ok "memory bounded (grows by 8 MiB at most)" "$r1 -> $r2 KiB"
+fi
+read -r good bad <"$WORK/watch"
+expect_eq "the allowed client answered throughout ($good requests)" "$bad" 0
+[ "$good" -gt 0 ] && ok "the allowed client asked during the flood" ||
+    not_ok "the allowed client asked during the flood"
+expect_eq "still serving after the flood (an allowed address)" \
+    "$(st -b 127.0.0.2)" "20 text/gemini"
+finish
