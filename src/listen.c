@@ -273,7 +273,10 @@ env_number(const char *s, long max)
 	return *end != '\0' || errno != 0 || n > max ? -1 : n;
 }
 
-/* Take descriptor FD as inherited socket I, named NAME (may be NULL). */
+/*
+ * Take descriptor FD as the next inherited socket, named NAMELEN bytes of
+ * NAME (NULL: no name).
+ */
 static int
 inherit_one(int fd, const char *name, size_t namelen, char *err,
     size_t errlen)
