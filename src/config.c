@@ -332,6 +332,8 @@ static const struct key host_keys[] = {
 	{ "spartan_link", KEY_BOOL,		H(spartan_link), 0, 0 },
 	{ "pageindex",	KEY_BOOL,		H(pageindex),	0, 0 },
 	{ "archive",	KEY_BOOL,		H(archive),	0, 0 },
+	{ "readers",	KEY_PATH,		H(readers),	0, 0 },
+	{ "writers",	KEY_PATH,		H(writers),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -343,6 +345,8 @@ static const struct key location_keys[] = {
 	{ "posts",	KEY_BOOL,		L(posts),	0, 0 },
 	{ "lang",	KEY_LANG,		L(lang),	0, 0 },
 	{ "title",	KEY_STRING,		L(title),	0, 0 },
+	{ "readers",	KEY_PATH,		L(readers),	0, 0 },
+	{ "writers",	KEY_PATH,		L(writers),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -778,10 +782,14 @@ host_free(struct conf_host *h)
 	free(h->lang);
 	free(h->description);
 	free(h->author);
+	free(h->readers);
+	free(h->writers);
 	for (i = 0; i < h->nlocations; i++) {
 		free(h->locations[i].path);
 		free(h->locations[i].lang);
 		free(h->locations[i].title);
+		free(h->locations[i].readers);
+		free(h->locations[i].writers);
 	}
 	free(h->locations);
 	for (i = 0; i < h->nredirects; i++) {

@@ -32,6 +32,10 @@
  *			listing on
  *			title "Notes"	# the folder's own generated title
  *		}
+ *		location "/members/" {
+ *			readers "members.txt"	# client certificates that
+ *			writers "editors.txt"	# may read, write (access.h)
+ *		}
  *	}
  *
  * One directive a line, "#" starts a comment, strings may be quoted
@@ -84,6 +88,8 @@ struct conf_location {
 	char		*title;		/* owned: the title of this very */
 					/* folder's generated page and feed, */
 					/* or NULL */
+	char		*readers;	/* owned: the file of fingerprints */
+	char		*writers;	/* that may read, write; or NULL */
 	size_t		 line;
 };
 
@@ -116,6 +122,8 @@ struct conf_host {
 	bool		 set_pageindex;	/* unset: on, linked from generated */
 					/* pages only */
 	bool		 archive;	/* /capsule.tar over Gemini (off) */
+	char		*readers;	/* owned: the file of fingerprints */
+	char		*writers;	/* that may read, write; or NULL */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */
