@@ -15,6 +15,7 @@
 
 #include <openssl/ssl.h>
 
+#include "access.h"
 #include "capsule.h"
 #include "config.h"
 #include "export.h"
@@ -327,6 +328,7 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 	    h->pageindex ? SITE_ON : SITE_OFF;
 	so.locations = h->locations;
 	so.nlocations = h->nlocations;
+	so.closed = h->readers != NULL;
 	so.redirects = h->redirects;
 	so.nredirects = h->nredirects;
 	if ((s = capsule_load(h->root, &so, err, errlen)) == NULL)
@@ -383,7 +385,8 @@ server_load(struct conf *conf, enum server_certs certs,
 		vh = &srv->hosts[i];
 		vh->conf = &conf->hosts[i];
 		srv->nhosts++;
-		if ((vh->site = load_site(conf, i, err, errlen)) == NULL)
+		if ((vh->access = access_rules_load(vh->conf, err, errlen)) ==
+		    NULL || (vh->site = load_site(conf, i, err, errlen)) == NULL)
 			goto bad;
 		if (certs == SERVER_CERTS_KEEP ?
 		    keep_cert(vh, old, err, errlen) == -1 :
@@ -414,6 +417,7 @@ server_unref(struct server *srv)
 		return;
 	for (i = 0; i < srv->nhosts; i++) {
 		site_free(srv->hosts[i].site);
+		access_rules_free(srv->hosts[i].access);
 		SSL_CTX_free(srv->hosts[i].ctx);
 	}
 	free(srv->hosts);

@@ -829,6 +829,68 @@ ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	return ret;
 }
 
+/*
+ * A session made with a client certificate never resumes: the client
+ * that resumes it may no longer mean to present that certificate (an
+ * identity switched off in its settings), and a resumed handshake cannot
+ * ask it again.  The full handshake then asks, and the connection has
+ * only the certificate it proves now, or none.  Other tickets resume as
+ * they would without this callback.
+ */
+static SSL_TICKET_RETURN
+ticket_decrypted_cb(SSL *ssl, SSL_SESSION *ss, const unsigned char *key,
+    size_t keylen, SSL_TICKET_STATUS status, void *arg)
+{
+	switch (status) {
+	case SSL_TICKET_SUCCESS:
+	case SSL_TICKET_SUCCESS_RENEW:
+		if (SSL_SESSION_get0_peer(ss) != NULL)
+			return SSL_TICKET_RETURN_IGNORE_RENEW;
+		return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE :
+		    SSL_TICKET_RETURN_USE_RENEW;
+	case SSL_TICKET_EMPTY:
+	case SSL_TICKET_NO_DECRYPT:
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	default:
+		return SSL_TICKET_RETURN_ABORT;
+	}
+}
+
+/* Any client certificate is taken: access.c decides, not the handshake. */
+static int
+accept_any_cb(int preverify_ok, X509_STORE_CTX *store)
+{
+	return 1;
+}
+
+void
+tls_request_cert(SSL *ssl)
+{
+	SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
+	    accept_any_cb);
+}
+
+bool
+tls_peer_cert(SSL *ssl, unsigned char *sha256, bool *valid)
+{
+	X509		*x;
+	unsigned int	 n = 0;
+	bool		 ok;
+
+	*valid = false;
+	if ((x = SSL_get0_peer_certificate(ssl)) == NULL)
+		return false;
+	ok = X509_digest(x, EVP_sha256(), sha256, &n) == 1 && n == 32;
+	if (!ok) {
+		ERR_clear_error();
+		return false;
+	}
+	/* before notBefore: > 0; after notAfter: < 0; 0: malformed */
+	*valid = X509_cmp_current_time(X509_get0_notBefore(x)) < 0 &&
+	    X509_cmp_current_time(X509_get0_notAfter(x)) > 0;
+	return true;
+}
+
 void
 tls_ctx_setup(SSL_CTX *ctx)
 {
@@ -845,6 +907,7 @@ tls_ctx_setup(SSL_CTX *ctx)
 	 */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
+	SSL_CTX_set_session_ticket_cb(ctx, NULL, ticket_decrypted_cb, NULL);
 	/*
 	 * None at the end of a TLS 1.3 handshake: sent then, the ticket
 	 * leaves in a write of its own and wakes the client once more

@@ -128,6 +128,21 @@ SSL_CTX	*tls_load(const char *, const char *, const char *, char *, size_t,
  */
 void	 tls_set_sni(SSL_CTX *(*)(const char *, void *), void *);
 
+/*
+ * Ask SSL's client for a certificate in the handshake, and take any it
+ * sends, or none; the handshake never fails for it.  Sessions made with
+ * one are never resumed (tls_ctx_setup), so a connection's certificate
+ * is always one it proved it holds the key of in its own handshake.
+ */
+void	 tls_request_cert(SSL *);
+
+/*
+ * The client certificate of SSL: its SHA-256 into SHA256 (32 bytes), and
+ * into *VALID whether now is within its notBefore and notAfter.  Returns
+ * false when there is none.
+ */
+bool	 tls_peer_cert(SSL *, unsigned char *, bool *);
+
 /* Take OpenSSL's error queue as one line into BUF; returns BUF. */
 const char *tls_errors(char *, size_t);
 
