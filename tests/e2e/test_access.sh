@@ -23,6 +23,10 @@ printf 'Public text.\n' >"$WORK/a/public.txt"
 printf '# Open page\n' >"$WORK/a/open/page.gmi"
 printf '# Secret page\n\nSECRET-WORDS\n' >"$WORK/a/members/secret.gmi"
 printf '# Inner\n\nINNER-WORDS\n' >"$WORK/a/members/inner/deep.gmi"
+# the partner directory in the area: robots.txt would keep indexers out
+# of its search, and so name it
+mkdir -p "$WORK/a/members/dir"
+printf 'Cedar Industries\nElm Bakery\n' >"$WORK/a/members/dir/partners.txt"
 
 # the client certificates: two valid self-signed ones, and one that
 # expired (openssl ca sets past dates, which req -x509 cannot in 3.0)
@@ -193,8 +197,11 @@ expect_not_contains "Gemini: the home page does not list the area" "$home" "memb
 index=$(body "gemini://$H/seiten/")
 expect_contains "the page index lists the open pages" "$index" "/open/page.gmi"
 expect_not_contains "the page index does not list the area" "$index" "members"
-expect_not_contains "robots.txt does not name the area" \
-    "$(body "gemini://$H/robots.txt")" "members"
+robots=$(body "gemini://$H/robots.txt")
+expect_contains "robots.txt is zeche's" "$robots" "User-agent: indexer"
+expect_not_contains "robots.txt does not name the area" "$robots" "members"
+expect_contains "the closed directory is served to ada" \
+    "$(body "gemini://$H/members/dir/" -a "$WORK/ada.pem")" "Cedar Industries"
 body "gemini://$H/capsule.tar" >"$WORK/capsule.tar.raw"
 tail -c "+$(( $(head -n 1 "$WORK/capsule.tar.raw" | wc -c) + 1 ))" \
     "$WORK/capsule.tar.raw" >"$WORK/capsule.tar"
