@@ -274,7 +274,8 @@ is_exported(const struct site *s, const char *sel)
 {
 	struct section_req	 req;
 
-	return sel[0] == '/' && (site_lookup(s, sel) != NULL ||
+	return sel[0] == '/' && !site_is_closed(s, sel) &&
+	    (site_lookup(s, sel) != NULL ||
 	    site_is_folder(s, sel) || (section_find(s->sections,
 	    s->nsections, sel, NULL, &req) != NULL &&
 	    req.op == SECTION_LIST));

@@ -209,6 +209,13 @@ list=$(tar -tf "$WORK/capsule.tar" 2>&1)
 expect_contains "the archive holds the open pages" "$list" "open/page.gmi"
 expect_not_contains "the archive holds nothing of the area" "$list" "members"
 
+# --- --export: static files have no identity
+"$ZECHE" --config "$CONF" --export "$WORK/exp" >"$WORK/export.out" 2>&1
+expect_eq "--export: exit 0" "$?" 0
+files=$(cd "$WORK/exp" && find . && cat gopher/gophermap)
+expect_contains "--export: the open pages" "$files" "open/page.gmi"
+expect_not_contains "--export: nothing of the area, not even in a menu" "$files" "members"
+
 # --- reload: a broken list fails the load, the old one keeps serving
 cat >"$WORK/members.txt" <<LIST
 $fp_ada
