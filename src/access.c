@@ -191,11 +191,11 @@ load_one(const char *path, struct access_list **lp, char *err,
 
 static int
 add_rule(struct access_rules *r, const char *path, const char *readers,
-    const char *writers, char *err, size_t errlen)
+    const char *writers, const char *deny, char *err, size_t errlen)
 {
 	struct access_rule	*rule;
 
-	if (readers == NULL && writers == NULL)
+	if (readers == NULL && writers == NULL && deny == NULL)
 		return 0;
 	rule = &r->rules[r->n];
 	memset(rule, 0, sizeof(*rule));
@@ -205,7 +205,8 @@ add_rule(struct access_rules *r, const char *path, const char *readers,
 		return -1;
 	}
 	if (load_one(readers, &rule->readers, err, errlen) == -1 ||
-	    load_one(writers, &rule->writers, err, errlen) == -1)
+	    load_one(writers, &rule->writers, err, errlen) == -1 ||
+	    load_one(deny, &rule->deny, err, errlen) == -1)
 		return -1;
 	return 0;
 }
@@ -223,11 +224,13 @@ access_rules_load(const struct conf_host *h, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (add_rule(r, "/", h->readers, h->writers, err, errlen) == -1)
+	if (add_rule(r, "/", h->readers, h->writers, h->deny, err, errlen) ==
+	    -1)
 		goto bad;
 	for (i = 0; i < h->nlocations; i++)
 		if (add_rule(r, h->locations[i].path, h->locations[i].readers,
-		    h->locations[i].writers, err, errlen) == -1)
+		    h->locations[i].writers, h->locations[i].deny, err,
+		    errlen) == -1)
 			goto bad;
 	return r;
  bad:
@@ -248,8 +251,11 @@ access_rules_free(struct access_rules *r)
 			access_list_free(r->rules[i].readers);
 		if (r->rules[i].writers != NULL)
 			access_list_free(r->rules[i].writers);
+		if (r->rules[i].deny != NULL)
+			access_list_free(r->rules[i].deny);
 		free(r->rules[i].readers);
 		free(r->rules[i].writers);
+		free(r->rules[i].deny);
 	}
 	free(r->rules);
 	free(r);
@@ -266,7 +272,8 @@ access_find(const struct access_rules *r, const char *path,
 		return NULL;
 	for (i = 0; i < r->n; i++) {
 		l = kind == ACCESS_READ ? r->rules[i].readers :
-		    r->rules[i].writers;
+		    kind == ACCESS_WRITE ? r->rules[i].writers :
+		    r->rules[i].deny;
 		n = strlen(r->rules[i].path);
 		if (l == NULL || strncmp(path, r->rules[i].path, n) != 0)
 			continue;
@@ -293,10 +300,23 @@ access_allows(const struct access_list *l, const unsigned char *fp,
 	return ACCESS_OK;
 }
 
+/* Is FP in the deny list that applies to PATH? */
+static bool
+is_denied(const struct access_rules *r, const char *path,
+    const unsigned char *fp)
+{
+	const struct access_list	*l;
+
+	return fp != NULL && (l = access_find(r, path, ACCESS_DENY)) != NULL &&
+	    access_list_has(l, fp);
+}
+
 enum access_verdict
 access_check_read(const struct access_rules *r, const char *path,
     const unsigned char *fp, bool valid)
 {
+	if (is_denied(r, path, fp))
+		return ACCESS_CERT_NOT_AUTHORISED;
 	return access_allows(access_find(r, path, ACCESS_READ), fp, valid);
 }
 
@@ -306,6 +326,8 @@ access_check_write(const struct access_rules *r, const char *path,
 {
 	const struct access_list	*l;
 
+	if (is_denied(r, path, fp))
+		return ACCESS_CERT_NOT_AUTHORISED;
 	if ((l = access_find(r, path, ACCESS_WRITE)) == NULL)
 		return fp == NULL ? ACCESS_CERT_REQUIRED :
 		    ACCESS_CERT_NOT_AUTHORISED;
@@ -313,12 +335,12 @@ access_check_write(const struct access_rules *r, const char *path,
 }
 
 bool
-access_has_readers(const struct access_rules *r)
+access_guards_reading(const struct access_rules *r)
 {
 	size_t	 i;
 
 	for (i = 0; r != NULL && i < r->n; i++)
-		if (r->rules[i].readers != NULL)
+		if (r->rules[i].readers != NULL || r->rules[i].deny != NULL)
 			return true;
 	return false;
 }

@@ -1,8 +1,8 @@
 /*
  * access: who may read and who may write, by the SHA-256 fingerprint of
  * the client certificate a Gemini connection presented.  The lists are
- * files of fingerprints (readers "FILE", writers "FILE" in a host or
- * location block of zeche.conf(5)), one a line:
+ * files of fingerprints (readers "FILE", writers "FILE" and deny "FILE"
+ * in a host or location block of zeche.conf(5)), one a line:
  *
  *	# the editors
  *	0123...cdef			# Ada, Lagrange on the laptop
@@ -54,6 +54,7 @@ struct access_rule {
 						   (ends in "/") */
 	struct access_list	*readers;	/* owned, or NULL */
 	struct access_list	*writers;	/* owned, or NULL */
+	struct access_list	*deny;		/* owned, or NULL */
 };
 
 /* Every rule of one host, its own (path "/") first. */
@@ -65,6 +66,7 @@ struct access_rules {
 enum access_kind {
 	ACCESS_READ,
 	ACCESS_WRITE,
+	ACCESS_DENY,			/* refused, whatever the others say */
 };
 
 /* What a request may do: a Gemini status, or 0. */
@@ -122,19 +124,26 @@ const struct access_list *access_find(const struct access_rules *,
 enum access_verdict access_allows(const struct access_list *,
 	    const unsigned char *, bool);
 
-/* access_allows() on the readers list that applies to PATH. */
+/*
+ * access_allows() on the readers list that applies to PATH; but 61 for a
+ * certificate in the deny list that applies to it.
+ */
 enum access_verdict access_check_read(const struct access_rules *,
 	    const char *, const unsigned char *, bool);
 
 /*
  * The same for writing, except that a path under no writers list is
- * written by nobody: 60 without a certificate, 61 with one.
+ * written by nobody: 60 without a certificate, 61 with one.  The deny
+ * list refuses here too.
  */
 enum access_verdict access_check_write(const struct access_rules *,
 	    const char *, const unsigned char *, bool);
 
-/* True if any rule of R needs a certificate to read: some readers list. */
-bool	access_has_readers(const struct access_rules *);
+/*
+ * True if some rule of R may refuse a reader: a readers or a deny list.
+ * Where none does, access_check_read() says ACCESS_OK to everyone.
+ */
+bool	access_guards_reading(const struct access_rules *);
 
 /* Write SHA256 as AA:BB:... (96 bytes with the NUL) into OUT. */
 #define ACCESS_FP_STR	(ACCESS_FP_LEN * 3)

@@ -334,6 +334,7 @@ static const struct key host_keys[] = {
 	{ "archive",	KEY_BOOL,		H(archive),	0, 0 },
 	{ "readers",	KEY_PATH,		H(readers),	0, 0 },
 	{ "writers",	KEY_PATH,		H(writers),	0, 0 },
+	{ "deny",	KEY_PATH,		H(deny),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -347,6 +348,7 @@ static const struct key location_keys[] = {
 	{ "title",	KEY_STRING,		L(title),	0, 0 },
 	{ "readers",	KEY_PATH,		L(readers),	0, 0 },
 	{ "writers",	KEY_PATH,		L(writers),	0, 0 },
+	{ "deny",	KEY_PATH,		L(deny),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -784,12 +786,14 @@ host_free(struct conf_host *h)
 	free(h->author);
 	free(h->readers);
 	free(h->writers);
+	free(h->deny);
 	for (i = 0; i < h->nlocations; i++) {
 		free(h->locations[i].path);
 		free(h->locations[i].lang);
 		free(h->locations[i].title);
 		free(h->locations[i].readers);
 		free(h->locations[i].writers);
+		free(h->locations[i].deny);
 	}
 	free(h->locations);
 	for (i = 0; i < h->nredirects; i++) {

@@ -35,6 +35,7 @@
  *		location "/members/" {
  *			readers "members.txt"	# client certificates that
  *			writers "editors.txt"	# may read, write (access.h)
+ *			deny "banned.txt"	# and those refused
  *		}
  *	}
  *
@@ -90,6 +91,7 @@ struct conf_location {
 					/* or NULL */
 	char		*readers;	/* owned: the file of fingerprints */
 	char		*writers;	/* that may read, write; or NULL */
+	char		*deny;		/* owned: those refused, or NULL */
 	size_t		 line;
 };
 
@@ -124,6 +126,7 @@ struct conf_host {
 	bool		 archive;	/* /capsule.tar over Gemini (off) */
 	char		*readers;	/* owned: the file of fingerprints */
 	char		*writers;	/* that may read, write; or NULL */
+	char		*deny;		/* owned: those refused, or NULL */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

@@ -169,8 +169,8 @@ serve_archive(struct conn *c, const struct tar *t)
 }
 
 /*
- * May the client read PATH on VH (its readers rules, access.h)?  Decided
- * before anything of the resource, even whether it exists.  If not,
+ * May the client read PATH on VH (its readers and deny rules, access.h)?
+ * Decided before anything of the resource, even whether it exists.  If not,
  * answer 60, 61 or 62 and return false; the log line names the
  * certificate, in the form the lists take, for the operator to copy.
  */
@@ -181,7 +181,7 @@ may_read(struct conn *c, const struct vhost *vh, const struct site *s,
 	struct conn_cert	 cc;
 	char			 fp[ACCESS_FP_STR], why[128];
 
-	if (!access_has_readers(vh->access))
+	if (!access_guards_reading(vh->access))
 		return true;
 	conn_cert(c, &cc);
 	if (cc.present)

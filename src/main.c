@@ -259,11 +259,15 @@ allow_lists(const struct conf_host *h)
 		allow_folder_of(h->readers);
 	if (h->writers != NULL)
 		allow_folder_of(h->writers);
+	if (h->deny != NULL)
+		allow_folder_of(h->deny);
 	for (i = 0; i < h->nlocations; i++) {
 		if (h->locations[i].readers != NULL)
 			allow_folder_of(h->locations[i].readers);
 		if (h->locations[i].writers != NULL)
 			allow_folder_of(h->locations[i].writers);
+		if (h->locations[i].deny != NULL)
+			allow_folder_of(h->locations[i].deny);
 	}
 }
 

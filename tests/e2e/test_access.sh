@@ -1,5 +1,5 @@
 # Access by client certificate: a location closed to the certificates in
-# its readers list, over real TLS with certificates made here: 60 without
+# its readers list, and one open to all but those in its deny list, over real TLS with certificates made here: 60 without
 # one, 61 for one not in the list (its fingerprint in the log), 62 for one
 # outside its validity, 20 for one in the list; a session made with a
 # certificate and resumed without one gets nothing; Gopher and Spartan
@@ -95,8 +95,12 @@ host "$H" {
 	location "/members/" {
 		readers "members.txt"
 	}
+	location "/open/" {
+		deny "denied.txt"
+	}
 }
 CONF
+printf '# refused in /open/\n%s  # Eve\n' "$fp_eve" >"$WORK/denied.txt"
 "$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
 ZPID=$!
 if ! wait_serving 0; then
@@ -120,8 +124,13 @@ secret=gemini://$H/members/secret.gmi
 # --- Gemini: 20 outside, 60/61/62/20 inside
 expect_eq "an open page: 20 without a certificate" "$(get "gemini://$H/open/page.gmi")" \
     "20 text/gemini; lang=de"
-expect_eq "an open page: 20 with any certificate" \
-    "$(get "gemini://$H/open/page.gmi" -a "$WORK/eve.pem")" "20 text/gemini; lang=de"
+expect_eq "an open page: 20 with another certificate" \
+    "$(get "gemini://$H/open/page.gmi" -a "$WORK/ada.pem")" "20 text/gemini; lang=de"
+expect_eq "an open page: 61 with one in its deny list" \
+    "$(get "gemini://$H/open/page.gmi" -a "$WORK/eve.pem")" \
+    "61 Dieses Zertifikat ist hier nicht zugelassen"
+expect_eq "the deny list of /open/ is not the home page's" \
+    "$(get "gemini://$H/" -a "$WORK/eve.pem")" "20 text/gemini; lang=de"
 expect_eq "closed, no certificate: 60 in the host's language" "$(get "$secret")" \
     "60 Hier wird ein Client-Zertifikat benötigt"
 answer=$(body "$secret")
@@ -213,7 +222,8 @@ expect_not_contains "the archive holds nothing of the area" "$list" "members"
 "$ZECHE" --config "$CONF" --export "$WORK/exp" >"$WORK/export.out" 2>&1
 expect_eq "--export: exit 0" "$?" 0
 files=$(cd "$WORK/exp" && find . && cat gopher/gophermap)
-expect_contains "--export: the open pages" "$files" "open/page.gmi"
+expect_contains "--export: the open pages, a deny list or not" "$files" \
+    "open/page.gmi"
 expect_not_contains "--export: nothing of the area, not even in a menu" "$files" "members"
 
 # --- reload: a broken list fails the load, the old one keeps serving

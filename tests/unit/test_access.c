@@ -192,7 +192,7 @@ test_rules_longest_location_wins(void)
 	rule[2].readers = list_of(fp_b);
 	rule[2].writers = list_of(fp_a);
 
-	CHECK(access_has_readers(r));
+	CHECK(access_guards_reading(r));
 	CHECK(access_find(r, "/a.gmi", ACCESS_READ) == rule[0].readers);
 	CHECK(access_find(r, "/m/a.gmi", ACCESS_READ) == rule[2].readers);
 	CHECK(access_find(r, "/m/x/a.gmi", ACCESS_READ) == rule[2].readers);
@@ -219,10 +219,50 @@ test_rules_longest_location_wins(void)
 	access_rules_free(r);
 
 	/* no rules at all: anyone reads, nobody writes */
-	CHECK(!access_has_readers(NULL));
+	CHECK(!access_guards_reading(NULL));
 	CHECK(access_check_read(NULL, "/", NULL, false) == ACCESS_OK);
 	CHECK(access_check_write(NULL, "/", fp_a, true) ==
 	    ACCESS_CERT_NOT_AUTHORISED);
+}
+
+static void
+test_deny_refuses_whatever_else_allows(void)
+{
+	struct access_rules	*r = calloc(1, sizeof(*r));
+	struct access_rule	*rule;
+
+	/* the host: deny B; /m/: readers A and B, writers B; /m/ok/: deny C */
+	r->rules = calloc(3, sizeof(*r->rules));
+	r->n = 3;
+	rule = r->rules;
+	rule[0].path = strdup("/");
+	rule[0].deny = list_of(fp_b);
+	rule[1].path = strdup("/m/");
+	if ((rule[1].readers = calloc(1, sizeof(*rule[1].readers))) == NULL ||
+	    parse(FP_A "\n" FP_B "\n", rule[1].readers) == -1)
+		abort();
+	rule[1].writers = list_of(fp_b);
+	rule[2].path = strdup("/m/ok/");
+	rule[2].deny = list_of(fp_c);
+
+	CHECK(access_guards_reading(r));
+	/* an open page: anyone, but B */
+	CHECK(access_check_read(r, "/a.gmi", NULL, false) == ACCESS_OK);
+	CHECK(access_check_read(r, "/a.gmi", fp_a, true) == ACCESS_OK);
+	CHECK(access_check_read(r, "/a.gmi", fp_b, true) ==
+	    ACCESS_CERT_NOT_AUTHORISED);
+	/* B in the readers and the writers list, and still refused */
+	CHECK(access_check_read(r, "/m/a.gmi", fp_a, true) == ACCESS_OK);
+	CHECK(access_check_read(r, "/m/a.gmi", fp_b, true) ==
+	    ACCESS_CERT_NOT_AUTHORISED);
+	CHECK(access_check_write(r, "/m/a.gmi", fp_b, true) ==
+	    ACCESS_CERT_NOT_AUTHORISED);
+	CHECK(access_check_read(r, "/m/a.gmi", NULL, true) ==
+	    ACCESS_CERT_REQUIRED);
+	/* the longest location's deny list: C there, not B */
+	CHECK(access_check_read(r, "/m/ok/a.gmi", fp_b, true) == ACCESS_OK);
+	CHECK(access_check_write(r, "/m/ok/a.gmi", fp_b, true) == ACCESS_OK);
+	access_rules_free(r);
 }
 
 static void
@@ -281,6 +321,7 @@ main(void)
 	test_fp_str();
 	test_verdicts();
 	test_rules_longest_location_wins();
+	test_deny_refuses_whatever_else_allows();
 	test_rules_load_reports_the_file();
 	CHECK_DONE();
 }
