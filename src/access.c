@@ -189,13 +189,29 @@ load_one(const char *path, struct access_list **lp, char *err,
 	return access_list_load(path, *lp, err, errlen);
 }
 
+/* The CA file PATH through CA into *OUT; PATH NULL: none, 0. */
+static int
+load_ca(const char *path, const struct access_ca_loader *ca, void **out,
+    char *err, size_t errlen)
+{
+	if (path == NULL)
+		return 0;
+	if (ca == NULL) {
+		snprintf(err, errlen, "%s: no CA can be read here", path);
+		return -1;
+	}
+	return (*out = ca->load(path, err, errlen)) == NULL ? -1 : 0;
+}
+
 static int
 add_rule(struct access_rules *r, const char *path, const char *readers,
-    const char *writers, const char *deny, char *err, size_t errlen)
+    const char *writers, const char *deny, const char *cafile,
+    const struct access_ca_loader *ca, char *err, size_t errlen)
 {
 	struct access_rule	*rule;
 
-	if (readers == NULL && writers == NULL && deny == NULL)
+	if (readers == NULL && writers == NULL && deny == NULL &&
+	    cafile == NULL)
 		return 0;
 	rule = &r->rules[r->n];
 	memset(rule, 0, sizeof(*rule));
@@ -206,13 +222,15 @@ add_rule(struct access_rules *r, const char *path, const char *readers,
 	}
 	if (load_one(readers, &rule->readers, err, errlen) == -1 ||
 	    load_one(writers, &rule->writers, err, errlen) == -1 ||
-	    load_one(deny, &rule->deny, err, errlen) == -1)
+	    load_one(deny, &rule->deny, err, errlen) == -1 ||
+	    load_ca(cafile, ca, &rule->ca, err, errlen) == -1)
 		return -1;
 	return 0;
 }
 
 struct access_rules *
-access_rules_load(const struct conf_host *h, char *err, size_t errlen)
+access_rules_load(const struct conf_host *h,
+    const struct access_ca_loader *ca, char *err, size_t errlen)
 {
 	struct access_rules	*r;
 	size_t			 i;
@@ -224,13 +242,14 @@ access_rules_load(const struct conf_host *h, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (add_rule(r, "/", h->readers, h->writers, h->deny, err, errlen) ==
-	    -1)
+	r->ca_free = ca != NULL ? ca->free : NULL;
+	if (add_rule(r, "/", h->readers, h->writers, h->deny, h->ca, ca, err,
+	    errlen) == -1)
 		goto bad;
 	for (i = 0; i < h->nlocations; i++)
 		if (add_rule(r, h->locations[i].path, h->locations[i].readers,
-		    h->locations[i].writers, h->locations[i].deny, err,
-		    errlen) == -1)
+		    h->locations[i].writers, h->locations[i].deny,
+		    h->locations[i].ca, ca, err, errlen) == -1)
 			goto bad;
 	return r;
  bad:
@@ -256,33 +275,68 @@ access_rules_free(struct access_rules *r)
 		free(r->rules[i].readers);
 		free(r->rules[i].writers);
 		free(r->rules[i].deny);
+		if (r->rules[i].ca != NULL && r->ca_free != NULL)
+			r->ca_free(r->rules[i].ca);
 	}
 	free(r->rules);
 	free(r);
+}
+
+/* Does RULE say something of KIND (for reading: readers or ca)? */
+static bool
+rule_sets(const struct access_rule *rule, enum access_kind kind)
+{
+	switch (kind) {
+	case ACCESS_READ:
+		return rule->readers != NULL || rule->ca != NULL;
+	case ACCESS_WRITE:
+		return rule->writers != NULL;
+	default:
+		return rule->deny != NULL;
+	}
+}
+
+/* The rule of KIND for PATH: the longest path that PATH starts with. */
+static const struct access_rule *
+find_rule(const struct access_rules *r, const char *path,
+    enum access_kind kind)
+{
+	const struct access_rule	*best = NULL;
+	size_t				 i, n, bestlen = 0;
+
+	for (i = 0; r != NULL && i < r->n; i++) {
+		n = strlen(r->rules[i].path);
+		if (!rule_sets(&r->rules[i], kind) ||
+		    strncmp(path, r->rules[i].path, n) != 0)
+			continue;
+		if (best == NULL || n > bestlen) {
+			best = &r->rules[i];
+			bestlen = n;
+		}
+	}
+	return best;
 }
 
 const struct access_list *
 access_find(const struct access_rules *r, const char *path,
     enum access_kind kind)
 {
-	const struct access_list	*l, *best = NULL;
-	size_t				 i, n, bestlen = 0;
+	const struct access_rule	*rule;
 
-	if (r == NULL)
+	if ((rule = find_rule(r, path, kind)) == NULL)
 		return NULL;
-	for (i = 0; i < r->n; i++) {
-		l = kind == ACCESS_READ ? r->rules[i].readers :
-		    kind == ACCESS_WRITE ? r->rules[i].writers :
-		    r->rules[i].deny;
-		n = strlen(r->rules[i].path);
-		if (l == NULL || strncmp(path, r->rules[i].path, n) != 0)
-			continue;
-		if (best == NULL || n > bestlen) {
-			best = l;
-			bestlen = n;
-		}
-	}
-	return best;
+	return kind == ACCESS_READ ? rule->readers :
+	    kind == ACCESS_WRITE ? rule->writers : rule->deny;
+}
+
+const void *
+access_ca(const struct access_rules *r, const char *path)
+{
+	const struct access_rule	*rule;
+
+	if ((rule = find_rule(r, path, ACCESS_READ)) == NULL)
+		return NULL;
+	return rule->ca;
 }
 
 enum access_verdict
@@ -313,11 +367,19 @@ is_denied(const struct access_rules *r, const char *path,
 
 enum access_verdict
 access_check_read(const struct access_rules *r, const char *path,
-    const unsigned char *fp, bool valid)
+    const unsigned char *fp, bool valid, bool by_ca)
 {
+	const struct access_rule	*rule;
+	static const struct access_list	 none;
+
 	if (is_denied(r, path, fp))
 		return ACCESS_CERT_NOT_AUTHORISED;
-	return access_allows(access_find(r, path, ACCESS_READ), fp, valid);
+	if ((rule = find_rule(r, path, ACCESS_READ)) == NULL)
+		return ACCESS_OK;
+	if (fp != NULL && valid && rule->ca != NULL && by_ca)
+		return ACCESS_OK;
+	return access_allows(rule->readers != NULL ? rule->readers : &none,
+	    fp, valid);
 }
 
 enum access_verdict
@@ -340,7 +402,8 @@ access_guards_reading(const struct access_rules *r)
 	size_t	 i;
 
 	for (i = 0; r != NULL && i < r->n; i++)
-		if (r->rules[i].readers != NULL || r->rules[i].deny != NULL)
+		if (r->rules[i].readers != NULL || r->rules[i].deny != NULL ||
+		    r->rules[i].ca != NULL)
 			return true;
 	return false;
 }

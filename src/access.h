@@ -22,11 +22,13 @@
  * For Titan: the rules of the host a request is for are its vhost's
  * (server.h: vh->access, never NULL for a loaded host), and
  *
+ *	struct conn_cert cert = { .ca = NULL };
+ *
+ *	conn_cert(c, &cert);
  *	v = access_check_write(vh->access, path, cert.present ?
  *	    cert.sha256 : NULL, cert.valid);
  *
- * with the conn_cert() of the connection says whether that certificate
- * may write PATH; a path under no writers rule may be written by no
+ * says whether the connection's certificate may write PATH; a path under no writers rule may be written by no
  * certificate (60 without one, 61 with one), so a token is the caller's
  * to check on top.
  */
@@ -55,12 +57,29 @@ struct access_rule {
 	struct access_list	*readers;	/* owned, or NULL */
 	struct access_list	*writers;	/* owned, or NULL */
 	struct access_list	*deny;		/* owned, or NULL */
+	void			*ca;		/* owned (access_rules.ca_free):
+						   the issuers whose
+						   certificates may read too,
+						   as the loader made them;
+						   or NULL */
 };
 
 /* Every rule of one host, its own (path "/") first. */
 struct access_rules {
 	struct access_rule	*rules;		/* owned */
 	size_t			 n;
+	void			(*ca_free)(void *);	/* frees a rule's ca */
+};
+
+/*
+ * How a "ca" file becomes something a certificate can be checked
+ * against: LOAD reads the PEM file PATH (NULL with a message in ERR),
+ * FREE frees what it made.  access.c knows no X.509: the TLS module
+ * (tls_ca_load, tls_ca_free) does it for the server.
+ */
+struct access_ca_loader {
+	void	*(*load)(const char *, char *, size_t);
+	void	 (*free)(void *);
 };
 
 enum access_kind {
@@ -98,12 +117,12 @@ void	access_list_free(struct access_list *);
 bool	access_list_has(const struct access_list *, const unsigned char *);
 
 /*
- * Read every list H's host block and location blocks name.  Returns the
- * rules (a host without any has none, n 0), or NULL with
- * "FILE:LINE: message" in ERR.
+ * Read every list H's host block and location blocks name, and their CA
+ * files through CA (NULL: a "ca" is an error).  Returns the rules (a host
+ * without any has none, n 0), or NULL with "FILE:LINE: message" in ERR.
  */
-struct access_rules *access_rules_load(const struct conf_host *, char *,
-	    size_t);
+struct access_rules *access_rules_load(const struct conf_host *,
+	    const struct access_ca_loader *, char *, size_t);
 
 /* Free R and what it owns; R may be NULL. */
 void	access_rules_free(struct access_rules *);
@@ -111,7 +130,9 @@ void	access_rules_free(struct access_rules *);
 /*
  * The list of KIND that applies to PATH (absolute, normalised): that of
  * the longest location whose path PATH starts with and which sets one,
- * else the host's, else NULL (no rule).  R may be NULL (no rules).
+ * else the host's, else NULL (no rule).  R may be NULL (no rules).  For
+ * reading, a "ca" makes a rule as "readers" does, so the readers list
+ * that applies may be NULL under a rule: ask access_check_read().
  */
 const struct access_list *access_find(const struct access_rules *,
 	    const char *, enum access_kind);
@@ -125,22 +146,34 @@ enum access_verdict access_allows(const struct access_list *,
 	    const unsigned char *, bool);
 
 /*
- * access_allows() on the readers list that applies to PATH; but 61 for a
- * certificate in the deny list that applies to it.
+ * The issuers (a rule's ca) a reader's certificate is checked against
+ * for PATH: those of the rule that decides who reads it, or NULL.
  */
-enum access_verdict access_check_read(const struct access_rules *,
-	    const char *, const unsigned char *, bool);
+const void *access_ca(const struct access_rules *, const char *);
 
 /*
- * The same for writing, except that a path under no writers list is
- * written by nobody: 60 without a certificate, 61 with one.  The deny
- * list refuses here too.
+ * May a client with the certificate SHA256 (NULL: none), VALID or not,
+ * and BY_CA (issued by access_ca() of PATH, as the TLS module checked),
+ * read PATH?  The rule is that of the longest location setting "readers"
+ * or "ca", else the host's: 0 when there is none, or when the
+ * certificate is in its readers list or was issued by its ca; 60, 62 or
+ * 61 as access_allows() says.  But 61 for a certificate in the deny list
+ * that applies to PATH, whatever else.
+ */
+enum access_verdict access_check_read(const struct access_rules *,
+	    const char *, const unsigned char *, bool, bool);
+
+/*
+ * May the client write PATH?  The writers list that applies decides as
+ * access_allows() does (a "ca" grants no writes), except that a path
+ * under none is written by nobody: 60 without a certificate, 61 with
+ * one.  The deny list refuses here too.
  */
 enum access_verdict access_check_write(const struct access_rules *,
 	    const char *, const unsigned char *, bool);
 
 /*
- * True if some rule of R may refuse a reader: a readers or a deny list.
+ * True if some rule of R may refuse a reader: a readers, ca or deny.
  * Where none does, access_check_read() says ACCESS_OK to everyone.
  */
 bool	access_guards_reading(const struct access_rules *);

@@ -335,6 +335,7 @@ static const struct key host_keys[] = {
 	{ "readers",	KEY_PATH,		H(readers),	0, 0 },
 	{ "writers",	KEY_PATH,		H(writers),	0, 0 },
 	{ "deny",	KEY_PATH,		H(deny),	0, 0 },
+	{ "ca",		KEY_PATH,		H(ca),		0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -349,6 +350,7 @@ static const struct key location_keys[] = {
 	{ "readers",	KEY_PATH,		L(readers),	0, 0 },
 	{ "writers",	KEY_PATH,		L(writers),	0, 0 },
 	{ "deny",	KEY_PATH,		L(deny),	0, 0 },
+	{ "ca",		KEY_PATH,		L(ca),		0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -787,6 +789,7 @@ host_free(struct conf_host *h)
 	free(h->readers);
 	free(h->writers);
 	free(h->deny);
+	free(h->ca);
 	for (i = 0; i < h->nlocations; i++) {
 		free(h->locations[i].path);
 		free(h->locations[i].lang);
@@ -794,6 +797,7 @@ host_free(struct conf_host *h)
 		free(h->locations[i].readers);
 		free(h->locations[i].writers);
 		free(h->locations[i].deny);
+		free(h->locations[i].ca);
 	}
 	free(h->locations);
 	for (i = 0; i < h->nredirects; i++) {

@@ -36,6 +36,7 @@
  *			readers "members.txt"	# client certificates that
  *			writers "editors.txt"	# may read, write (access.h)
  *			deny "banned.txt"	# and those refused
+ *			ca "club-ca.pem"	# those it issued may read
  *		}
  *	}
  *
@@ -92,6 +93,7 @@ struct conf_location {
 	char		*readers;	/* owned: the file of fingerprints */
 	char		*writers;	/* that may read, write; or NULL */
 	char		*deny;		/* owned: those refused, or NULL */
+	char		*ca;		/* owned: issuers trusted to read */
 	size_t		 line;
 };
 
@@ -127,6 +129,7 @@ struct conf_host {
 	char		*readers;	/* owned: the file of fingerprints */
 	char		*writers;	/* that may read, write; or NULL */
 	char		*deny;		/* owned: those refused, or NULL */
+	char		*ca;		/* owned: issuers trusted to read */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

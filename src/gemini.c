@@ -178,16 +178,17 @@ static bool
 may_read(struct conn *c, const struct vhost *vh, const struct site *s,
     const char *path)
 {
-	struct conn_cert	 cc;
+	struct conn_cert	 cc = { .ca = NULL };
 	char			 fp[ACCESS_FP_STR], why[128];
 
 	if (!access_guards_reading(vh->access))
 		return true;
+	cc.ca = access_ca(vh->access, path);
 	conn_cert(c, &cc);
 	if (cc.present)
 		access_fp_str(cc.sha256, fp);
 	switch (access_check_read(vh->access, path, cc.present ? cc.sha256 :
-	    NULL, cc.valid)) {
+	    NULL, cc.valid, cc.by_ca)) {
 	case ACCESS_OK:
 		return true;
 	case ACCESS_CERT_REQUIRED:

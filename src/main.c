@@ -261,6 +261,8 @@ allow_lists(const struct conf_host *h)
 		allow_folder_of(h->writers);
 	if (h->deny != NULL)
 		allow_folder_of(h->deny);
+	if (h->ca != NULL)
+		allow_folder_of(h->ca);
 	for (i = 0; i < h->nlocations; i++) {
 		if (h->locations[i].readers != NULL)
 			allow_folder_of(h->locations[i].readers);
@@ -268,6 +270,8 @@ allow_lists(const struct conf_host *h)
 			allow_folder_of(h->locations[i].writers);
 		if (h->locations[i].deny != NULL)
 			allow_folder_of(h->locations[i].deny);
+		if (h->locations[i].ca != NULL)
+			allow_folder_of(h->locations[i].ca);
 	}
 }
 

@@ -1804,8 +1804,7 @@ conn_sni(struct conn *c)
 bool
 conn_cert(struct conn *c, struct conn_cert *cc)
 {
-	cc->present = c->ssl != NULL && tls_peer_cert(c->ssl, cc->sha256,
-	    &cc->valid);
+	cc->present = c->ssl != NULL && tls_peer_cert(c->ssl, cc);
 	return cc->present;
 }
 

@@ -162,15 +162,20 @@ void		 conn_set_host(struct conn *, const char *);
 
 /*
  * The client certificate a TLS connection of a front with client_cert
- * came with: its SHA-256 and whether now is within its validity (its
- * notBefore and notAfter).  The handshake accepts any certificate, and a
- * session made with one is never resumed, so it is always the one this
- * connection proved it holds the key of.  Fills CC and returns
- * CC->present: false for none (or a plain connection).
+ * came with: its SHA-256, whether now is within its validity (its
+ * notBefore and notAfter), and, when CC->ca names issuers (a rule's ca,
+ * access.h; set it before the call, NULL for none), whether they issued
+ * it.  The handshake accepts any certificate, and a session made with one
+ * is never resumed, so it is always the one this connection proved it
+ * holds the key of.  Fills CC and returns CC->present: false for none
+ * (or a plain connection).
  */
 struct conn_cert {
+	const void	*ca;		/* in: issuers to check, or NULL */
 	bool		 present;
 	bool		 valid;
+	bool		 by_ca;		/* issued by CA (its signature;
+					   the dates are VALID's) */
 	unsigned char	 sha256[32];
 };
 bool		 conn_cert(struct conn *, struct conn_cert *);

@@ -328,7 +328,7 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 	    h->pageindex ? SITE_ON : SITE_OFF;
 	so.locations = h->locations;
 	so.nlocations = h->nlocations;
-	so.closed = h->readers != NULL;
+	so.closed = h->readers != NULL || h->ca != NULL;
 	so.redirects = h->redirects;
 	so.nredirects = h->nredirects;
 	if ((s = capsule_load(h->root, &so, err, errlen)) == NULL)
@@ -347,6 +347,9 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 	}
 	return s;
 }
+
+/* The "ca" files of the access rules: X.509 is tls.c's. */
+static const struct access_ca_loader ca_loader = { tls_ca_load, tls_ca_free };
 
 struct server *
 server_load(struct conf *conf, enum server_certs certs,
@@ -385,8 +388,9 @@ server_load(struct conf *conf, enum server_certs certs,
 		vh = &srv->hosts[i];
 		vh->conf = &conf->hosts[i];
 		srv->nhosts++;
-		if ((vh->access = access_rules_load(vh->conf, err, errlen)) ==
-		    NULL || (vh->site = load_site(conf, i, err, errlen)) == NULL)
+		if ((vh->access = access_rules_load(vh->conf, &ca_loader, err,
+		    errlen)) == NULL ||
+		    (vh->site = load_site(conf, i, err, errlen)) == NULL)
 			goto bad;
 		if (certs == SERVER_CERTS_KEEP ?
 		    keep_cert(vh, old, err, errlen) == -1 :

@@ -45,7 +45,8 @@ copy_closed(struct site *s, const struct site_opts *opts)
 	if (opts->closed && (s->closed[s->nclosed++] = strdup("/")) == NULL)
 		return -1;
 	for (i = 0; i < opts->nlocations; i++)
-		if (opts->locations[i].readers != NULL &&
+		if ((opts->locations[i].readers != NULL ||
+		    opts->locations[i].ca != NULL) &&
 		    (s->closed[s->nclosed++] =
 		    strdup(opts->locations[i].path)) == NULL)
 			return -1;

@@ -43,9 +43,9 @@ struct site_opts {
 					/* the home page too, OFF: none */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
-	bool		 closed;	/* "readers" on the host: all of it */
-					/* needs a certificate, as do the */
-					/* locations with "readers" */
+	bool		 closed;	/* "readers" or "ca" on the host: */
+					/* all of it needs a certificate, */
+					/* as do the locations with either */
 	const struct conf_redirect *redirects;	/* borrowed: copied */
 	size_t		 nredirects;
 };

@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "file.h"
+#include "net.h"
 #include "tls.h"
 
 const char *
@@ -870,25 +871,97 @@ tls_request_cert(SSL *ssl)
 	    accept_any_cb);
 }
 
+/*
+ * Did the issuers in STORE issue X, through the CHAIN the client sent?
+ * Signatures only: the dates are for the validity check (62), and a
+ * certificate in STORE is an anchor even if it is not a root.
+ */
+static bool
+issued_by(X509_STORE *store, X509 *x, STACK_OF(X509) *chain)
+{
+	X509_STORE_CTX	*ctx;
+	bool		 ok = false;
+
+	if ((ctx = X509_STORE_CTX_new()) == NULL)
+		return false;
+	if (X509_STORE_CTX_init(ctx, store, x, chain) == 1) {
+		X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME |
+		    X509_V_FLAG_PARTIAL_CHAIN);
+		ok = X509_verify_cert(ctx) == 1;
+	}
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
+}
+
 bool
-tls_peer_cert(SSL *ssl, unsigned char *sha256, bool *valid)
+tls_peer_cert(SSL *ssl, struct conn_cert *cc)
 {
 	X509		*x;
 	unsigned int	 n = 0;
-	bool		 ok;
 
-	*valid = false;
+	cc->valid = cc->by_ca = false;
 	if ((x = SSL_get0_peer_certificate(ssl)) == NULL)
 		return false;
-	ok = X509_digest(x, EVP_sha256(), sha256, &n) == 1 && n == 32;
-	if (!ok) {
+	if (X509_digest(x, EVP_sha256(), cc->sha256, &n) != 1 ||
+	    n != sizeof(cc->sha256)) {
 		ERR_clear_error();
 		return false;
 	}
 	/* before notBefore: > 0; after notAfter: < 0; 0: malformed */
-	*valid = X509_cmp_current_time(X509_get0_notBefore(x)) < 0 &&
+	cc->valid = X509_cmp_current_time(X509_get0_notBefore(x)) < 0 &&
 	    X509_cmp_current_time(X509_get0_notAfter(x)) > 0;
+	if (cc->ca != NULL)
+		cc->by_ca = issued_by((X509_STORE *)cc->ca, x,
+		    SSL_get_peer_cert_chain(ssl));
 	return true;
+}
+
+void *
+tls_ca_load(const char *path, char *err, size_t errlen)
+{
+	struct buf	 b = BUF_INIT;
+	X509_STORE	*store = NULL;
+	X509		*x;
+	BIO		*bio;
+	int		 n = 0;
+
+	if ((bio = pem_bio(path, &b, err, errlen)) == NULL) {
+		buf_free(&b);
+		return NULL;
+	}
+	if ((store = X509_STORE_new()) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto done;
+	}
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		n++;
+		if (X509_STORE_add_cert(store, x) != 1) {
+			X509_free(x);
+			snprintf(err, errlen, "%s: certificate %d: %s", path,
+			    n, "cannot be added");
+			goto bad;
+		}
+		X509_free(x);
+	}
+	ERR_clear_error();		/* the end of the PEM data */
+	if (n == 0) {
+		snprintf(err, errlen, "%s: no PEM certificate in it", path);
+		goto bad;
+	}
+	goto done;
+ bad:
+	X509_STORE_free(store);
+	store = NULL;
+ done:
+	pem_free(bio, &b);
+	return store;
+}
+
+void
+tls_ca_free(void *store)
+{
+	X509_STORE_free(store);
 }
 
 void

@@ -137,11 +137,21 @@ void	 tls_set_sni(SSL_CTX *(*)(const char *, void *), void *);
 void	 tls_request_cert(SSL *);
 
 /*
- * The client certificate of SSL: its SHA-256 into SHA256 (32 bytes), and
- * into *VALID whether now is within its notBefore and notAfter.  Returns
- * false when there is none.
+ * The client certificate of SSL into CC (net.h: conn_cert()): its
+ * SHA-256, whether now is within its notBefore and notAfter, and whether
+ * the issuers CC->ca (tls_ca_load, or NULL) issued it, through the chain
+ * the client sent.  Returns false when there is none.
  */
-bool	 tls_peer_cert(SSL *, unsigned char *, bool *);
+struct conn_cert;
+bool	 tls_peer_cert(SSL *, struct conn_cert *);
+
+/*
+ * The CA certificates in the PEM file PATH, as issuers a client
+ * certificate is checked against (tls_peer_cert); NULL with a message in
+ * ERR.  tls_ca_free() frees them.  (access.h's struct access_ca_loader.)
+ */
+void	*tls_ca_load(const char *, char *, size_t);
+void	 tls_ca_free(void *);
 
 /* Take OpenSSL's error queue as one line into BUF; returns BUF. */
 const char *tls_errors(char *, size_t);

@@ -22,6 +22,8 @@ mkdir -p "$WORK/a/members/inner" "$WORK/a/open"
 printf 'Public text.\n' >"$WORK/a/public.txt"
 printf '# Open page\n' >"$WORK/a/open/page.gmi"
 printf '# Secret page\n\nSECRET-WORDS\n' >"$WORK/a/members/secret.gmi"
+mkdir -p "$WORK/a/club"
+printf '# Club page\n\nCLUB-WORDS\n' >"$WORK/a/club/news.gmi"
 printf '# Inner\n\nINNER-WORDS\n' >"$WORK/a/members/inner/deep.gmi"
 # the partner directory in the area: robots.txt would keep indexers out
 # of its search, and so name it
@@ -64,6 +66,26 @@ openssl ca -batch -config "$WORK/ca/ca.conf" -selfsign -keyfile "$WORK/old.key" 
     -in "$WORK/old.csr" -out "$WORK/old.crt" -startdate 20200101000000Z \
     -enddate 20200201000000Z >/dev/null 2>&1
 cat "$WORK/old.crt" "$WORK/old.key" >"$WORK/old.pem"
+# a club's CA, a member's certificate it issued, and one issued by
+# another CA of the same name (only the signature counts)
+mkca() {	# NAME CN
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$WORK/$1.key" -out "$WORK/$1.crt" -days 30 -subj "/CN=$2" \
+	    -addext basicConstraints=critical,CA:TRUE \
+	    -addext keyUsage=critical,keyCertSign 2>/dev/null
+}
+issue() {	# NAME CA
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$WORK/$1.key" -out "$WORK/$1.csr" -subj "/CN=$1" 2>/dev/null
+	openssl x509 -req -in "$WORK/$1.csr" -CA "$WORK/$2.crt" \
+	    -CAkey "$WORK/$2.key" -CAcreateserial -days 30 \
+	    -out "$WORK/$1.crt" 2>/dev/null
+	cat "$WORK/$1.crt" "$WORK/$1.key" >"$WORK/$1.pem"
+}
+mkca club-ca "Club CA"
+mkca fake-ca "Club CA"
+issue member club-ca
+issue forger fake-ca
 fp_ada=$(fp ada)
 fp_eve=$(fp eve)
 fp_old=$(fp old)
@@ -97,6 +119,9 @@ host "$H" {
 	}
 	location "/open/" {
 		deny "denied.txt"
+	}
+	location "/club/" {
+		ca "club-ca.crt"
 	}
 }
 CONF
@@ -155,6 +180,19 @@ expect_eq "the folder itself: 60" "$(get "gemini://$H/members/")" \
 expect_eq "a path-encoded way in: 60" "$(get "gemini://$H/open/../%6dembers/secret.gmi")" \
     "60 Hier wird ein Client-Zertifikat benötigt"
 
+# --- a CA's certificates
+club=gemini://$H/club/news.gmi
+expect_eq "ca: no certificate: 60" "$(get "$club")" \
+    "60 Hier wird ein Client-Zertifikat benötigt"
+expect_eq "ca: a self-signed certificate: 61" "$(get "$club" -a "$WORK/eve.pem")" \
+    "61 Dieses Zertifikat ist hier nicht zugelassen"
+expect_eq "ca: one the CA issued: 20" "$(get "$club" -a "$WORK/member.pem")" \
+    "20 text/gemini; lang=de"
+expect_eq "ca: one another CA of the same name issued: 61" \
+    "$(get "$club" -a "$WORK/forger.pem")" "61 Dieses Zertifikat ist hier nicht zugelassen"
+expect_eq "ca: the CA's member is no reader of /members/" \
+    "$(get "$secret" -a "$WORK/member.pem")" "61 Dieses Zertifikat ist hier nicht zugelassen"
+
 # --- resumption: tickets are on, but a session with a certificate never
 # resumes, so the connection without one has no rights
 rm -f "$WORK/s1" "$WORK/s2"
@@ -182,6 +220,7 @@ done
 menu=$(gopher "")
 expect_contains "Gopher: the home menu" "$menu" "open"
 expect_not_contains "Gopher: the home menu does not list the area" "$menu" "members"
+expect_not_contains "Gopher: nor the CA's area" "$menu" "club"
 expect_not_contains "Gopher: the page is not served" "$(gopher "0/members/secret.gmi")" \
     "SECRET"
 expect_not_contains "Gopher: nor its folder" "$(gopher "1/members/")" "secret"
@@ -225,6 +264,7 @@ files=$(cd "$WORK/exp" && find . && cat gopher/gophermap)
 expect_contains "--export: the open pages, a deny list or not" "$files" \
     "open/page.gmi"
 expect_not_contains "--export: nothing of the area, not even in a menu" "$files" "members"
+expect_not_contains "--export: nothing of the CA's area" "$files" "club"
 
 # --- reload: a broken list fails the load, the old one keeps serving
 cat >"$WORK/members.txt" <<LIST

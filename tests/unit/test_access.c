@@ -201,10 +201,10 @@ test_rules_longest_location_wins(void)
 	CHECK(access_find(r, "/m/a.gmi", ACCESS_WRITE) == rule[2].writers);
 	CHECK(access_find(r, "/m/x/a.gmi", ACCESS_WRITE) == rule[1].writers);
 
-	CHECK(access_check_read(r, "/a.gmi", fp_a, true) == ACCESS_OK);
-	CHECK(access_check_read(r, "/m/a.gmi", fp_a, true) ==
+	CHECK(access_check_read(r, "/a.gmi", fp_a, true, false) == ACCESS_OK);
+	CHECK(access_check_read(r, "/m/a.gmi", fp_a, true, false) ==
 	    ACCESS_CERT_NOT_AUTHORISED);
-	CHECK(access_check_read(r, "/m/a.gmi", NULL, true) ==
+	CHECK(access_check_read(r, "/m/a.gmi", NULL, true, false) ==
 	    ACCESS_CERT_REQUIRED);
 	/* nobody writes where no writers list is */
 	CHECK(access_check_write(r, "/a.gmi", NULL, false) ==
@@ -220,7 +220,7 @@ test_rules_longest_location_wins(void)
 
 	/* no rules at all: anyone reads, nobody writes */
 	CHECK(!access_guards_reading(NULL));
-	CHECK(access_check_read(NULL, "/", NULL, false) == ACCESS_OK);
+	CHECK(access_check_read(NULL, "/", NULL, false, false) == ACCESS_OK);
 	CHECK(access_check_write(NULL, "/", fp_a, true) ==
 	    ACCESS_CERT_NOT_AUTHORISED);
 }
@@ -247,22 +247,86 @@ test_deny_refuses_whatever_else_allows(void)
 
 	CHECK(access_guards_reading(r));
 	/* an open page: anyone, but B */
-	CHECK(access_check_read(r, "/a.gmi", NULL, false) == ACCESS_OK);
-	CHECK(access_check_read(r, "/a.gmi", fp_a, true) == ACCESS_OK);
-	CHECK(access_check_read(r, "/a.gmi", fp_b, true) ==
+	CHECK(access_check_read(r, "/a.gmi", NULL, false, false) == ACCESS_OK);
+	CHECK(access_check_read(r, "/a.gmi", fp_a, true, false) == ACCESS_OK);
+	CHECK(access_check_read(r, "/a.gmi", fp_b, true, false) ==
 	    ACCESS_CERT_NOT_AUTHORISED);
 	/* B in the readers and the writers list, and still refused */
-	CHECK(access_check_read(r, "/m/a.gmi", fp_a, true) == ACCESS_OK);
-	CHECK(access_check_read(r, "/m/a.gmi", fp_b, true) ==
+	CHECK(access_check_read(r, "/m/a.gmi", fp_a, true, false) ==
+	    ACCESS_OK);
+	CHECK(access_check_read(r, "/m/a.gmi", fp_b, true, false) ==
 	    ACCESS_CERT_NOT_AUTHORISED);
 	CHECK(access_check_write(r, "/m/a.gmi", fp_b, true) ==
 	    ACCESS_CERT_NOT_AUTHORISED);
-	CHECK(access_check_read(r, "/m/a.gmi", NULL, true) ==
+	CHECK(access_check_read(r, "/m/a.gmi", NULL, true, false) ==
 	    ACCESS_CERT_REQUIRED);
 	/* the longest location's deny list: C there, not B */
-	CHECK(access_check_read(r, "/m/ok/a.gmi", fp_b, true) == ACCESS_OK);
+	CHECK(access_check_read(r, "/m/ok/a.gmi", fp_b, true, false) ==
+	    ACCESS_OK);
 	CHECK(access_check_write(r, "/m/ok/a.gmi", fp_b, true) == ACCESS_OK);
 	access_rules_free(r);
+}
+
+/* A stand-in for tls_ca_load: the path itself, or a failure. */
+static void *
+fake_ca_load(const char *path, char *e, size_t elen)
+{
+	if (strstr(path, "broken") != NULL) {
+		snprintf(e, elen, "%s: no PEM certificate in it", path);
+		return NULL;
+	}
+	return strdup(path);
+}
+
+static const struct access_ca_loader fake_ca = { fake_ca_load, free };
+
+static void
+test_ca_makes_a_readers_rule(void)
+{
+	struct conf_host	 h;
+	struct conf_location	 loc[2];
+	struct access_rules	*r;
+
+	/* /club/: issued by the club's CA; /club/board/: by the board's */
+	memset(&h, 0, sizeof(h));
+	memset(loc, 0, sizeof(loc));
+	loc[0].path = (char *)"/club/";
+	loc[0].ca = (char *)"/etc/zeche/club-ca.pem";
+	loc[1].path = (char *)"/club/board/";
+	loc[1].ca = (char *)"/etc/zeche/board-ca.pem";
+	h.locations = loc;
+	h.nlocations = 2;
+	CHECK(access_rules_load(&h, NULL, err, sizeof(err)) == NULL);
+	CHECK_STR(err, "/etc/zeche/club-ca.pem: no CA can be read here");
+	r = access_rules_load(&h, &fake_ca, err, sizeof(err));
+	CHECK(r != NULL && r->n == 2);
+	if (r == NULL)
+		return;
+	CHECK(access_guards_reading(r));
+	CHECK(access_ca(r, "/a.gmi") == NULL);
+	CHECK_STR(access_ca(r, "/club/a.gmi"), "/etc/zeche/club-ca.pem");
+	CHECK_STR(access_ca(r, "/club/board/a.gmi"),
+	    "/etc/zeche/board-ca.pem");
+	CHECK(access_find(r, "/club/a.gmi", ACCESS_READ) == NULL);
+
+	CHECK(access_check_read(r, "/a.gmi", NULL, false, false) ==
+	    ACCESS_OK);
+	CHECK(access_check_read(r, "/club/a.gmi", NULL, false, false) ==
+	    ACCESS_CERT_REQUIRED);
+	CHECK(access_check_read(r, "/club/a.gmi", fp_a, true, false) ==
+	    ACCESS_CERT_NOT_AUTHORISED);
+	CHECK(access_check_read(r, "/club/a.gmi", fp_a, true, true) ==
+	    ACCESS_OK);
+	CHECK(access_check_read(r, "/club/a.gmi", fp_a, false, true) ==
+	    ACCESS_CERT_NOT_VALID);
+	/* a CA grants no writes */
+	CHECK(access_check_write(r, "/club/a.gmi", fp_a, true) ==
+	    ACCESS_CERT_NOT_AUTHORISED);
+	access_rules_free(r);
+
+	loc[1].ca = (char *)"/etc/zeche/broken-ca.pem";
+	CHECK(access_rules_load(&h, &fake_ca, err, sizeof(err)) == NULL);
+	CHECK_STR(err, "/etc/zeche/broken-ca.pem: no PEM certificate in it");
 }
 
 static void
@@ -292,20 +356,20 @@ test_rules_load_reports_the_file(void)
 	loc.readers = path;
 	h.locations = &loc;
 	h.nlocations = 1;
-	r = access_rules_load(&h, err, sizeof(err));
+	r = access_rules_load(&h, NULL, err, sizeof(err));
 	CHECK(r != NULL && r->n == 1);
-	CHECK(access_check_read(r, "/members/a.gmi", fp_a, true) ==
+	CHECK(access_check_read(r, "/members/a.gmi", fp_a, true, false) ==
 	    ACCESS_OK);
-	CHECK(access_check_read(r, "/a.gmi", NULL, true) == ACCESS_OK);
+	CHECK(access_check_read(r, "/a.gmi", NULL, true, false) == ACCESS_OK);
 	access_rules_free(r);
 
 	h.writers = bad;
-	CHECK(access_rules_load(&h, err, sizeof(err)) == NULL);
+	CHECK(access_rules_load(&h, NULL, err, sizeof(err)) == NULL);
 	snprintf(want, sizeof(want), "%s:3: expected a SHA-256 fingerprint: "
 	    "64 hex digits, or 32 pairs of them between colons", bad);
 	CHECK_STR(err, want);
 	h.writers = (char *)"/nonexistent/zeche-keys.txt";
-	CHECK(access_rules_load(&h, err, sizeof(err)) == NULL);
+	CHECK(access_rules_load(&h, NULL, err, sizeof(err)) == NULL);
 	CHECK(strncmp(err, "/nonexistent/zeche-keys.txt: ", 29) == 0);
 	unlink(path);
 	unlink(bad);
@@ -322,6 +386,7 @@ main(void)
 	test_verdicts();
 	test_rules_longest_location_wins();
 	test_deny_refuses_whatever_else_allows();
+	test_ca_makes_a_readers_rule();
 	test_rules_load_reports_the_file();
 	CHECK_DONE();
 }
