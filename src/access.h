@@ -2,7 +2,8 @@
  * access: who may read and who may write, by the SHA-256 fingerprint of
  * the client certificate a Gemini connection presented.  The lists are
  * files of fingerprints (readers "FILE", writers "FILE" and deny "FILE"
- * in a host or location block of zeche.conf(5)), one a line:
+ * in a host or location block of zeche.conf(5); "ca" names issuers
+ * whose certificates read too), one a line:
  *
  *	# the editors
  *	0123...cdef			# Ada, Lagrange on the laptop
@@ -28,9 +29,11 @@
  *	v = access_check_write(vh->access, path, cert.present ?
  *	    cert.sha256 : NULL, cert.valid);
  *
- * says whether the connection's certificate may write PATH; a path under no writers rule may be written by no
- * certificate (60 without one, 61 with one), so a token is the caller's
- * to check on top.
+ * says whether the connection's certificate may write PATH (0, or the
+ * status to answer: 60, 61, 62): a path under no writers rule is written
+ * by no certificate (60 without one, 61 with one), so a token is the
+ * caller's to check on top; a deny list refuses whatever else allows.
+ * A write needs no readers rule and checks none.
  */
 #ifndef ACCESS_H
 #define ACCESS_H
