@@ -166,8 +166,8 @@ void		 conn_set_host(struct conn *, const char *);
  * notBefore and notAfter), and, when CC->ca names issuers (a rule's ca,
  * access.h; set it before the call, NULL for none), whether they issued
  * it.  The handshake accepts any certificate, and a session made with one
- * is never resumed, so it is always the one this connection proved it
- * holds the key of.  Fills CC and returns CC->present: false for none
+ * is never resumed (tls.h), so it is always the one this connection
+ * proved it holds the key of.  Fills CC and returns CC->present: false for none
  * (or a plain connection).
  */
 struct conn_cert {

@@ -397,6 +397,9 @@ server_load(struct conf *conf, enum server_certs certs,
 		    load_cert(vh, certs == SERVER_CERTS_MAKE, old, err,
 		    errlen) == -1)
 			goto bad;
+		if (vh->ctx != NULL)	/* rules that ask: a full handshake */
+			tls_ctx_fresh(vh->ctx, access_guards_reading(
+			    vh->access));
 	}
 	return srv;
  bad:

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -509,6 +510,12 @@ tls_set_sni(SSL_CTX *(*lookup)(const char *, void *), void *arg)
  */
 #define TLS_HOST_ID	32		/* SSL_MAX_SID_CTX_LENGTH */
 
+/* What a host's context carries (ex_data at host_idx), made with it. */
+struct host_data {
+	unsigned char	 id[TLS_HOST_ID];	/* first: host_id() */
+	atomic_bool	 fresh;		/* resume no session (tls_ctx_fresh) */
+};
+
 static int		 host_idx = -1;
 static pthread_once_t	 host_once = PTHREAD_ONCE_INIT;
 
@@ -529,20 +536,43 @@ host_init(void)
 int
 tls_ctx_set_host(SSL_CTX *ctx, const char *host)
 {
-	unsigned char	*id;
-	unsigned int	 n = 0;
+	struct host_data	*hd;
+	unsigned int		 n = 0;
 
 	pthread_once(&host_once, host_init);
-	if (host_idx == -1 || (id = calloc(1, TLS_HOST_ID)) == NULL)
+	if (host_idx == -1 || (hd = calloc(1, sizeof(*hd))) == NULL)
 		return -1;
-	if (!EVP_Digest(host, strlen(host), id, &n, EVP_sha256(), NULL) ||
-	    n != TLS_HOST_ID || !SSL_CTX_set_ex_data(ctx, host_idx, id)) {
-		free(id);
+	atomic_init(&hd->fresh, false);
+	if (!EVP_Digest(host, strlen(host), hd->id, &n, EVP_sha256(), NULL) ||
+	    n != TLS_HOST_ID || !SSL_CTX_set_ex_data(ctx, host_idx, hd)) {
+		free(hd);
 		return -1;
 	}
-	if (!SSL_CTX_set_session_id_context(ctx, id, TLS_HOST_ID))
-		return -1;		/* the context frees ID */
+	if (!SSL_CTX_set_session_id_context(ctx, hd->id, TLS_HOST_ID))
+		return -1;		/* the context frees HD */
 	return 0;
+}
+
+void
+tls_ctx_fresh(SSL_CTX *ctx, bool fresh)
+{
+	struct host_data	*hd;
+
+	if (host_idx != -1 && (hd = SSL_CTX_get_ex_data(ctx, host_idx)) !=
+	    NULL)
+		atomic_store_explicit(&hd->fresh, fresh, memory_order_relaxed);
+}
+
+/* Does SSL's context now (its host's) resume no session? */
+static bool
+is_fresh(SSL *ssl)
+{
+	struct host_data	*hd = NULL;
+
+	if (host_idx != -1)
+		hd = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), host_idx);
+	return hd != NULL && atomic_load_explicit(&hd->fresh,
+	    memory_order_relaxed);
 }
 
 /* The host identity of SSL's context now; all zeros for none. */
@@ -835,8 +865,11 @@ ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
  * that resumes it may no longer mean to present that certificate (an
  * identity switched off in its settings), and a resumed handshake cannot
  * ask it again.  The full handshake then asks, and the connection has
- * only the certificate it proves now, or none.  Other tickets resume as
- * they would without this callback.
+ * only the certificate it proves now, or none.  On a host whose rules
+ * may ask for a certificate (tls_ctx_fresh) no session resumes: one made
+ * without a certificate would keep a client that now has one from
+ * presenting it.  Other tickets resume as they would without this
+ * callback.
  */
 static SSL_TICKET_RETURN
 ticket_decrypted_cb(SSL *ssl, SSL_SESSION *ss, const unsigned char *key,
@@ -845,7 +878,7 @@ ticket_decrypted_cb(SSL *ssl, SSL_SESSION *ss, const unsigned char *key,
 	switch (status) {
 	case SSL_TICKET_SUCCESS:
 	case SSL_TICKET_SUCCESS_RENEW:
-		if (SSL_SESSION_get0_peer(ss) != NULL)
+		if (SSL_SESSION_get0_peer(ss) != NULL || is_fresh(ssl))
 			return SSL_TICKET_RETURN_IGNORE_RENEW;
 		return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE :
 		    SSL_TICKET_RETURN_USE_RENEW;

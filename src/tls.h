@@ -42,6 +42,14 @@ void	 tls_ctx_setup(SSL_CTX *);
 int	 tls_ctx_set_host(SSL_CTX *, const char *);
 
 /*
+ * With FRESH, CTX (made by tls_ctx_set_host) resumes no session, so that
+ * every handshake asks for a client certificate anew: for a host whose
+ * access rules may ask for one.  Sessions made with a certificate never
+ * resume anyway.  Safe while CTX serves.
+ */
+void	 tls_ctx_fresh(SSL_CTX *, bool);
+
+/*
  * Have the next write on SSL (a TLS 1.3 server connection whose handshake
  * is done) begin with its session ticket.  Returns 1, or 0 when the
  * connection gets none this way (TLS 1.2 sent its own in the handshake).

@@ -22,7 +22,8 @@ mkdir -p "$WORK/a/members/inner" "$WORK/a/open"
 printf 'Public text.\n' >"$WORK/a/public.txt"
 printf '# Open page\n' >"$WORK/a/open/page.gmi"
 printf '# Secret page\n\nSECRET-WORDS\n' >"$WORK/a/members/secret.gmi"
-mkdir -p "$WORK/a/club"
+mkdir -p "$WORK/a/club" "$WORK/b"
+printf '# Host b\n' >"$WORK/b/index.gmi"
 printf '# Club page\n\nCLUB-WORDS\n' >"$WORK/a/club/news.gmi"
 printf '# Inner\n\nINNER-WORDS\n' >"$WORK/a/members/inner/deep.gmi"
 # the partner directory in the area: robots.txt would keep indexers out
@@ -124,6 +125,12 @@ host "$H" {
 		ca "club-ca.crt"
 	}
 }
+
+host "b.example" {
+	root  b
+	certs certs
+	lang  de
+}
 CONF
 printf '# refused in /open/\n%s  # Eve\n' "$fp_eve" >"$WORK/denied.txt"
 "$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
@@ -194,12 +201,22 @@ expect_eq "ca: the CA's member is no reader of /members/" \
     "$(get "$secret" -a "$WORK/member.pem")" "61 Dieses Zertifikat ist hier nicht zugelassen"
 
 # --- resumption: tickets are on, but a session with a certificate never
-# resumes, so the connection without one has no rights
-rm -f "$WORK/s1" "$WORK/s2"
-get "gemini://$H/" -R "$WORK/s1" >/dev/null
-get "gemini://$H/" -R "$WORK/s1" >/dev/null
-expect_contains "tickets on: a session without a certificate resumes" \
+# resumes, so the connection without one has no rights; and on a host
+# with rules none does, so a client can always present a certificate
+rm -f "$WORK/s0" "$WORK/s1" "$WORK/s2"
+"$GEMGET" -s b.example -R "$WORK/s0" 127.0.0.1 "$GEMINI_PORT" gemini://b.example/ \
+    >/dev/null 2>&1
+"$GEMGET" -s b.example -R "$WORK/s0" 127.0.0.1 "$GEMINI_PORT" gemini://b.example/ \
+    >/dev/null 2>"$WORK/gemget.err"
+expect_contains "tickets on: a host without rules resumes a session" \
     "$(cat "$WORK/gemget.err")" "session: resumed"
+get "gemini://$H/" -R "$WORK/s1" >/dev/null
+[ -s "$WORK/s1" ] && ok "a ticket comes on a host with rules too" ||
+    not_ok "a ticket comes on a host with rules too" "$(cat "$WORK/gemget.err")"
+expect_eq "a session made without a certificate, offered with ada's: 20" \
+    "$(get "$secret" -a "$WORK/ada.pem" -R "$WORK/s1")" "20 text/gemini; lang=de"
+expect_contains "... in a full handshake, which asked for it" \
+    "$(cat "$WORK/gemget.err")" "session: new"
 expect_eq "with ada's certificate and a ticket: 20" \
     "$(get "$secret" -a "$WORK/ada.pem" -R "$WORK/s2")" "20 text/gemini; lang=de"
 [ -s "$WORK/s2" ] && ok "a ticket came with ada's answer" ||
