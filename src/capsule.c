@@ -962,7 +962,10 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 			} else if (fd == -1) {
 				fail(w, rel, 0, "%s: %s", names[i],
 				    strerror(errno));
-			} else if (load_dir(w, fd, sub.data, depth + 1) == 0) {
+			} else if (load_dir(w, fd, sub.data, depth + 1) == 0 &&
+			    (!site_is_closed(w->s, sub.data) ||
+			    site_is_closed(w->s, rel))) {
+				/* a closed folder: listed in a closed one */
 				buf_adds(&f.listing, "=> ");
 				url_encode_path(&f.listing, names[i]);
 				buf_adds(&f.listing, "/ ");

@@ -337,6 +337,10 @@ static const struct key host_keys[] = {
 	{ "spartan_link", KEY_BOOL,		H(spartan_link), 0, 0 },
 	{ "pageindex",	KEY_BOOL,		H(pageindex),	0, 0 },
 	{ "archive",	KEY_BOOL,		H(archive),	0, 0 },
+	{ "readers",	KEY_PATH,		H(readers),	0, 0 },
+	{ "writers",	KEY_PATH,		H(writers),	0, 0 },
+	{ "deny",	KEY_PATH,		H(deny),	0, 0 },
+	{ "ca",		KEY_PATH,		H(ca),		0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -348,6 +352,10 @@ static const struct key location_keys[] = {
 	{ "posts",	KEY_BOOL,		L(posts),	0, 0 },
 	{ "lang",	KEY_LANG,		L(lang),	0, 0 },
 	{ "title",	KEY_STRING,		L(title),	0, 0 },
+	{ "readers",	KEY_PATH,		L(readers),	0, 0 },
+	{ "writers",	KEY_PATH,		L(writers),	0, 0 },
+	{ "deny",	KEY_PATH,		L(deny),	0, 0 },
+	{ "ca",		KEY_PATH,		L(ca),		0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -944,10 +952,18 @@ host_free(struct conf_host *h)
 	free(h->lang);
 	free(h->description);
 	free(h->author);
+	free(h->readers);
+	free(h->writers);
+	free(h->deny);
+	free(h->ca);
 	for (i = 0; i < h->nlocations; i++) {
 		free(h->locations[i].path);
 		free(h->locations[i].lang);
 		free(h->locations[i].title);
+		free(h->locations[i].readers);
+		free(h->locations[i].writers);
+		free(h->locations[i].deny);
+		free(h->locations[i].ca);
 	}
 	free(h->locations);
 	for (i = 0; i < h->nredirects; i++) {

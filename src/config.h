@@ -35,6 +35,12 @@
  *			listing on
  *			title "Notes"	# the folder's own generated title
  *		}
+ *		location "/members/" {
+ *			readers "members.txt"	# client certificates that
+ *			writers "editors.txt"	# may read, write (access.h)
+ *			deny "banned.txt"	# and those refused
+ *			ca "club-ca.pem"	# those it issued may read
+ *		}
  *	}
  *
  * One directive a line, "#" starts a comment, strings may be quoted
@@ -97,6 +103,10 @@ struct conf_location {
 	char		*title;		/* owned: the title of this very */
 					/* folder's generated page and feed, */
 					/* or NULL */
+	char		*readers;	/* owned: the file of fingerprints */
+	char		*writers;	/* that may read, write; or NULL */
+	char		*deny;		/* owned: those refused, or NULL */
+	char		*ca;		/* owned: issuers trusted to read */
 	size_t		 line;
 };
 
@@ -129,6 +139,10 @@ struct conf_host {
 	bool		 set_pageindex;	/* unset: on, linked from generated */
 					/* pages only */
 	bool		 archive;	/* /capsule.tar over Gemini (off) */
+	char		*readers;	/* owned: the file of fingerprints */
+	char		*writers;	/* that may read, write; or NULL */
+	char		*deny;		/* owned: those refused, or NULL */
+	char		*ca;		/* owned: issuers trusted to read */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

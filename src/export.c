@@ -274,7 +274,8 @@ is_exported(const struct site *s, const char *sel)
 {
 	struct section_req	 req;
 
-	return sel[0] == '/' && (site_lookup(s, sel) != NULL ||
+	return sel[0] == '/' && !site_is_closed(s, sel) &&
+	    (site_lookup(s, sel) != NULL ||
 	    site_is_folder(s, sel) || (section_find(s->sections,
 	    s->nsections, sel, NULL, &req) != NULL &&
 	    req.op == SECTION_LIST));
@@ -456,8 +457,8 @@ export_page(struct export *x, const struct page *pg)
  * *COUNT.
  */
 static int
-walk_section(const struct section *sec, export_fn fn, void *arg,
-    long *count, char *err, size_t errlen)
+walk_section(const struct site *s, const struct section *sec, export_fn fn,
+    void *arg, long *count, char *err, size_t errlen)
 {
 	struct section_page	*pages = NULL;
 	struct page		*pg;
@@ -470,6 +471,8 @@ walk_section(const struct section *sec, export_fn fn, void *arg,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
+		if (site_is_closed(s, pages[i].path))
+			continue;
 		if ((pg = page_new(pages[i].path)) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto done;
@@ -507,12 +510,16 @@ export_walk(const struct site *s, export_fn fn, void *arg, char *err,
 	size_t	 i;
 	long	 count;
 
-	for (i = 0; i < s->npages; i++)
+	/* what needs a client certificate is Gemini's alone: never here */
+	for (i = 0, count = 0; i < s->npages; i++) {
+		if (site_is_closed(s, s->pages[i]->path))
+			continue;
 		if (fn(arg, s->pages[i], false) == -1)
 			return -1;
-	count = (long)s->npages;
+		count++;
+	}
 	for (i = 0; i < s->nsections; i++)
-		if (walk_section(&s->sections[i], fn, arg, &count, err,
+		if (walk_section(s, &s->sections[i], fn, arg, &count, err,
 		    errlen) == -1)
 			return -1;
 	return count;

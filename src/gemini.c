@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "access.h"
 #include "buf.h"
 #include "gemini.h"
 #include "mime.h"
@@ -24,6 +25,7 @@ const struct front gemini_front = {
 	.lf_ok = false,			/* the spec wants CRLF */
 	.eof_ends = false,
 	.line_max = GEMINI_URL_MAX,
+	.client_cert = true,		/* for the readers rules */
 	.serve = gemini_serve,
 	.reject = gemini_reject,
 	.slow_down = gemini_slow_down,
@@ -35,6 +37,8 @@ static const char *const status_str[] = {
 	[GEMINI_REDIRECT_PERMANENT] = "31",
 	[GEMINI_TEMPORARY_FAILURE] = "40", [GEMINI_NOT_FOUND] = "51",
 	[GEMINI_PROXY_REFUSED] = "53", [GEMINI_BAD_REQUEST] = "59",
+	[GEMINI_CERT_REQUIRED] = "60", [GEMINI_CERT_NOT_AUTHORISED] = "61",
+	[GEMINI_CERT_NOT_VALID] = "62",
 };
 
 /* Answer with a header alone: every status but 20. */
@@ -174,6 +178,47 @@ serve_archive(struct conn *c, const struct tar *t)
 	conn_done(c, "20", "archive");
 }
 
+/*
+ * May the client read PATH on VH (its readers and deny rules, access.h)?
+ * Decided before anything of the resource, even whether it exists.  If not,
+ * answer 60, 61 or 62 and return false; the log line names the
+ * certificate, in the form the lists take, for the operator to copy.
+ */
+static bool
+may_read(struct conn *c, const struct vhost *vh, const struct site *s,
+    const char *path)
+{
+	struct conn_cert	 cc = { .ca = NULL };
+	char			 fp[ACCESS_FP_STR], why[128];
+
+	if (!access_guards_reading(vh->access))
+		return true;
+	cc.ca = access_ca(vh->access, path);
+	conn_cert(c, &cc);
+	if (cc.present)
+		access_fp_str(cc.sha256, fp);
+	switch (access_check_read(vh->access, path, cc.present ? cc.sha256 :
+	    NULL, cc.valid, cc.by_ca)) {
+	case ACCESS_OK:
+		return true;
+	case ACCESS_CERT_REQUIRED:
+		reply(c, GEMINI_CERT_REQUIRED, msg_get(s->msg,
+		    MSG_CERT_REQUIRED), "no client certificate");
+		break;
+	case ACCESS_CERT_NOT_VALID:
+		snprintf(why, sizeof(why), "certificate %s not valid now", fp);
+		reply(c, GEMINI_CERT_NOT_VALID, msg_get(s->msg,
+		    MSG_CERT_NOT_VALID), why);
+		break;
+	case ACCESS_CERT_NOT_AUTHORISED:
+		snprintf(why, sizeof(why), "certificate %s not allowed", fp);
+		reply(c, GEMINI_CERT_NOT_AUTHORISED, msg_get(s->msg,
+		    MSG_CERT_NOT_AUTHORISED), why);
+		break;
+	}
+	return false;
+}
+
 static void
 gemini_serve(struct conn *c, char *line, size_t len)
 {
@@ -215,6 +260,8 @@ gemini_serve(struct conn *c, char *line, size_t len)
 		    "other port");
 		return;
 	}
+	if (!may_read(c, vh, s, u.path))
+		return;
 	switch (route(s, u.path, u.query, &r)) {
 	case ROUTE_PAGE:
 		pg = r.page;

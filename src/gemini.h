@@ -22,6 +22,9 @@ enum gemini_status {
 	GEMINI_NOT_FOUND = 51,
 	GEMINI_PROXY_REFUSED = 53,
 	GEMINI_BAD_REQUEST = 59,
+	GEMINI_CERT_REQUIRED = 60,
+	GEMINI_CERT_NOT_AUTHORISED = 61,
+	GEMINI_CERT_NOT_VALID = 62,
 };
 
 extern const struct front gemini_front;

@@ -510,7 +510,11 @@ gopher_serve(struct conn *c, char *line, size_t len)
 		return;
 	}
 	/* Gopher has no redirect: the old place serves the new one */
-	switch (route_follow(s, path.data, query, &r)) {
+	if (site_is_closed(s, path.data))	/* no identity on Gopher */
+		r.kind = ROUTE_NOT_FOUND;
+	else
+		route_follow(s, path.data, query, &r);
+	switch (r.kind) {
 	case ROUTE_PAGE:
 	case ROUTE_FOLDER:
 		if (plus != 0)

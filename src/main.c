@@ -254,6 +254,32 @@ allow_folder_of(const char *path)
 	allow_folder(dir);
 }
 
+/* The folders of the access lists of H and its locations (access.h). */
+static void
+allow_lists(const struct conf_host *h)
+{
+	size_t	 i;
+
+	if (h->readers != NULL)
+		allow_folder_of(h->readers);
+	if (h->writers != NULL)
+		allow_folder_of(h->writers);
+	if (h->deny != NULL)
+		allow_folder_of(h->deny);
+	if (h->ca != NULL)
+		allow_folder_of(h->ca);
+	for (i = 0; i < h->nlocations; i++) {
+		if (h->locations[i].readers != NULL)
+			allow_folder_of(h->locations[i].readers);
+		if (h->locations[i].writers != NULL)
+			allow_folder_of(h->locations[i].writers);
+		if (h->locations[i].deny != NULL)
+			allow_folder_of(h->locations[i].deny);
+		if (h->locations[i].ca != NULL)
+			allow_folder_of(h->locations[i].ca);
+	}
+}
+
 /*
  * The folders the configuration CONF names: the file's own, every
  * capsule, every certificate folder (or the folders of a certificate and
@@ -264,7 +290,7 @@ static void
 confine_config(const struct conf *conf)
 {
 	const struct conf_host	*h;
-	const char		*paths[4 * CONF_HOSTS_MAX + 1];
+	const char		**paths;
 	char			 dir[PATH_MAX], rdir[PATH_MAX];
 	size_t			 i;
 	int			 fd = -1;
@@ -279,7 +305,10 @@ confine_config(const struct conf *conf)
 			allow_folder_of(h->cert);
 		if (h->key != NULL)
 			allow_folder_of(h->key);
+		allow_lists(h);
 	}
+	if ((paths = calloc(nallowed, sizeof(*paths))) == NULL)
+		fatal("--user");
 	for (i = 0; i < nallowed; i++)
 		paths[i] = allowed[i];
 	if (conf->log != NULL) {
@@ -301,6 +330,7 @@ confine_config(const struct conf *conf)
 			memcpy(allowed_log, rdir, sizeof(rdir));
 	}
 	sandbox_confine(conf->user, paths, nallowed, fd);
+	free(paths);
 	if (fd != -1)
 		close(fd);
 }

@@ -78,6 +78,10 @@ static const struct msg_table	 en = { "en", {
 	[MSG_TRY_LATER] = "Try again later",
 	[MSG_SLOW_DOWN] = "Slow down: too many requests, try again in %u "
 	    "seconds",
+	[MSG_CERT_REQUIRED] = "A client certificate is needed here",
+	[MSG_CERT_NOT_AUTHORISED] = "This certificate is not allowed here",
+	[MSG_CERT_NOT_VALID] = "This certificate has expired or is not "
+	    "valid yet",
 	[MSG_ERROR] = "Error: %s",
 	[MSG_GOPHER_NOT_FOUND] = "Error: not found",
 	[MSG_URL_REFUSED] = "Error: this address is not redirected",
@@ -158,6 +162,11 @@ static const struct msg_table	 de = { "de", {
 	[MSG_TRY_LATER] = "Bitte sp\xc3\xa4ter noch einmal versuchen",
 	[MSG_SLOW_DOWN] = "Zu viele Anfragen: bitte in %u Sekunden wieder "
 	    "versuchen",
+	[MSG_CERT_REQUIRED] = "Hier wird ein Client-Zertifikat ben\xc3\xb6tigt",
+	[MSG_CERT_NOT_AUTHORISED] = "Dieses Zertifikat ist hier nicht "
+	    "zugelassen",
+	[MSG_CERT_NOT_VALID] = "Dieses Zertifikat ist abgelaufen oder noch "
+	    "nicht g\xc3\xbcltig",
 	[MSG_ERROR] = "Fehler: %s",
 	[MSG_GOPHER_NOT_FOUND] = "Fehler: nicht gefunden",
 	[MSG_URL_REFUSED] = "Fehler: diese Adresse wird nicht weitergeleitet",

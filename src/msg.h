@@ -68,6 +68,9 @@ enum msg {
 	MSG_OTHER_PORT,
 	MSG_TRY_LATER,		/* 40: a page could not be made now */
 	MSG_SLOW_DOWN,		/* fmt: seconds; Gopher's and Spartan's 44 */
+	MSG_CERT_REQUIRED,	/* 60: a rule needs a client certificate */
+	MSG_CERT_NOT_AUTHORISED, /* 61: this one is not in its list */
+	MSG_CERT_NOT_VALID,	/* 62: expired or not yet valid */
 
 	/* Gopher */
 	MSG_ERROR,		/* fmt: a type 3 item: the reason */

@@ -471,14 +471,6 @@ conn_progress(struct conn *c)
 	return conn_sent(c);
 }
 
-bool
-net_rate_ok(uint64_t mark, uint64_t now, int seconds)
-{
-	/* below the mark: not even the handshake is acknowledged yet */
-	return now >= mark && now - mark >=
-	    (uint64_t)NET_WRITE_RATE_MIN * (uint64_t)seconds;
-}
-
 /*
  * Where the progress of the answer is counted from: what was written
  * before it (the TLS handshake and its ticket), known without a system
@@ -886,6 +878,8 @@ conn_start(struct conn *c, bool tls)
 			return -1;
 		}
 		SSL_set_bio(ssl, bio, bio);
+		if (c->front->client_cert)
+			tls_request_cert(ssl);
 		/*
 		 * On failure libevent has freed SSL already (freeing it
 		 * again was a double free); the socket is still ours.
@@ -1806,6 +1800,13 @@ conn_sni(struct conn *c)
 	if (c->ssl == NULL)
 		return NULL;
 	return SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
+}
+
+bool
+conn_cert(struct conn *c, struct conn_cert *cc)
+{
+	cc->present = c->ssl != NULL && tls_peer_cert(c->ssl, cc);
+	return cc->present;
 }
 
 const struct sockaddr *

@@ -47,6 +47,8 @@ struct front {
 	bool		 lf_ok;		/* a bare LF ends a request too */
 	bool		 eof_ends;	/* EOF ends a request without a newline */
 	size_t		 line_max;	/* longest request, end of line excluded */
+	bool		 client_cert;	/* over TLS, ask for a client
+					   certificate (conn_cert) */
 	/*
 	 * Protocols whose request line announces a data block: how many
 	 * bytes follow LINE (at most data_max; 0 for a line that serve()
@@ -171,6 +173,26 @@ const char	*conn_data(struct conn *, size_t *);
  */
 void		 conn_set_host(struct conn *, const char *);
 
+/*
+ * The client certificate a TLS connection of a front with client_cert
+ * came with: its SHA-256, whether now is within its validity (its
+ * notBefore and notAfter), and, when CC->ca names issuers (a rule's ca,
+ * access.h; set it before the call, NULL for none), whether they issued
+ * it.  The handshake accepts any certificate, and a session made with one
+ * is never resumed (tls.h), so it is always the one this connection
+ * proved it holds the key of.  Fills CC and returns CC->present: false for none
+ * (or a plain connection).
+ */
+struct conn_cert {
+	const void	*ca;		/* in: issuers to check, or NULL */
+	bool		 present;
+	bool		 valid;
+	bool		 by_ca;		/* issued by CA (its signature;
+					   the dates are VALID's) */
+	unsigned char	 sha256[32];
+};
+bool		 conn_cert(struct conn *, struct conn_cert *);
+
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);
 
@@ -225,6 +247,12 @@ void	conn_done(struct conn *, const char *, const char *);
  * mark counts the handshake, which the client may not have acknowledged
  * yet) is no progress, not a wrapped difference.
  */
-bool	net_rate_ok(uint64_t, uint64_t, int);
+static inline bool
+net_rate_ok(uint64_t mark, uint64_t now, int seconds)
+{
+	/* below the mark: not even the handshake is acknowledged yet */
+	return now >= mark && now - mark >=
+	    (uint64_t)NET_WRITE_RATE_MIN * (uint64_t)seconds;
+}
 
 #endif

@@ -114,6 +114,10 @@ pageindex_build(const struct site *s, const char *base)
 	for (i = 0; i < s->npages; i++) {
 		if (strncmp(s->pages[i]->path, base, blen) == 0)
 			continue;		/* the index's own */
+		/* a closed area shows only in an index closed as well */
+		if (site_is_closed(s, s->pages[i]->path) &&
+		    !site_is_closed(s, base))
+			continue;
 		pi->off[pi->n++] = b.len;
 		add_entry(&b, s->pages[i], d, nd);
 	}

@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "buf.h"
 #include "msg.h"
@@ -33,6 +34,41 @@
  * most specific group, the longest match) reach the same verdict on every
  * path, since the "*" group forbids nothing.
  */
+/*
+ * Section SEC's Disallow lines, but those of a path that needs a client
+ * certificate: robots.txt is served to all, and names no closed area.
+ */
+static void
+add_rules(struct buf *out, const struct site *s, const struct section *sec)
+{
+	struct buf	 tmp = BUF_INIT;
+	const char	*p, *eol, *end, *next;
+	char		 path[1024];
+	size_t		 n;
+
+	sec->ops->robots(sec->ctx, &tmp);
+	if (tmp.failed || tmp.len == 0) {
+		out->failed |= tmp.failed;
+		buf_free(&tmp);
+		return;
+	}
+	for (p = tmp.data, end = tmp.data + tmp.len; p < end; p = next) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		next = eol < end ? eol + 1 : end;
+		n = (size_t)(eol - p);
+		if (n > 10 && n - 10 < sizeof(path) &&
+		    strncmp(p, "Disallow: ", 10) == 0) {
+			memcpy(path, p + 10, n - 10);
+			path[n - 10] = '\0';
+			if (site_is_closed(s, path))
+				continue;
+		}
+		buf_add(out, p, (size_t)(next - p));
+	}
+	buf_free(&tmp);
+}
+
 static void
 robots_group(struct buf *out, const struct site *s, enum msg comment,
     const char *agent, bool sections, const char *disallow)
@@ -44,7 +80,7 @@ robots_group(struct buf *out, const struct site *s, enum msg comment,
 	len = out->len;
 	for (i = 0; sections && i < s->nsections; i++)
 		if (s->sections[i].ops->robots != NULL)
-			s->sections[i].ops->robots(s->sections[i].ctx, out);
+			add_rules(out, s, &s->sections[i]);
 	/* a group has at least one rule: an empty Disallow allows all */
 	if (out->len == len)
 		buf_addf(out, "Disallow:%s%s\n", disallow[0] != '\0' ?

@@ -47,7 +47,9 @@ route_follow(const struct site *s, const char *path, const char *query,
 	route(s, path, query, r);
 	for (hops = 0; r->kind == ROUTE_REDIRECT && r->location[0] == '/';
 	    hops++) {
-		if (hops == ROUTE_HOPS_MAX) {
+		/* a protocol that follows has no client certificates */
+		if (hops == ROUTE_HOPS_MAX ||
+		    site_is_closed(s, r->location)) {
 			memset(r, 0, sizeof(*r));
 			return r->kind = ROUTE_NOT_FOUND;
 		}

@@ -47,8 +47,9 @@ enum route_kind	 route(const struct site *, const char *, const char *,
 /*
  * Route PATH, following redirects to other paths of S (at most
  * ROUTE_HOPS_MAX): the result is never a REDIRECT to a path, only to an
- * absolute URL (or NOT_FOUND when the hops run out).  For protocols
- * without redirects (Gopher), where the old place serves the new.
+ * absolute URL (or NOT_FOUND when the hops run out, or at a path that
+ * needs a client certificate, site_is_closed()).  For protocols without
+ * redirects (Gopher), where the old place serves the new.
  */
 #define ROUTE_HOPS_MAX	8
 enum route_kind	 route_follow(const struct site *, const char *,

@@ -16,6 +16,7 @@
 
 #include <openssl/ssl.h>
 
+#include "access.h"
 #include "capsule.h"
 #include "config.h"
 #include "export.h"
@@ -328,6 +329,7 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 	    h->pageindex ? SITE_ON : SITE_OFF;
 	so.locations = h->locations;
 	so.nlocations = h->nlocations;
+	so.closed = h->readers != NULL || h->ca != NULL;
 	so.redirects = h->redirects;
 	so.nredirects = h->nredirects;
 	if ((s = capsule_load(h->root, &so, err, errlen)) == NULL)
@@ -346,6 +348,9 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 	}
 	return s;
 }
+
+/* The "ca" files of the access rules: X.509 is tls.c's. */
+static const struct access_ca_loader ca_loader = { tls_ca_load, tls_ca_free };
 
 struct server *
 server_load(struct conf *conf, enum server_certs certs,
@@ -384,13 +389,18 @@ server_load(struct conf *conf, enum server_certs certs,
 		vh = &srv->hosts[i];
 		vh->conf = &conf->hosts[i];
 		srv->nhosts++;
-		if ((vh->site = load_site(conf, i, err, errlen)) == NULL)
+		if ((vh->access = access_rules_load(vh->conf, &ca_loader, err,
+		    errlen)) == NULL ||
+		    (vh->site = load_site(conf, i, err, errlen)) == NULL)
 			goto bad;
 		if (certs == SERVER_CERTS_KEEP ?
 		    keep_cert(vh, old, err, errlen) == -1 :
 		    load_cert(vh, certs == SERVER_CERTS_MAKE, old, err,
 		    errlen) == -1)
 			goto bad;
+		if (vh->ctx != NULL)	/* rules that ask: a full handshake */
+			tls_ctx_fresh(vh->ctx, access_guards_reading(
+			    vh->access));
 	}
 	return srv;
  bad:
@@ -415,6 +425,7 @@ server_unref(struct server *srv)
 		return;
 	for (i = 0; i < srv->nhosts; i++) {
 		site_free(srv->hosts[i].site);
+		access_rules_free(srv->hosts[i].access);
 		SSL_CTX_free(srv->hosts[i].ctx);
 	}
 	free(srv->hosts);

@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+struct access_rules;
 struct passwd;
 struct site;
 struct ssl_ctx_st;
@@ -23,6 +24,8 @@ struct ssl_ctx_st;
 struct vhost {
 	const struct conf_host	*conf;		/* borrowed from server.conf */
 	struct site		*site;		/* owned */
+	struct access_rules	*access;	/* owned: who may read and
+						   write (access.h) */
 	struct ssl_ctx_st	*ctx;		/* owned SSL_CTX; NULL in a check */
 	char			 crt[1024];	/* the certificate's path */
 	char			 key[1024];	/* the key's path */

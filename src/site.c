@@ -33,6 +33,26 @@ site_redirect(const struct site *s, const char *path)
 	    sizeof(*s->redirects), redirect_cmp);
 }
 
+/* The folders of OPTS that need a client certificate, into S. */
+static int
+copy_closed(struct site *s, const struct site_opts *opts)
+{
+	size_t	 i;
+
+	if ((s->closed = calloc(opts->nlocations + 1, sizeof(*s->closed))) ==
+	    NULL)
+		return -1;
+	if (opts->closed && (s->closed[s->nclosed++] = strdup("/")) == NULL)
+		return -1;
+	for (i = 0; i < opts->nlocations; i++)
+		if ((opts->locations[i].readers != NULL ||
+		    opts->locations[i].ca != NULL) &&
+		    (s->closed[s->nclosed++] =
+		    strdup(opts->locations[i].path)) == NULL)
+			return -1;
+	return 0;
+}
+
 struct site *
 site_new(const struct site_opts *opts)
 {
@@ -89,6 +109,8 @@ site_new(const struct site_opts *opts)
 	if (s->nredirects > 1)
 		qsort(s->redirects, s->nredirects, sizeof(*s->redirects),
 		    redirect_cmp);
+	if (copy_closed(s, opts) == -1)
+		goto bad;
 	return s;
  bad:
 	site_free(s);
@@ -111,6 +133,9 @@ site_free(struct site *s)
 	for (i = 0; i < s->nloc_mime; i++)
 		free(s->loc_mime[i]);
 	free(s->loc_mime);
+	for (i = 0; i < s->nclosed; i++)
+		free(s->closed[i]);
+	free(s->closed);
 	tar_free(s->archive);
 	free(s->archive);
 	for (i = 0; i < s->npages; i++)
@@ -264,6 +289,21 @@ site_open_file(const struct site *s, const struct page *pg, long long *len,
 	snprintf(why, whylen, "file gone since the load: %s: %s",
 	    pg->file != NULL ? pg->file : pg->path, errstr);
 	return SITE_OPEN_GONE;
+}
+
+bool
+site_is_closed(const struct site *s, const char *path)
+{
+	size_t	 i, n, len = strlen(path);
+
+	for (i = 0; i < s->nclosed; i++) {
+		n = strlen(s->closed[i]);
+		/* "/members/" closes "/members/..." and "/members" */
+		if (strncmp(path, s->closed[i], len < n ? len : n) == 0 &&
+		    (len >= n || len + 1 == n))
+			return true;
+	}
+	return false;
 }
 
 bool

@@ -43,6 +43,9 @@ struct site_opts {
 					/* the home page too, OFF: none */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
+	bool		 closed;	/* "readers" or "ca" on the host: */
+					/* all of it needs a certificate, */
+					/* as do the locations with either */
 	const struct conf_redirect *redirects;	/* borrowed: copied */
 	size_t		 nredirects;
 };
@@ -126,6 +129,8 @@ struct site {
 	char		**loc_mime;	/* owned: per location of the */
 	size_t		 nloc_mime;	/* options, its gemtext MIME type */
 					/* ("text/gemini; lang=..") or NULL */
+	char		**closed;	/* owned: the folders that need a */
+	size_t		 nclosed;	/* client certificate ("/": all) */
 };
 
 struct site	*site_new(const struct site_opts *);
@@ -155,6 +160,14 @@ void		 site_sort(struct site *);
  * "/f/index.gemini") is the page of "/f/".  NULL if there is none.
  */
 struct page	*site_lookup(const struct site *, const char *);
+
+/*
+ * True if PATH lies in a folder that needs a client certificate to read
+ * ("readers" in the configuration): Gemini alone serves it, and nothing
+ * generated for another protocol, nor the page index, the archive or the
+ * export, lists it.
+ */
+bool		 site_is_closed(const struct site *, const char *);
 
 /* True if PATH names a folder without its trailing slash. */
 bool		 site_is_folder(const struct site *, const char *);

@@ -198,7 +198,11 @@ spartan_serve(struct conn *c, char *line, size_t len)
 		reply(c, "4", "NUL byte in the data block", "NUL in data");
 		return;
 	}
-	switch (route(s, req.path, data, &r)) {
+	if (site_is_closed(s, req.path))	/* no identity on Spartan */
+		r.kind = ROUTE_NOT_FOUND;
+	else
+		route(s, req.path, data, &r);
+	switch (r.kind) {
 	case ROUTE_PAGE:
 		pg = r.page;
 		/* a large file: opened now, read from disk as it is sent */

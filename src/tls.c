@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 
 #include "buf.h"
 #include "file.h"
+#include "net.h"
 #include "tls.h"
 
 const char *
@@ -508,6 +510,12 @@ tls_set_sni(SSL_CTX *(*lookup)(const char *, void *), void *arg)
  */
 #define TLS_HOST_ID	32		/* SSL_MAX_SID_CTX_LENGTH */
 
+/* What a host's context carries (ex_data at host_idx), made with it. */
+struct host_data {
+	unsigned char	 id[TLS_HOST_ID];	/* first: host_id() */
+	atomic_bool	 fresh;		/* resume no session (tls_ctx_fresh) */
+};
+
 static int		 host_idx = -1;
 static pthread_once_t	 host_once = PTHREAD_ONCE_INIT;
 
@@ -528,20 +536,43 @@ host_init(void)
 int
 tls_ctx_set_host(SSL_CTX *ctx, const char *host)
 {
-	unsigned char	*id;
-	unsigned int	 n = 0;
+	struct host_data	*hd;
+	unsigned int		 n = 0;
 
 	pthread_once(&host_once, host_init);
-	if (host_idx == -1 || (id = calloc(1, TLS_HOST_ID)) == NULL)
+	if (host_idx == -1 || (hd = calloc(1, sizeof(*hd))) == NULL)
 		return -1;
-	if (!EVP_Digest(host, strlen(host), id, &n, EVP_sha256(), NULL) ||
-	    n != TLS_HOST_ID || !SSL_CTX_set_ex_data(ctx, host_idx, id)) {
-		free(id);
+	atomic_init(&hd->fresh, false);
+	if (!EVP_Digest(host, strlen(host), hd->id, &n, EVP_sha256(), NULL) ||
+	    n != TLS_HOST_ID || !SSL_CTX_set_ex_data(ctx, host_idx, hd)) {
+		free(hd);
 		return -1;
 	}
-	if (!SSL_CTX_set_session_id_context(ctx, id, TLS_HOST_ID))
-		return -1;		/* the context frees ID */
+	if (!SSL_CTX_set_session_id_context(ctx, hd->id, TLS_HOST_ID))
+		return -1;		/* the context frees HD */
 	return 0;
+}
+
+void
+tls_ctx_fresh(SSL_CTX *ctx, bool fresh)
+{
+	struct host_data	*hd;
+
+	if (host_idx != -1 && (hd = SSL_CTX_get_ex_data(ctx, host_idx)) !=
+	    NULL)
+		atomic_store_explicit(&hd->fresh, fresh, memory_order_relaxed);
+}
+
+/* Does SSL's context now (its host's) resume no session? */
+static bool
+is_fresh(SSL *ssl)
+{
+	struct host_data	*hd = NULL;
+
+	if (host_idx != -1)
+		hd = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), host_idx);
+	return hd != NULL && atomic_load_explicit(&hd->fresh,
+	    memory_order_relaxed);
 }
 
 /* The host identity of SSL's context now; all zeros for none. */
@@ -829,6 +860,143 @@ ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	return ret;
 }
 
+/*
+ * A session made with a client certificate never resumes: the client
+ * that resumes it may no longer mean to present that certificate (an
+ * identity switched off in its settings), and a resumed handshake cannot
+ * ask it again.  The full handshake then asks, and the connection has
+ * only the certificate it proves now, or none.  On a host whose rules
+ * may ask for a certificate (tls_ctx_fresh) no session resumes: one made
+ * without a certificate would keep a client that now has one from
+ * presenting it.  Other tickets resume as they would without this
+ * callback.
+ */
+static SSL_TICKET_RETURN
+ticket_decrypted_cb(SSL *ssl, SSL_SESSION *ss, const unsigned char *key,
+    size_t keylen, SSL_TICKET_STATUS status, void *arg)
+{
+	switch (status) {
+	case SSL_TICKET_SUCCESS:
+	case SSL_TICKET_SUCCESS_RENEW:
+		if (SSL_SESSION_get0_peer(ss) != NULL || is_fresh(ssl))
+			return SSL_TICKET_RETURN_IGNORE_RENEW;
+		return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE :
+		    SSL_TICKET_RETURN_USE_RENEW;
+	case SSL_TICKET_EMPTY:
+	case SSL_TICKET_NO_DECRYPT:
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	default:
+		return SSL_TICKET_RETURN_ABORT;
+	}
+}
+
+/* Any client certificate is taken: access.c decides, not the handshake. */
+static int
+accept_any_cb(int preverify_ok, X509_STORE_CTX *store)
+{
+	return 1;
+}
+
+void
+tls_request_cert(SSL *ssl)
+{
+	SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
+	    accept_any_cb);
+}
+
+/*
+ * Did the issuers in STORE issue X, through the CHAIN the client sent?
+ * Signatures only: the dates are for the validity check (62), and a
+ * certificate in STORE is an anchor even if it is not a root.
+ */
+static bool
+issued_by(X509_STORE *store, X509 *x, STACK_OF(X509) *chain)
+{
+	X509_STORE_CTX	*ctx;
+	bool		 ok = false;
+
+	if ((ctx = X509_STORE_CTX_new()) == NULL)
+		return false;
+	if (X509_STORE_CTX_init(ctx, store, x, chain) == 1) {
+		X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME |
+		    X509_V_FLAG_PARTIAL_CHAIN);
+		ok = X509_verify_cert(ctx) == 1;
+	}
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
+}
+
+bool
+tls_peer_cert(SSL *ssl, struct conn_cert *cc)
+{
+	X509		*x;
+	unsigned int	 n = 0;
+
+	cc->valid = cc->by_ca = false;
+	if ((x = SSL_get0_peer_certificate(ssl)) == NULL)
+		return false;
+	if (X509_digest(x, EVP_sha256(), cc->sha256, &n) != 1 ||
+	    n != sizeof(cc->sha256)) {
+		ERR_clear_error();
+		return false;
+	}
+	/* before notBefore: > 0; after notAfter: < 0; 0: malformed */
+	cc->valid = X509_cmp_current_time(X509_get0_notBefore(x)) < 0 &&
+	    X509_cmp_current_time(X509_get0_notAfter(x)) > 0;
+	if (cc->ca != NULL)
+		cc->by_ca = issued_by((X509_STORE *)cc->ca, x,
+		    SSL_get_peer_cert_chain(ssl));
+	return true;
+}
+
+void *
+tls_ca_load(const char *path, char *err, size_t errlen)
+{
+	struct buf	 b = BUF_INIT;
+	X509_STORE	*store = NULL;
+	X509		*x;
+	BIO		*bio;
+	int		 n = 0;
+
+	if ((bio = pem_bio(path, &b, err, errlen)) == NULL) {
+		buf_free(&b);
+		return NULL;
+	}
+	if ((store = X509_STORE_new()) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto done;
+	}
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		n++;
+		if (X509_STORE_add_cert(store, x) != 1) {
+			X509_free(x);
+			snprintf(err, errlen, "%s: certificate %d: %s", path,
+			    n, "cannot be added");
+			goto bad;
+		}
+		X509_free(x);
+	}
+	ERR_clear_error();		/* the end of the PEM data */
+	if (n == 0) {
+		snprintf(err, errlen, "%s: no PEM certificate in it", path);
+		goto bad;
+	}
+	goto done;
+ bad:
+	X509_STORE_free(store);
+	store = NULL;
+ done:
+	pem_free(bio, &b);
+	return store;
+}
+
+void
+tls_ca_free(void *store)
+{
+	X509_STORE_free(store);
+}
+
 void
 tls_ctx_setup(SSL_CTX *ctx)
 {
@@ -845,6 +1013,7 @@ tls_ctx_setup(SSL_CTX *ctx)
 	 */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
+	SSL_CTX_set_session_ticket_cb(ctx, NULL, ticket_decrypted_cb, NULL);
 	/*
 	 * None at the end of a TLS 1.3 handshake: sent then, the ticket
 	 * leaves in a write of its own and wakes the client once more

@@ -42,6 +42,14 @@ void	 tls_ctx_setup(SSL_CTX *);
 int	 tls_ctx_set_host(SSL_CTX *, const char *);
 
 /*
+ * With FRESH, CTX (made by tls_ctx_set_host) resumes no session, so that
+ * every handshake asks for a client certificate anew: for a host whose
+ * access rules may ask for one.  Sessions made with a certificate never
+ * resume anyway.  Safe while CTX serves.
+ */
+void	 tls_ctx_fresh(SSL_CTX *, bool);
+
+/*
  * Have the next write on SSL (a TLS 1.3 server connection whose handshake
  * is done) begin with its session ticket.  Returns 1, or 0 when the
  * connection gets none this way (TLS 1.2 sent its own in the handshake).
@@ -127,6 +135,31 @@ SSL_CTX	*tls_load(const char *, const char *, const char *, char *, size_t,
  * once the connection has taken its own; or NULL to keep the one it has.
  */
 void	 tls_set_sni(SSL_CTX *(*)(const char *, void *), void *);
+
+/*
+ * Ask SSL's client for a certificate in the handshake, and take any it
+ * sends, or none; the handshake never fails for it.  Sessions made with
+ * one are never resumed (tls_ctx_setup), so a connection's certificate
+ * is always one it proved it holds the key of in its own handshake.
+ */
+void	 tls_request_cert(SSL *);
+
+/*
+ * The client certificate of SSL into CC (net.h: conn_cert()): its
+ * SHA-256, whether now is within its notBefore and notAfter, and whether
+ * the issuers CC->ca (tls_ca_load, or NULL) issued it, through the chain
+ * the client sent.  Returns false when there is none.
+ */
+struct conn_cert;
+bool	 tls_peer_cert(SSL *, struct conn_cert *);
+
+/*
+ * The CA certificates in the PEM file PATH, as issuers a client
+ * certificate is checked against (tls_peer_cert); NULL with a message in
+ * ERR.  tls_ca_free() frees them.  (access.h's struct access_ca_loader.)
+ */
+void	*tls_ca_load(const char *, char *, size_t);
+void	 tls_ca_free(void *);
 
 /* Take OpenSSL's error queue as one line into BUF; returns BUF. */
 const char *tls_errors(char *, size_t);

@@ -1,8 +1,9 @@
 /*
  * gemget: the small Gemini client the end-to-end tests speak TLS with.
  *
- * usage: gemget [-fknLSt] [-b addr] [-C cafile] [-c bytes] [-d ms] [-e ms]
- *               [-m maxver] [-R file] [-r ms] [-s sni] [-w ms] [-x file]
+ * usage: gemget [-fknLSt] [-a pem] [-b addr] [-C cafile] [-c bytes] [-d ms]
+ *               [-e ms] [-m maxver] [-R file] [-r ms] [-s sni] [-w ms]
+ *               [-x file]
  *               addr port [request]
  *        gemget [-H] [-b addr] -I n addr port
  *
@@ -36,6 +37,8 @@
  *   -R FILE   resume the TLS session saved in FILE, if there is one, and
  *             save the last one the server sent (its session ticket) in
  *             FILE; say "session: resumed" or "session: new" on stderr
+ *   -a PEM    present the client certificate and its key in the PEM
+ *             file PEM when the server asks for one
  *   -C FILE   verify the server's certificate against the CA certificates
  *             in FILE and the SNI name as the host name (RFC 6125); a
  *             certificate that fails is a failed handshake (exit 2)
@@ -236,7 +239,7 @@ main(int argc, char **argv)
 	X509		*crt;
 	char		*req = NULL, *p, buf[16384];
 	const char	*sni = NULL, *maxver = "1.3", *from = NULL;
-	const char	*first = NULL, *cafile = NULL;
+	const char	*first = NULL, *cafile = NULL, *pem = NULL;
 	SSL_SESSION	*sess = NULL;
 	FILE		*f;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
@@ -257,8 +260,11 @@ main(int argc, char **argv)
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "b:C:c:d:e:FfHI:kLm:nR:r:s:Stw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:C:c:d:e:FfHI:kLm:nR:r:s:Stw:x:")) != -1) {
 		switch (ch) {
+		case 'a':
+			pem = optarg;
+			break;
 		case 'b':
 			from = optarg;
 			break;
@@ -326,9 +332,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: gemget [-fknLSt] [-b addr] [-C cafile] "
-		    "[-c bytes] [-d ms] [-e ms] [-m ver] [-R file] [-r ms] "
-		    "[-s sni] [-w ms] [-x file] addr port [request]\n");
+		fprintf(stderr, "usage: gemget [-fknLSt] [-a pem] [-b addr] "
+		    "[-C cafile] [-c bytes] [-d ms] [-e ms] [-m ver] "
+		    "[-R file] [-r ms] [-s sni] [-w ms] [-x file] addr port "
+		    "[request]\n");
 		return 1;
 	}
 	if (nhold > 0 && hello) {
@@ -374,6 +381,12 @@ main(int argc, char **argv)
 	SSL_CTX_set_security_level(ctx, 0);
 	SSL_CTX_set_min_proto_version(ctx, 0);
 	SSL_CTX_set_max_proto_version(ctx, version);
+	if (pem != NULL && (SSL_CTX_use_certificate_chain_file(ctx, pem) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, pem, SSL_FILETYPE_PEM) != 1)) {
+		fprintf(stderr, "gemget: %s: cannot load\n", pem);
+		ERR_print_errors_fp(stderr);
+		return 1;
+	}
 	if (cafile != NULL) {
 		if (!SSL_CTX_load_verify_locations(ctx, cafile, NULL)) {
 			ERR_print_errors_fp(stderr);

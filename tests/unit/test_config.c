@@ -764,6 +764,37 @@ test_locations_and_redirects(void)
 	    "\"/n/\" (line 4)");
 }
 
+/* readers and writers: a host's, a location's, relative to the file */
+static void
+test_access_lists(void)
+{
+	struct conf		 conf;
+	const struct conf_host	*h;
+
+	CHECK(parse("host a {\n root r\n certs c\n readers \"all.txt\"\n"
+	    " location /members {\n  readers members.txt\n"
+	    "  writers \"/srv/editors.txt\"\n }\n"
+	    " location /open/ {\n  listing on\n }\n}\n", &conf) == 0);
+	h = &conf.hosts[0];
+	CHECK_STR(h->readers, "/etc/zeche/all.txt");
+	CHECK(h->writers == NULL);
+	CHECK(h->nlocations == 2);
+	if (h->nlocations == 2) {
+		CHECK_STR(h->locations[0].path, "/members/");
+		CHECK_STR(h->locations[0].readers, "/etc/zeche/members.txt");
+		CHECK_STR(h->locations[0].writers, "/srv/editors.txt");
+		CHECK(h->locations[1].readers == NULL &&
+		    h->locations[1].writers == NULL);
+	}
+	conf_free(&conf);
+	CHECK_STR(error_of("host a {\n root r\n certs c\n location /n {\n"
+	    "  readers a\n  readers b\n }\n}\n"),
+	    "/etc/zeche/zeche.conf:6:3: \"readers\" given twice (first on "
+	    "line 5)");
+	CHECK_STR(error_of("host a {\n root r\n certs c\n writers \"\"\n}\n"),
+	    "/etc/zeche/zeche.conf:4:10: expected a path");
+}
+
 int
 main(void)
 {
@@ -788,5 +819,6 @@ main(void)
 	test_host_normalise();
 	test_read_shipped_example();
 	test_locations_and_redirects();
+	test_access_lists();
 	CHECK_DONE();
 }
