@@ -31,7 +31,10 @@
  *		location "/notes/" {	# below a folder: listing, posts, lang
  *			listing on
  *			title "Notes"	# the folder's own generated title
- *		}
+ *			titan on	# Titan uploads (also in a host)
+ *			token "s3cret"	# ... with this token
+ *			upload_max 1M	# upload_types, upload_create,
+ *		}			# upload_delete; history per host
  *	}
  *
  * One directive a line, "#" starts a comment, strings may be quoted
@@ -71,6 +74,33 @@ struct conf_listen {
 };
 
 #define CONF_LOCATIONS_MAX	256
+#define CONF_UPLOAD_TYPES_MAX	32
+#define CONF_UPLOAD_MAX_LIMIT	(64 * 1024 * 1024)	/* "64M" */
+#define CONF_UPLOAD_MAX_DEFAULT	(64 * 1024)
+
+/*
+ * Titan uploads in a host or location block.  A location's rule is its
+ * host's with what the location sets (set: CONF_TITAN_SET_* bits) on top.
+ */
+enum {
+	CONF_TITAN_SET_ON = 1,
+	CONF_TITAN_SET_TOKEN = 2,
+	CONF_TITAN_SET_MAX = 4,
+	CONF_TITAN_SET_TYPES = 8,
+	CONF_TITAN_SET_CREATE = 16,
+	CONF_TITAN_SET_DELETE = 32,
+};
+
+struct conf_titan {
+	bool		 on;		/* titan on (off) */
+	char		*token;		/* owned, or NULL: none */
+	int		 max;		/* upload_max, bytes; 0: the default */
+	char		**types;	/* owned: upload_types, or NULL: */
+	size_t		 ntypes;	/* text/gemini and text/plain */
+	bool		 create;	/* upload_create (on) */
+	bool		 delete;	/* upload_delete (off) */
+	unsigned int	 set;		/* CONF_TITAN_SET_*: given here */
+};
 #define CONF_REDIRECTS_MAX	4096
 
 /* location "PATH" { ... }: settings for a folder and all below it. */
@@ -84,6 +114,7 @@ struct conf_location {
 	char		*title;		/* owned: the title of this very */
 					/* folder's generated page and feed, */
 					/* or NULL */
+	struct conf_titan titan;
 	size_t		 line;
 };
 
@@ -116,6 +147,9 @@ struct conf_host {
 	bool		 set_pageindex;	/* unset: on, linked from generated */
 					/* pages only */
 	bool		 archive;	/* /capsule.tar over Gemini (off) */
+	struct conf_titan titan;
+	char		*history;	/* owned: kept versions of uploads, */
+					/* or NULL: ROOT.history */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "titan.h"
 #include "url.h"
 #include "utf8.h"
@@ -164,4 +165,67 @@ titan_parse(char *s, struct titan_request *r, const char **errstr)
 		return -1;
 	}
 	return 0;
+}
+
+static const char *const default_types[] = { "text/gemini", "text/plain" };
+
+void
+titan_rule(const struct conf_host *h, const char *path, struct titan_rule *r)
+{
+	const struct conf_titan	*by[6];		/* per CONF_TITAN_SET_* */
+	size_t			 len[6] = { 0 }, i, k, n;
+
+	for (k = 0; k < 6; k++)
+		by[k] = &h->titan;
+	for (i = 0; i < h->nlocations; i++) {
+		n = strlen(h->locations[i].path);
+		if (strncmp(path, h->locations[i].path, n) != 0)
+			continue;
+		for (k = 0; k < 6; k++)
+			if ((h->locations[i].titan.set & (1U << k)) &&
+			    n > len[k]) {
+				by[k] = &h->locations[i].titan;
+				len[k] = n;
+			}
+	}
+	r->on = by[0]->on;
+	r->token = by[1]->token;
+	r->max = by[2]->max > 0 ? (uint64_t)by[2]->max :
+	    CONF_UPLOAD_MAX_DEFAULT;
+	if (by[3]->ntypes > 0) {
+		r->types = (const char *const *)by[3]->types;
+		r->ntypes = by[3]->ntypes;
+	} else {
+		r->types = default_types;
+		r->ntypes = sizeof(default_types) / sizeof(default_types[0]);
+	}
+	/* a location that does not set it: the host's (on by default) */
+	r->create = by[4] == &h->titan ? h->titan.create : by[4]->create;
+	r->delete = by[5]->delete;
+}
+
+bool
+titan_host_open(const struct conf_host *h)
+{
+	size_t	 i;
+
+	if (h->titan.on)
+		return true;
+	for (i = 0; i < h->nlocations; i++)
+		if (h->locations[i].titan.on)
+			return true;
+	return false;
+}
+
+bool
+titan_type_ok(const struct titan_rule *r, const char *mime)
+{
+	size_t	 i, n;
+
+	n = strcspn(mime, "; \t");
+	for (i = 0; i < r->ntypes; i++)
+		if (strlen(r->types[i]) == n &&
+		    strncasecmp(r->types[i], mime, n) == 0)
+			return true;
+	return false;
 }

@@ -12,6 +12,8 @@
 
 #include "url.h"
 
+struct conf_host;
+
 #define TITAN_SIZE_MAX	INT64_MAX	/* a size past 2^63 - 1 is refused */
 
 struct titan_request {
@@ -37,5 +39,33 @@ struct titan_request {
  * or -1 with errstr set to a message fit for the client.
  */
 int	titan_parse(char *, struct titan_request *, const char **);
+
+/*
+ * The upload rule for a path: each setting from the longest location
+ * above the path that sets it, else from its host.  What it borrows
+ * lives as long as the configuration.
+ */
+struct titan_rule {
+	bool		 on;		/* titan on */
+	const char	*token;		/* NULL: none */
+	uint64_t	 max;		/* bytes */
+	const char *const *types;	/* the accepted types */
+	size_t		 ntypes;
+	bool		 create;	/* may make a new file */
+	bool		 delete;	/* size=0 deletes */
+};
+
+/* The rule for the decoded, absolute PATH on the host H. */
+void	titan_rule(const struct conf_host *, const char *,
+	    struct titan_rule *);
+
+/* True if any path of H is open for uploads. */
+bool	titan_host_open(const struct conf_host *);
+
+/*
+ * True if the media type MIME (parameters after ";" ignored, any case)
+ * is one R accepts.
+ */
+bool	titan_type_ok(const struct titan_rule *, const char *);
 
 #endif
