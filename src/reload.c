@@ -48,6 +48,7 @@ static struct reload	 reload;
 static struct reload_hooks hooks;	/* main's: load, log, swap */
 static struct event_base *base;		/* borrowed */
 static struct watch	*watcher;	/* owned: --watch, or NULL */
+static struct event	*upload_ev;	/* owned: reload_upload() */
 
 /* What the log calls the server SRV: the --config file, or its capsule. */
 static const char *
@@ -279,12 +280,26 @@ watch_changed(void *arg)
 	reload_start("--watch: files changed");
 }
 
+static void
+upload_cb(evutil_socket_t fd, short what, void *arg)
+{
+	reload_start("upload");
+}
+
+void
+reload_upload(void)
+{
+	if (upload_ev != NULL)
+		event_active(upload_ev, EV_READ, 0);
+}
+
 int
 reload_init(struct event_base *b, const struct reload_hooks *h)
 {
 	base = b;
 	hooks = *h;
-	if ((reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL)
+	if ((reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL ||
+	    (upload_ev = event_new(base, -1, 0, upload_cb, NULL)) == NULL)
 		return -1;
 	return 0;
 }
@@ -320,6 +335,9 @@ reload_stop(void)
 		server_unref(reload.srv);
 	}
 	event_free(reload.done);
+	if (upload_ev != NULL)
+		event_free(upload_ev);
+	upload_ev = NULL;
 	watch_free(watcher);
 	return 0;
 }

@@ -39,6 +39,12 @@ int		 reload_init(struct event_base *, const struct reload_hooks *);
 void		 reload_start(const char *);
 
 /*
+ * A file was uploaded: reload as SIGHUP would ("upload" in the log).
+ * From any thread; the reload starts on the loop.
+ */
+void		 reload_upload(void);
+
+/*
  * control.h's control_reload_fn: a reload asked for on the control
  * socket; the number of the reload whose end answers it.
  */
