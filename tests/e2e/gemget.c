@@ -3,7 +3,7 @@
  *
  * usage: gemget [-fknLSt] [-b addr] [-C cafile] [-c bytes] [-d ms] [-e ms]
  *               [-m maxver] [-R file] [-r ms] [-s sni] [-w ms] [-x file]
- *               addr port [request]
+ *               [-W bytes] addr port [request]
  *        gemget [-H] [-b addr] -I n addr port
  *
  * Sends REQUEST followed by CRLF (or, without REQUEST, standard input as it
@@ -17,6 +17,8 @@
  *   -s SNI    server name to send (default: none for addresses)
  *   -S        send no SNI at all
  *   -w MS     send the request one byte per TLS record, MS ms apart
+ *   -W BYTES  with -w: send the first BYTES at once, then trickle (a
+ *             Titan header, then its body one byte at a time)
  *   -d MS     wait MS ms after sending, then read slowly (a slow reader)
  *   -f        print the server certificate's SHA-256 fingerprint and exit
  *   -r MS     a trickling reader: a small receive buffer, 256 bytes read
@@ -244,6 +246,7 @@ main(int argc, char **argv)
 	size_t		 reqlen = 0, cap = 0;
 	ssize_t		 r;
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
+	int		 wfirst = 0;
 	int		 fp = 0, version, status = 1, plain = 0, slow = 0;
 	int		 trickle = 0, cutoff = -1, nhold = 0, early = -1;
 	int		 keep = 0, reset = 0, hello = 0;
@@ -257,7 +260,7 @@ main(int argc, char **argv)
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "b:C:c:d:e:FfHI:kLm:nR:r:s:Stw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:C:c:d:e:FfHI:kLm:nR:r:s:Stw:W:x:")) != -1) {
 		switch (ch) {
 		case 'b':
 			from = optarg;
@@ -319,6 +322,9 @@ main(int argc, char **argv)
 		case 'w':
 			wait = atoi(optarg);
 			break;
+		case 'W':
+			wfirst = atoi(optarg);
+			break;
 		default:
 			return 1;
 		}
@@ -328,7 +334,7 @@ main(int argc, char **argv)
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: gemget [-fknLSt] [-b addr] [-C cafile] "
 		    "[-c bytes] [-d ms] [-e ms] [-m ver] [-R file] [-r ms] "
-		    "[-s sni] [-w ms] [-x file] addr port [request]\n");
+		    "[-s sni] [-w ms] [-W bytes] [-x file] addr port [request]\n");
 		return 1;
 	}
 	if (nhold > 0 && hello) {
@@ -477,7 +483,12 @@ main(int argc, char **argv)
 	}
 	if (wait >= 0) {
 		/* the server may answer (and close) before the end */
-		for (i = 0; i < reqlen; i++) {
+		if (wfirst > 0 && (size_t)wfirst < reqlen &&
+		    SSL_write(ssl, req, wfirst) == wfirst)
+			i = (unsigned int)wfirst;
+		else
+			i = 0;
+		for (; i < reqlen; i++) {
 			if (SSL_write(ssl, req + i, 1) != 1)
 				break;
 			msleep(wait);
