@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "config.h"
 #include "titan.h"
 
 static char	 work[2048];
@@ -161,6 +162,113 @@ test_url_checks(void)
 	CHECK(rejects("titan://h/a;size=1;mime=\xff"));
 }
 
+static const char conf_text[] =
+    "host \"a.example\" {\n"
+    "	root \"/srv/a\"\n"
+    "	certs \"/srv/certs\"\n"
+    "	token \"host-token\"\n"
+    "	history \"/srv/a.kept\"\n"
+    "	location \"/notes/\" {\n"
+    "		titan on\n"
+    "		upload_max 1M\n"
+    "		upload_delete on\n"
+    "	}\n"
+    "	location \"/notes/fixed/\" {\n"
+    "		upload_create off\n"
+    "		token \"fixed\"\n"
+    "		upload_types \"text/gemini\" \"image/png\"\n"
+    "	}\n"
+    "	location \"/closed/\" {\n"
+    "		titan off\n"
+    "		upload_max 2K\n"
+    "	}\n"
+    "}\n"
+    "host \"b.example\" {\n"
+    "	root \"/srv/b\"\n"
+    "	certs \"/srv/certs\"\n"
+    "	titan on\n"
+    "}\n";
+
+/* The rule of a path: the longest location setting each key, else the host. */
+static void
+test_rule(void)
+{
+	struct conf		 conf;
+	struct titan_rule	 r;
+	char			 err[256];
+
+	CHECK(conf_parse(conf_text, strlen(conf_text), "/etc/z.conf", &conf,
+	    err, sizeof(err)) == 0);
+	CHECK_STR(conf.hosts[0].history, "/srv/a.kept");
+	CHECK(titan_host_open(&conf.hosts[0]));
+	CHECK(titan_host_open(&conf.hosts[1]));
+	titan_rule(&conf.hosts[0], "/index.gmi", &r);
+	CHECK(!r.on);
+	CHECK_STR(r.token, "host-token");
+	CHECK(r.max == 64 * 1024 && r.create && !r.delete);
+	CHECK(r.ntypes == 2);
+	CHECK(titan_type_ok(&r, "text/gemini") && titan_type_ok(&r,
+	    "TEXT/Plain; charset=utf-8") && !titan_type_ok(&r, "image/png") &&
+	    !titan_type_ok(&r, "text/plainx"));
+	titan_rule(&conf.hosts[0], "/notes/a.gmi", &r);
+	CHECK(r.on && r.max == 1024 * 1024 && r.create && r.delete);
+	CHECK_STR(r.token, "host-token");
+	titan_rule(&conf.hosts[0], "/notes/fixed/a.gmi", &r);
+	CHECK(r.on && r.max == 1024 * 1024 && !r.create && r.delete);
+	CHECK_STR(r.token, "fixed");
+	CHECK(titan_type_ok(&r, "image/png") && !titan_type_ok(&r,
+	    "text/plain"));
+	titan_rule(&conf.hosts[0], "/closed/a.gmi", &r);
+	CHECK(!r.on && r.max == 2048);
+	titan_rule(&conf.hosts[0], "/notesx/a.gmi", &r);
+	CHECK(!r.on);
+	titan_rule(&conf.hosts[1], "/a.gmi", &r);
+	CHECK(r.on && r.token == NULL);
+	conf_free(&conf);
+}
+
+/* The message for a configuration TEXT refused, or "(accepted)". */
+static const char *
+conf_error(const char *text)
+{
+	static char	 err[256];
+	struct conf	 conf;
+
+	if (conf_parse(text, strlen(text), "z.conf", &conf, err,
+	    sizeof(err)) == 0) {
+		conf_free(&conf);
+		return "(accepted)";
+	}
+	return err;
+}
+
+static void
+test_conf_errors(void)
+{
+#define HOST(x)	"host h {\nroot r\ncerts c\n" x "\n}\n"
+	CHECK_STR(conf_error(HOST("upload_max 65M")), "z.conf:4:12: expected "
+	    "a size from 1 to 67108864 bytes (or with K or M)");
+	CHECK_STR(conf_error(HOST("upload_max 0")), "z.conf:4:12: expected "
+	    "a size from 1 to 67108864 bytes (or with K or M)");
+	CHECK_STR(conf_error(HOST("upload_max 10G")), "z.conf:4:12: expected "
+	    "a size from 1 to 67108864 bytes (or with K or M)");
+	CHECK_STR(conf_error(HOST("upload_max 64M")), "(accepted)");
+	CHECK_STR(conf_error(HOST("upload_max 100k")), "(accepted)");
+	CHECK_STR(conf_error(HOST("upload_types")), "z.conf:4:13: expected a "
+	    "media type such as \"text/gemini\", not the end of the line");
+	CHECK_STR(conf_error(HOST("upload_types \"text/gemini\" text")),
+	    "z.conf:4:28: expected a media type such as \"text/gemini\"");
+	CHECK_STR(conf_error(HOST("titan maybe")), "z.conf:4:7: expected on "
+	    "or off");
+	CHECK_STR(conf_error(HOST("token \"\"")), "z.conf:5:1: expected a "
+	    "token that is not empty");
+	CHECK_STR(conf_error(HOST("titan on\ntitan off")), "z.conf:5:1: "
+	    "\"titan\" given twice (first on line 4)");
+	CHECK_STR(conf_error(HOST("location /x/ {\nhistory h\n}")),
+	    "z.conf:5:1: unknown directive \"history\" in a host block");
+#undef HOST
+}
+
 int
 main(void)
 {
@@ -171,5 +279,7 @@ main(void)
 	test_size();
 	test_edit();
 	test_url_checks();
+	test_rule();
+	test_conf_errors();
 	CHECK_DONE();
 }
