@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -228,4 +229,22 @@ titan_type_ok(const struct titan_rule *r, const char *mime)
 		    strncasecmp(r->types[i], mime, n) == 0)
 			return true;
 	return false;
+}
+
+int
+titan_history(const struct conf_host *h, char *out, size_t len)
+{
+	size_t	 n;
+	int	 w;
+
+	if (h->history != NULL)
+		w = snprintf(out, len, "%s", h->history);
+	else {
+		/* beside the capsule folder: "/srv/capsule.history" */
+		n = strlen(h->root);
+		while (n > 1 && h->root[n - 1] == '/')
+			n--;
+		w = snprintf(out, len, "%.*s.history", (int)n, h->root);
+	}
+	return w < 0 || (size_t)w >= len ? -1 : 0;
 }

@@ -59,6 +59,13 @@ struct titan_rule {
 void	titan_rule(const struct conf_host *, const char *,
 	    struct titan_rule *);
 
+/*
+ * The folder H's uploads keep old versions in, into OUT (of LEN): its
+ * "history", or the capsule folder's path with ".history" after it.
+ * Returns 0, or -1 if it does not fit.
+ */
+int	titan_history(const struct conf_host *, char *, size_t);
+
 /* True if any path of H is open for uploads. */
 bool	titan_host_open(const struct conf_host *);
 

@@ -348,16 +348,7 @@ job_new(const struct decision *d, const char *data, size_t len)
 		return NULL;
 	j->op = d->req.edit ? JOB_READ : len > 0 ? JOB_WRITE : JOB_DELETE;
 	snprintf(j->root, sizeof(j->root), "%s", h->root);
-	if (h->history != NULL)
-		snprintf(j->history, sizeof(j->history), "%s", h->history);
-	else {
-		/* beside the capsule folder: "/srv/capsule.history" */
-		n = strlen(h->root);
-		while (n > 1 && h->root[n - 1] == '/')
-			n--;
-		snprintf(j->history, sizeof(j->history), "%.*s.history",
-		    (int)n, h->root);
-	}
+	(void)titan_history(h, j->history, sizeof(j->history));
 	snprintf(j->path, sizeof(j->path), "%s", d->req.url.path);
 	snprintf(j->host, sizeof(j->host), "%s", h->name);
 	snprintf(j->mime, sizeof(j->mime), "%s", d->mime);
