@@ -1054,7 +1054,7 @@ host_block(struct parser *ps)
 	size_t			 seen_line[sizeof(host_keys) /
 				    sizeof(host_keys[0])];
 	size_t			 i, line = ps->tok.line, col = ps->tok.col;
-	size_t			 name_line, name_col;
+	size_t			 name_line, name_col, len;
 
 	if ((hosts = grow(ps, line, col, conf->hosts, conf->nhosts,
 	    CONF_HOSTS_MAX, sizeof(*hosts), "hosts")) == NULL)
@@ -1138,6 +1138,16 @@ host_block(struct parser *ps)
 	if (h->root == NULL) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
 		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);
+		return -1;
+	}
+	len = strlen(h->root);
+	while (len > 1 && h->root[len - 1] == '/')
+		len--;
+	if (h->history != NULL && strncmp(h->history, h->root, len) == 0 &&
+	    (h->history[len] == '/' || h->history[len] == '\0')) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected \"history\" "
+		    "outside the capsule folder in host \"%s\": it would be "
+		    "served", h->name);
 		return -1;
 	}
 	if (h->certs != NULL && (h->cert != NULL || h->key != NULL)) {

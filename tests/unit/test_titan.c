@@ -266,6 +266,11 @@ test_conf_errors(void)
 	    "\"titan\" given twice (first on line 4)");
 	CHECK_STR(conf_error(HOST("location /x/ {\nhistory h\n}")),
 	    "z.conf:5:1: unknown directive \"history\" in a host block");
+	CHECK_STR(conf_error("host h {\nroot /srv/c/\ncerts c\nhistory "
+	    "/srv/c/old\n}\n"), "z.conf:5:1: expected \"history\" outside "
+	    "the capsule folder in host \"h\": it would be served");
+	CHECK_STR(conf_error("host h {\nroot /srv/c\ncerts c\nhistory "
+	    "/srv/c.old\n}\n"), "(accepted)");
 #undef HOST
 }
 
