@@ -1043,6 +1043,24 @@ location_block(struct parser *ps, struct conf_host *h)
 	}
 }
 
+/* The kept versions of uploads must not lie in the capsule: served. */
+static int
+check_history(struct parser *ps, const struct conf_host *h)
+{
+	size_t	 len = strlen(h->root);
+
+	while (len > 1 && h->root[len - 1] == '/')
+		len--;
+	if (h->history != NULL && strncmp(h->history, h->root, len) == 0 &&
+	    (h->history[len] == '/' || h->history[len] == '\0')) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected \"history\" "
+		    "outside the capsule folder in host \"%s\": it would be "
+		    "served", h->name);
+		return -1;
+	}
+	return 0;
+}
+
 /* host "NAME" { ... }, "host" in ps->tok. */
 static int
 host_block(struct parser *ps)
@@ -1054,7 +1072,7 @@ host_block(struct parser *ps)
 	size_t			 seen_line[sizeof(host_keys) /
 				    sizeof(host_keys[0])];
 	size_t			 i, line = ps->tok.line, col = ps->tok.col;
-	size_t			 name_line, name_col, len;
+	size_t			 name_line, name_col;
 
 	if ((hosts = grow(ps, line, col, conf->hosts, conf->nhosts,
 	    CONF_HOSTS_MAX, sizeof(*hosts), "hosts")) == NULL)
@@ -1140,16 +1158,8 @@ host_block(struct parser *ps)
 		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);
 		return -1;
 	}
-	len = strlen(h->root);
-	while (len > 1 && h->root[len - 1] == '/')
-		len--;
-	if (h->history != NULL && strncmp(h->history, h->root, len) == 0 &&
-	    (h->history[len] == '/' || h->history[len] == '\0')) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected \"history\" "
-		    "outside the capsule folder in host \"%s\": it would be "
-		    "served", h->name);
+	if (check_history(ps, h) == -1)
 		return -1;
-	}
 	if (h->certs != NULL && (h->cert != NULL || h->key != NULL)) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected either \"certs\" "
 		    "or \"cert\" and \"key\" in host \"%s\", not both",

@@ -12,14 +12,19 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
+#include "log.h"
 #include "net.h"
+
+static atomic_uint	 jobs_running;	/* threads between start and end */
 
 bool
 conn_is_local_addr(struct conn *c, const char *host)
@@ -84,6 +89,7 @@ job_thread(void *arg)
 
 	j->work(j->arg);
 	event_active(j->ev, EV_READ, 0);
+	atomic_fetch_sub(&jobs_running, 1);
 	return NULL;
 }
 
@@ -121,13 +127,31 @@ conn_job(struct conn *c, void (*work)(void *),
 	/* the signals stay worker 0's, as with the workers' threads */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
+	atomic_fetch_add(&jobs_running, 1);
 	errno = pthread_create(&j->thread, NULL, job_thread, j);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (errno != 0) {
+		atomic_fetch_sub(&jobs_running, 1);
 		conn_on_free(c, NULL, NULL);
 		event_free(j->ev);
 		free(j);
 		return -1;
 	}
 	return 0;
+}
+
+int
+conn_jobs_wait(int seconds)
+{
+	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
+	int		 i;
+
+	for (i = 0; i < seconds * 100 && atomic_load(&jobs_running) > 0; i++)
+		nanosleep(&tick, NULL);
+	if (atomic_load(&jobs_running) == 0)
+		return 0;
+	log_warnx("%u upload(s) still being written after %d s; exiting "
+	    "without them (a file is whole, old or new)",
+	    atomic_load(&jobs_running), seconds);
+	return -1;
 }

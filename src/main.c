@@ -724,7 +724,7 @@ main(int argc, char **argv)
 	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
 
-	if (reload_stop() == -1) {
+	if (reload_stop() == -1 || conn_jobs_wait(RELOAD_STOP_WAIT) == -1) {
 		log_stop();
 		return 1;
 	}

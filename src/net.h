@@ -182,6 +182,13 @@ int		 conn_job(struct conn *, void (*)(void *),
 /* The request as the access line shows it: REQ instead of the line. */
 void		 conn_set_req(struct conn *, const char *);
 
+/*
+ * Once the loops have ended: wait SECONDS at most for jobs still
+ * running.  0, or -1 (logged) if one still is: the caller then exits
+ * without net_shutdown(), whose freeing the job would race.  conn.c.
+ */
+int		 conn_jobs_wait(int);
+
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);
 
