@@ -159,6 +159,18 @@ decide_where(struct conn *c, const struct server *srv, struct decision *d)
 	return refuse(d, 59, "wrong token", "Wrong token");
 }
 
+/* Is a folder of any host open for uploads? */
+static bool
+any_open(const struct server *srv)
+{
+	size_t	 i;
+
+	for (i = 0; i < srv->nhosts; i++)
+		if (titan_host_open(srv->hosts[i].conf))
+			return true;
+	return false;
+}
+
 /*
  * Everything the request line LINE decides, into D: 0 to go on (read the
  * body, then write), or the status to answer with, D's meta and why set.
@@ -176,8 +188,13 @@ decide(struct conn *c, const char *line, size_t len, struct decision *d)
 		    server_default(srv)->site->msg, MSG_REQUEST_TOO_LONG));
 	memcpy(d->line, line, len);
 	d->line[len] = '\0';
-	if (titan_parse(d->line, &d->req, &errstr) == -1)
+	if (titan_parse(d->line, &d->req, &errstr) == -1) {
+		/* a server that takes no upload at all: as before Titan */
+		if (!any_open(srv))
+			return refuse(d, 53, "other scheme", "%s", msg_get(
+			    server_default(srv)->site->msg, MSG_OTHER_SCHEME));
 		return refuse(d, 59, errstr, "%s", errstr);
+	}
 	if (decide_where(c, srv, d) != 0)
 		return d->status;
 	d->mime = d->req.mime != NULL ? d->req.mime : "text/plain";

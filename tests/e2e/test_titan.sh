@@ -289,5 +289,14 @@ expect_eq "a temporary file left by kill -9 is not served" \
     "$(gem_header "gemini://$H/notes/" -s "$H")" "20 text/gemini; lang=de"
 expect_not_contains "nor listed" "$(gem "gemini://$H/notes/" -s "$H")" \
     ".titan-"
+stop_zeche
+
+# --- a server without uploads answers Titan as before: 53
+start_zeche
+expect_contains "no upload anywhere: a Titan request gets 53" \
+    "$(gem_header "titan://$H/notes/index.gmi;size=3;token=x" -s "$H")" "53 "
+expect_contains "no upload anywhere: a malformed one gets 53 too" \
+    "$(gem_header "titan://$H/" -s "$H")" "53 "
+alive "Titan requests to a server without uploads"
 
 finish
