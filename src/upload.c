@@ -46,6 +46,10 @@ struct decision {
 
 enum job_op { JOB_WRITE, JOB_DELETE, JOB_READ };
 
+#define UPLOAD_RELOAD_WAIT	3	/* seconds the answer waits for the
+					   reload (the request timeout's
+					   bound comes after) */
+
 /* What the write thread is handed, and hands back. */
 struct job {
 	enum job_op		 op;
@@ -59,6 +63,7 @@ struct job {
 	struct buf		 out;		/* JOB_READ: the source */
 	char			*url;		/* owned: the page's gemini:// */
 	enum publish_status	 st;
+	bool			 reload_late;	/* not reloaded in time */
 	char			 err[GEMINI_META_MAX + 1];
 };
 
@@ -310,8 +315,12 @@ job_work(void *arg)
 	case JOB_READ:
 		j->st = publish_read(j->root, j->path, &j->out, j->err,
 		    sizeof(j->err));
-		break;
+		return;
 	}
+	/* the client is sent to the page once it is served */
+	if (j->st == PUBLISH_OK && reload_upload_wait(UPLOAD_RELOAD_WAIT) ==
+	    -1)
+		j->reload_late = true;
 }
 
 /* On the worker again: the answer (if C is still there), the reload. */
@@ -331,8 +340,9 @@ job_done(struct conn *c, void *arg)
 	log_upload(j->host, j->path, j->op == JOB_WRITE ? j->p.len : 0,
 	    j->op == JOB_READ ? NULL : j->mime, ops[j->op], st,
 	    st == 30 || st == 20 ? NULL : j->err);
-	if (st == 30)
-		reload_upload();
+	if (j->reload_late)
+		log_warnx("titan: host %s: %s written, but no reload ended "
+		    "within %d s", j->host, j->path, UPLOAD_RELOAD_WAIT);
 	if (c == NULL) {
 		job_free(j);
 		return;
