@@ -233,6 +233,17 @@ expect_log "a trickled body: cut at the deadline" \
 expect_file_eq "a trickled body: the file is unchanged" "$ROOT$POST" \
     "$WORK/post.before"
 
+# --- a body that comes at more than 1 KiB a second is read past the
+# deadline (timeout 3): 20 KiB, 1 KiB every 250 ms
+BIG=$(printf 'x%.0s' $(seq 1 20470))
+HEAD="titan://$H$POST;mime=text/gemini;size=20480;token=$ETOKEN"
+{ printf '%s\r\n' "$HEAD"; printf '# Gross\n\n%s\n' "$BIG"; } |
+    "$GEMGET" -s "$H" -w 250 -K 1024 -W $((${#HEAD} + 2)) 127.0.0.1 \
+    "$GEMINI_PORT" >"$WORK/paced" 2>&1
+expect_eq "a paced body past the deadline: 30" \
+    "$(head -n 1 "$WORK/paced" | tr -d '\r')" "30 $URL$POST"
+expect_eq "a paced body: written whole" "$(wc -c <"$ROOT$POST")" 20480
+
 # --- two uploads of one path at once: one of them, whole
 A=$(printf 'A%.0s' $(seq 1 30000))
 B=$(printf 'B%.0s' $(seq 1 30000))
