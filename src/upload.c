@@ -31,6 +31,7 @@
 #include "site.h"
 #include "titan.h"
 #include "upload.h"
+#include "url.h"
 
 /* A request line and what it decides, before a byte of the body. */
 struct decision {
@@ -248,30 +249,37 @@ answer(struct conn *c, int status, const char *meta, const char *why)
 }
 
 /*
- * The access line shows the request without its token's value: a log is
- * read by more people than may write.
+ * The access line shows the request without its token's value (any
+ * parameter whose name decodes to "token"): a log is read by more people
+ * than may write.
  */
 static void
 hide_token(struct conn *c, const char *line, size_t len)
 {
 	struct buf	 shown = BUF_INIT;
-	const char	*p, *end = line + len, *semi;
+	const char	*p, *end = line + len, *semi, *eq;
+	char		 name[16];
+	size_t		 n;
+	bool		 first = true;
 
-	for (p = line; p < end; p = semi + 1) {
+	for (p = line; p <= end; p = semi + 1, first = false) {
 		if ((semi = memchr(p, ';', (size_t)(end - p))) == NULL)
 			semi = end;
-		buf_add(&shown, p, (size_t)(semi - p));
-		if (semi == end)
-			break;
-		buf_addc(&shown, ';');
-		if ((size_t)(end - semi - 1) >= 6 &&
-		    strncmp(semi + 1, "token=", 6) == 0) {
-			buf_adds(&shown, "token=-");
-			if ((semi = memchr(semi + 1, ';', (size_t)(end - semi -
-			    1))) == NULL)
-				break;
-			semi--;		/* its ";" is copied next round */
+		if (!first)
+			buf_addc(&shown, ';');
+		eq = memchr(p, '=', (size_t)(semi - p));
+		n = eq != NULL ? (size_t)(eq - p) : 0;
+		if (!first && eq != NULL && n < sizeof(name)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			if (url_decode(name) != -1 && strcmp(name, "token") ==
+			    0) {
+				buf_add(&shown, p, n);
+				buf_adds(&shown, "=-");
+				continue;
+			}
 		}
+		buf_add(&shown, p, (size_t)(semi - p));
 	}
 	if (!shown.failed)
 		conn_set_req(c, shown.data);

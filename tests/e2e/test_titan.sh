@@ -139,6 +139,9 @@ if cmp -s "$WORK/edit.body" "$ROOT/notes/index.gmi"; then
 else
 	not_ok ";edit: the bytes as stored" "$(od -c "$WORK/edit" | head)"
 fi
+gem_to "$WORK/edit2" "titan://$H/notes/index.gmi;tok%65n=$ETOKEN;edit" -s "$H"
+expect_eq ";edit: the token's name percent-encoded" \
+    "$(head -n 1 "$WORK/edit2" | tr -d '\r')" "20 text/gemini"
 expect_eq ";edit: a wrong token gets nothing" \
     "$(gem_header "titan://$H/notes/index.gmi;token=nein;edit" -s "$H")" \
     "59 Wrong token"
@@ -263,6 +266,8 @@ else
 	not_ok "concurrent: the file is one of them, whole" "$(head -c 100 "$ROOT$POST")"
 fi
 alive "concurrent uploads"
+
+expect_not_contains "the token is never in the log" "$(cat "$LOG")" "s3cr"
 
 # --- kill -9 while uploads run: the old file or a new one, whole
 printf '# Alt\n' >"$ROOT/notes/kill.gmi"
