@@ -118,8 +118,10 @@ fi
 BODY2='# Titan-Beitrag\n\nErsetzt.\n'
 LEN2=$(printf "$BODY2" | wc -c)
 expect_eq "gmid's order: 30 to the page" \
-    "$(titan_head "$POST;size=$LEN2;token=$ETOKEN;mime=text/gemini" \
+    "$(titan_head "$POST;size=$LEN2;token=$ETOKEN;mime=text/gemini;lang=de" \
     "$BODY2")" "30 $URL$POST"
+expect_log "an unknown parameter is ignored, and said so" \
+    "titan: host $H: 1 unknown parameter(s) ignored, the first \"lang\""
 expect_eq "replaced" "$(cat "$ROOT$POST")" "$(printf "$BODY2")"
 expect_eq "the old version is in the history" \
     "$(cat "$HIST"/notes/2025-06-01-titan-post.gmi.* 2>&1)" \
