@@ -145,24 +145,25 @@ decide_where(struct conn *c, const struct server *srv, struct decision *d)
 		    MSG_OTHER_SCHEME));
 	titan_rule(d->vh->conf, u->path, &d->rule);
 	if (!d->rule.on)
-		return refuse(d, 50, "folder closed", "Uploads are not open "
-		    "at %s", u->path);
+		return refuse(d, 50, "folder closed", msg_get(s->msg,
+		    MSG_TITAN_CLOSED), u->path);
 	if (!is_file_path(u->path))
-		return refuse(d, 50, "no file path", "Uploads go to a file, "
-		    "not a folder or a dot file");
+		return refuse(d, 50, "no file path", "%s", msg_get(s->msg,
+		    MSG_TITAN_NOT_FILE));
 	switch (titan_allowed(&d->rule, d->req.token, NULL)) {
 	case TITAN_AUTH_OK:
 		return 0;
 	case TITAN_AUTH_NONE_SET:
-		return refuse(d, 50, "no token set", "Uploads are not set up "
-		    "here: no token");
+		return refuse(d, 50, "no token set", "%s", msg_get(s->msg,
+		    MSG_TITAN_NOT_SET_UP));
 	case TITAN_AUTH_MISSING:
-		return refuse(d, 59, "no token", "A token is needed to upload "
-		    "here");
+		return refuse(d, 59, "no token", "%s", msg_get(s->msg,
+		    MSG_TITAN_TOKEN_NEEDED));
 	case TITAN_AUTH_WRONG:
 		break;
 	}
-	return refuse(d, 59, "wrong token", "Wrong token");
+	return refuse(d, 59, "wrong token", "%s", msg_get(s->msg,
+	    MSG_TITAN_WRONG_TOKEN));
 }
 
 /* Is a folder of any host open for uploads? */
@@ -185,6 +186,7 @@ static int
 decide(struct conn *c, const char *line, size_t len, struct decision *d)
 {
 	const struct server	*srv = conn_ctx(c);
+	const struct msg_table	*msg;
 	struct route		 r;
 	const char		*errstr;
 
@@ -203,23 +205,24 @@ decide(struct conn *c, const char *line, size_t len, struct decision *d)
 	}
 	if (decide_where(c, srv, d) != 0)
 		return d->status;
+	msg = d->vh->site->msg;
 	d->mime = d->req.mime != NULL ? d->req.mime : "text/plain";
 	if (d->req.edit)
 		return 0;
 	if (d->req.size > d->rule.max)
-		return refuse(d, 59, "too large", "Too large: at most %llu "
-		    "bytes here", (unsigned long long)d->rule.max);
+		return refuse(d, 59, "too large", msg_get(msg,
+		    MSG_TITAN_TOO_LARGE), (unsigned long long)d->rule.max);
 	if (d->req.size == 0 && !d->rule.delete)
-		return refuse(d, 50, "empty upload", "An empty upload deletes "
-		    "nothing here");
+		return refuse(d, 50, "empty upload", "%s", msg_get(msg,
+		    MSG_TITAN_EMPTY));
 	if (d->req.size > 0 && !titan_type_ok(&d->rule, d->mime))
-		return refuse(d, 59, "type not accepted", "Type %s is not "
-		    "accepted here", d->mime);
+		return refuse(d, 59, "type not accepted", msg_get(msg,
+		    MSG_TITAN_TYPE), d->mime);
 	/* the loaded site knows what is there; the writer checks again */
 	if (d->req.size > 0 && !d->rule.create &&
 	    route(d->vh->site, d->req.url.path, NULL, &r) != ROUTE_PAGE)
-		return refuse(d, 50, "create refused", "No such file: "
-		    "uploads here replace files, they make none");
+		return refuse(d, 50, "create refused", "%s", msg_get(msg,
+		    MSG_TITAN_NO_CREATE));
 	return 0;
 }
 
@@ -431,7 +434,8 @@ upload_serve(struct conn *c, char *line, size_t len)
 	data = conn_data(c, &dlen);
 	if (!d.req.edit && d.req.size > 0 && (data == NULL ||
 	    dlen != d.req.size)) {
-		answer(c, 59, "The upload did not come whole", "no body");
+		answer(c, 59, msg_get(d.vh->site->msg, MSG_TITAN_NOT_WHOLE),
+		    "no body");
 		return;
 	}
 	if ((j = job_new(&d, data, d.req.edit ? 0 : dlen)) == NULL ||

@@ -6,7 +6,8 @@
 # partners.txt refused with file:line and nothing changed; a trickled
 # body cut; two uploads at once leave one whole; kill -9 during uploads
 # leaves the old or the new file whole; size=0 deletes nothing unless
-# upload_delete is on; the token never in the log.
+# upload_delete is on; the token never in the log.  The host's language
+# is German: the refusals' meta text is in it.
 . "$(dirname "$0")/lib.sh"
 : "${SPGET:?SPGET must name the spget client}"
 
@@ -146,41 +147,41 @@ expect_eq ";edit: the token's name percent-encoded" \
     "$(head -n 1 "$WORK/edit2" | tr -d '\r')" "20 text/gemini"
 expect_eq ";edit: a wrong token gets nothing" \
     "$(gem_header "titan://$H/notes/index.gmi;token=nein;edit" -s "$H")" \
-    "59 Wrong token"
+    "59 Falsches Token"
 
 # --- decided from the request line, before the body: the header alone
 # is sent and the answer comes (a server waiting for the body would
 # answer, after the timeout, with a timeout)
 expect_eq "too large: 59 before the body" \
     "$(titan_head "/notes/x.gmi;mime=text/gemini;size=70000;token=$ETOKEN" "")" \
-    "59 Too large: at most 65536 bytes here"
+    "59 Zu groß: hier höchstens 65536 Bytes"
 expect_eq "a location's upload_max" \
     "$(titan_head "/open/x.gmi;mime=text/gemini;size=101;token=other" "")" \
-    "59 Too large: at most 100 bytes here"
+    "59 Zu groß: hier höchstens 100 Bytes"
 expect_eq "a type not accepted: 59 before the body" \
     "$(titan_head "/notes/x.png;mime=image/png;size=10;token=$ETOKEN" "")" \
-    "59 Type image/png is not accepted here"
+    "59 Der Typ image/png wird hier nicht angenommen"
 expect_eq "a location's upload_types" \
     "$(titan_head "/open/x.gmi;mime=text/plain;size=10;token=other" "")" \
-    "59 Type text/plain is not accepted here"
+    "59 Der Typ text/plain wird hier nicht angenommen"
 expect_eq "no token: 59" \
     "$(titan_head "/notes/x.gmi;mime=text/gemini;size=10" "")" \
-    "59 A token is needed to upload here"
+    "59 Zum Hochladen ist hier ein Token nötig"
 expect_eq "a wrong token: 59" \
     "$(titan_head "/notes/x.gmi;mime=text/gemini;size=10;token=x" "")" \
-    "59 Wrong token"
+    "59 Falsches Token"
 expect_eq "the host's token is not the location's" \
     "$(titan_head "/open/x.gmi;mime=text/gemini;size=10;token=$ETOKEN" "")" \
-    "59 Wrong token"
+    "59 Falsches Token"
 expect_eq "a folder not open: 50" \
     "$(titan_head "/x.gmi;mime=text/gemini;size=10;token=$ETOKEN" "")" \
-    "50 Uploads are not open at /x.gmi"
+    "50 Hochladen ist hier nicht offen: /x.gmi"
 expect_eq "upload_create off: a new file refused before the body" \
     "$(titan_head "/list/neu.gmi;mime=text/gemini;size=10;token=$ETOKEN" "")" \
-    "50 No such file: uploads here replace files, they make none"
+    "50 Keine solche Datei: Uploads ersetzen hier Dateien, sie legen keine an"
 expect_eq "a dot file: 50" \
     "$(titan_head "/notes/.x.gmi;mime=text/gemini;size=3;token=$ETOKEN" "")" \
-    "50 Uploads go to a file, not a folder or a dot file"
+    "50 Hochgeladen wird in eine Datei, nicht in einen Ordner oder eine Punktdatei"
 expect_eq "no size: 59" \
     "$(titan_head "/notes/x.gmi;mime=text/gemini;token=$ETOKEN" "")" \
     "59 Titan request without a size"
@@ -212,7 +213,7 @@ expect_contains "the directory still served" \
 # --- size=0 deletes nothing unless upload_delete is on
 expect_eq "size=0 where upload_delete is off: 50" \
     "$(titan_head "/list/partners.txt;mime=application/octet-stream;size=0;token=$ETOKEN" "")" \
-    "50 An empty upload deletes nothing here"
+    "50 Ein leerer Upload löscht hier nichts"
 expect_file_eq "size=0: the file is still there" "$ROOT/list/partners.txt" \
     "$WORK/partners.before"
 printf '# Weg\n' >"$ROOT/notes/weg.gmi"
