@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -292,6 +293,10 @@ enum key_type {
 	KEY_LOG_IP,			/* enum conf_log_ip */
 	KEY_RATE,			/* N per SECONDS burst N */
 	KEY_RATE_ALLOW,			/* append to conf->rate_allow */
+	KEY_SIZE,			/* int: bytes, or with K or M, MIN
+					   to MAX */
+	KEY_TYPES,			/* struct conf_titan's types: one
+					   or more media types */
 };
 
 struct key {
@@ -341,6 +346,14 @@ static const struct key host_keys[] = {
 	{ "writers",	KEY_PATH,		H(writers),	0, 0 },
 	{ "deny",	KEY_PATH,		H(deny),	0, 0 },
 	{ "ca",		KEY_PATH,		H(ca),		0, 0 },
+	{ "titan",	KEY_BOOL,		H(titan.on),	0, 0 },
+	{ "token",	KEY_STRING,		H(titan.token),	0, 0 },
+	{ "upload_max",	KEY_SIZE,		H(titan.max),	1,
+	    CONF_UPLOAD_MAX_LIMIT },
+	{ "upload_types", KEY_TYPES,		H(titan),	0, 0 },
+	{ "upload_create", KEY_BOOL,		H(titan.create), 0, 0 },
+	{ "upload_delete", KEY_BOOL,		H(titan.delete), 0, 0 },
+	{ "history",	KEY_PATH,		H(history),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -356,6 +369,13 @@ static const struct key location_keys[] = {
 	{ "writers",	KEY_PATH,		L(writers),	0, 0 },
 	{ "deny",	KEY_PATH,		L(deny),	0, 0 },
 	{ "ca",		KEY_PATH,		L(ca),		0, 0 },
+	{ "titan",	KEY_BOOL,		L(titan.on),	0, 0 },
+	{ "token",	KEY_STRING,		L(titan.token),	0, 0 },
+	{ "upload_max",	KEY_SIZE,		L(titan.max),	1,
+	    CONF_UPLOAD_MAX_LIMIT },
+	{ "upload_types", KEY_TYPES,		L(titan),	0, 0 },
+	{ "upload_create", KEY_BOOL,		L(titan.create), 0, 0 },
+	{ "upload_delete", KEY_BOOL,		L(titan.delete), 0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -785,6 +805,44 @@ set_rate(struct parser *ps, const struct key *k)
 	return 0;
 }
 
+/* A media type as upload_types takes it: "type/subtype", no parameter. */
+static bool
+is_media_type(const char *s)
+{
+	const char	*slash = strchr(s, '/');
+	size_t		 n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&-^_.+/");
+
+	return slash != NULL && slash != s && slash[1] != '\0' &&
+	    strchr(slash + 1, '/') == NULL && n == strlen(s);
+}
+
+/* upload_types "TYPE" ...: one or more, to the end of the line. */
+static int
+add_types(struct parser *ps, struct conf_titan *t)
+{
+	char	**a;
+
+	do {
+		if (!value(ps, "a media type such as \"text/gemini\""))
+			return -1;
+		if (!is_media_type(ps->tok.text)) {
+			fail(ps, ps->tok.line, ps->tok.col, "expected a media "
+			    "type such as \"text/gemini\"");
+			return -1;
+		}
+		if ((a = grow(ps, ps->tok.line, ps->tok.col, t->types,
+		    t->ntypes, CONF_UPLOAD_TYPES_MAX, sizeof(*a),
+		    "upload types")) == NULL)
+			return -1;
+		t->types = a;
+		if ((a[t->ntypes] = dup_or_fail(ps, ps->tok.text)) == NULL)
+			return -1;
+		t->ntypes++;
+	} while (peek(ps) == TOK_WORD);
+	return 0;
+}
+
 static int
 set_key(struct parser *ps, const struct key *k, void *base,
     struct conf_host *h)
@@ -798,7 +856,11 @@ set_key(struct parser *ps, const struct key *k, void *base,
 		return add_listen(ps, (int)k->min, k->max == 1);
 	if (k->type == KEY_RATE || k->type == KEY_RATE_ALLOW)
 		return set_rate(ps, k);
-	if (!value(ps, k->type == KEY_INT ? "a number" :
+	if (k->type == KEY_TYPES)
+		return add_types(ps, (struct conf_titan *)((char *)base +
+		    k->off));
+	if (!value(ps, k->type == KEY_INT || k->type == KEY_SIZE ?
+	    "a number" :
 	    k->type == KEY_BOOL ? "on or off" :
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
 	    k->type == KEY_PATH ? "a path" :
@@ -849,6 +911,25 @@ set_key(struct parser *ps, const struct key *k, void *base,
 		    errno != 0 || n < k->min || n > k->max) {
 			fail(ps, ps->tok.line, ps->tok.col, "expected a number "
 			    "from %ld to %ld", k->min, k->max);
+			return -1;
+		}
+		*(int *)((char *)base + k->off) = (int)n;
+		return 0;
+	case KEY_SIZE:
+		errno = 0;
+		n = strtol(t, &end, 10);
+		if (isdigit((unsigned char)t[0]) && errno == 0 && n <= INT_MAX /
+		    (1024 * 1024)) {
+			if (*end == 'K' || *end == 'k')
+				n *= 1024, end++;
+			else if (*end == 'M' || *end == 'm')
+				n *= 1024 * 1024, end++;
+		}
+		if (!isdigit((unsigned char)t[0]) || *end != '\0' ||
+		    errno != 0 || n < k->min || n > k->max) {
+			fail(ps, ps->tok.line, ps->tok.col, "expected a size "
+			    "from %ld to %ld bytes (or with K or M)", k->min,
+			    k->max);
 			return -1;
 		}
 		*(int *)((char *)base + k->off) = (int)n;
@@ -937,6 +1018,49 @@ name_taken(const struct conf *conf, const struct conf_host *h,
 }
 
 static void
+titan_free(struct conf_titan *t)
+{
+	size_t	 i;
+
+	free(t->token);
+	for (i = 0; i < t->ntypes; i++)
+		free(t->types[i]);
+	free(t->types);
+}
+
+/*
+ * What a block set of the Titan keys (SEEN, its bits after KEYS), and a
+ * token that cannot be sent: empty.
+ */
+static int
+titan_seen(struct parser *ps, const struct key *keys, unsigned long seen,
+    struct conf_titan *t)
+{
+	static const struct {
+		const char	*key;
+		unsigned int	 bit;
+	} bits[] = {
+		{ "titan", CONF_TITAN_SET_ON },
+		{ "token", CONF_TITAN_SET_TOKEN },
+		{ "upload_max", CONF_TITAN_SET_MAX },
+		{ "upload_types", CONF_TITAN_SET_TYPES },
+		{ "upload_create", CONF_TITAN_SET_CREATE },
+		{ "upload_delete", CONF_TITAN_SET_DELETE },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (seen & (1UL << key_index(keys, bits[i].key)))
+			t->set |= bits[i].bit;
+	if (t->token != NULL && t->token[0] == '\0') {
+		fail(ps, ps->tok.line, ps->tok.col, "expected a token that is "
+		    "not empty");
+		return -1;
+	}
+	return 0;
+}
+
+static void
 host_free(struct conf_host *h)
 {
 	size_t	 i;
@@ -956,6 +1080,8 @@ host_free(struct conf_host *h)
 	free(h->writers);
 	free(h->deny);
 	free(h->ca);
+	free(h->history);
+	titan_free(&h->titan);
 	for (i = 0; i < h->nlocations; i++) {
 		free(h->locations[i].path);
 		free(h->locations[i].lang);
@@ -964,6 +1090,7 @@ host_free(struct conf_host *h)
 		free(h->locations[i].writers);
 		free(h->locations[i].deny);
 		free(h->locations[i].ca);
+		titan_free(&h->locations[i].titan);
 	}
 	free(h->locations);
 	for (i = 0; i < h->nredirects; i++) {
@@ -1075,6 +1202,9 @@ location_block(struct parser *ps, struct conf_host *h)
 		case TOK_CLOSE:
 			l->set_listing = (seen & 1) != 0;
 			l->set_posts = (seen & 2) != 0;
+			if (titan_seen(ps, location_keys, seen, &l->titan) ==
+			    -1)
+				return -1;
 			return end_of_directive(ps) ? 0 : -1;
 		case TOK_WORD:
 			if (directive(ps, location_keys, l, h, &seen,
@@ -1093,6 +1223,24 @@ location_block(struct parser *ps, struct conf_host *h)
 			return -1;
 		}
 	}
+}
+
+/* The kept versions of uploads must not lie in the capsule: served. */
+static int
+check_history(struct parser *ps, const struct conf_host *h)
+{
+	size_t	 len = strlen(h->root);
+
+	while (len > 1 && h->root[len - 1] == '/')
+		len--;
+	if (h->history != NULL && strncmp(h->history, h->root, len) == 0 &&
+	    (h->history[len] == '/' || h->history[len] == '\0')) {
+		fail(ps, ps->tok.line, ps->tok.col, "expected \"history\" "
+		    "outside the capsule folder in host \"%s\": it would be "
+		    "served", h->name);
+		return -1;
+	}
+	return 0;
 }
 
 /* host "NAME" { ... }, "host" in ps->tok. */
@@ -1115,6 +1263,7 @@ host_block(struct parser *ps)
 	h = &conf->hosts[conf->nhosts++];
 	h->line = line;
 	h->listing = h->posts = true;
+	h->titan.create = true;
 	if (!value(ps, "a host name"))
 		return -1;
 	name_line = ps->tok.line;
@@ -1184,11 +1333,15 @@ host_block(struct parser *ps)
 	    "spartan_link"))) != 0;
 	h->set_pageindex = (seen & (1UL << key_index(host_keys,
 	    "pageindex"))) != 0;
+	if (titan_seen(ps, host_keys, seen, &h->titan) == -1)
+		return -1;
 	if (h->root == NULL) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
 		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);
 		return -1;
 	}
+	if (check_history(ps, h) == -1)
+		return -1;
 	if (h->certs != NULL && (h->cert != NULL || h->key != NULL)) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected either \"certs\" "
 		    "or \"cert\" and \"key\" in host \"%s\", not both",

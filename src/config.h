@@ -41,6 +41,10 @@
  *			deny "banned.txt"	# and those refused
  *			ca "club-ca.pem"	# those it issued may read
  *		}
+ *			titan on	# Titan uploads (also in a host)
+ *			token "s3cret"	# ... with this token
+ *			upload_max 1M	# upload_types, upload_create,
+ *		}			# upload_delete; history per host
  *	}
  *
  * One directive a line, "#" starts a comment, strings may be quoted
@@ -90,6 +94,33 @@ struct conf_listen {
 };
 
 #define CONF_LOCATIONS_MAX	256
+#define CONF_UPLOAD_TYPES_MAX	32
+#define CONF_UPLOAD_MAX_LIMIT	(64 * 1024 * 1024)	/* "64M" */
+#define CONF_UPLOAD_MAX_DEFAULT	(64 * 1024)
+
+/*
+ * Titan uploads in a host or location block.  A location's rule is its
+ * host's with what the location sets (set: CONF_TITAN_SET_* bits) on top.
+ */
+enum {
+	CONF_TITAN_SET_ON = 1,
+	CONF_TITAN_SET_TOKEN = 2,
+	CONF_TITAN_SET_MAX = 4,
+	CONF_TITAN_SET_TYPES = 8,
+	CONF_TITAN_SET_CREATE = 16,
+	CONF_TITAN_SET_DELETE = 32,
+};
+
+struct conf_titan {
+	bool		 on;		/* titan on (off) */
+	char		*token;		/* owned, or NULL: none */
+	int		 max;		/* upload_max, bytes; 0: the default */
+	char		**types;	/* owned: upload_types, or NULL: */
+	size_t		 ntypes;	/* text/gemini and text/plain */
+	bool		 create;	/* upload_create (on) */
+	bool		 delete;	/* upload_delete (off) */
+	unsigned int	 set;		/* CONF_TITAN_SET_*: given here */
+};
 #define CONF_REDIRECTS_MAX	4096
 
 /* location "PATH" { ... }: settings for a folder and all below it. */
@@ -107,6 +138,7 @@ struct conf_location {
 	char		*writers;	/* that may read, write; or NULL */
 	char		*deny;		/* owned: those refused, or NULL */
 	char		*ca;		/* owned: issuers trusted to read */
+	struct conf_titan titan;
 	size_t		 line;
 };
 
@@ -143,6 +175,9 @@ struct conf_host {
 	char		*writers;	/* that may read, write; or NULL */
 	char		*deny;		/* owned: those refused, or NULL */
 	char		*ca;		/* owned: issuers trusted to read */
+	struct conf_titan titan;
+	char		*history;	/* owned: kept versions of uploads, */
+					/* or NULL: ROOT.history */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

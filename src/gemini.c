@@ -14,6 +14,7 @@
 #include "server.h"
 #include "site.h"
 #include "tar.h"
+#include "upload.h"
 #include "url.h"
 
 static void	gemini_serve(struct conn *, char *, size_t);
@@ -26,6 +27,8 @@ const struct front gemini_front = {
 	.eof_ends = false,
 	.line_max = GEMINI_URL_MAX,
 	.client_cert = true,		/* for the readers rules */
+	.data_max = CONF_UPLOAD_MAX_LIMIT,	/* Titan's body (upload.c) */
+	.data_len = upload_data_len,
 	.serve = gemini_serve,
 	.reject = gemini_reject,
 	.slow_down = gemini_slow_down,
@@ -235,6 +238,10 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	char			 fwhy[128];
 	int			 fd = -1;
 
+	if (upload_is_titan(line, len)) {	/* on the Gemini port */
+		upload_serve(c, line, len);
+		return;
+	}
 	if (url_parse(line, &u, &errstr) == -1) {
 		reply(c, GEMINI_BAD_REQUEST, msg_get(s->msg, MSG_BAD_REQUEST),
 		    errstr);

@@ -4,6 +4,7 @@
  * lives in its module; main only holds the current server and hands it on.
  */
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <fcntl.h>
 #include <limits.h>
@@ -41,6 +42,7 @@
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
+#include "titan.h"
 #include "tls.h"
 
 static struct opts	 opts;
@@ -281,6 +283,69 @@ allow_lists(const struct conf_host *h)
 }
 
 /*
+ * Titan: the folders open for uploads at the start (a host's capsule, a
+ * location's folder) and their history folders, made now if missing and
+ * given to the user, may be written beneath (allowed_write).  A folder
+ * opened for uploads by a reload needs a restart to be written.
+ */
+static char	(*allowed_write)[PATH_MAX];	/* owned */
+static const char **write_paths;		/* owned: into allowed_write */
+static size_t	 nallowed_write;
+
+static void
+allow_write(const char *dir)
+{
+	char	 rdir[PATH_MAX];
+
+	if (realpath(dir, rdir) == NULL) {
+		log_warn("uploads to %s", dir);
+		return;
+	}
+	if ((allowed_write = reallocarray(allowed_write, nallowed_write + 1,
+	    sizeof(*allowed_write))) == NULL)
+		fatal("--user");
+	memcpy(allowed_write[nallowed_write++], rdir, sizeof(rdir));
+}
+
+static void
+allow_uploads(const struct conf *conf)
+{
+	const struct conf_host	*h;
+	struct passwd		*pw;
+	char			 dir[PATH_MAX];
+	size_t			 i, j;
+
+	for (i = 0; i < conf->nhosts; i++) {
+		h = &conf->hosts[i];
+		if (!titan_host_open(h))
+			continue;
+		if (titan_history(h, dir, sizeof(dir)) == -1)
+			fatalx("host %s: history path too long", h->name);
+		if (mkdir(dir, 0700) == 0 && (pw = getpwnam(conf->user)) !=
+		    NULL && chown(dir, pw->pw_uid, pw->pw_gid) == -1)
+			log_warn("history %s", dir);
+		allow_write(dir);
+		if (h->titan.on) {
+			allow_write(h->root);
+			continue;
+		}
+		for (j = 0; j < h->nlocations; j++)
+			if (h->locations[j].titan.on && snprintf(dir,
+			    sizeof(dir), "%s%s", h->root, h->locations[j].path) <
+			    (int)sizeof(dir))
+				allow_write(dir);
+	}
+	if (nallowed_write == 0)
+		return;
+	if ((write_paths = calloc(nallowed_write, sizeof(*write_paths))) ==
+	    NULL)
+		fatal("--user");
+	for (i = 0; i < nallowed_write; i++)
+		write_paths[i] = allowed_write[i];
+	sandbox_allow_write(write_paths, nallowed_write);
+}
+
+/*
  * The folders the configuration CONF names: the file's own, every
  * capsule, every certificate folder (or the folders of a certificate and
  * its key); and the log's folder, unless it holds one of those, which
@@ -329,6 +394,7 @@ confine_config(const struct conf *conf)
 		else
 			memcpy(allowed_log, rdir, sizeof(rdir));
 	}
+	allow_uploads(conf);
 	sandbox_confine(conf->user, paths, nallowed, fd);
 	free(paths);
 	if (fd != -1)
@@ -747,7 +813,7 @@ main(int argc, char **argv)
 	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
 
-	if (reload_stop() == -1) {
+	if (reload_stop() == -1 || conn_jobs_wait(RELOAD_STOP_WAIT) == -1) {
 		log_stop();
 		return 1;
 	}

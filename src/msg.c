@@ -93,6 +93,18 @@ static const struct msg_table	 en = { "en", {
 	[MSG_HTTP_TEXT_SPARTAN] = "This is a Gopher server, not a web server. "
 	    "Open it with a Gopher, Gemini or Spartan client:",
 	[MSG_ALSO_SPARTAN] = "Also over Spartan: %s",
+	[MSG_TITAN_CLOSED] = "Uploads are not open at %s",
+	[MSG_TITAN_NOT_FILE] = "Uploads go to a file, not a folder or a dot "
+	    "file",
+	[MSG_TITAN_NOT_SET_UP] = "Uploads are not set up here: no token",
+	[MSG_TITAN_TOKEN_NEEDED] = "A token is needed to upload here",
+	[MSG_TITAN_WRONG_TOKEN] = "Wrong token",
+	[MSG_TITAN_TOO_LARGE] = "Too large: at most %llu bytes here",
+	[MSG_TITAN_EMPTY] = "An empty upload deletes nothing here",
+	[MSG_TITAN_TYPE] = "Type %s is not accepted here",
+	[MSG_TITAN_NO_CREATE] = "No such file: uploads here replace files, "
+	    "they make none",
+	[MSG_TITAN_NOT_WHOLE] = "The upload did not come whole",
 } };
 
 static const struct msg_table	 de = { "de", {
@@ -179,6 +191,21 @@ static const struct msg_table	 de = { "de", {
 	    "Web-Server. \xc3\x96" "ffnen Sie ihn mit einem Gopher-, Gemini- "
 	    "oder Spartan-Client:",
 	[MSG_ALSO_SPARTAN] = "Auch \xc3\xbc" "ber Spartan: %s",
+	[MSG_TITAN_CLOSED] = "Hochladen ist hier nicht offen: %s",
+	[MSG_TITAN_NOT_FILE] = "Hochgeladen wird in eine Datei, nicht in "
+	    "einen Ordner oder eine Punktdatei",
+	[MSG_TITAN_NOT_SET_UP] = "Hochladen ist hier nicht eingerichtet: "
+	    "kein Token",
+	[MSG_TITAN_TOKEN_NEEDED] = "Zum Hochladen ist hier ein Token "
+	    "n\xc3\xb6tig",
+	[MSG_TITAN_WRONG_TOKEN] = "Falsches Token",
+	[MSG_TITAN_TOO_LARGE] = "Zu gro\xc3\x9f: hier h\xc3\xb6" "chstens "
+	    "%llu Bytes",
+	[MSG_TITAN_EMPTY] = "Ein leerer Upload l\xc3\xb6scht hier nichts",
+	[MSG_TITAN_TYPE] = "Der Typ %s wird hier nicht angenommen",
+	[MSG_TITAN_NO_CREATE] = "Keine solche Datei: Uploads ersetzen hier "
+	    "Dateien, sie legen keine an",
+	[MSG_TITAN_NOT_WHOLE] = "Der Upload kam nicht vollst\xc3\xa4ndig an",
 } };
 
 static const struct msg_table *const tables[] = { &en, &de };

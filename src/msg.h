@@ -85,6 +85,18 @@ enum msg {
 	/* the home page */
 	MSG_ALSO_SPARTAN,	/* fmt: link to the spartan:// address */
 
+	/* Titan uploads (the meta text) */
+	MSG_TITAN_CLOSED,	/* fmt: the path */
+	MSG_TITAN_NOT_FILE,
+	MSG_TITAN_NOT_SET_UP,	/* no token (and no writers) */
+	MSG_TITAN_TOKEN_NEEDED,
+	MSG_TITAN_WRONG_TOKEN,
+	MSG_TITAN_TOO_LARGE,	/* fmt: the limit in bytes (%llu) */
+	MSG_TITAN_EMPTY,	/* size=0 where it deletes nothing */
+	MSG_TITAN_TYPE,		/* fmt: the type */
+	MSG_TITAN_NO_CREATE,
+	MSG_TITAN_NOT_WHOLE,
+
 	MSG_COUNT
 };
 

@@ -94,6 +94,8 @@ struct conn {
 	char			*line;		/* owned: the request */
 	char			*data;		/* owned: the data block */
 	size_t			 data_len;	/* announced; then in data */
+	void			(*on_free)(void *);	/* conn_on_free() */
+	void			*on_free_arg;
 	SSL			*ssl;		/* borrowed from bev */
 	int			 file;		/* owned: a file being sent */
 	off_t			 file_off;
@@ -550,6 +552,8 @@ conn_free(struct conn *c)
 		/* the answer did not all leave */
 		conn_cut_note(c, "closed");
 	conn_log(c);
+	if (c->on_free != NULL)
+		c->on_free(c->on_free_arg);
 	TAILQ_REMOVE(&w->conns, c, entry);
 	w->nconns--;
 	if (c->closer != NULL)
@@ -834,6 +838,14 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 		if (c->ssl != NULL && !c->handshaken) {
 			conn_fail(c, "TLS handshake timed out");
 			break;
+		}
+		/* a data block must come as fast as a reader must read */
+		if (c->line != NULL && net_rate_ok(c->mark, evbuffer_get_length(
+		    bufferevent_get_input(c->bev)), nconf.timeout)) {
+			c->mark = evbuffer_get_length(bufferevent_get_input(
+			    c->bev));
+			if (conn_arm(c, nconf.timeout) == 0)
+				break;
 		}
 		if (to_answer(c) == -1)
 			break;
@@ -1616,8 +1628,9 @@ take_request(struct conn *c, char *line, size_t len)
 	log_escape(c->req, sizeof(c->req), line, len);
 	if (c->slow == 0 && len <= c->front->line_max && memchr(line, '\0', len) == NULL &&
 	    c->front->data_len != NULL &&
-	    (c->data_len = c->front->data_len(line, len)) > 0 &&
+	    (c->data_len = c->front->data_len(c, line, len)) > 0 &&
 	    c->data_len <= c->front->data_max) {
+		c->mark = 0;			/* the data's bytes so far */
 		take_data(c);
 		return;
 	}
@@ -1748,31 +1761,6 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 	    "closed before the response was sent");
 }
 
-bool
-conn_is_local_addr(struct conn *c, const char *host)
-{
-	const struct sockaddr	*sa;
-	struct in6_addr		 a6;
-	struct in_addr		 a4;
-	socklen_t		 len;
-	int			 af;
-
-	/* a host name, the common case, needs no local address */
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		af = AF_INET;
-	else if (inet_pton(AF_INET6, host, &a6) == 1)
-		af = AF_INET6;
-	else
-		return false;
-	if ((sa = conn_local_addr(c, &len)) == NULL || sa->sa_family != af)
-		return false;
-	if (af == AF_INET)
-		return memcmp(&a4, &((const struct sockaddr_in *)sa)->sin_addr,
-		    sizeof(a4)) == 0;
-	return memcmp(&a6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-	    sizeof(a6)) == 0;
-}
-
 const char *
 conn_data(struct conn *c, size_t *len)
 {
@@ -1786,6 +1774,25 @@ conn_ctx(struct conn *c)
 	if (c->ctx == NULL)
 		c->ctx = worker_ctx(c->w);
 	return c->ctx;
+}
+
+struct event_base *
+conn_base(struct conn *c)
+{
+	return c->w->base;
+}
+
+void
+conn_on_free(struct conn *c, void (*fn)(void *), void *arg)
+{
+	c->on_free = fn;
+	c->on_free_arg = arg;
+}
+
+void
+conn_set_req(struct conn *c, const char *req)
+{
+	log_escape(c->req, sizeof(c->req), req, strlen(req));
 }
 
 void

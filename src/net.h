@@ -52,11 +52,14 @@ struct front {
 	/*
 	 * Protocols whose request line announces a data block: how many
 	 * bytes follow LINE (at most data_max; 0 for a line that serve()
-	 * will refuse).  The transport reads them, within the request
-	 * timeout, before serve(); conn_data() hands them out.  NULL: none.
+	 * will refuse, which it then does before a byte of data is read).
+	 * The transport reads them within the request timeout, and past it
+	 * as long as each window of --timeout seconds brings
+	 * NET_WRITE_RATE_MIN bytes a second, before serve(); conn_data()
+	 * hands them out.  NULL: none.
 	 */
 	size_t		 data_max;
-	size_t		(*data_len)(const char *, size_t);
+	size_t		(*data_len)(struct conn *, const char *, size_t);
 	void		(*serve)(struct conn *, char *, size_t);
 	void		(*reject)(struct conn *, const char *);
 	/* past the rate limit: "slow down, try again in N seconds" */
@@ -192,6 +195,33 @@ struct conn_cert {
 	unsigned char	 sha256[32];
 };
 bool		 conn_cert(struct conn *, struct conn_cert *);
+/* The event loop of the worker C lives on (for conn_job()). */
+struct event_base *conn_base(struct conn *);
+
+/*
+ * Call FN(ARG) when C is freed, once, on C's worker (NULL: nothing); a
+ * second call replaces the first.
+ */
+void		 conn_on_free(struct conn *, void (*)(void *), void *);
+
+/*
+ * Run WORK(ARG) on a thread of its own, off every loop (for what may
+ * block: a write and its fsync), then DONE(C, ARG) on C's worker; if C
+ * was freed meanwhile, DONE(NULL, ARG).  DONE owns ARG.  Returns 0, or
+ * -1 (nothing started, ARG still the caller's).  conn.c.
+ */
+int		 conn_job(struct conn *, void (*)(void *),
+		    void (*)(struct conn *, void *), void *);
+
+/* The request as the access line shows it: REQ instead of the line. */
+void		 conn_set_req(struct conn *, const char *);
+
+/*
+ * Once the loops have ended: wait SECONDS at most for jobs still
+ * running.  0, or -1 (logged) if one still is: the caller then exits
+ * without net_shutdown(), whose freeing the job would race.  conn.c.
+ */
+int		 conn_jobs_wait(int);
 
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);
@@ -205,7 +235,7 @@ const struct sockaddr *conn_local_addr(struct conn *, socklen_t *);
 /*
  * True if HOST is an IP literal naming the address the connection came in
  * on: a client may ask for that instead of the host name.  Any other
- * address is a request for another server.
+ * address is a request for another server.  conn.c.
  */
 bool	conn_is_local_addr(struct conn *, const char *);
 
@@ -247,12 +277,6 @@ void	conn_done(struct conn *, const char *, const char *);
  * mark counts the handshake, which the client may not have acknowledged
  * yet) is no progress, not a wrapped difference.
  */
-static inline bool
-net_rate_ok(uint64_t mark, uint64_t now, int seconds)
-{
-	/* below the mark: not even the handshake is acknowledged yet */
-	return now >= mark && now - mark >=
-	    (uint64_t)NET_WRITE_RATE_MIN * (uint64_t)seconds;
-}
+bool	net_rate_ok(uint64_t, uint64_t, int);	/* conn.c */
 
 #endif

@@ -48,6 +48,9 @@ static struct reload	 reload;
 static struct reload_hooks hooks;	/* main's: load, log, swap */
 static struct event_base *base;		/* borrowed */
 static struct watch	*watcher;	/* owned: --watch, or NULL */
+static struct event	*upload_ev;	/* owned: reload_upload_wait() */
+static atomic_ulong	 started_seq;	/* reload.seq, for other threads */
+static atomic_ulong	 ended_seq;	/* the last reload's that ended */
 
 /* What the log calls the server SRV: the --config file, or its capsule. */
 static const char *
@@ -80,6 +83,7 @@ reload_start(const char *why)
 	log_info("%s: reloading %s", why, reload_name(reload.old));
 	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
 	reload.seq++;
+	atomic_store(&started_seq, reload.seq);
 	notify_reloading();
 	reload.running = true;
 	atomic_store(&reload.finished, false);
@@ -258,6 +262,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		    (double)(t1.tv_nsec - reload.t0.tv_nsec) / 1e6);
 		reload_reported(npages);
 	}
+	atomic_store(&ended_seq, reload.seq);
 	if (reload.again) {
 		reload.again = false;
 		reload_start("changes during the last reload");
@@ -288,12 +293,39 @@ watch_changed(void *arg)
 	reload_start("--watch: files changed");
 }
 
+static void
+upload_cb(evutil_socket_t fd, short what, void *arg)
+{
+	reload_start("upload");
+}
+
+int
+reload_upload_wait(int seconds)
+{
+	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
+	unsigned long	 after;
+	int		 i;
+
+	if (upload_ev == NULL)
+		return -1;
+	/* a reload numbered past AFTER starts after the caller's change */
+	after = atomic_load(&started_seq);
+	event_active(upload_ev, EV_READ, 0);
+	for (i = 0; i < seconds * 100; i++) {
+		if (atomic_load(&ended_seq) > after)
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return -1;
+}
+
 int
 reload_init(struct event_base *b, const struct reload_hooks *h)
 {
 	base = b;
 	hooks = *h;
-	if ((reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL)
+	if ((reload.done = event_new(base, -1, 0, reload_done, NULL)) == NULL ||
+	    (upload_ev = event_new(base, -1, 0, upload_cb, NULL)) == NULL)
 		return -1;
 	return 0;
 }
@@ -329,6 +361,9 @@ reload_stop(void)
 		server_unref(reload.srv);
 	}
 	event_free(reload.done);
+	if (upload_ev != NULL)
+		event_free(upload_ev);
+	upload_ev = NULL;
 	watch_free(watcher);
 	return 0;
 }

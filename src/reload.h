@@ -39,6 +39,14 @@ int		 reload_init(struct event_base *, const struct reload_hooks *);
 void		 reload_start(const char *);
 
 /*
+ * A file was uploaded: reload as SIGHUP would ("upload" in the log), and
+ * wait SECONDS at most for a reload begun after the call to end (well or
+ * not).  From any thread but the loop's (the reload starts there).
+ * Returns 0, or -1 if none ended in time or there is no loop.
+ */
+int		 reload_upload_wait(int);
+
+/*
  * control.h's control_reload_fn: a reload asked for on the control
  * socket; the number of the reload whose end answers it.
  */

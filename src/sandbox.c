@@ -33,6 +33,8 @@
 #include "sandbox.h"
 
 static char	 chroot_root[PATH_MAX];	/* the capsule inside the chroot */
+static const char *const *writable;	/* sandbox_allow_write() */
+static size_t	 nwritable;
 
 #ifdef __linux__
 
@@ -166,6 +168,21 @@ landlock(const char *const *paths, size_t n, int logdir)
 	if (logdir != -1)
 		landlock_allow(rfd, logdir, LANDLOCK_ACCESS_FS_WRITE_FILE |
 		    LANDLOCK_ACCESS_FS_MAKE_REG, "the log's folder");
+	/* uploads: a new file, renamed over the old one; the history */
+	for (i = 0; i < nwritable; i++) {
+		if ((fd = open(writable[i], O_PATH | O_DIRECTORY |
+		    O_CLOEXEC)) == -1) {
+			log_warn("landlock: uploads to %s", writable[i]);
+			continue;
+		}
+		landlock_allow(rfd, fd, LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_WRITE_FILE |
+		    LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+		    LANDLOCK_ACCESS_FS_MAKE_DIR, writable[i]);
+		close(fd);
+		log_info("landlock: uploads may write beneath %s",
+		    writable[i]);
+	}
 	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
 		fatal("landlock: restrict");
 	close(rfd);
@@ -476,6 +493,13 @@ user_entry(const char *user)
 	if ((pw = getpwnam(user)) == NULL)
 		fatalx("--user %s: no such user", user);
 	return pw;
+}
+
+void
+sandbox_allow_write(const char *const *folders, size_t n)
+{
+	writable = folders;
+	nwritable = n;
 }
 
 void

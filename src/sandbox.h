@@ -50,4 +50,13 @@ const char	*sandbox_enter(const char *, const char *, int);
 void		 sandbox_confine(const char *, const char *const *, size_t,
 		    int);
 
+/*
+ * Before sandbox_confine(): Landlock also lets files be written, made,
+ * removed and renamed, and folders made, beneath each of the N folders
+ * FOLDERS (the folders open for Titan uploads and their history
+ * folders; borrowed until then).  One that cannot be opened is left out
+ * with a warning.
+ */
+void		 sandbox_allow_write(const char *const *, size_t);
+
 #endif

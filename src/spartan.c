@@ -10,7 +10,7 @@
 #include "spartan.h"
 #include "url.h"
 
-static size_t	spartan_data_len(const char *, size_t);
+static size_t	spartan_data_len(struct conn *, const char *, size_t);
 static void	spartan_serve(struct conn *, char *, size_t);
 static void	spartan_reject(struct conn *, const char *);
 static void	spartan_slow_down(struct conn *, unsigned int);
@@ -59,7 +59,7 @@ spartan_slow_down(struct conn *c, unsigned int seconds)
 
 /* How many bytes of data the line announces: 0 if serve() refuses it. */
 static size_t
-spartan_data_len(const char *line, size_t len)
+spartan_data_len(struct conn *c, const char *line, size_t len)
 {
 	struct spartan_request	 r;
 	char			 tmp[SPARTAN_REQUEST_MAX + 1];

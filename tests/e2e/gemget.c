@@ -3,7 +3,7 @@
  *
  * usage: gemget [-fknLSt] [-a pem] [-b addr] [-C cafile] [-c bytes] [-d ms]
  *               [-e ms] [-m maxver] [-R file] [-r ms] [-s sni] [-w ms]
- *               [-x file]
+ *               [-x file] [-W bytes] [-K bytes]
  *               addr port [request]
  *        gemget [-H] [-b addr] -I n addr port
  *
@@ -18,6 +18,9 @@
  *   -s SNI    server name to send (default: none for addresses)
  *   -S        send no SNI at all
  *   -w MS     send the request one byte per TLS record, MS ms apart
+ *   -W BYTES  with -w: send the first BYTES at once, then trickle (a
+ *             Titan header, then its body one byte at a time)
+ *   -K BYTES  with -w: trickle BYTES at a time instead of one
  *   -d MS     wait MS ms after sending, then read slowly (a slow reader)
  *   -f        print the server certificate's SHA-256 fingerprint and exit
  *   -r MS     a trickling reader: a small receive buffer, 256 bytes read
@@ -247,6 +250,7 @@ main(int argc, char **argv)
 	size_t		 reqlen = 0, cap = 0;
 	ssize_t		 r;
 	int		 ch, fd, n, err, nocrlf = 0, nosni = 0, wait = -1;
+	int		 wfirst = 0, wchunk = 1;
 	int		 fp = 0, version, status = 1, plain = 0, slow = 0;
 	int		 trickle = 0, cutoff = -1, nhold = 0, early = -1;
 	int		 keep = 0, reset = 0, hello = 0;
@@ -260,7 +264,7 @@ main(int argc, char **argv)
 
 	/* a server that refuses us must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "a:b:C:c:d:e:FfHI:kLm:nR:r:s:Stw:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:C:c:d:e:FfHI:K:kLm:nR:r:s:Stw:W:x:")) != -1) {
 		switch (ch) {
 		case 'a':
 			pem = optarg;
@@ -325,6 +329,12 @@ main(int argc, char **argv)
 		case 'w':
 			wait = atoi(optarg);
 			break;
+		case 'W':
+			wfirst = atoi(optarg);
+			break;
+		case 'K':
+			wchunk = atoi(optarg) > 0 ? atoi(optarg) : 1;
+			break;
 		default:
 			return 1;
 		}
@@ -334,7 +344,8 @@ main(int argc, char **argv)
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: gemget [-fknLSt] [-a pem] [-b addr] "
 		    "[-C cafile] [-c bytes] [-d ms] [-e ms] [-m ver] "
-		    "[-R file] [-r ms] [-s sni] [-w ms] [-x file] addr port "
+		    "[-R file] [-r ms] [-s sni] [-w ms] [-W bytes] [-K bytes] "
+		    "[-x file] addr port "
 		    "[request]\n");
 		return 1;
 	}
@@ -490,8 +501,15 @@ main(int argc, char **argv)
 	}
 	if (wait >= 0) {
 		/* the server may answer (and close) before the end */
-		for (i = 0; i < reqlen; i++) {
-			if (SSL_write(ssl, req + i, 1) != 1)
+		if (wfirst > 0 && (size_t)wfirst < reqlen &&
+		    SSL_write(ssl, req, wfirst) == wfirst)
+			i = (unsigned int)wfirst;
+		else
+			i = 0;
+		for (; i < reqlen; i += (unsigned int)n) {
+			n = reqlen - i < (size_t)wchunk ? (int)(reqlen - i) :
+			    wchunk;
+			if (SSL_write(ssl, req + i, n) != n)
 				break;
 			msleep(wait);
 		}
