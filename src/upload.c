@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "access.h"
 #include "buf.h"
 #include "config.h"
 #include "gemini.h"
@@ -43,6 +44,8 @@ struct decision {
 	int			 status;	/* 0: go on */
 	char			 meta[GEMINI_META_MAX + 1];
 	const char		*why;		/* for the log */
+	char			 fp[ACCESS_FP_STR];	/* the client's
+						   certificate, or "-" */
 };
 
 enum job_op { JOB_WRITE, JOB_DELETE, JOB_READ };
@@ -65,6 +68,7 @@ struct job {
 	char			*url;		/* owned: the page's gemini:// */
 	enum publish_status	 st;
 	bool			 reload_late;	/* not reloaded in time */
+	char			 fp[ACCESS_FP_STR];	/* or "-" */
 	char			 err[GEMINI_META_MAX + 1];
 };
 
@@ -74,16 +78,13 @@ upload_is_titan(const char *line, size_t len)
 	return len >= 6 && strncasecmp(line, "titan:", 6) == 0;
 }
 
-enum titan_auth
-titan_allowed(const struct titan_rule *r, const char *token,
-    const unsigned char *cert_sha256)
+/* TOKEN against R's, compared in constant time. */
+static enum titan_auth
+token_allowed(const struct titan_rule *r, const char *token)
 {
 	unsigned char	 want[EVP_MAX_MD_SIZE], got[EVP_MAX_MD_SIZE];
 	unsigned int	 n = 0;
 
-	(void)cert_sha256;	/* the writers' lists come here */
-	if (r->token == NULL)
-		return TITAN_AUTH_NONE_SET;
 	if (token == NULL)
 		return TITAN_AUTH_MISSING;
 	/* digests of equal length: the time says nothing of either */
@@ -93,6 +94,35 @@ titan_allowed(const struct titan_rule *r, const char *token,
 		return TITAN_AUTH_WRONG;
 	return CRYPTO_memcmp(want, got, n) == 0 ? TITAN_AUTH_OK :
 	    TITAN_AUTH_WRONG;
+}
+
+enum titan_auth
+titan_allowed(const struct titan_rule *r, const struct access_rules *a,
+    const char *path, const char *token, const unsigned char *fp,
+    bool valid, int *cert_status)
+{
+	enum access_verdict	 v;
+	bool			 writers;
+
+	writers = a != NULL && access_find(a, path, ACCESS_WRITE) != NULL;
+	if (a != NULL && fp != NULL && access_find(a, path, ACCESS_DENY) !=
+	    NULL && access_list_has(access_find(a, path, ACCESS_DENY), fp)) {
+		*cert_status = ACCESS_CERT_NOT_AUTHORISED;
+		return TITAN_AUTH_CERT;
+	}
+	if (writers) {
+		/* a certificate in the writers list is enough */
+		if ((v = access_check_write(a, path, fp, valid)) == ACCESS_OK)
+			return TITAN_AUTH_OK;
+		/* else the token, if one is set and came */
+		if (r->token == NULL || token == NULL) {
+			*cert_status = (int)v;
+			return TITAN_AUTH_CERT;
+		}
+	}
+	if (r->token == NULL)
+		return TITAN_AUTH_NONE_SET;
+	return token_allowed(r, token);
 }
 
 static int
@@ -127,8 +157,10 @@ decide_where(struct conn *c, const struct server *srv, struct decision *d)
 {
 	const struct site	*s = server_default(srv)->site;
 	struct url		*u = &d->req.url;
+	struct conn_cert	 cc;
 	socklen_t		 slen;
 	const char		*why;
+	int			 cert_status = 0;
 
 	if ((d->vh = server_pick(srv, conn_sni(c), u->host,
 	    conn_is_local_addr(c, u->host), &why)) == NULL)
@@ -150,9 +182,21 @@ decide_where(struct conn *c, const struct server *srv, struct decision *d)
 	if (!is_file_path(u->path))
 		return refuse(d, 50, "no file path", "%s", msg_get(s->msg,
 		    MSG_TITAN_NOT_FILE));
-	switch (titan_allowed(&d->rule, d->req.token, NULL)) {
+	cc.ca = NULL;
+	conn_cert(c, &cc);
+	if (cc.present)
+		access_fp_str(cc.sha256, d->fp);
+	switch (titan_allowed(&d->rule, d->vh->access, u->path, d->req.token,
+	    cc.present ? cc.sha256 : NULL, cc.valid, &cert_status)) {
 	case TITAN_AUTH_OK:
 		return 0;
+	case TITAN_AUTH_CERT:
+		return refuse(d, cert_status, cert_status == 60 ?
+		    "no client certificate" : cert_status == 62 ?
+		    "certificate not valid now" : "certificate not allowed",
+		    "%s", msg_get(s->msg, cert_status == 60 ?
+		    MSG_CERT_REQUIRED : cert_status == 62 ? MSG_CERT_NOT_VALID :
+		    MSG_CERT_NOT_AUTHORISED));
 	case TITAN_AUTH_NONE_SET:
 		return refuse(d, 50, "no token set", "%s", msg_get(s->msg,
 		    MSG_TITAN_NOT_SET_UP));
@@ -191,6 +235,7 @@ decide(struct conn *c, const char *line, size_t len, struct decision *d)
 	const char		*errstr;
 
 	memset(d, 0, sizeof(*d));
+	d->fp[0] = '-';
 	if (len >= sizeof(d->line))
 		return refuse(d, 59, "request too long", "%s", msg_get(
 		    server_default(srv)->site->msg, MSG_REQUEST_TOO_LONG));
@@ -229,16 +274,17 @@ decide(struct conn *c, const char *line, size_t len, struct decision *d)
 /* The log line of every upload, accepted or refused. */
 static void
 log_upload(const char *host, const char *path, uint64_t size,
-    const char *mime, const char *op, int status, const char *why)
+    const char *mime, const char *fp, const char *op, int status,
+    const char *why)
 {
 	char	 p[256], m[128];
 
 	log_escape(p, sizeof(p), path, strlen(path));
 	log_escape(m, sizeof(m), mime != NULL ? mime : "-",
 	    mime != NULL ? strlen(mime) : 1);
-	log_info("titan: host %s path %s size %llu type %s fingerprint -: "
+	log_info("titan: host %s path %s size %llu type %s fingerprint %s: "
 	    "%s %d%s%s", host != NULL ? host : "-", p,
-	    (unsigned long long)size, m, op, status, why != NULL ? " " : "",
+	    (unsigned long long)size, m, fp, op, status, why != NULL ? " " : "",
 	    why != NULL ? why : "");
 }
 
@@ -248,7 +294,8 @@ answer(struct conn *c, int status, const char *meta, const char *why)
 	conn_replyf(c, "%d %s\r\n", status, meta);
 	conn_done(c, status == 20 ? "20" : status == 30 ? "30" :
 	    status == 40 ? "40" : status == 50 ? "50" : status == 51 ? "51" :
-	    status == 53 ? "53" : "59", why);
+	    status == 53 ? "53" : status == 60 ? "60" : status == 61 ? "61" :
+	    status == 62 ? "62" : "59", why);
 }
 
 /*
@@ -349,7 +396,7 @@ job_done(struct conn *c, void *arg)
 	    (j->st == PUBLISH_NOT_FOUND && j->p.create)))
 		st = 20;	/* a new file's source is empty */
 	log_upload(j->host, j->path, j->op == JOB_WRITE ? j->p.len : 0,
-	    j->op == JOB_READ ? NULL : j->mime, ops[j->op], st,
+	    j->op == JOB_READ ? NULL : j->mime, j->fp, ops[j->op], st,
 	    st == 30 || st == 20 ? NULL : j->err);
 	if (j->reload_late)
 		log_warnx("titan: host %s: %s written, but no reload ended "
@@ -390,6 +437,7 @@ job_new(const struct decision *d, const char *data, size_t len)
 	snprintf(j->path, sizeof(j->path), "%s", d->req.url.path);
 	snprintf(j->host, sizeof(j->host), "%s", h->name);
 	snprintf(j->mime, sizeof(j->mime), "%s", d->mime);
+	snprintf(j->fp, sizeof(j->fp), "%s", d->fp);
 	site_gemini_url(d->vh->site, d->req.url.path, &url);
 	if (url.failed || (j->url = buf_take(&url, &n)) == NULL ||
 	    (len > 0 && (j->data = malloc(len)) == NULL)) {
@@ -421,7 +469,7 @@ upload_serve(struct conn *c, char *line, size_t len)
 	if (decide(c, line, len, &d) != 0) {
 		log_upload(d.vh != NULL ? d.vh->conf->name : NULL,
 		    d.req.url.path != NULL ? d.req.url.path : "-",
-		    d.req.size, d.req.mime, d.req.edit ? "edit" :
+		    d.req.size, d.req.mime, d.fp, d.req.edit ? "edit" :
 		    d.req.size > 0 ? "write" : "delete",
 		    d.status, d.why);
 		answer(c, d.status, d.meta, d.why);

@@ -31,14 +31,23 @@ enum titan_auth {
 	TITAN_AUTH_NONE_SET,	/* no token and no writers: nobody writes */
 	TITAN_AUTH_MISSING,	/* a token is needed, none came */
 	TITAN_AUTH_WRONG,	/* a token came, not the one */
+	TITAN_AUTH_CERT,	/* the writers rule refuses the certificate
+				   (or its absence): *CERT_STATUS says 60,
+				   61 or 62 */
 };
 
 /*
- * The one place that decides who may upload under the rule R: the
- * request's TOKEN (or NULL) against R's, compared in constant time, and
- * CERT_SHA256, the client certificate's SHA-256 digest (or NULL: none).
+ * The one place that decides who may upload PATH under the rule R and the
+ * host's access rules A (access.h; NULL: none).  A certificate in the deny
+ * list that applies is refused.  Where a writers list applies, a
+ * certificate in it (SHA-256 FP, NULL for none, within its validity:
+ * VALID) may write; a client without one may still write with the token
+ * if R sets one.  Elsewhere the token decides, compared in constant time;
+ * with neither a writers list nor a token nobody writes.
  */
-enum titan_auth titan_allowed(const struct titan_rule *, const char *,
-	    const unsigned char *);
+struct access_rules;
+enum titan_auth titan_allowed(const struct titan_rule *,
+	    const struct access_rules *, const char *, const char *,
+	    const unsigned char *, bool, int *);
 
 #endif

@@ -1,0 +1,132 @@
+# Titan under a writers list: a certificate in the list writes without
+# the token; one outside it gets 61 (its fingerprint in the log line), no
+# certificate 60, an expired one in the list 62; the token still opens it
+# to a client without a certificate; a certificate in the deny list is
+# refused even with the token; ;edit follows the same rule; a folder with
+# a writers list and no token takes no anonymous upload.
+. "$(dirname "$0")/lib.sh"
+
+CONF=$WORK/zeche.conf
+GEMINI_PORT=$(free_port)
+TOKEN=t0ken
+mkdir -p "$CERTS"
+
+mkcert() {	# NAME [openssl req options]: NAME.pem, key and certificate
+	local n=$1
+	shift
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$WORK/$n.key" -out "$WORK/$n.crt" -subj "/CN=$n" "$@" \
+	    2>/dev/null
+	cat "$WORK/$n.crt" "$WORK/$n.key" >"$WORK/$n.pem"
+}
+fp() {	# NAME: the SHA-256 fingerprint, AA:BB:...
+	openssl x509 -in "$WORK/$1.crt" -noout -fingerprint -sha256 |
+	    sed 's/.*=//'
+}
+mkcert ada -days 30
+mkcert eve -days 30
+mkcert mal -days 30
+# an expired certificate: openssl ca sets past dates (req -x509 cannot)
+mkdir -p "$WORK/ca"
+: >"$WORK/ca/index.txt"
+cat >"$WORK/ca/ca.conf" <<CA
+[ ca ]
+default_ca = test
+[ test ]
+dir = $WORK/ca
+database = \$dir/index.txt
+new_certs_dir = \$dir
+serial = \$dir/serial
+default_md = sha256
+policy = any
+[ any ]
+commonName = supplied
+CA
+echo 01 >"$WORK/ca/serial"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$WORK/old.key" -out "$WORK/old.csr" -subj "/CN=old" 2>/dev/null
+openssl ca -batch -config "$WORK/ca/ca.conf" -selfsign -keyfile \
+    "$WORK/old.key" -in "$WORK/old.csr" -out "$WORK/old.crt" \
+    -startdate 20200101000000Z -enddate 20200201000000Z >/dev/null 2>&1
+cat "$WORK/old.crt" "$WORK/old.key" >"$WORK/old.pem"
+[ -s "$WORK/old.crt" ] || echo "# the expired certificate was not made"
+
+{ echo "$(fp ada)  # Ada"; echo "$(fp old)  # an old one"
+  echo "$(fp mal)  # listed, but denied"; } >"$WORK/writers.txt"
+echo "$(fp mal)" >"$WORK/deny.txt"
+mkdir -p "$ROOT/team" "$ROOT/closed"
+printf '# Team\n\nAlt.\n' >"$ROOT/team/page.gmi"
+printf '# Zu\n\nAlt.\n' >"$ROOT/closed/page.gmi"
+cat >"$CONF" <<CONF
+gemini 127.0.0.1:$GEMINI_PORT
+timeout 3
+host $H {
+	root "$ROOT"
+	certs "$CERTS"
+	history "$WORK/history"
+	location "/team/" {
+		titan on
+		token "$TOKEN"
+		writers "writers.txt"
+		deny "deny.txt"
+	}
+	location "/closed/" {
+		titan on
+		writers "writers.txt"
+	}
+}
+CONF
+before=$(serving)
+"$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
+ZPID=$!
+if ! wait_serving "$before"; then
+	not_ok "zeche --config starts and listens" "$(tail -20 "$LOG")"
+	finish
+fi
+
+# up PATH BODY [gemget options]: upload BODY to PATH, the answer's header
+up() {
+	local path=$1 body=$2
+	shift 2
+	{ printf 'titan://%s%s;mime=text/gemini;size=%s\r\n' "$H" "$path" \
+	    "$(printf "$body" | wc -c)"; printf "$body"; } |
+	    "$GEMGET" -s "$H" "$@" 127.0.0.1 "$GEMINI_PORT" \
+	    2>"$WORK/gemget.err" | head -n 1 | tr -d '\r'
+}
+
+expect_contains "a writer's certificate uploads without the token" \
+    "$(up /team/page.gmi '# Team\n\nVon Ada.\n' -a "$WORK/ada.pem")" "30 "
+expect_eq "the file is Ada's" "$(cat "$ROOT/team/page.gmi")" \
+    "$(printf '# Team\n\nVon Ada.\n')"
+expect_log "the log line names Ada's fingerprint" \
+    "path /team/page.gmi size $(printf '# Team\n\nVon Ada.\n' | wc -c) type text/gemini fingerprint $(fp ada): write 30"
+expect_contains "a certificate outside the list: 61" \
+    "$(up /team/page.gmi '# Team\n\nVon Eve.\n' -a "$WORK/eve.pem")" "61 "
+expect_log "the refusal names its fingerprint" \
+    "fingerprint $(fp eve): write 61"
+expect_contains "no certificate, no token: 60" \
+    "$(up /team/page.gmi '# Team\n\nAnonym.\n')" "60 "
+expect_contains "an expired certificate in the list: 62" \
+    "$(up /team/page.gmi '# Team\n\nAlt.\n' -a "$WORK/old.pem")" "62 "
+expect_contains "a denied certificate is refused, listed or not: 61" \
+    "$(up "/team/page.gmi;token=$TOKEN" '# Team\n\nMal.\n' \
+    -a "$WORK/mal.pem")" "61 "
+expect_eq "nothing refused changed the file" "$(cat "$ROOT/team/page.gmi")" \
+    "$(printf '# Team\n\nVon Ada.\n')"
+expect_contains "no certificate but the token: 30" \
+    "$(up "/team/page.gmi;token=$TOKEN" '# Team\n\nMit Token.\n')" "30 "
+expect_eq "the token's upload is in" "$(cat "$ROOT/team/page.gmi")" \
+    "$(printf '# Team\n\nMit Token.\n')"
+expect_contains "a writers list without a token: no certificate, 60" \
+    "$(up "/closed/page.gmi;token=$TOKEN" '# Zu\n\nX.\n')" "60 "
+expect_contains "... and a writer uploads" \
+    "$(up /closed/page.gmi '# Zu\n\nVon Ada.\n' -a "$WORK/ada.pem")" "30 "
+expect_contains ";edit for a writer: the source" \
+    "$(gem "titan://$H/closed/page.gmi;edit" -s "$H" -a "$WORK/ada.pem")" \
+    "Von Ada."
+expect_contains ";edit for another certificate: 61" \
+    "$(gem_header "titan://$H/closed/page.gmi;edit" -s "$H" \
+    -a "$WORK/eve.pem")" "61 "
+expect_contains "still serving after the uploads" \
+    "$(gem "gemini://$H/team/page.gmi" -s "$H")" "Mit Token."
+finish
