@@ -31,6 +31,7 @@
 #include "posts.h"
 #include "robots.h"
 #include "rootfs.h"
+#include "search.h"
 #include "section.h"
 #include "site.h"
 #include "url.h"
@@ -49,6 +50,7 @@ struct walk {
 	size_t		 memused;	/* bytes of files kept in memory */
 	bool		 fatal;		/* out of memory: stop */
 	char		 pageindex[64];	/* its folder ("/pages/"), or "" */
+	char		 search[64];	/* its address ("/search"), or "" */
 };
 
 /* What one folder holds, gathered while its entries are read. */
@@ -845,6 +847,10 @@ add_folder_page(struct walk *w, struct folder *f)
 	    strcmp(f->rel, "/") == 0 && w->opts->pageindex == SITE_ON))
 		buf_addf(&nav, "=> %s %s\n", w->pageindex, msg_get(f->msg,
 		    MSG_PAGEINDEX_TITLE));
+	if (w->search[0] != '\0' && strcmp(f->rel, "/") == 0 &&
+	    (pg->generated ? !f->has_partners : w->opts->search == SITE_ON))
+		buf_addf(&nav, "=> %s %s\n", w->search, msg_get(f->msg,
+		    MSG_FIND_TITLE));
 	if (nav.len > 0) {
 		if (body.len < 2 || memcmp(body.data + body.len - 2, "\n\n",
 		    2) != 0)
@@ -1386,8 +1392,9 @@ add_feed(struct walk *w, const struct blog *b)
 }
 
 /*
- * The page index's folder, unless "pageindex off" or the capsule has a
- * file or folder of that name at its top (the capsule's own wins).
+ * The page index's folder and the search's address, each unless "off"
+ * or the capsule has a file or folder of that name at its top (the
+ * capsule's own wins).
  */
 static void
 pageindex_path(struct walk *w)
@@ -1396,14 +1403,21 @@ pageindex_path(struct walk *w)
 	struct stat	 st;
 
 	if (w->opts->pageindex == SITE_OFF)
-		return;
-	if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		;
+	else if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		warn(w, "/", 0, "%s: the capsule's own, so no page index is "
 		    "generated (\"pageindex off\" says so without this "
 		    "warning)", word);
-		return;
-	}
-	snprintf(w->pageindex, sizeof(w->pageindex), "/%s/", word);
+	else
+		snprintf(w->pageindex, sizeof(w->pageindex), "/%s/", word);
+	word = msg_get(w->s->msg, MSG_URL_SEARCH);	/* and the search's */
+	if (w->opts->search == SITE_OFF)
+		;
+	else if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		warn(w, "/", 0, "%s: the capsule's own, so no search is "
+		    "generated (\"search off\" says so)", word);
+	else
+		snprintf(w->search, sizeof(w->search), "/%s", word);
 }
 
 /*
@@ -1434,6 +1448,8 @@ static int
 add_site_extras(struct walk *w)
 {
 	struct buf	 robots = BUF_INIT;
+	struct search	*se;
+	const char	*errstr;
 	size_t		 i;
 
 	/*
@@ -1446,6 +1462,13 @@ add_site_extras(struct walk *w)
 		    add_feed(w, &w->s->blogs[i]) == -1)
 			return -1;
 		site_sort(w->s);
+	}
+	/* the search before robots.txt, which names it */
+	if (w->search[0] != '\0' && ((se = search_build(w->s, w->search,
+	    &errstr)) == NULL || site_add_section(w->s, &search_section,
+	    se) == -1)) {
+		fail_oom(w, w->search);
+		return -1;
 	}
 	if (!has_path(w->s, "/robots.txt")) {
 		robots_make(&robots, w->s);

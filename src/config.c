@@ -332,6 +332,7 @@ static const struct key host_keys[] = {
 	{ "spartan_link", KEY_BOOL,		H(spartan_link), 0, 0 },
 	{ "pageindex",	KEY_BOOL,		H(pageindex),	0, 0 },
 	{ "archive",	KEY_BOOL,		H(archive),	0, 0 },
+	{ "search",	KEY_BOOL,		H(search),	0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -1002,6 +1003,8 @@ host_block(struct parser *ps)
 	    "spartan_link"))) != 0;
 	h->set_pageindex = (seen & (1UL << key_index(host_keys,
 	    "pageindex"))) != 0;
+	h->set_search = (seen & (1UL << key_index(host_keys,
+	    "search"))) != 0;
 	if (h->root == NULL) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
 		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);

@@ -25,6 +25,7 @@
  *					# page, written by hand or not
  *		pageindex on		# the page index, linked from a
  *					# home page written by hand too
+ *		search on		# the capsule-wide search: alike
  *		listing off		# no generated folder pages
  *		posts off		# no generated post lists
  *		redirect "/old.gmi" "/new.gmi"	# 31; or: redirect 30 ...
@@ -116,6 +117,8 @@ struct conf_host {
 	bool		 set_pageindex;	/* unset: on, linked from generated */
 					/* pages only */
 	bool		 archive;	/* /capsule.tar over Gemini (off) */
+	bool		 search;	/* when set_search; unset: as */
+	bool		 set_search;	/* pageindex */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

@@ -68,6 +68,9 @@ static const struct msg_table	 en = { "en", {
 	[MSG_PAGEINDEX_TITLE] = "Page index",
 	[MSG_PAGEINDEX_COUNT] = "Every page and file of this capsule, by "
 	    "address: %zu",
+	[MSG_FIND_TITLE] = "Search this capsule",
+	[MSG_FIND_PROMPT] = "Search this capsule (a word or part of one)",
+	[MSG_FIND_PARTNERS] = "In the partner directory",
 	[MSG_BAD_REQUEST] = "Bad request",
 	[MSG_REQUEST_TOO_LONG] = "Request too long",
 	[MSG_BAD_QUERY] = "Bad search query",
@@ -146,6 +149,10 @@ static const struct msg_table	 de = { "de", {
 	[MSG_PAGEINDEX_TITLE] = "Seitenverzeichnis",
 	[MSG_PAGEINDEX_COUNT] = "Alle Seiten und Dateien dieser Kapsel, "
 	    "nach Adresse: %zu",
+	[MSG_FIND_TITLE] = "Diese Kapsel durchsuchen",
+	[MSG_FIND_PROMPT] = "Diese Kapsel durchsuchen (ein Wort oder Teil "
+	    "davon)",
+	[MSG_FIND_PARTNERS] = "Im Partnerverzeichnis",
 	[MSG_BAD_REQUEST] = "Fehlerhafte Anfrage",
 	[MSG_REQUEST_TOO_LONG] = "Anfrage zu lang",
 	[MSG_BAD_QUERY] = "Fehlerhafte Suchanfrage",

@@ -58,6 +58,11 @@ enum msg {
 	MSG_PAGEINDEX_TITLE,	/* its heading, and the links to it */
 	MSG_PAGEINDEX_COUNT,	/* fmt: number of entries */
 
+	/* the search over the whole capsule */
+	MSG_FIND_TITLE,		/* its heading, and the links to it */
+	MSG_FIND_PROMPT,	/* Gemini 10 / Gopher search prompt */
+	MSG_FIND_PARTNERS,	/* heading above the partners among hits */
+
 	/* Gemini status lines (the meta text) */
 	MSG_BAD_REQUEST,
 	MSG_REQUEST_TOO_LONG,
