@@ -36,8 +36,13 @@ struct search {
 	const struct partners	*ps;		/* borrowed, or NULL */
 	struct doc		*docs;		/* owned: in rank order */
 	size_t			 n;
-	char			*hay;		/* owned: 2n entries */
-	size_t			*off;		/* owned: 2n + 1 */
+	/*
+	 * Entry I < n is document I's title; document D's lines are the
+	 * entries line[D] to line[D + 1] - 1, one a line of its text.
+	 */
+	char			*hay;		/* owned */
+	size_t			*off;		/* owned: line[n] + 1 */
+	size_t			*line;		/* owned: n + 1 */
 	struct trigram		*ix;		/* owned */
 };
 
@@ -107,27 +112,35 @@ collect(struct search *se, const struct site *s)
 	return 0;
 }
 
-/* Titles, then bodies line by line: each line's forms end in "\n". */
+/* Titles, then the bodies, one entry a line. */
 static int
 make_hay(struct search *se)
 {
 	struct buf		 hay = BUF_INIT;
 	const struct gemtext	*doc;
-	size_t			 i, k;
+	size_t			 i, k, ne = se->n;
 
-	if ((se->off = calloc(2 * se->n + 1, sizeof(*se->off))) == NULL)
+	if ((se->line = calloc(se->n + 1, sizeof(*se->line))) == NULL)
+		return -1;
+	for (i = 0; i < se->n; i++) {
+		se->line[i] = ne;
+		ne += se->docs[i].pg->doc.nlines;
+	}
+	se->line[se->n] = ne;
+	if ((se->off = calloc(ne + 1, sizeof(*se->off))) == NULL)
 		return -1;
 	for (i = 0; i < se->n; i++) {
 		se->off[i] = hay.len;
 		collate_forms(&hay, se->docs[i].title);
 	}
-	for (i = 0; i < se->n; i++) {
-		se->off[se->n + i] = hay.len;
+	for (i = 0, ne = se->n; i < se->n; i++) {
 		doc = &se->docs[i].pg->doc;
-		for (k = 0; k < doc->nlines; k++)
+		for (k = 0; k < doc->nlines; k++) {
+			se->off[ne++] = hay.len;
 			collate_forms(&hay, doc->lines[k].text);
+		}
 	}
-	se->off[2 * se->n] = hay.len;
+	se->off[ne] = hay.len;
 	if (hay.failed || (se->hay = buf_take(&hay, NULL)) == NULL)
 		return -1;
 	return 0;
@@ -151,8 +164,8 @@ search_build(const struct site *s, const char *base, const char **errstr)
 	    (se->base_enc = buf_take(&enc, NULL)) == NULL ||
 	    collect(se, s) == -1 || make_hay(se) == -1)
 		goto bad;
-	if ((se->ix = trigram_build(se->hay, se->off, 2 * se->n, errstr)) ==
-	    NULL)
+	if ((se->ix = trigram_build(se->hay, se->off, se->line[se->n],
+	    errstr)) == NULL)
 		goto bad;
 	return se;
  bad:
@@ -172,6 +185,7 @@ search_free(struct search *se)
 	free(se->docs);
 	free(se->hay);
 	free(se->off);
+	free(se->line);
 	free(se);
 }
 
@@ -279,50 +293,43 @@ search_excerpt(struct buf *out, const char *text, size_t len, size_t at,
 		buf_adds(out, "...");
 }
 
-/* The excerpt line of document D for FQ: the line that holds the hit. */
+/*
+ * The excerpt line of document D for FQ: the first line that holds the
+ * hit, past the title's own heading, else its first line of text.
+ */
 static void
 add_excerpt(struct buf *out, const struct search *se, size_t d,
     const char *fq)
 {
 	const struct gemtext	*doc = &se->docs[d].pg->doc;
-	const char		*e = se->hay + se->off[se->n + d], *m, *p;
-	const char		*end = se->hay + se->off[se->n + d + 1];
-	const char		*text, *q, *nl;
+	const struct gemtext_line *l;
+	const char		*text;
 	struct buf		 line = BUF_INIT;
-	size_t			 k = 0, len, flen = strlen(fq);
-	long			 at = 0;
+	size_t			 k, e, len, flen = strlen(fq);
+	long			 at = -1;
 
-	/* the first hit past the title's own heading; K counts lines */
-	for (p = q = e; (m = memmem(p, (size_t)(end - p), fq, flen)) !=
-	    NULL; p = q = nl + 1, k++) {
-		while ((nl = memchr(q, '\n', (size_t)(m - q))) != NULL) {
-			k++;
-			q = nl + 1;
-		}
-		if (k >= doc->nlines) {
-			m = NULL;
+	for (k = 0; k < doc->nlines; k++) {
+		e = se->line[d] + k;
+		l = &doc->lines[k];
+		if (memmem(se->hay + se->off[e], se->off[e + 1] - se->off[e],
+		    fq, flen) != NULL && (l->type != GEMTEXT_H1 ||
+		    l->text != doc->title))
 			break;
-		}
-		if (doc->lines[k].type != GEMTEXT_H1 ||
-		    doc->lines[k].text != doc->title)
-			break;
-		if ((nl = memchr(m, '\n', (size_t)(end - m))) == NULL) {
-			m = NULL;
-			break;
-		}
 	}
-	if (m == NULL) {	/* a title hit only: the first text */
+	if (k == doc->nlines)	/* a title hit only: the first text */
 		for (k = 0; k < doc->nlines && (doc->lines[k].type !=
 		    GEMTEXT_TEXT || doc->lines[k].text[0] == '\0'); k++)
 			;
-		if (k == doc->nlines)
-			return;
-	}
+	else
+		at = 0;
+	if (k == doc->nlines)
+		return;
 	text = doc->lines[k].text;
 	len = strlen(text);
-	if (m != NULL && (at = search_locate(text, len, fq)) < 0)
+	if (at == 0 && (at = search_locate(text, len, fq)) < 0)
 		at = 0;
-	search_excerpt(&line, text, len, (size_t)at, SEARCH_EXCERPT_CHARS);
+	search_excerpt(&line, text, len, at < 0 ? 0 : (size_t)at,
+	    SEARCH_EXCERPT_CHARS);
 	if (!line.failed && line.len > 0) {
 		gemtext_add_text(out, line.data);
 		buf_addc(out, '\n');
@@ -362,31 +369,52 @@ size_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The document whose lines hold entry E (>= n). */
+static size_t
+doc_of(const struct search *se, size_t e)
+{
+	size_t	 lo = 0, hi = se->n, mid;
+
+	while (hi - lo > 1) {		/* the last D with line[D] <= E */
+		mid = lo + (hi - lo) / 2;
+		if (se->line[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
- * The documents FQ hits, ranked, into DOCS (room for 2 * SEARCH_HITS_MAX
- * + 1); returns how many (more than SEARCH_HITS_MAX: more than that).
- * Entries come in order, titles (< n) before bodies: a body hit of a
- * document whose title is hit is dropped.
+ * The documents FQ hits, ranked, into V (room for SEARCH_ENTRIES_MAX +
+ * 1); returns how many (more than SEARCH_HITS_MAX: more than that).  The
+ * index gives entries in order, titles (< n) before lines: a line hit of
+ * a document whose title is hit, or that is hit already, is dropped.
+ * *PARTIAL is set when a bound stopped the count.
  */
 static size_t
-rank(const struct search *se, const char *fq, size_t *docs, bool *partial)
+rank(const struct search *se, const char *fq, size_t *v, bool *partial)
 {
-	size_t	 n, i, nt, k, d;
+	size_t	 n, i, nt, k, d, last = SIZE_MAX;
 
-	n = trigram_find(se->ix, fq, 0, docs, 2 * SEARCH_HITS_MAX + 1,
-	    2 * SEARCH_HITS_MAX, partial);
-	if (n > 2 * SEARCH_HITS_MAX) {	/* the count stopped early */
-		n = 2 * SEARCH_HITS_MAX + 1;
-		*partial = true;
-	}
-	for (nt = 0; nt < n && docs[nt] < se->n; nt++)
+	n = trigram_find_tries(se->ix, fq, 0, v, SEARCH_ENTRIES_MAX + 1,
+	    SEARCH_ENTRIES_MAX, SEARCH_TRIES, partial);
+	if (n > SEARCH_ENTRIES_MAX)
+		n = SEARCH_ENTRIES_MAX + 1;
+	for (nt = 0; nt < n && v[nt] < se->n; nt++)
 		;
-	for (i = k = nt; i < n; i++) {
-		d = docs[i] - se->n;
-		if (nt == 0 || bsearch(&d, docs, nt, sizeof(*docs),
-		    size_cmp) == NULL)
-			docs[k++] = d;
+	for (i = k = nt; i < n && k <= SEARCH_HITS_MAX; i++) {
+		d = doc_of(se, v[i]);
+		if (d == last)
+			continue;
+		last = d;
+		if (nt == 0 || bsearch(&d, v, nt, sizeof(*v), size_cmp) ==
+		    NULL)
+			v[k++] = d;
 	}
+	/* the entries ran out before the documents did */
+	if (n > SEARCH_ENTRIES_MAX && k <= SEARCH_HITS_MAX)
+		*partial = true;
 	return k;
 }
 
@@ -495,7 +523,7 @@ search_page(const struct search *se, const char *query, size_t page,
 {
 	struct buf	*out = &res->text;
 	char		 fq[SEARCH_QUERY_MAX + 1], label[128];
-	size_t		 docs[2 * SEARCH_HITS_MAX + 1], nd = 0, np = 0;
+	size_t		*docs = NULL, nd = 0, np = 0;
 	size_t		 hits, len = strlen(query), pages, from;
 	bool		 partial = false, ppartial = false, more;
 
@@ -519,6 +547,8 @@ search_page(const struct search *se, const char *query, size_t page,
 		add_footer(out, se);
 		goto done;
 	}
+	if ((docs = calloc(SEARCH_ENTRIES_MAX + 1, sizeof(*docs))) == NULL)
+		goto nomem;
 	nd = rank(se, fq, docs, &partial);
 	if (nd < SEARCH_HITS_MAX && se->ps != NULL)
 		np = partners_find(se->ps, fq, 0, NULL, 0,
@@ -566,8 +596,10 @@ search_page(const struct search *se, const char *query, size_t page,
  done:
 	if (out->failed)
 		goto nomem;
+	free(docs);
 	return 0;
  nomem:
+	free(docs);
 	res->status = RESULT_FAILED;
 	res->why = "out of memory";
 	return -1;

@@ -20,7 +20,8 @@
  * "munster" find "Münster").
  *
  * Built once per load over one trigram index (trigram.h): entry I < N is
- * the title of document I, entry N + I its body, line by line.  The
+ * the title of document I, the entries after them the lines of each
+ * document's text, one entry a line, document by document.  The
  * documents are the articles, newest first, then the capsule's other
  * gemtext pages by path; generated pages are not searched (the partner
  * directory is searched through its own index).  So the hits come out of
@@ -29,8 +30,11 @@
  * follow, in the directory's order.
  *
  * Each request is bounded like the partner search: at most
- * SEARCH_HITS_MAX hits are counted (past that, the page says so), the
- * index tries at most TRIGRAM_STEPS candidates per hit it may count, and
+ * SEARCH_HITS_MAX hits are counted (past that, the page says so) from at
+ * most SEARCH_ENTRIES_MAX titles and lines that hold the query (past
+ * that, the page says the search stopped), the index tries at most
+ * SEARCH_TRIES candidates for a query of four symbols or more (past
+ * that, the page says so too), and
  * only the SEARCH_PER_PAGE hits of the page asked for get an excerpt,
  * the one line of text that holds the hit, cut to SEARCH_EXCERPT_CHARS
  * characters around it.
@@ -43,7 +47,9 @@
 #include "section.h"
 
 #define SEARCH_PER_PAGE		10
-#define SEARCH_HITS_MAX		500	/* hits a search counts and pages */
+#define SEARCH_HITS_MAX		200	/* hits a search counts and pages */
+#define SEARCH_ENTRIES_MAX	1024	/* titles and lines it counts */
+#define SEARCH_TRIES		4096	/* candidates the index tries */
 #define SEARCH_QUERY_MAX	256	/* bytes of decoded query */
 #define SEARCH_EXCERPT_CHARS	120	/* code points of an excerpt, at most */
 
