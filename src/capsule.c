@@ -1296,7 +1296,7 @@ add_feed(struct walk *w, const struct blog *b)
 	struct page		*folder;
 	struct buf		 path = BUF_INIT, self = BUF_INIT;
 	struct buf		 alt = BUF_INIT, out = BUF_INIT;
-	struct buf		 title = BUF_INIT;
+	struct buf		 title = BUF_INIT, gpath = BUF_INIT, gurl = BUF_INIT;
 	struct buf		*urls = NULL, *gurls = NULL;
 	struct folder		 fd;
 	char			(*dates)[21] = NULL;
@@ -1324,6 +1324,7 @@ add_feed(struct walk *w, const struct blog *b)
 		snprintf(dates[i], sizeof(dates[i]), "%sT00:00:00Z",
 		    b->articles[i].date);
 		e[i].id = e[i].link = urls[i].data;
+		e[i].rel = strrchr(urls[i].data, '/') + 1;
 		e[i].link_type = "text/gemini";
 		if (gport != NULL) {	/* the same article over Gopher */
 			buf_addf(&gurls[i], "gopher://%s%s%s/%c", s->host,
@@ -1367,8 +1368,18 @@ add_feed(struct walk *w, const struct blog *b)
 	f.alternate_type = "text/gemini";
 	f.entries = e;
 	f.nentries = b->narticles;
-	if (feed_write_atom(&f, &out) == -1 ||
-	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1)
+	/* the same as gemtext, FOLDER/feed.gmi, unless the capsule has one */
+	buf_addf(&gpath, "%s%s", b->path, FEED_GEMTEXT_NAME);
+	if (!gpath.failed && !has_path(s, gpath.data)) {
+		site_gemini_url(s, gpath.data, &gurl);
+		f.gemtext = gurl.data;
+		f.gemtext_title = msg_get(s->msg, MSG_GEMFEED);
+		f.atom_label = msg_get(s->msg, MSG_GEMFEED_ATOM);
+	}
+	if (gpath.failed || gurl.failed || feed_write_atom(&f, &out) == -1 ||
+	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1 ||
+	    (f.gemtext != NULL && (feed_write_gemtext(&f, &out) == -1 ||
+	    add_generated(w, gpath.data, out.data, out.len) == -1)))
 		goto done;
 	ret = 0;
 	goto done;
@@ -1388,6 +1399,8 @@ add_feed(struct walk *w, const struct blog *b)
 	buf_free(&alt);
 	buf_free(&out);
 	buf_free(&title);
+	buf_free(&gpath);
+	buf_free(&gurl);
 	return ret;
 }
 

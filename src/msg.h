@@ -15,6 +15,8 @@ enum msg {
 	MSG_UP,			/* link to "../" from a folder listing */
 	MSG_ARTICLES,		/* heading above an article list */
 	MSG_ATOM_FEED,		/* link to atom.xml */
+	MSG_GEMFEED,		/* the gemtext feed, as Atom names it */
+	MSG_GEMFEED_ATOM,	/* the gemtext feed's link to atom.xml */
 	/* the default robots.txt: its comments (capsule.c writes the rules) */
 	MSG_ROBOTS,		/* its head, lines ending in "\n" */
 	MSG_ROBOTS_ARCHIVER,	/* above each group, without the last */
