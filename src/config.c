@@ -286,6 +286,7 @@ enum key_type {
 	KEY_PATH,			/* char *: relative to the file */
 	KEY_LANG,			/* char *: a language tag */
 	KEY_ALIAS,			/* append to host->aliases */
+	KEY_PING,			/* append to host->pings */
 	KEY_INT,			/* int, from MIN to MAX */
 	KEY_BOOL,			/* bool: on or off */
 	KEY_LOG_IP,			/* enum conf_log_ip */
@@ -333,6 +334,8 @@ static const struct key host_keys[] = {
 	{ "pageindex",	KEY_BOOL,		H(pageindex),	0, 0 },
 	{ "archive",	KEY_BOOL,		H(archive),	0, 0 },
 	{ "search",	KEY_BOOL,		H(search),	0, 0 },
+	{ "ping",	KEY_PING,		0,		0, 0 },
+	{ "ping_interval", KEY_INT,		H(ping_interval), 1, 604800 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -367,7 +370,7 @@ key_index(const struct key *keys, const char *name)
 static bool
 is_repeatable(enum key_type type)
 {
-	return type == KEY_LISTEN || type == KEY_ALIAS;
+	return type == KEY_LISTEN || type == KEY_ALIAS || type == KEY_PING;
 }
 
 int
@@ -630,6 +633,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_ALIAS ? "a host name" :
+	    k->type == KEY_PING ? "a gemini:// URL" :
 	    k->type == KEY_LANG ? "a language tag" : "a string"))
 		return -1;
 	t = ps->tok.text;
@@ -669,6 +673,18 @@ set_key(struct parser *ps, const struct key *k, void *base,
 		}
 		h->naliases++;
 		return check_alias(ps, h, a[h->naliases - 1]);
+	case KEY_PING:
+		if (strncmp(t, "gemini://", 9) != 0 || strlen(t) > 512 ||
+		    strpbrk(t, " ?#") != NULL || has_control(t))
+			goto bad;
+		if ((a = grow(ps, ps->tok.line, ps->tok.col, h->pings,
+		    h->npings, CONF_PINGS_MAX, sizeof(*a), "pings")) == NULL)
+			return -1;
+		h->pings = a;
+		if ((a[h->npings] = dup_or_fail(ps, t)) == NULL)
+			return -1;
+		h->npings++;
+		return 0;
 	case KEY_INT:
 		errno = 0;
 		n = strtol(t, &end, 10);
@@ -700,6 +716,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_USER ? "a user name" :
 	    k->type == KEY_ALIAS ? "a host name" :
+	    k->type == KEY_PING ? "a gemini:// URL without a query" :
 	    k->type == KEY_LANG ? "a language tag such as \"en\" or \"de-CH\"" :
 	    "one line of text");
 	return -1;
@@ -772,6 +789,9 @@ host_free(struct conf_host *h)
 	for (i = 0; i < h->naliases; i++)
 		free(h->aliases[i]);
 	free(h->aliases);
+	for (i = 0; i < h->npings; i++)
+		free(h->pings[i]);
+	free(h->pings);
 	free(h->root);
 	free(h->certs);
 	free(h->cert);

@@ -26,6 +26,8 @@
  *		pageindex on		# the page index, linked from a
  *					# home page written by hand too
  *		search on		# the capsule-wide search: alike
+ *		ping "gemini://agg.example/submit"	# repeatable: tell it
+ *		ping_interval 600	# of a changed feed, at most this often
  *		listing off		# no generated folder pages
  *		posts off		# no generated post lists
  *		redirect "/old.gmi" "/new.gmi"	# 31; or: redirect 30 ...
@@ -53,6 +55,7 @@
 #define CONF_LISTEN_MAX		16	/* listeners, all protocols */
 #define CONF_WORKERS_MAX	1024	/* event loops */
 #define CONF_ALIASES_MAX	32
+#define CONF_PINGS_MAX		16	/* aggregators per host */
 
 enum conf_log_ip {
 	CONF_LOG_IP_OFF,		/* no client addresses (default) */
@@ -119,6 +122,9 @@ struct conf_host {
 	bool		 archive;	/* /capsule.tar over Gemini (off) */
 	bool		 search;	/* when set_search; unset: as */
 	bool		 set_search;	/* pageindex */
+	char		**pings;	/* owned: aggregators' submit URLs */
+	size_t		 npings;
+	int		 ping_interval;	/* seconds; 0: PING_INTERVAL */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */
