@@ -34,10 +34,10 @@
  * most SEARCH_ENTRIES_MAX titles and lines that hold the query (past
  * that, the page says the search stopped), the index tries at most
  * SEARCH_TRIES candidates for a query of four symbols or more (past
- * that, the page says so too), and
- * only the SEARCH_PER_PAGE hits of the page asked for get an excerpt,
- * the one line of text that holds the hit, cut to SEARCH_EXCERPT_CHARS
- * characters around it.
+ * that, the page says so too), and only the SEARCH_PER_PAGE hits of the
+ * page asked for get an excerpt, the one line of text that holds the
+ * hit, cut to SEARCH_EXCERPT_CHARS characters around it.  These bound
+ * its time as well: no clock is read.
  */
 #ifndef SEARCH_H
 #define SEARCH_H
