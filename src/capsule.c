@@ -31,6 +31,7 @@
 #include "posts.h"
 #include "robots.h"
 #include "rootfs.h"
+#include "search.h"
 #include "section.h"
 #include "site.h"
 #include "url.h"
@@ -49,6 +50,7 @@ struct walk {
 	size_t		 memused;	/* bytes of files kept in memory */
 	bool		 fatal;		/* out of memory: stop */
 	char		 pageindex[64];	/* its folder ("/pages/"), or "" */
+	char		 search[64];	/* its address ("/search"), or "" */
 };
 
 /* What one folder holds, gathered while its entries are read. */
@@ -845,6 +847,10 @@ add_folder_page(struct walk *w, struct folder *f)
 	    strcmp(f->rel, "/") == 0 && w->opts->pageindex == SITE_ON))
 		buf_addf(&nav, "=> %s %s\n", w->pageindex, msg_get(f->msg,
 		    MSG_PAGEINDEX_TITLE));
+	if (w->search[0] != '\0' && strcmp(f->rel, "/") == 0 &&
+	    (pg->generated ? !f->has_partners : w->opts->search == SITE_ON))
+		buf_addf(&nav, "=> %s %s\n", w->search, msg_get(f->msg,
+		    MSG_FIND_TITLE));
 	if (nav.len > 0) {
 		if (body.len < 2 || memcmp(body.data + body.len - 2, "\n\n",
 		    2) != 0)
@@ -1293,7 +1299,7 @@ add_feed(struct walk *w, const struct blog *b)
 	struct page		*folder;
 	struct buf		 path = BUF_INIT, self = BUF_INIT;
 	struct buf		 alt = BUF_INIT, out = BUF_INIT;
-	struct buf		 title = BUF_INIT;
+	struct buf		 title = BUF_INIT, gpath = BUF_INIT, gurl = BUF_INIT;
 	struct buf		*urls = NULL, *gurls = NULL;
 	struct folder		 fd;
 	char			(*dates)[21] = NULL;
@@ -1321,6 +1327,7 @@ add_feed(struct walk *w, const struct blog *b)
 		snprintf(dates[i], sizeof(dates[i]), "%sT00:00:00Z",
 		    b->articles[i].date);
 		e[i].id = e[i].link = urls[i].data;
+		e[i].rel = strrchr(urls[i].data, '/') + 1;
 		e[i].link_type = "text/gemini";
 		if (gport != NULL) {	/* the same article over Gopher */
 			buf_addf(&gurls[i], "gopher://%s%s%s/%c", s->host,
@@ -1364,8 +1371,18 @@ add_feed(struct walk *w, const struct blog *b)
 	f.alternate_type = "text/gemini";
 	f.entries = e;
 	f.nentries = b->narticles;
-	if (feed_write_atom(&f, &out) == -1 ||
-	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1)
+	/* the same as gemtext, FOLDER/feed.gmi, unless the capsule has one */
+	buf_addf(&gpath, "%s%s", b->path, FEED_GEMTEXT_NAME);
+	if (!gpath.failed && !has_path(s, gpath.data)) {
+		site_gemini_url(s, gpath.data, &gurl);
+		f.gemtext = gurl.data;
+		f.gemtext_title = msg_get(s->msg, MSG_GEMFEED);
+		f.atom_label = msg_get(s->msg, MSG_GEMFEED_ATOM);
+	}
+	if (gpath.failed || gurl.failed || feed_write_atom(&f, &out) == -1 ||
+	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1 ||
+	    (f.gemtext != NULL && (feed_write_gemtext(&f, &out) == -1 ||
+	    add_generated(w, gpath.data, out.data, out.len) == -1)))
 		goto done;
 	ret = 0;
 	goto done;
@@ -1385,12 +1402,15 @@ add_feed(struct walk *w, const struct blog *b)
 	buf_free(&alt);
 	buf_free(&out);
 	buf_free(&title);
+	buf_free(&gpath);
+	buf_free(&gurl);
 	return ret;
 }
 
 /*
- * The page index's folder, unless "pageindex off" or the capsule has a
- * file or folder of that name at its top (the capsule's own wins).
+ * The page index's folder and the search's address, each unless "off"
+ * or the capsule has a file or folder of that name at its top (the
+ * capsule's own wins).
  */
 static void
 pageindex_path(struct walk *w)
@@ -1399,14 +1419,21 @@ pageindex_path(struct walk *w)
 	struct stat	 st;
 
 	if (w->opts->pageindex == SITE_OFF)
-		return;
-	if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		;
+	else if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		warn(w, "/", 0, "%s: the capsule's own, so no page index is "
 		    "generated (\"pageindex off\" says so without this "
 		    "warning)", word);
-		return;
-	}
-	snprintf(w->pageindex, sizeof(w->pageindex), "/%s/", word);
+	else
+		snprintf(w->pageindex, sizeof(w->pageindex), "/%s/", word);
+	word = msg_get(w->s->msg, MSG_URL_SEARCH);	/* and the search's */
+	if (w->opts->search == SITE_OFF)
+		;
+	else if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		warn(w, "/", 0, "%s: the capsule's own, so no search is "
+		    "generated (\"search off\" says so)", word);
+	else
+		snprintf(w->search, sizeof(w->search), "/%s", word);
 }
 
 /*
@@ -1437,6 +1464,8 @@ static int
 add_site_extras(struct walk *w)
 {
 	struct buf	 robots = BUF_INIT;
+	struct search	*se;
+	const char	*errstr;
 	size_t		 i;
 
 	/*
@@ -1449,6 +1478,13 @@ add_site_extras(struct walk *w)
 		    add_feed(w, &w->s->blogs[i]) == -1)
 			return -1;
 		site_sort(w->s);
+	}
+	/* the search before robots.txt, which names it */
+	if (w->search[0] != '\0' && ((se = search_build(w->s, w->search,
+	    &errstr)) == NULL || site_add_section(w->s, &search_section,
+	    se) == -1)) {
+		fail_oom(w, w->search);
+		return -1;
 	}
 	if (!has_path(w->s, "/robots.txt")) {
 		robots_make(&robots, w->s);

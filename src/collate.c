@@ -95,12 +95,13 @@ letters(uint32_t cp, enum collate mode, char one[2])
  * the start of a search form.  A leading sign is kept in the sort key so
  * that such names sort (and group) before digits and letters.
  */
-void
-collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
+static void
+fold(struct buf *out, size_t *map, const char *s, size_t len,
+    enum collate mode)
 {
-	const char	*r;
+	const char	*r, *s0 = s;
 	uint32_t	 cp;
-	size_t		 n, w = 0;
+	size_t		 n, w = 0, done = 0;
 	bool		 sep = false, any = false;
 	char		 one[2], last = '\0', tmp[256];
 
@@ -108,6 +109,7 @@ collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
 		/* one code point adds at most 6 bytes: flush before */
 		if (w > sizeof(tmp) - 8) {
 			buf_add(out, tmp, w);
+			done += w;
 			w = 0;
 		}
 		if ((n = utf8_decode(s, len, &cp)) == 0) {
@@ -117,8 +119,11 @@ collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
 		if (cp >= 0x300 && cp <= 0x36f) {
 			/* combining: u + U+0308 is ü */
 			if (cp == 0x308 && mode == COLLATE_AE && !sep &&
-			    (last == 'a' || last == 'o' || last == 'u'))
+			    (last == 'a' || last == 'o' || last == 'u')) {
+				if (map != NULL)
+					map[done + w] = (size_t)(s - s0);
 				tmp[w++] = last = 'e';
+			}
 			goto next;
 		}
 		r = letters(cp, mode, one);
@@ -126,8 +131,11 @@ collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
 			sep = true;
 			goto next;
 		}
-		if (sep && (mode == COLLATE_SORT || any))
+		if (sep && (mode == COLLATE_SORT || any)) {
+			if (map != NULL)
+				map[done + w] = (size_t)(s - s0);
 			tmp[w++] = mode == COLLATE_SORT ? ' ' : '-';
+		}
 		sep = false;
 		any = true;
 		if (r == NULL) {
@@ -137,14 +145,30 @@ collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
 			w += n;
 			last = '\0';
 		} else {
-			while (*r != '\0')
+			while (*r != '\0') {
+				if (map != NULL)
+					map[done + w] = (size_t)(s - s0);
 				tmp[w++] = last = *r++;
+			}
 		}
  next:
 		s += n;
 		len -= n;
 	}
 	buf_add(out, tmp, w);
+}
+
+void
+collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
+{
+	fold(out, NULL, s, len, mode);
+}
+
+void
+collate_fold_map(struct buf *out, size_t *map, const char *s, size_t len,
+    enum collate mode)
+{
+	fold(out, map, s, len, mode);
 }
 
 static uint32_t

@@ -29,6 +29,15 @@ enum collate {
 void	collate_fold(struct buf *, const char *, size_t, enum collate);
 
 /*
+ * collate_fold() in a search mode (COLLATE_AE, COLLATE_A), and for each
+ * byte J it appends, the offset in S of the code point that made it in
+ * MAP[J].  MAP has room for LEN entries: a search form is never longer
+ * than its text.
+ */
+void	collate_fold_map(struct buf *, size_t *, const char *, size_t,
+	    enum collate);
+
+/*
  * Append the case-folded S to OUT: lower case for ASCII, Latin-1 and
  * Latin Extended-A, ß -> ss.  Equal keys mean the same name; equal keys
  * also have equal sort keys.

@@ -288,6 +288,7 @@ enum key_type {
 	KEY_PATH,			/* char *: relative to the file */
 	KEY_LANG,			/* char *: a language tag */
 	KEY_ALIAS,			/* append to host->aliases */
+	KEY_PING,			/* append to host->pings */
 	KEY_INT,			/* int, from MIN to MAX */
 	KEY_BOOL,			/* bool: on or off */
 	KEY_LOG_IP,			/* enum conf_log_ip */
@@ -354,6 +355,9 @@ static const struct key host_keys[] = {
 	{ "upload_create", KEY_BOOL,		H(titan.create), 0, 0 },
 	{ "upload_delete", KEY_BOOL,		H(titan.delete), 0, 0 },
 	{ "history",	KEY_PATH,		H(history),	0, 0 },
+	{ "search",	KEY_BOOL,		H(search),	0, 0 },
+	{ "ping",	KEY_PING,		0,		0, 0 },
+	{ "ping_interval", KEY_INT,		H(ping_interval), 1, 604800 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -402,7 +406,7 @@ static bool
 is_repeatable(enum key_type type)
 {
 	return type == KEY_LISTEN || type == KEY_ALIAS ||
-	    type == KEY_RATE_ALLOW;
+	    type == KEY_RATE_ALLOW || type == KEY_PING;
 }
 
 int
@@ -865,6 +869,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_ALIAS ? "a host name" :
+	    k->type == KEY_PING ? "a gemini:// URL" :
 	    k->type == KEY_LANG ? "a language tag" : "a string"))
 		return -1;
 	t = ps->tok.text;
@@ -904,6 +909,18 @@ set_key(struct parser *ps, const struct key *k, void *base,
 		}
 		h->naliases++;
 		return check_alias(ps, h, a[h->naliases - 1]);
+	case KEY_PING:
+		if (strncmp(t, "gemini://", 9) != 0 || strlen(t) > 512 ||
+		    strpbrk(t, " ?#") != NULL || has_control(t))
+			goto bad;
+		if ((a = grow(ps, ps->tok.line, ps->tok.col, h->pings,
+		    h->npings, CONF_PINGS_MAX, sizeof(*a), "pings")) == NULL)
+			return -1;
+		h->pings = a;
+		if ((a[h->npings] = dup_or_fail(ps, t)) == NULL)
+			return -1;
+		h->npings++;
+		return 0;
 	case KEY_INT:
 		errno = 0;
 		n = strtol(t, &end, 10);
@@ -954,6 +971,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_USER ? "a user name" :
 	    k->type == KEY_ALIAS ? "a host name" :
+	    k->type == KEY_PING ? "a gemini:// URL without a query" :
 	    k->type == KEY_LANG ? "a language tag such as \"en\" or \"de-CH\"" :
 	    "one line of text");
 	return -1;
@@ -1069,6 +1087,9 @@ host_free(struct conf_host *h)
 	for (i = 0; i < h->naliases; i++)
 		free(h->aliases[i]);
 	free(h->aliases);
+	for (i = 0; i < h->npings; i++)
+		free(h->pings[i]);
+	free(h->pings);
 	free(h->root);
 	free(h->certs);
 	free(h->cert);
@@ -1335,6 +1356,8 @@ host_block(struct parser *ps)
 	    "pageindex"))) != 0;
 	if (titan_seen(ps, host_keys, seen, &h->titan) == -1)
 		return -1;
+	h->set_search = (seen & (1UL << key_index(host_keys,
+	    "search"))) != 0;
 	if (h->root == NULL) {
 		fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
 		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);

@@ -28,6 +28,9 @@
  *					# page, written by hand or not
  *		pageindex on		# the page index, linked from a
  *					# home page written by hand too
+ *		search on		# the capsule-wide search: alike
+ *		ping "gemini://agg.example/submit"	# repeatable: tell it
+ *		ping_interval 600	# of a changed feed, at most this often
  *		listing off		# no generated folder pages
  *		posts off		# no generated post lists
  *		redirect "/old.gmi" "/new.gmi"	# 31; or: redirect 30 ...
@@ -68,6 +71,7 @@
 #define CONF_RATE_ALLOW_MAX	64	/* rate_allow networks */
 #define CONF_UNIX_PATH_MAX	107	/* bytes of a Unix socket's path */
 #define CONF_UNIX_MODE		0660	/* a Unix listener's, by default */
+#define CONF_PINGS_MAX		16	/* aggregators per host */
 
 enum conf_log_ip {
 	CONF_LOG_IP_OFF,		/* no client addresses (default) */
@@ -178,6 +182,11 @@ struct conf_host {
 	struct conf_titan titan;
 	char		*history;	/* owned: kept versions of uploads, */
 					/* or NULL: ROOT.history */
+	bool		 search;	/* when set_search; unset: as */
+	bool		 set_search;	/* pageindex */
+	char		**pings;	/* owned: aggregators' submit URLs */
+	size_t		 npings;
+	int		 ping_interval;	/* seconds; 0: PING_INTERVAL */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

@@ -58,8 +58,8 @@ add_element(struct buf *out, const char *indent, const char *name,
 }
 
 static void
-add_link(struct buf *out, const char *indent, const char *rel,
-    const char *type, const char *href)
+add_link_titled(struct buf *out, const char *indent, const char *rel,
+    const char *type, const char *href, const char *title)
 {
 	buf_addf(out, "%s<link rel=\"%s\"", indent, rel);
 	if (type != NULL) {
@@ -67,9 +67,21 @@ add_link(struct buf *out, const char *indent, const char *rel,
 		buf_add_markup(out, type, strlen(type));
 		buf_addc(out, '"');
 	}
+	if (title != NULL) {
+		buf_adds(out, " title=\"");
+		buf_add_markup(out, title, strlen(title));
+		buf_addc(out, '"');
+	}
 	buf_adds(out, " href=\"");
 	buf_add_markup(out, href, strlen(href));
 	buf_adds(out, "\"/>\n");
+}
+
+static void
+add_link(struct buf *out, const char *indent, const char *rel,
+    const char *type, const char *href)
+{
+	add_link_titled(out, indent, rel, type, href, NULL);
 }
 
 int
@@ -108,6 +120,9 @@ feed_write_atom(const struct feed *f, struct buf *out)
 	if (f->alternate != NULL)
 		add_link(out, "  ", "alternate", f->alternate_type,
 		    f->alternate);
+	if (f->gemtext != NULL)
+		add_link_titled(out, "  ", "related", "text/gemini",
+		    f->gemtext, f->gemtext_title);
 	for (i = 0; i < f->nentries; i++) {
 		e = &f->entries[i];
 		buf_adds(out, "  <entry>\n");
@@ -125,5 +140,46 @@ feed_write_atom(const struct feed *f, struct buf *out)
 		buf_adds(out, "  </entry>\n");
 	}
 	buf_adds(out, "</feed>\n");
+	return out->failed ? -1 : 0;
+}
+
+/* A gemtext link line's label: one line, no line end in it. */
+static void
+add_label(struct buf *out, const char *s)
+{
+	for (; *s != '\0'; s++)
+		buf_addc(out, *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+int
+feed_write_gemtext(const struct feed *f, struct buf *out)
+{
+	const struct feed_entry	*e;
+	size_t			 i;
+
+	if (f->title == NULL)
+		return -1;
+	for (i = 0; i < f->nentries; i++) {
+		e = &f->entries[i];
+		if (e->title == NULL || e->updated == NULL ||
+		    strlen(e->updated) < 10 || (e->rel == NULL &&
+		    e->link == NULL))
+			return -1;
+	}
+	buf_adds(out, "# ");
+	add_label(out, f->title);
+	buf_adds(out, "\n\n");
+	for (i = 0; i < f->nentries; i++) {
+		e = &f->entries[i];
+		buf_addf(out, "=> %s %.10s ", e->rel != NULL ? e->rel : e->link,
+		    e->updated);
+		add_label(out, e->title);
+		buf_addc(out, '\n');
+	}
+	buf_addf(out, "\n=> %s ", FEED_ATOM_NAME);
+	add_label(out, f->atom_label != NULL ? f->atom_label : FEED_ATOM_NAME);
+	buf_adds(out, "\n=> ./ ");
+	add_label(out, f->title);
+	buf_addc(out, '\n');
 	return out->failed ? -1 : 0;
 }

@@ -21,6 +21,8 @@
 struct buf;
 
 #define FEED_WRAP	72
+#define FEED_ATOM_NAME		"atom.xml"
+#define FEED_GEMTEXT_NAME	"feed.gmi"
 
 struct feed_entry {
 	const char	*id;		/* an IRI that never changes */
@@ -31,6 +33,8 @@ struct feed_entry {
 	const char	*link2;		/* a second rel=alternate, or NULL */
 	const char	*link2_type;	/* of another type than link's */
 	const char	*summary;	/* or NULL for none */
+	const char	*rel;		/* the gemtext feed's link to it, */
+					/* relative to the feed, or NULL */
 };
 
 struct feed {
@@ -45,6 +49,16 @@ struct feed {
 	const char		*alternate_type; /* its MIME type, or NULL */
 	const struct feed_entry	*entries;	/* in the order given */
 	size_t			 nentries;
+	/*
+	 * The same feed as gemtext (feed_write_gemtext()), FEED_GEMTEXT_NAME
+	 * beside the Atom feed's FEED_ATOM_NAME in the folder it is the feed
+	 * of; or NULL: the Atom feed links it (rel="related", type
+	 * text/gemini, titled GEMTEXT_TITLE), and it links the Atom feed
+	 * (labelled ATOM_LABEL) and its folder (by the feed's title).
+	 */
+	const char		*gemtext;
+	const char		*gemtext_title;
+	const char		*atom_label;
 };
 
 /*
@@ -53,6 +67,17 @@ struct feed {
  * NULL or an allocation failed.
  */
 int	feed_write_atom(const struct feed *, struct buf *);
+
+/*
+ * Append the feed as a gemtext feed page to OUT, the form Gemini readers
+ * subscribe to (Lagrange, gemini://gemini.circumlunar.space/docs/
+ * companion/subscription.gmi): "# TITLE", then one "=> URL YYYY-MM-DD
+ * TITLE" line per entry (its rel, else its link; the date is updated's
+ * first ten characters), then the links to the Atom feed ("atom.xml")
+ * and to its folder ("./").
+ * Returns 0, or -1 as feed_write_atom() does.
+ */
+int	feed_write_gemtext(const struct feed *, struct buf *);
 
 
 #endif

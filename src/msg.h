@@ -15,6 +15,8 @@ enum msg {
 	MSG_UP,			/* link to "../" from a folder listing */
 	MSG_ARTICLES,		/* heading above an article list */
 	MSG_ATOM_FEED,		/* link to atom.xml */
+	MSG_GEMFEED,		/* the gemtext feed, as Atom names it */
+	MSG_GEMFEED_ATOM,	/* the gemtext feed's link to atom.xml */
 	/* the default robots.txt: its comments (capsule.c writes the rules) */
 	MSG_ROBOTS,		/* its head, lines ending in "\n" */
 	MSG_ROBOTS_ARCHIVER,	/* above each group, without the last */
@@ -57,6 +59,11 @@ enum msg {
 	/* the page index */
 	MSG_PAGEINDEX_TITLE,	/* its heading, and the links to it */
 	MSG_PAGEINDEX_COUNT,	/* fmt: number of entries */
+
+	/* the search over the whole capsule */
+	MSG_FIND_TITLE,		/* its heading, and the links to it */
+	MSG_FIND_PROMPT,	/* Gemini 10 / Gopher search prompt */
+	MSG_FIND_PARTNERS,	/* heading above the partners among hits */
 
 	/* Gemini status lines (the meta text) */
 	MSG_BAD_REQUEST,

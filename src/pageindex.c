@@ -12,12 +12,15 @@
 #include "buf.h"
 #include "msg.h"
 #include "pageindex.h"
+#include "search.h"
 #include "section.h"
 #include "site.h"
 #include "url.h"
 
 struct pageindex {
 	char			*base;	/* owned: "/pages/" */
+	char			*search;	/* owned: the search's */
+					/* address, encoded, or NULL */
 	const struct msg_table	*msg;	/* static */
 	char			*lines;	/* owned: one link line per entry */
 	size_t			*off;	/* owned: entry i at lines + off[i], */
@@ -100,6 +103,7 @@ struct pageindex *
 pageindex_build(const struct site *s, const char *base)
 {
 	struct pageindex	*pi;
+	const struct section	*sec;
 	struct buf		 b = BUF_INIT;
 	struct dated		*d = NULL;
 	size_t			 i, nd, blen = strlen(base);
@@ -107,6 +111,11 @@ pageindex_build(const struct site *s, const char *base)
 	if ((pi = calloc(1, sizeof(*pi))) == NULL)
 		return NULL;
 	pi->msg = s->msg;
+	if ((sec = site_section(s, &search_section)) != NULL) {
+		search_link(sec->ctx, &b);
+		if ((pi->search = buf_take(&b, NULL)) == NULL)
+			goto nomem;
+	}
 	if (dated_posts(s, &d, &nd) == -1 ||
 	    (pi->base = strdup(base)) == NULL ||
 	    (pi->off = calloc(s->npages + 1, sizeof(*pi->off))) == NULL)
@@ -139,6 +148,7 @@ pageindex_free(struct pageindex *pi)
 	if (pi == NULL)
 		return;
 	free(pi->base);
+	free(pi->search);
 	free(pi->lines);
 	free(pi->off);
 	free(pi);
@@ -197,6 +207,8 @@ pageindex_page(const struct pageindex *pi, size_t page, struct buf *out)
 		add_page_link(out, pi, page - 1, MSG_PREV_PAGE);
 	if (page < np)
 		add_page_link(out, pi, page + 1, MSG_NEXT_PAGE);
+	if (pi->search != NULL)
+		buf_addf(out, "=> %s %s\n", pi->search, M(pi, MSG_FIND_TITLE));
 	buf_addf(out, "=> / %s\n", M(pi, MSG_HOME));
 	return out->failed ? -1 : 0;
 }

@@ -19,6 +19,7 @@
 #include "control.h"
 #include "log.h"
 #include "notify.h"
+#include "ping.h"
 #include "reload.h"
 #include "report.h"
 #include "server.h"
@@ -251,6 +252,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 				log_warnx("host %s: %s", vh->conf->name,
 				    vh->note);
 		}
+		ping_reload(current, reload.srv);	/* queues, no I/O */
 		hooks.swap(reload.srv);
 		current = reload.srv;
 		watch_update();

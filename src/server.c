@@ -327,6 +327,8 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 	    h->spartan_link ? SITE_ON : SITE_OFF;
 	so.pageindex = !h->set_pageindex ? SITE_AUTO :
 	    h->pageindex ? SITE_ON : SITE_OFF;
+	so.search = !h->set_search ? SITE_AUTO :
+	    h->search ? SITE_ON : SITE_OFF;
 	so.locations = h->locations;
 	so.nlocations = h->nlocations;
 	so.closed = h->readers != NULL || h->ca != NULL;

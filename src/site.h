@@ -41,6 +41,7 @@ struct site_opts {
 	enum site_switch pageindex;	/* the page index; AUTO: linked from */
 					/* generated pages only, ON: from */
 					/* the home page too, OFF: none */
+	enum site_switch search;	/* the capsule-wide search: alike */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
 	bool		 closed;	/* "readers" or "ca" on the host: */

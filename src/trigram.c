@@ -257,6 +257,7 @@ trigram_free(struct trigram *ix)
 struct hits {
 	size_t		 from, max, count;
 	size_t		*sel, nsel, cap;
+	size_t		 tries;		/* rounds find_long() may take */
 };
 
 /* Count hit I; false once MAX + 1 are counted, the count is enough. */
@@ -444,8 +445,7 @@ find_long(const struct trigram *ix, const char *fq, size_t len,
 		for (j = i; j > 0 && cur[j].count < cur[j - 1].count; j--)
 			tmp = cur[j], cur[j] = cur[j - 1], cur[j - 1] = tmp;
 
-	budget = h->max >= SIZE_MAX / TRIGRAM_STEPS - 1 ? SIZE_MAX :
-	    TRIGRAM_STEPS * (h->max + 1);
+	budget = h->tries;
 	while (!cur[0].end) {
 		if (++steps > budget)
 			return false;
@@ -473,7 +473,16 @@ size_t
 trigram_find(const struct trigram *ix, const char *fq, size_t from,
     size_t *sel, size_t nsel, size_t max, bool *partial)
 {
-	struct hits	 h = { from, max, 0, sel, 0, nsel };
+	return trigram_find_tries(ix, fq, from, sel, nsel, max,
+	    max >= SIZE_MAX / TRIGRAM_STEPS - 1 ? SIZE_MAX :
+	    TRIGRAM_STEPS * (max + 1), partial);
+}
+
+size_t
+trigram_find_tries(const struct trigram *ix, const char *fq, size_t from,
+    size_t *sel, size_t nsel, size_t max, size_t tries, bool *partial)
+{
+	struct hits	 h = { from, max, 0, sel, 0, nsel, tries };
 	size_t		 len = strlen(fq);
 
 	*partial = false;
@@ -490,7 +499,7 @@ size_t
 trigram_find_linear(const struct trigram *ix, const char *fq,
     size_t from, size_t *sel, size_t nsel, size_t max)
 {
-	struct hits	 h = { from, max, 0, sel, 0, nsel };
+	struct hits	 h = { from, max, 0, sel, 0, nsel, SIZE_MAX };
 	const char	*p, *end, *m;
 	size_t		 len = strlen(fq), lo, hi, mid;
 

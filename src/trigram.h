@@ -42,6 +42,9 @@ bool		 trigram_is_folded(const char *, size_t);
  */
 size_t		 trigram_find(const struct trigram *, const char *, size_t,
 		    size_t *, size_t, size_t, bool *);
+/* trigram_find() with its own bound: TRIES candidates in all. */
+size_t		 trigram_find_tries(const struct trigram *, const char *,
+		    size_t, size_t *, size_t, size_t, size_t, bool *);
 size_t		 trigram_find_linear(const struct trigram *, const char *,
 		    size_t, size_t *, size_t, size_t);
 

@@ -101,7 +101,7 @@ expect_eq "--check: exit 0" "$CHECK_RC" 0
 expect_contains "--check: the second host's fingerprint" "$CHECK_OUT" \
     "b.example: OK, 3 pages in $WORK/b; certificate $WORK/own/b.crt SHA-256 $fp_b"
 expect_contains "--check: a certificate still to be made" "$CHECK_OUT" \
-    "localhost: OK, 17 pages in $WORK/capsule; no certificate in $WORK/certs yet"
+    "localhost: OK, 18 pages in $WORK/capsule; no certificate in $WORK/certs yet"
 expect_eq "--check makes no certificate" "$(ls "$CERTS" 2>/dev/null)" ""
 
 # --- serving: the options override the file's gemini listener
@@ -140,7 +140,7 @@ expect_eq "the certificate was generated in the certs folder" \
 fp_a=$("$GEMGET" -f 127.0.0.1 "$GEMINI_PORT")
 check_conf
 expect_contains "--check: the generated certificate's fingerprint" \
-    "$CHECK_OUT" "localhost: OK, 17 pages in $WORK/capsule; certificate $CERTS/localhost.crt SHA-256 $fp_a"
+    "$CHECK_OUT" "localhost: OK, 18 pages in $WORK/capsule; certificate $CERTS/localhost.crt SHA-256 $fp_a"
 stop_zeche
 
 # --- no lang: no lang parameter, English labels

@@ -43,7 +43,7 @@ expect_contains "... a label after it" "$out" \
     "capsule/typos.gmi:3: warning: link to /images/my leads nowhere: a space ends a link's URL; for /images/my photo.png write \"=> images/my%20photo.png My photo\""
 expect_contains "... no such file: how a space is written" "$out" \
     "capsule/typos.gmi:4: warning: link to /Hallo leads nowhere: a space ends a link's URL; a name with spaces is written with %20, as in \"Hallo%20Welt\""
-expect_contains "--check: counts the warnings" "$out" "OK, 23 pages, 10 warnings"
+expect_contains "--check: counts the warnings" "$out" "OK, 24 pages, 10 warnings"
 
 SPARTAN_PORT=$(free_port)
 start_zeche --spartan "127.0.0.1:$SPARTAN_PORT"

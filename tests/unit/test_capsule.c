@@ -620,7 +620,8 @@ test_root_without_index(void)
 	CHECK((s = load()) != NULL);
 	/* the home page: titled by the host's name */
 	CHECK_STR(body_of(s, "/"), "# localhost\n\n=> a.txt a.txt\n"
-	    "\n" "=> /seiten/ Seitenverzeichnis\n");
+	    "\n" "=> /seiten/ Seitenverzeichnis\n"
+	    "=> /suche Diese Kapsel durchsuchen\n");
 	site_free(s);
 	tmptree_rm();
 }

@@ -1,6 +1,7 @@
 /*
- * test_feed: the Atom writer (src/feed.c) and the feeds capsule_load()
- * makes for the shipped capsule and for a capsule that grows.
+ * test_feed: the Atom and gemtext writers (src/feed.c) and the feeds
+ * capsule_load() makes for the shipped capsule and for a capsule that
+ * grows.
  */
 #include <sys/stat.h>
 
@@ -347,6 +348,88 @@ test_default_robots(void)
 	site_free(s);
 }
 
+/* The gemtext feed: Lagrange's form, and the links between the two. */
+static void
+test_gemtext_feed(void)
+{
+	struct feed_entry	 e[2];
+	struct feed		 f;
+	struct buf		 out = BUF_INIT;
+	struct site		*s;
+	const struct page	*pg;
+	char			 err[1024];
+
+	memset(&f, 0, sizeof(f));
+	memset(e, 0, sizeof(e));
+	e[0].id = e[0].link = "gemini://h/f/2020-01-02-b%20c.gmi";
+	e[0].rel = "2020-01-02-b%20c.gmi";
+	e[0].title = "Kohle & Stahl\n<Ruhr>";
+	e[0].updated = "2020-01-02T00:00:00Z";
+	e[1].id = e[1].link = "gemini://h/f/2019-05-06-a.gmi";
+	e[1].title = "A";
+	e[1].updated = "2019-05-06T00:00:00Z";
+	f.id = "gemini://h/f/";
+	f.title = "Zeche & \"Co.\"";
+	f.updated = e[0].updated;
+	f.author = "h";
+	f.self = "gemini://h/f/atom.xml";
+	f.entries = e;
+	f.nentries = 2;
+	f.gemtext = "gemini://h/f/feed.gmi";
+	f.gemtext_title = "As \"gemtext\"";
+	f.atom_label = "As Atom";
+	CHECK(feed_write_gemtext(&f, &out) == 0);
+	CHECK_STR(out.data, "# Zeche & \"Co.\"\n\n"
+	    "=> 2020-01-02-b%20c.gmi 2020-01-02 Kohle & Stahl <Ruhr>\n"
+	    "=> gemini://h/f/2019-05-06-a.gmi 2019-05-06 A\n\n"
+	    "=> atom.xml As Atom\n=> ./ Zeche & \"Co.\"\n");
+	buf_free(&out);
+	CHECK(feed_write_atom(&f, &out) == 0);
+	CHECK(strstr(out.data, "<link rel=\"related\" type=\"text/gemini\" "
+	    "title=\"As &quot;gemtext&quot;\" href=\"gemini://h/f/feed.gmi\""
+	    "/>\n") != NULL);
+	buf_free(&out);
+	e[1].updated = "2019";
+	CHECK(feed_write_gemtext(&f, &out) == -1);
+	buf_free(&out);
+
+	/* a capsule: FOLDER/feed.gmi beside atom.xml, each linking the other */
+	tmptree_new();
+	tmptree_mkdir("f");
+	tmptree_put("f/2024-01-15-first.gmi", "# First meeting\n");
+	tmptree_put("f/2024-02-01-second.gmi", "# Second\n");
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL) {
+		CHECK(s != NULL);
+		tmptree_rm();
+		return;
+	}
+	CHECK((pg = site_lookup(s, "/f/feed.gmi")) != NULL);
+	if (pg != NULL) {
+		CHECK(pg->is_gemtext && pg->generated);
+		CHECK_STR(pg->body, "# F\n\n"
+		    "=> 2024-02-01-second.gmi 2024-02-01 Second\n"
+		    "=> 2024-01-15-first.gmi 2024-01-15 First meeting\n\n"
+		    "=> atom.xml Dieser Feed als Atom (atom.xml)\n"
+		    "=> ./ F\n");
+	}
+	CHECK((pg = site_lookup(s, "/f/atom.xml")) != NULL &&
+	    strstr(pg->body, "<link rel=\"related\" type=\"text/gemini\" "
+	    "title=\"Dieser Feed als Gemtext (feed.gmi)\" "
+	    "href=\"gemini://localhost/f/feed.gmi\"/>") != NULL);
+	site_free(s);
+	/* a folder's own feed.gmi wins, and Atom does not link it */
+	tmptree_put("f/feed.gmi", "# Mine\n");
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) != NULL) {
+		CHECK((pg = site_lookup(s, "/f/feed.gmi")) != NULL &&
+		    !pg->generated);
+		CHECK((pg = site_lookup(s, "/f/atom.xml")) != NULL &&
+		    strstr(pg->body, "rel=\"related\"") == NULL);
+		site_free(s);
+	} else
+		CHECK(s != NULL);
+	tmptree_rm();
+}
+
 int
 main(void)
 {
@@ -358,6 +441,7 @@ main(void)
 	test_port_in_ids();
 	test_new_article_appears();
 	test_default_robots();
+	test_gemtext_feed();
 	escaped("", 0);
 	CHECK_DONE();
 }

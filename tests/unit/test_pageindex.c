@@ -125,7 +125,9 @@ test_small(void)
 	CHECK(strstr(idx, "=> /a.gmi") < strstr(idx, "=> /f/") &&
 	    strstr(idx, "=> /f/") < strstr(idx, "=> /robots.txt"));
 	/* the b c.txt page is listed once, encoded: check the rest */
-	CHECK(count(idx, "\n=> ") == s->npages);	/* the others + home */
+	/* the others, the search and home */
+	CHECK(count(idx, "\n=> ") == s->npages + 1);
+	CHECK(strstr(idx, "\n=> /search Search this capsule\n") != NULL);
 	CHECK(site_section(s, &pageindex_section) != NULL);
 	CHECK(answer(s, "/pages/page-2.gmi") == NULL);
 	/* the capsule's home page as written; generated folder pages link */

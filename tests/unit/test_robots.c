@@ -184,6 +184,8 @@ rfc_allows(const struct robots *r, const char *agent, const char *path)
 
 static const struct site_opts	 en = { .host = "localhost",
     .port = { "1965", "70" } };
+static const struct site_opts	 en_nosearch = { .host = "localhost",
+    .port = { "1965", "70" }, .search = SITE_OFF };
 static const struct site_opts	 de = { .host = "localhost",
     .port = { "1965", "70" }, .lang = "de" };
 
@@ -324,6 +326,10 @@ test_english(void)
 		{ "/partner/search?x", true, false },
 		{ "/partner/search/2?anna", true, false },
 		{ "/partner/search/1/anna", true, false },
+		/* the capsule-wide search, every page of it */
+		{ "/search", true, false },
+		{ "/search?anna", true, false },
+		{ "/search/2/anna", true, false },
 	};
 	struct site	*s;
 	char		 err[1024];
@@ -356,6 +362,8 @@ test_german(void)
 		{ "/partner/suche", true, false },
 		{ "/partner/suche?x", true, false },
 		{ "/partner/suche/1/anna", true, false },
+		{ "/suche", true, false },
+		{ "/suche/1/anna", true, false },
 		/* the English words mean nothing on a German host */
 		{ "/partner/search?x", false, true },
 		{ "/partner/page-2.gmi", false, true },
@@ -379,7 +387,10 @@ test_german(void)
 	tmptree_rm();
 }
 
-/* No section: nothing for anyone to leave alone but webproxy's all. */
+/*
+ * No section (no partners, "search off"): nothing for anyone to leave
+ * alone but webproxy's all.
+ */
 static void
 test_no_sections(void)
 {
@@ -394,7 +405,7 @@ test_no_sections(void)
 	tmptree_new();
 	tmptree_put("index.gmi", "# Home\n");
 	tmptree_put("about.gmi", "# About\n");
-	if ((s = load_site(tmptree, &en, err, sizeof(err))) == NULL) {
+	if ((s = load_site(tmptree, &en_nosearch, err, sizeof(err))) == NULL) {
 		CHECK(s != NULL);
 		goto done;
 	}

@@ -1,0 +1,702 @@
+/*
+ * search: the capsule-wide search (search.h).  One trigram index over
+ * titles and bodies, built at load; the partner directory's own index is
+ * asked for the partners.  Must not know a protocol: results are gemtext
+ * in a struct result, as every section's.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "collate.h"
+#include "gemtext.h"
+#include "msg.h"
+#include "partners.h"
+#include "search.h"
+#include "section.h"
+#include "site.h"
+#include "trigram.h"
+#include "url.h"
+#include "utf8.h"
+
+/* One searched page: borrowed from the site. */
+struct doc {
+	const struct page	*pg;
+	const char		*title;
+	const char		*date;		/* an article's, or NULL */
+};
+
+struct search {
+	char			*base;		/* owned: "/search" */
+	char			*base_enc;	/* owned: for links */
+	const struct msg_table	*msg;		/* static */
+	const struct partners	*ps;		/* borrowed, or NULL */
+	struct doc		*docs;		/* owned: in rank order */
+	size_t			 n;
+	/*
+	 * Entry I < n is document I's title; document D's lines are the
+	 * entries line[D] to line[D + 1] - 1, one a line of its text.
+	 */
+	char			*hay;		/* owned */
+	size_t			*off;		/* owned: line[n] + 1 */
+	size_t			*line;		/* owned: n + 1 */
+	struct trigram		*ix;		/* owned */
+};
+
+#define M(se, id)	msg_get((se)->msg, (id))
+
+static int
+doc_cmp(const void *a, const void *b)
+{
+	const struct doc	*x = a, *y = b;
+	int			 c;
+
+	/* dated first, newest first; then by path */
+	if (x->date != NULL && y->date != NULL &&
+	    (c = strcmp(y->date, x->date)) != 0)
+		return c;
+	if ((x->date == NULL) != (y->date == NULL))
+		return x->date == NULL ? 1 : -1;
+	return strcmp(x->pg->path, y->pg->path);
+}
+
+static int
+ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t	 x = (uintptr_t)((const struct doc *)a)->pg;
+	uintptr_t	 y = (uintptr_t)((const struct doc *)b)->pg;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The documents of S into SE->docs in rank order: every article, then
+ * every other gemtext page that is a capsule file.  0 or -1.
+ */
+static int
+collect(struct search *se, const struct site *s)
+{
+	struct doc	*d, key, *hit;
+	size_t		 i, j, na = 0, n = 0;
+
+	for (i = 0; i < s->nblogs; i++)
+		na += s->blogs[i].narticles;
+	if ((d = calloc(na + s->npages + 1, sizeof(*d))) == NULL)
+		return -1;
+	for (i = 0; i < s->nblogs; i++)
+		for (j = 0; j < s->blogs[i].narticles; j++) {
+			d[n].pg = s->blogs[i].articles[j].page;
+			d[n].title = s->blogs[i].articles[j].title;
+			d[n++].date = s->blogs[i].articles[j].date;
+		}
+	/* the articles by page, to leave them out of the other pages */
+	qsort(d, n, sizeof(*d), ptr_cmp);
+	for (i = 0; i < s->npages; i++) {
+		key.pg = s->pages[i];
+		if (!s->pages[i]->is_gemtext || s->pages[i]->generated ||
+		    (na > 0 && (hit = bsearch(&key, d, na, sizeof(*d),
+		    ptr_cmp)) != NULL))
+			continue;
+		d[n].pg = s->pages[i];
+		d[n++].title = s->pages[i]->doc.title;
+	}
+	for (i = 0; i < n; i++)
+		if (d[i].title == NULL || d[i].title[0] == '\0')
+			d[i].title = d[i].pg->path;
+	qsort(d, n, sizeof(*d), doc_cmp);
+	se->docs = d;
+	se->n = n;
+	return 0;
+}
+
+/* Titles, then the bodies, one entry a line. */
+static int
+make_hay(struct search *se)
+{
+	struct buf		 hay = BUF_INIT;
+	const struct gemtext	*doc;
+	size_t			 i, k, ne = se->n;
+
+	if ((se->line = calloc(se->n + 1, sizeof(*se->line))) == NULL)
+		return -1;
+	for (i = 0; i < se->n; i++) {
+		se->line[i] = ne;
+		ne += se->docs[i].pg->doc.nlines;
+	}
+	se->line[se->n] = ne;
+	if ((se->off = calloc(ne + 1, sizeof(*se->off))) == NULL)
+		return -1;
+	for (i = 0; i < se->n; i++) {
+		se->off[i] = hay.len;
+		collate_forms(&hay, se->docs[i].title);
+	}
+	for (i = 0, ne = se->n; i < se->n; i++) {
+		doc = &se->docs[i].pg->doc;
+		for (k = 0; k < doc->nlines; k++) {
+			se->off[ne++] = hay.len;
+			collate_forms(&hay, doc->lines[k].text);
+		}
+	}
+	se->off[ne] = hay.len;
+	if (hay.failed || (se->hay = buf_take(&hay, NULL)) == NULL)
+		return -1;
+	return 0;
+}
+
+struct search *
+search_build(const struct site *s, const char *base, const char **errstr)
+{
+	struct search		*se;
+	const struct section	*ps;
+	struct buf		 enc = BUF_INIT;
+
+	*errstr = "out of memory";
+	if ((se = calloc(1, sizeof(*se))) == NULL)
+		return NULL;
+	se->msg = s->msg;
+	if ((ps = site_section(s, &partners_section)) != NULL)
+		se->ps = ps->ctx;
+	url_encode_path(&enc, base);
+	if ((se->base = strdup(base)) == NULL ||
+	    (se->base_enc = buf_take(&enc, NULL)) == NULL ||
+	    collect(se, s) == -1 || make_hay(se) == -1)
+		goto bad;
+	if ((se->ix = trigram_build(se->hay, se->off, se->line[se->n],
+	    errstr)) == NULL)
+		goto bad;
+	return se;
+ bad:
+	buf_free(&enc);
+	search_free(se);
+	return NULL;
+}
+
+void
+search_free(struct search *se)
+{
+	if (se == NULL)
+		return;
+	trigram_free(se->ix);
+	free(se->base);
+	free(se->base_enc);
+	free(se->docs);
+	free(se->hay);
+	free(se->off);
+	free(se->line);
+	free(se);
+}
+
+void
+search_link(const struct search *se, struct buf *out)
+{
+	buf_adds(out, se->base_enc);
+}
+
+size_t
+search_count(const struct search *se)
+{
+	return se->n;
+}
+
+/* search_locate() in one MODE. */
+static long
+locate(const char *text, size_t len, const char *fq, enum collate mode)
+{
+	struct buf	 f = BUF_INIT;
+	size_t		*map;
+	const char	*m;
+	long		 at = -1;
+
+	if (len == 0 || (map = calloc(len, sizeof(*map))) == NULL)
+		return -1;
+	collate_fold_map(&f, map, text, len, mode);
+	if (!f.failed && f.len > 0 &&
+	    (m = memmem(f.data, f.len, fq, strlen(fq))) != NULL)
+		at = (long)map[m - f.data];
+	buf_free(&f);
+	free(map);
+	return at;
+}
+
+long
+search_locate(const char *text, size_t len, const char *fq)
+{
+	long	 at;
+
+	if ((at = locate(text, len, fq, COLLATE_AE)) == -1)
+		at = locate(text, len, fq, COLLATE_A);
+	return at;
+}
+
+static bool
+is_cont(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/* True if the code point at S (LEN > 0) is a combining mark. */
+static bool
+is_mark(const char *s, size_t len)
+{
+	uint32_t	 cp;
+
+	return utf8_decode(s, len, &cp) > 0 && cp >= 0x300 && cp <= 0x36f;
+}
+
+void
+search_excerpt(struct buf *out, const char *text, size_t len, size_t at,
+    size_t chars)
+{
+	size_t		 start, end, n, i, before = chars / 3, sp;
+	uint32_t	 cp;
+
+	if (at > len)
+		at = len;
+	while (at > 0 && at < len && is_cont(text[at]))
+		at--;
+	/* back by BEFORE code points, then on to a word's start */
+	for (start = at, i = 0; start > 0 && i < before; i++)
+		while (start > 0 && is_cont(text[--start]))
+			;
+	if (start > 0) {
+		for (sp = start; sp < at && text[sp] != ' '; sp++)
+			;
+		if (sp < at)
+			start = sp + 1;
+	}
+	while (start < len && is_mark(text + start, len - start))
+		start += utf8_decode(text + start, len - start, &cp);
+	/* forward by what is left, a cut at a space in the last third */
+	for (end = start, i = 0; end < len && i < chars; i++) {
+		if ((n = utf8_decode(text + end, len - end, &cp)) == 0)
+			n = 1;
+		end += n;
+	}
+	if (end < len) {
+		for (sp = end; sp > at && sp > start + (end - start) * 2 / 3 &&
+		    text[sp] != ' '; sp--)
+			;
+		if (text[sp] == ' ' && sp > at)
+			end = sp;
+	}
+	while (end > start && text[end - 1] == ' ')
+		end--;
+	while (start < end && text[start] == ' ')
+		start++;
+	if (start > 0)
+		buf_adds(out, "...");
+	buf_add(out, text + start, end - start);
+	if (end < len)
+		buf_adds(out, "...");
+}
+
+/*
+ * The excerpt line of document D for FQ: the first line that holds the
+ * hit, past the title's own heading, else its first line of text.
+ */
+static void
+add_excerpt(struct buf *out, const struct search *se, size_t d,
+    const char *fq)
+{
+	const struct gemtext	*doc = &se->docs[d].pg->doc;
+	const struct gemtext_line *l;
+	const char		*text;
+	struct buf		 line = BUF_INIT;
+	size_t			 k, e, len, flen = strlen(fq);
+	long			 at = -1;
+
+	for (k = 0; k < doc->nlines; k++) {
+		e = se->line[d] + k;
+		l = &doc->lines[k];
+		if (memmem(se->hay + se->off[e], se->off[e + 1] - se->off[e],
+		    fq, flen) != NULL && (l->type != GEMTEXT_H1 ||
+		    l->text != doc->title))
+			break;
+	}
+	if (k == doc->nlines)	/* a title hit only: the first text */
+		for (k = 0; k < doc->nlines && (doc->lines[k].type !=
+		    GEMTEXT_TEXT || doc->lines[k].text[0] == '\0'); k++)
+			;
+	else
+		at = 0;
+	if (k == doc->nlines)
+		return;
+	text = doc->lines[k].text;
+	len = strlen(text);
+	if (at == 0 && (at = search_locate(text, len, fq)) < 0)
+		at = 0;
+	search_excerpt(&line, text, len, at < 0 ? 0 : (size_t)at,
+	    SEARCH_EXCERPT_CHARS);
+	if (!line.failed && line.len > 0) {
+		gemtext_add_text(out, line.data);
+		buf_addc(out, '\n');
+	}
+	buf_free(&line);
+}
+
+static int
+check_query(const char *query, size_t len, const char **errstr)
+{
+	uint32_t	 cp;
+	size_t		 i, n;
+
+	if (len > SEARCH_QUERY_MAX) {
+		*errstr = "search query too long";
+		return -1;
+	}
+	if (!utf8_is_valid(query, len)) {
+		*errstr = "search query is not UTF-8";
+		return -1;
+	}
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(query + i, len - i, &cp);
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) {
+			*errstr = "control character in search query";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+size_cmp(const void *a, const void *b)
+{
+	size_t	 x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The document whose lines hold entry E (>= n). */
+static size_t
+doc_of(const struct search *se, size_t e)
+{
+	size_t	 lo = 0, hi = se->n, mid;
+
+	while (hi - lo > 1) {		/* the last D with line[D] <= E */
+		mid = lo + (hi - lo) / 2;
+		if (se->line[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The documents FQ hits, ranked, into V (room for SEARCH_ENTRIES_MAX +
+ * 1); returns how many (more than SEARCH_HITS_MAX: more than that).  The
+ * index gives entries in order, titles (< n) before lines: a line hit of
+ * a document whose title is hit, or that is hit already, is dropped.
+ * *PARTIAL is set when a bound stopped the count.
+ */
+static size_t
+rank(const struct search *se, const char *fq, size_t *v, bool *partial)
+{
+	size_t	 n, i, nt, k, d, last = SIZE_MAX;
+
+	n = trigram_find_tries(se->ix, fq, 0, v, SEARCH_ENTRIES_MAX + 1,
+	    SEARCH_ENTRIES_MAX, SEARCH_TRIES, partial);
+	if (n > SEARCH_ENTRIES_MAX)
+		n = SEARCH_ENTRIES_MAX + 1;
+	for (nt = 0; nt < n && v[nt] < se->n; nt++)
+		;
+	for (i = k = nt; i < n && k <= SEARCH_HITS_MAX; i++) {
+		d = doc_of(se, v[i]);
+		if (d == last)
+			continue;
+		last = d;
+		if (nt == 0 || bsearch(&d, v, nt, sizeof(*v), size_cmp) ==
+		    NULL)
+			v[k++] = d;
+	}
+	/* the entries ran out before the documents did */
+	if (n > SEARCH_ENTRIES_MAX && k <= SEARCH_HITS_MAX)
+		*partial = true;
+	return k;
+}
+
+/* A link to result page PAGE, in the form LINK. */
+static void
+add_page_link(struct buf *out, const struct search *se, const char *query,
+    const char *fq, size_t page, enum section_link link, const char *label)
+{
+	buf_addf(out, "=> %s", se->base_enc);
+	if (link == SECTION_LINK_PATH)
+		buf_addf(out, "/%zu/%s", page, fq);
+	else {
+		if (page > 1)
+			buf_addf(out, "/%zu", page);
+		buf_addc(out, '?');
+		url_encode_path(out, query);
+	}
+	buf_addf(out, " %s\n", label);
+}
+
+static void
+add_doc(struct buf *out, const struct search *se, size_t d, const char *fq)
+{
+	const struct doc	*doc = &se->docs[d];
+
+	buf_adds(out, "=> ");
+	url_encode_path(out, doc->pg->path);
+	buf_addc(out, ' ');
+	if (doc->date != NULL)
+		buf_addf(out, "%s ", doc->date);
+	buf_adds(out, doc->title);
+	buf_addc(out, '\n');
+	add_excerpt(out, se, d, fq);
+}
+
+static void
+add_partner(struct buf *out, const struct search *se, size_t i)
+{
+	const char	*url = partners_url(se->ps, i);
+
+	if (url != NULL)
+		buf_addf(out, "=> %s %s\n", url, partners_name(se->ps, i));
+	else
+		buf_addf(out, "* %s\n", partners_name(se->ps, i));
+}
+
+static void
+add_footer(struct buf *out, const struct search *se)
+{
+	buf_addf(out, "\n=> %s %s\n=> / %s\n", se->base_enc,
+	    M(se, MSG_SEARCH_NEW), M(se, MSG_HOME));
+}
+
+/* The summary line: how many hits, and whether the count stopped. */
+static void
+add_count(struct buf *out, const struct search *se, const char *query,
+    size_t hits, bool more, bool partial)
+{
+	if (more)
+		buf_addf(out, M(se, MSG_SEARCH_MORE), hits, query, hits);
+	else if (partial && hits == 0)
+		buf_addf(out, M(se, MSG_SEARCH_STOPPED_NONE), query);
+	else if (partial)
+		buf_addf(out, M(se, MSG_SEARCH_STOPPED), hits, query);
+	else if (hits == 0)
+		buf_addf(out, M(se, MSG_SEARCH_NO_HITS), query);
+	else
+		buf_addf(out, M(se, MSG_SEARCH_HITS), hits, query);
+	buf_adds(out, "\n");
+}
+
+/*
+ * Append hits FROM .. FROM + SEARCH_PER_PAGE (of HITS in all) of the
+ * ranked documents (ND) and the partners after them.
+ */
+static void
+add_hits(struct buf *out, const struct search *se, const char *fq,
+    const size_t *docs, size_t nd, size_t hits, size_t from)
+{
+	size_t	 sel[SEARCH_PER_PAGE], i, n, last, pfrom, want;
+	bool	 partial;
+
+	last = from + SEARCH_PER_PAGE < hits ? from + SEARCH_PER_PAGE : hits;
+	for (i = from; i < nd && i < last; i++)
+		add_doc(out, se, docs[i], fq);
+	if (i == last || se->ps == NULL)
+		return;
+	pfrom = i - nd;
+	want = last - i;
+	/* the same bound as the count, so the same partners */
+	n = partners_find(se->ps, fq, pfrom, sel, want, SEARCH_HITS_MAX - nd,
+	    &partial);
+	if (n < pfrom + want)
+		want = n > pfrom ? n - pfrom : 0;
+	if (want == 0)
+		return;
+	buf_addf(out, "%s## %s\n\n", i > from ? "\n" : "",
+	    M(se, MSG_FIND_PARTNERS));
+	for (i = 0; i < want; i++)
+		add_partner(out, se, sel[i]);
+}
+
+static int
+search_page(const struct search *se, const char *query, size_t page,
+    enum section_link link, struct result *res)
+{
+	struct buf	*out = &res->text;
+	char		 fq[SEARCH_QUERY_MAX + 1], label[128];
+	size_t		*docs = NULL, nd = 0, np = 0;
+	size_t		 hits, len = strlen(query), pages, from;
+	bool		 partial = false, ppartial = false, more;
+
+	res->title = M(se, MSG_FIND_TITLE);
+	if (check_query(query, len, &res->why) == -1) {
+		res->status = RESULT_BAD_QUERY;
+		return -1;
+	}
+	if (page == 0)
+		page = 1;
+	/* the folded form is never longer than the query */
+	collate_fold(out, query, len, COLLATE_AE);
+	if (out->failed)
+		goto nomem;
+	memcpy(fq, out->data, out->len);
+	fq[out->len] = '\0';
+	buf_reset(out);
+	buf_addf(out, "# %s\n\n", M(se, MSG_FIND_TITLE));
+	if (fq[0] == '\0') {
+		buf_addf(out, "%s\n", M(se, MSG_SEARCH_EMPTY));
+		add_footer(out, se);
+		goto done;
+	}
+	if ((docs = calloc(SEARCH_ENTRIES_MAX + 1, sizeof(*docs))) == NULL)
+		goto nomem;
+	nd = rank(se, fq, docs, &partial);
+	if (nd < SEARCH_HITS_MAX && se->ps != NULL)
+		np = partners_find(se->ps, fq, 0, NULL, 0,
+		    SEARCH_HITS_MAX - nd, &ppartial);
+	hits = nd + np;
+	more = hits > SEARCH_HITS_MAX;
+	if (more)
+		hits = SEARCH_HITS_MAX;
+	if (nd > hits)
+		nd = hits;
+	res->count = hits;
+	add_count(out, se, query, hits, more, partial || ppartial);
+	pages = hits == 0 ? 1 : (hits + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE;
+	res->npages = pages;
+	if (hits > 0 && page > pages) {
+		buf_addf(out, M(se, pages == 1 ? MSG_SEARCH_NO_PAGE_1 :
+		    MSG_SEARCH_NO_PAGE_N), page, pages);
+		buf_adds(out, "\n\n");
+		add_page_link(out, se, query, fq, 1, link,
+		    M(se, MSG_SEARCH_FIRST_PAGE));
+	} else if (hits > 0) {
+		if (pages > 1) {
+			buf_addf(out, M(se, MSG_PAGE_N_OF_M), page, pages);
+			buf_adds(out, "\n");
+		}
+		buf_adds(out, "\n");
+		from = (page - 1) * SEARCH_PER_PAGE;
+		add_hits(out, se, fq, docs, nd, hits, from);
+		if (pages > 1)
+			buf_adds(out, "\n");
+		if (page > 1) {
+			snprintf(label, sizeof(label), M(se, MSG_PREV_PAGE),
+			    page - 1, pages);
+			add_page_link(out, se, query, fq, page - 1, link,
+			    label);
+		}
+		if (page < pages) {
+			snprintf(label, sizeof(label), M(se, MSG_NEXT_PAGE),
+			    page + 1, pages);
+			add_page_link(out, se, query, fq, page + 1, link,
+			    label);
+		}
+	}
+	add_footer(out, se);
+ done:
+	if (out->failed)
+		goto nomem;
+	free(docs);
+	return 0;
+ nomem:
+	free(docs);
+	res->status = RESULT_FAILED;
+	res->why = "out of memory";
+	return -1;
+}
+
+/*
+ * The search as a generated section: BASE (the search), BASE "/N" (page
+ * N, the query with the request) and BASE "/N/F" (the folded query F in
+ * the path), N >= 1 without leading zeros.
+ */
+static bool
+sec_match(const void *ctx, const char *path, struct section_req *req)
+{
+	const struct search	*se = ctx;
+	const char		*p;
+	size_t			 blen = strlen(se->base), n = 0, digits = 0;
+	size_t			 qlen;
+
+	if (strncmp(path, se->base, blen) != 0)
+		return false;
+	p = path + blen;
+	req->op = SECTION_INPUT;
+	req->page = 1;
+	if (*p == '\0')
+		return true;
+	if (*p++ != '/' || *p < '1' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 9)
+			return false;
+		n = n * 10 + (size_t)(*p - '0');
+	}
+	req->page = n;
+	if (*p == '\0')
+		return true;
+	if (*p++ != '/')
+		return false;
+	qlen = strlen(p);
+	if (!trigram_is_folded(p, qlen) || qlen > SEARCH_QUERY_MAX)
+		return false;
+	req->op = SECTION_SEARCH;
+	req->query = p;
+	req->query_in_path = true;
+	return true;
+}
+
+static int
+sec_list(const void *ctx, int list, size_t page, struct result *res)
+{
+	res->status = RESULT_FAILED;
+	res->why = "the search has no list pages";
+	return -1;
+}
+
+static int
+sec_search(const void *ctx, const char *query, size_t page,
+    enum section_link link, struct result *res)
+{
+	return search_page(ctx, query, page, link, res);
+}
+
+static const char *
+sec_prompt(const void *ctx)
+{
+	return M((const struct search *)ctx, MSG_FIND_PROMPT);
+}
+
+/* Nothing to export: every address of the search is a query. */
+static int
+sec_pages(const void *ctx, struct section_page **pagesp, size_t *np,
+    const char **errstr)
+{
+	*pagesp = NULL;
+	*np = 0;
+	return 0;
+}
+
+/* For robots.txt: the search and every result page, one prefix. */
+static void
+sec_robots(const void *ctx, struct buf *out)
+{
+	buf_addf(out, "Disallow: %s\n", ((const struct search *)ctx)->base_enc);
+}
+
+static void
+sec_free(void *ctx)
+{
+	search_free(ctx);
+}
+
+const struct section_ops search_section = {
+	.name = "search",
+	.match = sec_match,
+	.list = sec_list,
+	.search = sec_search,
+	.prompt = sec_prompt,
+	.pages = sec_pages,
+	.robots = sec_robots,
+	.free = sec_free,
+};

@@ -1,0 +1,94 @@
+/*
+ * search: one search over the whole capsule, its articles, its other
+ * gemtext pages and its partner directory, as a generated section (pure:
+ * reads the site's model, borrows its pages, owns only its index).
+ *
+ * Addresses, below BASE ("/" and the language's MSG_URL_SEARCH in
+ * msg.c, "/search" in English):
+ *
+ *	/search			the search (Gemini: 10; Gopher: type 7;
+ *				Spartan: an "=:" link)
+ *	/search?Q		Gemini results, page 1
+ *	/search/N?Q		Gemini results, page N
+ *	/search/N/F		results for the folded query F (Gopher,
+ *				Spartan; works over Gemini too)
+ *
+ * Folding is the partner directory's (collate.h): a query is folded to
+ * [a-z0-9-], ä -> ae, ß -> ss, case and accents dropped, and matches a
+ * title or a line of text when it is a substring of its folded form or
+ * of its form with ä -> a, ö -> o, ü -> u ("Muenster", "münster" and
+ * "munster" find "Münster").
+ *
+ * Built once per load over one trigram index (trigram.h): entry I < N is
+ * the title of document I, the entries after them the lines of each
+ * document's text, one entry a line, document by document.  The
+ * documents are the articles, newest first, then the capsule's other
+ * gemtext pages by path; generated pages are not searched (the partner
+ * directory is searched through its own index).  So the hits come out of
+ * the index already ranked: title hits first, then body hits, each group
+ * in document order (newer articles first); the partners the query finds
+ * follow, in the directory's order.
+ *
+ * Each request is bounded like the partner search: at most
+ * SEARCH_HITS_MAX hits are counted (past that, the page says so) from at
+ * most SEARCH_ENTRIES_MAX titles and lines that hold the query (past
+ * that, the page says the search stopped), the index tries at most
+ * SEARCH_TRIES candidates for a query of four symbols or more (past
+ * that, the page says so too), and only the SEARCH_PER_PAGE hits of the
+ * page asked for get an excerpt, the one line of text that holds the
+ * hit, cut to SEARCH_EXCERPT_CHARS characters around it.  These bound
+ * its time as well: no clock is read.
+ */
+#ifndef SEARCH_H
+#define SEARCH_H
+
+#include <stddef.h>
+
+#include "section.h"
+
+#define SEARCH_PER_PAGE		10
+#define SEARCH_HITS_MAX		200	/* hits a search counts and pages */
+#define SEARCH_ENTRIES_MAX	1024	/* titles and lines it counts */
+#define SEARCH_TRIES		4096	/* candidates the index tries */
+#define SEARCH_QUERY_MAX	256	/* bytes of decoded query */
+#define SEARCH_EXCERPT_CHARS	120	/* code points of an excerpt, at most */
+
+struct buf;
+struct search;
+struct site;
+
+/*
+ * The search over S, served at BASE (an absolute path without a trailing
+ * slash, "/search"), in S's language; the partner directory is S's
+ * partners section if it has one (borrowed).  NULL with errstr on a
+ * failure.  S's pages must be sorted and must outlive the search.
+ */
+struct search	*search_build(const struct site *, const char *,
+		    const char **);
+void		 search_free(struct search *);
+
+/* Append the search's address, percent-encoded, for a link to it. */
+void		 search_link(const struct search *, struct buf *);
+
+/* Documents in the index: articles and other gemtext pages. */
+size_t		 search_count(const struct search *);
+
+/*
+ * Where the folded query FQ (as trigram.h wants it) starts in the UTF-8
+ * TEXT of LEN bytes, folded as the index folds it: the byte offset of
+ * the code point it starts at, or -1 if TEXT does not hold it.
+ */
+long		 search_locate(const char *, size_t, const char *);
+
+/*
+ * Append to OUT at most CHARS code points of the UTF-8 TEXT (LEN bytes)
+ * around byte offset AT: a few words before it, the rest after, cut on
+ * character boundaries (and on a space where one is near), with "..."
+ * where text was cut off.  No line end is added.
+ */
+void		 search_excerpt(struct buf *, const char *, size_t, size_t,
+		    size_t);
+
+extern const struct section_ops search_section;
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * fuzz_excerpt: any bytes as a line of text, searched and cut as the
+ * capsule-wide search cuts its excerpts (search.h).
+ *
+ * The first byte picks the query (folded from the next few bytes) and
+ * the excerpt's length; the rest is the text.  search_locate, on a hit:
+ * an offset inside the text, at the start of a code point.
+ * search_excerpt: of valid UTF-8 text, valid UTF-8, never more code
+ * points than asked for and the marks "...", and never longer than the
+ * text and the marks.
+ */
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "collate.h"
+#include "search.h"
+#include "utf8.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static size_t
+cps(const char *s, size_t len)
+{
+	size_t	 n = 0;
+
+	for (; len > 0; s++, len--)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct buf	 fq = BUF_INIT, out = BUF_INIT;
+	const char	*text;
+	size_t		 qlen, chars, len;
+	long		 at;
+
+	if (size < 2)
+		return 0;
+	qlen = data[0] % 8 + 1;
+	chars = data[0] / 8 + 1;
+	if (qlen > size - 1)
+		qlen = size - 1;
+	collate_fold(&fq, (const char *)data + 1, qlen, COLLATE_AE);
+	text = (const char *)data + 1;
+	len = size - 1;
+	at = fq.len > 0 ? search_locate(text, len, fq.data) : -1;
+	if (at >= 0) {
+		assert((size_t)at < len);
+		assert(((unsigned char)text[at] & 0xc0) != 0x80 ||
+		    !utf8_is_valid(text, len));
+	}
+	search_excerpt(&out, text, len, at < 0 ? 0 : (size_t)at, chars);
+	assert(out.len <= len + 6);
+	if (utf8_is_valid(text, len)) {
+		assert(utf8_is_valid(out.data != NULL ? out.data : "",
+		    out.len));
+		assert(cps(out.data != NULL ? out.data : "", out.len) <=
+		    chars + 6);
+	}
+	buf_free(&fq);
+	buf_free(&out);
+	return 0;
+}

@@ -1,0 +1,372 @@
+/*
+ * test_search: the capsule-wide search (src/search.c) over capsules
+ * loaded from disk: the ranking (title hits first, newer articles before
+ * older ones, then the other pages, then partners), the folding
+ * (umlauts, ß, case), paging and the hit cap, refused queries, and the
+ * excerpts, cut on character boundaries around the hit.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "check.h"
+#include "loadsite.h"
+#include "search.h"
+#include "section.h"
+#include "site.h"
+#include "tmptree.h"
+#include "utf8.h"
+
+static const struct site_opts	 opts = { .host = "localhost",
+    .port = { "1965", "70" } };
+
+static char	 err[1024];
+static char	 answer_text[65536];
+
+/* What a request for PATH (and QUERY) gets, or NULL if it fails. */
+static const char *
+answer(const struct site *s, const char *path, const char *query,
+    enum result_status *st)
+{
+	const struct section	*sec;
+	struct section_req	 req;
+	struct result		 res;
+
+	sec = section_find(s->sections, s->nsections, path, query, &req);
+	if (sec == NULL || sec->ops != &search_section)
+		return NULL;
+	*st = section_answer(sec, &req, SECTION_LINK_QUERY, &res);
+	snprintf(answer_text, sizeof(answer_text), "%.*s",
+	    (int)res.text.len, res.text.data != NULL ? res.text.data : "");
+	result_free(&res);
+	return *st == RESULT_OK ? answer_text : NULL;
+}
+
+static const char *
+find(const struct site *s, const char *query)
+{
+	enum result_status	 st;
+
+	return answer(s, "/search", query, &st);
+}
+
+/* True if A occurs in T, and before B. */
+static bool
+before(const char *t, const char *a, const char *b)
+{
+	const char	*x = strstr(t, a), *y = strstr(t, b);
+
+	return x != NULL && y != NULL && x < y;
+}
+
+static struct site *
+load(void)
+{
+	struct site	*s;
+
+	if ((s = load_site(tmptree, &opts, err, sizeof(err))) == NULL)
+		fprintf(stderr, "%s\n", err);
+	return s;
+}
+
+static void
+test_ranking(void)
+{
+	struct site	*s;
+	const char	*t;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# Start\n\nWelcome. The mill is old.\n");
+	tmptree_put("about.gmi", "# About the mill\n\nSome text.\n");
+	tmptree_mkdir("f");
+	tmptree_put("f/2024-01-15-alpha.gmi", "# Alpha\n\nWe visited the "
+	    "mill today.\n");
+	tmptree_put("f/2024-03-01-beta.gmi", "# Beta\n\nThe mill again.\n");
+	tmptree_put("f/2023-05-01-news.gmi", "# Mill news\n\nNothing.\n");
+	tmptree_put("f/2024-06-01-gamma.gmi", "# Gamma and the Mill\n\n"
+	    "The mill, once more.\n");
+	tmptree_put("f/2024-07-01-other.gmi", "# Other\n\nNo hit here.\n");
+	if ((s = load()) == NULL) {
+		CHECK(s != NULL);
+		goto done;
+	}
+	CHECK(site_section(s, &search_section) != NULL);
+	CHECK(search_count(site_section(s, &search_section)->ctx) == 7);
+	CHECK((t = find(s, "mill")) != NULL);
+	if (t == NULL)
+		goto done;
+	CHECK(strstr(t, "# Search this capsule\n") == t);
+	CHECK(strstr(t, "6 hits for \"mill\"") != NULL);
+	/* title hits: articles newest first, then the other pages */
+	CHECK(before(t, "=> /f/2024-06-01-gamma.gmi 2024-06-01 Gamma and "
+	    "the Mill\n", "=> /f/2023-05-01-news.gmi 2023-05-01 Mill news\n"));
+	CHECK(before(t, "=> /f/2023-05-01-news.gmi", "=> /about.gmi About "
+	    "the mill\n"));
+	/* then body hits, alike; each page once */
+	CHECK(before(t, "=> /about.gmi", "=> /f/2024-03-01-beta.gmi"));
+	CHECK(before(t, "=> /f/2024-03-01-beta.gmi",
+	    "=> /f/2024-01-15-alpha.gmi"));
+	CHECK(before(t, "=> /f/2024-01-15-alpha.gmi", "=> / Start\n"));
+	CHECK(strstr(strstr(t, "=> / Start\n") + 1, "=> / Start\n") == NULL);
+	CHECK(strstr(t, "=> /f/2024-07-01-other.gmi") == NULL);
+	CHECK(strstr(strstr(t, "gamma.gmi") + 1, "gamma.gmi") == NULL);
+	/* excerpts: the line with the hit, not the title's own heading */
+	CHECK(strstr(t, "Gamma and the Mill\nThe mill, once more.\n") !=
+	    NULL);
+	CHECK(strstr(t, "beta.gmi 2024-03-01 Beta\nThe mill again.\n") !=
+	    NULL);
+	/* a title hit without the word in its text: its first text */
+	CHECK(strstr(t, "Mill news\nNothing.\n") != NULL);
+	CHECK(strstr(t, "\n=> /search New search\n=> / Home\n") != NULL);
+	/* the generated folder page is not searched */
+	CHECK(strstr(t, "=> /f/ ") == NULL);
+	/* no hit, no letters */
+	CHECK((t = find(s, "zeppelin")) != NULL &&
+	    strstr(t, "No hits for \"zeppelin\".") != NULL);
+	CHECK((t = find(s, "?!")) != NULL &&
+	    strstr(t, "Please enter a search term") != NULL);
+	site_free(s);
+ done:
+	tmptree_rm();
+}
+
+static void
+test_folding(void)
+{
+	static const char	*queries[] = { "münster", "Muenster",
+	    "MÜNSTER", "munster", "muenster", "MUNSTER" };
+	struct site		*s;
+	const char		*t;
+	size_t			 i;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# Start\n\nIm schönen Münster steht ein "
+	    "Dom an der Straße.\n");
+	tmptree_mkdir("p");
+	tmptree_put("p/partners.txt", "Café Münster Roastery\t"
+	    "https://cafe.example/\nOak Mill\n");
+	if ((s = load()) == NULL) {
+		CHECK(s != NULL);
+		goto done;
+	}
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		CHECK((t = find(s, queries[i])) != NULL);
+		if (t == NULL)
+			continue;
+		CHECK(strstr(t, "2 hits") != NULL);
+		/* the page first, then the partner under its heading */
+		CHECK(before(t, "=> / Start\n", "## In the partner "
+		    "directory\n\n=> https://cafe.example/ Café Münster "
+		    "Roastery\n"));
+		CHECK(strstr(t, "\nIm schönen Münster steht ein Dom an der "
+		    "Straße.\n") != NULL);
+	}
+	CHECK((t = find(s, "strasse")) != NULL &&
+	    strstr(t, "1 hits") != NULL);
+	CHECK((t = find(s, "STRAßE")) != NULL && strstr(t, "1 hits") != NULL);
+	/* a partner without an address is a list item */
+	CHECK((t = find(s, "oak")) != NULL && strstr(t, "\n* Oak Mill\n") !=
+	    NULL);
+	site_free(s);
+ done:
+	tmptree_rm();
+}
+
+static void
+test_paging(void)
+{
+	struct site		*s;
+	enum result_status	 st;
+	const char		*t;
+	char			 name[64], text[128];
+	size_t			 i;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# Start\n");
+	tmptree_mkdir("f");
+	for (i = 0; i < SEARCH_HITS_MAX + 20; i++) {
+		snprintf(name, sizeof(name), "f/2024-%02zu-%02zu-n%zu.gmi",
+		    i / 28 + 1, i % 28 + 1, i);
+		snprintf(text, sizeof(text), "# Note %zu\n\n%s wheel.\n", i,
+		    i < 25 ? "A water" : "A cart");
+		tmptree_put(name, text);
+	}
+	if ((s = load()) == NULL) {
+		CHECK(s != NULL);
+		goto done;
+	}
+	/* "water wheel": 25 hits, three pages */
+	CHECK((t = find(s, "water wheel")) != NULL);
+	if (t != NULL) {
+		CHECK(strstr(t, "25 hits") != NULL);
+		CHECK(strstr(t, "Page 1 of 3\n") != NULL);
+		CHECK(strstr(t, "=> /search/2?water%20wheel Next page (2 of "
+		    "3)\n") != NULL);
+		CHECK(strstr(t, "Previous page") == NULL);
+		/* the newest first: note 24 of 2024-01-25 */
+		CHECK(strstr(t, "\n\n=> /f/2024-01-25-n24.gmi 2024-01-25 Note "
+		    "24\n") != NULL);
+	}
+	CHECK((t = answer(s, "/search/3/water-wheel", NULL, &st)) != NULL);
+	if (t != NULL) {
+		CHECK(strstr(t, "Page 3 of 3\n") != NULL);
+		CHECK(strstr(t, "=> /search/2/water-wheel Previous page") ==
+		    NULL);	/* LINK_QUERY: the links carry "?" */
+		CHECK(strstr(t, "=> /search/2?water-wheel Previous page (2 of "
+		    "3)\n") != NULL);
+		CHECK(strstr(t, "Note 4\n") != NULL);
+		CHECK(strstr(t, "Note 5\n") == NULL);
+	}
+	CHECK((t = answer(s, "/search/4/water-wheel", NULL, &st)) != NULL &&
+	    strstr(t, "There is no page 4; the hits are on 3 pages.") !=
+	    NULL);
+	/* the cap: more than SEARCH_HITS_MAX */
+	CHECK((t = find(s, "wheel")) != NULL &&
+	    strstr(t, "More than 200 hits for \"wheel\"") != NULL &&
+	    strstr(t, "Page 1 of 20\n") != NULL);
+	/* refused: a control character, too long, a bad path */
+	CHECK(answer(s, "/search", "a\tb", &st) == NULL &&
+	    st == RESULT_BAD_QUERY);
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	CHECK(answer(s, "/search", "x", &st) != NULL);
+	{
+		char	 big[SEARCH_QUERY_MAX + 2];
+
+		memset(big, 'a', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		CHECK(answer(s, "/search", big, &st) == NULL &&
+		    st == RESULT_BAD_QUERY);
+	}
+	CHECK(answer(s, "/search/0", "x", &st) == NULL);
+	CHECK(answer(s, "/search/1/A", NULL, &st) == NULL);
+	CHECK(answer(s, "/searchx", "x", &st) == NULL);
+	site_free(s);
+ done:
+	tmptree_rm();
+}
+
+static size_t
+count_cp(const char *s, size_t len)
+{
+	size_t	 n = 0;
+
+	for (; len > 0; s++, len--)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static long
+locate(const char *text, const char *fq)
+{
+	return search_locate(text, strlen(text), fq);
+}
+
+static void
+test_excerpt(void)
+{
+	struct buf	 b = BUF_INIT, text = BUF_INIT;
+	long		 at;
+	size_t		 i;
+
+	/* located as the index folds: the code point it starts at */
+	CHECK(locate("Im schönen Münster", "muenster") == 12);
+	CHECK(locate("Im schönen Münster", "munster") == 12);
+	CHECK(locate("Im schönen Münster", "schoenen-m") == 3);
+	CHECK(locate("Mu\xcc\x88nster", "muenster") == 0);
+	CHECK(locate("Große Straße", "strasse") == 7);
+	CHECK(locate("Große Straße", "dom") == -1);
+
+	/* short text: whole */
+	search_excerpt(&b, "Short text.", 11, 6, 40);
+	CHECK(b.len == 11 && memcmp(b.data, "Short text.", 11) == 0);
+	buf_reset(&b);
+
+	/* long text of two-byte letters: cut on characters, marked */
+	for (i = 0; i < 200; i++)
+		buf_adds(&text, "ä");
+	buf_adds(&text, " Münster ");
+	for (i = 0; i < 200; i++)
+		buf_adds(&text, "ö");
+	at = search_locate(text.data, text.len, "munster");
+	CHECK(at == 401);
+	for (i = 10; i < 40; i++) {
+		buf_reset(&b);
+		search_excerpt(&b, text.data, text.len, (size_t)at, i);
+		CHECK(utf8_is_valid(b.data, b.len));
+		CHECK(count_cp(b.data, b.len) <= i + 6);
+		CHECK(b.len > 6 && memcmp(b.data, "...", 3) == 0 &&
+		    memcmp(b.data + b.len - 3, "...", 3) == 0);
+		CHECK(memmem(b.data, b.len, "Münster", 8) != NULL);
+	}
+	/* three-byte characters, every offset: never half a character */
+	buf_reset(&text);
+	for (i = 0; i < 100; i++)
+		buf_adds(&text, i % 10 == 9 ? " " : "€");
+	for (i = 0; i <= text.len; i++) {
+		buf_reset(&b);
+		search_excerpt(&b, text.data, text.len, i, 20);
+		CHECK(utf8_is_valid(b.data, b.len));
+	}
+	/* a combining mark never starts an excerpt */
+	buf_reset(&text);
+	for (i = 0; i < 60; i++)
+		buf_adds(&text, "u\xcc\x88");
+	buf_reset(&b);
+	search_excerpt(&b, text.data, text.len, 90, 10);
+	CHECK(b.len > 3 && memcmp(b.data + 3, "\xcc\x88", 2) != 0);
+	buf_free(&b);
+	buf_free(&text);
+}
+
+/* "search off", and a capsule's own file of the name. */
+static void
+test_off(void)
+{
+	struct site_opts	 o = opts;
+	struct site		*s;
+
+	tmptree_new();
+	tmptree_put("a.gmi", "# A\n\nmill\n");
+	o.search = SITE_OFF;
+	if ((s = load_site(tmptree, &o, err, sizeof(err))) != NULL) {
+		CHECK(site_section(s, &search_section) == NULL);
+		CHECK(strstr(site_lookup(s, "/")->body, "/search") == NULL);
+		site_free(s);
+	} else
+		CHECK(s != NULL);
+	tmptree_put("search", "mine\n");
+	if ((s = load()) != NULL) {
+		CHECK(site_section(s, &search_section) == NULL);
+		CHECK(site_lookup(s, "/search") != NULL);
+		site_free(s);
+	} else
+		CHECK(s != NULL);
+	tmptree_rm();
+	/* on: linked from the generated home page in its language */
+	tmptree_new();
+	tmptree_put("a.gmi", "# A\n\nmill\n");
+	o = opts;
+	o.lang = "de";
+	if ((s = load_site(tmptree, &o, err, sizeof(err))) != NULL) {
+		CHECK(strstr(site_lookup(s, "/")->body,
+		    "\n=> /suche Diese Kapsel durchsuchen\n") != NULL);
+		site_free(s);
+	} else
+		CHECK(s != NULL);
+	tmptree_rm();
+}
+
+int
+main(void)
+{
+	test_ranking();
+	test_folding();
+	test_paging();
+	test_excerpt();
+	test_off();
+	CHECK_DONE();
+}
