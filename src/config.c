@@ -289,6 +289,7 @@ enum key_type {
 	KEY_INT,			/* int, from MIN to MAX */
 	KEY_BOOL,			/* bool: on or off */
 	KEY_LOG_IP,			/* enum conf_log_ip */
+	KEY_LOG_STYLE,			/* bool: "combined" (or "zeche") */
 };
 
 struct key {
@@ -314,6 +315,7 @@ static const struct key global_keys[] = {
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
 	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },
 	{ "control",	KEY_PATH,		G(control),	0, 0 },
+	{ "log_style",	KEY_LOG_STYLE,		G(log_combined), 0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -627,6 +629,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	if (!value(ps, k->type == KEY_INT ? "a number" :
 	    k->type == KEY_BOOL ? "on or off" :
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
+	    k->type == KEY_LOG_STYLE ? "zeche or combined" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_ALIAS ? "a host name" :
 	    k->type == KEY_LANG ? "a language tag" : "a string"))
@@ -689,6 +692,11 @@ set_key(struct parser *ps, const struct key *k, void *base,
 		    k->off)) == -1)
 			goto bad;
 		return 0;
+	case KEY_LOG_STYLE:
+		if (strcmp(t, "zeche") != 0 && strcmp(t, "combined") != 0)
+			goto bad;
+		*(bool *)((char *)base + k->off) = strcmp(t, "combined") == 0;
+		return 0;
 	default:
 		break;
 	}
@@ -696,6 +704,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	fail(ps, ps->tok.line, ps->tok.col, "expected %s",
 	    k->type == KEY_BOOL ? "on or off" :
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
+	    k->type == KEY_LOG_STYLE ? "zeche or combined" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_USER ? "a user name" :
 	    k->type == KEY_ALIAS ? "a host name" :

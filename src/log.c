@@ -371,6 +371,12 @@ fatalx(const char *fmt, ...)
 }
 
 void
+log_line(const char *line, size_t len)
+{
+	emit(line, len, false);
+}
+
+void
 log_escape(char *dst, size_t size, const char *src, size_t len)
 {
 	escape(dst, size, src, len, true);

@@ -20,6 +20,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "access.h"
 #include "capsule.h"
 #include "config.h"
 #include "control.h"
@@ -33,6 +34,7 @@
 #include "reload.h"
 #include "report.h"
 #include "rootfs.h"
+#include "section.h"
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
@@ -369,6 +371,8 @@ set_current(struct server *srv)
 		server_unref(current);
 	current = srv;
 	net_set_ctx(srv);
+	access_set_style(srv->conf.log_combined ? ACCESS_COMBINED :
+	    ACCESS_ZECHE);
 }
 
 static struct server *

@@ -42,6 +42,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "access.h"
 #include "budget.h"
 #include "log.h"
 #include "net.h"
@@ -501,11 +502,6 @@ conn_cut_note(struct conn *c, const char *how)
 }
 
 /*
- * The one close function: safe on a half-built conn.  Writes the access
- * line and frees what the conn owns.  close_notify has been sent before
- * (conn_close) if the answer was complete.
- */
-/*
  * The access line, once: when the answer has left (before close_notify, so
  * that it is written by the time the client sees the end), or when the
  * connection is freed before that.
@@ -513,31 +509,20 @@ conn_cut_note(struct conn *c, const char *how)
 static void
 conn_log(struct conn *c)
 {
-	struct timespec	 t1;
-	long long	 ms;
-	char		 cut[96];
+	struct access_line	 a = { c->front->name, c->peer, c->req,
+				    c->status, c->why, c->cut, c->host, 0, 0,
+				    0 };
+	struct timespec		 t1;
 
 	if (c->logged)
 		return;
 	c->logged = true;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (long long)(t1.tv_sec - c->t0.tv_sec) * 1000 +
+	a.ms = (long long)(t1.tv_sec - c->t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - c->t0.tv_nsec) / 1000000;
-	/*
-	 * protocol, [client], "request", status, [why], [cut], then the
-	 * host, the bytes sent and the duration
-	 */
-	cut[0] = '\0';
-	if (c->cut != NULL)
-		snprintf(cut, sizeof(cut), "cut (%s): %zu of %lld bytes sent",
-		    c->cut, conn_sent(c),
-		    (long long)c->queued + (long long)c->file_left);
-	if (c->status != NULL || c->why[0] != '\0' || c->cut != NULL)
-		log_info("%s %s\"%s\" %s%s%s%s%s (%s, %zu bytes, %lld ms)",
-		    c->front->name, nconf.log_ip ? c->peer : "", c->req,
-		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why,
-		    cut[0] ? " " : "", cut, c->host ? c->host : "-",
-		    conn_sent(c), ms);
+	a.sent = conn_sent(c);
+	a.queued = (long long)c->queued + (long long)c->file_left;
+	access_log(&a);
 }
 
 static void

@@ -232,6 +232,25 @@ test_budgets(void)
 	    "/etc/zeche/zeche.conf:1:11: expected a number from 1 to 1000000");
 }
 
+/* log_style zeche or combined. */
+static void
+test_log_style(void)
+{
+	struct conf	 conf;
+
+	CHECK(parse("log_style combined\n" HOST_OK, &conf) == 0);
+	CHECK(conf.log_combined);
+	conf_free(&conf);
+	CHECK(parse("log_style zeche\n" HOST_OK, &conf) == 0);
+	CHECK(!conf.log_combined);
+	conf_free(&conf);
+	CHECK(parse(HOST_OK, &conf) == 0);
+	CHECK(!conf.log_combined);
+	conf_free(&conf);
+	CHECK_STR(error_of("log_style apache\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:11: expected zeche or combined");
+}
+
 /* Every list has a limit, said with its line and column. */
 static void
 test_limits(void)
@@ -677,6 +696,7 @@ main(void)
 {
 	test_full_example();
 	test_budgets();
+	test_log_style();
 	test_limits();
 	test_defaults();
 	test_relative_paths();
