@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "file.h"
+#include "scrape.h"
 
 /*
  * The lexer: words, quoted strings, braces, ends of line.  A token's
@@ -289,6 +290,7 @@ enum key_type {
 	KEY_INT,			/* int, from MIN to MAX */
 	KEY_BOOL,			/* bool: on or off */
 	KEY_LOG_IP,			/* enum conf_log_ip */
+	KEY_METRICS,			/* char *: scrape_check_spec() */
 	KEY_LOG_STYLE,			/* bool: "combined" (or "zeche") */
 };
 
@@ -315,6 +317,7 @@ static const struct key global_keys[] = {
 	{ "log_ip",	KEY_LOG_IP,		G(log_ip),	0, 0 },
 	{ "watch",	KEY_BOOL,		G(watch),	0, 0 },
 	{ "control",	KEY_PATH,		G(control),	0, 0 },
+	{ "metrics",	KEY_METRICS,		G(metrics),	0, 0 },
 	{ "log_style",	KEY_LOG_STYLE,		G(log_combined), 0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
@@ -621,7 +624,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	char		**sp = (char **)((char *)base + k->off);
 	char		**a, *end;
 	long		 n;
-	const char	*t;
+	const char	*t, *errstr;
 
 	if (k->type == KEY_LISTEN)
 		return add_listen(ps, &ps->conf->listen[k->min],
@@ -630,6 +633,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	    k->type == KEY_BOOL ? "on or off" :
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
 	    k->type == KEY_LOG_STYLE ? "zeche or combined" :
+	    k->type == KEY_METRICS ? "ADDRESS:PORT or \"unix:PATH\"" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_ALIAS ? "a host name" :
 	    k->type == KEY_LANG ? "a language tag" : "a string"))
@@ -697,6 +701,12 @@ set_key(struct parser *ps, const struct key *k, void *base,
 			goto bad;
 		*(bool *)((char *)base + k->off) = strcmp(t, "combined") == 0;
 		return 0;
+	case KEY_METRICS:
+		if (scrape_check_spec(t, &errstr) == -1) {
+			fail(ps, ps->tok.line, ps->tok.col, "%s", errstr);
+			return -1;
+		}
+		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
 	default:
 		break;
 	}
@@ -1172,6 +1182,7 @@ conf_free(struct conf *conf)
 	free(conf->user);
 	free(conf->log);
 	free(conf->control);
+	free(conf->metrics);
 	memset(conf, 0, sizeof(*conf));
 }
 

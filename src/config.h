@@ -136,6 +136,8 @@ struct conf {
 	bool			 watch;		/* reload when files change */
 	char			*control;	/* owned: the control socket's
 						   path, or NULL */
+	char			*metrics;	/* owned: "ADDR:PORT" or
+						   "unix:PATH", or NULL */
 	bool			 log_combined;	/* log_style combined */
 	struct conf_host	*hosts;		/* owned; the first is the */
 	size_t			 nhosts;	/* default host */

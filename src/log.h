@@ -73,4 +73,7 @@ void	log_escape(char *, size_t, const char *, size_t);
  */
 void	log_line(const char *, size_t);
 
+/* Lines dropped since the start because the queue was full. */
+unsigned long long log_dropped(void);
+
 #endif

@@ -27,15 +27,18 @@
 #include "export.h"
 #include "log.h"
 #include "logfile.h"
+#include "metrics.h"
 #include "net.h"
 #include "notify.h"
 #include "options.h"
+#include "partners.h"
 #include "protocols.h"
 #include "reload.h"
 #include "report.h"
 #include "rootfs.h"
 #include "section.h"
 #include "sandbox.h"
+#include "scrape.h"
 #include "server.h"
 #include "site.h"
 #include "tls.h"
@@ -375,6 +378,24 @@ set_current(struct server *srv)
 	    ACCESS_ZECHE);
 }
 
+/* For a scrape, on the main loop: each host's pages and partners. */
+static size_t
+metrics_sites(struct metrics_site *sites, size_t max)
+{
+	const struct section	*sec;
+	const struct site	*s;
+	size_t			 i;
+
+	for (i = 0; i < current->nhosts && i < max; i++) {
+		s = current->hosts[i].site;
+		sec = site_section(s, &partners_section);
+		sites[i].host = current->hosts[i].conf->name;
+		sites[i].pages = s->npages;
+		sites[i].partners = sec != NULL ? partners_count(sec->ctx) : 0;
+	}
+	return i;
+}
+
 static struct server *
 get_current(void)
 {
@@ -528,7 +549,8 @@ start_net(struct event_base *base, int *workers)
 	nc.unref = ctx_unref;
 	nc.workers = conf->workers ? conf->workers : ncores();
 	tls_set_sni(sni_ctx, NULL);
-	if (net_init(base, ctx, &nc) == -1)
+	if (net_init(base, ctx, &nc) == -1 || (conf->metrics != NULL &&
+	    metrics_init((unsigned int)nc.workers) == -1))
 		fatalx("cannot set up %d workers", nc.workers);
 	set_current(current);
 	for (p = 0; p < PROTO_COUNT; p++)
@@ -540,6 +562,9 @@ start_net(struct event_base *base, int *workers)
 				fatalx("%s: %s", protocols[p].name, err);
 	if (conf->control != NULL && control_listen(base, conf->control,
 	    conf->user, reload_asked, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (conf->metrics != NULL && scrape_listen(base, conf->metrics,
+	    metrics_sites, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (conf->watch && reload_watch() == -1)	/* before a chroot */
 		fatal("--watch");
@@ -658,6 +683,7 @@ main(int argc, char **argv)
 
 	event_base_dispatch(base);
 	control_close();
+	scrape_close();
 	sigaddset(&requests, SIGINT);
 	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
@@ -667,6 +693,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	net_shutdown();
+	metrics_free();
 	server_unref(current);
 	event_free(ev_hup);
 	event_free(ev_usr1);

@@ -45,6 +45,7 @@
 #include "access.h"
 #include "budget.h"
 #include "log.h"
+#include "metrics.h"
 #include "net.h"
 #include "proxy.h"
 #include "tls.h"
@@ -523,6 +524,8 @@ conn_log(struct conn *c)
 	a.sent = conn_sent(c);
 	a.queued = (long long)c->queued + (long long)c->file_left;
 	access_log(&a);
+	metrics_request(c->w->id, a.proto, a.host, a.status, a.sent, &c->t0,
+	    &t1, a.cut != NULL);
 }
 
 static void
@@ -809,6 +812,8 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 	struct conn	*c = arg;
 	uint64_t	 sent;
 
+	if (c->state < CONN_ANSWER)	/* no request in time */
+		metrics_refused(c->w->id, METRICS_REFUSE_DEADLINE);
 	switch (c->state) {
 	case CONN_PROXY:
 		conn_fail(c, "timeout waiting for the PROXY header");
@@ -1001,6 +1006,8 @@ peer_take(const struct sockaddr *sa, socklen_t salen,
 		    "(%u refused)", front->name, nconf.log_ip ? host : "",
 		    nconf.log_ip ? ": " : "", n);
 	}
+	if (p == NULL)
+		metrics_refused(self->id, METRICS_REFUSE_BUDGET);
 	return p;
 }
 
@@ -1206,6 +1213,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	if (nopen >= (size_t)nconf.max_conns) {
 		atomic_fetch_sub(&total, 1);
 		refused = true;
+		metrics_refused(w->id, METRICS_REFUSE_CAP);
 		pthread_mutex_lock(&cap_mtx);
 		warn = refusal_due(&cap_refused, &cap_warned, &n);
 		pthread_mutex_unlock(&cap_mtx);
@@ -1222,6 +1230,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	note_peak(nopen + 1);
+	metrics_accepted(w->id, front->name);
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		uncount(p);
 		close(fd);
@@ -1677,6 +1686,9 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->handshaken = true;
+		metrics_handshake(c->w->id, c->front->name,
+		    SSL_session_reused(c->ssl), SSL_get0_peer_certificate(
+		    c->ssl) != NULL);
 		log_debug("%s: %s handshake done, SNI %s, worker %u",
 		    c->front->name, SSL_get_version(c->ssl),
 		    conn_sni(c) ? conn_sni(c) : "none", c->w->id);
