@@ -27,6 +27,8 @@
 
 struct client {
 	struct bufferevent	*bev;		/* owned */
+	struct event		*deadline;	/* owned: SCRAPE_TIMEOUT from
+						   accept to the request */
 	struct client		*next;
 	bool			 answered;
 };
@@ -135,6 +137,8 @@ client_free(struct client *cl)
 			break;
 		}
 	sc.nclients--;
+	if (cl->deadline != NULL)
+		event_free(cl->deadline);
 	bufferevent_free(cl->bev);
 	free(cl);
 }
@@ -201,6 +205,7 @@ answer(struct client *cl, enum scrape_req req)
 	evbuffer_add(out, body.data, body.len);
 	buf_free(&body);
 	cl->answered = true;
+	event_del(cl->deadline);	/* the write timeout bounds the rest */
 	bufferevent_disable(cl->bev, EV_READ);
 	bufferevent_enable(cl->bev, EV_WRITE);
 }
@@ -255,6 +260,17 @@ client_eventcb(struct bufferevent *bev, short what, void *arg)
 	client_free(cl);
 }
 
+/*
+ * The request head must be complete SCRAPE_TIMEOUT seconds after accept,
+ * however slowly its bytes trickle in.
+ */
+static void
+deadlinecb(evutil_socket_t fd, short what, void *arg)
+{
+	log_warnx("metrics: a client sent no request in time");
+	client_free(arg);
+}
+
 static void
 acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
@@ -273,13 +289,15 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		free(cl);
 		return;
 	}
+	cl->deadline = evtimer_new(evconnlistener_get_base(l), deadlinecb, cl);
 	cl->next = sc.clients;
 	sc.clients = cl;
 	sc.nclients++;
 	bufferevent_setcb(cl->bev, client_readcb, client_writecb,
 	    client_eventcb, cl);
 	bufferevent_set_timeouts(cl->bev, &tv, &tv);
-	if (bufferevent_enable(cl->bev, EV_READ) == -1)
+	if (cl->deadline == NULL || evtimer_add(cl->deadline, &tv) == -1 ||
+	    bufferevent_enable(cl->bev, EV_READ) == -1)
 		client_free(cl);
 }
 

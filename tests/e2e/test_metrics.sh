@@ -86,6 +86,12 @@ expect_eq "closed half-way: 400" "$(raw 'GET /metrics HTTP/1.1\r\n')" \
 scrape && ok "still answering after bad requests" ||
     not_ok "still answering after bad requests" "$(tail "$LOG")"
 
+# a client that trickles its request (25 bytes, one each 600 ms): cut at
+# the deadline, 10 s after its accept, while the others are served
+printf 'GET /metrics HTTP/1.1\r\n\r\n' |
+    "$GEMGET" -t -w 600 127.0.0.1 "$METRICS_PORT" >"$WORK/trickle.out" 2>/dev/null &
+TRICKLE=$!
+
 # --- under load: the counters add up to the requests made
 client() {
 	local n=$1 i f
@@ -156,6 +162,11 @@ expect_eq "no answer cut" "$(metric 'zeche_answers_cut_total{proto="gemini"}')" 
 expect_eq "two workers" "$(metric zeche_workers)" 2
 pages=$(sed -n 's/.*loaded .*: \([0-9]*\) pages.*/\1/p' "$LOG" | tail -n 1)
 expect_eq "the capsule's pages" "$(metric "zeche_capsule_pages{host=\"$H\"}")" "$pages"
+
+wait "$TRICKLE"
+expect_eq "a trickled request: no answer" "$(wc -c <"$WORK/trickle.out")" 0
+expect_log "a trickled request: cut at the deadline" \
+    "metrics: a client sent no request in time"
 
 # --- a resumed handshake
 "$GEMGET" -R "$WORK/sess" 127.0.0.1 "$GEMINI_PORT" "gemini://$H/" >/dev/null 2>&1
