@@ -528,6 +528,10 @@ conn_log(struct conn *c)
 	    &t1, a.cut != NULL);
 }
 
+/*
+ * The one close function, safe on a half-built conn: the access line, then
+ * free what the conn owns (close_notify went before, in conn_close).
+ */
 static void
 conn_free(struct conn *c)
 {
