@@ -20,7 +20,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
-#include "access.h"
+#include "accesslog.h"
 #include "capsule.h"
 #include "config.h"
 #include "control.h"
@@ -374,8 +374,8 @@ set_current(struct server *srv)
 		server_unref(current);
 	current = srv;
 	net_set_ctx(srv);
-	access_set_style(srv->conf.log_combined ? ACCESS_COMBINED :
-	    ACCESS_ZECHE);
+	accesslog_set_style(srv->conf.log_combined ? ACCESSLOG_COMBINED :
+	    ACCESSLOG_ZECHE);
 }
 
 /* For a scrape, on the main loop: each host's pages and partners. */

@@ -42,7 +42,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
-#include "access.h"
+#include "accesslog.h"
 #include "budget.h"
 #include "log.h"
 #include "metrics.h"
@@ -510,7 +510,7 @@ conn_cut_note(struct conn *c, const char *how)
 static void
 conn_log(struct conn *c)
 {
-	struct access_line	 a = { c->front->name, c->peer, c->req,
+	struct accesslog_line	 a = { c->front->name, c->peer, c->req,
 				    c->status, c->why, c->cut, c->host, 0, 0,
 				    0 };
 	struct timespec		 t1;
@@ -523,7 +523,7 @@ conn_log(struct conn *c)
 	    (t1.tv_nsec - c->t0.tv_nsec) / 1000000;
 	a.sent = conn_sent(c);
 	a.queued = (long long)c->queued + (long long)c->file_left;
-	access_log(&a);
+	accesslog_log(&a);
 	metrics_request(c->w->id, a.proto, a.host, a.status, a.sent, &c->t0,
 	    &t1, a.cut != NULL);
 }

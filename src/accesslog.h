@@ -1,22 +1,22 @@
 /*
- * access: the access line, one per connection that said something, in
+ * accesslog: the access line, one per connection that said something, in
  * the style the configuration names: zeche's own, or the combined format
  * (NCSA/Apache) that log analysers such as GoAccess read as it is.
  */
-#ifndef ACCESS_H
-#define ACCESS_H
+#ifndef ACCESSLOG_H
+#define ACCESSLOG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
-enum access_style {
-	ACCESS_ZECHE,		/* "gemini "URL" 20 (host, bytes, ms)" */
-	ACCESS_COMBINED,	/* IP - - [date] "GET URL HTTP/1.0" 200 bytes */
+enum accesslog_style {
+	ACCESSLOG_ZECHE,		/* "gemini "URL" 20 (host, bytes, ms)" */
+	ACCESSLOG_COMBINED,	/* IP - - [date] "GET URL HTTP/1.0" 200 bytes */
 };
 
 /* What the transport knows of a connection when it writes its line. */
-struct access_line {
+struct accesslog_line {
 	const char	*proto;		/* "gemini", "gopher", "spartan" */
 	const char	*peer;		/* the client's address, or "" */
 	const char	*req;		/* the request, escaped (log_escape) */
@@ -30,7 +30,7 @@ struct access_line {
 };
 
 /* The style of the lines from now on (the start, a reload). */
-void	access_set_style(enum access_style);
+void	accesslog_set_style(enum accesslog_style);
 
 /*
  * Write the access line of A (nothing for a connection with no status,
@@ -39,7 +39,7 @@ void	access_set_style(enum access_style);
  * line of zeche's style: an analyser skips it as it skips any line it
  * cannot read.
  */
-void	access_log(const struct access_line *);
+void	accesslog_log(const struct accesslog_line *);
 
 /*
  * The status written for an analyser that takes HTTP's three digits:
@@ -48,12 +48,13 @@ void	access_log(const struct access_line *);
  * digit as its class (2 200, 3 302, 4 400, 5 500), Gopher's error item
  * as 404 and every other answer as 200.
  */
-int	access_http_status(const char *, const char *);
+int	accesslog_http_status(const char *, const char *);
 
 /*
  * The combined line of A at the time T, with its newline, into DST of
  * SIZE (cut short if it does not fit).  Returns its length.  Pure.
  */
-size_t	access_combined(char *, size_t, const struct access_line *, time_t);
+size_t	accesslog_combined(char *, size_t, const struct accesslog_line *,
+	    time_t);
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "access.h"
+#include "accesslog.h"
 #include "check.h"
 
 static const time_t	 T = 1796668800;	/* 2026-12-07 18:40:00 UTC */
@@ -16,10 +16,10 @@ line(const char *proto, const char *peer, const char *req,
     const char *status, size_t sent)
 {
 	static char		 buf[2048];
-	struct access_line	 a = { proto, peer, req, status, "", NULL,
+	struct accesslog_line	 a = { proto, peer, req, status, "", NULL,
 				    "localhost", sent, (long long)sent, 1 };
 
-	access_combined(buf, sizeof(buf), &a, T);
+	accesslog_combined(buf, sizeof(buf), &a, T);
 	return buf;
 }
 
@@ -51,12 +51,12 @@ test_combined_fields(void)
 static void
 test_combined_too_long(void)
 {
-	struct access_line	 a = { "gemini", "", "gemini://x/", "20", "",
+	struct accesslog_line	 a = { "gemini", "", "gemini://x/", "20", "",
 				    NULL, NULL, 1, 1, 1 };
 	char			 buf[40];
 	size_t			 n;
 
-	n = access_combined(buf, sizeof(buf), &a, T);
+	n = accesslog_combined(buf, sizeof(buf), &a, T);
 	CHECK(n == sizeof(buf) - 1);
 	CHECK(buf[n - 1] == '\n' && strchr(buf, '\n') == buf + n - 1);
 }
@@ -64,33 +64,33 @@ test_combined_too_long(void)
 static void
 test_http_status(void)
 {
-	CHECK(access_http_status("gemini", "10") == 100);
-	CHECK(access_http_status("gemini", "11") == 101);
-	CHECK(access_http_status("gemini", "20") == 200);
-	CHECK(access_http_status("gemini", "30") == 302);
-	CHECK(access_http_status("gemini", "31") == 301);
-	CHECK(access_http_status("gemini", "40") == 500);
-	CHECK(access_http_status("gemini", "41") == 503);
-	CHECK(access_http_status("gemini", "44") == 429);
-	CHECK(access_http_status("gemini", "50") == 422);
-	CHECK(access_http_status("gemini", "51") == 404);
-	CHECK(access_http_status("gemini", "52") == 410);
-	CHECK(access_http_status("gemini", "53") == 421);
-	CHECK(access_http_status("gemini", "59") == 400);
-	CHECK(access_http_status("gemini", "60") == 401);
-	CHECK(access_http_status("gemini", "61") == 403);
-	CHECK(access_http_status("gemini", "62") == 495);
-	CHECK(access_http_status("gemini", "45") == 400);  /* unnamed: class */
-	CHECK(access_http_status("gemini", "2x") == 500);
-	CHECK(access_http_status("gemini", "200") == 500);
-	CHECK(access_http_status("spartan", "2") == 200);
-	CHECK(access_http_status("spartan", "3") == 302);
-	CHECK(access_http_status("spartan", "4") == 400);
-	CHECK(access_http_status("spartan", "5") == 500);
-	CHECK(access_http_status("gopher", "0") == 200);
-	CHECK(access_http_status("gopher", "1") == 200);
-	CHECK(access_http_status("gopher", "+") == 200);
-	CHECK(access_http_status("gopher", "3") == 404);
+	CHECK(accesslog_http_status("gemini", "10") == 100);
+	CHECK(accesslog_http_status("gemini", "11") == 101);
+	CHECK(accesslog_http_status("gemini", "20") == 200);
+	CHECK(accesslog_http_status("gemini", "30") == 302);
+	CHECK(accesslog_http_status("gemini", "31") == 301);
+	CHECK(accesslog_http_status("gemini", "40") == 500);
+	CHECK(accesslog_http_status("gemini", "41") == 503);
+	CHECK(accesslog_http_status("gemini", "44") == 429);
+	CHECK(accesslog_http_status("gemini", "50") == 422);
+	CHECK(accesslog_http_status("gemini", "51") == 404);
+	CHECK(accesslog_http_status("gemini", "52") == 410);
+	CHECK(accesslog_http_status("gemini", "53") == 421);
+	CHECK(accesslog_http_status("gemini", "59") == 400);
+	CHECK(accesslog_http_status("gemini", "60") == 401);
+	CHECK(accesslog_http_status("gemini", "61") == 403);
+	CHECK(accesslog_http_status("gemini", "62") == 495);
+	CHECK(accesslog_http_status("gemini", "45") == 400);  /* unnamed: class */
+	CHECK(accesslog_http_status("gemini", "2x") == 500);
+	CHECK(accesslog_http_status("gemini", "200") == 500);
+	CHECK(accesslog_http_status("spartan", "2") == 200);
+	CHECK(accesslog_http_status("spartan", "3") == 302);
+	CHECK(accesslog_http_status("spartan", "4") == 400);
+	CHECK(accesslog_http_status("spartan", "5") == 500);
+	CHECK(accesslog_http_status("gopher", "0") == 200);
+	CHECK(accesslog_http_status("gopher", "1") == 200);
+	CHECK(accesslog_http_status("gopher", "+") == 200);
+	CHECK(accesslog_http_status("gopher", "3") == 404);
 }
 
 int

@@ -1,5 +1,5 @@
 /*
- * access: the access line, in zeche's style or the combined format.
+ * accesslog: the access line, in zeche's style or the combined format.
  * Handed finished, escaped fields by the transport; knows no connection,
  * writes through log.c.
  */
@@ -9,13 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "access.h"
+#include "accesslog.h"
 #include "log.h"
 
-static atomic_int	 style = ACCESS_ZECHE;	/* read by every worker */
+static atomic_int	 style = ACCESSLOG_ZECHE;	/* read by every worker */
 
 void
-access_set_style(enum access_style s)
+accesslog_set_style(enum accesslog_style s)
 {
 	atomic_store_explicit(&style, (int)s, memory_order_relaxed);
 }
@@ -42,7 +42,7 @@ gemini_http(int st)
 }
 
 int
-access_http_status(const char *proto, const char *status)
+accesslog_http_status(const char *proto, const char *status)
 {
 	if (status == NULL || status[0] == '\0')
 		return 0;
@@ -64,7 +64,7 @@ access_http_status(const char *proto, const char *status)
  * "METHOD URL PROTOCOL".
  */
 static size_t
-request_url(char *dst, size_t size, const struct access_line *a)
+request_url(char *dst, size_t size, const struct accesslog_line *a)
 {
 	const char	*r = a->req, *sp, *end;
 	size_t		 o = 0;
@@ -97,7 +97,7 @@ request_url(char *dst, size_t size, const struct access_line *a)
 }
 
 size_t
-access_combined(char *dst, size_t size, const struct access_line *a,
+accesslog_combined(char *dst, size_t size, const struct accesslog_line *a,
     time_t t)
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
@@ -118,7 +118,7 @@ access_combined(char *dst, size_t size, const struct access_line *a,
 	r = snprintf(dst, size, "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] "
 	    "\"GET %s HTTP/1.0\" %d %zu \"-\" \"-\"\n", n > 0 ? peer : "-",
 	    tm.tm_mday, mon[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, url, access_http_status(a->proto,
+	    tm.tm_min, tm.tm_sec, url, accesslog_http_status(a->proto,
 	    a->status), a->sent);
 	if (r < 0)
 		return 0;
@@ -130,7 +130,7 @@ access_combined(char *dst, size_t size, const struct access_line *a,
 }
 
 void
-access_log(const struct access_line *a)
+accesslog_log(const struct accesslog_line *a)
 {
 	char	 cut[96], line[1600];
 	size_t	 n;
@@ -138,8 +138,8 @@ access_log(const struct access_line *a)
 	if (a->status == NULL && a->why[0] == '\0' && a->cut == NULL)
 		return;
 	if (a->status != NULL && atomic_load_explicit(&style,
-	    memory_order_relaxed) == ACCESS_COMBINED) {
-		n = access_combined(line, sizeof(line), a, time(NULL));
+	    memory_order_relaxed) == ACCESSLOG_COMBINED) {
+		n = accesslog_combined(line, sizeof(line), a, time(NULL));
 		log_line(line, n);
 		return;
 	}
