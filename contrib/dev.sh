@@ -24,7 +24,7 @@ cd "$top"
 BUILD_PKGS="gcc libc6-dev make cmake pkg-config libssl-dev libevent-dev openssl"
 TEST_PKGS="curl lynx libxml2-utils molly-brown gophernicus systemd tmux amfora sacc gopher clang
     libclang-rt-14-dev dpkg-dev file lintian haproxy
-    groff-base man-db"
+    groff-base man-db prometheus goaccess"
 # What cpack needs beyond the build: dpkg-shlibdeps, and file(1) to find
 # the ELF files it runs on.
 PACKAGE_PKGS="dpkg-dev file"

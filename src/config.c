@@ -15,6 +15,7 @@
 #include "config.h"
 #include "ratelimit.h"
 #include "file.h"
+#include "scrape.h"
 
 /*
  * The lexer: words, quoted strings, braces, ends of line.  A token's
@@ -298,6 +299,8 @@ enum key_type {
 					   to MAX */
 	KEY_TYPES,			/* struct conf_titan's types: one
 					   or more media types */
+	KEY_METRICS,			/* char *: scrape_check_spec() */
+	KEY_LOG_STYLE,			/* bool: "combined" (or "zeche") */
 };
 
 struct key {
@@ -325,6 +328,8 @@ static const struct key global_keys[] = {
 	{ "control",	KEY_PATH,		G(control),	0, 0 },
 	{ "rate",	KEY_RATE,		0,		1, 1000000 },
 	{ "rate_allow",	KEY_RATE_ALLOW,		0,		0, 0 },
+	{ "metrics",	KEY_METRICS,		G(metrics),	0, 0 },
+	{ "log_style",	KEY_LOG_STYLE,		G(log_combined), 0, 0 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -854,7 +859,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	char		**sp = (char **)((char *)base + k->off);
 	char		**a, *end;
 	long		 n;
-	const char	*t;
+	const char	*t, *errstr;
 
 	if (k->type == KEY_LISTEN)
 		return add_listen(ps, (int)k->min, k->max == 1);
@@ -867,6 +872,8 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	    "a number" :
 	    k->type == KEY_BOOL ? "on or off" :
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
+	    k->type == KEY_LOG_STYLE ? "zeche or combined" :
+	    k->type == KEY_METRICS ? "ADDRESS:PORT or \"unix:PATH\"" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_ALIAS ? "a host name" :
 	    k->type == KEY_PING ? "a gemini:// URL" :
@@ -961,6 +968,17 @@ set_key(struct parser *ps, const struct key *k, void *base,
 		    k->off)) == -1)
 			goto bad;
 		return 0;
+	case KEY_LOG_STYLE:
+		if (strcmp(t, "zeche") != 0 && strcmp(t, "combined") != 0)
+			goto bad;
+		*(bool *)((char *)base + k->off) = strcmp(t, "combined") == 0;
+		return 0;
+	case KEY_METRICS:
+		if (scrape_check_spec(t, &errstr) == -1) {
+			fail(ps, ps->tok.line, ps->tok.col, "%s", errstr);
+			return -1;
+		}
+		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
 	default:
 		break;
 	}
@@ -968,6 +986,7 @@ set_key(struct parser *ps, const struct key *k, void *base,
 	fail(ps, ps->tok.line, ps->tok.col, "expected %s",
 	    k->type == KEY_BOOL ? "on or off" :
 	    k->type == KEY_LOG_IP ? "off, anon or full" :
+	    k->type == KEY_LOG_STYLE ? "zeche or combined" :
 	    k->type == KEY_PATH ? "a path" :
 	    k->type == KEY_USER ? "a user name" :
 	    k->type == KEY_ALIAS ? "a host name" :
@@ -1527,6 +1546,7 @@ conf_free(struct conf *conf)
 	for (i = 0; i < conf->nrate_allow; i++)
 		free(conf->rate_allow[i]);
 	free(conf->rate_allow);
+	free(conf->metrics);
 	memset(conf, 0, sizeof(*conf));
 }
 

@@ -212,6 +212,9 @@ struct conf {
 	int			 rate_burst;
 	char			**rate_allow;	/* owned: networks, as given */
 	size_t			 nrate_allow;
+	char			*metrics;	/* owned: "ADDR:PORT" or
+						   "unix:PATH", or NULL */
+	bool			 log_combined;	/* log_style combined */
 	struct conf_host	*hosts;		/* owned; the first is the */
 	size_t			 nhosts;	/* default host */
 };

@@ -42,6 +42,7 @@ static struct {
 	char		*spare;		/* the writer's, while it writes */
 	size_t		 len;		/* bytes in fill */
 	unsigned long	 dropped;	/* lines not queued since the note */
+	unsigned long long dropped_all;	/* and since the start */
 	int		 newfd;		/* log_open(): the file to go on in */
 	size_t		 newfd_at;	/* ...once fill up to here is written */
 	bool		 running;	/* lines go to the queue */
@@ -258,8 +259,10 @@ emit(const char *line, size_t len, bool fatal)
 		 * The writer needs a signal for the first line (it waits for
 		 * one) and when the queue is half full (it waits for more).
 		 */
-		if (q.len + len > LOG_QUEUE_MAX)
+		if (q.len + len > LOG_QUEUE_MAX) {
 			q.dropped++;
+			q.dropped_all++;
+		}
 		else {
 			memcpy(q.fill + q.len, line, len);
 			q.len += len;
@@ -368,6 +371,23 @@ fatalx(const char *fmt, ...)
 	vlog("fatal: ", fmt, ap, NULL, true);
 	va_end(ap);
 	exit(1);
+}
+
+void
+log_line(const char *line, size_t len)
+{
+	emit(line, len, false);
+}
+
+unsigned long long
+log_dropped(void)
+{
+	unsigned long long	 n;
+
+	pthread_mutex_lock(&q.mtx);
+	n = q.dropped_all;
+	pthread_mutex_unlock(&q.mtx);
+	return n;
 }
 
 void

@@ -66,4 +66,14 @@ void	log_stop(void);
  */
 void	log_escape(char *, size_t, const char *, size_t);
 
+/*
+ * A line written as it is, without the time stamp and without escaping
+ * (the caller escaped what came from a client): LINE ends in a newline.
+ * For access lines in a format an analyser reads.
+ */
+void	log_line(const char *, size_t);
+
+/* Lines dropped since the start because the queue was full. */
+unsigned long long log_dropped(void);
+
 #endif

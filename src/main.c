@@ -24,6 +24,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "accesslog.h"
 #include "capsule.h"
 #include "config.h"
 #include "control.h"
@@ -31,15 +32,19 @@
 #include "listen.h"
 #include "log.h"
 #include "logfile.h"
+#include "metrics.h"
 #include "net.h"
 #include "notify.h"
 #include "options.h"
+#include "partners.h"
 #include "protocols.h"
 #include "ratelimit.h"
 #include "reload.h"
 #include "report.h"
 #include "rootfs.h"
 #include "sandbox.h"
+#include "scrape.h"
+#include "section.h"
 #include "server.h"
 #include "site.h"
 #include "titan.h"
@@ -470,6 +475,26 @@ set_current(struct server *srv)
 		server_unref(current);
 	current = srv;
 	net_set_ctx(srv);
+	accesslog_set_style(srv->conf.log_combined ? ACCESSLOG_COMBINED :
+	    ACCESSLOG_ZECHE);
+}
+
+/* For a scrape, on the main loop: each host's pages and partners. */
+static size_t
+metrics_sites(struct metrics_site *sites, size_t max)
+{
+	const struct section	*sec;
+	const struct site	*s;
+	size_t			 i;
+
+	for (i = 0; i < current->nhosts && i < max; i++) {
+		s = current->hosts[i].site;
+		sec = site_section(s, &partners_section);
+		sites[i].host = current->hosts[i].conf->name;
+		sites[i].pages = s->npages;
+		sites[i].partners = sec != NULL ? partners_count(sec->ctx) : 0;
+	}
+	return i;
 }
 
 static struct server *
@@ -673,7 +698,8 @@ start_net(struct event_base *base, int *workers)
 	nc.workers = conf->workers ? conf->workers : ncores();
 	nc.rate = rate = rate_limit(conf);
 	tls_set_sni(sni_ctx, NULL);
-	if (net_init(base, ctx, &nc) == -1)
+	if (net_init(base, ctx, &nc) == -1 || (conf->metrics != NULL &&
+	    metrics_init((unsigned int)nc.workers) == -1))
 		fatalx("cannot set up %d workers", nc.workers);
 	set_current(current);
 	if (listen_inherit(err, sizeof(err)) == -1)
@@ -688,6 +714,9 @@ start_net(struct event_base *base, int *workers)
 	listen_inherit_end();
 	if (conf->control != NULL && control_listen(base, conf->control,
 	    conf->user, reload_asked, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (conf->metrics != NULL && scrape_listen(base, conf->metrics,
+	    metrics_sites, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (conf->watch && reload_watch() == -1)	/* before a chroot */
 		fatal("--watch");
@@ -809,6 +838,7 @@ main(int argc, char **argv)
 	event_base_dispatch(base);
 	control_close();
 	listen_close();
+	scrape_close();
 	sigaddset(&requests, SIGINT);
 	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
@@ -819,6 +849,7 @@ main(int argc, char **argv)
 	}
 	net_shutdown();
 	ratelimit_free(rate);
+	metrics_free();
 	server_unref(current);
 	event_free(ev_hup);
 	event_free(ev_usr1);

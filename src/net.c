@@ -43,9 +43,11 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "accesslog.h"
 #include "budget.h"
 #include "listen.h"
 #include "log.h"
+#include "metrics.h"
 #include "net.h"
 #include "proxy.h"
 #include "ratelimit.h"
@@ -501,11 +503,6 @@ conn_cut_note(struct conn *c, const char *how)
 }
 
 /*
- * The one close function: safe on a half-built conn.  Writes the access
- * line and frees what the conn owns.  close_notify has been sent before
- * (conn_close) if the answer was complete.
- */
-/*
  * The access line, once: when the answer has left (before close_notify, so
  * that it is written by the time the client sees the end), or when the
  * connection is freed before that.
@@ -513,33 +510,28 @@ conn_cut_note(struct conn *c, const char *how)
 static void
 conn_log(struct conn *c)
 {
-	struct timespec	 t1;
-	long long	 ms;
-	char		 cut[96];
+	struct accesslog_line	 a = { c->front->name, c->peer, c->req,
+				    c->status, c->why, c->cut, c->host, 0, 0,
+				    0 };
+	struct timespec		 t1;
 
 	if (c->logged)
 		return;
 	c->logged = true;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (long long)(t1.tv_sec - c->t0.tv_sec) * 1000 +
+	a.ms = (long long)(t1.tv_sec - c->t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - c->t0.tv_nsec) / 1000000;
-	/*
-	 * protocol, [client], "request", status, [why], [cut], then the
-	 * host, the bytes sent and the duration
-	 */
-	cut[0] = '\0';
-	if (c->cut != NULL)
-		snprintf(cut, sizeof(cut), "cut (%s): %zu of %lld bytes sent",
-		    c->cut, conn_sent(c),
-		    (long long)c->queued + (long long)c->file_left);
-	if (c->status != NULL || c->why[0] != '\0' || c->cut != NULL)
-		log_info("%s %s\"%s\" %s%s%s%s%s (%s, %zu bytes, %lld ms)",
-		    c->front->name, nconf.log_ip ? c->peer : "", c->req,
-		    c->status ? c->status : "-", c->why[0] ? " " : "", c->why,
-		    cut[0] ? " " : "", cut, c->host ? c->host : "-",
-		    conn_sent(c), ms);
+	a.sent = conn_sent(c);
+	a.queued = (long long)c->queued + (long long)c->file_left;
+	accesslog_log(&a);
+	metrics_request(c->w->id, a.proto, a.host, a.status, a.sent, &c->t0,
+	    &t1, a.cut != NULL);
 }
 
+/*
+ * The one close function, safe on a half-built conn: the access line, then
+ * free what the conn owns (close_notify went before, in conn_close).
+ */
 static void
 conn_free(struct conn *c)
 {
@@ -826,6 +818,8 @@ conn_timercb(evutil_socket_t fd, short what, void *arg)
 	struct conn	*c = arg;
 	uint64_t	 sent;
 
+	if (c->state < CONN_ANSWER)	/* no request in time */
+		metrics_refused(c->w->id, METRICS_REFUSE_DEADLINE);
 	switch (c->state) {
 	case CONN_PROXY:
 		conn_fail(c, "timeout waiting for the PROXY header");
@@ -1030,6 +1024,8 @@ peer_take(const struct sockaddr *sa, socklen_t salen,
 		    "(%u refused)", front->name, nconf.log_ip ? host : "",
 		    nconf.log_ip ? ": " : "", n);
 	}
+	if (p == NULL)
+		metrics_refused(self->id, METRICS_REFUSE_BUDGET);
 	return p;
 }
 
@@ -1061,6 +1057,7 @@ rate_verdict(const struct front *front, const struct sockaddr *sa,
 		    "%u s", front->name, nconf.log_ip ? host : "",
 		    nconf.log_ip ? " " : "a client ", wait);
 	}
+	metrics_refused(self->id, METRICS_REFUSE_RATE);
 	return -1;
 }
 
@@ -1270,6 +1267,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	if (nopen >= (size_t)nconf.max_conns) {
 		atomic_fetch_sub(&total, 1);
 		refused = true;
+		metrics_refused(w->id, METRICS_REFUSE_CAP);
 		pthread_mutex_lock(&cap_mtx);
 		warn = refusal_due(&cap_refused, &cap_warned, &n);
 		pthread_mutex_unlock(&cap_mtx);
@@ -1290,6 +1288,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	note_peak(nopen + 1);
+	metrics_accepted(w->id, front->name);
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		uncount(p);
 		close(fd);
@@ -1700,6 +1699,9 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->handshaken = true;
+		metrics_handshake(c->w->id, c->front->name,
+		    SSL_session_reused(c->ssl), SSL_get0_peer_certificate(
+		    c->ssl) != NULL);
 		log_debug("%s: %s handshake done, SNI %s, worker %u",
 		    c->front->name, SSL_get_version(c->ssl),
 		    conn_sni(c) ? conn_sni(c) : "none", c->w->id);

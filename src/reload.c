@@ -18,6 +18,7 @@
 #include "config.h"
 #include "control.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "ping.h"
 #include "reload.h"
@@ -230,6 +231,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		log_warnx("reload failed; still serving the last good "
 		    "capsule and configuration");
 		notify_reloaded(false, 0, reload.err);
+		metrics_reloaded(false);
 		control_reloaded(reload.seq, false, reload.err);
 	} else {
 		for (i = 0; i < reload.srv->nhosts; i++)
@@ -262,6 +264,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		    reload_name(current), current->nhosts, npages,
 		    (double)(t1.tv_sec - reload.t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - reload.t0.tv_nsec) / 1e6);
+		metrics_reloaded(true);
 		reload_reported(npages);
 	}
 	atomic_store(&ended_seq, reload.seq);

@@ -1,6 +1,6 @@
 #!/bin/bash
 #
-# run-bench.sh BUILD_DIR [peers|partners|workers|search|all]: benchmark
+# run-bench.sh BUILD_DIR [peers|partners|workers|search|metrics|all]: benchmark
 # zeche.
 # See tests/bench/README.md.
 #
@@ -15,6 +15,9 @@
 #	search		the capsule-wide search in process, 10,000
 #			articles and 1,000,000 partners (search-bench.sh):
 #			load time and memory with and without it, latency
+#	metrics		zeche with metrics off and on side by side
+#			(metrics-bench.sh): CPU per request, Gemini full
+#			handshakes and Gopher
 #	all		peers and partners, one after the other (the
 #			default)
 #
@@ -59,10 +62,10 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$SRC_DIR/tests/bench/lib.sh"
 
-usage() { echo "usage: $ME BUILD_DIR [peers|partners|workers|search|all]" >&2; exit 2; }
+usage() { echo "usage: $ME BUILD_DIR [peers|partners|workers|search|metrics|all]" >&2; exit 2; }
 [ $# -eq 1 ] || [ $# -eq 2 ] || usage
 SECTION=${2:-all}
-case $SECTION in peers|partners|workers|search|all) ;; *) usage;; esac
+case $SECTION in peers|partners|workers|search|metrics|all) ;; *) usage;; esac
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
@@ -112,6 +115,9 @@ if [ -z "${ZECHE_BENCH_NETNS:-}" ] && [ "$SECTION" != peers ]; then
 	fi
 	if [ "$SECTION" = workers ]; then
 		exec "$SRC_DIR/tests/bench/workers-bench.sh" "$BUILD_DIR"
+	fi
+	if [ "$SECTION" = metrics ]; then
+		exec "$SRC_DIR/tests/bench/metrics-bench.sh" "$BUILD_DIR"
 	fi
 	rc=0
 	ZECHE_BENCH_ARG=$ARG "$SCRIPT" "$BUILD_DIR" peers || rc=$?

@@ -232,6 +232,37 @@ test_budgets(void)
 	    "/etc/zeche/zeche.conf:1:11: expected a number from 1 to 1000000");
 }
 
+/* metrics ADDR:PORT or "unix:PATH"; log_style zeche or combined. */
+static void
+test_metrics_and_log_style(void)
+{
+	struct conf	 conf;
+
+	CHECK(parse("metrics 127.0.0.1:9165\nlog_style combined\n" HOST_OK,
+	    &conf) == 0);
+	CHECK_STR(conf.metrics, "127.0.0.1:9165");
+	CHECK(conf.log_combined);
+	conf_free(&conf);
+	CHECK(parse("metrics \"unix:/run/zeche/metrics.sock\"\n"
+	    "log_style zeche\n" HOST_OK, &conf) == 0);
+	CHECK_STR(conf.metrics, "unix:/run/zeche/metrics.sock");
+	CHECK(!conf.log_combined);
+	conf_free(&conf);
+	CHECK(parse(HOST_OK, &conf) == 0);
+	CHECK(conf.metrics == NULL && !conf.log_combined);
+	conf_free(&conf);
+	CHECK_STR(error_of("metrics 9165\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: expected ADDRESS:PORT or "
+	    "\"unix:PATH\"");
+	CHECK_STR(error_of("metrics \"unix:m.sock\"\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: a Unix socket's path must be "
+	    "absolute");
+	CHECK_STR(error_of("metrics 127.0.0.1:99999\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:9: expected a port from 1 to 65535");
+	CHECK_STR(error_of("log_style apache\n" HOST_OK),
+	    "/etc/zeche/zeche.conf:1:11: expected zeche or combined");
+}
+
 /* Every list has a limit, said with its line and column. */
 static void
 test_limits(void)
@@ -800,6 +831,7 @@ main(void)
 {
 	test_full_example();
 	test_budgets();
+	test_metrics_and_log_style();
 	test_limits();
 	test_defaults();
 	test_relative_paths();
