@@ -10,6 +10,8 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -25,6 +27,29 @@
 #include "net.h"
 
 static atomic_uint	 jobs_running;	/* threads between start and end */
+
+void
+net_peer_name(bool anon, const struct sockaddr *sa, int salen, char *host,
+    size_t len)
+{
+	struct sockaddr_storage	 ss;
+
+	if (anon && (size_t)salen <= sizeof(ss)) {
+		memcpy(&ss, sa, (size_t)salen);
+		if (ss.ss_family == AF_INET)
+			((unsigned char *)&((struct sockaddr_in *)&ss)->
+			    sin_addr)[3] = 0;
+		else if (ss.ss_family == AF_INET6)
+			memset(((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr +
+			    6, 0, 10);
+		sa = (const struct sockaddr *)&ss;
+	}
+	if (sa->sa_family == AF_UNIX)
+		snprintf(host, len, "unix");	/* a local peer: no address */
+	else if (getnameinfo(sa, (socklen_t)salen, host, (socklen_t)len,
+	    NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(host, len, "?");
+}
 
 bool
 conn_is_local_addr(struct conn *c, const char *host)

@@ -121,6 +121,7 @@ struct conn {
 	socklen_t		 local_len;
 	char			 peer[INET6_ADDRSTRLEN + 8];
 	char			 req[200];	/* escaped, for the log */
+	const char		*proto;		/* counted as, or NULL */
 	const char		*status;	/* static */
 	const char		*host;		/* borrowed from ctx, or NULL */
 	struct timespec		 t0;		/* accepted, CLOCK_MONOTONIC */
@@ -524,8 +525,8 @@ conn_log(struct conn *c)
 	a.sent = conn_sent(c);
 	a.queued = (long long)c->queued + (long long)c->file_left;
 	accesslog_log(&a);
-	metrics_request(c->w->id, a.proto, a.host, a.status, a.sent, &c->t0,
-	    &t1, a.cut != NULL);
+	metrics_request(c->w->id, c->proto != NULL ? c->proto : a.proto, a.host,
+	    a.status, a.sent, &c->t0, &t1, a.cut != NULL);
 }
 
 /*
@@ -979,32 +980,6 @@ conn_sniffcb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * The client's address for the log: in full, or with log_ip_anon only its
- * network, IPv4 /24 and IPv6 /48, the rest zeroed.
- */
-static void
-peer_name(const struct sockaddr *sa, int salen, char *host, size_t len)
-{
-	struct sockaddr_storage	 ss;
-
-	if (nconf.log_ip_anon && (size_t)salen <= sizeof(ss)) {
-		memcpy(&ss, sa, (size_t)salen);
-		if (ss.ss_family == AF_INET)
-			((unsigned char *)&((struct sockaddr_in *)&ss)->
-			    sin_addr)[3] = 0;
-		else if (ss.ss_family == AF_INET6)
-			memset(((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr +
-			    6, 0, 10);
-		sa = (const struct sockaddr *)&ss;
-	}
-	if (sa->sa_family == AF_UNIX)
-		snprintf(host, len, "unix");	/* a local peer: no address */
-	else if (getnameinfo(sa, (socklen_t)salen, host, (socklen_t)len,
-	    NULL, 0, NI_NUMERICHOST) != 0)
-		snprintf(host, len, "?");
-}
-
-/*
  * Count a connection from SA against its address's budget.  Returns the
  * table entry, or NULL (logged once per NET_WARN_INTERVAL) when that
  * address has its budget (per_address) open already, memory ran out or
@@ -1019,7 +994,8 @@ peer_take(const struct sockaddr *sa, socklen_t salen,
 	unsigned int		 n;
 
 	if ((p = budget_take(budget, sa, now(), &n)) == NULL && n > 0) {
-		peer_name(sa, (int)salen, host, sizeof(host));
+		net_peer_name(nconf.log_ip_anon, sa, (int)salen, host,
+		    sizeof(host));
 		log_warnx("%s: %s%stoo many connections from one address "
 		    "(%u refused)", front->name, nconf.log_ip ? host : "",
 		    nconf.log_ip ? ": " : "", n);
@@ -1052,7 +1028,8 @@ rate_verdict(const struct front *front, const struct sockaddr *sa,
 	if (r != RATE_BANNED)
 		return r == RATE_OK ? 0 : (int)wait;
 	if (started) {
-		peer_name(sa, (int)salen, host, sizeof(host));
+		net_peer_name(nconf.log_ip_anon, sa, (int)salen, host,
+		    sizeof(host));
 		log_warnx("%s: %s%sasks on past its rate limit: refused for "
 		    "%u s", front->name, nconf.log_ip ? host : "",
 		    nconf.log_ip ? " " : "a client ", wait);
@@ -1119,8 +1096,8 @@ conn_proxied(struct conn *c, const struct proxy_hdr *hdr)
 	}
 	c->slow = (unsigned int)slow;
 	if (nconf.log_ip) {
-		peer_name((struct sockaddr *)&ss, (int)len, host,
-		    sizeof(host));
+		net_peer_name(nconf.log_ip_anon, (struct sockaddr *)&ss,
+		    (int)len, host, sizeof(host));
 		snprintf(c->peer, sizeof(c->peer), "%s ", host);
 	}
 	conn_begin(c);
@@ -1306,7 +1283,8 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c->state = CONN_REQUEST;
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
 	if (nconf.log_ip) {
-		peer_name(sa, salen, host, sizeof(host));
+		net_peer_name(nconf.log_ip_anon, sa, salen, host,
+		    sizeof(host));
 		snprintf(c->peer, sizeof(c->peer), "%s ", host);
 	}
 	/* one deadline for the PROXY header, the handshake and the request */
@@ -1625,7 +1603,8 @@ take_request(struct conn *c, char *line, size_t len)
 {
 	c->line = line;
 	log_escape(c->req, sizeof(c->req), line, len);
-	if (c->slow == 0 && len <= c->front->line_max && memchr(line, '\0', len) == NULL &&
+	if (c->slow == 0 && len <= c->front->line_max &&
+	    memchr(line, '\0', len) == NULL &&
 	    c->front->data_len != NULL &&
 	    (c->data_len = c->front->data_len(c, line, len)) > 0 &&
 	    c->data_len <= c->front->data_max) {
@@ -1795,6 +1774,12 @@ void
 conn_set_req(struct conn *c, const char *req)
 {
 	log_escape(c->req, sizeof(c->req), req, strlen(req));
+}
+
+void
+conn_set_proto(struct conn *c, const char *proto)
+{
+	c->proto = proto;
 }
 
 void

@@ -223,6 +223,17 @@ void		 conn_set_req(struct conn *, const char *);
  */
 int		 conn_jobs_wait(int);
 
+/*
+ * The client's address SA for the log into HOST (of LEN): in full, or with
+ * ANON only its network, IPv4 /24 and IPv6 /48, the rest zeroed; "unix"
+ * for a Unix peer.  conn.c.
+ */
+void		 net_peer_name(bool, const struct sockaddr *, int, char *,
+		    size_t);
+
+/* The protocol C's request is counted under, if not its front's. */
+void		 conn_set_proto(struct conn *, const char *);
+
 /* The SNI host name the client sent, or NULL (plain, or none sent). */
 const char	*conn_sni(struct conn *);
 

@@ -465,6 +465,7 @@ upload_serve(struct conn *c, char *line, size_t len)
 	const char	*data;
 	size_t		 dlen;
 
+	conn_set_proto(c, "titan");
 	hide_token(c, line, len);
 	if (decide(c, line, len, &d) != 0) {
 		log_upload(d.vh != NULL ? d.vh->conf->name : NULL,

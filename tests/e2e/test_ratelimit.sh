@@ -15,6 +15,7 @@ GOPHER_PORT=$(free_port)
 SPARTAN_PORT=$(free_port)
 PROXY_PORT=$(free_port)
 FLOOD_PORT=$(free_port)
+METRICS_PORT=$(free_port)
 cat >"$CONF" <<CONF
 gemini 127.0.0.1:$GEMINI_PORT
 gemini 127.0.0.1:$PROXY_PORT proxy
@@ -22,6 +23,7 @@ gopher 127.0.0.1:$GOPHER_PORT
 gopher 127.0.0.1:$FLOOD_PORT proxy
 spartan 127.0.0.1:$SPARTAN_PORT
 rate 3 per 60 burst 3
+metrics 127.0.0.1:$METRICS_PORT
 rate_allow "127.0.0.2"
 rate_allow "198.51.100.0/24"
 log_ip full
@@ -76,6 +78,10 @@ expect_eq "banned: Gopher refused at accept too" \
     "$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/" | wc -c)" 0
 expect_eq "an allowed address is still served" "$(st -b 127.0.0.2)" \
     "20 text/gemini"
+expect_eq "the metrics count both refusals under the reason rate" \
+    "$(curl -s --max-time 10 "http://127.0.0.1:$METRICS_PORT/metrics" |
+    grep '^zeche_connections_refused_total{reason="rate"}')" \
+    'zeche_connections_refused_total{reason="rate"} 2'
 
 # behind PROXY: the client in the header counts, not the banned proxy
 v2() {	# OCTETS-AS-ESCAPES FILE: a v2 header from that IPv4 client

@@ -3,11 +3,14 @@
 # certificate 60, an expired one in the list 62; the token still opens it
 # to a client without a certificate; a certificate in the deny list is
 # refused even with the token; ;edit follows the same rule; a folder with
-# a writers list and no token takes no anonymous upload.
+# a writers list and no token takes no anonymous upload; the metrics
+# count each under the protocol titan.
 . "$(dirname "$0")/lib.sh"
 
 CONF=$WORK/zeche.conf
 GEMINI_PORT=$(free_port)
+METRICS_PORT=$(free_port)
+while [ "$METRICS_PORT" = "$GEMINI_PORT" ]; do METRICS_PORT=$(free_port); done
 TOKEN=t0ken
 mkdir -p "$CERTS"
 
@@ -59,6 +62,7 @@ printf '# Team\n\nAlt.\n' >"$ROOT/team/page.gmi"
 printf '# Zu\n\nAlt.\n' >"$ROOT/closed/page.gmi"
 cat >"$CONF" <<CONF
 gemini 127.0.0.1:$GEMINI_PORT
+metrics 127.0.0.1:$METRICS_PORT
 timeout 3
 host $H {
 	root "$ROOT"
@@ -127,6 +131,12 @@ expect_contains ";edit for a writer: the source" \
 expect_contains ";edit for another certificate: 61" \
     "$(gem_header "titan://$H/closed/page.gmi;edit" -s "$H" \
     -a "$WORK/eve.pem")" "61 "
+# the metrics count Titan requests under their own protocol, by status
+M=$(curl -s --max-time 10 "http://127.0.0.1:$METRICS_PORT/metrics")
+for want in 30:3 61:3 60:2 62:1 20:1; do
+	expect_contains "metrics: Titan status ${want%:*} counted ${want#*:} times" \
+	    "$M" "zeche_requests_total{host=\"$H\",proto=\"titan\",status=\"${want%:*}\"} ${want#*:}"
+done
 expect_contains "still serving after the uploads" \
     "$(gem "gemini://$H/team/page.gmi" -s "$H")" "Mit Token."
 finish
