@@ -30,6 +30,7 @@
 #include "notify.h"
 #include "options.h"
 #include "protocols.h"
+#include "reaper.h"
 #include "reload.h"
 #include "report.h"
 #include "rootfs.h"
@@ -632,6 +633,9 @@ main(int argc, char **argv)
 	/* in the sandbox: the workers' threads are confined as well */
 	if (net_start() == -1)
 		fatal("cannot start the workers");
+	if (reaper_start(server_free) == -1)
+		log_warn("no reaper thread; old snapshots are freed by the "
+		    "loops");
 	log_info("%d worker%s", workers, workers == 1 ? "" : "s");
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
@@ -664,6 +668,7 @@ main(int argc, char **argv)
 	}
 	net_shutdown();
 	server_unref(current);
+	reaper_stop();		/* frees what is left, current included */
 	event_free(ev_hup);
 	event_free(ev_usr1);
 	event_free(ev_int);
