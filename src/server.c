@@ -344,6 +344,7 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 		site_free(s);
 		return NULL;
 	}
+	(void)site_compact(s);	/* what it could not drop, it serves */
 	return s;
 }
 

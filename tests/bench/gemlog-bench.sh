@@ -14,7 +14,9 @@
 #	BENCH_RELOADS=10	SIGHUPs, one after the other, nothing changed
 #	BENCH_HOLD=16		idle connections held open across them, half
 #				to Gopher, half to Gemini (TCP, no request)
-#	BENCH_SETTLE=1		seconds after each reload before RSS is read
+#	BENCH_SETTLE=1		RSS is read once it has held still (within 1
+#				MiB) for this many seconds: the old snapshot
+#				is freed by a thread of its own
 #	BENCH_ZECHE_ARGS=	more options for zeche
 #
 # Everything listens on 127.0.0.1 only; everything started is killed on
@@ -76,6 +78,16 @@ median() {
 	    END { if (NR % 2) print v[(NR + 1) / 2];
 		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+settle() {	# wait for RSS to hold still: within 1 MiB for SETTLE s
+	local a b i
+	a=$(kib VmRSS)
+	for i in $(seq 1 60); do	# a minute at most
+		sleep "$SETTLE"
+		b=$(kib VmRSS)
+		[ $((a - b)) -lt 1024 ] && [ $((b - a)) -lt 1024 ] && return
+		a=$b
+	done
+}
 gopher_get() {
 	# shellcheck disable=SC2016	# expanded by the inner bash
 	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" &&
@@ -112,14 +124,14 @@ one() {
 	    "${ZARGS[@]}" >"$log" 2>&1 </dev/null &
 	PID_ZECHE=$!
 	for i in $(seq 1 6000); do	# 10 minutes at most
-		grep -q 'zeche: serving ' "$log" && break
+		grep -q 'zeche: serving ' "$log" 2>/dev/null && break
 		kill -0 "$PID_ZECHE" 2>/dev/null ||
 		    die "zeche does not start: $(tail -n 5 "$log")"
 		sleep 0.01
 	done
 	t1=$(now_ms)
 	start=$((t1 - t0))
-	sleep "$SETTLE"
+	settle
 	rss0=$(kib VmRSS)
 	hwm0=$(kib VmHWM)
 
@@ -152,7 +164,7 @@ one() {
 		# dropped on the worker
 		gopher_get "$pgoph" / >/dev/null ||
 		    die "N=$n: no answer after reload $i"
-		sleep "$SETTLE"
+		settle
 		ms+=("$got")
 		peak+=("$(mib "$(kib VmHWM)")")
 		after+=("$(mib "$(kib VmRSS)")")
@@ -207,10 +219,11 @@ echo "- capsule: \`tests/bench/gen-gemlog.sh N DIR\`; zeche runs with" \
     "\`--workers 1\`, Gemini and Gopher on 127.0.0.1, $HOLD idle" \
     "connections held open across the reloads"
 echo "- start: from exec to the log's \"serving\" line (read, parse," \
-    "render, certificate); RSS read $SETTLE s after it"
+    "render, certificate); RSS read once it holds still (within 1 MiB" \
+    "for $SETTLE s)"
 echo "- reload: SIGHUP, nothing changed, the time zeche logs; its peak is" \
     "VmHWM after \`echo 5 > /proc/PID/clear_refs\` before the signal;" \
-    "RSS is read after one Gopher request and $SETTLE s"
+    "RSS is read after one Gopher request, once it holds still"
 for r in "${NOTES[@]}"; do
 	echo "- $r"
 done

@@ -1,4 +1,4 @@
-# Memory comes back after reloads: a generated gemlog of 3,000 posts is
+# Memory comes back after reloads: a generated gemlog of 5,000 posts is
 # reloaded ten times with nothing changed, idle connections open across
 # the reloads and a request served between them; the resident memory
 # after the tenth is within 25% of what it was after the start.  Without
@@ -11,7 +11,7 @@ if [ -n "${ZECHE_SANITIZE:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 
-POSTS=3000
+POSTS=5000
 RELOADS=10
 HOLD=8
 
