@@ -158,6 +158,11 @@ buf_take(struct buf *b, size_t *len)
 		return NULL;
 	b->data[b->len] = '\0';
 	p = b->data;
+	/* what is taken is mostly kept (a page's bytes, for a load's
+	   life): without the doubling's slack, up to half of it */
+	if (b->cap - b->len - 1 >= BUF_SLACK_MAX &&
+	    (p = realloc(b->data, b->len + 1)) == NULL)
+		p = b->data;
 	if (len != NULL)
 		*len = b->len;
 	b->data = NULL;

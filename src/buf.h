@@ -41,8 +41,11 @@ void	buf_free(struct buf *);
 
 /*
  * Hand the data over to the caller (who frees it with free()) and leave an
- * empty buffer.  Returns NULL if an allocation failed earlier.
+ * empty buffer.  Returns NULL if an allocation failed earlier.  The data
+ * is cut to its length (and NUL) when more than BUF_SLACK_MAX bytes of
+ * room would be left over.
  */
+#define BUF_SLACK_MAX	64
 char	*buf_take(struct buf *, size_t *);
 
 #endif

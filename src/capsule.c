@@ -179,11 +179,12 @@ shown(const char *name, char *buf, size_t size)
 static int
 parse_gemtext(struct walk *w, struct page *pg, const char *file)
 {
+	struct gemtext_mem mem = { site_parse_alloc, w->s };
 	const char	*errstr;
 	size_t		 line, len;
 	char		*body;
 
-	if (gemtext_parse(pg->body, pg->body_len, &pg->doc, &errstr,
+	if (gemtext_parse_in(pg->body, pg->body_len, &pg->doc, &mem, &errstr,
 	    &line) == -1) {
 		if (strcmp(errstr, "out of memory") == 0)
 			w->fatal = true;
@@ -211,8 +212,8 @@ parse_gemtext(struct walk *w, struct page *pg, const char *file)
 		pg->body = body;
 		pg->body_len = len + 4;
 		gemtext_free(&pg->doc);
-		if (gemtext_parse(pg->body, pg->body_len, &pg->doc, &errstr,
-		    &line) == -1) {
+		if (gemtext_parse_in(pg->body, pg->body_len, &pg->doc, &mem,
+		    &errstr, &line) == -1) {
 			fail(w, file, line, "%s", errstr);
 			return -1;
 		}

@@ -98,6 +98,13 @@ int
 gemtext_parse(const char *data, size_t len, struct gemtext *doc,
     const char **errstr, size_t *lineno)
 {
+	return gemtext_parse_in(data, len, doc, NULL, errstr, lineno);
+}
+
+int
+gemtext_parse_in(const char *data, size_t len, struct gemtext *doc,
+    const struct gemtext_mem *mem, const char **errstr, size_t *lineno)
+{
 	struct gemtext_line	*l;
 	const unsigned char	*u;
 	const char		*end;
@@ -142,7 +149,17 @@ gemtext_parse(const char *data, size_t len, struct gemtext *doc,
 		i += ll + 1;
 	}
 
-	if ((doc->src = malloc(len + 1)) == NULL) {
+	if (mem != NULL) {
+		/* one block: N lines at most (the count above), the source */
+		cap = n;
+		if ((doc->lines = mem->alloc(mem->arg, cap * sizeof(*l) +
+		    len + 1)) == NULL) {
+			*errstr = "out of memory";
+			return -1;
+		}
+		doc->src = (char *)(doc->lines + cap);
+		doc->borrowed = 1;
+	} else if ((doc->src = malloc(len + 1)) == NULL) {
 		*errstr = "out of memory";
 		return -1;
 	}
@@ -157,6 +174,10 @@ gemtext_parse(const char *data, size_t len, struct gemtext *doc,
 		else if (nl == NULL && *s != '\0' && s[strlen(s) - 1] == '\r')
 			s[strlen(s) - 1] = '\0';
 		if (doc->nlines == cap) {
+			if (doc->borrowed) {		/* cannot be */
+				*errstr = "out of memory";
+				goto bad;
+			}
 			cap = cap ? cap * 2 : 32;
 			l = reallocarray(doc->lines, cap, sizeof(*l));
 			if (l == NULL) {
@@ -199,11 +220,32 @@ gemtext_parse(const char *data, size_t len, struct gemtext *doc,
 	return -1;
 }
 
+int
+gemtext_keep_title(struct gemtext *doc)
+{
+	char	*title = NULL;
+
+	if (doc->title != NULL && (title = strdup(doc->title)) == NULL)
+		return -1;
+	if (!doc->borrowed) {
+		free(doc->lines);
+		free(doc->src);
+	}
+	doc->borrowed = 0;
+	doc->src = title;
+	doc->title = title;
+	doc->lines = NULL;
+	doc->nlines = 0;
+	return 0;
+}
+
 void
 gemtext_free(struct gemtext *doc)
 {
-	free(doc->lines);
-	free(doc->src);
+	if (!doc->borrowed) {
+		free(doc->lines);
+		free(doc->src);
+	}
 	memset(doc, 0, sizeof(*doc));
 }
 

@@ -39,9 +39,17 @@ struct gemtext {
 	size_t			 pre_open;	/* the line of a ``` never */
 						/* closed, or 0 */
 	int			 bom;	/* the source began with a BOM */
+	int			 borrowed;	/* src and lines are the */
+					/* gemtext_mem's, not freed here */
 };
 
-#define GEMTEXT_INIT { NULL, NULL, 0, NULL, 0, 0, 0 }
+#define GEMTEXT_INIT { NULL, NULL, 0, NULL, 0, 0, 0, 0 }
+
+/* Where gemtext_parse_in() takes a document's memory from. */
+struct gemtext_mem {
+	void		*(*alloc)(void *, size_t);	/* NULL: none */
+	void		*arg;
+};
 
 /*
  * What one page may cost: its bytes, lines and links.  A page over any of
@@ -63,7 +71,24 @@ struct gemtext {
  */
 int	gemtext_parse(const char *, size_t, struct gemtext *, const char **,
 	    size_t *);
+
+/*
+ * gemtext_parse() taking the document's memory (one block: its lines and
+ * its copy of the source) from MEM, which frees it; NULL: malloc, as
+ * gemtext_parse().  gemtext_free() then frees nothing of it.
+ */
+int	gemtext_parse_in(const char *, size_t, struct gemtext *,
+	    const struct gemtext_mem *, const char **, size_t *);
 void	gemtext_free(struct gemtext *);
+
+/*
+ * Keep of DOC only its title (in a copy of its own, doc->src): the lines
+ * and the copy of the source they point into are freed (or, from a
+ * gemtext_mem, left to it), nlines is 0.
+ * Every pointer into the old source, the title's too, is stale after
+ * it.  0, or -1 (memory) with DOC unchanged.
+ */
+int	gemtext_keep_title(struct gemtext *);
 
 /*
  * Append TEXT to OUT as the body of a gemtext text line, prefixed with a

@@ -39,6 +39,7 @@
 #include "partners.h"
 #include "protocols.h"
 #include "ratelimit.h"
+#include "reaper.h"
 #include "reload.h"
 #include "report.h"
 #include "rootfs.h"
@@ -813,6 +814,9 @@ main(int argc, char **argv)
 	/* in the sandbox: the workers' threads are confined as well */
 	if (net_start() == -1)
 		fatal("cannot start the workers");
+	if (reaper_start(server_free) == -1)
+		log_warn("no reaper thread; old snapshots are freed by the "
+		    "loops");
 	log_info("%d worker%s", workers, workers == 1 ? "" : "s");
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
@@ -851,6 +855,7 @@ main(int argc, char **argv)
 	ratelimit_free(rate);
 	metrics_free();
 	server_unref(current);
+	reaper_stop();		/* frees what is left, current included */
 	event_free(ev_hup);
 	event_free(ev_usr1);
 	event_free(ev_int);

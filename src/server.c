@@ -20,6 +20,7 @@
 #include "capsule.h"
 #include "config.h"
 #include "export.h"
+#include "reaper.h"
 #include "render.h"
 #include "server.h"
 #include "site.h"
@@ -348,6 +349,7 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 		site_free(s);
 		return NULL;
 	}
+	(void)site_compact(s);	/* what it could not drop, it serves */
 	return s;
 }
 
@@ -419,12 +421,21 @@ server_ref(struct server *srv)
 void
 server_unref(struct server *srv)
 {
-	size_t	 i;
-
 	/* the last one to let go frees, seeing every other's writes */
 	if (srv == NULL || atomic_fetch_sub_explicit(&srv->refs, 1,
 	    memory_order_acq_rel) > 1)
 		return;
+	/* off the loops when the reaper runs: it takes long for a big one */
+	if (reaper_put(srv) == -1)
+		server_free(srv);
+}
+
+void
+server_free(void *arg)
+{
+	struct server	*srv = arg;
+	size_t		 i;
+
 	for (i = 0; i < srv->nhosts; i++) {
 		site_free(srv->hosts[i].site);
 		access_rules_free(srv->hosts[i].access);

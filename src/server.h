@@ -82,8 +82,16 @@ struct server	*server_load(struct conf *, enum server_certs,
 size_t		 server_cert_access(const struct vhost *,
 		    const struct passwd *, char *, size_t);
 
+/*
+ * Counted references.  The last server_unref() hands the server to the
+ * reaper (reaper.h), which frees it and returns the memory to the system
+ * off the serving loops; when no reaper runs (a check, an export, the
+ * end) it frees at once.  server_free() frees SRV (a struct server)
+ * whatever its count: the reaper's function.
+ */
 void		 server_ref(struct server *);
 void		 server_unref(struct server *);
+void		 server_free(void *);
 
 /* The host named NAME or one of its aliases (lower case), or NULL. */
 struct vhost	*server_host(const struct server *, const char *);

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "config.h"
 #include "mime.h"
+#include "region.h"
 #include "msg.h"
 #include "rootfs.h"
 #include "section.h"
@@ -141,6 +142,7 @@ site_free(struct site *s)
 	for (i = 0; i < s->npages; i++)
 		page_free(s->pages[i]);
 	free(s->pages);
+	region_free(&s->parse);
 	for (i = 0; i < s->nblogs; i++) {
 		free(s->blogs[i].path);
 		free(s->blogs[i].articles);
@@ -159,6 +161,38 @@ site_free(struct site *s)
 	free(s->author);
 	free(s->gemtext_mime);
 	free(s);
+}
+
+void *
+site_parse_alloc(void *arg, size_t len)
+{
+	struct site	*s = arg;
+
+	return region_alloc(&s->parse, len);
+}
+
+int
+site_compact(struct site *s)
+{
+	struct article	*a;
+	size_t		 i, j;
+	int		 ret = 0;
+
+	for (i = 0; i < s->npages; i++)
+		if (s->pages[i]->is_gemtext &&
+		    gemtext_keep_title(&s->pages[i]->doc) == -1)
+			ret = -1;
+	if (ret == 0)		/* no page points into the parse any more */
+		region_free(&s->parse);
+	/* the articles borrowed the titles: from the new copies (or the
+	   old ones, where a copy failed) */
+	for (i = 0; i < s->nblogs; i++)
+		for (j = 0; j < s->blogs[i].narticles; j++) {
+			a = &s->blogs[i].articles[j];
+			a->title = a->page->title != NULL ? a->page->title :
+			    a->page->doc.title;
+		}
+	return ret;
 }
 
 int

@@ -14,6 +14,7 @@
 
 #include "gemtext.h"
 #include "proto.h"
+#include "region.h"
 
 struct conf_location;
 struct conf_redirect;
@@ -69,7 +70,9 @@ struct page {
 	const char	*gemtext_mime;	/* borrowed from the site: a page */
 					/* below a location with its own */
 					/* lang; NULL: the site's */
-	struct gemtext	 doc;		/* gemtext pages: the parsed body */
+	struct gemtext	 doc;		/* gemtext pages: the parsed body; */
+					/* after site_compact() its title */
+					/* only */
 	char		*title;		/* owned: an article's title taken */
 					/* from its name (no "# "), or NULL */
 	char		*file;		/* owned: a file too large to keep in */
@@ -108,6 +111,9 @@ struct section_ops;
 
 struct site {
 	int		 rootfd;	/* owned: the capsule folder, or -1 */
+	struct region	 parse;		/* owned: the pages' parsed gemtext */
+					/* (site_parse_alloc), until */
+					/* site_compact() */
 	size_t		 nwarnings;	/* found while loading */
 	char		*host;		/* owned copies of the options */
 	char		*port[PROTO_COUNT];	/* NULL: the protocol is off */
@@ -151,6 +157,19 @@ int		 site_add_section(struct site *, const struct section_ops *,
 		    void *);
 const struct section *site_section(const struct site *,
 		    const struct section_ops *);
+
+/*
+ * Once S is rendered (render_site), drop what serving never reads: every
+ * page's parsed gemtext, but for its title (gemtext_keep_title).  Nothing
+ * may walk a page's lines after it.  The parse was made in s->parse
+ * (site_parse_alloc, gemtext_parse_in), out of malloc's heap, which is
+ * unmapped whole: it leaves no holes among what stays.  0, or -1
+ * (memory): what could not be dropped stays, and S is whole either way.
+ */
+int		 site_compact(struct site *);
+
+/* A gemtext_mem's alloc: memory from S's parse region (S as the arg). */
+void		*site_parse_alloc(void *, size_t);
 
 /* Add PG (the site owns it from here on); call site_sort() when done. */
 int		 site_add_page(struct site *, struct page *);

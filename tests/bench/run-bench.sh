@@ -1,7 +1,7 @@
 #!/bin/bash
 #
-# run-bench.sh BUILD_DIR [peers|partners|workers|search|metrics|all]: benchmark
-# zeche.
+# run-bench.sh BUILD_DIR [peers|partners|workers|search|metrics|gemlog|all]:
+# benchmark zeche.
 # See tests/bench/README.md.
 #
 #	peers		zeche against the Debian peers, molly-brown (Gemini)
@@ -18,6 +18,8 @@
 #	metrics		zeche with metrics off and on side by side
 #			(metrics-bench.sh): CPU per request, Gemini full
 #			handshakes and Gopher
+#	gemlog		a generated gemlog of 52,000 posts
+#			(gemlog-bench.sh): start, memory, reloads
 #	all		peers and partners, one after the other (the
 #			default)
 #
@@ -62,10 +64,13 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$SRC_DIR/tests/bench/lib.sh"
 
-usage() { echo "usage: $ME BUILD_DIR [peers|partners|workers|search|metrics|all]" >&2; exit 2; }
+usage() {
+	echo "usage: $ME BUILD_DIR [peers|partners|workers|search|metrics|gemlog|all]" >&2
+	exit 2
+}
 [ $# -eq 1 ] || [ $# -eq 2 ] || usage
 SECTION=${2:-all}
-case $SECTION in peers|partners|workers|search|metrics|all) ;; *) usage;; esac
+case $SECTION in peers|partners|workers|search|metrics|gemlog|all) ;; *) usage;; esac
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
@@ -118,6 +123,10 @@ if [ -z "${ZECHE_BENCH_NETNS:-}" ] && [ "$SECTION" != peers ]; then
 	fi
 	if [ "$SECTION" = metrics ]; then
 		exec "$SRC_DIR/tests/bench/metrics-bench.sh" "$BUILD_DIR"
+	fi
+	if [ "$SECTION" = gemlog ]; then
+		ZECHE_BENCH_ARG=$ARG exec "$SRC_DIR/tests/bench/gemlog-bench.sh" \
+		    "$BUILD_DIR"
 	fi
 	rc=0
 	ZECHE_BENCH_ARG=$ARG "$SCRIPT" "$BUILD_DIR" peers || rc=$?

@@ -179,6 +179,50 @@ test_article_list_before_navigation(void)
 	tmptree_rm();
 }
 
+/*
+ * site_compact() drops every page's parsed lines, keeps its title, and
+ * leaves the articles' titles (borrowed from their pages) valid.
+ */
+static void
+test_compact_keeps_titles(void)
+{
+	struct site	*s;
+	const struct page *pg;
+	size_t		 i;
+	bool		 lines = false;
+
+	tmptree_new();
+	make_forum();
+	CHECK((s = load()) != NULL);
+	if (s != NULL) {
+		CHECK(site_compact(s) == 0);
+		for (i = 0; i < s->npages; i++)
+			if (s->pages[i]->doc.nlines > 0 ||
+			    s->pages[i]->doc.lines != NULL)
+				lines = true;
+		CHECK(!lines);
+		CHECK(s->nblogs == 1 && s->blogs[0].narticles == 2 &&
+		    strcmp(s->blogs[0].articles[0].title,
+		    "Zweites Treffen") == 0 &&
+		    strcmp(s->blogs[0].articles[1].title,
+		    "Erstes Treffen") == 0 &&
+		    s->blogs[0].articles[0].title ==
+		    s->blogs[0].articles[0].page->doc.title);
+		pg = site_lookup(s, "/f/");
+		CHECK(pg != NULL && pg->doc.title != NULL &&
+		    strcmp(pg->doc.title, "Forum") == 0);
+		/* the bytes served are those of before */
+		CHECK_STR(body_of(s, "/f/"),
+		    "# Forum\n\nWillkommen.\n"
+		    "\n## Beitr\xc3\xa4ge\n\n"
+		    "=> 2024-03-02-zweites.gmi 2024-03-02 Zweites Treffen\n"
+		    "=> 2024-01-15-erstes.gmi 2024-01-15 Erstes Treffen\n"
+		    "\n=> atom.xml Atom-Feed\n");
+	}
+	site_free(s);
+	tmptree_rm();
+}
+
 static void
 test_article_list_appended_newest_first(void)
 {
@@ -1053,6 +1097,7 @@ main(void)
 {
 	test_load_does_not_render();
 	test_article_list_appended_newest_first();
+	test_compact_keeps_titles();
 	test_article_list_before_navigation();
 	test_article_list_parsed_as_links();
 	test_article_list_after_index_without_newline();

@@ -419,6 +419,80 @@ test_title_is_first_h1(void)
 	gemtext_free(&doc);
 }
 
+/* After the render only the title is kept, in a copy of its own. */
+static void
+test_keep_title_drops_the_lines(void)
+{
+	struct gemtext	 doc = GEMTEXT_INIT;
+
+	CHECK(parse("Intro\n# Der Titel\n=> /a Ein Link\nText\n", &doc) == 0);
+	CHECK(doc.nlines == 4);
+	CHECK(gemtext_keep_title(&doc) == 0);
+	CHECK(doc.nlines == 0);
+	CHECK(doc.lines == NULL);
+	CHECK_STR(doc.title, "Der Titel");
+	CHECK(doc.src == doc.title);		/* all that is left */
+	CHECK(strlen(doc.src) == strlen("Der Titel"));
+	gemtext_free(&doc);
+	CHECK(parse("kein Titel\n", &doc) == 0);
+	CHECK(gemtext_keep_title(&doc) == 0);
+	CHECK(doc.title == NULL && doc.src == NULL && doc.nlines == 0);
+	gemtext_free(&doc);
+}
+
+/* A gemtext_mem's allocator over a static block, counting its calls. */
+static _Alignas(16) char	 pool[4096];
+static size_t		 pool_used, pool_calls;
+
+static void *
+pool_alloc(void *arg, size_t len)
+{
+	void	*p;
+
+	pool_calls++;
+	if (len > sizeof(pool) - pool_used)
+		return NULL;
+	p = pool + pool_used;
+	pool_used += (len + 15) & ~(size_t)15;
+	return p;
+}
+
+/* The lines and the source in one block from the caller's memory. */
+static void
+test_parse_in_takes_one_block(void)
+{
+	struct gemtext		 doc = GEMTEXT_INIT, want = GEMTEXT_INIT;
+	struct gemtext_mem	 mem = { pool_alloc, NULL };
+	const char		*errstr = NULL;
+	const char		*text = "# T\n=> /a A\n```\npre\n```\nx\n";
+	size_t			 line, i;
+
+	CHECK(gemtext_parse_in(text, strlen(text), &doc, &mem, &errstr,
+	    &line) == 0);
+	CHECK(gemtext_parse(text, strlen(text), &want, &errstr, &line) == 0);
+	CHECK(pool_calls == 1);
+	CHECK(doc.borrowed && (char *)doc.lines >= pool &&
+	    doc.src < pool + sizeof(pool));
+	CHECK(doc.nlines == want.nlines && doc.nlinks == want.nlinks);
+	for (i = 0; i < doc.nlines && i < want.nlines; i++) {
+		CHECK(doc.lines[i].type == want.lines[i].type);
+		CHECK_STR(doc.lines[i].text, want.lines[i].text);
+	}
+	CHECK_STR(doc.title, "T");
+	CHECK(gemtext_keep_title(&doc) == 0);	/* a copy of its own */
+	CHECK(!doc.borrowed && doc.src != NULL &&
+	    (doc.src < pool || doc.src >= pool + sizeof(pool)));
+	CHECK_STR(doc.title, "T");
+	gemtext_free(&doc);
+	gemtext_free(&want);
+	/* out of memory: an error, nothing kept */
+	pool_used = sizeof(pool);
+	CHECK(gemtext_parse_in(text, strlen(text), &doc, &mem, &errstr,
+	    &line) == -1);
+	CHECK(doc.lines == NULL && doc.src == NULL);
+	gemtext_free(&doc);
+}
+
 static void
 test_empty_input(void)
 {
@@ -541,6 +615,8 @@ main(void)
 	test_invalid_utf8_rejected_with_line();
 	test_control_chars_rejected_with_line();
 	test_title_is_first_h1();
+	test_keep_title_drops_the_lines();
+	test_parse_in_takes_one_block();
 	test_empty_input();
 	test_parse_copies_source();
 	test_many_lines();

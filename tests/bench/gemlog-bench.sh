@@ -1,0 +1,231 @@
+#!/bin/bash
+#
+# gemlog-bench.sh BUILD_DIR: the big-capsule section of the benchmark
+# (run-bench.sh BUILD_DIR gemlog).  gen-gemlog.sh writes a gemlog of
+# BENCH_POSTS posts; zeche serves it with one worker and idle connections
+# open, and is reloaded BENCH_RELOADS times with nothing changed.  A
+# Markdown table gives the start time, resident memory after the start
+# (and per byte of the capsule's files), each reload's time and peak, and
+# the resident memory after each reload.  See tests/bench/README.md.
+#
+# Knobs, from the environment:
+#
+#	BENCH_POSTS=52000	posts generated (several sizes: "10000 52000")
+#	BENCH_RELOADS=10	SIGHUPs, one after the other, nothing changed
+#	BENCH_HOLD=16		idle connections held open across them, half
+#				to Gopher, half to Gemini (TCP, no request)
+#	BENCH_SETTLE=1		RSS is read once it has held still (within 1
+#				MiB) for this many seconds: the old snapshot
+#				is freed by a thread of its own
+#	BENCH_ZECHE_ARGS=	more options for zeche
+#
+# Everything listens on 127.0.0.1 only; everything started is killed on
+# exit and the temporary directory removed.
+
+set -eu
+set -o pipefail
+
+SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$SRC_DIR/tests/bench/lib.sh"
+
+[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
+BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
+ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
+GEN="$SRC_DIR/tests/bench/gen-gemlog.sh"
+
+SIZES=${BENCH_POSTS:-52000}
+RELOADS=${BENCH_RELOADS:-10}
+HOLD=${BENCH_HOLD:-16}
+SETTLE=${BENCH_SETTLE:-1}
+# shellcheck disable=SC2206	# words wanted
+ZARGS=(${BENCH_ZECHE_ARGS:-})
+for v in $SIZES "$RELOADS" "$HOLD" "$SETTLE"; do
+	case $v in ''|*[!0-9]*) die "BENCH_* must be positive integers";; esac
+done
+[ "$HOLD" -le 60 ] || die "BENCH_HOLD: at most 60 (the per-address budget)"
+
+ZECHE=$(findbin zeche)
+[ -n "$ZECHE" ] || die "no zeche in $BUILD_DIR"
+
+PID_ZECHE=
+WORK=
+cleanup() {
+	set +e
+	if [ -n "$PID_ZECHE" ]; then
+		kill -TERM "$PID_ZECHE" 2>/dev/null
+		wait "$PID_ZECHE" 2>/dev/null
+	fi
+	[ -n "$WORK" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-gbench.XXXXXX")
+chmod 755 "$WORK"
+RUNAS=()
+if [ "$(id -u)" -eq 0 ]; then
+	RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+fi
+
+kib() {	# kib FIELD: VmRSS or VmHWM of zeche in KiB
+	awk -v f="$1:" '$1 == f { print $2 }' "/proc/$PID_ZECHE/status"
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+now_ms() { date +%s%3N; }
+median() {
+	sort -g | awk '{ v[NR] = $1 }
+	    END { if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+settle() {	# wait for RSS to hold still: within 1 MiB for SETTLE s
+	local a b i
+	a=$(kib VmRSS)
+	for i in $(seq 1 60); do	# a minute at most
+		sleep "$SETTLE"
+		b=$(kib VmRSS)
+		[ $((a - b)) -lt 1024 ] && [ $((b - a)) -lt 1024 ] && return
+		a=$b
+	done
+}
+gopher_get() {
+	# shellcheck disable=SC2016	# expanded by the inner bash
+	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" &&
+	    printf "%s\r\n" "$1" >&3 && cat <&3' "$1" "$2"
+}
+
+ROWS=()
+NOTES=()
+one() {
+	local n=$1 dir="$WORK/gemlog-$1" log="$WORK/zeche-$1.log"
+	local bytes files t0 t1 start rss0 hwm0 i got ms=() peak=() after=()
+	local pgem pgoph fds=() fd
+
+	note "N=$n: generating"
+	"$GEN" "$n" "$dir"
+	chmod -R a+rX "$dir"
+	bytes=$(find "$dir" -type f -printf '%s\n' | awk '{ s += $1 } END {
+	    print s }')
+	files=$(find "$dir" -type f | wc -l)
+
+	rm -rf "$WORK/certs"
+	mkdir "$WORK/certs"
+	[ ${#RUNAS[@]} -eq 0 ] || chown nobody "$WORK/certs"
+	# the certificate made once, outside the measured start
+	"${RUNAS[@]}" "$ZECHE" --check --root "$SRC_DIR/tests/data/neutral" \
+	    --certs "$WORK/certs" >/dev/null 2>&1 || true
+	pgem=$(free_port)
+	pgoph=$(free_port)
+	note "N=$n: start"
+	t0=$(now_ms)
+	"${RUNAS[@]}" "$ZECHE" --root "$dir" --certs "$WORK/certs" \
+	    --host localhost --workers 1 --timeout 3600 \
+	    --gemini "127.0.0.1:$pgem" --gopher "127.0.0.1:$pgoph" \
+	    "${ZARGS[@]}" >"$log" 2>&1 </dev/null &
+	PID_ZECHE=$!
+	for i in $(seq 1 6000); do	# 10 minutes at most
+		grep -q 'zeche: serving ' "$log" 2>/dev/null && break
+		kill -0 "$PID_ZECHE" 2>/dev/null ||
+		    die "zeche does not start: $(tail -n 5 "$log")"
+		sleep 0.01
+	done
+	t1=$(now_ms)
+	start=$((t1 - t0))
+	settle
+	rss0=$(kib VmRSS)
+	hwm0=$(kib VmHWM)
+
+	# idle connections, open until the end
+	for i in $(seq 1 "$HOLD"); do
+		if [ $((i % 2)) -eq 0 ]; then
+			exec {fd}<>"/dev/tcp/127.0.0.1/$pgoph"
+		else
+			exec {fd}<>"/dev/tcp/127.0.0.1/$pgem"
+		fi
+		fds+=("$fd")
+	done
+
+	for i in $(seq 1 "$RELOADS"); do
+		# the peak of this reload alone (clear_refs 5: VmHWM = VmRSS)
+		echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
+		note "N=$n: reload $i"
+		kill -HUP "$PID_ZECHE"
+		got=
+		for _ in $(seq 1 60000); do	# 10 minutes at most
+			got=$(sed -n 's/.*reloaded .* pages in \([0-9]*\) ms$/\1/p' \
+			    "$log" | sed -n "${i}p")
+			[ -n "$got" ] && break
+			grep -q 'reload failed' "$log" &&
+			    die "N=$n: reload failed: $(tail -n 3 "$log")"
+			sleep 0.01
+		done
+		[ -n "$got" ] || die "N=$n: reload $i did not end"
+		# a request served from the new snapshot, its reference
+		# dropped on the worker
+		gopher_get "$pgoph" / >/dev/null ||
+		    die "N=$n: no answer after reload $i"
+		settle
+		ms+=("$got")
+		peak+=("$(mib "$(kib VmHWM)")")
+		after+=("$(mib "$(kib VmRSS)")")
+	done
+	for fd in "${fds[@]}"; do
+		exec {fd}>&-
+	done
+
+	kill -TERM "$PID_ZECHE"
+	wait "$PID_ZECHE" 2>/dev/null || true
+	PID_ZECHE=
+	rm -rf "$dir"
+
+	ROWS+=("$(printf '| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s |' \
+	    "$n" "$files" "$(mib $((bytes / 1024)))" \
+	    "$(awk -v m="$start" 'BEGIN { printf "%.2f", m / 1000 }')" \
+	    "$(mib "$rss0")" \
+	    "$(awk -v r="$rss0" -v b="$bytes" \
+	    'BEGIN { printf "%.1f×", r * 1024 / b }')" \
+	    "$(mib "$hwm0")" \
+	    "$(printf '%s\n' "${ms[@]}" | median)" \
+	    "$(printf '%s\n' "${peak[@]}" | sort -g | tail -n 1)" \
+	    "${after[$((RELOADS - 1))]}" \
+	    "$(awk -v a="${after[$((RELOADS - 1))]}" -v r="$rss0" \
+	    'BEGIN { printf "%.2f", a * 1024 / r }')")")
+	NOTES+=("N=$n: reloads ${ms[*]} ms; peak MiB during each: ${peak[*]};\
+ RSS MiB after each: ${after[*]}")
+}
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+for n in $SIZES; do
+	one "$n"
+done
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+echo
+echo "## zeche serving a generated gemlog"
+echo
+echo "| posts | files | source MiB | start s | RSS MiB after start (× source)" \
+    "| peak MiB at start | reload ms (median) | peak MiB in a reload (max)" \
+    "| RSS MiB after $RELOADS reloads | after / start |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for r in "${ROWS[@]}"; do
+	echo "$r"
+done
+echo
+echo "- command: \`BENCH_POSTS=\"$SIZES\" BENCH_RELOADS=$RELOADS" \
+    "BENCH_HOLD=$HOLD BENCH_SETTLE=$SETTLE" \
+    "tests/bench/run-bench.sh $ARG gemlog\`"
+echo "- capsule: \`tests/bench/gen-gemlog.sh N DIR\`; zeche runs with" \
+    "\`--workers 1\`, Gemini and Gopher on 127.0.0.1, $HOLD idle" \
+    "connections held open across the reloads"
+echo "- start: from exec to the log's \"serving\" line (read, parse," \
+    "render, certificate); RSS read once it holds still (within 1 MiB" \
+    "for $SETTLE s)"
+echo "- reload: SIGHUP, nothing changed, the time zeche logs; its peak is" \
+    "VmHWM after \`echo 5 > /proc/PID/clear_refs\` before the signal;" \
+    "RSS is read after one Gopher request, once it holds still"
+for r in "${NOTES[@]}"; do
+	echo "- $r"
+done
+echo "- $(uname -sr), $(nproc) CPUs ($CPU), $("$ZECHE" --version 2>&1 |
+    head -n 1); load average $LOAD0 at the start, $LOAD1 at the end"
