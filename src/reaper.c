@@ -10,10 +10,12 @@
 #include <stdlib.h>
 
 #ifdef __GLIBC__
-#include <malloc.h>		/* malloc_trim */
+#include <malloc.h>		/* malloc_trim, mallopt */
 #endif
 
 #include "reaper.h"
+
+#define REAPER_MMAP_MIN	(256 * 1024)	/* bytes: mapped on their own */
 
 /* A queue of objects to free, in the order they came. */
 struct reap {
@@ -67,6 +69,16 @@ reaper_start(void (*fn)(void *))
 	int		 e;
 
 	free_fn = fn;
+	/*
+	 * A block of REAPER_MMAP_MIN bytes or more (a search's index, a
+	 * big page) gets a mapping of its own, given back whole when freed.
+	 * glibc would otherwise raise that bound each time such a block is
+	 * freed, and the next snapshot's big blocks would come from the heap,
+	 * where they keep the pages around them resident.
+	 */
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, REAPER_MMAP_MIN);
+#endif
 	/* the signals stay the caller's thread's */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);

@@ -22,11 +22,21 @@
 #include "url.h"
 #include "utf8.h"
 
-/* One searched page: borrowed from the site. */
+/*
+ * One searched page: borrowed from the site, but its title and lines are
+ * the search's own copies (the site keeps no parse once rendered).
+ */
 struct doc {
 	const struct page	*pg;
-	const char		*title;
+	const char		*title;		/* the site's, then the copy */
 	const char		*date;		/* an article's, or NULL */
+};
+
+/* What an excerpt needs of a line: its kind, past the copy of its text. */
+enum line_kind {
+	LINE_OTHER,
+	LINE_TEXT,			/* a text line */
+	LINE_TITLE,			/* the heading that is the title */
 };
 
 struct search {
@@ -42,6 +52,11 @@ struct search {
 	 */
 	char			*hay;		/* owned */
 	size_t			*off;		/* owned: line[n] + 1 */
+	/* the titles and lines as written, entry by entry, NUL-ended */
+	char			*text;		/* owned */
+	size_t			*toff;		/* owned: line[n] + 1 */
+	unsigned char		*kind;		/* owned: enum line_kind of
+						   each entry */
 	size_t			*line;		/* owned: n + 1 */
 	struct trigram		*ix;		/* owned */
 };
@@ -112,12 +127,24 @@ collect(struct search *se, const struct site *s)
 	return 0;
 }
 
+/* Entry E's text, as written, into TEXT, and its kind. */
+static void
+copy_entry(struct search *se, struct buf *text, size_t e, const char *s,
+    enum line_kind kind)
+{
+	se->toff[e] = text->len;
+	se->kind[e] = (unsigned char)kind;
+	buf_adds(text, s);
+	buf_addc(text, '\0');
+}
+
 /* Titles, then the bodies, one entry a line. */
 static int
 make_hay(struct search *se)
 {
-	struct buf		 hay = BUF_INIT;
+	struct buf		 hay = BUF_INIT, text = BUF_INIT;
 	const struct gemtext	*doc;
+	const struct gemtext_line *l;
 	size_t			 i, k, ne = se->n;
 
 	if ((se->line = calloc(se->n + 1, sizeof(*se->line))) == NULL)
@@ -127,22 +154,36 @@ make_hay(struct search *se)
 		ne += se->docs[i].pg->doc.nlines;
 	}
 	se->line[se->n] = ne;
-	if ((se->off = calloc(ne + 1, sizeof(*se->off))) == NULL)
+	if ((se->off = calloc(ne + 1, sizeof(*se->off))) == NULL ||
+	    (se->toff = calloc(ne + 1, sizeof(*se->toff))) == NULL ||
+	    (se->kind = calloc(ne + 1, 1)) == NULL)
 		return -1;
 	for (i = 0; i < se->n; i++) {
 		se->off[i] = hay.len;
 		collate_forms(&hay, se->docs[i].title);
+		copy_entry(se, &text, i, se->docs[i].title, LINE_OTHER);
 	}
 	for (i = 0, ne = se->n; i < se->n; i++) {
 		doc = &se->docs[i].pg->doc;
 		for (k = 0; k < doc->nlines; k++) {
-			se->off[ne++] = hay.len;
-			collate_forms(&hay, doc->lines[k].text);
+			l = &doc->lines[k];
+			se->off[ne] = hay.len;
+			collate_forms(&hay, l->text);
+			copy_entry(se, &text, ne++, l->text,
+			    l->type == GEMTEXT_H1 && l->text == doc->title ?
+			    LINE_TITLE : l->type == GEMTEXT_TEXT ? LINE_TEXT :
+			    LINE_OTHER);
 		}
 	}
 	se->off[ne] = hay.len;
-	if (hay.failed || (se->hay = buf_take(&hay, NULL)) == NULL)
+	se->toff[ne] = text.len;
+	if (hay.failed || (se->hay = buf_take(&hay, NULL)) == NULL ||
+	    text.failed || (se->text = buf_take(&text, NULL)) == NULL) {
+		buf_free(&text);
 		return -1;
+	}
+	for (i = 0; i < se->n; i++)	/* the copies from now on */
+		se->docs[i].title = se->text + se->toff[i];
 	return 0;
 }
 
@@ -185,6 +226,9 @@ search_free(struct search *se)
 	free(se->docs);
 	free(se->hay);
 	free(se->off);
+	free(se->text);
+	free(se->toff);
+	free(se->kind);
 	free(se->line);
 	free(se);
 }
@@ -301,30 +345,25 @@ static void
 add_excerpt(struct buf *out, const struct search *se, size_t d,
     const char *fq)
 {
-	const struct gemtext	*doc = &se->docs[d].pg->doc;
-	const struct gemtext_line *l;
 	const char		*text;
 	struct buf		 line = BUF_INIT;
-	size_t			 k, e, len, flen = strlen(fq);
+	size_t			 e, first = se->line[d], end = se->line[d + 1];
+	size_t			 len, flen = strlen(fq);
 	long			 at = -1;
 
-	for (k = 0; k < doc->nlines; k++) {
-		e = se->line[d] + k;
-		l = &doc->lines[k];
+	for (e = first; e < end; e++)
 		if (memmem(se->hay + se->off[e], se->off[e + 1] - se->off[e],
-		    fq, flen) != NULL && (l->type != GEMTEXT_H1 ||
-		    l->text != doc->title))
+		    fq, flen) != NULL && se->kind[e] != LINE_TITLE)
 			break;
-	}
-	if (k == doc->nlines)	/* a title hit only: the first text */
-		for (k = 0; k < doc->nlines && (doc->lines[k].type !=
-		    GEMTEXT_TEXT || doc->lines[k].text[0] == '\0'); k++)
+	if (e == end)		/* a title hit only: the first text */
+		for (e = first; e < end && (se->kind[e] != LINE_TEXT ||
+		    se->text[se->toff[e]] == '\0'); e++)
 			;
 	else
 		at = 0;
-	if (k == doc->nlines)
+	if (e == end)
 		return;
-	text = doc->lines[k].text;
+	text = se->text + se->toff[e];
 	len = strlen(text);
 	if (at == 0 && (at = search_locate(text, len, fq)) < 0)
 		at = 0;
