@@ -1,9 +1,6 @@
 #include <sys/stat.h>
 
-#include <ctype.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,47 +10,11 @@
 
 #include "buf.h"
 #include "config.h"
-#include "ratelimit.h"
+#include "config_impl.h"
 #include "file.h"
-#include "scrape.h"
 
-/*
- * The lexer: words, quoted strings, braces, ends of line.  A token's
- * text is copied into tok.text (unquoted, unescaped).
- */
-enum tok_type {
-	TOK_EOF,
-	TOK_EOL,			/* end of line (a comment ends there) */
-	TOK_WORD,			/* bare or quoted */
-	TOK_OPEN,			/* { */
-	TOK_CLOSE,			/* } */
-	TOK_ERROR,
-};
-
-struct tok {
-	enum tok_type	 type;
-	bool		 quoted;
-	size_t		 line, col;	/* where it starts, from 1 */
-	char		 text[CONF_STRING_MAX + 1];
-};
-
-struct parser {
-	const char	*p, *end;
-	size_t		 line;
-	const char	*bol;		/* the start of the current line */
-	const char	*file;		/* for messages */
-	size_t		 dirlen;	/* FILE's folder: the first DIRLEN */
-	struct conf	*conf;		/* bytes of FILE, with the "/" */
-	char		*err;
-	size_t		 errlen;
-	bool		 failed;
-	struct tok	 tok;		/* the current token */
-	struct tok	 peek;		/* one token of look-ahead */
-	bool		 has_peek;
-};
-
-static void __attribute__((format(printf, 4, 5)))
-fail(struct parser *ps, size_t line, size_t col, const char *fmt, ...)
+void
+conf_fail(struct parser *ps, size_t line, size_t col, const char *fmt, ...)
 {
 	va_list	 ap;
 	int	 n;
@@ -77,18 +38,18 @@ fail(struct parser *ps, size_t line, size_t col, const char *fmt, ...)
  * holds N: returns the new array (the new element zeroed), or NULL with
  * "expected at most MAX WHAT" or "out of memory" failed at LINE:COL.
  */
-static void *
-grow(struct parser *ps, size_t line, size_t col, void *base, size_t n,
+void *
+conf_grow(struct parser *ps, size_t line, size_t col, void *base, size_t n,
     size_t max, size_t size, const char *what)
 {
 	char	*p;
 
 	if (n >= max) {
-		fail(ps, line, col, "expected at most %zu %s", max, what);
+		conf_fail(ps, line, col, "expected at most %zu %s", max, what);
 		return NULL;
 	}
 	if ((p = reallocarray(base, n + 1, size)) == NULL) {
-		fail(ps, line, col, "out of memory");
+		conf_fail(ps, line, col, "out of memory");
 		return NULL;
 	}
 	memset(p + n * size, 0, size);
@@ -140,7 +101,7 @@ lex(struct parser *ps, struct tok *t)
 		t->quoted = true;
 		for (ps->p++;; ps->p++) {
 			if (ps->p == ps->end || *ps->p == '\n') {
-				fail(ps, t->line, t->col, "expected a closing "
+				conf_fail(ps, t->line, t->col, "expected a closing "
 				    "quote for this string");
 				t->type = TOK_ERROR;
 				return;
@@ -151,7 +112,7 @@ lex(struct parser *ps, struct tok *t)
 			if (ch == '\\') {
 				if (ps->p + 1 == ps->end || (ps->p[1] != '"' &&
 				    ps->p[1] != '\\')) {
-					fail(ps, ps->line, (size_t)(ps->p -
+					conf_fail(ps, ps->line, (size_t)(ps->p -
 					    ps->bol) + 1, "expected \\\" or "
 					    "\\\\ in a string");
 					t->type = TOK_ERROR;
@@ -159,14 +120,14 @@ lex(struct parser *ps, struct tok *t)
 				}
 				ch = (unsigned char)*++ps->p;
 			} else if (ch < ' ' || ch == 0x7f) {
-				fail(ps, ps->line, (size_t)(ps->p - ps->bol) +
+				conf_fail(ps, ps->line, (size_t)(ps->p - ps->bol) +
 				    1, "expected text, not a control "
 				    "character");
 				t->type = TOK_ERROR;
 				return;
 			}
 			if (n == CONF_STRING_MAX) {
-				fail(ps, t->line, t->col, "expected a string "
+				conf_fail(ps, t->line, t->col, "expected a string "
 				    "of at most %d bytes", CONF_STRING_MAX);
 				t->type = TOK_ERROR;
 				return;
@@ -178,7 +139,7 @@ lex(struct parser *ps, struct tok *t)
 		return;
 	}
 	if (!is_word_byte(ch)) {
-		fail(ps, t->line, t->col, ch < ' ' || ch == 0x7f ?
+		conf_fail(ps, t->line, t->col, ch < ' ' || ch == 0x7f ?
 		    "expected a word, not a control character" :
 		    "expected a word, not \"%c\"", ch);
 		t->type = TOK_ERROR;
@@ -186,7 +147,7 @@ lex(struct parser *ps, struct tok *t)
 	}
 	while (ps->p < ps->end && is_word_byte((unsigned char)*ps->p)) {
 		if (n == CONF_STRING_MAX) {
-			fail(ps, t->line, t->col, "expected a word of at most "
+			conf_fail(ps, t->line, t->col, "expected a word of at most "
 			    "%d bytes", CONF_STRING_MAX);
 			t->type = TOK_ERROR;
 			return;
@@ -197,8 +158,8 @@ lex(struct parser *ps, struct tok *t)
 }
 
 /* The next token into ps->tok. */
-static enum tok_type
-next(struct parser *ps)
+enum tok_type
+conf_next(struct parser *ps)
 {
 	if (ps->has_peek) {
 		ps->tok = ps->peek;
@@ -208,8 +169,8 @@ next(struct parser *ps)
 	return ps->tok.type;
 }
 
-static enum tok_type
-peek(struct parser *ps)
+enum tok_type
+conf_peek(struct parser *ps)
 {
 	if (!ps->has_peek) {
 		lex(ps, &ps->peek);
@@ -237,13 +198,13 @@ tok_name(const struct tok *t)
 }
 
 /* A value token; anything else is "expected WHAT". */
-static bool
-value(struct parser *ps, const char *what)
+bool
+conf_value(struct parser *ps, const char *what)
 {
-	if (next(ps) == TOK_WORD)
+	if (conf_next(ps) == TOK_WORD)
 		return true;
 	if (ps->tok.type != TOK_ERROR)
-		fail(ps, ps->tok.line, ps->tok.col, "expected %s, not %s",
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected %s, not %s",
 		    what, tok_name(&ps->tok));
 	return false;
 }
@@ -252,63 +213,31 @@ value(struct parser *ps, const char *what)
 static bool
 end_of_directive(struct parser *ps)
 {
-	enum tok_type	 t = peek(ps);
+	enum tok_type	 t = conf_peek(ps);
 
 	if (t == TOK_EOL) {
-		next(ps);
+		conf_next(ps);
 		return true;
 	}
 	if (t == TOK_EOF || t == TOK_CLOSE)
 		return true;
 	if (t != TOK_ERROR)
-		fail(ps, ps->peek.line, ps->peek.col, "expected the end of "
+		conf_fail(ps, ps->peek.line, ps->peek.col, "expected the end of "
 		    "the line, not %s", ps->peek.type == TOK_WORD ?
 		    "another value" : tok_name(&ps->peek));
 	return false;
 }
 
-static char *
-dup_or_fail(struct parser *ps, const char *s)
+char *
+conf_dup(struct parser *ps, const char *s)
 {
 	char	*d;
 
 	if ((d = strdup(s)) == NULL)
-		fail(ps, ps->tok.line, ps->tok.col, "out of memory");
+		conf_fail(ps, ps->tok.line, ps->tok.col, "out of memory");
 	return d;
 }
 
-/*
- * Values, one function per type.  Each reads the value token(s) after the
- * directive and stores at DST; the table below says which goes where.
- */
-enum key_type {
-	KEY_LISTEN,			/* append to conf->listen[MIN]; MAX 1:
-					   "host NAME" may follow */
-	KEY_STRING,			/* char *: any text without controls */
-	KEY_USER,			/* char *: a user name */
-	KEY_PATH,			/* char *: relative to the file */
-	KEY_LANG,			/* char *: a language tag */
-	KEY_ALIAS,			/* append to host->aliases */
-	KEY_PING,			/* append to host->pings */
-	KEY_INT,			/* int, from MIN to MAX */
-	KEY_BOOL,			/* bool: on or off */
-	KEY_LOG_IP,			/* enum conf_log_ip */
-	KEY_RATE,			/* N per SECONDS burst N */
-	KEY_RATE_ALLOW,			/* append to conf->rate_allow */
-	KEY_SIZE,			/* int: bytes, or with K or M, MIN
-					   to MAX */
-	KEY_TYPES,			/* struct conf_titan's types: one
-					   or more media types */
-	KEY_METRICS,			/* char *: scrape_check_spec() */
-	KEY_LOG_STYLE,			/* bool: "combined" (or "zeche") */
-};
-
-struct key {
-	const char	*name;
-	enum key_type	 type;
-	size_t		 off;		/* in struct conf or conf_host */
-	long		 min, max;
-};
 
 #define G(m)	offsetof(struct conf, m)
 #define H(m)	offsetof(struct conf_host, m)
@@ -404,596 +333,12 @@ key_index(const struct key *keys, const char *name)
 	return i;
 }
 
-static bool	has_control(const char *);
-
 /* The directives that may be given more than once. */
 static bool
 is_repeatable(enum key_type type)
 {
 	return type == KEY_LISTEN || type == KEY_ALIAS ||
 	    type == KEY_RATE_ALLOW || type == KEY_PING;
-}
-
-int
-conf_parse_listen(const char *spec, struct conf_listen *la,
-    const char **errstr)
-{
-	const char	*colon, *close, *addr = NULL, *port = spec;
-	size_t		 addrlen = 0;
-	long		 n;
-	char		*end;
-
-	memset(la, 0, sizeof(*la));
-	if (strncmp(spec, "unix:", 5) == 0) {
-		if (spec[5] != '/' || strlen(spec + 5) > CONF_UNIX_PATH_MAX ||
-		    has_control(spec)) {
-			*errstr = "expected \"unix:/PATH\", an absolute path of "
-			    "at most 107 bytes";
-			return -1;
-		}
-		if ((la->path = strdup(spec + 5)) == NULL) {
-			*errstr = "out of memory";
-			return -1;
-		}
-		return 0;
-	}
-	if (spec[0] == '[') {		/* [v6]:PORT */
-		if ((close = strchr(spec, ']')) == NULL || close[1] != ':') {
-			*errstr = "expected [ADDRESS]:PORT";
-			return -1;
-		}
-		addr = spec + 1;
-		addrlen = (size_t)(close - addr);
-		port = close + 2;
-	} else if ((colon = strrchr(spec, ':')) != NULL) {
-		if (strchr(spec, ':') != colon) {
-			*errstr = "expected an IPv6 address in brackets: "
-			    "[ADDRESS]:PORT";
-			return -1;
-		}
-		addr = spec;
-		addrlen = (size_t)(colon - spec);
-		port = colon + 1;
-	}
-	if (addr != NULL && (addrlen == 0 ||
-	    (addrlen == 1 && addr[0] == '*')))
-		addr = NULL;		/* every address */
-	errno = 0;
-	n = strtol(port, &end, 10);
-	if (!isdigit((unsigned char)port[0]) || *end != '\0' || n < 1 ||
-	    n > 65535) {
-		*errstr = "expected a port number from 1 to 65535";
-		return -1;
-	}
-	if ((addr != NULL && (la->addr = strndup(addr, addrlen)) == NULL) ||
-	    (la->port = strdup(port)) == NULL) {
-		free(la->addr);
-		la->addr = NULL;
-		*errstr = "out of memory";
-		return -1;
-	}
-	return 0;
-}
-
-int
-conf_listen_port(struct conf_listen *la, int p)
-{
-	static const char *const	 port[PROTO_COUNT] = {
-		[PROTO_GEMINI] = "1965",
-		[PROTO_GOPHER] = "70",
-		[PROTO_SPARTAN] = "300",
-	};
-
-	if (la->path == NULL || la->port != NULL)
-		return 0;
-	la->port = strdup(la->public != NULL ? la->public : port[p]);
-	return la->port == NULL ? -1 : 0;
-}
-
-int
-conf_host_normalise(char *name)
-{
-	size_t	 len;
-	char	*p;
-
-	/*
-	 * Letters, digits, "-", "." and "_" (RFC 952, 1123; "_" as found in
-	 * the wild), ":" of an IPv6 literal, and UTF-8 of a name not yet in
-	 * punycode.  Nothing else: a "," or "=" would be read as syntax by
-	 * whatever takes the name as text (a certificate's subjectAltName).
-	 */
-	for (p = name; *p != '\0'; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
-		    *p != '_' && *p != ':' && (unsigned char)*p < 0x80)
-			return -1;
-		*p = (char)tolower((unsigned char)*p);
-	}
-	len = (size_t)(p - name);
-	if (len > 1 && name[len - 1] == '.')
-		name[--len] = '\0';
-	/* no empty label: not ".", "a..b", ".a" nor "a.." */
-	if (len == 0 || len > 253 || name[0] == '.' || name[len - 1] == '.' ||
-	    strstr(name, "..") != NULL)
-		return -1;
-	return 0;
-}
-
-int
-conf_parse_log_ip(const char *s, enum conf_log_ip *type)
-{
-	if (strcmp(s, "off") == 0)
-		*type = CONF_LOG_IP_OFF;
-	else if (strcmp(s, "anon") == 0)
-		*type = CONF_LOG_IP_ANON;
-	else if (strcmp(s, "full") == 0)
-		*type = CONF_LOG_IP_FULL;
-	else
-		return -1;
-	return 0;
-}
-
-static bool
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			return true;
-	return false;
-}
-
-/* A path relative to the folder of the file, as a new string. */
-static char *
-path_value(struct parser *ps, const char *text)
-{
-	char	*p;
-	size_t	 len;
-
-	if (text[0] == '/' || ps->dirlen == 0)
-		return dup_or_fail(ps, text);
-	len = ps->dirlen + strlen(text) + 1;
-	if ((p = malloc(len)) == NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, "out of memory");
-		return NULL;
-	}
-	snprintf(p, len, "%.*s%s", (int)ps->dirlen, ps->file, text);
-	return p;
-}
-
-/* A port number, 1 to 65535, in decimal. */
-static bool
-is_port(const char *s)
-{
-	char	*end;
-	long	 n;
-
-	n = strtol(s, &end, 10);
-	return isdigit((unsigned char)s[0]) && *end == '\0' && n >= 1 &&
-	    n <= 65535;
-}
-
-/* After a Unix listener: "mode 0NNN", "owner USER" or "group GROUP". */
-static int
-unix_option(struct parser *ps, struct conf_listen *l)
-{
-	const char	*what = ps->tok.text;
-	char		*end, **sp;
-	long		 n;
-
-	if (l->path == NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, "\"%s\" is for a listener "
-		    "on a Unix socket (\"unix:/PATH\")", what);
-		return -1;
-	}
-	if (strcmp(what, "mode") == 0) {
-		if (!value(ps, "a mode in octal, such as 0660"))
-			return -1;
-		n = strtol(ps->tok.text, &end, 8);
-		if (ps->tok.text[0] != '0' || *end != '\0' || n < 1 ||
-		    n > 0777) {
-			fail(ps, ps->tok.line, ps->tok.col, "expected a mode "
-			    "in octal from 01 to 0777, such as 0660");
-			return -1;
-		}
-		l->mode = (int)n;
-		return 0;
-	}
-	sp = strcmp(what, "owner") == 0 ? &l->owner : &l->group;
-	if (!value(ps, sp == &l->owner ? "a user name" : "a group name"))
-		return -1;
-	if (ps->tok.text[0] == '\0' || has_control(ps->tok.text) ||
-	    strchr(ps->tok.text, ':') != NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected a %s name",
-		    sp == &l->owner ? "user" : "group");
-		return -1;
-	}
-	return (*sp = dup_or_fail(ps, ps->tok.text)) == NULL ? -1 : 0;
-}
-
-/* A word after a listener's address that unix_option() takes, once. */
-static bool
-is_unix_option(const struct parser *ps, const struct conf_listen *l)
-{
-	const char	*w = ps->peek.text;
-
-	return !ps->peek.quoted &&
-	    ((strcmp(w, "mode") == 0 && l->mode == 0) ||
-	    (strcmp(w, "owner") == 0 && l->owner == NULL) ||
-	    (strcmp(w, "group") == 0 && l->group == NULL));
-}
-
-static int
-add_listen(struct parser *ps, int p, bool named)
-{
-	struct conf_listen	 la, *l, **list = &ps->conf->listen[p];
-	size_t			*n = &ps->conf->nlisten[p];
-	const char		*errstr;
-	size_t			 col, all = 0;
-	int			 q;
-
-	if (!value(ps, "[ADDRESS:]PORT or \"unix:/PATH\""))
-		return -1;
-	/* one bound for all protocols together, as the transport has it */
-	for (q = 0; q < PROTO_COUNT; q++)
-		all += ps->conf->nlisten[q];
-	if (all >= CONF_LISTEN_MAX) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected at most %d "
-		    "listeners in all", CONF_LISTEN_MAX);
-		return -1;
-	}
-	if (conf_parse_listen(ps->tok.text, &la, &errstr) == -1) {
-		col = ps->tok.col + ps->tok.quoted;
-		if (strncmp(errstr, "expected a port", 15) == 0 &&
-		    strrchr(ps->tok.text, ':') != NULL)
-			col += (size_t)(strrchr(ps->tok.text, ':') -
-			    ps->tok.text) + 1;
-		fail(ps, ps->tok.line, col, "%s", errstr);
-		return -1;
-	}
-	la.line = ps->tok.line;
-	if ((l = grow(ps, ps->tok.line, ps->tok.col, *list, *n,
-	    CONF_LISTEN_MAX, sizeof(*l), "listeners")) == NULL) {
-		free(la.addr);
-		free(la.port);
-		free(la.path);
-		return -1;
-	}
-	*list = l;
-	l[(*n)++] = la;
-	l = &l[*n - 1];
-	/*
-	 * then "proxy", "public PORT", (Gopher) "host NAME" and (a Unix
-	 * socket) "mode", "owner" and "group", each once, in any order
-	 */
-	while (peek(ps) == TOK_WORD) {
-		if (strcmp(ps->peek.text, "proxy") == 0 && !ps->peek.quoted &&
-		    !l->proxy) {
-			next(ps);
-			l->proxy = true;
-			continue;
-		}
-		if (is_unix_option(ps, l)) {
-			next(ps);
-			if (unix_option(ps, l) == -1)
-				return -1;
-			continue;
-		}
-		if (strcmp(ps->peek.text, "public") == 0 && !ps->peek.quoted &&
-		    l->public == NULL) {
-			next(ps);
-			if (!value(ps, "a port number"))
-				return -1;
-			if (!is_port(ps->tok.text)) {
-				fail(ps, ps->tok.line, ps->tok.col, "expected "
-				    "a port number from 1 to 65535");
-				return -1;
-			}
-			if ((l->public = dup_or_fail(ps, ps->tok.text)) ==
-			    NULL)
-				return -1;
-			continue;
-		}
-		if (!named)
-			break;		/* the end of the directive is checked */
-		next(ps);
-		if (strcmp(ps->tok.text, "host") != 0 || ps->tok.quoted ||
-		    l->host != NULL) {
-			fail(ps, ps->tok.line, ps->tok.col, "expected %s the "
-			    "end of the line", l->host != NULL ?
-			    "\"proxy\" or" : l->proxy ? "\"host\" or" :
-			    "\"host\", \"proxy\" or");
-			return -1;
-		}
-		if (!value(ps, "a host name"))
-			return -1;
-		if ((l->host = dup_or_fail(ps, ps->tok.text)) == NULL)
-			return -1;
-		if (conf_host_normalise(l->host) == -1) {
-			fail(ps, ps->tok.line, ps->tok.col,
-			    "expected a host name");
-			return -1;
-		}
-	}
-	if (conf_listen_port(l, p) == -1) {
-		fail(ps, ps->tok.line, ps->tok.col, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-static const struct conf_host *name_taken(const struct conf *,
-		    const struct conf_host *, const char *);
-
-/* An alias names no other host, nor this one twice. */
-static int
-check_alias(struct parser *ps, const struct conf_host *h, const char *alias)
-{
-	const struct conf_host	*other;
-	size_t			 i;
-
-	if ((other = name_taken(ps->conf, h, alias)) != NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, "two hosts named \"%s\": "
-		    "host \"%s\" (line %zu) and host \"%s\" (line %zu)",
-		    alias, other->name, other->line, h->name, h->line);
-		return -1;
-	}
-	for (i = 0; i + 1 < h->naliases; i++)
-		if (strcmp(h->aliases[i], alias) == 0)
-			break;
-	if (strcmp(alias, h->name) == 0 || i + 1 < h->naliases) {
-		fail(ps, ps->tok.line, ps->tok.col, "alias \"%s\" given twice "
-		    "in host \"%s\"", alias, h->name);
-		return -1;
-	}
-	return 0;
-}
-
-/* One number of "rate", from MIN to MAX, into *N. */
-static int
-rate_number(struct parser *ps, long min, long max, int *n)
-{
-	char	*end;
-	long	 v;
-
-	if (!value(ps, "a number"))
-		return -1;
-	errno = 0;
-	v = strtol(ps->tok.text, &end, 10);
-	if (!isdigit((unsigned char)ps->tok.text[0]) || *end != '\0' ||
-	    errno != 0 || v < min || v > max) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected a number from "
-		    "%ld to %ld", min, max);
-		return -1;
-	}
-	*n = (int)v;
-	return 0;
-}
-
-/* The word W next, as in "per" and "burst". */
-static int
-rate_word(struct parser *ps, const char *w)
-{
-	if (!value(ps, w))
-		return -1;
-	if (strcmp(ps->tok.text, w) != 0 || ps->tok.quoted) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected \"%s\"", w);
-		return -1;
-	}
-	return 0;
-}
-
-/* rate REQUESTS per SECONDS burst N; rate_allow NETWORK */
-static int
-set_rate(struct parser *ps, const struct key *k)
-{
-	struct conf		*conf = ps->conf;
-	struct rate_net		 net;
-	char			**a;
-
-	if (k->type == KEY_RATE)
-		return rate_number(ps, k->min, k->max, &conf->rate_requests) ==
-		    -1 || rate_word(ps, "per") == -1 ||
-		    rate_number(ps, 1, 86400, &conf->rate_seconds) == -1 ||
-		    rate_word(ps, "burst") == -1 ||
-		    rate_number(ps, 1, 1000000, &conf->rate_burst) == -1 ?
-		    -1 : 0;
-	if (!value(ps, "an address or network, such as \"192.0.2.0/24\""))
-		return -1;
-	if (ratelimit_parse_net(ps->tok.text, &net) == -1) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected an IPv4 or IPv6 "
-		    "address or network, such as \"192.0.2.0/24\"");
-		return -1;
-	}
-	if ((a = grow(ps, ps->tok.line, ps->tok.col, conf->rate_allow,
-	    conf->nrate_allow, CONF_RATE_ALLOW_MAX, sizeof(*a),
-	    "rate_allow networks")) == NULL)
-		return -1;
-	conf->rate_allow = a;
-	if ((a[conf->nrate_allow] = dup_or_fail(ps, ps->tok.text)) == NULL)
-		return -1;
-	conf->nrate_allow++;
-	return 0;
-}
-
-/* A media type as upload_types takes it: "type/subtype", no parameter. */
-static bool
-is_media_type(const char *s)
-{
-	const char	*slash = strchr(s, '/');
-	size_t		 n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&-^_.+/");
-
-	return slash != NULL && slash != s && slash[1] != '\0' &&
-	    strchr(slash + 1, '/') == NULL && n == strlen(s);
-}
-
-/* upload_types "TYPE" ...: one or more, to the end of the line. */
-static int
-add_types(struct parser *ps, struct conf_titan *t)
-{
-	char	**a;
-
-	do {
-		if (!value(ps, "a media type such as \"text/gemini\""))
-			return -1;
-		if (!is_media_type(ps->tok.text)) {
-			fail(ps, ps->tok.line, ps->tok.col, "expected a media "
-			    "type such as \"text/gemini\"");
-			return -1;
-		}
-		if ((a = grow(ps, ps->tok.line, ps->tok.col, t->types,
-		    t->ntypes, CONF_UPLOAD_TYPES_MAX, sizeof(*a),
-		    "upload types")) == NULL)
-			return -1;
-		t->types = a;
-		if ((a[t->ntypes] = dup_or_fail(ps, ps->tok.text)) == NULL)
-			return -1;
-		t->ntypes++;
-	} while (peek(ps) == TOK_WORD);
-	return 0;
-}
-
-static int
-set_key(struct parser *ps, const struct key *k, void *base,
-    struct conf_host *h)
-{
-	char		**sp = (char **)((char *)base + k->off);
-	char		**a, *end;
-	long		 n;
-	const char	*t, *errstr;
-
-	if (k->type == KEY_LISTEN)
-		return add_listen(ps, (int)k->min, k->max == 1);
-	if (k->type == KEY_RATE || k->type == KEY_RATE_ALLOW)
-		return set_rate(ps, k);
-	if (k->type == KEY_TYPES)
-		return add_types(ps, (struct conf_titan *)((char *)base +
-		    k->off));
-	if (!value(ps, k->type == KEY_INT || k->type == KEY_SIZE ?
-	    "a number" :
-	    k->type == KEY_BOOL ? "on or off" :
-	    k->type == KEY_LOG_IP ? "off, anon or full" :
-	    k->type == KEY_LOG_STYLE ? "zeche or combined" :
-	    k->type == KEY_METRICS ? "ADDRESS:PORT or \"unix:PATH\"" :
-	    k->type == KEY_PATH ? "a path" :
-	    k->type == KEY_ALIAS ? "a host name" :
-	    k->type == KEY_PING ? "a gemini:// URL" :
-	    k->type == KEY_LANG ? "a language tag" : "a string"))
-		return -1;
-	t = ps->tok.text;
-	switch (k->type) {
-	case KEY_STRING:
-		if (has_control(t))
-			goto bad;
-		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
-	case KEY_USER:
-		if (t[0] == '\0' || strpbrk(t, ":/ \t") != NULL ||
-		    has_control(t))
-			goto bad;
-		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
-	case KEY_PATH:
-		if (t[0] == '\0' || has_control(t))
-			goto bad;
-		return (*sp = path_value(ps, t)) == NULL ? -1 : 0;
-	case KEY_LANG:
-		/* BCP 47 in its simplest form: letters, digits, "-" */
-		if (t[0] == '\0' || strlen(t) > 35 ||
-		    strspn(t, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != strlen(t) ||
-		    !isalpha((unsigned char)t[0]))
-			goto bad;
-		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
-	case KEY_ALIAS:
-		if ((a = grow(ps, ps->tok.line, ps->tok.col, h->aliases,
-		    h->naliases, CONF_ALIASES_MAX, sizeof(*a), "aliases")) ==
-		    NULL)
-			return -1;
-		h->aliases = a;
-		if ((a[h->naliases] = dup_or_fail(ps, t)) == NULL)
-			return -1;
-		if (conf_host_normalise(a[h->naliases]) == -1) {
-			free(a[h->naliases]);
-			goto bad;
-		}
-		h->naliases++;
-		return check_alias(ps, h, a[h->naliases - 1]);
-	case KEY_PING:
-		if (strncmp(t, "gemini://", 9) != 0 || strlen(t) > 512 ||
-		    strpbrk(t, " ?#") != NULL || has_control(t))
-			goto bad;
-		if ((a = grow(ps, ps->tok.line, ps->tok.col, h->pings,
-		    h->npings, CONF_PINGS_MAX, sizeof(*a), "pings")) == NULL)
-			return -1;
-		h->pings = a;
-		if ((a[h->npings] = dup_or_fail(ps, t)) == NULL)
-			return -1;
-		h->npings++;
-		return 0;
-	case KEY_INT:
-		errno = 0;
-		n = strtol(t, &end, 10);
-		if (!isdigit((unsigned char)t[0]) || *end != '\0' ||
-		    errno != 0 || n < k->min || n > k->max) {
-			fail(ps, ps->tok.line, ps->tok.col, "expected a number "
-			    "from %ld to %ld", k->min, k->max);
-			return -1;
-		}
-		*(int *)((char *)base + k->off) = (int)n;
-		return 0;
-	case KEY_SIZE:
-		errno = 0;
-		n = strtol(t, &end, 10);
-		if (isdigit((unsigned char)t[0]) && errno == 0 && n <= INT_MAX /
-		    (1024 * 1024)) {
-			if (*end == 'K' || *end == 'k')
-				n *= 1024, end++;
-			else if (*end == 'M' || *end == 'm')
-				n *= 1024 * 1024, end++;
-		}
-		if (!isdigit((unsigned char)t[0]) || *end != '\0' ||
-		    errno != 0 || n < k->min || n > k->max) {
-			fail(ps, ps->tok.line, ps->tok.col, "expected a size "
-			    "from %ld to %ld bytes (or with K or M)", k->min,
-			    k->max);
-			return -1;
-		}
-		*(int *)((char *)base + k->off) = (int)n;
-		return 0;
-	case KEY_BOOL:
-		if (strcmp(t, "on") != 0 && strcmp(t, "off") != 0)
-			goto bad;
-		*(bool *)((char *)base + k->off) = strcmp(t, "on") == 0;
-		return 0;
-	case KEY_LOG_IP:
-		if (conf_parse_log_ip(t, (enum conf_log_ip *)((char *)base +
-		    k->off)) == -1)
-			goto bad;
-		return 0;
-	case KEY_LOG_STYLE:
-		if (strcmp(t, "zeche") != 0 && strcmp(t, "combined") != 0)
-			goto bad;
-		*(bool *)((char *)base + k->off) = strcmp(t, "combined") == 0;
-		return 0;
-	case KEY_METRICS:
-		if (scrape_check_spec(t, &errstr) == -1) {
-			fail(ps, ps->tok.line, ps->tok.col, "%s", errstr);
-			return -1;
-		}
-		return (*sp = dup_or_fail(ps, t)) == NULL ? -1 : 0;
-	default:
-		break;
-	}
- bad:
-	fail(ps, ps->tok.line, ps->tok.col, "expected %s",
-	    k->type == KEY_BOOL ? "on or off" :
-	    k->type == KEY_LOG_IP ? "off, anon or full" :
-	    k->type == KEY_LOG_STYLE ? "zeche or combined" :
-	    k->type == KEY_PATH ? "a path" :
-	    k->type == KEY_USER ? "a user name" :
-	    k->type == KEY_ALIAS ? "a host name" :
-	    k->type == KEY_PING ? "a gemini:// URL without a query" :
-	    k->type == KEY_LANG ? "a language tag such as \"en\" or \"de-CH\"" :
-	    "one line of text");
-	return -1;
 }
 
 /*
@@ -1013,31 +358,31 @@ directive(struct parser *ps, const struct key *keys, void *base,
 	k = &keys[i];
 	if (k->name == NULL) {
 		if (strcmp(ps->tok.text, "host") == 0 && h != NULL)
-			fail(ps, line, col, "expected \"}\" to end host \"%s\" "
+			conf_fail(ps, line, col, "expected \"}\" to end host \"%s\" "
 			    "(line %zu) before the next host", h->name,
 			    h->line);
 		else
-			fail(ps, line, col, "unknown directive \"%s\"%s",
+			conf_fail(ps, line, col, "unknown directive \"%s\"%s",
 			    ps->tok.text, h != NULL ? " in a host block" : "");
 		return -1;
 	}
 	if (!is_repeatable(k->type)) {
 		if (*seen & (1UL << i)) {
-			fail(ps, line, col, "\"%s\" given twice (first on "
+			conf_fail(ps, line, col, "\"%s\" given twice (first on "
 			    "line %zu)", k->name, seen_line[i]);
 			return -1;
 		}
 		*seen |= 1UL << i;
 		seen_line[i] = line;
 	}
-	if (set_key(ps, k, base, h) == -1 || !end_of_directive(ps))
+	if (conf_set_key(ps, k, base, h) == -1 || !end_of_directive(ps))
 		return -1;
 	return 0;
 }
 
 /* Is NAME already a host's name or alias (other than in H itself)? */
-static const struct conf_host *
-name_taken(const struct conf *conf, const struct conf_host *h,
+const struct conf_host *
+conf_name_taken(const struct conf *conf, const struct conf_host *h,
     const char *name)
 {
 	size_t	 i, j;
@@ -1090,7 +435,7 @@ titan_seen(struct parser *ps, const struct key *keys, unsigned long seen,
 		if (seen & (1UL << key_index(keys, bits[i].key)))
 			t->set |= bits[i].bit;
 	if (t->token != NULL && t->token[0] == '\0') {
-		fail(ps, ps->tok.line, ps->tok.col, "expected a token that is "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected a token that is "
 		    "not empty");
 		return -1;
 	}
@@ -1145,7 +490,7 @@ host_free(struct conf_host *h)
 static bool
 is_abs_path(const char *s)
 {
-	return s[0] == '/' && !has_control(s) && strchr(s, ' ') == NULL;
+	return s[0] == '/' && !conf_has_control(s) && strchr(s, ' ') == NULL;
 }
 
 /* redirect [30|31] FROM TO, "redirect" in ps->tok. */
@@ -1155,20 +500,20 @@ redirect_line(struct parser *ps, struct conf_host *h)
 	struct conf_redirect	*r;
 	int			 status = 31;
 
-	if (!value(ps, "30, 31 or a path"))
+	if (!conf_value(ps, "30, 31 or a path"))
 		return -1;
 	if (!ps->tok.quoted && (strcmp(ps->tok.text, "30") == 0 ||
 	    strcmp(ps->tok.text, "31") == 0)) {
 		status = atoi(ps->tok.text);
-		if (!value(ps, "a path"))
+		if (!conf_value(ps, "a path"))
 			return -1;
 	}
 	if (!is_abs_path(ps->tok.text)) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected an absolute "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected an absolute "
 		    "path such as \"/old.gmi\"");
 		return -1;
 	}
-	if ((r = grow(ps, ps->tok.line, ps->tok.col, h->redirects,
+	if ((r = conf_grow(ps, ps->tok.line, ps->tok.col, h->redirects,
 	    h->nredirects, CONF_REDIRECTS_MAX, sizeof(*r), "redirects")) ==
 	    NULL)
 		return -1;
@@ -1176,19 +521,19 @@ redirect_line(struct parser *ps, struct conf_host *h)
 	r = &h->redirects[h->nredirects];
 	r->status = status;
 	r->line = ps->tok.line;
-	if ((r->from = dup_or_fail(ps, ps->tok.text)) == NULL)
+	if ((r->from = conf_dup(ps, ps->tok.text)) == NULL)
 		return -1;
 	h->nredirects++;
-	if (!value(ps, "where it leads: a path or a URL"))
+	if (!conf_value(ps, "where it leads: a path or a URL"))
 		return -1;
 	if (!is_abs_path(ps->tok.text) && (strstr(ps->tok.text, "://") ==
-	    NULL || has_control(ps->tok.text) ||
+	    NULL || conf_has_control(ps->tok.text) ||
 	    strpbrk(ps->tok.text, " \t") != NULL)) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected an absolute "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected an absolute "
 		    "path or a URL such as \"gemini://example.org/\"");
 		return -1;
 	}
-	if ((r->to = dup_or_fail(ps, ps->tok.text)) == NULL)
+	if ((r->to = conf_dup(ps, ps->tok.text)) == NULL)
 		return -1;
 	return end_of_directive(ps) ? 0 : -1;
 }
@@ -1203,14 +548,14 @@ location_block(struct parser *ps, struct conf_host *h)
 				    sizeof(location_keys[0])];
 	size_t			 len, line = ps->tok.line;
 
-	if (!value(ps, "a folder path such as \"/notes/\""))
+	if (!conf_value(ps, "a folder path such as \"/notes/\""))
 		return -1;
 	if (!is_abs_path(ps->tok.text)) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected a folder path "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected a folder path "
 		    "such as \"/notes/\"");
 		return -1;
 	}
-	if ((l = grow(ps, ps->tok.line, ps->tok.col, h->locations,
+	if ((l = conf_grow(ps, ps->tok.line, ps->tok.col, h->locations,
 	    h->nlocations, CONF_LOCATIONS_MAX, sizeof(*l), "locations")) ==
 	    NULL)
 		return -1;
@@ -1220,15 +565,15 @@ location_block(struct parser *ps, struct conf_host *h)
 	/* a folder: "/notes" is "/notes/" */
 	len = strlen(ps->tok.text);
 	if ((l->path = malloc(len + 2)) == NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, "out of memory");
+		conf_fail(ps, ps->tok.line, ps->tok.col, "out of memory");
 		return -1;
 	}
 	snprintf(l->path, len + 2, "%s%s", ps->tok.text,
 	    ps->tok.text[len - 1] == '/' ? "" : "/");
 	h->nlocations++;
-	if (next(ps) != TOK_OPEN) {
+	if (conf_next(ps) != TOK_OPEN) {
 		if (ps->tok.type != TOK_ERROR)
-			fail(ps, ps->tok.line, ps->tok.col, "expected \"{\" "
+			conf_fail(ps, ps->tok.line, ps->tok.col, "expected \"{\" "
 			    "after the location's path, not %s",
 			    tok_name(&ps->tok));
 		return -1;
@@ -1236,7 +581,7 @@ location_block(struct parser *ps, struct conf_host *h)
 	if (!end_of_directive(ps))
 		return -1;
 	for (;;) {
-		switch (next(ps)) {
+		switch (conf_next(ps)) {
 		case TOK_EOL:
 			continue;
 		case TOK_CLOSE:
@@ -1252,11 +597,11 @@ location_block(struct parser *ps, struct conf_host *h)
 				return -1;
 			continue;
 		case TOK_EOF:
-			fail(ps, ps->tok.line, ps->tok.col, "expected \"}\" to "
+			conf_fail(ps, ps->tok.line, ps->tok.col, "expected \"}\" to "
 			    "end location \"%s\" (line %zu)", l->path, l->line);
 			return -1;
 		case TOK_OPEN:
-			fail(ps, ps->tok.line, ps->tok.col, "expected a "
+			conf_fail(ps, ps->tok.line, ps->tok.col, "expected a "
 			    "directive, not \"{\"");
 			return -1;
 		default:
@@ -1275,7 +620,7 @@ check_history(struct parser *ps, const struct conf_host *h)
 		len--;
 	if (h->history != NULL && strncmp(h->history, h->root, len) == 0 &&
 	    (h->history[len] == '/' || h->history[len] == '\0')) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected \"history\" "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected \"history\" "
 		    "outside the capsule folder in host \"%s\": it would be "
 		    "served", h->name);
 		return -1;
@@ -1296,7 +641,7 @@ host_block(struct parser *ps)
 	size_t			 i, line = ps->tok.line, col = ps->tok.col;
 	size_t			 name_line, name_col;
 
-	if ((hosts = grow(ps, line, col, conf->hosts, conf->nhosts,
+	if ((hosts = conf_grow(ps, line, col, conf->hosts, conf->nhosts,
 	    CONF_HOSTS_MAX, sizeof(*hosts), "hosts")) == NULL)
 		return -1;
 	conf->hosts = hosts;
@@ -1304,39 +649,39 @@ host_block(struct parser *ps)
 	h->line = line;
 	h->listing = h->posts = true;
 	h->titan.create = true;
-	if (!value(ps, "a host name"))
+	if (!conf_value(ps, "a host name"))
 		return -1;
 	name_line = ps->tok.line;
 	name_col = ps->tok.col;
-	if ((h->name = dup_or_fail(ps, ps->tok.text)) == NULL)
+	if ((h->name = conf_dup(ps, ps->tok.text)) == NULL)
 		return -1;
 	if (conf_host_normalise(h->name) == -1) {
-		fail(ps, name_line, name_col, "expected a host name");
+		conf_fail(ps, name_line, name_col, "expected a host name");
 		return -1;
 	}
 	for (i = 0; i + 1 < conf->nhosts; i++)
 		if (strcmp(conf->hosts[i].name, h->name) == 0) {
-			fail(ps, name_line, name_col, "duplicate host \"%s\" "
+			conf_fail(ps, name_line, name_col, "duplicate host \"%s\" "
 			    "(first on line %zu)", h->name,
 			    conf->hosts[i].line);
 			return -1;
 		}
-	if ((other = name_taken(conf, h, h->name)) != NULL) {
-		fail(ps, name_line, name_col, "two hosts named \"%s\": it is "
+	if ((other = conf_name_taken(conf, h, h->name)) != NULL) {
+		conf_fail(ps, name_line, name_col, "two hosts named \"%s\": it is "
 		    "an alias of host \"%s\" (line %zu)", h->name, other->name,
 		    other->line);
 		return -1;
 	}
-	if (next(ps) != TOK_OPEN) {
+	if (conf_next(ps) != TOK_OPEN) {
 		if (ps->tok.type != TOK_ERROR)
-			fail(ps, ps->tok.line, ps->tok.col, "expected \"{\" "
+			conf_fail(ps, ps->tok.line, ps->tok.col, "expected \"{\" "
 			    "after the host name, not %s", tok_name(&ps->tok));
 		return -1;
 	}
 	if (!end_of_directive(ps))
 		return -1;
 	for (;;) {
-		switch (next(ps)) {
+		switch (conf_next(ps)) {
 		case TOK_EOL:
 			continue;
 		case TOK_CLOSE:
@@ -1355,11 +700,11 @@ host_block(struct parser *ps)
 				return -1;
 			continue;
 		case TOK_EOF:
-			fail(ps, ps->tok.line, ps->tok.col, "expected \"}\" to "
+			conf_fail(ps, ps->tok.line, ps->tok.col, "expected \"}\" to "
 			    "end host \"%s\" (line %zu)", h->name, h->line);
 			return -1;
 		case TOK_OPEN:
-			fail(ps, ps->tok.line, ps->tok.col, "expected a "
+			conf_fail(ps, ps->tok.line, ps->tok.col, "expected a "
 			    "directive, not \"{\"");
 			return -1;
 		default:
@@ -1378,20 +723,20 @@ host_block(struct parser *ps)
 	h->set_search = (seen & (1UL << key_index(host_keys,
 	    "search"))) != 0;
 	if (h->root == NULL) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected \"root\" in host "
 		    "\"%s\" (line %zu): its capsule folder", h->name, h->line);
 		return -1;
 	}
 	if (check_history(ps, h) == -1)
 		return -1;
 	if (h->certs != NULL && (h->cert != NULL || h->key != NULL)) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected either \"certs\" "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected either \"certs\" "
 		    "or \"cert\" and \"key\" in host \"%s\", not both",
 		    h->name);
 		return -1;
 	}
 	if (h->certs == NULL && (h->cert == NULL || h->key == NULL)) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected \"certs\", or "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected \"certs\", or "
 		    "\"cert\" and \"key\", in host \"%s\" (line %zu)", h->name,
 		    h->line);
 		return -1;
@@ -1410,7 +755,7 @@ parse(struct parser *ps)
 	int		 p;
 
 	for (;;) {
-		switch (next(ps)) {
+		switch (conf_next(ps)) {
 		case TOK_EOF:
 			break;
 		case TOK_EOL:
@@ -1426,7 +771,7 @@ parse(struct parser *ps)
 			continue;
 		case TOK_OPEN:
 		case TOK_CLOSE:
-			fail(ps, ps->tok.line, ps->tok.col, "expected a "
+			conf_fail(ps, ps->tok.line, ps->tok.col, "expected a "
 			    "directive, not %s", tok_name(&ps->tok));
 			return -1;
 		default:
@@ -1435,7 +780,7 @@ parse(struct parser *ps)
 		break;
 	}
 	if (conf->nhosts == 0) {
-		fail(ps, ps->tok.line, ps->tok.col, "expected at least one "
+		conf_fail(ps, ps->tok.line, ps->tok.col, "expected at least one "
 		    "host block");
 		return -1;
 	}
@@ -1448,7 +793,7 @@ parse(struct parser *ps)
 				    conf->listen[p][i].host) == 0)
 					break;
 			if (j == conf->nhosts) {
-				fail(ps, conf->listen[p][i].line, 1, "expected "
+				conf_fail(ps, conf->listen[p][i].line, 1, "expected "
 				    "the name of a host block, not \"%s\"",
 				    conf->listen[p][i].host);
 				return -1;
@@ -1489,13 +834,13 @@ conf_parse(const char *buf, size_t len, const char *file, struct conf *conf,
 				ps->line++;
 				ps->bol = p + 1;
 			}
-		fail(ps, ps->line, (size_t)(nul - ps->bol) + 1,
+		conf_fail(ps, ps->line, (size_t)(nul - ps->bol) + 1,
 		    "expected text, not a NUL byte");
 		ret = -1;
 	} else
 		ret = parse(ps);
 	if (ret == -1 && !ps->failed)
-		fail(ps, ps->tok.line, ps->tok.col, "syntax error");
+		conf_fail(ps, ps->tok.line, ps->tok.col, "syntax error");
 	free(ps);
 	if (ret == -1)
 		conf_free(conf);
