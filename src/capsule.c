@@ -302,23 +302,6 @@ add_partners(struct walk *w, struct folder *f, const struct buf *src,
 	return ret;
 }
 
-/*
- * The MIME type of the file NAME, whose first bytes are DATA (LEN): text
- * gets a charset only when it is UTF-8 (UTF8), XML that is a feed its
- * feed type.
- */
-static const char *
-file_mime(const char *name, const char *data, size_t len, bool utf8)
-{
-	const struct mime_type	*mt = mime_lookup(name);
-	const char		*feed;
-
-	if (strcmp(mt->ext, "xml") == 0 &&
-	    (feed = mime_sniff_feed(data, len < 1024 ? len : 1024)) != NULL)
-		return feed;
-	return utf8 ? mt->mime : mt->mime_raw;
-}
-
 /* A file kept on disk: its type from its first kilobyte and its text. */
 static int
 add_disk_file(struct walk *w, struct page *pg, int fd, const char *name,
@@ -335,7 +318,7 @@ add_disk_file(struct walk *w, struct page *pg, int fd, const char *name,
 	if (strcmp(mime_lookup(name)->mime, mime_lookup(name)->mime_raw) !=
 	    0)
 		utf8 = rootfs_is_utf8(fd);
-	pg->mime = file_mime(name, head, (size_t)n, utf8);
+	pg->mime = mime_file(name, head, (size_t)n, utf8);
 	if ((pg->file = strdup(file)) == NULL) {
 		fail_oom(w, pg->path);
 		return -1;
@@ -495,7 +478,7 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 			goto done;
 		pg->gemtext_mime = f->gemtext_mime;
 	} else
-		pg->mime = file_mime(name, pg->body, pg->body_len,
+		pg->mime = mime_file(name, pg->body, pg->body_len,
 		    utf8_is_valid(pg->body, pg->body_len));
 	if (pg->is_gemtext && add_article(w, f, pg, name) == -1)
 		goto done;

@@ -116,3 +116,15 @@ mime_sniff_feed(const char *data, size_t len)
 	}
 	return NULL;
 }
+
+const char *
+mime_file(const char *name, const char *data, size_t len, bool utf8)
+{
+	const struct mime_type	*mt = mime_lookup(name);
+	const char		*feed;
+
+	if (strcmp(mt->ext, "xml") == 0 &&
+	    (feed = mime_sniff_feed(data, len < 1024 ? len : 1024)) != NULL)
+		return feed;
+	return utf8 ? mt->mime : mt->mime_raw;
+}

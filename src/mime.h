@@ -35,4 +35,11 @@ bool	mime_is_gemtext(const char *);
  */
 const char	*mime_sniff_feed(const char *, size_t);
 
+/*
+ * The MIME type of the file NAME, whose first bytes are DATA (LEN): text
+ * gets a charset only when it is UTF-8 (UTF8), XML that is a feed its
+ * feed type (mime_sniff_feed() on the first kilobyte).
+ */
+const char	*mime_file(const char *, const char *, size_t, bool);
+
 #endif
