@@ -5,7 +5,7 @@
 # refused at accept) while the other host answers it all along; an
 # allowed address is never limited; behind PROXY the client the header
 # names counts.  A reload that keeps the rate keeps what clients used; one
-# that changes it starts anew.
+# that changes it starts anew.  With a global rate too, both count.
 . "$(dirname "$0")/lib.sh"
 
 CONF=$WORK/zeche.conf
@@ -15,8 +15,9 @@ SPARTAN_PORT=$(free_port)
 PROXY_PORT=$(free_port)
 mkdir -p "$WORK/b"
 printf '# Host b\n' >"$WORK/b/index.gmi"
-write_conf() {	# RATE: the first host's rate line
+write_conf() {	# RATE [GLOBAL]: the first host's rate line, a global one
 	cat >"$CONF" <<CONF
+${2:-}
 gemini 127.0.0.1:$GEMINI_PORT
 gemini 127.0.0.1:$PROXY_PORT proxy
 gopher 127.0.0.1:$GOPHER_PORT
@@ -156,4 +157,31 @@ for i in $(seq 1 5); do
 	[ "$(st "$H")" = "20 text/gemini" ] && n=$((n + 1))
 done
 expect_eq "no rate: 5 of 5 answered" "$n" 5
+
+# the global rate beside the host's: every request counts for the global
+# one, those for the host for its own as well
+stop_zeche
+GEMINI_PORT=$(free_port)
+GOPHER_PORT=$(free_port)
+SPARTAN_PORT=$(free_port)
+PROXY_PORT=$(free_port)
+write_conf "rate 2 per 60 burst 2" "rate 4 per 60 burst 4"
+before=$(serving)
+"$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
+ZPID=$!
+if ! wait_serving "$before"; then
+	not_ok "zeche starts with a global and a host's rate" \
+	    "$(tail -20 "$LOG")"
+	finish
+fi
+for i in 1 2; do
+	expect_eq "both rates, request $i to the limited host: served" \
+	    "$(st "$H")" "20 text/gemini"
+done
+is_44 "both rates, request 3 to the limited host: its own limit" \
+    "$(st "$H")"
+expect_eq "both rates, request 4, to the other host: served" \
+    "$(st b.example)" "20 text/gemini"
+is_44 "both rates, request 5, to the other host: the global limit" \
+    "$(st b.example)"
 finish
