@@ -292,6 +292,7 @@ static const struct key host_keys[] = {
 	{ "search",	KEY_BOOL,		H(search),	0, 0 },
 	{ "ping",	KEY_PING,		0,		0, 0 },
 	{ "ping_interval", KEY_INT,		H(ping_interval), 1, 604800 },
+	{ "rate",	KEY_RATE,		H(rate),	1, 1000000 },
 	{ NULL,		0,			0,		0, 0 },
 };
 

@@ -31,6 +31,7 @@
  *		search on		# the capsule-wide search: alike
  *		ping "gemini://agg.example/submit"	# repeatable: tell it
  *		ping_interval 600	# of a changed feed, at most this often
+ *		rate 5 per 60 burst 5	# this host's own limit, as "rate"
  *		listing off		# no generated folder pages
  *		posts off		# no generated post lists
  *		redirect "/old.gmi" "/new.gmi"	# 31; or: redirect 30 ...
@@ -154,6 +155,13 @@ struct conf_redirect {
 	size_t		 line;
 };
 
+/* rate REQUESTS per SECONDS burst N; REQUESTS 0: none */
+struct conf_rate {
+	int		 requests;
+	int		 seconds;
+	int		 burst;
+};
+
 struct conf_host {
 	char		*name;		/* owned: lower case, no trailing dot */
 	char		**aliases;	/* owned, alike */
@@ -187,6 +195,7 @@ struct conf_host {
 	char		**pings;	/* owned: aggregators' submit URLs */
 	size_t		 npings;
 	int		 ping_interval;	/* seconds; 0: PING_INTERVAL */
+	struct conf_rate rate;		/* the host's own limit, or none */
 	struct conf_location *locations;	/* owned */
 	size_t		 nlocations;
 	struct conf_redirect *redirects;	/* owned */

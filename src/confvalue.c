@@ -381,21 +381,33 @@ rate_word(struct parser *ps, const char *w)
 	return 0;
 }
 
-/* rate REQUESTS per SECONDS burst N; rate_allow NETWORK */
+/*
+ * rate REQUESTS per SECONDS burst N (of the host H, or NULL: global);
+ * rate_allow NETWORK
+ */
 static int
-set_rate(struct parser *ps, const struct key *k)
+set_rate(struct parser *ps, const struct key *k, struct conf_host *h)
 {
 	struct conf		*conf = ps->conf;
+	struct conf_rate	 r = { 0, 0, 0 }, *dst = h != NULL ? &h->rate :
+				    &r;
 	struct rate_net		 net;
 	char			**a;
 
-	if (k->type == KEY_RATE)
-		return rate_number(ps, k->min, k->max, &conf->rate_requests) ==
-		    -1 || rate_word(ps, "per") == -1 ||
-		    rate_number(ps, 1, 86400, &conf->rate_seconds) == -1 ||
+	if (k->type == KEY_RATE) {
+		if (rate_number(ps, k->min, k->max, &dst->requests) == -1 ||
+		    rate_word(ps, "per") == -1 ||
+		    rate_number(ps, 1, 86400, &dst->seconds) == -1 ||
 		    rate_word(ps, "burst") == -1 ||
-		    rate_number(ps, 1, 1000000, &conf->rate_burst) == -1 ?
-		    -1 : 0;
+		    rate_number(ps, 1, 1000000, &dst->burst) == -1)
+			return -1;
+		if (h == NULL) {
+			conf->rate_requests = r.requests;
+			conf->rate_seconds = r.seconds;
+			conf->rate_burst = r.burst;
+		}
+		return 0;
+	}
 	if (!conf_value(ps, "an address or network, such as \"192.0.2.0/24\""))
 		return -1;
 	if (ratelimit_parse_net(ps->tok.text, &net) == -1) {
@@ -494,7 +506,7 @@ conf_set_key(struct parser *ps, const struct key *k, void *base,
 	if (k->type == KEY_LISTEN)
 		return add_listen(ps, (int)k->min, k->max == 1);
 	if (k->type == KEY_RATE || k->type == KEY_RATE_ALLOW)
-		return set_rate(ps, k);
+		return set_rate(ps, k, h);
 	if (k->type == KEY_TYPES)
 		return add_types(ps, (struct conf_titan *)((char *)base +
 		    k->off));

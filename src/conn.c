@@ -52,6 +52,21 @@ net_peer_name(bool anon, const struct sockaddr *sa, int salen, char *host,
 }
 
 bool
+net_refusal_due(unsigned int *refused, time_t *warned, unsigned int *n)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	(*refused)++;
+	if (*warned != 0 && ts.tv_sec - *warned < NET_WARN_INTERVAL)
+		return false;
+	*n = *refused;
+	*refused = 0;
+	*warned = ts.tv_sec;
+	return true;
+}
+
+bool
 conn_is_local_addr(struct conn *c, const char *host)
 {
 	const struct sockaddr	*sa;

@@ -8,6 +8,7 @@
 #include "access.h"
 #include "buf.h"
 #include "gemini.h"
+#include "hostrate.h"
 #include "mime.h"
 #include "msg.h"
 #include "route.h"
@@ -236,6 +237,7 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	socklen_t		 slen;
 	long long		 flen;
 	char			 fwhy[128];
+	unsigned int		 wait;
 	int			 fd = -1;
 
 	if (upload_is_titan(line, len)) {	/* on the Gemini port */
@@ -261,6 +263,10 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	}
 	s = vh->site;
 	conn_set_host(c, vh->conf->name);
+	if (hostrate_exceeded(c, vh, &wait)) {
+		gemini_slow_down(c, wait);
+		return;
+	}
 	if (!server_is_port(srv, PROTO_GEMINI, conn_local_addr(c, &slen),
 	    u.port, GEMINI_PORT)) {
 		reply(c, GEMINI_PROXY_REFUSED, msg_get(s->msg, MSG_OTHER_PORT),

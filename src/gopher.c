@@ -6,6 +6,7 @@
 #include "gopher.h"
 #include "gemtext.h"
 #include "gophermap.h"
+#include "hostrate.h"
 #include "render.h"
 #include "log.h"
 #include "msg.h"
@@ -90,8 +91,8 @@ error_menu(struct conn *c, const char *msg, const char *why,
  * Gopher requests name no host: the listener the connection came in on
  * serves one.
  */
-static struct site *
-listener_site(struct conn *c)
+static const struct vhost *
+listener_host(struct conn *c)
 {
 	const struct server	*srv = conn_ctx(c);
 	const struct sockaddr	*sa = NULL;
@@ -103,7 +104,13 @@ listener_site(struct conn *c)
 		sa = conn_local_addr(c, &len);
 	vh = server_listener_host(srv, PROTO_GOPHER, sa);
 	conn_set_host(c, vh->conf->name);
-	return vh->site;
+	return vh;
+}
+
+static struct site *
+listener_site(struct conn *c)
+{
+	return listener_host(c)->site;
 }
 
 static void
@@ -455,12 +462,18 @@ serve_section(struct conn *c, const struct site *s, const char *path,
 static void
 gopher_serve(struct conn *c, char *line, size_t len)
 {
-	struct site		*s = listener_site(c);
+	const struct vhost	*vh = listener_host(c);
+	struct site		*s = vh->site;
 	struct route		 r;
 	struct buf		 path = BUF_INIT;
 	char			*tab, *sel = line, *query = NULL, plus = 0;
 	const unsigned char	*p;
+	unsigned int		 wait;
 
+	if (hostrate_exceeded(c, vh, &wait)) {
+		gopher_slow_down(c, wait);
+		return;
+	}
 	if (is_http(line)) {
 		serve_http(c, s);
 		return;

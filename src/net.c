@@ -119,6 +119,8 @@ struct conn {
 		struct sockaddr_un	sun;
 	}			 local;
 	socklen_t		 local_len;
+	struct sockaddr_storage	 client;	/* conn_client_addr() */
+	socklen_t		 client_len;
 	char			 peer[INET6_ADDRSTRLEN + 8];
 	char			 req[200];	/* escaped, for the log */
 	const char		*proto;		/* counted as, or NULL */
@@ -362,25 +364,6 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
-}
-
-/*
- * Count a refusal; true when it is time to log (the first one, then once
- * per NET_WARN_INTERVAL), with *N set to the refusals that line stands
- * for.
- */
-static bool
-refusal_due(unsigned int *refused, time_t *warned, unsigned int *n)
-{
-	time_t	 t = now();
-
-	(*refused)++;
-	if (*warned != 0 && t - *warned < NET_WARN_INTERVAL)
-		return false;
-	*n = *refused;
-	*refused = 0;
-	*warned = t;
-	return true;
 }
 
 void
@@ -1088,6 +1071,7 @@ conn_proxied(struct conn *c, const struct proxy_hdr *hdr)
 		len = ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
 		    sizeof(struct sockaddr_in6);
 	}
+	memcpy(&c->client, &ss, c->client_len = len);
 	c->peer_entry = peer_take((struct sockaddr *)&ss, len, c->front);
 	if (c->peer_entry == NULL ||
 	    (slow = rate_verdict(c->front, (struct sockaddr *)&ss, len)) < 0) {
@@ -1246,7 +1230,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		refused = true;
 		metrics_refused(w->id, METRICS_REFUSE_CAP);
 		pthread_mutex_lock(&cap_mtx);
-		warn = refusal_due(&cap_refused, &cap_warned, &n);
+		warn = net_refusal_due(&cap_refused, &cap_warned, &n);
 		pthread_mutex_unlock(&cap_mtx);
 	} else if (!proxy &&
 	    (p = peer_take(sa, (socklen_t)salen, front)) == NULL) {
@@ -1275,6 +1259,7 @@ acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	w->nconns++;
 	c->w = w;
 	c->peer_entry = p;
+	memcpy(&c->client, sa, c->client_len = (socklen_t)salen);
 	c->fd = fd;
 	c->file = -1;
 	c->front = front;
@@ -1335,7 +1320,7 @@ accept_errorcb(struct evconnlistener *l, void *arg)
 	bool		 pause = e == EMFILE || e == ENFILE || e == ENOBUFS ||
 			    e == ENOMEM;
 
-	if (refusal_due(&w->accept_failed, &w->accept_warned, &n))
+	if (net_refusal_due(&w->accept_failed, &w->accept_warned, &n))
 		log_warnx("accept: %s%s (%u time%s)",
 		    evutil_socket_error_to_string(e), pause ?
 		    "; pausing for a second" : "", n, n == 1 ? "" : "s");
@@ -1818,6 +1803,13 @@ conn_local_addr(struct conn *c, socklen_t *len)
 	}
 	*len = c->local_len;
 	return &c->local.sa;
+}
+
+const struct sockaddr *
+conn_client_addr(struct conn *c, socklen_t *len)
+{
+	*len = c->client_len;
+	return (const struct sockaddr *)&c->client;
 }
 
 void

@@ -231,6 +231,19 @@ int		 conn_jobs_wait(int);
 void		 net_peer_name(bool, const struct sockaddr *, int, char *,
 		    size_t);
 
+/*
+ * The client's address: the peer's, or behind a proxy the one its PROXY
+ * header names; what the budget, the rate limit and the log count.
+ */
+const struct sockaddr *conn_client_addr(struct conn *, socklen_t *);
+
+/*
+ * Count a refusal; true when it is time to log (the first one, then once
+ * per NET_WARN_INTERVAL), with *N set to the refusals that line stands
+ * for.  conn.c.
+ */
+bool		 net_refusal_due(unsigned int *, time_t *, unsigned int *);
+
 /* The protocol C's request is counted under, if not its front's. */
 void		 conn_set_proto(struct conn *, const char *);
 

@@ -20,6 +20,7 @@
 #include "capsule.h"
 #include "config.h"
 #include "export.h"
+#include "hostrate.h"
 #include "reaper.h"
 #include "render.h"
 #include "server.h"
@@ -406,6 +407,8 @@ server_load(struct conf *conf, enum server_certs certs,
 			tls_ctx_fresh(vh->ctx, access_guards_reading(
 			    vh->access));
 	}
+	if (hostrate_load(srv, old, err, errlen) == -1)
+		goto bad;
 	return srv;
  bad:
 	server_unref(srv);
@@ -440,6 +443,7 @@ server_free(void *arg)
 		site_free(srv->hosts[i].site);
 		access_rules_free(srv->hosts[i].access);
 		SSL_CTX_free(srv->hosts[i].ctx);
+		hostrate_unref(srv->hosts[i].rate);
 	}
 	free(srv->hosts);
 	free(srv->gopher_host);

@@ -17,6 +17,7 @@
 #include "config.h"
 
 struct access_rules;
+struct hostrate;
 struct passwd;
 struct site;
 struct ssl_ctx_st;
@@ -27,6 +28,8 @@ struct vhost {
 	struct access_rules	*access;	/* owned: who may read and
 						   write (access.h) */
 	struct ssl_ctx_st	*ctx;		/* owned SSL_CTX; NULL in a check */
+	struct hostrate		*rate;		/* counted: its own rate limit
+						   (hostrate.h), or NULL */
 	char			 crt[1024];	/* the certificate's path */
 	char			 key[1024];	/* the key's path */
 	struct stat		 crt_st;	/* both as they were read; */

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hostrate.h"
 #include "msg.h"
 #include "render.h"
 #include "route.h"
@@ -176,6 +177,7 @@ spartan_serve(struct conn *c, char *line, size_t len)
 	size_t			 dlen, n;
 	long long		 flen;
 	char			 fwhy[128];
+	unsigned int		 wait;
 	int			 fd = -1;
 
 	if (url_parse_spartan(line, &req, &errstr) == -1) {
@@ -193,6 +195,10 @@ spartan_serve(struct conn *c, char *line, size_t len)
 	}
 	s = vh->site;
 	conn_set_host(c, vh->conf->name);
+	if (hostrate_exceeded(c, vh, &wait)) {
+		spartan_slow_down(c, wait);
+		return;
+	}
 	data = conn_data(c, &dlen);
 	if (data != NULL && memchr(data, '\0', dlen) != NULL) {
 		reply(c, "4", "NUL byte in the data block", "NUL in data");

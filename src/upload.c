@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "config.h"
 #include "gemini.h"
+#include "hostrate.h"
 #include "log.h"
 #include "mime.h"
 #include "msg.h"
@@ -160,6 +161,7 @@ decide_where(struct conn *c, const struct server *srv, struct decision *d)
 	struct conn_cert	 cc;
 	socklen_t		 slen;
 	const char		*why;
+	unsigned int		 wait;
 	int			 cert_status = 0;
 
 	if ((d->vh = server_pick(srv, conn_sni(c), u->host,
@@ -168,6 +170,8 @@ decide_where(struct conn *c, const struct server *srv, struct decision *d)
 		    MSG_OTHER_HOST));
 	s = d->vh->site;
 	conn_set_host(c, d->vh->conf->name);
+	if (hostrate_exceeded(c, d->vh, &wait))
+		return refuse(d, 44, "rate limit", "%u", wait);
 	if (!server_is_port(srv, PROTO_GEMINI, conn_local_addr(c, &slen),
 	    u->port, GEMINI_PORT))
 		return refuse(d, 53, "other port", "%s", msg_get(s->msg,

@@ -567,6 +567,46 @@ test_rate(void)
 	    HOST_OK), ":2:1:") != NULL);
 }
 
+/* rate inside a host block: that host's own, beside the global one. */
+static void
+test_host_rate(void)
+{
+	struct conf	 conf;
+	const char	*text =
+	    "rate 10 per 60 burst 20\n"
+	    "host \"a.example\" {\n root \"/srv/a\"\n certs \"c\"\n"
+	    " rate 2 per 30 burst 3\n}\n"
+	    "host \"b.example\" {\n root \"/srv/b\"\n certs \"c\"\n}\n";
+
+	CHECK(parse(text, &conf) == 0);
+	CHECK(conf.rate_requests == 10 && conf.rate_seconds == 60 &&
+	    conf.rate_burst == 20);
+	CHECK(conf.nhosts == 2);
+	if (conf.nhosts == 2) {
+		CHECK(conf.hosts[0].rate.requests == 2 &&
+		    conf.hosts[0].rate.seconds == 30 &&
+		    conf.hosts[0].rate.burst == 3);
+		CHECK(conf.hosts[1].rate.requests == 0);	/* none */
+	}
+	conf_free(&conf);
+	/* a host's rate alone: no global limit */
+	CHECK(parse("host \"a.example\" {\n root \"/srv/a\"\n certs \"c\"\n"
+	    " rate 1 per 1 burst 1\n}\n", &conf) == 0);
+	CHECK(conf.rate_requests == 0 && conf.nhosts == 1 &&
+	    conf.hosts[0].rate.requests == 1);
+	conf_free(&conf);
+	CHECK_STR(error_of("host \"a.example\" {\n root \"/srv/a\"\n"
+	    " certs \"c\"\n rate 1 per 90000 burst 1\n}\n"),
+	    "/etc/zeche/zeche.conf:4:13: expected a number from 1 to 86400");
+	CHECK(strstr(error_of("host \"a.example\" {\n root \"/srv/a\"\n"
+	    " certs \"c\"\n rate 1 per 1 burst 1\n rate 2 per 1 burst 1\n"
+	    "}\n"), ":5:2: \"rate\" given twice") != NULL);
+	/* rate_allow stays global */
+	CHECK(strstr(error_of("host \"a.example\" {\n root \"/srv/a\"\n"
+	    " certs \"c\"\n rate_allow \"192.0.2.1\"\n}\n"),
+	    "unknown directive \"rate_allow\" in a host block") != NULL);
+}
+
 /* "proxy" after a listener: a PROXY header starts its connections. */
 static void
 test_listen_proxy(void)
@@ -847,6 +887,7 @@ main(void)
 	test_listen_proxy();
 	test_listen_unix();
 	test_rate();
+	test_host_rate();
 	test_listen_public();
 	test_host_normalise();
 	test_read_shipped_example();
