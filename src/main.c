@@ -37,6 +37,7 @@
 #include "notify.h"
 #include "options.h"
 #include "partners.h"
+#include "ping.h"
 #include "protocols.h"
 #include "ratelimit.h"
 #include "reaper.h"
@@ -363,6 +364,7 @@ confine_config(const struct conf *conf)
 	const struct conf_host	*h;
 	const char		**paths;
 	char			 dir[PATH_MAX], rdir[PATH_MAX];
+	unsigned short		 ports[64];
 	size_t			 i;
 	int			 fd = -1;
 
@@ -401,6 +403,8 @@ confine_config(const struct conf *conf)
 			memcpy(allowed_log, rdir, sizeof(rdir));
 	}
 	allow_uploads(conf);
+	/* pings: their hosts resolved now, their ports may be connected to */
+	sandbox_allow_connect(ports, ping_prepare(conf, ports, 64));
 	sandbox_confine(conf->user, paths, nallowed, fd);
 	free(paths);
 	if (fd != -1)

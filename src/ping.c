@@ -106,30 +106,118 @@ ping_request(const char *submit, const char *feed, struct buf *out,
 	return ret;
 }
 
+/*
+ * The addresses each aggregator's HOST:PORT resolved to last: main's
+ * (ping_prepare()) before the ping thread starts, the thread's alone
+ * after.
+ */
+struct resolved {
+	char			 host[256];
+	char			 port[16];
+	struct sockaddr_storage	 addr[PING_ADDRS_MAX];
+	socklen_t		 len[PING_ADDRS_MAX];
+	size_t			 n;
+};
+
+static struct resolved	*resolved;
+static size_t		 nresolved;
+static bool		 prepared;	/* ping_prepare() ran: --user */
+
+static struct resolved *
+lookup(const char *host, const char *port)
+{
+	size_t	 i;
+
+	for (i = 0; i < nresolved; i++)
+		if (strcmp(resolved[i].host, host) == 0 &&
+		    strcmp(resolved[i].port, port) == 0)
+			return &resolved[i];
+	return NULL;
+}
+
+/* Keep the addresses RES of HOST:PORT as its last good ones. */
+static void
+remember(const char *host, const char *port, const struct addrinfo *res)
+{
+	struct resolved		*r, *v;
+	const struct addrinfo	*ai;
+
+	if ((r = lookup(host, port)) == NULL) {
+		if ((v = reallocarray(resolved, nresolved + 1,
+		    sizeof(*v))) == NULL)
+			return;
+		resolved = v;
+		r = &resolved[nresolved++];
+		snprintf(r->host, sizeof(r->host), "%s", host);
+		snprintf(r->port, sizeof(r->port), "%s", port);
+	}
+	r->n = 0;
+	for (ai = res; ai != NULL && r->n < PING_ADDRS_MAX; ai = ai->ai_next) {
+		if (ai->ai_addrlen > sizeof(r->addr[0]))
+			continue;
+		memcpy(&r->addr[r->n], ai->ai_addr, ai->ai_addrlen);
+		r->len[r->n++] = ai->ai_addrlen;
+	}
+}
+
+/*
+ * Resolve HOST:PORT; when that fails, the addresses it resolved to last
+ * (logged).  NULL with WHY if there are none.
+ */
+static const struct resolved *
+resolve(const char *host, const char *port, const char **why)
+{
+	struct addrinfo		 hints, *res = NULL;
+	const struct resolved	*r;
+	int			 err;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if ((err = getaddrinfo(host, port, &hints, &res)) == 0) {
+		remember(host, port, res);
+		freeaddrinfo(res);
+	}
+	if ((r = lookup(host, port)) != NULL && r->n > 0) {
+		if (err != 0)
+			log_info("ping: %s: %s; trying the addresses it had "
+			    "before", host, gai_strerror(err));
+		return r;
+	}
+	if (err == 0)
+		*why = "no address";
+	else if (prepared)
+		*why = "cannot resolve it, and it was not resolved at the "
+		    "start (under --user an aggregator added by a reload "
+		    "needs a restart)";
+	else
+		*why = gai_strerror(err);
+	return NULL;
+}
+
 /* A TCP connection to HOST:PORT within PING_TIMEOUT seconds, or -1. */
 static int
 dial(const char *host, const char *port, const char **why)
 {
-	struct addrinfo	 hints, *res = NULL, *ai;
-	struct pollfd	 pfd;
-	struct timeval	 tv = { PING_TIMEOUT, 0 };
-	socklen_t	 len = sizeof(int);
-	int		 fd = -1, err, fl;
+	const struct resolved	*r;
+	const struct sockaddr	*sa;
+	struct pollfd		 pfd;
+	struct timeval		 tv = { PING_TIMEOUT, 0 };
+	socklen_t		 len = sizeof(int);
+	size_t			 i;
+	int			 fd = -1, err, fl;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if ((err = getaddrinfo(host, port, &hints, &res)) != 0) {
-		*why = gai_strerror(err);
+	if ((r = resolve(host, port, why)) == NULL)
 		return -1;
-	}
-	*why = "no address";
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol)) == -1)
+	for (i = 0; i < r->n; i++) {
+		sa = (const struct sockaddr *)&r->addr[i];
+		if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC,
+		    0)) == -1) {
+			*why = strerror(errno);
 			continue;
+		}
 		fl = fcntl(fd, F_GETFL);
 		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if (connect(fd, sa, r->len[i]) == 0)
 			err = 0;
 		else if (errno != EINPROGRESS)
 			err = errno;
@@ -148,16 +236,69 @@ dial(const char *host, const char *port, const char **why)
 			    sizeof(tv));
 			(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
 			    sizeof(tv));
-			break;
+			*why = NULL;
+			return fd;
 		}
-		*why = strerror(err);
+		*why = err == EACCES && prepared ? "connecting denied (under "
+		    "--user only the ports of the ping URLs at the start may "
+		    "be connected to; restart zeche)" : strerror(err);
 		close(fd);
 		fd = -1;
 	}
-	freeaddrinfo(res);
-	if (fd != -1)
-		*why = NULL;
-	return fd;
+	return -1;
+}
+
+size_t
+ping_prepare(const struct conf *conf, unsigned short *ports, size_t max)
+{
+	const struct conf_host	*h;
+	struct addrinfo		 hints, *res;
+	struct buf		 req = BUF_INIT;
+	const char		*errstr;
+	char			 host[256], port[16], *end;
+	size_t			 i, j, k, n = 0;
+	long			 p;
+	int			 err;
+
+	prepared = true;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	for (i = 0; i < conf->nhosts; i++) {
+		h = &conf->hosts[i];
+		for (j = 0; j < h->npings; j++) {
+			buf_reset(&req);
+			if (ping_request(h->pings[j], "", &req, host,
+			    sizeof(host), port, sizeof(port), &errstr) == -1)
+				continue;	/* its pings say why */
+			p = strtol(port, &end, 10);
+			for (k = 0; k < n && ports[k] != p; k++)
+				;
+			if (*end == '\0' && p > 0 && p <= 65535 && k == n) {
+				if (n < max)
+					ports[n++] = (unsigned short)p;
+				else
+					log_warnx("ping %s: more than %zu "
+					    "ports; not allowed", h->pings[j],
+					    max);
+			}
+			if (lookup(host, port) != NULL)
+				continue;
+			res = NULL;
+			if ((err = getaddrinfo(host, port, &hints, &res)) != 0)
+				log_warnx("ping %s: %s: %s; it cannot be "
+				    "resolved once confined", h->pings[j],
+				    host, gai_strerror(err));
+			else {
+				remember(host, port, res);
+				log_info("ping %s: %s resolved now, before "
+				    "confinement", h->pings[j], host);
+			}
+			if (res != NULL)
+				freeaddrinfo(res);
+		}
+	}
+	buf_free(&req);
+	return n;
 }
 
 /*

@@ -13,6 +13,13 @@
  * status line.  A feed is pinged at most once per ping_interval: a change
  * within it is sent when the interval has passed.
  *
+ * Name resolution is tried for every ping; when it fails, the addresses
+ * of the host's last success are used.  Under --user (always with
+ * --config: pings are set in the file only) the hosts are resolved
+ * before confinement (ping_prepare()), as Landlock then keeps the
+ * resolver's files from the process, and Landlock lets it connect to
+ * their ports only (sandbox_allow_connect()).
+ *
  * The TLS client verifies no certificate: a ping carries only a public
  * address, and Gemini's trust on first use would need a store of known
  * hosts kept across restarts; a forged answer can only make the log
@@ -24,11 +31,13 @@
 #include <stddef.h>
 
 struct buf;
+struct conf;
 struct server;
 
 #define PING_TIMEOUT		10	/* seconds: connect; the rest */
 #define PING_ANSWER_MAX		4096	/* bytes of an answer read */
 #define PING_INTERVAL		300	/* default ping_interval, seconds */
+#define PING_ADDRS_MAX		8	/* addresses kept of an aggregator */
 
 /*
  * On a reload, before NEW is swapped in for OLD (both borrowed for the
@@ -37,6 +46,18 @@ struct server;
  * the first time it has work.  Never blocks on the network.
  */
 void	ping_reload(const struct server *, const struct server *);
+
+/*
+ * Before the process is confined (--user with --config): resolve the
+ * host of every ping URL of CONF now, as later the resolver's files
+ * cannot be read, and put the distinct ports they name (at most MAX)
+ * into PORTS, for Landlock to allow connecting to.  Returns how many.
+ * A host that does not resolve is logged.  With or without it, a ping
+ * whose host does not resolve goes to the addresses it resolved to
+ * last; after it, a failure to resolve a host never resolved, or a
+ * connection Landlock denies, is logged as needing a restart.
+ */
+size_t	ping_prepare(const struct conf *, unsigned short *, size_t);
 
 /*
  * The request line for SUBMIT (a gemini:// URL without a query or a

@@ -35,6 +35,8 @@
 static char	 chroot_root[PATH_MAX];	/* the capsule inside the chroot */
 static const char *const *writable;	/* sandbox_allow_write() */
 static size_t	 nwritable;
+static const unsigned short *ports;	/* sandbox_allow_connect() */
+static size_t	 nports;
 
 #ifdef __linux__
 
@@ -69,15 +71,20 @@ static size_t	 nwritable;
 /*
  * struct landlock_ruleset_attr as of ABI 6, whatever the headers hold:
  * the kernel takes the fields up to the size passed, so the size says
- * which fields this kernel is given.  No network rule is ever added (no
- * port may be bound or connected to), so struct landlock_net_port_attr
- * is not needed.
+ * which fields this kernel is given.
  */
 struct ruleset_attr {
 	__u64	 handled_access_fs;
 	__u64	 handled_access_net;		/* ABI 4 */
 	__u64	 scoped;			/* ABI 6 */
 };
+
+/* struct landlock_net_port_attr and LANDLOCK_RULE_NET_PORT (ABI 4) */
+struct net_port_attr {
+	__u64	 allowed_access;
+	__u64	 port;
+};
+#define RULE_NET_PORT	2
 
 /* Append ", WHAT" to the list in BUF. */
 static void
@@ -103,11 +110,39 @@ landlock_allow(int rfd, int fd, __u64 access, const char *what)
 }
 
 /*
+ * TCP connect to the ports of sandbox_allow_connect() (the ping URLs'),
+ * and to no other, in the ruleset RFD; "connect only to port(s) ..."
+ * into BUF, or "" for none.
+ */
+static void
+landlock_ports(int rfd, char *buf, size_t size)
+{
+	struct net_port_attr	 np;
+	size_t			 i, len;
+
+	buf[0] = '\0';
+	for (i = 0; i < nports; i++) {
+		memset(&np, 0, sizeof(np));
+		np.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP;
+		np.port = ports[i];
+		if (syscall(SYS_landlock_add_rule, rfd, RULE_NET_PORT, &np,
+		    0) == -1)
+			fatal("landlock: allow connecting to port %u",
+			    (unsigned)ports[i]);
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%u", i == 0 ? nports == 1 ?
+		    ", TCP connect only to port " : ", TCP connect only to "
+		    "ports " : ", ", (unsigned)ports[i]);
+	}
+}
+
+/*
  * Landlock: read-only beneath each of the N folders PATHS, writing and
  * making files beneath the log's folder LOGDIR (unless -1), nothing else
  * of the file system, and, as far as the running kernel's ABI goes, no
- * truncating, no device ioctl, no TCP bind or connect, and no signal or
- * abstract Unix socket reaching outside this process.  Every right of
+ * truncating, no device ioctl, no TCP bind, no TCP connect but to the
+ * ports of sandbox_allow_connect(), and no signal or abstract Unix
+ * socket reaching outside this process.  Every right of
  * that ABI is handled, so that every one not granted below is denied; the
  * log line names what was put into the ruleset, and nothing more.
  * Returns the ABI, or 0 when the kernel has no Landlock.
@@ -118,6 +153,7 @@ landlock(const char *const *paths, size_t n, int logdir)
 	struct ruleset_attr	 attr;
 	size_t			 size, i;
 	char			 also[256], folders[PATH_MAX + 32];
+	char			 net[256];
 	long			 abi;
 	int			 rfd, fd;
 
@@ -139,7 +175,8 @@ landlock(const char *const *paths, size_t n, int logdir)
 		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
 		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
 		size = offsetof(struct ruleset_attr, scoped);
-		also_denied(also, sizeof(also), "TCP bind and connect");
+		also_denied(also, sizeof(also), nports > 0 ? "TCP bind" :
+		    "TCP bind and connect");
 	}
 	if (abi >= 5) {
 		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
@@ -155,6 +192,9 @@ landlock(const char *const *paths, size_t n, int logdir)
 	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, size,
 	    0)) == -1)
 		fatal("landlock: create ruleset");
+	net[0] = '\0';
+	if (abi >= 4)
+		landlock_ports(rfd, net, sizeof(net));
 	for (i = 0; i < n; i++) {
 		if ((fd = open(paths[i], O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
 		    -1)
@@ -190,9 +230,9 @@ landlock(const char *const *paths, size_t n, int logdir)
 		snprintf(folders, sizeof(folders), "%s", paths[0]);
 	else
 		snprintf(folders, sizeof(folders), "%zu folders", n);
-	log_info("landlock ABI %ld: read-only beneath %s%s%s%s", abi,
+	log_info("landlock ABI %ld: read-only beneath %s%s%s%s%s", abi,
 	    folders, logdir != -1 ? ", the log's folder write-only" : "",
-	    also[0] != '\0' ? "; denied as well: " : "",
+	    net, also[0] != '\0' ? "; denied as well: " : "",
 	    also[0] != '\0' ? also + 2 : "");
 	return abi;
 }
@@ -500,6 +540,13 @@ sandbox_allow_write(const char *const *folders, size_t n)
 {
 	writable = folders;
 	nwritable = n;
+}
+
+void
+sandbox_allow_connect(const unsigned short *list, size_t n)
+{
+	ports = list;
+	nports = n;
 }
 
 void

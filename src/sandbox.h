@@ -21,7 +21,8 @@
  *     one ROOT named at this moment), except that files may be written
  *     and made beneath the folder LOGDIR (a descriptor opened before, -1
  *     for none), where the log is opened anew after a rotation; no
- *     truncating (ABI 3), no TCP bind or connect (ABI 4), no device ioctl
+ *     truncating (ABI 3), no TCP bind, no TCP connect but to the ports
+ *     of sandbox_allow_connect() (ABI 4), no device ioctl
  *     (ABI 5), no signal or abstract Unix socket beyond the process
  *     (ABI 6);
  *  4. on Linux, seccomp: system calls a server never makes (execve,
@@ -58,5 +59,12 @@ void		 sandbox_confine(const char *, const char *const *, size_t,
  * with a warning.
  */
 void		 sandbox_allow_write(const char *const *, size_t);
+
+/*
+ * Before sandbox_confine(): Landlock (ABI 4 and later) also lets TCP
+ * connections be made to the N ports PORTS (those of the ping URLs;
+ * borrowed until then), and to no other.  Binding stays denied.
+ */
+void		 sandbox_allow_connect(const unsigned short *, size_t);
 
 #endif
