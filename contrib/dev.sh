@@ -69,7 +69,8 @@ test)
 	(cd build-sanitize && ctest --output-on-failure)
 	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DZECHE_WERROR=ON \
 	    -DZECHE_FUZZ=ON
-	(cd build-fuzz && ctest --output-on-failure -L fuzz)
+	# each fuzzer is one process on one CPU: two at a time halve the wait
+	(cd build-fuzz && ctest --output-on-failure -j2 -L fuzz)
 	;;
 bench)
 	install_missing $BUILD_PKGS $TEST_PKGS
