@@ -354,9 +354,8 @@ access_allows(const struct access_list *l, const unsigned char *fp,
 	return ACCESS_OK;
 }
 
-/* Is FP in the deny list that applies to PATH? */
-static bool
-is_denied(const struct access_rules *r, const char *path,
+bool
+access_denied(const struct access_rules *r, const char *path,
     const unsigned char *fp)
 {
 	const struct access_list	*l;
@@ -372,7 +371,7 @@ access_check_read(const struct access_rules *r, const char *path,
 	const struct access_rule	*rule;
 	static const struct access_list	 none;
 
-	if (is_denied(r, path, fp))
+	if (access_denied(r, path, fp))
 		return ACCESS_CERT_NOT_AUTHORISED;
 	if ((rule = find_rule(r, path, ACCESS_READ)) == NULL)
 		return ACCESS_OK;
@@ -388,7 +387,7 @@ access_check_write(const struct access_rules *r, const char *path,
 {
 	const struct access_list	*l;
 
-	if (is_denied(r, path, fp))
+	if (access_denied(r, path, fp))
 		return ACCESS_CERT_NOT_AUTHORISED;
 	if ((l = access_find(r, path, ACCESS_WRITE)) == NULL)
 		return fp == NULL ? ACCESS_CERT_REQUIRED :

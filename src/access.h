@@ -154,6 +154,10 @@ enum access_verdict access_allows(const struct access_list *,
  */
 const void *access_ca(const struct access_rules *, const char *);
 
+/* Is the certificate SHA256 (NULL: none) in the deny list for PATH? */
+bool	access_denied(const struct access_rules *, const char *,
+	    const unsigned char *);
+
 /*
  * May a client with the certificate SHA256 (NULL: none), VALID or not,
  * and BY_CA (issued by access_ca() of PATH, as the TLS module checked),

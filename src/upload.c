@@ -106,8 +106,7 @@ titan_allowed(const struct titan_rule *r, const struct access_rules *a,
 	bool			 writers;
 
 	writers = a != NULL && access_find(a, path, ACCESS_WRITE) != NULL;
-	if (a != NULL && fp != NULL && access_find(a, path, ACCESS_DENY) !=
-	    NULL && access_list_has(access_find(a, path, ACCESS_DENY), fp)) {
+	if (a != NULL && access_denied(a, path, fp)) {
 		*cert_status = ACCESS_CERT_NOT_AUTHORISED;
 		return TITAN_AUTH_CERT;
 	}
