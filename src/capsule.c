@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "capsule.h"
+#include "capsule_impl.h"
 #include "config.h"
 #include "feed.h"
 #include "file.h"
@@ -37,39 +38,6 @@
 #include "site.h"
 #include "url.h"
 #include "utf8.h"
-
-struct walk {
-	struct site	*s;
-	const struct site_opts *opts;	/* borrowed */
-	const char	*root;		/* for messages */
-	int		 rootfd;	/* borrowed: the site's */
-	char		*err;
-	size_t		 errlen;
-	size_t		 errused;
-	size_t		 nerrors;
-	size_t		 nomitted;	/* errors that did not fit in err */
-	size_t		 memused;	/* bytes of files kept in memory */
-	bool		 fatal;		/* out of memory: stop */
-	char		 pageindex[64];	/* its folder ("/pages/"), or "" */
-	char		 search[64];	/* its address ("/search"), or "" */
-};
-
-/* What one folder holds, gathered while its entries are read. */
-struct folder {
-	const char	*rel;		/* "/" or "/forum/" */
-	const char	*index_name;	/* "index.gmi", "index.gemini" */
-	struct buf	 index;		/* the index file, if there is one */
-	bool		 has_index;
-	struct buf	 listing;	/* links for a generated index */
-	struct article	*articles;
-	size_t		 narticles;
-	bool		 has_partners;	/* partners.txt: a generated index */
-	bool		 gen_listing;	/* the config: a generated page */
-	enum site_switch posts;		/* ... and post list */
-	const char	*title;		/* borrowed: the config's, or NULL */
-	const char	*gemtext_mime;	/* borrowed: a location's, or NULL */
-	const struct msg_table *msg;	/* the labels, by language */
-};
 
 static void
 vproblem(struct walk *w, bool error, const char *rel, size_t line,
@@ -107,14 +75,7 @@ vproblem(struct walk *w, bool error, const char *rel, size_t line,
 		w->nomitted++;
 }
 
-static void
-fail(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void
-warn(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
+void
 fail(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -124,7 +85,7 @@ fail(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
+void
 warn(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -135,7 +96,7 @@ warn(struct walk *w, const char *rel, size_t line, const char *fmt, ...)
 }
 
 /* Out of memory: nothing more can be checked. */
-static void
+void
 fail_oom(struct walk *w, const char *rel)
 {
 	fail(w, rel, 0, "out of memory");
@@ -226,7 +187,7 @@ parse_gemtext(struct walk *w, struct page *pg, const char *file)
 }
 
 /* Add a page of generated gemtext at PATH. */
-static int
+int
 add_generated(struct walk *w, const char *path, const char *text, size_t len)
 {
 	struct page	*pg;
@@ -477,7 +438,10 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 	if (gemtext) {
 		if (parse_gemtext(w, pg, path.data) == -1)
 			goto done;
-		pg->gemtext_mime = f->gemtext_mime;
+		if (page_set_mime(pg, f->gemtext_mime) == -1) {
+			fail_oom(w, path.data);
+			goto done;
+		}
 	} else
 		pg->mime = mime_file(name, pg->body, pg->body_len,
 		    utf8_is_valid(pg->body, pg->body_len));
@@ -676,7 +640,7 @@ add_other_addresses(const struct site *s, struct buf *body)
  * letter upper case ("/travel/" -> "Travel", "/old-notes/" -> "Old
  * notes").
  */
-static void
+void
 folder_title(const struct site *s, const char *rel, const char *title,
     struct buf *out)
 {
@@ -710,7 +674,7 @@ folder_title(const struct site *s, const char *rel, const char *title,
  * index (LISTING), a generated post list (POSTS).  The host's setting,
  * unless the longest location above REL that sets it says otherwise.
  */
-static void
+void
 folder_policy(const struct walk *w, struct folder *f)
 {
 	const struct conf_location	*l, *bl = NULL, *bp = NULL;
@@ -850,8 +814,8 @@ add_folder_page(struct walk *w, struct folder *f)
 		goto oom;
 	if (parse_gemtext(w, pg, file.data) == -1)
 		goto bad;
-	pg->gemtext_mime = f->gemtext_mime;
-	if (site_add_page(w->s, pg) == -1)
+	if (page_set_mime(pg, f->gemtext_mime) == -1 ||
+	    site_add_page(w->s, pg) == -1)
 		goto oom;
 	buf_free(&file);
 	return 0;
@@ -1003,8 +967,6 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 	return ret;
 }
 
-static int	add_site_extras(struct walk *);
-static void	pageindex_path(struct walk *);
 
 /*
  * A capsule file wins over anything generated for the same path (a feed,
@@ -1097,252 +1059,3 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 	return NULL;
 }
 
-/*
- * Pages generated from the loaded capsule, after the walk (the pages are
- * sorted by then): an Atom feed per article folder and /robots.txt.  A
- * file of the same name in the capsule wins over a generated one.
- */
-
-/* True if the capsule already serves PATH, as a file or a folder. */
-static bool
-has_path(const struct site *s, const char *path)
-{
-	return site_lookup(s, path) != NULL || site_is_folder(s, path);
-}
-
-/* A generated, non-gemtext page, served as is over both protocols. */
-static int
-add_raw_page(struct walk *w, const char *path, const char *mime,
-    struct buf *body)
-{
-	struct page	*pg;
-
-	if (body->failed || (pg = page_new(path)) == NULL)
-		goto oom;
-	pg->mime = mime;
-	pg->gopher_type = '0';
-	pg->generated = true;
-	if ((pg->body = buf_take(body, &pg->body_len)) == NULL ||
-	    site_add_page(w->s, pg) == -1) {
-		page_free(pg);
-		goto oom;
-	}
-	return 0;
- oom:
-	fail_oom(w, path);
-	return -1;
-}
-
-/*
- * <folder>atom.xml for the blog B.  Ids are the gemini:// addresses of
- * the folder and of each article (host, the port unless it is 1965, and
- * the path), so they stay the same across restarts and reloads.
- */
-static int
-add_feed(struct walk *w, const struct blog *b)
-{
-	struct site		*s = w->s;
-	struct feed		 f;
-	struct feed_entry	*e = NULL;
-	struct page		*folder;
-	struct buf		 path = BUF_INIT, self = BUF_INIT;
-	struct buf		 alt = BUF_INIT, out = BUF_INIT;
-	struct buf		 title = BUF_INIT, gpath = BUF_INIT, gurl = BUF_INIT;
-	struct buf		*urls = NULL, *gurls = NULL;
-	struct folder		 fd;
-	char			(*dates)[21] = NULL;
-	const char		*gport = s->port[PROTO_GOPHER];
-	size_t			 i;
-	int			 ret = -1;
-
-	buf_addf(&path, "%satom.xml", b->path);
-	if (path.failed)
-		goto oom;
-	if (has_path(s, path.data) ||
-	    (folder = site_lookup(s, b->path)) == NULL) {
-		ret = 0;			/* the capsule has its own */
-		goto done;
-	}
-	if ((e = calloc(b->narticles, sizeof(*e))) == NULL ||
-	    (urls = calloc(b->narticles, sizeof(*urls))) == NULL ||
-	    (gurls = calloc(b->narticles, sizeof(*gurls))) == NULL ||
-	    (dates = calloc(b->narticles, sizeof(*dates))) == NULL)
-		goto oom;
-	for (i = 0; i < b->narticles; i++) {
-		site_gemini_url(s, b->articles[i].path, &urls[i]);
-		if (urls[i].failed)
-			goto oom;
-		snprintf(dates[i], sizeof(dates[i]), "%sT00:00:00Z",
-		    b->articles[i].date);
-		e[i].id = e[i].link = urls[i].data;
-		e[i].rel = strrchr(urls[i].data, '/') + 1;
-		e[i].link_type = "text/gemini";
-		if (gport != NULL) {	/* the same article over Gopher */
-			buf_addf(&gurls[i], "gopher://%s%s%s/%c", s->host,
-			    strcmp(gport, "70") == 0 ? "" : ":",
-			    strcmp(gport, "70") == 0 ? "" : gport,
-			    b->articles[i].page->gopher_type);
-			url_encode_path(&gurls[i], b->articles[i].path);
-			if (gurls[i].failed)
-				goto oom;
-			e[i].link2 = gurls[i].data;
-			e[i].link2_type = "text/plain";
-		}
-		e[i].title = b->articles[i].title;
-		e[i].updated = dates[i];
-		e[i].summary = posts_first_paragraph(&b->articles[i].page->doc);
-	}
-	site_gemini_url(s, b->path, &alt);
-	site_gemini_url(s, path.data, &self);
-	if (alt.failed || self.failed)
-		goto oom;
-	memset(&f, 0, sizeof(f));
-	f.id = alt.data;
-	/* the config's title, the folder page's, or one from its name */
-	memset(&fd, 0, sizeof(fd));
-	fd.rel = b->path;
-	folder_policy(w, &fd);
-	if (fd.title == NULL && folder->doc.title != NULL &&
-	    folder->doc.title[0] != '\0')
-		fd.title = folder->doc.title;
-	folder_title(s, b->path, fd.title, &title);
-	if (title.failed)
-		goto oom;
-	f.title = title.data;
-	f.updated = dates[0];		/* the articles are newest first */
-	f.author = s->author != NULL ? s->author : s->description != NULL ?
-	    s->description : s->host;
-	f.subtitle = s->description;
-	f.lang = s->lang;
-	f.self = self.data;
-	f.alternate = alt.data;
-	f.alternate_type = "text/gemini";
-	f.entries = e;
-	f.nentries = b->narticles;
-	/* the same as gemtext, FOLDER/feed.gmi, unless the capsule has one */
-	buf_addf(&gpath, "%s%s", b->path, FEED_GEMTEXT_NAME);
-	if (!gpath.failed && !has_path(s, gpath.data)) {
-		site_gemini_url(s, gpath.data, &gurl);
-		f.gemtext = gurl.data;
-		f.gemtext_title = msg_get(s->msg, MSG_GEMFEED);
-		f.atom_label = msg_get(s->msg, MSG_GEMFEED_ATOM);
-	}
-	if (gpath.failed || gurl.failed || feed_write_atom(&f, &out) == -1 ||
-	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1 ||
-	    (f.gemtext != NULL && (feed_write_gemtext(&f, &out) == -1 ||
-	    add_generated(w, gpath.data, out.data, out.len) == -1)))
-		goto done;
-	ret = 0;
-	goto done;
- oom:
-	fail_oom(w, b->path);
- done:
-	for (i = 0; urls != NULL && i < b->narticles; i++)
-		buf_free(&urls[i]);
-	for (i = 0; gurls != NULL && i < b->narticles; i++)
-		buf_free(&gurls[i]);
-	free(urls);
-	free(gurls);
-	free(dates);
-	free(e);
-	buf_free(&path);
-	buf_free(&self);
-	buf_free(&alt);
-	buf_free(&out);
-	buf_free(&title);
-	buf_free(&gpath);
-	buf_free(&gurl);
-	return ret;
-}
-
-/*
- * The page index's folder and the search's address, each unless "off"
- * or the capsule has a file or folder of that name at its top (the
- * capsule's own wins).
- */
-static void
-pageindex_path(struct walk *w)
-{
-	const char	*word = msg_get(w->s->msg, MSG_URL_PAGEINDEX);
-	struct stat	 st;
-
-	if (w->opts->pageindex == SITE_OFF)
-		;
-	else if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		warn(w, "/", 0, "%s: the capsule's own, so no page index is "
-		    "generated (\"pageindex off\" says so without this "
-		    "warning)", word);
-	else
-		snprintf(w->pageindex, sizeof(w->pageindex), "/%s/", word);
-	word = msg_get(w->s->msg, MSG_URL_SEARCH);	/* and the search's */
-	if (w->opts->search == SITE_OFF)
-		;
-	else if (fstatat(w->rootfd, word, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		warn(w, "/", 0, "%s: the capsule's own, so no search is "
-		    "generated (\"search off\" says so)", word);
-	else
-		snprintf(w->search, sizeof(w->search), "/%s", word);
-}
-
-/*
- * The page index (pageindex.h), after every other page: page 1 is a
- * generated page, the others are made on request by its section.
- */
-static int
-add_pageindex(struct walk *w)
-{
-	struct pageindex	*pi;
-	struct buf		 b = BUF_INIT;
-	int			 ret = -1;
-
-	if (w->pageindex[0] == '\0')
-		return 0;
-	/* the site owns PI from here on, also when adding it fails */
-	if ((pi = pageindex_build(w->s, w->pageindex)) == NULL ||
-	    site_add_section(w->s, &pageindex_section, pi) == -1 ||
-	    pageindex_page(pi, 1, &b) == -1)
-		fail_oom(w, w->pageindex);
-	else
-		ret = add_generated(w, w->pageindex, b.data, b.len);
-	buf_free(&b);
-	return ret;
-}
-
-static int
-add_site_extras(struct walk *w)
-{
-	struct buf	 robots = BUF_INIT;
-	struct search	*se;
-	const char	*errstr;
-	size_t		 i;
-
-	/*
-	 * Lookups need the pages sorted: sort after each page added, or a
-	 * second feed no longer finds its folder, and robots.txt not the
-	 * capsule's own.
-	 */
-	for (i = 0; i < w->s->nblogs; i++) {
-		if (w->s->blogs[i].narticles > 0 &&
-		    add_feed(w, &w->s->blogs[i]) == -1)
-			return -1;
-		site_sort(w->s);
-	}
-	/* the search before robots.txt, which names it */
-	if (w->search[0] != '\0' && ((se = search_build(w->s, w->search,
-	    &errstr)) == NULL || site_add_section(w->s, &search_section,
-	    se) == -1)) {
-		fail_oom(w, w->search);
-		return -1;
-	}
-	if (!has_path(w->s, "/robots.txt")) {
-		robots_make(&robots, w->s);
-		if (w->pageindex[0] != '\0')
-			buf_addf(&robots, "\n# %s: %s\n", msg_get(w->s->msg,
-			    MSG_PAGEINDEX_TITLE), w->pageindex);
-		if (add_raw_page(w, "/robots.txt",
-		    mime_lookup("robots.txt")->mime, &robots) == -1)
-			return -1;
-		site_sort(w->s);
-	}
-	return add_pageindex(w);
-}

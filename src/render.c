@@ -4,23 +4,67 @@
  * asks the router what a link leads to, never the loader or a front-end.
  */
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "gemtext.h"
 #include "gophermap.h"
 #include "render.h"
+#include "reuse.h"
 #include "route.h"
 #include "site.h"
 #include "url.h"
+
+/*
+ * What a page's rendering asked the router: the hashes of the local paths
+ * (reuse.h), so that a reload knows which pages a change of paths
+ * renders anew.  NULL when nobody keeps them (a page made per request).
+ */
+struct deps {
+	uint64_t	*h;
+	size_t		 n;
+	size_t		 cap;
+	bool		 any;		/* a redirect was followed */
+	bool		 failed;
+};
+
+struct ask {
+	const struct site	*s;
+	struct deps		*d;
+};
+
+static void
+deps_add(struct deps *d, const char *path)
+{
+	uint64_t	*h;
+
+	if (d == NULL || d->failed)
+		return;
+	if (d->n == d->cap) {
+		if ((h = reallocarray(d->h, d->cap ? d->cap * 2 : 8,
+		    sizeof(*h))) == NULL) {
+			d->failed = true;
+			return;
+		}
+		d->h = h;
+		d->cap = d->cap ? d->cap * 2 : 8;
+	}
+	d->h[d->n++] = reuse_hash(path);
+}
 
 /* The Gopher item type of a local path, as the site routes it. */
 static char
 local_type(const char *path, void *arg)
 {
-	struct route	 r;
+	const struct ask	*a = arg;
+	struct route		 r;
 
-	switch (route_follow(arg, path, NULL, &r)) {
+	deps_add(a->d, path);
+	if (a->d != NULL && site_redirect(a->s, path) != NULL)
+		a->d->any = true;
+	switch (route_follow(a->s, path, NULL, &r)) {
 	case ROUTE_REDIRECT:
 		return 'h';		/* elsewhere: the URL: page */
 	case ROUTE_PAGE:
@@ -36,11 +80,12 @@ local_type(const char *path, void *arg)
 	}
 }
 
-int
-render_gophermap(const struct site *s, const struct gemtext *doc,
-    const char *path, struct buf *out)
+static int
+gophermap_deps(const struct site *s, const struct gemtext *doc,
+    const char *path, struct deps *d, struct buf *out)
 {
 	struct gophermap_opts	 opts;
+	struct ask		 a = { s, d };
 
 	memset(&opts, 0, sizeof(opts));
 	opts.host = s->host;
@@ -48,28 +93,36 @@ render_gophermap(const struct site *s, const struct gemtext *doc,
 	opts.gemini_port = s->port[PROTO_GEMINI];
 	opts.width = GOPHERMAP_WIDTH;
 	opts.local_type = local_type;
-	opts.arg = (void *)s;
+	opts.arg = &a;
 	return gophermap_render(doc, path, &opts, out);
+}
+
+int
+render_gophermap(const struct site *s, const struct gemtext *doc,
+    const char *path, struct buf *out)
+{
+	return gophermap_deps(s, doc, path, NULL, out);
 }
 
 /* An article: a type 0 text over Gopher, its links listed at the end. */
 static int
 render_gopher_text(const struct site *s, const struct page *pg,
-    struct buf *out)
+    struct deps *d, struct buf *out)
 {
 	struct gophermap_opts	 opts;
+	struct ask		 a = { s, d };
 
 	memset(&opts, 0, sizeof(opts));
 	opts.host = s->host;
 	opts.port = s->port[PROTO_GOPHER];
 	opts.width = GOPHERMAP_WIDTH;
 	opts.local_type = local_type;
-	opts.arg = (void *)s;
+	opts.arg = &a;
 	return gophermap_render_text(&pg->doc, pg->path, &opts, out);
 }
 
 static int
-render_gemini(const struct site *s, struct page *pg)
+render_gemini(const struct site *s, struct page *pg, struct deps *d)
 {
 	struct buf	 out = BUF_INIT;
 	struct blob	*b = &pg->out[PROTO_GEMINI];
@@ -78,16 +131,16 @@ render_gemini(const struct site *s, struct page *pg)
 	return (b->head = buf_take(&out, &b->head_len)) == NULL ? -1 : 0;
 }
 
-int
-render_gopher(const struct site *s, struct page *pg)
+static int
+gopher_deps(const struct site *s, struct page *pg, struct deps *d)
 {
 	struct buf	 out = BUF_INIT;
 	struct blob	*b = &pg->out[PROTO_GOPHER];
 
 	if (!pg->is_gemtext)
 		return 0;		/* Gopher sends the file as it is */
-	if ((pg->gopher_type == '0' ? render_gopher_text(s, pg, &out) :
-	    render_gophermap(s, &pg->doc, pg->path, &out)) == -1 ||
+	if ((pg->gopher_type == '0' ? render_gopher_text(s, pg, d, &out) :
+	    gophermap_deps(s, &pg->doc, pg->path, d, &out)) == -1 ||
 	    (b->data = buf_take(&out, &b->len)) == NULL) {
 		buf_free(&out);
 		return -1;
@@ -113,16 +166,25 @@ is_link(const char *line, const char *end, const char **target,
 	return *tlen > 0;
 }
 
+int
+render_gopher(const struct site *s, struct page *pg)
+{
+	return gopher_deps(s, pg, NULL);
+}
+
 static bool
 asks_input(const struct site *s, const char *path, const char *target,
-    size_t tlen)
+    size_t tlen, struct deps *d)
 {
 	struct buf	 ref = BUF_INIT, abs = BUF_INIT;
 	struct route	 r;
 	bool		 yes = false;
 
 	buf_add(&ref, target, tlen);
-	if (!ref.failed && url_resolve_path(path, ref.data, &abs) == 0)
+	if (!ref.failed && url_resolve_path(path, ref.data, &abs) == 0 &&
+	    !abs.failed)
+		deps_add(d, abs.data);
+	if (!ref.failed && !abs.failed && abs.len > 0)
 		yes = route(s, abs.data, NULL, &r) == ROUTE_SECTION &&
 		    r.req.op == SECTION_INPUT;
 	buf_free(&ref);
@@ -130,9 +192,9 @@ asks_input(const struct site *s, const char *path, const char *target,
 	return yes;
 }
 
-size_t
-render_spartan_gemtext(const struct site *s, const char *path, const char *text,
-    size_t len, struct buf *out)
+static size_t
+spartan_deps(const struct site *s, const char *path, const char *text,
+    size_t len, struct deps *d, struct buf *out)
 {
 	const char	*line = text, *end = text + len, *eol, *target;
 	size_t		 tlen, changed = 0;
@@ -146,7 +208,7 @@ render_spartan_gemtext(const struct site *s, const char *path, const char *text,
 		if (eol - line >= 3 && strncmp(line, "```", 3) == 0)
 			pre = !pre;
 		else if (!pre && is_link(line, eol, &target, &tlen) &&
-		    asks_input(s, path, target, tlen)) {
+		    asks_input(s, path, target, tlen, d)) {
 			buf_adds(out, "=:");
 			line += 2;
 			changed++;
@@ -157,8 +219,15 @@ render_spartan_gemtext(const struct site *s, const char *path, const char *text,
 	return changed;
 }
 
+size_t
+render_spartan_gemtext(const struct site *s, const char *path,
+    const char *text, size_t len, struct buf *out)
+{
+	return spartan_deps(s, path, text, len, NULL, out);
+}
+
 static int
-render_spartan(const struct site *s, struct page *pg)
+render_spartan(const struct site *s, struct page *pg, struct deps *d)
 {
 	struct blob	*b = &pg->out[PROTO_SPARTAN];
 	struct buf	 out = BUF_INIT;
@@ -167,7 +236,7 @@ render_spartan(const struct site *s, struct page *pg)
 	if ((b->head = buf_take(&out, &b->head_len)) == NULL)
 		return -1;
 	if (!pg->is_gemtext ||
-	    render_spartan_gemtext(s, pg->path, pg->body, pg->body_len, &out) == 0) {
+	    spartan_deps(s, pg->path, pg->body, pg->body_len, d, &out) == 0) {
 		buf_free(&out);		/* the body as Gemini sends it */
 		return 0;
 	}
@@ -176,24 +245,58 @@ render_spartan(const struct site *s, struct page *pg)
 
 /* The renderers, one per protocol: each fills its column of a page. */
 static int	(*const renderers[PROTO_COUNT])(const struct site *,
-		    struct page *) = {
+		    struct page *, struct deps *) = {
 	[PROTO_GEMINI] = render_gemini,
-	[PROTO_GOPHER] = render_gopher,
+	[PROTO_GOPHER] = gopher_deps,
 	[PROTO_SPARTAN] = render_spartan,
 };
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every enabled protocol's bytes of PG, and what they asked the router. */
+static int
+render_page(const struct site *s, struct page *pg)
+{
+	struct deps	 d = { NULL, 0, 0, false, false };
+	size_t		 i, n;
+	int		 p;
+
+	for (p = 0; p < PROTO_COUNT; p++)
+		if (s->port[p] != NULL && renderers[p](s, pg, &d) == -1) {
+			free(d.h);
+			return -1;
+		}
+	if (d.failed) {
+		free(d.h);
+		return -1;
+	}
+	if (d.n > 1)
+		qsort(d.h, d.n, sizeof(*d.h), u64_cmp);
+	for (i = n = 0; i < d.n; i++)
+		if (n == 0 || d.h[n - 1] != d.h[i])
+			d.h[n++] = d.h[i];
+	pg->deps = d.h;
+	pg->ndeps = n;
+	pg->deps_any = d.any;
+	pg->rendered = true;
+	return 0;
+}
 
 int
 render_site(struct site *s)
 {
 	size_t	 i;
-	int	 p;
 
-	for (p = 0; p < PROTO_COUNT; p++) {
-		if (s->port[p] == NULL)
-			continue;
-		for (i = 0; i < s->npages; i++)
-			if (renderers[p](s, s->pages[i]) == -1)
-				return -1;
-	}
+	/* a page taken over from the last load is rendered already */
+	for (i = 0; i < s->npages; i++)
+		if (!s->pages[i]->rendered &&
+		    render_page(s, s->pages[i]) == -1)
+			return -1;
 	return 0;
 }

@@ -178,10 +178,14 @@ site_compact(struct site *s)
 	size_t		 i, j;
 	int		 ret = 0;
 
+	/* a page taken over from an older site was compacted there */
 	for (i = 0; i < s->npages; i++)
-		if (s->pages[i]->is_gemtext &&
+		if (!s->pages[i]->compact && s->pages[i]->is_gemtext &&
 		    gemtext_keep_title(&s->pages[i]->doc) == -1)
 			ret = -1;
+	for (i = 0; i < s->npages && ret == 0; i++)
+		if (!s->pages[i]->compact)	/* a shared page: never written */
+			s->pages[i]->compact = true;
 	if (ret == 0)		/* no page points into the parse any more */
 		region_free(&s->parse);
 	/* the articles borrowed the titles: from the new copies (or the
@@ -385,7 +389,26 @@ page_new(const char *path)
 		free(pg);
 		return NULL;
 	}
+	atomic_init(&pg->refs, 1);
 	return pg;
+}
+
+void
+page_ref(struct page *pg)
+{
+	atomic_fetch_add_explicit(&pg->refs, 1, memory_order_relaxed);
+}
+
+int
+page_set_mime(struct page *pg, const char *mime)
+{
+	char	*copy = NULL;
+
+	if (mime != NULL && (copy = strdup(mime)) == NULL)
+		return -1;
+	free(pg->gemtext_mime);
+	pg->gemtext_mime = copy;
+	return 0;
 }
 
 void
@@ -393,9 +416,12 @@ page_free(struct page *pg)
 {
 	int	 p;
 
-	if (pg == NULL)
+	if (pg == NULL || atomic_fetch_sub_explicit(&pg->refs, 1,
+	    memory_order_acq_rel) > 1)
 		return;
 	gemtext_free(&pg->doc);
+	free(pg->gemtext_mime);
+	free(pg->deps);
 	free(pg->path);
 	free(pg->title);
 	free(pg->file);

@@ -9,8 +9,10 @@
 #ifndef SITE_H
 #define SITE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gemtext.h"
 #include "proto.h"
@@ -59,7 +61,26 @@ struct site_redirect {
 	int		 status;	/* 30 or 31 */
 };
 
+/*
+ * A capsule file as the load found it.  A reload takes over the page of a
+ * file whose identity is the same (reuse.h): it is the same file, unless
+ * someone set its times back by hand.
+ */
+struct page_id {
+	uint64_t	 dev;
+	uint64_t	 ino;		/* 0: none (generated, or not known) */
+	int64_t		 size;
+	int64_t		 mtime_ns;
+	int64_t		 ctime_ns;
+};
+
+/*
+ * A page never changes once its site is built, and may be shared by the
+ * sites of several loads (a reload takes over what did not change): REFS
+ * counts them, and page_free() drops one.  It borrows nothing from a site.
+ */
 struct page {
+	atomic_int	 refs;		/* the sites that hold it */
 	char		*path;		/* owned: "/", "/forum/", "/a.gmi" */
 	const char	*mime;		/* static */
 	char		 gopher_type;	/* how Gopher lists it: '1', '0', ... */
@@ -67,9 +88,9 @@ struct page {
 	bool		 generated;	/* made by zeche, not a capsule file */
 	const char	*index;		/* static: a folder page's file */
 					/* ("index.gmi"), or NULL */
-	const char	*gemtext_mime;	/* borrowed from the site: a page */
-					/* below a location with its own */
-					/* lang; NULL: the site's */
+	char		*gemtext_mime;	/* owned: a page below a location */
+					/* with its own lang; NULL: the */
+					/* site's */
 	struct gemtext	 doc;		/* gemtext pages: the parsed body; */
 					/* after site_compact() its title */
 					/* only */
@@ -85,6 +106,14 @@ struct page {
 	size_t		 body_len;	/* as it is: what Gemini sends */
 	struct blob	 out[PROTO_COUNT];	/* owned: what each enabled
 						   protocol sends (render.c) */
+	struct page_id	 id;		/* a capsule file's (reuse.h) */
+	uint64_t	*deps;		/* owned: the hashes (reuse_hash) of */
+	size_t		 ndeps;		/* the local paths its rendering */
+					/* asked the router about, sorted */
+	bool		 deps_any;	/* it followed a redirect: any */
+					/* change of paths renders it anew */
+	bool		 rendered;	/* out[] is filled (render_site) */
+	bool		 compact;	/* its parse dropped (site_compact) */
 };
 
 struct article {
@@ -219,13 +248,19 @@ int		 site_open_file(const struct site *, const struct page *,
 void		 site_spartan_url(const struct site *, const char *,
 		    struct buf *);
 
+/* A new page at PATH, with one reference. */
 struct page	*page_new(const char *);
+/* One more site holds PG. */
+void		 page_ref(struct page *);
+/* Set PG's own gemtext MIME type (a copy of MIME, or NULL).  0 or -1. */
+int		 page_set_mime(struct page *, const char *);
 
 /* The page's MIME type as sent: gemtext with its lang parameter. */
 const char	*page_mime(const struct site *, const struct page *);
 
 /* What protocol P sends after the page's head: its own bytes or the body. */
 const char	*page_data(const struct page *, enum proto, size_t *);
+/* Drop one reference to PG, freeing it with the last; PG may be NULL. */
 void		 page_free(struct page *);
 
 #endif
