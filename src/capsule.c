@@ -138,7 +138,7 @@ shown(const char *name, char *buf, size_t size)
  * warning), so that clients and the lists appended to an index get a
  * clean page.  Errors name FILE.
  */
-static int
+int
 parse_gemtext(struct walk *w, struct page *pg, const char *file)
 {
 	struct gemtext_mem mem = { site_parse_alloc, w->s };
@@ -206,6 +206,7 @@ add_generated(struct walk *w, const char *path, const char *text, size_t len)
 		page_free(pg);
 		return -1;
 	}
+	pg = retake_same(w, pg);	/* as the last load made it? */
 	if (site_add_page(w->s, pg) == -1) {
 		page_free(pg);
 		fail_oom(w, path);
@@ -290,7 +291,7 @@ add_disk_file(struct walk *w, struct page *pg, int fd, const char *name,
 }
 
 /* Record PG as an article of F if its name is dated. */
-static int
+int
 add_article(struct walk *w, struct folder *f, struct page *pg,
     const char *name)
 {
@@ -306,7 +307,9 @@ add_article(struct walk *w, struct folder *f, struct page *pg,
 	case POSTS_DATED:
 		break;
 	}
-	if (pg->doc.title == NULL || pg->doc.title[0] == '\0') {
+	/* a page taken over has its title from the load that read it */
+	if (pg->title == NULL &&
+	    (pg->doc.title == NULL || pg->doc.title[0] == '\0')) {
 		warn(w, pg->path, 1, "a post without a \"# \" title; titled "
 		    "by its name");
 		if ((pg->title = posts_title_from_name(name)) == NULL) {
@@ -325,12 +328,13 @@ add_article(struct walk *w, struct folder *f, struct page *pg,
 	a->title = pg->title != NULL ? pg->title : pg->doc.title;
 	a->path = pg->path;
 	a->page = pg;
-	pg->gopher_type = '0';		/* Gopher readers expect a text */
+	if (pg->gopher_type != '0')	/* never written when shared */
+		pg->gopher_type = '0';	/* Gopher readers expect a text */
 	return 0;
 }
 
 /* The link to the file NAME (page PG) in F's generated file list. */
-static void
+void
 list_file(struct folder *f, const struct page *pg, const char *name)
 {
 	buf_adds(&f->listing, "=> ");
@@ -370,6 +374,7 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 	}
 	pg->gopher_type = mime_lookup(name)->gopher;
 	if (fstat(fd, &st) == 0) {
+		reuse_id(&pg->id, &st);
 		pg->mtime = (long long)st.st_mtime;
 		if (pg->mtime > w->s->mtime)
 			w->s->mtime = pg->mtime;
@@ -929,6 +934,9 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 			}
 			if (fd != -1)
 				close(fd);
+		} else if (S_ISREG(st.st_mode) &&
+		    retake_file(w, &f, names[i], &st)) {
+			;			/* as the last load read it */
 		} else if (S_ISREG(st.st_mode)) {
 			/* a FIFO swapped in since fstatat() is turned away */
 			fd = file_open(dirfd, names[i], FILE_NOFOLLOW, &st2,
@@ -1010,6 +1018,13 @@ struct site *
 capsule_load(const char *root, const struct site_opts *opts, char *err,
     size_t errlen)
 {
+	return capsule_reload(root, opts, NULL, err, errlen);
+}
+
+struct site *
+capsule_reload(const char *root, const struct site_opts *opts,
+    const struct site *old, char *err, size_t errlen)
+{
 	struct walk	 w;
 	char		 top[1024];
 	size_t		 len;
@@ -1038,20 +1053,30 @@ capsule_load(const char *root, const struct site_opts *opts, char *err,
 		return NULL;
 	}
 	w.s->rootfd = w.rootfd = fd;	/* the site owns it from here on */
+	w.s->loaded_ns = reuse_now();	/* before any file is read */
+	/* a reload takes over from a site of the same options and folder */
+	if ((w.s->key = reuse_key(opts, fd)) != NULL && old != NULL &&
+	    old->key != NULL && strcmp(old->key, w.s->key) == 0)
+		w.re.old = old;
 	pageindex_path(&w);
 	(void)load_dir(&w, fd, "/", 0);
 	if (w.fatal)
 		goto bad;
 	site_sort(w.s);
+	if (w.re.old != NULL && retake_after_walk(&w) == -1)
+		goto bad;
 	if (add_site_extras(&w) == -1)
 		goto bad;
 	site_sort(w.s);
 	drop_generated_twins(&w);
 	linkcheck_site(w.s, link_warning, &w);
+	w.s->ntaken = w.re.taken;
+	reuse_free(&w.re);
 	if (w.nerrors > 0)
 		goto bad;
 	return w.s;
  bad:
+	reuse_free(&w.re);
 	if (w.nomitted > 0 && w.errused < errlen)
 		snprintf(err + w.errused, errlen - w.errused,
 		    "\n... and %zu more errors", w.nomitted);

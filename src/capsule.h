@@ -35,4 +35,15 @@ struct site_opts;
 struct site	*capsule_load(const char *, const struct site_opts *, char *,
 		    size_t);
 
+/*
+ * capsule_load() for a reload: what did not change since OLD was loaded
+ * (the same options and capsule folder; NULL: nothing) is taken over
+ * from it (reuse.h), shared, not read again.  The site is the same, byte
+ * for byte, as capsule_load() makes of the same files; only the warnings
+ * of files not read again are not repeated.  OLD must stay unchanged
+ * meanwhile (a site never changes once built).
+ */
+struct site	*capsule_reload(const char *, const struct site_opts *,
+		    const struct site *, char *, size_t);
+
 #endif

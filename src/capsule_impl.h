@@ -6,6 +6,8 @@
 #ifndef CAPSULE_IMPL_H
 #define CAPSULE_IMPL_H
 
+#include <sys/stat.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -27,6 +29,8 @@ struct walk {
 	bool		 fatal;		/* out of memory: stop */
 	char		 pageindex[64];	/* its folder ("/pages/"), or "" */
 	char		 search[64];	/* its address ("/search"), or "" */
+	struct reuse	 re;		/* a reload's: what the last load */
+					/* made (re.old), or re.old NULL */
 };
 
 /* What one folder holds, gathered while its entries are read. */
@@ -63,6 +67,43 @@ void	folder_title(const struct site *, const char *, const char *,
 /* What the configuration says of F's folder (F->rel set). */
 void	folder_policy(const struct walk *, struct folder *);
 
+/* Parse PG's body as gemtext; errors name FILE.  0 or -1. */
+int	parse_gemtext(struct walk *, struct page *, const char *);
+/* Record PG as an article of F if its NAME is dated.  0 or -1. */
+int	add_article(struct walk *, struct folder *, struct page *,
+	    const char *);
+/* The link to the file NAME (page PG) in F's generated file list. */
+void	list_file(struct folder *, const struct page *, const char *);
+
+/*
+ * retake.c: take over the page of the regular file NAME of F (ST, as
+ * fstatat() found it) from the last load, if it is the same file: true
+ * when it did (or failed, reported), false when the file is to be read.
+ */
+bool	retake_file(struct walk *, struct folder *, const char *,
+	    const struct stat *);
+/*
+ * retake.c: after the walk, once the pages are sorted: find what changed
+ * (reuse_changes), render anew the pages taken over that it touches, and
+ * take over the generated pages that came out as before.  0 or -1.
+ */
+int	retake_after_walk(struct walk *);
+/*
+ * retake.c: the page of the last load that PG (generated, just made)
+ * equals and that is still right, with a reference, PG freed; else PG.
+ */
+struct page *retake_same(struct walk *, struct page *);
+/*
+ * retake.c: take over the feeds of the blog B (ATOM and, unless NULL,
+ * GEMTEXT, their paths) from the last load when its posts and folder page
+ * are the same pages as then; GEN_GEMTEXT: this load generates the
+ * gemtext feed.  1 taken, 0 not, -1 error (reported).
+ */
+int	retake_feeds(struct walk *, const struct blog *, const char *,
+	    const char *, bool);
+
+/* extras.c: true if the capsule already serves PATH (file or folder) */
+bool	has_path(const struct site *, const char *);
 /* extras.c: the page index's and search's addresses, before the walk */
 void	pageindex_path(struct walk *);
 /* extras.c: the feeds, the search, robots.txt and the page index */

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "capsule_impl.h"
 #include "feed.h"
+#include "gemtext.h"
 #include "mime.h"
 #include "msg.h"
 #include "pageindex.h"
@@ -24,8 +25,7 @@
 #include "site.h"
 #include "url.h"
 
-/* True if the capsule already serves PATH, as a file or a folder. */
-static bool
+bool
 has_path(const struct site *s, const char *path)
 {
 	return site_lookup(s, path) != NULL || site_is_folder(s, path);
@@ -43,8 +43,12 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 	pg->mime = mime;
 	pg->gopher_type = '0';
 	pg->generated = true;
-	if ((pg->body = buf_take(body, &pg->body_len)) == NULL ||
-	    site_add_page(w->s, pg) == -1) {
+	if ((pg->body = buf_take(body, &pg->body_len)) == NULL) {
+		page_free(pg);
+		goto oom;
+	}
+	pg = retake_same(w, pg);	/* as the last load made it? */
+	if (site_add_page(w->s, pg) == -1) {
 		page_free(pg);
 		goto oom;
 	}
@@ -52,6 +56,24 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
  oom:
 	fail_oom(w, path);
 	return -1;
+}
+
+/*
+ * The summary of the post PG: its first paragraph.  A page taken over
+ * from the last load has only its title left: it is parsed again into
+ * TMP (the caller frees it), which costs what its folder's new feed does.
+ */
+static const char *
+summary(const struct page *pg, struct gemtext *tmp)
+{
+	const char	*errstr;
+	size_t		 line;
+
+	if (pg->doc.lines != NULL || pg->body == NULL)
+		return posts_first_paragraph(&pg->doc);
+	if (gemtext_parse(pg->body, pg->body_len, tmp, &errstr, &line) == -1)
+		return NULL;
+	return posts_first_paragraph(tmp);
 }
 
 /*
@@ -71,10 +93,12 @@ add_feed(struct walk *w, const struct blog *b)
 	struct buf		 title = BUF_INIT, gpath = BUF_INIT, gurl = BUF_INIT;
 	struct buf		*urls = NULL, *gurls = NULL;
 	struct folder		 fd;
+	struct gemtext		*tmp = NULL;
 	char			(*dates)[21] = NULL;
 	const char		*gport = s->port[PROTO_GOPHER];
 	size_t			 i;
 	int			 ret = -1;
+	bool			 gen_gemtext;
 
 	buf_addf(&path, "%satom.xml", b->path);
 	if (path.failed)
@@ -84,6 +108,19 @@ add_feed(struct walk *w, const struct blog *b)
 		ret = 0;			/* the capsule has its own */
 		goto done;
 	}
+	/* the same as gemtext, FOLDER/feed.gmi, unless the capsule has one */
+	buf_addf(&gpath, "%s%s", b->path, FEED_GEMTEXT_NAME);
+	if (gpath.failed)
+		goto oom;
+	gen_gemtext = !has_path(s, gpath.data);
+	if ((ret = retake_feeds(w, b, path.data, gpath.data,
+	    gen_gemtext)) != 0) {
+		ret = ret == 1 ? 0 : -1;
+		goto done;
+	}
+	ret = -1;
+	if ((tmp = calloc(b->narticles, sizeof(*tmp))) == NULL)
+		goto oom;
 	if ((e = calloc(b->narticles, sizeof(*e))) == NULL ||
 	    (urls = calloc(b->narticles, sizeof(*urls))) == NULL ||
 	    (gurls = calloc(b->narticles, sizeof(*gurls))) == NULL ||
@@ -111,7 +148,7 @@ add_feed(struct walk *w, const struct blog *b)
 		}
 		e[i].title = b->articles[i].title;
 		e[i].updated = dates[i];
-		e[i].summary = posts_first_paragraph(&b->articles[i].page->doc);
+		e[i].summary = summary(b->articles[i].page, &tmp[i]);
 	}
 	site_gemini_url(s, b->path, &alt);
 	site_gemini_url(s, path.data, &self);
@@ -140,9 +177,7 @@ add_feed(struct walk *w, const struct blog *b)
 	f.alternate_type = "text/gemini";
 	f.entries = e;
 	f.nentries = b->narticles;
-	/* the same as gemtext, FOLDER/feed.gmi, unless the capsule has one */
-	buf_addf(&gpath, "%s%s", b->path, FEED_GEMTEXT_NAME);
-	if (!gpath.failed && !has_path(s, gpath.data)) {
+	if (gen_gemtext) {
 		site_gemini_url(s, gpath.data, &gurl);
 		f.gemtext = gurl.data;
 		f.gemtext_title = msg_get(s->msg, MSG_GEMFEED);
@@ -162,6 +197,9 @@ add_feed(struct walk *w, const struct blog *b)
 		buf_free(&urls[i]);
 	for (i = 0; gurls != NULL && i < b->narticles; i++)
 		buf_free(&gurls[i]);
+	for (i = 0; tmp != NULL && i < b->narticles; i++)
+		gemtext_free(&tmp[i]);
+	free(tmp);
 	free(urls);
 	free(gurls);
 	free(dates);

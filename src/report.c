@@ -27,8 +27,13 @@ report_host(const struct vhost *vh)
 		    " (aliases " : ", ", vh->conf->aliases[i]);
 	if (n > 0 && n + 1 < sizeof(aliases))
 		snprintf(aliases + n, sizeof(aliases) - n, ")");
-	log_info("host %s%s: loaded %s: %zu pages", vh->conf->name, aliases,
-	    vh->conf->root, vh->site->npages);
+	if (vh->site->ntaken > 0)
+		log_info("host %s%s: loaded %s: %zu pages, %zu of them taken "
+		    "over from the last load", vh->conf->name, aliases,
+		    vh->conf->root, vh->site->npages, vh->site->ntaken);
+	else
+		log_info("host %s%s: loaded %s: %zu pages", vh->conf->name,
+		    aliases, vh->conf->root, vh->site->npages);
 }
 
 /*

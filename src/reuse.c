@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "config.h"
@@ -46,6 +47,24 @@ reuse_same_id(const struct page_id *a, const struct page_id *b)
 	return a->ino != 0 && a->dev == b->dev && a->ino == b->ino &&
 	    a->size == b->size && a->mtime_ns == b->mtime_ns &&
 	    a->ctime_ns == b->ctime_ns;
+}
+
+bool
+reuse_racy(const struct site *old, const struct page_id *id)
+{
+	int64_t	 t = id->mtime_ns > id->ctime_ns ? id->mtime_ns : id->ctime_ns;
+	int64_t	 margin = t % 1000000000 == 0 ? 2000000000 : 100000000;
+
+	return t >= old->loaded_ns - margin;
+}
+
+int64_t
+reuse_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* A string of the key, after its length (NULL as "-"): unambiguous. */

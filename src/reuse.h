@@ -34,6 +34,18 @@ void		 reuse_id(struct page_id *, const struct stat *);
 bool		 reuse_same_id(const struct page_id *, const struct page_id *);
 
 /*
+ * True if the file of ID may have changed within the same tick of the
+ * file system's clock as the load of OLD read it (its loaded_ns): a
+ * second change in that tick leaves size and times as they were, so such
+ * a file is read again.  The margin is 100 ms on file systems with times
+ * finer than a second, else 2 s.
+ */
+bool		 reuse_racy(const struct site *, const struct page_id *);
+
+/* The wall clock now, in ns: a load's loaded_ns. */
+int64_t		 reuse_now(void);
+
+/*
  * Everything of OPTS that the pages depend on, and the identity of the
  * capsule folder ROOTFD, as one string (owned by the caller): a reload
  * takes over from a site with the same key only.  NULL: out of memory.

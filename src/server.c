@@ -307,8 +307,10 @@ keep_cert(struct vhost *vh, const struct server *old, char *err,
  * the hosts replaces the old one whole.  NULL with ERR set on an error.
  */
 static struct site *
-load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
+load_site(const struct conf *conf, size_t i, const struct server *old,
+    char *err, size_t errlen)
 {
+	const struct vhost	*ov;
 	const struct conf_host	*h = &conf->hosts[i];
 	struct site_opts	 so;
 	struct site		*s;
@@ -336,7 +338,10 @@ load_site(const struct conf *conf, size_t i, char *err, size_t errlen)
 	so.closed = h->readers != NULL || h->ca != NULL;
 	so.redirects = h->redirects;
 	so.nredirects = h->nredirects;
-	if ((s = capsule_load(h->root, &so, err, errlen)) == NULL)
+	/* a reload takes over what did not change (capsule.h) */
+	ov = old != NULL ? server_host(old, h->name) : NULL;
+	if ((s = capsule_reload(h->root, &so, ov != NULL ? ov->site : NULL,
+	    err, errlen)) == NULL)
 		return NULL;
 	if (render_site(s) == -1) {
 		snprintf(err, errlen, "%s: out of memory", h->root);
@@ -396,7 +401,7 @@ server_load(struct conf *conf, enum server_certs certs,
 		srv->nhosts++;
 		if ((vh->access = access_rules_load(vh->conf, &ca_loader, err,
 		    errlen)) == NULL ||
-		    (vh->site = load_site(conf, i, err, errlen)) == NULL)
+		    (vh->site = load_site(conf, i, old, err, errlen)) == NULL)
 			goto bad;
 		if (certs == SERVER_CERTS_KEEP ?
 		    keep_cert(vh, old, err, errlen) == -1 :

@@ -137,6 +137,7 @@ site_free(struct site *s)
 	for (i = 0; i < s->nclosed; i++)
 		free(s->closed[i]);
 	free(s->closed);
+	free(s->key);
 	tar_free(s->archive);
 	free(s->archive);
 	for (i = 0; i < s->npages; i++)

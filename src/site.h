@@ -167,6 +167,11 @@ struct site {
 					/* ("text/gemini; lang=..") or NULL */
 	char		**closed;	/* owned: the folders that need a */
 	size_t		 nclosed;	/* client certificate ("/": all) */
+	char		*key;		/* owned: its options and folder */
+					/* (reuse_key), or NULL */
+	size_t		 ntaken;	/* pages a reload took over */
+	int64_t		 loaded_ns;	/* the wall clock when its load */
+					/* began, in ns (reuse_racy) */
 };
 
 struct site	*site_new(const struct site_opts *);

@@ -1,0 +1,301 @@
+/*
+ * retake: what a reload takes over from the last load (reuse.h): the
+ * pages of files that did not change, the generated pages that come out
+ * as they were, the feeds of folders whose posts are the same pages; and
+ * the pages taken over whose rendering a change of paths touches, made
+ * again from their bytes (no file is read for them).
+ */
+#include <sys/stat.h>
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "capsule.h"
+#include "capsule_impl.h"
+#include "feed.h"
+#include "mime.h"
+#include "partners.h"
+#include "reuse.h"
+#include "site.h"
+
+/* The page at exactly PATH in S (not a folder's for its index), or NULL. */
+static struct page *
+exact(const struct site *s, const char *path)
+{
+	struct page	*pg = site_lookup(s, path);
+
+	return pg != NULL && strcmp(pg->path, path) == 0 ? pg : NULL;
+}
+
+/* True if OLD's page PG may be shared: rendered, and its parse dropped. */
+static bool
+is_done(const struct page *pg)
+{
+	return pg != NULL && pg->rendered && pg->compact;
+}
+
+bool
+retake_file(struct walk *w, struct folder *f, const char *name,
+    const struct stat *st)
+{
+	struct page_id	 id;
+	struct page	*pg;
+	struct buf	 path = BUF_INIT;
+	size_t		 size = (size_t)st->st_size, narticles = f->narticles;
+	bool		 mem;
+
+	if (w->re.old == NULL || strcmp(name, PARTNERS_FILE) == 0 ||
+	    (f->index_name != NULL && strcmp(name, f->index_name) == 0))
+		return false;
+	buf_addf(&path, "%s%s", f->rel, name);
+	pg = path.failed ? NULL : exact(w->re.old, path.data);
+	buf_free(&path);
+	reuse_id(&id, st);
+	if (!is_done(pg) || pg->generated || !reuse_same_id(&pg->id, &id) ||
+	    reuse_racy(w->re.old, &id))
+		return false;
+	/* in memory or on disk, as a full load would decide it now */
+	mem = mime_is_gemtext(name) || (size <= CAPSULE_MEM_FILE_MAX &&
+	    w->memused + size <= CAPSULE_MEM_TOTAL);
+	if (mem != (pg->file == NULL))
+		return false;
+	page_ref(pg);
+	if (site_add_page(w->s, pg) == -1) {
+		page_free(pg);
+		fail_oom(w, f->rel);
+		return true;
+	}
+	w->re.taken++;
+	if (pg->mtime > w->s->mtime)
+		w->s->mtime = pg->mtime;
+	if (mem)
+		w->memused += size;
+	if (pg->is_gemtext && add_article(w, f, pg, name) == -1)
+		return true;
+	if (f->narticles == narticles || f->posts == SITE_OFF)
+		list_file(f, pg, name);
+	return true;
+}
+
+struct page *
+retake_same(struct walk *w, struct page *pg)
+{
+	struct page	*old;
+
+	if (!w->re.known || (old = exact(w->re.old, pg->path)) == NULL ||
+	    !is_done(old) || !reuse_equal(pg, old) ||
+	    !reuse_clean(&w->re, old))
+		return pg;
+	page_ref(old);
+	page_free(pg);
+	w->re.taken++;
+	return old;
+}
+
+/* A new page of OLD's bytes, parsed again: to be rendered anew. */
+static struct page *
+clone(struct walk *w, const struct page *old)
+{
+	struct page	*pg;
+
+	if ((pg = page_new(old->path)) == NULL)
+		goto oom;
+	pg->mime = old->mime;
+	pg->generated = old->generated;
+	pg->index = old->index;
+	pg->mtime = old->mtime;
+	pg->id = old->id;
+	if ((old->title != NULL && (pg->title = strdup(old->title)) ==
+	    NULL) || (old->file != NULL && (pg->file = strdup(old->file)) ==
+	    NULL) || page_set_mime(pg, old->gemtext_mime) == -1)
+		goto oom;
+	if (old->body != NULL) {
+		if ((pg->body = malloc(old->body_len + 1)) == NULL)
+			goto oom;
+		memcpy(pg->body, old->body, old->body_len);
+		pg->body[old->body_len] = '\0';
+		pg->body_len = old->body_len;
+	}
+	if (old->is_gemtext && parse_gemtext(w, pg, pg->path) == -1) {
+		page_free(pg);
+		return NULL;
+	}
+	pg->gopher_type = old->gopher_type;	/* an article's '0' */
+	return pg;
+ oom:
+	page_free(pg);
+	fail_oom(w, old->path);
+	return NULL;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add a copy of PATH to the list V (N, room for CAP). */
+static int
+add_path(char ***v, size_t *n, size_t *cap, const char *path)
+{
+	char	**nv;
+
+	if (*n == *cap) {
+		if ((nv = reallocarray(*v, *cap * 2 + 8, sizeof(*nv))) == NULL)
+			return -1;
+		*v = nv;
+		*cap = *cap * 2 + 8;
+	}
+	if (((*v)[*n] = strdup(path)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * The paths of the pages generated after the walk, as add_site_extras()
+ * will make them: each post folder's feeds, robots.txt, the page index.
+ */
+static int
+late_paths(struct walk *w, char ***v, size_t *n)
+{
+	const struct site	*s = w->s;
+	struct buf		 p = BUF_INIT;
+	size_t			 i, cap = 0;
+	int			 ret = -1;
+
+	for (i = 0; i < s->nblogs; i++) {
+		if (s->blogs[i].narticles == 0 ||
+		    site_lookup(s, s->blogs[i].path) == NULL)
+			continue;
+		buf_reset(&p);
+		buf_addf(&p, "%satom.xml", s->blogs[i].path);
+		if (p.failed)
+			goto done;
+		if (has_path(s, p.data))
+			continue;		/* the capsule's own */
+		if (add_path(v, n, &cap, p.data) == -1)
+			goto done;
+		buf_reset(&p);
+		buf_addf(&p, "%s%s", s->blogs[i].path, FEED_GEMTEXT_NAME);
+		if (p.failed || (!has_path(s, p.data) &&
+		    add_path(v, n, &cap, p.data) == -1))
+			goto done;
+	}
+	if ((!has_path(s, "/robots.txt") &&
+	    add_path(v, n, &cap, "/robots.txt") == -1) ||
+	    (w->pageindex[0] != '\0' &&
+	    add_path(v, n, &cap, w->pageindex) == -1))
+		goto done;
+	if (*n > 1)
+		qsort(*v, *n, sizeof(**v), str_cmp);
+	ret = 0;
+ done:
+	buf_free(&p);
+	return ret;
+}
+
+/* The articles point at the pages that replaced theirs. */
+static void
+repoint_articles(struct site *s)
+{
+	struct article	*a;
+	struct page	*pg;
+	size_t		 i, j;
+
+	for (i = 0; i < s->nblogs; i++)
+		for (j = 0; j < s->blogs[i].narticles; j++) {
+			a = &s->blogs[i].articles[j];
+			if ((pg = exact(s, a->path)) == NULL || pg == a->page)
+				continue;
+			a->page = pg;
+			a->path = pg->path;
+			a->title = pg->title != NULL ? pg->title :
+			    pg->doc.title;
+		}
+}
+
+int
+retake_after_walk(struct walk *w)
+{
+	struct site	*s = w->s;
+	struct page	*pg, *cp;
+	char		**late = NULL;
+	size_t		 i, nlate = 0, ncloned = 0;
+	int		 ret = -1;
+
+	if (late_paths(w, &late, &nlate) == -1) {
+		fail_oom(w, "/");
+		goto done;
+	}
+	/* out of memory there: everything taken over is made anew */
+	(void)reuse_changes(&w->re, s->pages, s->npages, late, nlate, s);
+	for (i = 0; i < s->npages; i++) {
+		pg = s->pages[i];
+		if (pg->rendered && !reuse_clean(&w->re, pg)) {
+			if ((cp = clone(w, pg)) == NULL)
+				goto done;
+			s->pages[i] = cp;
+			page_free(pg);	/* the old site's stays */
+			w->re.taken--;
+			ncloned++;
+		} else if (!pg->rendered && (pg->generated || pg->index))
+			s->pages[i] = retake_same(w, pg);
+	}
+	if (ncloned > 0)
+		repoint_articles(s);
+	ret = 0;
+ done:
+	for (i = 0; i < nlate; i++)
+		free(late[i]);
+	free(late);
+	return ret;
+}
+
+int
+retake_feeds(struct walk *w, const struct blog *b, const char *atom,
+    const char *gemtext, bool gen_gemtext)
+{
+	const struct site	*o = w->re.old;
+	const struct blog	*ob = NULL;
+	struct page		*oa, *og;
+	size_t			 i;
+
+	if (o == NULL || !w->re.known)
+		return 0;
+	for (i = 0; i < o->nblogs && ob == NULL; i++)
+		if (strcmp(o->blogs[i].path, b->path) == 0)
+			ob = &o->blogs[i];
+	if (ob == NULL || ob->narticles != b->narticles ||
+	    site_lookup(o, b->path) != site_lookup(w->s, b->path))
+		return 0;
+	for (i = 0; i < b->narticles; i++)
+		if (ob->articles[i].page != b->articles[i].page)
+			return 0;
+	/* the Atom feed links the gemtext one when that is generated */
+	oa = exact(o, atom);
+	og = exact(o, gemtext);
+	if (!is_done(oa) || !oa->generated ||
+	    (og != NULL && og->generated) != gen_gemtext ||
+	    (gen_gemtext && (!is_done(og) || !reuse_clean(&w->re, og))))
+		return 0;
+	page_ref(oa);
+	if (site_add_page(w->s, oa) == -1) {
+		page_free(oa);
+		fail_oom(w, b->path);
+		return -1;
+	}
+	w->re.taken++;
+	if (!gen_gemtext)
+		return 1;
+	page_ref(og);
+	if (site_add_page(w->s, og) == -1) {
+		page_free(og);
+		fail_oom(w, b->path);
+		return -1;
+	}
+	w->re.taken++;
+	return 1;
+}

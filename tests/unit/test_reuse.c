@@ -1,0 +1,347 @@
+/*
+ * test_reuse: a reload that takes over what did not change (reuse.h,
+ * retake.c) makes the same site, byte for byte, as a full load of the
+ * same files.  A capsule of post folders, an index, a partner directory
+ * and plain files is changed at random, step after step (posts edited,
+ * added, removed and renamed, titles changed, links to paths that come
+ * and go, an index and a folder that come and go, the directory edited,
+ * files touched), and after each step the reload from the last site is
+ * compared with a full load, page by page and protocol by protocol.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "tmptree.h"
+
+#include "buf.h"
+#include "capsule.h"
+#include "render.h"
+#include "reuse.h"
+#include "site.h"
+
+#define NPOSTS_MAX	64
+
+static uint32_t	 seed = 12345;
+static char	 posts[NPOSTS_MAX][64];	/* "log/2021/2021-03-04-p7.gmi" */
+static size_t	 nposts;
+static unsigned	 serial;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	seed = (uint32_t)(((uint64_t)seed * 48271) % 2147483647);
+	return seed % n;
+}
+
+static void
+put(const char *rel, const char *s)
+{
+	tmptree_put(rel, s);
+}
+
+static void
+rm(const char *rel)
+{
+	char	 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", tmptree, rel);
+	(void)unlink(path);
+}
+
+static bool
+exists(const char *rel)
+{
+	char		 path[512];
+	struct stat	 st;
+
+	snprintf(path, sizeof(path), "%s/%s", tmptree, rel);
+	return lstat(path, &st) == 0;
+}
+
+/* A post's text: a title, text, links to other posts and pages. */
+static void
+post_text(struct buf *b, unsigned n)
+{
+	buf_reset(b);
+	buf_addf(b, "# Post %u\n\nText of post %u, edit %u.\n\n", n, n,
+	    serial++);
+	if (nposts > 0)
+		buf_addf(b, "=> /%s an earlier post\n", posts[rnd(
+		    (uint32_t)nposts)]);
+	buf_addf(b, "=> /log/2020/2020-01-%02u-p%u.gmi maybe there\n",
+	    1 + rnd(9), rnd(40));
+	buf_adds(b, "=> /notes/ notes\n=> /misc/sub/ sub\n"
+	    "=> /partners/ partners\n=> ../ up\n");
+}
+
+static void
+add_post(struct buf *b)
+{
+	unsigned	 n = rnd(40), y = 2020 + rnd(2), d = 1 + rnd(9);
+	size_t		 i;
+
+	if (nposts == NPOSTS_MAX)
+		return;
+	snprintf(posts[nposts], sizeof(posts[0]), "log/%u/%u-01-%02u-p%u.gmi",
+	    y, y, d, n);
+	for (i = 0; i < nposts; i++)
+		if (strcmp(posts[i], posts[nposts]) == 0)
+			return;
+	post_text(b, n);
+	put(posts[nposts++], b->data);
+}
+
+static void
+remove_post(size_t i)
+{
+	rm(posts[i]);
+	memmove(posts[i], posts[i + 1], (nposts - i - 1) * sizeof(posts[0]));
+	nposts--;
+}
+
+/* One random change to the capsule. */
+static void
+change(struct buf *b)
+{
+	char		 path[512], to[512];
+	size_t		 i = nposts > 0 ? rnd((uint32_t)nposts) : 0;
+
+	switch (rnd(11)) {
+	case 0:
+	case 1:				/* a post edited */
+		if (nposts > 0) {
+			post_text(b, rnd(40));
+			put(posts[i], b->data);
+		}
+		break;
+	case 2:
+		add_post(b);
+		break;
+	case 3:
+		if (nposts > 2)
+			remove_post(i);
+		break;
+	case 4:				/* a post renamed */
+		if (nposts > 0) {
+			snprintf(path, sizeof(path), "%s/%s", tmptree,
+			    posts[i]);
+			snprintf(posts[i] + strlen(posts[i]) - 4, 20,
+			    "x%u.gmi", serial++);
+			snprintf(to, sizeof(to), "%s/%s", tmptree, posts[i]);
+			if (rename(path, to) == -1)
+				exit(2);
+		}
+		break;
+	case 5:				/* an index comes or goes */
+		if (exists("notes/index.gmi"))
+			rm("notes/index.gmi");
+		else
+			put("notes/index.gmi", "# Notes\n\n=> a.gmi A\n");
+		break;
+	case 6:				/* a folder comes or goes */
+		if (exists("misc/sub/f.gmi")) {
+			rm("misc/sub/f.gmi");
+			snprintf(path, sizeof(path), "%s/misc/sub", tmptree);
+			(void)rmdir(path);
+		} else {
+			if (!exists("misc/sub"))
+				tmptree_mkdir("misc/sub");
+			put("misc/sub/f.gmi", "# F\n\n=> ../../notes/a.gmi\n");
+		}
+		break;
+	case 7:				/* the directory edited or gone */
+		if (exists("partners/partners.txt") && rnd(2) == 0)
+			rm("partners/partners.txt");
+		else {
+			buf_reset(b);
+			for (i = rnd(30); i < 40; i++)
+				buf_addf(b, "Partner %zu\n", i);
+			put("partners/partners.txt", b->data);
+		}
+		break;
+	case 8:				/* touched, not changed */
+		if (nposts > 0) {
+			snprintf(path, sizeof(path), "%s/%s", tmptree,
+			    posts[i]);
+			(void)utimensat(AT_FDCWD, path, NULL, 0);
+		}
+		break;
+	case 9:				/* a page that links what comes */
+		buf_reset(b);
+		buf_addf(b, "# A\n\n=> /log/2021/2021-01-0%u-p%u.gmi\n"
+		    "=> b.txt\n", 1 + rnd(9), rnd(40));
+		put("notes/a.gmi", b->data);
+		break;
+	default:			/* a plain file comes or goes */
+		if (exists("notes/b.txt"))
+			rm("notes/b.txt");
+		else
+			put("notes/b.txt", "plain\n");
+		break;
+	}
+}
+
+static bool
+same_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Every page of A as in B: path, kind, bytes, what each protocol sends. */
+static void
+compare(const struct site *a, const struct site *b, int step)
+{
+	const struct page	*x, *y;
+	size_t			 i, j, n = 0;
+	int			 p;
+
+	CHECK(a->npages == b->npages);
+	for (i = 0; i < a->npages && i < b->npages; i++) {
+		x = a->pages[i];
+		y = b->pages[i];
+		if (strcmp(x->path, y->path) != 0 ||
+		    strcmp(x->mime, y->mime) != 0 ||
+		    x->gopher_type != y->gopher_type ||
+		    x->generated != y->generated ||
+		    !same_str(x->gemtext_mime, y->gemtext_mime) ||
+		    !same_str(x->file, y->file) ||
+		    !same_bytes(x->body, x->body_len, y->body, y->body_len)) {
+			fprintf(stderr, "step %d: %s differs from %s\n", step,
+			    x->path, y->path);
+			n++;
+			continue;
+		}
+		for (p = 0; p < PROTO_COUNT; p++)
+			if (!same_bytes(x->out[p].head, x->out[p].head_len,
+			    y->out[p].head, y->out[p].head_len) ||
+			    !same_bytes(x->out[p].data, x->out[p].len,
+			    y->out[p].data, y->out[p].len)) {
+				fprintf(stderr, "step %d: %s: protocol %d "
+				    "differs\n", step, x->path, p);
+				n++;
+			}
+	}
+	CHECK(n == 0);
+	CHECK(a->nblogs == b->nblogs);
+	for (i = 0; i < a->nblogs && i < b->nblogs; i++) {
+		CHECK(strcmp(a->blogs[i].path, b->blogs[i].path) == 0);
+		CHECK(a->blogs[i].narticles == b->blogs[i].narticles);
+		for (j = 0; j < a->blogs[i].narticles &&
+		    j < b->blogs[i].narticles; j++)
+			CHECK(strcmp(a->blogs[i].articles[j].title,
+			    b->blogs[i].articles[j].title) == 0 &&
+			    strcmp(a->blogs[i].articles[j].path,
+			    b->blogs[i].articles[j].path) == 0);
+	}
+	CHECK(a->nsections == b->nsections);
+}
+
+static struct site *
+load(const struct site_opts *o, const struct site *old)
+{
+	struct site	*s;
+	char		 err[2048];
+
+	if ((s = capsule_reload(tmptree, o, old, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "load: %s\n", err);
+		exit(2);
+	}
+	if (render_site(s) == -1 || site_compact(s) == -1)
+		exit(2);
+	return s;
+}
+
+/* Let the clock pass the racy margin (reuse_racy) of what was written. */
+static void
+age(void)
+{
+	struct timespec	 ts = { 0, 150 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+int
+main(void)
+{
+	struct site_opts	 o = { .host = "localhost",
+	    .port = { "1965", "70", "300" } };
+	struct buf		 b = BUF_INIT;
+	struct site		*inc, *full, *next;
+	size_t			 taken = 0, ntaken_steps = 0;
+	int			 step, k;
+
+	tmptree_new();
+	tmptree_mkdir("log");
+	tmptree_mkdir("log/2020");
+	tmptree_mkdir("log/2021");
+	tmptree_mkdir("notes");
+	tmptree_mkdir("misc");
+	tmptree_mkdir("partners");
+	put("index.gmi", "# Home\n\n=> log/2020/ 2020\n=> notes/a.gmi A\n");
+	put("misc/file.txt", "a file\n");
+	put("notes/a.gmi", "# A\n\n=> b.txt B\n");
+	for (k = 0; k < 24; k++)
+		add_post(&b);
+	inc = load(&o, NULL);
+	CHECK(inc->ntaken == 0);
+	for (step = 0; step < 120; step++) {
+		if (step % 10 == 0)
+			age();
+		for (k = rnd(3); k >= 0; k--)
+			change(&b);
+		next = load(&o, inc);
+		full = load(&o, NULL);
+		compare(next, full, step);
+		if (next->ntaken > 0)
+			ntaken_steps++;
+		taken += next->ntaken;
+		site_free(full);
+		site_free(inc);
+		inc = next;
+	}
+	/* not vacuous: most reloads took over most of the capsule */
+	fprintf(stderr, "%zu of 120 reloads took pages over, %zu in all\n",
+	    ntaken_steps, taken);
+	CHECK(ntaken_steps >= 12);
+	CHECK(taken > 120);
+
+	/*
+	 * A file changed twice in one tick of the file system's clock keeps
+	 * its size and times: the second version must not be missed.
+	 */
+	put("notes/r.gmi", "# R\n\nversion 1\n");
+	next = load(&o, inc);
+	site_free(inc);
+	inc = next;
+	put("notes/r.gmi", "# R\n\nversion 2\n");
+	next = load(&o, inc);
+	CHECK(site_lookup(next, "/notes/r.gmi") != NULL &&
+	    strstr(site_lookup(next, "/notes/r.gmi")->body, "version 2") !=
+	    NULL);
+	site_free(inc);
+	inc = next;
+
+	/* other options: a full load, nothing taken over */
+	o.lang = "de";
+	next = load(&o, inc);
+	CHECK(next->ntaken == 0);
+	site_free(next);
+	site_free(inc);
+	buf_free(&b);
+	tmptree_rm();
+	CHECK_DONE();
+}
