@@ -817,7 +817,10 @@ add_folder_page(struct walk *w, struct folder *f)
 	buf_addf(&file, "%s%s", f->rel, f->has_index ? f->index_name : "");
 	if (file.failed)
 		goto oom;
-	if (parse_gemtext(w, pg, file.data) == -1)
+	/* as the last load made it: parsed only if it is not taken over */
+	if (retake_parse_later(w, pg))
+		;
+	else if (parse_gemtext(w, pg, file.data) == -1)
 		goto bad;
 	if (page_set_mime(pg, f->gemtext_mime) == -1 ||
 	    site_add_page(w->s, pg) == -1)
@@ -1004,7 +1007,7 @@ drop_generated_twins(struct walk *w)
 		}
 		s->pages[j++] = s->pages[i];
 	}
-	s->npages = j;
+	s->npages = s->nsorted = j;
 }
 
 /* A warning of linkcheck_site(), as the walk's own. */

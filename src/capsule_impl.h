@@ -89,6 +89,12 @@ bool	retake_file(struct walk *, struct folder *, const char *,
  */
 int	retake_after_walk(struct walk *);
 /*
+ * retake.c: true if the folder page PG (its body made, not parsed) is,
+ * byte for byte, the one of the last load: it is then marked to be
+ * parsed by retake_after_walk() only if that one is not still right.
+ */
+bool	retake_parse_later(struct walk *, struct page *);
+/*
  * retake.c: the page of the last load that PG (generated, just made)
  * equals and that is still right, with a reference, PG freed; else PG.
  */

@@ -94,6 +94,23 @@ retake_same(struct walk *w, struct page *pg)
 	return old;
 }
 
+bool
+retake_parse_later(struct walk *w, struct page *pg)
+{
+	const struct page	*old;
+
+	if (w->re.old == NULL || (old = exact(w->re.old, pg->path)) == NULL ||
+	    !is_done(old) || !old->is_gemtext || old->body_len !=
+	    pg->body_len || memcmp(old->body, pg->body, pg->body_len) != 0)
+		return false;
+	/* what parse_gemtext() would have set: the same bytes parsed */
+	pg->is_gemtext = true;
+	pg->mime = MIME_GEMTEXT;
+	pg->gopher_type = '1';
+	pg->parse_later = true;
+	return true;
+}
+
 /* A new page of OLD's bytes, parsed again: to be rendered anew. */
 static struct page *
 clone(struct walk *w, const struct page *old)
@@ -128,6 +145,23 @@ clone(struct walk *w, const struct page *old)
 	page_free(pg);
 	fail_oom(w, old->path);
 	return NULL;
+}
+
+/* Parse the folder page PG that retake_parse_later() put off. */
+static int
+parse_later(struct walk *w, struct page *pg)
+{
+	struct buf	 file = BUF_INIT;
+	int		 ret = -1;
+
+	pg->parse_later = false;
+	buf_addf(&file, "%s%s", pg->path, pg->index != NULL ? pg->index : "");
+	if (file.failed)
+		fail_oom(w, pg->path);
+	else
+		ret = parse_gemtext(w, pg, file.data);
+	buf_free(&file);
+	return ret;
 }
 
 static int
@@ -241,8 +275,12 @@ retake_after_walk(struct walk *w)
 			page_free(pg);	/* the old site's stays */
 			w->re.taken--;
 			ncloned++;
-		} else if (!pg->rendered && (pg->generated || pg->index))
+		} else if (!pg->rendered && (pg->generated || pg->index)) {
 			s->pages[i] = retake_same(w, pg);
+			if (s->pages[i] == pg && pg->parse_later &&
+			    parse_later(w, pg) == -1)
+				goto done;
+		}
 	}
 	if (ncloned > 0)
 		repoint_articles(s);

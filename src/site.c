@@ -253,10 +253,38 @@ page_cmp(const void *a, const void *b)
 	return strcmp(pa->path, pb->path);
 }
 
+/*
+ * Sorted since the last call but for the pages added after it: a few are
+ * put in place one by one (the feeds, robots.txt, added after the walk),
+ * many sorted whole.  The pages are never re-sorted whole for one feed.
+ */
 void
 site_sort(struct site *s)
 {
-	qsort(s->pages, s->npages, sizeof(*s->pages), page_cmp);
+	struct page	*pg;
+	size_t		 i, lo, hi, mid;
+
+	if (s->nsorted > s->npages)
+		s->nsorted = 0;
+	if (s->npages - s->nsorted > 64) {
+		qsort(s->pages, s->npages, sizeof(*s->pages), page_cmp);
+		s->nsorted = s->npages;
+		return;
+	}
+	for (i = s->nsorted; i < s->npages; i++) {
+		pg = s->pages[i];
+		for (lo = 0, hi = i; lo < hi; ) {
+			mid = (lo + hi) / 2;
+			if (strcmp(s->pages[mid]->path, pg->path) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		memmove(&s->pages[lo + 1], &s->pages[lo],
+		    (i - lo) * sizeof(*s->pages));
+		s->pages[lo] = pg;
+	}
+	s->nsorted = s->npages;
 }
 
 static struct page *

@@ -114,6 +114,9 @@ struct page {
 					/* change of paths renders it anew */
 	bool		 rendered;	/* out[] is filled (render_site) */
 	bool		 compact;	/* its parse dropped (site_compact) */
+	bool		 parse_later;	/* a load's: its body is parsed */
+					/* once it is known that the last */
+					/* load's page will not do */
 };
 
 struct article {
@@ -154,6 +157,7 @@ struct site {
 	struct page	**pages;	/* owned, sorted by path */
 	size_t		 npages;
 	size_t		 pagecap;
+	size_t		 nsorted;	/* pages[0 .. nsorted) are sorted */
 	struct blog	*blogs;		/* owned */
 	size_t		 nblogs;
 	struct section	*sections;	/* owned: generated sections */
