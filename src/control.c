@@ -124,14 +124,14 @@ client_readcb(struct bufferevent *bev, void *arg)
 		}
 		return;
 	}
-	if (len != strlen("reload") || strcmp(line, "reload") != 0) {
+	if (strcmp(line, "reload") != 0 && strcmp(line, "reload full") != 0) {
 		log_warnx("control: an unknown command");
-		client_answer(cl, false, "unknown command (the one command "
-		    "is \"reload\")");
+		client_answer(cl, false, "unknown command (the commands are "
+		    "\"reload\" and \"reload full\")");
 	} else {
 		/* it may wait as long as the reload takes; EOF still frees */
 		bufferevent_set_timeouts(bev, NULL, NULL);
-		cl->seq = ctl.reload();
+		cl->seq = ctl.reload(strcmp(line, "reload full") == 0);
 	}
 	free(line);
 }
@@ -326,8 +326,9 @@ print_answer(const char *buf, const char *path)
 }
 
 int
-control_reload(const char *path)
+control_reload(const char *path, bool full)
 {
+	const char		*cmd = full ? "reload full\n" : "reload\n";
 	struct sockaddr_un	 sun;
 	struct pollfd		 pfd;
 	struct timespec		 t0, t;
@@ -352,7 +353,8 @@ control_reload(const char *path)
 			close(fd);
 		return 1;
 	}
-	if (send(fd, "reload\n", 7, MSG_NOSIGNAL) != 7) {
+	if (send(fd, cmd, strlen(cmd), MSG_NOSIGNAL) !=
+	    (ssize_t)strlen(cmd)) {
 		fprintf(stderr, "zeche: --reload: %s: %s\n", path,
 		    strerror(errno));
 		close(fd);

@@ -20,12 +20,12 @@ struct event_base;
 #define CONTROL_ANSWER_MAX	65536	/* bytes of an answer --reload reads */
 
 /*
- * Start the reload a client asks for, or have one follow the running
- * one; returns the number of the reload that will answer it (reloads
+ * Start the reload a client asks for (FULL: "reload full", nothing
+ * taken over from the last load), or have one follow the running one; returns the number of the reload that will answer it (reloads
  * are numbered from 1 as they start, and one that cannot start still
  * ends with control_reloaded()).
  */
-typedef unsigned long	(*control_reload_fn)(void);
+typedef unsigned long	(*control_reload_fn)(bool);
 
 /*
  * Listen on the control socket PATH on the loop BASE: a stale socket
@@ -52,10 +52,11 @@ void	 control_reloaded(unsigned long, bool, const char *);
 void	 control_close(void);
 
 /*
- * zeche --reload: ask the zeche listening on PATH to reload, print what
+ * zeche --reload: ask the zeche listening on PATH to reload (FULL: a full
+ * load, "reload full" on the socket), print what
  * it answers, and return the exit status: 0 if the reload took effect,
  * 1 if it failed or no zeche answered.
  */
-int	 control_reload(const char *);
+int	 control_reload(const char *, bool);
 
 #endif

@@ -177,7 +177,7 @@ load(bool make_certs)
 	if (make_certs)
 		cert_owner(conf.user);
 	if ((srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
-	    SERVER_CERTS_CHECK, NULL, err, sizeof(err))) == NULL ||
+	    SERVER_CERTS_CHECK, NULL, false, err, sizeof(err))) == NULL ||
 	    logfile_outside_capsules(&srv->conf, srv->conf.log, err,
 	    sizeof(err)) == -1)
 		goto bad;
@@ -513,7 +513,7 @@ get_current(void)
  * the folders the process may read, with the certificates it can read.
  */
 static struct server *
-load_again(const struct server *old, char *err, size_t errlen)
+load_again(const struct server *old, bool full, char *err, size_t errlen)
 {
 	struct conf	 conf;
 
@@ -524,7 +524,7 @@ load_again(const struct server *old, char *err, size_t errlen)
 		return NULL;
 	}
 	return server_load(&conf, sandbox_root != NULL ? SERVER_CERTS_KEEP :
-	    SERVER_CERTS_MAKE, old, err, errlen);
+	    SERVER_CERTS_MAKE, old, !full, err, errlen);
 }
 
 /* Before the reload's server is switched to: its log (logfile.h). */
@@ -772,7 +772,7 @@ main(int argc, char **argv)
 	log_init(opts.verbose);
 
 	if (opts.reload)
-		return reload_ask(opts.control, opts.config);
+		return reload_ask(opts.control, opts.config, opts.full);
 	if (opts.check) {
 		if ((current = load(false)) == NULL)
 			return 1;

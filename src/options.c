@@ -42,6 +42,8 @@ options_usage(FILE *fp)
 "      --reload            ask the zeche listening on --control PATH (or the\n"
 "                          --config file's control) to reload, wait, and exit\n"
 "                          0 if it took effect, 1 with the reason if not\n"
+"      --full              with --reload: load every capsule whole, taking\n"
+"                          over nothing unchanged from the last load\n"
 "      --watch             reload by itself when the configuration file or a\n"
 "                          capsule changes (once changes settle for 0.5 s)\n"
 "      --log FILE          write the log (messages and the access lines) to\n"
@@ -106,6 +108,7 @@ static const struct option	 fixed[] = {
 	{ "watch",	no_argument,		NULL, 'W' },
 	{ "control",	required_argument,	NULL, 'K' },
 	{ "reload",	no_argument,		NULL, 'R' },
+	{ "full",	no_argument,		NULL, 'F' },
 	{ "log-ip",	optional_argument,	NULL, 'I' },
 	{ "proxy-protocol", no_argument,	NULL, 'P' },
 	{ "export",	required_argument,	NULL, 'X' },
@@ -208,6 +211,9 @@ option(int ch, const char *arg, struct opts *o, char *err, size_t errlen)
 		break;
 	case 'R':
 		o->reload = true;
+		break;
+	case 'F':
+		o->full = true;
 		break;
 	case 'u':
 		o->user = arg;

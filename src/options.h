@@ -41,6 +41,7 @@ struct opts {
 	bool			 watch;		/* --watch */
 	const char		*control;	/* --control PATH, or NULL */
 	bool			 reload;	/* --reload */
+	bool			 full;		/* --full, with --reload */
 };
 
 /* What options_parse() found. */

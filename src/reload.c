@@ -38,6 +38,8 @@ struct reload {
 	unsigned long	 seq;		/* reloads started (control.h) */
 	bool		 running;
 	bool		 again;		/* another SIGHUP came meanwhile */
+	bool		 full;		/* the next is a full load */
+	bool		 full_now;	/* the thread's: a full load */
 	struct server	*old;		/* borrowed: current at the start */
 	struct server	*srv;		/* the thread's result, or NULL */
 	char		 err[8192];
@@ -68,7 +70,8 @@ static void	 reload_done(evutil_socket_t, short, void *);
 static void *
 reload_thread(void *arg)
 {
-	reload.srv = hooks.load(reload.old, reload.err, sizeof(reload.err));
+	reload.srv = hooks.load(reload.old, reload.full_now, reload.err,
+	    sizeof(reload.err));
 	atomic_store(&reload.finished, true);
 	event_active(reload.done, EV_READ, 0);
 	return NULL;
@@ -82,7 +85,10 @@ reload_start(const char *why)
 		return;
 	}
 	reload.old = hooks.current();
-	log_info("%s: reloading %s", why, reload_name(reload.old));
+	reload.full_now = reload.full;
+	reload.full = false;
+	log_info("%s: reloading %s%s", why, reload_name(reload.old),
+	    reload.full_now ? " (a full load)" : "");
 	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
 	reload.seq++;
 	atomic_store(&started_seq, reload.seq);
@@ -102,8 +108,10 @@ reload_start(const char *why)
 }
 
 unsigned long
-reload_asked(void)
+reload_asked(bool full)
 {
+	if (full)
+		reload.full = true;	/* this one, or the one that follows */
 	reload_start("control");
 	return reload.running && reload.again ? reload.seq + 1 : reload.seq;
 }
@@ -125,26 +133,27 @@ reload_wait(int seconds)
 
 /* A reload took effect: tell systemd and the clients waiting for it. */
 static void
-reload_reported(size_t npages)
+reload_reported(size_t npages, size_t ntaken)
 {
 	struct server	*current = hooks.current();
 	char		 text[PATH_MAX + 128];
 
 	notify_reloaded(true, current->nhosts, NULL);
-	snprintf(text, sizeof(text), "reloaded %s: %zu hosts, %zu pages",
-	    reload_name(current), current->nhosts, npages);
+	snprintf(text, sizeof(text), "reloaded %s: %zu hosts, %zu taken over "
+	    "of %zu pages", reload_name(current), current->nhosts, ntaken,
+	    npages);
 	control_reloaded(reload.seq, true, text);
 }
 
 int
-reload_ask(const char *control, const char *config)
+reload_ask(const char *control, const char *config, bool full)
 {
 	struct conf	 conf;
 	char		 err[1024];
 	int		 rc;
 
 	if (control != NULL)
-		return control_reload(control);
+		return control_reload(control, full);
 	if (config == NULL) {
 		fprintf(stderr, "zeche: --reload: no control socket: give "
 		    "--control PATH, or --config FILE with a control line\n");
@@ -159,7 +168,7 @@ reload_ask(const char *control, const char *config)
 		    "(control \"PATH\")\n", config);
 		rc = 1;
 	} else
-		rc = control_reload(conf.control);
+		rc = control_reload(conf.control, full);
 	conf_free(&conf);
 	return rc;
 }
@@ -216,7 +225,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	struct server		*current = hooks.current();
 	const struct vhost	*vh, *ov;
 	struct timespec		 t1;
-	size_t			 i, npages = 0;
+	size_t			 i, npages = 0, ntaken = 0;
 
 	if (reload.running)	/* not if its thread could not start */
 		pthread_join(reload.thread, NULL);
@@ -234,8 +243,10 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		metrics_reloaded(false);
 		control_reloaded(reload.seq, false, reload.err);
 	} else {
-		for (i = 0; i < reload.srv->nhosts; i++)
+		for (i = 0; i < reload.srv->nhosts; i++) {
 			npages += reload.srv->hosts[i].site->npages;
+			ntaken += reload.srv->hosts[i].site->ntaken;
+		}
 		if (!same_listeners(&current->conf, &reload.srv->conf))
 			log_warnx("reload: the listeners in %s changed; they "
 			    "take effect at the next start", hooks.config);
@@ -260,12 +271,13 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		watch_update();
 		reload.srv = NULL;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		log_info("reloaded %s: %zu hosts, %zu pages in %.0f ms",
-		    reload_name(current), current->nhosts, npages,
+		log_info("reloaded %s: %zu hosts, %zu taken over of %zu pages "
+		    "in %.0f ms", reload_name(current), current->nhosts, ntaken,
+		    npages,
 		    (double)(t1.tv_sec - reload.t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - reload.t0.tv_nsec) / 1e6);
 		metrics_reloaded(true);
-		reload_reported(npages);
+		reload_reported(npages, ntaken);
 	}
 	atomic_store(&ended_seq, reload.seq);
 	if (reload.again) {

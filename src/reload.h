@@ -17,9 +17,11 @@ struct server;
 struct reload_hooks {
 	/*
 	 * In the reload thread: the new server, loaded beside OLD (which
-	 * it may share certificates with), or NULL with the reason in ERR.
+	 * it may share certificates with, and, unless FULL, what did not
+	 * change: capsule.h), or NULL with the reason in ERR.
 	 */
-	struct server	*(*load)(const struct server *, char *, size_t);
+	struct server	*(*load)(const struct server *, bool, char *,
+			    size_t);
 	/* On the loop, before the swap: its log; 0, or -1 with ERR. */
 	int		 (*switch_log)(const struct server *, char *, size_t);
 	/* On the loop: serve new requests from SRV (takes its reference). */
@@ -50,7 +52,7 @@ int		 reload_upload_wait(int);
  * control.h's control_reload_fn: a reload asked for on the control
  * socket; the number of the reload whose end answers it.
  */
-unsigned long	 reload_asked(void);
+unsigned long	 reload_asked(bool);
 
 /*
  * --watch: reload when the configuration file or a capsule folder
@@ -67,8 +69,9 @@ int		 reload_stop(void);
 
 /*
  * zeche --reload: ask the zeche listening on CONTROL, or on the control
- * socket the file CONFIG names; the exit status, with why on stderr.
+ * socket the file CONFIG names (FULL: --full, a full load); the exit
+ * status, with why on stderr.
  */
-int		 reload_ask(const char *, const char *);
+int		 reload_ask(const char *, const char *, bool);
 
 #endif

@@ -364,7 +364,7 @@ static const struct access_ca_loader ca_loader = { tls_ca_load, tls_ca_free };
 
 struct server *
 server_load(struct conf *conf, enum server_certs certs,
-    const struct server *old, char *err, size_t errlen)
+    const struct server *old, bool reuse, char *err, size_t errlen)
 {
 	struct server		*srv;
 	struct vhost		*vh;
@@ -401,7 +401,8 @@ server_load(struct conf *conf, enum server_certs certs,
 		srv->nhosts++;
 		if ((vh->access = access_rules_load(vh->conf, &ca_loader, err,
 		    errlen)) == NULL ||
-		    (vh->site = load_site(conf, i, old, err, errlen)) == NULL)
+		    (vh->site = load_site(conf, i, reuse ? old : NULL, err,
+		    errlen)) == NULL)
 			goto bad;
 		if (certs == SERVER_CERTS_KEEP ?
 		    keep_cert(vh, old, err, errlen) == -1 :

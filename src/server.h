@@ -68,11 +68,13 @@ struct server {
  * and change times), shares OLD's TLS context instead of reading them:
  * keys only root may read stay served by a process that is no longer
  * root, and a renewed pair is read.  SERVER_CERTS_KEEP takes OLD's
- * context for every host (a chroot cannot see the keys).  Returns a
+ * context for every host (a chroot cannot see the keys).  With REUSE, a
+ * host of OLD's name takes over from OLD's site what did not change
+ * (capsule_reload); without, every capsule is loaded whole.  Returns a
  * server with one reference, or NULL with "file:line: message" in ERR.
  */
 struct server	*server_load(struct conf *, enum server_certs,
-		    const struct server *, char *, size_t);
+		    const struct server *, bool, char *, size_t);
 
 /*
  * What of VH's certificate the user PW may not use: the folder a

@@ -97,7 +97,7 @@ expect_eq "a command too long: refused" \
     "failed: command too long"
 expect_eq "an unknown command: refused" \
     "$("$UNIXSOCK" send "$CTL" 'stop\n')" \
-    "failed: unknown command (the one command is \"reload\")"
+    "failed: unknown command (the commands are \"reload\" and \"reload full\")"
 zreload --control "$CTL"
 expect_eq "silent and deaf clients: --reload still exits 0" "$RL_RC" 0
 kill "$H1" "$H2" 2>/dev/null
