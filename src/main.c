@@ -163,6 +163,20 @@ warn_cert_access(const struct server *srv)
 			report_errors(err);
 }
 
+/*
+ * --check: the log must lie where the start would accept it, in the chroot
+ * when zeche would chroot (--user without --config; start_log()).
+ */
+static int
+check_chroot_log(const struct server *srv, char *err, size_t errlen)
+{
+	if (srv->conf.user == NULL || opts.config != NULL ||
+	    srv->conf.log == NULL)
+		return 0;
+	return logfile_chroot_check(srv->conf.log,
+	    server_default(srv)->conf->root, err, errlen);
+}
+
 /* Load what the configuration names; NULL after logging why. */
 static struct server *
 load(bool make_certs)
@@ -179,7 +193,8 @@ load(bool make_certs)
 	if ((srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
 	    SERVER_CERTS_CHECK, NULL, err, sizeof(err))) == NULL ||
 	    logfile_outside_capsules(&srv->conf, srv->conf.log, err,
-	    sizeof(err)) == -1)
+	    sizeof(err)) == -1 ||
+	    (opts.check && check_chroot_log(srv, err, sizeof(err)) == -1))
 		goto bad;
 	warn_cert_access(srv);
 	return srv;
