@@ -55,21 +55,9 @@ expect_eq "an allowed address: 10 of 10 answered" "$n" 10
 for i in 1 2 3; do
 	expect_eq "request $i of the burst: served" "$(st)" "20 text/gemini"
 done
-s=$(st)
-case "$s" in
-"44 "[1-9]|"44 1"[0-9]|"44 20") ok "past the burst: $s (a token in 20 s at most)" ;;
-*) not_ok "past the burst: 44 and the seconds" "$s" ;;
-esac
+is_44 "past the burst" "$(st)" 20
 expect_log "the 44 is logged" "gemini 127.0.0.1 \"gemini://$H/\" 44 rate limit"
-g=$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/" | head -n 1)
-expect_contains "Gopher past the limit: an error item" "$g" \
-    "3Slow down: too many requests, try again in "
-sp=$("$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" / 2>/dev/null | head -n 1 |
-    tr -d '\r')
-case "$sp" in
-"4 Slow down: too many requests, try again in "*" seconds") ok "Spartan past the limit: $sp" ;;
-*) not_ok "Spartan past the limit: 4 and the seconds" "$sp" ;;
-esac
+expect_slow_down "past the limit" "$H"
 # the third request before the time told: banned, refused at accept
 expect_eq "asking on: refused without an answer" "$(st)" ""
 expect_log "the ban is logged" \
@@ -84,31 +72,7 @@ expect_eq "the metrics count both refusals under the reason rate" \
     'zeche_connections_refused_total{reason="rate"} 2'
 
 # behind PROXY: the client in the header counts, not the banned proxy
-v2() {	# OCTETS-AS-ESCAPES FILE: a v2 header from that IPv4 client
-	printf '\r\n\r\n\0\r\nQUIT\n\041\021\0\014'"$1"'\177\0\0\001\234\100\007\255' \
-	    >"$WORK/$2"
-}
-v2 '\300\0\002\010' c8			# 192.0.2.8
-v2 '\300\0\002\011' c9			# 192.0.2.9
-v2 '\306\063\144\007' allowed		# 198.51.100.7
-pst() {	# HEADER: the status line over the PROXY listener
-	"$GEMGET" -x "$WORK/$1" -s "$H" 127.0.0.1 "$PROXY_PORT" \
-	    "gemini://$H/" 2>/dev/null | head -n 1 | tr -d '\r'
-}
-for i in 1 2 3; do
-	expect_eq "PROXY 192.0.2.8, request $i: served" "$(pst c8)" \
-	    "20 text/gemini"
-done
-expect_contains "PROXY 192.0.2.8, request 4: 44" "$(pst c8)" "44 "
-expect_log "the client the header names is limited and logged" \
-    "gemini 192.0.2.8 \"gemini://$H/\" 44 rate limit"
-expect_eq "PROXY 192.0.2.9: a client of its own, served" "$(pst c9)" \
-    "20 text/gemini"
-n=0
-for i in $(seq 1 10); do
-	[ "$(pst allowed)" = "20 text/gemini" ] && n=$((n + 1))
-done
-expect_eq "PROXY from an allowed network: 10 of 10 answered" "$n" 10
+expect_proxy_rate 3 20
 
 # the flood: 2 x 100,000 requests, from 2 x 50,000 addresses (half IPv4,
 # half IPv6 /64s), 2 each (within the burst); an allowed client asks
