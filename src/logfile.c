@@ -3,6 +3,7 @@
  * every capsule, inside the chroot, opened anew on a reload or SIGUSR1.
  * Writing the lines is log.c's; the server and the loop are main's.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -100,48 +101,89 @@ logfile_switch(const struct conf *conf, bool chrooted, char *err,
 }
 
 /*
- * --user without --config: the log must lie inside the folder zeche
+ * --user without --config: the log PATH must lie inside the folder zeche
  * chroots into (the capsule ROOT's parent, links resolved), so that it
- * can be opened anew there by its path (logname) on SIGUSR1, and the
- * process keeps no handle on anything outside its root.  A log outside
- * is refused: reopening it would need such a handle, through which a
- * confined process reaches the whole file system.  Returns the log's
- * folder, open (O_PATH) for Landlock's rule that lets files be written
- * and made there, to be closed once the rule is made; -1 when that
- * folder holds the capsule (it then stays read-only, and a rotated log
- * is not opened anew).
+ * can be opened anew there by its path on SIGUSR1, and the process keeps
+ * no handle on anything outside its root.  A log outside is refused:
+ * reopening it would need such a handle, through which a confined
+ * process reaches the whole file system.  Returns 0 with the log's
+ * folder (links resolved) in RDIR, the capsule's in RROOT and the log's
+ * path in the chroot in NAME, or -1 with a message in ERR.  Opens and
+ * changes nothing: --check asks it too.
  */
-int
-logfile_in_chroot(const char *path, const char *root)
+static int
+chroot_place(const char *path, const char *root, char rdir[PATH_MAX],
+    char rroot[PATH_MAX], char name[PATH_MAX], char *err, size_t errlen)
 {
-	char		 dir[PATH_MAX], rdir[PATH_MAX], rroot[PATH_MAX];
-	char		 top[PATH_MAX], *slash;
+	char		 dir[PATH_MAX], top[PATH_MAX], *slash;
 	const char	*base = strrchr(path, '/'), *in;
-	int		 fd;
 
 	base = base != NULL ? base + 1 : path;
-	if (logfile_folder(path, dir, sizeof(dir)) == -1)
-		fatalx("log %s: path too long", path);
-	if (base[0] == '\0')
-		fatalx("log %s: not a file name", path);
-	if (realpath(dir, rdir) == NULL)
-		fatal("log %s: its folder %s", path, dir);
-	if (realpath(root, rroot) == NULL)
-		fatal("--root %s", root);
+	if (logfile_folder(path, dir, sizeof(dir)) == -1) {
+		snprintf(err, errlen, "log %s: path too long", path);
+		return -1;
+	}
+	if (base[0] == '\0') {
+		snprintf(err, errlen, "log %s: not a file name", path);
+		return -1;
+	}
+	if (realpath(dir, rdir) == NULL) {
+		snprintf(err, errlen, "log %s: its folder %s: %s", path, dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (realpath(root, rroot) == NULL) {
+		snprintf(err, errlen, "--root %s: %s", root, strerror(errno));
+		return -1;
+	}
 	/* the chroot: ROOT's parent, as sandbox_enter() makes it */
 	snprintf(top, sizeof(top), "%s", rroot);
 	if ((slash = strrchr(top, '/')) == top)
 		slash[1] = '\0';
 	else if (slash != NULL)
 		*slash = '\0';
-	if (!rootfs_is_beneath(rdir, top))
-		fatalx("log %s: outside %s, the folder zeche chroots into "
-		    "with --user: keep the log beneath it (in a folder of its "
-		    "own, not in the capsule), or on stderr", path, top);
+	if (!rootfs_is_beneath(rdir, top)) {
+		snprintf(err, errlen, "log %s: outside %s, the folder zeche "
+		    "chroots into with --user: keep the log beneath it (in a "
+		    "folder of its own, not in the capsule), or on stderr",
+		    path, top);
+		return -1;
+	}
 	in = strcmp(top, "/") == 0 ? rdir : rdir + strlen(top);
-	if (snprintf(logname, sizeof(logname), "%s/%s", in, base) >=
-	    (int)sizeof(logname))
-		fatalx("log %s: path too long", path);
+	if (snprintf(name, PATH_MAX, "%s/%s", in, base) >= PATH_MAX) {
+		snprintf(err, errlen, "log %s: path too long", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* --check: the rule of logfile_in_chroot(), without opening anything. */
+int
+logfile_chroot_check(const char *path, const char *root, char *err,
+    size_t errlen)
+{
+	char	 rdir[PATH_MAX], rroot[PATH_MAX], name[PATH_MAX];
+
+	return chroot_place(path, root, rdir, rroot, name, err, errlen);
+}
+
+/*
+ * --user without --config: the log PATH must lie inside the chroot of the
+ * capsule ROOT (chroot_place(); fatal if it does not), and is opened anew
+ * there by its path there (logname).  Returns the log's folder, open
+ * (O_PATH) for Landlock's rule that lets files be written and made there,
+ * to be closed once the rule is made; -1 when that folder holds the
+ * capsule (it then stays read-only, and a rotated log is not opened anew).
+ */
+int
+logfile_in_chroot(const char *path, const char *root)
+{
+	char	 rdir[PATH_MAX], rroot[PATH_MAX], err[PATH_MAX * 2 + 256];
+	int	 fd;
+
+	if (chroot_place(path, root, rdir, rroot, logname, err,
+	    sizeof(err)) == -1)
+		fatalx("%s", err);
 	if (rootfs_is_beneath(rroot, rdir))
 		return -1;
 	if ((fd = open(rdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)

@@ -36,6 +36,14 @@ int		 logfile_switch(const struct conf *, bool, char *, size_t);
  */
 int		 logfile_in_chroot(const char *, const char *);
 
+/*
+ * --check: the rule of logfile_in_chroot() for the log PATH and the
+ * capsule ROOT, without opening anything: 0, or -1 with a message in ERR
+ * (the one the start fails with).
+ */
+int		 logfile_chroot_check(const char *, const char *, char *,
+		    size_t);
+
 /* At the start: open the log PATH (fatal if it cannot be); LOGDIR as above. */
 void		 logfile_open(const char *, int);
 

@@ -163,6 +163,20 @@ warn_cert_access(const struct server *srv)
 			report_errors(err);
 }
 
+/*
+ * --check: the log must lie where the start would accept it, in the chroot
+ * when zeche would chroot (--user without --config; start_log()).
+ */
+static int
+check_chroot_log(const struct server *srv, char *err, size_t errlen)
+{
+	if (srv->conf.user == NULL || opts.config != NULL ||
+	    srv->conf.log == NULL)
+		return 0;
+	return logfile_chroot_check(srv->conf.log,
+	    server_default(srv)->conf->root, err, errlen);
+}
+
 /* Load what the configuration names; NULL after logging why. */
 static struct server *
 load(bool make_certs)
@@ -179,7 +193,8 @@ load(bool make_certs)
 	if ((srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
 	    SERVER_CERTS_CHECK, NULL, false, err, sizeof(err))) == NULL ||
 	    logfile_outside_capsules(&srv->conf, srv->conf.log, err,
-	    sizeof(err)) == -1)
+	    sizeof(err)) == -1 ||
+	    (opts.check && check_chroot_log(srv, err, sizeof(err)) == -1))
 		goto bad;
 	warn_cert_access(srv);
 	return srv;
@@ -509,6 +524,40 @@ get_current(void)
 }
 
 /*
+ * With --config and --user, a reload cannot make a certificate: the
+ * process is no longer root, and Landlock keeps every certificate folder
+ * read-only.  A host of CONF whose pair is not there yet fails the reload,
+ * naming the host and what to do, before anything is loaded; the hosts
+ * served go on.  -1 with a message in ERR for the first such host.
+ */
+static int
+certs_there(const struct conf *conf, char *err, size_t errlen)
+{
+	const struct conf_host	*h;
+	const char		*name;
+	char			 crt[PATH_MAX], key[PATH_MAX];
+	size_t			 i;
+
+	if (nallowed == 0)
+		return 0;
+	for (i = 0; i < conf->nhosts; i++) {
+		h = &conf->hosts[i];
+		name = h->name;
+		if (h->cert != NULL || h->certs == NULL ||
+		    tls_cert_paths(h->certs, &name, 1, false, crt, key,
+		    sizeof(key), err, errlen) != 1)
+			continue;	/* there, or for the load to report */
+		snprintf(err, errlen, "host %s: no certificate %s and key %s "
+		    "yet, and zeche, no longer root and confined (--user), "
+		    "cannot make them: restart zeche to make them, or put a "
+		    "certificate and its key there (or name them with cert and "
+		    "key) and reload", h->name, crt, key);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The reload thread's load: the configuration as at the start, within
  * the folders the process may read, with the certificates it can read.
  */
@@ -519,7 +568,8 @@ load_again(const struct server *old, bool full, char *err, size_t errlen)
 
 	if (make_conf(&conf, err, errlen) == -1)
 		return NULL;
-	if (within_confinement(&conf, err, errlen) == -1) {
+	if (within_confinement(&conf, err, errlen) == -1 ||
+	    certs_there(&conf, err, errlen) == -1) {
 		conf_free(&conf);
 		return NULL;
 	}

@@ -110,16 +110,16 @@ publish_check(const char *path, const char *data, size_t len, bool text,
 }
 
 /*
- * Open the folder PATH's file lies in beneath ROOT, each folder with
- * O_NOFOLLOW, none a dot folder; its descriptor, and the file's name in
- * *NAME (into PATH).  -1 with ERR, *ST the status.
+ * Open the folder PATH's file lies in beneath ROOT (rootfs_open_folder():
+ * no link followed, no dot folder); its descriptor, and the file's name
+ * in *NAME (into COPY).  -1 with ERR, *ST the status.
  */
 static int
 open_folder(const char *root, const char *path, char copy[PATH_MAX],
     const char **name, enum publish_status *st, char *err, size_t errlen)
 {
-	char	*comp, *slash;
-	int	 fd, next;
+	const char	*slash, *errstr;
+	int		 rootfd, fd;
 
 	*st = PUBLISH_REFUSED;
 	if (path[0] != '/' || snprintf(copy, PATH_MAX, "%s", path + 1) >=
@@ -127,35 +127,27 @@ open_folder(const char *root, const char *path, char copy[PATH_MAX],
 		snprintf(err, errlen, "%s: not a file's path", path);
 		return -1;
 	}
-	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	if ((rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		*st = PUBLISH_FAILED;
 		snprintf(err, errlen, "%s: %s", root, strerror(errno));
 		return -1;
 	}
-	for (comp = copy; (slash = strchr(comp, '/')) != NULL;
-	    comp = slash + 1) {
-		*slash = '\0';
-		if (comp[0] == '.' || (next = openat(fd, comp, O_RDONLY |
-		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-			if (comp[0] != '.' && errno == ENOENT)
-				*st = PUBLISH_NOT_FOUND;
-			snprintf(err, errlen, "%s: %s", path, comp[0] == '.' ?
-			    "a dot folder" : errno == ENOENT ? "no such folder" :
-			    errno == ELOOP || errno == ENOTDIR ? "a folder "
-			    "that is a link or no folder" : strerror(errno));
-			close(fd);
-			return -1;
-		}
-		close(fd);
-		fd = next;
-		*slash = '/';
+	slash = strrchr(copy, '/');
+	*name = slash != NULL ? slash + 1 : copy;
+	fd = rootfs_open_folder(rootfd, copy, slash != NULL ?
+	    (size_t)(slash - copy) : 0, 0, &errstr);
+	if (fd == -1 && errno == ENOENT)
+		*st = PUBLISH_NOT_FOUND;
+	close(rootfd);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, errstr);
+		return -1;
 	}
-	if (comp[0] == '.') {
+	if ((*name)[0] == '.') {
 		snprintf(err, errlen, "%s: a dot file", path);
 		close(fd);
 		return -1;
 	}
-	*name = comp;
 	return fd;
 }
 
@@ -227,40 +219,32 @@ put_file(int dfd, const char *name, const char *data, size_t len, int src,
 
 /*
  * The history's folder for PATH (made as needed, 0700): HISTORY, then
- * PATH's folders beneath it, none followed if a link.
+ * PATH's folders beneath it (rootfs_open_folder(), ROOTFS_CREATE).
  */
 static int
 open_history(const char *history, const char *path, char *err,
     size_t errlen)
 {
-	char	 copy[PATH_MAX], *comp, *slash;
-	int	 fd, next;
+	const char	*slash = strrchr(path, '/'), *errstr;
+	size_t		 len = slash != NULL && slash > path ?
+			    (size_t)(slash - path - 1) : 0;
+	int		 hfd, fd;
 
 	if (mkdir(history, 0700) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "history %s: %s", history,
 		    strerror(errno));
 		return -1;
 	}
-	if ((fd = open(history, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	if ((hfd = open(history, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "history %s: %s", history,
 		    strerror(errno));
 		return -1;
 	}
-	snprintf(copy, sizeof(copy), "%s", path + 1);
-	for (comp = copy; (slash = strchr(comp, '/')) != NULL;
-	    comp = slash + 1) {
-		*slash = '\0';
-		if ((mkdirat(fd, comp, 0700) == -1 && errno != EEXIST) ||
-		    (next = openat(fd, comp, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC)) == -1) {
-			snprintf(err, errlen, "history %s/%s: %s", history,
-			    copy, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		close(fd);
-		fd = next;
-	}
+	fd = rootfs_open_folder(hfd, path + 1, len, ROOTFS_CREATE, &errstr);
+	close(hfd);
+	if (fd == -1)
+		snprintf(err, errlen, "history %s/%.*s: %s", history, (int)len,
+		    path + 1, errstr);
 	return fd;
 }
 

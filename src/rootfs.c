@@ -142,6 +142,59 @@ rootfs_open(int rootfd, const char *rel, bool follow, char **resolved,
 	return -1;
 }
 
+int
+rootfs_open_folder(int rootfd, const char *dir, size_t len, int flags,
+    const char **errstr)
+{
+	char		 comp[NAME_MAX + 1];
+	const char	*p = dir, *end = dir + len, *slash;
+	size_t		 n;
+	int		 fd, next, e;
+
+	if ((fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		*errstr = strerror(errno);
+		return -1;
+	}
+	for (; p < end; p = slash + 1) {
+		if ((slash = memchr(p, '/', (size_t)(end - p))) == NULL)
+			slash = end;
+		n = (size_t)(slash - p);
+		if (n == 0 || p[0] == '.' || n >= sizeof(comp)) {
+			/* "", ".", "..", a dot folder: none leads anywhere */
+			*errstr = n == 0 ? "an empty folder name" :
+			    n >= sizeof(comp) ? strerror(ENAMETOOLONG) :
+			    "a dot folder";
+			errno = n >= sizeof(comp) ? ENAMETOOLONG : EPERM;
+			goto bad;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if ((flags & ROOTFS_CREATE) && mkdirat(fd, comp, 0700) == -1 &&
+		    errno != EEXIST) {
+			*errstr = strerror(errno);
+			goto bad;
+		}
+		if ((next = openat(fd, comp, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+			*errstr = errno == ENOENT ? "no such folder" :
+			    errno == ELOOP || errno == ENOTDIR ? "a folder "
+			    "that is a link or no folder" : strerror(errno);
+			goto bad;
+		}
+		close(fd);
+		fd = next;
+		if (slash == end)
+			break;
+	}
+	return fd;
+ bad:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {

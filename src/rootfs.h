@@ -25,6 +25,20 @@
 int	 rootfs_open(int, const char *, bool, char **, long long *,
 	    const char **);
 
+#define ROOTFS_CREATE	0x01	/* rootfs_open_folder: make what is missing */
+
+/*
+ * Open the folder DIR (its first LEN bytes: "a/b", relative, "" for
+ * ROOTFD itself) beneath the folder ROOTFD, one name at a time, never
+ * following a symbolic link (O_NOFOLLOW) and refusing an empty name, "."
+ * and ".." and every dot folder, so that it never leaves ROOTFD.  With
+ * ROOTFS_CREATE in FLAGS a folder missing on the way is made (mode
+ * 0700).  Returns a new descriptor (O_DIRECTORY), or -1 with ERRSTR set
+ * and errno kept (ENOENT: a folder is missing; ELOOP or ENOTDIR: a link
+ * or no folder; EPERM: a name refused).
+ */
+int	 rootfs_open_folder(int, const char *, size_t, int, const char **);
+
 /*
  * The names in the folder DIRFD, sorted, dot files left out: a new array
  * of new strings, N of them (the caller frees each and the array), or

@@ -316,3 +316,122 @@ gem_to() {
 	"$GEMGET" "$@" 127.0.0.1 "$GEMINI_PORT" "$req" >"$f" 2>"$WORK/gemget.err"
 	GEM_RC=$?
 }
+
+# Client certificates for the access and Titan tests, in $WORK.
+# mkcert NAME [openssl req options]: a self-signed ECDSA P-256 pair, valid
+# 30 days: NAME.key, NAME.crt and NAME.pem (both, as gemget -C takes them)
+mkcert() {
+	local n=$1
+	shift
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$WORK/$n.key" -out "$WORK/$n.crt" -days 30 \
+	    -subj "/CN=$n" "$@" 2>/dev/null
+	cat "$WORK/$n.crt" "$WORK/$n.key" >"$WORK/$n.pem"
+}
+
+# mkcert_expired NAME: like mkcert, but valid only in January 2020:
+# openssl ca sets past dates, which req -x509 cannot (OpenSSL 3.0)
+mkcert_expired() {
+	local n=$1 ca=$WORK/ca-$1
+	mkdir -p "$ca"
+	: >"$ca/index.txt"
+	echo 01 >"$ca/serial"
+	cat >"$ca/ca.conf" <<CA
+[ ca ]
+default_ca = test
+[ test ]
+dir = $ca
+database = \$dir/index.txt
+new_certs_dir = \$dir
+serial = \$dir/serial
+default_md = sha256
+policy = any
+[ any ]
+commonName = supplied
+CA
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$WORK/$n.key" -out "$WORK/$n.csr" -subj "/CN=$n" \
+	    2>/dev/null
+	openssl ca -batch -config "$ca/ca.conf" -selfsign \
+	    -keyfile "$WORK/$n.key" -in "$WORK/$n.csr" -out "$WORK/$n.crt" \
+	    -startdate 20200101000000Z -enddate 20200201000000Z \
+	    >/dev/null 2>&1
+	cat "$WORK/$n.crt" "$WORK/$n.key" >"$WORK/$n.pem"
+}
+
+# fp NAME: the SHA-256 fingerprint of $WORK/NAME.crt, AA:BB:..., as zeche
+# and gemget write it
+fp() {
+	openssl x509 -in "$WORK/$1.crt" -noout -fingerprint -sha256 |
+	    sed 's/.*=//'
+}
+
+# Rate limits (test_ratelimit.sh, test_hostrate.sh).
+# is_44 NAME LINE MAX: LINE is "44 SECONDS", SECONDS from 1 to MAX (the
+# next token comes within MAX s)
+is_44() {
+	local s=${2#44 }
+	if [ "${2%% *}" = 44 ] && [ -n "$s" ] && [ -z "${s//[0-9]/}" ] &&
+	    [ "$s" -ge 1 ] && [ "$s" -le "$3" ]; then
+		ok "$1: $2"
+	else
+		not_ok "$1: 44 and the seconds (1 to $3)" "$2"
+	fi
+}
+
+# expect_slow_down NAME HOST: past its rate, Gopher's answer (on
+# $GOPHER_PORT) is an error item and Spartan's (on $SPARTAN_PORT, for
+# HOST) a "4", each saying when to try again
+expect_slow_down() {
+	local g sp
+	g=$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/" |
+	    head -n 1)
+	expect_contains "$1, Gopher: an error item" "$g" \
+	    "3Slow down: too many requests, try again in "
+	sp=$("$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$2" / 2>/dev/null |
+	    head -n 1 | tr -d '\r')
+	case "$sp" in
+	"4 Slow down: too many requests, try again in "*" seconds")
+		ok "$1, Spartan: $sp" ;;
+	*)	not_ok "$1, Spartan: 4 and the seconds" "$sp" ;;
+	esac
+}
+
+# proxy_v2 OCTETS-AS-ESCAPES FILE: $WORK/FILE, a PROXY v2 header from
+# that IPv4 client (port 40000) to 127.0.0.1:1965
+proxy_v2() {
+	printf '\r\n\r\n\0\r\nQUIT\n\041\021\0\014'"$1"'\177\0\0\001\234\100\007\255' \
+	    >"$WORK/$2"
+}
+
+# proxy_st HEADER: the status line of gemini://$H/ over the PROXY
+# listener $PROXY_PORT, behind the header $WORK/HEADER
+proxy_st() {
+	"$GEMGET" -x "$WORK/$1" -s "$H" 127.0.0.1 "$PROXY_PORT" \
+	    "gemini://$H/" 2>/dev/null | head -n 1 | tr -d '\r'
+}
+
+# expect_proxy_rate BURST MAX: behind PROXY ($PROXY_PORT) the client the
+# header names counts, not the proxy: 192.0.2.8 is served BURST times,
+# then told 44 (is_44 ... MAX), which is logged with its address;
+# 192.0.2.9 is a client of its own; 198.51.100.7, in an allowed network
+# (rate_allow "198.51.100.0/24"), is answered every time
+expect_proxy_rate() {
+	local i n=0
+	proxy_v2 '\300\0\002\010' c8		# 192.0.2.8
+	proxy_v2 '\300\0\002\011' c9		# 192.0.2.9
+	proxy_v2 '\306\063\144\007' allowed	# 198.51.100.7
+	for i in $(seq 1 "$1"); do
+		expect_eq "PROXY 192.0.2.8, request $i: served" \
+		    "$(proxy_st c8)" "20 text/gemini"
+	done
+	is_44 "PROXY 192.0.2.8, request $(($1 + 1))" "$(proxy_st c8)" "$2"
+	expect_log "the client the header names is limited and logged" \
+	    "gemini 192.0.2.8 \"gemini://$H/\" 44 rate limit"
+	expect_eq "PROXY 192.0.2.9: a client of its own, served" \
+	    "$(proxy_st c9)" "20 text/gemini"
+	for i in $(seq 1 5); do
+		[ "$(proxy_st allowed)" = "20 text/gemini" ] && n=$((n + 1))
+	done
+	expect_eq "PROXY from an allowed network: 5 of 5 answered" "$n" 5
+}

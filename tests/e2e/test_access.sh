@@ -31,42 +31,11 @@ printf '# Inner\n\nINNER-WORDS\n' >"$WORK/a/members/inner/deep.gmi"
 mkdir -p "$WORK/a/members/dir"
 printf 'Cedar Industries\nElm Bakery\n' >"$WORK/a/members/dir/partners.txt"
 
-# the client certificates: two valid self-signed ones, and one that
-# expired (openssl ca sets past dates, which req -x509 cannot in 3.0)
-mkcert() {	# NAME: NAME.pem, key and certificate
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$WORK/$1.key" -out "$WORK/$1.crt" -days 30 \
-	    -subj "/CN=$1" 2>/dev/null
-	cat "$WORK/$1.crt" "$WORK/$1.key" >"$WORK/$1.pem"
-}
-fp() {	# NAME: the SHA-256 fingerprint, AA:BB:...
-	openssl x509 -in "$WORK/$1.crt" -noout -fingerprint -sha256 |
-	    sed 's/.*=//'
-}
+# the client certificates (lib.sh): two valid self-signed ones, and one
+# that expired
 mkcert ada
 mkcert eve
-mkdir -p "$WORK/ca"
-: >"$WORK/ca/index.txt"
-cat >"$WORK/ca/ca.conf" <<CA
-[ ca ]
-default_ca = test
-[ test ]
-dir = $WORK/ca
-database = \$dir/index.txt
-new_certs_dir = \$dir
-serial = \$dir/serial
-default_md = sha256
-policy = any
-[ any ]
-commonName = supplied
-CA
-echo 01 >"$WORK/ca/serial"
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-    -keyout "$WORK/old.key" -out "$WORK/old.csr" -subj /CN=old 2>/dev/null
-openssl ca -batch -config "$WORK/ca/ca.conf" -selfsign -keyfile "$WORK/old.key" \
-    -in "$WORK/old.csr" -out "$WORK/old.crt" -startdate 20200101000000Z \
-    -enddate 20200201000000Z >/dev/null 2>&1
-cat "$WORK/old.crt" "$WORK/old.key" >"$WORK/old.pem"
+mkcert_expired old
 # a club's CA, a member's certificate it issued, and one issued by
 # another CA of the same name (only the signature counts)
 mkca() {	# NAME CN

@@ -71,6 +71,32 @@ expect_contains "errors: a dangling link warned too" "$CHECK_OUT" \
 expect_contains "errors: counted" "$CHECK_OUT" "2 errors, not served"
 rm "$ROOT/a.gmi" "$ROOT/notes/b.gmi" "$ROOT/c.gmi"
 
+# --user without --config: zeche would chroot into the capsule's parent,
+# and the start refuses a log outside it; --check says so too, in the
+# same words.  The capsule in $WORK/srv (the chroot), the log beside it.
+mkdir -p "$WORK/srv/logs" "$WORK/draussen-log"
+cp -R "$ROOT" "$WORK/srv/capsule"
+CHECK_OUT=$("$ZECHE" --check --root "$WORK/srv/capsule" --user nobody \
+    --log "$WORK/draussen-log/zeche.log" 2>&1)
+CHECK_RC=$?
+expect_eq "--check --user, the log outside the chroot: exit 1" "$CHECK_RC" 1
+expect_contains "--check --user, the log outside the chroot: says why" \
+    "$CHECK_OUT" "log $WORK/draussen-log/zeche.log: outside $(realpath "$WORK/srv"), the folder zeche chroots into with --user"
+expect_contains "--check --user, the log outside the chroot: not served" \
+    "$CHECK_OUT" "1 error, not served"
+expect_eq "--check --user, the log outside the chroot: no log made" \
+    "$(ls "$WORK/draussen-log")" ""
+CHECK_OUT=$("$ZECHE" --check --root "$WORK/srv/capsule" --user nobody \
+    --log "$WORK/srv/logs/zeche.log" 2>&1)
+CHECK_RC=$?
+expect_eq "--check --user, the log in the chroot: exit 0" "$CHECK_RC" 0
+expect_contains "--check --user, the log in the chroot: OK" "$CHECK_OUT" "OK"
+CHECK_OUT=$("$ZECHE" --check --root "$WORK/srv/capsule" \
+    --log "$WORK/draussen-log/zeche.log" 2>&1)
+expect_eq "--check without --user: a log anywhere outside the capsule" \
+    "$?" 0
+rm -r "$WORK/srv" "$WORK/draussen-log"
+
 # a FIFO in the capsule: never read, never waited for
 mkfifo "$ROOT/rohr.gmi"
 CHECK_OUT=$(timeout 20 "$ZECHE" --check --root "$ROOT" 2>&1)

@@ -52,12 +52,6 @@ st() {	# HOST [gemget options]: the status line of gemini://HOST/
 	"$GEMGET" -s "$host" "$@" 127.0.0.1 "$GEMINI_PORT" "gemini://$host/" \
 	    2>/dev/null | head -n 1 | tr -d '\r'
 }
-is_44() {	# NAME LINE: "44 SECONDS", 1 to 30 (a token in 30 s at most)
-	case "$2" in
-	"44 "[1-9]|"44 "[12][0-9]|"44 30") ok "$1: $2" ;;
-	*) not_ok "$1: 44 and the seconds" "$2" ;;
-	esac
-}
 n=0
 for i in $(seq 1 6); do
 	[ "$(st "$H" -b 127.0.0.2)" = "20 text/gemini" ] && n=$((n + 1))
@@ -67,7 +61,7 @@ for i in 1 2; do
 	expect_eq "request $i to the limited host: served" "$(st "$H")" \
 	    "20 text/gemini"
 done
-is_44 "request 3 to the limited host" "$(st "$H")"
+is_44 "request 3 to the limited host" "$(st "$H")" 30
 expect_log "the 44 is logged with its host" \
     "gemini 127.0.0.1 \"gemini://$H/\" 44 rate limit"
 n=0
@@ -75,15 +69,7 @@ for i in $(seq 1 5); do
 	[ "$(st b.example)" = "20 text/gemini" ] && n=$((n + 1))
 done
 expect_eq "the other host: 5 of 5 answered to the same client" "$n" 5
-g=$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/" | head -n 1)
-expect_contains "Gopher for the limited host: an error item" "$g" \
-    "3Slow down: too many requests, try again in "
-sp=$("$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" / 2>/dev/null | head -n 1 |
-    tr -d '\r')
-case "$sp" in
-"4 Slow down: too many requests, try again in "*" seconds") ok "Spartan for the limited host: $sp" ;;
-*) not_ok "Spartan for the limited host: 4 and the seconds" "$sp" ;;
-esac
+expect_slow_down "the limited host" "$H"
 expect_contains "Spartan for the other host: served" \
     "$("$SPGET" 127.0.0.1 "$SPARTAN_PORT" b.example / 2>/dev/null |
     head -n 1)" "2 text/gemini"
@@ -113,31 +99,7 @@ done
 expect_eq "an allowed address over Gopher: 4 of 4 answered" "$n" 4
 
 # behind PROXY: the client in the header counts, not the proxy
-v2() {	# OCTETS-AS-ESCAPES FILE: a v2 header from that IPv4 client
-	printf '\r\n\r\n\0\r\nQUIT\n\041\021\0\014'"$1"'\177\0\0\001\234\100\007\255' \
-	    >"$WORK/$2"
-}
-v2 '\300\0\002\010' c8			# 192.0.2.8
-v2 '\300\0\002\011' c9			# 192.0.2.9
-v2 '\306\063\144\007' allowed		# 198.51.100.7
-pst() {	# HEADER: the status line over the PROXY listener
-	"$GEMGET" -x "$WORK/$1" -s "$H" 127.0.0.1 "$PROXY_PORT" \
-	    "gemini://$H/" 2>/dev/null | head -n 1 | tr -d '\r'
-}
-for i in 1 2; do
-	expect_eq "PROXY 192.0.2.8, request $i: served" "$(pst c8)" \
-	    "20 text/gemini"
-done
-is_44 "PROXY 192.0.2.8, request 3" "$(pst c8)"
-expect_log "the client the header names is limited" \
-    "gemini 192.0.2.8 \"gemini://$H/\" 44 rate limit"
-expect_eq "PROXY 192.0.2.9: a client of its own, served" "$(pst c9)" \
-    "20 text/gemini"
-n=0
-for i in $(seq 1 5); do
-	[ "$(pst allowed)" = "20 text/gemini" ] && n=$((n + 1))
-done
-expect_eq "PROXY from an allowed network: 5 of 5 answered" "$n" 5
+expect_proxy_rate 2 30
 
 # a reload with the same rate keeps the counts; a new rate starts anew
 reload "a reload, the rate unchanged"
@@ -149,7 +111,7 @@ for i in 1 2 3; do
 	expect_eq "a new rate, request $i: served" "$(st "$H")" \
 	    "20 text/gemini"
 done
-is_44 "a new rate, request 4" "$(st "$H")"
+is_44 "a new rate, request 4" "$(st "$H")" 30
 write_conf ""
 reload "a reload without the rate"
 n=0
@@ -179,9 +141,9 @@ for i in 1 2; do
 	    "$(st "$H")" "20 text/gemini"
 done
 is_44 "both rates, request 3 to the limited host: its own limit" \
-    "$(st "$H")"
+    "$(st "$H")" 30
 expect_eq "both rates, request 4, to the other host: served" \
     "$(st b.example)" "20 text/gemini"
 is_44 "both rates, request 5, to the other host: the global limit" \
-    "$(st b.example)"
+    "$(st b.example)" 30
 finish

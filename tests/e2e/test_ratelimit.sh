@@ -3,11 +3,18 @@
 # Spartan "4" with the seconds; a client that asks on before that time is
 # refused at accept (a ban, logged); an allowed network is never limited;
 # behind PROXY the client the header names counts, not the proxy.  A
-# flood of 200,000 requests from 100,000 addresses through PROXY headers
-# keeps zeche's memory bounded, and an allowed client is answered all
-# along.
+# flood of 72,000 requests from 60,000 addresses through PROXY headers,
+# nearly four times the clients the table holds, keeps zeche's memory
+# bounded, and an allowed client is answered all along.
 . "$(dirname "$0")/lib.sh"
 : "${FLOOD:?FLOOD must name the flood tool}"
+# AddressSanitizer holds freed memory back (256 MiB by default) before it
+# reuses it, so the sanitizer build's memory grows over the floods'
+# connections until that quarantine is full: a small one is full within
+# the first flood, and the second one then measures zeche alone
+if [ -n "${ZECHE_SANITIZE:-}" ]; then
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16
+fi
 
 CONF=$WORK/zeche.conf
 GEMINI_PORT=$(free_port)
@@ -55,21 +62,9 @@ expect_eq "an allowed address: 10 of 10 answered" "$n" 10
 for i in 1 2 3; do
 	expect_eq "request $i of the burst: served" "$(st)" "20 text/gemini"
 done
-s=$(st)
-case "$s" in
-"44 "[1-9]|"44 1"[0-9]|"44 20") ok "past the burst: $s (a token in 20 s at most)" ;;
-*) not_ok "past the burst: 44 and the seconds" "$s" ;;
-esac
+is_44 "past the burst" "$(st)" 20
 expect_log "the 44 is logged" "gemini 127.0.0.1 \"gemini://$H/\" 44 rate limit"
-g=$(curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/" | head -n 1)
-expect_contains "Gopher past the limit: an error item" "$g" \
-    "3Slow down: too many requests, try again in "
-sp=$("$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" / 2>/dev/null | head -n 1 |
-    tr -d '\r')
-case "$sp" in
-"4 Slow down: too many requests, try again in "*" seconds") ok "Spartan past the limit: $sp" ;;
-*) not_ok "Spartan past the limit: 4 and the seconds" "$sp" ;;
-esac
+expect_slow_down "past the limit" "$H"
 # the third request before the time told: banned, refused at accept
 expect_eq "asking on: refused without an answer" "$(st)" ""
 expect_log "the ban is logged" \
@@ -84,36 +79,16 @@ expect_eq "the metrics count both refusals under the reason rate" \
     'zeche_connections_refused_total{reason="rate"} 2'
 
 # behind PROXY: the client in the header counts, not the banned proxy
-v2() {	# OCTETS-AS-ESCAPES FILE: a v2 header from that IPv4 client
-	printf '\r\n\r\n\0\r\nQUIT\n\041\021\0\014'"$1"'\177\0\0\001\234\100\007\255' \
-	    >"$WORK/$2"
-}
-v2 '\300\0\002\010' c8			# 192.0.2.8
-v2 '\300\0\002\011' c9			# 192.0.2.9
-v2 '\306\063\144\007' allowed		# 198.51.100.7
-pst() {	# HEADER: the status line over the PROXY listener
-	"$GEMGET" -x "$WORK/$1" -s "$H" 127.0.0.1 "$PROXY_PORT" \
-	    "gemini://$H/" 2>/dev/null | head -n 1 | tr -d '\r'
-}
-for i in 1 2 3; do
-	expect_eq "PROXY 192.0.2.8, request $i: served" "$(pst c8)" \
-	    "20 text/gemini"
-done
-expect_contains "PROXY 192.0.2.8, request 4: 44" "$(pst c8)" "44 "
-expect_log "the client the header names is limited and logged" \
-    "gemini 192.0.2.8 \"gemini://$H/\" 44 rate limit"
-expect_eq "PROXY 192.0.2.9: a client of its own, served" "$(pst c9)" \
-    "20 text/gemini"
-n=0
-for i in $(seq 1 10); do
-	[ "$(pst allowed)" = "20 text/gemini" ] && n=$((n + 1))
-done
-expect_eq "PROXY from an allowed network: 10 of 10 answered" "$n" 10
+expect_proxy_rate 3 20
 
-# the flood: 2 x 100,000 requests, from 2 x 50,000 addresses (half IPv4,
-# half IPv6 /64s), 2 each (within the burst); an allowed client asks
-# all along over the other Gopher listener, each answer within the
-# deadline (gemget's 10 s)
+# the flood: 2 x 36,000 requests, from 2 x 30,000 addresses (half IPv4,
+# half IPv6 /64s): each flood alone is nearly twice the 16,384 clients
+# the table holds, and the second one's addresses are all new.  The first
+# 6,000 of each ask twice, after the table has filled (within the burst:
+# served).  An allowed client asks all along over the other Gopher
+# listener, each answer within the deadline (gemget's 10 s).  Memory may
+# not grow by 1 MiB over the second flood: that is less than 35 bytes for
+# each of its 30,000 new clients, less than any per-client record costs.
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$ZPID/status"; }
 watcher() {	# until $WORK/stop: a request from 127.0.0.2 in a loop
 	local bad=0 good=0
@@ -129,19 +104,19 @@ watcher() {	# until $WORK/stop: a request from 127.0.0.2 in a loop
 }
 watcher &
 wpid=$!
-f1=$("$FLOOD" 127.0.0.1 "$FLOOD_PORT" 100000 50000 1000)
+f1=$("$FLOOD" 127.0.0.1 "$FLOOD_PORT" 36000 30000 1000)
 r1=$(rss)
-f2=$("$FLOOD" 127.0.0.1 "$FLOOD_PORT" 100000 50000 1000000)
+f2=$("$FLOOD" 127.0.0.1 "$FLOOD_PORT" 36000 30000 1000000)
 r2=$(rss)
 touch "$WORK/stop"
 wait "$wpid"
 echo "# flood 1: $f1, RSS $r1 KiB; flood 2: $f2, RSS $r2 KiB"
-expect_eq "flood 1: every request answered" "${f1#ok }" "100000 slow 0 closed 0"
-expect_eq "flood 2: every request answered" "${f2#ok }" "100000 slow 0 closed 0"
-if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -le $((r1 + 8192)) ]; then
-	ok "memory bounded: $r1 KiB after 50,000 addresses, $r2 KiB after 100,000"
+expect_eq "flood 1: every request answered" "${f1#ok }" "36000 slow 0 closed 0"
+expect_eq "flood 2: every request answered" "${f2#ok }" "36000 slow 0 closed 0"
+if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -lt $((r1 + 1024)) ]; then
+	ok "memory bounded: $r1 KiB after 30,000 addresses, $r2 KiB after 60,000"
 else
-	not_ok "memory bounded (grows by 8 MiB at most)" "$r1 -> $r2 KiB"
+	not_ok "memory bounded (grows by less than 1 MiB)" "$r1 -> $r2 KiB"
 fi
 read -r good bad <"$WORK/watch"
 expect_eq "the allowed client answered throughout ($good requests)" "$bad" 0

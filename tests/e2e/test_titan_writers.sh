@@ -14,44 +14,11 @@ while [ "$METRICS_PORT" = "$GEMINI_PORT" ]; do METRICS_PORT=$(free_port); done
 TOKEN=t0ken
 mkdir -p "$CERTS"
 
-mkcert() {	# NAME [openssl req options]: NAME.pem, key and certificate
-	local n=$1
-	shift
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$WORK/$n.key" -out "$WORK/$n.crt" -subj "/CN=$n" "$@" \
-	    2>/dev/null
-	cat "$WORK/$n.crt" "$WORK/$n.key" >"$WORK/$n.pem"
-}
-fp() {	# NAME: the SHA-256 fingerprint, AA:BB:...
-	openssl x509 -in "$WORK/$1.crt" -noout -fingerprint -sha256 |
-	    sed 's/.*=//'
-}
-mkcert ada -days 30
-mkcert eve -days 30
-mkcert mal -days 30
-# an expired certificate: openssl ca sets past dates (req -x509 cannot)
-mkdir -p "$WORK/ca"
-: >"$WORK/ca/index.txt"
-cat >"$WORK/ca/ca.conf" <<CA
-[ ca ]
-default_ca = test
-[ test ]
-dir = $WORK/ca
-database = \$dir/index.txt
-new_certs_dir = \$dir
-serial = \$dir/serial
-default_md = sha256
-policy = any
-[ any ]
-commonName = supplied
-CA
-echo 01 >"$WORK/ca/serial"
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-    -keyout "$WORK/old.key" -out "$WORK/old.csr" -subj "/CN=old" 2>/dev/null
-openssl ca -batch -config "$WORK/ca/ca.conf" -selfsign -keyfile \
-    "$WORK/old.key" -in "$WORK/old.csr" -out "$WORK/old.crt" \
-    -startdate 20200101000000Z -enddate 20200201000000Z >/dev/null 2>&1
-cat "$WORK/old.crt" "$WORK/old.key" >"$WORK/old.pem"
+# the client certificates (lib.sh), one of them expired
+mkcert ada
+mkcert eve
+mkcert mal
+mkcert_expired old
 [ -s "$WORK/old.crt" ] || echo "# the expired certificate was not made"
 
 { echo "$(fp ada)  # Ada"; echo "$(fp old)  # an old one"

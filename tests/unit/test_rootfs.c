@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -168,6 +169,89 @@ test_is_utf8(void)
 	tmptree_rm();
 }
 
+/* Is the folder REL (below the tree) there, and a folder? */
+static bool
+is_folder(const char *rel)
+{
+	struct stat	 st;
+	char		 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", tmptree, rel);
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The walker beneath a root: no link followed anywhere on the way, no
+ * "..", no dot folder; missing folders made only with ROOTFS_CREATE.
+ */
+static void
+test_open_folder_stays_inside(void)
+{
+	const char	*errstr = NULL;
+	struct stat	 st, want;
+	char		 path[512];
+	int		 rootfd, fd;
+
+	tmptree_new();
+	tmptree_mkdir("a");
+	tmptree_mkdir("a/b");
+	tmptree_mkdir(".hidden");
+	link_to("b", "a/lb");
+	link_to("..", "a/up");
+	rootfd = open(tmptree, O_RDONLY | O_DIRECTORY);
+
+	/* a/b, and only the first LEN bytes count */
+	CHECK((fd = rootfs_open_folder(rootfd, "a/b/c.gmi", 3, 0,
+	    &errstr)) != -1);
+	snprintf(path, sizeof(path), "%s/a/b", tmptree);
+	CHECK(fd != -1 && fstat(fd, &st) == 0 && stat(path, &want) == 0 &&
+	    st.st_ino == want.st_ino && st.st_dev == want.st_dev);
+	if (fd != -1)
+		close(fd);
+	/* "": the root itself, a new descriptor */
+	CHECK((fd = rootfs_open_folder(rootfd, "", 0, 0, &errstr)) != -1 &&
+	    fd != rootfd);
+	if (fd != -1)
+		close(fd);
+
+	/* a link in the middle, or at the end, is refused */
+	CHECK(rootfs_open_folder(rootfd, "a/lb/x", 4, 0, &errstr) == -1);
+	CHECK_STR(errstr, "a folder that is a link or no folder");
+	CHECK(rootfs_open_folder(rootfd, "a/up/a", 6, 0, &errstr) == -1);
+	CHECK(rootfs_open_folder(rootfd, "a/lb/n", 6, ROOTFS_CREATE,
+	    &errstr) == -1);
+	CHECK(!is_folder("a/b/n"));
+	/* "..", "." and dot folders, even where they would stay inside */
+	CHECK(rootfs_open_folder(rootfd, "a/..", 4, 0, &errstr) == -1);
+	CHECK_STR(errstr, "a dot folder");
+	CHECK(rootfs_open_folder(rootfd, "..", 2, ROOTFS_CREATE,
+	    &errstr) == -1);
+	CHECK(rootfs_open_folder(rootfd, "a/./b", 5, 0, &errstr) == -1);
+	CHECK(rootfs_open_folder(rootfd, ".hidden", 7, 0, &errstr) == -1);
+	CHECK(rootfs_open_folder(rootfd, "a//b", 4, 0, &errstr) == -1);
+	CHECK_STR(errstr, "an empty folder name");
+
+	/* missing folders: an error, unless ROOTFS_CREATE makes them */
+	CHECK(rootfs_open_folder(rootfd, "a/x/y", 5, 0, &errstr) == -1 &&
+	    errno == ENOENT);
+	CHECK_STR(errstr, "no such folder");
+	CHECK(!is_folder("a/x"));
+	CHECK((fd = rootfs_open_folder(rootfd, "a/x/y", 5, ROOTFS_CREATE,
+	    &errstr)) != -1);
+	if (fd != -1)
+		close(fd);
+	CHECK(is_folder("a/x") && is_folder("a/x/y"));
+	snprintf(path, sizeof(path), "%s/a/x/y", tmptree);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700);
+	/* a file on the way is no folder, and is left alone */
+	tmptree_put("a/f", "f\n");
+	CHECK(rootfs_open_folder(rootfd, "a/f/z", 5, ROOTFS_CREATE,
+	    &errstr) == -1);
+	CHECK_STR(errstr, "a folder that is a link or no folder");
+	close(rootfd);
+	tmptree_rm();
+}
+
 static void
 test_is_beneath(void)
 {
@@ -187,5 +271,6 @@ main(void)
 	test_names_sorted_without_dot_files();
 	test_is_utf8();
 	test_is_beneath();
+	test_open_folder_stays_inside();
 	CHECK_DONE();
 }
