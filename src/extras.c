@@ -267,12 +267,37 @@ add_pageindex(struct walk *w)
 	return ret;
 }
 
+/*
+ * The search (search.h): its index built now, or, for a big capsule at a
+ * start or a reload, once the server is served (server_finish()).
+ */
+static int
+add_search(struct walk *w)
+{
+	struct search	*se;
+	const char	*errstr = "out of memory";
+
+	if (w->search[0] == '\0')
+		return 0;
+	/* the site owns SE from here on, also when adding it fails */
+	if ((se = search_new(w->s, w->search, &errstr)) == NULL ||
+	    site_add_section(w->s, &search_section, se) == -1) {
+		fail(w, w->search, 0, "%s", errstr);
+		return -1;
+	}
+	if (w->opts->search_later && search_cost(w->s) > SEARCH_NOW_MAX)
+		return 0;
+	if (search_index(se, w->s, NULL, &errstr) == -1) {
+		fail(w, w->search, 0, "%s", errstr);
+		return -1;
+	}
+	return 0;
+}
+
 int
 add_site_extras(struct walk *w)
 {
 	struct buf	 robots = BUF_INIT;
-	struct search	*se;
-	const char	*errstr;
 	size_t		 i;
 
 	/*
@@ -287,12 +312,8 @@ add_site_extras(struct walk *w)
 		site_sort(w->s);
 	}
 	/* the search before robots.txt, which names it */
-	if (w->search[0] != '\0' && ((se = search_build(w->s, w->search,
-	    &errstr)) == NULL || site_add_section(w->s, &search_section,
-	    se) == -1)) {
-		fail_oom(w, w->search);
+	if (add_search(w) == -1)
 		return -1;
-	}
 	if (!has_path(w->s, "/robots.txt")) {
 		robots_make(&robots, w->s);
 		if (w->pageindex[0] != '\0')

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "control.h"
 #include "export.h"
+#include "later.h"
 #include "listen.h"
 #include "log.h"
 #include "logfile.h"
@@ -488,6 +489,29 @@ within_confinement(const struct conf *conf, char *err, size_t errlen)
 	return 0;
 }
 
+static int	 later_state = -1;	/* later.h's thread: -1 not yet */
+					/* started, 0 none, 1 running */
+
+/*
+ * What the load of SRV left for after it is served (a big capsule's
+ * search index): on later.h's thread, or at once if it cannot run.
+ * Before the thread starts (the start's own server) nothing: its start
+ * calls this again.
+ */
+static void
+finish_later(struct server *srv)
+{
+	static const atomic_bool never = false;
+
+	if (later_state == -1 || !server_pending(srv))
+		return;
+	server_ref(srv);
+	if (later_state == 1 && later_put(srv) == 0)
+		return;
+	server_finish(srv, &never);
+	server_done(srv);
+}
+
 static void
 set_current(struct server *srv)
 {
@@ -495,6 +519,7 @@ set_current(struct server *srv)
 		server_unref(current);
 	current = srv;
 	net_set_ctx(srv);
+	finish_later(srv);
 	accesslog_set_style(srv->conf.log_combined ? ACCESSLOG_COMBINED :
 	    ACCESSLOG_ZECHE);
 }
@@ -871,6 +896,10 @@ main(int argc, char **argv)
 	if (reaper_start(server_free) == -1)
 		log_warn("no reaper thread; old snapshots are freed by the "
 		    "loops");
+	later_state = later_start(server_finish, server_done) == 0;
+	if (later_state == 0)
+		log_warn("no thread for the search index: built on the loop");
+	finish_later(current);
 	log_info("%d worker%s", workers, workers == 1 ? "" : "s");
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++)
@@ -905,6 +934,7 @@ main(int argc, char **argv)
 		log_stop();
 		return 1;
 	}
+	later_stop();		/* a search index half built is dropped */
 	net_shutdown();
 	ratelimit_free(rate);
 	metrics_free();

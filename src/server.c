@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
@@ -21,8 +22,11 @@
 #include "config.h"
 #include "export.h"
 #include "hostrate.h"
+#include "log.h"
 #include "reaper.h"
 #include "render.h"
+#include "search.h"
+#include "section.h"
 #include "server.h"
 #include "site.h"
 #include "tls.h"
@@ -308,7 +312,7 @@ keep_cert(struct vhost *vh, const struct server *old, char *err,
  */
 static struct site *
 load_site(const struct conf *conf, size_t i, const struct server *old,
-    char *err, size_t errlen)
+    bool later, char *err, size_t errlen)
 {
 	const struct vhost	*ov;
 	const struct conf_host	*h = &conf->hosts[i];
@@ -333,6 +337,7 @@ load_site(const struct conf *conf, size_t i, const struct server *old,
 	    h->pageindex ? SITE_ON : SITE_OFF;
 	so.search = !h->set_search ? SITE_AUTO :
 	    h->search ? SITE_ON : SITE_OFF;
+	so.search_later = later;
 	so.locations = h->locations;
 	so.nlocations = h->nlocations;
 	so.closed = h->readers != NULL || h->ca != NULL;
@@ -401,8 +406,8 @@ server_load(struct conf *conf, enum server_certs certs,
 		srv->nhosts++;
 		if ((vh->access = access_rules_load(vh->conf, &ca_loader, err,
 		    errlen)) == NULL ||
-		    (vh->site = load_site(conf, i, reuse ? old : NULL, err,
-		    errlen)) == NULL)
+		    (vh->site = load_site(conf, i, reuse ? old : NULL,
+		    certs != SERVER_CERTS_CHECK, err, errlen)) == NULL)
 			goto bad;
 		if (certs == SERVER_CERTS_KEEP ?
 		    keep_cert(vh, old, err, errlen) == -1 :
@@ -419,6 +424,55 @@ server_load(struct conf *conf, enum server_certs certs,
  bad:
 	server_unref(srv);
 	return NULL;
+}
+
+bool
+server_pending(const struct server *srv)
+{
+	const struct section	*sec;
+	size_t			 i;
+
+	for (i = 0; i < srv->nhosts; i++)
+		if ((sec = site_section(srv->hosts[i].site, &search_section)) !=
+		    NULL && !search_ready(sec->ctx))
+			return true;
+	return false;
+}
+
+void
+server_finish(void *arg, const atomic_bool *cancel)
+{
+	struct server		*srv = arg;
+	const struct vhost	*vh;
+	const struct section	*sec;
+	struct timespec		 t0, t1;
+	const char		*errstr;
+	size_t			 i;
+
+	for (i = 0; i < srv->nhosts && !atomic_load(cancel); i++) {
+		vh = &srv->hosts[i];
+		if ((sec = site_section(vh->site, &search_section)) == NULL ||
+		    search_ready(sec->ctx))
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (search_index(sec->ctx, vh->site, cancel, &errstr) == -1) {
+			if (!atomic_load(cancel))
+				log_warnx("host %s: no search: %s",
+				    vh->conf->name, errstr);
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_info("host %s: search index of %zu pages built in %.0f ms",
+		    vh->conf->name, search_count(sec->ctx),
+		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
+}
+
+void
+server_done(void *arg)
+{
+	server_unref(arg);
 }
 
 void

@@ -88,6 +88,17 @@ size_t		 server_cert_access(const struct vhost *,
 		    const struct passwd *, char *, size_t);
 
 /*
+ * The work a load left for later (later.h): true if a host's search index
+ * is still to be built (site_opts.search_later).  server_finish() builds
+ * them, unless CANCEL is set meanwhile (SRV is then no longer served, or
+ * the process stops; a search not built answers "try later"), logging
+ * each; server_done() drops the reference the job held.
+ */
+bool		 server_pending(const struct server *);
+void		 server_finish(void *, const atomic_bool *);
+void		 server_done(void *);
+
+/*
  * Counted references.  The last server_unref() hands the server to the
  * reaper (reaper.h), which frees it and returns the memory to the system
  * off the serving loops; when no reaper runs (a check, an export, the

@@ -45,6 +45,9 @@ struct site_opts {
 					/* generated pages only, ON: from */
 					/* the home page too, OFF: none */
 	enum site_switch search;	/* the capsule-wide search: alike */
+	bool		 search_later;	/* a big capsule's search index is */
+					/* built after the load (later.h): */
+					/* site_finish() */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
 	bool		 closed;	/* "readers" or "ca" on the host: */
