@@ -93,16 +93,17 @@ letters(uint32_t cp, enum collate mode, char one[2])
  * Append the key of the UTF-8 text S (LEN bytes) for MODE to OUT, without
  * its NUL.  A run of signs becomes one separator, never at the end, nor at
  * the start of a search form.  A leading sign is kept in the sort key so
- * that such names sort (and group) before digits and letters.
+ * that such names sort (and group) before digits and letters.  Returns
+ * true if an ä, ö or ü was folded (COLLATE_AE and COLLATE_A differ).
  */
-static void
+static bool
 fold(struct buf *out, size_t *map, const char *s, size_t len,
     enum collate mode)
 {
 	const char	*r, *s0 = s;
 	uint32_t	 cp;
 	size_t		 n, w = 0, done = 0;
-	bool		 sep = false, any = false;
+	bool		 sep = false, any = false, uml = false;
 	char		 one[2], last = '\0', tmp[256];
 
 	while (len > 0) {
@@ -112,14 +113,20 @@ fold(struct buf *out, size_t *map, const char *s, size_t len,
 			done += w;
 			w = 0;
 		}
-		if ((n = utf8_decode(s, len, &cp)) == 0) {
+		if ((unsigned char)*s < 0x80) {
+			n = 1;		/* most text: no decoding */
+			cp = (unsigned char)*s;
+		} else if ((n = utf8_decode(s, len, &cp)) == 0) {
 			n = 1;
 			cp = 0xfffd;
 		}
 		if (cp >= 0x300 && cp <= 0x36f) {
 			/* combining: u + U+0308 is ü */
-			if (cp == 0x308 && mode == COLLATE_AE && !sep &&
+			if (cp == 0x308 && mode != COLLATE_SORT && !sep &&
 			    (last == 'a' || last == 'o' || last == 'u')) {
+				uml = true;
+				if (mode == COLLATE_A)
+					goto next;
 				if (map != NULL)
 					map[done + w] = (size_t)(s - s0);
 				tmp[w++] = last = 'e';
@@ -127,6 +134,9 @@ fold(struct buf *out, size_t *map, const char *s, size_t len,
 			goto next;
 		}
 		r = letters(cp, mode, one);
+		if (cp == 0xc4 || cp == 0xd6 || cp == 0xdc || cp == 0xe4 ||
+		    cp == 0xf6 || cp == 0xfc)
+			uml = true;	/* ä, ö, ü: "ae" or "a" */
 		if (r == NULL && (mode != COLLATE_SORT || is_sign(cp))) {
 			sep = true;
 			goto next;
@@ -156,19 +166,26 @@ fold(struct buf *out, size_t *map, const char *s, size_t len,
 		len -= n;
 	}
 	buf_add(out, tmp, w);
+	return uml;
 }
 
 void
 collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
 {
-	fold(out, NULL, s, len, mode);
+	(void)fold(out, NULL, s, len, mode);
+}
+
+bool
+collate_fold_ae(struct buf *out, const char *s, size_t len)
+{
+	return fold(out, NULL, s, len, COLLATE_AE);
 }
 
 void
 collate_fold_map(struct buf *out, size_t *map, const char *s, size_t len,
     enum collate mode)
 {
-	fold(out, map, s, len, mode);
+	(void)fold(out, map, s, len, mode);
 }
 
 static uint32_t
@@ -227,15 +244,12 @@ collate_casefold(struct buf *out, const char *s, size_t len)
 void
 collate_forms(struct buf *hay, const char *name)
 {
-	size_t	 len = strlen(name), start = hay->len, mid;
+	size_t	 len = strlen(name);
 
-	collate_fold(hay, name, len, COLLATE_AE);
-	mid = hay->len;
-	buf_addc(hay, '\1');
-	collate_fold(hay, name, len, COLLATE_A);
-	if (!hay->failed && hay->len - mid - 1 == mid - start &&
-	    memcmp(hay->data + start, hay->data + mid + 1, mid - start) == 0)
-		hay->len = mid;
+	if (collate_fold_ae(hay, name, len)) {
+		buf_addc(hay, '\1');
+		collate_fold(hay, name, len, COLLATE_A);
+	}
 	buf_addc(hay, '\n');
 }
 

@@ -42,8 +42,10 @@
 #ifndef SEARCH_H
 #define SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "gemtext.h"
 #include "section.h"
 
 #define SEARCH_PER_PAGE		10
@@ -88,6 +90,26 @@ long		 search_locate(const char *, size_t, const char *);
  */
 void		 search_excerpt(struct buf *, const char *, size_t, size_t,
 		    size_t);
+
+/* One line of a gemtext body, as search_line() reads it. */
+struct search_line {
+	enum gemtext_type	 type;
+	const char		*text;	/* into the body, not NUL-ended */
+	size_t			 len;
+};
+
+/*
+ * Read the line of the gemtext BODY (LEN bytes) that starts at byte AT
+ * (< LEN), as gemtext_parse() reads it: its type, and its text (a
+ * link's label, a heading's words, a line of a preformatted block as it
+ * is) with the marker, the spaces around it and a CR before the LF cut
+ * off.  *IN_PRE says whether the line is inside a preformatted block,
+ * and is updated by a toggle line.  Returns where the next line starts
+ * (LEN after the last).  The search indexes and excerpts the bodies with
+ * it, so that it needs no parse of them.
+ */
+size_t		 search_line(const char *, size_t, size_t, bool *,
+		    struct search_line *);
 
 extern const struct section_ops search_section;
 
