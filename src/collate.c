@@ -113,8 +113,29 @@ fold(struct buf *out, size_t *map, const char *s, size_t len,
 			done += w;
 			w = 0;
 		}
+		if ((unsigned char)*s < 0x80 && mode != COLLATE_SORT) {
+			/* most text: ASCII, as letters() would have it */
+			cp = (unsigned char)*s++;
+			len--;
+			if (!is_alnum(cp)) {
+				sep = true;
+				continue;
+			}
+			if (sep && any) {
+				if (map != NULL)
+					map[done + w] = (size_t)(s - 1 - s0);
+				tmp[w++] = '-';
+			}
+			sep = false;
+			any = true;
+			if (map != NULL)
+				map[done + w] = (size_t)(s - 1 - s0);
+			tmp[w++] = last = (char)(cp >= 'A' && cp <= 'Z' ?
+			    cp - 'A' + 'a' : cp);
+			continue;
+		}
 		if ((unsigned char)*s < 0x80) {
-			n = 1;		/* most text: no decoding */
+			n = 1;
 			cp = (unsigned char)*s;
 		} else if ((n = utf8_decode(s, len, &cp)) == 0) {
 			n = 1;

@@ -110,10 +110,16 @@ struct brow {
 	uint32_t	 first, off;	/* as in struct skip */
 };
 
+struct blist {
+	uint32_t	 count;		/* postings so far */
+	uint32_t	 last;		/* the last entry + 1, or 0 */
+	uint32_t	*pend;		/* a block filling, or NULL */
+};
+
 struct trigram_builder {
 	uint32_t	 n;		/* entries added */
-	uint32_t	*count;		/* NTRI */
-	uint32_t	**pend;		/* NTRI: a block filling, or NULL */
+	struct blist	*list;		/* NTRI */
+	signed char	 sym[256];	/* sym() of each byte */
 	struct brow	*rows;
 	size_t		 nrows, caprows;
 	uint8_t		*post;
@@ -125,14 +131,16 @@ struct trigram_builder *
 trigram_builder_new(void)
 {
 	struct trigram_builder	*b;
+	int			 c;
 
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return NULL;
-	if ((b->count = calloc(NTRI, sizeof(*b->count))) == NULL ||
-	    (b->pend = calloc(NTRI, sizeof(*b->pend))) == NULL) {
-		trigram_builder_free(b);
+	if ((b->list = calloc(NTRI, sizeof(*b->list))) == NULL) {
+		free(b);
 		return NULL;
 	}
+	for (c = 0; c < 256; c++)
+		b->sym[c] = (signed char)sym((unsigned char)c);
 	return b;
 }
 
@@ -143,11 +151,10 @@ trigram_builder_free(struct trigram_builder *b)
 
 	if (b == NULL)
 		return;
-	if (b->pend != NULL)
+	if (b->list != NULL)
 		for (t = 0; t < NTRI; t++)
-			free(b->pend[t]);
-	free(b->pend);
-	free(b->count);
+			free(b->list[t].pend);
+	free(b->list);
 	free(b->rows);
 	free(b->post);
 	free(b);
@@ -184,7 +191,7 @@ grow(struct trigram_builder *b, size_t want)
 static bool
 flush(struct trigram_builder *b, uint32_t t, uint32_t n)
 {
-	const uint32_t	*v = b->pend[t];
+	const uint32_t	*v = b->list[t].pend;
 	uint8_t		*p;
 	uint32_t	 k;
 
@@ -210,32 +217,35 @@ flush(struct trigram_builder *b, uint32_t t, uint32_t n)
 int
 trigram_add(struct trigram_builder *b, const char *s, size_t len)
 {
-	const char	*e = s + len;
-	uint32_t	 t, c, i = b->n;
-	int		 x, y, z;
+	const unsigned char	*p = (const unsigned char *)s, *e = p + len;
+	struct blist		*l;
+	uint32_t		 t, i = b->n;
+	int			 x, y, z;
 
 	if (b->failed || b->n == UINT32_MAX - 1) {
 		b->failed = true;
 		return -1;
 	}
-	for (; s < e; s++) {
-		if ((x = sym((unsigned char)*s)) < 0)
+	y = p < e ? b->sym[p[0]] : -1;
+	z = p + 1 < e ? b->sym[p[1]] : -1;
+	for (; p < e; p++) {
+		x = y;
+		y = z;
+		z = p + 2 < e ? b->sym[p[2]] : -1;
+		if (x < 0)
 			continue;		/* \1, \n: between forms */
-		y = s + 1 < e ? sym((unsigned char)s[1]) : -1;
-		z = y >= 0 && s + 2 < e ? sym((unsigned char)s[2]) : -1;
 		t = (uint32_t)x * NSYM * NSYM +
 		    (uint32_t)(y < 0 ? SYM_END : y) * NSYM +
 		    (uint32_t)(y < 0 || z < 0 ? SYM_END : z);
-		if ((c = b->count[t]) > 0 &&
-		    b->pend[t][(c - 1) % POST_BLOCK] == i)
+		l = &b->list[t];
+		if (l->last == i + 1)
 			continue;		/* in already */
-		if (b->pend[t] == NULL && (b->pend[t] =
-		    malloc(POST_BLOCK * sizeof(**b->pend))) == NULL)
+		l->last = i + 1;
+		if (l->pend == NULL && (l->pend =
+		    malloc(POST_BLOCK * sizeof(*l->pend))) == NULL)
 			goto bad;
-		b->pend[t][c % POST_BLOCK] = i;
-		b->count[t]++;
-		if (c % POST_BLOCK == POST_BLOCK - 1 &&
-		    !flush(b, t, POST_BLOCK))
+		l->pend[l->count % POST_BLOCK] = i;
+		if (++l->count % POST_BLOCK == 0 && !flush(b, t, POST_BLOCK))
 			goto bad;
 	}
 	b->n++;
@@ -262,18 +272,20 @@ finish(struct trigram_builder *b, struct trigram *ix)
 	size_t		 i, nblk = 0;
 
 	for (t = 0; t < NTRI; t++)
-		if (b->count[t] % POST_BLOCK != 0 &&
-		    !flush(b, t, b->count[t] % POST_BLOCK))
+		if (b->list[t].count % POST_BLOCK != 0 &&
+		    !flush(b, t, b->list[t].count % POST_BLOCK))
 			return -1;
-	if ((ix->tblk = calloc(NTRI + 1, sizeof(*ix->tblk))) == NULL ||
+	if ((ix->count = calloc(NTRI, sizeof(*ix->count))) == NULL ||
+	    (ix->tblk = calloc(NTRI + 1, sizeof(*ix->tblk))) == NULL ||
 	    (at = calloc(NTRI, sizeof(*at))) == NULL ||
 	    (ix->skip = calloc(b->nrows + 1, sizeof(*ix->skip))) == NULL) {
 		free(at);
 		return -1;
 	}
 	for (t = 0; t < NTRI; t++) {
+		ix->count[t] = b->list[t].count;
 		ix->tblk[t] = at[t] = (uint32_t)nblk;
-		nblk += (b->count[t] + POST_BLOCK - 1) / POST_BLOCK;
+		nblk += (ix->count[t] + POST_BLOCK - 1) / POST_BLOCK;
 	}
 	ix->tblk[NTRI] = (uint32_t)nblk;
 	for (i = 0; i < b->nrows; i++) {
@@ -281,8 +293,6 @@ finish(struct trigram_builder *b, struct trigram *ix)
 		ix->skip[at[b->rows[i].t]++].off = b->rows[i].off;
 	}
 	free(at);
-	ix->count = b->count;
-	b->count = NULL;
 	/* cut to size: the doubling's slack back */
 	if (b->npost + 1 < b->cappost &&
 	    (ix->post = realloc(b->post, b->npost + 1)) != NULL)
