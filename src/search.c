@@ -1,8 +1,9 @@
 /*
  * search: the capsule-wide search (search.h).  One trigram index over
- * titles and bodies, built at load; the partner directory's own index is
- * asked for the partners.  Must not know a protocol: results are gemtext
- * in a struct result, as every section's.
+ * titles and bodies, built at load from the pages' bodies (never their
+ * parse); the partner directory's own index is asked for the partners.
+ * Must not know a protocol: results are gemtext in a struct result, as
+ * every section's.
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -21,7 +21,10 @@
  *
  * Built once per load over one trigram index (trigram.h): entry I < N is
  * the title of document I, the entries after them the lines of each
- * document's text, one entry a line, document by document.  The
+ * document's text, one entry a line, document by document.  It keeps no
+ * copy of the text: lines are read from the pages' bodies as they are
+ * (search_line()), folded once to build the index, and again to check a
+ * candidate of a long query and to cut an excerpt.  The
  * documents are the articles, newest first, then the capsule's other
  * gemtext pages by path; generated pages are not searched (the partner
  * directory is searched through its own index).  So the hits come out of
@@ -63,7 +66,11 @@ struct site;
  * The search over S, served at BASE (an absolute path without a trailing
  * slash, "/search"), in S's language; the partner directory is S's
  * partners section if it has one (borrowed).  NULL with errstr on a
- * failure.  S's pages must be sorted and must outlive the search.
+ * failure.  S's pages must be sorted and must outlive the search.  It
+ * reads of S only what site_compact() keeps: the pages' paths, bodies,
+ * kinds and titles, the articles, the partners section and the language,
+ * so it may be built before or after the compaction, and beside requests
+ * served from S (it changes nothing of S).
  */
 struct search	*search_build(const struct site *, const char *,
 		    const char **);

@@ -7,7 +7,9 @@
  * an offset inside the text, at the start of a code point.
  * search_excerpt: of valid UTF-8 text, valid UTF-8, never more code
  * points than asked for and the marks "...", and never longer than the
- * text and the marks.
+ * text and the marks.  The same bytes as a gemtext page: where
+ * gemtext_parse() takes them, search_line() reads the same lines, of the
+ * same types and texts.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 
 #include "buf.h"
 #include "collate.h"
+#include "gemtext.h"
 #include "search.h"
 #include "utf8.h"
 
@@ -30,6 +33,30 @@ cps(const char *s, size_t len)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+/* search_line() reads TEXT as gemtext_parse() does, if that takes it. */
+static void
+check_lines(const char *text, size_t len)
+{
+	struct gemtext		 doc;
+	struct search_line	 l;
+	const char		*errstr;
+	size_t			 at, k, lineno;
+	bool			 in_pre = false;
+
+	if ((len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) ||
+	    gemtext_parse(text, len, &doc, &errstr, &lineno) == -1)
+		return;
+	for (at = 0, k = 0; at < len; k++) {
+		at = search_line(text, len, at, &in_pre, &l);
+		assert(k < doc.nlines);
+		assert(l.type == doc.lines[k].type);
+		assert(l.len == strlen(doc.lines[k].text));
+		assert(memcmp(l.text, doc.lines[k].text, l.len) == 0);
+	}
+	assert(k == doc.nlines);
+	gemtext_free(&doc);
 }
 
 int
@@ -63,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(cps(out.data != NULL ? out.data : "", out.len) <=
 		    chars + 6);
 	}
+	check_lines(text, len);
 	buf_free(&fq);
 	buf_free(&out);
 	return 0;

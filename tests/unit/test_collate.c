@@ -99,6 +99,53 @@ test_forms(void)
 	buf_free(&b);
 }
 
+/*
+ * collate_fold_ae(): the COLLATE_AE form, and true exactly when the
+ * COLLATE_A form differs, so that a search folds the second form only
+ * then; ASCII (folded without decoding) as any other text.
+ */
+static void
+test_fold_ae(void)
+{
+	static const struct {
+		const char	*in, *ae, *a;
+	} cases[] = {
+		{ "Münster", "muenster", "munster" },
+		{ "MU\xcc\x88NSTER", "muenster", "munster" },	/* U+0308 */
+		{ "Muenster", "muenster", "muenster" },
+		{ "Köln, Ägypten", "koeln-aegypten", "koln-agypten" },
+		{ "Æsir Straße", "aesir-strasse", "aesir-strasse" },
+		{ "Ørsted & Łódź", "orsted-lodz", "orsted-lodz" },
+		{ " -- Hello, World! 42 -- ", "hello-world-42",
+		    "hello-world-42" },
+		{ "x\xcc\x88", "x", "x" },		/* no umlaut */
+		{ "日本 go", "go", "go" },
+		{ "", "", "" },
+	};
+	struct buf	 ae = BUF_INIT, a = BUF_INIT;
+	char		*k;
+	size_t		 i;
+	bool		 differs;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&ae);
+		buf_reset(&a);
+		differs = collate_fold_ae(&ae, cases[i].in,
+		    strlen(cases[i].in));
+		collate_fold(&a, cases[i].in, strlen(cases[i].in), COLLATE_A);
+		buf_addc(&ae, '\0');
+		buf_addc(&a, '\0');
+		CHECK(strcmp(ae.data, cases[i].ae) == 0);
+		CHECK(strcmp(a.data, cases[i].a) == 0);
+		CHECK(differs == (strcmp(cases[i].ae, cases[i].a) != 0));
+		k = key(cases[i].in, COLLATE_AE);
+		CHECK(k != NULL && strcmp(ae.data, k) == 0);
+		free(k);
+	}
+	buf_free(&ae);
+	buf_free(&a);
+}
+
 int
 main(void)
 {
@@ -106,5 +153,6 @@ main(void)
 	test_search_forms();
 	test_casefold();
 	test_forms();
+	test_fold_ae();
 	CHECK_DONE();
 }
