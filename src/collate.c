@@ -28,6 +28,19 @@ _Static_assert(sizeof(latin1) == 64 + 1, "latin1 covers U+00C0-U+00FF");
 _Static_assert(sizeof(latin_ext_a) == 128 + 1,
     "latin_ext_a covers U+0100-U+017F");
 
+/* ASCII in a search form: letters in lower case, digits; 0 a sign. */
+static const char ascii_form[129] =
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+    "0123456789\0\0\0\0\0\0"
+    "\0abcdefghijklmno"
+    "pqrstuvwxyz\0\0\0\0\0"
+    "\0abcdefghijklmno"
+    "pqrstuvwxyz\0\0\0\0\0";
+
+_Static_assert(sizeof(ascii_form) == 128 + 1, "ascii_form covers ASCII");
+
 static const char *const multi[] = {
 	NULL, "ae", "ae", "oe", "ue", "th", "ss", "ij", "oe"
 };
@@ -93,12 +106,14 @@ letters(uint32_t cp, enum collate mode, char one[2])
  * Append the key of the UTF-8 text S (LEN bytes) for MODE to OUT, without
  * its NUL.  A run of signs becomes one separator, never at the end, nor at
  * the start of a search form.  A leading sign is kept in the sort key so
- * that such names sort (and group) before digits and letters.  Returns
+ * that such names sort (and group) before digits and letters.  With ARR,
+ * the key goes to ARR instead (room for LEN bytes: search modes only),
+ * its length to *ARRLEN.  Returns
  * true if an ä, ö or ü was folded (COLLATE_AE and COLLATE_A differ).
  */
 static bool
-fold(struct buf *out, size_t *map, const char *s, size_t len,
-    enum collate mode)
+fold(struct buf *out, char *arr, size_t *arrlen, size_t *map, const char *s,
+    size_t len, enum collate mode)
 {
 	const char	*r, *s0 = s;
 	uint32_t	 cp;
@@ -109,7 +124,10 @@ fold(struct buf *out, size_t *map, const char *s, size_t len,
 	while (len > 0) {
 		/* one code point adds at most 6 bytes: flush before */
 		if (w > sizeof(tmp) - 8) {
-			buf_add(out, tmp, w);
+			if (arr != NULL)
+				memcpy(arr + done, tmp, w);
+			else
+				buf_add(out, tmp, w);
 			done += w;
 			w = 0;
 		}
@@ -117,7 +135,7 @@ fold(struct buf *out, size_t *map, const char *s, size_t len,
 			/* most text: ASCII, as letters() would have it */
 			cp = (unsigned char)*s++;
 			len--;
-			if (!is_alnum(cp)) {
+			if (ascii_form[cp] == '\0') {
 				sep = true;
 				continue;
 			}
@@ -130,8 +148,7 @@ fold(struct buf *out, size_t *map, const char *s, size_t len,
 			any = true;
 			if (map != NULL)
 				map[done + w] = (size_t)(s - 1 - s0);
-			tmp[w++] = last = (char)(cp >= 'A' && cp <= 'Z' ?
-			    cp - 'A' + 'a' : cp);
+			tmp[w++] = last = ascii_form[cp];
 			continue;
 		}
 		if ((unsigned char)*s < 0x80) {
@@ -186,27 +203,95 @@ fold(struct buf *out, size_t *map, const char *s, size_t len,
 		s += n;
 		len -= n;
 	}
-	buf_add(out, tmp, w);
+	if (arr != NULL) {
+		memcpy(arr + done, tmp, w);
+		*arrlen = done + w;
+	} else
+		buf_add(out, tmp, w);
 	return uml;
 }
 
 void
 collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
 {
-	(void)fold(out, NULL, s, len, mode);
+	(void)fold(out, NULL, NULL, NULL, s, len, mode);
 }
 
 bool
 collate_fold_ae(struct buf *out, const char *s, size_t len)
 {
-	return fold(out, NULL, s, len, COLLATE_AE);
+	return fold(out, NULL, NULL, NULL, s, len, COLLATE_AE);
+}
+
+/*
+ * fold() in a search mode, written for speed: an ASCII byte is one
+ * table lookup, and the form goes straight to ARR.  In a search form
+ * "any" is "something written" and "last" the last byte written.
+ */
+size_t
+collate_fold_to(char *arr, const char *s, size_t len, enum collate mode,
+    bool *differs)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	const char		*r;
+	uint32_t		 cp;
+	size_t			 i = 0, w = 0, n;
+	bool			 sep = false;
+	char			 f, one[2], last;
+
+	*differs = false;
+	while (i < len) {
+		/*
+		 * ASCII without a branch on the byte: a separator is kept
+		 * as SEP and written before the next letter.  The stores
+		 * stay within ARR: W <= I, and W < I when a "-" is due.
+		 */
+		for (; i < len && u[i] < 0x80; i++) {
+			f = ascii_form[u[i]];
+			arr[w] = '-';
+			w += (size_t)(sep & (f != '\0') & (w > 0));
+			arr[w] = f;
+			w += (size_t)(f != '\0');
+			sep = f == '\0';
+		}
+		if (i == len)
+			break;
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
+			n = 1;
+			cp = 0xfffd;
+		}
+		i += n;
+		if (cp >= 0x300 && cp <= 0x36f) {
+			last = w > 0 ? arr[w - 1] : '\0';
+			if (cp == 0x308 && !sep &&
+			    (last == 'a' || last == 'o' || last == 'u')) {
+				*differs = true;
+				if (mode == COLLATE_AE)
+					arr[w++] = 'e';
+			}
+			continue;
+		}
+		if (cp == 0xc4 || cp == 0xd6 || cp == 0xdc || cp == 0xe4 ||
+		    cp == 0xf6 || cp == 0xfc)
+			*differs = true;
+		if ((r = letters(cp, mode, one)) == NULL) {
+			sep = true;
+			continue;
+		}
+		if (sep && w > 0)
+			arr[w++] = '-';
+		sep = false;
+		while (*r != '\0')
+			arr[w++] = *r++;
+	}
+	return w;
 }
 
 void
 collate_fold_map(struct buf *out, size_t *map, const char *s, size_t len,
     enum collate mode)
 {
-	(void)fold(out, map, s, len, mode);
+	(void)fold(out, NULL, NULL, map, s, len, mode);
 }
 
 static uint32_t

@@ -37,6 +37,14 @@ void	collate_fold(struct buf *, const char *, size_t, enum collate);
 bool	collate_fold_ae(struct buf *, const char *, size_t);
 
 /*
+ * collate_fold() in a search mode (COLLATE_AE, COLLATE_A) into ARR, which
+ * has room for LEN bytes (a search form is never longer than its text):
+ * returns the form's length (no NUL is added); *differs as
+ * collate_fold_ae() says.  For a check that must not allocate.
+ */
+size_t	collate_fold_to(char *, const char *, size_t, enum collate, bool *);
+
+/*
  * collate_fold() in a search mode (COLLATE_AE, COLLATE_A), and for each
  * byte J it appends, the offset in S of the code point that made it in
  * MAP[J].  MAP has room for LEN entries: a search form is never longer

@@ -207,29 +207,127 @@ body_start(const struct page *pg)
 	    3 : 0;
 }
 
-/* TEXT's search forms into F (emptied first): as collate_forms(). */
-static void
-forms(struct buf *f, const char *text, size_t len)
+/*
+ * TEXT's search forms into F, which has room for 2 * LEN + 1 bytes, as
+ * collate_forms() makes them: the COLLATE_AE form, and "\1" and the
+ * COLLATE_A form if it differs (neither is longer than TEXT).  Returns
+ * their length.
+ */
+static size_t
+forms(char *f, const char *text, size_t len)
 {
-	buf_reset(f);
-	if (collate_fold_ae(f, text, len)) {
-		buf_addc(f, '\1');
-		collate_fold(f, text, len, COLLATE_A);
+	size_t	 n;
+	bool	 differs;
+
+	n = collate_fold_to(f, text, len, COLLATE_AE, &differs);
+	if (differs) {
+		f[n++] = '\1';
+		n += collate_fold_to(f + n, text, len, COLLATE_A, &differs);
 	}
+	return n;
+}
+
+/*
+ * True if TEXT holds V (VLEN > 0 bytes) as it is, or with its first
+ * letter in upper case.
+ */
+static bool
+raw_has(const char *text, size_t len, const char *v, size_t vlen)
+{
+	const char	*p = text, *m;
+
+	if (memmem(text, len, v, vlen) != NULL)
+		return true;
+	if (vlen < 2 || v[0] < 'a' || v[0] > 'z')
+		return false;
+	while ((m = memmem(p, len - (size_t)(p - text), v + 1, vlen - 1)) !=
+	    NULL) {
+		if (m > text && m[-1] == v[0] - 'a' + 'A')
+			return true;
+		p = m + 1;
+	}
+	return false;
+}
+
+/*
+ * A quick look for FQ in the UTF-8 TEXT as it is: FQ with a space for
+ * each "-", and then with ä, ö, ü and ß for "ae", "oe", "ue" and "ss",
+ * each also with its first letter in upper case.  Any of them in TEXT
+ * folds to FQ (a letter to itself or its pair, a space between letters
+ * to "-"), so true means a hit; false means "fold and look".
+ */
+static bool
+quick_has(const char *text, size_t len, const char *fq, size_t flen)
+{
+	char	 v[2 * SEARCH_QUERY_MAX + 1];
+	size_t	 i, n = 0;
+	bool	 pairs = false;
+
+	if (flen > SEARCH_QUERY_MAX)
+		return false;
+	for (i = 0; i < flen; i++)
+		v[i] = fq[i] == '-' ? ' ' : fq[i];
+	if (raw_has(text, len, v, flen))
+		return true;
+	for (i = 0; i < flen; i++) {
+		if (i + 1 < flen && fq[i + 1] == 'e' && (fq[i] == 'a' ||
+		    fq[i] == 'o' || fq[i] == 'u')) {
+			v[n++] = '\xc3';
+			v[n++] = fq[i] == 'a' ? '\xa4' : fq[i] == 'o' ?
+			    '\xb6' : '\xbc';
+			pairs = true;
+			i++;
+		} else if (i + 1 < flen && fq[i] == 's' && fq[i + 1] == 's') {
+			v[n++] = '\xc3';
+			v[n++] = '\x9f';
+			pairs = true;
+			i++;
+		} else
+			v[n++] = fq[i] == '-' ? ' ' : fq[i];
+	}
+	return pairs && raw_has(text, len, v, n);
 }
 
 /* True if TEXT holds FQ in one of its search forms. */
 static bool
 text_has(const char *text, size_t len, const char *fq, size_t flen)
 {
-	struct buf	 f = BUF_INIT;
-	bool		 hit;
+	char		 form[1024], *f;
+	size_t		 n;
+	bool		 hit, differs;
 
-	forms(&f, text, len);
-	hit = !f.failed && f.len > 0 && memmem(f.data, f.len, fq, flen) !=
-	    NULL;
-	buf_free(&f);
+	if (quick_has(text, len, fq, flen))
+		return true;
+	if (len <= sizeof(form)) {	/* most lines: no allocation */
+		n = collate_fold_to(form, text, len, COLLATE_AE, &differs);
+		if (memmem(form, n, fq, flen) != NULL)
+			return true;
+		if (!differs)
+			return false;
+		n = collate_fold_to(form, text, len, COLLATE_A, &differs);
+		return memmem(form, n, fq, flen) != NULL;
+	}
+	if ((f = malloc(2 * len + 1)) == NULL)
+		return false;
+	n = forms(f, text, len);
+	hit = memmem(f, n, fq, flen) != NULL;
+	free(f);
 	return hit;
+}
+
+/* Room for the search forms of LEN bytes of text in *F (*CAP bytes). */
+static bool
+form_room(char **f, size_t *cap, size_t len)
+{
+	char	*p;
+
+	if (2 * len + 1 <= *cap)
+		return true;
+	if ((p = realloc(*f, 2 * len + 1)) == NULL)
+		return false;
+	*f = p;
+	*cap = 2 * len + 1;
+	return true;
 }
 
 /* The document whose lines hold entry E (>= n). */
@@ -318,9 +416,10 @@ make_index(struct search *se, const char **errstr)
 {
 	struct trigram_builder	*b;
 	struct search_line	 l;
-	struct buf		 f = BUF_INIT;
 	const struct page	*pg;
-	size_t			 i, at, k = 0, nl;
+	const char		*t;
+	char			*f = NULL;
+	size_t			 i, at, k = 0, nl, cap = 0;
 	bool			 in_pre, title;
 
 	if (copy_titles(se) == -1 || count_lines(se) == -1 ||
@@ -329,8 +428,10 @@ make_index(struct search *se, const char **errstr)
 	    (b = trigram_builder_new()) == NULL)
 		return -1;
 	for (i = 0; i < se->n; i++) {
-		forms(&f, se->docs[i].title, strlen(se->docs[i].title));
-		(void)trigram_add(b, f.data != NULL ? f.data : "", f.len);
+		t = se->docs[i].title;
+		if (!form_room(&f, &cap, strlen(t)))
+			goto bad;
+		(void)trigram_add(b, f, forms(f, t, strlen(t)));
 	}
 	for (i = 0; i < se->n; i++) {
 		pg = se->docs[i].pg;
@@ -344,19 +445,18 @@ make_index(struct search *se, const char **errstr)
 				title = true;	/* the first "#" heading */
 				se->lofs[k] |= LOFS_TITLE;
 			}
-			forms(&f, l.text, l.len);
-			(void)trigram_add(b, f.data != NULL ? f.data : "",
-			    f.len);
+			if (!form_room(&f, &cap, l.len))
+				goto bad;
+			(void)trigram_add(b, f, forms(f, l.text, l.len));
 		}
 	}
-	if (f.failed) {
-		trigram_builder_free(b);
-		buf_free(&f);
-		return -1;
-	}
-	buf_free(&f);
+	free(f);
 	se->ix = trigram_builder_end(b, entry_has, se, errstr);
 	return se->ix == NULL ? -1 : 0;
+ bad:
+	free(f);
+	trigram_builder_free(b);
+	return -1;
 }
 
 struct search *

@@ -218,8 +218,9 @@ load(const char *dir, int on, int rounds)
 				lat[nlat++] = now_ms() - t0;
 				if (getenv("SEARCH_BENCH_EACH") != NULL &&
 				    r == rounds - 1)
-					fprintf(stderr, "%s page %zu: %.3f ms\n",
-					    queries[q], page, lat[nlat - 1]);
+					fprintf(stderr, "%s page %zu: %.3f ms, CPU %.3f ms\n",
+					    queries[q], page, lat[nlat - 1],
+					    cpu[nlat - 1]);
 			}
 	qsort(lat, nlat, sizeof(*lat), dbl_cmp);
 	qsort(cpu, nlat, sizeof(*cpu), dbl_cmp);

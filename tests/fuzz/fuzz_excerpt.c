@@ -14,6 +14,7 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -33,6 +34,29 @@ cps(const char *s, size_t len)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+/* collate_fold_to() writes what collate_fold() appends. */
+static void
+check_fold_to(const char *text, size_t len)
+{
+	struct buf	 f = BUF_INIT;
+	char		*arr;
+	size_t		 n;
+	bool		 differs;
+	int		 m;
+
+	if ((arr = malloc(len + 1)) == NULL)
+		return;
+	for (m = COLLATE_AE; m <= COLLATE_A; m++) {
+		buf_reset(&f);
+		collate_fold(&f, text, len, (enum collate)m);
+		n = collate_fold_to(arr, text, len, (enum collate)m, &differs);
+		assert(!f.failed && n == f.len && n <= len);
+		assert(n == 0 || memcmp(arr, f.data, n) == 0);
+	}
+	buf_free(&f);
+	free(arr);
 }
 
 /* search_line() reads TEXT as gemtext_parse() does, if that takes it. */
@@ -91,6 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    chars + 6);
 	}
 	check_lines(text, len);
+	check_fold_to(text, len);
 	buf_free(&fq);
 	buf_free(&out);
 	return 0;

@@ -1,6 +1,7 @@
 /*
  * test_collate: sort keys, case keys and search forms (src/collate.c).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,44 @@ test_fold_ae(void)
 	buf_free(&a);
 }
 
+/* collate_fold_to() writes what collate_fold() appends, on any bytes. */
+static void
+test_fold_to(void)
+{
+	static const char *const bits[] = {
+		"a", "U", "o", "z", "9", " ", "-", ".", "\t", "ä", "Ö", "ü",
+		"\xcc\x88", "ß", "\xe1\xba\x9e", "Æ", "ł", "é", "日",
+		"\xff", "\xc3", "\xe2\x82", "  ", "e",
+	};
+	static const enum collate	 modes[] = { COLLATE_AE, COLLATE_A };
+	struct buf	 b = BUF_INIT, a = BUF_INIT;
+	char		 arr[256];
+	uint32_t	 r = 7;
+	size_t		 i, k, m, n;
+	bool		 differs;
+
+	for (i = 0; i < 3000; i++) {
+		buf_reset(&b);
+		for (k = 0; k < i % 17; k++) {
+			r = r * 1103515245 + 12345;
+			buf_adds(&b, bits[(r >> 16) % (sizeof(bits) /
+			    sizeof(bits[0]))]);
+		}
+		for (m = 0; m < 2; m++) {
+			buf_reset(&a);
+			collate_fold(&a, b.data != NULL ? b.data : "", b.len,
+			    modes[m]);
+			n = collate_fold_to(arr, b.data != NULL ? b.data : "",
+			    b.len, modes[m], &differs);
+			CHECK(n <= b.len);
+			CHECK(n == a.len && memcmp(arr, a.data != NULL ?
+			    a.data : "", n) == 0);
+		}
+	}
+	buf_free(&b);
+	buf_free(&a);
+}
+
 int
 main(void)
 {
@@ -154,5 +193,6 @@ main(void)
 	test_casefold();
 	test_forms();
 	test_fold_ae();
+	test_fold_to();
 	CHECK_DONE();
 }
