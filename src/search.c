@@ -130,20 +130,10 @@ is_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
-size_t
-search_line(const char *body, size_t len, size_t at, bool *in_pre,
-    struct search_line *l)
+/* The line S..E (its LF not in it) as search_line() reads it. */
+static void
+read_line(const char *s, const char *e, bool *in_pre, struct search_line *l)
 {
-	const char	*s = body + at, *e, *nl;
-	size_t		 next;
-
-	if ((nl = memchr(s, '\n', len - at)) != NULL) {
-		e = nl;
-		next = (size_t)(nl - body) + 1;
-	} else {
-		e = body + len;
-		next = len;
-	}
 	if (e > s && e[-1] == '\r')
 		e--;
 	l->type = GEMTEXT_TEXT;
@@ -184,7 +174,20 @@ search_line(const char *body, size_t len, size_t at, bool *in_pre,
  done:
 	l->text = s;
 	l->len = (size_t)(e - s);
-	return next;
+}
+
+size_t
+search_line(const char *body, size_t len, size_t at, bool *in_pre,
+    struct search_line *l)
+{
+	const char	*nl;
+
+	if ((nl = memchr(body + at, '\n', len - at)) == NULL) {
+		read_line(body + at, body + len, in_pre, l);
+		return len;
+	}
+	read_line(body + at, nl, in_pre, l);
+	return (size_t)(nl - body) + 1;
 }
 
 /* Entry E's line (E >= n): its text and kind, from the page's body. */
@@ -196,7 +199,12 @@ entry_line(const struct search *se, size_t e, size_t d,
 	uint32_t		 v = se->lofs[e - se->n];
 	bool			 in_pre = (v & LOFS_PRE) != 0;
 
-	(void)search_line(pg->body, pg->body_len, v & LOFS_MASK, &in_pre, l);
+	if (e + 1 < se->line[d + 1])	/* it ends where the next begins */
+		read_line(pg->body + (v & LOFS_MASK), pg->body +
+		    (se->lofs[e + 1 - se->n] & LOFS_MASK) - 1, &in_pre, l);
+	else
+		(void)search_line(pg->body, pg->body_len, v & LOFS_MASK,
+		    &in_pre, l);
 }
 
 /* The first byte of the lines of a body: past a byte order mark. */
@@ -234,15 +242,16 @@ forms(char *f, const char *text, size_t len)
 static bool
 raw_has(const char *text, size_t len, const char *v, size_t vlen)
 {
-	const char	*p = text, *m;
+	const char	*p = text + 1, *m;
 
-	if (memmem(text, len, v, vlen) != NULL)
-		return true;
 	if (vlen < 2 || v[0] < 'a' || v[0] > 'z')
+		return memmem(text, len, v, vlen) != NULL;
+	if (len < vlen)
 		return false;
+	/* past its first letter, then that letter in either case */
 	while ((m = memmem(p, len - (size_t)(p - text), v + 1, vlen - 1)) !=
 	    NULL) {
-		if (m > text && m[-1] == v[0] - 'a' + 'A')
+		if (m[-1] == v[0] || m[-1] == v[0] - 'a' + 'A')
 			return true;
 		p = m + 1;
 	}
@@ -263,7 +272,7 @@ quick_has(const char *text, size_t len, const char *fq, size_t flen)
 	size_t	 i, n = 0;
 	bool	 pairs = false;
 
-	if (flen > SEARCH_QUERY_MAX)
+	if (flen == 0 || flen > SEARCH_QUERY_MAX)
 		return false;
 	for (i = 0; i < flen; i++)
 		v[i] = fq[i] == '-' ? ' ' : fq[i];
