@@ -256,7 +256,11 @@ collate_fold_to(char *arr, const char *s, size_t len, enum collate mode,
 		}
 		if (i == len)
 			break;
-		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
+		if (u[i] == 0xc3 && i + 1 < len && (u[i + 1] & 0xc0) == 0x80) {
+			/* Latin-1's letters: no decoding either */
+			cp = 0xc0 | (u[i + 1] & 0x3f);
+			n = 2;
+		} else if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
 			n = 1;
 			cp = 0xfffd;
 		}
