@@ -291,6 +291,73 @@ collate_fold_to(char *arr, const char *s, size_t len, enum collate mode,
 	return w;
 }
 
+/*
+ * collate_fold_to() in both search modes at once: the COLLATE_A form is
+ * the COLLATE_AE form without the "e" of an ä, ö or ü, so every byte is
+ * written to both but that one.  W > 0 exactly when W2 > 0.
+ */
+size_t
+collate_fold_both(char *ae, char *a, const char *s, size_t len, size_t *alen)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	const char		*r;
+	uint32_t		 cp;
+	size_t			 i = 0, w = 0, w2 = 0, n, d;
+	bool			 sep = false, uml;
+	char			 f, one[2];
+
+	while (i < len) {
+		for (; i < len && u[i] < 0x80; i++) {	/* as above */
+			f = ascii_form[u[i]];
+			ae[w] = a[w2] = '-';
+			d = (size_t)(sep & (f != '\0') & (w > 0));
+			w += d;
+			w2 += d;
+			ae[w] = a[w2] = f;
+			w += (size_t)(f != '\0');
+			w2 += (size_t)(f != '\0');
+			sep = f == '\0';
+		}
+		if (i == len)
+			break;
+		if (u[i] == 0xc3 && i + 1 < len && (u[i + 1] & 0xc0) == 0x80) {
+			cp = 0xc0 | (u[i + 1] & 0x3f);
+			n = 2;
+		} else if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
+			n = 1;
+			cp = 0xfffd;
+		}
+		i += n;
+		if (cp >= 0x300 && cp <= 0x36f) {
+			/* only the AE form gets an "e" */
+			if (cp == 0x308 && !sep && w > 0 && (ae[w - 1] == 'a' ||
+			    ae[w - 1] == 'o' || ae[w - 1] == 'u'))
+				ae[w++] = 'e';
+			continue;
+		}
+		uml = cp == 0xc4 || cp == 0xd6 || cp == 0xdc || cp == 0xe4 ||
+		    cp == 0xf6 || cp == 0xfc;
+		if ((r = letters(cp, COLLATE_AE, one)) == NULL) {
+			sep = true;
+			continue;
+		}
+		if (sep && w > 0) {
+			ae[w++] = '-';
+			a[w2++] = '-';
+		}
+		sep = false;
+		if (uml) {		/* "ae" and "a" */
+			ae[w++] = r[0];
+			ae[w++] = r[1];
+			a[w2++] = r[0];
+		} else
+			for (; *r != '\0'; r++)
+				ae[w++] = a[w2++] = *r;
+	}
+	*alen = w2;
+	return w;
+}
+
 void
 collate_fold_map(struct buf *out, size_t *map, const char *s, size_t len,
     enum collate mode)

@@ -45,6 +45,14 @@ bool	collate_fold_ae(struct buf *, const char *, size_t);
 size_t	collate_fold_to(char *, const char *, size_t, enum collate, bool *);
 
 /*
+ * Both search forms of S at once, each into an array with room for LEN
+ * bytes: the COLLATE_AE form into AE (its length returned), the
+ * COLLATE_A form into A (its length in *alen, shorter exactly when the
+ * forms differ).
+ */
+size_t	collate_fold_both(char *, char *, const char *, size_t, size_t *);
+
+/*
  * collate_fold() in a search mode (COLLATE_AE, COLLATE_A), and for each
  * byte J it appends, the offset in S of the code point that made it in
  * MAP[J].  MAP has room for LEN entries: a search form is never longer

@@ -224,15 +224,14 @@ body_start(const struct page *pg)
 static size_t
 forms(char *f, const char *text, size_t len)
 {
-	size_t	 n;
-	bool	 differs;
+	size_t	 n, na;
 
-	n = collate_fold_to(f, text, len, COLLATE_AE, &differs);
-	if (differs) {
-		f[n++] = '\1';
-		n += collate_fold_to(f + n, text, len, COLLATE_A, &differs);
-	}
-	return n;
+	n = collate_fold_both(f, f + len + 1, text, len, &na);
+	if (na == n)
+		return n;
+	f[n] = '\1';
+	memmove(f + n + 1, f + len + 1, na);
+	return n + 1 + na;
 }
 
 /*
@@ -301,20 +300,16 @@ quick_has(const char *text, size_t len, const char *fq, size_t flen)
 static bool
 text_has(const char *text, size_t len, const char *fq, size_t flen)
 {
-	char		 form[1024], *f;
-	size_t		 n;
-	bool		 hit, differs;
+	char		 form[1024], form2[1024], *f;
+	size_t		 n, n2;
+	bool		 hit;
 
 	if (quick_has(text, len, fq, flen))
 		return true;
 	if (len <= sizeof(form)) {	/* most lines: no allocation */
-		n = collate_fold_to(form, text, len, COLLATE_AE, &differs);
-		if (memmem(form, n, fq, flen) != NULL)
-			return true;
-		if (!differs)
-			return false;
-		n = collate_fold_to(form, text, len, COLLATE_A, &differs);
-		return memmem(form, n, fq, flen) != NULL;
+		n = collate_fold_both(form, form2, text, len, &n2);
+		return memmem(form, n, fq, flen) != NULL ||
+		    (n2 < n && memmem(form2, n2, fq, flen) != NULL);
 	}
 	if ((f = malloc(2 * len + 1)) == NULL)
 		return false;

@@ -42,11 +42,11 @@ check_fold_to(const char *text, size_t len)
 {
 	struct buf	 f = BUF_INIT;
 	char		*arr;
-	size_t		 n;
+	size_t		 n, alen;
 	bool		 differs;
 	int		 m;
 
-	if ((arr = malloc(len + 1)) == NULL)
+	if ((arr = malloc(2 * len + 2)) == NULL)
 		return;
 	for (m = COLLATE_AE; m <= COLLATE_A; m++) {
 		buf_reset(&f);
@@ -54,6 +54,12 @@ check_fold_to(const char *text, size_t len)
 		n = collate_fold_to(arr, text, len, (enum collate)m, &differs);
 		assert(!f.failed && n == f.len && n <= len);
 		assert(n == 0 || memcmp(arr, f.data, n) == 0);
+		n = collate_fold_both(arr, arr + len + 1, text, len, &alen);
+		if (m == COLLATE_A)
+			n = alen;
+		assert(n == f.len);
+		assert(n == 0 || memcmp(m == COLLATE_AE ? arr : arr + len + 1,
+		    f.data, n) == 0);
 	}
 	buf_free(&f);
 	free(arr);

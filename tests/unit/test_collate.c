@@ -147,7 +147,10 @@ test_fold_ae(void)
 	buf_free(&a);
 }
 
-/* collate_fold_to() writes what collate_fold() appends, on any bytes. */
+/*
+ * collate_fold_to() writes what collate_fold() appends, on any bytes, and
+ * collate_fold_both() both forms at once.
+ */
 static void
 test_fold_to(void)
 {
@@ -158,9 +161,9 @@ test_fold_to(void)
 	};
 	static const enum collate	 modes[] = { COLLATE_AE, COLLATE_A };
 	struct buf	 b = BUF_INIT, a = BUF_INIT;
-	char		 arr[256];
+	char		 arr[256], arr2[256];
 	uint32_t	 r = 7;
-	size_t		 i, k, m, n;
+	size_t		 i, k, m, n, n2 = 0;
 	bool		 differs;
 
 	for (i = 0; i < 3000; i++) {
@@ -179,6 +182,11 @@ test_fold_to(void)
 			CHECK(n <= b.len);
 			CHECK(n == a.len && memcmp(arr, a.data != NULL ?
 			    a.data : "", n) == 0);
+			/* and both at once, the same */
+			n = m == 0 ? collate_fold_both(arr, arr2, b.data !=
+			    NULL ? b.data : "", b.len, &n2) : n2;
+			CHECK(n == a.len && memcmp(m == 0 ? arr : arr2,
+			    a.data != NULL ? a.data : "", n) == 0);
 		}
 	}
 	buf_free(&b);
