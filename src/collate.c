@@ -106,14 +106,12 @@ letters(uint32_t cp, enum collate mode, char one[2])
  * Append the key of the UTF-8 text S (LEN bytes) for MODE to OUT, without
  * its NUL.  A run of signs becomes one separator, never at the end, nor at
  * the start of a search form.  A leading sign is kept in the sort key so
- * that such names sort (and group) before digits and letters.  With ARR,
- * the key goes to ARR instead (room for LEN bytes: search modes only),
- * its length to *ARRLEN.  Returns
+ * that such names sort (and group) before digits and letters.  Returns
  * true if an ä, ö or ü was folded (COLLATE_AE and COLLATE_A differ).
  */
 static bool
-fold(struct buf *out, char *arr, size_t *arrlen, size_t *map, const char *s,
-    size_t len, enum collate mode)
+fold(struct buf *out, size_t *map, const char *s, size_t len,
+    enum collate mode)
 {
 	const char	*r, *s0 = s;
 	uint32_t	 cp;
@@ -124,10 +122,7 @@ fold(struct buf *out, char *arr, size_t *arrlen, size_t *map, const char *s,
 	while (len > 0) {
 		/* one code point adds at most 6 bytes: flush before */
 		if (w > sizeof(tmp) - 8) {
-			if (arr != NULL)
-				memcpy(arr + done, tmp, w);
-			else
-				buf_add(out, tmp, w);
+			buf_add(out, tmp, w);
 			done += w;
 			w = 0;
 		}
@@ -203,98 +198,29 @@ fold(struct buf *out, char *arr, size_t *arrlen, size_t *map, const char *s,
 		s += n;
 		len -= n;
 	}
-	if (arr != NULL) {
-		memcpy(arr + done, tmp, w);
-		*arrlen = done + w;
-	} else
-		buf_add(out, tmp, w);
+	buf_add(out, tmp, w);
 	return uml;
 }
 
 void
 collate_fold(struct buf *out, const char *s, size_t len, enum collate mode)
 {
-	(void)fold(out, NULL, NULL, NULL, s, len, mode);
+	(void)fold(out, NULL, s, len, mode);
 }
 
 bool
 collate_fold_ae(struct buf *out, const char *s, size_t len)
 {
-	return fold(out, NULL, NULL, NULL, s, len, COLLATE_AE);
+	return fold(out, NULL, s, len, COLLATE_AE);
 }
 
 /*
- * fold() in a search mode, written for speed: an ASCII byte is one
- * table lookup, and the form goes straight to ARR.  In a search form
- * "any" is "something written" and "last" the last byte written.
- */
-size_t
-collate_fold_to(char *arr, const char *s, size_t len, enum collate mode,
-    bool *differs)
-{
-	const unsigned char	*u = (const unsigned char *)s;
-	const char		*r;
-	uint32_t		 cp;
-	size_t			 i = 0, w = 0, n;
-	bool			 sep = false;
-	char			 f, one[2], last;
-
-	*differs = false;
-	while (i < len) {
-		/*
-		 * ASCII without a branch on the byte: a separator is kept
-		 * as SEP and written before the next letter.  The stores
-		 * stay within ARR: W <= I, and W < I when a "-" is due.
-		 */
-		for (; i < len && u[i] < 0x80; i++) {
-			f = ascii_form[u[i]];
-			arr[w] = '-';
-			w += (size_t)(sep & (f != '\0') & (w > 0));
-			arr[w] = f;
-			w += (size_t)(f != '\0');
-			sep = f == '\0';
-		}
-		if (i == len)
-			break;
-		if (u[i] == 0xc3 && i + 1 < len && (u[i + 1] & 0xc0) == 0x80) {
-			/* Latin-1's letters: no decoding either */
-			cp = 0xc0 | (u[i + 1] & 0x3f);
-			n = 2;
-		} else if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
-			n = 1;
-			cp = 0xfffd;
-		}
-		i += n;
-		if (cp >= 0x300 && cp <= 0x36f) {
-			last = w > 0 ? arr[w - 1] : '\0';
-			if (cp == 0x308 && !sep &&
-			    (last == 'a' || last == 'o' || last == 'u')) {
-				*differs = true;
-				if (mode == COLLATE_AE)
-					arr[w++] = 'e';
-			}
-			continue;
-		}
-		if (cp == 0xc4 || cp == 0xd6 || cp == 0xdc || cp == 0xe4 ||
-		    cp == 0xf6 || cp == 0xfc)
-			*differs = true;
-		if ((r = letters(cp, mode, one)) == NULL) {
-			sep = true;
-			continue;
-		}
-		if (sep && w > 0)
-			arr[w++] = '-';
-		sep = false;
-		while (*r != '\0')
-			arr[w++] = *r++;
-	}
-	return w;
-}
-
-/*
- * collate_fold_to() in both search modes at once: the COLLATE_A form is
- * the COLLATE_AE form without the "e" of an ä, ö or ü, so every byte is
- * written to both but that one.  W > 0 exactly when W2 > 0.
+ * fold() in both search modes at once, written for speed: an ASCII byte
+ * is one table lookup, the forms go straight to the arrays.  The
+ * COLLATE_A form is the COLLATE_AE form without the "e" of an ä, ö or
+ * ü, so every byte is written to both but that one.  In a search form
+ * "any" is "something written" (W > 0, exactly when W2 > 0) and "last"
+ * the last byte written.
  */
 size_t
 collate_fold_both(char *ae, char *a, const char *s, size_t len, size_t *alen)
@@ -307,7 +233,13 @@ collate_fold_both(char *ae, char *a, const char *s, size_t len, size_t *alen)
 	char			 f, one[2];
 
 	while (i < len) {
-		for (; i < len && u[i] < 0x80; i++) {	/* as above */
+		/*
+		 * ASCII without a branch on the byte: a separator is kept
+		 * as SEP and written before the next letter.  The stores
+		 * stay within the arrays: W <= I, and W < I when a "-" is
+		 * due.
+		 */
+		for (; i < len && u[i] < 0x80; i++) {
 			f = ascii_form[u[i]];
 			ae[w] = a[w2] = '-';
 			d = (size_t)(sep & (f != '\0') & (w > 0));
@@ -321,6 +253,7 @@ collate_fold_both(char *ae, char *a, const char *s, size_t len, size_t *alen)
 		if (i == len)
 			break;
 		if (u[i] == 0xc3 && i + 1 < len && (u[i + 1] & 0xc0) == 0x80) {
+			/* Latin-1's letters: no decoding either */
 			cp = 0xc0 | (u[i + 1] & 0x3f);
 			n = 2;
 		} else if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
@@ -362,7 +295,7 @@ void
 collate_fold_map(struct buf *out, size_t *map, const char *s, size_t len,
     enum collate mode)
 {
-	(void)fold(out, NULL, NULL, map, s, len, mode);
+	(void)fold(out, map, s, len, mode);
 }
 
 static uint32_t

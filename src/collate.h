@@ -37,18 +37,11 @@ void	collate_fold(struct buf *, const char *, size_t, enum collate);
 bool	collate_fold_ae(struct buf *, const char *, size_t);
 
 /*
- * collate_fold() in a search mode (COLLATE_AE, COLLATE_A) into ARR, which
- * has room for LEN bytes (a search form is never longer than its text):
- * returns the form's length (no NUL is added); *differs as
- * collate_fold_ae() says.  For a check that must not allocate.
- */
-size_t	collate_fold_to(char *, const char *, size_t, enum collate, bool *);
-
-/*
  * Both search forms of S at once, each into an array with room for LEN
- * bytes: the COLLATE_AE form into AE (its length returned), the
- * COLLATE_A form into A (its length in *alen, shorter exactly when the
- * forms differ).
+ * bytes (a search form is never longer than its text): the COLLATE_AE
+ * form into AE (its length returned), the COLLATE_A form into A (its
+ * length in *alen, shorter exactly when the forms differ).  No NUL is
+ * added.  For a check that must not allocate, and for speed.
  */
 size_t	collate_fold_both(char *, char *, const char *, size_t, size_t *);
 
