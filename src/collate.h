@@ -15,6 +15,7 @@
 #ifndef COLLATE_H
 #define COLLATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf;
@@ -27,6 +28,22 @@ enum collate {
 
 /* Append the key of the UTF-8 text S (LEN bytes) in MODE to OUT. */
 void	collate_fold(struct buf *, const char *, size_t, enum collate);
+
+/*
+ * collate_fold() in COLLATE_AE; true if an ä, ö or ü (or a, o, u and a
+ * combining diaeresis) was folded, that is if the COLLATE_A form
+ * differs.  Where it does not, it is the same bytes.
+ */
+bool	collate_fold_ae(struct buf *, const char *, size_t);
+
+/*
+ * Both search forms of S at once, each into an array with room for LEN
+ * bytes (a search form is never longer than its text): the COLLATE_AE
+ * form into AE (its length returned), the COLLATE_A form into A (its
+ * length in *alen, shorter exactly when the forms differ).  No NUL is
+ * added.  For a check that must not allocate, and for speed.
+ */
+size_t	collate_fold_both(char *, char *, const char *, size_t, size_t *);
 
 /*
  * collate_fold() in a search mode (COLLATE_AE, COLLATE_A), and for each

@@ -1,8 +1,9 @@
 /*
  * search: the capsule-wide search (search.h).  One trigram index over
- * titles and bodies, built at load; the partner directory's own index is
- * asked for the partners.  Must not know a protocol: results are gemtext
- * in a struct result, as every section's.
+ * titles and bodies, built at load from the pages' bodies (never their
+ * parse); the partner directory's own index is asked for the partners.
+ * Must not know a protocol: results are gemtext in a struct result, as
+ * every section's.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,22 +23,21 @@
 #include "url.h"
 #include "utf8.h"
 
-/*
- * One searched page: borrowed from the site, but its title and lines are
- * the search's own copies (the site keeps no parse once rendered).
- */
+/* One searched page, borrowed from the site; its title is the search's. */
 struct doc {
 	const struct page	*pg;
 	const char		*title;		/* the site's, then the copy */
 	const char		*date;		/* an article's, or NULL */
 };
 
-/* What an excerpt needs of a line: its kind, past the copy of its text. */
-enum line_kind {
-	LINE_OTHER,
-	LINE_TEXT,			/* a text line */
-	LINE_TITLE,			/* the heading that is the title */
-};
+/*
+ * An entry past the titles is a line of its document's body: its offset
+ * there, and two flags the line's kind depends on, which a line alone
+ * does not tell.  Bodies are gemtext pages, far below LOFS_PRE.
+ */
+#define LOFS_PRE	0x80000000u	/* inside a preformatted block */
+#define LOFS_TITLE	0x40000000u	/* the heading that is the title */
+#define LOFS_MASK	0x3fffffffu
 
 struct search {
 	char			*base;		/* owned: "/search" */
@@ -46,17 +46,14 @@ struct search {
 	const struct partners	*ps;		/* borrowed, or NULL */
 	struct doc		*docs;		/* owned: in rank order */
 	size_t			 n;
+	char			*titles;	/* owned: the titles, NUL-ended */
 	/*
 	 * Entry I < n is document I's title; document D's lines are the
-	 * entries line[D] to line[D + 1] - 1, one a line of its text.
+	 * entries line[D] to line[D + 1] - 1, entry E's place in the body
+	 * lofs[E - n].  No text is kept: the index's candidates are checked
+	 * and excerpts cut from the pages' bodies.
 	 */
-	char			*hay;		/* owned */
-	size_t			*off;		/* owned: line[n] + 1 */
-	/* the titles and lines as written, entry by entry, NUL-ended */
-	char			*text;		/* owned */
-	size_t			*toff;		/* owned: line[n] + 1 */
-	unsigned char		*kind;		/* owned: enum line_kind of
-						   each entry */
+	uint32_t		*lofs;		/* owned */
 	size_t			*line;		/* owned: n + 1 */
 	struct trigram		*ix;		/* owned */
 };
@@ -127,64 +124,343 @@ collect(struct search *se, const struct site *s)
 	return 0;
 }
 
-/* Entry E's text, as written, into TEXT, and its kind. */
-static void
-copy_entry(struct search *se, struct buf *text, size_t e, const char *s,
-    enum line_kind kind)
+static bool
+is_ws(char c)
 {
-	se->toff[e] = text->len;
-	se->kind[e] = (unsigned char)kind;
-	buf_adds(text, s);
-	buf_addc(text, '\0');
+	return c == ' ' || c == '\t';
 }
 
-/* Titles, then the bodies, one entry a line. */
-static int
-make_hay(struct search *se)
+/* The line S..E (its LF not in it) as search_line() reads it. */
+static void
+read_line(const char *s, const char *e, bool *in_pre, struct search_line *l)
 {
-	struct buf		 hay = BUF_INIT, text = BUF_INIT;
-	const struct gemtext	*doc;
-	const struct gemtext_line *l;
-	size_t			 i, k, ne = se->n;
+	if (e > s && e[-1] == '\r')
+		e--;
+	l->type = GEMTEXT_TEXT;
+	if (e - s >= 3 && memcmp(s, "```", 3) == 0) {
+		l->type = *in_pre ? GEMTEXT_PRE_END : GEMTEXT_PRE_START;
+		*in_pre = !*in_pre;
+		s += 3;
+	} else if (*in_pre) {
+		l->type = GEMTEXT_PRE;
+		goto done;		/* as it is */
+	} else if (e - s >= 2 && memcmp(s, "=>", 2) == 0) {
+		l->type = GEMTEXT_LINK;
+		for (s += 2; s < e && is_ws(*s); s++)
+			;
+		while (s < e && !is_ws(*s))	/* the URL */
+			s++;
+	} else if (e - s >= 3 && memcmp(s, "###", 3) == 0) {
+		l->type = GEMTEXT_H3;
+		s += 3;
+	} else if (e - s >= 2 && memcmp(s, "##", 2) == 0) {
+		l->type = GEMTEXT_H2;
+		s += 2;
+	} else if (e > s && s[0] == '#') {
+		l->type = GEMTEXT_H1;
+		s += 1;
+	} else if (e - s >= 2 && s[0] == '*' && s[1] == ' ') {
+		l->type = GEMTEXT_LIST;
+		s += 2;
+	} else if (e > s && s[0] == '>') {
+		l->type = GEMTEXT_QUOTE;
+		s += 1;
+	}
+	if (l->type != GEMTEXT_TEXT)
+		while (s < e && is_ws(*s))
+			s++;
+	while (e > s && is_ws(e[-1]))
+		e--;
+ done:
+	l->text = s;
+	l->len = (size_t)(e - s);
+}
+
+size_t
+search_line(const char *body, size_t len, size_t at, bool *in_pre,
+    struct search_line *l)
+{
+	const char	*nl;
+
+	if ((nl = memchr(body + at, '\n', len - at)) == NULL) {
+		read_line(body + at, body + len, in_pre, l);
+		return len;
+	}
+	read_line(body + at, nl, in_pre, l);
+	return (size_t)(nl - body) + 1;
+}
+
+/* Entry E's line (E >= n): its text and kind, from the page's body. */
+static void
+entry_line(const struct search *se, size_t e, size_t d,
+    struct search_line *l)
+{
+	const struct page	*pg = se->docs[d].pg;
+	uint32_t		 v = se->lofs[e - se->n];
+	bool			 in_pre = (v & LOFS_PRE) != 0;
+
+	if (e + 1 < se->line[d + 1])	/* it ends where the next begins */
+		read_line(pg->body + (v & LOFS_MASK), pg->body +
+		    (se->lofs[e + 1 - se->n] & LOFS_MASK) - 1, &in_pre, l);
+	else
+		(void)search_line(pg->body, pg->body_len, v & LOFS_MASK,
+		    &in_pre, l);
+}
+
+/* The first byte of the lines of a body: past a byte order mark. */
+static size_t
+body_start(const struct page *pg)
+{
+	return pg->body_len >= 3 && memcmp(pg->body, "\xef\xbb\xbf", 3) == 0 ?
+	    3 : 0;
+}
+
+/*
+ * TEXT's search forms into F, which has room for 2 * LEN + 1 bytes, as
+ * collate_forms() makes them: the COLLATE_AE form, and "\1" and the
+ * COLLATE_A form if it differs (neither is longer than TEXT).  Returns
+ * their length.
+ */
+static size_t
+forms(char *f, const char *text, size_t len)
+{
+	size_t	 n, na;
+
+	n = collate_fold_both(f, f + len + 1, text, len, &na);
+	if (na == n)
+		return n;
+	f[n] = '\1';
+	memmove(f + n + 1, f + len + 1, na);
+	return n + 1 + na;
+}
+
+/*
+ * True if TEXT holds V (VLEN > 0 bytes) as it is, or with its first
+ * letter in upper case.
+ */
+static bool
+raw_has(const char *text, size_t len, const char *v, size_t vlen)
+{
+	const char	*p = text + 1, *m;
+
+	if (vlen < 2 || v[0] < 'a' || v[0] > 'z')
+		return memmem(text, len, v, vlen) != NULL;
+	if (len < vlen)
+		return false;
+	/* past its first letter, then that letter in either case */
+	while ((m = memmem(p, len - (size_t)(p - text), v + 1, vlen - 1)) !=
+	    NULL) {
+		if (m[-1] == v[0] || m[-1] == v[0] - 'a' + 'A')
+			return true;
+		p = m + 1;
+	}
+	return false;
+}
+
+/*
+ * A quick look for FQ in the UTF-8 TEXT as it is: FQ with a space for
+ * each "-", and then with ä, ö, ü and ß for "ae", "oe", "ue" and "ss",
+ * each also with its first letter in upper case.  Any of them in TEXT
+ * folds to FQ (a letter to itself or its pair, a space between letters
+ * to "-"), so true means a hit; false means "fold and look".
+ */
+static bool
+quick_has(const char *text, size_t len, const char *fq, size_t flen)
+{
+	char	 v[2 * SEARCH_QUERY_MAX + 1];
+	size_t	 i, n = 0;
+	bool	 pairs = false;
+
+	if (flen == 0 || flen > SEARCH_QUERY_MAX)
+		return false;
+	for (i = 0; i < flen; i++)
+		v[i] = fq[i] == '-' ? ' ' : fq[i];
+	if (raw_has(text, len, v, flen))
+		return true;
+	for (i = 0; i < flen; i++) {
+		if (i + 1 < flen && fq[i + 1] == 'e' && (fq[i] == 'a' ||
+		    fq[i] == 'o' || fq[i] == 'u')) {
+			v[n++] = '\xc3';
+			v[n++] = fq[i] == 'a' ? '\xa4' : fq[i] == 'o' ?
+			    '\xb6' : '\xbc';
+			pairs = true;
+			i++;
+		} else if (i + 1 < flen && fq[i] == 's' && fq[i + 1] == 's') {
+			v[n++] = '\xc3';
+			v[n++] = '\x9f';
+			pairs = true;
+			i++;
+		} else
+			v[n++] = fq[i] == '-' ? ' ' : fq[i];
+	}
+	return pairs && raw_has(text, len, v, n);
+}
+
+/* True if TEXT holds FQ in one of its search forms. */
+static bool
+text_has(const char *text, size_t len, const char *fq, size_t flen)
+{
+	char		 form[1024], form2[1024], *f;
+	size_t		 n, n2;
+	bool		 hit;
+
+	if (quick_has(text, len, fq, flen))
+		return true;
+	if (len <= sizeof(form)) {	/* most lines: no allocation */
+		n = collate_fold_both(form, form2, text, len, &n2);
+		return memmem(form, n, fq, flen) != NULL ||
+		    (n2 < n && memmem(form2, n2, fq, flen) != NULL);
+	}
+	if ((f = malloc(2 * len + 1)) == NULL)
+		return false;
+	n = forms(f, text, len);
+	hit = memmem(f, n, fq, flen) != NULL;
+	free(f);
+	return hit;
+}
+
+/* Room for the search forms of LEN bytes of text in *F (*CAP bytes). */
+static bool
+form_room(char **f, size_t *cap, size_t len)
+{
+	char	*p;
+
+	if (2 * len + 1 <= *cap)
+		return true;
+	if ((p = realloc(*f, 2 * len + 1)) == NULL)
+		return false;
+	*f = p;
+	*cap = 2 * len + 1;
+	return true;
+}
+
+/* The document whose lines hold entry E (>= n). */
+static size_t
+doc_of(const struct search *se, size_t e)
+{
+	size_t	 lo = 0, hi = se->n, mid;
+
+	while (hi - lo > 1) {		/* the last D with line[D] <= E */
+		mid = lo + (hi - lo) / 2;
+		if (se->line[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The index's check of a candidate (trigram_has_fn). */
+static bool
+entry_has(const void *arg, size_t e, const char *fq, size_t flen)
+{
+	const struct search	*se = arg;
+	struct search_line	 l;
+
+	if (e < se->n)
+		return text_has(se->docs[e].title,
+		    strlen(se->docs[e].title), fq, flen);
+	entry_line(se, e, doc_of(se, e), &l);
+	return text_has(l.text, l.len, fq, flen);
+}
+
+/* Copy the titles, so that they outlive the site's compaction. */
+static int
+copy_titles(struct search *se)
+{
+	size_t	 i, len = 0, at = 0;
+
+	for (i = 0; i < se->n; i++)
+		len += strlen(se->docs[i].title) + 1;
+	if ((se->titles = malloc(len + 1)) == NULL)
+		return -1;
+	for (i = 0; i < se->n; i++) {
+		len = strlen(se->docs[i].title) + 1;
+		memcpy(se->titles + at, se->docs[i].title, len);
+		se->docs[i].title = se->titles + at;
+		at += len;
+	}
+	return 0;
+}
+
+/* Where each document's lines start among the entries; -1 if too big. */
+static int
+count_lines(struct search *se)
+{
+	const struct page	*pg;
+	const char		*p, *end;
+	size_t			 i, ne = se->n;
 
 	if ((se->line = calloc(se->n + 1, sizeof(*se->line))) == NULL)
 		return -1;
 	for (i = 0; i < se->n; i++) {
 		se->line[i] = ne;
-		ne += se->docs[i].pg->doc.nlines;
-	}
-	se->line[se->n] = ne;
-	if ((se->off = calloc(ne + 1, sizeof(*se->off))) == NULL ||
-	    (se->toff = calloc(ne + 1, sizeof(*se->toff))) == NULL ||
-	    (se->kind = calloc(ne + 1, 1)) == NULL)
-		return -1;
-	for (i = 0; i < se->n; i++) {
-		se->off[i] = hay.len;
-		collate_forms(&hay, se->docs[i].title);
-		copy_entry(se, &text, i, se->docs[i].title, LINE_OTHER);
-	}
-	for (i = 0, ne = se->n; i < se->n; i++) {
-		doc = &se->docs[i].pg->doc;
-		for (k = 0; k < doc->nlines; k++) {
-			l = &doc->lines[k];
-			se->off[ne] = hay.len;
-			collate_forms(&hay, l->text);
-			copy_entry(se, &text, ne++, l->text,
-			    l->type == GEMTEXT_H1 && l->text == doc->title ?
-			    LINE_TITLE : l->type == GEMTEXT_TEXT ? LINE_TEXT :
-			    LINE_OTHER);
+		pg = se->docs[i].pg;
+		if (pg->body == NULL || pg->body_len > LOFS_MASK)
+			return -1;
+		p = pg->body + body_start(pg);
+		end = pg->body + pg->body_len;
+		while (p < end) {	/* a line begins: one more */
+			ne++;
+			if ((p = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				break;
+			p++;
 		}
 	}
-	se->off[ne] = hay.len;
-	se->toff[ne] = text.len;
-	if (hay.failed || (se->hay = buf_take(&hay, NULL)) == NULL ||
-	    text.failed || (se->text = buf_take(&text, NULL)) == NULL) {
-		buf_free(&text);
-		return -1;
-	}
-	for (i = 0; i < se->n; i++)	/* the copies from now on */
-		se->docs[i].title = se->text + se->toff[i];
+	se->line[se->n] = ne;
 	return 0;
+}
+
+/*
+ * The index over the titles, then the bodies' lines, one entry a line,
+ * each folded and given to the index once, in one pass.
+ */
+static int
+make_index(struct search *se, const char **errstr)
+{
+	struct trigram_builder	*b;
+	struct search_line	 l;
+	const struct page	*pg;
+	const char		*t;
+	char			*f = NULL;
+	size_t			 i, at, k = 0, nl, cap = 0;
+	bool			 in_pre, title;
+
+	if (copy_titles(se) == -1 || count_lines(se) == -1 ||
+	    (se->lofs = calloc(se->line[se->n] - se->n + 1,
+	    sizeof(*se->lofs))) == NULL ||
+	    (b = trigram_builder_new()) == NULL)
+		return -1;
+	for (i = 0; i < se->n; i++) {
+		t = se->docs[i].title;
+		if (!form_room(&f, &cap, strlen(t)))
+			goto bad;
+		(void)trigram_add(b, f, forms(f, t, strlen(t)));
+	}
+	for (i = 0; i < se->n; i++) {
+		pg = se->docs[i].pg;
+		in_pre = title = false;
+		nl = se->line[i + 1] - se->line[i];
+		for (at = body_start(pg); nl-- > 0; k++) {
+			se->lofs[k] = (uint32_t)at | (in_pre ? LOFS_PRE : 0);
+			at = search_line(pg->body, pg->body_len, at, &in_pre,
+			    &l);
+			if (l.type == GEMTEXT_H1 && !title) {
+				title = true;	/* the first "#" heading */
+				se->lofs[k] |= LOFS_TITLE;
+			}
+			if (!form_room(&f, &cap, l.len))
+				goto bad;
+			(void)trigram_add(b, f, forms(f, l.text, l.len));
+		}
+	}
+	free(f);
+	se->ix = trigram_builder_end(b, entry_has, se, errstr);
+	return se->ix == NULL ? -1 : 0;
+ bad:
+	free(f);
+	trigram_builder_free(b);
+	return -1;
 }
 
 struct search *
@@ -203,10 +479,7 @@ search_build(const struct site *s, const char *base, const char **errstr)
 	url_encode_path(&enc, base);
 	if ((se->base = strdup(base)) == NULL ||
 	    (se->base_enc = buf_take(&enc, NULL)) == NULL ||
-	    collect(se, s) == -1 || make_hay(se) == -1)
-		goto bad;
-	if ((se->ix = trigram_build(se->hay, se->off, se->line[se->n],
-	    errstr)) == NULL)
+	    collect(se, s) == -1 || make_index(se, errstr) == -1)
 		goto bad;
 	return se;
  bad:
@@ -224,11 +497,8 @@ search_free(struct search *se)
 	free(se->base);
 	free(se->base_enc);
 	free(se->docs);
-	free(se->hay);
-	free(se->off);
-	free(se->text);
-	free(se->toff);
-	free(se->kind);
+	free(se->titles);
+	free(se->lofs);
 	free(se->line);
 	free(se);
 }
@@ -345,29 +615,32 @@ static void
 add_excerpt(struct buf *out, const struct search *se, size_t d,
     const char *fq)
 {
-	const char		*text;
+	struct search_line	 l;
 	struct buf		 line = BUF_INIT;
 	size_t			 e, first = se->line[d], end = se->line[d + 1];
-	size_t			 len, flen = strlen(fq);
+	size_t			 flen = strlen(fq);
 	long			 at = -1;
 
-	for (e = first; e < end; e++)
-		if (memmem(se->hay + se->off[e], se->off[e + 1] - se->off[e],
-		    fq, flen) != NULL && se->kind[e] != LINE_TITLE)
+	for (e = first; e < end; e++) {
+		if (se->lofs[e - se->n] & LOFS_TITLE)
+			continue;
+		entry_line(se, e, d, &l);
+		if (text_has(l.text, l.len, fq, flen))
 			break;
-	if (e == end)		/* a title hit only: the first text */
-		for (e = first; e < end && (se->kind[e] != LINE_TEXT ||
-		    se->text[se->toff[e]] == '\0'); e++)
-			;
-	else
+	}
+	if (e == end) {		/* a title hit only: the first text */
+		for (e = first; e < end; e++) {
+			entry_line(se, e, d, &l);
+			if (l.type == GEMTEXT_TEXT && l.len > 0)
+				break;
+		}
+	} else
 		at = 0;
 	if (e == end)
 		return;
-	text = se->text + se->toff[e];
-	len = strlen(text);
-	if (at == 0 && (at = search_locate(text, len, fq)) < 0)
+	if (at == 0 && (at = search_locate(l.text, l.len, fq)) < 0)
 		at = 0;
-	search_excerpt(&line, text, len, at < 0 ? 0 : (size_t)at,
+	search_excerpt(&line, l.text, l.len, at < 0 ? 0 : (size_t)at,
 	    SEARCH_EXCERPT_CHARS);
 	if (!line.failed && line.len > 0) {
 		gemtext_add_text(out, line.data);
@@ -406,22 +679,6 @@ size_cmp(const void *a, const void *b)
 	size_t	 x = *(const size_t *)a, y = *(const size_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-/* The document whose lines hold entry E (>= n). */
-static size_t
-doc_of(const struct search *se, size_t e)
-{
-	size_t	 lo = 0, hi = se->n, mid;
-
-	while (hi - lo > 1) {		/* the last D with line[D] <= E */
-		mid = lo + (hi - lo) / 2;
-		if (se->line[mid] <= e)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /*

@@ -21,7 +21,10 @@
  *
  * Built once per load over one trigram index (trigram.h): entry I < N is
  * the title of document I, the entries after them the lines of each
- * document's text, one entry a line, document by document.  The
+ * document's text, one entry a line, document by document.  It keeps no
+ * copy of the text: lines are read from the pages' bodies as they are
+ * (search_line()), folded once to build the index, and again to check a
+ * candidate of a long query and to cut an excerpt.  The
  * documents are the articles, newest first, then the capsule's other
  * gemtext pages by path; generated pages are not searched (the partner
  * directory is searched through its own index).  So the hits come out of
@@ -42,8 +45,10 @@
 #ifndef SEARCH_H
 #define SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "gemtext.h"
 #include "section.h"
 
 #define SEARCH_PER_PAGE		10
@@ -61,7 +66,11 @@ struct site;
  * The search over S, served at BASE (an absolute path without a trailing
  * slash, "/search"), in S's language; the partner directory is S's
  * partners section if it has one (borrowed).  NULL with errstr on a
- * failure.  S's pages must be sorted and must outlive the search.
+ * failure.  S's pages must be sorted and must outlive the search.  It
+ * reads of S only what site_compact() keeps: the pages' paths, bodies,
+ * kinds and titles, the articles, the partners section and the language,
+ * so it may be built before or after the compaction, and beside requests
+ * served from S (it changes nothing of S).
  */
 struct search	*search_build(const struct site *, const char *,
 		    const char **);
@@ -88,6 +97,26 @@ long		 search_locate(const char *, size_t, const char *);
  */
 void		 search_excerpt(struct buf *, const char *, size_t, size_t,
 		    size_t);
+
+/* One line of a gemtext body, as search_line() reads it. */
+struct search_line {
+	enum gemtext_type	 type;
+	const char		*text;	/* into the body, not NUL-ended */
+	size_t			 len;
+};
+
+/*
+ * Read the line of the gemtext BODY (LEN bytes) that starts at byte AT
+ * (< LEN), as gemtext_parse() reads it: its type, and its text (a
+ * link's label, a heading's words, a line of a preformatted block as it
+ * is) with the marker, the spaces around it and a CR before the LF cut
+ * off.  *IN_PRE says whether the line is inside a preformatted block,
+ * and is updated by a toggle line.  Returns where the next line starts
+ * (LEN after the last).  The search indexes and excerpts the bodies with
+ * it, so that it needs no parse of them.
+ */
+size_t		 search_line(const char *, size_t, size_t, bool *,
+		    struct search_line *);
 
 extern const struct section_ops search_section;
 

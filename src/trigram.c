@@ -1,7 +1,7 @@
 /*
- * trigram: posting lists of the trigrams of a haystack's entries (pure).
- * It must not know what an entry is: the caller folds and owns the
- * haystack, the index only borrows it.
+ * trigram: posting lists of the trigrams of entries' search forms (pure).
+ * It must not know what an entry is: the caller folds the entries and
+ * owns a haystack, if it keeps one; the index only borrows it.
  *
  * Each search form is read as if followed by two end marks ("gmbh" gives
  * gmb, mbh, bh$, h$$), so every substring of one to three characters is
@@ -47,8 +47,10 @@ struct skip {
  * deltas in post, from its off on.
  */
 struct trigram {
-	const char	*hay;		/* borrowed */
-	const size_t	*off;		/* borrowed, n + 1 */
+	const char	*hay;		/* borrowed, or NULL */
+	const size_t	*off;		/* borrowed, n + 1, or NULL */
+	trigram_has_fn	 has;		/* checks a candidate */
+	const void	*arg;		/* borrowed: has()'s */
 	size_t		 n;
 	uint32_t	*count;		/* owned, NTRI */
 	uint32_t	*tblk;		/* owned, NTRI + 1 */
@@ -66,48 +68,6 @@ sym(unsigned char c)
 	if (c >= '0' && c <= '9')
 		return 26 + (c - '0');
 	return c == '-' ? 36 : -1;
-}
-
-/*
- * Put the distinct trigrams of the search forms in S..E (one entry of the
- * haystack) into TRI (room for NTRI); STAMP[t] == MARK means t is in
- * already.  A form is read as if followed by two end marks.  Returns how
- * many.
- */
-static size_t
-entry_trigrams(const char *s, const char *e, uint32_t *tri,
-    uint32_t *stamp, uint32_t mark)
-{
-	size_t		 n = 0;
-	uint32_t	 t;
-	int		 a, b, c;
-
-	for (; s < e; s++) {
-		if ((a = sym((unsigned char)*s)) < 0)
-			continue;		/* \1, \n: between forms */
-		b = s + 1 < e ? sym((unsigned char)s[1]) : -1;
-		c = b >= 0 && s + 2 < e ? sym((unsigned char)s[2]) : -1;
-		t = (uint32_t)a * NSYM * NSYM +
-		    (uint32_t)(b < 0 ? SYM_END : b) * NSYM +
-		    (uint32_t)(b < 0 || c < 0 ? SYM_END : c);
-		if (stamp[t] != mark) {
-			stamp[t] = mark;
-			tri[n++] = t;
-		}
-	}
-	return n;
-}
-
-static size_t
-leb_len(uint32_t v)
-{
-	size_t	 n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
 }
 
 static uint8_t *
@@ -137,107 +97,268 @@ leb_get(const uint8_t **pp)
 }
 
 /*
- * Build the index over ix->hay in two passes: count and size the
- * lists, then fill them.  Returns 0, or -1 with errstr.
+ * The index is built in one pass over the entries, in entry order: each
+ * list's postings wait in a block of their own until POST_BLOCK are
+ * there, then the block's deltas go to the end of post and its first
+ * entry and offset to a skip row tagged with the list.  Blocks of
+ * different lists interleave in post (a block is read from its offset
+ * on); the skip rows are sorted by list at the end, a stable counting
+ * sort that keeps each list's blocks in order.
  */
-static int
-build_index(struct trigram *ix, const char **errstr)
+struct brow {
+	uint32_t	 t;		/* the list */
+	uint32_t	 first, off;	/* as in struct skip */
+};
+
+struct blist {
+	uint32_t	 count;		/* postings so far */
+	uint32_t	 last;		/* the last entry + 1, or 0 */
+	uint32_t	*pend;		/* a block filling, or NULL */
+};
+
+struct trigram_builder {
+	uint32_t	 n;		/* entries added */
+	struct blist	*list;		/* NTRI */
+	signed char	 sym[256];	/* sym() of each byte */
+	struct brow	*rows;
+	size_t		 nrows, caprows;
+	uint8_t		*post;
+	size_t		 npost, cappost;
+	bool		 failed;
+};
+
+struct trigram_builder *
+trigram_builder_new(void)
 {
-	uint32_t	*tri = NULL, *stamp = NULL, *last = NULL, t, d;
-	size_t		*pos = NULL, i, k, nt, nblk = 0, nbytes = 0, b;
-	int		 ret = -1;
+	struct trigram_builder	*b;
+	int			 c;
 
-	if ((ix->count = calloc(NTRI, sizeof(*ix->count))) == NULL ||
-	    (ix->tblk = calloc(NTRI + 1, sizeof(*ix->tblk))) == NULL ||
-	    (stamp = calloc(NTRI, sizeof(*stamp))) == NULL ||
-	    (last = calloc(NTRI, sizeof(*last))) == NULL ||
-	    (pos = calloc(NTRI, sizeof(*pos))) == NULL ||
-	    (tri = calloc(NTRI, sizeof(*tri))) == NULL)
-		goto nomem;
-
-	/* pass 1: postings per list, and the bytes of their deltas */
-	for (i = 0; i < ix->n; i++) {
-		nt = entry_trigrams(ix->hay + ix->off[i],
-		    ix->hay + ix->off[i + 1], tri, stamp, (uint32_t)i + 1);
-		for (k = 0; k < nt; k++) {
-			t = tri[k];
-			if (ix->count[t] % POST_BLOCK != 0)
-				pos[t] += leb_len((uint32_t)i - last[t]);
-			last[t] = (uint32_t)i;
-			ix->count[t]++;
-		}
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	if ((b->list = calloc(NTRI, sizeof(*b->list))) == NULL) {
+		free(b);
+		return NULL;
 	}
-	for (t = 0; t < NTRI; t++) {
-		ix->tblk[t] = (uint32_t)nblk;
-		nblk += (ix->count[t] + POST_BLOCK - 1) / POST_BLOCK;
-		b = pos[t];
-		pos[t] = nbytes;
-		nbytes += b;
-		if (nblk > UINT32_MAX || nbytes > UINT32_MAX) {
-			*errstr = "too large to index";
-			goto done;
-		}
-	}
-	ix->tblk[NTRI] = (uint32_t)nblk;
-	if ((ix->skip = calloc(nblk + 1, sizeof(*ix->skip))) == NULL ||
-	    (ix->post = malloc(nbytes + 1)) == NULL)
-		goto nomem;
-
-	/* pass 2: the same walk fills them */
-	memset(ix->count, 0, NTRI * sizeof(*ix->count));
-	memset(stamp, 0, NTRI * sizeof(*stamp));
-	for (i = 0; i < ix->n; i++) {
-		nt = entry_trigrams(ix->hay + ix->off[i],
-		    ix->hay + ix->off[i + 1], tri, stamp, (uint32_t)i + 1);
-		for (k = 0; k < nt; k++) {
-			t = tri[k];
-			if (ix->count[t] % POST_BLOCK == 0) {
-				b = ix->tblk[t] + ix->count[t] / POST_BLOCK;
-				ix->skip[b].first = (uint32_t)i;
-				ix->skip[b].off = (uint32_t)pos[t];
-			} else {
-				d = (uint32_t)i - last[t];
-				pos[t] = (size_t)(leb_put(ix->post + pos[t],
-				    d) - ix->post);
-			}
-			last[t] = (uint32_t)i;
-			ix->count[t]++;
-		}
-	}
-	ret = 0;
-	goto done;
- nomem:
-	*errstr = "out of memory";
- done:
-	free(tri);
-	free(stamp);
-	free(last);
-	free(pos);
-	return ret;
+	for (c = 0; c < 256; c++)
+		b->sym[c] = (signed char)sym((unsigned char)c);
+	return b;
 }
 
+void
+trigram_builder_free(struct trigram_builder *b)
+{
+	uint32_t	 t;
+
+	if (b == NULL)
+		return;
+	if (b->list != NULL)
+		for (t = 0; t < NTRI; t++)
+			free(b->list[t].pend);
+	free(b->list);
+	free(b->rows);
+	free(b->post);
+	free(b);
+}
+
+/* Room for WANT more bytes of post and one more row; false on failure. */
+static bool
+grow(struct trigram_builder *b, size_t want)
+{
+	struct brow	*r;
+	uint8_t		*p;
+	size_t		 cap;
+
+	if (b->npost + want > b->cappost) {
+		cap = b->cappost < 4096 ? 4096 : b->cappost * 2;
+		while (cap < b->npost + want)
+			cap *= 2;
+		if ((p = realloc(b->post, cap)) == NULL)
+			return false;
+		b->post = p;
+		b->cappost = cap;
+	}
+	if (b->nrows == b->caprows) {
+		cap = b->caprows < 256 ? 256 : b->caprows * 2;
+		if ((r = reallocarray(b->rows, cap, sizeof(*r))) == NULL)
+			return false;
+		b->rows = r;
+		b->caprows = cap;
+	}
+	return true;
+}
+
+/* The N postings waiting in list T's block go to post as one block. */
+static bool
+flush(struct trigram_builder *b, uint32_t t, uint32_t n)
+{
+	const uint32_t	*v = b->list[t].pend;
+	uint8_t		*p;
+	uint32_t	 k;
+
+	if (!grow(b, (size_t)n * 5))
+		return false;
+	if (b->npost > UINT32_MAX)
+		return false;
+	b->rows[b->nrows].t = t;
+	b->rows[b->nrows].first = v[0];
+	b->rows[b->nrows++].off = (uint32_t)b->npost;
+	p = b->post + b->npost;
+	for (k = 1; k < n; k++)
+		p = leb_put(p, v[k] - v[k - 1]);
+	b->npost = (size_t)(p - b->post);
+	return true;
+}
+
+/*
+ * Entry B->n: each distinct trigram of its search forms (one form read
+ * as if followed by two end marks; bytes no form holds separate forms)
+ * gets the entry once: a list whose last posting is the entry has it.
+ */
+int
+trigram_add(struct trigram_builder *b, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s, *e = p + len;
+	struct blist		*l;
+	uint32_t		 t, i = b->n;
+	int			 x, y, z;
+
+	if (b->failed || b->n == UINT32_MAX - 1) {
+		b->failed = true;
+		return -1;
+	}
+	y = p < e ? b->sym[p[0]] : -1;
+	z = p + 1 < e ? b->sym[p[1]] : -1;
+	for (; p < e; p++) {
+		x = y;
+		y = z;
+		z = p + 2 < e ? b->sym[p[2]] : -1;
+		if (x < 0)
+			continue;		/* \1, \n: between forms */
+		t = (uint32_t)x * NSYM * NSYM +
+		    (uint32_t)(y < 0 ? SYM_END : y) * NSYM +
+		    (uint32_t)(y < 0 || z < 0 ? SYM_END : z);
+		l = &b->list[t];
+		if (l->last == i + 1)
+			continue;		/* in already */
+		l->last = i + 1;
+		if (l->pend == NULL && (l->pend =
+		    malloc(POST_BLOCK * sizeof(*l->pend))) == NULL)
+			goto bad;
+		l->pend[l->count % POST_BLOCK] = i;
+		if (++l->count % POST_BLOCK == 0 && !flush(b, t, POST_BLOCK))
+			goto bad;
+	}
+	b->n++;
+	return 0;
+ bad:
+	b->failed = true;
+	return -1;
+}
+
+static bool
+has_hay(const void *arg, size_t i, const char *fq, size_t len)
+{
+	const struct trigram	*ix = arg;
+
+	return memmem(ix->hay + ix->off[i], ix->off[i + 1] - ix->off[i], fq,
+	    len) != NULL;
+}
+
+/* The blocks still filling, then the rows sorted by list into IX. */
+static int
+finish(struct trigram_builder *b, struct trigram *ix)
+{
+	uint32_t	*at = NULL, t;
+	size_t		 i, nblk = 0;
+
+	for (t = 0; t < NTRI; t++)
+		if (b->list[t].count % POST_BLOCK != 0 &&
+		    !flush(b, t, b->list[t].count % POST_BLOCK))
+			return -1;
+	if ((ix->count = calloc(NTRI, sizeof(*ix->count))) == NULL ||
+	    (ix->tblk = calloc(NTRI + 1, sizeof(*ix->tblk))) == NULL ||
+	    (at = calloc(NTRI, sizeof(*at))) == NULL ||
+	    (ix->skip = calloc(b->nrows + 1, sizeof(*ix->skip))) == NULL) {
+		free(at);
+		return -1;
+	}
+	for (t = 0; t < NTRI; t++) {
+		ix->count[t] = b->list[t].count;
+		ix->tblk[t] = at[t] = (uint32_t)nblk;
+		nblk += (ix->count[t] + POST_BLOCK - 1) / POST_BLOCK;
+	}
+	ix->tblk[NTRI] = (uint32_t)nblk;
+	for (i = 0; i < b->nrows; i++) {
+		ix->skip[at[b->rows[i].t]].first = b->rows[i].first;
+		ix->skip[at[b->rows[i].t]++].off = b->rows[i].off;
+	}
+	free(at);
+	/* cut to size: the doubling's slack back */
+	if (b->npost + 1 < b->cappost &&
+	    (ix->post = realloc(b->post, b->npost + 1)) != NULL)
+		b->post = NULL;
+	else {
+		ix->post = b->post;
+		b->post = NULL;
+	}
+	if (ix->post == NULL && (ix->post = malloc(1)) == NULL)
+		return -1;
+	return 0;
+}
+
+struct trigram *
+trigram_builder_end(struct trigram_builder *b, trigram_has_fn has,
+    const void *arg, const char **errstr)
+{
+	struct trigram	*ix = NULL;
+
+	*errstr = "out of memory";
+	if (b == NULL)
+		return NULL;
+	if (b->failed && b->n == UINT32_MAX - 1)
+		*errstr = "too many entries to index";
+	else if (b->failed && b->npost > UINT32_MAX)
+		*errstr = "too large to index";
+	if (b->failed || (ix = calloc(1, sizeof(*ix))) == NULL)
+		goto done;
+	ix->n = b->n;
+	ix->has = has;
+	ix->arg = arg;
+	if (finish(b, ix) == -1) {
+		if (b->npost > UINT32_MAX)
+			*errstr = "too large to index";
+		trigram_free(ix);
+		ix = NULL;
+	}
+ done:
+	trigram_builder_free(b);
+	return ix;
+}
 
 struct trigram *
 trigram_build(const char *hay, const size_t *off, size_t n,
     const char **errstr)
 {
-	struct trigram	*ix;
+	struct trigram_builder	*b;
+	struct trigram		*ix;
+	size_t			 i;
 
-	if (n >= UINT32_MAX) {
+	if (n >= UINT32_MAX - 1) {
 		*errstr = "too many entries to index";
 		return NULL;
 	}
-	if ((ix = calloc(1, sizeof(*ix))) == NULL) {
+	if ((b = trigram_builder_new()) == NULL) {
 		*errstr = "out of memory";
 		return NULL;
 	}
+	for (i = 0; i < n; i++)
+		if (trigram_add(b, hay + off[i], off[i + 1] - off[i]) == -1)
+			break;
+	if ((ix = trigram_builder_end(b, has_hay, NULL, errstr)) == NULL)
+		return NULL;
+	ix->arg = ix;
 	ix->hay = hay;
 	ix->off = off;
-	ix->n = n;
-	if (build_index(ix, errstr) == -1) {
-		trigram_free(ix);
-		return NULL;
-	}
 	return ix;
 }
 
@@ -357,8 +478,7 @@ cur_seek(struct cursor *c, const uint8_t *post, uint32_t target)
 static bool
 entry_has(const struct trigram *ix, size_t i, const char *fq, size_t len)
 {
-	return memmem(ix->hay + ix->off[i],
-	    ix->off[i + 1] - ix->off[i], fq, len) != NULL;
+	return ix->has(ix->arg, i, fq, len);
 }
 
 /*
@@ -505,6 +625,12 @@ trigram_find_linear(const struct trigram *ix, const char *fq,
 
 	if (ix->n == 0 || !trigram_is_folded(fq, len))
 		return 0;
+	if (ix->hay == NULL) {
+		for (lo = 0; lo < ix->n; lo++)
+			if (ix->has(ix->arg, lo, fq, len) && !add_hit(&h, lo))
+				break;
+		return h.count;
+	}
 	p = ix->hay;
 	end = ix->hay + ix->off[ix->n];
 	while ((m = memmem(p, (size_t)(end - p), fq, len)) != NULL) {

@@ -1,13 +1,16 @@
 /*
- * trigram: an index over a haystack of search forms, answering "which
- * entries hold this folded query" in entry order (pure).  It borrows the
- * haystack and knows nothing of what the entries are (partners, pages).
+ * trigram: an index over N entries of search forms, answering "which
+ * entries hold this folded query" in entry order (pure).  It knows
+ * nothing of what the entries are (partners, pages).
  *
- * The haystack is N entries, entry I the bytes HAY[OFF[I]] up to
- * HAY[OFF[I + 1]]; what is searched is [a-z0-9-] only (collate.h), any
- * other byte separates.  A folded query of 1 to 3 symbols is answered
- * from the index exactly; a longer one by the intersection of its
- * trigrams, each candidate checked with memmem().
+ * An entry is the search forms of one string, [a-z0-9-] only
+ * (collate.h), any other byte between them a separator.  The index is
+ * built from a haystack it borrows (entry I the bytes HAY[OFF[I]] up to
+ * HAY[OFF[I + 1]]), or fed entry by entry by a caller that keeps no
+ * haystack and checks candidates itself.  A folded query of 1 to 3
+ * symbols is answered from the index exactly; a longer one by the
+ * intersection of its trigrams, each candidate then checked (memmem() in
+ * the haystack, or the caller's check).
  */
 #ifndef TRIGRAM_H
 #define TRIGRAM_H
@@ -16,6 +19,13 @@
 #include <stddef.h>
 
 struct trigram;
+struct trigram_builder;
+
+/*
+ * True if entry I holds the folded query FQ (LEN bytes) in one of its
+ * search forms, the forms it was given to the index with.
+ */
+typedef bool	(*trigram_has_fn)(const void *, size_t, const char *, size_t);
 
 #define TRIGRAM_QUERY_MAX	256	/* trigrams of a query used at most */
 #define TRIGRAM_STEPS		16	/* candidates tried per hit counted */
@@ -27,6 +37,21 @@ struct trigram;
 struct trigram	*trigram_build(const char *, const size_t *, size_t,
 		    const char **);
 void		 trigram_free(struct trigram *);
+
+/*
+ * An index fed entry by entry, in one pass: trigram_add() gives the next
+ * entry's search forms (LEN bytes, only read during the call), 0 or -1
+ * (memory, or too many entries: the index then fails to build).
+ * trigram_builder_end() frees the builder and returns the index over the
+ * entries added, which checks a candidate with HAS(ARG, ...) (ARG
+ * borrowed), or NULL with errstr.  Without a haystack
+ * trigram_find_linear() asks HAS of every entry.
+ */
+struct trigram_builder	*trigram_builder_new(void);
+int		 trigram_add(struct trigram_builder *, const char *, size_t);
+struct trigram	*trigram_builder_end(struct trigram_builder *,
+		    trigram_has_fn, const void *, const char **);
+void		 trigram_builder_free(struct trigram_builder *);
 
 /* True if FQ (LEN bytes) is a non-empty folded query, [a-z0-9-] only. */
 bool		 trigram_is_folded(const char *, size_t);

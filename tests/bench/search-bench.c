@@ -218,8 +218,9 @@ load(const char *dir, int on, int rounds)
 				lat[nlat++] = now_ms() - t0;
 				if (getenv("SEARCH_BENCH_EACH") != NULL &&
 				    r == rounds - 1)
-					fprintf(stderr, "%s page %zu: %.3f ms\n",
-					    queries[q], page, lat[nlat - 1]);
+					fprintf(stderr, "%s page %zu: %.3f ms, CPU %.3f ms\n",
+					    queries[q], page, lat[nlat - 1],
+					    cpu[nlat - 1]);
 			}
 	qsort(lat, nlat, sizeof(*lat), dbl_cmp);
 	qsort(cpu, nlat, sizeof(*cpu), dbl_cmp);
@@ -233,6 +234,53 @@ load(const char *dir, int on, int rounds)
 	return 0;
 }
 
+/*
+ * Load DIR with the search on, compact the site as the server does, and
+ * print the answers to pages 1 and 2 of each query: to compare two
+ * builds' results byte for byte.
+ */
+static int
+answer(const char *dir, char **q, int nq)
+{
+	struct site_opts	 o;
+	const struct section	*sec;
+	struct section_req	 req;
+	struct result		 res;
+	struct site		*s;
+	char			 err[4096];
+	size_t			 page;
+	int			 i;
+
+	memset(&o, 0, sizeof(o));
+	o.host = "localhost";
+	o.port[0] = "1965";
+	o.port[1] = "70";
+	o.lang = "de";
+	o.search = SITE_ON;
+	if ((s = capsule_load(dir, &o, err, sizeof(err))) == NULL ||
+	    render_site(s) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	(void)site_compact(s);
+	if ((sec = site_section(s, &search_section)) == NULL)
+		return 1;
+	for (i = 0; i < nq; i++)
+		for (page = 1; page <= 2; page++) {
+			memset(&req, 0, sizeof(req));
+			req.op = SECTION_SEARCH;
+			req.page = page;
+			req.query = q[i];
+			printf("--- %s page %zu: %d\n", q[i], page,
+			    (int)section_answer(sec, &req, SECTION_LINK_QUERY,
+			    &res));
+			fwrite(res.text.data, 1, res.text.len, stdout);
+			result_free(&res);
+		}
+	site_free(s);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -241,7 +289,10 @@ main(int argc, char *argv[])
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "load") == 0)
 		return load(argv[2], strcmp(argv[3], "on") == 0,
 		    argc == 5 ? atoi(argv[4]) : 100);
+	if (argc >= 4 && strcmp(argv[1], "answer") == 0)
+		return answer(argv[2], argv + 3, argc - 3);
 	fprintf(stderr, "usage: search-bench gen DIR N\n"
-	    "       search-bench load DIR on|off [ROUNDS]\n");
+	    "       search-bench load DIR on|off [ROUNDS]\n"
+	    "       search-bench answer DIR QUERY ...\n");
 	return 2;
 }

@@ -7,15 +7,20 @@
  * an offset inside the text, at the start of a code point.
  * search_excerpt: of valid UTF-8 text, valid UTF-8, never more code
  * points than asked for and the marks "...", and never longer than the
- * text and the marks.
+ * text and the marks.  The same bytes as a gemtext page: where
+ * gemtext_parse() takes them, search_line() reads the same lines, of the
+ * same types and texts; and collate_fold_both() folds them as
+ * collate_fold() does.
  */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "collate.h"
+#include "gemtext.h"
 #include "search.h"
 #include "utf8.h"
 
@@ -30,6 +35,52 @@ cps(const char *s, size_t len)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+/* collate_fold_both() writes what collate_fold() appends. */
+static void
+check_fold_both(const char *text, size_t len)
+{
+	struct buf	 ae = BUF_INIT, a = BUF_INIT;
+	char		*arr;
+	size_t		 n, alen;
+
+	if ((arr = malloc(2 * len + 2)) == NULL)
+		return;
+	collate_fold(&ae, text, len, COLLATE_AE);
+	collate_fold(&a, text, len, COLLATE_A);
+	n = collate_fold_both(arr, arr + len + 1, text, len, &alen);
+	assert(!ae.failed && !a.failed);
+	assert(n == ae.len && n <= len && alen == a.len && alen <= n);
+	assert(n == 0 || memcmp(arr, ae.data, n) == 0);
+	assert(alen == 0 || memcmp(arr + len + 1, a.data, alen) == 0);
+	buf_free(&ae);
+	buf_free(&a);
+	free(arr);
+}
+
+/* search_line() reads TEXT as gemtext_parse() does, if that takes it. */
+static void
+check_lines(const char *text, size_t len)
+{
+	struct gemtext		 doc;
+	struct search_line	 l;
+	const char		*errstr;
+	size_t			 at, k, lineno;
+	bool			 in_pre = false;
+
+	if ((len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) ||
+	    gemtext_parse(text, len, &doc, &errstr, &lineno) == -1)
+		return;
+	for (at = 0, k = 0; at < len; k++) {
+		at = search_line(text, len, at, &in_pre, &l);
+		assert(k < doc.nlines);
+		assert(l.type == doc.lines[k].type);
+		assert(l.len == strlen(doc.lines[k].text));
+		assert(memcmp(l.text, doc.lines[k].text, l.len) == 0);
+	}
+	assert(k == doc.nlines);
+	gemtext_free(&doc);
 }
 
 int
@@ -63,6 +114,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(cps(out.data != NULL ? out.data : "", out.len) <=
 		    chars + 6);
 	}
+	check_lines(text, len);
+	check_fold_both(text, len);
 	buf_free(&fq);
 	buf_free(&out);
 	return 0;

@@ -1,6 +1,7 @@
 /*
  * test_collate: sort keys, case keys and search forms (src/collate.c).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,91 @@ test_forms(void)
 	buf_free(&b);
 }
 
+/*
+ * collate_fold_ae(): the COLLATE_AE form, and true exactly when the
+ * COLLATE_A form differs, so that a search folds the second form only
+ * then; ASCII (folded without decoding) as any other text.
+ */
+static void
+test_fold_ae(void)
+{
+	static const struct {
+		const char	*in, *ae, *a;
+	} cases[] = {
+		{ "Münster", "muenster", "munster" },
+		{ "MU\xcc\x88NSTER", "muenster", "munster" },	/* U+0308 */
+		{ "Muenster", "muenster", "muenster" },
+		{ "Köln, Ägypten", "koeln-aegypten", "koln-agypten" },
+		{ "Æsir Straße", "aesir-strasse", "aesir-strasse" },
+		{ "Ørsted & Łódź", "orsted-lodz", "orsted-lodz" },
+		{ " -- Hello, World! 42 -- ", "hello-world-42",
+		    "hello-world-42" },
+		{ "x\xcc\x88", "x", "x" },		/* no umlaut */
+		{ "日本 go", "go", "go" },
+		{ "", "", "" },
+	};
+	struct buf	 ae = BUF_INIT, a = BUF_INIT;
+	char		*k;
+	size_t		 i;
+	bool		 differs;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&ae);
+		buf_reset(&a);
+		differs = collate_fold_ae(&ae, cases[i].in,
+		    strlen(cases[i].in));
+		collate_fold(&a, cases[i].in, strlen(cases[i].in), COLLATE_A);
+		buf_addc(&ae, '\0');
+		buf_addc(&a, '\0');
+		CHECK(strcmp(ae.data, cases[i].ae) == 0);
+		CHECK(strcmp(a.data, cases[i].a) == 0);
+		CHECK(differs == (strcmp(cases[i].ae, cases[i].a) != 0));
+		k = key(cases[i].in, COLLATE_AE);
+		CHECK(k != NULL && strcmp(ae.data, k) == 0);
+		free(k);
+	}
+	buf_free(&ae);
+	buf_free(&a);
+}
+
+/* collate_fold_both() writes what collate_fold() appends, on any bytes. */
+static void
+test_fold_both(void)
+{
+	static const char *const bits[] = {
+		"a", "U", "o", "z", "9", " ", "-", ".", "\t", "ä", "Ö", "ü",
+		"\xcc\x88", "ß", "\xe1\xba\x9e", "Æ", "ł", "é", "日",
+		"\xff", "\xc3", "\xe2\x82", "  ", "e",
+	};
+	struct buf	 b = BUF_INIT, ae = BUF_INIT, a = BUF_INIT;
+	char		 arr[256], arr2[256];
+	uint32_t	 r = 7;
+	size_t		 i, k, n, n2;
+
+	for (i = 0; i < 3000; i++) {
+		buf_reset(&b);
+		for (k = 0; k < i % 17; k++) {
+			r = r * 1103515245 + 12345;
+			buf_adds(&b, bits[(r >> 16) % (sizeof(bits) /
+			    sizeof(bits[0]))]);
+		}
+		buf_addc(&b, '\0');	/* never NULL, not folded */
+		b.len--;
+		buf_reset(&ae);
+		buf_reset(&a);
+		collate_fold(&ae, b.data, b.len, COLLATE_AE);
+		collate_fold(&a, b.data, b.len, COLLATE_A);
+		n = collate_fold_both(arr, arr2, b.data, b.len, &n2);
+		CHECK(n <= b.len && n2 <= n);
+		CHECK(n == ae.len && (n == 0 || memcmp(arr, ae.data, n) == 0));
+		CHECK(n2 == a.len && (n2 == 0 ||
+		    memcmp(arr2, a.data, n2) == 0));
+	}
+	buf_free(&b);
+	buf_free(&ae);
+	buf_free(&a);
+}
+
 int
 main(void)
 {
@@ -106,5 +192,7 @@ main(void)
 	test_search_forms();
 	test_casefold();
 	test_forms();
+	test_fold_ae();
+	test_fold_both();
 	CHECK_DONE();
 }

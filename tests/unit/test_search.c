@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "gemtext.h"
 #include "loadsite.h"
 #include "search.h"
 #include "section.h"
@@ -360,6 +361,130 @@ test_off(void)
 	tmptree_rm();
 }
 
+/*
+ * search_line() reads each line of a body as gemtext_parse() does: the
+ * same type and the same text, a preformatted block, CRLF, spaces and
+ * tabs around markers, a link without a label, an unclosed block.
+ */
+static void
+test_line(void)
+{
+	static const char *const bodies[] = {
+		"# Title\n\nText line.  \t\n## Two\n###Three\n* item\n*no\n"
+		    ">quote\n=> /a Label\n=>/b\n=>\t/c \t label  \n",
+		"```  alt \r\n# in pre\r\n  keep  \t\r\n```\r\nafter\r\n",
+		"no newline at the end\r",
+		"\n\n\n",
+		"#\n##\n###\n*\n* \n>\n=> x\n```\n",
+		"```\nunclosed\n=> /x y",
+		"#Tight\n\t\tlead tabs\n= not a link\n``not a toggle\n",
+		"",
+	};
+	struct gemtext		 doc;
+	struct search_line	 l;
+	const char		*errstr, *b;
+	size_t			 i, k, at, len, lineno;
+	bool			 in_pre;
+
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		b = bodies[i];
+		len = strlen(b);
+		CHECK(gemtext_parse(b, len, &doc, &errstr, &lineno) == 0);
+		in_pre = false;
+		for (at = 0, k = 0; at < len; k++) {
+			at = search_line(b, len, at, &in_pre, &l);
+			CHECK(k < doc.nlines);
+			if (k >= doc.nlines)
+				break;
+			CHECK(l.type == doc.lines[k].type);
+			CHECK(l.len == strlen(doc.lines[k].text) &&
+			    memcmp(l.text, doc.lines[k].text, l.len) == 0);
+		}
+		CHECK(at == len && k == doc.nlines);
+		gemtext_free(&doc);
+	}
+	/* the offsets: where each line starts */
+	in_pre = false;
+	CHECK(search_line("a\r\nbc\nd", 7, 0, &in_pre, &l) == 3);
+	CHECK(search_line("a\r\nbc\nd", 7, 3, &in_pre, &l) == 6);
+	CHECK(search_line("a\r\nbc\nd", 7, 6, &in_pre, &l) == 7);
+	CHECK(l.len == 1 && l.text[0] == 'd');
+}
+
+/* Page 1 of QUERY from the search SE as text (static), or NULL. */
+static const char *
+ask(const struct search *se, const char *query)
+{
+	struct result	 res;
+	int		 ok;
+
+	memset(&res, 0, sizeof(res));
+	ok = search_section.search(se, query, 1, SECTION_LINK_QUERY, &res);
+	snprintf(answer_text, sizeof(answer_text), "%.*s",
+	    (int)res.text.len, res.text.data != NULL ? res.text.data : "");
+	result_free(&res);
+	return ok == 0 ? answer_text : NULL;
+}
+
+/*
+ * The search reads the pages' bodies, not their parse: built after
+ * site_compact() (which frees the parsed lines), it answers as the one
+ * built at load, excerpts included; and the one built at load still
+ * answers after the compaction.
+ */
+static void
+test_after_compact(void)
+{
+	static const char *const queries[] = { "mill", "münster",
+	    "munster", "alt", "quote", "label", "pre", "m", "zzz" };
+	struct site		*s;
+	struct search		*se;
+	const struct section	*sec;
+	const char		*errstr, *t;
+	char			*before_text[9];
+	size_t			 i;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# Start\n\nThe mill is old.\n");
+	tmptree_mkdir("f");
+	tmptree_put("f/2024-01-15-alpha.gmi", "# Alpha\r\n\r\nWe visited "
+	    "the Mühle, a mill.\r\n```  alt text\r\npre Münster\r\n```\r\n"
+	    "> a quote on the mill\r\n=> /f/ the label\r\n");
+	tmptree_put("f/2024-03-01-beta.gmi", "No title; Münster.\n");
+	if ((s = load()) == NULL) {
+		CHECK(s != NULL);
+		goto done;
+	}
+	sec = site_section(s, &search_section);
+	CHECK(sec != NULL);
+	if (sec == NULL)
+		goto free;
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		before_text[i] = (t = ask(sec->ctx, queries[i])) != NULL ?
+		    strdup(t) : NULL;
+	CHECK(before_text[0] != NULL && strstr(before_text[0],
+	    "\nWe visited the Mühle, a mill.\n") != NULL);
+	CHECK(before_text[1] != NULL && strstr(before_text[1],
+	    "\npre Münster\n") != NULL);
+	CHECK(site_compact(s) == 0);
+	CHECK((se = search_build(s, "/search", &errstr)) != NULL);
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		CHECK(before_text[i] != NULL);
+		if (before_text[i] == NULL)
+			continue;
+		CHECK((t = ask(se, queries[i])) != NULL &&
+		    strcmp(t, before_text[i]) == 0);
+		CHECK((t = ask(sec->ctx, queries[i])) != NULL &&
+		    strcmp(t, before_text[i]) == 0);
+		free(before_text[i]);
+	}
+	search_free(se);
+ free:
+	site_free(s);
+ done:
+	tmptree_rm();
+}
+
 int
 main(void)
 {
@@ -368,5 +493,7 @@ main(void)
 	test_paging();
 	test_excerpt();
 	test_off();
+	test_line();
+	test_after_compact();
 	CHECK_DONE();
 }

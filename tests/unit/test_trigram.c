@@ -4,6 +4,7 @@
  * pass for every query, and keep entry order, windows and bounds.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,11 +139,90 @@ test_empty(void)
 	CHECK(!trigram_is_folded("", 0));
 }
 
+/* Entries fed to a builder: words of a small alphabet, many of them. */
+#define NFED	5000
+
+struct fed {
+	char	*form[NFED];
+	size_t	 checked;	/* has() calls */
+};
+
+static bool
+fed_has(const void *arg, size_t i, const char *fq, size_t len)
+{
+	struct fed	*f = (struct fed *)(uintptr_t)arg;
+
+	f->checked++;
+	return memmem(f->form[i], strlen(f->form[i]), fq, len) != NULL;
+}
+
+/*
+ * An index fed entry by entry, with no haystack: long lists (blocks of
+ * postings of many lists interleaved as they fill), candidates checked
+ * by the caller, the same hits as asking every entry.
+ */
+static void
+test_builder(void)
+{
+	static const char *const queries[] = {
+		"a", "b", "ab", "ba", "abc", "cab", "abca", "bcab-ca",
+		"aaaa", "-", "c-a", "cccc", "abcabcab", "zz", "d",
+	};
+	static const char	 sym[] = "abc-";
+	struct fed		 f;
+	struct trigram_builder	*b;
+	struct trigram		*ix;
+	const char		*errstr;
+	uint32_t		 r = 1;
+	size_t			 i, k, len, sel[64], lin[64], n, nl;
+	bool			 partial;
+
+	memset(&f, 0, sizeof(f));
+	CHECK((b = trigram_builder_new()) != NULL);
+	if (b == NULL)
+		return;
+	for (i = 0; i < NFED; i++) {
+		r = r * 1103515245 + 12345;
+		len = (r >> 16) % 24;
+		f.form[i] = calloc(1, len + 1);
+		for (k = 0; k < len; k++) {
+			r = r * 1103515245 + 12345;
+			f.form[i][k] = sym[(r >> 16) % 4];
+		}
+		CHECK(trigram_add(b, f.form[i], len) == 0);
+	}
+	CHECK((ix = trigram_builder_end(b, fed_has, &f, &errstr)) != NULL);
+	if (ix == NULL)
+		return;
+	for (i = 0; i < NELEM(queries); i++) {
+		n = trigram_find(ix, queries[i], 7, sel, NELEM(sel), NFED,
+		    &partial);
+		nl = trigram_find_linear(ix, queries[i], 7, lin, NELEM(lin),
+		    NFED);
+		CHECK(!partial);
+		CHECK(n == nl);
+		CHECK(memcmp(sel, lin, (n > 7 ? n - 7 > 64 ? 64 : n - 7 :
+		    0) * sizeof(*sel)) == 0);
+	}
+	/* a query of three or fewer symbols is the index's alone */
+	f.checked = 0;
+	(void)trigram_find(ix, "abc", 0, sel, NELEM(sel), NFED, &partial);
+	CHECK(f.checked == 0);
+	trigram_free(ix);
+	for (i = 0; i < NFED; i++)
+		free(f.form[i]);
+	/* a builder given up on frees what it holds */
+	CHECK((b = trigram_builder_new()) != NULL);
+	CHECK(trigram_add(b, "abc", 3) == 0);
+	trigram_builder_free(b);
+}
+
 int
 main(void)
 {
 	test_matches_linear();
 	test_order_and_window();
 	test_empty();
+	test_builder();
 	CHECK_DONE();
 }
