@@ -188,6 +188,7 @@ test_renew_keeps_key(void)
 }
 
 static SSL_SESSION	*got;		/* the last session a client got */
+static char		 suite[64];	/* the last handshake's cipher */
 
 static int
 new_session(SSL *ssl, SSL_SESSION *sess)
@@ -251,6 +252,8 @@ handshake(SSL_CTX *sctx, SSL_CTX *cctx, SSL_SESSION *sess)
 	}
 	if (!sdone || !cdone)
 		goto done;
+	snprintf(suite, sizeof(suite), "%s",
+	    SSL_CIPHER_get_name(SSL_get_current_cipher(s)));
 	tls_ticket(s);
 	if (SSL_write(s, "x", 1) != 1 || SSL_read(c, &byte, 1) != 1)
 		goto done;
@@ -382,6 +385,33 @@ test_ticket_keys_derived_once(void)
 	SSL_CTX_free(cctx);
 }
 
+/*
+ * TLS 1.3: AES-128-GCM with SHA-256 first, ChaCha20 for a client that
+ * lists it first, AES-256-GCM for a client that offers nothing else.
+ */
+static void
+test_suites(void)
+{
+	SSL_CTX		*a, *cctx = client_ctx();
+	char		 fp[128];
+
+	a = tls_init(dir, "h.example", fp, sizeof(fp), err, sizeof(err));
+	CHECK(a != NULL);
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK_STR(suite, "TLS_AES_128_GCM_SHA256");
+	CHECK(SSL_CTX_set_ciphersuites(cctx, "TLS_CHACHA20_POLY1305_SHA256:"
+	    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384") == 1);
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK_STR(suite, "TLS_CHACHA20_POLY1305_SHA256");
+	CHECK(SSL_CTX_set_ciphersuites(cctx, "TLS_AES_256_GCM_SHA384") == 1);
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK_STR(suite, "TLS_AES_256_GCM_SHA384");
+	SSL_SESSION_free(got);
+	got = NULL;
+	SSL_CTX_free(a);
+	SSL_CTX_free(cctx);
+}
+
 int
 main(void)
 {
@@ -397,6 +427,7 @@ main(void)
 	test_session_per_host();
 	test_ticket_rotation_rand_failure();
 	test_ticket_keys_derived_once();
+	test_suites();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
