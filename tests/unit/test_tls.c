@@ -387,7 +387,8 @@ test_ticket_keys_derived_once(void)
 
 /*
  * TLS 1.3: AES-128-GCM with SHA-256 first, ChaCha20 for a client that
- * lists it first, AES-256-GCM for a client that offers nothing else.
+ * lists it first, AES-256-GCM for a client that offers nothing else;
+ * ChaCha20 for a TLS 1.2 client that lists it first.
  */
 static void
 test_suites(void)
@@ -406,6 +407,13 @@ test_suites(void)
 	CHECK(SSL_CTX_set_ciphersuites(cctx, "TLS_AES_256_GCM_SHA384") == 1);
 	CHECK(handshake(a, cctx, NULL) == 0);
 	CHECK_STR(suite, "TLS_AES_256_GCM_SHA384");
+	/* TLS 1.2: ChaCha20 for a client that lists it first */
+	CHECK(SSL_CTX_set_min_proto_version(cctx, TLS1_2_VERSION) == 1);
+	CHECK(SSL_CTX_set_max_proto_version(cctx, TLS1_2_VERSION) == 1);
+	CHECK(SSL_CTX_set_cipher_list(cctx, "ECDHE-ECDSA-CHACHA20-POLY1305:"
+	    "ECDHE-ECDSA-AES256-GCM-SHA384") == 1);
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK_STR(suite, "ECDHE-ECDSA-CHACHA20-POLY1305");
 	SSL_SESSION_free(got);
 	got = NULL;
 	SSL_CTX_free(a);
