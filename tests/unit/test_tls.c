@@ -2,11 +2,14 @@
  * test_tls: the certificates zeche makes (src/tls.c) and the sessions its
  * contexts resume, over TLS handshakes held in memory (a BIO pair).
  *
- * Two functions of the C library and OpenSSL are replaced here, for the
+ * Three functions of the C library and OpenSSL are replaced here, for the
  * ticket keys' rotation: clock_gettime(CLOCK_MONOTONIC) runs CLOCK_SHIFT
- * seconds ahead, and RAND_priv_bytes() fails while RAND_FAILS is set.
+ * seconds ahead, RAND_priv_bytes() fails while RAND_FAILS is set, and
+ * EVP_Q_mac() counts the HMACs that derive ticket keys (DERIVED).
  */
 #include <sys/syscall.h>
+
+#include <dlfcn.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,6 +28,7 @@
 
 static long	 clock_shift;
 static bool	 rand_fails;
+static int	 derived;
 
 int
 clock_gettime(clockid_t id, struct timespec *ts)
@@ -42,6 +46,29 @@ RAND_priv_bytes(unsigned char *buf, int num)
 	if (rand_fails)
 		return 0;
 	return RAND_priv_bytes_ex(NULL, buf, (size_t)num, 0);
+}
+
+/*
+ * A ticket key is an HMAC over 33 bytes, a label and the host's identity
+ * (tls.c); OpenSSL's own HMACs (the TLS 1.3 Finished) are over a hash.
+ */
+unsigned char *
+EVP_Q_mac(OSSL_LIB_CTX *libctx, const char *name, const char *propq,
+    const char *subalg, const OSSL_PARAM *params, const void *key,
+    size_t keylen, const unsigned char *data, size_t datalen,
+    unsigned char *out, size_t outsize, size_t *outlen)
+{
+	static unsigned char *(*real)(OSSL_LIB_CTX *, const char *,
+	    const char *, const char *, const OSSL_PARAM *, const void *,
+	    size_t, const unsigned char *, size_t, unsigned char *, size_t,
+	    size_t *);
+
+	if (real == NULL)
+		*(void **)&real = dlsym(RTLD_NEXT, "EVP_Q_mac");
+	if (datalen == 33)
+		derived++;
+	return real(libctx, name, propq, subalg, params, key, keylen, data,
+	    datalen, out, outsize, outlen);
 }
 
 static char	 dir[] = "/tmp/zeche-test-tls.XXXXXX";
@@ -161,6 +188,7 @@ test_renew_keeps_key(void)
 }
 
 static SSL_SESSION	*got;		/* the last session a client got */
+static char		 suite[64];	/* the last handshake's cipher */
 
 static int
 new_session(SSL *ssl, SSL_SESSION *sess)
@@ -224,6 +252,8 @@ handshake(SSL_CTX *sctx, SSL_CTX *cctx, SSL_SESSION *sess)
 	}
 	if (!sdone || !cdone)
 		goto done;
+	snprintf(suite, sizeof(suite), "%s",
+	    SSL_CIPHER_get_name(SSL_get_current_cipher(s)));
 	tls_ticket(s);
 	if (SSL_write(s, "x", 1) != 1 || SSL_read(c, &byte, 1) != 1)
 		goto done;
@@ -312,6 +342,84 @@ test_ticket_rotation_rand_failure(void)
 	SSL_CTX_free(cctx);
 }
 
+/*
+ * A host's ticket keys are derived once per secret, not for every ticket
+ * sealed or opened; tickets keep resuming, and a rotation derives the new
+ * secret's keys once.
+ */
+static void
+test_ticket_keys_derived_once(void)
+{
+	SSL_CTX		*a, *cctx = client_ctx();
+	SSL_SESSION	*s1;
+	char		 fp[128];
+	int		 i;
+
+	a = tls_init(dir, "g.example", fp, sizeof(fp), err, sizeof(err));
+	CHECK(a != NULL);
+	derived = 0;
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK(derived == 3);		/* name, cipher key, MAC key */
+	for (i = 0; i < 5; i++) {
+		CHECK((s1 = got) != NULL);
+		got = NULL;
+		CHECK(handshake(a, cctx, s1) == 1);
+		SSL_SESSION_free(s1);
+	}
+	CHECK(derived == 3);
+	/* a new secret: its keys once; the old one's once, to open */
+	clock_shift += 3600;
+	CHECK((s1 = got) != NULL);
+	got = NULL;
+	CHECK(handshake(a, cctx, s1) == 1);
+	SSL_SESSION_free(s1);
+	CHECK(derived == 9);
+	CHECK((s1 = got) != NULL);
+	got = NULL;
+	CHECK(handshake(a, cctx, s1) == 1);
+	CHECK(derived == 9);
+	SSL_SESSION_free(s1);
+	SSL_SESSION_free(got);
+	got = NULL;
+	SSL_CTX_free(a);
+	SSL_CTX_free(cctx);
+}
+
+/*
+ * TLS 1.3: AES-128-GCM with SHA-256 first, ChaCha20 for a client that
+ * lists it first, AES-256-GCM for a client that offers nothing else;
+ * ChaCha20 for a TLS 1.2 client that lists it first.
+ */
+static void
+test_suites(void)
+{
+	SSL_CTX		*a, *cctx = client_ctx();
+	char		 fp[128];
+
+	a = tls_init(dir, "h.example", fp, sizeof(fp), err, sizeof(err));
+	CHECK(a != NULL);
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK_STR(suite, "TLS_AES_128_GCM_SHA256");
+	CHECK(SSL_CTX_set_ciphersuites(cctx, "TLS_CHACHA20_POLY1305_SHA256:"
+	    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384") == 1);
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK_STR(suite, "TLS_CHACHA20_POLY1305_SHA256");
+	CHECK(SSL_CTX_set_ciphersuites(cctx, "TLS_AES_256_GCM_SHA384") == 1);
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK_STR(suite, "TLS_AES_256_GCM_SHA384");
+	/* TLS 1.2: ChaCha20 for a client that lists it first */
+	CHECK(SSL_CTX_set_min_proto_version(cctx, TLS1_2_VERSION) == 1);
+	CHECK(SSL_CTX_set_max_proto_version(cctx, TLS1_2_VERSION) == 1);
+	CHECK(SSL_CTX_set_cipher_list(cctx, "ECDHE-ECDSA-CHACHA20-POLY1305:"
+	    "ECDHE-ECDSA-AES256-GCM-SHA384") == 1);
+	CHECK(handshake(a, cctx, NULL) == 0);
+	CHECK_STR(suite, "ECDHE-ECDSA-CHACHA20-POLY1305");
+	SSL_SESSION_free(got);
+	got = NULL;
+	SSL_CTX_free(a);
+	SSL_CTX_free(cctx);
+}
+
 int
 main(void)
 {
@@ -326,6 +434,8 @@ main(void)
 	test_renew_keeps_key();
 	test_session_per_host();
 	test_ticket_rotation_rand_failure();
+	test_ticket_keys_derived_once();
+	test_suites();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
