@@ -5,6 +5,7 @@
  * Must not know a protocol: results are gemtext in a struct result, as
  * every section's.
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +57,9 @@ struct search {
 	uint32_t		*lofs;		/* owned */
 	size_t			*line;		/* owned: n + 1 */
 	struct trigram		*ix;		/* owned */
+	atomic_bool		 ready;		/* the index is built: the */
+						/* fields above are read */
+						/* only once it is set */
 };
 
 #define M(se, id)	msg_get((se)->msg, (id))
@@ -416,7 +420,8 @@ count_lines(struct search *se)
  * each folded and given to the index once, in one pass.
  */
 static int
-make_index(struct search *se, const char **errstr)
+make_index(struct search *se, const atomic_bool *cancel,
+    const char **errstr)
 {
 	struct trigram_builder	*b;
 	struct search_line	 l;
@@ -438,6 +443,10 @@ make_index(struct search *se, const char **errstr)
 		(void)trigram_add(b, f, forms(f, t, strlen(t)));
 	}
 	for (i = 0; i < se->n; i++) {
+		if (cancel != NULL && i % 256 == 0 && atomic_load(cancel)) {
+			*errstr = "cancelled";
+			goto bad;
+		}
 		pg = se->docs[i].pg;
 		in_pre = title = false;
 		nl = se->line[i + 1] - se->line[i];
@@ -464,7 +473,7 @@ make_index(struct search *se, const char **errstr)
 }
 
 struct search *
-search_build(const struct site *s, const char *base, const char **errstr)
+search_new(const struct site *s, const char *base, const char **errstr)
 {
 	struct search		*se;
 	const struct section	*ps;
@@ -473,19 +482,81 @@ search_build(const struct site *s, const char *base, const char **errstr)
 	*errstr = "out of memory";
 	if ((se = calloc(1, sizeof(*se))) == NULL)
 		return NULL;
+	atomic_init(&se->ready, false);
 	se->msg = s->msg;
 	if ((ps = site_section(s, &partners_section)) != NULL)
 		se->ps = ps->ctx;
 	url_encode_path(&enc, base);
 	if ((se->base = strdup(base)) == NULL ||
-	    (se->base_enc = buf_take(&enc, NULL)) == NULL ||
-	    collect(se, s) == -1 || make_index(se, errstr) == -1)
-		goto bad;
+	    (se->base_enc = buf_take(&enc, NULL)) == NULL) {
+		buf_free(&enc);
+		search_free(se);
+		return NULL;
+	}
 	return se;
- bad:
-	buf_free(&enc);
-	search_free(se);
-	return NULL;
+}
+
+/* Drop what an index that was not finished holds. */
+static void
+unbuilt(struct search *se)
+{
+	trigram_free(se->ix);
+	free(se->docs);
+	free(se->titles);
+	free(se->lofs);
+	free(se->line);
+	se->ix = NULL;
+	se->docs = NULL;
+	se->titles = NULL;
+	se->lofs = NULL;
+	se->line = NULL;
+	se->n = 0;
+}
+
+int
+search_index(struct search *se, const struct site *s,
+    const atomic_bool *cancel, const char **errstr)
+{
+	*errstr = "out of memory";
+	if (atomic_load(&se->ready))
+		return 0;
+	if (collect(se, s) == -1 || make_index(se, cancel, errstr) == -1) {
+		unbuilt(se);
+		return -1;
+	}
+	atomic_store_explicit(&se->ready, true, memory_order_release);
+	return 0;
+}
+
+bool
+search_ready(const struct search *se)
+{
+	return atomic_load_explicit(&se->ready, memory_order_acquire);
+}
+
+size_t
+search_cost(const struct site *s)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < s->npages; i++)
+		if (s->pages[i]->is_gemtext && !s->pages[i]->generated)
+			n += s->pages[i]->body_len;
+	return n;
+}
+
+struct search *
+search_build(const struct site *s, const char *base, const char **errstr)
+{
+	struct search	*se;
+
+	if ((se = search_new(s, base, errstr)) == NULL)
+		return NULL;
+	if (search_index(se, s, NULL, errstr) == -1) {
+		search_free(se);
+		return NULL;
+	}
+	return se;
 }
 
 void
@@ -824,6 +895,11 @@ search_page(const struct search *se, const char *query, size_t page,
 	bool		 partial = false, ppartial = false, more;
 
 	res->title = M(se, MSG_FIND_TITLE);
+	if (!search_ready(se)) {
+		res->status = RESULT_FAILED;	/* "try later" */
+		res->why = "the search index is being built";
+		return -1;
+	}
 	if (check_query(query, len, &res->why) == -1) {
 		res->status = RESULT_BAD_QUERY;
 		return -1;

@@ -45,6 +45,7 @@
 #ifndef SEARCH_H
 #define SEARCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -74,6 +75,24 @@ struct site;
  */
 struct search	*search_build(const struct site *, const char *,
 		    const char **);
+
+/*
+ * search_build() in two steps: the search without its index (it answers
+ * "try later" until it has one: Gemini 40, Spartan 5, a Gopher error),
+ * then the index over S's pages, which may come later and from another
+ * thread while requests are served (search_ready() says when it is
+ * there).  search_index() stops early, leaving no index, when CANCEL (or
+ * NULL) is set; 0, or -1 with errstr ("cancelled" then).  search_cost():
+ * the bytes it would index, to decide; at most SEARCH_NOW_MAX of them
+ * are indexed during a load at start or reload, more once it is served
+ * (later.h).
+ */
+#define SEARCH_NOW_MAX		(4 * 1024 * 1024)
+struct search	*search_new(const struct site *, const char *, const char **);
+int		 search_index(struct search *, const struct site *,
+		    const atomic_bool *, const char **);
+bool		 search_ready(const struct search *);
+size_t		 search_cost(const struct site *);
 void		 search_free(struct search *);
 
 /* Append the search's address, percent-encoded, for a link to it. */
