@@ -15,6 +15,7 @@
 #include "capsule.h"
 #include "capsule_impl.h"
 #include "feed.h"
+#include "log.h"
 #include "mime.h"
 #include "partners.h"
 #include "reuse.h"
@@ -53,9 +54,14 @@ retake_file(struct walk *w, struct folder *f, const char *name,
 	pg = path.failed ? NULL : exact(w->re.old, path.data);
 	buf_free(&path);
 	reuse_id(&id, st);
-	if (!is_done(pg) || pg->generated || !reuse_same_id(&pg->id, &id) ||
-	    reuse_racy(w->re.old, &id))
+	if (!is_done(pg) || pg->generated)
 		return false;
+	if (!reuse_same_id(&pg->id, &id) || reuse_racy(w->re.old, &id)) {
+		log_debug("%s%s: %s since the last load: read again", w->root,
+		    pg->path, reuse_same_id(&pg->id, &id) ? "maybe changed "
+		    "in the file system clock's tick" : "changed");
+		return false;
+	}
 	/* in memory or on disk, as a full load would decide it now */
 	mem = mime_is_gemtext(name) || (size <= CAPSULE_MEM_FILE_MAX &&
 	    w->memused + size <= CAPSULE_MEM_TOTAL);

@@ -276,10 +276,11 @@ str_same(const char *a, const char *b)
 bool
 reuse_equal(const struct page *a, const struct page *b)
 {
-	return strcmp(a->path, b->path) == 0 && a->mime == b->mime &&
+	/* the same string may have two addresses (two files' literals) */
+	return strcmp(a->path, b->path) == 0 && str_same(a->mime, b->mime) &&
 	    a->gopher_type == b->gopher_type &&
 	    a->is_gemtext == b->is_gemtext && a->generated == b->generated &&
-	    a->index == b->index && a->file == NULL && b->file == NULL &&
+	    str_same(a->index, b->index) && a->file == NULL && b->file == NULL &&
 	    a->mtime == b->mtime && a->id.ino == b->id.ino &&
 	    str_same(a->gemtext_mime, b->gemtext_mime) &&
 	    str_same(a->title, b->title) && a->body_len == b->body_len &&
