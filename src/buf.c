@@ -39,6 +39,16 @@ buf_reserve(struct buf *b, size_t extra)
 	return true;
 }
 
+void
+buf_fill(struct buf *b, char c, size_t n)
+{
+	if (b->failed || (n >= b->cap - b->len && !buf_reserve(b, n)))
+		return;
+	memset(b->data + b->len, c, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 /*
  * Formatted into the room there is, in one pass when it fits (it mostly
  * does), else once more into room made for it.

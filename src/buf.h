@@ -63,6 +63,8 @@ buf_addc(struct buf *b, char c)
 	b->data[b->len] = '\0';
 }
 
+/* N copies of the byte C (a rule, an indentation). */
+void	buf_fill(struct buf *, char, size_t);
 void	buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*

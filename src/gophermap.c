@@ -221,18 +221,6 @@ scan_same(const char *s, const char *end, size_t *w)
 	return same;
 }
 
-/* N spaces. */
-static void
-add_spaces(struct buf *out, size_t n)
-{
-	if (n == 0 || out->failed ||
-	    (n >= out->cap - out->len && !buf_reserve(out, n)))
-		return;
-	memset(out->data + out->len, ' ', n);
-	out->len += n;
-	out->data[out->len] = '\0';
-}
-
 static void
 wrap_open(struct wrap *wr)
 {
@@ -285,7 +273,7 @@ wrap_spaces(struct wrap *wr, size_t n)
 {
 	if (n == 0)
 		return;
-	add_spaces(wr->out, n);
+	buf_fill(wr->out, ' ', n);
 	wr->col += n;
 	wr->content = true;
 }
@@ -373,11 +361,7 @@ add_rule(struct buf *out, char c, size_t n, bool text)
 		return;
 	if (!text)
 		buf_addc(out, 'i');
-	if (!out->failed && (n < out->cap - out->len || buf_reserve(out, n))) {
-		memset(out->data + out->len, c, n);
-		out->len += n;
-		out->data[out->len] = '\0';
-	}
+	buf_fill(out, c, n);
 	buf_adds(out, text ? "\r\n" : INFO_TAIL);
 }
 

@@ -82,7 +82,7 @@ test_reserve_makes_room(void)
 	CHECK(buf_take(&b, NULL) == NULL);
 }
 
-/* buf_addf formats into the room there is, or makes room first. */
+/* buf_addf formats into the room there is, or makes room first; buf_fill. */
 static void
 test_addf_fits_or_grows(void)
 {
@@ -98,6 +98,10 @@ test_addf_fits_or_grows(void)
 	CHECK(b.data[2] == '[' && b.data[202] == ']');
 	buf_addf(&b, "%s", "");
 	CHECK(b.len == 203 && b.data[203] == '\0');
+	buf_reset(&b);
+	buf_fill(&b, '=', 300);
+	buf_fill(&b, '-', 0);
+	CHECK(b.len == 300 && strspn(b.data, "=") == 300 && b.data[300] == '\0');
 	buf_free(&b);
 }
 
