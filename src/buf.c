@@ -11,8 +11,8 @@
 #include "buf.h"
 #include "utf8.h"
 
-static bool
-grow(struct buf *b, size_t extra)
+bool
+buf_reserve(struct buf *b, size_t extra)
 {
 	size_t	 need, cap;
 	char	*p;
@@ -35,46 +35,48 @@ grow(struct buf *b, size_t extra)
 	}
 	b->data = p;
 	b->cap = cap;
+	b->data[b->len] = '\0';	/* a new buffer too */
 	return true;
 }
 
 void
-buf_add(struct buf *b, const void *p, size_t len)
+buf_fill(struct buf *b, char c, size_t n)
 {
-	if (!grow(b, len))
+	if (b->failed || (n >= b->cap - b->len && !buf_reserve(b, n)))
 		return;
-	if (len > 0)
-		memcpy(b->data + b->len, p, len);
-	b->len += len;
+	memset(b->data + b->len, c, n);
+	b->len += n;
 	b->data[b->len] = '\0';
 }
 
-void
-buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void
-buf_addc(struct buf *b, char c)
-{
-	buf_add(b, &c, 1);
-}
-
+/*
+ * Formatted into the room there is, in one pass when it fits (it mostly
+ * does), else once more into room made for it.
+ */
 void
 buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
+	size_t	 room;
 	int	 n;
 
+	if (b->failed)
+		return;
+	room = b->cap - b->len;		/* 0 for an empty buffer */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return;
+	}
+	if (room > 0)
+		b->data[b->len] = '\0';	/* what did not fit */
 	if (n < 0) {
 		b->failed = true;
 		return;
 	}
-	if (!grow(b, (size_t)n))
+	if (!buf_reserve(b, (size_t)n))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -91,19 +93,43 @@ is_xml_char(uint32_t cp)
 	    (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
+/*
+ * True if the ASCII byte U goes out as it is: not one to escape, and a
+ * Char (control characters but TAB, LF and CR are not).
+ */
+static bool
+is_plain_markup(unsigned char u)
+{
+	if (u < 0x20)
+		return u == '\t' || u == '\n' || u == '\r';
+	return u != '&' && u != '<' && u != '>' && u != '"' && u != '\'';
+}
+
+/*
+ * Runs of bytes that go out as they are (nearly all of a text) are
+ * copied whole; only what is escaped or dropped ends a run.
+ */
 void
 buf_add_markup(struct buf *out, const char *s, size_t len)
 {
+	const char	*end = s + len, *run = s;
+	unsigned char	 u;
 	uint32_t	 cp;
 	size_t		 n;
 
-	while (len > 0) {
-		if ((n = utf8_decode(s, len, &cp)) == 0) {
-			s++;			/* not UTF-8: dropped */
-			len--;
+	while (s < end) {
+		u = (unsigned char)*s;
+		if (u < 0x80 && is_plain_markup(u)) {
+			s++;
 			continue;
 		}
-		switch (cp) {
+		n = u < 0x80 ? 1 : utf8_decode(s, (size_t)(end - s), &cp);
+		if (n > 1 && is_xml_char(cp)) {
+			s += n;
+			continue;
+		}
+		buf_add(out, run, (size_t)(s - run));
+		switch (u) {
 		case '&':
 			buf_adds(out, "&amp;");
 			break;
@@ -119,13 +145,13 @@ buf_add_markup(struct buf *out, const char *s, size_t len)
 		case '\'':
 			buf_adds(out, "&apos;");
 			break;
-		default:
-			if (is_xml_char(cp))
-				buf_add(out, s, n);
+		default:		/* not UTF-8, or not a Char: dropped */
+			break;
 		}
-		s += n;
-		len -= n;
+		s += n > 0 ? n : 1;
+		run = s;
 	}
+	buf_add(out, run, (size_t)(s - run));
 }
 
 void
@@ -154,7 +180,7 @@ buf_take(struct buf *b, size_t *len)
 		buf_free(b);
 		return NULL;
 	}
-	if (b->data == NULL && !grow(b, 0))
+	if (b->data == NULL && !buf_reserve(b, 0))
 		return NULL;
 	b->data[b->len] = '\0';
 	p = b->data;

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char	*data;		/* owned, NUL-terminated */
@@ -25,9 +26,45 @@ struct buf {
 
 #define BUF_INIT { NULL, 0, 0, false }
 
-void	buf_add(struct buf *, const void *, size_t);
-void	buf_adds(struct buf *, const char *);
-void	buf_addc(struct buf *, char);
+/*
+ * Make room for LEN more bytes (and the NUL) at once.  Returns false, the
+ * buffer marked failed, if that cannot be had.
+ */
+bool	buf_reserve(struct buf *, size_t);
+
+/*
+ * Appending is what renderers do a byte or a word at a time, millions of
+ * times a load: the common case (the room is there) is inline, and only
+ * growing is a call.
+ */
+static inline void
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (b->failed || (len >= b->cap - b->len && !buf_reserve(b, len)))
+		return;
+	if (len > 0)
+		memcpy(b->data + b->len, p, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	if (b->failed || (b->cap - b->len < 2 && !buf_reserve(b, 1)))
+		return;
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+/* N copies of the byte C (a rule, an indentation). */
+void	buf_fill(struct buf *, char, size_t);
 void	buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*

@@ -50,6 +50,13 @@ struct cell {
 	bool		 space;		/* a place to wrap */
 };
 
+/* Scratch buffers of one rendering, reused from link to link. */
+struct scratch {
+	struct buf	 disp;		/* a link's display string */
+	struct buf	 path;		/* its local path */
+	struct buf	 url;		/* its URL */
+};
+
 /* An info paragraph being wrapped. */
 struct wrap {
 	struct buf	*out;
@@ -115,6 +122,105 @@ next_cell(const char *s, size_t len, struct cell *c)
 	c->w = (size_t)utf8_cp_width(cp);
 }
 
+/*
+ * The scanners below give what a cell-by-cell walk with next_cell() gives,
+ * but take printable ASCII, nearly every byte of a capsule, a byte at a
+ * time without decoding, so that a word or a line is measured in one pass
+ * and, when its display bytes are its own, copied whole.
+ */
+
+/* The run of places to wrap (spaces) at S: its end and its columns. */
+static const char *
+scan_gap(const char *s, const char *end, size_t *w)
+{
+	struct cell	 c;
+	unsigned char	 u;
+	size_t		 gw = 0;
+
+	while (s < end) {
+		u = (unsigned char)*s;
+		if (u == '\t') {
+			gw += TAB_SPACES;
+			s++;
+		} else if (u == ' ' || u < 0x20 || u == 0x7f) {
+			gw++;
+			s++;
+		} else if (u < 0x80)
+			break;
+		else {
+			next_cell(s, (size_t)(end - s), &c);
+			if (!c.space)
+				break;
+			gw += c.w;
+			s += c.len;
+		}
+	}
+	*w = gw;
+	return s;
+}
+
+/*
+ * The word at S (cells that are no place to wrap): its end, its columns,
+ * and in *SAME whether it is shown as it is written (no byte replaced).
+ */
+static const char *
+scan_word(const char *s, const char *end, size_t *w, bool *same)
+{
+	struct cell	 c;
+	unsigned char	 u;
+	size_t		 ww = 0;
+
+	*same = true;
+	while (s < end) {
+		u = (unsigned char)*s;
+		if (u > ' ' && u < 0x7f) {
+			ww++;
+			s++;
+			continue;
+		}
+		if (u < 0x80)
+			break;			/* a space or a control */
+		next_cell(s, (size_t)(end - s), &c);
+		if (c.space)
+			break;
+		if (c.s != s)
+			*same = false;
+		ww += c.w;
+		s += c.len;
+	}
+	*w = ww;
+	return s;
+}
+
+/*
+ * The columns of S..END, and whether its display bytes are its own (no
+ * TAB, control or bad byte), so that it can be copied whole.
+ */
+static bool
+scan_same(const char *s, const char *end, size_t *w)
+{
+	struct cell	 c;
+	unsigned char	 u;
+	size_t		 col = 0;
+	bool		 same = true;
+
+	while (s < end) {
+		u = (unsigned char)*s;
+		if (u >= ' ' && u < 0x7f) {
+			col++;
+			s++;
+			continue;
+		}
+		next_cell(s, (size_t)(end - s), &c);
+		if (c.s != s)
+			same = false;
+		col += c.w;
+		s += c.len;
+	}
+	*w = col;
+	return same;
+}
+
 static void
 wrap_open(struct wrap *wr)
 {
@@ -138,16 +244,19 @@ wrap_close(struct wrap *wr)
 	wr->open = false;
 }
 
-/* Write the cells of S..END, breaking hard where a line is full. */
+/*
+ * Write the cells of the word S..END, breaking it where a line is full:
+ * a word wider than the room left, or with bytes shown otherwise.
+ */
 static void
-wrap_cells(struct wrap *wr, const char *s, const char *end, bool hard)
+wrap_cells(struct wrap *wr, const char *s, const char *end)
 {
 	struct cell	 c;
 
 	while (s < end) {
 		next_cell(s, (size_t)(end - s), &c);
 		/* a line always takes one cell, or a tiny width never ends */
-		if (hard && wr->content && wr->col + c.w > wr->width) {
+		if (wr->content && wr->col + c.w > wr->width) {
 			wrap_close(wr);
 			wrap_open(wr);
 		}
@@ -156,6 +265,17 @@ wrap_cells(struct wrap *wr, const char *s, const char *end, bool hard)
 		wr->content = true;
 		s += c.len;
 	}
+}
+
+/* A gap of N columns on the open line, as N spaces. */
+static void
+wrap_spaces(struct wrap *wr, size_t n)
+{
+	if (n == 0)
+		return;
+	buf_fill(wr->out, ' ', n);
+	wr->col += n;
+	wr->content = true;
 }
 
 /*
@@ -169,36 +289,33 @@ wrap_cells(struct wrap *wr, const char *s, const char *end, bool hard)
 static void
 wrap_text(struct wrap *wr, const char *s, size_t len)
 {
-	struct cell	 c;
-	const char	*end = s + len, *gs, *ws;
+	const char	*end = s + len, *ws;
 	size_t		 gw, ww;
+	bool		 same;
 
 	while (s < end) {
-		for (gs = s, gw = 0; s < end; s += c.len) {
-			next_cell(s, (size_t)(end - s), &c);
-			if (!c.space)
-				break;
-			gw += c.w;
-		}
-		for (ws = s, ww = 0; s < end; s += c.len) {
-			next_cell(s, (size_t)(end - s), &c);
-			if (c.space)
-				break;
-			ww += c.w;
-		}
+		s = scan_gap(s, end, &gw);	/* a gap shows as GW spaces */
+		ws = s;
+		s = scan_word(s, end, &ww, &same);
 		if (ws == s)
 			break;			/* trailing space */
 		if (!wr->open) {
 			wrap_open(wr);
 			if (gw > 0 && wr->col + gw + ww <= wr->width)
-				wrap_cells(wr, gs, ws, false);
+				wrap_spaces(wr, gw);
 		} else if (wr->col + gw + ww <= wr->width) {
-			wrap_cells(wr, gs, ws, false);
+			wrap_spaces(wr, gw);
 		} else if (wr->content) {
 			wrap_close(wr);
 			wrap_open(wr);
 		}
-		wrap_cells(wr, ws, s, true);
+		if (same && wr->col + ww <= wr->width) {
+			/* it fits: no break inside, copied whole */
+			buf_add(wr->out, ws, (size_t)(s - ws));
+			wr->col += ww;
+			wr->content = true;
+		} else
+			wrap_cells(wr, ws, s);
 	}
 }
 
@@ -244,8 +361,7 @@ add_rule(struct buf *out, char c, size_t n, bool text)
 		return;
 	if (!text)
 		buf_addc(out, 'i');
-	while (n-- > 0)
-		buf_addc(out, c);
+	buf_fill(out, c, n);
 	buf_adds(out, text ? "\r\n" : INFO_TAIL);
 }
 
@@ -255,11 +371,17 @@ add_pre(struct buf *out, const char *s, bool text)
 {
 	struct cell	 c;
 	const char	*end = s + strlen(s);
-	size_t		 col = 0;
+	size_t		 col;
 
 	if (!text)
 		buf_addc(out, 'i');
-	while (s < end) {
+	if (scan_same(s, end, &col)) {
+		/* no TAB, nothing replaced: as it is */
+		buf_add(out, s, (size_t)(end - s));
+		buf_adds(out, text ? "\r\n" : INFO_TAIL);
+		return;
+	}
+	for (col = 0; s < end;) {
 		if (*s == '\t') {
 			do
 				buf_addc(out, ' ');
@@ -305,11 +427,11 @@ label_display(struct buf *tmp, const char *label, size_t width)
 {
 	struct cell	 c;
 	const char	*s, *end = label + strlen(label);
-	size_t		 col = 0, limit, cut = 0, cutcol = 0;
+	size_t		 col, limit, cut = 0, cutcol = 0;
 
-	for (s = label; s < end; s += c.len) {
-		next_cell(s, (size_t)(end - s), &c);
-		col += c.w;
+	if (scan_same(label, end, &col) && col <= width) {
+		buf_add(tmp, label, (size_t)(end - label));
+		return;
 	}
 	if (col <= width) {
 		for (s = label; s < end; s += c.len) {
@@ -456,20 +578,21 @@ link_item(const struct gemtext_line *l, const char *base,
 /* One => line of a menu. */
 static void
 add_link(struct buf *out, const struct gemtext_line *l, const char *base,
-    const struct gophermap_opts *opts, size_t width)
+    const struct gophermap_opts *opts, size_t width, struct scratch *sc)
 {
-	struct buf	 disp = BUF_INIT, path = BUF_INIT, url = BUF_INIT;
 	const char	*host, *port, *sel;
 	char		 type;
 
-	label_display(&disp, l->text[0] != '\0' ? l->text : l->url, width);
-	if (link_item(l, base, opts, &path, &url, &type, &host, &port, &sel))
-		gophermap_add_item(out, type, disp.data, sel, host, port);
-	if (disp.failed || path.failed || url.failed)
+	buf_reset(&sc->disp);
+	buf_reset(&sc->path);
+	buf_reset(&sc->url);
+	label_display(&sc->disp, l->text[0] != '\0' ? l->text : l->url,
+	    width);
+	if (link_item(l, base, opts, &sc->path, &sc->url, &type, &host, &port,
+	    &sel))
+		gophermap_add_item(out, type, sc->disp.data, sel, host, port);
+	if (sc->disp.failed || sc->path.failed || sc->url.failed)
 		out->failed = true;
-	buf_free(&disp);
-	buf_free(&path);
-	buf_free(&url);
 }
 
 /*
@@ -478,24 +601,23 @@ add_link(struct buf *out, const struct gemtext_line *l, const char *base,
  */
 static void
 add_reference(struct buf *out, const struct gemtext_line *l,
-    const char *base, const struct gophermap_opts *opts)
+    const char *base, const struct gophermap_opts *opts, struct scratch *sc)
 {
-	struct buf	 path = BUF_INIT, url = BUF_INIT;
 	const char	*host, *port, *sel;
 	char		 type;
 
-	if (link_item(l, base, opts, &path, &url, &type, &host, &port,
+	buf_reset(&sc->path);
+	buf_reset(&sc->url);
+	if (link_item(l, base, opts, &sc->path, &sc->url, &type, &host, &port,
 	    &sel)) {
-		if (sel == path.data) {		/* a page of the capsule */
+		if (sel == sc->path.data) {	/* a page of the capsule */
 			buf_addf(out, "gopher://%s:%s/%c", host, port, type);
 			url_encode_path(out, sel);
 		} else
 			add_field(out, l->url);
 	}
-	if (path.failed || url.failed)
+	if (sc->path.failed || sc->url.failed)
 		out->failed = true;
-	buf_free(&path);
-	buf_free(&url);
 }
 
 /*
@@ -557,6 +679,28 @@ add_title(struct buf *out, const char *s, size_t width, bool text)
 }
 
 /*
+ * The end of a text with links: after a rule (and a blank line unless
+ * BLANK, the text ending in one), the list of its links' addresses.
+ */
+static void
+add_references(struct buf *out, const struct gemtext *doc, const char *base,
+    const struct gophermap_opts *opts, bool blank, struct scratch *sc)
+{
+	size_t	 i, n = 0;
+
+	if (!blank)
+		buf_adds(out, "\r\n");
+	add_rule(out, '-', 20, true);
+	for (i = 0; i < doc->nlines; i++) {
+		if (doc->lines[i].type != GEMTEXT_LINK)
+			continue;
+		buf_addf(out, "[%zu] ", ++n);
+		add_reference(out, &doc->lines[i], base, opts, sc);
+		buf_adds(out, "\r\n");
+	}
+}
+
+/*
  * DOC as a menu (TEXT false) or as a type 0 text whose links are
  * numbered, "[1] label", and listed with their addresses at the end.
  */
@@ -564,6 +708,7 @@ static int
 render(const struct gemtext *doc, const char *base,
     const struct gophermap_opts *opts, struct buf *out, bool text)
 {
+	struct scratch			 sc = { BUF_INIT, BUF_INIT, BUF_INIT };
 	const struct gemtext_line	*l;
 	char				 ref[32];
 	size_t				 i, w, nlinks = 0;
@@ -617,7 +762,7 @@ render(const struct gemtext *doc, const char *base,
 			continue;
 		case GEMTEXT_LINK:
 			if (!text) {
-				add_link(out, l, base, opts, width);
+				add_link(out, l, base, opts, width, &sc);
 				break;
 			}
 			snprintf(ref, sizeof(ref), "[%zu] ", ++nlinks);
@@ -629,22 +774,13 @@ render(const struct gemtext *doc, const char *base,
 		blank = false;
 		lead = false;
 	}
-	if (!text) {
+	if (!text)
 		gophermap_end(out);
-		return out->failed ? -1 : 0;
-	}
-	if (nlinks > 0) {
-		if (!blank)
-			buf_adds(out, "\r\n");
-		add_rule(out, '-', 20, text);
-	}
-	for (i = 0, nlinks = 0; i < doc->nlines; i++) {
-		if (doc->lines[i].type != GEMTEXT_LINK)
-			continue;
-		buf_addf(out, "[%zu] ", ++nlinks);
-		add_reference(out, &doc->lines[i], base, opts);
-		buf_adds(out, "\r\n");
-	}
+	else if (nlinks > 0)
+		add_references(out, doc, base, opts, blank, &sc);
+	buf_free(&sc.disp);
+	buf_free(&sc.path);
+	buf_free(&sc.url);
 	return out->failed ? -1 : 0;
 }
 

@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "ping.h"
+#include "prio.h"
 #include "reload.h"
 #include "report.h"
 #include "server.h"
@@ -70,6 +71,8 @@ static void	 reload_done(evutil_socket_t, short, void *);
 static void *
 reload_thread(void *arg)
 {
+	/* the workers first (only this thread; a failure costs only time) */
+	(void)prio_lower_thread(RELOAD_NICE);
 	reload.srv = hooks.load(reload.old, reload.full_now, reload.err,
 	    sizeof(reload.err));
 	atomic_store(&reload.finished, true);

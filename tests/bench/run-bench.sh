@@ -1,6 +1,6 @@
 #!/bin/bash
 #
-# run-bench.sh BUILD_DIR [peers|partners|workers|search|metrics|gemlog|all]:
+# run-bench.sh BUILD_DIR [peers|partners|workers|search|metrics|gemlog|reloadp99|all]:
 # benchmark zeche.
 # See tests/bench/README.md.
 #
@@ -20,6 +20,9 @@
 #			handshakes and Gopher
 #	gemlog		a generated gemlog of 52,000 posts
 #			(gemlog-bench.sh): start, memory, reloads
+#	reloadp99	p99 of Gemini and Gopher requests on that gemlog
+#			without reloads and during back-to-back reloads
+#			(reload-bench.sh), and their ratio
 #	all		peers and partners, one after the other (the
 #			default)
 #
@@ -65,12 +68,13 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$SRC_DIR/tests/bench/lib.sh"
 
 usage() {
-	echo "usage: $ME BUILD_DIR [peers|partners|workers|search|metrics|gemlog|all]" >&2
+	echo "usage: $ME BUILD_DIR [peers|partners|workers|search|metrics|gemlog|reloadp99|all]" >&2
 	exit 2
 }
 [ $# -eq 1 ] || [ $# -eq 2 ] || usage
 SECTION=${2:-all}
-case $SECTION in peers|partners|workers|search|metrics|gemlog|all) ;; *) usage;; esac
+case $SECTION in peers|partners|workers|search|metrics|gemlog|reloadp99|all) ;;
+*) usage;; esac
 BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 SCRIPT="$SRC_DIR/tests/bench/run-bench.sh"
@@ -126,6 +130,10 @@ if [ -z "${ZECHE_BENCH_NETNS:-}" ] && [ "$SECTION" != peers ]; then
 	fi
 	if [ "$SECTION" = gemlog ]; then
 		ZECHE_BENCH_ARG=$ARG exec "$SRC_DIR/tests/bench/gemlog-bench.sh" \
+		    "$BUILD_DIR"
+	fi
+	if [ "$SECTION" = reloadp99 ]; then
+		ZECHE_BENCH_ARG=$ARG exec "$SRC_DIR/tests/bench/reload-bench.sh" \
 		    "$BUILD_DIR"
 	fi
 	rc=0

@@ -172,6 +172,69 @@ test_wrap_long_word_breaks_at_code_point(void)
 	buf_free(&in);
 }
 
+#define X10	"xxxxxxxxxx"
+#define X60	X10 X10 X10 X10 X10 X10
+#define S10	"          "
+#define K10	"日日日日日日日日日日"		/* 20 columns */
+#define K30	K10 K10 K10
+#define FFFD	"\xef\xbf\xbd"
+
+/*
+ * The edges of the wrap: a line exactly as wide as the width, one column
+ * more, wide characters, a gap of TABs and controls, bytes shown as
+ * U+FFFD (a word not shown as written), labels and preformatted lines
+ * at the width.
+ */
+static void
+test_wrap_edges(void)
+{
+	struct buf	 b = BUF_INIT;
+
+	/* 67 columns fit, 68 do not: the word moves, or breaks if alone */
+	CHECK_STR(render(X60 "xxxx ab"), I(X60 "xxxx ab") END);
+	CHECK_STR(render(X60 "xxxxx ab"), I(X60 "xxxxx") I("ab") END);
+	CHECK_STR(render(X60 "xxxxxxx"), I(X60 "xxxxxxx") END);
+	CHECK_STR(render(X60 "xxxxxxxx"), I(X60 "xxxxxxx") I("x") END);
+	CHECK_STR(render("ab " X60 "xxxx"), I("ab " X60 "xxxx") END);
+	CHECK_STR(render("ab " X60 "xxxxx"), I("ab") I(X60 "xxxxx") END);
+
+	/* two columns a character */
+	CHECK_STR(render(K30 "日日日x"), I(K30 "日日日x") END);
+	CHECK_STR(render(K30 "日日日日"), I(K30 "日日日") I("日") END);
+	CHECK_STR(render("a " K30 "日日日"), I("a") I(K30 "日日日") END);
+	CHECK_STR(render(K30 "日日日 x"), I(K30 "日日日") I("x") END);
+
+	/* a gap is as many spaces as its columns; C1 controls are gaps */
+	CHECK_STR(render("a\t b"), I("a     b") END);
+	CHECK_STR(render("a\xc2\x85" "b"), I("a b") END);
+	CHECK_STR(render("\tx"), I("    x") END);
+	/* leading space wider than the line is dropped */
+	CHECK_STR(render(S10 S10 S10 S10 S10 S10 S10 "a"), I("a") END);
+
+	/* bytes that are not UTF-8, in a word that fits, moves or breaks */
+	gophermap_add_info(&b, X60 " \xff\xff", &opts);
+	gophermap_add_info(&b, X60 "xxxxx \xff\xff", &opts);
+	gophermap_add_info(&b, "a" X60 "xxxxx\xff\xff", &opts);
+	gophermap_add_info(&b, "\x01\x7f" "a\x01" "b", &opts);
+	CHECK_STR(b.data, I(X60 " " FFFD FFFD) I(X60 "xxxxx") I(FFFD FFFD)
+	    I("a" X60 "xxxxx" FFFD) I(FFFD) I("  a b"));
+	buf_free(&b);
+
+	/* link labels at the width, one column more, and with a TAB */
+	CHECK_STR(render("=> /a.gmi " X60 "xxxxxxx"),
+	    ITEM("1", X60 "xxxxxxx", "/a.gmi") END);
+	CHECK_STR(render("=> /a.gmi " X60 "xxxxxxxx"),
+	    ITEM("1", X60 "xxxx...", "/a.gmi") END);
+	CHECK_STR(render("=> /a.gmi " K30 "日日日x"),
+	    ITEM("1", K30 "日日日x", "/a.gmi") END);
+	CHECK_STR(render("=> /a.gmi a\tb\xc2\x85" "c"),
+	    ITEM("1", "a    b c", "/a.gmi") END);
+
+	/* preformatted: as written, but a C1 control is a space */
+	CHECK_STR(render_with("```\n" X60 X10 "\na\xc2\x85" "b\n```", "/",
+	    &opts, true), I(X60 X10) I("a b") END);
+}
+
 static void
 test_headings_underlined_in_columns(void)
 {
@@ -519,6 +582,7 @@ main(void)
 	test_wrap_counts_columns_not_bytes();
 	test_wrap_greedy_on_spaces();
 	test_wrap_long_word_breaks_at_code_point();
+	test_wrap_edges();
 	test_headings_underlined_in_columns();
 	test_list_and_quote();
 	test_preformatted_verbatim();
