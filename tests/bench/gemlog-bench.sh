@@ -5,8 +5,9 @@
 # BENCH_POSTS posts; zeche serves it with one worker and idle connections
 # open, and is reloaded BENCH_RELOADS times with nothing changed.  A
 # Markdown table gives the start time, resident memory after the start
-# (and per byte of the capsule's files), each reload's time and peak, and
-# the resident memory after each reload.  See tests/bench/README.md.
+# (and per byte of the capsule's files), each reload's time and peak, the
+# resident memory after each reload, the search index's time after the
+# start, and what one edited post and one added post cost a reload.  See tests/bench/README.md.
 #
 # Knobs, from the environment:
 #
@@ -94,6 +95,21 @@ gopher_get() {
 	    printf "%s\r\n" "$1" >&3 && cat <&3' "$1" "$2"
 }
 
+# wait_reload I: until the log ($log) has the I-th reload's end; its ms
+wait_reload() {
+	local got=
+	for _ in $(seq 1 60000); do	# 10 minutes at most
+		got=$(sed -n 's/.*reloaded .* pages in \([0-9]*\) ms$/\1/p' \
+		    "$log" | sed -n "${1}p")
+		[ -n "$got" ] && break
+		grep -q 'reload failed' "$log" &&
+		    die "reload failed: $(tail -n 3 "$log")"
+		sleep 0.01
+	done
+	[ -n "$got" ] || die "reload $1 did not end"
+	echo "$got"
+}
+
 ROWS=()
 NOTES=()
 one() {
@@ -150,16 +166,7 @@ one() {
 		echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
 		note "N=$n: reload $i"
 		kill -HUP "$PID_ZECHE"
-		got=
-		for _ in $(seq 1 60000); do	# 10 minutes at most
-			got=$(sed -n 's/.*reloaded .* pages in \([0-9]*\) ms$/\1/p' \
-			    "$log" | sed -n "${i}p")
-			[ -n "$got" ] && break
-			grep -q 'reload failed' "$log" &&
-			    die "N=$n: reload failed: $(tail -n 3 "$log")"
-			sleep 0.01
-		done
-		[ -n "$got" ] || die "N=$n: reload $i did not end"
+		got=$(wait_reload "$i")
 		# a request served from the new snapshot, its reference
 		# dropped on the worker
 		gopher_get "$pgoph" / >/dev/null ||
@@ -169,16 +176,39 @@ one() {
 		peak+=("$(mib "$(kib VmHWM)")")
 		after+=("$(mib "$(kib VmRSS)")")
 	done
+	# one post edited, then one added: what a change costs
+	local post edit_ms add_ms edit_peak add_peak before search_ms
+	post=$(find "$dir/log" -name '*.gmi' | sort | head -n 1)
+	before=$(kib VmRSS)
+	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
+	printf '\nOne more paragraph.\n' >>"$post"
+	kill -HUP "$PID_ZECHE"
+	edit_ms=$(wait_reload "$((RELOADS + 1))")
+	edit_peak=$(( $(kib VmHWM) - before ))
+	settle
+	before=$(kib VmRSS)
+	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
+	printf '# A new post\n\nHello.\n' \
+	    >"$(dirname "$post")/$(basename "$(dirname "$post")")-12-31-new.gmi"
+	kill -HUP "$PID_ZECHE"
+	add_ms=$(wait_reload "$((RELOADS + 2))")
+	add_peak=$(( $(kib VmHWM) - before ))
+	gopher_get "$pgoph" "${post#"$dir"}" >/dev/null ||
+	    die "N=$n: no answer after the edits"
+	gopher_get "$pgoph" "$(dirname "${post#"$dir"}")/" |
+	    grep -q "A new post" || die "N=$n: the new post is not listed"
 	for fd in "${fds[@]}"; do
 		exec {fd}>&-
 	done
+	search_ms=$(sed -n 's/.*search index of [0-9]* pages built in \([0-9]*\) ms$/\1/p' \
+	    "$log" | head -n 1)
 
 	kill -TERM "$PID_ZECHE"
 	wait "$PID_ZECHE" 2>/dev/null || true
 	PID_ZECHE=
 	rm -rf "$dir"
 
-	ROWS+=("$(printf '| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s |' \
+	ROWS+=("$(printf '| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s (%s) | %s (%s) |' \
 	    "$n" "$files" "$(mib $((bytes / 1024)))" \
 	    "$(awk -v m="$start" 'BEGIN { printf "%.2f", m / 1000 }')" \
 	    "$(mib "$rss0")" \
@@ -189,7 +219,9 @@ one() {
 	    "$(printf '%s\n' "${peak[@]}" | sort -g | tail -n 1)" \
 	    "${after[$((RELOADS - 1))]}" \
 	    "$(awk -v a="${after[$((RELOADS - 1))]}" -v r="$rss0" \
-	    'BEGIN { printf "%.2f", a * 1024 / r }')")")
+	    'BEGIN { printf "%.2f", a * 1024 / r }')" \
+	    "${search_ms:-?}" "$edit_ms" "$(mib "$edit_peak")" \
+	    "$add_ms" "$(mib "$add_peak")")")
 	NOTES+=("N=$n: reloads ${ms[*]} ms; peak MiB during each: ${peak[*]};\
  RSS MiB after each: ${after[*]}")
 }
@@ -206,8 +238,10 @@ echo "## zeche serving a generated gemlog"
 echo
 echo "| posts | files | source MiB | start s | RSS MiB after start (× source)" \
     "| peak MiB at start | reload ms (median) | peak MiB in a reload (max)" \
-    "| RSS MiB after $RELOADS reloads | after / start |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| RSS MiB after $RELOADS reloads | after / start" \
+    "| search index ms (after serving) | one post edited: reload ms" \
+    "(peak extra MiB) | one post added: reload ms (peak extra MiB) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for r in "${ROWS[@]}"; do
 	echo "$r"
 done
@@ -221,6 +255,12 @@ echo "- capsule: \`tests/bench/gen-gemlog.sh N DIR\`; zeche runs with" \
 echo "- start: from exec to the log's \"serving\" line (read, parse," \
     "render, certificate); RSS read once it holds still (within 1 MiB" \
     "for $SETTLE s)"
+echo "- one post edited, one added: a paragraph appended to the first" \
+    "post, then a new post in its folder, each followed by a SIGHUP; the" \
+    "time zeche logs, and VmHWM over the RSS before (clear_refs); the" \
+    "new post must be in its folder's Gopher menu"
+echo "- search index: built after the start on a thread of its own (the" \
+    "log's \"search index of N pages built in T ms\")"
 echo "- reload: SIGHUP, nothing changed, the time zeche logs; its peak is" \
     "VmHWM after \`echo 5 > /proc/PID/clear_refs\` before the signal;" \
     "RSS is read after one Gopher request, once it holds still"
