@@ -77,6 +77,42 @@ summary(const struct page *pg, struct gemtext *tmp)
 }
 
 /*
+ * The feed entry E of the article A: its addresses in URL (and, with
+ * Gopher on, GURL), its date in DATE, its summary (TMP: summary()).
+ * 0, or -1 (memory).
+ */
+static int
+feed_entry(const struct site *s, const struct article *a,
+    struct feed_entry *e, struct buf *url, struct buf *gurl, char *date,
+    struct gemtext *tmp)
+{
+	const char	*gport = s->port[PROTO_GOPHER];
+
+	site_gemini_url(s, a->path, url);
+	if (url->failed)
+		return -1;
+	snprintf(date, 21, "%sT00:00:00Z", a->date);
+	e->id = e->link = url->data;
+	e->rel = strrchr(url->data, '/') + 1;
+	e->link_type = "text/gemini";
+	if (gport != NULL) {		/* the same article over Gopher */
+		buf_addf(gurl, "gopher://%s%s%s/%c", s->host,
+		    strcmp(gport, "70") == 0 ? "" : ":",
+		    strcmp(gport, "70") == 0 ? "" : gport,
+		    a->page->gopher_type);
+		url_encode_path(gurl, a->path);
+		if (gurl->failed)
+			return -1;
+		e->link2 = gurl->data;
+		e->link2_type = "text/plain";
+	}
+	e->title = a->title;
+	e->updated = date;
+	e->summary = summary(a->page, tmp);
+	return 0;
+}
+
+/*
  * <folder>atom.xml for the blog B.  Ids are the gemini:// addresses of
  * the folder and of each article (host, the port unless it is 1965, and
  * the path), so they stay the same across restarts and reloads.
@@ -95,7 +131,6 @@ add_feed(struct walk *w, const struct blog *b)
 	struct folder		 fd;
 	struct gemtext		*tmp = NULL;
 	char			(*dates)[21] = NULL;
-	const char		*gport = s->port[PROTO_GOPHER];
 	size_t			 i;
 	int			 ret = -1;
 	bool			 gen_gemtext;
@@ -126,30 +161,10 @@ add_feed(struct walk *w, const struct blog *b)
 	    (gurls = calloc(b->narticles, sizeof(*gurls))) == NULL ||
 	    (dates = calloc(b->narticles, sizeof(*dates))) == NULL)
 		goto oom;
-	for (i = 0; i < b->narticles; i++) {
-		site_gemini_url(s, b->articles[i].path, &urls[i]);
-		if (urls[i].failed)
+	for (i = 0; i < b->narticles; i++)
+		if (feed_entry(s, &b->articles[i], &e[i], &urls[i], &gurls[i],
+		    dates[i], &tmp[i]) == -1)
 			goto oom;
-		snprintf(dates[i], sizeof(dates[i]), "%sT00:00:00Z",
-		    b->articles[i].date);
-		e[i].id = e[i].link = urls[i].data;
-		e[i].rel = strrchr(urls[i].data, '/') + 1;
-		e[i].link_type = "text/gemini";
-		if (gport != NULL) {	/* the same article over Gopher */
-			buf_addf(&gurls[i], "gopher://%s%s%s/%c", s->host,
-			    strcmp(gport, "70") == 0 ? "" : ":",
-			    strcmp(gport, "70") == 0 ? "" : gport,
-			    b->articles[i].page->gopher_type);
-			url_encode_path(&gurls[i], b->articles[i].path);
-			if (gurls[i].failed)
-				goto oom;
-			e[i].link2 = gurls[i].data;
-			e[i].link2_type = "text/plain";
-		}
-		e[i].title = b->articles[i].title;
-		e[i].updated = dates[i];
-		e[i].summary = summary(b->articles[i].page, &tmp[i]);
-	}
 	site_gemini_url(s, b->path, &alt);
 	site_gemini_url(s, path.data, &self);
 	if (alt.failed || self.failed)

@@ -178,7 +178,7 @@ one() {
 	done
 	# one post edited, then one added: what a change costs
 	local post edit_ms add_ms edit_peak add_peak before search_ms
-	post=$(find "$dir/log" -name '*.gmi' | sort | head -n 1)
+	post=$(find "$dir/log" -name '*.gmi' | sort | sed -n 1p)
 	before=$(kib VmRSS)
 	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
 	printf '\nOne more paragraph.\n' >>"$post"
@@ -201,7 +201,7 @@ one() {
 		exec {fd}>&-
 	done
 	search_ms=$(sed -n 's/.*search index of [0-9]* pages built in \([0-9]*\) ms$/\1/p' \
-	    "$log" | head -n 1)
+	    "$log" | sed -n 1p)
 
 	kill -TERM "$PID_ZECHE"
 	wait "$PID_ZECHE" 2>/dev/null || true
