@@ -195,8 +195,10 @@ one() {
 	add_peak=$(( $(kib VmHWM) - before ))
 	gopher_get "$pgoph" "${post#"$dir"}" >/dev/null ||
 	    die "N=$n: no answer after the edits"
-	gopher_get "$pgoph" "$(dirname "${post#"$dir"}")/" |
-	    grep -q "A new post" || die "N=$n: the new post is not listed"
+	case $(gopher_get "$pgoph" "$(dirname "${post#"$dir"}")/") in
+	*"A new post"*) ;;
+	*) die "N=$n: the new post is not listed" ;;
+	esac
 	for fd in "${fds[@]}"; do
 		exec {fd}>&-
 	done
