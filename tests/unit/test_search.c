@@ -370,8 +370,8 @@ static void
 test_line(void)
 {
 	static const char *const bodies[] = {
-		"# Title\n\nText line.  \t\n## Two\n###Three\n* item\n*no\n"
-		    ">quote\n=> /a Label\n=>/b\n=>\t/c \t label  \n",
+		("# Title\n\nText line.  \t\n## Two\n###Three\n* item\n*no\n"
+		    ">quote\n=> /a Label\n=>/b\n=>\t/c \t label  \n"),
 		"```  alt \r\n# in pre\r\n  keep  \t\r\n```\r\nafter\r\n",
 		"no newline at the end\r",
 		"\n\n\n",
