@@ -214,9 +214,16 @@ GEMINI_ADDR=127.0.0.1:
 launch() {
 	local file=$1 before
 	shift
+	# a port a test picked before (Spartan's) is free until zeche binds it
 	GEMINI_PORT=$(free_port)
+	while [ "$GEMINI_PORT" = "${SPARTAN_PORT:-}" ]; do
+		GEMINI_PORT=$(free_port)
+	done
 	GOPHER_PORT=$(free_port)
-	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ]; do GOPHER_PORT=$(free_port); done
+	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ] ||
+	    [ "$GOPHER_PORT" = "${SPARTAN_PORT:-}" ]; do
+		GOPHER_PORT=$(free_port)
+	done
 	before=$(serving "$file")
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
 	    --gemini "$GEMINI_ADDR$GEMINI_PORT" --gopher "127.0.0.1:$GOPHER_PORT" \
