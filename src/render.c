@@ -182,11 +182,11 @@ asks_input(const struct site *s, const char *path, const char *target,
 
 	buf_add(&ref, target, tlen);
 	if (!ref.failed && url_resolve_path(path, ref.data, &abs) == 0 &&
-	    !abs.failed)
+	    !abs.failed) {
 		deps_add(d, abs.data);
-	if (!ref.failed && !abs.failed && abs.len > 0)
 		yes = route(s, abs.data, NULL, &r) == ROUTE_SECTION &&
 		    r.req.op == SECTION_INPUT;
+	}
 	buf_free(&ref);
 	buf_free(&abs);
 	return yes;
