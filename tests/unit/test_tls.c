@@ -343,6 +343,24 @@ test_ticket_rotation_rand_failure(void)
 }
 
 /*
+ * Resume the session of the last handshake (taken from got) with the
+ * server A: handshake()'s answer, or -2 when there was no session.
+ */
+static int
+resume_last(SSL_CTX *a, SSL_CTX *cctx)
+{
+	SSL_SESSION	*s;
+	int		 r;
+
+	if ((s = got) == NULL)
+		return -2;
+	got = NULL;
+	r = handshake(a, cctx, s);
+	SSL_SESSION_free(s);
+	return r;
+}
+
+/*
  * A host's ticket keys are derived once per secret, not for every ticket
  * sealed or opened; tickets keep resuming, and a rotation derives the new
  * secret's keys once.
@@ -351,7 +369,6 @@ static void
 test_ticket_keys_derived_once(void)
 {
 	SSL_CTX		*a, *cctx = client_ctx();
-	SSL_SESSION	*s1;
 	char		 fp[128];
 	int		 i;
 
@@ -360,25 +377,15 @@ test_ticket_keys_derived_once(void)
 	derived = 0;
 	CHECK(handshake(a, cctx, NULL) == 0);
 	CHECK(derived == 3);		/* name, cipher key, MAC key */
-	for (i = 0; i < 5; i++) {
-		CHECK((s1 = got) != NULL);
-		got = NULL;
-		CHECK(handshake(a, cctx, s1) == 1);
-		SSL_SESSION_free(s1);
-	}
+	for (i = 0; i < 5; i++)
+		CHECK(resume_last(a, cctx) == 1);
 	CHECK(derived == 3);
 	/* a new secret: its keys once; the old one's once, to open */
 	clock_shift += 3600;
-	CHECK((s1 = got) != NULL);
-	got = NULL;
-	CHECK(handshake(a, cctx, s1) == 1);
-	SSL_SESSION_free(s1);
+	CHECK(resume_last(a, cctx) == 1);
 	CHECK(derived == 9);
-	CHECK((s1 = got) != NULL);
-	got = NULL;
-	CHECK(handshake(a, cctx, s1) == 1);
+	CHECK(resume_last(a, cctx) == 1);
 	CHECK(derived == 9);
-	SSL_SESSION_free(s1);
 	SSL_SESSION_free(got);
 	got = NULL;
 	SSL_CTX_free(a);
