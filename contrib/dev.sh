@@ -62,11 +62,13 @@ serve)
 	;;
 test)
 	install_missing $BUILD_PKGS $TEST_PKGS
+	# the tests are mostly waiting (for a timeout, a client, a reload):
+	# one per CPU, the slowest first (their COST in tests/CMakeLists.txt)
 	build build -DZECHE_WERROR=ON
-	(cd build && ctest --output-on-failure)
+	(cd build && ctest --output-on-failure -j "$(nproc)")
 	build build-sanitize -DCMAKE_BUILD_TYPE=Debug -DZECHE_WERROR=ON \
 	    -DZECHE_SANITIZE=address,undefined
-	(cd build-sanitize && ctest --output-on-failure)
+	(cd build-sanitize && ctest --output-on-failure -j "$(nproc)")
 	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DZECHE_WERROR=ON \
 	    -DZECHE_FUZZ=ON
 	# each fuzzer is one process on one CPU: two at a time halve the wait

@@ -15,7 +15,7 @@ GEMINI_PORT=$(free_port)
 GOPHER_PORT=$(free_port)
 SPARTAN_PORT=$(free_port)
 METRICS_PORT=$(free_port)
-ROUNDS=40		# per client loop
+ROUNDS=20		# per client loop
 LOOPS=4			# client loops at once
 
 conf() {
