@@ -451,11 +451,21 @@ serve_section(struct conn *c, const struct site *s, const char *path,
 		plus_item(c, s, path, '7', path, NULL, 0);
 		return;
 	}
-	if (section_answer(r->section, &r->req, SECTION_LINK_PATH, &res) !=
-	    RESULT_OK)
-		gopher_reject(c, res.why);
-	else
+	/* the reader gets the host's words, as on Gemini; the log the why */
+	switch (section_answer(r->section, &r->req, SECTION_LINK_PATH,
+	    &res)) {
+	case RESULT_OK:
 		serve_menu(c, s, path, &res.text, res.log, plus);
+		break;
+	case RESULT_BAD_QUERY:
+		error_menu(c, msg_get(s->msg, MSG_BAD_QUERY), res.why, path,
+		    plus);
+		break;
+	case RESULT_FAILED:
+		error_menu(c, msg_get(s->msg, MSG_TRY_LATER), res.why, path,
+		    plus);
+		break;
+	}
 	result_free(&res);
 }
 

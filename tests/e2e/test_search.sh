@@ -57,6 +57,12 @@ expect_contains "gopher: an excerpt around the hit" "$res" \
     "the café by the weir served tea."
 expect_contains "gopher: a folded query in the path works too" \
     "$(gopher "1/suche/1/weir")" "2 Treffer"
+long=$(printf '%0300d' 0)
+res=$(gopher "7/suche%09$long")
+expect_contains "gopher: a refused query says so in the host's language" \
+    "$res" "3Fehlerhafte Suchanfrage	"
+expect_not_contains "gopher: and not in the log's English" "$res" "query"
+alive "a refused Gopher query"
 
 # Spartan: the query is the data block; the result's new search an "=:"
 res=$(spartan /suche "Münster")
