@@ -282,6 +282,77 @@ is_exported(const struct site *s, const char *sel)
 }
 
 /*
+ * A path (its query, if any, ignored) that only the running server
+ * answers: a section's search, which no static server can.  Links to it
+ * are left out of the export and the archive.
+ */
+static bool
+is_dynamic(const struct site *s, const char *sel, size_t len)
+{
+	struct section_req	 req;
+	char			 path[1024];
+	const char		*q;
+
+	if ((q = memchr(sel, '?', len)) != NULL)
+		len = (size_t)(q - sel);
+	if (len == 0 || sel[0] != '/' || len >= sizeof(path))
+		return false;
+	memcpy(path, sel, len);
+	path[len] = '\0';
+	return section_find(s->sections, s->nsections, path, NULL, &req) !=
+	    NULL && req.op != SECTION_LIST;
+}
+
+/*
+ * The gemtext BODY (LEN bytes) without its link lines to an is_dynamic()
+ * path, absolute or a gemini:// URL of the site's host, into OUT.
+ * Returns true if a line was left out (OUT then holds the rest), false
+ * if none was (OUT untouched).
+ */
+static bool
+drop_dynamic_links(const struct site *s, const char *body, size_t len,
+    struct buf *out)
+{
+	const char	*line = body, *end = body + len, *eol, *url, *p;
+	size_t		 hlen = strlen(s->host);
+	bool		 dropped = false;
+
+	for (; line < end; line = eol) {
+		if ((eol = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			eol = end;
+		else
+			eol++;
+		url = line + 2;
+		if (eol - line < 3 || line[0] != '=' || line[1] != '>')
+			goto keep;
+		while (url < eol && (*url == ' ' || *url == '\t'))
+			url++;
+		for (p = url; p < eol && *p != ' ' && *p != '\t' &&
+		    *p != '\r' && *p != '\n'; p++)
+			;
+		if ((size_t)(p - url) > 9 + hlen &&
+		    strncasecmp(url, "gemini://", 9) == 0 &&
+		    strncasecmp(url + 9, s->host, hlen) == 0 &&
+		    (url[9 + hlen] == '/' || url[9 + hlen] == ':')) {
+			url += 9 + hlen;
+			while (url < p && *url != '/')	/* the port */
+				url++;
+		} else if ((size_t)(p - url) > 1 && url[1] == '/')
+			goto keep;			/* //host/... */
+		if (!is_dynamic(s, url, (size_t)(p - url)))
+			goto keep;
+		if (!dropped)
+			buf_add(out, body, (size_t)(line - body));
+		dropped = true;
+		continue;
+ keep:
+		if (dropped)
+			buf_add(out, line, (size_t)(eol - line));
+	}
+	return dropped;
+}
+
+/*
  * The item types a gophermap may start a line with: RFC 1436's, and the
  * common g, I, h, i, s and d.  Gophernicus reads a line starting with any
  * other byte as a directive of its own ("." ends the map, "#" is a
@@ -379,8 +450,14 @@ to_gophermap(const struct site *s, const char *menu, size_t len,
 			    strncasecmp(host, s->host, hlen) == 0 &&
 			    plen == strlen(s->port[PROTO_GOPHER]) &&
 			    strncmp(port, s->port[PROTO_GOPHER], plen) == 0 &&
-			    !sel.failed && is_exported(s, sel.data))
-				n = (size_t)(t2 - line);
+			    !sel.failed) {
+				if (is_dynamic(s, sel.data, sel.len)) {
+					line = eol < end ? eol + 1 : end;
+					continue;	/* left out */
+				}
+				if (is_exported(s, sel.data))
+					n = (size_t)(t2 - line);
+			}
 		}
 		buf_add(out, line, n);
 		buf_adds(out, "\r\n");
@@ -392,14 +469,30 @@ to_gophermap(const struct site *s, const char *menu, size_t len,
 	return out->failed ? -1 : 0;
 }
 
-/* The body of PG into the file REL: from memory, or from the capsule. */
+/*
+ * The body of PG into the file REL: from memory (a page without its links
+ * to the searches), or from the capsule.
+ */
 static int
 write_body(struct export *x, const char *rel, const struct page *pg)
 {
+	struct buf	 kept = BUF_INIT;
 	long long	 len;
 	char		 why[256];
 	int		 src, ret;
 
+	if (pg->file == NULL && pg->is_gemtext && drop_dynamic_links(x->s,
+	    pg->body, pg->body_len, &kept)) {
+		if (kept.failed) {
+			buf_free(&kept);
+			fail(x, "out of memory");
+			return -1;
+		}
+		ret = write_file(x, rel, kept.data != NULL ? kept.data : "",
+		    kept.len, -1);
+		buf_free(&kept);
+		return ret;
+	}
 	if (pg->file == NULL)
 		return write_file(x, rel, pg->body, pg->body_len, -1);
 	if ((src = site_open_file(x->s, pg, &len, why, sizeof(why))) < 0) {
@@ -843,8 +936,9 @@ static int
 collect_one(void *arg, struct page *pg, bool section)
 {
 	struct collect	*c = arg;
-	struct buf	 rel = BUF_INIT;
+	struct buf	 rel = BUF_INIT, kept = BUF_INIT;
 	char		*name, *slash, *copy = NULL;
+	size_t		 len = 0;
 	int		 ret = -1;
 
 	if (export_gemini_path(pg->path, &rel) == -1) {
@@ -858,13 +952,22 @@ collect_one(void *arg, struct page *pg, bool section)
 		goto done;
 	}
 	/* "gemini/f/a.gmi" -> "host/f/a.gmi" */
-	if (asprintf(&name, "%s%s", c->s->host, rel.data + 6) == -1 ||
-	    (section && (copy = malloc(pg->body_len + 1)) == NULL))
+	if (asprintf(&name, "%s%s", c->s->host, rel.data + 6) == -1)
 		goto oom;
-	if (copy != NULL)
-		memcpy(copy, pg->body, pg->body_len);
+	/* the export's bytes: without the links to the searches */
+	if (pg->is_gemtext && drop_dynamic_links(c->s, pg->body, pg->body_len,
+	    &kept)) {
+		if (kept.failed || (copy = buf_take(&kept, &len)) == NULL) {
+			free(name);
+			goto oom;
+		}
+	} else if (section && (copy = malloc(pg->body_len + 1)) == NULL) {
+		free(name);
+		goto oom;
+	} else if (copy != NULL)
+		memcpy(copy, pg->body, len = pg->body_len);
 	if (add_entry(c, name, copy != NULL ? copy : pg->body != NULL ?
-	    pg->body : "", pg->body_len,
+	    pg->body : "", copy != NULL ? len : pg->body_len,
 	    pg->mtime, copy != NULL) == -1) {
 		free(copy);
 		goto oom;
@@ -880,6 +983,7 @@ collect_one(void *arg, struct page *pg, bool section)
  oom:
 	snprintf(c->err, c->errlen, "out of memory");
  done:
+	buf_free(&kept);
 	buf_free(&rel);
 	return ret;
 }

@@ -73,6 +73,10 @@ then
 else
 	not_ok "export: exit 0" "$(cat "$WORK/export.out")"
 fi
+expect_eq "no page of it links a search, which only zeche answers" \
+    "$(grep -rlE '^=>[[:blank:]]*/(list/)?suche' "$WORK/unpacked")" ""
+expect_contains "though zeche's page index does" \
+    "$(gem "gemini://$H/seiten/" -s "$H")" "=> /suche "
 if out=$(diff -r "$WORK/unpacked/$H" "$WORK/export/gemini" 2>&1); then
 	ok "unpacked: the Gemini tree of --export, byte for byte"
 else
