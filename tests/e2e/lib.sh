@@ -22,6 +22,14 @@ unset LANGUAGE
 : "${ZECHE:?ZECHE must name the zeche binary}"
 : "${GEMGET:?GEMGET must name the gemget client}"
 : "${ZECHE_SOURCE_DIR:?}"
+# a missing program would fail every case, or make launch() pick no port
+# for ever: say so at once
+for prog in "$ZECHE" "$GEMGET"; do
+	if [ ! -x "$prog" ] || [ -d "$prog" ]; then
+		echo "not ok - no program $prog (ZECHE, GEMGET)" >&2
+		exit 1
+	fi
+done
 
 passed=0
 failed=0
@@ -137,8 +145,10 @@ reload() {
 	return 1
 }
 
+# free_port: a free loopback port; 1 (nothing printed) if gemget picks none
 free_port() {
-	"$GEMGET" -F
+	local port
+	port=$("$GEMGET" -F) && [ -n "$port" ] && echo "$port"
 }
 
 # wait_port PORT: until something accepts on 127.0.0.1:PORT (10 s at most)
@@ -215,14 +225,14 @@ launch() {
 	local file=$1 before
 	shift
 	# a port a test picked before (Spartan's) is free until zeche binds it
-	GEMINI_PORT=$(free_port)
+	GEMINI_PORT=$(free_port) || return 1
 	while [ "$GEMINI_PORT" = "${SPARTAN_PORT:-}" ]; do
-		GEMINI_PORT=$(free_port)
+		GEMINI_PORT=$(free_port) || return 1
 	done
-	GOPHER_PORT=$(free_port)
+	GOPHER_PORT=$(free_port) || return 1
 	while [ "$GOPHER_PORT" = "$GEMINI_PORT" ] ||
 	    [ "$GOPHER_PORT" = "${SPARTAN_PORT:-}" ]; do
-		GOPHER_PORT=$(free_port)
+		GOPHER_PORT=$(free_port) || return 1
 	done
 	before=$(serving "$file")
 	"$ZECHE" --root "$ROOT" --certs "$CERTS" --host "$H" --lang de \
