@@ -27,6 +27,8 @@
 #include "net.h"
 
 static atomic_uint	 jobs_running;	/* threads between start and end */
+static pthread_mutex_t	 jobs_mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct job	*jobs;		/* under jobs_mtx: not yet ended */
 
 void
 net_peer_name(bool anon, const struct sockaddr *sa, int salen, char *host,
@@ -106,6 +108,7 @@ net_rate_ok(uint64_t mark, uint64_t now, int seconds)
  * (job_orphan, on the same worker), so DONE never sees a freed one.
  */
 struct job {
+	struct job	*next, **prev;	/* on jobs, under jobs_mtx */
 	struct conn	*c;		/* borrowed; NULL once freed */
 	struct event	*ev;		/* owned: on C's worker */
 	pthread_t	 thread;
@@ -134,10 +137,32 @@ job_thread(void *arg)
 }
 
 static void
+job_link(struct job *j)
+{
+	pthread_mutex_lock(&jobs_mtx);
+	if ((j->next = jobs) != NULL)
+		jobs->prev = &j->next;
+	j->prev = &jobs;
+	jobs = j;
+	pthread_mutex_unlock(&jobs_mtx);
+}
+
+static void
+job_unlink(struct job *j)
+{
+	pthread_mutex_lock(&jobs_mtx);
+	if (j->next != NULL)
+		j->next->prev = j->prev;
+	*j->prev = j->next;
+	pthread_mutex_unlock(&jobs_mtx);
+}
+
+static void
 job_donecb(evutil_socket_t fd, short what, void *arg)
 {
 	struct job	*j = arg;
 
+	job_unlink(j);
 	pthread_join(j->thread, NULL);
 	if (j->c != NULL)
 		conn_on_free(j->c, NULL, NULL);
@@ -164,6 +189,7 @@ conn_job(struct conn *c, void (*work)(void *),
 		return -1;
 	}
 	conn_on_free(c, job_orphan, j);
+	job_link(j);
 	/* the signals stay worker 0's, as with the workers' threads */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -172,6 +198,7 @@ conn_job(struct conn *c, void (*work)(void *),
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (errno != 0) {
 		atomic_fetch_sub(&jobs_running, 1);
+		job_unlink(j);
 		conn_on_free(c, NULL, NULL);
 		event_free(j->ev);
 		free(j);
@@ -194,4 +221,20 @@ conn_jobs_wait(int seconds)
 	    "without them (a file is whole, old or new)",
 	    atomic_load(&jobs_running), seconds);
 	return -1;
+}
+
+void
+conn_jobs_end(void)
+{
+	struct job	*j;
+
+	while ((j = jobs) != NULL) {
+		job_unlink(j);
+		pthread_join(j->thread, NULL);
+		if (j->c != NULL)
+			conn_on_free(j->c, NULL, NULL);
+		j->done(NULL, j->arg);
+		event_free(j->ev);
+		free(j);
+	}
 }

@@ -930,7 +930,8 @@ main(int argc, char **argv)
 	sigaddset(&requests, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
 
-	if (reload_stop() == -1 || conn_jobs_wait(RELOAD_STOP_WAIT) == -1) {
+	/* the jobs first: one may still signal reload_stop()'s events */
+	if (conn_jobs_wait(RELOAD_STOP_WAIT) == -1 || reload_stop() == -1) {
 		log_stop();
 		return 1;
 	}

@@ -1512,6 +1512,7 @@ net_shutdown(void)
 			event_free(w->stop_req);
 		w->stop_req = NULL;
 	}
+	conn_jobs_end();		/* before their loops are freed */
 	budget_free(budget);
 	budget = NULL;
 	net_set_ctx(NULL);

@@ -224,6 +224,12 @@ void		 conn_set_req(struct conn *, const char *);
 int		 conn_jobs_wait(int);
 
 /*
+ * At net_shutdown(), once conn_jobs_wait() is done: end the jobs whose
+ * end their loop, stopped, never ran: DONE(NULL, ARG).  conn.c.
+ */
+void		 conn_jobs_end(void);
+
+/*
  * The client's address SA for the log into HOST (of LEN): in full, or with
  * ANON only its network, IPv4 /24 and IPv6 /48, the rest zeroed; "unix"
  * for a Unix peer.  conn.c.

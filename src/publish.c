@@ -182,7 +182,7 @@ write_all(int fd, const char *data, size_t len, int src)
 /*
  * Make the file NAME in the folder DFD whole or not at all: a new dot
  * file (never served, never loaded) written and fsync'ed, renamed over
- * NAME, the folder fsync'ed.  From DATA, or from SRC (>= 0).
+ * NAME, the folder fsync'ed.  From DATA, or from SRC (>= 0); with MODE.
  */
 static int
 put_file(int dfd, const char *name, const char *data, size_t len, int src,
@@ -200,7 +200,12 @@ put_file(int dfd, const char *name, const char *data, size_t len, int src,
 		snprintf(err, errlen, "%s: %s", name, strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, data, len, src) == -1 || fsync(fd) == -1) {
+	/*
+	 * MODE whatever the umask, which the open applied; the sandbox's
+	 * EPERM (a world-writable mode) leaves the umask's.
+	 */
+	if ((fchmod(fd, mode) == -1 && errno != EPERM) ||
+	    write_all(fd, data, len, src) == -1 || fsync(fd) == -1) {
 		e = errno;
 		close(fd);
 		unlinkat(dfd, tmp, 0);

@@ -336,7 +336,8 @@ landlock(const char *const *paths, size_t n, int logdir)
  * EPERM in a path no test reached, after the next upgrade of any of
  * them.  The deny list names what no part of a running server needs and
  * what widens the kernel's surface: running programs, reading or
- * comparing other processes, changing users or file modes and owners,
+ * comparing other processes, changing users, file owners and modes (but
+ * fchmod of the permission bits),
  * mounts (old and new API), namespaces, io_uring (which bypasses this
  * filter), keys, modules, quotas, the clock and the kernel.
  */
@@ -355,7 +356,7 @@ static const int	 denied[] = {
 #ifdef __NR_chmod
 	__NR_chmod, __NR_chown, __NR_lchown,
 #endif
-	__NR_fchmod, __NR_fchmodat, __NR_fchmodat2,
+	__NR_fchmodat, __NR_fchmodat2,
 	__NR_fchown, __NR_fchownat,
 	__NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
 	__NR_bpf, __NR_perf_event_open, __NR_userfaultfd,
@@ -380,7 +381,9 @@ static const int	 denied[] = {
 			    CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
 			    CLONE_NEWNET)
 #define TIOCLINUX_	0x541C			/* <linux/tiocl.h> */
-#define NFILTER		(6 + 2 * NDENIED + 2 + 5 + 7 + 6 + 1)
+#define NFILTER		(6 + 2 * NDENIED + 2 + 5 + 7 + 6 + 5 + 1)
+/* what fchmod may not set: set-id and sticky bits, writing by others */
+#define FCHMOD_DENIED	(S_ISUID | S_ISGID | S_ISVTX | S_IWOTH)
 
 #define STMT(c, k)	((struct sock_filter)BPF_STMT((c), (k)))
 #define JUMP(c, k, t, f) ((struct sock_filter)BPF_JUMP((c), (k), (t), (f)))
@@ -393,7 +396,10 @@ static const int	 denied[] = {
  *  - clone with a CLONE_NEW* flag fails with EPERM (threads still start);
  *  - socket for a family other than AF_INET, AF_INET6 and AF_UNIX (the
  *    listeners, and syslog) fails with EPERM: no netlink, packet, ...;
- *  - ioctl TIOCSTI and TIOCLINUX (typing into a terminal) fail with EPERM.
+ *  - ioctl TIOCSTI and TIOCLINUX (typing into a terminal) fail with EPERM;
+ *  - fchmod fails with EPERM for a mode with a FCHMOD_DENIED bit: a Titan
+ *    upload gives the file it writes the replaced one's mode (any file by
+ *    its path, chmod and fchmodat, stays denied).
  * Returns 0, or -1 when the kernel has no seccomp filters.
  */
 static int
@@ -444,6 +450,12 @@ seccomp(void)
 	*f++ = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	*f++ = STMT(BPF_RET | BPF_K, RET_EPERM);
 
+	*f++ = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fchmod, 0, 4);
+	*f++ = STMT(BPF_LD | BPF_W | BPF_ABS, ARG(1));
+	*f++ = JUMP(BPF_JMP | BPF_JSET | BPF_K, FCHMOD_DENIED, 0, 1);
+	*f++ = STMT(BPF_RET | BPF_K, RET_EPERM);
+	*f++ = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+
 	*f++ = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	prog.len = (unsigned short)(f - filter);
 	prog.filter = filter;
@@ -451,7 +463,8 @@ seccomp(void)
 		return -1;
 	log_info("seccomp: %zu system calls denied; clone3 answered ENOSYS; "
 	    "clone with namespace flags, socket families but IPv4, IPv6 and "
-	    "Unix, ioctl TIOCSTI and TIOCLINUX denied", NDENIED);
+	    "Unix, ioctl TIOCSTI and TIOCLINUX, fchmod to set-id, sticky or "
+	    "others' write denied", NDENIED);
 	return 0;
 }
 #else

@@ -19,6 +19,8 @@
  *                             its first call until MS milliseconds later
  *   ZECHE_FAULT_ACCEPT_COUNT=FILE  at exit, write how many accept4() calls
  *                             were made to fail to FILE
+ *   ZECHE_FAULT_FSYNC=MS      every fsync() takes MS milliseconds more (a
+ *                             slow disk: a Titan upload's job runs long)
  *   ZECHE_FAULT_OPEN=NAME:ERRNO  once a connection has been accepted (the
  *                             capsule is loaded), openat() of a file named
  *                             NAME (the last component) fails with ERRNO,
@@ -65,7 +67,7 @@ static size_t			 boot_used;
  * counts are atomic, and what a thread is inside of is its own.
  */
 static long	 step = -1, peeks = -1, write_len = -1, max_conns = -1;
-static long	 accept_ms = -1;
+static long	 accept_ms = -1, fsync_ms = -1;
 static atomic_long accepts, countdown, since_accept, accept_failed;
 static atomic_llong accept_first;	/* ms of the first accept4(), or 0 */
 /* initial-exec: no allocation on the first use, inside malloc */
@@ -115,6 +117,8 @@ read_settings(void)
 		write_len = atol(s);
 	if ((s = getenv("ZECHE_FAULT_ACCEPT")) != NULL)
 		accept_ms = atol(s);
+	if ((s = getenv("ZECHE_FAULT_FSYNC")) != NULL)
+		fsync_ms = atol(s);
 	if ((s = getenv("ZECHE_FAULT_OPEN")) != NULL &&
 	    strchr(s, ':') != NULL &&
 	    (size_t)(strchr(s, ':') - s) < sizeof(open_name)) {
@@ -266,6 +270,23 @@ write(int fd, const void *buf, size_t len)
 		return -1;
 	}
 	return real_write(fd, buf, len);
+}
+
+int
+fsync(int fd)
+{
+	static int	(*real_fsync)(int);
+	struct timespec	 ts;
+
+	settings();
+	if (real_fsync == NULL)
+		real_fsync = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+	if (fsync_ms > 0) {
+		ts.tv_sec = fsync_ms / 1000;
+		ts.tv_nsec = fsync_ms % 1000 * 1000000;
+		nanosleep(&ts, NULL);
+	}
+	return real_fsync(fd);
 }
 
 int

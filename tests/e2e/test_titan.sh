@@ -5,7 +5,9 @@
 # file where only replacing is allowed); invalid UTF-8 and a broken
 # partners.txt refused with file:line and nothing changed; a trickled
 # body cut; two uploads at once leave one whole; kill -9 during uploads
-# leaves the old or the new file whole; size=0 deletes nothing unless
+# leaves the old or the new file whole, a stop at once during an upload
+# exits clean; a replaced file keeps its mode, a new one is 0644 whatever
+# the umask; size=0 deletes nothing unless
 # upload_delete is on; the token never in the log.  The host's language
 # is German: the refusals' meta text is in it.
 . "$(dirname "$0")/lib.sh"
@@ -56,7 +58,8 @@ printf '# Offen\n' >"$ROOT/open/index.gmi"
 start_conf() {
 	local before
 	before=$(serving)
-	"$ZECHE" --config "$CONF" >>"$LOG" 2>&1 &
+	# a strict umask: the modes of written files do not depend on it
+	(umask 077 && exec "$ZECHE" --config "$CONF" >>"$LOG" 2>&1) &
 	ZPID=$!
 	if ! wait_serving "$before"; then
 		not_ok "zeche --config starts and listens" "$(tail -20 "$LOG")"
@@ -90,6 +93,7 @@ expect_eq "Lagrange's order: 30 to the page" \
     "30 $URL$POST"
 expect_eq "the file holds the body" "$(cat "$ROOT$POST")" \
     "$(printf "$BODY")"
+expect_eq "a new file: mode 644" "$(stat -c %a "$ROOT$POST")" 644
 # the 30 comes once the reload is done: the page it names is served
 expect_contains "Gemini serves the page the 30 names, at once" \
     "$(gem "gemini://$H$POST" -s "$H")" "Hochgeladen mit Titan."
@@ -118,12 +122,14 @@ fi
 # --- gmid's order (size, token, mime) replaces it; the old one is kept
 BODY2='# Titan-Beitrag\n\nErsetzt.\n'
 LEN2=$(printf "$BODY2" | wc -c)
+chmod 664 "$ROOT$POST"
 expect_eq "gmid's order: 30 to the page" \
     "$(titan_head "$POST;size=$LEN2;token=$ETOKEN;mime=text/gemini;lang=de" \
     "$BODY2")" "30 $URL$POST"
 expect_log "an unknown parameter is ignored, and said so" \
     "titan: host $H: 1 unknown parameter(s) ignored, the first \"lang\""
 expect_eq "replaced" "$(cat "$ROOT$POST")" "$(printf "$BODY2")"
+expect_eq "the replaced file keeps its mode" "$(stat -c %a "$ROOT$POST")" 664
 expect_eq "the old version is in the history" \
     "$(cat "$HIST"/notes/2025-06-01-titan-post.gmi.* 2>&1)" \
     "$(printf "$BODY")"
@@ -296,7 +302,32 @@ expect_eq "a temporary file left by kill -9 is not served" \
     "$(gem_header "gemini://$H/notes/" -s "$H")" "20 text/gemini; lang=de"
 expect_not_contains "nor listed" "$(gem "gemini://$H/notes/" -s "$H")" \
     ".titan-"
+
 stop_zeche
+
+# --- a stop at once (SIGTERM twice) while an upload's job runs, on a
+# slow disk: a clean exit (under the sanitizers: the job freed)
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+env_save=$ZECHE
+ZECHE=$WORK/zeche-slow
+printf '#!/bin/sh\nLD_PRELOAD=%q ZECHE_FAULT_FSYNC=400 exec %q "$@"\n' \
+    "$ZECHE_FAULT" "$env_save" >"$ZECHE"
+chmod +x "$ZECHE"
+start_conf
+ZECHE=$env_save
+titan "/notes/kill.gmi;mime=text/gemini;size=30006;token=$ETOKEN" \
+    "# B\n\n$B\n" >/dev/null 2>&1 &
+up=$!
+for i in $(seq 1 500); do
+	ls -A "$ROOT/notes" "$HIST/notes" | grep -q '^\.titan-' && break
+	sleep 0.02
+done
+kill "$ZPID"
+wait_log "signal 15: stopping"
+kill "$ZPID"
+stop_zeche
+ok "a stop at once while an upload's job runs"
+wait "$up" 2>/dev/null
 
 # --- a server without uploads answers Titan as before: 53
 start_zeche

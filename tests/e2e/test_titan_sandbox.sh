@@ -33,10 +33,13 @@ resp=$(printf 'titan://%s/notes/neu.gmi;mime=text/gemini;size=6;token=t\r\n# Neu
     "$GEMGET" -s "$H" 127.0.0.1 "$GEMINI_PORT" | head -n 1 | tr -d '\r')
 expect_contains "an upload under --user: 30" "$resp" "30 gemini://"
 expect_eq "written" "$(cat "$ROOT/notes/neu.gmi")" "# Neu"
+chmod 664 "$ROOT/notes/neu.gmi"
 resp=$(printf 'titan://%s/notes/neu.gmi;mime=text/gemini;size=8;token=t\r\n# Neuer\n' "$H" |
     "$GEMGET" -s "$H" 127.0.0.1 "$GEMINI_PORT" | head -n 1 | tr -d '\r')
 expect_contains "a replace under --user: 30" "$resp" "30 gemini://"
 expect_eq "the old version kept" "$(cat "$WORK"/capsule.history/notes/neu.gmi.*)" \
     "# Neu"
+expect_eq "the replaced file's mode kept (seccomp lets fchmod set it)" \
+    "$(stat -c %a "$ROOT/notes/neu.gmi")" 664
 alive "uploads under --user"
 finish
