@@ -2,7 +2,10 @@
 # sets BUILD_DIR).  die MESSAGE and note MESSAGE: on stderr, under the
 # script's name (die exits 1); is_open PORT: something accepts on
 # 127.0.0.1:PORT; free_port: a port nothing accepts on, never the same
-# one twice; findbin NAME: the built program NAME in BUILD_DIR.
+# one twice; findbin NAME: the built program NAME in BUILD_DIR;
+# bench_work NAME: the temporary folder WORK, and the cleanup at exit;
+# RUNAS: the command prefix that runs a server unprivileged; kib, mib,
+# median, settle: memory figures.
 ME=$(basename "$0")
 die() { echo "$ME: $*" >&2; exit 1; }
 note() { echo "$ME: $*" >&2; }
@@ -45,4 +48,62 @@ get() {
 		case $f in "$2"=*) echo "${f#*=}"; return;; esac
 	done
 	echo 0
+}
+
+# bench_work NAME: WORK, a new temporary folder (zeche-NAME.XXXXXX, mode
+# 755, for a server run as nobody), and the cleanup at exit, INT, TERM
+# or HUP: the command in ON_EXIT (if set) first, then each process whose
+# PID is in a variable named in BENCH_PIDS (an array element too, e.g.
+# "PID[on]"; empty: none) gets SIGTERM and is waited for, then WORK goes.
+BENCH_PIDS=
+ON_EXIT=
+WORK=
+bench_cleanup() {
+	local v p
+	set +e
+	[ -n "$ON_EXIT" ] && eval "$ON_EXIT"
+	for v in $BENCH_PIDS; do
+		p=${!v:-}
+		[ -n "$p" ] || continue
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	[ -n "$WORK" ] && rm -rf "$WORK"
+}
+bench_work() {
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-$1.XXXXXX") ||
+	    die "cannot make a temporary folder"
+	chmod 755 "$WORK"
+}
+
+# Servers run unprivileged: as nobody when the script runs as root
+# (gophernicus refuses root, and zeche should not be measured as root).
+RUNAS=()
+if [ "$(id -u)" -eq 0 ]; then
+	RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+fi
+
+kib() {	# kib PID FIELD: VmRSS or VmHWM of PID in KiB (0: none)
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null ||
+	    echo 0
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+median() {	# the median of the numbers on stdin ("n/a": none)
+	sort -g | awk '{ v[NR] = $1 }
+	    END { if (NR == 0) print "n/a";
+		else if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+settle() {	# settle PID: until its RSS holds still, within 1 MiB for a
+	# second (a minute at most)
+	local a b
+	a=$(kib "$1" VmRSS)
+	for _ in $(seq 1 60); do
+		sleep 1
+		b=$(kib "$1" VmRSS)
+		[ $((a - b)) -lt 1024 ] && [ $((b - a)) -lt 1024 ] && return
+		a=$b
+	done
 }

@@ -62,18 +62,9 @@ if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] &&
 	PIN_DESC="both servers on CPU 0, both zeche-bench processes on CPU 1"
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-metrics-bench.XXXXXX")
 declare -A PID
-cleanup() {
-	local p
-	set +e
-	for p in "${PID[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+BENCH_PIDS="PID[off] PID[on]"
+bench_work metrics-bench
 cp -R "$CAPSULE" "$WORK/capsule"
 mkdir "$WORK/certs"
 ARTICLE=$(cd "$WORK/capsule" && find . -mindepth 2 -type f -name '*.gmi' |

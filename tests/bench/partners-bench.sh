@@ -62,28 +62,10 @@ if [[ $("$ZECHE" --help 2>&1) == *--lang* ]]; then
 	LANGOPT=(--lang de)
 fi
 
-# --- the temporary directory, and cleanup ------------------------------
+# --- the temporary directory, and cleanup (the server runs as RUNAS) ---
 PID_ZECHE=
-WORK=
-cleanup() {
-	set +e
-	if [ -n "$PID_ZECHE" ]; then
-		kill -TERM "$PID_ZECHE" 2>/dev/null
-		wait "$PID_ZECHE" 2>/dev/null
-	fi
-	[ -n "$WORK" ] && rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-pbench.XXXXXX")
-chmod 755 "$WORK"
-
-# The server runs unprivileged, as in run-bench.sh.
-RUNAS=()
-if [ "$(id -u)" -eq 0 ]; then
-	RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-fi
+BENCH_PIDS=PID_ZECHE
+bench_work pbench
 
 # --- helpers -----------------------------------------------------------
 wait_serving() {	# wait_serving LOG: until zeche says it listens
@@ -103,12 +85,6 @@ gopher_get() {	# gopher_get PORT SELECTOR (a TAB is sent as is)
 	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" &&
 	    printf "%s\r\n" "$1" >&3 && cat <&3' "$1" "$2"
 }
-median() {	# the median of the numbers on stdin
-	sort -g | awk '{ v[NR] = $1 }
-	    END { if (NR == 0) print "n/a";
-		else if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 field() {	# field LINE KEY: a value from zeche-bench's output
 	local f
 	for f in $1; do
@@ -116,11 +92,6 @@ field() {	# field LINE KEY: a value from zeche-bench's output
 	done
 	echo n/a
 }
-kib() {	# kib PID FIELD: VmRSS or VmHWM in KiB
-	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null ||
-	    echo 0
-}
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 
 # load_ms DIR: the median wall time of `zeche --check --root DIR` and the

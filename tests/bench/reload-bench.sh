@@ -63,29 +63,11 @@ BENCH=$(findbin zeche-bench)
 
 PID_ZECHE=
 PID_LOOP=
-WORK=
-cleanup() {
-	set +e
-	[ -n "$WORK" ] && touch "$WORK/stop"
-	if [ -n "$PID_LOOP" ]; then
-		kill -TERM "$PID_LOOP" 2>/dev/null
-		wait "$PID_LOOP" 2>/dev/null
-	fi
-	if [ -n "$PID_ZECHE" ]; then
-		kill -TERM "$PID_ZECHE" 2>/dev/null
-		wait "$PID_ZECHE" 2>/dev/null
-	fi
-	[ -n "$WORK" ] && rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-rbench.XXXXXX")
-chmod 755 "$WORK"
-RUNAS=()
-if [ "$(id -u)" -eq 0 ]; then
-	RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-fi
+# at exit: the reload loop told to stop, then it and zeche stopped
+# shellcheck disable=SC2016	# expanded at exit
+ON_EXIT='[ -n "$WORK" ] && touch "$WORK/stop"'
+BENCH_PIDS="PID_LOOP PID_ZECHE"
+bench_work rbench
 PINS=() PINB=()
 if [ "$PIN" -ne 0 ]; then
 	command -v taskset >/dev/null || die "BENCH_PIN=1: no taskset"
@@ -135,17 +117,6 @@ reload_loop() {
 		    >/dev/null 2>&1 || { touch "$WORK/failed"; return; }
 	done
 }
-rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$PID_ZECHE/status"; }
-settle() {	# until RSS holds still, within 1 MiB for a second
-	local a b
-	a=$(rss)
-	for _ in $(seq 1 60); do	# a minute at most
-		sleep 1
-		b=$(rss)
-		[ $((a - b)) -lt 1024 ] && [ $((b - a)) -lt 1024 ] && return
-		a=$b
-	done
-}
 reloads() { grep -c 'reloaded .* pages in' "$LOG" || true; }
 
 declare -A R
@@ -181,20 +152,18 @@ for r in $(seq 1 "$ROUNDS"); do
 	wait "$PID_LOOP" || true	# the reload under way ends first
 	PID_LOOP=
 	[ ! -e "$WORK/failed" ] || die "a reload failed: $(tail -n 3 "$LOG")"
-	settle		# and the old snapshot is freed, off the quiet run
+	settle "$PID_ZECHE"	# the old snapshot freed, off the quiet run
 done
 NRELOAD=$(($(reloads) - n0))
 MS=$(sed -n 's/.*reloaded .* pages in \([0-9]*\) ms$/\1/p' "$LOG" |
-    tail -n "$NRELOAD" | sort -g | awk '{ v[NR] = $1 } END {
-    print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+    tail -n "$NRELOAD" | median)
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 med() {	# med PROTO STATE FIELD: the median over the rounds
 	local r
 	for r in $(seq 1 "$ROUNDS"); do
 		get "$1_$2_$r" "$3"
-	done | sort -g | awk '{ v[NR] = $1 } END {
-	    print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	done | median
 }
 all() {	# all PROTO STATE FIELD: each round's, in order
 	local r
