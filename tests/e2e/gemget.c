@@ -206,8 +206,9 @@ try_port(int port)
 static int
 free_port(void)
 {
-	FILE	*f;
-	int	 i, low = 32768, port = 0;
+	struct timespec	 ts;
+	FILE		*f;
+	int		 i, low = 32768, port = 0;
 
 	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) !=
 	    NULL) {
@@ -215,7 +216,13 @@ free_port(void)
 			low = 32768;
 		fclose(f);
 	}
-	srand((unsigned)getpid() ^ (unsigned)time(NULL));
+	/*
+	 * Not getpid() ^ time(NULL): the next pid a second later (p + 1 at
+	 * t + 1, p and t even) gave the same seed, and the same port.
+	 */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	srand((unsigned)getpid() * 2654435761u ^ (unsigned)ts.tv_sec ^
+	    (unsigned)ts.tv_nsec);
 	for (i = 0; i < 1000 && port == 0 && low > 10000; i++)
 		port = try_port(10000 + rand() % (low - 10000));
 	if (port == 0 && (port = try_port(0)) == 0) {
