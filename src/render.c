@@ -106,8 +106,8 @@ render_gophermap(const struct site *s, const struct gemtext *doc,
 
 /* An article: a type 0 text over Gopher, its links listed at the end. */
 static int
-render_gopher_text(const struct site *s, const struct page *pg,
-    struct deps *d, struct buf *out)
+gopher_text(const struct site *s, const struct page *pg,
+    const struct gemtext *doc, struct deps *d, struct buf *out)
 {
 	struct gophermap_opts	 opts;
 	struct ask		 a = { s, d };
@@ -118,7 +118,24 @@ render_gopher_text(const struct site *s, const struct page *pg,
 	opts.width = GOPHERMAP_WIDTH;
 	opts.local_type = local_type;
 	opts.arg = &a;
-	return gophermap_render_text(&pg->doc, pg->path, &opts, out);
+	return gophermap_render_text(doc, pg->path, &opts, out);
+}
+
+int
+render_gopher_text(const struct site *s, const struct page *pg,
+    struct buf *out)
+{
+	struct gemtext	 doc = GEMTEXT_INIT;
+	const char	*errstr;
+	size_t		 line;
+	int		 ret;
+
+	/* the body as the load left it parses to the lines it rendered */
+	if (gemtext_parse(pg->body, pg->body_len, &doc, &errstr, &line) == -1)
+		return -1;
+	ret = gopher_text(s, pg, &doc, NULL, out);
+	gemtext_free(&doc);
+	return ret;
 }
 
 static int
@@ -139,13 +156,21 @@ gopher_deps(const struct site *s, struct page *pg, struct deps *d)
 
 	if (!pg->is_gemtext)
 		return 0;		/* Gopher sends the file as it is */
-	if ((pg->gopher_type == '0' ? render_gopher_text(s, pg, d, &out) :
+	if ((pg->gopher_type == '0' ? gopher_text(s, pg, &pg->doc, d, &out) :
 	    gophermap_deps(s, &pg->doc, pg->path, d, &out)) == -1 ||
-	    (b->data = buf_take(&out, &b->len)) == NULL) {
+	    out.failed) {
 		buf_free(&out);
 		return -1;
 	}
-	return 0;
+	if (s->text_later && pg->gopher_type == '0' && !pg->generated &&
+	    d != NULL) {
+		/* rendered for what it asks the router and its length */
+		b->len = out.len;
+		pg->text_later = true;
+		buf_free(&out);
+		return 0;
+	}
+	return (b->data = buf_take(&out, &b->len)) == NULL ? -1 : 0;
 }
 
 /* Spartan: is LINE (up to END) a link line, and where does its target start? */
