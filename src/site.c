@@ -459,7 +459,8 @@ page_free(struct page *pg)
 	free(pg->file);
 	free(pg->body);
 	for (p = 0; p < PROTO_COUNT; p++) {
-		free(pg->out[p].head);
+		if (!(pg->heads_kept & (1u << p)))
+			free(pg->out[p].head);
 		free(pg->out[p].data);
 	}
 	free(pg);

@@ -127,6 +127,8 @@ struct page {
 					/* request (render_gopher_text): */
 					/* out[PROTO_GOPHER].data is NULL, */
 					/* .len the text's length */
+	unsigned char	 heads_kept;	/* bit P: out[P].head is render.c's, */
+					/* shared, not the page's */
 	struct textent	*text;		/* that text while the cache keeps */
 					/* it (textcache.h, its lock) */
 };

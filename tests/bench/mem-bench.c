@@ -169,7 +169,8 @@ main(int argc, char *argv[])
 			fprintf(stderr, "%s %zu %zu\n", pg->path, pg->body_len,
 			    pg->out[PROTO_GOPHER].len);
 		for (p = 0; p < PROTO_COUNT; p++) {
-			add(P_HEAD, pg->out[p].head);
+			if (!(pg->heads_kept & (1u << p)))
+				add(P_HEAD, pg->out[p].head);
 			if (pg->out[p].data == NULL)
 				continue;
 			if (p == PROTO_GOPHER)
