@@ -161,8 +161,10 @@ set_head(const struct site *s, struct page *pg, enum proto p,
 	size_t		 i;
 
 	buf_addf(&out, fmt, page_mime(s, pg));
-	if (out.failed)
+	if (out.failed) {
+		buf_free(&out);
 		return -1;
+	}
 	pthread_mutex_lock(&heads_lock);
 	for (i = 0; i < nheads && (strlen(heads[i]) != out.len ||
 	    memcmp(heads[i], out.data, out.len) != 0); i++)
