@@ -536,7 +536,13 @@ export_page(struct export *x, const struct page *pg)
 		ret = write_file(x, rel.data, map.data, map.len, -1);
 	} else if (gopher->data != NULL)	/* an article's text */
 		ret = write_file(x, rel.data, gopher->data, gopher->len, -1);
-	else
+	else if (pg->text_later) {		/* one rendered on request */
+		if (render_gopher_text(x->s, pg, &map) == -1 || map.failed) {
+			fail(x, "%s: cannot be rendered", pg->path);
+			goto done;
+		}
+		ret = write_file(x, rel.data, map.data, map.len, -1);
+	} else
 		ret = write_body(x, rel.data, pg);
  done:
 	buf_free(&rel);

@@ -13,6 +13,7 @@
 #include "route.h"
 #include "server.h"
 #include "site.h"
+#include "textcache.h"
 #include "url.h"
 
 static void	gopher_serve(struct conn *, char *, size_t);
@@ -379,6 +380,47 @@ plus_page(struct conn *c, const struct site *s, const struct page *pg,
 	    pg->mime, len);
 }
 
+struct text_arg {
+	const struct site	*s;
+	const struct page	*pg;
+};
+
+static int
+make_text(void *arg, struct buf *out)
+{
+	const struct text_arg	*a = arg;
+
+	return render_gopher_text(a->s, a->pg, out);
+}
+
+static void
+text_done(const void *data, size_t len, void *arg)
+{
+	textcache_unref(arg);
+}
+
+/*
+ * A post's text rendered on request (pg->text_later): from the cache, or
+ * made now and put there.  The answer holds the text, not the site.
+ */
+static void
+serve_text(struct conn *c, const struct site *s, const struct page *pg)
+{
+	struct text_arg	 a = { s, pg };
+	struct textent	*e;
+	const char	*data;
+	size_t		 len;
+
+	/* the slot is the cache's, written under its lock only */
+	if ((e = textcache_get(&((struct page *)pg)->text, make_text, &a,
+	    &data, &len)) == NULL) {
+		gopher_reject(c, "cannot render the page");
+		return;
+	}
+	conn_reply_held(c, data, len, text_done, e);
+	conn_done(c, "0", NULL);
+}
+
 static void
 serve_page(struct conn *c, const struct site *s, const struct page *pg)
 {
@@ -399,6 +441,10 @@ serve_page(struct conn *c, const struct site *s, const struct page *pg)
 		}
 		(void)conn_reply_file(c, fd, 0, (off_t)flen);
 		conn_done(c, "0", NULL);
+		return;
+	}
+	if (pg->text_later) {
+		serve_text(c, s, pg);
 		return;
 	}
 	data = page_data(pg, PROTO_GOPHER, &len);

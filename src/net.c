@@ -1862,6 +1862,19 @@ conn_reply_ref(struct conn *c, const void *data, size_t len)
 	c->queued += len;
 }
 
+void
+conn_reply_held(struct conn *c, const void *data, size_t len,
+    void (*drop)(const void *, size_t, void *), void *arg)
+{
+	if (len == 0 || c->file_left > 0 ||
+	    evbuffer_add_reference(bufferevent_get_output(c->bev), data, len,
+	    drop, arg) == -1) {
+		drop(data, len, arg);
+		return;
+	}
+	c->queued += len;
+}
+
 int
 conn_reply_file(struct conn *c, int fd, off_t offset, off_t len)
 {

@@ -282,6 +282,14 @@ void	conn_replyf(struct conn *, const char *, ...)
 void	conn_reply_ref(struct conn *, const void *, size_t);
 
 /*
+ * Queue bytes held by a reference of the caller's, without copying them:
+ * DROP(DATA, LEN, ARG) is called once they are written or the connection
+ * is gone (at once if they cannot be queued).  Nothing is allocated.
+ */
+void	conn_reply_held(struct conn *, const void *, size_t,
+	    void (*)(const void *, size_t, void *), void *);
+
+/*
  * Queue LEN bytes of the open file FD from OFFSET, after what is queued
  * already.  The connection owns FD from the call on (it is closed when the
  * connection closes, also on error).  The file is read NET_FILE_CHUNK

@@ -19,7 +19,7 @@ enum proto {
  * none), then DATA, or the page's body when DATA is NULL.
  */
 struct blob {
-	char	*head;		/* owned, or NULL */
+	char	*head;		/* owned (or shared: heads_kept), or NULL */
 	size_t	 head_len;
 	char	*data;		/* owned, or NULL: the page's body */
 	size_t	 len;

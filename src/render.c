@@ -3,6 +3,7 @@
  * per load, through its own table of renderers (Gemini, Gopher, Spartan);
  * asks the router what a link leads to, never the loader or a front-end.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -106,8 +107,8 @@ render_gophermap(const struct site *s, const struct gemtext *doc,
 
 /* An article: a type 0 text over Gopher, its links listed at the end. */
 static int
-render_gopher_text(const struct site *s, const struct page *pg,
-    struct deps *d, struct buf *out)
+gopher_text(const struct site *s, const struct page *pg,
+    const struct gemtext *doc, struct deps *d, struct buf *out)
 {
 	struct gophermap_opts	 opts;
 	struct ask		 a = { s, d };
@@ -118,17 +119,74 @@ render_gopher_text(const struct site *s, const struct page *pg,
 	opts.width = GOPHERMAP_WIDTH;
 	opts.local_type = local_type;
 	opts.arg = &a;
-	return gophermap_render_text(&pg->doc, pg->path, &opts, out);
+	return gophermap_render_text(doc, pg->path, &opts, out);
+}
+
+int
+render_gopher_text(const struct site *s, const struct page *pg,
+    struct buf *out)
+{
+	struct gemtext	 doc = GEMTEXT_INIT;
+	const char	*errstr;
+	size_t		 line;
+	int		 ret;
+
+	/* the body as the load left it parses to the lines it rendered */
+	if (gemtext_parse(pg->body, pg->body_len, &doc, &errstr, &line) == -1)
+		return -1;
+	ret = gopher_text(s, pg, &doc, NULL, out);
+	gemtext_free(&doc);
+	return ret;
+}
+
+/*
+ * The status lines: a handful in all (one per MIME type and language),
+ * kept once each for the process and never freed, not once per page
+ * (80 bytes each, 4 MiB in a capsule of 52,000 pages).  Past HEADS_MAX
+ * of them a page gets a copy of its own.
+ */
+#define HEADS_MAX	256
+
+static pthread_mutex_t	 heads_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		*heads[HEADS_MAX];
+static size_t		 nheads;
+
+/* PG's head for protocol P: "STATUS MIME\r\n" from the format FMT. */
+static int
+set_head(const struct site *s, struct page *pg, enum proto p,
+    const char *fmt)
+{
+	struct blob	*b = &pg->out[p];
+	struct buf	 out = BUF_INIT;
+	size_t		 i;
+
+	buf_addf(&out, fmt, page_mime(s, pg));
+	if (out.failed) {
+		buf_free(&out);
+		return -1;
+	}
+	pthread_mutex_lock(&heads_lock);
+	for (i = 0; i < nheads && (strlen(heads[i]) != out.len ||
+	    memcmp(heads[i], out.data, out.len) != 0); i++)
+		;
+	if (i == nheads && nheads < HEADS_MAX &&
+	    (heads[i] = strndup(out.data, out.len)) != NULL)
+		nheads++;
+	b->head = i < nheads ? heads[i] : NULL;
+	pthread_mutex_unlock(&heads_lock);
+	if (b->head != NULL) {
+		b->head_len = out.len;
+		pg->heads_kept |= 1u << p;
+		buf_free(&out);
+		return 0;
+	}
+	return (b->head = buf_take(&out, &b->head_len)) == NULL ? -1 : 0;
 }
 
 static int
 render_gemini(const struct site *s, struct page *pg, struct deps *d)
 {
-	struct buf	 out = BUF_INIT;
-	struct blob	*b = &pg->out[PROTO_GEMINI];
-
-	buf_addf(&out, "20 %s\r\n", page_mime(s, pg));
-	return (b->head = buf_take(&out, &b->head_len)) == NULL ? -1 : 0;
+	return set_head(s, pg, PROTO_GEMINI, "20 %s\r\n");
 }
 
 static int
@@ -139,13 +197,21 @@ gopher_deps(const struct site *s, struct page *pg, struct deps *d)
 
 	if (!pg->is_gemtext)
 		return 0;		/* Gopher sends the file as it is */
-	if ((pg->gopher_type == '0' ? render_gopher_text(s, pg, d, &out) :
+	if ((pg->gopher_type == '0' ? gopher_text(s, pg, &pg->doc, d, &out) :
 	    gophermap_deps(s, &pg->doc, pg->path, d, &out)) == -1 ||
-	    (b->data = buf_take(&out, &b->len)) == NULL) {
+	    out.failed) {
 		buf_free(&out);
 		return -1;
 	}
-	return 0;
+	if (s->text_later && pg->gopher_type == '0' && !pg->generated &&
+	    d != NULL) {
+		/* rendered for what it asks the router and its length */
+		b->len = out.len;
+		pg->text_later = true;
+		buf_free(&out);
+		return 0;
+	}
+	return (b->data = buf_take(&out, &b->len)) == NULL ? -1 : 0;
 }
 
 /* Spartan: is LINE (up to END) a link line, and where does its target start? */
@@ -232,8 +298,7 @@ render_spartan(const struct site *s, struct page *pg, struct deps *d)
 	struct blob	*b = &pg->out[PROTO_SPARTAN];
 	struct buf	 out = BUF_INIT;
 
-	buf_addf(&out, "2 %s\r\n", page_mime(s, pg));
-	if ((b->head = buf_take(&out, &b->head_len)) == NULL)
+	if (set_head(s, pg, PROTO_SPARTAN, "2 %s\r\n") == -1)
 		return -1;
 	if (!pg->is_gemtext ||
 	    spartan_deps(s, pg->path, pg->body, pg->body_len, d, &out) == 0) {
@@ -264,6 +329,7 @@ static int
 render_page(const struct site *s, struct page *pg)
 {
 	struct deps	 d = { NULL, 0, 0, false, false };
+	uint64_t	*h;
 	size_t		 i, n;
 	int		 p;
 
@@ -281,6 +347,10 @@ render_page(const struct site *s, struct page *pg)
 	for (i = n = 0; i < d.n; i++)
 		if (n == 0 || d.h[n - 1] != d.h[i])
 			d.h[n++] = d.h[i];
+	/* kept for the page's life: without the doubling's slack */
+	if (n > 0 && n < d.cap && (h = reallocarray(d.h, n,
+	    sizeof(*h))) != NULL)
+		d.h = h;
 	pg->deps = d.h;
 	pg->ndeps = n;
 	pg->deps_any = d.any;

@@ -21,6 +21,15 @@ int	render_site(struct site *);
 int	render_gopher(const struct site *, struct page *);
 
 /*
+ * Append PG's Gopher text (a type 0 page of S) to OUT, made from its body
+ * now: what render_site() renders, for a page whose text is rendered on
+ * request (pg->text_later).  Safe on any thread while S is served (reads
+ * S only).  0, or -1 (memory).
+ */
+int	render_gopher_text(const struct site *, const struct page *,
+	    struct buf *);
+
+/*
  * Append the gemtext TEXT (LEN bytes) of the page at PATH to OUT as
  * Spartan sends it: every "=>" line whose local target asks for input
  * (route() says ROUTE_SECTION with SECTION_INPUT) made an "=:" line,

@@ -368,11 +368,21 @@ entry_has(const void *arg, size_t e, const char *fq, size_t flen)
 	return text_has(l.text, l.len, fq, flen);
 }
 
-/* Copy the titles, so that they outlive the site's compaction. */
+/*
+ * Copy the titles, so that they outlive the site's compaction; unless
+ * every page is compacted already (the index built after it): a
+ * compacted page's title is its own copy, which lives as long as the
+ * page, and the pages outlive the search.
+ */
 static int
 copy_titles(struct search *se)
 {
 	size_t	 i, len = 0, at = 0;
+
+	for (i = 0; i < se->n && se->docs[i].pg->compact; i++)
+		;
+	if (i == se->n)
+		return 0;
 
 	for (i = 0; i < se->n; i++)
 		len += strlen(se->docs[i].title) + 1;

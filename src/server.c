@@ -338,6 +338,7 @@ load_site(const struct conf *conf, size_t i, const struct server *old,
 	so.search = !h->set_search ? SITE_AUTO :
 	    h->search ? SITE_ON : SITE_OFF;
 	so.search_later = later;
+	so.text_later = later;
 	so.locations = h->locations;
 	so.nlocations = h->nlocations;
 	so.closed = h->readers != NULL || h->ca != NULL;

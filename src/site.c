@@ -13,6 +13,7 @@
 #include "section.h"
 #include "site.h"
 #include "tar.h"
+#include "textcache.h"
 #include "url.h"
 
 static int
@@ -78,6 +79,7 @@ site_new(const struct site_opts *opts)
 	    (opts->author != NULL &&
 	    (s->author = strdup(opts->author)) == NULL))
 		goto bad;
+	s->text_later = opts->text_later;
 	for (p = 0; p < PROTO_COUNT; p++)
 		if (opts->port[p] != NULL &&
 		    (s->port[p] = strdup(opts->port[p])) == NULL)
@@ -448,6 +450,7 @@ page_free(struct page *pg)
 	if (pg == NULL || atomic_fetch_sub_explicit(&pg->refs, 1,
 	    memory_order_acq_rel) > 1)
 		return;
+	textcache_forget(&pg->text);
 	gemtext_free(&pg->doc);
 	free(pg->gemtext_mime);
 	free(pg->deps);
@@ -456,7 +459,8 @@ page_free(struct page *pg)
 	free(pg->file);
 	free(pg->body);
 	for (p = 0; p < PROTO_COUNT; p++) {
-		free(pg->out[p].head);
+		if (!(pg->heads_kept & (1u << p)))
+			free(pg->out[p].head);
 		free(pg->out[p].data);
 	}
 	free(pg);
@@ -473,7 +477,8 @@ page_mime(const struct site *s, const struct page *pg)
 const char *
 page_data(const struct page *pg, enum proto p, size_t *len)
 {
-	if (pg->out[p].data != NULL) {
+	if (pg->out[p].data != NULL || (p == PROTO_GOPHER &&
+	    pg->text_later)) {
 		*len = pg->out[p].len;
 		return pg->out[p].data;
 	}

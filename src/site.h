@@ -48,6 +48,9 @@ struct site_opts {
 	bool		 search_later;	/* a big capsule's search index is */
 					/* built after the load (later.h): */
 					/* site_finish() */
+	bool		 text_later;	/* the Gopher texts of capsule files */
+					/* are rendered on request, into */
+					/* the bounded textcache.h */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
 	bool		 closed;	/* "readers" or "ca" on the host: */
@@ -120,6 +123,14 @@ struct page {
 	bool		 parse_later;	/* a load's: its body is parsed */
 					/* once it is known that the last */
 					/* load's page will not do */
+	bool		 text_later;	/* its Gopher text is rendered on */
+					/* request (render_gopher_text): */
+					/* out[PROTO_GOPHER].data is NULL, */
+					/* .len the text's length */
+	unsigned char	 heads_kept;	/* bit P: out[P].head is render.c's, */
+					/* shared, not the page's */
+	struct textent	*text;		/* that text while the cache keeps */
+					/* it (textcache.h, its lock) */
 };
 
 struct article {
@@ -179,6 +190,7 @@ struct site {
 	size_t		 ntaken;	/* pages a reload took over */
 	int64_t		 loaded_ns;	/* the wall clock when its load */
 					/* began, in ns (reuse_racy) */
+	bool		 text_later;	/* as in its options */
 };
 
 struct site	*site_new(const struct site_opts *);
@@ -270,7 +282,11 @@ int		 page_set_mime(struct page *, const char *);
 /* The page's MIME type as sent: gemtext with its lang parameter. */
 const char	*page_mime(const struct site *, const struct page *);
 
-/* What protocol P sends after the page's head: its own bytes or the body. */
+/*
+ * What protocol P sends after the page's head: its own bytes or the body;
+ * NULL (its length in *LEN) for a Gopher text rendered on request
+ * (pg->text_later: render_gopher_text()).
+ */
 const char	*page_data(const struct page *, enum proto, size_t *);
 /* Drop one reference to PG, freeing it with the last; PG may be NULL. */
 void		 page_free(struct page *);

@@ -17,9 +17,10 @@
  * Posting lists hold entry numbers in order, so hits come out in order
  * and a search stops once it has counted MAX + 1 of them, or has tried
  * TRIGRAM_STEPS candidates per hit it may count.  Lists are delta-coded
- * (LEB128) in blocks of POST_BLOCK, each block's first number and offset
- * in a skip table, so a list is skipped through without decoding all of
- * it.
+ * in blocks of POST_BLOCK, bit-packed (each block's deltas in as many
+ * bits as its largest needs: a common trigram's in a bit or two), each
+ * block's first number and offset in a skip table, so a list is skipped
+ * through without decoding all of it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,8 +44,8 @@ struct skip {
 
 /*
  * List T has count[T] postings in blocks skip[tblk[T]] to
- * skip[tblk[T + 1] - 1]; a block's postings after its first are LEB128
- * deltas in post, from its off on.
+ * skip[tblk[T + 1] - 1]; a block's postings after its first are packed
+ * deltas in post, from its off on (unpack()).
  */
 struct trigram {
 	const char	*hay;		/* borrowed, or NULL */
@@ -59,6 +60,17 @@ struct trigram {
 };
 
 
+/* V, read from memory as little-endian, in the host's order. */
+static inline uint64_t
+le64(uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap64(v);
+#else
+	return v;
+#endif
+}
+
 /* The trigram symbol of C, or -1 for a byte no search form holds. */
 static int
 sym(unsigned char c)
@@ -70,30 +82,25 @@ sym(unsigned char c)
 	return c == '-' ? 36 : -1;
 }
 
-static uint8_t *
-leb_put(uint8_t *p, uint32_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
+/*
+ * A block's deltas less one (entries are distinct: a delta is at least
+ * 1, and in a common trigram's list mostly 1 or a few) are packed in W
+ * bits each, W the fewest that hold the largest, least significant bit
+ * first; W in the byte before them.  Read 8 bytes at a time: post ends
+ * in POST_PAD bytes that are never a block's.
+ */
+#define POST_PAD	8
 
-static uint32_t
-leb_get(const uint8_t **pp)
+/* Delta K of a block whose packed deltas start at P, of W bits each. */
+static inline uint32_t
+unpack(const uint8_t *p, uint32_t w, uint32_t k)
 {
-	const uint8_t	*p = *pp;
-	uint32_t	 v = 0;
-	int		 shift = 0;
+	uint64_t	 v;
+	size_t		 bit = (size_t)k * w;
 
-	do {
-		v |= (uint32_t)(*p & 0x7f) << shift;
-		shift += 7;
-	} while (*p++ & 0x80);
-	*pp = p;
-	return v;
+	memcpy(&v, p + bit / 8, sizeof(v));	/* little endian below */
+	v = le64(v) >> (bit % 8);
+	return (uint32_t)(v & ((UINT64_C(1) << w) - 1));
 }
 
 /*
@@ -193,9 +200,16 @@ flush(struct trigram_builder *b, uint32_t t, uint32_t n)
 {
 	const uint32_t	*v = b->list[t].pend;
 	uint8_t		*p;
-	uint32_t	 k;
+	uint64_t	 acc = 0;
+	uint32_t	 k, d, w = 0, max = 0;
+	int		 nacc = 0;
 
-	if (!grow(b, (size_t)n * 5))
+	for (k = 1; k < n; k++)
+		if (v[k] - v[k - 1] - 1 > max)
+			max = v[k] - v[k - 1] - 1;
+	while (w < 32 && max >> w != 0)
+		w++;
+	if (!grow(b, 1 + ((size_t)(n - 1) * w + 7) / 8 + POST_PAD))
 		return false;
 	if (b->npost > UINT32_MAX)
 		return false;
@@ -203,8 +217,19 @@ flush(struct trigram_builder *b, uint32_t t, uint32_t n)
 	b->rows[b->nrows].first = v[0];
 	b->rows[b->nrows++].off = (uint32_t)b->npost;
 	p = b->post + b->npost;
-	for (k = 1; k < n; k++)
-		p = leb_put(p, v[k] - v[k - 1]);
+	*p++ = (uint8_t)w;
+	for (k = 1; k < n; k++) {
+		d = v[k] - v[k - 1] - 1;
+		acc |= (uint64_t)d << nacc;
+		nacc += (int)w;
+		while (nacc >= 8) {
+			*p++ = (uint8_t)acc;
+			acc >>= 8;
+			nacc -= 8;
+		}
+	}
+	if (nacc > 0)
+		*p++ = (uint8_t)acc;
 	b->npost = (size_t)(p - b->post);
 	return true;
 }
@@ -293,16 +318,17 @@ finish(struct trigram_builder *b, struct trigram *ix)
 		ix->skip[at[b->rows[i].t]++].off = b->rows[i].off;
 	}
 	free(at);
-	/* cut to size: the doubling's slack back */
-	if (b->npost + 1 < b->cappost &&
-	    (ix->post = realloc(b->post, b->npost + 1)) != NULL)
+	/* cut to size: the doubling's slack back, but for the pad */
+	if (!grow(b, POST_PAD))
+		return -1;
+	memset(b->post + b->npost, 0, POST_PAD);
+	if (b->npost + POST_PAD < b->cappost &&
+	    (ix->post = realloc(b->post, b->npost + POST_PAD)) != NULL)
 		b->post = NULL;
 	else {
 		ix->post = b->post;
 		b->post = NULL;
 	}
-	if (ix->post == NULL && (ix->post = malloc(1)) == NULL)
-		return -1;
 	return 0;
 }
 
@@ -404,7 +430,9 @@ trigram_is_folded(const char *fq, size_t len)
 /* A position in one posting list. */
 struct cursor {
 	const struct skip	*skip;		/* the list's blocks */
-	const uint8_t		*p;		/* the next delta */
+	const uint8_t		*p;		/* the block's packed deltas */
+	uint32_t		 w;		/* bits of each */
+	uint32_t		 k;		/* the next delta's number */
 	uint32_t		 nblk, blk;
 	uint32_t		 count;		/* postings in the list */
 	uint32_t		 left;		/* in this block, after val */
@@ -418,6 +446,8 @@ cur_block(struct cursor *c, const uint8_t *post, uint32_t b)
 	c->blk = b;
 	c->val = c->skip[b].first;
 	c->p = post + c->skip[b].off;
+	c->w = *c->p++;
+	c->k = 0;
 	c->left = (b + 1 < c->nblk ? POST_BLOCK :
 	    c->count - b * POST_BLOCK) - 1;
 }
@@ -437,7 +467,7 @@ static void
 cur_next(struct cursor *c, const uint8_t *post)
 {
 	if (c->left > 0) {
-		c->val += leb_get(&c->p);
+		c->val += unpack(c->p, c->w, c->k++) + 1;
 		c->left--;
 	} else if (c->blk + 1 < c->nblk)
 		cur_block(c, post, c->blk + 1);

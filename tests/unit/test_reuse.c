@@ -201,12 +201,34 @@ same_str(const char *a, const char *b)
 	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
+/*
+ * What protocol P sends of PG after its head: its bytes, or for a Gopher
+ * text rendered on request (pg->text_later) that text, made in TMP.
+ */
+static const char *
+sent(const struct site *s, const struct page *pg, int p, struct buf *tmp,
+    size_t *len)
+{
+	if (p != PROTO_GOPHER || !pg->text_later) {
+		*len = pg->out[p].len;
+		return pg->out[p].data;
+	}
+	buf_reset(tmp);
+	/* made as the load made it: of the length it measured */
+	CHECK(render_gopher_text(s, pg, tmp) == 0 && !tmp->failed &&
+	    tmp->len == pg->out[p].len);
+	*len = tmp->len;
+	return tmp->data;
+}
+
 /* Every page of A as in B: path, kind, bytes, what each protocol sends. */
 static void
 compare(const struct site *a, const struct site *b, int step)
 {
 	const struct page	*x, *y;
-	size_t			 i, j, n = 0;
+	struct buf		 ta = BUF_INIT, tb = BUF_INIT;
+	const char		*da, *db;
+	size_t			 i, j, n = 0, la, lb;
 	int			 p;
 
 	CHECK(a->npages == b->npages);
@@ -225,16 +247,20 @@ compare(const struct site *a, const struct site *b, int step)
 			n++;
 			continue;
 		}
-		for (p = 0; p < PROTO_COUNT; p++)
+		for (p = 0; p < PROTO_COUNT; p++) {
+			da = sent(a, x, p, &ta, &la);
+			db = sent(b, y, p, &tb, &lb);
 			if (!same_bytes(x->out[p].head, x->out[p].head_len,
 			    y->out[p].head, y->out[p].head_len) ||
-			    !same_bytes(x->out[p].data, x->out[p].len,
-			    y->out[p].data, y->out[p].len)) {
+			    !same_bytes(da, la, db, lb)) {
 				fprintf(stderr, "step %d: %s: protocol %d "
 				    "differs\n", step, x->path, p);
 				n++;
 			}
+		}
 	}
+	buf_free(&ta);
+	buf_free(&tb);
 	CHECK(n == 0);
 	CHECK(a->nblogs == b->nblogs);
 	for (i = 0; i < a->nblogs && i < b->nblogs; i++) {
@@ -280,8 +306,10 @@ main(void)
 	struct site_opts	 o = { .host = "localhost",
 	    .port = { "1965", "70", "300" } };
 	struct buf		 b = BUF_INIT;
+	struct site_opts	 pre = { .host = "localhost",
+	    .port = { "1965", "70", "300" } };
 	struct site		*inc, *full, *next;
-	size_t			 taken = 0, ntaken_steps = 0;
+	size_t			 taken = 0, ntaken_steps = 0, later = 0;
 	int			 step, k;
 
 	tmptree_new();
@@ -296,6 +324,9 @@ main(void)
 	put("notes/a.gmi", "# A\n\n=> b.txt B\n");
 	for (k = 0; k < 24; k++)
 		add_post(&b);
+	/* the posts' Gopher texts rendered on request, as the server does,
+	   and compared with a load that renders them all (PRE) too */
+	o.text_later = true;
 	inc = load(&o, NULL);
 	CHECK(inc->ntaken == 0);
 	for (step = 0; step < 120; step++) {
@@ -306,6 +337,13 @@ main(void)
 		next = load(&o, inc);
 		full = load(&o, NULL);
 		compare(next, full, step);
+		if (step % 10 == 0) {
+			site_free(full);
+			full = load(&pre, NULL);
+			compare(next, full, step);
+		}
+		for (k = 0; k < (int)next->npages; k++)
+			later += next->pages[k]->text_later;
 		if (next->ntaken > 0)
 			ntaken_steps++;
 		taken += next->ntaken;
@@ -318,6 +356,7 @@ main(void)
 	    ntaken_steps, taken);
 	CHECK(ntaken_steps >= 12);
 	CHECK(taken > 120);
+	CHECK(later > 120);
 
 	/*
 	 * A file changed twice in one tick of the file system's clock keeps
