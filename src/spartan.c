@@ -145,7 +145,6 @@ serve_section(struct conn *c, const struct site *s, const char *path,
     const struct route *r)
 {
 	struct result	 res;
-	char		 msg[200];
 
 	switch (section_answer(r->section, &r->req, SECTION_LINK_PATH,
 	    &res)) {
@@ -153,9 +152,8 @@ serve_section(struct conn *c, const struct site *s, const char *path,
 		reply_generated(c, s, path, &res.text, res.log);
 		break;
 	case RESULT_BAD_QUERY:
-		snprintf(msg, sizeof(msg), "%s: %s",
-		    msg_get(s->msg, MSG_BAD_QUERY), res.why);
-		reply(c, "4", msg, res.why);
+		/* the reader gets the host's words, as on Gemini; the log the why */
+		reply(c, "4", msg_get(s->msg, MSG_BAD_QUERY), res.why);
 		break;
 	case RESULT_FAILED:
 		reply(c, "5", msg_get(s->msg, MSG_TRY_LATER), res.why);

@@ -72,6 +72,10 @@ expect_contains "spartan: the new search is an input link" "$res" \
     "=: /suche Neue Suche"
 expect_contains "spartan: the page index's input link to the search" \
     "$(spartan /seiten/)" "=: /suche Diese Kapsel durchsuchen"
+res=$(spartan /suche "$long")
+expect_eq "spartan: a refused query says so in the host's language" \
+    "$(printf '%s\n' "$res" | head -n 1 | tr -d '\r')" \
+    "4 Fehlerhafte Suchanfrage"
 
 # robots.txt: indexers leave the search alone
 robots=$(gem "gemini://$H/robots.txt")
