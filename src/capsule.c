@@ -460,6 +460,8 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 		fail_oom(w, path.data);
 		goto done;
 	}
+	if (strcmp(name, PARTNERS_FILE) != 0)
+		w->added = pg;
 	pg = NULL;			/* the site owns it */
 	ret = 0;
  done:
@@ -869,6 +871,80 @@ load_link(struct walk *w, struct folder *f, const char *name)
 	return ret;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	const uint64_t	*x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/*
+ * The last load's record of the folder REL (ID, its identity now) if the
+ * folder had no change since: a reload within a scope that does not name
+ * it, and its identity and times as that load found them.
+ */
+static const struct site_dir *
+clean_dir(const struct walk *w, const char *rel, const struct page_id *id)
+{
+	const struct site_dir	*d;
+	uint64_t		 key[2] = { id->dev, id->ino };
+
+	if (w->scope == NULL || w->re.old == NULL || id->ino == 0 ||
+	    (d = site_dir_find(w->re.old, rel)) == NULL ||
+	    !reuse_same_id(&d->id, id))
+		return NULL;
+	if (w->scope->ndirs > 0 && bsearch(key, w->scope->dirs,
+	    w->scope->ndirs, sizeof(*w->scope->dirs), id_cmp) != NULL)
+		return NULL;
+	return d;
+}
+
+/*
+ * Keep the record of the folder REL (ID) with its N entries NAMES, PGS[i]
+ * the page the regular file NAMES[i] became, or NULL (site_dir).  0 or -1.
+ */
+static int
+keep_dir(struct walk *w, const char *rel, const struct page_id *id,
+    const char *const *names, struct page *const *pgs, size_t n)
+{
+	struct site_dir	*d;
+	size_t		 i;
+
+	if (w->ndirs == w->dircap) {
+		d = reallocarray(w->dirs, w->dircap * 2 + 16, sizeof(*d));
+		if (d == NULL)
+			return -1;
+		w->dirs = d;
+		w->dircap = w->dircap * 2 + 16;
+	}
+	d = &w->dirs[w->ndirs];
+	memset(d, 0, sizeof(*d));
+	d->id = *id;
+	if ((d->rel = strdup(rel)) == NULL ||
+	    (n > 0 && (d->ents = calloc(n, sizeof(*d->ents))) == NULL))
+		goto bad;
+	w->ndirs++;		/* freed with the others from here on */
+	for (i = 0; i < n; i++, d->nents++)
+		if ((d->ents[i].pg = pgs[i]) == NULL &&
+		    (d->ents[i].name = strdup(names[i])) == NULL)
+			return -1;
+	return 0;
+ bad:
+	free(d->rel);
+	return -1;
+}
+
+/* Folder records by their path. */
+static int
+rel_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct site_dir *)a)->rel,
+	    ((const struct site_dir *)b)->rel);
+}
+
 /*
  * Load the folder DIRFD (REL in the capsule) and all below it.  Returns 0
  * when it has a page of its own, 1 when it has none, -1 on an error.
@@ -876,24 +952,48 @@ load_link(struct walk *w, struct folder *f, const char *name)
 static int
 load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 {
-	struct folder	 f;
-	struct stat	 st, st2;
-	struct buf	 sub = BUF_INIT;
-	const char	*errstr;
-	char		**names, esc[512];
-	size_t		 i, n;
-	int		 fd, ret = -1;
+	struct folder		 f;
+	struct stat		 st, st2;
+	struct buf		 sub = BUF_INIT;
+	struct page_id		 id;
+	const struct site_dir	*clean = NULL;
+	const char		*errstr;
+	const char		**names = NULL;
+	char			**own = NULL, esc[512];
+	struct page		**pgs = NULL;
+	size_t			 i, n = 0;
+	int			 fd, ret = -1;
 
 	memset(&f, 0, sizeof(f));
+	memset(&id, 0, sizeof(id));
 	f.rel = rel;
 	folder_policy(w, &f);
 	if (depth > CAPSULE_DEPTH_MAX) {
 		fail(w, rel, 0, "folders nested too deep");
 		return -1;
 	}
-	if ((names = rootfs_names(dirfd, &n)) == NULL) {
+	/* the folder as it is before its entries are read */
+	if (fstat(dirfd, &st) == 0)
+		reuse_id(&id, &st);
+	if ((clean = clean_dir(w, rel, &id)) != NULL) {
+		n = clean->nents;
+		if ((names = calloc(n + 1, sizeof(*names))) == NULL) {
+			fail_oom(w, rel);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			names[i] = clean->ents[i].pg != NULL ?
+			    strrchr(clean->ents[i].pg->path, '/') + 1 :
+			    clean->ents[i].name;
+		w->nclean++;
+	} else if ((own = rootfs_names(dirfd, &n)) == NULL) {
 		fail(w, rel, 0, "cannot read folder: %s", strerror(errno));
 		return -1;
+	} else
+		names = (const char **)own;
+	if ((pgs = calloc(n + 1, sizeof(*pgs))) == NULL) {
+		fail_oom(w, rel);
+		goto done;
 	}
 	/* index.gmi is the folder's page, else index.gemini */
 	for (i = 0; i < n; i++)
@@ -903,6 +1003,12 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 		if (strcmp(names[i], "index.gmi") == 0)
 			f.index_name = names[i];
 	for (i = 0; i < n && !w->fatal; i++) {
+		w->added = NULL;
+		if (clean != NULL && clean->ents[i].pg != NULL &&
+		    retake_known(w, &f, names[i], clean->ents[i].pg)) {
+			pgs[i] = w->added;	/* as the last load read it */
+			continue;
+		}
 		if (!is_servable_name(names[i])) {
 			warn(w, rel, 0, "\"%s\": not served: a name must be "
 			    "UTF-8 without control characters",
@@ -939,7 +1045,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 				close(fd);
 		} else if (S_ISREG(st.st_mode) &&
 		    retake_file(w, &f, names[i], &st)) {
-			;			/* as the last load read it */
+			pgs[i] = w->added;	/* as the last load read it */
 		} else if (S_ISREG(st.st_mode)) {
 			/* a FIFO swapped in since fstatat() is turned away */
 			fd = file_open(dirfd, names[i], FILE_NOFOLLOW, &st2,
@@ -956,21 +1062,29 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 				if (sub.failed) {
 					close(fd);
 					fail_oom(w, rel);
-				} else
-					(void)load_file(w, &f, fd,
-					    (long long)st2.st_size, names[i],
-					    sub.data);
+				} else if (load_file(w, &f, fd,
+				    (long long)st2.st_size, names[i],
+				    sub.data) == 0)
+					pgs[i] = w->added;
 			}
 		} else {
 			warn(w, rel, 0, "%s: not a file or folder; not served",
 			    names[i]);
 		}
 	}
+	w->added = NULL;
+	if (!w->fatal && keep_dir(w, rel, &id, names, pgs, n) == -1)
+		fail_oom(w, rel);
 	if (!w->fatal)
 		ret = add_folder_page(w, &f);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+ done:
+	for (i = 0; own != NULL && i < n; i++)
+		free(own[i]);
+	if (own != NULL)
+		free(own);
+	else
+		free(names);
+	free(pgs);
 	buf_free(&sub);
 	buf_free(&f.index);
 	buf_free(&f.listing);
@@ -1028,6 +1142,14 @@ struct site *
 capsule_reload(const char *root, const struct site_opts *opts,
     const struct site *old, char *err, size_t errlen)
 {
+	return capsule_reload_in(root, opts, old, NULL, err, errlen);
+}
+
+struct site *
+capsule_reload_in(const char *root, const struct site_opts *opts,
+    const struct site *old, const struct capsule_scope *scope, char *err,
+    size_t errlen)
+{
 	struct walk	 w;
 	char		 top[1024];
 	size_t		 len;
@@ -1045,6 +1167,7 @@ capsule_reload(const char *root, const struct site_opts *opts,
 	w.err = err;
 	w.errlen = errlen;
 	w.opts = opts;
+	w.scope = scope;
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_NONBLOCK |
 	    O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", root, strerror(errno));
@@ -1074,12 +1197,23 @@ capsule_reload(const char *root, const struct site_opts *opts,
 	drop_generated_twins(&w);
 	linkcheck_site(w.s, link_warning, &w);
 	w.s->ntaken = w.re.taken;
+	w.s->nclean = w.nclean;
+	if (w.nclean > 0)
+		log_debug("%s: %zu of %zu folders as the last load read them",
+		    root, w.nclean, w.ndirs);
+	if (w.ndirs > 1)
+		qsort(w.dirs, w.ndirs, sizeof(*w.dirs), rel_cmp);
+	w.s->dirs = w.dirs;		/* the site owns them from here on */
+	w.s->ndirs = w.ndirs;
+	w.dirs = NULL;
+	w.ndirs = 0;
 	reuse_free(&w.re);
 	if (w.nerrors > 0)
 		goto bad;
 	return w.s;
  bad:
 	reuse_free(&w.re);
+	site_dirs_free(w.dirs, w.ndirs);
 	if (w.nomitted > 0 && w.errused < errlen)
 		snprintf(err + w.errused, errlen - w.errused,
 		    "\n... and %zu more errors", w.nomitted);

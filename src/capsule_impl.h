@@ -31,6 +31,14 @@ struct walk {
 	char		 search[64];	/* its address ("/search"), or "" */
 	struct reuse	 re;		/* a reload's: what the last load */
 					/* made (re.old), or re.old NULL */
+	const struct capsule_scope *scope;	/* borrowed: the folders */
+					/* changed since re.old, or NULL */
+	struct site_dir	*dirs;		/* owned: the folders walked, for */
+	size_t		 ndirs;		/* the site (s->dirs) once done */
+	size_t		 dircap;
+	struct page	*added;		/* the page the last regular file */
+					/* of the walk became, or NULL */
+	size_t		 nclean;	/* folders not read again */
 };
 
 /* What one folder holds, gathered while its entries are read. */
@@ -82,6 +90,14 @@ void	list_file(struct folder *, const struct page *, const char *);
  */
 bool	retake_file(struct walk *, struct folder *, const char *,
 	    const struct stat *);
+/*
+ * retake.c: the same for a file of a folder with no change since the
+ * last load (capsule_reload_in): PG is the last load's page of NAME,
+ * taken over without a stat unless it may have changed in the clock's
+ * tick of that load.  False: the file is to be looked at as always.
+ */
+bool	retake_known(struct walk *, struct folder *, const char *,
+	    struct page *);
 /*
  * retake.c: after the walk, once the pages are sorted: find what changed
  * (reuse_changes), render anew the pages taken over that it touches, and

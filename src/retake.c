@@ -37,6 +37,49 @@ is_done(const struct page *pg)
 	return pg != NULL && pg->rendered && pg->compact;
 }
 
+/*
+ * Take over OLD's page PG of the regular file NAME of F, of SIZE bytes,
+ * if it stays in memory or on disk as a full load would decide it now.
+ */
+static bool
+take(struct walk *w, struct folder *f, const char *name, struct page *pg,
+    size_t size)
+{
+	size_t		 narticles = f->narticles;
+	bool		 mem;
+
+	/* in memory or on disk, as a full load would decide it now */
+	mem = mime_is_gemtext(name) || (size <= CAPSULE_MEM_FILE_MAX &&
+	    w->memused + size <= CAPSULE_MEM_TOTAL);
+	if (mem != (pg->file == NULL))
+		return false;
+	page_ref(pg);
+	if (site_add_page(w->s, pg) == -1) {
+		page_free(pg);
+		fail_oom(w, f->rel);
+		return true;
+	}
+	w->added = pg;
+	w->re.taken++;
+	if (pg->mtime > w->s->mtime)
+		w->s->mtime = pg->mtime;
+	if (mem)
+		w->memused += size;
+	if (pg->is_gemtext && add_article(w, f, pg, name) == -1)
+		return true;
+	if (f->narticles == narticles || f->posts == SITE_OFF)
+		list_file(f, pg, name);
+	return true;
+}
+
+/* True if NAME of F is never taken over: read each time. */
+static bool
+is_special(const struct folder *f, const char *name)
+{
+	return strcmp(name, PARTNERS_FILE) == 0 ||
+	    (f->index_name != NULL && strcmp(name, f->index_name) == 0);
+}
+
 bool
 retake_file(struct walk *w, struct folder *f, const char *name,
     const struct stat *st)
@@ -44,11 +87,8 @@ retake_file(struct walk *w, struct folder *f, const char *name,
 	struct page_id	 id;
 	struct page	*pg;
 	struct buf	 path = BUF_INIT;
-	size_t		 size = (size_t)st->st_size, narticles = f->narticles;
-	bool		 mem;
 
-	if (w->re.old == NULL || strcmp(name, PARTNERS_FILE) == 0 ||
-	    (f->index_name != NULL && strcmp(name, f->index_name) == 0))
+	if (w->re.old == NULL || is_special(f, name))
 		return false;
 	buf_addf(&path, "%s%s", f->rel, name);
 	pg = path.failed ? NULL : exact(w->re.old, path.data);
@@ -62,27 +102,18 @@ retake_file(struct walk *w, struct folder *f, const char *name,
 		    "in the file system clock's tick" : "changed");
 		return false;
 	}
-	/* in memory or on disk, as a full load would decide it now */
-	mem = mime_is_gemtext(name) || (size <= CAPSULE_MEM_FILE_MAX &&
-	    w->memused + size <= CAPSULE_MEM_TOTAL);
-	if (mem != (pg->file == NULL))
+	return take(w, f, name, pg, (size_t)st->st_size);
+}
+
+bool
+retake_known(struct walk *w, struct folder *f, const char *name,
+    struct page *pg)
+{
+	if (w->re.old == NULL || is_special(f, name) || !is_done(pg) ||
+	    pg->generated || pg->id.ino == 0 || pg->id.size < 0 ||
+	    reuse_racy(w->re.old, &pg->id))
 		return false;
-	page_ref(pg);
-	if (site_add_page(w->s, pg) == -1) {
-		page_free(pg);
-		fail_oom(w, f->rel);
-		return true;
-	}
-	w->re.taken++;
-	if (pg->mtime > w->s->mtime)
-		w->s->mtime = pg->mtime;
-	if (mem)
-		w->memused += size;
-	if (pg->is_gemtext && add_article(w, f, pg, name) == -1)
-		return true;
-	if (f->narticles == narticles || f->posts == SITE_OFF)
-		list_file(f, pg, name);
-	return true;
+	return take(w, f, name, pg, (size_t)pg->id.size);
 }
 
 struct page *
@@ -257,6 +288,23 @@ repoint_articles(struct site *s)
 		}
 }
 
+/* The folders' entries point at the pages that replaced theirs. */
+static void
+repoint_dirs(struct walk *w)
+{
+	struct site_entry	*e;
+	struct page		*pg;
+	size_t			 i, j;
+
+	for (i = 0; i < w->ndirs; i++)
+		for (j = 0; j < w->dirs[i].nents; j++) {
+			e = &w->dirs[i].ents[j];
+			if (e->pg != NULL &&
+			    (pg = exact(w->s, e->pg->path)) != NULL)
+				e->pg = pg;
+		}
+}
+
 int
 retake_after_walk(struct walk *w)
 {
@@ -288,8 +336,10 @@ retake_after_walk(struct walk *w)
 				goto done;
 		}
 	}
-	if (ncloned > 0)
+	if (ncloned > 0) {
 		repoint_articles(s);
+		repoint_dirs(w);
+	}
 	ret = 0;
  done:
 	for (i = 0; i < nlate; i++)

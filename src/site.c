@@ -138,6 +138,7 @@ site_free(struct site *s)
 		free(s->closed[i]);
 	free(s->closed);
 	free(s->key);
+	site_dirs_free(s->dirs, s->ndirs);
 	tar_free(s->archive);
 	free(s->archive);
 	for (i = 0; i < s->npages; i++)
@@ -225,6 +226,34 @@ site_section(const struct site *s, const struct section_ops *ops)
 		if (s->sections[i].ops == ops)
 			return &s->sections[i];
 	return NULL;
+}
+
+static int
+dir_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct site_dir *)elem)->rel);
+}
+
+const struct site_dir *
+site_dir_find(const struct site *s, const char *rel)
+{
+	if (s->ndirs == 0)
+		return NULL;
+	return bsearch(rel, s->dirs, s->ndirs, sizeof(*s->dirs), dir_cmp);
+}
+
+void
+site_dirs_free(struct site_dir *d, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < d[i].nents; j++)
+			free(d[i].ents[j].name);
+		free(d[i].ents);
+		free(d[i].rel);
+	}
+	free(d);
 }
 
 int

@@ -6,6 +6,7 @@
 #define WATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct event_base;
 struct watch;
@@ -24,6 +25,19 @@ struct watch	*watch_new(struct event_base *, void (*)(void *), void *);
  * renaming).  Returns 0, or -1 with errno set.
  */
 int		 watch_set(struct watch *, const char *const *, size_t);
+
+/*
+ * The folders (device, inode) in which an entry changed since the last
+ * call (what is pending is read first), sorted, *N of them, owned by the
+ * caller; NULL (*N 0) when anything may have changed: before the first
+ * watch_set(), a watch lost or events dropped (IN_Q_OVERFLOW), a folder
+ * that came or went, a watched file changed, a folder watched anew by
+ * watch_set(), watch_all(), or out of memory.
+ */
+uint64_t	(*watch_take(struct watch *, size_t *))[2];
+
+/* What watch_take() returns next is NULL: anything may have changed. */
+void		 watch_all(struct watch *);
 
 void		 watch_free(struct watch *);
 
