@@ -266,13 +266,19 @@ static int
 add_pageindex(struct walk *w)
 {
 	struct pageindex	*pi;
+	const struct pageindex	*opi = NULL;
+	const struct section	*sec;
 	struct buf		 b = BUF_INIT;
 	int			 ret = -1;
 
 	if (w->pageindex[0] == '\0')
 		return 0;
 	/* the site owns PI from here on, also when adding it fails */
-	if ((pi = pageindex_build(w->s, w->pageindex)) == NULL ||
+	if (w->re.old != NULL &&
+	    (sec = site_section(w->re.old, &pageindex_section)) != NULL)
+		opi = sec->ctx;
+	if ((pi = pageindex_rebuild(w->s, w->pageindex, opi != NULL ?
+	    w->re.old : NULL, opi)) == NULL ||
 	    site_add_section(w->s, &pageindex_section, pi) == -1 ||
 	    pageindex_page(pi, 1, &b) == -1)
 		fail_oom(w, w->pageindex);

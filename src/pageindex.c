@@ -4,6 +4,7 @@
  * pages; the entries' link lines are kept in one string, so a page of
  * the list is a copy of a slice of it.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,23 +75,69 @@ dated_posts(const struct site *s, struct dated **dp, size_t *np)
 	return 0;
 }
 
+/*
+ * The posts of a site, to date the entries: looked up in the blog of the
+ * page's folder while few are asked for (a reload that takes over the
+ * rest), sorted by page once many are (dated_posts).
+ */
+struct dates {
+	const struct site	*s;
+	struct dated		*d;	/* owned, or NULL */
+	size_t			 nd;
+	size_t			 asked;
+	bool			 sorted;	/* d is made */
+};
+
+#define DATES_LOOKUPS	64	/* asked for before they are sorted */
+
+/* The article of PG, or NULL; -1 in *ERR when out of memory. */
+static const struct article *
+dates_find(struct dates *ds, const struct page *pg, int *err)
+{
+	const struct site	*s = ds->s;
+	struct dated		 key, *hit;
+	const char		*slash = strrchr(pg->path, '/');
+	size_t			 i, j, len;
+
+	if (!pg->is_gemtext)
+		return NULL;
+	if (!ds->sorted && ++ds->asked > DATES_LOOKUPS) {
+		if (dated_posts(s, &ds->d, &ds->nd) == -1) {
+			*err = -1;
+			return NULL;
+		}
+		ds->sorted = true;
+	}
+	if (ds->sorted) {
+		key.pg = pg;
+		hit = ds->nd == 0 ? NULL : bsearch(&key, ds->d, ds->nd,
+		    sizeof(*ds->d), dated_cmp);
+		return hit != NULL ? hit->a : NULL;
+	}
+	len = (size_t)(slash - pg->path) + 1;	/* the folder, "/log/" */
+	for (i = 0; i < s->nblogs; i++) {
+		if (strncmp(s->blogs[i].path, pg->path, len) != 0 ||
+		    s->blogs[i].path[len] != '\0')
+			continue;
+		for (j = 0; j < s->blogs[i].narticles; j++)
+			if (s->blogs[i].articles[j].page == pg)
+				return &s->blogs[i].articles[j];
+	}
+	return NULL;
+}
+
 /* The link line of PG: a post dated, gemtext by title, a file by path. */
 static void
-add_entry(struct buf *out, const struct page *pg, const struct dated *d,
-    size_t nd)
+add_entry(struct buf *out, const struct page *pg, const struct article *a)
 {
-	struct dated	 key, *hit = NULL;
 	const char	*title = NULL;
 
 	buf_adds(out, "=> ");
 	url_encode_path(out, pg->path);
 	buf_addc(out, ' ');
-	key.pg = pg;
-	if (nd > 0)
-		hit = bsearch(&key, d, nd, sizeof(*d), dated_cmp);
-	if (hit != NULL) {
-		buf_addf(out, "%s ", hit->a->date);
-		title = hit->a->title;
+	if (a != NULL) {
+		buf_addf(out, "%s ", a->date);
+		title = a->title;
 	} else if (pg->is_gemtext)
 		title = pg->doc.title;
 	if (title == NULL || title[0] == '\0')
@@ -99,15 +146,37 @@ add_entry(struct buf *out, const struct page *pg, const struct dated *d,
 	buf_addc(out, '\n');
 }
 
+/* True if S's page PG has no entry in the index at BASE. */
+static bool
+is_left_out(const struct site *s, const struct page *pg, const char *base,
+    size_t blen)
+{
+	/* the index's own; a closed area only in an index closed as well */
+	return strncmp(pg->path, base, blen) == 0 ||
+	    (site_is_closed(s, pg->path) && !site_is_closed(s, base));
+}
+
 struct pageindex *
 pageindex_build(const struct site *s, const char *base)
 {
+	return pageindex_rebuild(s, base, NULL, NULL);
+}
+
+struct pageindex *
+pageindex_rebuild(const struct site *s, const char *base,
+    const struct site *old, const struct pageindex *opi)
+{
 	struct pageindex	*pi;
 	const struct section	*sec;
+	const struct article	*a;
+	const struct page	*pg;
+	struct dates		 ds;
 	struct buf		 b = BUF_INIT;
-	struct dated		*d = NULL;
-	size_t			 i, nd, blen = strlen(base);
+	size_t			 i, j = 0, k = 0, blen = strlen(base);
+	int			 err = 0, c;
 
+	memset(&ds, 0, sizeof(ds));
+	ds.s = s;
 	if ((pi = calloc(1, sizeof(*pi))) == NULL)
 		return NULL;
 	pi->msg = s->msg;
@@ -116,27 +185,46 @@ pageindex_build(const struct site *s, const char *base)
 		if ((pi->search = buf_take(&b, NULL)) == NULL)
 			goto nomem;
 	}
-	if (dated_posts(s, &d, &nd) == -1 ||
-	    (pi->base = strdup(base)) == NULL ||
-	    (pi->off = calloc(s->npages + 1, sizeof(*pi->off))) == NULL)
+	if (opi != NULL && (opi->msg != pi->msg || strcmp(opi->base,
+	    base) != 0))
+		opi = NULL;
+	if ((pi->base = strdup(base)) == NULL ||
+	    (pi->off = calloc(s->npages + 1, sizeof(*pi->off))) == NULL ||
+	    (opi != NULL && !buf_reserve(&b, opi->off[opi->n] + 4096)))
 		goto nomem;
 	for (i = 0; i < s->npages; i++) {
-		if (strncmp(s->pages[i]->path, base, blen) == 0)
-			continue;		/* the index's own */
-		/* a closed area shows only in an index closed as well */
-		if (site_is_closed(s, s->pages[i]->path) &&
-		    !site_is_closed(s, base))
+		pg = s->pages[i];
+		if (is_left_out(s, pg, base, blen))
 			continue;
 		pi->off[pi->n++] = b.len;
-		add_entry(&b, s->pages[i], d, nd);
+		/*
+		 * OLD's page, shared: its line is OLD's index's (the next of
+		 * OLD's entries, both in the order of the paths).
+		 */
+		for (c = 1; opi != NULL && j < old->npages; j++) {
+			if (is_left_out(old, old->pages[j], base, blen))
+				continue;
+			if ((c = strcmp(old->pages[j]->path, pg->path)) >= 0)
+				break;
+			k++;
+		}
+		if (c == 0 && old->pages[j] == pg && k < opi->n) {
+			buf_add(&b, opi->lines + opi->off[k],
+			    opi->off[k + 1] - opi->off[k]);
+			continue;
+		}
+		a = dates_find(&ds, pg, &err);
+		if (err == -1)
+			goto nomem;
+		add_entry(&b, pg, a);
 	}
 	pi->off[pi->n] = b.len;
 	if ((pi->lines = buf_take(&b, NULL)) == NULL)
 		goto nomem;
-	free(d);
+	free(ds.d);
 	return pi;
  nomem:
-	free(d);
+	free(ds.d);
 	buf_free(&b);
 	pageindex_free(pi);
 	return NULL;

@@ -31,6 +31,12 @@ struct site;
  * language; NULL when out of memory.  S's pages must be sorted.
  */
 struct pageindex *pageindex_build(const struct site *, const char *);
+/*
+ * The same for a reload: the entry of a page that OLD (the site replaced)
+ * shares is copied from OLD's index OPI, not made again.
+ */
+struct pageindex *pageindex_rebuild(const struct site *, const char *,
+		    const struct site *, const struct pageindex *);
 void		 pageindex_free(struct pageindex *);
 
 /* Entries and pages of the index (one page when it has no entry). */

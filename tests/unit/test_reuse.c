@@ -28,8 +28,10 @@
 
 #include "buf.h"
 #include "capsule.h"
+#include "pageindex.h"
 #include "render.h"
 #include "reuse.h"
+#include "section.h"
 #include "site.h"
 #include "watch.h"
 
@@ -212,7 +214,9 @@ static void
 compare(const struct site *a, const struct site *b, int step)
 {
 	const struct page	*x, *y;
-	size_t			 i, j, n = 0;
+	const struct section	*sa, *sb;
+	struct buf		 ba = BUF_INIT, bb = BUF_INIT;
+	size_t			 i, j, k, n = 0;
 	int			 p;
 
 	CHECK(a->npages == b->npages);
@@ -254,6 +258,22 @@ compare(const struct site *a, const struct site *b, int step)
 			    b->blogs[i].articles[j].path) == 0);
 	}
 	CHECK(a->nsections == b->nsections);
+	/* every page of the page index, not only its first */
+	sa = site_section(a, &pageindex_section);
+	sb = site_section(b, &pageindex_section);
+	CHECK((sa == NULL) == (sb == NULL));
+	if (sa != NULL && sb != NULL) {
+		CHECK(pageindex_count(sa->ctx) == pageindex_count(sb->ctx));
+		for (k = 1; k <= pageindex_npages(sa->ctx); k++) {
+			buf_reset(&ba);
+			buf_reset(&bb);
+			CHECK(pageindex_page(sa->ctx, k, &ba) == 0 &&
+			    pageindex_page(sb->ctx, k, &bb) == 0 &&
+			    same_bytes(ba.data, ba.len, bb.data, bb.len));
+		}
+	}
+	buf_free(&ba);
+	buf_free(&bb);
 }
 
 static struct site *
