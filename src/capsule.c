@@ -35,6 +35,7 @@
 #include "rootfs.h"
 #include "search.h"
 #include "section.h"
+#include "siphash.h"
 #include "site.h"
 #include "url.h"
 #include "utf8.h"
@@ -544,7 +545,7 @@ add_article_list(struct walk *w, struct buf *out, struct folder *f)
 
 	if (f->has_index && f->posts == SITE_OFF)
 		return 0;
-	qsort(f->articles, f->narticles, sizeof(*f->articles), article_cmp);
+	/* the articles are sorted (add_folder_page) */
 	if ((linked = calloc(f->narticles, sizeof(*linked))) == NULL)
 		return -1;
 	if (f->has_index && gemtext_parse(out->data, out->len, &doc, &errstr,
@@ -719,6 +720,70 @@ folder_policy(const struct walk *w, struct folder *f)
 }
 
 /*
+ * What closes the folder page PG of F after its text in BODY: the
+ * Spartan address on the home page, and the navigation (NAV, with the
+ * page index and the search).
+ */
+static void
+close_body(const struct walk *w, const struct folder *f,
+    const struct page *pg, struct buf *body, struct buf *nav)
+{
+	/* the home page the author wrote only if the config asks */
+	if (strcmp(f->rel, "/") == 0 && (w->opts->spartan_link == SITE_ON ||
+	    (w->opts->spartan_link == SITE_AUTO && pg->generated)))
+		add_other_addresses(w->s, body);
+	/* the page index: from generated pages, the home page if asked */
+	if (w->pageindex[0] != '\0' && (pg->generated ? !f->has_partners :
+	    strcmp(f->rel, "/") == 0 && w->opts->pageindex == SITE_ON))
+		buf_addf(nav, "=> %s %s\n", w->pageindex, msg_get(f->msg,
+		    MSG_PAGEINDEX_TITLE));
+	if (w->search[0] != '\0' && strcmp(f->rel, "/") == 0 &&
+	    (pg->generated ? !f->has_partners : w->opts->search == SITE_ON))
+		buf_addf(nav, "=> %s %s\n", w->search, msg_get(f->msg,
+		    MSG_FIND_TITLE));
+	if (nav->len > 0) {
+		if (body->len < 2 || memcmp(body->data + body->len - 2,
+		    "\n\n", 2) != 0)
+			buf_addc(body, '\n');
+		buf_add(body, nav->data, nav->len);
+	}
+}
+
+/*
+ * A key of what makes F's folder page besides its articles (sorted by
+ * now): its index or overview, its listing, the configuration's words
+ * for it.  Two keyed hashes: a folder whose key and articles are the
+ * last load's gets that load's page (retake_folder).
+ */
+static void
+folder_key(const struct walk *w, const struct folder *f, uint64_t key[2])
+{
+	static const unsigned char	 k0[SIPHASH_KEY_LEN] =
+	    "zeche:folder:k0.", k1[SIPHASH_KEY_LEN] = "zeche:folder:k1.";
+	struct buf			 b = BUF_INIT;
+
+	buf_addf(&b, "%zu:%s;%d %d %d %d;%zu:%s;%zu:%s;%p;%s;%s;",
+	    strlen(f->rel), f->rel, f->has_index, f->has_partners,
+	    f->gen_listing, (int)f->posts,
+	    f->index_name != NULL ? strlen(f->index_name) : 0,
+	    f->index_name != NULL ? f->index_name : "",
+	    f->title != NULL ? strlen(f->title) : 0,
+	    f->title != NULL ? f->title : "", (const void *)f->msg,
+	    w->pageindex, w->search);
+	buf_addf(&b, "%zu:", f->index.len);
+	buf_add(&b, f->index.data, f->index.len);
+	buf_addf(&b, ";%zu:", f->listing.len);
+	buf_add(&b, f->listing.data, f->listing.len);
+	if (b.failed || f->index.failed || f->listing.failed) {
+		key[0] = key[1] = 0;	/* the same as none */
+	} else {
+		key[0] = siphash24(k0, b.data, b.len);
+		key[1] = siphash24(k1, b.data, b.len);
+	}
+	buf_free(&b);
+}
+
+/*
  * The folder's own page: its index, its partner directory's overview or a
  * generated listing.  Returns 0, 1 when it has none ("listing off" and no
  * index: the parent does not link to it), or -1 on an error.
@@ -730,6 +795,8 @@ add_folder_page(struct walk *w, struct folder *f)
 	struct buf	 body = BUF_INIT, nav = BUF_INIT;
 	struct buf	 file = BUF_INIT;
 	struct blog	*b;
+	const struct page *same;
+	uint64_t	 key[2];
 
 	if ((pg = page_new(f->rel)) == NULL) {
 		fail_oom(w, f->rel);
@@ -745,7 +812,16 @@ add_folder_page(struct walk *w, struct folder *f)
 	if (f->has_index)
 		pg->index = strcmp(f->index_name, "index.gmi") == 0 ?
 		    "index.gmi" : "index.gemini";
-	if (f->has_index || f->has_partners) {
+	if (f->narticles > 0)
+		qsort(f->articles, f->narticles, sizeof(*f->articles),
+		    article_cmp);
+	/* made of the same as the last load's: its bytes */
+	folder_key(w, f, key);
+	if (w->ndirs > 0 && strcmp(w->dirs[w->ndirs - 1].rel, f->rel) == 0)
+		memcpy(w->dirs[w->ndirs - 1].page_key, key, sizeof(key));
+	if ((same = retake_folder(w, f, key)) != NULL) {
+		buf_add(&body, same->body, same->body_len);
+	} else if (f->has_index || f->has_partners) {
 		body = f->index;
 		f->index = (struct buf)BUF_INIT;
 	} else {
@@ -769,9 +845,7 @@ add_folder_page(struct walk *w, struct folder *f)
 	}
 	if (f->narticles > 0) {
 		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
-		qsort(f->articles, f->narticles, sizeof(*f->articles),
-		    article_cmp);
-		if (add_article_list(w, &body, f) == -1)
+		if (same == NULL && add_article_list(w, &body, f) == -1)
 			goto oom;
 		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
 		if (b == NULL)
@@ -794,25 +868,8 @@ add_folder_page(struct walk *w, struct folder *f)
 		page_free(pg);
 		return 1;
 	}
-	/* the home page the author wrote only if the config asks */
-	if (strcmp(f->rel, "/") == 0 && (w->opts->spartan_link == SITE_ON ||
-	    (w->opts->spartan_link == SITE_AUTO && pg->generated)))
-		add_other_addresses(w->s, &body);
-	/* the page index: from generated pages, the home page if asked */
-	if (w->pageindex[0] != '\0' && (pg->generated ? !f->has_partners :
-	    strcmp(f->rel, "/") == 0 && w->opts->pageindex == SITE_ON))
-		buf_addf(&nav, "=> %s %s\n", w->pageindex, msg_get(f->msg,
-		    MSG_PAGEINDEX_TITLE));
-	if (w->search[0] != '\0' && strcmp(f->rel, "/") == 0 &&
-	    (pg->generated ? !f->has_partners : w->opts->search == SITE_ON))
-		buf_addf(&nav, "=> %s %s\n", w->search, msg_get(f->msg,
-		    MSG_FIND_TITLE));
-	if (nav.len > 0) {
-		if (body.len < 2 || memcmp(body.data + body.len - 2, "\n\n",
-		    2) != 0)
-			buf_addc(&body, '\n');
-		buf_add(&body, nav.data, nav.len);
-	}
+	if (same == NULL)
+		close_body(w, f, pg, &body, &nav);
 	if (nav.failed || (pg->body = buf_take(&body, &pg->body_len)) == NULL)
 		goto oom;
 	buf_free(&nav);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "reuse.h"
@@ -115,6 +116,13 @@ bool	retake_parse_later(struct walk *, struct page *);
  * equals and that is still right, with a reference, PG freed; else PG.
  */
 struct page *retake_same(struct walk *, struct page *);
+/*
+ * retake.c: the last load's page of the folder F, whose body F's page
+ * would be made of anew: its folder_key KEY (of what makes the page but
+ * its articles) and its articles, sorted, are as then.  NULL: make it.
+ */
+const struct page *retake_folder(struct walk *, const struct folder *,
+	    const uint64_t *);
 /*
  * retake.c: take over the feeds of the blog B (ATOM and, unless NULL,
  * GEMTEXT, their paths) from the last load when its posts and folder page

@@ -348,6 +348,31 @@ retake_after_walk(struct walk *w)
 	return ret;
 }
 
+const struct page *
+retake_folder(struct walk *w, const struct folder *f, const uint64_t *key)
+{
+	const struct site	*o = w->re.old;
+	const struct site_dir	*d;
+	const struct blog	*ob = NULL;
+	const struct page	*pg;
+	size_t			 i;
+
+	if (o == NULL || (key[0] == 0 && key[1] == 0) ||
+	    (d = site_dir_find(o, f->rel)) == NULL ||
+	    d->page_key[0] != key[0] || d->page_key[1] != key[1] ||
+	    !is_done(pg = exact(o, f->rel)) || pg->body == NULL)
+		return NULL;
+	for (i = 0; i < o->nblogs && ob == NULL; i++)
+		if (strcmp(o->blogs[i].path, f->rel) == 0)
+			ob = &o->blogs[i];
+	if ((ob != NULL ? ob->narticles : 0) != f->narticles)
+		return NULL;
+	for (i = 0; i < f->narticles; i++)
+		if (ob->articles[i].page != f->articles[i].page)
+			return NULL;
+	return pg;
+}
+
 int
 retake_feeds(struct walk *w, const struct blog *b, const char *atom,
     const char *gemtext, bool gen_gemtext)

@@ -153,6 +153,8 @@ struct site_dir {
 	struct page_id	 id;		/* the folder's, before its read */
 	struct site_entry *ents;	/* owned, in the walk's order */
 	size_t		 nents;
+	uint64_t	 page_key[2];	/* what made its page (capsule.c's */
+					/* folder_key), or 0 */
 };
 
 /* Where a host with "archive on" serves its capsule over Gemini. */
