@@ -881,8 +881,9 @@ add_folder_page(struct walk *w, struct folder *f)
 		;
 	else if (parse_gemtext(w, pg, file.data) == -1)
 		goto bad;
+	/* before its files: the walk adds the pages sorted, or nearly */
 	if (page_set_mime(pg, f->gemtext_mime) == -1 ||
-	    site_add_page(w->s, pg) == -1)
+	    site_add_page_at(w->s, pg, f->first) == -1)
 		goto oom;
 	buf_free(&file);
 	return 0;
@@ -1024,6 +1025,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 	memset(&f, 0, sizeof(f));
 	memset(&id, 0, sizeof(id));
 	f.rel = rel;
+	f.first = w->s->npages;
 	folder_policy(w, &f);
 	if (depth > CAPSULE_DEPTH_MAX) {
 		fail(w, rel, 0, "folders nested too deep");

@@ -57,6 +57,8 @@ struct folder {
 	const char	*title;		/* borrowed: the config's, or NULL */
 	const char	*gemtext_mime;	/* borrowed: a location's, or NULL */
 	const struct msg_table *msg;	/* the labels, by language */
+	size_t		 first;		/* the site's npages before it: */
+					/* where its page goes, in order */
 };
 
 /* Problems, as "ROOT/REL:LINE: message"; warnings are logged. */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,18 +60,54 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 }
 
 /*
+ * Where the line that may be BODY's first paragraph ends (after its
+ * newline), or LEN: the first line that is neither blank nor a link,
+ * heading, list item, quote or preformatted.  The lines up to there are
+ * parsed as in the whole body: gemtext is read line by line.
+ */
+static size_t
+first_text_end(const char *body, size_t len)
+{
+	const char	*p = body, *end = body + len, *nl;
+	bool		 pre = false;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return len;
+		if (nl - p >= 3 && memcmp(p, "```", 3) == 0) {
+			pre = !pre;
+			continue;
+		}
+		if (pre || strchr("=#*>", *p) != NULL)
+			continue;
+		if (p + strspn(p, " \t\r") < nl)
+			return (size_t)(nl + 1 - body);
+	}
+	return len;
+}
+
+/*
  * The summary of the post PG: its first paragraph.  A page taken over
  * from the last load has only its title left: it is parsed again into
- * TMP (the caller frees it), which costs what its folder's new feed does.
+ * TMP (the caller frees it), up to its first paragraph when that is
+ * found there, else whole.
  */
 static const char *
 summary(const struct page *pg, struct gemtext *tmp)
 {
-	const char	*errstr;
-	size_t		 line;
+	const char	*errstr, *p;
+	size_t		 line, end;
 
 	if (pg->doc.lines != NULL || pg->body == NULL)
 		return posts_first_paragraph(&pg->doc);
+	end = first_text_end(pg->body, pg->body_len);
+	if (end < pg->body_len) {
+		if (gemtext_parse(pg->body, end, tmp, &errstr, &line) == 0 &&
+		    (p = posts_first_paragraph(tmp)) != NULL)
+			return p;
+		gemtext_free(tmp);
+		*tmp = (struct gemtext)GEMTEXT_INIT;
+	}
 	if (gemtext_parse(pg->body, pg->body_len, tmp, &errstr, &line) == -1)
 		return NULL;
 	return posts_first_paragraph(tmp);

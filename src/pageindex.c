@@ -204,7 +204,9 @@ pageindex_rebuild(const struct site *s, const char *base,
 		for (c = 1; opi != NULL && j < old->npages; j++) {
 			if (is_left_out(old, old->pages[j], base, blen))
 				continue;
-			if ((c = strcmp(old->pages[j]->path, pg->path)) >= 0)
+			/* a page shared is at the same path */
+			if ((c = old->pages[j] == pg ? 0 :
+			    strcmp(old->pages[j]->path, pg->path)) >= 0)
 				break;
 			k++;
 		}

@@ -257,6 +257,19 @@ site_dirs_free(struct site_dir *d, size_t n)
 }
 
 int
+site_add_page_at(struct site *s, struct page *pg, size_t at)
+{
+	if (site_add_page(s, pg) == -1)
+		return -1;
+	if (at < s->npages - 1) {
+		memmove(&s->pages[at + 1], &s->pages[at],
+		    (s->npages - 1 - at) * sizeof(*s->pages));
+		s->pages[at] = pg;
+	}
+	return 0;
+}
+
+int
 site_add_page(struct site *s, struct page *pg)
 {
 	struct page	**p;
@@ -296,7 +309,13 @@ site_sort(struct site *s)
 	if (s->nsorted > s->npages)
 		s->nsorted = 0;
 	if (s->npages - s->nsorted > 64) {
-		qsort(s->pages, s->npages, sizeof(*s->pages), page_cmp);
+		/* the walk adds them in order, but for a few folders */
+		for (i = s->nsorted > 0 ? s->nsorted : 1; i < s->npages; i++)
+			if (strcmp(s->pages[i - 1]->path, s->pages[i]->path) > 0)
+				break;
+		if (i < s->npages)
+			qsort(s->pages, s->npages, sizeof(*s->pages),
+			    page_cmp);
 		s->nsorted = s->npages;
 		return;
 	}

@@ -243,6 +243,8 @@ void		 site_dirs_free(struct site_dir *, size_t);
 
 /* Add PG (the site owns it from here on); call site_sort() when done. */
 int		 site_add_page(struct site *, struct page *);
+/* The same, PG put at AT (< npages) in the pages: before what follows. */
+int		 site_add_page_at(struct site *, struct page *, size_t);
 void		 site_sort(struct site *);
 
 /*
