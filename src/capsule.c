@@ -318,12 +318,15 @@ add_article(struct walk *w, struct folder *f, struct page *pg,
 			return -1;
 		}
 	}
-	a = reallocarray(f->articles, f->narticles + 1, sizeof(*a));
-	if (a == NULL) {
-		fail_oom(w, pg->path);
-		return -1;
+	if (f->narticles == f->artcap) {
+		a = reallocarray(f->articles, f->artcap * 2 + 16, sizeof(*a));
+		if (a == NULL) {
+			fail_oom(w, pg->path);
+			return -1;
+		}
+		f->articles = a;
+		f->artcap = f->artcap * 2 + 16;
 	}
-	f->articles = a;
 	a = &f->articles[f->narticles++];
 	memcpy(a->date, date, sizeof(a->date));
 	a->title = pg->title != NULL ? pg->title : pg->doc.title;
@@ -854,11 +857,14 @@ add_folder_page(struct walk *w, struct folder *f)
 		b = &w->s->blogs[w->s->nblogs];
 		if ((b->path = strdup(f->rel)) == NULL)
 			goto oom;
-		b->articles = f->articles;
+		/* no more room than it holds (a shrink stays in place) */
+		if ((b->articles = reallocarray(f->articles, f->narticles,
+		    sizeof(*f->articles))) == NULL)
+			b->articles = f->articles;
 		b->narticles = f->narticles;
 		w->s->nblogs++;
 		f->articles = NULL;
-		f->narticles = 0;
+		f->narticles = f->artcap = 0;
 	}
 	if (!f->has_index && !f->has_partners && !f->gen_listing) {
 		/* "listing off": the folder has no page of its own */

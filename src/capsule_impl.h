@@ -51,6 +51,7 @@ struct folder {
 	struct buf	 listing;	/* links for a generated index */
 	struct article	*articles;
 	size_t		 narticles;
+	size_t		 artcap;	/* room in articles */
 	bool		 has_partners;	/* partners.txt: a generated index */
 	bool		 gen_listing;	/* the config: a generated page */
 	enum site_switch posts;		/* ... and post list */

@@ -152,7 +152,8 @@ is_left_out(const struct site *s, const struct page *pg, const char *base,
     size_t blen)
 {
 	/* the index's own; a closed area only in an index closed as well */
-	return strncmp(pg->path, base, blen) == 0 ||
+	return (pg->path[1] == base[1] &&
+	    strncmp(pg->path, base, blen) == 0) ||
 	    (site_is_closed(s, pg->path) && !site_is_closed(s, base));
 }
 

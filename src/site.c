@@ -409,8 +409,11 @@ site_open_file(const struct site *s, const struct page *pg, long long *len,
 bool
 site_is_closed(const struct site *s, const char *path)
 {
-	size_t	 i, n, len = strlen(path);
+	size_t	 i, n, len;
 
+	if (s->nclosed == 0)
+		return false;
+	len = strlen(path);
 	for (i = 0; i < s->nclosed; i++) {
 		n = strlen(s->closed[i]);
 		/* "/members/" closes "/members/..." and "/members" */
