@@ -798,7 +798,7 @@ add_folder_page(struct walk *w, struct folder *f)
 	struct buf	 body = BUF_INIT, nav = BUF_INIT;
 	struct buf	 file = BUF_INIT;
 	struct blog	*b;
-	const struct page *same;
+	struct page	*same;
 	uint64_t	 key[2];
 
 	if ((pg = page_new(f->rel)) == NULL) {
@@ -823,7 +823,7 @@ add_folder_page(struct walk *w, struct folder *f)
 	if (w->ndirs > 0 && strcmp(w->dirs[w->ndirs - 1].rel, f->rel) == 0)
 		memcpy(w->dirs[w->ndirs - 1].page_key, key, sizeof(key));
 	if ((same = retake_folder(w, f, key)) != NULL) {
-		buf_add(&body, same->body, same->body_len);
+		;			/* its articles still make a blog */
 	} else if (f->has_index || f->has_partners) {
 		body = f->index;
 		f->index = (struct buf)BUF_INIT;
@@ -865,6 +865,24 @@ add_folder_page(struct walk *w, struct folder *f)
 		w->s->nblogs++;
 		f->articles = NULL;
 		f->narticles = f->artcap = 0;
+	}
+	if (same != NULL) {
+		/*
+		 * Shared: rendered again by retake_after_walk() if a path it
+		 * links came or went, like any page taken over.
+		 */
+		page_free(pg);
+		page_ref(same);
+		if (site_add_page_at(w->s, same, f->first) == -1) {
+			page_free(same);
+			fail_oom(w, f->rel);
+			return -1;
+		}
+		w->re.taken++;
+		buf_free(&body);
+		buf_free(&nav);
+		buf_free(&file);
+		return 0;
 	}
 	if (!f->has_index && !f->has_partners && !f->gen_listing) {
 		/* "listing off": the folder has no page of its own */

@@ -120,11 +120,12 @@ bool	retake_parse_later(struct walk *, struct page *);
  */
 struct page *retake_same(struct walk *, struct page *);
 /*
- * retake.c: the last load's page of the folder F, whose body F's page
- * would be made of anew: its folder_key KEY (of what makes the page but
- * its articles) and its articles, sorted, are as then.  NULL: make it.
+ * retake.c: the last load's page of the folder F, which F's page would
+ * be made of the same bytes as: its folder_key KEY (of what makes the
+ * page but its articles) and its articles, sorted, are as then.  NULL:
+ * make it.
  */
-const struct page *retake_folder(struct walk *, const struct folder *,
+struct page *retake_folder(struct walk *, const struct folder *,
 	    const uint64_t *);
 /*
  * retake.c: take over the feeds of the blog B (ATOM and, unless NULL,

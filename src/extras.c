@@ -314,8 +314,7 @@ add_pageindex(struct walk *w)
 	if (w->re.old != NULL &&
 	    (sec = site_section(w->re.old, &pageindex_section)) != NULL)
 		opi = sec->ctx;
-	if ((pi = pageindex_rebuild(w->s, w->pageindex, opi != NULL ?
-	    w->re.old : NULL, opi)) == NULL ||
+	if ((pi = pageindex_rebuild(w->s, w->pageindex, opi)) == NULL ||
 	    site_add_section(w->s, &pageindex_section, pi) == -1 ||
 	    pageindex_page(pi, 1, &b) == -1)
 		fail_oom(w, w->pageindex);

@@ -32,11 +32,12 @@ struct site;
  */
 struct pageindex *pageindex_build(const struct site *, const char *);
 /*
- * The same for a reload: the entry of a page that OLD (the site replaced)
- * shares is copied from OLD's index OPI, not made again.
+ * The same for a reload: every block of entries of OPI, the index of the
+ * site replaced, whose pages S shares, in the same order, is shared too
+ * (counted), not made again.
  */
 struct pageindex *pageindex_rebuild(const struct site *, const char *,
-		    const struct site *, const struct pageindex *);
+		    const struct pageindex *);
 void		 pageindex_free(struct pageindex *);
 
 /* Entries and pages of the index (one page when it has no entry). */

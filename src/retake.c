@@ -348,13 +348,13 @@ retake_after_walk(struct walk *w)
 	return ret;
 }
 
-const struct page *
+struct page *
 retake_folder(struct walk *w, const struct folder *f, const uint64_t *key)
 {
 	const struct site	*o = w->re.old;
 	const struct site_dir	*d;
 	const struct blog	*ob = NULL;
-	const struct page	*pg;
+	struct page		*pg;
 	size_t			 i;
 
 	if (o == NULL || (key[0] == 0 && key[1] == 0) ||
