@@ -798,6 +798,7 @@ add_folder_page(struct walk *w, struct folder *f)
 	struct buf	 body = BUF_INIT, nav = BUF_INIT;
 	struct buf	 file = BUF_INIT;
 	struct blog	*b;
+	const struct blog *ob;
 	struct page	*same;
 	uint64_t	 key[2];
 
@@ -855,12 +856,23 @@ add_folder_page(struct walk *w, struct folder *f)
 			goto oom;
 		w->s->blogs = b;
 		b = &w->s->blogs[w->s->nblogs];
+		memset(b, 0, sizeof(*b));
 		if ((b->path = strdup(f->rel)) == NULL)
 			goto oom;
-		/* no more room than it holds (a shrink stays in place) */
-		if ((b->articles = reallocarray(f->articles, f->narticles,
-		    sizeof(*f->articles))) == NULL)
-			b->articles = f->articles;
+		if ((ob = retake_blog(w, f)) != NULL && ob->refs != NULL) {
+			/* the same posts: the last load's, shared */
+			atomic_fetch_add(ob->refs, 1);
+			b->refs = ob->refs;
+			b->articles = ob->articles;
+			free(f->articles);
+		} else {
+			/* no more room than it holds (shrunk in place) */
+			if ((b->articles = reallocarray(f->articles,
+			    f->narticles, sizeof(*f->articles))) == NULL)
+				b->articles = f->articles;
+			if ((b->refs = malloc(sizeof(*b->refs))) != NULL)
+				atomic_init(b->refs, 1);
+		}
 		b->narticles = f->narticles;
 		w->s->nblogs++;
 		f->articles = NULL;
@@ -986,11 +998,13 @@ clean_dir(const struct walk *w, const char *rel, const struct page_id *id)
 
 /*
  * Keep the record of the folder REL (ID) with its N entries NAMES, PGS[i]
- * the page the regular file NAMES[i] became, or NULL (site_dir).  0 or -1.
+ * the page the regular file NAMES[i] became, or NULL (site_dir); the
+ * last load's, CLEAN, shared if it says the same.  0 or -1.
  */
 static int
 keep_dir(struct walk *w, const char *rel, const struct page_id *id,
-    const char *const *names, struct page *const *pgs, size_t n)
+    const struct site_dir *clean, const char *const *names,
+    struct page *const *pgs, size_t n)
 {
 	struct site_dir	*d;
 	size_t		 i;
@@ -1005,9 +1019,26 @@ keep_dir(struct walk *w, const char *rel, const struct page_id *id,
 	d = &w->dirs[w->ndirs];
 	memset(d, 0, sizeof(*d));
 	d->id = *id;
-	if ((d->rel = strdup(rel)) == NULL ||
-	    (n > 0 && (d->ents = calloc(n, sizeof(*d->ents))) == NULL))
+	if ((d->rel = strdup(rel)) == NULL)
+		return -1;
+	/* a folder not read again, its files taken over: its entries */
+	for (i = 0; clean != NULL && clean->refs != NULL &&
+	    clean->nents == n && i < n; i++)
+		if (clean->ents[i].pg != pgs[i])
+			break;
+	if (clean != NULL && clean->refs != NULL && clean->nents == n &&
+	    i == n) {
+		atomic_fetch_add(clean->refs, 1);
+		d->refs = clean->refs;
+		d->ents = clean->ents;
+		d->nents = n;
+		w->ndirs++;
+		return 0;
+	}
+	if ((n > 0 && (d->ents = calloc(n, sizeof(*d->ents))) == NULL) ||
+	    (d->refs = malloc(sizeof(*d->refs))) == NULL)
 		goto bad;
+	atomic_init(d->refs, 1);
 	w->ndirs++;		/* freed with the others from here on */
 	for (i = 0; i < n; i++, d->nents++)
 		if ((d->ents[i].pg = pgs[i]) == NULL &&
@@ -1015,6 +1046,7 @@ keep_dir(struct walk *w, const char *rel, const struct page_id *id,
 			return -1;
 	return 0;
  bad:
+	free(d->ents);
 	free(d->rel);
 	return -1;
 }
@@ -1156,7 +1188,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 		}
 	}
 	w->added = NULL;
-	if (!w->fatal && keep_dir(w, rel, &id, names, pgs, n) == -1)
+	if (!w->fatal && keep_dir(w, rel, &id, clean, names, pgs, n) == -1)
 		fail_oom(w, rel);
 	if (!w->fatal)
 		ret = add_folder_page(w, &f);
@@ -1267,6 +1299,9 @@ capsule_reload_in(const char *root, const struct site_opts *opts,
 	if ((w.s->key = reuse_key(opts, fd)) != NULL && old != NULL &&
 	    old->key != NULL && strcmp(old->key, w.s->key) == 0)
 		w.re.old = old;
+	/* about as many pages as the last load: no array grown step by step */
+	if (old != NULL)
+		(void)site_reserve(w.s, old->npages + 64);
 	pageindex_path(&w);
 	(void)load_dir(&w, fd, "/", 0);
 	if (w.fatal)

@@ -128,6 +128,11 @@ struct page *retake_same(struct walk *, struct page *);
 struct page *retake_folder(struct walk *, const struct folder *,
 	    const uint64_t *);
 /*
+ * retake.c: the last load's blog of F's folder if its articles are F's
+ * (sorted): the same pages, in the same order.  NULL: none such.
+ */
+const struct blog *retake_blog(struct walk *, const struct folder *);
+/*
  * retake.c: take over the feeds of the blog B (ATOM and, unless NULL,
  * GEMTEXT, their paths) from the last load when its posts and folder page
  * are the same pages as then; GEN_GEMTEXT: this load generates the

@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,41 +269,110 @@ late_paths(struct walk *w, char ***v, size_t *n)
 	return ret;
 }
 
-/* The articles point at the pages that replaced theirs. */
-static void
+/*
+ * An array of N elements of SIZE bytes, *V, counted by *REFS and shared
+ * with the last load (which holds it meanwhile): a copy of its own,
+ * before it is written (copy on write).  0, or -1 (memory).
+ */
+static int
+unshare(void **v, atomic_int **refs, size_t n, size_t size)
+{
+	void		*copy;
+	atomic_int	*r;
+
+	if ((copy = calloc(n + 1, size)) == NULL ||
+	    (r = malloc(sizeof(*r))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	memcpy(copy, *v, n * size);
+	atomic_init(r, 1);
+	(void)atomic_fetch_sub(*refs, 1);	/* the last load's stays */
+	*v = copy;
+	*refs = r;
+	return 0;
+}
+
+/* True if what REFS counts is shared with another site. */
+static bool
+is_shared(atomic_int *refs)
+{
+	return refs != NULL && atomic_load(refs) > 1;
+}
+
+/* The articles point at the pages that replaced theirs.  0 or -1. */
+static int
 repoint_articles(struct site *s)
 {
+	struct blog	*b;
 	struct article	*a;
 	struct page	*pg;
 	size_t		 i, j;
+	bool		 own;
 
-	for (i = 0; i < s->nblogs; i++)
-		for (j = 0; j < s->blogs[i].narticles; j++) {
-			a = &s->blogs[i].articles[j];
+	for (i = 0; i < s->nblogs; i++) {
+		b = &s->blogs[i];
+		own = false;
+		for (j = 0; j < b->narticles; j++) {
+			a = &b->articles[j];
 			if ((pg = exact(s, a->path)) == NULL || pg == a->page)
 				continue;
+			if (!own && is_shared(b->refs) &&
+			    unshare((void **)&b->articles, &b->refs,
+			    b->narticles, sizeof(*b->articles)) == -1)
+				return -1;
+			own = true;
+			a = &b->articles[j];
 			a->page = pg;
 			a->path = pg->path;
 			a->title = pg->title != NULL ? pg->title :
 			    pg->doc.title;
 		}
+	}
+	return 0;
 }
 
-/* The folders' entries point at the pages that replaced theirs. */
-static void
+/*
+ * The folders' entries point at the pages that replaced theirs.  0, or
+ * -1 (memory).
+ */
+static int
 repoint_dirs(struct walk *w)
 {
+	struct site_dir		*d;
 	struct site_entry	*e;
 	struct page		*pg;
-	size_t			 i, j;
+	size_t			 i, j, k;
+	bool			 own;
 
-	for (i = 0; i < w->ndirs; i++)
-		for (j = 0; j < w->dirs[i].nents; j++) {
-			e = &w->dirs[i].ents[j];
-			if (e->pg != NULL &&
-			    (pg = exact(w->s, e->pg->path)) != NULL)
-				e->pg = pg;
+	for (i = 0; i < w->ndirs; i++) {
+		d = &w->dirs[i];
+		own = false;
+		for (j = 0; j < d->nents; j++) {
+			e = &d->ents[j];
+			if (e->pg == NULL ||
+			    (pg = exact(w->s, e->pg->path)) == NULL ||
+			    pg == e->pg)
+				continue;
+			if (!own && is_shared(d->refs)) {
+				if (unshare((void **)&d->ents, &d->refs,
+				    d->nents, sizeof(*d->ents)) == -1)
+					return -1;
+				/* the names, owned by each copy */
+				for (k = 0; k < d->nents; k++)
+					if (d->ents[k].name != NULL &&
+					    (d->ents[k].name = strdup(
+					    d->ents[k].name)) == NULL) {
+						for (; k < d->nents; k++)
+							d->ents[k].name = NULL;
+						return -1;
+					}
+			}
+			own = true;
+			d->ents[j].pg = pg;
 		}
+	}
+	return 0;
 }
 
 int
@@ -336,9 +406,10 @@ retake_after_walk(struct walk *w)
 				goto done;
 		}
 	}
-	if (ncloned > 0) {
-		repoint_articles(s);
-		repoint_dirs(w);
+	if (ncloned > 0 && (repoint_articles(s) == -1 ||
+	    repoint_dirs(w) == -1)) {
+		fail_oom(w, "/");
+		goto done;
 	}
 	ret = 0;
  done:
@@ -365,12 +436,31 @@ retake_folder(struct walk *w, const struct folder *f, const uint64_t *key)
 	for (i = 0; i < o->nblogs && ob == NULL; i++)
 		if (strcmp(o->blogs[i].path, f->rel) == 0)
 			ob = &o->blogs[i];
-	if ((ob != NULL ? ob->narticles : 0) != f->narticles)
+	if ((ob != NULL ? ob->narticles : 0) != f->narticles ||
+	    (f->narticles > 0 && retake_blog(w, f) == NULL))
 		return NULL;
+	return pg;
+}
+
+const struct blog *
+retake_blog(struct walk *w, const struct folder *f)
+{
+	const struct site	*o = w->re.old;
+	const struct blog	*ob = NULL;
+	size_t			 i;
+
+	if (o == NULL)
+		return NULL;
+	for (i = 0; i < o->nblogs && ob == NULL; i++)
+		if (strcmp(o->blogs[i].path, f->rel) == 0)
+			ob = &o->blogs[i];
+	if (ob == NULL || ob->narticles != f->narticles)
+		return NULL;
+	/* the same pages: the same dates (their names) and titles */
 	for (i = 0; i < f->narticles; i++)
 		if (ob->articles[i].page != f->articles[i].page)
 			return NULL;
-	return pg;
+	return ob;
 }
 
 int

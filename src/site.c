@@ -147,7 +147,7 @@ site_free(struct site *s)
 	region_free(&s->parse);
 	for (i = 0; i < s->nblogs; i++) {
 		free(s->blogs[i].path);
-		free(s->blogs[i].articles);
+		site_blog_unref(&s->blogs[i]);
 	}
 	free(s->blogs);
 	for (i = 0; i < s->nsections; i++)
@@ -177,6 +177,7 @@ int
 site_compact(struct site *s)
 {
 	struct article	*a;
+	const char	*t;
 	size_t		 i, j;
 	int		 ret = 0;
 
@@ -195,8 +196,10 @@ site_compact(struct site *s)
 	for (i = 0; i < s->nblogs; i++)
 		for (j = 0; j < s->blogs[i].narticles; j++) {
 			a = &s->blogs[i].articles[j];
-			a->title = a->page->title != NULL ? a->page->title :
+			t = a->page->title != NULL ? a->page->title :
 			    a->page->doc.title;
+			if (a->title != t)	/* never written when shared */
+				a->title = t;
 		}
 	return ret;
 }
@@ -243,17 +246,45 @@ site_dir_find(const struct site *s, const char *rel)
 }
 
 void
+site_blog_unref(struct blog *b)
+{
+	if (b->refs == NULL || atomic_fetch_sub(b->refs, 1) == 1) {
+		free(b->articles);
+		free(b->refs);
+	}
+	b->articles = NULL;
+	b->refs = NULL;
+}
+
+void
 site_dirs_free(struct site_dir *d, size_t n)
 {
 	size_t	 i, j;
 
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < d[i].nents; j++)
-			free(d[i].ents[j].name);
-		free(d[i].ents);
+		if (d[i].refs == NULL || atomic_fetch_sub(d[i].refs, 1) == 1) {
+			for (j = 0; j < d[i].nents; j++)
+				free(d[i].ents[j].name);
+			free(d[i].ents);
+			free(d[i].refs);
+		}
 		free(d[i].rel);
 	}
 	free(d);
+}
+
+int
+site_reserve(struct site *s, size_t n)
+{
+	struct page	**p;
+
+	if (n <= s->pagecap)
+		return 0;
+	if ((p = reallocarray(s->pages, n, sizeof(*p))) == NULL)
+		return -1;
+	s->pages = p;
+	s->pagecap = n;
+	return 0;
 }
 
 int

@@ -132,9 +132,16 @@ struct article {
 /* A folder whose article files (YYYY-MM-DD-slug.gmi) are listed. */
 struct blog {
 	char		*path;		/* owned: the folder, "/forum/" */
-	struct article	*articles;	/* owned: newest first */
+	struct article	*articles;	/* counted: newest first */
 	size_t		 narticles;
+	atomic_int	*refs;		/* owned with articles: the sites */
+					/* that share them (a reload whose */
+					/* folder has the same posts), or */
+					/* NULL: this one alone */
 };
+
+/* Drop B's articles: freed with the last site that holds them. */
+void		 site_blog_unref(struct blog *);
 
 /*
  * A folder as the walk read it, for the next reload (capsule.h's scope):
@@ -151,8 +158,10 @@ struct site_entry {
 struct site_dir {
 	char		*rel;		/* owned: "/", "/log/2020/" */
 	struct page_id	 id;		/* the folder's, before its read */
-	struct site_entry *ents;	/* owned, in the walk's order */
+	struct site_entry *ents;	/* counted, in the walk's order */
 	size_t		 nents;
+	atomic_int	*refs;		/* owned with ents: the sites that */
+					/* share them, or NULL: this one */
 	uint64_t	 page_key[2];	/* what made its page (capsule.c's */
 					/* folder_key), or 0 */
 };
@@ -241,6 +250,8 @@ const struct site_dir *site_dir_find(const struct site *, const char *);
 /* Free the N folder records D (and D itself). */
 void		 site_dirs_free(struct site_dir *, size_t);
 
+/* Make room for N pages in all.  0, or -1 (memory: they grow later). */
+int		 site_reserve(struct site *, size_t);
 /* Add PG (the site owns it from here on); call site_sort() when done. */
 int		 site_add_page(struct site *, struct page *);
 /* The same, PG put at AT (< npages) in the pages: before what follows. */
