@@ -92,8 +92,8 @@ first_text_end(const char *body, size_t len)
  * TMP (the caller frees it), up to its first paragraph when that is
  * found there, else whole.
  */
-static const char *
-summary(const struct page *pg, struct gemtext *tmp)
+const char *
+post_summary(const struct page *pg, struct gemtext *tmp)
 {
 	const char	*errstr, *p;
 	size_t		 line, end;
@@ -145,7 +145,7 @@ feed_entry(const struct site *s, const struct article *a,
 	}
 	e->title = a->title;
 	e->updated = date;
-	e->summary = summary(a->page, tmp);
+	e->summary = post_summary(a->page, tmp);
 	return 0;
 }
 

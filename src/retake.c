@@ -16,6 +16,7 @@
 #include "capsule.h"
 #include "capsule_impl.h"
 #include "feed.h"
+#include "gemtext.h"
 #include "log.h"
 #include "mime.h"
 #include "partners.h"
@@ -463,6 +464,32 @@ retake_blog(struct walk *w, const struct folder *f)
 	return ob;
 }
 
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/*
+ * True if the articles A (the last load's) and B make the same feed
+ * entry: a post changed below its first paragraph, its title kept.
+ */
+static bool
+is_same_entry(const struct article *a, const struct article *b)
+{
+	struct gemtext	 ta = GEMTEXT_INIT, tb = GEMTEXT_INIT;
+	bool		 same;
+
+	if (strcmp(a->path, b->path) != 0 || strcmp(a->date, b->date) != 0 ||
+	    !str_eq(a->title, b->title) ||
+	    a->page->gopher_type != b->page->gopher_type)
+		return false;
+	same = str_eq(post_summary(a->page, &ta), post_summary(b->page, &tb));
+	gemtext_free(&ta);
+	gemtext_free(&tb);
+	return same;
+}
+
 int
 retake_feeds(struct walk *w, const struct blog *b, const char *atom,
     const char *gemtext, bool gen_gemtext)
@@ -481,7 +508,8 @@ retake_feeds(struct walk *w, const struct blog *b, const char *atom,
 	    site_lookup(o, b->path) != site_lookup(w->s, b->path))
 		return 0;
 	for (i = 0; i < b->narticles; i++)
-		if (ob->articles[i].page != b->articles[i].page)
+		if (ob->articles[i].page != b->articles[i].page &&
+		    !is_same_entry(&ob->articles[i], &b->articles[i]))
 			return 0;
 	/* the Atom feed links the gemtext one when that is generated */
 	oa = exact(o, atom);

@@ -120,9 +120,10 @@ static void
 change(struct buf *b)
 {
 	char		 path[512], to[512];
+	FILE		*fp;
 	size_t		 i = nposts > 0 ? rnd((uint32_t)nposts) : 0;
 
-	switch (rnd(11)) {
+	switch (rnd(12)) {
 	case 0:
 	case 1:				/* a post edited */
 		if (nposts > 0) {
@@ -187,6 +188,16 @@ change(struct buf *b)
 		buf_addf(b, "# A\n\n=> /log/2021/2021-01-0%u-p%u.gmi\n"
 		    "=> b.txt\n", 1 + rnd(9), rnd(40));
 		put("notes/a.gmi", b->data);
+		break;
+	case 10:			/* a post's end edited */
+		if (nposts > 0) {
+			snprintf(path, sizeof(path), "%s/%s", tmptree,
+			    posts[i]);
+			if ((fp = fopen(path, "a")) == NULL)
+				exit(2);
+			fprintf(fp, "\nOne more paragraph, %u.\n", serial++);
+			fclose(fp);
+		}
 		break;
 	default:			/* a plain file comes or goes */
 		if (exists("notes/b.txt"))
