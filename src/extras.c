@@ -161,6 +161,7 @@ add_feed(struct walk *w, const struct blog *b)
 	struct feed		 f;
 	struct feed_entry	*e = NULL;
 	struct page		*folder;
+	const struct page	*last;
 	struct buf		 path = BUF_INIT, self = BUF_INIT;
 	struct buf		 alt = BUF_INIT, out = BUF_INIT;
 	struct buf		 title = BUF_INIT, gpath = BUF_INIT, gurl = BUF_INIT;
@@ -235,6 +236,10 @@ add_feed(struct walk *w, const struct blog *b)
 		f.gemtext_title = msg_get(s->msg, MSG_GEMFEED);
 		f.atom_label = msg_get(s->msg, MSG_GEMFEED_ATOM);
 	}
+	/* about the last load's size: not grown by doubling, copied */
+	if (w->re.old != NULL && (last = site_lookup(w->re.old,
+	    path.data)) != NULL && last->generated)
+		(void)buf_reserve(&out, last->body_len + last->body_len / 16);
 	if (gpath.failed || gurl.failed || feed_write_atom(&f, &out) == -1 ||
 	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1 ||
 	    (f.gemtext != NULL && (feed_write_gemtext(&f, &out) == -1 ||
