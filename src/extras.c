@@ -115,15 +115,17 @@ post_summary(const struct page *pg, struct gemtext *tmp)
 
 /*
  * The feed entry E of the article A: its addresses in URL (and, with
- * Gopher on, GURL), its date in DATE, its summary (TMP: summary()).
- * 0, or -1 (memory).
+ * Gopher on, GURL), its date in DATE, its summary in *SUM (owned: a
+ * copy, not the parse a post taken over needs for it).  0, or -1
+ * (memory).
  */
 static int
 feed_entry(const struct site *s, const struct article *a,
     struct feed_entry *e, struct buf *url, struct buf *gurl, char *date,
-    struct gemtext *tmp)
+    char **sum)
 {
-	const char	*gport = s->port[PROTO_GOPHER];
+	struct gemtext	 tmp = GEMTEXT_INIT;
+	const char	*gport = s->port[PROTO_GOPHER], *p;
 
 	site_gemini_url(s, a->path, url);
 	if (url->failed)
@@ -145,7 +147,13 @@ feed_entry(const struct site *s, const struct article *a,
 	}
 	e->title = a->title;
 	e->updated = date;
-	e->summary = post_summary(a->page, tmp);
+	if ((p = post_summary(a->page, &tmp)) != NULL &&
+	    (*sum = strdup(p)) == NULL) {
+		gemtext_free(&tmp);
+		return -1;
+	}
+	gemtext_free(&tmp);
+	e->summary = *sum;
 	return 0;
 }
 
@@ -167,7 +175,7 @@ add_feed(struct walk *w, const struct blog *b)
 	struct buf		 title = BUF_INIT, gpath = BUF_INIT, gurl = BUF_INIT;
 	struct buf		*urls = NULL, *gurls = NULL;
 	struct folder		 fd;
-	struct gemtext		*tmp = NULL;
+	char			**sums = NULL;
 	char			(*dates)[21] = NULL;
 	size_t			 i;
 	int			 ret = -1;
@@ -192,7 +200,7 @@ add_feed(struct walk *w, const struct blog *b)
 		goto done;
 	}
 	ret = -1;
-	if ((tmp = calloc(b->narticles, sizeof(*tmp))) == NULL)
+	if ((sums = calloc(b->narticles, sizeof(*sums))) == NULL)
 		goto oom;
 	if ((e = calloc(b->narticles, sizeof(*e))) == NULL ||
 	    (urls = calloc(b->narticles, sizeof(*urls))) == NULL ||
@@ -201,7 +209,7 @@ add_feed(struct walk *w, const struct blog *b)
 		goto oom;
 	for (i = 0; i < b->narticles; i++)
 		if (feed_entry(s, &b->articles[i], &e[i], &urls[i], &gurls[i],
-		    dates[i], &tmp[i]) == -1)
+		    dates[i], &sums[i]) == -1)
 			goto oom;
 	site_gemini_url(s, b->path, &alt);
 	site_gemini_url(s, path.data, &self);
@@ -254,9 +262,9 @@ add_feed(struct walk *w, const struct blog *b)
 		buf_free(&urls[i]);
 	for (i = 0; gurls != NULL && i < b->narticles; i++)
 		buf_free(&gurls[i]);
-	for (i = 0; tmp != NULL && i < b->narticles; i++)
-		gemtext_free(&tmp[i]);
-	free(tmp);
+	for (i = 0; sums != NULL && i < b->narticles; i++)
+		free(sums[i]);
+	free(sums);
 	free(urls);
 	free(gurls);
 	free(dates);
