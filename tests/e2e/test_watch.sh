@@ -1,5 +1,6 @@
 # --watch: an edited page and an edited configuration file are served
-# without a SIGHUP, once the changes have settled.
+# without a SIGHUP, once the changes have settled; after the first such
+# reload, one reads only the folders that changed.
 . "$(dirname "$0")/lib.sh"
 
 # until_served NAME URL TEXT: poll (10 s at most) until URL holds TEXT
