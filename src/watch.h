@@ -21,8 +21,12 @@ struct watch	*watch_new(struct event_base *, void (*)(void *), void *);
 
 /*
  * Watch exactly the N PATHS from now on: a folder with every folder below
- * it, a file through the folder holding it (editors replace files by
- * renaming).  Returns 0, or -1 with errno set.
+ * it (but those whose names begin with a dot, never served; found by
+ * reading the folders, without a stat of each file), a file through the
+ * folder holding it (editors replace files by renaming).  Events still
+ * pending on the last watches are read first.  A folder watched anew
+ * (after the first call) makes the next watch_take() NULL, and starts the
+ * quiet period.  Returns 0, or -1 with errno set.
  */
 int		 watch_set(struct watch *, const char *const *, size_t);
 
