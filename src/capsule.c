@@ -35,6 +35,7 @@
 #include "rootfs.h"
 #include "search.h"
 #include "section.h"
+#include "siphash.h"
 #include "site.h"
 #include "url.h"
 #include "utf8.h"
@@ -317,12 +318,15 @@ add_article(struct walk *w, struct folder *f, struct page *pg,
 			return -1;
 		}
 	}
-	a = reallocarray(f->articles, f->narticles + 1, sizeof(*a));
-	if (a == NULL) {
-		fail_oom(w, pg->path);
-		return -1;
+	if (f->narticles == f->artcap) {
+		a = reallocarray(f->articles, f->artcap * 2 + 16, sizeof(*a));
+		if (a == NULL) {
+			fail_oom(w, pg->path);
+			return -1;
+		}
+		f->articles = a;
+		f->artcap = f->artcap * 2 + 16;
 	}
-	f->articles = a;
 	a = &f->articles[f->narticles++];
 	memcpy(a->date, date, sizeof(a->date));
 	a->title = pg->title != NULL ? pg->title : pg->doc.title;
@@ -460,6 +464,8 @@ load_file(struct walk *w, struct folder *f, int fd, long long size,
 		fail_oom(w, path.data);
 		goto done;
 	}
+	if (strcmp(name, PARTNERS_FILE) != 0)
+		w->added = pg;
 	pg = NULL;			/* the site owns it */
 	ret = 0;
  done:
@@ -542,7 +548,7 @@ add_article_list(struct walk *w, struct buf *out, struct folder *f)
 
 	if (f->has_index && f->posts == SITE_OFF)
 		return 0;
-	qsort(f->articles, f->narticles, sizeof(*f->articles), article_cmp);
+	/* the articles are sorted (add_folder_page) */
 	if ((linked = calloc(f->narticles, sizeof(*linked))) == NULL)
 		return -1;
 	if (f->has_index && gemtext_parse(out->data, out->len, &doc, &errstr,
@@ -717,6 +723,70 @@ folder_policy(const struct walk *w, struct folder *f)
 }
 
 /*
+ * What closes the folder page PG of F after its text in BODY: the
+ * Spartan address on the home page, and the navigation (NAV, with the
+ * page index and the search).
+ */
+static void
+close_body(const struct walk *w, const struct folder *f,
+    const struct page *pg, struct buf *body, struct buf *nav)
+{
+	/* the home page the author wrote only if the config asks */
+	if (strcmp(f->rel, "/") == 0 && (w->opts->spartan_link == SITE_ON ||
+	    (w->opts->spartan_link == SITE_AUTO && pg->generated)))
+		add_other_addresses(w->s, body);
+	/* the page index: from generated pages, the home page if asked */
+	if (w->pageindex[0] != '\0' && (pg->generated ? !f->has_partners :
+	    strcmp(f->rel, "/") == 0 && w->opts->pageindex == SITE_ON))
+		buf_addf(nav, "=> %s %s\n", w->pageindex, msg_get(f->msg,
+		    MSG_PAGEINDEX_TITLE));
+	if (w->search[0] != '\0' && strcmp(f->rel, "/") == 0 &&
+	    (pg->generated ? !f->has_partners : w->opts->search == SITE_ON))
+		buf_addf(nav, "=> %s %s\n", w->search, msg_get(f->msg,
+		    MSG_FIND_TITLE));
+	if (nav->len > 0) {
+		if (body->len < 2 || memcmp(body->data + body->len - 2,
+		    "\n\n", 2) != 0)
+			buf_addc(body, '\n');
+		buf_add(body, nav->data, nav->len);
+	}
+}
+
+/*
+ * A key of what makes F's folder page besides its articles (sorted by
+ * now): its index or overview, its listing, the configuration's words
+ * for it.  Two keyed hashes: a folder whose key and articles are the
+ * last load's gets that load's page (retake_folder).
+ */
+static void
+folder_key(const struct walk *w, const struct folder *f, uint64_t key[2])
+{
+	static const unsigned char	 k0[SIPHASH_KEY_LEN] =
+	    "zeche:folder:k0.", k1[SIPHASH_KEY_LEN] = "zeche:folder:k1.";
+	struct buf			 b = BUF_INIT;
+
+	buf_addf(&b, "%zu:%s;%d %d %d %d;%zu:%s;%zu:%s;%p;%s;%s;",
+	    strlen(f->rel), f->rel, f->has_index, f->has_partners,
+	    f->gen_listing, (int)f->posts,
+	    f->index_name != NULL ? strlen(f->index_name) : 0,
+	    f->index_name != NULL ? f->index_name : "",
+	    f->title != NULL ? strlen(f->title) : 0,
+	    f->title != NULL ? f->title : "", (const void *)f->msg,
+	    w->pageindex, w->search);
+	buf_addf(&b, "%zu:", f->index.len);
+	buf_add(&b, f->index.data, f->index.len);
+	buf_addf(&b, ";%zu:", f->listing.len);
+	buf_add(&b, f->listing.data, f->listing.len);
+	if (b.failed || f->index.failed || f->listing.failed) {
+		key[0] = key[1] = 0;	/* the same as none */
+	} else {
+		key[0] = siphash24(k0, b.data, b.len);
+		key[1] = siphash24(k1, b.data, b.len);
+	}
+	buf_free(&b);
+}
+
+/*
  * The folder's own page: its index, its partner directory's overview or a
  * generated listing.  Returns 0, 1 when it has none ("listing off" and no
  * index: the parent does not link to it), or -1 on an error.
@@ -728,6 +798,9 @@ add_folder_page(struct walk *w, struct folder *f)
 	struct buf	 body = BUF_INIT, nav = BUF_INIT;
 	struct buf	 file = BUF_INIT;
 	struct blog	*b;
+	const struct blog *ob;
+	struct page	*same;
+	uint64_t	 key[2];
 
 	if ((pg = page_new(f->rel)) == NULL) {
 		fail_oom(w, f->rel);
@@ -743,7 +816,16 @@ add_folder_page(struct walk *w, struct folder *f)
 	if (f->has_index)
 		pg->index = strcmp(f->index_name, "index.gmi") == 0 ?
 		    "index.gmi" : "index.gemini";
-	if (f->has_index || f->has_partners) {
+	if (f->narticles > 0)
+		qsort(f->articles, f->narticles, sizeof(*f->articles),
+		    article_cmp);
+	/* made of the same as the last load's: its bytes */
+	folder_key(w, f, key);
+	if (w->ndirs > 0 && strcmp(w->dirs[w->ndirs - 1].rel, f->rel) == 0)
+		memcpy(w->dirs[w->ndirs - 1].page_key, key, sizeof(key));
+	if ((same = retake_folder(w, f, key)) != NULL) {
+		;			/* its articles still make a blog */
+	} else if (f->has_index || f->has_partners) {
 		body = f->index;
 		f->index = (struct buf)BUF_INIT;
 	} else {
@@ -767,22 +849,52 @@ add_folder_page(struct walk *w, struct folder *f)
 	}
 	if (f->narticles > 0) {
 		log_debug("%s%s: %zu articles", w->root, f->rel, f->narticles);
-		qsort(f->articles, f->narticles, sizeof(*f->articles),
-		    article_cmp);
-		if (add_article_list(w, &body, f) == -1)
+		if (same == NULL && add_article_list(w, &body, f) == -1)
 			goto oom;
 		b = reallocarray(w->s->blogs, w->s->nblogs + 1, sizeof(*b));
 		if (b == NULL)
 			goto oom;
 		w->s->blogs = b;
 		b = &w->s->blogs[w->s->nblogs];
+		memset(b, 0, sizeof(*b));
 		if ((b->path = strdup(f->rel)) == NULL)
 			goto oom;
-		b->articles = f->articles;
+		if ((ob = retake_blog(w, f)) != NULL && ob->refs != NULL) {
+			/* the same posts: the last load's, shared */
+			atomic_fetch_add(ob->refs, 1);
+			b->refs = ob->refs;
+			b->articles = ob->articles;
+			free(f->articles);
+		} else {
+			/* no more room than it holds (shrunk in place) */
+			if ((b->articles = reallocarray(f->articles,
+			    f->narticles, sizeof(*f->articles))) == NULL)
+				b->articles = f->articles;
+			if ((b->refs = malloc(sizeof(*b->refs))) != NULL)
+				atomic_init(b->refs, 1);
+		}
 		b->narticles = f->narticles;
 		w->s->nblogs++;
 		f->articles = NULL;
-		f->narticles = 0;
+		f->narticles = f->artcap = 0;
+	}
+	if (same != NULL) {
+		/*
+		 * Shared: rendered again by retake_after_walk() if a path it
+		 * links came or went, like any page taken over.
+		 */
+		page_free(pg);
+		page_ref(same);
+		if (site_add_page_at(w->s, same, f->first) == -1) {
+			page_free(same);
+			fail_oom(w, f->rel);
+			return -1;
+		}
+		w->re.taken++;
+		buf_free(&body);
+		buf_free(&nav);
+		buf_free(&file);
+		return 0;
 	}
 	if (!f->has_index && !f->has_partners && !f->gen_listing) {
 		/* "listing off": the folder has no page of its own */
@@ -792,25 +904,8 @@ add_folder_page(struct walk *w, struct folder *f)
 		page_free(pg);
 		return 1;
 	}
-	/* the home page the author wrote only if the config asks */
-	if (strcmp(f->rel, "/") == 0 && (w->opts->spartan_link == SITE_ON ||
-	    (w->opts->spartan_link == SITE_AUTO && pg->generated)))
-		add_other_addresses(w->s, &body);
-	/* the page index: from generated pages, the home page if asked */
-	if (w->pageindex[0] != '\0' && (pg->generated ? !f->has_partners :
-	    strcmp(f->rel, "/") == 0 && w->opts->pageindex == SITE_ON))
-		buf_addf(&nav, "=> %s %s\n", w->pageindex, msg_get(f->msg,
-		    MSG_PAGEINDEX_TITLE));
-	if (w->search[0] != '\0' && strcmp(f->rel, "/") == 0 &&
-	    (pg->generated ? !f->has_partners : w->opts->search == SITE_ON))
-		buf_addf(&nav, "=> %s %s\n", w->search, msg_get(f->msg,
-		    MSG_FIND_TITLE));
-	if (nav.len > 0) {
-		if (body.len < 2 || memcmp(body.data + body.len - 2, "\n\n",
-		    2) != 0)
-			buf_addc(&body, '\n');
-		buf_add(&body, nav.data, nav.len);
-	}
+	if (same == NULL)
+		close_body(w, f, pg, &body, &nav);
 	if (nav.failed || (pg->body = buf_take(&body, &pg->body_len)) == NULL)
 		goto oom;
 	buf_free(&nav);
@@ -822,8 +917,9 @@ add_folder_page(struct walk *w, struct folder *f)
 		;
 	else if (parse_gemtext(w, pg, file.data) == -1)
 		goto bad;
+	/* before its files: the walk adds the pages sorted, or nearly */
 	if (page_set_mime(pg, f->gemtext_mime) == -1 ||
-	    site_add_page(w->s, pg) == -1)
+	    site_add_page_at(w->s, pg, f->first) == -1)
 		goto oom;
 	buf_free(&file);
 	return 0;
@@ -869,6 +965,100 @@ load_link(struct walk *w, struct folder *f, const char *name)
 	return ret;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	const uint64_t	*x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/*
+ * The last load's record of the folder REL (ID, its identity now) if the
+ * folder had no change since: a reload within a scope that does not name
+ * it, and its identity and times as that load found them.
+ */
+static const struct site_dir *
+clean_dir(const struct walk *w, const char *rel, const struct page_id *id)
+{
+	const struct site_dir	*d;
+	uint64_t		 key[2] = { id->dev, id->ino };
+
+	if (w->scope == NULL || w->re.old == NULL || id->ino == 0 ||
+	    (d = site_dir_find(w->re.old, rel)) == NULL ||
+	    !reuse_same_id(&d->id, id))
+		return NULL;
+	if (w->scope->ndirs > 0 && bsearch(key, w->scope->dirs,
+	    w->scope->ndirs, sizeof(*w->scope->dirs), id_cmp) != NULL)
+		return NULL;
+	return d;
+}
+
+/*
+ * Keep the record of the folder REL (ID) with its N entries NAMES, PGS[i]
+ * the page the regular file NAMES[i] became, or NULL (site_dir); the
+ * last load's, CLEAN, shared if it says the same.  0 or -1.
+ */
+static int
+keep_dir(struct walk *w, const char *rel, const struct page_id *id,
+    const struct site_dir *clean, const char *const *names,
+    struct page *const *pgs, size_t n)
+{
+	struct site_dir	*d;
+	size_t		 i;
+
+	if (w->ndirs == w->dircap) {
+		d = reallocarray(w->dirs, w->dircap * 2 + 16, sizeof(*d));
+		if (d == NULL)
+			return -1;
+		w->dirs = d;
+		w->dircap = w->dircap * 2 + 16;
+	}
+	d = &w->dirs[w->ndirs];
+	memset(d, 0, sizeof(*d));
+	d->id = *id;
+	if ((d->rel = strdup(rel)) == NULL)
+		return -1;
+	/* a folder not read again, its files taken over: its entries */
+	for (i = 0; clean != NULL && clean->refs != NULL &&
+	    clean->nents == n && i < n; i++)
+		if (clean->ents[i].pg != pgs[i])
+			break;
+	if (clean != NULL && clean->refs != NULL && clean->nents == n &&
+	    i == n) {
+		atomic_fetch_add(clean->refs, 1);
+		d->refs = clean->refs;
+		d->ents = clean->ents;
+		d->nents = n;
+		w->ndirs++;
+		return 0;
+	}
+	if ((n > 0 && (d->ents = calloc(n, sizeof(*d->ents))) == NULL) ||
+	    (d->refs = malloc(sizeof(*d->refs))) == NULL)
+		goto bad;
+	atomic_init(d->refs, 1);
+	w->ndirs++;		/* freed with the others from here on */
+	for (i = 0; i < n; i++, d->nents++)
+		if ((d->ents[i].pg = pgs[i]) == NULL &&
+		    (d->ents[i].name = strdup(names[i])) == NULL)
+			return -1;
+	return 0;
+ bad:
+	free(d->ents);
+	free(d->rel);
+	return -1;
+}
+
+/* Folder records by their path. */
+static int
+rel_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct site_dir *)a)->rel,
+	    ((const struct site_dir *)b)->rel);
+}
+
 /*
  * Load the folder DIRFD (REL in the capsule) and all below it.  Returns 0
  * when it has a page of its own, 1 when it has none, -1 on an error.
@@ -876,24 +1066,49 @@ load_link(struct walk *w, struct folder *f, const char *name)
 static int
 load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 {
-	struct folder	 f;
-	struct stat	 st, st2;
-	struct buf	 sub = BUF_INIT;
-	const char	*errstr;
-	char		**names, esc[512];
-	size_t		 i, n;
-	int		 fd, ret = -1;
+	struct folder		 f;
+	struct stat		 st, st2;
+	struct buf		 sub = BUF_INIT;
+	struct page_id		 id;
+	const struct site_dir	*clean = NULL;
+	const char		*errstr;
+	const char		**names = NULL;
+	char			**own = NULL, esc[512];
+	struct page		**pgs = NULL;
+	size_t			 i, n = 0;
+	int			 fd, ret = -1;
 
 	memset(&f, 0, sizeof(f));
+	memset(&id, 0, sizeof(id));
 	f.rel = rel;
+	f.first = w->s->npages;
 	folder_policy(w, &f);
 	if (depth > CAPSULE_DEPTH_MAX) {
 		fail(w, rel, 0, "folders nested too deep");
 		return -1;
 	}
-	if ((names = rootfs_names(dirfd, &n)) == NULL) {
+	/* the folder as it is before its entries are read */
+	if (fstat(dirfd, &st) == 0)
+		reuse_id(&id, &st);
+	if ((clean = clean_dir(w, rel, &id)) != NULL) {
+		n = clean->nents;
+		if ((names = calloc(n + 1, sizeof(*names))) == NULL) {
+			fail_oom(w, rel);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			names[i] = clean->ents[i].pg != NULL ?
+			    strrchr(clean->ents[i].pg->path, '/') + 1 :
+			    clean->ents[i].name;
+		w->nclean++;
+	} else if ((own = rootfs_names(dirfd, &n)) == NULL) {
 		fail(w, rel, 0, "cannot read folder: %s", strerror(errno));
 		return -1;
+	} else
+		names = (const char **)own;
+	if ((pgs = calloc(n + 1, sizeof(*pgs))) == NULL) {
+		fail_oom(w, rel);
+		goto done;
 	}
 	/* index.gmi is the folder's page, else index.gemini */
 	for (i = 0; i < n; i++)
@@ -903,6 +1118,12 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 		if (strcmp(names[i], "index.gmi") == 0)
 			f.index_name = names[i];
 	for (i = 0; i < n && !w->fatal; i++) {
+		w->added = NULL;
+		if (clean != NULL && clean->ents[i].pg != NULL &&
+		    retake_known(w, &f, names[i], clean->ents[i].pg)) {
+			pgs[i] = w->added;	/* as the last load read it */
+			continue;
+		}
 		if (!is_servable_name(names[i])) {
 			warn(w, rel, 0, "\"%s\": not served: a name must be "
 			    "UTF-8 without control characters",
@@ -939,7 +1160,7 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 				close(fd);
 		} else if (S_ISREG(st.st_mode) &&
 		    retake_file(w, &f, names[i], &st)) {
-			;			/* as the last load read it */
+			pgs[i] = w->added;	/* as the last load read it */
 		} else if (S_ISREG(st.st_mode)) {
 			/* a FIFO swapped in since fstatat() is turned away */
 			fd = file_open(dirfd, names[i], FILE_NOFOLLOW, &st2,
@@ -956,21 +1177,29 @@ load_dir(struct walk *w, int dirfd, const char *rel, int depth)
 				if (sub.failed) {
 					close(fd);
 					fail_oom(w, rel);
-				} else
-					(void)load_file(w, &f, fd,
-					    (long long)st2.st_size, names[i],
-					    sub.data);
+				} else if (load_file(w, &f, fd,
+				    (long long)st2.st_size, names[i],
+				    sub.data) == 0)
+					pgs[i] = w->added;
 			}
 		} else {
 			warn(w, rel, 0, "%s: not a file or folder; not served",
 			    names[i]);
 		}
 	}
+	w->added = NULL;
+	if (!w->fatal && keep_dir(w, rel, &id, clean, names, pgs, n) == -1)
+		fail_oom(w, rel);
 	if (!w->fatal)
 		ret = add_folder_page(w, &f);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+ done:
+	for (i = 0; own != NULL && i < n; i++)
+		free(own[i]);
+	if (own != NULL)
+		free(own);
+	else
+		free(names);
+	free(pgs);
 	buf_free(&sub);
 	buf_free(&f.index);
 	buf_free(&f.listing);
@@ -1028,6 +1257,14 @@ struct site *
 capsule_reload(const char *root, const struct site_opts *opts,
     const struct site *old, char *err, size_t errlen)
 {
+	return capsule_reload_in(root, opts, old, NULL, err, errlen);
+}
+
+struct site *
+capsule_reload_in(const char *root, const struct site_opts *opts,
+    const struct site *old, const struct capsule_scope *scope, char *err,
+    size_t errlen)
+{
 	struct walk	 w;
 	char		 top[1024];
 	size_t		 len;
@@ -1045,6 +1282,7 @@ capsule_reload(const char *root, const struct site_opts *opts,
 	w.err = err;
 	w.errlen = errlen;
 	w.opts = opts;
+	w.scope = scope;
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_NONBLOCK |
 	    O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", root, strerror(errno));
@@ -1061,6 +1299,9 @@ capsule_reload(const char *root, const struct site_opts *opts,
 	if ((w.s->key = reuse_key(opts, fd)) != NULL && old != NULL &&
 	    old->key != NULL && strcmp(old->key, w.s->key) == 0)
 		w.re.old = old;
+	/* about as many pages as the last load: no array grown step by step */
+	if (old != NULL)
+		(void)site_reserve(w.s, old->npages + 64);
 	pageindex_path(&w);
 	(void)load_dir(&w, fd, "/", 0);
 	if (w.fatal)
@@ -1074,12 +1315,23 @@ capsule_reload(const char *root, const struct site_opts *opts,
 	drop_generated_twins(&w);
 	linkcheck_site(w.s, link_warning, &w);
 	w.s->ntaken = w.re.taken;
+	w.s->nclean = w.nclean;
+	if (w.nclean > 0)
+		log_debug("%s: %zu of %zu folders as the last load read them",
+		    root, w.nclean, w.ndirs);
+	if (w.ndirs > 1)
+		qsort(w.dirs, w.ndirs, sizeof(*w.dirs), rel_cmp);
+	w.s->dirs = w.dirs;		/* the site owns them from here on */
+	w.s->ndirs = w.ndirs;
+	w.dirs = NULL;
+	w.ndirs = 0;
 	reuse_free(&w.re);
 	if (w.nerrors > 0)
 		goto bad;
 	return w.s;
  bad:
 	reuse_free(&w.re);
+	site_dirs_free(w.dirs, w.ndirs);
 	if (w.nomitted > 0 && w.errused < errlen)
 		snprintf(err + w.errused, errlen - w.errused,
 		    "\n... and %zu more errors", w.nomitted);

@@ -9,6 +9,7 @@
 #define CAPSULE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct site;
 struct site_opts;
@@ -45,5 +46,28 @@ struct site	*capsule_load(const char *, const struct site_opts *, char *,
  */
 struct site	*capsule_reload(const char *, const struct site_opts *,
 		    const struct site *, char *, size_t);
+
+/*
+ * What a watch (--watch) saw change since OLD's load began: the folders,
+ * by identity (device, inode), in which an entry was written, created,
+ * removed, renamed or had its attributes changed, sorted.
+ */
+struct capsule_scope {
+	const uint64_t	(*dirs)[2];	/* borrowed: { dev, ino }, sorted */
+	size_t		 ndirs;
+};
+
+/*
+ * capsule_reload() within SCOPE (NULL: everything may have changed): a
+ * folder of OLD outside it, whose identity and times are as OLD's load
+ * found them, is not read again: its entries are OLD's, and its files'
+ * pages are taken over without a stat (but for a file changed within the
+ * racy margin of OLD's load, reuse_racy).  Its symbolic links and
+ * folders are looked at as always.  The caller vouches that the watch
+ * ran, unbroken, since before OLD's load began.
+ */
+struct site	*capsule_reload_in(const char *, const struct site_opts *,
+		    const struct site *, const struct capsule_scope *, char *,
+		    size_t);
 
 #endif

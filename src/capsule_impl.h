@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "reuse.h"
@@ -31,6 +32,14 @@ struct walk {
 	char		 search[64];	/* its address ("/search"), or "" */
 	struct reuse	 re;		/* a reload's: what the last load */
 					/* made (re.old), or re.old NULL */
+	const struct capsule_scope *scope;	/* borrowed: the folders */
+					/* changed since re.old, or NULL */
+	struct site_dir	*dirs;		/* owned: the folders walked, for */
+	size_t		 ndirs;		/* the site (s->dirs) once done */
+	size_t		 dircap;
+	struct page	*added;		/* the page the last regular file */
+					/* of the walk became, or NULL */
+	size_t		 nclean;	/* folders not read again */
 };
 
 /* What one folder holds, gathered while its entries are read. */
@@ -42,12 +51,15 @@ struct folder {
 	struct buf	 listing;	/* links for a generated index */
 	struct article	*articles;
 	size_t		 narticles;
+	size_t		 artcap;	/* room in articles */
 	bool		 has_partners;	/* partners.txt: a generated index */
 	bool		 gen_listing;	/* the config: a generated page */
 	enum site_switch posts;		/* ... and post list */
 	const char	*title;		/* borrowed: the config's, or NULL */
 	const char	*gemtext_mime;	/* borrowed: a location's, or NULL */
 	const struct msg_table *msg;	/* the labels, by language */
+	size_t		 first;		/* the site's npages before it: */
+					/* where its page goes, in order */
 };
 
 /* Problems, as "ROOT/REL:LINE: message"; warnings are logged. */
@@ -83,6 +95,14 @@ void	list_file(struct folder *, const struct page *, const char *);
 bool	retake_file(struct walk *, struct folder *, const char *,
 	    const struct stat *);
 /*
+ * retake.c: the same for a file of a folder with no change since the
+ * last load (capsule_reload_in): PG is the last load's page of NAME,
+ * taken over without a stat unless it may have changed in the clock's
+ * tick of that load.  False: the file is to be looked at as always.
+ */
+bool	retake_known(struct walk *, struct folder *, const char *,
+	    struct page *);
+/*
  * retake.c: after the walk, once the pages are sorted: find what changed
  * (reuse_changes), render anew the pages taken over that it touches, and
  * take over the generated pages that came out as before.  0 or -1.
@@ -100,6 +120,19 @@ bool	retake_parse_later(struct walk *, struct page *);
  */
 struct page *retake_same(struct walk *, struct page *);
 /*
+ * retake.c: the last load's page of the folder F, which F's page would
+ * be made of the same bytes as: its folder_key KEY (of what makes the
+ * page but its articles) and its articles, sorted, are as then.  NULL:
+ * make it.
+ */
+struct page *retake_folder(struct walk *, const struct folder *,
+	    const uint64_t *);
+/*
+ * retake.c: the last load's blog of F's folder if its articles are F's
+ * (sorted): the same pages, in the same order.  NULL: none such.
+ */
+const struct blog *retake_blog(struct walk *, const struct folder *);
+/*
  * retake.c: take over the feeds of the blog B (ATOM and, unless NULL,
  * GEMTEXT, their paths) from the last load when its posts and folder page
  * are the same pages as then; GEN_GEMTEXT: this load generates the
@@ -107,6 +140,14 @@ struct page *retake_same(struct walk *, struct page *);
  */
 int	retake_feeds(struct walk *, const struct blog *, const char *,
 	    const char *, bool);
+
+/*
+ * extras.c: the summary of the post PG in its feeds (its first
+ * paragraph), from its parse or, for a page taken over, parsed into TMP
+ * (GEMTEXT_INIT before; the caller frees it).  NULL: none.
+ */
+struct gemtext;
+const char *post_summary(const struct page *, struct gemtext *);
 
 /* extras.c: true if the capsule already serves PATH (file or folder) */
 bool	has_path(const struct site *, const char *);

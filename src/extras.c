@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,18 +60,54 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 }
 
 /*
+ * Where the line that may be BODY's first paragraph ends (after its
+ * newline), or LEN: the first line that is neither blank nor a link,
+ * heading, list item, quote or preformatted.  The lines up to there are
+ * parsed as in the whole body: gemtext is read line by line.
+ */
+static size_t
+first_text_end(const char *body, size_t len)
+{
+	const char	*p = body, *end = body + len, *nl;
+	bool		 pre = false;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return len;
+		if (nl - p >= 3 && memcmp(p, "```", 3) == 0) {
+			pre = !pre;
+			continue;
+		}
+		if (pre || strchr("=#*>", *p) != NULL)
+			continue;
+		if (p + strspn(p, " \t\r") < nl)
+			return (size_t)(nl + 1 - body);
+	}
+	return len;
+}
+
+/*
  * The summary of the post PG: its first paragraph.  A page taken over
  * from the last load has only its title left: it is parsed again into
- * TMP (the caller frees it), which costs what its folder's new feed does.
+ * TMP (the caller frees it), up to its first paragraph when that is
+ * found there, else whole.
  */
-static const char *
-summary(const struct page *pg, struct gemtext *tmp)
+const char *
+post_summary(const struct page *pg, struct gemtext *tmp)
 {
-	const char	*errstr;
-	size_t		 line;
+	const char	*errstr, *p;
+	size_t		 line, end;
 
 	if (pg->doc.lines != NULL || pg->body == NULL)
 		return posts_first_paragraph(&pg->doc);
+	end = first_text_end(pg->body, pg->body_len);
+	if (end < pg->body_len) {
+		if (gemtext_parse(pg->body, end, tmp, &errstr, &line) == 0 &&
+		    (p = posts_first_paragraph(tmp)) != NULL)
+			return p;
+		gemtext_free(tmp);
+		*tmp = (struct gemtext)GEMTEXT_INIT;
+	}
 	if (gemtext_parse(pg->body, pg->body_len, tmp, &errstr, &line) == -1)
 		return NULL;
 	return posts_first_paragraph(tmp);
@@ -78,15 +115,17 @@ summary(const struct page *pg, struct gemtext *tmp)
 
 /*
  * The feed entry E of the article A: its addresses in URL (and, with
- * Gopher on, GURL), its date in DATE, its summary (TMP: summary()).
- * 0, or -1 (memory).
+ * Gopher on, GURL), its date in DATE, its summary in *SUM (owned: a
+ * copy, not the parse a post taken over needs for it).  0, or -1
+ * (memory).
  */
 static int
 feed_entry(const struct site *s, const struct article *a,
     struct feed_entry *e, struct buf *url, struct buf *gurl, char *date,
-    struct gemtext *tmp)
+    char **sum)
 {
-	const char	*gport = s->port[PROTO_GOPHER];
+	struct gemtext	 tmp = GEMTEXT_INIT;
+	const char	*gport = s->port[PROTO_GOPHER], *p;
 
 	site_gemini_url(s, a->path, url);
 	if (url->failed)
@@ -108,7 +147,13 @@ feed_entry(const struct site *s, const struct article *a,
 	}
 	e->title = a->title;
 	e->updated = date;
-	e->summary = summary(a->page, tmp);
+	if ((p = post_summary(a->page, &tmp)) != NULL &&
+	    (*sum = strdup(p)) == NULL) {
+		gemtext_free(&tmp);
+		return -1;
+	}
+	gemtext_free(&tmp);
+	e->summary = *sum;
 	return 0;
 }
 
@@ -124,12 +169,13 @@ add_feed(struct walk *w, const struct blog *b)
 	struct feed		 f;
 	struct feed_entry	*e = NULL;
 	struct page		*folder;
+	const struct page	*last;
 	struct buf		 path = BUF_INIT, self = BUF_INIT;
 	struct buf		 alt = BUF_INIT, out = BUF_INIT;
 	struct buf		 title = BUF_INIT, gpath = BUF_INIT, gurl = BUF_INIT;
 	struct buf		*urls = NULL, *gurls = NULL;
 	struct folder		 fd;
-	struct gemtext		*tmp = NULL;
+	char			**sums = NULL;
 	char			(*dates)[21] = NULL;
 	size_t			 i;
 	int			 ret = -1;
@@ -154,7 +200,7 @@ add_feed(struct walk *w, const struct blog *b)
 		goto done;
 	}
 	ret = -1;
-	if ((tmp = calloc(b->narticles, sizeof(*tmp))) == NULL)
+	if ((sums = calloc(b->narticles, sizeof(*sums))) == NULL)
 		goto oom;
 	if ((e = calloc(b->narticles, sizeof(*e))) == NULL ||
 	    (urls = calloc(b->narticles, sizeof(*urls))) == NULL ||
@@ -163,7 +209,7 @@ add_feed(struct walk *w, const struct blog *b)
 		goto oom;
 	for (i = 0; i < b->narticles; i++)
 		if (feed_entry(s, &b->articles[i], &e[i], &urls[i], &gurls[i],
-		    dates[i], &tmp[i]) == -1)
+		    dates[i], &sums[i]) == -1)
 			goto oom;
 	site_gemini_url(s, b->path, &alt);
 	site_gemini_url(s, path.data, &self);
@@ -198,6 +244,10 @@ add_feed(struct walk *w, const struct blog *b)
 		f.gemtext_title = msg_get(s->msg, MSG_GEMFEED);
 		f.atom_label = msg_get(s->msg, MSG_GEMFEED_ATOM);
 	}
+	/* about the last load's size: not grown by doubling, copied */
+	if (w->re.old != NULL && (last = site_lookup(w->re.old,
+	    path.data)) != NULL && last->generated)
+		(void)buf_reserve(&out, last->body_len + last->body_len / 16);
 	if (gpath.failed || gurl.failed || feed_write_atom(&f, &out) == -1 ||
 	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1 ||
 	    (f.gemtext != NULL && (feed_write_gemtext(&f, &out) == -1 ||
@@ -212,9 +262,9 @@ add_feed(struct walk *w, const struct blog *b)
 		buf_free(&urls[i]);
 	for (i = 0; gurls != NULL && i < b->narticles; i++)
 		buf_free(&gurls[i]);
-	for (i = 0; tmp != NULL && i < b->narticles; i++)
-		gemtext_free(&tmp[i]);
-	free(tmp);
+	for (i = 0; sums != NULL && i < b->narticles; i++)
+		free(sums[i]);
+	free(sums);
 	free(urls);
 	free(gurls);
 	free(dates);
@@ -266,13 +316,18 @@ static int
 add_pageindex(struct walk *w)
 {
 	struct pageindex	*pi;
+	const struct pageindex	*opi = NULL;
+	const struct section	*sec;
 	struct buf		 b = BUF_INIT;
 	int			 ret = -1;
 
 	if (w->pageindex[0] == '\0')
 		return 0;
 	/* the site owns PI from here on, also when adding it fails */
-	if ((pi = pageindex_build(w->s, w->pageindex)) == NULL ||
+	if (w->re.old != NULL &&
+	    (sec = site_section(w->re.old, &pageindex_section)) != NULL)
+		opi = sec->ctx;
+	if ((pi = pageindex_rebuild(w->s, w->pageindex, opi)) == NULL ||
 	    site_add_section(w->s, &pageindex_section, pi) == -1 ||
 	    pageindex_page(pi, 1, &b) == -1)
 		fail_oom(w, w->pageindex);

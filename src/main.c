@@ -192,7 +192,7 @@ load(bool make_certs)
 	if (make_certs)
 		cert_owner(conf.user);
 	if ((srv = server_load(&conf, make_certs ? SERVER_CERTS_MAKE :
-	    SERVER_CERTS_CHECK, NULL, false, err, sizeof(err))) == NULL ||
+	    SERVER_CERTS_CHECK, NULL, false, NULL, err, sizeof(err))) == NULL ||
 	    logfile_outside_capsules(&srv->conf, srv->conf.log, err,
 	    sizeof(err)) == -1 ||
 	    (opts.check && check_chroot_log(srv, err, sizeof(err)) == -1))
@@ -587,7 +587,8 @@ certs_there(const struct conf *conf, char *err, size_t errlen)
  * the folders the process may read, with the certificates it can read.
  */
 static struct server *
-load_again(const struct server *old, bool full, char *err, size_t errlen)
+load_again(const struct server *old, bool full,
+    const struct capsule_scope *scope, char *err, size_t errlen)
 {
 	struct conf	 conf;
 
@@ -599,7 +600,7 @@ load_again(const struct server *old, bool full, char *err, size_t errlen)
 		return NULL;
 	}
 	return server_load(&conf, sandbox_root != NULL ? SERVER_CERTS_KEEP :
-	    SERVER_CERTS_MAKE, old, !full, err, errlen);
+	    SERVER_CERTS_MAKE, old, !full, scope, err, errlen);
 }
 
 /* Before the reload's server is switched to: its log (logfile.h). */

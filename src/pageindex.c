@@ -1,9 +1,14 @@
 /*
  * pageindex: every page a site serves as a paged gemtext list, and its
  * struct section_ops (pageindex.h).  Built once at load from the sorted
- * pages; the entries' link lines are kept in one string, so a page of
- * the list is a copy of a slice of it.
+ * pages; the entries' link lines are kept in blocks of a few dozen
+ * entries, each one string, so a page of the list is a copy of a slice
+ * of a block or two.  A reload shares with the last index every block
+ * whose pages are the same pages, in the same order: one changed post
+ * makes one block anew.
  */
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +22,72 @@
 #include "site.h"
 #include "url.h"
 
+/*
+ * Consecutive entries.  PG are the pages they were made of: only
+ * compared by address, with the pages of a site that holds every one of
+ * them (a block is shared only by sites that hold all its pages).
+ */
+struct block {
+	atomic_int		 refs;	/* the indexes that hold it */
+	size_t			 n;
+	const struct page	**pg;	/* owned: n */
+	size_t			*off;	/* owned: entry i at lines + off[i], */
+	char			*lines;	/* owned: n + 1 offsets */
+};
+
+#define BLOCK_MAX	64	/* entries in a block made anew */
+
 struct pageindex {
 	char			*base;	/* owned: "/pages/" */
 	char			*search;	/* owned: the search's */
 					/* address, encoded, or NULL */
 	const struct msg_table	*msg;	/* static */
-	char			*lines;	/* owned: one link line per entry */
-	size_t			*off;	/* owned: entry i at lines + off[i], */
-	size_t			 n;	/* n + 1 offsets */
+	struct block		**blocks;	/* counted */
+	size_t			*start;	/* owned: block i's first entry, */
+	size_t			 nblocks;	/* nblocks + 1 of them */
+	size_t			 cap;
+	size_t			 n;	/* entries */
 };
+
+static void
+block_free(struct block *b)
+{
+	if (b == NULL || atomic_fetch_sub(&b->refs, 1) > 1)
+		return;
+	free(b->pg);
+	free(b->off);
+	free(b->lines);
+	free(b);
+}
+
+/* Append B (its reference taken over) to PI's blocks.  0 or -1. */
+static int
+add_block(struct pageindex *pi, struct block *b)
+{
+	struct block	**v;
+	size_t		 *st;
+
+	if (pi->nblocks == pi->cap) {
+		if ((v = reallocarray(pi->blocks, pi->cap * 2 + 16,
+		    sizeof(*v))) == NULL) {
+			block_free(b);
+			return -1;
+		}
+		pi->blocks = v;
+		if ((st = reallocarray(pi->start, pi->cap * 2 + 17,
+		    sizeof(*st))) == NULL) {
+			block_free(b);
+			return -1;
+		}
+		pi->start = st;
+		pi->cap = pi->cap * 2 + 16;
+	}
+	pi->start[pi->nblocks] = pi->n;
+	pi->blocks[pi->nblocks++] = b;
+	pi->n += b->n;
+	pi->start[pi->nblocks] = pi->n;
+	return 0;
+}
 
 #define M(pi, id)	msg_get((pi)->msg, (id))
 
@@ -74,23 +136,69 @@ dated_posts(const struct site *s, struct dated **dp, size_t *np)
 	return 0;
 }
 
+/*
+ * The posts of a site, to date the entries: looked up in the blog of the
+ * page's folder while few are asked for (a reload that takes over the
+ * rest), sorted by page once many are (dated_posts).
+ */
+struct dates {
+	const struct site	*s;
+	struct dated		*d;	/* owned, or NULL */
+	size_t			 nd;
+	size_t			 asked;
+	bool			 sorted;	/* d is made */
+};
+
+#define DATES_LOOKUPS	64	/* asked for before they are sorted */
+
+/* The article of PG, or NULL; -1 in *ERR when out of memory. */
+static const struct article *
+dates_find(struct dates *ds, const struct page *pg, int *err)
+{
+	const struct site	*s = ds->s;
+	struct dated		 key, *hit;
+	const char		*slash = strrchr(pg->path, '/');
+	size_t			 i, j, len;
+
+	if (!pg->is_gemtext)
+		return NULL;
+	if (!ds->sorted && ++ds->asked > DATES_LOOKUPS) {
+		if (dated_posts(s, &ds->d, &ds->nd) == -1) {
+			*err = -1;
+			return NULL;
+		}
+		ds->sorted = true;
+	}
+	if (ds->sorted) {
+		key.pg = pg;
+		hit = ds->nd == 0 ? NULL : bsearch(&key, ds->d, ds->nd,
+		    sizeof(*ds->d), dated_cmp);
+		return hit != NULL ? hit->a : NULL;
+	}
+	len = (size_t)(slash - pg->path) + 1;	/* the folder, "/log/" */
+	for (i = 0; i < s->nblogs; i++) {
+		if (strncmp(s->blogs[i].path, pg->path, len) != 0 ||
+		    s->blogs[i].path[len] != '\0')
+			continue;
+		for (j = 0; j < s->blogs[i].narticles; j++)
+			if (s->blogs[i].articles[j].page == pg)
+				return &s->blogs[i].articles[j];
+	}
+	return NULL;
+}
+
 /* The link line of PG: a post dated, gemtext by title, a file by path. */
 static void
-add_entry(struct buf *out, const struct page *pg, const struct dated *d,
-    size_t nd)
+add_entry(struct buf *out, const struct page *pg, const struct article *a)
 {
-	struct dated	 key, *hit = NULL;
 	const char	*title = NULL;
 
 	buf_adds(out, "=> ");
 	url_encode_path(out, pg->path);
 	buf_addc(out, ' ');
-	key.pg = pg;
-	if (nd > 0)
-		hit = bsearch(&key, d, nd, sizeof(*d), dated_cmp);
-	if (hit != NULL) {
-		buf_addf(out, "%s ", hit->a->date);
-		title = hit->a->title;
+	if (a != NULL) {
+		buf_addf(out, "%s ", a->date);
+		title = a->title;
 	} else if (pg->is_gemtext)
 		title = pg->doc.title;
 	if (title == NULL || title[0] == '\0')
@@ -99,45 +207,151 @@ add_entry(struct buf *out, const struct page *pg, const struct dated *d,
 	buf_addc(out, '\n');
 }
 
+/* True if S's page PG has no entry in the index at BASE. */
+static bool
+is_left_out(const struct site *s, const struct page *pg, const char *base,
+    size_t blen)
+{
+	/* the index's own; a closed area only in an index closed as well */
+	return (pg->path[1] == base[1] &&
+	    strncmp(pg->path, base, blen) == 0) ||
+	    (site_is_closed(s, pg->path) && !site_is_closed(s, base));
+}
+
 struct pageindex *
 pageindex_build(const struct site *s, const char *base)
 {
+	return pageindex_rebuild(s, base, NULL);
+}
+
+/*
+ * A block of the entries of the N pages PGS (S's), made now; NULL when
+ * out of memory.
+ */
+static struct block *
+make_block(struct dates *ds, const struct page *const *pgs, size_t n)
+{
+	struct block	*b;
+	struct buf	 lines = BUF_INIT;
+	size_t		 i;
+	int		 err = 0;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	atomic_init(&b->refs, 1);
+	b->n = n;
+	if ((b->pg = calloc(n + 1, sizeof(*b->pg))) == NULL ||
+	    (b->off = calloc(n + 1, sizeof(*b->off))) == NULL)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		b->pg[i] = pgs[i];
+		b->off[i] = lines.len;
+		add_entry(&lines, pgs[i], dates_find(ds, pgs[i], &err));
+		if (err == -1)
+			goto bad;
+	}
+	b->off[n] = lines.len;
+	if (lines.failed || (lines.len == 0 && !buf_reserve(&lines, 1)) ||
+	    (b->lines = buf_take(&lines, NULL)) == NULL)
+		goto bad;
+	return b;
+ bad:
+	buf_free(&lines);
+	atomic_store(&b->refs, 1);
+	block_free(b);
+	return NULL;
+}
+
+/* True if the entries from PGS (N left) begin with OB's pages. */
+static bool
+is_same_block(const struct block *ob, const struct page *const *pgs,
+    size_t n)
+{
+	size_t	 i;
+
+	if (ob->n > n)
+		return false;
+	for (i = 0; i < ob->n; i++)
+		if (ob->pg[i] != pgs[i])
+			return false;
+	return true;
+}
+
+struct pageindex *
+pageindex_rebuild(const struct site *s, const char *base,
+    const struct pageindex *opi)
+{
 	struct pageindex	*pi;
 	const struct section	*sec;
-	struct buf		 b = BUF_INIT;
-	struct dated		*d = NULL;
-	size_t			 i, nd, blen = strlen(base);
+	const struct page	**pgs = NULL;
+	struct block		*b, *ob;
+	struct dates		 ds;
+	struct buf		 sb = BUF_INIT;
+	size_t			 i, n = 0, pend, k = 0, blen = strlen(base);
 
+	memset(&ds, 0, sizeof(ds));
+	ds.s = s;
 	if ((pi = calloc(1, sizeof(*pi))) == NULL)
 		return NULL;
 	pi->msg = s->msg;
 	if ((sec = site_section(s, &search_section)) != NULL) {
-		search_link(sec->ctx, &b);
-		if ((pi->search = buf_take(&b, NULL)) == NULL)
+		search_link(sec->ctx, &sb);
+		if ((pi->search = buf_take(&sb, NULL)) == NULL)
 			goto nomem;
 	}
-	if (dated_posts(s, &d, &nd) == -1 ||
-	    (pi->base = strdup(base)) == NULL ||
-	    (pi->off = calloc(s->npages + 1, sizeof(*pi->off))) == NULL)
+	if (opi != NULL && (opi->msg != pi->msg || strcmp(opi->base,
+	    base) != 0))
+		opi = NULL;
+	if ((pi->base = strdup(base)) == NULL ||
+	    (pgs = calloc(s->npages + 1, sizeof(*pgs))) == NULL)
 		goto nomem;
-	for (i = 0; i < s->npages; i++) {
-		if (strncmp(s->pages[i]->path, base, blen) == 0)
-			continue;		/* the index's own */
-		/* a closed area shows only in an index closed as well */
-		if (site_is_closed(s, s->pages[i]->path) &&
-		    !site_is_closed(s, base))
+	for (i = 0; i < s->npages; i++)
+		if (!is_left_out(s, s->pages[i], base, blen))
+			pgs[n++] = s->pages[i];
+	/*
+	 * Both lists in the order of the paths: an old block whose first
+	 * page comes next, and whose pages all follow in order, is shared;
+	 * the entries up to the next such block are made anew.
+	 */
+	for (i = pend = 0; i < n; ) {
+		while (opi != NULL && k < opi->nblocks &&
+		    (ob = opi->blocks[k])->n > 0 && ob->pg[0] != pgs[i] &&
+		    strcmp(ob->pg[0]->path, pgs[i]->path) < 0)
+			k++;
+		ob = opi != NULL && k < opi->nblocks ? opi->blocks[k] : NULL;
+		if (ob != NULL && ob->n > 0 && ob->pg[0] == pgs[i] &&
+		    is_same_block(ob, pgs + i, n - i)) {
+			if (pend < i && ((b = make_block(&ds, pgs + pend,
+			    i - pend)) == NULL || add_block(pi, b) == -1))
+				goto nomem;
+			atomic_fetch_add(&ob->refs, 1);
+			if (add_block(pi, ob) == -1)
+				goto nomem;
+			i += ob->n;
+			pend = i;
+			k++;
 			continue;
-		pi->off[pi->n++] = b.len;
-		add_entry(&b, s->pages[i], d, nd);
+		}
+		if (++i - pend == BLOCK_MAX) {
+			if ((b = make_block(&ds, pgs + pend, i - pend)) ==
+			    NULL || add_block(pi, b) == -1)
+				goto nomem;
+			pend = i;
+		}
 	}
-	pi->off[pi->n] = b.len;
-	if ((pi->lines = buf_take(&b, NULL)) == NULL)
+	if (pend < n && ((b = make_block(&ds, pgs + pend, n - pend)) ==
+	    NULL || add_block(pi, b) == -1))
 		goto nomem;
-	free(d);
+	if (pi->start == NULL && (pi->start = calloc(1,
+	    sizeof(*pi->start))) == NULL)
+		goto nomem;
+	free(pgs);
+	free(ds.d);
 	return pi;
  nomem:
-	free(d);
-	buf_free(&b);
+	free(pgs);
+	free(ds.d);
+	buf_free(&sb);
 	pageindex_free(pi);
 	return NULL;
 }
@@ -145,12 +359,16 @@ pageindex_build(const struct site *s, const char *base)
 void
 pageindex_free(struct pageindex *pi)
 {
+	size_t	 i;
+
 	if (pi == NULL)
 		return;
 	free(pi->base);
 	free(pi->search);
-	free(pi->lines);
-	free(pi->off);
+	for (i = 0; i < pi->nblocks; i++)
+		block_free(pi->blocks[i]);
+	free(pi->blocks);
+	free(pi->start);
 	free(pi);
 }
 
@@ -181,6 +399,31 @@ add_page_link(struct buf *out, const struct pageindex *pi, size_t page,
 	buf_addc(out, '\n');
 }
 
+/* Append the entries FIRST .. LAST - 1 (< pi->n) of PI to OUT. */
+static void
+add_lines(struct buf *out, const struct pageindex *pi, size_t first,
+    size_t last)
+{
+	const struct block	*b;
+	size_t			 lo = 0, hi = pi->nblocks, mid, from, to;
+
+	while (hi - lo > 1) {		/* the block that holds FIRST */
+		mid = (lo + hi) / 2;
+		if (pi->start[mid] <= first)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (; lo < pi->nblocks && pi->start[lo] < last; lo++) {
+		b = pi->blocks[lo];
+		from = first > pi->start[lo] ? first - pi->start[lo] : 0;
+		to = last - pi->start[lo] < b->n ? last - pi->start[lo] :
+		    b->n;
+		buf_add(out, b->lines + b->off[from], b->off[to] -
+		    b->off[from]);
+	}
+}
+
 int
 pageindex_page(const struct pageindex *pi, size_t page, struct buf *out)
 {
@@ -200,8 +443,7 @@ pageindex_page(const struct pageindex *pi, size_t page, struct buf *out)
 	if (last > pi->n)
 		last = pi->n;
 	if (first < last)
-		buf_add(out, pi->lines + pi->off[first], pi->off[last] -
-		    pi->off[first]);
+		add_lines(out, pi, first, last);
 	buf_addc(out, '\n');
 	if (page > 1)
 		add_page_link(out, pi, page - 1, MSG_PREV_PAGE);

@@ -31,6 +31,13 @@ struct site;
  * language; NULL when out of memory.  S's pages must be sorted.
  */
 struct pageindex *pageindex_build(const struct site *, const char *);
+/*
+ * The same for a reload: every block of entries of OPI, the index of the
+ * site replaced, whose pages S shares, in the same order, is shared too
+ * (counted), not made again.
+ */
+struct pageindex *pageindex_rebuild(const struct site *, const char *,
+		    const struct pageindex *);
 void		 pageindex_free(struct pageindex *);
 
 /* Entries and pages of the index (one page when it has no entry). */

@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 
+#include "capsule.h"
 #include "config.h"
 #include "control.h"
 #include "log.h"
@@ -39,8 +40,12 @@ struct reload {
 	unsigned long	 seq;		/* reloads started (control.h) */
 	bool		 running;
 	bool		 again;		/* another SIGHUP came meanwhile */
+	bool		 again_all;	/* ... not from --watch alone */
 	bool		 full;		/* the next is a full load */
 	bool		 full_now;	/* the thread's: a full load */
+	uint64_t	(*dirs)[2];	/* owned: --watch's folders, or NULL */
+	struct capsule_scope scope;	/* the thread's: over dirs */
+	bool		 scoped;	/* ... or everything (false) */
 	struct server	*old;		/* borrowed: current at the start */
 	struct server	*srv;		/* the thread's result, or NULL */
 	char		 err[8192];
@@ -73,23 +78,41 @@ reload_thread(void *arg)
 {
 	/* the workers first (only this thread; a failure costs only time) */
 	(void)prio_lower_thread(RELOAD_NICE);
-	reload.srv = hooks.load(reload.old, reload.full_now, reload.err,
+	reload.srv = hooks.load(reload.old, reload.full_now,
+	    reload.scoped ? &reload.scope : NULL, reload.err,
 	    sizeof(reload.err));
 	atomic_store(&reload.finished, true);
 	event_active(reload.done, EV_READ, 0);
 	return NULL;
 }
 
-void
-reload_start(const char *why)
+/*
+ * Start a reload (WHY in the log); SCOPED: asked by --watch alone, so
+ * that the folders with no change since the last load are not read.
+ */
+static void
+reload_begin(const char *why, bool scoped)
 {
+	size_t	 n = 0;
+
 	if (reload.running) {
 		reload.again = true;
+		reload.again_all |= !scoped;
 		return;
 	}
 	reload.old = hooks.current();
 	reload.full_now = reload.full;
 	reload.full = false;
+	/* what the watch saw since the last it handed over */
+	free(reload.dirs);
+	reload.dirs = NULL;
+	reload.scoped = false;
+	if (scoped && watcher != NULL &&
+	    (reload.dirs = watch_take(watcher, &n)) != NULL) {
+		reload.scope.dirs = (const uint64_t (*)[2])reload.dirs;
+		reload.scope.ndirs = n;
+		reload.scoped = true;
+	}
 	log_info("%s: reloading %s%s", why, reload_name(reload.old),
 	    reload.full_now ? " (a full load)" : "");
 	clock_gettime(CLOCK_MONOTONIC, &reload.t0);
@@ -108,6 +131,12 @@ reload_start(const char *why)
 		reload.running = false;
 		event_active(reload.done, EV_READ, 0);
 	}
+}
+
+void
+reload_start(const char *why)
+{
+	reload_begin(why, false);
 }
 
 unsigned long
@@ -239,6 +268,9 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		reload.srv = NULL;
 	}
 	if (reload.srv == NULL) {
+		/* the old site stays: what the watch handed over is not seen */
+		if (reload.scoped && watcher != NULL)
+			watch_all(watcher);
 		report_errors(reload.err);
 		log_warnx("reload failed; still serving the last good "
 		    "capsule and configuration");
@@ -271,7 +303,9 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		ping_reload(current, reload.srv);	/* queues, no I/O */
 		hooks.swap(reload.srv);
 		current = reload.srv;
-		watch_update();
+		/* within a scope, no folder came or went: the same watches */
+		if (!reload.scoped)
+			watch_update();
 		reload.srv = NULL;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		log_info("reloaded %s: %zu hosts, %zu taken over of %zu pages "
@@ -285,7 +319,9 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	atomic_store(&ended_seq, reload.seq);
 	if (reload.again) {
 		reload.again = false;
-		reload_start("changes during the last reload");
+		reload_begin("changes during the last reload",
+		    !reload.again_all);
+		reload.again_all = false;
 	}
 }
 
@@ -310,7 +346,7 @@ watch_update(void)
 static void
 watch_changed(void *arg)
 {
-	reload_start("--watch: files changed");
+	reload_begin("--watch: files changed", true);
 }
 
 static void
@@ -385,5 +421,7 @@ reload_stop(void)
 		event_free(upload_ev);
 	upload_ev = NULL;
 	watch_free(watcher);
+	free(reload.dirs);
+	reload.dirs = NULL;
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+struct capsule_scope;
 struct event_base;
 struct server;
 
@@ -19,10 +20,11 @@ struct reload_hooks {
 	/*
 	 * In the reload thread: the new server, loaded beside OLD (which
 	 * it may share certificates with, and, unless FULL, what did not
-	 * change: capsule.h), or NULL with the reason in ERR.
+	 * change: capsule.h, within SCOPE unless it is NULL), or NULL with
+	 * the reason in ERR.
 	 */
-	struct server	*(*load)(const struct server *, bool, char *,
-			    size_t);
+	struct server	*(*load)(const struct server *, bool,
+			    const struct capsule_scope *, char *, size_t);
 	/* On the loop, before the swap: its log; 0, or -1 with ERR. */
 	int		 (*switch_log)(const struct server *, char *, size_t);
 	/* On the loop: serve new requests from SRV (takes its reference). */

@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "capsule.h"
 #include "capsule_impl.h"
 #include "feed.h"
+#include "gemtext.h"
 #include "log.h"
 #include "mime.h"
 #include "partners.h"
@@ -37,6 +39,49 @@ is_done(const struct page *pg)
 	return pg != NULL && pg->rendered && pg->compact;
 }
 
+/*
+ * Take over OLD's page PG of the regular file NAME of F, of SIZE bytes,
+ * if it stays in memory or on disk as a full load would decide it now.
+ */
+static bool
+take(struct walk *w, struct folder *f, const char *name, struct page *pg,
+    size_t size)
+{
+	size_t		 narticles = f->narticles;
+	bool		 mem;
+
+	/* in memory or on disk, as a full load would decide it now */
+	mem = mime_is_gemtext(name) || (size <= CAPSULE_MEM_FILE_MAX &&
+	    w->memused + size <= CAPSULE_MEM_TOTAL);
+	if (mem != (pg->file == NULL))
+		return false;
+	page_ref(pg);
+	if (site_add_page(w->s, pg) == -1) {
+		page_free(pg);
+		fail_oom(w, f->rel);
+		return true;
+	}
+	w->added = pg;
+	w->re.taken++;
+	if (pg->mtime > w->s->mtime)
+		w->s->mtime = pg->mtime;
+	if (mem)
+		w->memused += size;
+	if (pg->is_gemtext && add_article(w, f, pg, name) == -1)
+		return true;
+	if (f->narticles == narticles || f->posts == SITE_OFF)
+		list_file(f, pg, name);
+	return true;
+}
+
+/* True if NAME of F is never taken over: read each time. */
+static bool
+is_special(const struct folder *f, const char *name)
+{
+	return strcmp(name, PARTNERS_FILE) == 0 ||
+	    (f->index_name != NULL && strcmp(name, f->index_name) == 0);
+}
+
 bool
 retake_file(struct walk *w, struct folder *f, const char *name,
     const struct stat *st)
@@ -44,11 +89,8 @@ retake_file(struct walk *w, struct folder *f, const char *name,
 	struct page_id	 id;
 	struct page	*pg;
 	struct buf	 path = BUF_INIT;
-	size_t		 size = (size_t)st->st_size, narticles = f->narticles;
-	bool		 mem;
 
-	if (w->re.old == NULL || strcmp(name, PARTNERS_FILE) == 0 ||
-	    (f->index_name != NULL && strcmp(name, f->index_name) == 0))
+	if (w->re.old == NULL || is_special(f, name))
 		return false;
 	buf_addf(&path, "%s%s", f->rel, name);
 	pg = path.failed ? NULL : exact(w->re.old, path.data);
@@ -62,27 +104,18 @@ retake_file(struct walk *w, struct folder *f, const char *name,
 		    "in the file system clock's tick" : "changed");
 		return false;
 	}
-	/* in memory or on disk, as a full load would decide it now */
-	mem = mime_is_gemtext(name) || (size <= CAPSULE_MEM_FILE_MAX &&
-	    w->memused + size <= CAPSULE_MEM_TOTAL);
-	if (mem != (pg->file == NULL))
+	return take(w, f, name, pg, (size_t)st->st_size);
+}
+
+bool
+retake_known(struct walk *w, struct folder *f, const char *name,
+    struct page *pg)
+{
+	if (w->re.old == NULL || is_special(f, name) || !is_done(pg) ||
+	    pg->generated || pg->id.ino == 0 || pg->id.size < 0 ||
+	    reuse_racy(w->re.old, &pg->id))
 		return false;
-	page_ref(pg);
-	if (site_add_page(w->s, pg) == -1) {
-		page_free(pg);
-		fail_oom(w, f->rel);
-		return true;
-	}
-	w->re.taken++;
-	if (pg->mtime > w->s->mtime)
-		w->s->mtime = pg->mtime;
-	if (mem)
-		w->memused += size;
-	if (pg->is_gemtext && add_article(w, f, pg, name) == -1)
-		return true;
-	if (f->narticles == narticles || f->posts == SITE_OFF)
-		list_file(f, pg, name);
-	return true;
+	return take(w, f, name, pg, (size_t)pg->id.size);
 }
 
 struct page *
@@ -237,24 +270,110 @@ late_paths(struct walk *w, char ***v, size_t *n)
 	return ret;
 }
 
-/* The articles point at the pages that replaced theirs. */
-static void
+/*
+ * An array of N elements of SIZE bytes, *V, counted by *REFS and shared
+ * with the last load (which holds it meanwhile): a copy of its own,
+ * before it is written (copy on write).  0, or -1 (memory).
+ */
+static int
+unshare(void **v, atomic_int **refs, size_t n, size_t size)
+{
+	void		*copy;
+	atomic_int	*r;
+
+	if ((copy = calloc(n + 1, size)) == NULL ||
+	    (r = malloc(sizeof(*r))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	memcpy(copy, *v, n * size);
+	atomic_init(r, 1);
+	(void)atomic_fetch_sub(*refs, 1);	/* the last load's stays */
+	*v = copy;
+	*refs = r;
+	return 0;
+}
+
+/* True if what REFS counts is shared with another site. */
+static bool
+is_shared(atomic_int *refs)
+{
+	return refs != NULL && atomic_load(refs) > 1;
+}
+
+/* The articles point at the pages that replaced theirs.  0 or -1. */
+static int
 repoint_articles(struct site *s)
 {
+	struct blog	*b;
 	struct article	*a;
 	struct page	*pg;
 	size_t		 i, j;
+	bool		 own;
 
-	for (i = 0; i < s->nblogs; i++)
-		for (j = 0; j < s->blogs[i].narticles; j++) {
-			a = &s->blogs[i].articles[j];
+	for (i = 0; i < s->nblogs; i++) {
+		b = &s->blogs[i];
+		own = false;
+		for (j = 0; j < b->narticles; j++) {
+			a = &b->articles[j];
 			if ((pg = exact(s, a->path)) == NULL || pg == a->page)
 				continue;
+			if (!own && is_shared(b->refs) &&
+			    unshare((void **)&b->articles, &b->refs,
+			    b->narticles, sizeof(*b->articles)) == -1)
+				return -1;
+			own = true;
+			a = &b->articles[j];
 			a->page = pg;
 			a->path = pg->path;
 			a->title = pg->title != NULL ? pg->title :
 			    pg->doc.title;
 		}
+	}
+	return 0;
+}
+
+/*
+ * The folders' entries point at the pages that replaced theirs.  0, or
+ * -1 (memory).
+ */
+static int
+repoint_dirs(struct walk *w)
+{
+	struct site_dir		*d;
+	struct site_entry	*e;
+	struct page		*pg;
+	size_t			 i, j, k;
+	bool			 own;
+
+	for (i = 0; i < w->ndirs; i++) {
+		d = &w->dirs[i];
+		own = false;
+		for (j = 0; j < d->nents; j++) {
+			e = &d->ents[j];
+			if (e->pg == NULL ||
+			    (pg = exact(w->s, e->pg->path)) == NULL ||
+			    pg == e->pg)
+				continue;
+			if (!own && is_shared(d->refs)) {
+				if (unshare((void **)&d->ents, &d->refs,
+				    d->nents, sizeof(*d->ents)) == -1)
+					return -1;
+				/* the names, owned by each copy */
+				for (k = 0; k < d->nents; k++)
+					if (d->ents[k].name != NULL &&
+					    (d->ents[k].name = strdup(
+					    d->ents[k].name)) == NULL) {
+						for (; k < d->nents; k++)
+							d->ents[k].name = NULL;
+						return -1;
+					}
+			}
+			own = true;
+			d->ents[j].pg = pg;
+		}
+	}
+	return 0;
 }
 
 int
@@ -288,14 +407,87 @@ retake_after_walk(struct walk *w)
 				goto done;
 		}
 	}
-	if (ncloned > 0)
-		repoint_articles(s);
+	if (ncloned > 0 && (repoint_articles(s) == -1 ||
+	    repoint_dirs(w) == -1)) {
+		fail_oom(w, "/");
+		goto done;
+	}
 	ret = 0;
  done:
 	for (i = 0; i < nlate; i++)
 		free(late[i]);
 	free(late);
 	return ret;
+}
+
+struct page *
+retake_folder(struct walk *w, const struct folder *f, const uint64_t *key)
+{
+	const struct site	*o = w->re.old;
+	const struct site_dir	*d;
+	const struct blog	*ob = NULL;
+	struct page		*pg;
+	size_t			 i;
+
+	if (o == NULL || (key[0] == 0 && key[1] == 0) ||
+	    (d = site_dir_find(o, f->rel)) == NULL ||
+	    d->page_key[0] != key[0] || d->page_key[1] != key[1] ||
+	    !is_done(pg = exact(o, f->rel)) || pg->body == NULL)
+		return NULL;
+	for (i = 0; i < o->nblogs && ob == NULL; i++)
+		if (strcmp(o->blogs[i].path, f->rel) == 0)
+			ob = &o->blogs[i];
+	if ((ob != NULL ? ob->narticles : 0) != f->narticles ||
+	    (f->narticles > 0 && retake_blog(w, f) == NULL))
+		return NULL;
+	return pg;
+}
+
+const struct blog *
+retake_blog(struct walk *w, const struct folder *f)
+{
+	const struct site	*o = w->re.old;
+	const struct blog	*ob = NULL;
+	size_t			 i;
+
+	if (o == NULL)
+		return NULL;
+	for (i = 0; i < o->nblogs && ob == NULL; i++)
+		if (strcmp(o->blogs[i].path, f->rel) == 0)
+			ob = &o->blogs[i];
+	if (ob == NULL || ob->narticles != f->narticles)
+		return NULL;
+	/* the same pages: the same dates (their names) and titles */
+	for (i = 0; i < f->narticles; i++)
+		if (ob->articles[i].page != f->articles[i].page)
+			return NULL;
+	return ob;
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/*
+ * True if the articles A (the last load's) and B make the same feed
+ * entry: a post changed below its first paragraph, its title kept.
+ */
+static bool
+is_same_entry(const struct article *a, const struct article *b)
+{
+	struct gemtext	 ta = GEMTEXT_INIT, tb = GEMTEXT_INIT;
+	bool		 same;
+
+	if (strcmp(a->path, b->path) != 0 || strcmp(a->date, b->date) != 0 ||
+	    !str_eq(a->title, b->title) ||
+	    a->page->gopher_type != b->page->gopher_type)
+		return false;
+	same = str_eq(post_summary(a->page, &ta), post_summary(b->page, &tb));
+	gemtext_free(&ta);
+	gemtext_free(&tb);
+	return same;
 }
 
 int
@@ -316,7 +508,8 @@ retake_feeds(struct walk *w, const struct blog *b, const char *atom,
 	    site_lookup(o, b->path) != site_lookup(w->s, b->path))
 		return 0;
 	for (i = 0; i < b->narticles; i++)
-		if (ob->articles[i].page != b->articles[i].page)
+		if (ob->articles[i].page != b->articles[i].page &&
+		    !is_same_entry(&ob->articles[i], &b->articles[i]))
 			return 0;
 	/* the Atom feed links the gemtext one when that is generated */
 	oa = exact(o, atom);

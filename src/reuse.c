@@ -223,7 +223,8 @@ reuse_changes(struct reuse *r, struct page *const *pages, size_t n,
 	np = next_new(pages, n, &i, extra, nextra, &j, &path);
 	while (k < o->npages || path != NULL) {
 		op = k < o->npages ? o->pages[k] : NULL;
-		c = op == NULL ? 1 : path == NULL ? -1 :
+		/* a page shared is at the same path */
+		c = op == NULL ? 1 : path == NULL ? -1 : op == np ? 0 :
 		    strcmp(op->path, path);
 		if (c < 0 && add_changed(r, &cap, op->path) == -1)
 			goto oom;

@@ -312,7 +312,7 @@ keep_cert(struct vhost *vh, const struct server *old, char *err,
  */
 static struct site *
 load_site(const struct conf *conf, size_t i, const struct server *old,
-    bool later, char *err, size_t errlen)
+    const struct capsule_scope *scope, bool later, char *err, size_t errlen)
 {
 	const struct vhost	*ov;
 	const struct conf_host	*h = &conf->hosts[i];
@@ -346,8 +346,8 @@ load_site(const struct conf *conf, size_t i, const struct server *old,
 	so.nredirects = h->nredirects;
 	/* a reload takes over what did not change (capsule.h) */
 	ov = old != NULL ? server_host(old, h->name) : NULL;
-	if ((s = capsule_reload(h->root, &so, ov != NULL ? ov->site : NULL,
-	    err, errlen)) == NULL)
+	if ((s = capsule_reload_in(h->root, &so, ov != NULL ? ov->site : NULL,
+	    scope, err, errlen)) == NULL)
 		return NULL;
 	if (render_site(s) == -1) {
 		snprintf(err, errlen, "%s: out of memory", h->root);
@@ -370,7 +370,8 @@ static const struct access_ca_loader ca_loader = { tls_ca_load, tls_ca_free };
 
 struct server *
 server_load(struct conf *conf, enum server_certs certs,
-    const struct server *old, bool reuse, char *err, size_t errlen)
+    const struct server *old, bool reuse, const struct capsule_scope *scope,
+    char *err, size_t errlen)
 {
 	struct server		*srv;
 	struct vhost		*vh;
@@ -407,7 +408,7 @@ server_load(struct conf *conf, enum server_certs certs,
 		srv->nhosts++;
 		if ((vh->access = access_rules_load(vh->conf, &ca_loader, err,
 		    errlen)) == NULL ||
-		    (vh->site = load_site(conf, i, reuse ? old : NULL,
+		    (vh->site = load_site(conf, i, reuse ? old : NULL, scope,
 		    certs != SERVER_CERTS_CHECK, err, errlen)) == NULL)
 			goto bad;
 		if (certs == SERVER_CERTS_KEEP ?

@@ -70,11 +70,14 @@ struct server {
  * root, and a renewed pair is read.  SERVER_CERTS_KEEP takes OLD's
  * context for every host (a chroot cannot see the keys).  With REUSE, a
  * host of OLD's name takes over from OLD's site what did not change
- * (capsule_reload); without, every capsule is loaded whole.  Returns a
+ * (capsule_reload), within SCOPE when it is not NULL (capsule_reload_in:
+ * --watch's folders); without, every capsule is loaded whole.  Returns a
  * server with one reference, or NULL with "file:line: message" in ERR.
  */
+struct capsule_scope;
 struct server	*server_load(struct conf *, enum server_certs,
-		    const struct server *, bool, char *, size_t);
+		    const struct server *, bool, const struct capsule_scope *,
+		    char *, size_t);
 
 /*
  * What of VH's certificate the user PW may not use: the folder a

@@ -140,6 +140,7 @@ site_free(struct site *s)
 		free(s->closed[i]);
 	free(s->closed);
 	free(s->key);
+	site_dirs_free(s->dirs, s->ndirs);
 	tar_free(s->archive);
 	free(s->archive);
 	for (i = 0; i < s->npages; i++)
@@ -148,7 +149,7 @@ site_free(struct site *s)
 	region_free(&s->parse);
 	for (i = 0; i < s->nblogs; i++) {
 		free(s->blogs[i].path);
-		free(s->blogs[i].articles);
+		site_blog_unref(&s->blogs[i]);
 	}
 	free(s->blogs);
 	for (i = 0; i < s->nsections; i++)
@@ -178,6 +179,7 @@ int
 site_compact(struct site *s)
 {
 	struct article	*a;
+	const char	*t;
 	size_t		 i, j;
 	int		 ret = 0;
 
@@ -196,8 +198,10 @@ site_compact(struct site *s)
 	for (i = 0; i < s->nblogs; i++)
 		for (j = 0; j < s->blogs[i].narticles; j++) {
 			a = &s->blogs[i].articles[j];
-			a->title = a->page->title != NULL ? a->page->title :
+			t = a->page->title != NULL ? a->page->title :
 			    a->page->doc.title;
+			if (a->title != t)	/* never written when shared */
+				a->title = t;
 		}
 	return ret;
 }
@@ -227,6 +231,75 @@ site_section(const struct site *s, const struct section_ops *ops)
 		if (s->sections[i].ops == ops)
 			return &s->sections[i];
 	return NULL;
+}
+
+static int
+dir_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct site_dir *)elem)->rel);
+}
+
+const struct site_dir *
+site_dir_find(const struct site *s, const char *rel)
+{
+	if (s->ndirs == 0)
+		return NULL;
+	return bsearch(rel, s->dirs, s->ndirs, sizeof(*s->dirs), dir_cmp);
+}
+
+void
+site_blog_unref(struct blog *b)
+{
+	if (b->refs == NULL || atomic_fetch_sub(b->refs, 1) == 1) {
+		free(b->articles);
+		free(b->refs);
+	}
+	b->articles = NULL;
+	b->refs = NULL;
+}
+
+void
+site_dirs_free(struct site_dir *d, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++) {
+		if (d[i].refs == NULL || atomic_fetch_sub(d[i].refs, 1) == 1) {
+			for (j = 0; j < d[i].nents; j++)
+				free(d[i].ents[j].name);
+			free(d[i].ents);
+			free(d[i].refs);
+		}
+		free(d[i].rel);
+	}
+	free(d);
+}
+
+int
+site_reserve(struct site *s, size_t n)
+{
+	struct page	**p;
+
+	if (n <= s->pagecap)
+		return 0;
+	if ((p = reallocarray(s->pages, n, sizeof(*p))) == NULL)
+		return -1;
+	s->pages = p;
+	s->pagecap = n;
+	return 0;
+}
+
+int
+site_add_page_at(struct site *s, struct page *pg, size_t at)
+{
+	if (site_add_page(s, pg) == -1)
+		return -1;
+	if (at < s->npages - 1) {
+		memmove(&s->pages[at + 1], &s->pages[at],
+		    (s->npages - 1 - at) * sizeof(*s->pages));
+		s->pages[at] = pg;
+	}
+	return 0;
 }
 
 int
@@ -269,7 +342,13 @@ site_sort(struct site *s)
 	if (s->nsorted > s->npages)
 		s->nsorted = 0;
 	if (s->npages - s->nsorted > 64) {
-		qsort(s->pages, s->npages, sizeof(*s->pages), page_cmp);
+		/* the walk adds them in order, but for a few folders */
+		for (i = s->nsorted > 0 ? s->nsorted : 1; i < s->npages; i++)
+			if (strcmp(s->pages[i - 1]->path, s->pages[i]->path) > 0)
+				break;
+		if (i < s->npages)
+			qsort(s->pages, s->npages, sizeof(*s->pages),
+			    page_cmp);
 		s->nsorted = s->npages;
 		return;
 	}
@@ -363,8 +442,11 @@ site_open_file(const struct site *s, const struct page *pg, long long *len,
 bool
 site_is_closed(const struct site *s, const char *path)
 {
-	size_t	 i, n, len = strlen(path);
+	size_t	 i, n, len;
 
+	if (s->nclosed == 0)
+		return false;
+	len = strlen(path);
 	for (i = 0; i < s->nclosed; i++) {
 		n = strlen(s->closed[i]);
 		/* "/members/" closes "/members/..." and "/members" */

@@ -143,8 +143,38 @@ struct article {
 /* A folder whose article files (YYYY-MM-DD-slug.gmi) are listed. */
 struct blog {
 	char		*path;		/* owned: the folder, "/forum/" */
-	struct article	*articles;	/* owned: newest first */
+	struct article	*articles;	/* counted: newest first */
 	size_t		 narticles;
+	atomic_int	*refs;		/* owned with articles: the sites */
+					/* that share them (a reload whose */
+					/* folder has the same posts), or */
+					/* NULL: this one alone */
+};
+
+/* Drop B's articles: freed with the last site that holds them. */
+void		 site_blog_unref(struct blog *);
+
+/*
+ * A folder as the walk read it, for the next reload (capsule.h's scope):
+ * a folder that had no change since takes its entries from here instead
+ * of the file system.  An entry is a regular file served as the page PG
+ * (its name is PG's last segment), or anything else, NAME, which the walk
+ * looks at again.
+ */
+struct site_entry {
+	char		*name;		/* owned, or NULL: PG's */
+	struct page	*pg;		/* borrowed from the site, or NULL */
+};
+
+struct site_dir {
+	char		*rel;		/* owned: "/", "/log/2020/" */
+	struct page_id	 id;		/* the folder's, before its read */
+	struct site_entry *ents;	/* counted, in the walk's order */
+	size_t		 nents;
+	atomic_int	*refs;		/* owned with ents: the sites that */
+					/* share them, or NULL: this one */
+	uint64_t	 page_key[2];	/* what made its page (capsule.c's */
+					/* folder_key), or 0 */
 };
 
 /* Where a host with "archive on" serves its capsule over Gemini. */
@@ -188,9 +218,12 @@ struct site {
 	char		*key;		/* owned: its options and folder */
 					/* (reuse_key), or NULL */
 	size_t		 ntaken;	/* pages a reload took over */
+	size_t		 nclean;	/* folders it did not read again */
 	int64_t		 loaded_ns;	/* the wall clock when its load */
 					/* began, in ns (reuse_racy) */
 	bool		 text_later;	/* as in its options */
+	struct site_dir	*dirs;		/* owned: its folders, sorted by */
+	size_t		 ndirs;		/* rel (site_dir_find) */
 };
 
 struct site	*site_new(const struct site_opts *);
@@ -224,8 +257,17 @@ int		 site_compact(struct site *);
 /* A gemtext_mem's alloc: memory from S's parse region (S as the arg). */
 void		*site_parse_alloc(void *, size_t);
 
+/* The folder REL ("/log/") as S's load read it, or NULL. */
+const struct site_dir *site_dir_find(const struct site *, const char *);
+/* Free the N folder records D (and D itself). */
+void		 site_dirs_free(struct site_dir *, size_t);
+
+/* Make room for N pages in all.  0, or -1 (memory: they grow later). */
+int		 site_reserve(struct site *, size_t);
 /* Add PG (the site owns it from here on); call site_sort() when done. */
 int		 site_add_page(struct site *, struct page *);
+/* The same, PG put at AT (< npages) in the pages: before what follows. */
+int		 site_add_page_at(struct site *, struct page *, size_t);
 void		 site_sort(struct site *);
 
 /*

@@ -7,7 +7,9 @@
 # Markdown table gives the start time, resident memory after the start
 # (and per byte of the capsule's files), each reload's time and peak, the
 # resident memory after each reload, the search index's time after the
-# start, and what one edited post and one added post cost a reload.  See tests/bench/README.md.
+# start, and what one edited post and one added post cost a reload: by
+# SIGHUP (every folder looked at), then with zeche started again with
+# --watch (the folders the watch saw change).  See tests/bench/README.md.
 #
 # Knobs, from the environment:
 #
@@ -73,6 +75,7 @@ kib() {	# kib FIELD: VmRSS or VmHWM of zeche in KiB
 	awk -v f="$1:" '$1 == f { print $2 }' "/proc/$PID_ZECHE/status"
 }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+mib1() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 now_ms() { date +%s%3N; }
 median() {
 	sort -g | awk '{ v[NR] = $1 }
@@ -208,9 +211,54 @@ one() {
 	kill -TERM "$PID_ZECHE"
 	wait "$PID_ZECHE" 2>/dev/null || true
 	PID_ZECHE=
+
+	# the same under --watch: its first reload reads every folder (the
+	# watch began after the start), the next ones only those it saw change
+	local wedit_ms wadd_ms wedit_peak wadd_peak wpost
+	log="$WORK/zeche-$n-watch.log"
+	note "N=$n: --watch"
+	"${RUNAS[@]}" "$ZECHE" --root "$dir" --certs "$WORK/certs" \
+	    --host localhost --workers 1 --timeout 3600 --watch \
+	    --gemini "127.0.0.1:$pgem" --gopher "127.0.0.1:$pgoph" \
+	    "${ZARGS[@]}" >"$log" 2>&1 </dev/null &
+	PID_ZECHE=$!
+	for i in $(seq 1 6000); do
+		grep -q 'search index of' "$log" 2>/dev/null && break
+		kill -0 "$PID_ZECHE" 2>/dev/null ||
+		    die "zeche --watch does not start: $(tail -n 5 "$log")"
+		sleep 0.01
+	done
+	settle
+	wpost=$(find "$dir/log" -name '*.gmi' | sort | sed -n 2p)
+	printf '\nA first change.\n' >>"$wpost"
+	wait_reload 1 >/dev/null
+	settle
+	before=$(kib VmRSS)
+	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
+	printf '\nOne more paragraph.\n' >>"$wpost"
+	wedit_ms=$(wait_reload 2)
+	wedit_peak=$(( $(kib VmHWM) - before ))
+	settle
+	before=$(kib VmRSS)
+	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
+	printf '# Another new post\n\nHello.\n' \
+	    >"$(dirname "$wpost")/$(basename "$(dirname "$wpost")")-12-30-new.gmi"
+	wadd_ms=$(wait_reload 3)
+	wadd_peak=$(( $(kib VmHWM) - before ))
+	case $(gopher_get "$pgoph" "$(dirname "${wpost#"$dir"}")/") in
+	*"Another new post"*) ;;
+	*) die "N=$n: --watch: the new post is not listed" ;;
+	esac
+	grep -q 'reloaded .* pages in' "$log" &&
+	    [ "$(grep -c 'reloaded .* pages in' "$log")" -eq 3 ] ||
+	    die "N=$n: --watch: not three reloads: $(tail -n 3 "$log")"
+
+	kill -TERM "$PID_ZECHE"
+	wait "$PID_ZECHE" 2>/dev/null || true
+	PID_ZECHE=
 	rm -rf "$dir"
 
-	ROWS+=("$(printf '| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s (%s) | %s (%s) |' \
+	ROWS+=("$(printf '| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s (%s) | %s (%s) | %s (%s) | %s (%s) |' \
 	    "$n" "$files" "$(mib $((bytes / 1024)))" \
 	    "$(awk -v m="$start" 'BEGIN { printf "%.2f", m / 1000 }')" \
 	    "$(mib "$rss0")" \
@@ -222,8 +270,10 @@ one() {
 	    "${after[$((RELOADS - 1))]}" \
 	    "$(awk -v a="${after[$((RELOADS - 1))]}" -v r="$rss0" \
 	    'BEGIN { printf "%.2f", a * 1024 / r }')" \
-	    "${search_ms:-?}" "$edit_ms" "$(mib "$edit_peak")" \
-	    "$add_ms" "$(mib "$add_peak")")")
+	    "${search_ms:-?}" "$edit_ms" "$(mib1 "$edit_peak")" \
+	    "$add_ms" "$(mib1 "$add_peak")" \
+	    "$wedit_ms" "$(mib1 "$wedit_peak")" \
+	    "$wadd_ms" "$(mib1 "$wadd_peak")")")
 	NOTES+=("N=$n: reloads ${ms[*]} ms; peak MiB during each: ${peak[*]};\
  RSS MiB after each: ${after[*]}")
 }
@@ -242,8 +292,9 @@ echo "| posts | files | source MiB | start s | RSS MiB after start (× source)" 
     "| peak MiB at start | reload ms (median) | peak MiB in a reload (max)" \
     "| RSS MiB after $RELOADS reloads | after / start" \
     "| search index ms (after serving) | one post edited: reload ms" \
-    "(peak extra MiB) | one post added: reload ms (peak extra MiB) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "(peak extra MiB) | one post added: reload ms (peak extra MiB)" \
+    "| the same under --watch: edited | added |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for r in "${ROWS[@]}"; do
 	echo "$r"
 done
@@ -260,7 +311,11 @@ echo "- start: from exec to the log's \"serving\" line (read, parse," \
 echo "- one post edited, one added: a paragraph appended to the first" \
     "post, then a new post in its folder, each followed by a SIGHUP; the" \
     "time zeche logs, and VmHWM over the RSS before (clear_refs); the" \
-    "new post must be in its folder's Gopher menu"
+    "new post must be in its folder's Gopher menu; under --watch: zeche" \
+    "started again with --watch, one change to let its first reload" \
+    "(which reads every folder) pass, then a second post edited and a" \
+    "post added, each reloaded by the watch (which reads only the folder" \
+    "that changed)"
 echo "- search index: built after the start on a thread of its own (the" \
     "log's \"search index of N pages built in T ms\")"
 echo "- reload: SIGHUP, nothing changed, the time zeche logs; its peak is" \

@@ -1,5 +1,6 @@
 # --watch: an edited page and an edited configuration file are served
-# without a SIGHUP, once the changes have settled.
+# without a SIGHUP, once the changes have settled; after the first such
+# reload, one reads only the folders that changed.
 . "$(dirname "$0")/lib.sh"
 
 # until_served NAME URL TEXT: poll (10 s at most) until URL holds TEXT
@@ -27,6 +28,30 @@ until_served "a page in the new folder is watched too" \
     "gemini://$H/neu/seite.gmi" "# Neu 2"
 expect_log "the reload is logged" "watch: files changed"
 alive "--watch reloads"
+stop_zeche
+
+# after its first reload, --watch reads only the folders that changed:
+# a new post in notes/ shows in its folder's page, Gopher menu and feed,
+# an edit at the top is served, and the untouched folders stay as read
+start_zeche --watch -v
+printf '\nOne more line.\n' >>"$ROOT/notes/2024-03-05-second-visit.gmi"
+until_served "a first change under --watch" \
+    "gemini://$H/notes/2024-03-05-second-visit.gmi" "One more line."
+printf '# Third visit\n\nA third time.\n' \
+    >"$ROOT/notes/2024-06-01-third-visit.gmi"
+until_served "a new post is in its folder's page (--watch, one folder)" \
+    "gemini://$H/notes/" "Third visit"
+expect_contains "and in its Gopher menu" "$(gopher /notes/)" "Third visit"
+expect_contains "and in its feed" "$(gem "gemini://$H/notes/atom.xml")" \
+    "2024-06-01-third-visit.gmi"
+expect_log "the other folders are not read again" \
+    "folders as the last load read them"
+printf 'Read me again.\n' >"$ROOT/readme.txt"
+until_served "an edit at the top is served (--watch, one folder)" \
+    "gemini://$H/readme.txt" "Read me again."
+expect_contains "the new post is still served" \
+    "$(gem "gemini://$H/notes/2024-06-01-third-visit.gmi")" "# Third visit"
+alive "--watch reloads within a scope"
 stop_zeche
 
 # the configuration file's "watch on", and an edit of the file itself

@@ -6,7 +6,10 @@
  * added, removed and renamed, titles changed, links to paths that come
  * and go, an index and a folder that come and go, the directory edited,
  * files touched), and after each step the reload from the last site is
- * compared with a full load, page by page and protocol by protocol.
+ * compared with a full load, page by page and protocol by protocol.  The
+ * same again with --watch's scope: a watch (watch.c) on the capsule says
+ * which folders changed, and the reload reads only those
+ * (capsule_reload_in).
  */
 #include <sys/stat.h>
 
@@ -18,14 +21,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "check.h"
 #include "tmptree.h"
 
 #include "buf.h"
 #include "capsule.h"
+#include "pageindex.h"
 #include "render.h"
 #include "reuse.h"
+#include "section.h"
 #include "site.h"
+#include "watch.h"
 
 #define NPOSTS_MAX	64
 
@@ -112,9 +120,10 @@ static void
 change(struct buf *b)
 {
 	char		 path[512], to[512];
+	FILE		*fp;
 	size_t		 i = nposts > 0 ? rnd((uint32_t)nposts) : 0;
 
-	switch (rnd(11)) {
+	switch (rnd(12)) {
 	case 0:
 	case 1:				/* a post edited */
 		if (nposts > 0) {
@@ -180,6 +189,16 @@ change(struct buf *b)
 		    "=> b.txt\n", 1 + rnd(9), rnd(40));
 		put("notes/a.gmi", b->data);
 		break;
+	case 10:			/* a post's end edited */
+		if (nposts > 0) {
+			snprintf(path, sizeof(path), "%s/%s", tmptree,
+			    posts[i]);
+			if ((fp = fopen(path, "a")) == NULL)
+				exit(2);
+			fprintf(fp, "\nOne more paragraph, %u.\n", serial++);
+			fclose(fp);
+		}
+		break;
 	default:			/* a plain file comes or goes */
 		if (exists("notes/b.txt"))
 			rm("notes/b.txt");
@@ -226,9 +245,11 @@ static void
 compare(const struct site *a, const struct site *b, int step)
 {
 	const struct page	*x, *y;
+	const struct section	*sa, *sb;
 	struct buf		 ta = BUF_INIT, tb = BUF_INIT;
+	struct buf		 ba = BUF_INIT, bb = BUF_INIT;
 	const char		*da, *db;
-	size_t			 i, j, n = 0, la, lb;
+	size_t			 i, j, k, n = 0, la, lb;
 	int			 p;
 
 	CHECK(a->npages == b->npages);
@@ -274,21 +295,45 @@ compare(const struct site *a, const struct site *b, int step)
 			    b->blogs[i].articles[j].path) == 0);
 	}
 	CHECK(a->nsections == b->nsections);
+	/* every page of the page index, not only its first */
+	sa = site_section(a, &pageindex_section);
+	sb = site_section(b, &pageindex_section);
+	CHECK((sa == NULL) == (sb == NULL));
+	if (sa != NULL && sb != NULL) {
+		CHECK(pageindex_count(sa->ctx) == pageindex_count(sb->ctx));
+		for (k = 1; k <= pageindex_npages(sa->ctx); k++) {
+			buf_reset(&ba);
+			buf_reset(&bb);
+			CHECK(pageindex_page(sa->ctx, k, &ba) == 0 &&
+			    pageindex_page(sb->ctx, k, &bb) == 0 &&
+			    same_bytes(ba.data, ba.len, bb.data, bb.len));
+		}
+	}
+	buf_free(&ba);
+	buf_free(&bb);
 }
 
 static struct site *
-load(const struct site_opts *o, const struct site *old)
+load_in(const struct site_opts *o, const struct site *old,
+    const struct capsule_scope *scope)
 {
 	struct site	*s;
 	char		 err[2048];
 
-	if ((s = capsule_reload(tmptree, o, old, err, sizeof(err))) == NULL) {
+	if ((s = capsule_reload_in(tmptree, o, old, scope, err,
+	    sizeof(err))) == NULL) {
 		fprintf(stderr, "load: %s\n", err);
 		exit(2);
 	}
 	if (render_site(s) == -1 || site_compact(s) == -1)
 		exit(2);
 	return s;
+}
+
+static struct site *
+load(const struct site_opts *o, const struct site *old)
+{
+	return load_in(o, old, NULL);
 }
 
 /* Let the clock pass the racy margin (reuse_racy) of what was written. */
@@ -298,6 +343,97 @@ age(void)
 	struct timespec	 ts = { 0, 150 * 1000 * 1000 };
 
 	nanosleep(&ts, NULL);
+}
+
+static void
+nothing(void *arg)
+{
+}
+
+/*
+ * The random steps again, each reload within what a watch on the capsule
+ * saw change (NULL: everything, then the watch is set anew, as reload.c
+ * does); each compared with a full load.
+ */
+static void
+test_scoped(const struct site_opts *o, struct buf *b)
+{
+	struct event_base	*base;
+	struct watch		*w;
+	struct capsule_scope	 scope;
+	struct site		*inc, *full, *next;
+	const char		*paths[1] = { tmptree };
+	uint64_t		(*dirs)[2];
+	size_t			 n, nscoped = 0, nclean = 0;
+	int			 step, k;
+
+	if ((base = event_base_new()) == NULL ||
+	    (w = watch_new(base, nothing, NULL)) == NULL) {
+		CHECK(!"watch_new");
+		return;
+	}
+	inc = load(o, NULL);
+	CHECK(watch_set(w, paths, 1) == 0);
+	/* the first scope is everything: the load came before the watch */
+	CHECK((dirs = watch_take(w, &n)) == NULL);
+	for (step = 0; step < 120; step++) {
+		if (step % 10 == 0)
+			age();
+		for (k = rnd(3); k >= 0; k--)
+			change(b);
+		if ((dirs = watch_take(w, &n)) != NULL) {
+			scope.dirs = (const uint64_t (*)[2])dirs;
+			scope.ndirs = n;
+			next = load_in(o, inc, &scope);
+			nscoped++;
+			nclean += next->nclean;
+		} else {
+			next = load_in(o, inc, NULL);
+			CHECK(watch_set(w, paths, 1) == 0);
+		}
+		free(dirs);
+		full = load(o, NULL);
+		compare(next, full, step);
+		site_free(full);
+		site_free(inc);
+		inc = next;
+	}
+	/* not vacuous: folders were taken over unread */
+	fprintf(stderr, "%zu of 120 reloads within a scope, %zu folders "
+	    "not read again\n", nscoped, nclean);
+	CHECK(nscoped >= 30);
+	CHECK(nclean >= 60);
+
+	/* a file written in place, its writer still at it */
+	put("notes/w.gmi", "# W\n\nversion 1\n");
+	free(watch_take(w, &n));
+	next = load_in(o, inc, NULL);
+	site_free(inc);
+	inc = next;
+	age();
+	{
+		char	 path[512];
+		int	 fd;
+
+		snprintf(path, sizeof(path), "%s/notes/w.gmi", tmptree);
+		if ((fd = open(path, O_WRONLY)) == -1 ||
+		    pwrite(fd, "# W\n\nversion 2\n", 15, 0) != 15)
+			exit(2);
+		dirs = watch_take(w, &n);
+		CHECK(dirs != NULL && n == 1);
+		scope.dirs = (const uint64_t (*)[2])dirs;
+		scope.ndirs = n;
+		next = load_in(o, inc, &scope);
+		close(fd);
+		free(dirs);
+	}
+	CHECK(site_lookup(next, "/notes/w.gmi") != NULL &&
+	    strstr(site_lookup(next, "/notes/w.gmi")->body, "version 2") !=
+	    NULL);
+	site_free(inc);
+	site_free(next);
+	watch_free(w);
+	event_base_free(base);
 }
 
 int
@@ -380,6 +516,9 @@ main(void)
 	CHECK(next->ntaken == 0);
 	site_free(next);
 	site_free(inc);
+	o.lang = NULL;
+
+	test_scoped(&o, &b);
 	buf_free(&b);
 	tmptree_rm();
 	CHECK_DONE();
