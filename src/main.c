@@ -932,6 +932,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &requests, NULL);
 
 	/* the jobs first: one may still signal reload_stop()'s events */
+	reload_closing();	/* an upload waits for no reload now */
 	if (conn_jobs_wait(RELOAD_STOP_WAIT) == -1 || reload_stop() == -1) {
 		log_stop();
 		return 1;

@@ -61,6 +61,8 @@ static struct watch	*watcher;	/* owned: --watch, or NULL */
 static struct event	*upload_ev;	/* owned: reload_upload_wait() */
 static atomic_ulong	 started_seq;	/* reload.seq, for other threads */
 static atomic_ulong	 ended_seq;	/* the last reload's that ended */
+static atomic_bool	 closing;	/* the loop has ended: no more */
+					/* reloads (reload_closing) */
 
 /* What the log calls the server SRV: the --config file, or its capsule. */
 static const char *
@@ -367,12 +369,18 @@ reload_upload_wait(int seconds)
 	/* a reload numbered past AFTER starts after the caller's change */
 	after = atomic_load(&started_seq);
 	event_active(upload_ev, EV_READ, 0);
-	for (i = 0; i < seconds * 100; i++) {
+	for (i = 0; i < seconds * 100 && !atomic_load(&closing); i++) {
 		if (atomic_load(&ended_seq) > after)
 			return 0;
 		nanosleep(&tick, NULL);
 	}
 	return -1;
+}
+
+void
+reload_closing(void)
+{
+	atomic_store(&closing, true);
 }
 
 int

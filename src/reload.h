@@ -50,6 +50,8 @@ void		 reload_start(const char *);
  * Returns 0, or -1 if none ended in time or there is no loop.
  */
 int		 reload_upload_wait(int);
+/* The loop has ended: reload_upload_wait() waits no longer. */
+void		 reload_closing(void);
 
 /*
  * control.h's control_reload_fn: a reload asked for on the control
