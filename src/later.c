@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "later.h"
+#include "prio.h"
 
 static pthread_mutex_t	 mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 cond = PTHREAD_COND_INITIALIZER;
@@ -21,12 +22,15 @@ static atomic_bool	 cancel;	/* the running job is stale, or */
 static pthread_t	 thread;
 static void		(*work_fn)(void *, const atomic_bool *);
 static void		(*done_fn)(void *);
+static int		 nice_value;
 
 static void *
 later_main(void *arg)
 {
 	void	*p;
 
+	/* the workers first, as for the reload (a failure costs only time) */
+	(void)prio_lower_thread(nice_value);
 	pthread_mutex_lock(&mtx);
 	for (;;) {
 		while (next == NULL && !atomic_load(&stopping))
@@ -50,13 +54,15 @@ later_main(void *arg)
 }
 
 int
-later_start(void (*work)(void *, const atomic_bool *), void (*done)(void *))
+later_start(void (*work)(void *, const atomic_bool *), void (*done)(void *),
+    int nice)
 {
 	sigset_t	 all, old;
 	int		 e;
 
 	work_fn = work;
 	done_fn = done;
+	nice_value = nice;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	e = pthread_create(&thread, NULL, later_main, NULL);

@@ -14,10 +14,12 @@
  * Start the thread: it runs WORK(P, CANCEL) for each P handed to
  * later_put(), then DONE(P).  CANCEL is set when a newer P comes or the
  * process stops: WORK should then return soon, its work left undone.  A
- * P that a newer one replaced before its turn gets only DONE(P).  0, or -1 with errno set (then later_put() refuses).  The
- * thread takes no signal.
+ * P that a newer one replaced before its turn gets only DONE(P).  The
+ * thread runs at the nice value NICE (prio.h: only ever lowered) and
+ * takes no signal.  0, or -1 with errno set (then later_put() refuses).
  */
-int	later_start(void (*)(void *, const atomic_bool *), void (*)(void *));
+int	later_start(void (*)(void *, const atomic_bool *), void (*)(void *),
+	    int);
 
 /*
  * Queue P (from any thread); it replaces a P queued before whose turn has

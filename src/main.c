@@ -897,7 +897,8 @@ main(int argc, char **argv)
 	if (reaper_start(server_free) == -1)
 		log_warn("no reaper thread; old snapshots are freed by the "
 		    "loops");
-	later_state = later_start(server_finish, server_done) == 0;
+	later_state = later_start(server_finish, server_done,
+	    RELOAD_NICE) == 0;
 	if (later_state == 0)
 		log_warn("no thread for the search index: built on the loop");
 	finish_later(current);
