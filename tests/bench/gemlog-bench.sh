@@ -52,46 +52,11 @@ ZECHE=$(findbin zeche)
 [ -n "$ZECHE" ] || die "no zeche in $BUILD_DIR"
 
 PID_ZECHE=
-WORK=
-cleanup() {
-	set +e
-	if [ -n "$PID_ZECHE" ]; then
-		kill -TERM "$PID_ZECHE" 2>/dev/null
-		wait "$PID_ZECHE" 2>/dev/null
-	fi
-	[ -n "$WORK" ] && rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+BENCH_PIDS=PID_ZECHE	# lib.sh: stopped at exit, WORK removed
+bench_work gbench
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/zeche-gbench.XXXXXX")
-chmod 755 "$WORK"
-RUNAS=()
-if [ "$(id -u)" -eq 0 ]; then
-	RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-fi
-
-kib() {	# kib FIELD: VmRSS or VmHWM of zeche in KiB
-	awk -v f="$1:" '$1 == f { print $2 }' "/proc/$PID_ZECHE/status"
-}
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
-mib1() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+mib0() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 now_ms() { date +%s%3N; }
-median() {
-	sort -g | awk '{ v[NR] = $1 }
-	    END { if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-settle() {	# wait for RSS to hold still: within 1 MiB for SETTLE s
-	local a b i
-	a=$(kib VmRSS)
-	for i in $(seq 1 60); do	# a minute at most
-		sleep "$SETTLE"
-		b=$(kib VmRSS)
-		[ $((a - b)) -lt 1024 ] && [ $((b - a)) -lt 1024 ] && return
-		a=$b
-	done
-}
 gopher_get() {
 	# shellcheck disable=SC2016	# expanded by the inner bash
 	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" &&
@@ -150,9 +115,9 @@ one() {
 	done
 	t1=$(now_ms)
 	start=$((t1 - t0))
-	settle
-	rss0=$(kib VmRSS)
-	hwm0=$(kib VmHWM)
+	settle "$PID_ZECHE" "$SETTLE"
+	rss0=$(kib "$PID_ZECHE" VmRSS)
+	hwm0=$(kib "$PID_ZECHE" VmHWM)
 
 	# idle connections, open until the end
 	for i in $(seq 1 "$HOLD"); do
@@ -174,28 +139,28 @@ one() {
 		# dropped on the worker
 		gopher_get "$pgoph" / >/dev/null ||
 		    die "N=$n: no answer after reload $i"
-		settle
+		settle "$PID_ZECHE" "$SETTLE"
 		ms+=("$got")
-		peak+=("$(mib "$(kib VmHWM)")")
-		after+=("$(mib "$(kib VmRSS)")")
+		peak+=("$(mib0 "$(kib "$PID_ZECHE" VmHWM)")")
+		after+=("$(mib0 "$(kib "$PID_ZECHE" VmRSS)")")
 	done
 	# one post edited, then one added: what a change costs
 	local post edit_ms add_ms edit_peak add_peak before search_ms
 	post=$(find "$dir/log" -name '*.gmi' | sort | sed -n 1p)
-	before=$(kib VmRSS)
+	before=$(kib "$PID_ZECHE" VmRSS)
 	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
 	printf '\nOne more paragraph.\n' >>"$post"
 	kill -HUP "$PID_ZECHE"
 	edit_ms=$(wait_reload "$((RELOADS + 1))")
-	edit_peak=$(( $(kib VmHWM) - before ))
-	settle
-	before=$(kib VmRSS)
+	edit_peak=$(( $(kib "$PID_ZECHE" VmHWM) - before ))
+	settle "$PID_ZECHE" "$SETTLE"
+	before=$(kib "$PID_ZECHE" VmRSS)
 	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
 	printf '# A new post\n\nHello.\n' \
 	    >"$(dirname "$post")/$(basename "$(dirname "$post")")-12-31-new.gmi"
 	kill -HUP "$PID_ZECHE"
 	add_ms=$(wait_reload "$((RELOADS + 2))")
-	add_peak=$(( $(kib VmHWM) - before ))
+	add_peak=$(( $(kib "$PID_ZECHE" VmHWM) - before ))
 	gopher_get "$pgoph" "${post#"$dir"}" >/dev/null ||
 	    die "N=$n: no answer after the edits"
 	case $(gopher_get "$pgoph" "$(dirname "${post#"$dir"}")/") in
@@ -228,23 +193,23 @@ one() {
 		    die "zeche --watch does not start: $(tail -n 5 "$log")"
 		sleep 0.01
 	done
-	settle
+	settle "$PID_ZECHE" "$SETTLE"
 	wpost=$(find "$dir/log" -name '*.gmi' | sort | sed -n 2p)
 	printf '\nA first change.\n' >>"$wpost"
 	wait_reload 1 >/dev/null
-	settle
-	before=$(kib VmRSS)
+	settle "$PID_ZECHE" "$SETTLE"
+	before=$(kib "$PID_ZECHE" VmRSS)
 	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
 	printf '\nOne more paragraph.\n' >>"$wpost"
 	wedit_ms=$(wait_reload 2)
-	wedit_peak=$(( $(kib VmHWM) - before ))
-	settle
-	before=$(kib VmRSS)
+	wedit_peak=$(( $(kib "$PID_ZECHE" VmHWM) - before ))
+	settle "$PID_ZECHE" "$SETTLE"
+	before=$(kib "$PID_ZECHE" VmRSS)
 	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
 	printf '# Another new post\n\nHello.\n' \
 	    >"$(dirname "$wpost")/$(basename "$(dirname "$wpost")")-12-30-new.gmi"
 	wadd_ms=$(wait_reload 3)
-	wadd_peak=$(( $(kib VmHWM) - before ))
+	wadd_peak=$(( $(kib "$PID_ZECHE" VmHWM) - before ))
 	case $(gopher_get "$pgoph" "$(dirname "${wpost#"$dir"}")/") in
 	*"Another new post"*) ;;
 	*) die "N=$n: --watch: the new post is not listed" ;;
@@ -259,21 +224,21 @@ one() {
 	rm -rf "$dir"
 
 	ROWS+=("$(printf '| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s (%s) | %s (%s) | %s (%s) | %s (%s) |' \
-	    "$n" "$files" "$(mib $((bytes / 1024)))" \
+	    "$n" "$files" "$(mib0 $((bytes / 1024)))" \
 	    "$(awk -v m="$start" 'BEGIN { printf "%.2f", m / 1000 }')" \
-	    "$(mib "$rss0")" \
+	    "$(mib0 "$rss0")" \
 	    "$(awk -v r="$rss0" -v b="$bytes" \
 	    'BEGIN { printf "%.1f×", r * 1024 / b }')" \
-	    "$(mib "$hwm0")" \
+	    "$(mib0 "$hwm0")" \
 	    "$(printf '%s\n' "${ms[@]}" | median)" \
 	    "$(printf '%s\n' "${peak[@]}" | sort -g | tail -n 1)" \
 	    "${after[$((RELOADS - 1))]}" \
 	    "$(awk -v a="${after[$((RELOADS - 1))]}" -v r="$rss0" \
 	    'BEGIN { printf "%.2f", a * 1024 / r }')" \
-	    "${search_ms:-?}" "$edit_ms" "$(mib1 "$edit_peak")" \
-	    "$add_ms" "$(mib1 "$add_peak")" \
-	    "$wedit_ms" "$(mib1 "$wedit_peak")" \
-	    "$wadd_ms" "$(mib1 "$wadd_peak")")")
+	    "${search_ms:-?}" "$edit_ms" "$(mib "$edit_peak")" \
+	    "$add_ms" "$(mib "$add_peak")" \
+	    "$wedit_ms" "$(mib "$wedit_peak")" \
+	    "$wadd_ms" "$(mib "$wadd_peak")")")
 	NOTES+=("N=$n: reloads ${ms[*]} ms; peak MiB during each: ${peak[*]};\
  RSS MiB after each: ${after[*]}")
 }

@@ -96,12 +96,12 @@ median() {	# the median of the numbers on stdin ("n/a": none)
 		else if (NR % 2) print v[(NR + 1) / 2];
 		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-settle() {	# settle PID: until its RSS holds still, within 1 MiB for a
-	# second (a minute at most)
+settle() {	# settle PID [S]: until its RSS holds still, within 1 MiB for
+	# S seconds (1), 60 times S at most
 	local a b
 	a=$(kib "$1" VmRSS)
 	for _ in $(seq 1 60); do
-		sleep 1
+		sleep "${2:-1}"
 		b=$(kib "$1" VmRSS)
 		[ $((a - b)) -lt 1024 ] && [ $((b - a)) -lt 1024 ] && return
 		a=$b
