@@ -78,6 +78,26 @@ wait_reload() {
 	echo "$got"
 }
 
+# cost I CHANGE...: once RSS holds still, make the change (a command) and
+# wait for the I-th reload's end: "MS PEAK" (VmHWM over the RSS before,
+# KiB; VmHWM reset by clear_refs)
+cost() {
+	local before ms
+	settle "$PID_ZECHE" "$SETTLE"
+	before=$(kib "$PID_ZECHE" VmRSS)
+	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
+	"${@:2}"
+	ms=$(wait_reload "$1")
+	echo "$ms $(( $(kib "$PID_ZECHE" VmHWM) - before ))"
+}
+hup() { "$@" && kill -HUP "$PID_ZECHE"; }	# the change, then SIGHUP
+append() { printf '\nOne more paragraph.\n' >>"$1"; }
+new_post() {	# new_post POST MM-DD TITLE: a new post beside POST
+	local d
+	d=$(dirname "$1")
+	printf '# %s\n\nHello.\n' "$3" >"$d/$(basename "$d")-$2-new.gmi"
+}
+
 ROWS=()
 NOTES=()
 one() {
@@ -145,22 +165,12 @@ one() {
 		after+=("$(mib0 "$(kib "$PID_ZECHE" VmRSS)")")
 	done
 	# one post edited, then one added: what a change costs
-	local post edit_ms add_ms edit_peak add_peak before search_ms
+	local post edit_ms add_ms edit_peak add_peak r search_ms
 	post=$(find "$dir/log" -name '*.gmi' | sort | sed -n 1p)
-	before=$(kib "$PID_ZECHE" VmRSS)
-	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
-	printf '\nOne more paragraph.\n' >>"$post"
-	kill -HUP "$PID_ZECHE"
-	edit_ms=$(wait_reload "$((RELOADS + 1))")
-	edit_peak=$(( $(kib "$PID_ZECHE" VmHWM) - before ))
-	settle "$PID_ZECHE" "$SETTLE"
-	before=$(kib "$PID_ZECHE" VmRSS)
-	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
-	printf '# A new post\n\nHello.\n' \
-	    >"$(dirname "$post")/$(basename "$(dirname "$post")")-12-31-new.gmi"
-	kill -HUP "$PID_ZECHE"
-	add_ms=$(wait_reload "$((RELOADS + 2))")
-	add_peak=$(( $(kib "$PID_ZECHE" VmHWM) - before ))
+	r=$(cost "$((RELOADS + 1))" hup append "$post")
+	read -r edit_ms edit_peak <<<"$r"
+	r=$(cost "$((RELOADS + 2))" hup new_post "$post" 12-31 "A new post")
+	read -r add_ms add_peak <<<"$r"
 	gopher_get "$pgoph" "${post#"$dir"}" >/dev/null ||
 	    die "N=$n: no answer after the edits"
 	case $(gopher_get "$pgoph" "$(dirname "${post#"$dir"}")/") in
@@ -179,7 +189,7 @@ one() {
 
 	# the same under --watch: its first reload reads every folder (the
 	# watch began after the start), the next ones only those it saw change
-	local wedit_ms wadd_ms wedit_peak wadd_peak wpost
+	local wedit_ms wadd_ms wedit_peak wadd_peak wpost r
 	log="$WORK/zeche-$n-watch.log"
 	note "N=$n: --watch"
 	"${RUNAS[@]}" "$ZECHE" --root "$dir" --certs "$WORK/certs" \
@@ -197,19 +207,10 @@ one() {
 	wpost=$(find "$dir/log" -name '*.gmi' | sort | sed -n 2p)
 	printf '\nA first change.\n' >>"$wpost"
 	wait_reload 1 >/dev/null
-	settle "$PID_ZECHE" "$SETTLE"
-	before=$(kib "$PID_ZECHE" VmRSS)
-	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
-	printf '\nOne more paragraph.\n' >>"$wpost"
-	wedit_ms=$(wait_reload 2)
-	wedit_peak=$(( $(kib "$PID_ZECHE" VmHWM) - before ))
-	settle "$PID_ZECHE" "$SETTLE"
-	before=$(kib "$PID_ZECHE" VmRSS)
-	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
-	printf '# Another new post\n\nHello.\n' \
-	    >"$(dirname "$wpost")/$(basename "$(dirname "$wpost")")-12-30-new.gmi"
-	wadd_ms=$(wait_reload 3)
-	wadd_peak=$(( $(kib "$PID_ZECHE" VmHWM) - before ))
+	r=$(cost 2 append "$wpost")
+	read -r wedit_ms wedit_peak <<<"$r"
+	r=$(cost 3 new_post "$wpost" 12-30 "Another new post")
+	read -r wadd_ms wadd_peak <<<"$r"
 	case $(gopher_get "$pgoph" "$(dirname "${wpost#"$dir"}")/") in
 	*"Another new post"*) ;;
 	*) die "N=$n: --watch: the new post is not listed" ;;
