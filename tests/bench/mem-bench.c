@@ -28,6 +28,8 @@
 #include "section.h"
 #include "site.h"
 
+#include "rss.h"
+
 #define CHUNK_HEAD	8	/* glibc's size field before each chunk */
 
 enum part {
@@ -74,22 +76,6 @@ add(enum part k, const void *p)
 		return;
 	bytes[k] += chunk(p);
 	count[k]++;
-}
-
-static long
-rss_kib(void)
-{
-	char	 line[256];
-	long	 kb = -1;
-	FILE	*fp;
-
-	if ((fp = fopen("/proc/self/status", "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(fp);
-	return kb;
 }
 
 static double

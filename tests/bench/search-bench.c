@@ -29,6 +29,8 @@
 #include "search.h"
 #include "site.h"
 
+#include "rss.h"
+
 static uint32_t	 state = 20240229;
 
 static uint32_t
@@ -125,22 +127,6 @@ cpu_ms(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static long
-rss_kib(void)
-{
-	char	 line[256];
-	long	 kb = -1;
-	FILE	*fp;
-
-	if ((fp = fopen("/proc/self/status", "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(fp);
-	return kb;
 }
 
 static int

@@ -1,0 +1,26 @@
+/*
+ * rss.h: the bench tools' reading of their own resident memory.
+ */
+#ifndef BENCH_RSS_H
+#define BENCH_RSS_H
+
+#include <stdio.h>
+
+/* This process's VmRSS in KiB, or -1. */
+static inline long
+rss_kib(void)
+{
+	char	 line[256];
+	long	 kb = -1;
+	FILE	*fp;
+
+	if ((fp = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	fclose(fp);
+	return kb;
+}
+
+#endif
