@@ -29,8 +29,11 @@ later_main(void *arg)
 {
 	void	*p;
 
-	/* the workers first, as for the reload (a failure costs only time) */
-	(void)prio_lower_thread(nice_value);
+	/*
+	 * Only when the workers leave the CPU: what waits here is answered
+	 * "try later" meanwhile (a failure costs only time).
+	 */
+	(void)prio_idle_thread(nice_value);
 	pthread_mutex_lock(&mtx);
 	for (;;) {
 		while (next == NULL && !atomic_load(&stopping))

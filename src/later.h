@@ -15,8 +15,9 @@
  * later_put(), then DONE(P).  CANCEL is set when a newer P comes or the
  * process stops: WORK should then return soon, its work left undone.  A
  * P that a newer one replaced before its turn gets only DONE(P).  The
- * thread runs at the nice value NICE (prio.h: only ever lowered) and
- * takes no signal.  0, or -1 with errno set (then later_put() refuses).
+ * thread runs only when no other wants the CPU (prio_idle_thread(), at
+ * the nice value NICE where that is refused) and takes no signal.  0,
+ * or -1 with errno set (then later_put() refuses).
  */
 int	later_start(void (*)(void *, const atomic_bool *), void (*)(void *),
 	    int);

@@ -13,7 +13,7 @@ struct event_base;
 struct server;
 
 #define RELOAD_STOP_WAIT	5	/* seconds a stop waits for a reload */
-#define RELOAD_NICE		19	/* the reload's threads' nice value */
+#define RELOAD_NICE		19	/* the reload thread's nice value */
 
 /* What main hands in: the reload knows no options and no confinement. */
 struct reload_hooks {

@@ -28,21 +28,17 @@ search() {
 expect_log "the index is built after the start, and logged" \
     "host $H: search index of"
 
-# thread_nice TID: the nice value of zeche's thread TID (field 19 of stat)
-thread_nice() {
-	sed 's/.*) //' "/proc/$ZPID/task/$1/stat" | awk '{ print $17 }'
+# the policy of zeche's thread TID (field 41 of its stat: 5 is SCHED_IDLE)
+thread_policy() {
+	sed 's/.*) //' "/proc/$ZPID/task/$1/stat" | awk '{ print $39 }'
 }
-main_nice=$(thread_nice "$ZPID")
-if [ "$main_nice" -ge 19 ]; then
-	ok "# skip: zeche runs at nice $main_nice already"
-else
-	low=0
-	for t in /proc/"$ZPID"/task/*; do
-		[ "$(thread_nice "${t##*/}")" = 19 ] && low=$((low + 1))
-	done
-	expect_eq "the search index's thread alone runs at nice 19 (the loop: $main_nice)" \
-	    "$low" 1
-fi
+idle=0
+for t in /proc/"$ZPID"/task/*; do
+	[ "$(thread_policy "${t##*/}")" = 5 ] && idle=$((idle + 1))
+done
+expect_eq "the search index's thread alone runs when no other wants the CPU (SCHED_IDLE)" \
+    "$idle" 1
+expect_eq "... not the loop" "$(thread_policy "$ZPID")" 0
 out=$(search zauberwort)
 expect_eq "then it answers" "$(printf '%s' "$out" | head -n 1 | tr -d '\r')" \
     "20 text/gemini; lang=de"

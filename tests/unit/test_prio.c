@@ -1,10 +1,12 @@
 /*
  * test_prio: prio_lower_thread() lowers the calling thread alone, and
- * never raises a thread that is already lower.
+ * never raises a thread that is already lower; prio_idle_thread() makes
+ * the calling thread alone an idle one.
  */
 #include <sys/resource.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -73,10 +75,36 @@ test_never_raises(void)
 #endif
 }
 
+static void *
+idled(void *arg)
+{
+	int	*got = arg;
+
+	got[0] = prio_idle_thread(10);
+	got[1] = sched_getscheduler(0);
+	return NULL;
+}
+
+static void
+test_idle_thread_alone(void)
+{
+	pthread_t	 t;
+	int		 got[2] = { -1, -1 };
+
+	CHECK(pthread_create(&t, NULL, idled, got) == 0);
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK(got[0] == 0);
+#ifdef __linux__
+	CHECK(got[1] == SCHED_IDLE);
+	CHECK(sched_getscheduler(0) == SCHED_OTHER);	/* the caller's */
+#endif
+}
+
 int
 main(void)
 {
 	test_lowers_the_thread_alone();
 	test_never_raises();
+	test_idle_thread_alone();
 	CHECK_DONE();
 }
