@@ -259,6 +259,8 @@ static const struct key global_keys[] = {
 	{ "rate_allow",	KEY_RATE_ALLOW,		0,		0, 0 },
 	{ "metrics",	KEY_METRICS,		G(metrics),	0, 0 },
 	{ "log_style",	KEY_LOG_STYLE,		G(log_combined), 0, 0 },
+	{ "text_cache",	KEY_SIZE,		G(text_cache),	0,
+	    1024 * 1024 * 1024 },
 	{ NULL,		0,			0,		0, 0 },
 };
 
@@ -785,6 +787,8 @@ parse(struct parser *ps)
 		    "host block");
 		return -1;
 	}
+	conf->set_text_cache = (seen & (1UL << key_index(global_keys,
+	    "text_cache"))) != 0;
 	for (p = 0; p < PROTO_COUNT; p++)
 		for (i = 0; i < conf->nlisten[p]; i++) {
 			if (conf->listen[p][i].host == NULL)

@@ -211,6 +211,8 @@ struct conf {
 	int			 max_conns;	/* 0: fitted to the fd limit */
 	int			 per_address;	/* 0: NET_PEER_MAX */
 	int			 workers;	/* event loops; 0: one a core */
+	int			 text_cache;	/* bytes (textcache.h), if set */
+	bool			 set_text_cache;
 	char			*log;		/* owned: the log file, or NULL */
 	enum conf_log_ip	 log_ip;
 	bool			 watch;		/* reload when files change */

@@ -50,6 +50,7 @@
 #include "section.h"
 #include "server.h"
 #include "site.h"
+#include "textcache.h"
 #include "titan.h"
 #include "tls.h"
 
@@ -522,6 +523,8 @@ set_current(struct server *srv)
 	finish_later(srv);
 	accesslog_set_style(srv->conf.log_combined ? ACCESSLOG_COMBINED :
 	    ACCESSLOG_ZECHE);
+	textcache_limit(srv->conf.set_text_cache ?
+	    (size_t)srv->conf.text_cache : TEXTCACHE_MAX);
 }
 
 /* For a scrape, on the main loop: each host's pages and partners. */

@@ -95,6 +95,8 @@ struct metrics_snapshot {
 	uint64_t		 reloads, reload_failures;
 	double			 last_reload;	/* Unix time of the last good */
 	uint64_t		 log_dropped;
+	uint64_t		 text_hits, text_misses;	/* textcache.h */
+	size_t			 text_bytes, text_count, text_bound;
 	const struct metrics_site *sites;
 	size_t			 nsites;
 	unsigned int		 workers;
@@ -105,7 +107,8 @@ extern const double	metrics_bucket_le[METRICS_BUCKETS];
 
 /*
  * Sum the workers' counters and the global ones into SNAP (the caller
- * sets open, log_dropped and sites); free it with metrics_snapshot_free.
+ * sets open, log_dropped, the text cache's and sites); free it with
+ * metrics_snapshot_free.
  * Returns 0, or -1 when memory ran out.
  */
 int	metrics_snapshot(struct metrics_snapshot *);

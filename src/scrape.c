@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "net.h"
 #include "scrape.h"
+#include "textcache.h"
 
 struct client {
 	struct bufferevent	*bev;		/* owned */
@@ -158,6 +159,8 @@ exposition(struct buf *body)
 	}
 	snap.open = net_conns();
 	snap.log_dropped = log_dropped();
+	textcache_stats(&snap.text_bytes, &snap.text_count);
+	textcache_counts(&snap.text_hits, &snap.text_misses, &snap.text_bound);
 	snap.sites = sites;
 	snap.nsites = sc.sites != NULL ? sc.sites(sites, SCRAPE_SITES_MAX) :
 	    0;

@@ -29,6 +29,7 @@ static pthread_mutex_t	  lock = PTHREAD_MUTEX_INITIALIZER;
 static struct textent	**ring;
 static size_t		  cap, head, n, dead;
 static size_t		  bytes, max = TEXTCACHE_MAX;
+static atomic_uint_fast64_t hits, misses;	/* textcache_counts() */
 
 void
 textcache_unref(struct textent *e)
@@ -110,6 +111,7 @@ textcache_get(struct textent **slot, int (*make)(void *, struct buf *),
 
 	pthread_mutex_lock(&lock);
 	if ((e = *slot) != NULL) {
+		atomic_fetch_add_explicit(&hits, 1, memory_order_relaxed);
 		atomic_store_explicit(&e->used, true, memory_order_relaxed);
 		atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
 		pthread_mutex_unlock(&lock);
@@ -117,6 +119,7 @@ textcache_get(struct textent **slot, int (*make)(void *, struct buf *),
 	}
 	pthread_mutex_unlock(&lock);
 
+	atomic_fetch_add_explicit(&misses, 1, memory_order_relaxed);
 	if (make(arg, &out) == -1 || out.failed ||
 	    (e = malloc(sizeof(*e) + out.len + 1)) == NULL) {
 		buf_free(&out);
@@ -183,5 +186,15 @@ textcache_stats(size_t *nbytes, size_t *nentries)
 	pthread_mutex_lock(&lock);
 	*nbytes = bytes;
 	*nentries = n - dead;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+textcache_counts(uint64_t *nhits, uint64_t *nmisses, size_t *bound)
+{
+	*nhits = atomic_load_explicit(&hits, memory_order_relaxed);
+	*nmisses = atomic_load_explicit(&misses, memory_order_relaxed);
+	pthread_mutex_lock(&lock);
+	*bound = max;
 	pthread_mutex_unlock(&lock);
 }

@@ -19,6 +19,7 @@
 #define TEXTCACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct textent;
@@ -44,5 +45,10 @@ void		 textcache_forget(struct textent **);
 void		 textcache_limit(size_t);
 /* Bytes and entries held by the cache now. */
 void		 textcache_stats(size_t *, size_t *);
+/*
+ * Since the start: the texts found in the cache, the texts made (a miss:
+ * not there, or made by two threads at once); and the bound now.
+ */
+void		 textcache_counts(uint64_t *, uint64_t *, size_t *);
 
 #endif
