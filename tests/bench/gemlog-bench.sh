@@ -32,8 +32,7 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$SRC_DIR/tests/bench/lib.sh"
 
-[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
-BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
+bench_build_dir "$@"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 GEN="$SRC_DIR/tests/bench/gen-gemlog.sh"
 
@@ -63,21 +62,6 @@ gopher_get() {
 	    printf "%s\r\n" "$1" >&3 && cat <&3' "$1" "$2"
 }
 
-# wait_reload I: until the log ($log) has the I-th reload's end; its ms
-wait_reload() {
-	local got=
-	for _ in $(seq 1 60000); do	# 10 minutes at most
-		got=$(sed -n 's/.*reloaded .* pages in \([0-9]*\) ms$/\1/p' \
-		    "$log" | sed -n "${1}p")
-		[ -n "$got" ] && break
-		grep -q 'reload failed' "$log" &&
-		    die "reload failed: $(tail -n 3 "$log")"
-		sleep 0.01
-	done
-	[ -n "$got" ] || die "reload $1 did not end"
-	echo "$got"
-}
-
 # cost I CHANGE...: once RSS holds still, make the change (a command) and
 # wait for the I-th reload's end: "MS PEAK" (VmHWM over the RSS before,
 # KiB; VmHWM reset by clear_refs)
@@ -87,7 +71,7 @@ cost() {
 	before=$(kib "$PID_ZECHE" VmRSS)
 	echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
 	"${@:2}"
-	ms=$(wait_reload "$1")
+	ms=$(wait_reload "$log" "$1")
 	echo "$ms $(( $(kib "$PID_ZECHE" VmHWM) - before ))"
 }
 hup() { "$@" && kill -HUP "$PID_ZECHE"; }	# the change, then SIGHUP
@@ -154,7 +138,7 @@ one() {
 		echo 5 >"/proc/$PID_ZECHE/clear_refs" 2>/dev/null || true
 		note "N=$n: reload $i"
 		kill -HUP "$PID_ZECHE"
-		got=$(wait_reload "$i")
+		got=$(wait_reload "$log" "$i")
 		# a request served from the new snapshot, its reference
 		# dropped on the worker
 		gopher_get "$pgoph" / >/dev/null ||
@@ -206,7 +190,7 @@ one() {
 	settle "$PID_ZECHE" "$SETTLE"
 	wpost=$(find "$dir/log" -name '*.gmi' | sort | sed -n 2p)
 	printf '\nA first change.\n' >>"$wpost"
-	wait_reload 1 >/dev/null
+	wait_reload "$log" 1 >/dev/null
 	r=$(cost 2 append "$wpost")
 	read -r wedit_ms wedit_peak <<<"$r"
 	r=$(cost 3 new_post "$wpost" 12-30 "Another new post")

@@ -96,6 +96,30 @@ median() {	# the median of the numbers on stdin ("n/a": none)
 		else if (NR % 2) print v[(NR + 1) / 2];
 		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# bench_build_dir "$@": a section's one argument, the build folder, as
+# BUILD_DIR (absolute)
+bench_build_dir() {
+	[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
+	BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
+}
+
+# wait_reload LOG I: once zeche's LOG has the I-th reload's end ("reloaded
+# ... in N ms"), its N; dies on a failed reload, or after 10 minutes
+wait_reload() {
+	local got=
+	for _ in $(seq 1 60000); do
+		got=$(sed -n 's/.*reloaded .* pages in \([0-9]*\) ms$/\1/p' \
+		    "$1" | sed -n "${2}p")
+		[ -n "$got" ] && break
+		grep -q 'reload failed' "$1" &&
+		    die "reload failed: $(tail -n 3 "$1")"
+		sleep 0.01
+	done
+	[ -n "$got" ] || die "reload $2 did not end (no \"reloaded ... in N" \
+	    "ms\" in $1)"
+	echo "$got"
+}
+
 settle() {	# settle PID [S]: until its RSS holds still, within 1 MiB for
 	# S seconds (1), 60 times S at most
 	local a b

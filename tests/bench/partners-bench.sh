@@ -25,8 +25,7 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$SRC_DIR/tests/bench/lib.sh"
 
-[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
-BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
+bench_build_dir "$@"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 GEN="$SRC_DIR/tests/gen-partners.sh"
 
@@ -209,17 +208,7 @@ one() {
 	note "N=$n: reload"
 	for i in $(seq 1 "$RUNS"); do
 		kill -HUP "$PID_ZECHE"
-		got=
-		for _ in $(seq 1 600); do	# 60 seconds at most
-			got=$(sed -n 's/.*reloaded .* pages in \([0-9]*\) ms$/\1/p' \
-			    "$log" | sed -n "${i}p")
-			[ -n "$got" ] && break
-			grep -q 'reload failed' "$log" &&
-			    die "N=$n: reload failed: $(tail -n 3 "$log")"
-			sleep 0.1
-		done
-		[ -n "$got" ] || die "N=$n: no \"reloaded ... in N ms\" in" \
-		    "the log (is zeche older than the change that logs it?)"
+		got=$(wait_reload "$log" "$i")
 		reloads+=("$got")
 	done
 	hwm2=$(kib "$PID_ZECHE" VmHWM)

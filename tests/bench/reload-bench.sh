@@ -36,8 +36,7 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$SRC_DIR/tests/bench/lib.sh"
 
-[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
-BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
+bench_build_dir "$@"
 ARG=${ZECHE_BENCH_ARG:-$1}	# as typed, for the report
 GEN="$SRC_DIR/tests/bench/gen-gemlog.sh"
 

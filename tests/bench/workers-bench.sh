@@ -24,8 +24,7 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$SRC_DIR/tests/bench/lib.sh"
 
-[ $# -eq 1 ] || { echo "usage: $ME BUILD_DIR" >&2; exit 2; }
-BUILD_DIR=$(cd "$1" && pwd) || die "$1: no such directory"
+bench_build_dir "$@"
 
 WORKERS=${BENCH_WORKERS:-1 2}
 N=${BENCH_N:-3000}

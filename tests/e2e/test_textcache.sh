@@ -4,11 +4,6 @@
 # nothing past its answers; a bound out of range fails with its line.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null; then
-	echo "curl not found"
-	exit 77
-fi
-
 GEMINI_PORT=$(free_port)
 GOPHER_PORT=$(free_port)
 METRICS_PORT=$(free_port)
