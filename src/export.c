@@ -303,18 +303,47 @@ is_dynamic(const struct site *s, const char *sel, size_t len)
 	    NULL && req.op != SECTION_LIST;
 }
 
+bool
+export_link_path(const char *line, size_t len, const char *host,
+    const char **path, size_t *plen)
+{
+	const char	*end = line + len, *url = line + 2, *p;
+	size_t		 hlen = strlen(host);
+
+	if (len < 3 || line[0] != '=' || line[1] != '>')
+		return false;
+	while (url < end && (*url == ' ' || *url == '\t'))
+		url++;
+	for (p = url; p < end && *p != ' ' && *p != '\t' && *p != '\r' &&
+	    *p != '\n'; p++)
+		;
+	if ((size_t)(p - url) > 9 + hlen &&
+	    strncasecmp(url, "gemini://", 9) == 0 &&
+	    strncasecmp(url + 9, host, hlen) == 0 &&
+	    (url[9 + hlen] == '/' || url[9 + hlen] == ':')) {
+		url += 9 + hlen;
+		while (url < p && *url != '/')		/* the port */
+			url++;
+	} else if ((size_t)(p - url) > 1 && url[1] == '/')
+		return false;				/* //host/... */
+	if (url == p || *url != '/')
+		return false;
+	*path = url;
+	*plen = (size_t)(p - url);
+	return true;
+}
+
 /*
  * The gemtext BODY (LEN bytes) without its link lines to an is_dynamic()
- * path, absolute or a gemini:// URL of the site's host, into OUT.
- * Returns true if a line was left out (OUT then holds the rest), false
- * if none was (OUT untouched).
+ * path (export_link_path), into OUT.  Returns true if a line was left out
+ * (OUT then holds the rest), false if none was (OUT untouched).
  */
 static bool
 drop_dynamic_links(const struct site *s, const char *body, size_t len,
     struct buf *out)
 {
-	const char	*line = body, *end = body + len, *eol, *url, *p;
-	size_t		 hlen = strlen(s->host);
+	const char	*line = body, *end = body + len, *eol, *path;
+	size_t		 plen;
 	bool		 dropped = false;
 
 	for (; line < end; line = eol) {
@@ -322,24 +351,8 @@ drop_dynamic_links(const struct site *s, const char *body, size_t len,
 			eol = end;
 		else
 			eol++;
-		url = line + 2;
-		if (eol - line < 3 || line[0] != '=' || line[1] != '>')
-			goto keep;
-		while (url < eol && (*url == ' ' || *url == '\t'))
-			url++;
-		for (p = url; p < eol && *p != ' ' && *p != '\t' &&
-		    *p != '\r' && *p != '\n'; p++)
-			;
-		if ((size_t)(p - url) > 9 + hlen &&
-		    strncasecmp(url, "gemini://", 9) == 0 &&
-		    strncasecmp(url + 9, s->host, hlen) == 0 &&
-		    (url[9 + hlen] == '/' || url[9 + hlen] == ':')) {
-			url += 9 + hlen;
-			while (url < p && *url != '/')	/* the port */
-				url++;
-		} else if ((size_t)(p - url) > 1 && url[1] == '/')
-			goto keep;			/* //host/... */
-		if (!is_dynamic(s, url, (size_t)(p - url)))
+		if (!export_link_path(line, (size_t)(eol - line), s->host,
+		    &path, &plen) || !is_dynamic(s, path, plen))
 			goto keep;
 		if (!dropped)
 			buf_add(out, body, (size_t)(line - body));

@@ -51,6 +51,15 @@ int	export_gemini_path(const char *, struct buf *);
 int	export_gopher_path(const char *, bool, struct buf *);
 
 /*
+ * The local path of the gemtext line LINE (LEN bytes) if it is a link to
+ * an absolute path or to a gemini:// URL of HOST (any port): its start
+ * (a "/", inside LINE) in *PATH and its length, a query included, in
+ * *PLEN.  False for any other line (pure).
+ */
+bool	export_link_path(const char *, size_t, const char *, const char **,
+	    size_t *);
+
+/*
  * Export S into DIR, never touching anything outside DIR; ROOT is the
  * capsule folder, which DIR must not overlap.  Returns the number of
  * pages written, or -1 with a message in ERR.
