@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "capsule.h"
 #include "render.h"
@@ -112,6 +113,8 @@ main(int argc, char *argv[])
 	char			 err[4096];
 	const char		*errstr, *on = "gemini,gopher";
 	size_t			 i, j, total = 0, h0, src = 0;
+	struct timespec		 t0, t1;
+	long			 r0;
 	int			 p;
 
 	if (argc != 2 && argc != 3) {
@@ -196,12 +199,20 @@ main(int argc, char *argv[])
 	if ((sec = site_section(s, &search_section)) != NULL &&
 	    !search_ready(sec->ctx)) {
 		h0 = heap();
+		r0 = rss_kib();
+		hwm_reset();
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 		if (search_index(sec->ctx, s, NULL, &errstr) == -1) {
 			fprintf(stderr, "search: %s\n", errstr);
 			return 1;
 		}
-		printf("search index: %.1f MiB (%zu documents)\n",
-		    mib(heap() - h0), search_count(sec->ctx));
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+		printf("search index: %.1f MiB (%zu documents), built in "
+		    "%.0f ms CPU, peak RSS %.1f MiB over the %.1f before\n",
+		    mib(heap() - h0), search_count(sec->ctx),
+		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+		    (double)(hwm_kib() - r0) / 1024, (double)r0 / 1024);
 		stage("search indexed");
 	}
 	site_free(s);

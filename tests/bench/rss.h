@@ -23,4 +23,33 @@ rss_kib(void)
 	return kb;
 }
 
+/* This process's VmHWM (peak resident) in KiB, or -1. */
+static inline long
+hwm_kib(void)
+{
+	char	 line[256];
+	long	 kb = -1;
+	FILE	*fp;
+
+	if ((fp = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "VmHWM: %ld", &kb) == 1)
+			break;
+	fclose(fp);
+	return kb;
+}
+
+/* Start VmHWM over from the resident memory now (Linux 4.0 on). */
+static inline void
+hwm_reset(void)
+{
+	FILE	*fp;
+
+	if ((fp = fopen("/proc/self/clear_refs", "w")) != NULL) {
+		fputs("5", fp);
+		fclose(fp);
+	}
+}
+
 #endif

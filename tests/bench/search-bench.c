@@ -222,8 +222,9 @@ load(const char *dir, int on, int rounds)
 
 /*
  * Load DIR with the search on, compact the site as the server does, and
- * print the answers to pages 1 and 2 of each query: to compare two
- * builds' results byte for byte.
+ * print the answers to pages 1 and 2 of each query (or the pages listed
+ * in SEARCH_BENCH_PAGES, "1 2 5 21"): to compare two builds' results
+ * byte for byte.
  */
 static int
 answer(const char *dir, char **q, int nq)
@@ -234,9 +235,13 @@ answer(const char *dir, char **q, int nq)
 	struct result		 res;
 	struct site		*s;
 	char			 err[4096];
+	const char		*list, *p;
+	char			*end;
 	size_t			 page;
 	int			 i;
 
+	if ((list = getenv("SEARCH_BENCH_PAGES")) == NULL)
+		list = "1 2";
 	memset(&o, 0, sizeof(o));
 	o.host = "localhost";
 	o.port[0] = "1965";
@@ -252,7 +257,7 @@ answer(const char *dir, char **q, int nq)
 	if ((sec = site_section(s, &search_section)) == NULL)
 		return 1;
 	for (i = 0; i < nq; i++)
-		for (page = 1; page <= 2; page++) {
+		for (p = list; (page = strtoul(p, &end, 10)) > 0; p = end) {
 			memset(&req, 0, sizeof(req));
 			req.op = SECTION_SEARCH;
 			req.page = page;
