@@ -222,6 +222,70 @@ collate_fold_ae(struct buf *out, const char *s, size_t len)
  * "any" is "something written" (W > 0, exactly when W2 > 0) and "last"
  * the last byte written.
  */
+/*
+ * The search form of the ASCII text S (LEN bytes) into F, as
+ * collate_fold_both() makes it but for a "-" at the end, in one pass
+ * without a branch on the byte; its length, or SIZE_MAX (F spoilt) at the
+ * first byte past ASCII.
+ */
+static size_t
+ascii_fold(char *f, const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, w = 0;
+	bool			 sep = false;
+	char			 c;
+
+	for (i = 0; i < len; i++) {
+		if (u[i] >= 0x80)
+			return SIZE_MAX;
+		if ((c = ascii_form[u[i]]) == '\0')
+			sep = true;
+		else {
+			if (sep && w > 0)
+				f[w++] = '-';
+			f[w++] = c;
+			sep = false;
+		}
+	}
+	return w;
+}
+
+/*
+ * Whole lines at a time, folded together: a line's "\n" folds to a "-"
+ * as any sign, so that a line's form, and a part's, is a piece of the
+ * window's, and FQ may only be found where no line holds it (across a
+ * line's end, in a link's URL).
+ */
+bool
+collate_may_hold(const char *s, size_t len, const char *fq, size_t flen)
+{
+	char		 ae[4096], a[4096];
+	const char	*nl;
+	size_t		 at = 0, n, w, wa;
+
+	if (flen == 0 || fq[0] == '-' || fq[flen - 1] == '-' ||
+	    memmem(fq, flen, "--", 2) != NULL)
+		return true;
+	while (at < len) {
+		if ((n = len - at) > sizeof(ae)) {
+			/* up to the last line's end in the window */
+			if ((nl = memrchr(s + at, '\n', sizeof(ae))) == NULL)
+				return true;	/* a line too long: no look */
+			n = (size_t)(nl - (s + at)) + 1;
+		}
+		if ((w = ascii_fold(ae, s + at, n)) != SIZE_MAX)
+			wa = w;		/* ASCII: one form */
+		else
+			w = collate_fold_both(ae, a, s + at, n, &wa);
+		if (memmem(ae, w, fq, flen) != NULL ||
+		    (wa < w && memmem(a, wa, fq, flen) != NULL))
+			return true;
+		at += n;
+	}
+	return false;
+}
+
 size_t
 collate_fold_both(char *ae, char *a, const char *s, size_t len, size_t *alen)
 {

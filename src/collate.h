@@ -46,6 +46,15 @@ bool	collate_fold_ae(struct buf *, const char *, size_t);
 size_t	collate_fold_both(char *, char *, const char *, size_t, size_t *);
 
 /*
+ * A quick "no" before a closer look: false if no line of the UTF-8 text
+ * S (LEN bytes, lines ended by "\n") holds the search query FQ (FLEN
+ * bytes) in one of its search forms, nor any part of a line.  True if
+ * one may; also when FQ begins or ends with "-" or holds "--" (no look),
+ * or a line is longer than 4 KiB.  Allocates nothing.
+ */
+bool	collate_may_hold(const char *, size_t, const char *, size_t);
+
+/*
  * collate_fold() in a search mode (COLLATE_AE, COLLATE_A), and for each
  * byte J it appends, the offset in S of the code point that made it in
  * MAP[J].  MAP has room for LEN entries: a search form is never longer

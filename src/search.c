@@ -31,15 +31,6 @@ struct doc {
 	const char		*date;		/* an article's, or NULL */
 };
 
-/*
- * An entry past the titles is a line of its document's body: its offset
- * there, and two flags the line's kind depends on, which a line alone
- * does not tell.  Bodies are gemtext pages, far below LOFS_PRE.
- */
-#define LOFS_PRE	0x80000000u	/* inside a preformatted block */
-#define LOFS_TITLE	0x40000000u	/* the heading that is the title */
-#define LOFS_MASK	0x3fffffffu
-
 struct search {
 	char			*base;		/* owned: "/search" */
 	char			*base_enc;	/* owned: for links */
@@ -49,13 +40,12 @@ struct search {
 	size_t			 n;
 	char			*titles;	/* owned: the titles, NUL-ended */
 	/*
-	 * Entry I < n is document I's title; document D's lines are the
-	 * entries line[D] to line[D + 1] - 1, entry E's place in the body
-	 * lofs[E - n].  No text is kept: the index's candidates are checked
-	 * and excerpts cut from the pages' bodies.
+	 * Entry I < n is document I's title, entry n + I its body's text:
+	 * the search forms of its lines, a separator between lines, so that
+	 * no trigram spans two.  No text is kept: a candidate body is read
+	 * line by line from the page (search_line()), each line checked,
+	 * and excerpts are cut from it.
 	 */
-	uint32_t		*lofs;		/* owned */
-	size_t			*line;		/* owned: n + 1 */
 	struct trigram		*ix;		/* owned */
 	atomic_bool		 ready;		/* the index is built: the */
 						/* fields above are read */
@@ -194,23 +184,6 @@ search_line(const char *body, size_t len, size_t at, bool *in_pre,
 	return (size_t)(nl - body) + 1;
 }
 
-/* Entry E's line (E >= n): its text and kind, from the page's body. */
-static void
-entry_line(const struct search *se, size_t e, size_t d,
-    struct search_line *l)
-{
-	const struct page	*pg = se->docs[d].pg;
-	uint32_t		 v = se->lofs[e - se->n];
-	bool			 in_pre = (v & LOFS_PRE) != 0;
-
-	if (e + 1 < se->line[d + 1])	/* it ends where the next begins */
-		read_line(pg->body + (v & LOFS_MASK), pg->body +
-		    (se->lofs[e + 1 - se->n] & LOFS_MASK) - 1, &in_pre, l);
-	else
-		(void)search_line(pg->body, pg->body_len, v & LOFS_MASK,
-		    &in_pre, l);
-}
-
 /* The first byte of the lines of a body: past a byte order mark. */
 static size_t
 body_start(const struct page *pg)
@@ -266,7 +239,9 @@ raw_has(const char *text, size_t len, const char *v, size_t vlen)
  * each "-", and then with ä, ö, ü and ß for "ae", "oe", "ue" and "ss",
  * each also with its first letter in upper case.  Any of them in TEXT
  * folds to FQ (a letter to itself or its pair, a space between letters
- * to "-"), so true means a hit; false means "fold and look".
+ * to "-"), so true means a hit; false means "fold and look".  Not for a
+ * query with a "-" at either end or two in a row, which no search form
+ * holds where a space would be (a query from a request's path may).
  */
 static bool
 quick_has(const char *text, size_t len, const char *fq, size_t flen)
@@ -275,7 +250,8 @@ quick_has(const char *text, size_t len, const char *fq, size_t flen)
 	size_t	 i, n = 0;
 	bool	 pairs = false;
 
-	if (flen == 0 || flen > SEARCH_QUERY_MAX)
+	if (flen == 0 || flen > SEARCH_QUERY_MAX || fq[0] == '-' ||
+	    fq[flen - 1] == '-' || memmem(fq, flen, "--", 2) != NULL)
 		return false;
 	for (i = 0; i < flen; i++)
 		v[i] = fq[i] == '-' ? ' ' : fq[i];
@@ -323,35 +299,50 @@ text_has(const char *text, size_t len, const char *fq, size_t flen)
 	return hit;
 }
 
-/* Room for the search forms of LEN bytes of text in *F (*CAP bytes). */
+/* Room for WANT bytes in *F (*CAP bytes), grown by doubling. */
 static bool
-form_room(char **f, size_t *cap, size_t len)
+room(char **f, size_t *cap, size_t want)
 {
 	char	*p;
+	size_t	 n;
 
-	if (2 * len + 1 <= *cap)
+	if (want <= *cap)
 		return true;
-	if ((p = realloc(*f, 2 * len + 1)) == NULL)
+	for (n = *cap < 4096 ? 4096 : *cap; n < want; n *= 2)
+		;
+	if ((p = realloc(*f, n)) == NULL)
 		return false;
 	*f = p;
-	*cap = 2 * len + 1;
+	*cap = n;
 	return true;
 }
 
-/* The document whose lines hold entry E (>= n). */
+/*
+ * The lines of document D's body that hold FQ, counted up to MAX: what
+ * is past it is not read.  A candidate of a query of four symbols or
+ * more is first looked at whole (collate_may_hold()): most candidates
+ * of a query of two words hold its trigrams, but not the query.
+ */
 static size_t
-doc_of(const struct search *se, size_t e)
+lines_hit(const struct search *se, size_t d, const char *fq, size_t flen,
+    size_t max)
 {
-	size_t	 lo = 0, hi = se->n, mid;
+	const struct page	*pg = se->docs[d].pg;
+	struct search_line	 l;
+	size_t			 at, next, n = 0;
+	bool			 in_pre = false;
 
-	while (hi - lo > 1) {		/* the last D with line[D] <= E */
-		mid = lo + (hi - lo) / 2;
-		if (se->line[mid] <= e)
-			lo = mid;
-		else
-			hi = mid;
+	if (pg->body == NULL || (flen > 3 &&
+	    !collate_may_hold(pg->body, pg->body_len, fq, flen)))
+		return 0;
+	for (at = body_start(pg); at < pg->body_len && n < max; at = next) {
+		next = search_line(pg->body, pg->body_len, at, &in_pre, &l);
+		/* the same look at the line, then at its text */
+		if ((flen <= 3 || collate_may_hold(pg->body + at, next - at,
+		    fq, flen)) && text_has(l.text, l.len, fq, flen))
+			n++;
 	}
-	return lo;
+	return n;
 }
 
 /* The index's check of a candidate (trigram_has_fn). */
@@ -359,13 +350,11 @@ static bool
 entry_has(const void *arg, size_t e, const char *fq, size_t flen)
 {
 	const struct search	*se = arg;
-	struct search_line	 l;
 
 	if (e < se->n)
 		return text_has(se->docs[e].title,
 		    strlen(se->docs[e].title), fq, flen);
-	entry_line(se, e, doc_of(se, e), &l);
-	return text_has(l.text, l.len, fq, flen);
+	return lines_hit(se, e - se->n, fq, flen, 1) > 0;
 }
 
 /*
@@ -397,37 +386,10 @@ copy_titles(struct search *se)
 	return 0;
 }
 
-/* Where each document's lines start among the entries; -1 if too big. */
-static int
-count_lines(struct search *se)
-{
-	const struct page	*pg;
-	const char		*p, *end;
-	size_t			 i, ne = se->n;
-
-	if ((se->line = calloc(se->n + 1, sizeof(*se->line))) == NULL)
-		return -1;
-	for (i = 0; i < se->n; i++) {
-		se->line[i] = ne;
-		pg = se->docs[i].pg;
-		if (pg->body == NULL || pg->body_len > LOFS_MASK)
-			return -1;
-		p = pg->body + body_start(pg);
-		end = pg->body + pg->body_len;
-		while (p < end) {	/* a line begins: one more */
-			ne++;
-			if ((p = memchr(p, '\n', (size_t)(end - p))) == NULL)
-				break;
-			p++;
-		}
-	}
-	se->line[se->n] = ne;
-	return 0;
-}
-
 /*
- * The index over the titles, then the bodies' lines, one entry a line,
- * each folded and given to the index once, in one pass.
+ * The index over the titles, then the bodies, one entry a body: the
+ * search forms of its lines, each line folded once, a "\n" after each,
+ * given to the index in one pass.
  */
 static int
 make_index(struct search *se, const atomic_bool *cancel,
@@ -438,17 +400,14 @@ make_index(struct search *se, const atomic_bool *cancel,
 	const struct page	*pg;
 	const char		*t;
 	char			*f = NULL;
-	size_t			 i, at, k = 0, nl, cap = 0;
-	bool			 in_pre, title;
+	size_t			 i, at, len, cap = 0;
+	bool			 in_pre;
 
-	if (copy_titles(se) == -1 || count_lines(se) == -1 ||
-	    (se->lofs = calloc(se->line[se->n] - se->n + 1,
-	    sizeof(*se->lofs))) == NULL ||
-	    (b = trigram_builder_new()) == NULL)
+	if (copy_titles(se) == -1 || (b = trigram_builder_new()) == NULL)
 		return -1;
 	for (i = 0; i < se->n; i++) {
 		t = se->docs[i].title;
-		if (!form_room(&f, &cap, strlen(t)))
+		if (!room(&f, &cap, 2 * strlen(t) + 1))
 			goto bad;
 		(void)trigram_add(b, f, forms(f, t, strlen(t)));
 	}
@@ -458,20 +417,19 @@ make_index(struct search *se, const atomic_bool *cancel,
 			goto bad;
 		}
 		pg = se->docs[i].pg;
-		in_pre = title = false;
-		nl = se->line[i + 1] - se->line[i];
-		for (at = body_start(pg); nl-- > 0; k++) {
-			se->lofs[k] = (uint32_t)at | (in_pre ? LOFS_PRE : 0);
+		in_pre = false;
+		len = 0;
+		for (at = body_start(pg); pg->body != NULL &&
+		    at < pg->body_len; ) {
 			at = search_line(pg->body, pg->body_len, at, &in_pre,
 			    &l);
-			if (l.type == GEMTEXT_H1 && !title) {
-				title = true;	/* the first "#" heading */
-				se->lofs[k] |= LOFS_TITLE;
-			}
-			if (!form_room(&f, &cap, l.len))
+			/* the forms at F + LEN, then the "\n" */
+			if (!room(&f, &cap, len + 2 * l.len + 2))
 				goto bad;
-			(void)trigram_add(b, f, forms(f, l.text, l.len));
+			len += forms(f + len, l.text, l.len);
+			f[len++] = '\n';
 		}
+		(void)trigram_add(b, f, len);
 	}
 	free(f);
 	se->ix = trigram_builder_end(b, entry_has, se, errstr);
@@ -513,13 +471,9 @@ unbuilt(struct search *se)
 	trigram_free(se->ix);
 	free(se->docs);
 	free(se->titles);
-	free(se->lofs);
-	free(se->line);
 	se->ix = NULL;
 	se->docs = NULL;
 	se->titles = NULL;
-	se->lofs = NULL;
-	se->line = NULL;
 	se->n = 0;
 }
 
@@ -579,8 +533,6 @@ search_free(struct search *se)
 	free(se->base_enc);
 	free(se->docs);
 	free(se->titles);
-	free(se->lofs);
-	free(se->line);
 	free(se);
 }
 
@@ -696,29 +648,36 @@ static void
 add_excerpt(struct buf *out, const struct search *se, size_t d,
     const char *fq)
 {
+	const struct page	*pg = se->docs[d].pg;
 	struct search_line	 l;
 	struct buf		 line = BUF_INIT;
-	size_t			 e, first = se->line[d], end = se->line[d + 1];
+	size_t			 e, first = body_start(pg), end = pg->body_len;
 	size_t			 flen = strlen(fq);
 	long			 at = -1;
+	bool			 in_pre = false, title = false;
 
-	for (e = first; e < end; e++) {
-		if (se->lofs[e - se->n] & LOFS_TITLE)
-			continue;
-		entry_line(se, e, d, &l);
-		if (text_has(l.text, l.len, fq, flen))
-			break;
-	}
-	if (e == end) {		/* a title hit only: the first text */
-		for (e = first; e < end; e++) {
-			entry_line(se, e, d, &l);
-			if (l.type == GEMTEXT_TEXT && l.len > 0)
-				break;
-		}
-	} else
-		at = 0;
-	if (e == end)
+	if (pg->body == NULL)
 		return;
+	for (e = first; e < end; ) {
+		e = search_line(pg->body, end, e, &in_pre, &l);
+		if (l.type == GEMTEXT_H1 && !title) {
+			title = true;	/* the first "#" heading: the title */
+			continue;
+		}
+		if (text_has(l.text, l.len, fq, flen)) {
+			at = 0;
+			break;
+		}
+	}
+	if (at == -1) {		/* a title hit only: the first text */
+		in_pre = title = false;
+		for (e = first; e < end && !title; ) {
+			e = search_line(pg->body, end, e, &in_pre, &l);
+			title = l.type == GEMTEXT_TEXT && l.len > 0;
+		}
+		if (!title)
+			return;
+	}
 	if (at == 0 && (at = search_locate(l.text, l.len, fq)) < 0)
 		at = 0;
 	search_excerpt(&line, l.text, l.len, at < 0 ? 0 : (size_t)at,
@@ -763,36 +722,74 @@ size_cmp(const void *a, const void *b)
 }
 
 /*
- * The documents FQ hits, ranked, into V (room for SEARCH_ENTRIES_MAX +
- * 1); returns how many (more than SEARCH_HITS_MAX: more than that).  The
- * index gives entries in order, titles (< n) before lines: a line hit of
- * a document whose title is hit, or that is hit already, is dropped.
+ * A request's walk through the index's entries (trigram_visit()): the
+ * documents hit go to V in rank order, those hit by their titles first
+ * (V[0] to V[NT - 1], in order), then those hit by a line.  Every title
+ * and every line that holds the query is an entry hit and counts
+ * towards SEARCH_ENTRIES_MAX, those of a document hit by its title too:
+ * the count and the documents are those of an index with an entry a
+ * line.  The bodies read count towards SEARCH_READ_MAX.
+ */
+struct walk {
+	const struct search	*se;
+	const char		*fq;
+	size_t			 flen;
+	size_t			*v;	/* SEARCH_HITS_MAX + 1 */
+	size_t			 nt, k;
+	size_t			 entries; /* up to ENTRIES_MAX + 1 */
+	size_t			 read;	/* bytes of bodies */
+	bool			 stopped; /* by SEARCH_READ_MAX */
+};
+
+/* Entry E may hold the query (trigram_visit_fn): check it, count it. */
+static bool
+visit(void *arg, size_t e)
+{
+	struct walk		*w = arg;
+	const struct search	*se = w->se;
+	size_t			 d, hits;
+
+	if (e < se->n) {
+		/* 1 to 3 symbols: exact, else the title is checked */
+		if (w->flen > 3 && !text_has(se->docs[e].title,
+		    strlen(se->docs[e].title), w->fq, w->flen))
+			return true;
+		w->v[w->k++] = e;
+		w->nt++;
+		w->entries++;
+	} else {
+		if (w->read >= SEARCH_READ_MAX) {
+			w->stopped = true;
+			return false;
+		}
+		d = e - se->n;
+		hits = lines_hit(se, d, w->fq, w->flen, SEARCH_ENTRIES_MAX +
+		    1 - w->entries);
+		w->read += se->docs[d].pg->body_len;
+		if (hits > 0 && (w->nt == 0 || bsearch(&d, w->v, w->nt,
+		    sizeof(*w->v), size_cmp) == NULL))
+			w->v[w->k++] = d;
+		w->entries += hits;
+	}
+	return w->k <= SEARCH_HITS_MAX && w->entries <= SEARCH_ENTRIES_MAX;
+}
+
+/*
+ * The documents FQ hits, ranked, into V (room for SEARCH_HITS_MAX + 1);
+ * returns how many (more than SEARCH_HITS_MAX: more than that).
  * *PARTIAL is set when a bound stopped the count.
  */
 static size_t
 rank(const struct search *se, const char *fq, size_t *v, bool *partial)
 {
-	size_t	 n, i, nt, k, d, last = SIZE_MAX;
+	struct walk	 w = { se, fq, strlen(fq), v, 0, 0, 0, 0, false };
 
-	n = trigram_find_tries(se->ix, fq, 0, v, SEARCH_ENTRIES_MAX + 1,
-	    SEARCH_ENTRIES_MAX, SEARCH_TRIES, partial);
-	if (n > SEARCH_ENTRIES_MAX)
-		n = SEARCH_ENTRIES_MAX + 1;
-	for (nt = 0; nt < n && v[nt] < se->n; nt++)
-		;
-	for (i = k = nt; i < n && k <= SEARCH_HITS_MAX; i++) {
-		d = doc_of(se, v[i]);
-		if (d == last)
-			continue;
-		last = d;
-		if (nt == 0 || bsearch(&d, v, nt, sizeof(*v), size_cmp) ==
-		    NULL)
-			v[k++] = d;
-	}
+	*partial = !trigram_visit(se->ix, fq, visit, &w, SEARCH_TRIES) ||
+	    w.stopped;
 	/* the entries ran out before the documents did */
-	if (n > SEARCH_ENTRIES_MAX && k <= SEARCH_HITS_MAX)
+	if (w.entries > SEARCH_ENTRIES_MAX && w.k <= SEARCH_HITS_MAX)
 		*partial = true;
-	return k;
+	return w.k;
 }
 
 /* A link to result page PAGE, in the form LINK. */
@@ -929,7 +926,7 @@ search_page(const struct search *se, const char *query, size_t page,
 		add_footer(out, se);
 		goto done;
 	}
-	if ((docs = calloc(SEARCH_ENTRIES_MAX + 1, sizeof(*docs))) == NULL)
+	if ((docs = calloc(SEARCH_HITS_MAX + 1, sizeof(*docs))) == NULL)
 		goto nomem;
 	nd = rank(se, fq, docs, &partial);
 	if (nd < SEARCH_HITS_MAX && se->ps != NULL)

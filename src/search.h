@@ -20,27 +20,39 @@
  * "munster" find "Münster").
  *
  * Built once per load over one trigram index (trigram.h): entry I < N is
- * the title of document I, the entries after them the lines of each
- * document's text, one entry a line, document by document.  It keeps no
- * copy of the text: lines are read from the pages' bodies as they are
- * (search_line()), folded once to build the index, and again to check a
- * candidate of a long query and to cut an excerpt.  The
- * documents are the articles, newest first, then the capsule's other
- * gemtext pages by path; generated pages are not searched (the partner
- * directory is searched through its own index).  So the hits come out of
- * the index already ranked: title hits first, then body hits, each group
- * in document order (newer articles first); the partners the query finds
- * follow, in the directory's order.
+ * the title of document I, entry N + I the text of document I, the
+ * search forms of its lines with a separator between lines, so that no
+ * trigram spans two (one entry a document, not a line: half the
+ * postings, and no table of lines).  It keeps no copy of the text: lines
+ * are read from the pages' bodies as they are (search_line()), folded
+ * once to build the index.  A document whose text holds every trigram
+ * of the query (for a query of 1 to 3 symbols: the query) is a
+ * candidate; its lines are then read and each checked, so that the hits
+ * are lines that hold the query, as with an entry a line, and an
+ * excerpt is cut from the first.  The documents are the articles, newest
+ * first, then the capsule's other gemtext pages by path; generated pages
+ * are not searched (the partner directory is searched through its own
+ * index).  So the hits come out of the index already ranked: title hits
+ * first, then body hits, each group in document order (newer articles
+ * first); the partners the query finds follow, in the directory's order.
  *
  * Each request is bounded like the partner search: at most
  * SEARCH_HITS_MAX hits are counted (past that, the page says so) from at
  * most SEARCH_ENTRIES_MAX titles and lines that hold the query (past
- * that, the page says the search stopped), the index tries at most
- * SEARCH_TRIES candidates for a query of four symbols or more (past
- * that, the page says so too), and only the SEARCH_PER_PAGE hits of the
- * page asked for get an excerpt, the one line of text that holds the
- * hit, cut to SEARCH_EXCERPT_CHARS characters around it.  These bound
- * its time as well: no clock is read.
+ * that, the page says the search stopped); the index tries at most
+ * SEARCH_TRIES documents (rounds of its posting lists) for a query of
+ * three symbols or more, and the candidates' lines are read from at most
+ * SEARCH_READ_MAX bytes of bodies, the body that crosses it read whole
+ * (past either, the page says the search stopped too); and only the
+ * SEARCH_PER_PAGE hits of the page asked for get an excerpt, the one
+ * line of text that holds the hit, cut to SEARCH_EXCERPT_CHARS
+ * characters around it.  These bound its time as well: no clock is
+ * read.  A candidate of a query of four symbols or more is looked at
+ * whole first (collate_may_hold()): most candidates of two common words
+ * hold both, but not side by side in one line.  A query of 1 to 3
+ * symbols has no false candidates: every document read adds a hit or is
+ * one of the at most SEARCH_HITS_MAX hit by their titles, so it reads at
+ * most 2 * SEARCH_HITS_MAX + 1 bodies, and SEARCH_READ_MAX bytes.
  */
 #ifndef SEARCH_H
 #define SEARCH_H
@@ -55,7 +67,8 @@
 #define SEARCH_PER_PAGE		10
 #define SEARCH_HITS_MAX		200	/* hits a search counts and pages */
 #define SEARCH_ENTRIES_MAX	1024	/* titles and lines it counts */
-#define SEARCH_TRIES		4096	/* candidates the index tries */
+#define SEARCH_TRIES		4096	/* documents the index tries */
+#define SEARCH_READ_MAX		(2 * 1024 * 1024) /* bytes of bodies read */
 #define SEARCH_QUERY_MAX	256	/* bytes of decoded query */
 #define SEARCH_EXCERPT_CHARS	120	/* code points of an excerpt, at most */
 

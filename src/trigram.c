@@ -400,11 +400,16 @@ trigram_free(struct trigram *ix)
 	free(ix);
 }
 
-/* Where hits go: the SEL window from hit FROM on, counted up to MAX + 1. */
+/*
+ * Where hits go: the SEL window from hit FROM on, counted up to MAX + 1;
+ * or, with VISIT set, each entry to VISIT(ARG, entry) unchecked.
+ */
 struct hits {
 	size_t		 from, max, count;
 	size_t		*sel, nsel, cap;
 	size_t		 tries;		/* rounds find_long() may take */
+	trigram_visit_fn visit;		/* or NULL */
+	void		*arg;		/* borrowed: visit()'s */
 };
 
 /* Count hit I; false once MAX + 1 are counted, the count is enough. */
@@ -546,7 +551,8 @@ find_short(const struct trigram *ix, const char *fq, size_t len,
 	while (k > 0) {
 		if (cur[0].val != last) {
 			last = cur[0].val;
-			if (!add_hit(h, last))
+			if (h->visit != NULL ? !h->visit(h->arg, last) :
+			    !add_hit(h, last))
 				return;
 		}
 		cur_next(&cur[0], ix->post);
@@ -611,7 +617,10 @@ find_long(const struct trigram *ix, const char *fq, size_t len,
 			cur_seek(&cur[0], ix->post, cur[j].val);
 			continue;
 		}
-		if ((len == 3 || entry_has(ix, target, fq, len)) &&
+		if (h->visit != NULL) {
+			if (!h->visit(h->arg, target))
+				return true;
+		} else if ((len == 3 || entry_has(ix, target, fq, len)) &&
 		    !add_hit(h, target))
 			return true;
 		cur_next(&cur[0], ix->post);
@@ -632,7 +641,8 @@ size_t
 trigram_find_tries(const struct trigram *ix, const char *fq, size_t from,
     size_t *sel, size_t nsel, size_t max, size_t tries, bool *partial)
 {
-	struct hits	 h = { from, max, 0, sel, 0, nsel, tries };
+	struct hits	 h = { from, max, 0, sel, 0, nsel, tries, NULL,
+	    NULL };
 	size_t		 len = strlen(fq);
 
 	*partial = false;
@@ -649,7 +659,8 @@ size_t
 trigram_find_linear(const struct trigram *ix, const char *fq,
     size_t from, size_t *sel, size_t nsel, size_t max)
 {
-	struct hits	 h = { from, max, 0, sel, 0, nsel, SIZE_MAX };
+	struct hits	 h = { from, max, 0, sel, 0, nsel, SIZE_MAX, NULL,
+	    NULL };
 	const char	*p, *end, *m;
 	size_t		 len = strlen(fq), lo, hi, mid;
 
@@ -681,3 +692,19 @@ trigram_find_linear(const struct trigram *ix, const char *fq,
 	return h.count;
 }
 
+bool
+trigram_visit(const struct trigram *ix, const char *fq,
+    trigram_visit_fn visit, void *arg, size_t tries)
+{
+	struct hits	 h = { 0, SIZE_MAX, 0, NULL, 0, 0, tries, visit,
+	    arg };
+	size_t		 len = strlen(fq);
+
+	if (ix->n == 0 || !trigram_is_folded(fq, len))
+		return true;
+	if (len < 3) {
+		find_short(ix, fq, len, &h);
+		return true;
+	}
+	return find_long(ix, fq, len, &h);
+}

@@ -73,4 +73,17 @@ size_t		 trigram_find_tries(const struct trigram *, const char *,
 size_t		 trigram_find_linear(const struct trigram *, const char *,
 		    size_t, size_t *, size_t, size_t);
 
+/*
+ * For a caller whose entries hold many strings of their own, which it
+ * checks itself: VISIT(ARG, I) is called for each entry I that may hold
+ * the folded query FQ, in entry order: for 1 to 3 symbols each entry
+ * that holds FQ (exact), for more each entry that holds all of FQ's
+ * trigrams (a candidate, not checked).  VISIT returns false to stop.
+ * For 3 symbols or more each round of the index is a try: once TRIES
+ * are spent, with entries left, it stops and returns false (else true).
+ */
+typedef bool	(*trigram_visit_fn)(void *, size_t);
+bool		 trigram_visit(const struct trigram *, const char *,
+		    trigram_visit_fn, void *, size_t);
+
 #endif

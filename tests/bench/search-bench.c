@@ -224,7 +224,8 @@ load(const char *dir, int on, int rounds)
  * Load DIR with the search on, compact the site as the server does, and
  * print the answers to pages 1 and 2 of each query (or the pages listed
  * in SEARCH_BENCH_PAGES, "1 2 5 21"): to compare two builds' results
- * byte for byte.
+ * byte for byte.  SEARCH_BENCH_EACH=1: each answer's thread CPU time on
+ * stderr.
  */
 static int
 answer(const char *dir, char **q, int nq)
@@ -237,6 +238,8 @@ answer(const char *dir, char **q, int nq)
 	char			 err[4096];
 	const char		*list, *p;
 	char			*end;
+	enum result_status	 st;
+	double			 c0;
 	size_t			 page;
 	int			 i;
 
@@ -262,9 +265,14 @@ answer(const char *dir, char **q, int nq)
 			req.op = SECTION_SEARCH;
 			req.page = page;
 			req.query = q[i];
-			printf("--- %s page %zu: %d\n", q[i], page,
-			    (int)section_answer(sec, &req, SECTION_LINK_QUERY,
-			    &res));
+			c0 = cpu_ms();
+			st = section_answer(sec, &req, SECTION_LINK_QUERY,
+			    &res);
+			c0 = cpu_ms() - c0;
+			printf("--- %s page %zu: %d\n", q[i], page, (int)st);
+			if (getenv("SEARCH_BENCH_EACH") != NULL)
+				fprintf(stderr, "%s page %zu: CPU %.3f ms\n",
+				    q[i], page, c0);
 			fwrite(res.text.data, 1, res.text.len, stdout);
 			result_free(&res);
 		}
