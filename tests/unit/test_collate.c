@@ -185,6 +185,58 @@ test_fold_both(void)
 	buf_free(&a);
 }
 
+/*
+ * collate_may_hold(): false only if no line, nor part of one, holds the
+ * query in a search form; ASCII and other text, windows of whole lines
+ * (a hit past the first 4 KiB), and the queries it does not look at.
+ */
+static void
+test_may_hold(void)
+{
+	static const struct {
+		const char	*text, *fq;
+		bool		 may;
+	} cases[] = {
+		{ "A water wheel.\n", "water-wheel", true },
+		{ "A WATER,  Wheel\n", "water-wheel", true },
+		{ "A water\nwheel\n", "water-wheel", true },	/* across */
+		{ "water mill\ngear wheel\n", "water-wheel", false },
+		{ "=> /water-wheel.gmi A link\n", "water-wheel", true },
+		{ "Die Mühle in Münster\n", "muenster", true },
+		{ "Die Mühle in Münster\n", "munster", true },
+		{ "Die Mühle in Münster\n", "muester", false },
+		{ "Mu\xcc\x88nster\n", "muenster", true },	/* U+0308 */
+		{ "Straße\n", "strasse", true },
+		{ "Strasse\n", "strase", false },
+		{ "a b\n", "a-", true },		/* no look */
+		{ "a b\n", "-b", true },
+		{ "a b\n", "a--b", true },
+		{ "", "a", false },
+	};
+	char	*big;
+	size_t	 i, n = 3 * 4096;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(collate_may_hold(cases[i].text, strlen(cases[i].text),
+		    cases[i].fq, strlen(cases[i].fq)) == cases[i].may);
+	/* many lines: the hit in the last window, or none */
+	if ((big = malloc(n + 64)) == NULL)
+		return;
+	for (i = 0; i < n; i += 8)
+		memcpy(big + i, "abc def\n", 8);
+	CHECK(!collate_may_hold(big, n, "def-abc-x", 9));
+	CHECK(collate_may_hold(big, n, "def-abc", 7));	/* across */
+	memcpy(big + n, "x water wheel y\n", 16);
+	CHECK(collate_may_hold(big, n + 16, "water-wheel", 11));
+	CHECK(!collate_may_hold(big, n + 16, "water-wheels", 12));
+	/* a line longer than a window: not looked at */
+	memset(big, 'a', n);
+	CHECK(collate_may_hold(big, n, "b", 1));
+	big[n - 1] = '\n';
+	CHECK(collate_may_hold(big, n, "b", 1));
+	free(big);
+}
+
 int
 main(void)
 {
@@ -194,5 +246,6 @@ main(void)
 	test_forms();
 	test_fold_ae();
 	test_fold_both();
+	test_may_hold();
 	CHECK_DONE();
 }

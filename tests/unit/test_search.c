@@ -249,6 +249,171 @@ test_paging(void)
 	tmptree_rm();
 }
 
+/*
+ * One index entry a document's text, each candidate read line by line:
+ * a query across a line's end is no hit (the index's separator between
+ * lines, and the check of each line), nor is a document that holds the
+ * query's trigrams, and the query in a link's URL, but not in one line
+ * (a false candidate); a document with the query on many lines is one
+ * hit, its excerpt from the first line that holds it.
+ */
+static void
+test_lines(void)
+{
+	struct site	*s;
+	const char	*t;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# Start\n");
+	tmptree_mkdir("f");
+	tmptree_put("f/2024-01-01-across.gmi", "# Across\n\nA water\n"
+	    "wheel here.\nAnd a quiet\nmill.\n");
+	tmptree_put("f/2024-01-02-false.gmi", "# False\n\nwater mill\n"
+	    "gear wheel\n=> /water-wheel.gmi a link\n");
+	tmptree_put("f/2024-01-03-many.gmi", "# Many\n\nNo hit here.\n"
+	    "The first mill.\n* a mill\n```\nmill\n```\n> mill\n");
+	tmptree_put("f/2024-01-04-mill.gmi", "# Mill\n\nNo hit here.\n"
+	    "A mill, again.\n");
+	if ((s = load()) == NULL) {
+		CHECK(s != NULL);
+		goto done;
+	}
+	CHECK((t = find(s, "water wheel")) != NULL &&
+	    strstr(t, "No hits for \"water wheel\".") != NULL);
+	CHECK((t = find(s, "e a")) != NULL &&	/* 3 symbols: e-a */
+	    strstr(t, "No hits for \"e a\".") != NULL);
+	CHECK((t = find(s, "quiet mill")) != NULL &&
+	    strstr(t, "No hits for") != NULL);
+	CHECK((t = find(s, "water-wheel")) != NULL &&
+	    strstr(t, "No hits for") != NULL);
+	CHECK((t = find(s, "gear wheel")) != NULL &&
+	    strstr(t, "1 hits for") != NULL &&
+	    strstr(t, "=> /f/2024-01-02-false.gmi") != NULL);
+	/* the title hit first, then the newest; once each, first line */
+	CHECK((t = find(s, "mill")) != NULL &&
+	    strstr(t, "4 hits for \"mill\"") != NULL &&
+	    before(t, "2024-01-04 Mill\nA mill, again.\n",
+	    "2024-01-03 Many\nThe first mill.\n=>") &&
+	    before(t, "2024-01-03 Many\n", "2024-01-02 False\nwater mill\n") &&
+	    before(t, "2024-01-02 False\n", "2024-01-01 Across\nmill.\n"));
+	CHECK((t = find(s, "mi")) != NULL &&
+	    strstr(t, "4 hits for \"mi\"") != NULL &&
+	    strstr(t, "2024-01-03 Many\nThe first mill.\n") != NULL);
+	site_free(s);
+ done:
+	tmptree_rm();
+}
+
+/*
+ * The bounds of one request: the titles and lines that hold the query
+ * are counted, not the documents (SEARCH_ENTRIES_MAX), so a document
+ * with more lines that hold it stops the count before an older one; the
+ * index tries at most SEARCH_TRIES documents, and reads at most
+ * SEARCH_READ_MAX bytes of candidates (false ones here: the query's
+ * words on two lines), before the one that holds the query.
+ */
+static void
+test_bounds(void)
+{
+	struct site	*s;
+	struct buf	 b = BUF_INIT;
+	const char	*t;
+	char		 name[64];
+	size_t		 i, ndocs, big;
+
+	tmptree_new();
+	tmptree_put("index.gmi", "# Start\n");
+	tmptree_mkdir("f");
+	buf_adds(&b, "# Many lines\n\n");
+	for (i = 0; i < SEARCH_ENTRIES_MAX; i++)
+		buf_addf(&b, "Line %zu of a wheel.\n", i);
+	buf_addc(&b, '\0');
+	tmptree_put("f/2024-02-01-many.gmi", b.data);
+	tmptree_put("f/2024-01-01-one.gmi", "# One\n\nA wheel.\n");
+	if ((s = load()) == NULL) {
+		CHECK(s != NULL);
+		goto done;
+	}
+	/*
+	 * The title "Many lines" and its 1024 lines hold "in": the count
+	 * stops there, before "One".  1024 lines hold "wheel": the 1025th
+	 * entry counted is One's line, the last one a search looks at.
+	 */
+	CHECK((t = find(s, "in")) != NULL &&
+	    strstr(t, "At least 1 hits for \"in\"; the search stopped") !=
+	    NULL && strstr(t, "2024-01-01") == NULL);
+	CHECK((t = find(s, "wheel")) != NULL &&
+	    strstr(t, "At least 2 hits for \"wheel\"; the search stopped") !=
+	    NULL && before(t, "2024-02-01 Many lines\nLine 0 of a wheel.\n",
+	    "2024-01-01 One\nA wheel.\n"));
+	CHECK((t = find(s, "a wheel")) != NULL &&
+	    strstr(t, "At least 2 hits") != NULL);
+	CHECK((t = find(s, "whe")) != NULL &&
+	    strstr(t, "At least 2 hits") != NULL);
+	site_free(s);
+	tmptree_rm();
+
+	/* candidates of SEARCH_READ_MAX bytes and more, then the hit */
+	for (big = 0; big < 2; big++) {
+		tmptree_new();
+		tmptree_put("index.gmi", "# Start\n");
+		tmptree_mkdir("f");
+		buf_reset(&b);
+		buf_adds(&b, "# Note\n\n");
+		while (b.len < 16384)
+			buf_adds(&b, "water mill\ngear wheel\n");
+		buf_addc(&b, '\0');
+		ndocs = SEARCH_READ_MAX / b.len + (big ? 1 : -1);
+		for (i = 0; i < ndocs; i++) {
+			snprintf(name, sizeof(name),
+			    "f/2024-%02zu-%02zu-n%zu.gmi", i / 28 + 2,
+			    i % 28 + 1, i);
+			tmptree_put(name, b.data);
+		}
+		tmptree_put("f/2024-01-01-hit.gmi", "# Hit\n\nA water "
+		    "wheel.\n");
+		if ((s = load()) == NULL) {
+			CHECK(s != NULL);
+			tmptree_rm();
+			continue;
+		}
+		t = find(s, "water wheel");
+		CHECK(t != NULL);
+		if (t != NULL && big)
+			CHECK(strstr(t, "No hits for \"water wheel\" found "
+			    "before the search stopped") != NULL);
+		else if (t != NULL)
+			CHECK(strstr(t, "1 hits for \"water wheel\"") != NULL &&
+			    strstr(t, "2024-01-01 Hit") != NULL);
+		site_free(s);
+		tmptree_rm();
+	}
+
+	/* more than SEARCH_TRIES small candidates, then the hit */
+	tmptree_new();
+	tmptree_put("index.gmi", "# Start\n");
+	tmptree_mkdir("f");
+	for (i = 0; i < SEARCH_TRIES + 1; i++) {
+		snprintf(name, sizeof(name), "f/%04zu-%02zu-%02zu-n%zu.gmi",
+		    2030 - i / 336, i / 28 % 12 + 1, i % 28 + 1, i);
+		tmptree_put(name, "# N\n\nwater mill\ngear wheel\n");
+	}
+	tmptree_put("f/2000-01-01-hit.gmi", "# Hit\n\nA water wheel.\n");
+	if ((s = load()) == NULL)
+		CHECK(s != NULL);
+	else {
+		CHECK((t = find(s, "water wheel")) != NULL &&
+		    strstr(t, "No hits for \"water wheel\" found before the "
+		    "search stopped") != NULL);
+		CHECK((t = find(s, "a water wheel")) != NULL &&
+		    strstr(t, "1 hits for") != NULL);
+		site_free(s);
+	}
+ done:
+	buf_free(&b);
+	tmptree_rm();
+}
+
 static size_t
 count_cp(const char *s, size_t len)
 {
@@ -491,6 +656,8 @@ main(void)
 	test_ranking();
 	test_folding();
 	test_paging();
+	test_lines();
+	test_bounds();
 	test_excerpt();
 	test_off();
 	test_line();

@@ -217,6 +217,80 @@ test_builder(void)
 	trigram_builder_free(b);
 }
 
+/* What trigram_visit() gave: the entries, up to STOP of them. */
+struct seen {
+	size_t	 e[NELEM(entries) + 1];
+	size_t	 n, stop;
+};
+
+static bool
+see(void *arg, size_t e)
+{
+	struct seen	*v = arg;
+
+	v->e[v->n++] = e;
+	return v->n < v->stop;
+}
+
+/*
+ * trigram_visit(): for 1 to 3 symbols exactly the entries that hold the
+ * query, for more each entry holding all its trigrams (a superset of
+ * the hits, none of them checked), in entry order; a visit that says
+ * stop stops it; and the rounds of a long query are bounded.
+ */
+static void
+test_visit(void)
+{
+	static const char *const queries[] = {
+		"g", "ge", "gem", "gemi", "gemini", "index", "ind", "a",
+		"zz", "2024", "protokoll", "-", "l-g", "s-e",
+	};
+	struct hay	 h;
+	struct trigram	*ix;
+	struct seen	 v;
+	const char	*errstr;
+	size_t		 i, k, j, lin[NELEM(entries) + 1], nl;
+
+	make_hay(&h);
+	if ((ix = trigram_build(h.hay, h.off, NELEM(entries), &errstr)) ==
+	    NULL) {
+		CHECK(ix != NULL);
+		free(h.hay);
+		return;
+	}
+	for (i = 0; i < NELEM(queries); i++) {
+		memset(&v, 0, sizeof(v));
+		v.stop = SIZE_MAX;
+		CHECK(trigram_visit(ix, queries[i], see, &v, 1000));
+		nl = trigram_find_linear(ix, queries[i], 0, lin, NELEM(lin),
+		    NELEM(entries));
+		for (k = 1; k < v.n; k++)
+			CHECK(v.e[k - 1] < v.e[k]);
+		if (strlen(queries[i]) <= 3) {
+			CHECK(v.n == nl);
+			CHECK(memcmp(v.e, lin, nl * sizeof(*lin)) == 0);
+			continue;
+		}
+		for (k = j = 0; k < nl; k++) {	/* every hit was visited */
+			while (j < v.n && v.e[j] < lin[k])
+				j++;
+			CHECK(j < v.n && v.e[j] == lin[k]);
+		}
+	}
+	/* "gemini": entries 0 and 7; stopped after the first */
+	memset(&v, 0, sizeof(v));
+	v.stop = 1;
+	CHECK(trigram_visit(ix, "gemini", see, &v, 1000));
+	CHECK(v.n == 1 && v.e[0] == 0);
+	/* one round allowed: entry 0, then out of tries with 7 left */
+	memset(&v, 0, sizeof(v));
+	v.stop = SIZE_MAX;
+	CHECK(!trigram_visit(ix, "gemini", see, &v, 1));
+	CHECK(v.n == 1 && v.e[0] == 0);
+	trigram_free(ix);
+	free(h.hay);
+}
+
 int
 main(void)
 {
@@ -224,5 +298,6 @@ main(void)
 	test_order_and_window();
 	test_empty();
 	test_builder();
+	test_visit();
 	CHECK_DONE();
 }
