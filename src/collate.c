@@ -223,39 +223,72 @@ collate_fold_ae(struct buf *out, const char *s, size_t len)
  * the last byte written.
  */
 /*
- * The search form of the ASCII text S (LEN bytes) into F, as
- * collate_fold_both() makes it but for a "-" at the end, in one pass
- * without a branch on the byte; its length, or SIZE_MAX (F spoilt) at the
- * first byte past ASCII.
+ * The ASCII text S (LEN bytes) in lower case into F, in a loop the
+ * compiler may vectorise; false if S holds a byte past ASCII.
  */
-static size_t
-ascii_fold(char *f, const char *s, size_t len)
+static bool
+ascii_lower(char *f, const char *s, size_t len)
 {
 	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i, w = 0;
-	bool			 sep = false;
-	char			 c;
+	unsigned char		 c, all = 0;
+	size_t			 i;
 
 	for (i = 0; i < len; i++) {
-		if (u[i] >= 0x80)
-			return SIZE_MAX;
-		if ((c = ascii_form[u[i]]) == '\0')
-			sep = true;
-		else {
-			if (sep && w > 0)
-				f[w++] = '-';
-			f[w++] = c;
-			sep = false;
-		}
+		c = u[i];
+		all |= c;
+		f[i] = (char)(c + (((unsigned char)(c - 'A') < 26) << 5));
 	}
-	return w;
+	return (all & 0x80) == 0;
+}
+
+static bool
+is_sym(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * True if the ASCII text L, in lower case (LEN bytes), folds to a form
+ * that holds FQ: where FQ's first run of symbols is, the rest follows,
+ * one or more signs (any byte but a letter or digit) for each "-".  FQ
+ * neither begins nor ends with "-" and holds no "--".
+ */
+static bool
+ascii_holds(const char *l, size_t len, const char *fq, size_t flen)
+{
+	const char	*p = l, *m, *end = l + len, *dash;
+	size_t		 s1, i, j;
+
+	if ((dash = memchr(fq, '-', flen)) == NULL)
+		return memmem(l, len, fq, flen) != NULL;
+	s1 = (size_t)(dash - fq);
+	while ((m = memmem(p, (size_t)(end - p), fq, s1)) != NULL) {
+		for (i = s1, j = (size_t)(m - l) + s1; i < flen; ) {
+			if (fq[i] == '-') {
+				if (j == len || is_sym(l[j]))
+					break;
+				while (j < len && !is_sym(l[j]))
+					j++;
+				i++;
+			} else if (j < len && l[j] == fq[i]) {
+				i++;
+				j++;
+			} else
+				break;
+		}
+		if (i == flen)
+			return true;
+		p = m + 1;
+	}
+	return false;
 }
 
 /*
  * Whole lines at a time, folded together: a line's "\n" folds to a "-"
  * as any sign, so that a line's form, and a part's, is a piece of the
  * window's, and FQ may only be found where no line holds it (across a
- * line's end, in a link's URL).
+ * line's end, in a link's URL).  An ASCII window is not folded: it is
+ * looked at in lower case (ascii_holds()).
  */
 bool
 collate_may_hold(const char *s, size_t len, const char *fq, size_t flen)
@@ -274,13 +307,15 @@ collate_may_hold(const char *s, size_t len, const char *fq, size_t flen)
 				return true;	/* a line too long: no look */
 			n = (size_t)(nl - (s + at)) + 1;
 		}
-		if ((w = ascii_fold(ae, s + at, n)) != SIZE_MAX)
-			wa = w;		/* ASCII: one form */
-		else
+		if (ascii_lower(ae, s + at, n)) {
+			if (ascii_holds(ae, n, fq, flen))
+				return true;
+		} else {
 			w = collate_fold_both(ae, a, s + at, n, &wa);
-		if (memmem(ae, w, fq, flen) != NULL ||
-		    (wa < w && memmem(a, wa, fq, flen) != NULL))
-			return true;
+			if (memmem(ae, w, fq, flen) != NULL ||
+			    (wa < w && memmem(a, wa, fq, flen) != NULL))
+				return true;
+		}
 		at += n;
 	}
 	return false;
