@@ -12,7 +12,12 @@
  *	query of 3			that trigram (exact)
  *	query of 4 or more		the intersection of its trigrams,
  *					smallest first; each candidate is
- *					then checked with memmem()
+ *					then checked with memmem(), or the
+ *					caller's check
+ *
+ * trigram_visit() hands the entries to the caller unchecked, for an
+ * entry that holds many strings (a page's lines), which the caller reads
+ * and counts itself.
  *
  * Posting lists hold entry numbers in order, so hits come out in order
  * and a search stops once it has counted MAX + 1 of them, or has tried
