@@ -237,6 +237,86 @@ test_may_hold(void)
 	free(big);
 }
 
+/* True if a line of TEXT (LEN bytes) holds FQ in a search form. */
+static bool
+line_holds(const char *text, size_t len, const char *fq)
+{
+	struct buf	 ae = BUF_INIT, a = BUF_INIT;
+	const char	*p = text, *nl, *end = text + len;
+	bool		 hit = false;
+
+	while (p < end && !hit) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		buf_reset(&ae);
+		buf_reset(&a);
+		collate_fold(&ae, p, (size_t)(nl - p), COLLATE_AE);
+		collate_fold(&a, p, (size_t)(nl - p), COLLATE_A);
+		hit = (ae.len > 0 && memmem(ae.data, ae.len, fq,
+		    strlen(fq)) != NULL) || (a.len > 0 && memmem(a.data, a.len,
+		    fq, strlen(fq)) != NULL);
+		p = nl + 1;
+	}
+	buf_free(&ae);
+	buf_free(&a);
+	return hit;
+}
+
+/*
+ * collate_may_hold() never says "no" where a line holds the query:
+ * random lines of ASCII and Latin letters, umlauts as one code point
+ * and as a letter and U+0308, signs and line ends (half of the texts
+ * ASCII only), against queries cut from the text's forms; and ASCII
+ * text with no line end gets an exact answer.
+ */
+static void
+test_may_hold_random(void)
+{
+	static const char *const bits[] = {
+		"a", "e", "o", "u", "s", "Ae", "OE", "ue", "ss", "St", "-",
+		" ", "  ", ", ", ".", "\t", "\n", "\r\n", "ä", "Ö", "ü", "ß",
+		"a\xcc\x88", "U\xcc\x88", "é", "\xcc\x88", "1", "x",
+	};
+	char		 text[4096 + 512], fq[16];
+	struct buf	 f = BUF_INIT;
+	uint32_t	 r = 7;
+	size_t		 i, k, len, n, at, flen, big;
+	bool		 ascii;
+
+	for (i = 0; i < 20000; i++) {
+		big = i % 50 == 0;	/* past one window: 4 KiB */
+		for (len = 0, ascii = true; len < (big ? 4096 + 256 : 48); ) {
+			r = r * 1103515245 + 12345;
+			/* half of them ASCII: the first 18 bits */
+			k = (r >> 16) % (i % 2 ? 18 : sizeof(bits) /
+			    sizeof(bits[0]));
+			memcpy(text + len, bits[k], strlen(bits[k]));
+			len += strlen(bits[k]);
+			ascii = ascii && (unsigned char)bits[k][0] < 0x80;
+		}
+		/* a query: a piece of the text's AE form, or made up */
+		buf_reset(&f);
+		collate_fold(&f, text, len, (r >> 3) & 1 ? COLLATE_AE :
+		    COLLATE_A);
+		r = r * 1103515245 + 12345;
+		if (f.len < 2)
+			continue;
+		at = (r >> 16) % (f.len - 1);
+		n = 1 + (r >> 8) % 6;
+		flen = at + n > f.len ? f.len - at : n;
+		memcpy(fq, f.data + at, flen);
+		fq[flen] = '\0';
+		if (fq[0] == '-' || fq[flen - 1] == '-')
+			continue;
+		if (line_holds(text, len, fq))
+			CHECK(collate_may_hold(text, len, fq, flen));
+		if (ascii && memchr(text, '\n', len) == NULL)
+			CHECK(collate_may_hold(text, len, fq, flen) ==
+			    line_holds(text, len, fq));
+	}
+	buf_free(&f);
+}
+
 int
 main(void)
 {
@@ -247,5 +327,6 @@ main(void)
 	test_fold_ae();
 	test_fold_both();
 	test_may_hold();
+	test_may_hold_random();
 	CHECK_DONE();
 }
