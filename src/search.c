@@ -29,6 +29,9 @@ struct doc {
 	const struct page	*pg;
 	const char		*title;		/* the site's, then the copy */
 	const char		*date;		/* an article's, or NULL */
+	bool			 wide;		/* its body has bytes past */
+						/* ASCII: read at */
+						/* SEARCH_WIDE_COST */
 };
 
 struct search {
@@ -386,6 +389,19 @@ copy_titles(struct search *se)
 	return 0;
 }
 
+/* True if the LEN bytes at S are all ASCII. */
+static bool
+is_ascii(const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	unsigned char		 or = 0;
+	size_t			 i;
+
+	for (i = 0; i < len; i++)
+		or |= u[i];
+	return or < 0x80;
+}
+
 /*
  * The index over the titles, then the bodies, one entry a body: the
  * search forms of its lines, each line folded once, a "\n" after each,
@@ -417,6 +433,8 @@ make_index(struct search *se, const atomic_bool *cancel,
 			goto bad;
 		}
 		pg = se->docs[i].pg;
+		se->docs[i].wide = pg->body != NULL &&
+		    !is_ascii(pg->body, pg->body_len);
 		in_pre = false;
 		len = 0;
 		for (at = body_start(pg); pg->body != NULL &&
@@ -728,7 +746,8 @@ size_cmp(const void *a, const void *b)
  * and every line that holds the query is an entry hit and counts
  * towards SEARCH_ENTRIES_MAX, those of a document hit by its title too:
  * the count and the documents are those of an index with an entry a
- * line.  The bodies read count towards SEARCH_READ_MAX.
+ * line.  The bodies read count towards SEARCH_READ_MAX, a wide one's
+ * bytes SEARCH_WIDE_COST times.
  */
 struct walk {
 	const struct search	*se;
@@ -737,7 +756,7 @@ struct walk {
 	size_t			*v;	/* SEARCH_HITS_MAX + 1 */
 	size_t			 nt, k;
 	size_t			 entries; /* up to ENTRIES_MAX + 1 */
-	size_t			 read;	/* bytes of bodies */
+	size_t			 read;	/* bytes of bodies, weighed */
 	bool			 stopped; /* by SEARCH_READ_MAX */
 };
 
@@ -765,7 +784,8 @@ visit(void *arg, size_t e)
 		d = e - se->n;
 		hits = lines_hit(se, d, w->fq, w->flen, SEARCH_ENTRIES_MAX +
 		    1 - w->entries);
-		w->read += se->docs[d].pg->body_len;
+		w->read += se->docs[d].pg->body_len *
+		    (se->docs[d].wide ? SEARCH_WIDE_COST : 1);
 		if (hits > 0 && (w->nt == 0 || bsearch(&d, w->v, w->nt,
 		    sizeof(*w->v), size_cmp) == NULL))
 			w->v[w->k++] = d;

@@ -43,7 +43,10 @@
  * SEARCH_TRIES documents (rounds of its posting lists) for a query of
  * three symbols or more, and the candidates' lines are read from at most
  * SEARCH_READ_MAX bytes of bodies, the body that crosses it read whole
- * (past either, the page says the search stopped too); and only the
+ * (past either, the page says the search stopped too; a body with bytes
+ * past ASCII counts SEARCH_WIDE_COST times its length, as it is folded
+ * code point by code point, where an ASCII one is only looked at in
+ * lower case); and only the
  * SEARCH_PER_PAGE hits of the page asked for get an excerpt, the one
  * line of text that holds the hit, cut to SEARCH_EXCERPT_CHARS
  * characters around it.  These bound its time as well: no clock is
@@ -69,6 +72,8 @@
 #define SEARCH_ENTRIES_MAX	1024	/* titles and lines it counts */
 #define SEARCH_TRIES		4096	/* documents the index tries */
 #define SEARCH_READ_MAX		(2 * 1024 * 1024) /* bytes of bodies read */
+#define SEARCH_WIDE_COST	4	/* a byte of a body that is not */
+					/* ASCII, in SEARCH_READ_MAX */
 #define SEARCH_QUERY_MAX	256	/* bytes of decoded query */
 #define SEARCH_EXCERPT_CHARS	120	/* code points of an excerpt, at most */
 
