@@ -9,8 +9,9 @@
  * points than asked for and the marks "...", and never longer than the
  * text and the marks.  The same bytes as a gemtext page: where
  * gemtext_parse() takes them, search_line() reads the same lines, of the
- * same types and texts; and collate_fold_both() folds them as
- * collate_fold() does.
+ * same types and texts; collate_fold_both() folds them as
+ * collate_fold() does; and collate_may_hold() never says no where a
+ * line of them (up to a "\n") holds the folded query in either form.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -57,6 +58,32 @@ check_fold_both(const char *text, size_t len)
 	buf_free(&ae);
 	buf_free(&a);
 	free(arr);
+}
+
+/* No "no" from collate_may_hold() where a line holds FQ. */
+static void
+check_may_hold(const char *text, size_t len, const char *fq, size_t flen)
+{
+	struct buf	 ae = BUF_INIT, a = BUF_INIT;
+	const char	*p = text, *end = text + len, *nl;
+	bool		 held = false;
+
+	for (; p < end && !held; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		buf_reset(&ae);
+		buf_reset(&a);
+		collate_fold(&ae, p, (size_t)(nl - p), COLLATE_AE);
+		collate_fold(&a, p, (size_t)(nl - p), COLLATE_A);
+		assert(!ae.failed && !a.failed);
+		held = (ae.len > 0 && memmem(ae.data, ae.len, fq, flen) !=
+		    NULL) || (a.len > 0 && memmem(a.data, a.len, fq, flen) !=
+		    NULL);
+	}
+	if (held)
+		assert(collate_may_hold(text, len, fq, flen));
+	buf_free(&ae);
+	buf_free(&a);
 }
 
 /* search_line() reads TEXT as gemtext_parse() does, if that takes it. */
@@ -116,6 +143,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_lines(text, len);
 	check_fold_both(text, len);
+	if (fq.len > 0)
+		check_may_hold(text, len, fq.data, fq.len);
 	buf_free(&fq);
 	buf_free(&out);
 	return 0;
