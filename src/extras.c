@@ -16,16 +16,13 @@
 #include "buf.h"
 #include "capsule_impl.h"
 #include "feed.h"
-#include "gemtext.h"
 #include "mime.h"
 #include "msg.h"
 #include "pageindex.h"
-#include "posts.h"
 #include "robots.h"
 #include "search.h"
 #include "section.h"
 #include "site.h"
-#include "url.h"
 
 bool
 has_path(const struct site *s, const char *path)
@@ -98,7 +95,6 @@ add_feed(struct walk *w, struct blog *b)
 	struct buf		 path = BUF_INIT, gpath = BUF_INIT;
 	struct buf		 title = BUF_INIT, out = BUF_INIT;
 	struct folder		 fd;
-	size_t			 n;
 	int			 ret = -1;
 
 	buf_addf(&path, "%s%s", b->path, FEED_ATOM_NAME);
@@ -122,7 +118,7 @@ add_feed(struct walk *w, struct blog *b)
 	    folder->doc.title[0] != '\0')
 		fd.title = folder->doc.title;
 	folder_title(s, b->path, fd.title, &title);
-	if (title.failed || (b->feed_title = buf_take(&title, &n)) == NULL)
+	if (title.failed || (b->feed_title = buf_take(&title, NULL)) == NULL)
 		goto oom;
 	if ((ret = retake_feeds(w, b, path.data, gpath.data,
 	    b->feed_gemtext)) != 0) {
