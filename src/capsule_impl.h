@@ -141,14 +141,6 @@ const struct blog *retake_blog(struct walk *, const struct folder *);
 int	retake_feeds(struct walk *, const struct blog *, const char *,
 	    const char *, bool);
 
-/*
- * extras.c: the summary of the post PG in its feeds (its first
- * paragraph), from its parse or, for a page taken over, parsed into TMP
- * (GEMTEXT_INIT before; the caller frees it).  NULL: none.
- */
-struct gemtext;
-const char *post_summary(const struct page *, struct gemtext *);
-
 /* extras.c: true if the capsule already serves PATH (file or folder) */
 bool	has_path(const struct site *, const char *);
 /* extras.c: the page index's and search's addresses, before the walk */

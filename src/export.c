@@ -506,6 +506,17 @@ write_body(struct export *x, const char *rel, const struct page *pg)
 		buf_free(&kept);
 		return ret;
 	}
+	if (pg->feed_later) {		/* a feed made on request: now */
+		if (render_make(x->s, pg, PROTO_GEMINI, &kept) == -1) {
+			buf_free(&kept);
+			fail(x, "%s: cannot be rendered", pg->path);
+			return -1;
+		}
+		ret = write_file(x, rel, kept.data != NULL ? kept.data : "",
+		    kept.len, -1);
+		buf_free(&kept);
+		return ret;
+	}
 	if (pg->file == NULL)
 		return write_file(x, rel, pg->body, pg->body_len, -1);
 	if ((src = site_open_file(x->s, pg, &len, why, sizeof(why))) < 0) {
@@ -550,7 +561,8 @@ export_page(struct export *x, const struct page *pg)
 	} else if (gopher->data != NULL)	/* an article's text */
 		ret = write_file(x, rel.data, gopher->data, gopher->len, -1);
 	else if (pg->text_later) {		/* one rendered on request */
-		if (render_gopher_text(x->s, pg, &map) == -1 || map.failed) {
+		if (render_make(x->s, pg, PROTO_GOPHER, &map) == -1 ||
+		    map.failed) {
 			fail(x, "%s: cannot be rendered", pg->path);
 			goto done;
 		}
@@ -974,8 +986,14 @@ collect_one(void *arg, struct page *pg, bool section)
 	if (asprintf(&name, "%s%s", c->s->host, rel.data + 6) == -1)
 		goto oom;
 	/* the export's bytes: without the links to the searches */
-	if (pg->is_gemtext && drop_dynamic_links(c->s, pg->body, pg->body_len,
-	    &kept)) {
+	if (pg->feed_later) {		/* a feed made on request: now */
+		if (render_make(c->s, pg, PROTO_GEMINI, &kept) == -1 ||
+		    (copy = buf_take(&kept, &len)) == NULL) {
+			free(name);
+			goto oom;
+		}
+	} else if (pg->is_gemtext && drop_dynamic_links(c->s, pg->body,
+	    pg->body_len, &kept)) {
 		if (kept.failed || (copy = buf_take(&kept, &len)) == NULL) {
 			free(name);
 			goto oom;

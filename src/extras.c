@@ -12,19 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blogfeed.h"
 #include "buf.h"
 #include "capsule_impl.h"
 #include "feed.h"
-#include "gemtext.h"
 #include "mime.h"
 #include "msg.h"
 #include "pageindex.h"
-#include "posts.h"
 #include "robots.h"
 #include "search.h"
 #include "section.h"
 #include "site.h"
-#include "url.h"
 
 bool
 has_path(const struct site *s, const char *path)
@@ -60,128 +58,46 @@ add_raw_page(struct walk *w, const char *path, const char *mime,
 }
 
 /*
- * Where the line that may be BODY's first paragraph ends (after its
- * newline), or LEN: the first line that is neither blank nor a link,
- * heading, list item, quote or preformatted.  The lines up to there are
- * parsed as in the whole body: gemtext is read line by line.
- */
-static size_t
-first_text_end(const char *body, size_t len)
-{
-	const char	*p = body, *end = body + len, *nl;
-	bool		 pre = false;
-
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			return len;
-		if (nl - p >= 3 && memcmp(p, "```", 3) == 0) {
-			pre = !pre;
-			continue;
-		}
-		if (pre || strchr("=#*>", *p) != NULL)
-			continue;
-		if (p + strspn(p, " \t\r") < nl)
-			return (size_t)(nl + 1 - body);
-	}
-	return len;
-}
-
-/*
- * The summary of the post PG: its first paragraph.  A page taken over
- * from the last load has only its title left: it is parsed again into
- * TMP (the caller frees it), up to its first paragraph when that is
- * found there, else whole.
- */
-const char *
-post_summary(const struct page *pg, struct gemtext *tmp)
-{
-	const char	*errstr, *p;
-	size_t		 line, end;
-
-	if (pg->doc.lines != NULL || pg->body == NULL)
-		return posts_first_paragraph(&pg->doc);
-	end = first_text_end(pg->body, pg->body_len);
-	if (end < pg->body_len) {
-		if (gemtext_parse(pg->body, end, tmp, &errstr, &line) == 0 &&
-		    (p = posts_first_paragraph(tmp)) != NULL)
-			return p;
-		gemtext_free(tmp);
-		*tmp = (struct gemtext)GEMTEXT_INIT;
-	}
-	if (gemtext_parse(pg->body, pg->body_len, tmp, &errstr, &line) == -1)
-		return NULL;
-	return posts_first_paragraph(tmp);
-}
-
-/*
- * The feed entry E of the article A: its addresses in URL (and, with
- * Gopher on, GURL), its date in DATE, its summary in *SUM (owned: a
- * copy, not the parse a post taken over needs for it).  0, or -1
- * (memory).
+ * The Atom feed of a served site: a page without bytes, made on its
+ * first request (render_bytes()) from the blog the site holds.
  */
 static int
-feed_entry(const struct site *s, const struct article *a,
-    struct feed_entry *e, struct buf *url, struct buf *gurl, char *date,
-    char **sum)
+add_feed_later(struct walk *w, const char *path)
 {
-	struct gemtext	 tmp = GEMTEXT_INIT;
-	const char	*gport = s->port[PROTO_GOPHER], *p;
+	struct page	*pg;
 
-	site_gemini_url(s, a->path, url);
-	if (url->failed)
-		return -1;
-	snprintf(date, 21, "%sT00:00:00Z", a->date);
-	e->id = e->link = url->data;
-	e->rel = strrchr(url->data, '/') + 1;
-	e->link_type = "text/gemini";
-	if (gport != NULL) {		/* the same article over Gopher */
-		buf_addf(gurl, "gopher://%s%s%s/%c", s->host,
-		    strcmp(gport, "70") == 0 ? "" : ":",
-		    strcmp(gport, "70") == 0 ? "" : gport,
-		    a->page->gopher_type);
-		url_encode_path(gurl, a->path);
-		if (gurl->failed)
-			return -1;
-		e->link2 = gurl->data;
-		e->link2_type = "text/plain";
+	if ((pg = page_new(path)) == NULL)
+		goto oom;
+	pg->mime = "application/atom+xml";
+	pg->gopher_type = '0';
+	pg->generated = true;
+	pg->feed_later = true;
+	if (site_add_page(w->s, pg) == -1) {
+		page_free(pg);
+		goto oom;
 	}
-	e->title = a->title;
-	e->updated = date;
-	if ((p = post_summary(a->page, &tmp)) != NULL &&
-	    (*sum = strdup(p)) == NULL) {
-		gemtext_free(&tmp);
-		return -1;
-	}
-	gemtext_free(&tmp);
-	e->summary = *sum;
 	return 0;
+ oom:
+	fail_oom(w, path);
+	return -1;
 }
 
 /*
- * <folder>atom.xml for the blog B.  Ids are the gemini:// addresses of
- * the folder and of each article (host, the port unless it is 1965, and
- * the path), so they stay the same across restarts and reloads.
+ * <folder>atom.xml and <folder>feed.gmi for the blog B (blogfeed.h): the
+ * gemtext feed made now, the Atom feed too unless the site's are made on
+ * request (text_later).
  */
 static int
-add_feed(struct walk *w, const struct blog *b)
+add_feed(struct walk *w, struct blog *b)
 {
 	struct site		*s = w->s;
-	struct feed		 f;
-	struct feed_entry	*e = NULL;
 	struct page		*folder;
-	const struct page	*last;
-	struct buf		 path = BUF_INIT, self = BUF_INIT;
-	struct buf		 alt = BUF_INIT, out = BUF_INIT;
-	struct buf		 title = BUF_INIT, gpath = BUF_INIT, gurl = BUF_INIT;
-	struct buf		*urls = NULL, *gurls = NULL;
+	struct buf		 path = BUF_INIT, gpath = BUF_INIT;
+	struct buf		 title = BUF_INIT, out = BUF_INIT;
 	struct folder		 fd;
-	char			**sums = NULL;
-	char			(*dates)[21] = NULL;
-	size_t			 i;
 	int			 ret = -1;
-	bool			 gen_gemtext;
 
-	buf_addf(&path, "%satom.xml", b->path);
+	buf_addf(&path, "%s%s", b->path, FEED_ATOM_NAME);
 	if (path.failed)
 		goto oom;
 	if (has_path(s, path.data) ||
@@ -193,30 +109,7 @@ add_feed(struct walk *w, const struct blog *b)
 	buf_addf(&gpath, "%s%s", b->path, FEED_GEMTEXT_NAME);
 	if (gpath.failed)
 		goto oom;
-	gen_gemtext = !has_path(s, gpath.data);
-	if ((ret = retake_feeds(w, b, path.data, gpath.data,
-	    gen_gemtext)) != 0) {
-		ret = ret == 1 ? 0 : -1;
-		goto done;
-	}
-	ret = -1;
-	if ((sums = calloc(b->narticles, sizeof(*sums))) == NULL)
-		goto oom;
-	if ((e = calloc(b->narticles, sizeof(*e))) == NULL ||
-	    (urls = calloc(b->narticles, sizeof(*urls))) == NULL ||
-	    (gurls = calloc(b->narticles, sizeof(*gurls))) == NULL ||
-	    (dates = calloc(b->narticles, sizeof(*dates))) == NULL)
-		goto oom;
-	for (i = 0; i < b->narticles; i++)
-		if (feed_entry(s, &b->articles[i], &e[i], &urls[i], &gurls[i],
-		    dates[i], &sums[i]) == -1)
-			goto oom;
-	site_gemini_url(s, b->path, &alt);
-	site_gemini_url(s, path.data, &self);
-	if (alt.failed || self.failed)
-		goto oom;
-	memset(&f, 0, sizeof(f));
-	f.id = alt.data;
+	b->feed_gemtext = !has_path(s, gpath.data);
 	/* the config's title, the folder page's, or one from its name */
 	memset(&fd, 0, sizeof(fd));
 	fd.rel = b->path;
@@ -225,57 +118,38 @@ add_feed(struct walk *w, const struct blog *b)
 	    folder->doc.title[0] != '\0')
 		fd.title = folder->doc.title;
 	folder_title(s, b->path, fd.title, &title);
-	if (title.failed)
+	if (title.failed || (b->feed_title = buf_take(&title, NULL)) == NULL)
 		goto oom;
-	f.title = title.data;
-	f.updated = dates[0];		/* the articles are newest first */
-	f.author = s->author != NULL ? s->author : s->description != NULL ?
-	    s->description : s->host;
-	f.subtitle = s->description;
-	f.lang = s->lang;
-	f.self = self.data;
-	f.alternate = alt.data;
-	f.alternate_type = "text/gemini";
-	f.entries = e;
-	f.nentries = b->narticles;
-	if (gen_gemtext) {
-		site_gemini_url(s, gpath.data, &gurl);
-		f.gemtext = gurl.data;
-		f.gemtext_title = msg_get(s->msg, MSG_GEMFEED);
-		f.atom_label = msg_get(s->msg, MSG_GEMFEED_ATOM);
-	}
-	/* about the last load's size: not grown by doubling, copied */
-	if (w->re.old != NULL && (last = site_lookup(w->re.old,
-	    path.data)) != NULL && last->generated)
-		(void)buf_reserve(&out, last->body_len + last->body_len / 16);
-	if (gpath.failed || gurl.failed || feed_write_atom(&f, &out) == -1 ||
-	    add_raw_page(w, path.data, "application/atom+xml", &out) == -1 ||
-	    (f.gemtext != NULL && (feed_write_gemtext(&f, &out) == -1 ||
-	    add_generated(w, gpath.data, out.data, out.len) == -1)))
+	if ((ret = retake_feeds(w, b, path.data, gpath.data,
+	    b->feed_gemtext)) != 0) {
+		ret = ret == 1 ? 0 : -1;
 		goto done;
+	}
+	ret = -1;
+	if (w->opts->text_later) {
+		if (add_feed_later(w, path.data) == -1)
+			goto done;
+	} else if (blogfeed_atom(s, b, &out) == -1)
+		goto oom;
+	else if (add_raw_page(w, path.data, "application/atom+xml",
+	    &out) == -1)
+		goto done;
+	buf_reset(&out);
+	if (b->feed_gemtext) {
+		if (blogfeed_gemtext(s, b, &out) == -1)
+			goto oom;
+		if (add_generated(w, gpath.data, out.data, out.len) == -1)
+			goto done;
+	}
 	ret = 0;
 	goto done;
  oom:
 	fail_oom(w, b->path);
  done:
-	for (i = 0; urls != NULL && i < b->narticles; i++)
-		buf_free(&urls[i]);
-	for (i = 0; gurls != NULL && i < b->narticles; i++)
-		buf_free(&gurls[i]);
-	for (i = 0; sums != NULL && i < b->narticles; i++)
-		free(sums[i]);
-	free(sums);
-	free(urls);
-	free(gurls);
-	free(dates);
-	free(e);
 	buf_free(&path);
-	buf_free(&self);
-	buf_free(&alt);
+	buf_free(&gpath);
 	buf_free(&out);
 	buf_free(&title);
-	buf_free(&gpath);
-	buf_free(&gurl);
 	return ret;
 }
 

@@ -11,6 +11,7 @@
 #include "hostrate.h"
 #include "mime.h"
 #include "msg.h"
+#include "render.h"
 #include "route.h"
 #include "server.h"
 #include "site.h"
@@ -232,8 +233,8 @@ gemini_serve(struct conn *c, char *line, size_t len)
 	const struct page	*pg;
 	struct route		 r;
 	struct url		 u;
-	const char		*errstr, *why, *data;
-	size_t			 n;
+	struct render_out	 b;
+	const char		*errstr, *why;
 	socklen_t		 slen;
 	long long		 flen;
 	char			 fwhy[128];
@@ -289,12 +290,17 @@ gemini_serve(struct conn *c, char *line, size_t len)
 				    MSG_NOT_FOUND), fwhy);
 			break;
 		}
+		if (pg->file == NULL && render_bytes(s, pg, PROTO_GEMINI,
+		    &b) == -1) {
+			reply(c, GEMINI_TEMPORARY_FAILURE, msg_get(s->msg,
+			    MSG_TRY_LATER), "cannot render the page");
+			break;
+		}
 		conn_reply_ref(c, pg->out[PROTO_GEMINI].head,
 		    pg->out[PROTO_GEMINI].head_len);
-		if (pg->file == NULL) {
-			data = page_data(pg, PROTO_GEMINI, &n);
-			conn_reply_ref(c, data, n);
-		} else
+		if (pg->file == NULL)
+			conn_reply_held(c, b.data, b.len, b.drop, b.hold);
+		else
 			(void)conn_reply_file(c, fd, 0, (off_t)flen);
 		conn_done(c, "20", NULL);
 		break;

@@ -13,7 +13,6 @@
 #include "route.h"
 #include "server.h"
 #include "site.h"
-#include "textcache.h"
 #include "url.h"
 
 static void	gopher_serve(struct conn *, char *, size_t);
@@ -369,6 +368,10 @@ plus_page(struct conn *c, const struct site *s, const struct page *pg,
 	bool		 menu = pg->is_gemtext && pg->gopher_type == '1';
 
 	data = page_data(pg, PROTO_GOPHER, &len);
+	if (render_length(s, pg, PROTO_GOPHER, &len) == -1) {
+		gopher_reject(c, "cannot render the page");
+		return;
+	}
 	if (plus == '$' && menu) {
 		plus_menu(c, data, len, "attributes");
 		return;
@@ -380,55 +383,13 @@ plus_page(struct conn *c, const struct site *s, const struct page *pg,
 	    pg->mime, len);
 }
 
-struct text_arg {
-	const struct site	*s;
-	const struct page	*pg;
-};
-
-static int
-make_text(void *arg, struct buf *out)
-{
-	const struct text_arg	*a = arg;
-
-	return render_gopher_text(a->s, a->pg, out);
-}
-
-static void
-text_done(const void *data, size_t len, void *arg)
-{
-	textcache_unref(arg);
-}
-
-/*
- * A post's text rendered on request (pg->text_later): from the cache, or
- * made now and put there.  The answer holds the text, not the site.
- */
-static void
-serve_text(struct conn *c, const struct site *s, const struct page *pg)
-{
-	struct text_arg	 a = { s, pg };
-	struct textent	*e;
-	const char	*data;
-	size_t		 len;
-
-	/* the slot is the cache's, written under its lock only */
-	if ((e = textcache_get(&((struct page *)pg)->text, make_text, &a,
-	    &data, &len)) == NULL) {
-		gopher_reject(c, "cannot render the page");
-		return;
-	}
-	conn_reply_held(c, data, len, text_done, e);
-	conn_done(c, "0", NULL);
-}
-
 static void
 serve_page(struct conn *c, const struct site *s, const struct page *pg)
 {
-	const char	*data;
-	size_t		 len;
-	long long	 flen;
-	char		 why[128];
-	int		 fd;
+	struct render_out	 b;
+	long long		 flen;
+	char			 why[128];
+	int			 fd;
 
 	if (pg->file != NULL) {
 		/* a large file: opened now, read from disk as it is sent */
@@ -443,12 +404,12 @@ serve_page(struct conn *c, const struct site *s, const struct page *pg)
 		conn_done(c, "0", NULL);
 		return;
 	}
-	if (pg->text_later) {
-		serve_text(c, s, pg);
+	/* the answer holds what is made on request, not the site */
+	if (render_bytes(s, pg, PROTO_GOPHER, &b) == -1) {
+		gopher_reject(c, "cannot render the page");
 		return;
 	}
-	data = page_data(pg, PROTO_GOPHER, &len);
-	conn_reply_ref(c, data, len);
+	conn_reply_held(c, b.data, b.len, b.drop, b.hold);
 	conn_done(c, pg->gopher_type == '1' ? "1" : "0", NULL);
 }
 

@@ -1866,6 +1866,10 @@ void
 conn_reply_held(struct conn *c, const void *data, size_t len,
     void (*drop)(const void *, size_t, void *), void *arg)
 {
+	if (drop == NULL) {
+		conn_reply_ref(c, data, len);
+		return;
+	}
 	if (len == 0 || c->file_left > 0 ||
 	    evbuffer_add_reference(bufferevent_get_output(c->bev), data, len,
 	    drop, arg) == -1) {

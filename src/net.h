@@ -285,6 +285,7 @@ void	conn_reply_ref(struct conn *, const void *, size_t);
  * Queue bytes held by a reference of the caller's, without copying them:
  * DROP(DATA, LEN, ARG) is called once they are written or the connection
  * is gone (at once if they cannot be queued).  Nothing is allocated.
+ * DROP NULL: they live in conn_ctx(c), as with conn_reply_ref().
  */
 void	conn_reply_held(struct conn *, const void *, size_t,
 	    void (*)(const void *, size_t, void *), void *);

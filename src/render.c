@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blogfeed.h"
 #include "buf.h"
 #include "gemtext.h"
 #include "gophermap.h"
@@ -16,6 +17,7 @@
 #include "reuse.h"
 #include "route.h"
 #include "site.h"
+#include "textcache.h"
 #include "url.h"
 
 /*
@@ -137,6 +139,100 @@ render_gopher_text(const struct site *s, const struct page *pg,
 	ret = gopher_text(s, pg, &doc, NULL, out);
 	gemtext_free(&doc);
 	return ret;
+}
+
+/* True if protocol P's bytes of PG are made on request. */
+static bool
+is_later(const struct page *pg, enum proto p)
+{
+	return pg->feed_later || (pg->text_later && p == PROTO_GOPHER);
+}
+
+int
+render_make(const struct site *s, const struct page *pg, enum proto p,
+    struct buf *out)
+{
+	const struct blog	*b;
+
+	if (pg->feed_later)
+		return (b = blogfeed_blog(s, pg->path)) == NULL ? -1 :
+		    blogfeed_atom(s, b, out);
+	if (pg->text_later && p == PROTO_GOPHER)
+		return render_gopher_text(s, pg, out);
+	return -1;
+}
+
+struct make_arg {
+	const struct site	*s;
+	const struct page	*pg;
+	enum proto		 p;
+};
+
+static int
+make(void *arg, struct buf *out)
+{
+	const struct make_arg	*a = arg;
+
+	return render_make(a->s, a->pg, a->p, out);
+}
+
+static void
+drop_entry(const void *data, size_t len, void *hold)
+{
+	textcache_unref(hold);
+}
+
+int
+render_bytes(const struct site *s, const struct page *pg, enum proto p,
+    struct render_out *out)
+{
+	struct make_arg	 a = { s, pg, p };
+
+	out->drop = NULL;
+	out->hold = NULL;
+	if (!is_later(pg, p)) {
+		out->data = page_data(pg, p, &out->len);
+		return 0;
+	}
+	/*
+	 * One slot for all protocols: a feed's bytes are the same for each,
+	 * and a Gopher text is made for Gopher alone.  The slot is the
+	 * cache's, written under its lock only.
+	 */
+	if ((out->hold = textcache_get(&((struct page *)pg)->text, make, &a,
+	    &out->data, &out->len)) == NULL) {
+		out->data = NULL;
+		out->len = 0;
+		return -1;
+	}
+	out->drop = drop_entry;
+	return 0;
+}
+
+void
+render_drop(struct render_out *out)
+{
+	if (out->drop != NULL)
+		out->drop(out->data, out->len, out->hold);
+	out->drop = NULL;
+	out->hold = NULL;
+}
+
+int
+render_length(const struct site *s, const struct page *pg, enum proto p,
+    size_t *len)
+{
+	struct render_out	 out;
+
+	if (!pg->feed_later) {
+		(void)page_data(pg, p, len);
+		return 0;
+	}
+	if (render_bytes(s, pg, p, &out) == -1)
+		return -1;
+	*len = out.len;
+	render_drop(&out);
+	return 0;
 }
 
 /*

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "proto.h"
+
 struct buf;
 struct gemtext;
 struct page;
@@ -27,6 +29,49 @@ int	render_gopher(const struct site *, struct page *);
  * S only).  0, or -1 (memory).
  */
 int	render_gopher_text(const struct site *, const struct page *,
+	    struct buf *);
+
+/*
+ * What an answer sends of a page after its head: DATA, LEN bytes, held by
+ * the site (DROP NULL: conn_reply_ref()) or by HOLD, an entry of the text
+ * cache (textcache.h) that DROP(DATA, LEN, HOLD) lets go of once they are
+ * written (conn_reply_held()).
+ */
+struct render_out {
+	const char	*data;
+	size_t		 len;
+	void		(*drop)(const void *, size_t, void *);
+	void		*hold;
+};
+
+/*
+ * The bytes protocol P sends of PG, a page of S being served, after its
+ * head, into OUT: those rendered at load (a pointer read, no lock), or
+ * those made on request (a Gopher text, pg->text_later; an Atom feed,
+ * pg->feed_later) from the text cache, made now if it has them not.
+ * Safe on any thread while S is served (reads S only).  0, or -1: they
+ * could not be made (memory); OUT is then empty.
+ */
+int	render_bytes(const struct site *, const struct page *, enum proto,
+	    struct render_out *);
+
+/* Let go of OUT's hold, if it has one (an answer that sends nothing). */
+void	render_drop(struct render_out *);
+
+/*
+ * The length of what render_bytes() gives, made now only for a feed (a
+ * Gopher text's length is measured at load).  0, or -1 (memory).
+ */
+int	render_length(const struct site *, const struct page *, enum proto,
+	    size_t *);
+
+/*
+ * Append the bytes that PG (a page of S) makes on request (a Gopher
+ * text for PROTO_GOPHER, a feed for any protocol) to OUT, without the
+ * cache: for a writer of every page (the export, the archive).  0, or -1
+ * (memory).
+ */
+int	render_make(const struct site *, const struct page *, enum proto,
 	    struct buf *);
 
 /*

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blogfeed.h"
 #include "buf.h"
 #include "capsule.h"
 #include "capsule_impl.h"
@@ -515,6 +516,7 @@ retake_feeds(struct walk *w, const struct blog *b, const char *atom,
 	oa = exact(o, atom);
 	og = exact(o, gemtext);
 	if (!is_done(oa) || !oa->generated ||
+	    oa->feed_later != w->opts->text_later ||
 	    (og != NULL && og->generated) != gen_gemtext ||
 	    (gen_gemtext && (!is_done(og) || !reuse_clean(&w->re, og))))
 		return 0;

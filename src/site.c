@@ -149,6 +149,7 @@ site_free(struct site *s)
 	region_free(&s->parse);
 	for (i = 0; i < s->nblogs; i++) {
 		free(s->blogs[i].path);
+		free(s->blogs[i].feed_title);
 		site_blog_unref(&s->blogs[i]);
 	}
 	free(s->blogs);

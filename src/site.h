@@ -49,8 +49,9 @@ struct site_opts {
 					/* built after the load (later.h): */
 					/* site_finish() */
 	bool		 text_later;	/* the Gopher texts of capsule files */
-					/* are rendered on request, into */
-					/* the bounded textcache.h */
+					/* and the generated Atom feeds are */
+					/* rendered on request, into the */
+					/* bounded textcache.h */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
 	bool		 closed;	/* "readers" or "ca" on the host: */
@@ -127,10 +128,14 @@ struct page {
 					/* request (render_gopher_text): */
 					/* out[PROTO_GOPHER].data is NULL, */
 					/* .len the text's length */
+	bool		 feed_later;	/* a generated Atom feed, made on */
+					/* request for every protocol */
+					/* (blogfeed_atom()): no body, */
+					/* out[].data NULL */
 	unsigned char	 heads_kept;	/* bit P: out[P].head is render.c's, */
 					/* shared, not the page's */
-	struct textent	*text;		/* that text while the cache keeps */
-					/* it (textcache.h, its lock) */
+	struct textent	*text;		/* that text or feed while the cache */
+					/* keeps it (textcache.h, its lock) */
 };
 
 struct article {
@@ -149,6 +154,9 @@ struct blog {
 					/* that share them (a reload whose */
 					/* folder has the same posts), or */
 					/* NULL: this one alone */
+	char		*feed_title;	/* owned: its feeds' title, or NULL: */
+					/* no feed generated (blogfeed.h) */
+	bool		 feed_gemtext;	/* its gemtext feed is generated */
 };
 
 /* Drop B's articles: freed with the last site that holds them. */
@@ -326,8 +334,8 @@ const char	*page_mime(const struct site *, const struct page *);
 
 /*
  * What protocol P sends after the page's head: its own bytes or the body;
- * NULL (its length in *LEN) for a Gopher text rendered on request
- * (pg->text_later: render_gopher_text()).
+ * NULL for bytes made on request (pg->text_later's Gopher text, its
+ * length in *LEN; pg->feed_later's feed, *LEN 0): render_bytes().
  */
 const char	*page_data(const struct page *, enum proto, size_t *);
 /* Drop one reference to PG, freeing it with the last; PG may be NULL. */

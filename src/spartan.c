@@ -171,8 +171,9 @@ spartan_serve(struct conn *c, char *line, size_t len)
 	const struct page	*pg;
 	struct spartan_request	 req;
 	struct route		 r;
-	const char		*errstr, *data, *body;
-	size_t			 dlen, n;
+	struct render_out	 b;
+	const char		*errstr, *data;
+	size_t			 dlen;
 	long long		 flen;
 	char			 fwhy[128];
 	unsigned int		 wait;
@@ -220,14 +221,18 @@ spartan_serve(struct conn *c, char *line, size_t len)
 				    fwhy);
 			break;
 		}
+		if (pg->file == NULL && render_bytes(s, pg, PROTO_SPARTAN,
+		    &b) == -1) {
+			reply(c, "5", msg_get(s->msg, MSG_TRY_LATER),
+			    "cannot render the page");
+			break;
+		}
 		conn_reply_ref(c, pg->out[PROTO_SPARTAN].head,
 		    pg->out[PROTO_SPARTAN].head_len);
 		if (pg->file != NULL)
 			(void)conn_reply_file(c, fd, 0, (off_t)flen);
-		else {
-			body = page_data(pg, PROTO_SPARTAN, &n);
-			conn_reply_ref(c, body, n);
-		}
+		else
+			conn_reply_held(c, b.data, b.len, b.drop, b.hold);
 		conn_done(c, "2", NULL);
 		break;
 	case ROUTE_FOLDER:

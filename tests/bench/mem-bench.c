@@ -12,8 +12,9 @@
  * what the heap holds for them; then the heap in use, the heap's free
  * bytes and VmRSS after each stage (mallinfo2).  glibc only.
  *
- * Knobs: MEM_BENCH_PRERENDER=1 renders every Gopher text at load (as
- * before the texts were rendered on request); MEM_BENCH_EACH=1 lists
+ * Knobs: MEM_BENCH_PRERENDER=1 renders every Gopher text and Atom feed
+ * at load (as before they were rendered on request, and as --check and
+ * --export still do); MEM_BENCH_EACH=1 lists
  * each generated page's bytes (Gemini, Gopher) on stderr.
  */
 #include <malloc.h>
@@ -36,6 +37,7 @@
 enum part {
 	P_BODY_FILE,		/* a capsule file's bytes: Gemini's body */
 	P_BODY_GEN,		/* a generated page's gemtext */
+	P_ATOM,			/* the Atom feeds rendered at load */
 	P_HEAD,			/* the status lines (out[].head) */
 	P_GOPHER_TEXT,		/* Gopher's type 0 texts */
 	P_GOPHER_MENU,		/* Gopher's menus */
@@ -51,6 +53,7 @@ enum part {
 static const char *const names[P_COUNT] = {
 	"bodies of capsule files (Gemini, Gopher files)",
 	"bodies of generated pages (Gemini)",
+	"Atom feeds rendered at load (atom.xml)",
 	"status lines (out[].head)",
 	"Gopher texts (type 0)",
 	"Gopher menus (type 1)",
@@ -115,6 +118,7 @@ main(int argc, char *argv[])
 	size_t			 i, j, total = 0, h0, src = 0;
 	struct timespec		 t0, t1;
 	long			 r0;
+	size_t			 nfeeds_later = 0;
 	int			 p;
 
 	if (argc != 2 && argc != 3) {
@@ -153,7 +157,10 @@ main(int argc, char *argv[])
 		pg = s->pages[i];
 		if (pg->body != NULL)
 			src += pg->generated ? 0 : pg->body_len;
-		add(pg->generated ? P_BODY_GEN : P_BODY_FILE, pg->body);
+		add(!pg->generated ? P_BODY_FILE : strcmp(pg->mime,
+		    "application/atom+xml") == 0 ? P_ATOM : P_BODY_GEN,
+		    pg->body);
+		nfeeds_later += pg->feed_later;
 		if (getenv("MEM_BENCH_EACH") != NULL && pg->generated)
 			fprintf(stderr, "%s %zu %zu\n", pg->path, pg->body_len,
 			    pg->out[PROTO_GOPHER].len);
@@ -182,6 +189,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < s->nblogs; i++) {
 		add(P_BLOGS, s->blogs[i].path);
 		add(P_BLOGS, s->blogs[i].articles);
+		add(P_BLOGS, s->blogs[i].feed_title);
 		(void)j;
 	}
 	printf("\n%zu pages, %.1f MiB of capsule files in memory\n\n",
@@ -195,6 +203,8 @@ main(int argc, char *argv[])
 	printf("| sum | %.1f | |\n", mib(total));
 	printf("| rest of the heap in use (sections, site) | %.1f | |\n\n",
 	    mib(heap() - total));
+	printf("%zu Atom feeds made on request (into the text cache), "
+	    "not at load\n\n", nfeeds_later);
 
 	if ((sec = site_section(s, &search_section)) != NULL &&
 	    !search_ready(sec->ctx)) {

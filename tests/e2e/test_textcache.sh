@@ -1,4 +1,6 @@
-# The Gopher texts rendered on request: kept in a cache whose bound is
+# The Gopher texts and the Atom feeds rendered on request: the feed's
+# bytes over Gemini, Gopher and Spartan are those --export renders at
+# load; kept in a cache whose bound is
 # text_cache (8 MiB when unset), counted in the metrics (kept bytes and
 # texts, the bound, hits and misses); a reload with text_cache 0 keeps
 # nothing past its answers; a bound out of range fails with its line.
@@ -6,6 +8,7 @@
 
 GEMINI_PORT=$(free_port)
 GOPHER_PORT=$(free_port)
+SPARTAN_PORT=$(free_port)
 METRICS_PORT=$(free_port)
 POST=notes/2024-03-05-second-visit.gmi
 
@@ -13,6 +16,7 @@ conf() {	# conf [DIRECTIVE]: zeche.conf, DIRECTIVE among the globals
 	cat >"$WORK/zeche.conf" <<CONF
 gemini 127.0.0.1:$GEMINI_PORT
 gopher 127.0.0.1:$GOPHER_PORT
+spartan 127.0.0.1:$SPARTAN_PORT
 metrics 127.0.0.1:$METRICS_PORT
 $1
 host "$H" {
@@ -51,6 +55,40 @@ expect_eq "rendered once (a miss)" \
 expect_eq "then found (hits)" \
     "$(metric 'zeche_text_cache_requests_total{result="hit"}')" 2
 
+# the Atom feed: made on its first request, whichever protocol asks
+"$ZECHE" --config "$WORK/zeche.conf" --export "$WORK/exp" \
+    >"$WORK/export.out" 2>&1
+expect_eq "--export renders the feed at load" "$?" 0
+gem_to "$WORK/atom.gem" "gemini://$H/notes/atom.xml"
+expect_eq "atom.xml over Gemini: its head" \
+    "$(head -n 1 "$WORK/atom.gem")" $'20 application/atom+xml\r'
+tail -n +2 "$WORK/atom.gem" >"$WORK/atom.gemini"
+expect_file_eq "atom.xml over Gemini: the bytes rendered at load" \
+    "$WORK/atom.gemini" "$WORK/exp/gemini/notes/atom.xml"
+expect_contains "... the newest post's entry with its summary" \
+    "$(cat "$WORK/atom.gemini")" "second-visit.gmi\"/>
+    <summary>On 5 March 2024 the wheel turned again."
+expect_eq "made once: one more text kept" \
+    "$(metric zeche_text_cache_texts)" 2
+expect_eq "... one more miss" \
+    "$(metric 'zeche_text_cache_requests_total{result="miss"}')" 2
+gopher "0/notes/atom.xml" >"$WORK/atom.gopher"
+expect_file_eq "atom.xml over Gopher: the same bytes" \
+    "$WORK/atom.gopher" "$WORK/exp/gemini/notes/atom.xml"
+"$SPGET" 127.0.0.1 "$SPARTAN_PORT" "$H" /notes/atom.xml \
+    >"$WORK/atom.sp" 2>/dev/null
+tail -n +2 "$WORK/atom.sp" >"$WORK/atom.spartan"
+expect_file_eq "atom.xml over Spartan: the same bytes" \
+    "$WORK/atom.spartan" "$WORK/exp/gemini/notes/atom.xml"
+expect_eq "Gopher and Spartan found it in the cache" \
+    "$(metric 'zeche_text_cache_requests_total{result="hit"}')" 4
+expect_eq "its bytes counted" "$(metric zeche_text_cache_bytes)" \
+    "$(( $(wc -c <"$WORK/atom.gemini") + $(gopher "0/$POST" | wc -c) ))"
+plus=$(printf '/notes/atom.xml\t!\r\n' |
+    "$GEMGET" -t 127.0.0.1 "$GOPHER_PORT" | tr -d '\r')
+expect_contains "Gopher+ attributes: the feed's size" "$plus" \
+    "application/atom+xml: <$(( ($(wc -c <"$WORK/atom.gemini") + 1023) / 1024 ))k>"
+
 conf "text_cache 0"
 reload "text_cache 0"
 expect_eq "a reload sets the bound" \
@@ -60,12 +98,12 @@ expect_eq "and lets go of what is over it" \
 expect_eq "a text is still served" "$(gopher "0/$POST")" "$text"
 expect_eq "but not kept" "$(metric zeche_text_cache_texts)" 0
 expect_eq "rendered again" \
-    "$(metric 'zeche_text_cache_requests_total{result="miss"}')" 2
+    "$(metric 'zeche_text_cache_requests_total{result="miss"}')" 3
 
 conf "text_cache 2048M"
 out=$("$ZECHE" --check --config "$WORK/zeche.conf" 2>&1)
 expect_contains "a bound out of range: an error with its line" "$out" \
-    "zeche.conf:4:"
+    "zeche.conf:5:"
 expect_contains "... and the range" "$out" "expected a size from 0 to"
 stop_zeche
 finish

@@ -37,13 +37,21 @@ start_zeche --watch -v
 printf '\nOne more line.\n' >>"$ROOT/notes/2024-03-05-second-visit.gmi"
 until_served "a first change under --watch" \
     "gemini://$H/notes/2024-03-05-second-visit.gmi" "One more line."
+# the Atom feed made on request before: kept, and not served stale after
+expect_not_contains "the feed before the new post" \
+    "$(gem "gemini://$H/notes/atom.xml")" "2024-06-01-third-visit.gmi"
 printf '# Third visit\n\nA third time.\n' \
     >"$ROOT/notes/2024-06-01-third-visit.gmi"
 until_served "a new post is in its folder's page (--watch, one folder)" \
     "gemini://$H/notes/" "Third visit"
 expect_contains "and in its Gopher menu" "$(gopher /notes/)" "Third visit"
-expect_contains "and in its feed" "$(gem "gemini://$H/notes/atom.xml")" \
+gem_to "$WORK/atom.new" "gemini://$H/notes/atom.xml"
+expect_contains "and in its feed" "$(cat "$WORK/atom.new")" \
     "2024-06-01-third-visit.gmi"
+expect_contains "... with its summary" "$(cat "$WORK/atom.new")" \
+    "<summary>A third time.</summary>"
+expect_contains "and over Gopher" "$(gopher 0/notes/atom.xml)" \
+    "<summary>A third time.</summary>"
 expect_log "the other folders are not read again" \
     "folders as the last load read them"
 printf 'Read me again.\n' >"$ROOT/readme.txt"

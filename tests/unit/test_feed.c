@@ -17,7 +17,9 @@
 #include "loadsite.h"
 #include "tmptree.h"
 #include "feed.h"
+#include "render.h"
 #include "site.h"
+#include "textcache.h"
 
 static const struct site_opts	 opts = { .host = "localhost",
     .port = { "1965", "70" }, .lang = "de" };
@@ -430,6 +432,93 @@ test_gemtext_feed(void)
 	tmptree_rm();
 }
 
+/*
+ * render_bytes(), what the front-ends send of a page: a served site's
+ * Atom feed is made on its first request, the same bytes for every
+ * protocol and the same as a load renders for --check and the export,
+ * kept in the text cache (a second request finds it), held by the
+ * answer; a page rendered at load is its bytes, held by the site; a
+ * post's Gopher text is made for Gopher alone, of the length measured.
+ */
+static void
+test_render_bytes(void)
+{
+	static const char	 atom[] = "/themenforum-17/atom.xml";
+	struct site_opts	 later = opts;
+	const char		*dir = getenv("ZECHE_SOURCE_DIR");
+	const struct page	*pg, *fpg = NULL, *tpg = NULL;
+	struct site		*s, *pre;
+	struct render_out	 a, b;
+	char			 root[1024], err[1024];
+	uint64_t		 hits, misses, h2, m2;
+	size_t			 i, len, bound;
+	int			 p;
+
+	later.port[PROTO_SPARTAN] = "300";
+	later.text_later = true;
+	snprintf(root, sizeof(root), "%s/capsule", dir ? dir : "..");
+	if ((s = load_site(root, &later, err, sizeof(err))) == NULL ||
+	    (pre = load_site(root, &opts, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "capsule_load: %s\n", err);
+		CHECK(!"load");
+		site_free(s);
+		return;
+	}
+	fpg = site_lookup(s, atom);
+	pg = site_lookup(pre, atom);
+	CHECK(fpg != NULL && pg != NULL);
+	if (fpg == NULL || pg == NULL)
+		goto done;
+	/* no bytes at load, the feed's page none the less */
+	CHECK(fpg->feed_later && fpg->body == NULL && fpg->generated &&
+	    strcmp(fpg->mime, "application/atom+xml") == 0);
+	CHECK(!pg->feed_later && pg->body != NULL);
+	textcache_counts(&hits, &misses, &bound);
+	for (p = 0; p < PROTO_COUNT; p++) {
+		CHECK(render_bytes(s, fpg, p, &a) == 0);
+		CHECK(a.hold != NULL && a.drop != NULL);
+		CHECK(a.len == pg->body_len &&
+		    memcmp(a.data, pg->body, a.len) == 0);
+		CHECK(render_length(s, fpg, p, &len) == 0 && len == a.len);
+		render_drop(&a);
+		CHECK(a.hold == NULL && a.drop == NULL);
+		render_drop(&a);		/* nothing left to drop */
+	}
+	textcache_counts(&h2, &m2, &bound);
+	/* made once; found by the other protocols and render_length() */
+	CHECK(m2 == misses + 1 && h2 == hits + 5);
+	/* held by an answer: the bytes outlive the cache's entry */
+	CHECK(render_bytes(s, fpg, PROTO_GEMINI, &a) == 0);
+	textcache_limit(0);
+	CHECK(render_bytes(s, fpg, PROTO_GOPHER, &b) == 0 && b.data != a.data);
+	CHECK(a.len == pg->body_len && memcmp(a.data, pg->body, a.len) == 0);
+	render_drop(&a);
+	render_drop(&b);
+	textcache_limit(TEXTCACHE_MAX);
+	/* the home page: its bytes, the site's, a pointer read */
+	pg = site_lookup(s, "/");
+	CHECK(render_bytes(s, pg, PROTO_GEMINI, &a) == 0 && a.hold == NULL &&
+	    a.drop == NULL && a.data == pg->body && a.len == pg->body_len);
+	CHECK(render_bytes(s, pg, PROTO_GOPHER, &a) == 0 && a.hold == NULL &&
+	    a.data == pg->out[PROTO_GOPHER].data);
+	/* a post's Gopher text: made for Gopher, the body for Gemini */
+	for (i = 0; i < s->npages && tpg == NULL; i++)
+		if (s->pages[i]->text_later)
+			tpg = s->pages[i];
+	CHECK(tpg != NULL);
+	if (tpg != NULL) {
+		CHECK(render_bytes(s, tpg, PROTO_GEMINI, &a) == 0 &&
+		    a.hold == NULL && a.data == tpg->body);
+		CHECK(render_bytes(s, tpg, PROTO_GOPHER, &a) == 0 &&
+		    a.hold != NULL && a.len == tpg->out[PROTO_GOPHER].len &&
+		    a.len > 0);
+		render_drop(&a);
+	}
+ done:
+	site_free(s);
+	site_free(pre);
+}
+
 int
 main(void)
 {
@@ -442,6 +531,7 @@ main(void)
 	test_new_article_appears();
 	test_default_robots();
 	test_gemtext_feed();
+	test_render_bytes();
 	escaped("", 0);
 	CHECK_DONE();
 }
