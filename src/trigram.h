@@ -86,4 +86,22 @@ typedef bool	(*trigram_visit_fn)(void *, size_t);
 bool		 trigram_visit(const struct trigram *, const char *,
 		    trigram_visit_fn, void *, size_t);
 
+/*
+ * trigram_visit() over several indexes read as one: part I is the
+ * entries LO to HI - 1 of its index IX, numbered BASE on (entry LO is
+ * BASE), and the parts follow each other (a part's BASE is past the
+ * entries of those before it).  The entries, the order VISIT sees them
+ * in and the tries counted are those of one index over all the parts'
+ * entries, when each index is cut in parts that start at entry 0 and
+ * at the ends of the others (a list's length is counted with the part
+ * that starts at 0): a search of many small indexes answers as one big.
+ */
+struct trigram_part {
+	const struct trigram	*ix;		/* borrowed */
+	size_t			 lo, hi;
+	size_t			 base;
+};
+bool		 trigram_visit_parts(const struct trigram_part *, size_t,
+		    const char *, trigram_visit_fn, void *, size_t);
+
 #endif
