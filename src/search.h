@@ -110,6 +110,23 @@ struct search	*search_new(const struct site *, const char *, const char **);
 int		 search_index(struct search *, const struct site *,
 		    const atomic_bool *, const char **);
 bool		 search_ready(const struct search *);
+
+/*
+ * Let SE's index (not built yet) share the segments of OLD's (the last
+ * load's search of the host, or NULL), or of the index OLD was to share
+ * if OLD has none yet: a segment whose documents are the same pages with
+ * the same titles is taken over, not built again.  Call before
+ * search_index(SE), from any thread, while OLD lives; OLD may be served
+ * and indexed meanwhile.  What SE does not take is let go once its index
+ * is built.
+ */
+void		 search_follow(struct search *, struct search *);
+
+/*
+ * The segments of the index (all) and those of them that were the last
+ * index's (shared); 0 and 0 before it is built.
+ */
+void		 search_segments(const struct search *, size_t *, size_t *);
 size_t		 search_cost(const struct site *);
 void		 search_free(struct search *);
 
