@@ -37,14 +37,29 @@ struct doc {
 };
 
 /*
+ * What a segment's documents' paths, titles and bodies make, whichever
+ * pages hold them: entry I < n is document I's title, entry n + I its
+ * body's text: the search forms of its lines, a separator between lines,
+ * so that no trigram spans two.  No text is kept but the titles: a
+ * candidate body is read line by line from the page (search_line()),
+ * each line checked, and excerpts are cut from it.
+ */
+struct segix {
+	atomic_int		 refs;		/* the segments that hold it */
+	char			*titles;	/* owned: n titles, NUL-ended */
+	size_t			*toff;		/* owned: where each starts */
+	bool			*wide;		/* owned: a body with bytes */
+						/* past ASCII */
+	struct trigram		*ix;		/* owned */
+};
+
+/*
  * A segment: the index of a run of documents that follow each other in
  * rank order, shared by the indexes of the loads whose documents there
- * are the same pages with the same titles.  Entry I < n is document I's
- * title, entry n + I its body's text: the search forms of its lines, a
- * separator between lines, so that no trigram spans two.  No text is
- * kept but the titles: a candidate body is read line by line from the
- * page (search_line()), each line checked, and excerpts are cut from
- * it.  Immutable once built; freed with the last index that holds it.
+ * are the same pages with the same titles; its segix also by those
+ * whose pages there have the same paths and bodies (a page made again
+ * from the same file).  Immutable once built; freed with the last index
+ * that holds it.
  */
 struct seg {
 	atomic_int		 refs;		/* the indexes that hold it */
@@ -52,11 +67,7 @@ struct seg {
 	struct page		**pg;		/* counted (page_ref()): so */
 						/* that no other page has */
 						/* its address while it lives */
-	char			*titles;	/* owned: n titles, NUL-ended */
-	size_t			*toff;		/* owned: where each starts */
-	bool			*wide;		/* owned: a body with bytes */
-						/* past ASCII */
-	struct trigram		*ix;		/* owned */
+	struct segix		*x;		/* counted */
 };
 
 /* The segments of one index, in rank order; counted, immutable. */
@@ -389,19 +400,6 @@ lines_hit(const struct page *pg, const char *fq, size_t flen, size_t max)
 	return n;
 }
 
-/* A segment's check of a candidate (trigram_has_fn). */
-static bool
-seg_has(const void *arg, size_t e, const char *fq, size_t flen)
-{
-	const struct seg	*g = arg;
-	const char		*t;
-
-	if (e < g->n) {
-		t = g->titles + g->toff[e];
-		return text_has(t, strlen(t), fq, flen);
-	}
-	return lines_hit(g->pg[e - g->n], fq, flen, 1) > 0;
-}
 
 /* True if the LEN bytes at S are all ASCII. */
 static bool
@@ -417,6 +415,19 @@ is_ascii(const char *s, size_t len)
 }
 
 static void
+segix_unref(struct segix *x)
+{
+	if (x == NULL || atomic_fetch_sub_explicit(&x->refs, 1,
+	    memory_order_acq_rel) > 1)
+		return;
+	trigram_free(x->ix);
+	free(x->titles);
+	free(x->toff);
+	free(x->wide);
+	free(x);
+}
+
+static void
 seg_unref(struct seg *g)
 {
 	size_t	 i;
@@ -424,15 +435,33 @@ seg_unref(struct seg *g)
 	if (g == NULL || atomic_fetch_sub_explicit(&g->refs, 1,
 	    memory_order_acq_rel) > 1)
 		return;
-	trigram_free(g->ix);
+	segix_unref(g->x);
 	if (g->pg != NULL)
 		for (i = 0; i < g->n; i++)
 			page_free(g->pg[i]);
 	free(g->pg);
-	free(g->titles);
-	free(g->toff);
-	free(g->wide);
 	free(g);
+}
+
+/* A segment of the N documents D (their pages counted) over X (taken). */
+static struct seg *
+seg_new(const struct doc *d, size_t n, struct segix *x)
+{
+	struct seg	*g;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL ||
+	    (g->pg = calloc(n, sizeof(*g->pg))) == NULL) {
+		free(g);
+		segix_unref(x);
+		return NULL;
+	}
+	atomic_init(&g->refs, 1);
+	g->x = x;
+	for (g->n = 0; g->n < n; g->n++) {
+		page_ref(d[g->n].pg);
+		g->pg[g->n] = d[g->n].pg;
+	}
+	return g;
 }
 
 static void
@@ -457,17 +486,19 @@ segset_unref(struct segset *set)
 }
 
 /*
- * The segment of the N documents D: their pages (counted), a copy of
- * their titles, and the index over the titles, then the bodies, one
- * entry a body: the search forms of its lines, each line folded once, a
- * "\n" after each, given to the index in one pass.  NULL on a failure.
+ * The segment index of the N documents D: a copy of their titles, and
+ * the index over the titles, then the bodies, one entry a body: the
+ * search forms of its lines, each line folded once, a "\n" after each,
+ * given to the index in one pass.  NULL on a failure.  The search reads
+ * it through trigram_visit_parts() only, which checks no candidate: it
+ * has no check of its own.
  */
-static struct seg *
-seg_build(const struct doc *d, size_t n, const char **errstr)
+static struct segix *
+segix_build(const struct doc *d, size_t n, const char **errstr)
 {
 	struct trigram_builder	*b = NULL;
 	struct search_line	 l;
-	struct seg		*g;
+	struct segix		*g;
 	const struct page	*pg;
 	const char		*t;
 	char			*f = NULL;
@@ -479,15 +510,12 @@ seg_build(const struct doc *d, size_t n, const char **errstr)
 	atomic_init(&g->refs, 1);
 	for (i = 0, len = 0; i < n; i++)
 		len += strlen(d[i].title) + 1;
-	if ((g->pg = calloc(n, sizeof(*g->pg))) == NULL ||
-	    (g->toff = calloc(n, sizeof(*g->toff))) == NULL ||
+	if ((g->toff = calloc(n, sizeof(*g->toff))) == NULL ||
 	    (g->wide = calloc(n, sizeof(*g->wide))) == NULL ||
 	    (g->titles = malloc(len)) == NULL ||
 	    (b = trigram_builder_new()) == NULL)
 		goto bad;
 	for (i = 0, at = 0; i < n; i++) {
-		page_ref(d[i].pg);
-		g->pg[g->n++] = d[i].pg;
 		len = strlen(d[i].title) + 1;
 		memcpy(g->titles + at, d[i].title, len);
 		g->toff[i] = at;
@@ -500,7 +528,7 @@ seg_build(const struct doc *d, size_t n, const char **errstr)
 		(void)trigram_add(b, f, forms(f, t, strlen(t)));
 	}
 	for (i = 0; i < n; i++) {
-		pg = g->pg[i];
+		pg = d[i].pg;
 		g->wide[i] = pg->body != NULL &&
 		    !is_ascii(pg->body, pg->body_len);
 		in_pre = false;
@@ -519,7 +547,7 @@ seg_build(const struct doc *d, size_t n, const char **errstr)
 	}
 	free(f);
 	f = NULL;
-	g->ix = trigram_builder_end(b, seg_has, g, errstr);
+	g->ix = trigram_builder_end(b, NULL, NULL, errstr);
 	b = NULL;
 	if (g->ix == NULL)
 		goto bad;
@@ -527,23 +555,40 @@ seg_build(const struct doc *d, size_t n, const char **errstr)
  bad:
 	free(f);
 	trigram_builder_free(b);
-	seg_unref(g);
+	segix_unref(g);
 	return NULL;
 }
 
-/* True if G indexes the N documents D: the same pages and titles. */
+/* True if pages A and B are searched alike: the same path and body. */
 static bool
+page_same(const struct page *a, const struct page *b)
+{
+	return a == b || (strcmp(a->path, b->path) == 0 &&
+	    a->body_len == b->body_len && (a->body_len == 0 ||
+	    (a->body != NULL && b->body != NULL &&
+	    memcmp(a->body, b->body, a->body_len) == 0)));
+}
+
+/*
+ * How G indexes the N documents D: 2 the same pages and titles, 1 the
+ * same paths, bodies and titles (G's index serves), 0 not.
+ */
+static int
 seg_is(const struct seg *g, const struct doc *d, size_t n)
 {
 	size_t	 i;
+	int	 how = 2;
 
 	if (g->n != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if (g->pg[i] != d[i].pg ||
-		    strcmp(g->titles + g->toff[i], d[i].title) != 0)
-			return false;
-	return true;
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(g->x->titles + g->x->toff[i], d[i].title) != 0 ||
+		    !page_same(g->pg[i], d[i].pg))
+			return 0;
+		if (g->pg[i] != d[i].pg)
+			how = 1;
+	}
+	return how;
 }
 
 /* FNV-1a of S, mixed: where segments end (SEG_AVG). */
@@ -563,29 +608,49 @@ path_hash(const char *s)
 static int
 seg_first_cmp(const void *a, const void *b)
 {
-	uintptr_t	 x = (uintptr_t)(*(struct seg *const *)a)->pg[0];
-	uintptr_t	 y = (uintptr_t)(*(struct seg *const *)b)->pg[0];
-
-	return x < y ? -1 : x > y;
+	return strcmp((*(struct seg *const *)a)->pg[0]->path,
+	    (*(struct seg *const *)b)->pg[0]->path);
 }
 
-/* The segment of PREV (sorted by first page, NP) that indexes D, N. */
+/*
+ * The segment of the N documents D, counted: one of PREV (sorted by
+ * first path, NP) if it indexes them, or one over its index if that
+ * serves (*SHARED set then), else built; NULL on a failure.
+ */
 static struct seg *
-seg_find(struct seg **prev, size_t np, const struct doc *d, size_t n)
+seg_get(struct seg **prev, size_t np, const struct doc *d, size_t n,
+    bool *shared, const char **errstr)
 {
-	size_t	 lo = 0, hi = np, mid;
+	struct segix	*x;
+	size_t		 lo = 0, hi = np, mid;
+	int		 how;
 
+	*shared = true;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if ((uintptr_t)prev[mid]->pg[0] < (uintptr_t)d[0].pg)
+		if (strcmp(prev[mid]->pg[0]->path, d[0].pg->path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < np && prev[lo]->pg[0] == d[0].pg; lo++)
-		if (seg_is(prev[lo], d, n))
+	for (; lo < np && strcmp(prev[lo]->pg[0]->path, d[0].pg->path) == 0;
+	    lo++) {
+		if ((how = seg_is(prev[lo], d, n)) == 2) {
+			atomic_fetch_add_explicit(&prev[lo]->refs, 1,
+			    memory_order_relaxed);
 			return prev[lo];
-	return NULL;
+		}
+		if (how == 1) {
+			x = prev[lo]->x;
+			atomic_fetch_add_explicit(&x->refs, 1,
+			    memory_order_relaxed);
+			return seg_new(d, n, x);
+		}
+	}
+	*shared = false;
+	if ((x = segix_build(d, n, errstr)) == NULL)
+		return NULL;
+	return seg_new(d, n, x);
 }
 
 /*
@@ -601,6 +666,7 @@ make_index(struct search *se, const struct segset *prev,
 	struct segset	*set;
 	struct seg	**old = NULL, *g;
 	size_t		 i, k, a, np = 0, at;
+	bool		 shared;
 
 	if ((set = calloc(1, sizeof(*set))) == NULL)
 		return -1;
@@ -626,13 +692,11 @@ make_index(struct search *se, const struct segset *prev,
 		    (i - a >= SEG_MIN &&
 		    path_hash(se->docs[i - 1].pg->path) % SEG_AVG == 0)); i++)
 			;
-		if ((g = seg_find(old, np, se->docs + a, i - a)) != NULL) {
-			atomic_fetch_add_explicit(&g->refs, 1,
-			    memory_order_relaxed);
-			se->shared++;
-		} else if ((g = seg_build(se->docs + a, i - a, errstr)) ==
-		    NULL)
+		if ((g = seg_get(old, np, se->docs + a, i - a, &shared,
+		    errstr)) == NULL)
 			goto bad;
+		if (shared)
+			se->shared++;
 		set->segs[set->n++] = g;
 	}
 	free(old);
@@ -641,12 +705,12 @@ make_index(struct search *se, const struct segset *prev,
 		goto bad;
 	for (k = 0, at = 0; k < set->n; k++) {
 		g = set->segs[k];
-		se->parts[k] = (struct trigram_part){ g->ix, 0, g->n, at };
-		se->parts[set->n + k] = (struct trigram_part){ g->ix, g->n,
+		se->parts[k] = (struct trigram_part){ g->x->ix, 0, g->n, at };
+		se->parts[set->n + k] = (struct trigram_part){ g->x->ix, g->n,
 		    2 * g->n, se->n + at };
 		for (i = 0; i < g->n; i++) {
-			se->docs[at + i].title = g->titles + g->toff[i];
-			se->docs[at + i].wide = g->wide[i];
+			se->docs[at + i].title = g->x->titles + g->x->toff[i];
+			se->docs[at + i].wide = g->x->wide[i];
 		}
 		at += g->n;
 	}

@@ -689,7 +689,7 @@ cur_seek(struct cursor *c, size_t target)
 static bool
 entry_has(const struct trigram *ix, size_t i, const char *fq, size_t len)
 {
-	return ix->has(ix->arg, i, fq, len);
+	return ix->has != NULL && ix->has(ix->arg, i, fq, len);
 }
 
 /* Hit E (an entry of part PT's index); false to stop. */
@@ -876,7 +876,8 @@ trigram_find_linear(const struct trigram *ix, const char *fq,
 		return 0;
 	if (ix->hay == NULL) {
 		for (lo = 0; lo < ix->n; lo++)
-			if (ix->has(ix->arg, lo, fq, len) && !add_hit(&h, lo))
+			if (ix->has != NULL && ix->has(ix->arg, lo, fq, len) &&
+			    !add_hit(&h, lo))
 				break;
 		return h.count;
 	}

@@ -45,7 +45,9 @@ void		 trigram_free(struct trigram *);
  * trigram_builder_end() frees the builder and returns the index over the
  * entries added, which checks a candidate with HAS(ARG, ...) (ARG
  * borrowed), or NULL with errstr.  Without a haystack
- * trigram_find_linear() asks HAS of every entry.
+ * trigram_find_linear() asks HAS of every entry.  HAS may be NULL for an
+ * index read through trigram_visit() only: every candidate is then no
+ * hit.
  */
 struct trigram_builder	*trigram_builder_new(void);
 int		 trigram_add(struct trigram_builder *, const char *, size_t);
