@@ -105,9 +105,9 @@ struct search {
  * added or removed changes the segment it is in (and the next, at
  * times), and the others are the last load's.
  */
-#define SEG_MIN		64
-#define SEG_AVG		256
-#define SEG_MAX		1024
+#define SEG_MIN		128
+#define SEG_AVG		512
+#define SEG_MAX		2048
 
 #define M(se, id)	msg_get((se)->msg, (id))
 

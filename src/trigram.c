@@ -61,6 +61,9 @@ struct trigram {
 	uint16_t	*tri;		/* owned: the trigrams of the lists, */
 					/* ascending (NTRI < 65536); or */
 					/* NULL: list T is slot T */
+	uint32_t	*head;		/* owned with tri, NSYM * NSYM + 1: */
+					/* the first slot of each pair of */
+					/* first symbols */
 	uint32_t	 nslot;		/* lists: NTRI, or those in tri */
 	uint32_t	*count;		/* owned, nslot */
 	uint32_t	*tblk;		/* owned, nslot + 1 */
@@ -71,25 +74,22 @@ struct trigram {
 /*
  * The slot of trigram T's list, or -1 when it has none.  An index with
  * fewer than NTRI / SPARSE lists (a small one: a few pages, a partner
- * directory) keeps only those, found by halving, not NTRI counts.
+ * directory) keeps only those, found among the few that start with
+ * T's first two symbols, not NTRI counts.
  */
 #define SPARSE		4
 
 static long
 slot(const struct trigram *ix, uint32_t t)
 {
-	uint32_t	 lo = 0, hi = ix->nslot, mid;
+	uint32_t	 i, hi;
 
 	if (ix->tri == NULL)
 		return ix->count[t] > 0 ? (long)t : -1;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (ix->tri[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ix->nslot && ix->tri[lo] == t ? (long)lo : -1;
+	hi = ix->head[t / NSYM + 1];
+	for (i = ix->head[t / NSYM]; i < hi && ix->tri[i] < t; i++)
+		;
+	return i < hi && ix->tri[i] == t ? (long)i : -1;
 }
 
 /* The first slot of a trigram >= T. */
@@ -365,8 +365,9 @@ finish(struct trigram_builder *b, struct trigram *ix)
 			m++;
 	}
 	ix->nslot = m < NTRI / SPARSE ? m : NTRI;
-	if ((ix->nslot < NTRI && (ix->tri = calloc(ix->nslot + 1,
-	    sizeof(*ix->tri))) == NULL) ||
+	if ((ix->nslot < NTRI && ((ix->tri = calloc(ix->nslot + 1,
+	    sizeof(*ix->tri))) == NULL || (ix->head = calloc(NSYM * NSYM + 1,
+	    sizeof(*ix->head))) == NULL)) ||
 	    (ix->count = calloc(ix->nslot + 1, sizeof(*ix->count))) == NULL ||
 	    (ix->tblk = calloc(ix->nslot + 1, sizeof(*ix->tblk))) == NULL ||
 	    (at = calloc(NTRI, sizeof(*at))) == NULL ||
@@ -380,11 +381,18 @@ finish(struct trigram_builder *b, struct trigram *ix)
 			continue;
 		if (ix->tri != NULL)
 			ix->tri[i] = (uint16_t)t;
+		if (ix->head != NULL)
+			ix->head[t / NSYM + 1] = i + 1;
 		ix->count[i] = b->list[t].count;
 		ix->tblk[i++] = (uint32_t)nblk;
 		nblk += (b->list[t].count + POST_BLOCK - 1) / POST_BLOCK;
 	}
 	ix->tblk[ix->nslot] = (uint32_t)nblk;
+	/* a pair with no list starts where the last one before it ended */
+	if (ix->head != NULL)
+		for (t = 1; t <= NSYM * NSYM; t++)
+			if (ix->head[t] < ix->head[t - 1])
+				ix->head[t] = ix->head[t - 1];
 	for (r = 0; r < b->nrows; r++) {
 		ix->skip[at[b->rows[r].t]].first = b->rows[r].first;
 		ix->skip[at[b->rows[r].t]++].off = b->rows[r].off;
@@ -466,6 +474,7 @@ trigram_free(struct trigram *ix)
 	if (ix == NULL)
 		return;
 	free(ix->tri);
+	free(ix->head);
 	free(ix->count);
 	free(ix->tblk);
 	free(ix->skip);
