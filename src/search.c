@@ -494,9 +494,9 @@ segset_unref(struct segset *set)
  * has no check of its own.
  */
 static struct segix *
-segix_build(const struct doc *d, size_t n, const char **errstr)
+segix_build(const struct doc *d, size_t n, struct trigram_builder *b,
+    const char **errstr)
 {
-	struct trigram_builder	*b = NULL;
 	struct search_line	 l;
 	struct segix		*g;
 	const struct page	*pg;
@@ -512,8 +512,7 @@ segix_build(const struct doc *d, size_t n, const char **errstr)
 		len += strlen(d[i].title) + 1;
 	if ((g->toff = calloc(n, sizeof(*g->toff))) == NULL ||
 	    (g->wide = calloc(n, sizeof(*g->wide))) == NULL ||
-	    (g->titles = malloc(len)) == NULL ||
-	    (b = trigram_builder_new()) == NULL)
+	    (g->titles = malloc(len)) == NULL)
 		goto bad;
 	for (i = 0, at = 0; i < n; i++) {
 		len = strlen(d[i].title) + 1;
@@ -547,14 +546,12 @@ segix_build(const struct doc *d, size_t n, const char **errstr)
 	}
 	free(f);
 	f = NULL;
-	g->ix = trigram_builder_end(b, NULL, NULL, errstr);
-	b = NULL;
-	if (g->ix == NULL)
+	if ((g->ix = trigram_builder_take(b, NULL, NULL, errstr)) == NULL)
 		goto bad;
 	return g;
  bad:
 	free(f);
-	trigram_builder_free(b);
+	(void)trigram_builder_take(b, NULL, NULL, errstr); /* emptied */
 	segix_unref(g);
 	return NULL;
 }
@@ -619,7 +616,7 @@ seg_first_cmp(const void *a, const void *b)
  */
 static struct seg *
 seg_get(struct seg **prev, size_t np, const struct doc *d, size_t n,
-    bool *shared, const char **errstr)
+    struct trigram_builder **b, bool *shared, const char **errstr)
 {
 	struct segix	*x;
 	size_t		 lo = 0, hi = np, mid;
@@ -648,7 +645,8 @@ seg_get(struct seg **prev, size_t np, const struct doc *d, size_t n,
 		}
 	}
 	*shared = false;
-	if ((x = segix_build(d, n, errstr)) == NULL)
+	if ((*b == NULL && (*b = trigram_builder_new()) == NULL) ||
+	    (x = segix_build(d, n, *b, errstr)) == NULL)
 		return NULL;
 	return seg_new(d, n, x);
 }
@@ -663,10 +661,11 @@ static int
 make_index(struct search *se, const struct segset *prev,
     const atomic_bool *cancel, const char **errstr)
 {
-	struct segset	*set;
-	struct seg	**old = NULL, *g;
-	size_t		 i, k, a, np = 0, at;
-	bool		 shared;
+	struct trigram_builder	*b = NULL;	/* one for all segments */
+	struct segset		*set;
+	struct seg		**old = NULL, *g;
+	size_t			 i, k, a, np = 0, at;
+	bool			 shared;
 
 	if ((set = calloc(1, sizeof(*set))) == NULL)
 		return -1;
@@ -692,7 +691,7 @@ make_index(struct search *se, const struct segset *prev,
 		    (i - a >= SEG_MIN &&
 		    path_hash(se->docs[i - 1].pg->path) % SEG_AVG == 0)); i++)
 			;
-		if ((g = seg_get(old, np, se->docs + a, i - a, &shared,
+		if ((g = seg_get(old, np, se->docs + a, i - a, &b, &shared,
 		    errstr)) == NULL)
 			goto bad;
 		if (shared)
@@ -701,6 +700,8 @@ make_index(struct search *se, const struct segset *prev,
 	}
 	free(old);
 	old = NULL;
+	trigram_builder_free(b);
+	b = NULL;
 	if ((se->parts = calloc(2 * set->n + 1, sizeof(*se->parts))) == NULL)
 		goto bad;
 	for (k = 0, at = 0; k < set->n; k++) {
@@ -717,6 +718,7 @@ make_index(struct search *se, const struct segset *prev,
 	se->nparts = 2 * set->n;
 	return 0;
  bad:
+	trigram_builder_free(b);
 	free(old);
 	return -1;
 }

@@ -184,6 +184,8 @@ struct blist {
 struct trigram_builder {
 	uint32_t	 n;		/* entries added */
 	struct blist	*list;		/* NTRI */
+	uint32_t	*at;		/* NTRI: finish()'s, kept for the */
+					/* next index */
 	signed char	 sym[256];	/* sym() of each byte */
 	struct brow	*rows;
 	size_t		 nrows, caprows;
@@ -220,6 +222,7 @@ trigram_builder_free(struct trigram_builder *b)
 		for (t = 0; t < NTRI; t++)
 			free(b->list[t].pend);
 	free(b->list);
+	free(b->at);
 	free(b->rows);
 	free(b->post);
 	free(b);
@@ -354,7 +357,7 @@ has_hay(const void *arg, size_t i, const char *fq, size_t len)
 static int
 finish(struct trigram_builder *b, struct trigram *ix)
 {
-	uint32_t	*at = NULL, t, m = 0, i;
+	uint32_t	*at, t, m = 0, i;
 	size_t		 r, nblk = 0;
 
 	for (t = 0; t < NTRI; t++) {
@@ -370,11 +373,11 @@ finish(struct trigram_builder *b, struct trigram *ix)
 	    sizeof(*ix->head))) == NULL)) ||
 	    (ix->count = calloc(ix->nslot + 1, sizeof(*ix->count))) == NULL ||
 	    (ix->tblk = calloc(ix->nslot + 1, sizeof(*ix->tblk))) == NULL ||
-	    (at = calloc(NTRI, sizeof(*at))) == NULL ||
-	    (ix->skip = calloc(b->nrows + 1, sizeof(*ix->skip))) == NULL) {
-		free(at);
+	    (b->at == NULL && (b->at = calloc(NTRI, sizeof(*b->at))) ==
+	    NULL) ||
+	    (ix->skip = calloc(b->nrows + 1, sizeof(*ix->skip))) == NULL)
 		return -1;
-	}
+	at = b->at;
 	for (t = 0, i = 0; t < NTRI; t++) {
 		at[t] = (uint32_t)nblk;
 		if (ix->tri != NULL && b->list[t].count == 0)
@@ -397,7 +400,6 @@ finish(struct trigram_builder *b, struct trigram *ix)
 		ix->skip[at[b->rows[r].t]].first = b->rows[r].first;
 		ix->skip[at[b->rows[r].t]++].off = b->rows[r].off;
 	}
-	free(at);
 	/* cut to size: the doubling's slack back, but for the pad */
 	if (!grow(b, POST_PAD))
 		return -1;
@@ -412,8 +414,35 @@ finish(struct trigram_builder *b, struct trigram *ix)
 	return 0;
 }
 
+/* B empty again: its lists' blocks kept, for the next index. */
+static void
+reset(struct trigram_builder *b)
+{
+	uint32_t	 t;
+
+	for (t = 0; t < NTRI; t++)
+		b->list[t].count = b->list[t].last = 0;
+	b->n = 0;
+	b->nrows = 0;
+	free(b->post);
+	b->post = NULL;
+	b->npost = b->cappost = 0;
+	b->failed = false;
+}
+
 struct trigram *
 trigram_builder_end(struct trigram_builder *b, trigram_has_fn has,
+    const void *arg, const char **errstr)
+{
+	struct trigram	*ix;
+
+	ix = trigram_builder_take(b, has, arg, errstr);
+	trigram_builder_free(b);
+	return ix;
+}
+
+struct trigram *
+trigram_builder_take(struct trigram_builder *b, trigram_has_fn has,
     const void *arg, const char **errstr)
 {
 	struct trigram	*ix = NULL;
@@ -437,7 +466,7 @@ trigram_builder_end(struct trigram_builder *b, trigram_has_fn has,
 		ix = NULL;
 	}
  done:
-	trigram_builder_free(b);
+	reset(b);
 	return ix;
 }
 

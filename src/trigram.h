@@ -53,6 +53,13 @@ struct trigram_builder	*trigram_builder_new(void);
 int		 trigram_add(struct trigram_builder *, const char *, size_t);
 struct trigram	*trigram_builder_end(struct trigram_builder *,
 		    trigram_has_fn, const void *, const char **);
+/*
+ * trigram_builder_end() that keeps the builder, empty, for the next
+ * index (what it allocated once is not allocated again: many small
+ * indexes built one after the other); trigram_builder_free() it then.
+ */
+struct trigram	*trigram_builder_take(struct trigram_builder *,
+		    trigram_has_fn, const void *, const char **);
 void		 trigram_builder_free(struct trigram_builder *);
 
 /* True if FQ (LEN bytes) is a non-empty folded query, [a-z0-9-] only. */
