@@ -331,7 +331,8 @@ pseen(void *arg, size_t e)
 
 /*
  * trigram_visit_parts() over an index cut in segments, each its titles
- * then its bodies (the search's layout): the same entries, in the same
+ * then its bodies (the search's layout), built one after the other by
+ * one builder (trigram_builder_take()): the same entries, in the same
  * order, and the same tries spent as trigram_visit() over one index of
  * all titles then all bodies, whatever the cuts, the tries allowed and
  * where the visitor stops.
@@ -362,14 +363,15 @@ test_visit_parts(void)
 	for (ncut = 0, d = 0; d < PDOCS; d += 1 + prnd(80))
 		cut[ncut++] = d;
 	cut[ncut] = PDOCS;
+	/* one builder for all segments, emptied by each take */
+	CHECK((b = trigram_builder_new()) != NULL);
 	for (k = 0; k < ncut; k++) {
-		CHECK((b = trigram_builder_new()) != NULL);
 		for (d = cut[k]; d < cut[k + 1]; d++)
 			CHECK(trigram_add(b, form[d], strlen(form[d])) == 0);
 		for (d = cut[k]; d < cut[k + 1]; d++)
 			CHECK(trigram_add(b, form[PDOCS + d],
 			    strlen(form[PDOCS + d])) == 0);
-		CHECK((seg[k] = trigram_builder_end(b, NULL, NULL,
+		CHECK((seg[k] = trigram_builder_take(b, NULL, NULL,
 		    &errstr)) != NULL);
 		pt[k] = (struct trigram_part){ seg[k], 0,
 		    cut[k + 1] - cut[k], cut[k] };
@@ -377,6 +379,7 @@ test_visit_parts(void)
 		    cut[k + 1] - cut[k], 2 * (cut[k + 1] - cut[k]),
 		    PDOCS + cut[k] };
 	}
+	trigram_builder_free(b);
 	if (big == NULL)
 		return;
 	for (qi = 0; qi < 400; qi++) {
