@@ -1,7 +1,9 @@
 /*
- * search: the capsule-wide search (search.h).  One trigram index over
- * titles and bodies, built at load from the pages' bodies (never their
- * parse); the partner directory's own index is asked for the partners.
+ * search: the capsule-wide search (search.h).  A trigram index over
+ * titles and bodies in segments of pages, built at load from the pages'
+ * bodies (never their parse), a segment shared with the next load's
+ * index while its pages stay; the partner directory's own index is asked
+ * for the partners.
  * Must not know a protocol: results are gemtext in a struct result, as
  * every section's.
  */
