@@ -218,8 +218,9 @@ add_pageindex(struct walk *w)
 static int
 add_search(struct walk *w)
 {
-	struct search	*se;
-	const char	*errstr = "out of memory";
+	struct search		*se;
+	const struct section	*old;
+	const char		*errstr = "out of memory";
 
 	if (w->search[0] == '\0')
 		return 0;
@@ -229,6 +230,10 @@ add_search(struct walk *w)
 		fail(w, w->search, 0, "%s", errstr);
 		return -1;
 	}
+	/* the last load's index segments that still fit are taken over */
+	if (w->re.old != NULL &&
+	    (old = site_section(w->re.old, &search_section)) != NULL)
+		search_follow(se, old->ctx);
 	if (w->opts->search_later && search_cost(w->s) > SEARCH_NOW_MAX)
 		return 0;
 	if (search_index(se, w->s, NULL, &errstr) == -1) {

@@ -1,10 +1,13 @@
 /*
- * search: the capsule-wide search (search.h).  One trigram index over
- * titles and bodies, built at load from the pages' bodies (never their
- * parse); the partner directory's own index is asked for the partners.
+ * search: the capsule-wide search (search.h).  A trigram index over
+ * titles and bodies in segments of pages, built at load from the pages'
+ * bodies (never their parse), a segment shared with the next load's
+ * index while its pages stay; the partner directory's own index is asked
+ * for the partners.
  * Must not know a protocol: results are gemtext in a struct result, as
  * every section's.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,12 +29,54 @@
 
 /* One searched page, borrowed from the site; its title is the search's. */
 struct doc {
-	const struct page	*pg;
-	const char		*title;		/* the site's, then the copy */
+	struct page		*pg;
+	const char		*title;		/* the site's, then its */
+						/* segment's copy */
 	const char		*date;		/* an article's, or NULL */
 	bool			 wide;		/* its body has bytes past */
 						/* ASCII: read at */
 						/* SEARCH_WIDE_COST */
+};
+
+/*
+ * What a segment's documents' paths, titles and bodies make, whichever
+ * pages hold them: entry I < n is document I's title, entry n + I its
+ * body's text: the search forms of its lines, a separator between lines,
+ * so that no trigram spans two.  No text is kept but the titles: a
+ * candidate body is read line by line from the page (search_line()),
+ * each line checked, and excerpts are cut from it.
+ */
+struct segix {
+	atomic_int		 refs;		/* the segments that hold it */
+	char			*titles;	/* owned: n titles, NUL-ended */
+	size_t			*toff;		/* owned: where each starts */
+	bool			*wide;		/* owned: a body with bytes */
+						/* past ASCII */
+	struct trigram		*ix;		/* owned */
+};
+
+/*
+ * A segment: the index of a run of documents that follow each other in
+ * rank order, shared by the indexes of the loads whose documents there
+ * are the same pages with the same titles; its segix also by those
+ * whose pages there have the same paths and bodies (a page made again
+ * from the same file).  Immutable once built; freed with the last index
+ * that holds it.
+ */
+struct seg {
+	atomic_int		 refs;		/* the indexes that hold it */
+	size_t			 n;
+	struct page		**pg;		/* counted (page_ref()): so */
+						/* that no other page has */
+						/* its address while it lives */
+	struct segix		*x;		/* counted */
+};
+
+/* The segments of one index, in rank order; counted, immutable. */
+struct segset {
+	atomic_int		 refs;
+	size_t			 n;
+	struct seg		**segs;		/* owned array, each counted */
 };
 
 struct search {
@@ -41,19 +86,30 @@ struct search {
 	const struct partners	*ps;		/* borrowed, or NULL */
 	struct doc		*docs;		/* owned: in rank order */
 	size_t			 n;
-	char			*titles;	/* owned: the titles, NUL-ended */
-	/*
-	 * Entry I < n is document I's title, entry n + I its body's text:
-	 * the search forms of its lines, a separator between lines, so that
-	 * no trigram spans two.  No text is kept: a candidate body is read
-	 * line by line from the page (search_line()), each line checked,
-	 * and excerpts are cut from it.
-	 */
-	struct trigram		*ix;		/* owned */
+	struct segset		*set;		/* counted: the index */
+	struct trigram_part	*parts;		/* owned: the segments' */
+	size_t			 nparts;	/* titles, then their bodies */
+	size_t			 shared;	/* segments taken from prev */
 	atomic_bool		 ready;		/* the index is built: the */
 						/* fields above are read */
 						/* only once it is set */
+	pthread_mutex_t		 mtx;		/* guards prev, and set and */
+						/* ready being set */
+	struct segset		*prev;		/* counted: the last load's */
+						/* segments, until the index */
+						/* is built */
 };
+
+/*
+ * Where segments end: after a document whose path hashes to 0 modulo
+ * SEG_AVG, once the segment has SEG_MIN documents, or at SEG_MAX.  The
+ * cuts depend on the documents around them only, so a document edited,
+ * added or removed changes the segment it is in (and the next, at
+ * times), and the others are the last load's.
+ */
+#define SEG_MIN		128
+#define SEG_AVG		512
+#define SEG_MAX		2048
 
 #define M(se, id)	msg_get((se)->msg, (id))
 
@@ -327,10 +383,8 @@ room(char **f, size_t *cap, size_t want)
  * of a query of two words hold its trigrams, but not the query.
  */
 static size_t
-lines_hit(const struct search *se, size_t d, const char *fq, size_t flen,
-    size_t max)
+lines_hit(const struct page *pg, const char *fq, size_t flen, size_t max)
 {
-	const struct page	*pg = se->docs[d].pg;
 	struct search_line	 l;
 	size_t			 at, next, n = 0;
 	bool			 in_pre = false;
@@ -348,46 +402,6 @@ lines_hit(const struct search *se, size_t d, const char *fq, size_t flen,
 	return n;
 }
 
-/* The index's check of a candidate (trigram_has_fn). */
-static bool
-entry_has(const void *arg, size_t e, const char *fq, size_t flen)
-{
-	const struct search	*se = arg;
-
-	if (e < se->n)
-		return text_has(se->docs[e].title,
-		    strlen(se->docs[e].title), fq, flen);
-	return lines_hit(se, e - se->n, fq, flen, 1) > 0;
-}
-
-/*
- * Copy the titles, so that they outlive the site's compaction; unless
- * every page is compacted already (the index built after it): a
- * compacted page's title is its own copy, which lives as long as the
- * page, and the pages outlive the search.
- */
-static int
-copy_titles(struct search *se)
-{
-	size_t	 i, len = 0, at = 0;
-
-	for (i = 0; i < se->n && se->docs[i].pg->compact; i++)
-		;
-	if (i == se->n)
-		return 0;
-
-	for (i = 0; i < se->n; i++)
-		len += strlen(se->docs[i].title) + 1;
-	if ((se->titles = malloc(len + 1)) == NULL)
-		return -1;
-	for (i = 0; i < se->n; i++) {
-		len = strlen(se->docs[i].title) + 1;
-		memcpy(se->titles + at, se->docs[i].title, len);
-		se->docs[i].title = se->titles + at;
-		at += len;
-	}
-	return 0;
-}
 
 /* True if the LEN bytes at S are all ASCII. */
 static bool
@@ -402,38 +416,121 @@ is_ascii(const char *s, size_t len)
 	return or < 0x80;
 }
 
+static void
+segix_unref(struct segix *x)
+{
+	if (x == NULL || atomic_fetch_sub_explicit(&x->refs, 1,
+	    memory_order_acq_rel) > 1)
+		return;
+	trigram_free(x->ix);
+	free(x->titles);
+	free(x->toff);
+	free(x->wide);
+	free(x);
+}
+
+static void
+seg_unref(struct seg *g)
+{
+	size_t	 i;
+
+	if (g == NULL || atomic_fetch_sub_explicit(&g->refs, 1,
+	    memory_order_acq_rel) > 1)
+		return;
+	segix_unref(g->x);
+	if (g->pg != NULL)
+		for (i = 0; i < g->n; i++)
+			page_free(g->pg[i]);
+	free(g->pg);
+	free(g);
+}
+
+/* A segment of the N documents D (their pages counted) over X (taken). */
+static struct seg *
+seg_new(const struct doc *d, size_t n, struct segix *x)
+{
+	struct seg	*g;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL ||
+	    (g->pg = calloc(n, sizeof(*g->pg))) == NULL) {
+		free(g);
+		segix_unref(x);
+		return NULL;
+	}
+	atomic_init(&g->refs, 1);
+	g->x = x;
+	for (g->n = 0; g->n < n; g->n++) {
+		page_ref(d[g->n].pg);
+		g->pg[g->n] = d[g->n].pg;
+	}
+	return g;
+}
+
+static void
+segset_ref(struct segset *set)
+{
+	if (set != NULL)
+		atomic_fetch_add_explicit(&set->refs, 1, memory_order_relaxed);
+}
+
+static void
+segset_unref(struct segset *set)
+{
+	size_t	 i;
+
+	if (set == NULL || atomic_fetch_sub_explicit(&set->refs, 1,
+	    memory_order_acq_rel) > 1)
+		return;
+	for (i = 0; i < set->n; i++)
+		seg_unref(set->segs[i]);
+	free(set->segs);
+	free(set);
+}
+
 /*
- * The index over the titles, then the bodies, one entry a body: the
+ * The segment index of the N documents D: a copy of their titles, and
+ * the index over the titles, then the bodies, one entry a body: the
  * search forms of its lines, each line folded once, a "\n" after each,
- * given to the index in one pass.
+ * given to the index in one pass.  NULL on a failure.  The search reads
+ * it through trigram_visit_parts() only, which checks no candidate: it
+ * has no check of its own.
  */
-static int
-make_index(struct search *se, const atomic_bool *cancel,
+static struct segix *
+segix_build(const struct doc *d, size_t n, struct trigram_builder *b,
     const char **errstr)
 {
-	struct trigram_builder	*b;
 	struct search_line	 l;
+	struct segix		*g;
 	const struct page	*pg;
 	const char		*t;
 	char			*f = NULL;
 	size_t			 i, at, len, cap = 0;
 	bool			 in_pre;
 
-	if (copy_titles(se) == -1 || (b = trigram_builder_new()) == NULL)
-		return -1;
-	for (i = 0; i < se->n; i++) {
-		t = se->docs[i].title;
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	atomic_init(&g->refs, 1);
+	for (i = 0, len = 0; i < n; i++)
+		len += strlen(d[i].title) + 1;
+	if ((g->toff = calloc(n, sizeof(*g->toff))) == NULL ||
+	    (g->wide = calloc(n, sizeof(*g->wide))) == NULL ||
+	    (g->titles = malloc(len)) == NULL)
+		goto bad;
+	for (i = 0, at = 0; i < n; i++) {
+		len = strlen(d[i].title) + 1;
+		memcpy(g->titles + at, d[i].title, len);
+		g->toff[i] = at;
+		at += len;
+	}
+	for (i = 0; i < n; i++) {
+		t = g->titles + g->toff[i];
 		if (!room(&f, &cap, 2 * strlen(t) + 1))
 			goto bad;
 		(void)trigram_add(b, f, forms(f, t, strlen(t)));
 	}
-	for (i = 0; i < se->n; i++) {
-		if (cancel != NULL && i % 256 == 0 && atomic_load(cancel)) {
-			*errstr = "cancelled";
-			goto bad;
-		}
-		pg = se->docs[i].pg;
-		se->docs[i].wide = pg->body != NULL &&
+	for (i = 0; i < n; i++) {
+		pg = d[i].pg;
+		g->wide[i] = pg->body != NULL &&
 		    !is_ascii(pg->body, pg->body_len);
 		in_pre = false;
 		len = 0;
@@ -450,11 +547,181 @@ make_index(struct search *se, const atomic_bool *cancel,
 		(void)trigram_add(b, f, len);
 	}
 	free(f);
-	se->ix = trigram_builder_end(b, entry_has, se, errstr);
-	return se->ix == NULL ? -1 : 0;
+	f = NULL;
+	if ((g->ix = trigram_builder_take(b, NULL, NULL, errstr)) == NULL)
+		goto bad;
+	return g;
  bad:
 	free(f);
+	(void)trigram_builder_take(b, NULL, NULL, errstr); /* emptied */
+	segix_unref(g);
+	return NULL;
+}
+
+/* True if pages A and B are searched alike: the same path and body. */
+static bool
+page_same(const struct page *a, const struct page *b)
+{
+	return a == b || (strcmp(a->path, b->path) == 0 &&
+	    a->body_len == b->body_len && (a->body_len == 0 ||
+	    (a->body != NULL && b->body != NULL &&
+	    memcmp(a->body, b->body, a->body_len) == 0)));
+}
+
+/*
+ * How G indexes the N documents D: 2 the same pages and titles, 1 the
+ * same paths, bodies and titles (G's index serves), 0 not.
+ */
+static int
+seg_is(const struct seg *g, const struct doc *d, size_t n)
+{
+	size_t	 i;
+	int	 how = 2;
+
+	if (g->n != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(g->x->titles + g->x->toff[i], d[i].title) != 0 ||
+		    !page_same(g->pg[i], d[i].pg))
+			return 0;
+		if (g->pg[i] != d[i].pg)
+			how = 1;
+	}
+	return how;
+}
+
+/* FNV-1a of S, mixed: where segments end (SEG_AVG). */
+static uint64_t
+path_hash(const char *s)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static int
+seg_first_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct seg *const *)a)->pg[0]->path,
+	    (*(struct seg *const *)b)->pg[0]->path);
+}
+
+/*
+ * The segment of the N documents D, counted: one of PREV (sorted by
+ * first path, NP) if it indexes them, or one over its index if that
+ * serves (*SHARED set then), else built; NULL on a failure.
+ */
+static struct seg *
+seg_get(struct seg **prev, size_t np, const struct doc *d, size_t n,
+    struct trigram_builder **b, bool *shared, const char **errstr)
+{
+	struct segix	*x;
+	size_t		 lo = 0, hi = np, mid;
+	int		 how;
+
+	*shared = true;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(prev[mid]->pg[0]->path, d[0].pg->path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < np && strcmp(prev[lo]->pg[0]->path, d[0].pg->path) == 0;
+	    lo++) {
+		if ((how = seg_is(prev[lo], d, n)) == 2) {
+			atomic_fetch_add_explicit(&prev[lo]->refs, 1,
+			    memory_order_relaxed);
+			return prev[lo];
+		}
+		if (how == 1) {
+			x = prev[lo]->x;
+			atomic_fetch_add_explicit(&x->refs, 1,
+			    memory_order_relaxed);
+			return seg_new(d, n, x);
+		}
+	}
+	*shared = false;
+	if ((*b == NULL && (*b = trigram_builder_new()) == NULL) ||
+	    (x = segix_build(d, n, *b, errstr)) == NULL)
+		return NULL;
+	return seg_new(d, n, x);
+}
+
+/*
+ * The index of SE's documents in segments: those PREV (or NULL) has
+ * taken over, the others built; then the parts a query reads (the
+ * segments' titles, then their bodies) and the documents' titles in
+ * their segments' copies.
+ */
+static int
+make_index(struct search *se, const struct segset *prev,
+    const atomic_bool *cancel, const char **errstr)
+{
+	struct trigram_builder	*b = NULL;	/* one for all segments */
+	struct segset		*set;
+	struct seg		**old = NULL, *g;
+	size_t			 i, k, a, np = 0, at;
+	bool			 shared;
+
+	if ((set = calloc(1, sizeof(*set))) == NULL)
+		return -1;
+	atomic_init(&set->refs, 1);
+	se->set = set;
+	if (prev != NULL && prev->n > 0) {
+		if ((old = calloc(prev->n, sizeof(*old))) == NULL)
+			return -1;
+		memcpy(old, prev->segs, prev->n * sizeof(*old));
+		np = prev->n;
+		qsort(old, np, sizeof(*old), seg_first_cmp);
+	}
+	/* at most one segment a SEG_MIN documents, and the last */
+	if ((set->segs = calloc(se->n / SEG_MIN + 1, sizeof(*set->segs))) ==
+	    NULL)
+		goto bad;
+	for (a = 0; a < se->n; a = i) {
+		if (cancel != NULL && atomic_load(cancel)) {
+			*errstr = "cancelled";
+			goto bad;
+		}
+		for (i = a + 1; i < se->n && !(i - a >= SEG_MAX ||
+		    (i - a >= SEG_MIN &&
+		    path_hash(se->docs[i - 1].pg->path) % SEG_AVG == 0)); i++)
+			;
+		if ((g = seg_get(old, np, se->docs + a, i - a, &b, &shared,
+		    errstr)) == NULL)
+			goto bad;
+		if (shared)
+			se->shared++;
+		set->segs[set->n++] = g;
+	}
+	free(old);
+	old = NULL;
 	trigram_builder_free(b);
+	b = NULL;
+	if ((se->parts = calloc(2 * set->n + 1, sizeof(*se->parts))) == NULL)
+		goto bad;
+	for (k = 0, at = 0; k < set->n; k++) {
+		g = set->segs[k];
+		se->parts[k] = (struct trigram_part){ g->x->ix, 0, g->n, at };
+		se->parts[set->n + k] = (struct trigram_part){ g->x->ix, g->n,
+		    2 * g->n, se->n + at };
+		for (i = 0; i < g->n; i++) {
+			se->docs[at + i].title = g->x->titles + g->x->toff[i];
+			se->docs[at + i].wide = g->x->wide[i];
+		}
+		at += g->n;
+	}
+	se->nparts = 2 * set->n;
+	return 0;
+ bad:
+	trigram_builder_free(b);
+	free(old);
 	return -1;
 }
 
@@ -469,6 +736,10 @@ search_new(const struct site *s, const char *base, const char **errstr)
 	if ((se = calloc(1, sizeof(*se))) == NULL)
 		return NULL;
 	atomic_init(&se->ready, false);
+	if (pthread_mutex_init(&se->mtx, NULL) != 0) {
+		free(se);
+		return NULL;
+	}
 	se->msg = s->msg;
 	if ((ps = site_section(s, &partners_section)) != NULL)
 		se->ps = ps->ctx;
@@ -486,27 +757,65 @@ search_new(const struct site *s, const char *base, const char **errstr)
 static void
 unbuilt(struct search *se)
 {
-	trigram_free(se->ix);
+	segset_unref(se->set);
+	free(se->parts);
 	free(se->docs);
-	free(se->titles);
-	se->ix = NULL;
+	se->set = NULL;
+	se->parts = NULL;
 	se->docs = NULL;
-	se->titles = NULL;
-	se->n = 0;
+	se->n = se->nparts = se->shared = 0;
+}
+
+void
+search_follow(struct search *se, struct search *old)
+{
+	struct segset	*p;
+
+	if (old == NULL || old == se)
+		return;
+	pthread_mutex_lock(&old->mtx);
+	p = search_ready(old) ? old->set : old->prev;
+	segset_ref(p);
+	pthread_mutex_unlock(&old->mtx);
+	pthread_mutex_lock(&se->mtx);
+	if (search_ready(se)) {
+		pthread_mutex_unlock(&se->mtx);
+		segset_unref(p);
+		return;
+	}
+	segset_unref(se->prev);
+	se->prev = p;
+	pthread_mutex_unlock(&se->mtx);
 }
 
 int
 search_index(struct search *se, const struct site *s,
     const atomic_bool *cancel, const char **errstr)
 {
+	struct segset	*prev;
+
 	*errstr = "out of memory";
 	if (atomic_load(&se->ready))
 		return 0;
-	if (collect(se, s) == -1 || make_index(se, cancel, errstr) == -1) {
+	/* the last index is immutable: read without a lock, counted */
+	pthread_mutex_lock(&se->mtx);
+	prev = se->prev;
+	segset_ref(prev);
+	pthread_mutex_unlock(&se->mtx);
+	if (collect(se, s) == -1 ||
+	    make_index(se, prev, cancel, errstr) == -1) {
 		unbuilt(se);
+		segset_unref(prev);
 		return -1;
 	}
+	/* a later search_follow(NEW, SE) takes set, or prev: never none */
+	pthread_mutex_lock(&se->mtx);
 	atomic_store_explicit(&se->ready, true, memory_order_release);
+	segset_unref(prev);
+	prev = se->prev;
+	se->prev = NULL;
+	pthread_mutex_unlock(&se->mtx);
+	segset_unref(prev);
 	return 0;
 }
 
@@ -546,11 +855,13 @@ search_free(struct search *se)
 {
 	if (se == NULL)
 		return;
-	trigram_free(se->ix);
+	segset_unref(se->set);
+	segset_unref(se->prev);
+	pthread_mutex_destroy(&se->mtx);
+	free(se->parts);
 	free(se->base);
 	free(se->base_enc);
 	free(se->docs);
-	free(se->titles);
 	free(se);
 }
 
@@ -564,6 +875,13 @@ size_t
 search_count(const struct search *se)
 {
 	return se->n;
+}
+
+void
+search_segments(const struct search *se, size_t *shared, size_t *all)
+{
+	*shared = se->shared;
+	*all = se->set != NULL ? se->set->n : 0;
 }
 
 /* search_locate() in one MODE. */
@@ -782,8 +1100,8 @@ visit(void *arg, size_t e)
 			return false;
 		}
 		d = e - se->n;
-		hits = lines_hit(se, d, w->fq, w->flen, SEARCH_ENTRIES_MAX +
-		    1 - w->entries);
+		hits = lines_hit(se->docs[d].pg, w->fq, w->flen,
+		    SEARCH_ENTRIES_MAX + 1 - w->entries);
 		w->read += se->docs[d].pg->body_len *
 		    (se->docs[d].wide ? SEARCH_WIDE_COST : 1);
 		if (hits > 0 && (w->nt == 0 || bsearch(&d, w->v, w->nt,
@@ -804,8 +1122,8 @@ rank(const struct search *se, const char *fq, size_t *v, bool *partial)
 {
 	struct walk	 w = { se, fq, strlen(fq), v, 0, 0, 0, 0, false };
 
-	*partial = !trigram_visit(se->ix, fq, visit, &w, SEARCH_TRIES) ||
-	    w.stopped;
+	*partial = !trigram_visit_parts(se->parts, se->nparts, fq, visit, &w,
+	    SEARCH_TRIES) || w.stopped;
 	/* the entries ran out before the documents did */
 	if (w.entries > SEARCH_ENTRIES_MAX && w.k <= SEARCH_HITS_MAX)
 		*partial = true;

@@ -19,11 +19,22 @@
  * of its form with ä -> a, ö -> o, ü -> u ("Muenster", "münster" and
  * "munster" find "Münster").
  *
- * Built once per load over one trigram index (trigram.h): entry I < N is
- * the title of document I, entry N + I the text of document I, the
- * search forms of its lines with a separator between lines, so that no
- * trigram spans two (one entry a document, not a line: half the
- * postings, and no table of lines).  It keeps no copy of the text: lines
+ * Built once per load over trigram indexes (trigram.h) that a query
+ * reads as one: entry I < N is the title of document I, entry N + I the
+ * text of document I, the search forms of its lines with a separator
+ * between lines, so that no trigram spans two (one entry a document, not
+ * a line: half the postings, and no table of lines).  The documents are
+ * cut in segments of 128 to 2,048 that follow each other (after a
+ * document whose path hashes to 0 modulo 512), each its own index of
+ * its titles, then its bodies; a query reads all the segments' titles,
+ * then all their bodies (trigram_visit_parts()), so its hits, their
+ * order and every bound below are those of one index.  A segment is
+ * counted and shared: a reload's index takes over the last one's
+ * segments (search_follow()) whose documents are the same pages, or
+ * pages of the same paths and bodies, with the same titles, and builds
+ * only the others: one post edited, added or removed builds one
+ * segment, at times two, and nothing changed none.  It keeps no copy of
+ * the text but the titles: lines
  * are read from the pages' bodies as they are (search_line()), folded
  * once to build the index.  A document whose text holds every trigram
  * of the query (for a query of 1 to 3 symbols: the query) is a
@@ -110,6 +121,23 @@ struct search	*search_new(const struct site *, const char *, const char **);
 int		 search_index(struct search *, const struct site *,
 		    const atomic_bool *, const char **);
 bool		 search_ready(const struct search *);
+
+/*
+ * Let SE's index (not built yet) share the segments of OLD's (the last
+ * load's search of the host, or NULL), or of the index OLD was to share
+ * if OLD has none yet: a segment whose documents are the same pages with
+ * the same titles is taken over, not built again.  Call before
+ * search_index(SE), from any thread, while OLD lives; OLD may be served
+ * and indexed meanwhile.  What SE does not take is let go once its index
+ * is built.
+ */
+void		 search_follow(struct search *, struct search *);
+
+/*
+ * The segments of the index (all) and those of them that were the last
+ * index's (shared); 0 and 0 before it is built.
+ */
+void		 search_segments(const struct search *, size_t *, size_t *);
 size_t		 search_cost(const struct site *);
 void		 search_free(struct search *);
 

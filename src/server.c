@@ -449,7 +449,7 @@ server_finish(void *arg, const atomic_bool *cancel)
 	const struct section	*sec;
 	struct timespec		 t0, t1;
 	const char		*errstr;
-	size_t			 i;
+	size_t			 i, shared, nseg;
 
 	for (i = 0; i < srv->nhosts && !atomic_load(cancel); i++) {
 		vh = &srv->hosts[i];
@@ -464,10 +464,12 @@ server_finish(void *arg, const atomic_bool *cancel)
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		log_info("host %s: search index of %zu pages built in %.0f ms",
-		    vh->conf->name, search_count(sec->ctx),
+		search_segments(sec->ctx, &shared, &nseg);
+		log_info("host %s: search index of %zu pages built in %.0f ms "
+		    "(%zu of %zu segments shared)", vh->conf->name,
+		    search_count(sec->ctx),
 		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, shared, nseg);
 	}
 }
 

@@ -58,11 +58,64 @@ struct trigram {
 	trigram_has_fn	 has;		/* checks a candidate */
 	const void	*arg;		/* borrowed: has()'s */
 	size_t		 n;
-	uint32_t	*count;		/* owned, NTRI */
-	uint32_t	*tblk;		/* owned, NTRI + 1 */
+	uint16_t	*tri;		/* owned: the trigrams of the lists, */
+					/* ascending (NTRI < 65536); or */
+					/* NULL: list T is slot T */
+	uint32_t	*head;		/* owned with tri, NSYM * NSYM + 1: */
+					/* the first slot of each pair of */
+					/* first symbols */
+	uint32_t	 nslot;		/* lists: NTRI, or those in tri */
+	uint32_t	*count;		/* owned, nslot */
+	uint32_t	*tblk;		/* owned, nslot + 1 */
 	struct skip	*skip;		/* owned */
 	uint8_t		*post;		/* owned */
 };
+
+/*
+ * The slot of trigram T's list, or -1 when it has none.  An index with
+ * fewer than NTRI / SPARSE lists (a small one: a few pages, a partner
+ * directory) keeps only those, found among the few that start with
+ * T's first two symbols, not NTRI counts.
+ */
+#define SPARSE		4
+
+static long
+slot(const struct trigram *ix, uint32_t t)
+{
+	uint32_t	 i, hi;
+
+	if (ix->tri == NULL)
+		return ix->count[t] > 0 ? (long)t : -1;
+	hi = ix->head[t / NSYM + 1];
+	for (i = ix->head[t / NSYM]; i < hi && ix->tri[i] < t; i++)
+		;
+	return i < hi && ix->tri[i] == t ? (long)i : -1;
+}
+
+/* The first slot of a trigram >= T. */
+static uint32_t
+slot_from(const struct trigram *ix, uint32_t t)
+{
+	uint32_t	 lo = 0, hi = ix->nslot, mid;
+
+	if (ix->tri == NULL)
+		return t;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ix->tri[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The trigram of slot I. */
+static uint32_t
+slot_tri(const struct trigram *ix, uint32_t i)
+{
+	return ix->tri == NULL ? i : ix->tri[i];
+}
 
 
 /* V, read from memory as little-endian, in the host's order. */
@@ -131,6 +184,8 @@ struct blist {
 struct trigram_builder {
 	uint32_t	 n;		/* entries added */
 	struct blist	*list;		/* NTRI */
+	uint32_t	*at;		/* NTRI: finish()'s, kept for the */
+					/* next index */
 	signed char	 sym[256];	/* sym() of each byte */
 	struct brow	*rows;
 	size_t		 nrows, caprows;
@@ -167,6 +222,7 @@ trigram_builder_free(struct trigram_builder *b)
 		for (t = 0; t < NTRI; t++)
 			free(b->list[t].pend);
 	free(b->list);
+	free(b->at);
 	free(b->rows);
 	free(b->post);
 	free(b);
@@ -294,35 +350,56 @@ has_hay(const void *arg, size_t i, const char *fq, size_t len)
 	    len) != NULL;
 }
 
-/* The blocks still filling, then the rows sorted by list into IX. */
+/*
+ * The blocks still filling, then the rows sorted by list into IX, its
+ * lists in slots (dense, or only those that have postings).
+ */
 static int
 finish(struct trigram_builder *b, struct trigram *ix)
 {
-	uint32_t	*at = NULL, t;
-	size_t		 i, nblk = 0;
+	uint32_t	*at, t, m = 0, i;
+	size_t		 r, nblk = 0;
 
-	for (t = 0; t < NTRI; t++)
+	for (t = 0; t < NTRI; t++) {
 		if (b->list[t].count % POST_BLOCK != 0 &&
 		    !flush(b, t, b->list[t].count % POST_BLOCK))
 			return -1;
-	if ((ix->count = calloc(NTRI, sizeof(*ix->count))) == NULL ||
-	    (ix->tblk = calloc(NTRI + 1, sizeof(*ix->tblk))) == NULL ||
-	    (at = calloc(NTRI, sizeof(*at))) == NULL ||
-	    (ix->skip = calloc(b->nrows + 1, sizeof(*ix->skip))) == NULL) {
-		free(at);
+		if (b->list[t].count > 0)
+			m++;
+	}
+	ix->nslot = m < NTRI / SPARSE ? m : NTRI;
+	if ((ix->nslot < NTRI && ((ix->tri = calloc(ix->nslot + 1,
+	    sizeof(*ix->tri))) == NULL || (ix->head = calloc(NSYM * NSYM + 1,
+	    sizeof(*ix->head))) == NULL)) ||
+	    (ix->count = calloc(ix->nslot + 1, sizeof(*ix->count))) == NULL ||
+	    (ix->tblk = calloc(ix->nslot + 1, sizeof(*ix->tblk))) == NULL ||
+	    (b->at == NULL && (b->at = calloc(NTRI, sizeof(*b->at))) ==
+	    NULL) ||
+	    (ix->skip = calloc(b->nrows + 1, sizeof(*ix->skip))) == NULL)
 		return -1;
+	at = b->at;
+	for (t = 0, i = 0; t < NTRI; t++) {
+		at[t] = (uint32_t)nblk;
+		if (ix->tri != NULL && b->list[t].count == 0)
+			continue;
+		if (ix->tri != NULL)
+			ix->tri[i] = (uint16_t)t;
+		if (ix->head != NULL)
+			ix->head[t / NSYM + 1] = i + 1;
+		ix->count[i] = b->list[t].count;
+		ix->tblk[i++] = (uint32_t)nblk;
+		nblk += (b->list[t].count + POST_BLOCK - 1) / POST_BLOCK;
 	}
-	for (t = 0; t < NTRI; t++) {
-		ix->count[t] = b->list[t].count;
-		ix->tblk[t] = at[t] = (uint32_t)nblk;
-		nblk += (ix->count[t] + POST_BLOCK - 1) / POST_BLOCK;
+	ix->tblk[ix->nslot] = (uint32_t)nblk;
+	/* a pair with no list starts where the last one before it ended */
+	if (ix->head != NULL)
+		for (t = 1; t <= NSYM * NSYM; t++)
+			if (ix->head[t] < ix->head[t - 1])
+				ix->head[t] = ix->head[t - 1];
+	for (r = 0; r < b->nrows; r++) {
+		ix->skip[at[b->rows[r].t]].first = b->rows[r].first;
+		ix->skip[at[b->rows[r].t]++].off = b->rows[r].off;
 	}
-	ix->tblk[NTRI] = (uint32_t)nblk;
-	for (i = 0; i < b->nrows; i++) {
-		ix->skip[at[b->rows[i].t]].first = b->rows[i].first;
-		ix->skip[at[b->rows[i].t]++].off = b->rows[i].off;
-	}
-	free(at);
 	/* cut to size: the doubling's slack back, but for the pad */
 	if (!grow(b, POST_PAD))
 		return -1;
@@ -337,8 +414,35 @@ finish(struct trigram_builder *b, struct trigram *ix)
 	return 0;
 }
 
+/* B empty again: its lists' blocks kept, for the next index. */
+static void
+reset(struct trigram_builder *b)
+{
+	uint32_t	 t;
+
+	for (t = 0; t < NTRI; t++)
+		b->list[t].count = b->list[t].last = 0;
+	b->n = 0;
+	b->nrows = 0;
+	free(b->post);
+	b->post = NULL;
+	b->npost = b->cappost = 0;
+	b->failed = false;
+}
+
 struct trigram *
 trigram_builder_end(struct trigram_builder *b, trigram_has_fn has,
+    const void *arg, const char **errstr)
+{
+	struct trigram	*ix;
+
+	ix = trigram_builder_take(b, has, arg, errstr);
+	trigram_builder_free(b);
+	return ix;
+}
+
+struct trigram *
+trigram_builder_take(struct trigram_builder *b, trigram_has_fn has,
     const void *arg, const char **errstr)
 {
 	struct trigram	*ix = NULL;
@@ -362,7 +466,7 @@ trigram_builder_end(struct trigram_builder *b, trigram_has_fn has,
 		ix = NULL;
 	}
  done:
-	trigram_builder_free(b);
+	reset(b);
 	return ix;
 }
 
@@ -398,6 +502,8 @@ trigram_free(struct trigram *ix)
 {
 	if (ix == NULL)
 		return;
+	free(ix->tri);
+	free(ix->head);
 	free(ix->count);
 	free(ix->tblk);
 	free(ix->skip);
@@ -437,9 +543,10 @@ trigram_is_folded(const char *fq, size_t len)
 	return len > 0;
 }
 
-/* A position in one posting list. */
-struct cursor {
+/* A position in one posting list of one index. */
+struct lcur {
 	const struct skip	*skip;		/* the list's blocks */
+	const uint8_t		*post;		/* the index's */
 	const uint8_t		*p;		/* the block's packed deltas */
 	uint32_t		 w;		/* bits of each */
 	uint32_t		 k;		/* the next delta's number */
@@ -451,43 +558,45 @@ struct cursor {
 };
 
 static void
-cur_block(struct cursor *c, const uint8_t *post, uint32_t b)
+lcur_block(struct lcur *c, uint32_t b)
 {
 	c->blk = b;
 	c->val = c->skip[b].first;
-	c->p = post + c->skip[b].off;
+	c->p = c->post + c->skip[b].off;
 	c->w = *c->p++;
 	c->k = 0;
 	c->left = (b + 1 < c->nblk ? POST_BLOCK :
 	    c->count - b * POST_BLOCK) - 1;
 }
 
+/* C at the first entry of the list in slot I of IX. */
 static void
-cur_init(struct cursor *c, const struct trigram *ix, uint32_t t)
+lcur_init(struct lcur *c, const struct trigram *ix, uint32_t i)
 {
-	c->skip = ix->skip + ix->tblk[t];
-	c->nblk = ix->tblk[t + 1] - ix->tblk[t];
-	c->count = ix->count[t];
+	c->post = ix->post;
+	c->skip = ix->skip + ix->tblk[i];
+	c->nblk = ix->tblk[i + 1] - ix->tblk[i];
+	c->count = ix->count[i];
 	c->end = c->count == 0;
 	if (!c->end)
-		cur_block(c, ix->post, 0);
+		lcur_block(c, 0);
 }
 
 static void
-cur_next(struct cursor *c, const uint8_t *post)
+lcur_next(struct lcur *c)
 {
 	if (c->left > 0) {
 		c->val += unpack(c->p, c->w, c->k++) + 1;
 		c->left--;
 	} else if (c->blk + 1 < c->nblk)
-		cur_block(c, post, c->blk + 1);
+		lcur_block(c, c->blk + 1);
 	else
 		c->end = true;
 }
 
 /* Move C to its first entry >= TARGET; blocks before it are skipped. */
 static void
-cur_seek(struct cursor *c, const uint8_t *post, uint32_t target)
+lcur_seek(struct lcur *c, uint32_t target)
 {
 	uint32_t	 lo, hi, mid, step = 1;
 
@@ -509,30 +618,143 @@ cur_seek(struct cursor *c, const uint8_t *post, uint32_t target)
 			else
 				hi = mid;
 		}
-		cur_block(c, post, lo);
+		lcur_block(c, lo);
 	}
 	while (!c->end && c->val < target)
-		cur_next(c, post);
+		lcur_next(c);
+}
+
+/*
+ * A position in one trigram's list over the parts, in the numbers of
+ * the entries they make together: the list of the part it is in, the
+ * parts before it read.
+ */
+struct cursor {
+	struct lcur			 l;
+	const struct trigram_part	*pt;	/* the parts */
+	size_t				 npt, at; /* the part it is in */
+	bool				 open;	/* l is that part's list */
+	uint32_t			 t;	/* the trigram */
+	size_t				 count;	/* postings in all parts */
+	size_t				 val;	/* the current entry */
+	bool				 end;
+};
+
+static size_t
+part_len(const struct trigram_part *pt)
+{
+	return pt->hi - pt->lo;
+}
+
+/* C at its first entry >= TARGET, from the part it is in on. */
+static void
+cur_settle(struct cursor *c, size_t target)
+{
+	const struct trigram_part	*pt;
+	long				 i;
+	size_t				 local;
+
+	for (; c->at < c->npt; c->at++, c->open = false) {
+		pt = &c->pt[c->at];
+		if (target >= pt->base + part_len(pt))
+			continue;
+		if (!c->open) {
+			if ((i = slot(pt->ix, c->t)) < 0)
+				continue;
+			lcur_init(&c->l, pt->ix, (uint32_t)i);
+			c->open = true;
+		}
+		local = pt->lo + (target > pt->base ? target - pt->base : 0);
+		lcur_seek(&c->l, (uint32_t)local);
+		if (!c->l.end && c->l.val < pt->hi) {
+			c->val = pt->base + (c->l.val - pt->lo);
+			return;
+		}
+	}
+	c->end = true;
+}
+
+/*
+ * C on trigram T's list over the NPT parts PT; its count, for the order
+ * of an intersection, that of the lists of the parts that start at
+ * entry 0 (a caller's index cut in two parts is counted once).
+ */
+static void
+cur_init(struct cursor *c, const struct trigram_part *pt, size_t npt,
+    uint32_t t)
+{
+	size_t	 i;
+	long	 s;
+
+	c->pt = pt;
+	c->npt = npt;
+	c->at = 0;
+	c->open = false;
+	c->t = t;
+	c->count = 0;
+	c->end = false;
+	for (i = 0; i < npt; i++)
+		if (pt[i].lo == 0 && (s = slot(pt[i].ix, t)) >= 0)
+			c->count += pt[i].ix->count[s];
+	if (c->count == 0)
+		c->end = true;
+	else
+		cur_settle(c, 0);
+}
+
+static void
+cur_next(struct cursor *c)
+{
+	const struct trigram_part	*pt = &c->pt[c->at];
+
+	lcur_next(&c->l);
+	if (!c->l.end && c->l.val < pt->hi) {
+		c->val = pt->base + (c->l.val - pt->lo);
+		return;
+	}
+	c->at++;
+	c->open = false;
+	cur_settle(c, c->val + 1);
+}
+
+static void
+cur_seek(struct cursor *c, size_t target)
+{
+	if (!c->end && c->val < target)
+		cur_settle(c, target);
 }
 
 static bool
 entry_has(const struct trigram *ix, size_t i, const char *fq, size_t len)
 {
-	return ix->has(ix->arg, i, fq, len);
+	return ix->has != NULL && ix->has(ix->arg, i, fq, len);
+}
+
+/* Hit E (an entry of part PT's index); false to stop. */
+static bool
+take(const struct trigram_part *pt, size_t e, const char *fq, size_t len,
+    bool check, struct hits *h)
+{
+	if (h->visit != NULL)
+		return h->visit(h->arg, pt->base + (e - pt->lo));
+	if (check && !entry_has(pt->ix, e, fq, len))
+		return true;
+	return add_hit(h, pt->base + (e - pt->lo));
 }
 
 /*
- * A query of one or two symbols: the union of the lists of the trigrams
- * that start with it, merged through a heap ordered by entry.  Exact:
- * every such trigram holds the query.
+ * A query of one or two symbols in part PT: the union of the lists of
+ * the trigrams that start with it, merged through a heap ordered by
+ * entry.  Exact: every such trigram holds the query.  False to stop.
  */
-static void
-find_short(const struct trigram *ix, const char *fq, size_t len,
+static bool
+find_short(const struct trigram_part *pt, const char *fq, size_t len,
     struct hits *h)
 {
-	struct cursor	 cur[NSYM * NSYM], tmp;
-	uint32_t	 t, first, n, last = UINT32_MAX;
-	size_t		 k = 0, i, j, c;
+	const struct trigram	*ix = pt->ix;
+	struct lcur		 cur[NSYM * NSYM], tmp;
+	uint32_t		 first, n, i, last = UINT32_MAX;
+	size_t			 k = 0, j, c;
 
 	first = (uint32_t)sym((unsigned char)fq[0]) * NSYM * NSYM;
 	n = NSYM * NSYM;
@@ -540,28 +762,34 @@ find_short(const struct trigram *ix, const char *fq, size_t len,
 		first += (uint32_t)sym((unsigned char)fq[1]) * NSYM;
 		n = NSYM;
 	}
-	for (t = first; t < first + n; t++)
-		if (ix->count[t] > 0)
-			cur_init(&cur[k++], ix, t);
+	for (i = slot_from(ix, first); i < ix->nslot &&
+	    slot_tri(ix, i) < first + n; i++) {
+		if (ix->count[i] == 0)
+			continue;
+		lcur_init(&cur[k], ix, i);
+		lcur_seek(&cur[k], pt->lo);
+		if (!cur[k].end && cur[k].val < pt->hi)
+			k++;
+	}
 	/* a binary min-heap on val */
-	for (i = k / 2; i-- > 0; ) {
-		for (j = i; (c = 2 * j + 1) < k; j = c) {
+	for (j = k / 2; j-- > 0; ) {
+		for (i = (uint32_t)j; (c = 2 * (size_t)i + 1) < k;
+		    i = (uint32_t)c) {
 			if (c + 1 < k && cur[c + 1].val < cur[c].val)
 				c++;
-			if (cur[j].val <= cur[c].val)
+			if (cur[i].val <= cur[c].val)
 				break;
-			tmp = cur[j], cur[j] = cur[c], cur[c] = tmp;
+			tmp = cur[i], cur[i] = cur[c], cur[c] = tmp;
 		}
 	}
 	while (k > 0) {
 		if (cur[0].val != last) {
 			last = cur[0].val;
-			if (h->visit != NULL ? !h->visit(h->arg, last) :
-			    !add_hit(h, last))
-				return;
+			if (!take(pt, last, fq, len, false, h))
+				return false;
 		}
-		cur_next(&cur[0], ix->post);
-		if (cur[0].end)
+		lcur_next(&cur[0]);
+		if (cur[0].end || cur[0].val >= pt->hi)
 			cur[0] = cur[--k];
 		for (j = 0; (c = 2 * j + 1) < k; j = c) {
 			if (c + 1 < k && cur[c + 1].val < cur[c].val)
@@ -571,21 +799,25 @@ find_short(const struct trigram *ix, const char *fq, size_t len,
 			tmp = cur[j], cur[j] = cur[c], cur[c] = tmp;
 		}
 	}
+	return true;
 }
 
 /*
- * Three symbols or more: the intersection of the query's trigram lists,
- * led by the shortest (leapfrog), each candidate checked when the query
- * is longer than a trigram.  Gives up after TRIGRAM_STEPS rounds per hit
- * it may count; returns false then.
+ * Three symbols or more: the intersection of the query's trigram lists
+ * over the NPT parts PT, led by the shortest (leapfrog), each candidate
+ * checked when the query is longer than a trigram.  Gives up after
+ * H->tries rounds; returns false then.  The rounds are those of one
+ * index over all the parts' entries.
  */
 static bool
-find_long(const struct trigram *ix, const char *fq, size_t len,
-    struct hits *h)
+find_long(const struct trigram_part *pt, size_t npt, const char *fq,
+    size_t len, struct hits *h)
 {
-	struct cursor	 cur[TRIGRAM_QUERY_MAX], tmp;
-	uint32_t	 tri[TRIGRAM_QUERY_MAX], t, target;
-	size_t		 k = 0, i, j, steps = 0, budget;
+	struct cursor				 cur[TRIGRAM_QUERY_MAX];
+	struct cursor				 tmp;
+	uint32_t				 tri[TRIGRAM_QUERY_MAX], t;
+	size_t					 k = 0, i, j, steps = 0;
+	size_t					 target;
 
 	/* past TRIGRAM_QUERY_MAX trigrams the check below decides alone */
 	for (i = 0; i + 2 < len && k < TRIGRAM_QUERY_MAX; i++) {
@@ -596,40 +828,55 @@ find_long(const struct trigram *ix, const char *fq, size_t len,
 			;
 		if (j < k)
 			continue;
-		if (ix->count[t] == 0)
+		cur_init(&cur[k], pt, npt, t);
+		if (cur[k].count == 0)
 			return true;			/* no hit */
-		tri[k] = t;
-		cur_init(&cur[k++], ix, t);
+		tri[k++] = t;
 	}
 	/* the shortest list first: it leads, the others are skipped */
 	for (i = 1; i < k; i++)
 		for (j = i; j > 0 && cur[j].count < cur[j - 1].count; j--)
 			tmp = cur[j], cur[j] = cur[j - 1], cur[j - 1] = tmp;
 
-	budget = h->tries;
 	while (!cur[0].end) {
-		if (++steps > budget)
+		if (++steps > h->tries)
 			return false;
 		target = cur[0].val;
 		for (j = 1; j < k; j++) {
-			cur_seek(&cur[j], ix->post, target);
+			cur_seek(&cur[j], target);
 			if (cur[j].end)
 				return true;
 			if (cur[j].val != target)
 				break;
 		}
 		if (j < k) {
-			cur_seek(&cur[0], ix->post, cur[j].val);
+			cur_seek(&cur[0], cur[j].val);
 			continue;
 		}
-		if (h->visit != NULL) {
-			if (!h->visit(h->arg, target))
-				return true;
-		} else if ((len == 3 || entry_has(ix, target, fq, len)) &&
-		    !add_hit(h, target))
+		if (!take(&cur[0].pt[cur[0].at], cur[0].l.val, fq, len,
+		    len > 3, h))
 			return true;
-		cur_next(&cur[0], ix->post);
+		cur_next(&cur[0]);
 	}
+	return true;
+}
+
+/* The query FQ over the parts, into H; false when the tries ran out. */
+static bool
+find(const struct trigram_part *pt, size_t npt, const char *fq,
+    struct hits *h)
+{
+	size_t	 len = strlen(fq), i, n = 0;
+
+	for (i = 0; i < npt; i++)
+		n += part_len(&pt[i]);
+	if (n == 0 || !trigram_is_folded(fq, len))
+		return true;
+	if (len >= 3)
+		return find_long(pt, npt, fq, len, h);
+	for (i = 0; i < npt; i++)
+		if (!find_short(&pt[i], fq, len, h))
+			break;
 	return true;
 }
 
@@ -646,17 +893,11 @@ size_t
 trigram_find_tries(const struct trigram *ix, const char *fq, size_t from,
     size_t *sel, size_t nsel, size_t max, size_t tries, bool *partial)
 {
-	struct hits	 h = { from, max, 0, sel, 0, nsel, tries, NULL,
+	struct hits		 h = { from, max, 0, sel, 0, nsel, tries, NULL,
 	    NULL };
-	size_t		 len = strlen(fq);
+	struct trigram_part	 pt = { ix, 0, ix->n, 0 };
 
-	*partial = false;
-	if (ix->n == 0 || !trigram_is_folded(fq, len))
-		return 0;
-	if (len < 3)
-		find_short(ix, fq, len, &h);
-	else
-		*partial = !find_long(ix, fq, len, &h);
+	*partial = !find(&pt, 1, fq, &h);
 	return h.count;
 }
 
@@ -673,7 +914,8 @@ trigram_find_linear(const struct trigram *ix, const char *fq,
 		return 0;
 	if (ix->hay == NULL) {
 		for (lo = 0; lo < ix->n; lo++)
-			if (ix->has(ix->arg, lo, fq, len) && !add_hit(&h, lo))
+			if (ix->has != NULL && ix->has(ix->arg, lo, fq, len) &&
+			    !add_hit(&h, lo))
 				break;
 		return h.count;
 	}
@@ -701,15 +943,17 @@ bool
 trigram_visit(const struct trigram *ix, const char *fq,
     trigram_visit_fn visit, void *arg, size_t tries)
 {
+	struct trigram_part	 pt = { ix, 0, ix->n, 0 };
+
+	return trigram_visit_parts(&pt, 1, fq, visit, arg, tries);
+}
+
+bool
+trigram_visit_parts(const struct trigram_part *pt, size_t npt,
+    const char *fq, trigram_visit_fn visit, void *arg, size_t tries)
+{
 	struct hits	 h = { 0, SIZE_MAX, 0, NULL, 0, 0, tries, visit,
 	    arg };
-	size_t		 len = strlen(fq);
 
-	if (ix->n == 0 || !trigram_is_folded(fq, len))
-		return true;
-	if (len < 3) {
-		find_short(ix, fq, len, &h);
-		return true;
-	}
-	return find_long(ix, fq, len, &h);
+	return find(pt, npt, fq, &h);
 }

@@ -45,11 +45,20 @@ void		 trigram_free(struct trigram *);
  * trigram_builder_end() frees the builder and returns the index over the
  * entries added, which checks a candidate with HAS(ARG, ...) (ARG
  * borrowed), or NULL with errstr.  Without a haystack
- * trigram_find_linear() asks HAS of every entry.
+ * trigram_find_linear() asks HAS of every entry.  HAS may be NULL for an
+ * index read through trigram_visit() only: every candidate is then no
+ * hit.
  */
 struct trigram_builder	*trigram_builder_new(void);
 int		 trigram_add(struct trigram_builder *, const char *, size_t);
 struct trigram	*trigram_builder_end(struct trigram_builder *,
+		    trigram_has_fn, const void *, const char **);
+/*
+ * trigram_builder_end() that keeps the builder, empty, for the next
+ * index (what it allocated once is not allocated again: many small
+ * indexes built one after the other); trigram_builder_free() it then.
+ */
+struct trigram	*trigram_builder_take(struct trigram_builder *,
 		    trigram_has_fn, const void *, const char **);
 void		 trigram_builder_free(struct trigram_builder *);
 
@@ -85,5 +94,23 @@ size_t		 trigram_find_linear(const struct trigram *, const char *,
 typedef bool	(*trigram_visit_fn)(void *, size_t);
 bool		 trigram_visit(const struct trigram *, const char *,
 		    trigram_visit_fn, void *, size_t);
+
+/*
+ * trigram_visit() over several indexes read as one: part I is the
+ * entries LO to HI - 1 of its index IX, numbered BASE on (entry LO is
+ * BASE), and the parts follow each other (a part's BASE is past the
+ * entries of those before it).  The entries, the order VISIT sees them
+ * in and the tries counted are those of one index over all the parts'
+ * entries, when each index is cut in parts that start at entry 0 and
+ * at the ends of the others (a list's length is counted with the part
+ * that starts at 0): a search of many small indexes answers as one big.
+ */
+struct trigram_part {
+	const struct trigram	*ix;		/* borrowed */
+	size_t			 lo, hi;
+	size_t			 base;
+};
+bool		 trigram_visit_parts(const struct trigram_part *, size_t,
+		    const char *, trigram_visit_fn, void *, size_t);
 
 #endif

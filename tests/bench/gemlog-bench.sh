@@ -164,7 +164,7 @@ one() {
 	for fd in "${fds[@]}"; do
 		exec {fd}>&-
 	done
-	search_ms=$(sed -n 's/.*search index of [0-9]* pages built in \([0-9]*\) ms$/\1/p' \
+	search_ms=$(sed -n 's/.*search index of [0-9]* pages built in \([0-9]*\) ms.*$/\1/p' \
 	    "$log" | sed -n 1p)
 
 	kill -TERM "$PID_ZECHE"

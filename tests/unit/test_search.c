@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "check.h"
@@ -655,6 +656,218 @@ test_after_compact(void)
 	tmptree_rm();
 }
 
+#define SEGPOSTS_MAX	2400
+
+static uint32_t	 sseed = 777;
+static char	 segposts[SEGPOSTS_MAX][48];
+static size_t	 nsegposts;
+static unsigned	 sserial;
+
+static uint32_t
+srnd(uint32_t n)
+{
+	sseed = (uint32_t)(((uint64_t)sseed * 48271) % 2147483647);
+	return sseed % n;
+}
+
+static const char *const segwords[] = { "zeche", "mill", "Münster",
+    "kohle", "halde", "Straße", "gemini", "lamp", "ore", "pit", "shaft",
+    "river", "Glück", "auf", "tower", "coal" };
+
+/* A post: a title of two words (or none), lines of words. */
+static void
+seg_post(const char *rel)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i, k, nl = 2 + srnd(8);
+
+	if (srnd(5) > 0)
+		buf_addf(&b, "# %s %s %u\n\n", segwords[srnd(16)],
+		    segwords[srnd(16)], sserial++);
+	for (i = 0; i < nl; i++) {
+		if (srnd(6) == 0)
+			buf_adds(&b, "* ");
+		for (k = 1 + srnd(10); k > 0; k--)
+			buf_addf(&b, "%s ", segwords[srnd(16)]);
+		buf_adds(&b, "\n");
+	}
+	tmptree_put(rel, b.data);
+	buf_free(&b);
+}
+
+static void
+seg_add(void)
+{
+	unsigned	 y = 2020 + srnd(3), m = 1 + srnd(12), d = 1 + srnd(28);
+
+	if (nsegposts == SEGPOSTS_MAX)
+		return;
+	snprintf(segposts[nsegposts], sizeof(segposts[0]),
+	    "log/%u/%u-%02u-%02u-p%u.gmi", y, y, m, d, sserial++);
+	seg_post(segposts[nsegposts++]);
+}
+
+static void
+seg_remove(size_t i)
+{
+	char	 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", tmptree, segposts[i]);
+	(void)unlink(path);
+	memmove(segposts[i], segposts[i + 1], (nsegposts - i - 1) *
+	    sizeof(segposts[0]));
+	nsegposts--;
+}
+
+static struct site *
+seg_load(const struct site *old)
+{
+	struct site	*s;
+
+	if ((s = capsule_reload(tmptree, &opts, old, err, sizeof(err))) ==
+	    NULL || render_site(s) == -1 || site_compact(s) == -1) {
+		fprintf(stderr, "load: %s\n", err);
+		exit(2);
+	}
+	return s;
+}
+
+/* Every answer of A's search is B's: pages 1, 2 and 21 of each query. */
+static size_t
+seg_compare(const struct site *a, const struct site *b, int step)
+{
+	static const char *const queries[] = { "zeche", "mill", "münster",
+	    "munster", "muenster", "strasse", "glück auf", "a", "ze", "e",
+	    "ore", "pit shaft", "coal tower", "kohle halde", "zzz", "1",
+	    "-", "river mill ore", "lamp 1" };
+	static const char *const paths[] = { "/search", "/search/2",
+	    "/search/21" };
+	enum result_status	 st;
+	const char		*t;
+	char			*copy;
+	size_t			 i, p, n = 0;
+
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		for (p = 0; p < 3; p++) {
+			copy = (t = answer(a, paths[p], queries[i], &st)) !=
+			    NULL ? strdup(t) : NULL;
+			t = answer(b, paths[p], queries[i], &st);
+			if (copy == NULL || t == NULL || strcmp(copy, t) != 0) {
+				if (n++ == 0)
+					fprintf(stderr, "step %d: %s %s "
+					    "differs\n", step, paths[p],
+					    queries[i]);
+			}
+			free(copy);
+		}
+	return n;
+}
+
+static void
+seg_counts(const struct site *s, size_t *shared, size_t *all)
+{
+	const struct section	*sec = site_section(s, &search_section);
+
+	*shared = *all = 0;
+	if (sec != NULL)
+		search_segments(sec->ctx, shared, all);
+}
+
+/*
+ * A reload's search shares the last index's segments where its pages
+ * did not change, and answers as a full load's, which shares none:
+ * after random edits, additions, removals and new titles, every answer
+ * is the same; one post edited builds one segment or two; nothing
+ * changed, none.  An index not built yet hands on what it was to share.
+ */
+static void
+test_segments(void)
+{
+	struct site		*inc, *full, *next;
+	struct search		*a, *b, *c;
+	const struct section	*sec;
+	const char		*errstr;
+	size_t			 i, k, shared, all, fshared, fall, diff = 0;
+	size_t			 sum_shared = 0, sum_all = 0, few = 0;
+	int			 step;
+
+	tmptree_new();
+	tmptree_mkdir("log");
+	tmptree_mkdir("log/2020");
+	tmptree_mkdir("log/2021");
+	tmptree_mkdir("log/2022");
+	tmptree_put("index.gmi", "# Home\n\nThe zeche and the mill.\n");
+	for (i = 0; i < 1500; i++)
+		seg_add();
+	inc = seg_load(NULL);
+	seg_counts(inc, &shared, &all);
+	CHECK(all >= 4 && shared == 0);
+	for (step = 0; step < 24; step++) {
+		k = 1 + srnd(4);
+		switch (step % 4 == 3 ? 4 : srnd(4)) {
+		case 0:			/* posts edited */
+			for (; k > 0; k--)
+				seg_post(segposts[srnd((uint32_t)nsegposts)]);
+			break;
+		case 1:			/* posts added */
+			for (; k > 0; k--)
+				seg_add();
+			break;
+		case 2:			/* posts removed */
+			for (; k > 0; k--)
+				seg_remove(srnd((uint32_t)nsegposts));
+			break;
+		case 3:			/* one post edited */
+			seg_post(segposts[srnd((uint32_t)nsegposts)]);
+			break;
+		default:		/* nothing */
+			break;
+		}
+		next = seg_load(inc);
+		full = seg_load(NULL);
+		diff += seg_compare(next, full, step);
+		seg_counts(next, &shared, &all);
+		seg_counts(full, &fshared, &fall);
+		CHECK(fshared == 0 && fall == all);
+		if (step % 4 == 3)	/* nothing changed: all shared */
+			CHECK(shared == all);
+		if (all - shared <= 2)
+			few++;
+		sum_shared += shared;
+		sum_all += all;
+		site_free(full);
+		site_free(inc);
+		inc = next;
+	}
+	fprintf(stderr, "segments: %zu of %zu shared in 24 reloads, %zu "
+	    "reloads built 2 or fewer\n", sum_shared, sum_all, few);
+	CHECK(diff == 0);
+	CHECK(sum_shared * 2 >= sum_all);
+	CHECK(few >= 12);
+
+	/* a search not indexed yet hands the segments it was to share on */
+	if ((sec = site_section(inc, &search_section)) == NULL) {
+		CHECK(sec != NULL);
+		goto done;
+	}
+	CHECK((b = search_new(inc, "/search", &errstr)) != NULL);
+	CHECK((c = search_new(inc, "/search", &errstr)) != NULL);
+	if (b != NULL && c != NULL) {
+		search_follow(b, sec->ctx);
+		search_follow(c, b);
+		CHECK(search_index(c, inc, NULL, &errstr) == 0);
+		search_segments(c, &shared, &all);
+		CHECK(all > 0 && shared == all);
+		a = sec->ctx;
+		CHECK(search_count(a) == search_count(c));
+	}
+	search_free(b);
+	search_free(c);
+ done:
+	site_free(inc);
+	tmptree_rm();
+}
+
 int
 main(void)
 {
@@ -667,5 +880,6 @@ main(void)
 	test_off();
 	test_line();
 	test_after_compact();
+	test_segments();
 	CHECK_DONE();
 }

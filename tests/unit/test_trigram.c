@@ -291,6 +291,144 @@ test_visit(void)
 	free(h.hay);
 }
 
+#define PDOCS		600
+#define PVISIT_MAX	(2 * PDOCS + 1)
+
+static uint32_t	 pseed = 4711;
+
+static uint32_t
+prnd(uint32_t n)
+{
+	pseed = (uint32_t)(((uint64_t)pseed * 48271) % 2147483647);
+	return pseed % n;
+}
+
+/* Random search forms: words of a few letters, "\n" between lines. */
+static void
+pform(char *f, size_t cap, size_t words)
+{
+	static const char	 sym[] = "abcde-1";
+	size_t			 i, n = 0, k, len;
+
+	for (i = 0; i < words && n + 8 < cap; i++) {
+		len = 1 + prnd(5);
+		for (k = 0; k < len; k++)
+			f[n++] = sym[prnd(sizeof(sym) - 1)];
+		f[n++] = prnd(4) == 0 ? '\n' : prnd(8) == 0 ? '\1' : '-';
+	}
+	f[n] = '\0';
+}
+
+static bool
+pseen(void *arg, size_t e)
+{
+	size_t	*v = arg;
+
+	if (v[0] + 1 < PVISIT_MAX + 1)
+		v[++v[0]] = e;
+	return v[0] < v[PVISIT_MAX + 1];
+}
+
+/*
+ * trigram_visit_parts() over an index cut in segments, each its titles
+ * then its bodies (the search's layout), built one after the other by
+ * one builder (trigram_builder_take()): the same entries, in the same
+ * order, and the same tries spent as trigram_visit() over one index of
+ * all titles then all bodies, whatever the cuts, the tries allowed and
+ * where the visitor stops.
+ */
+static void
+test_visit_parts(void)
+{
+	static char		 form[2 * PDOCS][256];
+	struct trigram_builder	*b;
+	struct trigram		*big, *seg[PDOCS];
+	struct trigram_part	 pt[2 * PDOCS];
+	static size_t		 va[PVISIT_MAX + 2], vb[PVISIT_MAX + 2];
+	static const size_t	 tries[] = { 1, 2, 3, 5, 8, 20, 100, 1000,
+	    SIZE_MAX };
+	const char		*errstr;
+	char			 q[16];
+	size_t			 cut[PDOCS + 1], ncut, i, k, d, t, qi, len;
+	size_t			 ndiff = 0, nstopped = 0, nq = 0;
+	bool			 ra, rb;
+
+	for (i = 0; i < 2 * PDOCS; i++)
+		pform(form[i], sizeof(form[i]), i < PDOCS ? 3 : 30);
+	CHECK((b = trigram_builder_new()) != NULL);
+	for (i = 0; i < 2 * PDOCS; i++)
+		CHECK(trigram_add(b, form[i], strlen(form[i])) == 0);
+	CHECK((big = trigram_builder_end(b, NULL, NULL, &errstr)) != NULL);
+	/* cuts of 1 to 80 documents */
+	for (ncut = 0, d = 0; d < PDOCS; d += 1 + prnd(80))
+		cut[ncut++] = d;
+	cut[ncut] = PDOCS;
+	/* one builder for all segments, emptied by each take */
+	CHECK((b = trigram_builder_new()) != NULL);
+	for (k = 0; k < ncut; k++) {
+		for (d = cut[k]; d < cut[k + 1]; d++)
+			CHECK(trigram_add(b, form[d], strlen(form[d])) == 0);
+		for (d = cut[k]; d < cut[k + 1]; d++)
+			CHECK(trigram_add(b, form[PDOCS + d],
+			    strlen(form[PDOCS + d])) == 0);
+		CHECK((seg[k] = trigram_builder_take(b, NULL, NULL,
+		    &errstr)) != NULL);
+		pt[k] = (struct trigram_part){ seg[k], 0,
+		    cut[k + 1] - cut[k], cut[k] };
+		pt[ncut + k] = (struct trigram_part){ seg[k],
+		    cut[k + 1] - cut[k], 2 * (cut[k + 1] - cut[k]),
+		    PDOCS + cut[k] };
+	}
+	trigram_builder_free(b);
+	if (big == NULL)
+		return;
+	for (qi = 0; qi < 400; qi++) {
+		/* a piece of an entry, or random symbols */
+		len = 1 + prnd(7);
+		if (qi % 4 == 0)
+			for (i = 0; i < len; i++)
+				q[i] = "abcde-1"[prnd(7)];
+		else {
+			d = prnd(2 * PDOCS);
+			i = strlen(form[d]);
+			k = i > len ? prnd((uint32_t)(i - len)) : 0;
+			memcpy(q, form[d] + k, len);
+			for (i = 0; i < len; i++)
+				if (q[i] == '\n' || q[i] == '\1')
+					q[i] = 'a';
+		}
+		q[len] = '\0';
+		for (t = 0; t < NELEM(tries); t++) {
+			memset(va, 0, sizeof(va));
+			memset(vb, 0, sizeof(vb));
+			va[PVISIT_MAX + 1] = vb[PVISIT_MAX + 1] =
+			    qi % 3 == 0 ? 1 + prnd(30) : SIZE_MAX;
+			ra = trigram_visit(big, q, pseen, va, tries[t]);
+			rb = trigram_visit_parts(pt, 2 * ncut, q, pseen, vb,
+			    tries[t]);
+			nq++;
+			if (!ra)
+				nstopped++;
+			if (ra != rb || va[0] != vb[0] ||
+			    memcmp(va, vb, (va[0] + 1) * sizeof(*va)) != 0) {
+				if (ndiff++ < 5)
+					fprintf(stderr, "parts differ: %s, "
+					    "%zu tries: %zu / %zu entries\n",
+					    q, tries[t], va[0], vb[0]);
+			}
+		}
+	}
+	/* not vacuous: the tries stopped many, and there were segments */
+	fprintf(stderr, "parts: %zu segments, %zu visits, %zu out of tries, "
+	    "%zu differ\n", ncut, nq, nstopped, ndiff);
+	CHECK(ndiff == 0);
+	CHECK(nstopped > 100);
+	CHECK(ncut > 5);
+	for (k = 0; k < ncut; k++)
+		trigram_free(seg[k]);
+	trigram_free(big);
+}
+
 int
 main(void)
 {
@@ -299,5 +437,6 @@ main(void)
 	test_empty();
 	test_builder();
 	test_visit();
+	test_visit_parts();
 	CHECK_DONE();
 }
