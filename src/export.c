@@ -531,12 +531,24 @@ write_body(struct export *x, const char *rel, const struct page *pg)
 static int
 export_page(struct export *x, const struct page *pg)
 {
-	const struct blob	*gopher = &pg->out[PROTO_GOPHER];
 	struct buf		 rel = BUF_INIT, map = BUF_INIT;
-	bool			 menu = gopher->data != NULL &&
-				    pg->gopher_type == '1';
+	struct buf		 made = BUF_INIT;
+	const char		*data = pg->out[PROTO_GOPHER].data;
+	size_t			 len = pg->out[PROTO_GOPHER].len;
+	bool			 menu;
 	int			 ret = -1;
 
+	/* a text or a menu rendered on request: made now */
+	if (data == NULL && pg->text_later) {
+		if (render_make(x->s, pg, PROTO_GOPHER, &made) == -1 ||
+		    made.failed) {
+			fail(x, "%s: cannot be rendered", pg->path);
+			goto done;
+		}
+		data = made.data;
+		len = made.len;
+	}
+	menu = data != NULL && pg->gopher_type == '1';
 	if (export_gemini_path(pg->path, &rel) == -1) {
 		fail(x, "%s: cannot be exported as a file", pg->path);
 		goto done;
@@ -552,26 +564,19 @@ export_page(struct export *x, const struct page *pg)
 		goto done;
 	}
 	if (menu) {
-		if (to_gophermap(x->s, gopher->data, gopher->len, &map) ==
-		    -1) {
+		if (to_gophermap(x->s, data, len, &map) == -1) {
 			fail(x, "out of memory");
 			goto done;
 		}
 		ret = write_file(x, rel.data, map.data, map.len, -1);
-	} else if (gopher->data != NULL)	/* an article's text */
-		ret = write_file(x, rel.data, gopher->data, gopher->len, -1);
-	else if (pg->text_later) {		/* one rendered on request */
-		if (render_make(x->s, pg, PROTO_GOPHER, &map) == -1 ||
-		    map.failed) {
-			fail(x, "%s: cannot be rendered", pg->path);
-			goto done;
-		}
-		ret = write_file(x, rel.data, map.data, map.len, -1);
-	} else
+	} else if (data != NULL)		/* an article's text */
+		ret = write_file(x, rel.data, data, len, -1);
+	else
 		ret = write_body(x, rel.data, pg);
  done:
 	buf_free(&rel);
 	buf_free(&map);
+	buf_free(&made);
 	return ret;
 }
 

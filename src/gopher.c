@@ -363,17 +363,24 @@ static void
 plus_page(struct conn *c, const struct site *s, const struct page *pg,
     char plus)
 {
-	const char	*data, *title;
-	size_t		 len;
-	bool		 menu = pg->is_gemtext && pg->gopher_type == '1';
+	struct render_out	 b;
+	const char		*title;
+	size_t			 len;
+	bool			 menu = pg->is_gemtext &&
+				    pg->gopher_type == '1';
 
-	data = page_data(pg, PROTO_GOPHER, &len);
-	if (render_length(s, pg, PROTO_GOPHER, &len) == -1) {
-		gopher_reject(c, "cannot render the page");
+	if (plus == '$' && menu) {
+		/* the menu's items, made now if it is rendered on request */
+		if (render_bytes(s, pg, PROTO_GOPHER, &b) == -1) {
+			gopher_reject(c, "cannot render the page");
+			return;
+		}
+		plus_menu(c, b.data, b.len, "attributes");
+		render_drop(&b);
 		return;
 	}
-	if (plus == '$' && menu) {
-		plus_menu(c, data, len, "attributes");
+	if (render_length(s, pg, PROTO_GOPHER, &len) == -1) {
+		gopher_reject(c, "cannot render the page");
 		return;
 	}
 	title = pg->is_gemtext && pg->doc.title != NULL ? pg->doc.title :

@@ -521,17 +521,18 @@ write_load(struct buf *out, const struct metrics_snapshot *snap)
 	head(out, "zeche_workers", "gauge", "Event loops serving "
 	    "connections.");
 	buf_addf(out, "zeche_workers %u\n", snap->workers);
-	head(out, "zeche_text_cache_bytes", "gauge", "Bytes of Gopher texts "
-	    "and Atom feeds rendered on request and kept.");
+	head(out, "zeche_text_cache_bytes", "gauge", "Bytes of Gopher texts, "
+	    "menus and Atom feeds rendered on request and kept.");
 	buf_addf(out, "zeche_text_cache_bytes %zu\n", snap->text_bytes);
-	head(out, "zeche_text_cache_texts", "gauge", "Gopher texts and "
-	    "Atom feeds kept.");
+	head(out, "zeche_text_cache_texts", "gauge", "Gopher texts, menus "
+	    "and Atom feeds kept.");
 	buf_addf(out, "zeche_text_cache_texts %zu\n", snap->text_count);
 	head(out, "zeche_text_cache_limit_bytes", "gauge", "The bound of the "
 	    "kept texts' bytes (text_cache).");
 	buf_addf(out, "zeche_text_cache_limit_bytes %zu\n", snap->text_bound);
-	head(out, "zeche_text_cache_requests_total", "counter", "Gopher texts "
-	    "and Atom feeds asked for, found kept (hit) or rendered (miss).");
+	head(out, "zeche_text_cache_requests_total", "counter", "Gopher texts, "
+	    "menus and Atom feeds asked for, found kept (hit) or rendered "
+	    "(miss).");
 	buf_addf(out, "zeche_text_cache_requests_total{result=\"hit\"} %llu\n",
 	    (unsigned long long)snap->text_hits);
 	buf_addf(out, "zeche_text_cache_requests_total{result=\"miss\"} "

@@ -136,7 +136,8 @@ render_gopher_text(const struct site *s, const struct page *pg,
 	/* the body as the load left it parses to the lines it rendered */
 	if (gemtext_parse(pg->body, pg->body_len, &doc, &errstr, &line) == -1)
 		return -1;
-	ret = gopher_text(s, pg, &doc, NULL, out);
+	ret = pg->gopher_type == '0' ? gopher_text(s, pg, &doc, NULL, out) :
+	    gophermap_deps(s, &doc, pg->path, NULL, out);
 	gemtext_free(&doc);
 	return ret;
 }
@@ -299,8 +300,9 @@ gopher_deps(const struct site *s, struct page *pg, struct deps *d)
 		buf_free(&out);
 		return -1;
 	}
-	if (s->text_later && pg->gopher_type == '0' && !pg->generated &&
-	    d != NULL) {
+	if (d != NULL && ((s->text_later && pg->gopher_type == '0' &&
+	    !pg->generated) || (s->menu_later > 0 && pg->gopher_type == '1' &&
+	    out.len >= s->menu_later))) {
 		/* rendered for what it asks the router and its length */
 		b->len = out.len;
 		pg->text_later = true;

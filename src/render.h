@@ -16,6 +16,13 @@ struct gemtext;
 struct page;
 struct site;
 
+/*
+ * A served site's Gopher menus of at least this many bytes (a big
+ * folder's listing, its feed.gmi) are rendered on request like its
+ * texts (site_opts.menu_later); smaller ones, the home page's, are kept.
+ */
+#define RENDER_MENU_LATER	16384
+
 /* Render every page of S for each enabled protocol.  0, or -1 (memory). */
 int	render_site(struct site *);
 
@@ -23,9 +30,9 @@ int	render_site(struct site *);
 int	render_gopher(const struct site *, struct page *);
 
 /*
- * Append PG's Gopher text (a type 0 page of S) to OUT, made from its body
- * now: what render_site() renders, for a page whose text is rendered on
- * request (pg->text_later).  Safe on any thread while S is served (reads
+ * Append PG's Gopher text (a type 0 page of S) or menu (type 1) to OUT,
+ * made from its body now: what render_site() renders, for a page whose
+ * text or menu is rendered on request (pg->text_later).  Safe on any thread while S is served (reads
  * S only).  0, or -1 (memory).
  */
 int	render_gopher_text(const struct site *, const struct page *,

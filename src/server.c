@@ -339,6 +339,7 @@ load_site(const struct conf *conf, size_t i, const struct server *old,
 	    h->search ? SITE_ON : SITE_OFF;
 	so.search_later = later;
 	so.text_later = later;
+	so.menu_later = later ? RENDER_MENU_LATER : 0;
 	so.locations = h->locations;
 	so.nlocations = h->nlocations;
 	so.closed = h->readers != NULL || h->ca != NULL;

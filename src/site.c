@@ -80,6 +80,7 @@ site_new(const struct site_opts *opts)
 	    (s->author = strdup(opts->author)) == NULL))
 		goto bad;
 	s->text_later = opts->text_later;
+	s->menu_later = opts->menu_later;
 	for (p = 0; p < PROTO_COUNT; p++)
 		if (opts->port[p] != NULL &&
 		    (s->port[p] = strdup(opts->port[p])) == NULL)

@@ -52,6 +52,8 @@ struct site_opts {
 					/* and the generated Atom feeds are */
 					/* rendered on request, into the */
 					/* bounded textcache.h */
+	size_t		 menu_later;	/* so is a Gopher menu of at least */
+					/* this many bytes (0: none is) */
 	const struct conf_location *locations;	/* borrowed: per folder */
 	size_t		 nlocations;
 	bool		 closed;	/* "readers" or "ca" on the host: */
@@ -230,6 +232,7 @@ struct site {
 	int64_t		 loaded_ns;	/* the wall clock when its load */
 					/* began, in ns (reuse_racy) */
 	bool		 text_later;	/* as in its options */
+	size_t		 menu_later;	/* as in its options */
 	struct site_dir	*dirs;		/* owned: its folders, sorted by */
 	size_t		 ndirs;		/* rel (site_dir_find) */
 };

@@ -1,6 +1,6 @@
 /*
- * textcache: the Gopher texts of a big capsule's posts and its folders'
- * Atom feeds, rendered on the first request and kept in a bounded cache
+ * textcache: the Gopher texts of a big capsule's posts, its big Gopher
+ * menus and its folders' Atom feeds, rendered on the first request and kept in a bounded cache
  * shared by all workers and all snapshots (a post's text is as big as
  * its source: kept for every post, it doubles a text capsule's memory; a
  * feed holds every post's summary, and a reload that adds a post would

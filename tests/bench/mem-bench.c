@@ -138,6 +138,7 @@ main(int argc, char *argv[])
 	o.search = SITE_AUTO;
 	o.search_later = true;
 	o.text_later = getenv("MEM_BENCH_PRERENDER") == NULL;
+	o.menu_later = o.text_later ? RENDER_MENU_LATER : 0;
 	stage("before");
 	if ((s = capsule_load(argv[1], &o, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);

@@ -34,6 +34,13 @@ metric() {
 	    awk -v k="$1" 'index($0, k " ") == 1 { print $2 }'
 }
 
+# a folder of 300 posts: its Gopher menu is over 16 KiB
+mkdir "$ROOT/big"
+for i in $(seq 100 399); do
+	printf '# Post %s\n\nText %s.\n' "$i" "$i" \
+	    >"$ROOT/big/2023-05-01-post-$i.gmi"
+done
+
 conf ""
 before=$(serving)
 "$ZECHE" --config "$WORK/zeche.conf" >>"$LOG" 2>&1 &
@@ -89,6 +96,28 @@ plus=$(printf '/notes/atom.xml\t!\r\n' |
 expect_contains "Gopher+ attributes: the feed's size" "$plus" \
     "application/atom+xml: <$(( ($(wc -c <"$WORK/atom.gemini") + 1023) / 1024 ))k>"
 
+# a big folder's Gopher menu is made on request too; a small one, the
+# home page's, is kept from the load
+texts=$(metric zeche_text_cache_texts)
+expect_contains "the home menu" "$(gopher "1/")" "notes/"
+expect_eq "... kept from the load, not in the cache" \
+    "$(metric zeche_text_cache_texts)" "$texts"
+menu=$(gopher "1/big/")
+expect_eq "the big folder's menu lists its 300 posts" \
+    "$(grep -c '^02023-05-01 Post [1-3][0-9][0-9]'$'\t''/big/2023-05-01-post-' \
+    <<<"$menu")" 300
+expect_eq "... its bytes over 16 KiB" "$([ ${#menu} -gt 16384 ] && echo y)" y
+expect_eq "... made on request: one more text kept" \
+    "$(metric zeche_text_cache_texts)" "$(( texts + 1 ))"
+hits=$(metric 'zeche_text_cache_requests_total{result="hit"}')
+plus=$(printf '/big/\t$\r\n' | "$GEMGET" -t 127.0.0.1 "$GOPHER_PORT" |
+    tr -d '\r')
+expect_contains "Gopher+ \$: the big menu's items" "$plus" \
+    "+INFO: 02023-05-01 Post 399"$'\t'"/big/2023-05-01-post-399.gmi"
+expect_eq "... found in the cache" \
+    "$(metric 'zeche_text_cache_requests_total{result="hit"}')" \
+    "$(( hits + 1 ))"
+
 conf "text_cache 0"
 reload "text_cache 0"
 expect_eq "a reload sets the bound" \
@@ -98,7 +127,7 @@ expect_eq "and lets go of what is over it" \
 expect_eq "a text is still served" "$(gopher "0/$POST")" "$text"
 expect_eq "but not kept" "$(metric zeche_text_cache_texts)" 0
 expect_eq "rendered again" \
-    "$(metric 'zeche_text_cache_requests_total{result="miss"}')" 3
+    "$(metric 'zeche_text_cache_requests_total{result="miss"}')" 4
 
 conf "text_cache 2048M"
 out=$("$ZECHE" --check --config "$WORK/zeche.conf" 2>&1)

@@ -452,7 +452,7 @@ main(void)
 	    .port = { "1965", "70", "300" } };
 	struct site		*inc, *full, *next;
 	size_t			 taken = 0, ntaken_steps = 0, later = 0;
-	size_t			 feeds = 0;
+	size_t			 feeds = 0, menus = 0;
 	int			 step, k;
 
 	tmptree_new();
@@ -470,6 +470,7 @@ main(void)
 	/* the posts' Gopher texts rendered on request, as the server does,
 	   and compared with a load that renders them all (PRE) too */
 	o.text_later = true;
+	o.menu_later = 1;		/* every menu, the folders' too */
 	inc = load(&o, NULL);
 	CHECK(inc->ntaken == 0);
 	for (step = 0; step < 120; step++) {
@@ -488,6 +489,8 @@ main(void)
 		for (k = 0; k < (int)next->npages; k++) {
 			later += next->pages[k]->text_later;
 			feeds += next->pages[k]->feed_later;
+			menus += next->pages[k]->text_later &&
+			    next->pages[k]->gopher_type == '1';
 		}
 		if (next->ntaken > 0)
 			ntaken_steps++;
@@ -503,6 +506,7 @@ main(void)
 	CHECK(taken > 120);
 	CHECK(later > 120);
 	CHECK(feeds >= 120);		/* the Atom feeds made on request */
+	CHECK(menus >= 120);		/* the menus, each folder's */
 
 	/*
 	 * A file changed twice in one tick of the file system's clock keeps
