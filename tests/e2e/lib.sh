@@ -305,6 +305,12 @@ gopher() {
 	curl -s --max-time 10 "gopher://127.0.0.1:$GOPHER_PORT/$1"
 }
 
+# host_block: a config's host block for the test capsule ($H, capsule/,
+# certs/, German, Gopher on), for a test that writes its own zeche.conf
+host_block() {
+	printf 'host "%s" {\n\troot  capsule\n\tcerts certs\n\tlang  de\n\tgopher on\n}\n' "$H"
+}
+
 # alive NAME: the server still runs and still answers a request
 alive() {
 	if kill -0 "$ZPID" 2>/dev/null &&

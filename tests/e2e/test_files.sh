@@ -73,12 +73,7 @@ stop_zeche
 # --- a reload never moves the log into a capsule
 cat >"$WORK/zeche.conf" <<CONF
 log files.log
-host "$H" {
-	root  capsule
-	certs certs
-	lang  de
-	gopher on
-}
+$(host_block)
 CONF
 # (no --log, which would override the file's)
 launch "$WORK/files.log" --config "$WORK/zeche.conf" ||

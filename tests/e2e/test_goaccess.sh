@@ -21,12 +21,7 @@ spartan 127.0.0.1:$SPARTAN_PORT
 log "$ALOG"
 log_style combined
 log_ip full
-host "$H" {
-	root  capsule
-	certs certs
-	lang  de
-	gopher on
-}
+$(host_block)
 CONF
 "$ZECHE" --config "$WORK/zeche.conf" >>"$LOG" 2>&1 &
 ZPID=$!

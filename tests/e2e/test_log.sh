@@ -41,12 +41,7 @@ stop_zeche
 rm -f "$AL"
 cat >"$WORK/zeche.conf" <<CONF
 log zeche-access.log
-host "$H" {
-	root  capsule
-	certs certs
-	lang  de
-	gopher on
-}
+$(host_block)
 CONF
 "$ZECHE" --config "$WORK/zeche.conf" --gemini "127.0.0.1:$GEMINI_PORT" \
     --gopher "127.0.0.1:$GOPHER_PORT" >>"$LOG" 2>&1 &

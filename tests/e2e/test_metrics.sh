@@ -27,12 +27,7 @@ metrics $1
 workers 2
 per_address 6
 timeout 2
-host "$H" {
-	root  capsule
-	certs certs
-	lang  de
-	gopher on
-}
+$(host_block)
 CONF
 }
 

@@ -19,12 +19,7 @@ gopher 127.0.0.1:$GOPHER_PORT
 spartan 127.0.0.1:$SPARTAN_PORT
 metrics 127.0.0.1:$METRICS_PORT
 $1
-host "$H" {
-	root  capsule
-	certs certs
-	lang  de
-	gopher on
-}
+$(host_block)
 CONF
 }
 
