@@ -7,10 +7,23 @@
 #ifndef CHECK_H
 #define CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 static int check_passed, check_failed;
+
+/*
+ * A number below N from the Lehmer generator whose state is *SEED
+ * (not 0): the same sequence on every run, so a failing random test
+ * fails again.
+ */
+static inline uint32_t
+check_rnd(uint32_t *seed, uint32_t n)
+{
+	*seed = (uint32_t)(((uint64_t)*seed * 48271) % 2147483647);
+	return *seed % n;
+}
 
 #define CHECK(expr) do {						\
 	if (expr)							\

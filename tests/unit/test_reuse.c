@@ -38,16 +38,10 @@
 #define NPOSTS_MAX	64
 
 static uint32_t	 seed = 12345;
+#define rnd(n)	check_rnd(&seed, (n))
 static char	 posts[NPOSTS_MAX][64];	/* "log/2021/2021-03-04-p7.gmi" */
 static size_t	 nposts;
 static unsigned	 serial;
-
-static uint32_t
-rnd(uint32_t n)
-{
-	seed = (uint32_t)(((uint64_t)seed * 48271) % 2147483647);
-	return seed % n;
-}
 
 static void
 put(const char *rel, const char *s)

@@ -659,16 +659,10 @@ test_after_compact(void)
 #define SEGPOSTS_MAX	2400
 
 static uint32_t	 sseed = 777;
+#define srnd(n)	check_rnd(&sseed, (n))
 static char	 segposts[SEGPOSTS_MAX][48];
 static size_t	 nsegposts;
 static unsigned	 sserial;
-
-static uint32_t
-srnd(uint32_t n)
-{
-	sseed = (uint32_t)(((uint64_t)sseed * 48271) % 2147483647);
-	return sseed % n;
-}
 
 static const char *const segwords[] = { "zeche", "mill", "Münster",
     "kohle", "halde", "Straße", "gemini", "lamp", "ore", "pit", "shaft",

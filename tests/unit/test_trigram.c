@@ -295,13 +295,7 @@ test_visit(void)
 #define PVISIT_MAX	(2 * PDOCS + 1)
 
 static uint32_t	 pseed = 4711;
-
-static uint32_t
-prnd(uint32_t n)
-{
-	pseed = (uint32_t)(((uint64_t)pseed * 48271) % 2147483647);
-	return pseed % n;
-}
+#define prnd(n)	check_rnd(&pseed, (n))
 
 /* Random search forms: words of a few letters, "\n" between lines. */
 static void
