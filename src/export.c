@@ -483,8 +483,26 @@ to_gophermap(const struct site *s, const char *menu, size_t len,
 }
 
 /*
- * The body of PG into the file REL: from memory (a page without its links
- * to the searches), or from the capsule.
+ * The Gemini bytes of PG that the export and the archive hold, where they
+ * are not its body as it is: an Atom feed made on request, made now, or a
+ * gemtext page without its links to the searches, into OUT.  1 if OUT
+ * holds them, 0 if the body goes as it is, -1 if they cannot be made.
+ */
+static int
+export_made(const struct site *s, const struct page *pg, struct buf *out)
+{
+	if (pg->feed_later)
+		return render_make(s, pg, PROTO_GEMINI, out) == -1 ||
+		    out->failed ? -1 : 1;
+	if (pg->file == NULL && pg->is_gemtext && drop_dynamic_links(s,
+	    pg->body, pg->body_len, out))
+		return out->failed ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The body of PG into the file REL: from memory (export_made(), or the
+ * body), or from the capsule.
  */
 static int
 write_body(struct export *x, const char *rel, const struct page *pg)
@@ -494,24 +512,15 @@ write_body(struct export *x, const char *rel, const struct page *pg)
 	char		 why[256];
 	int		 src, ret;
 
-	if (pg->file == NULL && pg->is_gemtext && drop_dynamic_links(x->s,
-	    pg->body, pg->body_len, &kept)) {
-		if (kept.failed) {
-			buf_free(&kept);
-			fail(x, "out of memory");
-			return -1;
-		}
-		ret = write_file(x, rel, kept.data != NULL ? kept.data : "",
-		    kept.len, -1);
+	switch (export_made(x->s, pg, &kept)) {
+	case -1:
 		buf_free(&kept);
-		return ret;
-	}
-	if (pg->feed_later) {		/* a feed made on request: now */
-		if (render_make(x->s, pg, PROTO_GEMINI, &kept) == -1) {
-			buf_free(&kept);
+		if (pg->feed_later)
 			fail(x, "%s: cannot be rendered", pg->path);
-			return -1;
-		}
+		else
+			fail(x, "out of memory");
+		return -1;
+	case 1:
 		ret = write_file(x, rel, kept.data != NULL ? kept.data : "",
 		    kept.len, -1);
 		buf_free(&kept);
@@ -990,24 +999,27 @@ collect_one(void *arg, struct page *pg, bool section)
 	/* "gemini/f/a.gmi" -> "host/f/a.gmi" */
 	if (asprintf(&name, "%s%s", c->s->host, rel.data + 6) == -1)
 		goto oom;
-	/* the export's bytes: without the links to the searches */
-	if (pg->feed_later) {		/* a feed made on request: now */
-		if (render_make(c->s, pg, PROTO_GEMINI, &kept) == -1 ||
-		    (copy = buf_take(&kept, &len)) == NULL) {
-			free(name);
-			goto oom;
-		}
-	} else if (pg->is_gemtext && drop_dynamic_links(c->s, pg->body,
-	    pg->body_len, &kept)) {
-		if (kept.failed || (copy = buf_take(&kept, &len)) == NULL) {
-			free(name);
-			goto oom;
-		}
-	} else if (section && (copy = malloc(pg->body_len + 1)) == NULL) {
+	/* the export's bytes, or a section's page, which dies with its
+	   request: a copy */
+	switch (export_made(c->s, pg, &kept)) {
+	case -1:
 		free(name);
 		goto oom;
-	} else if (copy != NULL)
+	case 1:
+		if ((copy = buf_take(&kept, &len)) == NULL) {
+			free(name);
+			goto oom;
+		}
+		break;
+	default:
+		if (!section)
+			break;
+		if ((copy = malloc(pg->body_len + 1)) == NULL) {
+			free(name);
+			goto oom;
+		}
 		memcpy(copy, pg->body, len = pg->body_len);
+	}
 	if (add_entry(c, name, copy != NULL ? copy : pg->body != NULL ?
 	    pg->body : "", copy != NULL ? len : pg->body_len,
 	    pg->mtime, copy != NULL) == -1) {
