@@ -465,12 +465,6 @@ retake_blog(struct walk *w, const struct folder *f)
 	return ob;
 }
 
-static bool
-str_eq(const char *a, const char *b)
-{
-	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
-}
-
 /*
  * True if the articles A (the last load's) and B make the same feed
  * entry: a post changed below its first paragraph, its title kept.
@@ -482,10 +476,11 @@ is_same_entry(const struct article *a, const struct article *b)
 	bool		 same;
 
 	if (strcmp(a->path, b->path) != 0 || strcmp(a->date, b->date) != 0 ||
-	    !str_eq(a->title, b->title) ||
+	    !reuse_same_str(a->title, b->title) ||
 	    a->page->gopher_type != b->page->gopher_type)
 		return false;
-	same = str_eq(post_summary(a->page, &ta), post_summary(b->page, &tb));
+	same = reuse_same_str(post_summary(a->page, &ta),
+	    post_summary(b->page, &tb));
 	gemtext_free(&ta);
 	gemtext_free(&tb);
 	return same;

@@ -268,8 +268,8 @@ reuse_clean(const struct reuse *r, const struct page *pg)
 	return true;
 }
 
-static bool
-str_same(const char *a, const char *b)
+bool
+reuse_same_str(const char *a, const char *b)
 {
 	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
@@ -278,13 +278,14 @@ bool
 reuse_equal(const struct page *a, const struct page *b)
 {
 	/* the same string may have two addresses (two files' literals) */
-	return strcmp(a->path, b->path) == 0 && str_same(a->mime, b->mime) &&
+	return strcmp(a->path, b->path) == 0 &&
+	    reuse_same_str(a->mime, b->mime) &&
 	    a->gopher_type == b->gopher_type &&
 	    a->is_gemtext == b->is_gemtext && a->generated == b->generated &&
-	    str_same(a->index, b->index) && a->file == NULL && b->file == NULL &&
-	    a->mtime == b->mtime && a->id.ino == b->id.ino &&
-	    str_same(a->gemtext_mime, b->gemtext_mime) &&
-	    str_same(a->title, b->title) && a->body_len == b->body_len &&
+	    reuse_same_str(a->index, b->index) && a->file == NULL &&
+	    b->file == NULL && a->mtime == b->mtime && a->id.ino == b->id.ino &&
+	    reuse_same_str(a->gemtext_mime, b->gemtext_mime) &&
+	    reuse_same_str(a->title, b->title) && a->body_len == b->body_len &&
 	    (a->body_len == 0 || memcmp(a->body, b->body, a->body_len) == 0);
 }
 

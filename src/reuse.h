@@ -81,6 +81,9 @@ bool		 reuse_clean(const struct reuse *, const struct page *);
  */
 bool		 reuse_equal(const struct page *, const struct page *);
 
+/* True if A and B are both NULL or the same string. */
+bool		 reuse_same_str(const char *, const char *);
+
 void		 reuse_free(struct reuse *);
 
 #endif
